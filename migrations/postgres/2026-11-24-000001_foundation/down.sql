@@ -1,0 +1,11 @@
+DROP TABLE audit_log;
+DROP FUNCTION lvzhi_append_only();
+DROP TABLE refresh_tokens;
+DROP TABLE account_stations;
+DROP TABLE accounts;
+DROP TABLE units;
+DROP TABLE stations;
+DROP TABLE seats;
+DROP TABLE deputies;
+DROP TABLE deputy_groups;
+DROP TABLE regions;

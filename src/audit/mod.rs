@@ -1,0 +1,9 @@
+//! The append-only audit log: who did what to which record, when, from where, with what outcome.
+//! Writes happen inside the transaction of the change they record. A trigger on both backends
+//! refuses UPDATE and DELETE.
+
+mod model;
+pub mod routes;
+mod store;
+
+pub use model::{AuditView, Entry};

@@ -1,0 +1,146 @@
+//! Who is calling: the [`Principal`] extractor verifies the bearer token and carries the caller's
+//! role, scope and request metadata (client IP, request id) into handlers.
+
+use super::jwt;
+use crate::error::AppError;
+use crate::state::AppState;
+use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    StationStaff,
+    Deputy,
+    Unit,
+    Constituent,
+    Client,
+}
+
+impl Role {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::StationStaff => "station_staff",
+            Role::Deputy => "deputy",
+            Role::Unit => "unit",
+            Role::Constituent => "constituent",
+            Role::Client => "client",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Some(match s {
+            "admin" => Role::Admin,
+            "station_staff" => Role::StationStaff,
+            "deputy" => Role::Deputy,
+            "unit" => Role::Unit,
+            "constituent" => Role::Constituent,
+            "client" => Role::Client,
+            _ => return None,
+        })
+    }
+}
+
+/// Request facts kept for the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// The request id set by the request-id middleware.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+impl RequestMeta {
+    pub fn from_request(req: &HttpRequest, trust_proxy: bool) -> Self {
+        let info = req.connection_info();
+        let ip = if trust_proxy { info.realip_remote_addr().map(str::to_string) } else { req.peer_addr().map(|a| a.ip().to_string()) };
+        RequestMeta { ip, request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()) }
+    }
+}
+
+impl FromRequest for RequestMeta {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let trust = req.app_data::<web::Data<AppState>>().is_some_and(|s| s.settings.trust_proxy);
+        std::future::ready(Ok(RequestMeta::from_request(req, trust)))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub account_id: i64,
+    pub role: Role,
+    pub region_id: Option<i64>,
+    /// Materialized path of the scope region; `None` = the whole installation.
+    pub region_path: Option<String>,
+    pub stations: Vec<i64>,
+    pub deputy_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub scopes: Vec<String>,
+    pub sid: Option<String>,
+    pub meta: RequestMeta,
+}
+
+impl Principal {
+    pub fn from_claims(c: jwt::AccessClaims, meta: RequestMeta) -> Result<Self, AppError> {
+        let account_id = c.sub.parse().map_err(|_| AppError::unauthorized("invalid subject"))?;
+        let role = Role::parse(&c.role).ok_or_else(|| AppError::unauthorized("invalid role"))?;
+        Ok(Principal {
+            account_id,
+            role,
+            region_id: c.rgn,
+            region_path: c.rp,
+            stations: c.stn,
+            deputy_id: c.dep,
+            unit_id: c.unit,
+            scopes: c.scope.map(|s| s.split_whitespace().map(str::to_string).collect()).unwrap_or_default(),
+            sid: c.sid,
+            meta,
+        })
+    }
+
+    /// A label for the audit log.
+    pub fn label(&self) -> String {
+        format!("{}:{}", self.role.as_str(), self.account_id)
+    }
+}
+
+pub fn revoked_key(sid: &str) -> String {
+    format!("revoked-sid:{sid}")
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let h = req.headers().get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = h.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
+}
+
+impl FromRequest for Principal {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        let meta = state.as_ref().map(|s| RequestMeta::from_request(req, s.settings.trust_proxy)).unwrap_or_default();
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
+            let token = token.ok_or_else(|| AppError::unauthorized("a bearer token is required"))?;
+            let s = &state.settings;
+            let claims = jwt::verify(&state.keys, &token, &s.jwt_issuer, &s.jwt_audience, state.clock.now().timestamp()).map_err(AppError::unauthorized)?;
+            if let Some(sid) = &claims.sid {
+                if state.cache.get(&revoked_key(sid)).await?.is_some() {
+                    return Err(AppError::unauthorized("the session has ended"));
+                }
+            }
+            Principal::from_claims(claims, meta)
+        })
+    }
+}

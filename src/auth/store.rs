@@ -1,0 +1,144 @@
+//! All SQL of the identity capability: accounts, their stations, refresh tokens.
+
+use crate::db::schema::{account_stations, accounts, refresh_tokens};
+use crate::db::AnyConnection;
+use crate::error::AppResult;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct AccountRow {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub role: String,
+    pub region_id: Option<i64>,
+    pub deputy_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub display_name: String,
+    pub scopes: String,
+    pub disabled: bool,
+    pub failed_logins: i32,
+    pub locked_until: Option<NaiveDateTime>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = accounts)]
+pub struct NewAccount<'a> {
+    pub username: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+    pub region_id: Option<i64>,
+    pub deputy_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub display_name: &'a str,
+    pub scopes: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert_account(conn: &mut AnyConnection, a: &NewAccount, stations: &[i64]) -> AppResult<i64> {
+    let id = diesel::insert_into(accounts::table).values(a).returning(accounts::id).get_result::<i64>(conn)?;
+    for s in stations {
+        diesel::insert_into(account_stations::table).values((account_stations::account_id.eq(id), account_stations::station_id.eq(*s))).execute(conn)?;
+    }
+    Ok(id)
+}
+
+pub fn by_username(conn: &mut AnyConnection, username: &str) -> AppResult<Option<AccountRow>> {
+    Ok(accounts::table.filter(accounts::username.eq(username)).first::<AccountRow>(conn).optional()?)
+}
+
+pub fn by_id(conn: &mut AnyConnection, id: i64) -> AppResult<Option<AccountRow>> {
+    Ok(accounts::table.find(id).first::<AccountRow>(conn).optional()?)
+}
+
+pub fn list(conn: &mut AnyConnection, region_ids: Option<&[i64]>, after: i64, limit: i64) -> AppResult<Vec<AccountRow>> {
+    let mut q = accounts::table.filter(accounts::id.gt(after)).order(accounts::id).limit(limit).into_boxed();
+    if let Some(ids) = region_ids {
+        q = q.filter(accounts::region_id.eq_any(ids.to_vec()));
+    }
+    Ok(q.load::<AccountRow>(conn)?)
+}
+
+pub fn stations_of(conn: &mut AnyConnection, account_id: i64) -> AppResult<Vec<i64>> {
+    Ok(account_stations::table
+        .filter(account_stations::account_id.eq(account_id))
+        .select(account_stations::station_id)
+        .order(account_stations::station_id)
+        .load(conn)?)
+}
+
+pub fn set_login_state(conn: &mut AnyConnection, id: i64, failed: i32, locked_until: Option<NaiveDateTime>) -> AppResult<()> {
+    diesel::update(accounts::table.find(id)).set((accounts::failed_logins.eq(failed), accounts::locked_until.eq(locked_until))).execute(conn)?;
+    Ok(())
+}
+
+pub fn count_accounts(conn: &mut AnyConnection) -> AppResult<i64> {
+    Ok(accounts::table.count().get_result(conn)?)
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct RefreshRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub family: String,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+    pub replaced_by: Option<i64>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+pub fn insert_refresh(conn: &mut AnyConnection, account_id: i64, family: &str, hash: &str, now: NaiveDateTime, expires: NaiveDateTime) -> AppResult<i64> {
+    Ok(diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::account_id.eq(account_id),
+            refresh_tokens::family.eq(family),
+            refresh_tokens::token_hash.eq(hash),
+            refresh_tokens::created_at.eq(now),
+            refresh_tokens::expires_at.eq(expires),
+        ))
+        .returning(refresh_tokens::id)
+        .get_result(conn)?)
+}
+
+pub fn refresh_by_hash(conn: &mut AnyConnection, hash: &str) -> AppResult<Option<RefreshRow>> {
+    Ok(refresh_tokens::table.filter(refresh_tokens::token_hash.eq(hash)).first::<RefreshRow>(conn).optional()?)
+}
+
+pub fn refresh_by_id(conn: &mut AnyConnection, id: i64) -> AppResult<Option<RefreshRow>> {
+    Ok(refresh_tokens::table.find(id).first::<RefreshRow>(conn).optional()?)
+}
+
+/// Marks the token used and links its successor. False when another request used it first.
+pub fn mark_used(conn: &mut AnyConnection, id: i64, now: NaiveDateTime, successor: i64, was_used: Option<NaiveDateTime>) -> AppResult<bool> {
+    let target = refresh_tokens::table.filter(refresh_tokens::id.eq(id)).filter(refresh_tokens::revoked_at.is_null());
+    let n = match was_used {
+        None => diesel::update(target.filter(refresh_tokens::used_at.is_null()))
+            .set((refresh_tokens::used_at.eq(now), refresh_tokens::replaced_by.eq(successor)))
+            .execute(conn)?,
+        Some(_) => diesel::update(target).set(refresh_tokens::replaced_by.eq(successor)).execute(conn)?,
+    };
+    Ok(n == 1)
+}
+
+pub fn revoke_token(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> AppResult<()> {
+    diesel::update(refresh_tokens::table.find(id)).set(refresh_tokens::revoked_at.eq(now)).execute(conn)?;
+    Ok(())
+}
+
+pub fn revoke_family(conn: &mut AnyConnection, family: &str, now: NaiveDateTime) -> AppResult<usize> {
+    Ok(diesel::update(refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::revoked_at.is_null()))
+        .set(refresh_tokens::revoked_at.eq(now))
+        .execute(conn)?)
+}
+
+/// Deletes refresh tokens that expired before `cutoff` (housekeeping).
+pub fn purge_expired(conn: &mut AnyConnection, cutoff: NaiveDateTime) -> AppResult<usize> {
+    Ok(diesel::delete(refresh_tokens::table.filter(refresh_tokens::expires_at.lt(cutoff))).execute(conn)?)
+}

@@ -1,0 +1,143 @@
+//! Subcommands: serve (default), migrate, seed-demo, create-admin, openapi, rotate-keys.
+
+use crate::config::{LogFormat, Settings};
+use crate::platform::Clock;
+use crate::startup::{build_state, Application};
+use crate::{auth, db, demo, openapi, org};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "lvzhi", version, about = "lvzhi (履职): deputies' duty-performance backend and cloud reception room")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Apply migrations, start HTTP and the background workers (the default).
+    Serve {
+        /// Seed the demo congress when the directory holds no deputies yet.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Seed the demo congress (one city, 3 counties, 12 townships, ~400 deputies).
+    SeedDemo,
+    /// Create an admin account.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: String,
+        /// GB/T 2260 code of the region the admin is scoped to (omit for the whole installation).
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// Print the OpenAPI document (JSON) to stdout.
+    Openapi,
+    /// Retire the generated JWT signing key and create a new one (old tokens stay valid until they expire).
+    RotateKeys,
+}
+
+fn init_tracing(s: &Settings) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match s.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let cmd = cli.cmd.unwrap_or(Cmd::Serve { demo: false });
+    if let Cmd::Openapi = cmd {
+        print!("{}", openapi::spec_json());
+        return ExitCode::SUCCESS;
+    }
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("lvzhi: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(&settings);
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("lvzhi: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cmd, settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lvzhi: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
+    match cmd {
+        Cmd::Serve { demo } => serve(settings, demo).await,
+        Cmd::Migrate => {
+            let pool = db::build_pool(&settings.database_url, 2)?;
+            let n = db::migrate(&pool)?;
+            println!("applied {n} migration(s)");
+            Ok(())
+        }
+        Cmd::SeedDemo => {
+            let state = build_state(settings, Clock::system()).await?;
+            let summary = demo::seed(&state).await.map_err(|e| e.to_string())?;
+            print_logins(&summary);
+            Ok(())
+        }
+        Cmd::CreateAdmin { username, password, region } => {
+            let state = build_state(settings, Clock::system()).await?;
+            let id = demo::create_admin(&state, &username, &password, region.as_deref()).await.map_err(|e| format!("{}", e.detail))?;
+            println!("created admin `{username}` (account {id})");
+            Ok(())
+        }
+        Cmd::RotateKeys => {
+            let kid = auth::keys::rotate(&settings)?;
+            println!("new signing key {kid}; restart the instances to pick it up");
+            Ok(())
+        }
+        Cmd::Openapi => Ok(()),
+    }
+}
+
+fn print_logins(s: &demo::Summary) {
+    println!("demo logins (password for all: {}):", s.password);
+    for (user, what) in &s.logins {
+        println!("  {user:<14} {what}");
+    }
+}
+
+async fn serve(settings: Settings, demo_data: bool) -> Result<(), String> {
+    let state = build_state(settings, Clock::system()).await?;
+    if demo_data {
+        let deputies = db::run(&state.db, |c| org::count_deputies(c)).await.map_err(|e| e.to_string())?;
+        if deputies == 0 {
+            let s = demo::seed(&state).await.map_err(|e| e.to_string())?;
+            print_logins(&s);
+        } else {
+            println!("demo data: the directory already holds {deputies} deputies; not seeding");
+            println!("demo logins (if seeded before): admin, yaohai, staff1, staff2, unit1, unit2, deputy; password {}", demo::PASSWORD);
+        }
+    }
+    let app = Application::start(state)?;
+    let host = app.state.settings.bind.rsplit_once(':').map(|(h, _)| h.to_string()).unwrap_or_else(|| "127.0.0.1".into());
+    let base = format!("http://{host}:{}", app.port());
+    println!("lvzhi listening on {base}");
+    println!("  API      {base}/api/v1");
+    println!("  docs     {base}/docs/");
+    println!("  OpenAPI  {base}/api-docs/openapi.json");
+    app.run_until_stopped().await.map_err(|e| e.to_string())
+}

@@ -1,0 +1,230 @@
+//! Typed settings read from the environment and validated at start-up. A bad value stops the
+//! process with a message naming the variable. Every variable here is listed in README.md.
+
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DatabaseUrl {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err("must not be empty".into());
+        }
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(raw.to_string()));
+        }
+        let path = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")).unwrap_or(raw);
+        if path.contains("://") {
+            return Err(format!("unsupported scheme in `{raw}` (use postgres://, sqlite:// or a file path)"));
+        }
+        if path.is_empty() {
+            return Err("sqlite path must not be empty".into());
+        }
+        Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, DatabaseUrl::Postgres(_))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis key (lets several installations or test runs share one Redis).
+    pub redis_prefix: String,
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub production: bool,
+    /// PKCS#8 PEM file of the current Ed25519 signing key; generated under the data dir when unset.
+    pub jwt_key_file: Option<PathBuf>,
+    /// PEM files of retired keys still accepted for verification until their tokens expire.
+    pub jwt_previous_key_files: Vec<PathBuf>,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_ttl_secs: i64,
+    pub refresh_ttl_secs: i64,
+    pub tz: chrono_tz::Tz,
+    pub max_body_bytes: usize,
+    pub max_import_bytes: usize,
+    pub log_format: LogFormat,
+    pub login_rate_per_minute: u64,
+    pub db_pool_size: u32,
+    pub workers: usize,
+    pub trust_proxy: bool,
+    pub bench_hello: bool,
+    pub argon2_m_cost_kib: u32,
+}
+
+#[derive(Debug)]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid configuration: {}: {}", self.var, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+struct Env<'a>(&'a dyn Fn(&str) -> Option<String>);
+
+impl Env<'_> {
+    fn get(&self, var: &str) -> Option<String> {
+        (self.0)(var).filter(|v| !v.trim().is_empty())
+    }
+
+    fn parse<T: std::str::FromStr>(&self, var: &'static str, default: T) -> Result<T, ConfigError>
+    where
+        T::Err: std::fmt::Display,
+    {
+        match self.get(var) {
+            None => Ok(default),
+            Some(v) => v.trim().parse().map_err(|e| ConfigError { var, message: format!("`{v}`: {e}") }),
+        }
+    }
+
+    fn positive<T: std::str::FromStr + PartialOrd + Default>(&self, var: &'static str, default: T) -> Result<T, ConfigError>
+    where
+        T::Err: std::fmt::Display,
+    {
+        let v = self.parse(var, default)?;
+        if v <= T::default() {
+            return Err(ConfigError { var, message: "must be greater than zero".into() });
+        }
+        Ok(v)
+    }
+
+    fn flag(&self, var: &'static str) -> Result<bool, ConfigError> {
+        match self.get(var).as_deref().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("0" | "false" | "no" | "off") => Ok(false),
+            Some("1" | "true" | "yes" | "on") => Ok(true),
+            Some(v) => Err(ConfigError { var, message: format!("`{v}` is not a boolean (true/false)") }),
+        }
+    }
+}
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(&|k| std::env::var(k).ok())
+    }
+
+    /// Reads settings through `lookup` (tests pass a map).
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let env = Env(lookup);
+        let err = |var: &'static str, message: String| ConfigError { var, message };
+        let data_dir = PathBuf::from(env.get("LVZHI_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = match env.get("DATABASE_URL") {
+            Some(v) => DatabaseUrl::parse(&v).map_err(|m| err("DATABASE_URL", m))?,
+            None => DatabaseUrl::Sqlite(data_dir.join("lvzhi.db")),
+        };
+        let redis_url = env.get("REDIS_URL");
+        if let Some(r) = &redis_url {
+            if !(r.starts_with("redis://") || r.starts_with("rediss://") || r.starts_with("unix://")) {
+                return Err(err("REDIS_URL", format!("`{r}` must start with redis://, rediss:// or unix://")));
+            }
+        }
+        let production = match env.get("LVZHI_ENV").as_deref() {
+            None | Some("development" | "dev" | "test") => false,
+            Some("production" | "prod") => true,
+            Some(v) => return Err(err("LVZHI_ENV", format!("`{v}` must be development or production"))),
+        };
+        let jwt_key_file = env.get("LVZHI_JWT_KEY_FILE").map(PathBuf::from);
+        if production && jwt_key_file.is_none() {
+            return Err(err("LVZHI_JWT_KEY_FILE", "is required when LVZHI_ENV=production".into()));
+        }
+        let jwt_previous_key_files = env
+            .get("LVZHI_JWT_PREVIOUS_KEY_FILES")
+            .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(PathBuf::from).collect())
+            .unwrap_or_default();
+        let tz_raw = env.get("LVZHI_TZ").unwrap_or_else(|| "Asia/Shanghai".into());
+        let tz: chrono_tz::Tz = tz_raw.parse().map_err(|_| err("LVZHI_TZ", format!("`{tz_raw}` is not an IANA time zone")))?;
+        let bind = env.get("LVZHI_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        if bind.parse::<std::net::SocketAddr>().is_err() && !bind.contains(':') {
+            return Err(err("LVZHI_BIND", format!("`{bind}` is not host:port")));
+        }
+        let log_format = match env.get("LVZHI_LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(v) => return Err(err("LVZHI_LOG_FORMAT", format!("`{v}` must be text or json"))),
+        };
+        let access_ttl_secs: i64 = env.positive("LVZHI_ACCESS_TOKEN_TTL_SECS", 900)?;
+        let refresh_ttl_days: i64 = env.positive("LVZHI_REFRESH_TOKEN_TTL_DAYS", 30)?;
+        let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Ok(Settings {
+            database_url,
+            redis_url,
+            redis_prefix: env.get("LVZHI_REDIS_PREFIX").unwrap_or_else(|| "lvzhi:".into()),
+            bind,
+            data_dir,
+            production,
+            jwt_key_file,
+            jwt_previous_key_files,
+            jwt_issuer: env.get("LVZHI_JWT_ISSUER").unwrap_or_else(|| "lvzhi".into()),
+            jwt_audience: env.get("LVZHI_JWT_AUDIENCE").unwrap_or_else(|| "lvzhi-api".into()),
+            access_ttl_secs,
+            refresh_ttl_secs: refresh_ttl_days * 86_400,
+            tz,
+            max_body_bytes: env.positive("LVZHI_MAX_BODY_BYTES", 1_048_576)?,
+            max_import_bytes: env.positive("LVZHI_MAX_IMPORT_BYTES", 20 * 1_048_576)?,
+            log_format,
+            login_rate_per_minute: env.positive("LVZHI_LOGIN_RATE_PER_MINUTE", 30)?,
+            db_pool_size: env.positive("LVZHI_DB_POOL_SIZE", 16)?,
+            workers: env.positive("LVZHI_WORKERS", cpus)?,
+            trust_proxy: env.flag("LVZHI_TRUST_PROXY")?,
+            bench_hello: env.flag("LVZHI_BENCH_HELLO")?,
+            argon2_m_cost_kib: env.positive("LVZHI_ARGON2_MEMORY_KIB", 19_456)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: std::collections::HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(&move |k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_sqlite_under_data_dir() {
+        let s = with(&[]).unwrap();
+        assert_eq!(s.database_url, DatabaseUrl::Sqlite(PathBuf::from("./data/lvzhi.db")));
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert_eq!(s.tz, chrono_tz::Asia::Shanghai);
+    }
+
+    #[test]
+    fn database_url_forms() {
+        assert_eq!(DatabaseUrl::parse("sqlite:///tmp/x.db").unwrap(), DatabaseUrl::Sqlite("/tmp/x.db".into()));
+        assert_eq!(DatabaseUrl::parse("x.db").unwrap(), DatabaseUrl::Sqlite("x.db".into()));
+        assert!(DatabaseUrl::parse("postgres://u@h/db").unwrap().is_postgres());
+        assert!(DatabaseUrl::parse("mysql://h/db").is_err());
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        assert_eq!(with(&[("LVZHI_TZ", "Mars/Base")]).unwrap_err().var, "LVZHI_TZ");
+        assert_eq!(with(&[("LVZHI_MAX_BODY_BYTES", "-3")]).unwrap_err().var, "LVZHI_MAX_BODY_BYTES");
+        assert_eq!(with(&[("LVZHI_ENV", "production")]).unwrap_err().var, "LVZHI_JWT_KEY_FILE");
+        assert_eq!(with(&[("REDIS_URL", "localhost")]).unwrap_err().var, "REDIS_URL");
+        assert_eq!(with(&[("LVZHI_TRUST_PROXY", "maybe")]).unwrap_err().var, "LVZHI_TRUST_PROXY");
+    }
+}

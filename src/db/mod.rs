@@ -1,0 +1,110 @@
+//! The database seam: one diesel `MultiConnection` over PostgreSQL and SQLite, an r2d2 pool,
+//! the embedded per-backend migrations, and [`run`] which moves a query off the actix workers.
+
+pub mod schema;
+
+use crate::config::DatabaseUrl;
+use crate::error::{AppError, AppResult};
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type DbPool = Pool<ConnectionManager<AnyConnection>>;
+pub type DbConn = PooledConnection<ConnectionManager<AnyConnection>>;
+
+pub const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// Sets the SQLite pragmas on every new connection (no-op on PostgreSQL).
+#[derive(Debug)]
+struct Pragmas;
+
+impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
+        if let AnyConnection::Sqlite(c) = conn {
+            c.batch_execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// The URL diesel understands for this database.
+pub fn connection_string(url: &DatabaseUrl) -> String {
+    match url {
+        DatabaseUrl::Postgres(u) => u.clone(),
+        DatabaseUrl::Sqlite(p) => p.to_string_lossy().into_owned(),
+    }
+}
+
+pub fn build_pool(url: &DatabaseUrl, size: u32) -> Result<DbPool, String> {
+    if let DatabaseUrl::Sqlite(p) = url {
+        if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+    }
+    let manager = ConnectionManager::<AnyConnection>::new(connection_string(url));
+    Pool::builder()
+        .max_size(size)
+        .min_idle(Some(1))
+        .connection_timeout(std::time::Duration::from_secs(10))
+        .connection_customizer(Box::new(Pragmas))
+        .build(manager)
+        .map_err(|e| format!("cannot connect to the database: {e}"))
+}
+
+/// Applies pending migrations of the pool's backend; returns how many ran.
+pub fn migrate(pool: &DbPool) -> Result<usize, String> {
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let ran = match &mut *conn {
+        AnyConnection::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len()),
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    };
+    ran.map_err(|e| format!("migration failed: {e}"))
+}
+
+/// Runs `f` with a pooled connection on the blocking thread pool, so actix workers never wait on I/O.
+pub async fn run<T, F>(pool: &DbPool, f: F) -> AppResult<T>
+where
+    F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await?
+}
+
+/// Like [`run`], inside one transaction.
+pub async fn tx<T, F>(pool: &DbPool, f: F) -> AppResult<T>
+where
+    F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    use diesel::Connection;
+    run(pool, move |c| c.transaction::<T, AppError, _>(f)).await
+}
+
+pub fn is_postgres(conn: &AnyConnection) -> bool {
+    matches!(conn, AnyConnection::Pg(_))
+}
+
+/// Current UTC time as stored in TIMESTAMP columns (microsecond precision on both backends).
+pub fn ts(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    use chrono::Timelike;
+    let n = t.naive_utc();
+    n.with_nanosecond(n.nanosecond() / 1000 * 1000).unwrap_or(n)
+}
+
+pub fn utc(n: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_naive_utc_and_offset(n, chrono::Utc)
+}

@@ -1,0 +1,239 @@
+//! Demo data: a realistic small congress — Hefei city with 3 districts and 12 sub-districts,
+//! ~400 deputies (some holding both a city and a district seat) in 35 groups, 20 liaison
+//! stations, 2 handling units and the demo logins. Deterministic (fixed seed).
+
+mod names;
+
+use crate::audit::Entry;
+use crate::auth::store::{self as accounts, NewAccount};
+use crate::db::{self, AnyConnection};
+use crate::error::{AppError, AppResult};
+use crate::org::deputy_store::{self, NewDeputy, NewSeat};
+use crate::org::station_store::{self, NewStation};
+use crate::org::{rules, store};
+use crate::state::AppState;
+use chrono::NaiveDateTime;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+pub const PASSWORD: &str = "Lvzhi@2026";
+
+pub struct Summary {
+    pub password: &'static str,
+    pub logins: Vec<(String, String)>,
+}
+
+struct Tree {
+    city: i64,
+    counties: Vec<(i64, &'static str)>,
+    townships: Vec<(i64, usize)>,
+}
+
+fn regions(c: &mut AnyConnection, now: NaiveDateTime) -> AppResult<Tree> {
+    let province = store::insert_region(c, "340000", "安徽省", None, "province", now)?;
+    let city = store::insert_region(c, "340100", "合肥市", Some(&province), "city", now)?;
+    let mut counties = vec![];
+    let mut townships = vec![];
+    for (ci, (code, name, towns)) in names::COUNTIES.iter().enumerate() {
+        let county = store::insert_region(c, code, name, Some(&city), "county", now)?;
+        for (ti, t) in towns.iter().enumerate() {
+            let town = store::insert_region(c, &format!("{code}{:03}", ti + 1), t, Some(&county), "township", now)?;
+            townships.push((town.id, ci));
+        }
+        counties.push((county.id, *name));
+    }
+    Ok(Tree { city: city.id, counties, townships })
+}
+
+fn person_name(rng: &mut StdRng) -> String {
+    let s = names::SURNAMES[rng.random_range(0..names::SURNAMES.len())];
+    let g1 = names::GIVEN[rng.random_range(0..names::GIVEN.len())];
+    if rng.random_bool(0.6) {
+        let g2 = names::GIVEN[rng.random_range(0..names::GIVEN.len())];
+        format!("{s}{g1}{g2}")
+    } else {
+        format!("{s}{g1}")
+    }
+}
+
+/// Seeds everything in one transaction and returns the logins to print.
+pub async fn seed(state: &AppState) -> AppResult<Summary> {
+    let m = state.settings.argon2_m_cost_kib;
+    let hash = actix_web::web::block(move || crate::auth::password::hash(PASSWORD, m)).await?.map_err(AppError::internal)?;
+    let now = state.now();
+    db::tx(&state.db, move |c| seed_in(c, &hash, now)).await
+}
+
+fn seed_in(c: &mut AnyConnection, hash: &str, now: NaiveDateTime) -> AppResult<Summary> {
+    let mut rng = StdRng::seed_from_u64(2026);
+    let t = regions(c, now)?;
+    let city_groups: Vec<i64> =
+        (1..=14).map(|i| store::insert_group(c, t.city, &format!("第{}代表小组", names::NUMERALS[i]), 17, now)).collect::<AppResult<_>>()?;
+    let mut county_groups = vec![];
+    for (cid, cname) in &t.counties {
+        let gs: Vec<i64> =
+            (1..=7).map(|i| store::insert_group(c, *cid, &format!("{cname}第{}代表小组", names::NUMERALS[i]), 18, now)).collect::<AppResult<_>>()?;
+        county_groups.push(gs);
+    }
+    let mut first_deputy = None;
+    for i in 0..400usize {
+        let name = person_name(&mut rng);
+        let gender = if rng.random_bool(0.38) { "female" } else { "male" };
+        let phone = format!("139551{:05}", 10000 + i * 37);
+        let code = rules::public_code('D');
+        let intro = format!("{}，{}。", name, names::INTROS[i % names::INTROS.len()]);
+        let id = deputy_store::insert_deputy(
+            c,
+            &NewDeputy {
+                name: &name,
+                gender,
+                phone: Some(&phone),
+                photo_url: None,
+                introduction: Some(&intro),
+                public_code: &code,
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+        first_deputy.get_or_insert((id, phone.clone()));
+        let county = i % 3;
+        let status = match i {
+            37 | 211 => ("terminated", Some("2025-06-30")),
+            95 => ("resigned", Some("2026-03-15")),
+            _ => ("active", None),
+        };
+        let mut seat = |level: &str, region_id: i64, term: i32, unit: &str, group: i64| {
+            let n = NewSeat {
+                deputy_id: id,
+                level,
+                region_id,
+                term,
+                electoral_unit: Some(unit),
+                group_id: Some(group),
+                status: status.0,
+                status_date: status.1,
+                created_at: now,
+            };
+            deputy_store::insert_seat(c, &n)
+        };
+        if i < 310 {
+            seat("city", t.city, 17, &format!("{}选举单位", t.counties[county].1), city_groups[i % 14])?;
+        }
+        if i >= 250 {
+            let (cid, cname) = t.counties[county];
+            seat("county", cid, 18, &format!("{cname}第{}选区", i % 40 + 1), county_groups[county][i % 7])?;
+        }
+    }
+    let mut station_ids = vec![];
+    for (i, (tid, ci)) in t.townships.iter().enumerate() {
+        station_ids.push(station(c, &mut rng, *tid, *ci, "station", &format!("{}人大代表联络站", names::COUNTIES[*ci].2[i % 4]), now)?);
+    }
+    for (ci, (cid, cname)) in t.counties.iter().enumerate() {
+        station_ids.push(station(c, &mut rng, *cid, ci, "home", &format!("{cname}人大代表之家"), now)?);
+    }
+    for (i, (kind, label)) in
+        [("point", "社区代表联系点"), ("studio", "代表工作室"), ("point", "园区代表联系点"), ("studio", "法律服务代表工作室"), ("point", "商圈代表联系点")]
+            .iter()
+            .enumerate()
+    {
+        let (tid, ci) = t.townships[i * 2 + 1];
+        station_ids.push(station(c, &mut rng, tid, ci, kind, &format!("{}{label}", names::COUNTIES[ci].2[(i * 2 + 1) % 4]), now)?);
+    }
+    let unit1 = station_store::insert_unit(c, t.city, "合肥市住房和城乡建设局", Some("王科长"), Some("0551-63500001"), now)?;
+    let unit2 = station_store::insert_unit(c, t.city, "合肥市交通运输局", Some("李科长"), Some("0551-63500002"), now)?;
+    let (dep_id, dep_phone) = first_deputy.ok_or_else(|| AppError::internal("no deputy seeded"))?;
+    let mut logins = vec![];
+    let mut acct = |c: &mut AnyConnection,
+                    user: &str,
+                    role: &str,
+                    region: Option<i64>,
+                    dep: Option<i64>,
+                    unit: Option<i64>,
+                    stations: &[i64],
+                    label: &str|
+     -> AppResult<()> {
+        let n = NewAccount {
+            username: user,
+            password_hash: hash,
+            role,
+            region_id: region,
+            deputy_id: dep,
+            unit_id: unit,
+            display_name: label,
+            scopes: "",
+            created_at: now,
+            updated_at: now,
+        };
+        accounts::insert_account(c, &n, stations)?;
+        logins.push((user.to_string(), label.to_string()));
+        Ok(())
+    };
+    acct(c, "admin", "admin", Some(t.city), None, None, &[], "admin — 合肥市人大常委会代表工作室")?;
+    acct(c, "yaohai", "admin", Some(t.counties[0].0), None, None, &[], "admin of 瑶海区 only")?;
+    acct(c, "staff1", "station_staff", Some(t.townships[0].0), None, None, &station_ids[0..1], "station staff, 明光路街道联络站")?;
+    acct(c, "staff2", "station_staff", Some(t.townships[4].0), None, None, &station_ids[4..5], "station staff, 亳州路街道联络站")?;
+    acct(c, "unit1", "unit", Some(t.city), None, Some(unit1), &[], "handling unit: 市住建局")?;
+    acct(c, "unit2", "unit", Some(t.city), None, Some(unit2), &[], "handling unit: 市交通局")?;
+    acct(c, &dep_phone, "deputy", None, Some(dep_id), None, &[], "deputy (log in with the phone number)")?;
+    Entry::system("demo.seed", "installation", "demo").detail("400 deputies, 20 stations").write(c, now)?;
+    Ok(Summary { password: PASSWORD, logins })
+}
+
+fn station(c: &mut AnyConnection, rng: &mut StdRng, region_id: i64, county: usize, kind: &str, name: &str, now: NaiveDateTime) -> AppResult<i64> {
+    let (lat, lng) = names::COUNTY_CENTRES[county];
+    let code = rules::public_code('S');
+    let address = format!("合肥市{}{}号", names::COUNTIES[county].1, rng.random_range(1..300));
+    station_store::insert_station(
+        c,
+        &NewStation {
+            region_id,
+            kind,
+            name,
+            address: &address,
+            latitude: lat + rng.random_range(-0.015..0.015),
+            longitude: lng + rng.random_range(-0.015..0.015),
+            radius_m: rules::DEFAULT_RADIUS_M,
+            opening_hours: Some("周一至周五 9:00-17:00；每月15日为代表接待日"),
+            contact_name: Some("联络员"),
+            contact_phone: Some("0551-62600000"),
+            public_code: &code,
+            created_at: now,
+            updated_at: now,
+        },
+    )
+}
+
+/// Creates an admin, scoped to the region with `region_code` when given.
+pub async fn create_admin(state: &AppState, username: &str, password: &str, region_code: Option<&str>) -> AppResult<i64> {
+    if password.chars().count() < 8 {
+        return Err(AppError::invalid_field("password", "weak_password", "at least 8 characters"));
+    }
+    let m = state.settings.argon2_m_cost_kib;
+    let pw = password.to_string();
+    let hash = actix_web::web::block(move || crate::auth::password::hash(&pw, m)).await?.map_err(AppError::internal)?;
+    let (user, code, now) = (username.to_string(), region_code.map(str::to_string), state.now());
+    db::tx(&state.db, move |c| {
+        let region = match &code {
+            Some(code) => Some(
+                store::region_by_code(c, code)?.ok_or_else(|| AppError::invalid_field("region", "unknown_region", format!("no region with code {code}")))?.id,
+            ),
+            None => None,
+        };
+        let n = NewAccount {
+            username: &user,
+            password_hash: &hash,
+            role: "admin",
+            region_id: region,
+            deputy_id: None,
+            unit_id: None,
+            display_name: &user,
+            scopes: "",
+            created_at: now,
+            updated_at: now,
+        };
+        let id = accounts::insert_account(c, &n, &[])?;
+        Entry::system("account.create", "account", id.to_string()).detail("role=admin (cli)").write(c, now)?;
+        Ok(id)
+    })
+    .await
+}

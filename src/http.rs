@@ -1,0 +1,113 @@
+//! Small HTTP conventions shared by every capability: cursor pagination and ETag / If-Match.
+
+use crate::error::{AppError, AppResult};
+use actix_web::http::header;
+use actix_web::HttpRequest;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+pub const MAX_LIMIT: i64 = 200;
+pub const DEFAULT_LIMIT: i64 = 50;
+
+/// One page of a list.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PageQuery {
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+impl PageQuery {
+    pub fn limit(&self) -> AppResult<i64> {
+        match self.limit {
+            None => Ok(DEFAULT_LIMIT),
+            Some(l) if (1..=MAX_LIMIT).contains(&l) => Ok(l),
+            Some(_) => Err(AppError::invalid_field("limit", "out_of_range", format!("limit must be between 1 and {MAX_LIMIT}"))),
+        }
+    }
+
+    /// The id after which the page starts (0 = from the beginning).
+    pub fn after(&self) -> AppResult<i64> {
+        match &self.cursor {
+            None => Ok(0),
+            Some(c) => decode_cursor(c).ok_or_else(|| AppError::invalid_field("cursor", "invalid_cursor", "the cursor is not valid")),
+        }
+    }
+}
+
+pub fn encode_cursor(id: i64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("id:{id}"))
+}
+
+fn decode_cursor(c: &str) -> Option<i64> {
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c).ok()?;
+    std::str::from_utf8(&raw).ok()?.strip_prefix("id:")?.parse().ok()
+}
+
+/// Builds a page from `limit + 1` fetched rows: the extra row only says there is more.
+pub fn page<R, T>(mut rows: Vec<R>, limit: i64, id: impl Fn(&R) -> i64, map: impl FnMut(R) -> T) -> Page<T> {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = if more { rows.last().map(|r| encode_cursor(id(r))) } else { None };
+    Page { items: rows.into_iter().map(map).collect(), next_cursor }
+}
+
+pub fn etag(kind: &str, id: i64, version: i64) -> String {
+    format!("\"{kind}-{id}-v{version}\"")
+}
+
+/// A JSON answer carrying the record's ETag.
+pub fn with_etag<T: Serialize>(status: actix_web::http::StatusCode, etag: String, body: &T) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::build(status).insert_header((header::ETAG, etag)).json(body)
+}
+
+/// The `If-Match` header, if any (checked with [`check_if_match`] once the record is found and in scope).
+pub fn if_match(req: &HttpRequest) -> Option<String> {
+    req.headers().get(header::IF_MATCH).map(|v| v.to_str().unwrap_or("\"invalid\"").trim().to_string())
+}
+
+/// 428 without If-Match, 412 when it names another version.
+pub fn check_if_match(given: Option<&str>, current: &str) -> AppResult<()> {
+    let given = given.ok_or_else(AppError::precondition_required)?;
+    if given == "*" || given.split(',').any(|t| t.trim().trim_start_matches("W/") == current) {
+        Ok(())
+    } else {
+        Err(AppError::precondition_failed())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trip_and_garbage() {
+        assert_eq!(decode_cursor(&encode_cursor(42)), Some(42));
+        assert_eq!(decode_cursor("!!"), None);
+    }
+
+    #[test]
+    fn page_sets_cursor_only_when_more() {
+        let p = page(vec![1, 2, 3], 2, |r| *r, |r| r);
+        assert_eq!(p.items, vec![1, 2]);
+        assert!(p.next_cursor.is_some());
+        assert!(page(vec![1, 2], 2, |r| *r, |r| r).next_cursor.is_none());
+    }
+
+    #[test]
+    fn if_match_compares_strong_and_weak() {
+        assert!(check_if_match(Some("\"d-1-v2\""), "\"d-1-v2\"").is_ok());
+        assert!(check_if_match(Some("W/\"d-1-v2\""), "\"d-1-v2\"").is_ok());
+        assert_eq!(check_if_match(Some("\"d-1-v1\""), "\"d-1-v2\"").unwrap_err().status.as_u16(), 412);
+        assert_eq!(check_if_match(None, "\"d-1-v2\"").unwrap_err().status.as_u16(), 428);
+    }
+}

@@ -1,0 +1,16 @@
+//! lvzhi (履职): the backend of the deputy duty-performance app and the cloud reception room.
+
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod ops;
+pub mod org;
+pub mod platform;
+pub mod startup;
+pub mod state;

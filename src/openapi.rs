@@ -1,0 +1,98 @@
+//! The OpenAPI document: aggregation of every route registered through utoipa-actix-web, the
+//! bearer security scheme and the tags. `lvzhi openapi` prints the same document the server serves.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::AppExt;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()));
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "lvzhi (履职) API",
+        description = "Backend of the people's congress deputies' duty-performance app and the cloud reception room. Errors are RFC 9457 problem documents with a stable snake_case `code`.",
+        version = "1.0.0",
+        license(name = "Apache-2.0")
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    tags(
+        (name = "auth", description = "Sign-in, tokens, sessions"),
+        (name = "accounts", description = "Accounts of staff, deputies, units and third-party clients"),
+        (name = "regions", description = "The GB/T 2260 region tree"),
+        (name = "deputies", description = "Deputies (people) and their seats"),
+        (name = "groups", description = "Deputy groups (代表小组)"),
+        (name = "stations", description = "Liaison stations (代表联络站 / 代表之家)"),
+        (name = "units", description = "Handling units (承办单位)"),
+        (name = "audit", description = "The append-only audit log"),
+        (name = "operations", description = "Health, readiness, metrics")
+    )
+)]
+pub struct ApiDoc;
+
+/// Registers every documented route.
+pub fn routes(cfg: &mut ServiceConfig) {
+    use crate::{audit, auth, ops, org};
+    cfg.service(ops::routes::healthz)
+        .service(ops::routes::readyz)
+        .service(ops::routes::metrics)
+        .service(ops::routes::hello)
+        .service(auth::routes::login)
+        .service(auth::routes::refresh)
+        .service(auth::routes::logout)
+        .service(auth::routes::me)
+        .service(auth::routes::token)
+        .service(auth::routes::jwks)
+        .service(auth::accounts::create)
+        .service(auth::accounts::list)
+        .service(auth::accounts::get_one)
+        .service(org::routes::create_region)
+        .service(org::routes::list_regions)
+        .service(org::routes::get_region)
+        .service(org::routes::update_region)
+        .service(org::routes::create_group)
+        .service(org::routes::list_groups)
+        .service(org::routes::get_group)
+        .service(org::routes::update_group)
+        .service(org::routes::delete_group)
+        .service(org::station_routes::create_station)
+        .service(org::station_routes::list_stations)
+        .service(org::station_routes::get_station)
+        .service(org::station_routes::update_station)
+        .service(org::station_routes::delete_station)
+        .service(org::station_routes::create_unit)
+        .service(org::station_routes::list_units)
+        .service(org::station_routes::get_unit)
+        .service(org::station_routes::update_unit)
+        .service(org::station_routes::delete_unit)
+        // The import route comes before `/deputies/{id}` so "import" is not taken for an id.
+        .service(org::import_routes::import)
+        .service(org::deputy_routes::create)
+        .service(org::deputy_routes::list)
+        .service(org::deputy_routes::get_one)
+        .service(org::deputy_routes::update)
+        .service(org::deputy_routes::add_seat)
+        .service(org::deputy_routes::update_seat)
+        .service(org::deputy_routes::read_phone)
+        .service(audit::routes::list);
+}
+
+/// The full document, as served at `/api-docs/openapi.json`.
+pub fn spec() -> utoipa::openapi::OpenApi {
+    let (_, api) = actix_web::App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes).split_for_parts();
+    api
+}
+
+/// Pretty JSON of the document (what `openapi/openapi.json` holds).
+pub fn spec_json() -> String {
+    spec().to_pretty_json().unwrap_or_default() + "\n"
+}

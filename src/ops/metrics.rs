@@ -1,0 +1,44 @@
+//! Prometheus metrics: request counts and latency histograms per route, DB pool usage.
+
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
+
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+    pool: IntGaugeVec,
+}
+
+impl Metrics {
+    pub fn new() -> Result<Self, prometheus::Error> {
+        let registry = Registry::new_custom(Some("lvzhi".into()), None)?;
+        let requests = IntCounterVec::new(Opts::new("http_requests_total", "HTTP requests by route and status"), &["method", "route", "status"])?;
+        let latency = HistogramVec::new(
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency by route")
+                .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]),
+            &["method", "route"],
+        )?;
+        let pool = IntGaugeVec::new(Opts::new("db_pool_connections", "database pool connections by state"), &["state"])?;
+        registry.register(Box::new(requests.clone()))?;
+        registry.register(Box::new(latency.clone()))?;
+        registry.register(Box::new(pool.clone()))?;
+        Ok(Metrics { registry, requests, latency, pool })
+    }
+
+    pub fn observe(&self, method: &str, route: &str, status: u16, secs: f64) {
+        self.requests.with_label_values(&[method, route, &status.to_string()]).inc();
+        self.latency.with_label_values(&[method, route]).observe(secs);
+    }
+
+    pub fn render(&self, pool: &crate::db::DbPool) -> String {
+        let st = pool.state();
+        self.pool.with_label_values(&["idle"]).set(st.idle_connections as i64);
+        self.pool.with_label_values(&["in_use"]).set((st.connections - st.idle_connections) as i64);
+        let mut buf = vec![];
+        if TextEncoder::new().encode(&self.registry.gather(), &mut buf).is_err() {
+            return String::new();
+        }
+        String::from_utf8(buf).unwrap_or_default()
+    }
+}

@@ -1,0 +1,6 @@
+//! Operations: health and readiness probes, Prometheus metrics, the request-id and access-log
+//! middleware, and the load-test ceiling route.
+
+pub mod metrics;
+pub mod middleware;
+pub mod routes;

@@ -1,0 +1,299 @@
+//! Routes for deputies and their seats, including the audited read of a full phone number.
+
+use super::deputy_model::{DeputyCreate, DeputyQuery, DeputyUpdate, DeputyView, PhoneView, SeatInput, SeatUpdate};
+use super::deputy_store::{self as store, DeputyChanges, DeputyFilter, NewDeputy, NewSeat, SeatChanges};
+use super::deputy_views::{check_seat, deputy_view};
+use super::{narrowed_filter, rules};
+use crate::audit::Entry;
+use crate::auth::policy::{self, Action, Kind, Target};
+use crate::auth::Principal;
+use crate::db::{self, AnyConnection};
+use crate::error::{AppError, AppResult, FieldError, Problem, ReadErrors, UpdateErrors, WriteErrors};
+use crate::http::{check_if_match, etag, if_match, page, with_etag, Page, PageQuery};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::NaiveDateTime;
+use std::collections::HashMap;
+
+/// Loads a deputy as `p` may see it, with the region paths of its seats; 404 when missing or out of scope.
+fn load(c: &mut AnyConnection, p: &Principal, id: i64, action: Action) -> AppResult<(DeputyView, Vec<String>, i64)> {
+    let d = store::deputy(c, id)?.ok_or_else(AppError::not_found)?;
+    let seats = store::seats_of(c, &[id])?;
+    let paths: Vec<String> = seats.iter().map(|s| s.region_path.clone()).collect();
+    if !(action == Action::Read && p.deputy_id == Some(id)) {
+        policy::authorize(p, action, &Target::many(Kind::Deputy, paths.clone()))?;
+    }
+    let version = d.version;
+    Ok((deputy_view(p, d, &seats), paths, version))
+}
+
+fn respond(status: StatusCode, v: &DeputyView, version: i64) -> HttpResponse {
+    with_etag(status, etag("deputy", v.id, version), v)
+}
+
+fn check_person(name: Option<&str>, gender: Option<&str>, phone: Option<&str>, photo: Option<&str>, intro: Option<&str>) -> Result<Option<String>, AppError> {
+    let mut e: Vec<FieldError> = name.and_then(|n| rules::required_text("name", n, 32)).into_iter().collect();
+    if gender.is_some_and(|g| rules::parse_gender(g).is_none()) {
+        e.push(FieldError::new("gender", "invalid_value", "male or female"));
+    }
+    let phone = match phone.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => match rules::normalize_phone(p) {
+            Some(n) => Some(n),
+            None => {
+                e.push(FieldError::new("phone", "invalid_phone", "an 11-digit mainland mobile number"));
+                None
+            }
+        },
+        None => None,
+    };
+    if photo.is_some_and(|u| !(u.starts_with("https://") || u.starts_with("http://")) || u.len() > 500) {
+        e.push(FieldError::new("photo_url", "invalid_url", "an http(s) URL of at most 500 characters"));
+    }
+    if intro.is_some_and(|i| i.chars().count() > 2000) {
+        e.push(FieldError::new("introduction", "too_long", "at most 2000 characters"));
+    }
+    if e.is_empty() {
+        Ok(phone)
+    } else {
+        Err(AppError::validation(e))
+    }
+}
+
+fn insert_seat(c: &mut AnyConnection, p: &Principal, deputy_id: i64, s: &SeatInput, i: usize, now: NaiveDateTime) -> AppResult<String> {
+    let checked = check_seat(c, p, s, i)?;
+    store::insert_seat(
+        c,
+        &NewSeat {
+            deputy_id,
+            level: checked.level,
+            region_id: s.region_id,
+            term: s.term,
+            electoral_unit: s.electoral_unit.as_deref().map(str::trim),
+            group_id: s.group_id,
+            status: checked.status,
+            status_date: s.status_date.as_deref(),
+            created_at: now,
+        },
+    )?;
+    Ok(checked.path)
+}
+
+fn bump(c: &mut AnyConnection, id: i64, version: i64, now: NaiveDateTime) -> AppResult<()> {
+    let ch = DeputyChanges { name: None, gender: None, phone: None, photo_url: None, introduction: None, version: version + 1, updated_at: now };
+    if store::update_deputy(c, id, version, &ch)? {
+        Ok(())
+    } else {
+        Err(AppError::precondition_failed())
+    }
+}
+
+/// Create a deputy with at least one seat in your scope.
+#[utoipa::path(tag = "deputies", request_body = DeputyCreate, responses((status = 201, body = DeputyView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/deputies")]
+pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<DeputyCreate>) -> AppResult<HttpResponse> {
+    let b = body.into_inner();
+    policy::role_allows(&p, Action::Write, Kind::Deputy)?;
+    let phone = check_person(Some(&b.name), Some(&b.gender), b.phone.as_deref(), b.photo_url.as_deref(), b.introduction.as_deref())?;
+    if b.seats.is_empty() {
+        return Err(AppError::invalid_field("seats", "required", "a deputy holds at least one seat"));
+    }
+    let now = state.now();
+    let (view, version) = db::tx(&state.db, move |c| {
+        let code = rules::public_code('D');
+        let gender = rules::parse_gender(&b.gender).unwrap_or("male");
+        let id = store::insert_deputy(
+            c,
+            &NewDeputy {
+                name: b.name.trim(),
+                gender,
+                phone: phone.as_deref(),
+                photo_url: b.photo_url.as_deref(),
+                introduction: b.introduction.as_deref(),
+                public_code: &code,
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+        let mut first_path = None;
+        for (i, s) in b.seats.iter().enumerate() {
+            let path = insert_seat(c, &p, id, s, i, now)?;
+            first_path.get_or_insert(path);
+        }
+        Entry::by(&p, "deputy.create", "deputy", id.to_string()).region(first_path).write(c, now)?;
+        let (v, _, version) = load(c, &p, id, Action::Read)?;
+        Ok((v, version))
+    })
+    .await?;
+    Ok(respond(StatusCode::CREATED, &view, version))
+}
+
+/// List deputies (full records in your scope; the public profile for deputies and units).
+#[utoipa::path(tag = "deputies", params(DeputyQuery, PageQuery), responses((status = 200, body = Page<DeputyView>), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/deputies")]
+pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<DeputyQuery>, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<DeputyView>>> {
+    let (limit, after) = (pq.limit()?, pq.after()?);
+    let q = q.into_inner();
+    if q.level.as_deref().is_some_and(|l| rules::parse_level(l).is_none()) {
+        return Err(AppError::invalid_field("level", "invalid_value", "national, provincial, city, county or township"));
+    }
+    let items = db::run(&state.db, move |c| {
+        let scope = narrowed_filter(c, &p, Kind::Deputy, q.region_id)?;
+        let f = DeputyFilter {
+            scope,
+            level: q.level.as_deref().and_then(rules::parse_level).map(str::to_string),
+            group_id: q.group_id,
+            status: q.status,
+            term: q.term,
+            q: q.q,
+        };
+        let rows = store::list_deputies(c, &f, after, limit + 1)?;
+        let ids: Vec<i64> = rows.iter().map(|d| d.id).collect();
+        let mut seats: HashMap<i64, Vec<store::SeatRow>> = HashMap::new();
+        for s in store::seats_of(c, &ids)? {
+            seats.entry(s.deputy_id).or_default().push(s);
+        }
+        Ok(rows
+            .into_iter()
+            .map(|d| {
+                let ss = seats.remove(&d.id).unwrap_or_default();
+                deputy_view(&p, d, &ss)
+            })
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    Ok(web::Json(page(items, limit, |d| d.id, |d| d)))
+}
+
+/// Read a deputy.
+#[utoipa::path(tag = "deputies", params(("id" = i64, Path)), responses((status = 200, body = DeputyView), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/deputies/{id}")]
+pub async fn get_one(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let (v, _, version) = db::run(&state.db, move |c| load(c, &p, id, Action::Read)).await?;
+    Ok(respond(StatusCode::OK, &v, version))
+}
+
+/// Update a deputy's personal fields (If-Match required).
+#[utoipa::path(tag = "deputies", params(("id" = i64, Path), ("If-Match" = String, Header)), request_body = DeputyUpdate, responses((status = 200, body = DeputyView), UpdateErrors), security(("bearer" = [])))]
+#[patch("/api/v1/deputies/{id}")]
+pub async fn update(state: web::Data<AppState>, p: Principal, req: HttpRequest, id: web::Path<i64>, body: web::Json<DeputyUpdate>) -> AppResult<HttpResponse> {
+    let (id, b, given) = (id.into_inner(), body.into_inner(), if_match(&req));
+    let phone = check_person(b.name.as_deref(), b.gender.as_deref(), b.phone.as_deref(), b.photo_url.as_deref(), b.introduction.as_deref())?;
+    let now = state.now();
+    let (v, version) = db::tx(&state.db, move |c| {
+        let (_, paths, version) = load(c, &p, id, Action::Write)?;
+        check_if_match(given.as_deref(), &etag("deputy", id, version))?;
+        let ch = DeputyChanges {
+            name: b.name.as_deref().map(str::trim),
+            gender: b.gender.as_deref().and_then(rules::parse_gender),
+            phone: phone.as_deref(),
+            photo_url: b.photo_url.as_deref(),
+            introduction: b.introduction.as_deref(),
+            version: version + 1,
+            updated_at: now,
+        };
+        if !store::update_deputy(c, id, version, &ch)? {
+            return Err(AppError::precondition_failed());
+        }
+        let fields: Vec<&str> = [
+            ("name", b.name.is_some()),
+            ("gender", b.gender.is_some()),
+            ("phone", b.phone.is_some()),
+            ("photo_url", b.photo_url.is_some()),
+            ("introduction", b.introduction.is_some()),
+        ]
+        .iter()
+        .filter(|x| x.1)
+        .map(|x| x.0)
+        .collect();
+        Entry::by(&p, "deputy.update", "deputy", id.to_string()).region(paths.first().cloned()).detail(fields.join(",")).write(c, now)?;
+        let (v, _, version) = load(c, &p, id, Action::Read)?;
+        Ok((v, version))
+    })
+    .await?;
+    Ok(respond(StatusCode::OK, &v, version))
+}
+
+/// Add a seat (another level or term) to an existing deputy.
+#[utoipa::path(tag = "deputies", params(("id" = i64, Path)), request_body = SeatInput, responses((status = 201, body = DeputyView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/deputies/{id}/seats")]
+pub async fn add_seat(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<SeatInput>) -> AppResult<HttpResponse> {
+    let (id, s) = (id.into_inner(), body.into_inner());
+    policy::role_allows(&p, Action::Write, Kind::Deputy)?;
+    let now = state.now();
+    let (v, version) = db::tx(&state.db, move |c| {
+        let d = store::deputy(c, id)?.ok_or_else(AppError::not_found)?;
+        let path = insert_seat(c, &p, id, &s, 0, now)?;
+        bump(c, id, d.version, now)?;
+        Entry::by(&p, "deputy.add_seat", "deputy", id.to_string()).region(Some(path)).write(c, now)?;
+        let (v, _, version) = load(c, &p, id, Action::Read)?;
+        Ok((v, version))
+    })
+    .await?;
+    Ok(respond(StatusCode::CREATED, &v, version))
+}
+
+/// Change a seat's status, group or electoral unit (If-Match with the deputy's ETag).
+#[utoipa::path(tag = "deputies", params(("id" = i64, Path), ("seat_id" = i64, Path), ("If-Match" = String, Header)), request_body = SeatUpdate, responses((status = 200, body = DeputyView), UpdateErrors), security(("bearer" = [])))]
+#[patch("/api/v1/deputies/{id}/seats/{seat_id}")]
+pub async fn update_seat(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    path: web::Path<(i64, i64)>,
+    body: web::Json<SeatUpdate>,
+) -> AppResult<HttpResponse> {
+    let ((id, seat_id), b, given) = (path.into_inner(), body.into_inner(), if_match(&req));
+    let status = match b.status.as_deref() {
+        Some(s) => Some(rules::parse_status(s).ok_or_else(|| AppError::invalid_field("status", "invalid_value", "active, terminated or resigned"))?),
+        None => None,
+    };
+    if let Some(d) = b.status_date.as_deref().filter(|d| !rules::valid_date(d)) {
+        return Err(AppError::invalid_field("status_date", "invalid_date", format!("`{d}` is not YYYY-MM-DD")));
+    }
+    let now = state.now();
+    let (v, version) = db::tx(&state.db, move |c| {
+        let d = store::deputy(c, id)?.ok_or_else(AppError::not_found)?;
+        let seat = store::seats_of(c, &[id])?.into_iter().find(|s| s.id == seat_id).ok_or_else(AppError::not_found)?;
+        policy::authorize(&p, Action::Write, &Target::new(Kind::Deputy, seat.region_path.clone()))?;
+        check_if_match(given.as_deref(), &etag("deputy", id, d.version))?;
+        if let Some(g) = b.group_id {
+            let ok = super::store::group(c, g)?.is_some_and(|(gv, _)| gv.region_id == seat.region_id && gv.term == seat.term);
+            if !ok {
+                return Err(AppError::invalid_field("group_id", "unknown_group", "no such group in this congress and term"));
+            }
+        }
+        let status_date = b.status_date.clone().or_else(|| status.map(|_| now.date().to_string()));
+        store::update_seat(
+            c,
+            seat_id,
+            &SeatChanges { status, status_date: status_date.as_deref(), group_id: b.group_id, electoral_unit: b.electoral_unit.as_deref() },
+        )?;
+        bump(c, id, d.version, now)?;
+        Entry::by(&p, "deputy.update_seat", "seat", seat_id.to_string())
+            .region(Some(seat.region_path))
+            .detail(format!("status={}", status.unwrap_or("-")))
+            .write(c, now)?;
+        let (v, _, version) = load(c, &p, id, Action::Read)?;
+        Ok((v, version))
+    })
+    .await?;
+    Ok(respond(StatusCode::OK, &v, version))
+}
+
+/// Read a deputy's full phone number (staff in scope; every read is audited).
+#[utoipa::path(tag = "deputies", params(("id" = i64, Path)), responses((status = 200, body = PhoneView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
+#[get("/api/v1/deputies/{id}/phone")]
+pub async fn read_phone(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<PhoneView>> {
+    let id = id.into_inner();
+    let now = state.now();
+    let v = db::tx(&state.db, move |c| {
+        let (_, paths, _) = load(c, &p, id, Action::ReadPhone)?;
+        let d = store::deputy(c, id)?.ok_or_else(AppError::not_found)?;
+        Entry::by(&p, "deputy.read_phone", "deputy", id.to_string()).region(paths.first().cloned()).write(c, now)?;
+        Ok(PhoneView { deputy_id: id, phone: d.phone })
+    })
+    .await?;
+    Ok(web::Json(v))
+}

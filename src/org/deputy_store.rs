@@ -1,0 +1,184 @@
+//! SQL for deputies (people) and their seats.
+
+use super::store::scope_pattern;
+use crate::auth::policy::RegionFilter;
+use crate::db::schema::{deputies as d, regions as r, seats as s};
+use crate::db::AnyConnection;
+use crate::error::AppResult;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct DeputyRow {
+    pub id: i64,
+    pub name: String,
+    pub gender: String,
+    pub phone: Option<String>,
+    pub photo_url: Option<String>,
+    pub introduction: Option<String>,
+    pub public_code: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = d)]
+pub struct NewDeputy<'a> {
+    pub name: &'a str,
+    pub gender: &'a str,
+    pub phone: Option<&'a str>,
+    pub photo_url: Option<&'a str>,
+    pub introduction: Option<&'a str>,
+    pub public_code: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = s)]
+pub struct NewSeat<'a> {
+    pub deputy_id: i64,
+    pub level: &'a str,
+    pub region_id: i64,
+    pub term: i32,
+    pub electoral_unit: Option<&'a str>,
+    pub group_id: Option<i64>,
+    pub status: &'a str,
+    pub status_date: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A seat with its region's code, name and path.
+#[derive(Debug, Clone, Queryable)]
+pub struct SeatRow {
+    pub id: i64,
+    pub deputy_id: i64,
+    pub level: String,
+    pub region_id: i64,
+    pub term: i32,
+    pub electoral_unit: Option<String>,
+    pub group_id: Option<i64>,
+    pub status: String,
+    pub status_date: Option<String>,
+    pub region_code: String,
+    pub region_name: String,
+    pub region_path: String,
+}
+
+pub fn insert_deputy(conn: &mut AnyConnection, n: &NewDeputy) -> AppResult<i64> {
+    Ok(diesel::insert_into(d::table).values(n).returning(d::id).get_result(conn)?)
+}
+
+pub fn insert_seat(conn: &mut AnyConnection, n: &NewSeat) -> AppResult<i64> {
+    Ok(diesel::insert_into(s::table).values(n).returning(s::id).get_result(conn)?)
+}
+
+pub fn deputy(conn: &mut AnyConnection, id: i64) -> AppResult<Option<DeputyRow>> {
+    Ok(d::table.find(id).first(conn).optional()?)
+}
+
+pub fn seats_of(conn: &mut AnyConnection, deputy_ids: &[i64]) -> AppResult<Vec<SeatRow>> {
+    Ok(s::table
+        .inner_join(r::table)
+        .filter(s::deputy_id.eq_any(deputy_ids.to_vec()))
+        .order((s::deputy_id, s::id))
+        .select((s::id, s::deputy_id, s::level, s::region_id, s::term, s::electoral_unit, s::group_id, s::status, s::status_date, r::code, r::name, r::path))
+        .load(conn)?)
+}
+
+/// Region paths of a deputy's seats; `None` when the deputy does not exist.
+pub fn deputy_region_paths(conn: &mut AnyConnection, id: i64) -> AppResult<Option<Vec<String>>> {
+    if d::table.find(id).select(d::id).first::<i64>(conn).optional()?.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(s::table.inner_join(r::table).filter(s::deputy_id.eq(id)).select(r::path).load(conn)?))
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = d)]
+pub struct DeputyChanges<'a> {
+    pub name: Option<&'a str>,
+    pub gender: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub photo_url: Option<&'a str>,
+    pub introduction: Option<&'a str>,
+    pub version: i64,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Applies changes when `version` is still current (the changes carry `version + 1`).
+pub fn update_deputy(conn: &mut AnyConnection, id: i64, version: i64, ch: &DeputyChanges) -> AppResult<bool> {
+    Ok(diesel::update(d::table.filter(d::id.eq(id)).filter(d::version.eq(version))).set(ch).execute(conn)? == 1)
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = s)]
+pub struct SeatChanges<'a> {
+    pub status: Option<&'a str>,
+    pub status_date: Option<&'a str>,
+    pub group_id: Option<i64>,
+    pub electoral_unit: Option<&'a str>,
+}
+
+pub fn update_seat(conn: &mut AnyConnection, seat_id: i64, ch: &SeatChanges) -> AppResult<()> {
+    diesel::update(s::table.find(seat_id)).set(ch).execute(conn)?;
+    Ok(())
+}
+
+pub struct DeputyFilter {
+    pub scope: RegionFilter,
+    pub level: Option<String>,
+    pub group_id: Option<i64>,
+    pub status: Option<String>,
+    pub term: Option<i32>,
+    pub q: Option<String>,
+}
+
+pub fn list_deputies(conn: &mut AnyConnection, f: &DeputyFilter, after: i64, limit: i64) -> AppResult<Vec<DeputyRow>> {
+    let mut q = s::table
+        .inner_join(d::table)
+        .inner_join(r::table)
+        .filter(r::path.like(scope_pattern(&f.scope)))
+        .filter(d::id.gt(after))
+        .select(d::all_columns)
+        .distinct()
+        .order(d::id)
+        .limit(limit)
+        .into_boxed();
+    if let Some(l) = &f.level {
+        q = q.filter(s::level.eq(l.clone()));
+    }
+    if let Some(g) = f.group_id {
+        q = q.filter(s::group_id.eq(g));
+    }
+    if let Some(st) = &f.status {
+        q = q.filter(s::status.eq(st.clone()));
+    }
+    if let Some(t) = f.term {
+        q = q.filter(s::term.eq(t));
+    }
+    if let Some(n) = &f.q {
+        q = q.filter(d::name.like(format!("%{}%", n.replace('%', ""))));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Phone → deputy id, for matching imported rows to people already in the directory.
+pub fn phone_index(conn: &mut AnyConnection) -> AppResult<Vec<(String, i64, String)>> {
+    let rows: Vec<(Option<String>, i64, String)> = d::table.filter(d::phone.is_not_null()).select((d::phone, d::id, d::name)).load(conn)?;
+    Ok(rows.into_iter().filter_map(|(p, id, n)| p.map(|p| (p, id, n))).collect())
+}
+
+/// (deputy, region, term) of every seat held by the given people.
+pub fn seat_keys(conn: &mut AnyConnection, deputy_ids: &[i64]) -> AppResult<Vec<(i64, i64, i32)>> {
+    let mut out = vec![];
+    for chunk in deputy_ids.chunks(500) {
+        out.extend(s::table.filter(s::deputy_id.eq_any(chunk.to_vec())).select((s::deputy_id, s::region_id, s::term)).load::<(i64, i64, i32)>(conn)?);
+    }
+    Ok(out)
+}
+
+pub fn count_deputies(conn: &mut AnyConnection) -> AppResult<i64> {
+    Ok(d::table.count().get_result(conn)?)
+}

@@ -1,0 +1,122 @@
+//! `POST /api/v1/deputies/import`: the CSV import, all-or-nothing in one transaction.
+
+use super::deputy_model::ImportResult;
+use super::deputy_store::{self, NewDeputy, NewSeat};
+use super::import::{err, plan, Lookups};
+use super::{narrowed_filter, rules, store};
+use crate::audit::Entry;
+use crate::auth::policy::{self, Action, Kind};
+use crate::auth::Principal;
+use crate::db;
+use crate::error::{AppError, AppResult, WriteErrors};
+use crate::state::AppState;
+use actix_web::http::{header, StatusCode};
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use std::collections::HashSet;
+
+async fn read_limited(mut payload: web::Payload, limit: usize) -> AppResult<Vec<u8>> {
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| AppError::bad_request("malformed_body", "the upload was interrupted"))?;
+        if body.len() + chunk.len() > limit {
+            return Err(AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the file is larger than {limit} bytes")));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Import deputies from CSV (text/csv, UTF-8, header row). On any bad row nothing is written and
+/// the 422 answer lists every problem as (row, field = column, code, message).
+#[utoipa::path(
+    tag = "deputies",
+    request_body(content = String, content_type = "text/csv", description = "姓名,性别,手机号,层级,行政区划代码,届次,选举单位,代表小组,状态,简介 (or the English names)"),
+    responses((status = 201, body = ImportResult), WriteErrors),
+    security(("bearer" = []))
+)]
+#[post("/api/v1/deputies/import")]
+pub async fn import(state: web::Data<AppState>, p: Principal, req: HttpRequest, payload: web::Payload) -> AppResult<HttpResponse> {
+    policy::role_allows(&p, Action::Write, Kind::Deputy)?;
+    let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if !matches!(mime.as_str(), "text/csv" | "application/csv" | "text/plain") {
+        return Err(AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the file as text/csv"));
+    }
+    let bytes = read_limited(payload, state.settings.max_import_bytes).await?;
+    let now = state.now();
+    let result = db::tx(&state.db, move |c| {
+        let scope = narrowed_filter(c, &p, Kind::Deputy, None)?;
+        let regions = store::regions_in(c, &scope)?.into_iter().map(|(id, code, level, _)| (code, (id, level))).collect();
+        let groups = store::group_keys(c, &scope)?.into_iter().map(|(r, t, n, id)| ((r, t, n), id)).collect();
+        let phones = deputy_store::phone_index(c)?.into_iter().map(|(ph, id, name)| (ph, (id, name))).collect();
+        let (rows, people) = plan(&bytes, &Lookups { regions, groups, phones }).map_err(AppError::validation)?;
+        // Seats that people already in the directory hold: reported with their rows, nothing written.
+        let existing: Vec<i64> = people.iter().filter_map(|p| p.existing_id).collect();
+        let held: HashSet<(i64, i64, i32)> = deputy_store::seat_keys(c, &existing)?.into_iter().collect();
+        let held = &held;
+        let clashes: Vec<_> = people
+            .iter()
+            .filter_map(|p| p.existing_id.map(|id| (id, p)))
+            .flat_map(|(id, p)| p.seats.iter().filter(move |s| held.contains(&(id, s.region_id, s.term))))
+            .map(|s| err(s.row, "region_code", "duplicate_seat", "this deputy already holds this seat"))
+            .collect();
+        if !clashes.is_empty() {
+            return Err(AppError::validation(clashes));
+        }
+        let mut out = ImportResult { rows, deputies_created: 0, seats_added_to_existing: 0, seats_created: 0 };
+        for person in &people {
+            let id = match person.existing_id {
+                Some(id) => {
+                    out.seats_added_to_existing += person.seats.len();
+                    id
+                }
+                None => {
+                    out.deputies_created += 1;
+                    let code = rules::public_code('D');
+                    deputy_store::insert_deputy(
+                        c,
+                        &NewDeputy {
+                            name: &person.name,
+                            gender: person.gender,
+                            phone: person.phone.as_deref(),
+                            photo_url: None,
+                            introduction: person.introduction.as_deref(),
+                            public_code: &code,
+                            created_at: now,
+                            updated_at: now,
+                        },
+                    )?
+                }
+            };
+            for s in &person.seats {
+                out.seats_created += 1;
+                deputy_store::insert_seat(
+                    c,
+                    &NewSeat {
+                        deputy_id: id,
+                        level: s.level,
+                        region_id: s.region_id,
+                        term: s.term,
+                        electoral_unit: s.electoral_unit.as_deref(),
+                        group_id: s.group_id,
+                        status: s.status,
+                        status_date: None,
+                        created_at: now,
+                    },
+                )?;
+            }
+        }
+        let region = match &scope {
+            policy::RegionFilter::Subtree(s) => Some(s.clone()),
+            policy::RegionFilter::All => None,
+        };
+        Entry::by(&p, "deputy.import", "deputy", "bulk")
+            .region(region)
+            .detail(format!("rows={} created={} seats={}", out.rows, out.deputies_created, out.seats_created))
+            .write(c, now)?;
+        Ok(out)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(result))
+}

@@ -1,0 +1,38 @@
+//! The organization directory: regions (GB/T 2260 tree), deputies (people) and their seats,
+//! groups, liaison stations and handling units, with the deputy CSV import. Other capabilities
+//! use the lookups re-exported here, never the tables.
+
+pub mod deputy_model;
+pub mod deputy_routes;
+pub mod deputy_store;
+mod deputy_views;
+pub mod import;
+pub mod import_routes;
+pub mod model;
+pub mod routes;
+pub mod rules;
+pub mod station_routes;
+pub mod station_store;
+pub mod store;
+
+pub use deputy_store::{count_deputies, deputy_region_paths};
+pub use model::RegionRef;
+pub use station_store::{station_region, unit_region_path};
+pub use store::{region_ids_in, region_path, region_ref};
+
+use crate::auth::policy::{self, Kind, RegionFilter};
+use crate::auth::Principal;
+use crate::db::AnyConnection;
+use crate::error::{AppError, AppResult};
+
+/// The list filter for `kind`, narrowed to `region_id`'s subtree when given (404 when that region
+/// is missing or outside the caller's scope).
+pub fn narrowed_filter(conn: &mut AnyConnection, p: &Principal, kind: Kind, region_id: Option<i64>) -> AppResult<RegionFilter> {
+    let base = policy::list_filter(p, kind)?;
+    let Some(id) = region_id else { return Ok(base) };
+    let path = store::region_path(conn, id)?.ok_or_else(AppError::not_found)?;
+    match &base {
+        RegionFilter::Subtree(s) if !path.starts_with(s.as_str()) => Err(AppError::not_found()),
+        _ => Ok(RegionFilter::Subtree(path)),
+    }
+}

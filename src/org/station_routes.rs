@@ -1,0 +1,270 @@
+//! Routes for liaison stations and handling units.
+
+use super::model::{ScopedQuery, StationCreate, StationUpdate, StationView, UnitCreate, UnitUpdate, UnitView};
+use super::station_store::{self as store, NewStation};
+use super::{narrowed_filter, rules};
+use crate::audit::Entry;
+use crate::auth::policy::{self, Action, Kind, Target};
+use crate::auth::Principal;
+use crate::db;
+use crate::error::{AppError, AppResult, FieldError, ReadErrors, UpdateErrors, WriteErrors};
+use crate::http::{check_if_match, etag, if_match, page, with_etag, Page, PageQuery};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+
+fn station_etag(s: &StationView) -> String {
+    etag("station", s.id, s.version)
+}
+
+fn check_station_fields(
+    kind: Option<&str>,
+    name: Option<&str>,
+    address: Option<&str>,
+    pos: (Option<f64>, Option<f64>),
+    radius: Option<i32>,
+) -> Vec<FieldError> {
+    let mut e = vec![];
+    if let Some(k) = kind.filter(|k| !rules::STATION_KINDS.contains(k)) {
+        e.push(FieldError::new("kind", "invalid_value", format!("`{k}`: home, station, point or studio")));
+    }
+    e.extend(name.and_then(|n| rules::required_text("name", n, 100)));
+    e.extend(address.and_then(|a| rules::required_text("address", a, 200)));
+    if let (Some(lat), Some(lng)) = pos {
+        e.extend(rules::check_position(lat, lng));
+    } else if let Some(lat) = pos.0 {
+        e.extend(rules::check_position(lat, 0.0));
+    } else if let Some(lng) = pos.1 {
+        e.extend(rules::check_position(0.0, lng));
+    }
+    e.extend(radius.and_then(rules::check_radius));
+    e
+}
+
+/// Create a liaison station (家站) in a region of your scope.
+#[utoipa::path(tag = "stations", request_body = StationCreate, responses((status = 201, body = StationView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/stations")]
+pub async fn create_station(state: web::Data<AppState>, p: Principal, body: web::Json<StationCreate>) -> AppResult<HttpResponse> {
+    let b = body.into_inner();
+    policy::role_allows(&p, Action::Write, Kind::Station)?;
+    if p.role == crate::auth::Role::StationStaff {
+        return Err(AppError::forbidden("forbidden", "station staff edit their stations but do not create new ones"));
+    }
+    let errs = check_station_fields(Some(&b.kind), Some(&b.name), Some(&b.address), (Some(b.latitude), Some(b.longitude)), b.radius_m);
+    if !errs.is_empty() {
+        return Err(AppError::validation(errs));
+    }
+    let now = state.now();
+    let view = db::tx(&state.db, move |c| {
+        let path = super::store::region_path(c, b.region_id)?.ok_or_else(AppError::not_found)?;
+        policy::authorize(&p, Action::Write, &Target::new(Kind::Station, path.clone()))?;
+        let code = rules::public_code('S');
+        let id = store::insert_station(
+            c,
+            &NewStation {
+                region_id: b.region_id,
+                kind: &b.kind,
+                name: b.name.trim(),
+                address: b.address.trim(),
+                latitude: b.latitude,
+                longitude: b.longitude,
+                radius_m: b.radius_m.unwrap_or(rules::DEFAULT_RADIUS_M),
+                opening_hours: b.opening_hours.as_deref(),
+                contact_name: b.contact_name.as_deref(),
+                contact_phone: b.contact_phone.as_deref(),
+                public_code: &code,
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+        Entry::by(&p, "station.create", "station", id.to_string()).region(Some(path)).write(c, now)?;
+        Ok(StationView::from(store::station(c, id)?.ok_or_else(AppError::not_found)?.0))
+    })
+    .await?;
+    Ok(with_etag(StatusCode::CREATED, station_etag(&view), &view))
+}
+
+/// List stations in your scope (filters: region subtree, kind, name).
+#[utoipa::path(tag = "stations", params(ScopedQuery, PageQuery), responses((status = 200, body = Page<StationView>), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/stations")]
+pub async fn list_stations(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<ScopedQuery>,
+    pq: web::Query<PageQuery>,
+) -> AppResult<web::Json<Page<StationView>>> {
+    let (limit, after) = (pq.limit()?, pq.after()?);
+    let q = q.into_inner();
+    let rows = db::run(&state.db, move |c| {
+        let scope = narrowed_filter(c, &p, Kind::Station, q.region_id)?;
+        store::list_stations(c, &scope, q.kind.as_deref(), q.q.as_deref(), after, limit + 1)
+    })
+    .await?;
+    Ok(web::Json(page(rows, limit, |s| s.id, StationView::from)))
+}
+
+/// Read a station.
+#[utoipa::path(tag = "stations", params(("id" = i64, Path)), responses((status = 200, body = StationView), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/stations/{id}")]
+pub async fn get_station(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let view = db::run(&state.db, move |c| {
+        let (row, path) = store::station(c, id)?.ok_or_else(AppError::not_found)?;
+        policy::authorize(&p, Action::Read, &Target::station(id, path))?;
+        Ok(StationView::from(row))
+    })
+    .await?;
+    Ok(with_etag(StatusCode::OK, station_etag(&view), &view))
+}
+
+/// Update a station (admins in scope, or its own staff; If-Match required).
+#[utoipa::path(tag = "stations", params(("id" = i64, Path), ("If-Match" = String, Header)), request_body = StationUpdate, responses((status = 200, body = StationView), UpdateErrors), security(("bearer" = [])))]
+#[patch("/api/v1/stations/{id}")]
+pub async fn update_station(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Json<StationUpdate>,
+) -> AppResult<HttpResponse> {
+    let (id, b, given) = (id.into_inner(), body.into_inner(), if_match(&req));
+    let errs = check_station_fields(b.kind.as_deref(), b.name.as_deref(), b.address.as_deref(), (b.latitude, b.longitude), b.radius_m);
+    if !errs.is_empty() {
+        return Err(AppError::validation(errs));
+    }
+    let now = state.now();
+    let view = db::tx(&state.db, move |c| {
+        let (row, path) = store::station(c, id)?.ok_or_else(AppError::not_found)?;
+        policy::authorize(&p, Action::Write, &Target::station(id, path.clone()))?;
+        check_if_match(given.as_deref(), &etag("station", id, row.version))?;
+        if !store::update_station(c, id, row.version, &b, now)? {
+            return Err(AppError::precondition_failed());
+        }
+        Entry::by(&p, "station.update", "station", id.to_string()).region(Some(path)).write(c, now)?;
+        Ok(StationView::from(store::station(c, id)?.ok_or_else(AppError::not_found)?.0))
+    })
+    .await?;
+    Ok(with_etag(StatusCode::OK, station_etag(&view), &view))
+}
+
+/// Delete a station (admins in scope).
+#[utoipa::path(tag = "stations", params(("id" = i64, Path)), responses((status = 204, description = "deleted"), WriteErrors), security(("bearer" = [])))]
+#[delete("/api/v1/stations/{id}")]
+pub async fn delete_station(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let now = state.now();
+    db::tx(&state.db, move |c| {
+        let (_, path) = store::station(c, id)?.ok_or_else(AppError::not_found)?;
+        policy::authorize(&p, Action::Write, &Target::new(Kind::Station, path.clone()))?;
+        if p.role != crate::auth::Role::Admin && p.role != crate::auth::Role::Client {
+            return Err(AppError::forbidden("forbidden", "only admins delete stations"));
+        }
+        store::delete_station(c, id)?;
+        Entry::by(&p, "station.delete", "station", id.to_string()).region(Some(path)).write(c, now)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn unit_etag(u: &UnitView) -> String {
+    etag("unit", u.id, u.version)
+}
+
+/// Create a handling unit (承办单位) in a region of your scope.
+#[utoipa::path(tag = "units", request_body = UnitCreate, responses((status = 201, body = UnitView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/units")]
+pub async fn create_unit(state: web::Data<AppState>, p: Principal, body: web::Json<UnitCreate>) -> AppResult<HttpResponse> {
+    let b = body.into_inner();
+    policy::role_allows(&p, Action::Write, Kind::Unit)?;
+    if let Some(e) = rules::required_text("name", &b.name, 100) {
+        return Err(AppError::validation(vec![e]));
+    }
+    let now = state.now();
+    let view = db::tx(&state.db, move |c| {
+        let path = super::store::region_path(c, b.region_id)?.ok_or_else(AppError::not_found)?;
+        policy::authorize(&p, Action::Write, &Target::new(Kind::Unit, path.clone()))?;
+        let id = store::insert_unit(c, b.region_id, b.name.trim(), b.contact_name.as_deref(), b.contact_phone.as_deref(), now)?;
+        Entry::by(&p, "unit.create", "unit", id.to_string()).region(Some(path)).write(c, now)?;
+        Ok(store::unit(c, id)?.ok_or_else(AppError::not_found)?.0)
+    })
+    .await?;
+    Ok(with_etag(StatusCode::CREATED, unit_etag(&view), &view))
+}
+
+/// List handling units in your scope.
+#[utoipa::path(tag = "units", params(ScopedQuery, PageQuery), responses((status = 200, body = Page<UnitView>), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/units")]
+pub async fn list_units(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<ScopedQuery>,
+    pq: web::Query<PageQuery>,
+) -> AppResult<web::Json<Page<UnitView>>> {
+    let (limit, after) = (pq.limit()?, pq.after()?);
+    let q = q.into_inner();
+    let rows = db::run(&state.db, move |c| {
+        let scope = narrowed_filter(c, &p, Kind::Unit, q.region_id)?;
+        store::list_units(c, &scope, q.q.as_deref(), after, limit + 1)
+    })
+    .await?;
+    Ok(web::Json(page(rows, limit, |u| u.id, |u| u)))
+}
+
+/// Read a handling unit.
+#[utoipa::path(tag = "units", params(("id" = i64, Path)), responses((status = 200, body = UnitView), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/units/{id}")]
+pub async fn get_unit(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let view = db::run(&state.db, move |c| {
+        let (u, path) = store::unit(c, id)?.ok_or_else(AppError::not_found)?;
+        policy::authorize(&p, Action::Read, &Target::new(Kind::Unit, path))?;
+        Ok(u)
+    })
+    .await?;
+    Ok(with_etag(StatusCode::OK, unit_etag(&view), &view))
+}
+
+/// Update a handling unit (If-Match required).
+#[utoipa::path(tag = "units", params(("id" = i64, Path), ("If-Match" = String, Header)), request_body = UnitUpdate, responses((status = 200, body = UnitView), UpdateErrors), security(("bearer" = [])))]
+#[patch("/api/v1/units/{id}")]
+pub async fn update_unit(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Json<UnitUpdate>,
+) -> AppResult<HttpResponse> {
+    let (id, b, given) = (id.into_inner(), body.into_inner(), if_match(&req));
+    if let Some(e) = b.name.as_deref().and_then(|n| rules::required_text("name", n, 100)) {
+        return Err(AppError::validation(vec![e]));
+    }
+    let now = state.now();
+    let view = db::tx(&state.db, move |c| {
+        let (u, path) = store::unit(c, id)?.ok_or_else(AppError::not_found)?;
+        policy::authorize(&p, Action::Write, &Target::new(Kind::Unit, path.clone()))?;
+        check_if_match(given.as_deref(), &unit_etag(&u))?;
+        if !store::update_unit(c, id, u.version, &b, now)? {
+            return Err(AppError::precondition_failed());
+        }
+        Entry::by(&p, "unit.update", "unit", id.to_string()).region(Some(path)).write(c, now)?;
+        Ok(store::unit(c, id)?.ok_or_else(AppError::not_found)?.0)
+    })
+    .await?;
+    Ok(with_etag(StatusCode::OK, unit_etag(&view), &view))
+}
+
+/// Delete a handling unit (409 `referenced_record` while accounts refer to it).
+#[utoipa::path(tag = "units", params(("id" = i64, Path)), responses((status = 204, description = "deleted"), WriteErrors), security(("bearer" = [])))]
+#[delete("/api/v1/units/{id}")]
+pub async fn delete_unit(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let now = state.now();
+    db::tx(&state.db, move |c| {
+        let (_, path) = store::unit(c, id)?.ok_or_else(AppError::not_found)?;
+        policy::authorize(&p, Action::Write, &Target::new(Kind::Unit, path.clone()))?;
+        store::delete_unit(c, id)?;
+        Entry::by(&p, "unit.delete", "unit", id.to_string()).region(Some(path)).write(c, now)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,226 @@
+//! SQL for stations and handling units.
+
+use super::model::{StationUpdate, StationView, UnitUpdate, UnitView};
+use super::store::scope_pattern;
+use crate::auth::policy::RegionFilter;
+use crate::db::schema::{regions as r, stations as s, units as u};
+use crate::db::AnyConnection;
+use crate::error::AppResult;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct StationRow {
+    pub id: i64,
+    pub region_id: i64,
+    pub kind: String,
+    pub name: String,
+    pub address: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub radius_m: i32,
+    pub opening_hours: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub public_code: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<StationRow> for StationView {
+    fn from(x: StationRow) -> Self {
+        StationView {
+            id: x.id,
+            region_id: x.region_id,
+            kind: x.kind,
+            name: x.name,
+            address: x.address,
+            latitude: x.latitude,
+            longitude: x.longitude,
+            radius_m: x.radius_m,
+            opening_hours: x.opening_hours,
+            contact_name: x.contact_name,
+            contact_phone: x.contact_phone,
+            public_code: x.public_code,
+            version: x.version,
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = s)]
+pub struct NewStation<'a> {
+    pub region_id: i64,
+    pub kind: &'a str,
+    pub name: &'a str,
+    pub address: &'a str,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub radius_m: i32,
+    pub opening_hours: Option<&'a str>,
+    pub contact_name: Option<&'a str>,
+    pub contact_phone: Option<&'a str>,
+    pub public_code: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn station(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(StationRow, String)>> {
+    Ok(s::table.inner_join(r::table).filter(s::id.eq(id)).select((s::all_columns, r::path)).first(conn).optional()?)
+}
+
+/// (region id, region path) of a station.
+pub fn station_region(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(i64, String)>> {
+    Ok(s::table.inner_join(r::table).filter(s::id.eq(id)).select((s::region_id, r::path)).first(conn).optional()?)
+}
+
+pub fn insert_station(conn: &mut AnyConnection, n: &NewStation) -> AppResult<i64> {
+    Ok(diesel::insert_into(s::table).values(n).returning(s::id).get_result(conn)?)
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = s)]
+struct StationChanges<'a> {
+    kind: Option<&'a str>,
+    name: Option<&'a str>,
+    address: Option<&'a str>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    radius_m: Option<i32>,
+    opening_hours: Option<&'a str>,
+    contact_name: Option<&'a str>,
+    contact_phone: Option<&'a str>,
+    version: i64,
+    updated_at: NaiveDateTime,
+}
+
+pub fn update_station(conn: &mut AnyConnection, id: i64, version: i64, c: &StationUpdate, now: NaiveDateTime) -> AppResult<bool> {
+    let ch = StationChanges {
+        kind: c.kind.as_deref(),
+        name: c.name.as_deref().map(str::trim),
+        address: c.address.as_deref().map(str::trim),
+        latitude: c.latitude,
+        longitude: c.longitude,
+        radius_m: c.radius_m,
+        opening_hours: c.opening_hours.as_deref(),
+        contact_name: c.contact_name.as_deref(),
+        contact_phone: c.contact_phone.as_deref(),
+        version: version + 1,
+        updated_at: now,
+    };
+    Ok(diesel::update(s::table.filter(s::id.eq(id)).filter(s::version.eq(version))).set(&ch).execute(conn)? == 1)
+}
+
+pub fn delete_station(conn: &mut AnyConnection, id: i64) -> AppResult<()> {
+    diesel::delete(s::table.find(id)).execute(conn)?;
+    Ok(())
+}
+
+pub fn list_stations(
+    conn: &mut AnyConnection,
+    scope: &RegionFilter,
+    kind: Option<&str>,
+    q: Option<&str>,
+    after: i64,
+    limit: i64,
+) -> AppResult<Vec<StationRow>> {
+    let mut query = s::table
+        .filter(s::id.gt(after))
+        .filter(s::region_id.eq_any(r::table.filter(r::path.like(scope_pattern(scope))).select(r::id)))
+        .order(s::id)
+        .limit(limit)
+        .into_boxed();
+    if let Some(k) = kind {
+        query = query.filter(s::kind.eq(k.to_string()));
+    }
+    if let Some(t) = q {
+        query = query.filter(s::name.like(format!("%{}%", t.replace('%', ""))));
+    }
+    Ok(query.load(conn)?)
+}
+
+pub fn count_stations(conn: &mut AnyConnection) -> AppResult<i64> {
+    Ok(s::table.count().get_result(conn)?)
+}
+
+type UnitRow = (i64, i64, String, Option<String>, Option<String>, i64);
+
+fn unit_view(x: UnitRow) -> UnitView {
+    UnitView { id: x.0, region_id: x.1, name: x.2, contact_name: x.3, contact_phone: x.4, version: x.5 }
+}
+
+pub fn unit(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(UnitView, String)>> {
+    let row: Option<(UnitRow, String)> = u::table
+        .inner_join(r::table)
+        .filter(u::id.eq(id))
+        .select(((u::id, u::region_id, u::name, u::contact_name, u::contact_phone, u::version), r::path))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(x, p)| (unit_view(x), p)))
+}
+
+pub fn unit_region_path(conn: &mut AnyConnection, id: i64) -> AppResult<Option<String>> {
+    Ok(u::table.inner_join(r::table).filter(u::id.eq(id)).select(r::path).first(conn).optional()?)
+}
+
+pub fn insert_unit(
+    conn: &mut AnyConnection,
+    region_id: i64,
+    name: &str,
+    contact_name: Option<&str>,
+    contact_phone: Option<&str>,
+    now: NaiveDateTime,
+) -> AppResult<i64> {
+    Ok(diesel::insert_into(u::table)
+        .values((
+            u::region_id.eq(region_id),
+            u::name.eq(name),
+            u::contact_name.eq(contact_name),
+            u::contact_phone.eq(contact_phone),
+            u::created_at.eq(now),
+            u::updated_at.eq(now),
+        ))
+        .returning(u::id)
+        .get_result(conn)?)
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = u)]
+struct UnitChanges<'a> {
+    name: Option<&'a str>,
+    contact_name: Option<&'a str>,
+    contact_phone: Option<&'a str>,
+    version: i64,
+    updated_at: NaiveDateTime,
+}
+
+pub fn update_unit(conn: &mut AnyConnection, id: i64, version: i64, c: &UnitUpdate, now: NaiveDateTime) -> AppResult<bool> {
+    let ch = UnitChanges {
+        name: c.name.as_deref().map(str::trim),
+        contact_name: c.contact_name.as_deref(),
+        contact_phone: c.contact_phone.as_deref(),
+        version: version + 1,
+        updated_at: now,
+    };
+    Ok(diesel::update(u::table.filter(u::id.eq(id)).filter(u::version.eq(version))).set(&ch).execute(conn)? == 1)
+}
+
+pub fn delete_unit(conn: &mut AnyConnection, id: i64) -> AppResult<()> {
+    diesel::delete(u::table.find(id)).execute(conn)?;
+    Ok(())
+}
+
+pub fn list_units(conn: &mut AnyConnection, scope: &RegionFilter, q: Option<&str>, after: i64, limit: i64) -> AppResult<Vec<UnitView>> {
+    let mut query = u::table
+        .filter(u::id.gt(after))
+        .filter(u::region_id.eq_any(r::table.filter(r::path.like(scope_pattern(scope))).select(r::id)))
+        .order(u::id)
+        .limit(limit)
+        .select((u::id, u::region_id, u::name, u::contact_name, u::contact_phone, u::version))
+        .into_boxed();
+    if let Some(t) = q {
+        query = query.filter(u::name.like(format!("%{}%", t.replace('%', ""))));
+    }
+    Ok(query.load::<UnitRow>(conn)?.into_iter().map(unit_view).collect())
+}

@@ -1,0 +1,96 @@
+//! The cache and bus seam: values with TTL, counters, sorted sets and publish/subscribe.
+//! Redis when `REDIS_URL` is set, an in-process implementation otherwise; both behave the same
+//! (the `platform_cache` tests run against each). Nothing here is a source of truth.
+
+use super::memory::MemoryCache;
+use super::redis_cache::RedisCache;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+#[derive(Debug)]
+pub struct CacheError(pub String);
+
+impl std::fmt::Display for CacheError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cache: {}", self.0)
+    }
+}
+
+impl From<CacheError> for crate::error::AppError {
+    fn from(e: CacheError) -> Self {
+        crate::error::AppError::internal(e)
+    }
+}
+
+pub type CacheResult<T> = Result<T, CacheError>;
+
+#[derive(Clone)]
+pub enum Cache {
+    Memory(MemoryCache),
+    Redis(RedisCache),
+}
+
+macro_rules! dispatch {
+    ($self:ident, $c:ident => $e:expr) => {
+        match $self {
+            Cache::Memory($c) => $e,
+            Cache::Redis($c) => $e,
+        }
+    };
+}
+
+impl Cache {
+    pub fn memory() -> Self {
+        Cache::Memory(MemoryCache::default())
+    }
+
+    pub async fn redis(url: &str, prefix: &str) -> CacheResult<Self> {
+        Ok(Cache::Redis(RedisCache::connect(url, prefix).await?))
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Cache::Memory(_) => "memory",
+            Cache::Redis(_) => "redis",
+        }
+    }
+
+    pub async fn ping(&self) -> CacheResult<()> {
+        dispatch!(self, c => c.ping().await)
+    }
+    pub async fn get(&self, key: &str) -> CacheResult<Option<String>> {
+        dispatch!(self, c => c.get(key).await)
+    }
+    pub async fn set(&self, key: &str, value: &str, ttl: Option<Duration>) -> CacheResult<()> {
+        dispatch!(self, c => c.set(key, value, ttl).await)
+    }
+    /// Sets only when absent; true when this call set it.
+    pub async fn set_nx(&self, key: &str, value: &str, ttl: Duration) -> CacheResult<bool> {
+        dispatch!(self, c => c.set_nx(key, value, ttl).await)
+    }
+    pub async fn del(&self, key: &str) -> CacheResult<()> {
+        dispatch!(self, c => c.del(key).await)
+    }
+    /// Increments a counter; the first increment starts its time to live.
+    pub async fn incr(&self, key: &str, ttl: Duration) -> CacheResult<i64> {
+        dispatch!(self, c => c.incr(key, ttl).await)
+    }
+    pub async fn zincrby(&self, set: &str, member: &str, by: f64) -> CacheResult<f64> {
+        dispatch!(self, c => c.zincrby(set, member, by).await)
+    }
+    /// 0-based rank, highest score first.
+    pub async fn zrevrank(&self, set: &str, member: &str) -> CacheResult<Option<u64>> {
+        dispatch!(self, c => c.zrevrank(set, member).await)
+    }
+    /// Members from `start` to `stop` inclusive, highest score first.
+    pub async fn zrevrange(&self, set: &str, start: u64, stop: u64) -> CacheResult<Vec<(String, f64)>> {
+        dispatch!(self, c => c.zrevrange(set, start, stop).await)
+    }
+    pub async fn publish(&self, channel: &str, message: &str) -> CacheResult<()> {
+        dispatch!(self, c => c.publish(channel, message).await)
+    }
+    /// Messages published on `channel` after this call returns.
+    pub async fn subscribe(&self, channel: &str) -> CacheResult<mpsc::Receiver<String>> {
+        dispatch!(self, c => c.subscribe(channel).await)
+    }
+}

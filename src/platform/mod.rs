@@ -1,0 +1,11 @@
+//! Adapters the capabilities share: the settable clock, the cache and bus seam (Redis or
+//! in-process), and fixed-window rate limiting on top of it.
+
+pub mod cache;
+pub mod clock;
+pub mod memory;
+pub mod ratelimit;
+pub mod redis_cache;
+
+pub use cache::Cache;
+pub use clock::Clock;

@@ -1,0 +1,115 @@
+//! Redis implementation of the cache and bus seam (redis crate, tokio, connection manager).
+//! Every key and channel carries the configured prefix.
+
+use super::cache::{CacheError, CacheResult};
+use futures_util::StreamExt;
+use redis::aio::ConnectionManager;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+#[derive(Clone)]
+pub struct RedisCache {
+    client: redis::Client,
+    conn: ConnectionManager,
+    prefix: String,
+}
+
+fn err(e: redis::RedisError) -> CacheError {
+    CacheError(e.to_string())
+}
+
+impl RedisCache {
+    pub async fn connect(url: &str, prefix: &str) -> CacheResult<Self> {
+        let client = redis::Client::open(url).map_err(err)?;
+        let conn = tokio::time::timeout(Duration::from_secs(5), ConnectionManager::new(client.clone()))
+            .await
+            .map_err(|_| CacheError("timed out connecting to Redis".into()))?
+            .map_err(err)?;
+        Ok(RedisCache { client, conn, prefix: prefix.to_string() })
+    }
+
+    fn k(&self, key: &str) -> String {
+        format!("{}{}", self.prefix, key)
+    }
+
+    async fn q<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> CacheResult<T> {
+        let mut c = self.conn.clone();
+        cmd.query_async(&mut c).await.map_err(err)
+    }
+
+    pub async fn ping(&self) -> CacheResult<()> {
+        self.q::<String>(&redis::cmd("PING")).await.map(|_| ())
+    }
+
+    pub async fn get(&self, key: &str) -> CacheResult<Option<String>> {
+        self.q(redis::cmd("GET").arg(self.k(key))).await
+    }
+
+    pub async fn set(&self, key: &str, value: &str, ttl: Option<Duration>) -> CacheResult<()> {
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(self.k(key)).arg(value);
+        if let Some(t) = ttl {
+            cmd.arg("PX").arg(t.as_millis().max(1) as u64);
+        }
+        self.q::<()>(&cmd).await
+    }
+
+    pub async fn set_nx(&self, key: &str, value: &str, ttl: Duration) -> CacheResult<bool> {
+        let r: Option<String> = self.q(redis::cmd("SET").arg(self.k(key)).arg(value).arg("NX").arg("PX").arg(ttl.as_millis().max(1) as u64)).await?;
+        Ok(r.is_some())
+    }
+
+    pub async fn del(&self, key: &str) -> CacheResult<()> {
+        self.q::<()>(redis::cmd("DEL").arg(self.k(key))).await
+    }
+
+    pub async fn incr(&self, key: &str, ttl: Duration) -> CacheResult<i64> {
+        let k = self.k(key);
+        let mut c = self.conn.clone();
+        let (n,): (i64,) = redis::pipe()
+            .atomic()
+            .cmd("INCR")
+            .arg(&k)
+            .cmd("PEXPIRE")
+            .arg(&k)
+            .arg(ttl.as_millis().max(1) as u64)
+            .arg("NX")
+            .ignore()
+            .query_async(&mut c)
+            .await
+            .map_err(err)?;
+        Ok(n)
+    }
+
+    pub async fn zincrby(&self, set: &str, member: &str, by: f64) -> CacheResult<f64> {
+        self.q(redis::cmd("ZINCRBY").arg(self.k(set)).arg(by).arg(member)).await
+    }
+
+    pub async fn zrevrank(&self, set: &str, member: &str) -> CacheResult<Option<u64>> {
+        self.q(redis::cmd("ZREVRANK").arg(self.k(set)).arg(member)).await
+    }
+
+    pub async fn zrevrange(&self, set: &str, start: u64, stop: u64) -> CacheResult<Vec<(String, f64)>> {
+        self.q(redis::cmd("ZREVRANGE").arg(self.k(set)).arg(start).arg(stop).arg("WITHSCORES")).await
+    }
+
+    pub async fn publish(&self, channel: &str, message: &str) -> CacheResult<()> {
+        self.q::<i64>(redis::cmd("PUBLISH").arg(self.k(channel)).arg(message)).await.map(|_| ())
+    }
+
+    pub async fn subscribe(&self, channel: &str) -> CacheResult<mpsc::Receiver<String>> {
+        let mut ps = self.client.get_async_pubsub().await.map_err(err)?;
+        ps.subscribe(self.k(channel)).await.map_err(err)?;
+        let (tx, rx) = mpsc::channel(1024);
+        tokio::spawn(async move {
+            let mut stream = ps.into_on_message();
+            while let Some(msg) = stream.next().await {
+                let Ok(payload) = msg.get_payload::<String>() else { continue };
+                if tx.send(payload).await.is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(rx)
+    }
+}

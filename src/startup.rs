@@ -1,0 +1,180 @@
+//! Builds the application: state (pool, migrations, cache, keys), the HTTP server and the
+//! background workers; runs until SIGINT/SIGTERM, then lets in-flight requests finish and stops
+//! the workers at a safe point.
+
+use crate::auth::keys::KeySet;
+use crate::config::Settings;
+use crate::error::{json_error, path_error, query_error, AppError};
+use crate::ops::metrics::Metrics;
+use crate::platform::{Cache, Clock};
+use crate::state::AppState;
+use crate::{auth, db, openapi, ops};
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpServer};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pub state: AppState,
+    stop: watch::Sender<bool>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+/// Connects to the database (migrating it) and the cache, loads keys: everything a server needs.
+pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, String> {
+    let s = settings.clone();
+    let pool = tokio::task::spawn_blocking(move || {
+        let pool = db::build_pool(&s.database_url, s.db_pool_size)?;
+        let ran = db::migrate(&pool)?;
+        if ran > 0 {
+            tracing::info!(migrations = ran, "applied pending migrations");
+        }
+        Ok::<_, String>(pool)
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    let cache = match &settings.redis_url {
+        Some(url) => Cache::redis(url, &settings.redis_prefix).await.map_err(|e| format!("REDIS_URL: {e}"))?,
+        None => Cache::memory(),
+    };
+    let keys = KeySet::load(&settings)?;
+    let m = settings.argon2_m_cost_kib;
+    let dummy = tokio::task::spawn_blocking(move || auth::password::dummy_hash(m)).await.map_err(|e| e.to_string())?;
+    Ok(AppState {
+        db: pool,
+        cache,
+        settings: Arc::new(settings),
+        keys: Arc::new(keys),
+        clock,
+        metrics: Metrics::new().map_err(|e| e.to_string())?,
+        dummy_hash: Arc::new(dummy),
+    })
+}
+
+impl Application {
+    pub async fn build(settings: Settings, clock: Clock) -> Result<Self, String> {
+        Self::start(build_state(settings, clock).await?)
+    }
+
+    /// Binds `LVZHI_BIND` (port 0 picks a free port) and starts serving and the workers.
+    pub fn start(state: AppState) -> Result<Self, String> {
+        let bind = &state.settings.bind;
+        let listener = TcpListener::bind(bind).map_err(|e| format!("LVZHI_BIND: cannot bind {bind}: {e}"))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let spec = openapi::spec();
+        let data = web::Data::new(state.clone());
+        let max_body = state.settings.max_body_bytes;
+        let server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .app_data(data.clone())
+                .app_data(web::JsonConfig::default().limit(max_body).error_handler(json_error))
+                .app_data(web::QueryConfig::default().error_handler(query_error))
+                .app_data(web::PathConfig::default().error_handler(path_error))
+                .app_data(web::FormConfig::default().limit(max_body).error_handler(|e, _| {
+                    let code = match e {
+                        actix_web::error::UrlencodedError::ContentType => {
+                            return AppError::new(
+                                actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                                "unsupported_media_type",
+                                "send application/x-www-form-urlencoded",
+                            )
+                            .into()
+                        }
+                        actix_web::error::UrlencodedError::Overflow { .. } => {
+                            return AppError::new(actix_web::http::StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the form is too large").into()
+                        }
+                        other => other.to_string(),
+                    };
+                    AppError::bad_request("invalid_request", code).into()
+                }))
+                .configure(openapi::routes)
+                .split_for_parts();
+            app.wrap(from_fn(ops::middleware::observe))
+                .service(ops::routes::docs_redirect)
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", spec.clone()))
+                .default_service(web::to(ops::routes::not_found))
+        })
+        .workers(state.settings.workers)
+        .disable_signals()
+        .shutdown_timeout(30)
+        .listen(listener)
+        .map_err(|e| e.to_string())?
+        .run();
+        let (stop, rx) = watch::channel(false);
+        let workers = vec![tokio::spawn(housekeeping(state.clone(), rx))];
+        Ok(Application { port, server, state, stop, workers })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGINT/SIGTERM (or until the server handle stops it), then shuts down gracefully.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        let signals = tokio::spawn(async move {
+            wait_for_signal().await;
+            tracing::info!("shutdown requested: finishing in-flight requests");
+            handle.stop(true).await;
+        });
+        let result = self.server.await;
+        signals.abort();
+        let _ = self.stop.send(true);
+        for w in self.workers {
+            let _ = tokio::time::timeout(Duration::from_secs(30), w).await;
+        }
+        tracing::info!("stopped");
+        result
+    }
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {},
+                    _ = term.recv() => {},
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Background housekeeping: purges long-expired refresh tokens. Stops between runs.
+async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = stop.changed() => break,
+            _ = tokio::time::sleep(Duration::from_secs(600)) => {}
+        }
+        let cutoff = state.now() - chrono::Duration::days(1);
+        match db::run(&state.db, move |c| auth::store::purge_expired(c, cutoff)).await {
+            Ok(n) if n > 0 => tracing::info!(purged = n, "purged expired refresh tokens"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+    }
+}
