@@ -1,0 +1,241 @@
+use crate::helpers::*;
+use base64::Engine;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn login_returns_tokens_and_me_works() {
+    let app = spawn_demo().await;
+    let a = app.login_raw("admin", PASSWORD).await;
+    a.expect(200, "");
+    assert_eq!(a.body["token_type"], "Bearer");
+    assert_eq!(a.body["expires_in"], 900);
+    assert!(a.body["refresh_token"].as_str().unwrap().len() >= 40);
+    let me = app.get("/api/v1/auth/me", a.body["access_token"].as_str().unwrap()).await;
+    me.expect(200, "");
+    assert_eq!(me.body["username"], "admin");
+    assert_eq!(me.body["role"], "admin");
+    assert_eq!(me.body["region"]["code"], "340100");
+    // A deputy logs in with their phone number.
+    let d = app.login_raw("13955110000", PASSWORD).await;
+    d.expect(200, "");
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_look_the_same() {
+    let app = spawn_demo().await;
+    app.login_raw("admin", "nope-nope").await.expect(401, "invalid_credentials");
+    app.login_raw("nobody", "nope-nope").await.expect(401, "invalid_credentials");
+    app.send(app.client.post(app.url("/api/v1/auth/login")).json(&json!({"username": "admin"}))).await.expect(422, "validation_failed");
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_for_fifteen_minutes() {
+    let app = spawn_demo().await;
+    for _ in 0..4 {
+        app.login_raw("staff1", "wrong-password").await.expect(401, "invalid_credentials");
+    }
+    let locked = app.login_raw("staff1", "wrong-password").await;
+    locked.expect(423, "account_locked");
+    assert_eq!(locked.headers.get("retry-after").unwrap(), "900");
+    // Even the right password is refused while locked.
+    app.login_raw("staff1", PASSWORD).await.expect(423, "account_locked");
+    app.clock.advance(chrono::Duration::minutes(14));
+    app.login_raw("staff1", PASSWORD).await.expect(423, "account_locked");
+    app.clock.advance(chrono::Duration::seconds(61));
+    app.login_raw("staff1", PASSWORD).await.expect(200, "");
+    // Failures were audited.
+    let root = app.root_token().await;
+    let audit = app.get("/api/v1/audit?action=auth.login&limit=200", &root).await;
+    let outcomes: Vec<&str> = audit.body["items"].as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes.iter().filter(|o| **o == "failure").count(), 5);
+    assert_eq!(outcomes.iter().filter(|o| **o == "locked").count(), 2);
+}
+
+#[tokio::test]
+async fn login_is_rate_limited_per_ip() {
+    let app = spawn_with(&[("LVZHI_LOGIN_RATE_PER_MINUTE", "3")]).await;
+    lvzhi::demo::seed(&app.state).await.unwrap();
+    for _ in 0..3 {
+        app.login_raw("admin", "x-wrong-x").await.expect(401, "invalid_credentials");
+    }
+    let limited = app.login_raw("admin", PASSWORD).await;
+    limited.expect(429, "rate_limited");
+    assert!(limited.headers.get("retry-after").is_some());
+    app.clock.advance(chrono::Duration::seconds(61));
+    app.login_raw("admin", PASSWORD).await.expect(200, "");
+}
+
+async fn refresh(app: &TestApp, token: &str) -> Answer {
+    app.send(app.client.post(app.url("/api/v1/auth/refresh")).json(&json!({"refresh_token": token}))).await
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_reuse_revokes_the_family() {
+    let app = spawn_demo().await;
+    let first = app.login_raw("admin", PASSWORD).await;
+    let r1 = first.body["refresh_token"].as_str().unwrap().to_string();
+    let second = refresh(&app, &r1).await;
+    second.expect(200, "");
+    let r2 = second.body["refresh_token"].as_str().unwrap().to_string();
+    assert_ne!(r1, r2);
+    let third = refresh(&app, &r2).await;
+    third.expect(200, "");
+    let r3 = third.body["refresh_token"].as_str().unwrap().to_string();
+    let access3 = third.body["access_token"].as_str().unwrap().to_string();
+    app.get("/api/v1/auth/me", &access3).await.expect(200, "");
+    // An old token comes back (a thief): the whole family dies, access tokens included.
+    app.clock.advance(chrono::Duration::seconds(30));
+    refresh(&app, &r1).await.expect(401, "refresh_token_reused");
+    refresh(&app, &r3).await.expect(401, "invalid_refresh_token");
+    app.get("/api/v1/auth/me", &access3).await.expect(401, "unauthorized");
+    refresh(&app, "not-a-token").await.expect(401, "invalid_refresh_token");
+}
+
+#[tokio::test]
+async fn a_lost_refresh_answer_may_be_retried_once_quickly() {
+    let app = spawn_demo().await;
+    let r1 = app.login_raw("admin", PASSWORD).await.body["refresh_token"].as_str().unwrap().to_string();
+    let lost = refresh(&app, &r1).await;
+    lost.expect(200, "");
+    let lost_r2 = lost.body["refresh_token"].as_str().unwrap().to_string();
+    // The phone never saw `lost`; it retries with r1 within the grace period.
+    let retry = refresh(&app, &r1).await;
+    retry.expect(200, "");
+    let r2 = retry.body["refresh_token"].as_str().unwrap().to_string();
+    refresh(&app, &lost_r2).await.expect(401, "invalid_refresh_token");
+    refresh(&app, &r2).await.expect(200, "");
+}
+
+#[tokio::test]
+async fn logout_revokes_refresh_and_access_tokens() {
+    let app = spawn_demo().await;
+    let a = app.login_raw("staff2", PASSWORD).await;
+    let access = a.body["access_token"].as_str().unwrap().to_string();
+    let r = a.body["refresh_token"].as_str().unwrap().to_string();
+    let out = app.send(app.req(Method::POST, "/api/v1/auth/logout", Some(&access))).await;
+    assert_eq!(out.status, 204);
+    app.get("/api/v1/auth/me", &access).await.expect(401, "unauthorized");
+    refresh(&app, &r).await.expect(401, "invalid_refresh_token");
+    // Another session of the same account is unaffected.
+    let other = app.login("staff2").await;
+    app.get("/api/v1/auth/me", &other).await.expect(200, "");
+}
+
+fn b64(v: &Value) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap())
+}
+
+fn claims(app: &TestApp, sub: &str) -> Value {
+    let now = app.clock.now().timestamp();
+    json!({"iss": "lvzhi", "aud": "lvzhi-api", "sub": sub, "iat": now, "exp": now + 600, "jti": "t", "typ": "access", "role": "admin"})
+}
+
+#[tokio::test]
+async fn forged_tokens_are_refused() {
+    let app = spawn_demo().await;
+    let me = |t: String| {
+        let app = &app;
+        async move { app.get("/api/v1/auth/me", &t).await.expect(401, "unauthorized").status }
+    };
+    let kid = app.state.keys.kid.clone();
+    let sign = |c: &Value, kid: &str| {
+        let mut h = Header::new(Algorithm::EdDSA);
+        h.kid = Some(kid.to_string());
+        jsonwebtoken::encode(&h, c, &app.state.keys.encoding).unwrap()
+    };
+    // The genuine article works, so the failures below are about what was changed.
+    let good = sign(&claims(&app, "1"), &kid);
+    app.get("/api/v1/auth/me", &good).await.expect(200, "");
+    // alg none / None.
+    for alg in ["none", "None"] {
+        me(format!("{}.{}.", b64(&json!({"alg": alg, "typ": "JWT", "kid": kid})), b64(&claims(&app, "1")))).await;
+    }
+    // HS256 signed with the public key as the HMAC secret.
+    let x = app.state.keys.jwks["keys"][0]["x"].as_str().unwrap().to_string();
+    let mut h = Header::new(Algorithm::HS256);
+    h.kid = Some(kid.clone());
+    me(jsonwebtoken::encode(&h, &claims(&app, "1"), &EncodingKey::from_secret(x.as_bytes())).unwrap()).await;
+    let raw_x = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&x).unwrap();
+    me(jsonwebtoken::encode(&h, &claims(&app, "1"), &EncodingKey::from_secret(&raw_x)).unwrap()).await;
+    // Unknown kid.
+    me(sign(&claims(&app, "1"), "0000000000000000")).await;
+    // Wrong audience / issuer.
+    let mut c = claims(&app, "1");
+    c["aud"] = json!("someone-else");
+    me(sign(&c, &kid)).await;
+    let mut c = claims(&app, "1");
+    c["iss"] = json!("evil");
+    me(sign(&c, &kid)).await;
+    // Expired, exp missing, exp as a string.
+    let mut c = claims(&app, "1");
+    c["exp"] = json!(app.clock.now().timestamp() - 1);
+    me(sign(&c, &kid)).await;
+    let mut c = claims(&app, "1");
+    c.as_object_mut().unwrap().remove("exp");
+    me(sign(&c, &kid)).await;
+    let mut c = claims(&app, "1");
+    c["exp"] = json!((app.clock.now().timestamp() + 600).to_string());
+    me(sign(&c, &kid)).await;
+    // Wrong token type; a refresh token presented as an access token; garbage.
+    let mut c = claims(&app, "1");
+    c["typ"] = json!("refresh");
+    me(sign(&c, &kid)).await;
+    let refresh = app.login_raw("admin", PASSWORD).await.body["refresh_token"].as_str().unwrap().to_string();
+    me(refresh).await;
+    me("a.b.c".into()).await;
+    app.send(app.req(Method::GET, "/api/v1/auth/me", None)).await.expect(401, "unauthorized");
+}
+
+#[tokio::test]
+async fn access_tokens_expire_after_fifteen_minutes() {
+    let app = spawn_demo().await;
+    let t = app.login("admin").await;
+    app.clock.advance(chrono::Duration::minutes(14));
+    app.get("/api/v1/auth/me", &t).await.expect(200, "");
+    app.clock.advance(chrono::Duration::minutes(1));
+    app.get("/api/v1/auth/me", &t).await.expect(401, "unauthorized");
+}
+
+#[tokio::test]
+async fn jwks_publishes_the_signing_key() {
+    let app = spawn_demo().await;
+    let t = app.login("admin").await;
+    let header = jsonwebtoken::decode_header(&t).unwrap();
+    let jwks = app.send(app.client.get(app.url("/.well-known/jwks.json"))).await;
+    jwks.expect(200, "");
+    let keys = jwks.body["keys"].as_array().unwrap();
+    assert!(keys.iter().any(|k| k["kid"] == header.kid.clone().unwrap() && k["kty"] == "OKP" && k["crv"] == "Ed25519"));
+    assert_eq!(header.alg, Algorithm::EdDSA);
+}
+
+#[tokio::test]
+async fn client_credentials_carry_scopes() {
+    let app = spawn_demo().await;
+    let admin = app.login("admin").await;
+    let created = app.post("/api/v1/accounts", &admin, json!({"username": "portal", "role": "client", "display_name": "Provincial portal", "region_id": app.region_id(&admin, "340100").await, "scopes": ["directory:read"]})).await;
+    created.expect(201, "");
+    let secret = created.body["client_secret"].as_str().unwrap().to_string();
+    let token = |form: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move { app.send(app.client.post(app.url("/api/v1/auth/token")).form(&form)).await }
+    };
+    let ok = token(vec![("grant_type", "client_credentials".into()), ("client_id", "portal".into()), ("client_secret", secret.clone())]).await;
+    ok.expect(200, "");
+    assert_eq!(ok.body["scope"], "directory:read");
+    assert!(ok.body.get("refresh_token").is_none());
+    let t = ok.body["access_token"].as_str().unwrap().to_string();
+    app.get("/api/v1/deputies?limit=1", &t).await.expect(200, "");
+    app.post("/api/v1/groups", &t, json!({"region_id": 2, "name": "x", "term": 17})).await.expect(403, "insufficient_scope");
+    app.get("/api/v1/audit", &t).await.expect(403, "insufficient_scope");
+    // HTTP Basic works too.
+    let basic = app.send(app.client.post(app.url("/api/v1/auth/token")).basic_auth("portal", Some(&secret)).form(&[("grant_type", "client_credentials")])).await;
+    basic.expect(200, "");
+    token(vec![("grant_type", "client_credentials".into()), ("client_id", "portal".into()), ("client_secret", secret.clone()), ("scope", "directory:write".into())]).await.expect(400, "invalid_scope");
+    token(vec![("grant_type", "client_credentials".into()), ("client_id", "portal".into()), ("client_secret", "wrong".into())]).await.expect(401, "invalid_client");
+    token(vec![("grant_type", "password".into()), ("client_id", "portal".into()), ("client_secret", secret.clone())]).await.expect(400, "unsupported_grant_type");
+    // A person cannot use the client grant, and a client cannot use the password login.
+    token(vec![("grant_type", "client_credentials".into()), ("client_id", "admin".into()), ("client_secret", PASSWORD.into())]).await.expect(401, "invalid_client");
+    app.login_raw("portal", &secret).await.expect(401, "invalid_credentials");
+}

@@ -1,0 +1,41 @@
+use crate::helpers::*;
+use reqwest::Method;
+
+#[tokio::test]
+async fn bad_bodies_get_exact_problem_codes() {
+    let app = spawn_with(&[("LVZHI_MAX_BODY_BYTES", "2048")]).await;
+    lvzhi::demo::seed(&app.state).await.unwrap();
+    let token = app.login("admin").await;
+    let post = |body: &'static str, ct: &'static str| {
+        let app = &app;
+        let token = token.clone();
+        async move { app.send(app.req(Method::POST, "/api/v1/groups", Some(&token)).header("content-type", ct).body(body)).await }
+    };
+    post("{\"region_id\": 2, ", "application/json").await.expect(400, "malformed_json");
+    post("{\"region_id\": 2, \"name\": \"x\", \"term\": 17, \"colour\": \"red\"}", "application/json").await.expect(400, "unknown_field");
+    post("{\"region_id\": \"two\", \"name\": \"x\", \"term\": 17}", "application/json").await.expect(422, "validation_failed");
+    post("{\"region_id\": 2, \"name\": \"x\", \"term\": 17}", "text/plain").await.expect(415, "unsupported_media_type");
+    let big = format!("{{\"region_id\": 2, \"name\": \"{}\", \"term\": 17}}", "x".repeat(4096));
+    let a = app.send(app.req(Method::POST, "/api/v1/groups", Some(&token)).header("content-type", "application/json").body(big)).await;
+    a.expect(413, "payload_too_large");
+    let v = post("{\"region_id\": 2, \"name\": \"  \", \"term\": 0}", "application/json").await;
+    v.expect(422, "validation_failed");
+    assert_eq!(v.body["errors"][0]["field"], "name");
+    assert_eq!(v.body["errors"][1]["field"], "term");
+    assert_eq!(v.body["status"], 422);
+    assert!(v.body["type"].as_str().unwrap().starts_with("https://"));
+    assert!(v.body["title"].is_string() && v.body["detail"].is_string());
+}
+
+#[tokio::test]
+async fn unknown_routes_and_bad_paths_are_404_problems() {
+    let app = spawn_app().await;
+    let a = app.send(app.client.get(app.url("/api/v1/nothing-here"))).await;
+    a.expect(404, "not_found");
+    let t = {
+        lvzhi::demo::seed(&app.state).await.unwrap();
+        app.login("admin").await
+    };
+    app.get("/api/v1/deputies/not-a-number", &t).await.expect(404, "not_found");
+    app.get("/api/v1/deputies?limit=abc", &t).await.expect(400, "invalid_query");
+}

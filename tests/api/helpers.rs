@@ -1,0 +1,202 @@
+//! Spawns the real application on port 0 with a fresh database per test: a SQLite temp file, or a
+//! new PostgreSQL database when `TEST_DATABASE_URL` is set (Redis too with `TEST_REDIS_URL`).
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use lvzhi::config::Settings;
+use lvzhi::platform::Clock;
+use lvzhi::startup::{build_state, Application};
+use lvzhi::state::AppState;
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+pub const PASSWORD: &str = lvzhi::demo::PASSWORD;
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub clock: Clock,
+    pub state: AppState,
+    pg_db: Option<(String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+fn pg_admin_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL").ok().filter(|v| !v.is_empty())
+}
+
+/// Creates a fresh PostgreSQL database; returns its URL and name.
+fn fresh_pg(base: &str) -> (String, String) {
+    let name = format!("lvzhi_t_{}", uuid::Uuid::new_v4().simple());
+    let mut c = PgConnection::establish(base).expect("TEST_DATABASE_URL must be reachable (CI fails rather than skips)");
+    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut c).expect("create test database");
+    let (head, _) = base.rsplit_once('/').expect("TEST_DATABASE_URL needs a database path");
+    (format!("{head}/{name}"), name)
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let (Some(base), Some((_, name))) = (pg_admin_url(), &self.pg_db) {
+            let name = name.clone();
+            let _ = std::thread::spawn(move || {
+                if let Ok(mut c) = PgConnection::establish(&base) {
+                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c);
+                }
+            })
+            .join();
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(&[]).await
+}
+
+/// Spawns with extra environment settings (e.g. a lower login rate limit).
+pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut env: HashMap<String, String> = HashMap::new();
+    let pg_db = pg_admin_url().map(|base| fresh_pg(&base));
+    let db_url = match &pg_db {
+        Some((url, _)) => url.clone(),
+        None => format!("sqlite://{}", dir.path().join("test.db").display()),
+    };
+    env.insert("DATABASE_URL".into(), db_url);
+    if let Ok(r) = std::env::var("TEST_REDIS_URL") {
+        if !r.is_empty() {
+            env.insert("REDIS_URL".into(), r);
+            env.insert("LVZHI_REDIS_PREFIX".into(), format!("lvzhi-test:{}:", uuid::Uuid::new_v4().simple()));
+        }
+    }
+    env.insert("LVZHI_BIND".into(), "127.0.0.1:0".into());
+    env.insert("LVZHI_DATA_DIR".into(), dir.path().display().to_string());
+    env.insert("LVZHI_ARGON2_MEMORY_KIB".into(), "256".into());
+    env.insert("LVZHI_WORKERS".into(), "2".into());
+    env.insert("LVZHI_DB_POOL_SIZE".into(), "4".into());
+    env.insert("LVZHI_LOGIN_RATE_PER_MINUTE".into(), "1000".into());
+    for (k, v) in extra {
+        env.insert(k.to_string(), v.to_string());
+    }
+    let settings = Settings::from_lookup(&move |k| env.get(k).cloned()).expect("test settings");
+    let clock = Clock::system();
+    let state = build_state(settings, clock.clone()).await.expect("build state");
+    let app = Application::start(state.clone()).expect("start app");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    TestApp { base, client, clock, state, pg_db, _dir: dir }
+}
+
+/// Spawns and seeds the demo congress (Hefei; admin = city, yaohai = 瑶海区 only).
+pub async fn spawn_demo() -> TestApp {
+    let app = spawn_app().await;
+    lvzhi::demo::seed(&app.state).await.expect("seed demo");
+    app
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Answer {
+    pub async fn from(r: Response) -> Answer {
+        let status = r.status();
+        let headers = r.headers().clone();
+        let text = r.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Answer { status, headers, body, text }
+    }
+
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+
+    pub fn etag(&self) -> String {
+        self.headers.get("etag").and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+    }
+
+    /// Asserts status and (for problems) the stable code.
+    #[track_caller]
+    pub fn expect(&self, status: u16, code: &str) -> &Self {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.text);
+        if !code.is_empty() {
+            assert_eq!(self.code(), code, "body: {}", self.text);
+            assert_eq!(self.headers.get("content-type").and_then(|v| v.to_str().ok()), Some("application/problem+json"));
+        }
+        self
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn req(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let b = self.client.request(method, self.url(path));
+        match token {
+            Some(t) => b.bearer_auth(t),
+            None => b,
+        }
+    }
+
+    pub async fn send(&self, b: RequestBuilder) -> Answer {
+        Answer::from(b.send().await.expect("request")).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Answer {
+        self.send(self.req(Method::GET, path, Some(token))).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.send(self.req(Method::POST, path, Some(token)).json(&body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, if_match: Option<&str>, body: Value) -> Answer {
+        let mut b = self.req(Method::PATCH, path, Some(token)).json(&body);
+        if let Some(m) = if_match {
+            b = b.header("If-Match", m);
+        }
+        self.send(b).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Answer {
+        self.send(self.req(Method::DELETE, path, Some(token))).await
+    }
+
+    pub async fn login_raw(&self, username: &str, password: &str) -> Answer {
+        self.send(self.client.post(self.url("/api/v1/auth/login")).json(&json!({"username": username, "password": password}))).await
+    }
+
+    /// Logs in and returns the access token.
+    pub async fn login(&self, username: &str) -> String {
+        let a = self.login_raw(username, PASSWORD).await;
+        assert_eq!(a.status, 200, "login {username}: {}", a.text);
+        a.body["access_token"].as_str().expect("token").to_string()
+    }
+
+    /// An installation-wide admin.
+    pub async fn root_token(&self) -> String {
+        lvzhi::demo::create_admin(&self.state, "root", PASSWORD, None).await.expect("root admin");
+        self.login("root").await
+    }
+
+    /// Id of the region with this code.
+    pub async fn region_id(&self, token: &str, code: &str) -> i64 {
+        let a = self.get("/api/v1/regions?limit=200", token).await;
+        a.body["items"].as_array().expect("items").iter().find(|r| r["code"] == code).and_then(|r| r["id"].as_i64()).expect("region")
+    }
+
+    /// Runs raw SQL on the app's database (to prove triggers refuse it).
+    pub fn raw_sql(&self, sql: &str) -> Result<usize, String> {
+        let mut c = self.state.db.get().map_err(|e| e.to_string())?;
+        diesel::sql_query(sql).execute(&mut *c).map_err(|e| e.to_string())
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.state.settings.database_url.is_postgres()
+    }
+}

@@ -1,0 +1,11 @@
+//! Integration tests through real HTTP against the real app, on SQLite by default and on
+//! PostgreSQL + Redis when TEST_DATABASE_URL / TEST_REDIS_URL are set.
+
+mod auth;
+mod directory;
+mod errors;
+mod helpers;
+mod import;
+mod openapi;
+mod ops;
+mod platform;
