@@ -100,7 +100,7 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
         }
         Cmd::CreateAdmin { username, password, region } => {
             let state = build_state(settings, Clock::system()).await?;
-            let id = demo::create_admin(&state, &username, &password, region.as_deref()).await.map_err(|e| format!("{}", e.detail))?;
+            let id = demo::create_admin(&state, &username, &password, region.as_deref()).await.map_err(|e| e.detail.to_string())?;
             println!("created admin `{username}` (account {id})");
             Ok(())
         }
@@ -123,7 +123,7 @@ fn print_logins(s: &demo::Summary) {
 async fn serve(settings: Settings, demo_data: bool) -> Result<(), String> {
     let state = build_state(settings, Clock::system()).await?;
     if demo_data {
-        let deputies = db::run(&state.db, |c| org::count_deputies(c)).await.map_err(|e| e.to_string())?;
+        let deputies = db::run(&state.db, org::count_deputies).await.map_err(|e| e.to_string())?;
         if deputies == 0 {
             let s = demo::seed(&state).await.map_err(|e| e.to_string())?;
             print_logins(&s);

@@ -230,12 +230,26 @@ async fn client_credentials_carry_scopes() {
     app.post("/api/v1/groups", &t, json!({"region_id": 2, "name": "x", "term": 17})).await.expect(403, "insufficient_scope");
     app.get("/api/v1/audit", &t).await.expect(403, "insufficient_scope");
     // HTTP Basic works too.
-    let basic = app.send(app.client.post(app.url("/api/v1/auth/token")).basic_auth("portal", Some(&secret)).form(&[("grant_type", "client_credentials")])).await;
+    let basic =
+        app.send(app.client.post(app.url("/api/v1/auth/token")).basic_auth("portal", Some(&secret)).form(&[("grant_type", "client_credentials")])).await;
     basic.expect(200, "");
-    token(vec![("grant_type", "client_credentials".into()), ("client_id", "portal".into()), ("client_secret", secret.clone()), ("scope", "directory:write".into())]).await.expect(400, "invalid_scope");
-    token(vec![("grant_type", "client_credentials".into()), ("client_id", "portal".into()), ("client_secret", "wrong".into())]).await.expect(401, "invalid_client");
-    token(vec![("grant_type", "password".into()), ("client_id", "portal".into()), ("client_secret", secret.clone())]).await.expect(400, "unsupported_grant_type");
+    token(vec![
+        ("grant_type", "client_credentials".into()),
+        ("client_id", "portal".into()),
+        ("client_secret", secret.clone()),
+        ("scope", "directory:write".into()),
+    ])
+    .await
+    .expect(400, "invalid_scope");
+    token(vec![("grant_type", "client_credentials".into()), ("client_id", "portal".into()), ("client_secret", "wrong".into())])
+        .await
+        .expect(401, "invalid_client");
+    token(vec![("grant_type", "password".into()), ("client_id", "portal".into()), ("client_secret", secret.clone())])
+        .await
+        .expect(400, "unsupported_grant_type");
     // A person cannot use the client grant, and a client cannot use the password login.
-    token(vec![("grant_type", "client_credentials".into()), ("client_id", "admin".into()), ("client_secret", PASSWORD.into())]).await.expect(401, "invalid_client");
+    token(vec![("grant_type", "client_credentials".into()), ("client_id", "admin".into()), ("client_secret", PASSWORD.into())])
+        .await
+        .expect(401, "invalid_client");
     app.login_raw("portal", &secret).await.expect(401, "invalid_credentials");
 }

@@ -35,7 +35,8 @@ async fn foreign(app: &TestApp, admin: &str) -> Foreign {
     let group = first(app, admin, &format!("/api/v1/groups?region_id={region}"), |_| true).await["id"].as_i64().unwrap();
     let station = first(app, admin, &format!("/api/v1/stations?region_id={region}"), |_| true).await["id"].as_i64().unwrap();
     let unit = first(app, admin, "/api/v1/units", |_| true).await["id"].as_i64().unwrap();
-    let deputy = first(app, admin, &format!("/api/v1/deputies?region_id={region}"), |d| d["seats"].as_array().unwrap().len() == 1).await["id"].as_i64().unwrap();
+    let deputy =
+        first(app, admin, &format!("/api/v1/deputies?region_id={region}"), |d| d["seats"].as_array().unwrap().len() == 1).await["id"].as_i64().unwrap();
     Foreign { region, group, station, unit, deputy }
 }
 
@@ -87,7 +88,9 @@ async fn every_directory_route_answers_404_to_an_admin_of_another_county() {
     // Creating under a foreign parent.
     app.post("/api/v1/regions", &yaohai, json!({"code": "340103099", "name": "x", "parent_id": f.region, "level": "township"})).await.expect(404, "not_found");
     app.post("/api/v1/groups", &yaohai, json!({"region_id": f.region, "name": "x", "term": 18})).await.expect(404, "not_found");
-    app.post("/api/v1/stations", &yaohai, json!({"region_id": f.region, "kind": "point", "name": "x", "address": "y", "latitude": 31.8, "longitude": 117.2})).await.expect(404, "not_found");
+    app.post("/api/v1/stations", &yaohai, json!({"region_id": f.region, "kind": "point", "name": "x", "address": "y", "latitude": 31.8, "longitude": 117.2}))
+        .await
+        .expect(404, "not_found");
     app.post("/api/v1/units", &yaohai, json!({"region_id": f.region, "name": "x"})).await.expect(404, "not_found");
     // A seat in a foreign region is refused as an unknown region (no leak either way).
     let seat = json!({"level": "county", "region_id": f.region, "term": 18});
@@ -125,13 +128,17 @@ async fn region_updates_need_the_current_etag() {
     assert_ne!(ok.etag(), v1);
     app.patch(&path, &yaohai, Some(&v1), json!({"name": "又改"})).await.expect(412, "precondition_failed");
     // Wrong level or code for the parent.
-    app.post("/api/v1/regions", &yaohai, json!({"code": "340102006", "name": "x", "parent_id": parent, "level": "county"})).await.expect(422, "validation_failed");
+    app.post("/api/v1/regions", &yaohai, json!({"code": "340102006", "name": "x", "parent_id": parent, "level": "county"}))
+        .await
+        .expect(422, "validation_failed");
     let bad = app.post("/api/v1/regions", &yaohai, json!({"code": "350102006", "name": "x", "parent_id": parent, "level": "township"})).await;
     bad.expect(422, "validation_failed");
     assert_eq!(bad.body["errors"][0]["code"], "code_not_in_parent");
     // Scoped admins cannot create top-level regions; the code is unique.
     app.post("/api/v1/regions", &yaohai, json!({"code": "350000", "name": "福建省", "level": "province"})).await.expect(403, "forbidden");
-    app.post("/api/v1/regions", &yaohai, json!({"code": "340102005", "name": "dup", "parent_id": parent, "level": "township"})).await.expect(409, "already_exists");
+    app.post("/api/v1/regions", &yaohai, json!({"code": "340102005", "name": "dup", "parent_id": parent, "level": "township"}))
+        .await
+        .expect(409, "already_exists");
 }
 
 #[tokio::test]
@@ -170,18 +177,29 @@ async fn deputies_crud_masks_phones_and_audits_full_reads() {
     let upd = app.patch(&format!("/api/v1/deputies/{id}"), &admin, Some(&etag), json!({"introduction": "社区医生"})).await;
     upd.expect(200, "");
     let seat_id = upd.body["seats"][1]["id"].as_i64().unwrap();
-    let seat = app.patch(&format!("/api/v1/deputies/{id}/seats/{seat_id}"), &admin, Some(&upd.etag()), json!({"status": "resigned", "status_date": "2026-11-01"})).await;
+    let seat = app
+        .patch(&format!("/api/v1/deputies/{id}/seats/{seat_id}"), &admin, Some(&upd.etag()), json!({"status": "resigned", "status_date": "2026-11-01"}))
+        .await;
     seat.expect(200, "");
     assert_eq!(seat.body["seats"][1]["status"], "resigned");
     app.patch(&format!("/api/v1/deputies/{id}"), &admin, Some(&etag), json!({"name": "x"})).await.expect(412, "precondition_failed");
     // Validation.
-    let bad = app.post("/api/v1/deputies", &admin, json!({"name": "", "gender": "x", "phone": "123", "seats": [{"level": "county", "region_id": city, "term": 17}]})).await;
+    let bad = app
+        .post("/api/v1/deputies", &admin, json!({"name": "", "gender": "x", "phone": "123", "seats": [{"level": "county", "region_id": city, "term": 17}]}))
+        .await;
     bad.expect(422, "validation_failed");
     let fields: Vec<&str> = bad.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, vec!["name", "gender", "phone"]);
-    let mismatch = app.post("/api/v1/deputies", &admin, json!({"name": "钱七", "gender": "男", "seats": [{"level": "county", "region_id": city, "term": 17}]})).await;
+    let mismatch =
+        app.post("/api/v1/deputies", &admin, json!({"name": "钱七", "gender": "男", "seats": [{"level": "county", "region_id": city, "term": 17}]})).await;
     assert_eq!(mismatch.body["errors"][0]["code"], "level_mismatch");
-    app.post("/api/v1/deputies", &admin, json!({"name": "孙八", "gender": "男", "phone": "13800001234", "seats": [{"level": "city", "region_id": city, "term": 17}]})).await.expect(409, "already_exists");
+    app.post(
+        "/api/v1/deputies",
+        &admin,
+        json!({"name": "孙八", "gender": "男", "phone": "13800001234", "seats": [{"level": "city", "region_id": city, "term": 17}]}),
+    )
+    .await
+    .expect(409, "already_exists");
 }
 
 #[tokio::test]
@@ -223,7 +241,9 @@ async fn station_staff_edit_only_their_station() {
     upd.expect(200, "");
     assert_eq!(upd.body["opening_hours"], "每周三 9:00-11:30");
     app.patch(&format!("/api/v1/stations/{}", own + 1), &staff, Some("*"), json!({"name": "x"})).await.expect(404, "not_found");
-    app.post("/api/v1/stations", &staff, json!({"region_id": 1, "kind": "point", "name": "x", "address": "y", "latitude": 31.8, "longitude": 117.2})).await.expect(403, "forbidden");
+    app.post("/api/v1/stations", &staff, json!({"region_id": 1, "kind": "point", "name": "x", "address": "y", "latitude": 31.8, "longitude": 117.2}))
+        .await
+        .expect(403, "forbidden");
     app.get("/api/v1/audit", &staff).await.expect(403, "forbidden");
     app.get("/api/v1/accounts", &staff).await.expect(403, "forbidden");
     let bad = app.patch(&format!("/api/v1/stations/{own}"), &staff, Some(&upd.etag()), json!({"latitude": 123.0, "radius_m": 1})).await;
@@ -250,13 +270,21 @@ async fn groups_units_and_stations_crud() {
     u.expect(201, "");
     let uid = u.body["id"].as_i64().unwrap();
     app.patch(&format!("/api/v1/units/{uid}"), &admin, Some(&u.etag()), json!({"contact_phone": "0551-1234567"})).await.expect(200, "");
-    let s = app.post("/api/v1/stations", &admin, json!({"region_id": city, "kind": "studio", "name": "新代表工作室", "address": "长江中路1号", "latitude": 31.86, "longitude": 117.28})).await;
+    let s = app
+        .post(
+            "/api/v1/stations",
+            &admin,
+            json!({"region_id": city, "kind": "studio", "name": "新代表工作室", "address": "长江中路1号", "latitude": 31.86, "longitude": 117.28}),
+        )
+        .await;
     s.expect(201, "");
     assert_eq!(s.body["radius_m"], 150);
     assert!(s.body["public_code"].as_str().unwrap().starts_with('S'));
     let sid = s.body["id"].as_i64().unwrap();
     assert_eq!(app.delete(&format!("/api/v1/stations/{sid}"), &admin).await.status, 204);
-    app.post("/api/v1/stations", &admin, json!({"region_id": city, "kind": "castle", "name": "x", "address": "y", "latitude": 31.8, "longitude": 117.2})).await.expect(422, "validation_failed");
+    app.post("/api/v1/stations", &admin, json!({"region_id": city, "kind": "castle", "name": "x", "address": "y", "latitude": 31.8, "longitude": 117.2}))
+        .await
+        .expect(422, "validation_failed");
 }
 
 #[tokio::test]
@@ -290,12 +318,28 @@ async fn admins_create_accounts_inside_their_scope() {
     let app = spawn_demo().await;
     let yaohai = app.login("yaohai").await;
     let own = app.region_id(&yaohai, "340102").await;
-    let staff = app.post("/api/v1/accounts", &yaohai, json!({"username": "yh-admin2", "password": "long-enough-1", "role": "admin", "display_name": "second", "region_id": own})).await;
+    let staff = app
+        .post(
+            "/api/v1/accounts",
+            &yaohai,
+            json!({"username": "yh-admin2", "password": "long-enough-1", "role": "admin", "display_name": "second", "region_id": own}),
+        )
+        .await;
     staff.expect(201, "");
     app.login_raw("yh-admin2", "long-enough-1").await.expect(200, "");
-    app.post("/api/v1/accounts", &yaohai, json!({"username": "x-admin", "password": "long-enough-1", "role": "admin", "display_name": "x", "region_id": 2})).await.expect(404, "not_found");
-    app.post("/api/v1/accounts", &yaohai, json!({"username": "y-admin", "password": "long-enough-1", "role": "admin", "display_name": "y"})).await.expect(403, "forbidden");
-    app.post("/api/v1/accounts", &yaohai, json!({"username": "yh-admin2", "password": "long-enough-1", "role": "admin", "display_name": "dup", "region_id": own})).await.expect(409, "already_exists");
+    app.post("/api/v1/accounts", &yaohai, json!({"username": "x-admin", "password": "long-enough-1", "role": "admin", "display_name": "x", "region_id": 2}))
+        .await
+        .expect(404, "not_found");
+    app.post("/api/v1/accounts", &yaohai, json!({"username": "y-admin", "password": "long-enough-1", "role": "admin", "display_name": "y"}))
+        .await
+        .expect(403, "forbidden");
+    app.post(
+        "/api/v1/accounts",
+        &yaohai,
+        json!({"username": "yh-admin2", "password": "long-enough-1", "role": "admin", "display_name": "dup", "region_id": own}),
+    )
+    .await
+    .expect(409, "already_exists");
     let weak = app.post("/api/v1/accounts", &yaohai, json!({"username": "a b", "password": "short", "role": "unit", "display_name": ""})).await;
     weak.expect(422, "validation_failed");
     let codes: Vec<&str> = weak.body["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();

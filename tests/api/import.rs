@@ -6,7 +6,7 @@ async fn import(app: &TestApp, token: &str, csv: &str) -> Answer {
 }
 
 async fn count(app: &TestApp) -> i64 {
-    lvzhi::db::run(&app.state.db, |c| lvzhi::org::count_deputies(c)).await.unwrap()
+    lvzhi::db::run(&app.state.db, lvzhi::org::count_deputies).await.unwrap()
 }
 
 #[tokio::test]
@@ -49,7 +49,9 @@ async fn bad_rows_import_nothing_and_are_all_listed() {
     let missing: Vec<&str> = a.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(missing, vec!["level", "region_code", "term"]);
     // Not CSV.
-    app.send(app.req(Method::POST, "/api/v1/deputies/import", Some(&yaohai)).header("content-type", "application/json").body("{}")).await.expect(415, "unsupported_media_type");
+    app.send(app.req(Method::POST, "/api/v1/deputies/import", Some(&yaohai)).header("content-type", "application/json").body("{}"))
+        .await
+        .expect(415, "unsupported_media_type");
     let deputy = app.login("13955110000").await;
     import(&app, &deputy, "name\n").await.expect(403, "forbidden");
 }

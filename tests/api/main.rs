@@ -1,5 +1,6 @@
 //! Integration tests through real HTTP against the real app, on SQLite by default and on
 //! PostgreSQL + Redis when TEST_DATABASE_URL / TEST_REDIS_URL are set.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
 mod directory;

@@ -5,18 +5,17 @@ use serde_json::Value;
 async fn served_spec_matches_the_committed_file() {
     let app = spawn_app().await;
     let served: Value = app.send(app.client.get(app.url("/api-docs/openapi.json"))).await.body;
-    let committed: Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json")).unwrap_or_default()).unwrap_or(Value::Null);
-    assert!(
-        served == committed,
-        "openapi/openapi.json is out of date with the code. Regenerate it with:\n\n    cargo run -- openapi > openapi/openapi.json\n"
-    );
+    let committed: Value =
+        serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json")).unwrap_or_default()).unwrap_or(Value::Null);
+    assert!(served == committed, "openapi/openapi.json is out of date with the code. Regenerate it with:\n\n    cargo run -- openapi > openapi/openapi.json\n");
 }
 
 #[tokio::test]
 async fn every_operation_documents_its_errors_and_security() {
     let spec = lvzhi::openapi::spec();
     let json = serde_json::to_value(&spec).unwrap();
-    let public = ["/healthz", "/readyz", "/metrics", "/bench/hello", "/.well-known/jwks.json", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/token"];
+    let public =
+        ["/healthz", "/readyz", "/metrics", "/bench/hello", "/.well-known/jwks.json", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/token"];
     for (path, item) in json["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             assert!(op["summary"].is_string(), "{method} {path} has no summary");
