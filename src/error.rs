@@ -165,6 +165,7 @@ impl From<diesel::result::Error> for AppError {
         match e {
             Error::NotFound => AppError::not_found(),
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                tracing::debug!(message = info.message(), "unique violation");
                 AppError::conflict("already_exists", format!("a record with the same key already exists ({})", info.constraint_name().unwrap_or("unique")))
             }
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {

@@ -29,15 +29,23 @@ struct Tree {
     townships: Vec<(i64, usize)>,
 }
 
+/// The region with `code`, created when the installation does not have it yet.
+fn region(c: &mut AnyConnection, code: &str, name: &str, parent: Option<&store::RegionRow>, level: &str, now: NaiveDateTime) -> AppResult<store::RegionRow> {
+    match store::region_by_code(c, code)? {
+        Some(r) => Ok(r),
+        None => store::insert_region(c, code, name, parent, level, now),
+    }
+}
+
 fn regions(c: &mut AnyConnection, now: NaiveDateTime) -> AppResult<Tree> {
-    let province = store::insert_region(c, "340000", "安徽省", None, "province", now)?;
-    let city = store::insert_region(c, "340100", "合肥市", Some(&province), "city", now)?;
+    let province = region(c, "340000", "安徽省", None, "province", now)?;
+    let city = region(c, "340100", "合肥市", Some(&province), "city", now)?;
     let mut counties = vec![];
     let mut townships = vec![];
     for (ci, (code, name, towns)) in names::COUNTIES.iter().enumerate() {
-        let county = store::insert_region(c, code, name, Some(&city), "county", now)?;
+        let county = region(c, code, name, Some(&city), "county", now)?;
         for (ti, t) in towns.iter().enumerate() {
-            let town = store::insert_region(c, &format!("{code}{:03}", ti + 1), t, Some(&county), "township", now)?;
+            let town = region(c, &format!("{code}{:03}", ti + 1), t, Some(&county), "township", now)?;
             townships.push((town.id, ci));
         }
         counties.push((county.id, *name));
@@ -152,6 +160,11 @@ fn seed_in(c: &mut AnyConnection, hash: &str, now: NaiveDateTime) -> AppResult<S
                     stations: &[i64],
                     label: &str|
      -> AppResult<()> {
+        // An account created beforehand (say with `create-admin --username admin`) is kept as it is.
+        if accounts::by_username(c, user)?.is_some() {
+            logins.push((user.to_string(), format!("{label} (existed already: its own password)")));
+            return Ok(());
+        }
         let n = NewAccount {
             username: user,
             password_hash: hash,
