@@ -1,1 +1,235 @@
-fn main() {}
+//! `lvzhi-bench`: the load harness. One run starts the release server in-process on 127.0.0.1,
+//! measures the ceilings (hello-JSON route of the same binary, raw INSERT / PK SELECT of the
+//! configured database, Redis ZINCRBY / ZREVRANK when configured) and the scenarios, and prints
+//! a table with each scenario's ratio to its ceiling. Every loop is bounded in count and time.
+//!
+//! Usage: `cargo run --release --bin lvzhi-bench -- all [--quick]`
+//! Environment: `BENCH_DATABASE_URL` (postgres://…: a fresh database is created and dropped;
+//! default: SQLite in a temp dir), `BENCH_REDIS_URL` (optional).
+
+mod ceilings;
+mod load;
+
+use lvzhi::config::{DatabaseUrl, Settings};
+use lvzhi::platform::Clock;
+use lvzhi::startup::{build_state, Application};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+struct Row {
+    name: String,
+    ops: usize,
+    rate: f64,
+    p50: Option<f64>,
+    p99: Option<f64>,
+    errors: usize,
+    ceiling: Option<(String, f64)>,
+}
+
+struct Budget {
+    requests: usize,
+    time: Duration,
+}
+
+fn budget(quick: bool) -> Budget {
+    if quick {
+        Budget { requests: 20_000, time: Duration::from_secs(3) }
+    } else {
+        Budget { requests: 300_000, time: Duration::from_secs(10) }
+    }
+}
+
+fn fresh_pg(base: &str) -> Result<(String, String), String> {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    let name = format!("lvzhi_bench_{}", std::process::id());
+    let mut c = PgConnection::establish(base).map_err(|e| format!("BENCH_DATABASE_URL: {e}"))?;
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS {name}")).execute(&mut c).map_err(|e| e.to_string())?;
+    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut c).map_err(|e| e.to_string())?;
+    let (head, _) = base.rsplit_once('/').ok_or("BENCH_DATABASE_URL needs a database path")?;
+    Ok((format!("{head}/{name}"), name))
+}
+
+fn drop_pg(base: &str, name: &str) {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    if let Ok(mut c) = PgConnection::establish(base) {
+        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c);
+    }
+}
+
+fn csv_rows(n: usize) -> String {
+    let mut s = String::from("姓名,性别,手机号,层级,行政区划代码,届次,选举单位\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "导入代表{i},{},{},乡镇,340104{:03},6,第{}选区\n",
+            if i % 2 == 0 { "男" } else { "女" },
+            15_000_000_000u64 + i as u64,
+            i % 4 + 1,
+            i % 30 + 1
+        ));
+    }
+    s
+}
+
+async fn login(base: &str) -> Result<String, String> {
+    let r = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": "admin", "password": lvzhi::demo::PASSWORD}))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let v: serde_json::Value = r.json().await.map_err(|e| e.to_string())?;
+    v["access_token"].as_str().map(str::to_string).ok_or_else(|| format!("login failed: {v}"))
+}
+
+fn http_row(name: &str, st: &load::Stats, ceiling: Option<(String, f64)>) -> Row {
+    Row { name: name.into(), ops: st.ok, rate: st.rate(), p50: Some(st.pct(0.5)), p99: Some(st.pct(0.99)), errors: st.errors, ceiling }
+}
+
+fn rate_row(name: &str, r: &ceilings::Rate) -> Row {
+    Row { name: name.into(), ops: r.ops, rate: r.per_sec(), p50: None, p99: None, errors: r.errors, ceiling: None }
+}
+
+fn print(rows: &[Row], header: &str) {
+    println!("\n{header}\n");
+    println!("| measurement | ops | ops/s | p50 ms | p99 ms | errors | ratio to ceiling |");
+    println!("|---|---:|---:|---:|---:|---:|---|");
+    let f = |x: Option<f64>| x.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into());
+    for r in rows {
+        let ratio = r.ceiling.as_ref().map(|(n, c)| format!("{:.3} of {n}", r.rate / c.max(1e-9))).unwrap_or_else(|| "(ceiling)".into());
+        println!("| {} | {} | {:.0} | {} | {} | {} | {} |", r.name, r.ops, r.rate, f(r.p50), f(r.p99), r.errors, ratio);
+    }
+}
+
+async fn run(quick: bool) -> Result<bool, String> {
+    let b = budget(quick);
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let pg_base = std::env::var("BENCH_DATABASE_URL").ok().filter(|v| !v.is_empty());
+    let pg = match &pg_base {
+        Some(base) => Some(fresh_pg(base)?),
+        None => None,
+    };
+    let db_url = match &pg {
+        Some((url, _)) => url.clone(),
+        None => format!("sqlite://{}", dir.path().join("bench.db").display()),
+    };
+    let redis_url = std::env::var("BENCH_REDIS_URL").ok().filter(|v| !v.is_empty());
+    let mut env: HashMap<&str, String> = HashMap::new();
+    env.insert("DATABASE_URL", db_url.clone());
+    env.insert("LVZHI_DATA_DIR", dir.path().display().to_string());
+    env.insert("LVZHI_BIND", "127.0.0.1:0".into());
+    env.insert("LVZHI_BENCH_HELLO", "true".into());
+    env.insert("LVZHI_WORKERS", "2".into());
+    env.insert("LVZHI_LOGIN_RATE_PER_MINUTE", "100000".into());
+    if let Some(r) = &redis_url {
+        env.insert("REDIS_URL", r.clone());
+        env.insert("LVZHI_REDIS_PREFIX", format!("lvzhi-bench:{}:", std::process::id()));
+    }
+    let settings = Settings::from_lookup(&move |k| env.get(k).cloned()).map_err(|e| e.to_string())?;
+    let backend = if pg.is_some() { "PostgreSQL" } else { "SQLite" };
+    let state = build_state(settings, Clock::system()).await?;
+    let t0 = Instant::now();
+    lvzhi::demo::seed(&state).await.map_err(|e| e.to_string())?;
+    eprintln!("seeded the demo congress in {:.2} s", t0.elapsed().as_secs_f64());
+    let app = Application::start(state)?;
+    let addr: SocketAddr = format!("127.0.0.1:{}", app.port()).parse().map_err(|e| format!("{e}"))?;
+    let handle = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    let base = format!("http://{addr}");
+    let token = login(&base).await?;
+    let conns = 32;
+
+    let mut rows = vec![];
+    let hello = load::run(addr, load::get("/bench/hello", None), conns, b.requests, b.time).await;
+    let hello_rate = hello.rate();
+    rows.push(http_row("ceiling: hello-JSON route (same binary)", &hello, None));
+    let url = DatabaseUrl::parse(&db_url)?;
+    let writers = if pg.is_some() { 8 } else { 1 };
+    let ins = ceilings::insert(&url, writers, b.requests / 4, b.time)?;
+    rows.push(rate_row(&format!("ceiling: {backend} single-row INSERT ({writers} writer(s), autocommit)"), &ins));
+    let sel = ceilings::select(&url, 2, b.requests, b.time)?;
+    rows.push(rate_row(&format!("ceiling: {backend} primary-key SELECT (2 readers)"), &sel));
+    ceilings::drop_table(&url);
+    if let Some(r) = &redis_url {
+        let z = ceilings::redis(r, 8, false, b.requests, b.time).await?;
+        rows.push(rate_row("ceiling: Redis ZINCRBY (8 connections, unpipelined)", &z));
+        let zr = ceilings::redis(r, 8, true, b.requests, b.time).await?;
+        rows.push(rate_row("ceiling: Redis ZREVRANK (8 connections, unpipelined)", &zr));
+    }
+    let ceiling = |n: &str| Some((n.to_string(), hello_rate));
+    let me = load::run(addr, load::get("/api/v1/auth/me", Some(&token)), conns, b.requests, b.time).await;
+    rows.push(http_row("scenario: GET /api/v1/auth/me (JWT + account read)", &me, ceiling("hello")));
+    let list = load::run(addr, load::get("/api/v1/deputies?limit=50", Some(&token)), conns, b.requests / 4, b.time).await;
+    rows.push(http_row("scenario: GET /api/v1/deputies?limit=50 (page of 50 with seats)", &list, ceiling("hello")));
+    let cursor_page = load::run(addr, load::get("/api/v1/deputies?limit=50&region_id=3", Some(&token)), conns, b.requests / 4, b.time).await;
+    rows.push(http_row("scenario: GET /api/v1/deputies?limit=50&region_id=… (subtree filter)", &cursor_page, ceiling("hello")));
+
+    // Bulk import of 10,000 deputies (one request).
+    let n = if quick { 2_000 } else { 10_000 };
+    let csv = csv_rows(n);
+    let t = Instant::now();
+    let r = reqwest::Client::new()
+        .post(format!("{base}/api/v1/deputies/import"))
+        .bearer_auth(&token)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let secs = t.elapsed().as_secs_f64();
+    let ok = r.status().as_u16() == 201;
+    rows.push(Row {
+        name: format!("scenario: CSV import of {n} deputies (one request, all-or-nothing)"),
+        ops: n,
+        rate: n as f64 / secs,
+        p50: Some(secs * 1000.0),
+        p99: None,
+        errors: usize::from(!ok),
+        ceiling: Some(("INSERT ceiling".into(), ins.per_sec() / 2.0)),
+    });
+
+    print(
+        &rows,
+        &format!(
+            "lvzhi-bench {} — database: {backend}, cache: {}, 2 server workers, {conns} client connections",
+            if quick { "--quick" } else { "all" },
+            if redis_url.is_some() { "Redis" } else { "in-process" }
+        ),
+    );
+    println!(
+        "\n(CSV import: the p50 column is the wall time of the single request; its ceiling is half the INSERT rate, as each row writes a deputy and a seat.)"
+    );
+    handle.stop(true).await;
+    if let (Some(base), Some((_, name))) = (&pg_base, &pg) {
+        drop_pg(base, name);
+    }
+    let scenario_errors: usize = rows.iter().filter(|r| r.name.starts_with("scenario")).map(|r| r.errors).sum();
+    Ok(scenario_errors == 0)
+}
+
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) != Some("all") {
+        eprintln!("usage: lvzhi-bench all [--quick]");
+        return std::process::ExitCode::from(2);
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("lvzhi-bench: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(quick)) {
+        Ok(true) => std::process::ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!("lvzhi-bench: scenarios reported errors");
+            std::process::ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("lvzhi-bench: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

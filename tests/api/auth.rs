@@ -253,3 +253,31 @@ async fn client_credentials_carry_scopes() {
         .expect(401, "invalid_client");
     app.login_raw("portal", &secret).await.expect(401, "invalid_credentials");
 }
+
+#[tokio::test]
+async fn tokens_signed_by_a_retired_key_stay_valid_after_rotation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old.pem"), dir.path().join("new.pem"));
+    lvzhi::auth::keys::generate(&old).unwrap();
+    lvzhi::auth::keys::generate(&new).unwrap();
+    // Before rotation: the old key signs.
+    let before = spawn_with(&[("LVZHI_JWT_KEY_FILE", old.to_str().unwrap())]).await;
+    lvzhi::demo::seed(&before.state).await.unwrap();
+    let old_kid = before.state.keys.kid.clone();
+    let mut h = Header::new(Algorithm::EdDSA);
+    h.kid = Some(old_kid.clone());
+    let token = jsonwebtoken::encode(&h, &claims(&before, "1"), &before.state.keys.encoding).unwrap();
+    // After rotation: the new key signs, the old one still verifies.
+    let after = spawn_with(&[("LVZHI_JWT_KEY_FILE", new.to_str().unwrap()), ("LVZHI_JWT_PREVIOUS_KEY_FILES", old.to_str().unwrap())]).await;
+    lvzhi::demo::seed(&after.state).await.unwrap();
+    assert_ne!(after.state.keys.kid, old_kid);
+    after.get("/api/v1/auth/me", &token).await.expect(200, "");
+    let fresh = after.login("admin").await;
+    assert_eq!(jsonwebtoken::decode_header(&fresh).unwrap().kid.unwrap(), after.state.keys.kid);
+    let jwks = after.send(after.client.get(after.url("/.well-known/jwks.json"))).await;
+    assert_eq!(jwks.body["keys"].as_array().unwrap().len(), 2);
+    // Without the old key listed, its tokens are refused.
+    let forgot = spawn_with(&[("LVZHI_JWT_KEY_FILE", new.to_str().unwrap())]).await;
+    lvzhi::demo::seed(&forgot.state).await.unwrap();
+    forgot.get("/api/v1/auth/me", &token).await.expect(401, "unauthorized");
+}

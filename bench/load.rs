@@ -1,0 +1,127 @@
+//! A small HTTP/1.1 keep-alive load generator over raw TCP (so the client costs little next to
+//! the server it measures). Every loop is bounded by a request count and a deadline.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+#[derive(Default)]
+pub struct Stats {
+    pub ok: usize,
+    pub errors: usize,
+    pub elapsed: Duration,
+    /// Microseconds, sorted.
+    pub latencies: Vec<u32>,
+}
+
+impl Stats {
+    pub fn rate(&self) -> f64 {
+        self.ok as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+    pub fn pct(&self, p: f64) -> f64 {
+        if self.latencies.is_empty() {
+            return 0.0;
+        }
+        let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies[i] as f64 / 1000.0
+    }
+}
+
+pub fn get(path: &str, token: Option<&str>) -> Vec<u8> {
+    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Connection: keep-alive\r\n\r\n").into_bytes()
+}
+
+/// Reads one response; returns its status code.
+async fn read_response(s: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Result<u16> {
+    buf.clear();
+    let mut chunk = [0u8; 16 * 1024];
+    let header_end = loop {
+        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p + 4;
+        }
+        let n = s.read(&mut chunk).await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..header_end]).to_ascii_lowercase();
+    let status: u16 = head.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| std::io::Error::other("no content-length"))?;
+    while buf.len() < header_end + len {
+        let n = s.read(&mut chunk).await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Ok(status)
+}
+
+/// Sends `request` over `conns` keep-alive connections until `max_requests` or `max_time`.
+pub async fn run(addr: SocketAddr, request: Vec<u8>, conns: usize, max_requests: usize, max_time: Duration) -> Stats {
+    let request = Arc::new(request);
+    let issued = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let deadline = start + max_time;
+    let mut tasks = vec![];
+    for _ in 0..conns {
+        let (request, issued) = (request.clone(), issued.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut st = Stats::default();
+            let mut buf = Vec::with_capacity(64 * 1024);
+            let mut stream: Option<TcpStream> = None;
+            while Instant::now() < deadline && issued.fetch_add(1, Ordering::Relaxed) < max_requests {
+                if stream.is_none() {
+                    match TcpStream::connect(addr).await {
+                        Ok(s) => {
+                            let _ = s.set_nodelay(true);
+                            stream = Some(s);
+                        }
+                        Err(_) => {
+                            st.errors += 1;
+                            continue;
+                        }
+                    }
+                }
+                let Some(s) = stream.as_mut() else { continue };
+                let t0 = Instant::now();
+                let r = match s.write_all(&request).await {
+                    Ok(()) => read_response(s, &mut buf).await,
+                    Err(e) => Err(e),
+                };
+                match r {
+                    Ok(code) if (200..300).contains(&code) => {
+                        st.ok += 1;
+                        st.latencies.push(t0.elapsed().as_micros().min(u32::MAX as u128) as u32);
+                    }
+                    Ok(_) => st.errors += 1,
+                    Err(_) => {
+                        st.errors += 1;
+                        stream = None;
+                    }
+                }
+            }
+            st
+        }));
+    }
+    let mut total = Stats::default();
+    for t in tasks {
+        if let Ok(st) = t.await {
+            total.ok += st.ok;
+            total.errors += st.errors;
+            total.latencies.extend(st.latencies);
+        }
+    }
+    total.elapsed = start.elapsed();
+    total.latencies.sort_unstable();
+    total
+}
