@@ -49,13 +49,18 @@ pub fn insert(url: &DatabaseUrl, threads: usize, max_ops: usize, max_time: Durat
             })
         })
         .collect();
+    Ok(joined(handles, start))
+}
+
+/// Waits for the worker threads and sums what they did.
+fn joined(handles: Vec<std::thread::JoinHandle<(usize, usize)>>, start: Instant) -> Rate {
     let (mut ops, mut errors) = (0, 0);
     for h in handles {
         let (o, e) = h.join().unwrap_or((0, 1));
         ops += o;
         errors += e;
     }
-    Ok(Rate { ops, errors, elapsed: start.elapsed() })
+    Rate { ops, errors, elapsed: start.elapsed() }
 }
 
 #[derive(QueryableByName)]
@@ -90,13 +95,7 @@ pub fn select(url: &DatabaseUrl, threads: usize, max_ops: usize, max_time: Durat
             })
         })
         .collect();
-    let (mut ops, mut errors) = (0, 0);
-    for h in handles {
-        let (o, e) = h.join().unwrap_or((0, 1));
-        ops += o;
-        errors += e;
-    }
-    Ok(Rate { ops, errors, elapsed: start.elapsed() })
+    Ok(joined(handles, start))
 }
 
 pub fn drop_table(url: &DatabaseUrl) {
