@@ -66,6 +66,8 @@ pub struct Settings {
     pub trust_proxy: bool,
     pub bench_hello: bool,
     pub argon2_m_cost_kib: u32,
+    /// Seconds a QR token stays acceptable after its two windows (phones are slow to open).
+    pub qr_grace_secs: i64,
 }
 
 #[derive(Debug)]
@@ -190,6 +192,7 @@ impl Settings {
             trust_proxy: env.flag("LVZHI_TRUST_PROXY")?,
             bench_hello: env.flag("LVZHI_BENCH_HELLO")?,
             argon2_m_cost_kib: env.positive("LVZHI_ARGON2_MEMORY_KIB", 19_456)?,
+            qr_grace_secs: env.parse("LVZHI_QR_GRACE_SECS", 20)?,
         })
     }
 }

@@ -34,6 +34,10 @@ impl Modify for BearerAuth {
         (name = "stations", description = "Liaison stations (代表联络站 / 代表之家)"),
         (name = "units", description = "Handling units (承办单位)"),
         (name = "audit", description = "The append-only audit log"),
+        (name = "checkins", description = "Station QR codes, kiosks, check-ins and their review"),
+        (name = "events", description = "Meetings, trainings, inspections and group activities with attendance"),
+        (name = "roster", description = "Reception duty roster (接待日)"),
+        (name = "public", description = "Public endpoints of the cloud reception room (no login)"),
         (name = "operations", description = "Health, readiness, metrics")
     )
 )]
@@ -41,7 +45,7 @@ pub struct ApiDoc;
 
 /// Registers every documented route.
 pub fn routes(cfg: &mut ServiceConfig) {
-    use crate::{audit, auth, ops, org};
+    use crate::{audit, auth, checkins, ops, org};
     cfg.service(ops::routes::healthz)
         .service(ops::routes::readyz)
         .service(ops::routes::metrics)
@@ -83,7 +87,29 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(org::deputy_routes::add_seat)
         .service(org::deputy_routes::update_seat)
         .service(org::deputy_routes::read_phone)
-        .service(audit::routes::list);
+        .service(audit::routes::list)
+        .service(checkins::routes::qr)
+        .service(checkins::routes::rotate)
+        .service(checkins::routes::kiosk_key)
+        .service(checkins::routes::create)
+        .service(checkins::routes::checkout)
+        .service(checkins::routes::review)
+        .service(checkins::routes::get_one)
+        .service(checkins::routes::mine)
+        .service(checkins::routes::list)
+        .service(checkins::stats::station_month)
+        .service(checkins::stats::near)
+        .service(checkins::roster::create_slot)
+        .service(checkins::roster::signup)
+        .service(checkins::roster::duty_board)
+        .service(checkins::kiosk::page)
+        .service(checkins::events::create)
+        .service(checkins::events::get_one)
+        .service(checkins::events::qr)
+        .service(checkins::events::approve_leave)
+        .service(checkins::events::close)
+        .service(checkins::activity::create)
+        .service(checkins::activity::mine);
 }
 
 /// The full document, as served at `/api-docs/openapi.json`.

@@ -26,6 +26,9 @@ pub struct Application {
     pub state: AppState,
     stop: watch::Sender<bool>,
     workers: Vec<JoinHandle<()>>,
+    /// Registered at start, so a SIGTERM that comes right after start-up is not lost.
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
 }
 
 /// Connects to the database (migrating it) and the cache, loads keys: everything a server needs.
@@ -110,8 +113,18 @@ impl Application {
         .map_err(|e| e.to_string())?
         .run();
         let (stop, rx) = watch::channel(false);
-        let workers = vec![tokio::spawn(housekeeping(state.clone(), rx))];
-        Ok(Application { port, server, state, stop, workers })
+        let workers = vec![tokio::spawn(housekeeping(state.clone(), rx.clone())), tokio::spawn(crate::checkins::worker(state.clone(), rx))];
+        #[cfg(unix)]
+        let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        Ok(Application {
+            port,
+            server,
+            state,
+            stop,
+            workers,
+            #[cfg(unix)]
+            term,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -123,10 +136,14 @@ impl Application {
     }
 
     /// Serves until SIGINT/SIGTERM (or until the server handle stops it), then shuts down gracefully.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+    pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
         let handle = self.server.handle();
+        #[cfg(unix)]
+        let term = self.term.take();
+        #[cfg(not(unix))]
+        let term: Option<()> = None;
         let signals = tokio::spawn(async move {
-            wait_for_signal().await;
+            wait_for_signal(term).await;
             tracing::info!("shutdown requested: finishing in-flight requests");
             handle.stop(true).await;
         });
@@ -141,26 +158,24 @@ impl Application {
     }
 }
 
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {},
-                    _ = term.recv() => {},
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+#[cfg(unix)]
+async fn wait_for_signal(term: Option<tokio::signal::unix::Signal>) {
+    match term {
+        Some(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {},
+                _ = term.recv() => {},
             }
         }
+        None => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal(_: Option<()>) {
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Background housekeeping: purges long-expired refresh tokens. Stops between runs.

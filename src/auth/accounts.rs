@@ -111,7 +111,10 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ac
             Some(r) => Some(org::region_path(c, r)?.ok_or_else(AppError::not_found)?),
             None => None,
         };
-        policy::may_manage_account(&p, path.as_deref())?;
+        // A deputy's account is scoped by the deputy's seats (checked below), not by a region.
+        if !(b.role == Role::Deputy && path.is_none()) {
+            policy::may_manage_account(&p, path.as_deref())?;
+        }
         for s in &b.station_ids {
             let (_, sp) = org::station_region(c, *s)?.ok_or_else(AppError::not_found)?;
             policy::may_manage_account(&p, Some(&sp))?;

@@ -148,6 +148,133 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    qr_secrets (place_kind, place_id) {
+        place_kind -> Text,
+        place_id -> BigInt,
+        secret -> Text,
+        kiosk_key_hash -> Nullable<Text>,
+        rotated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        region_id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        station_id -> Nullable<BigInt>,
+        venue -> Nullable<Text>,
+        latitude -> Double,
+        longitude -> Double,
+        radius_m -> Integer,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    event_invitees (event_id, deputy_id) {
+        event_id -> BigInt,
+        deputy_id -> BigInt,
+        leave_approved -> Bool,
+        attendance -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    checkins (id) {
+        id -> BigInt,
+        deputy_id -> BigInt,
+        station_id -> Nullable<BigInt>,
+        event_id -> Nullable<BigInt>,
+        status -> Text,
+        qr_valid -> Bool,
+        inside_geofence -> Bool,
+        distance_m -> Nullable<Double>,
+        accuracy_m -> Nullable<Double>,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        offline -> Bool,
+        staff_confirmed -> Bool,
+        impossible_travel -> Bool,
+        reasons -> Text,
+        checked_in_at -> Timestamp,
+        recorded_at -> Timestamp,
+        recorded_by -> BigInt,
+        checked_out_at -> Nullable<Timestamp>,
+        auto_closed -> Bool,
+        reviewed_by -> Nullable<BigInt>,
+        reviewed_at -> Nullable<Timestamp>,
+        review_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    duty_slots (id) {
+        id -> BigInt,
+        station_id -> BigInt,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        note -> Nullable<Text>,
+        settled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    duty_assignments (slot_id, deputy_id) {
+        slot_id -> BigInt,
+        deputy_id -> BigInt,
+        outcome -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    activity_records (id) {
+        id -> BigInt,
+        deputy_id -> BigInt,
+        checkin_id -> Nullable<BigInt>,
+        event_id -> Nullable<BigInt>,
+        station_id -> Nullable<BigInt>,
+        constituents_received -> Integer,
+        opinions_collected -> Integer,
+        summary -> Text,
+        photo_urls -> Text,
+        written_by -> BigInt,
+        occurred_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (account_id, key) {
+        account_id -> BigInt,
+        key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    point_events (id) {
+        id -> BigInt,
+        deputy_id -> BigInt,
+        kind -> Text,
+        source_kind -> Text,
+        source_id -> BigInt,
+        occurred_at -> Timestamp,
+        created_at -> Timestamp,
+        consumed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(deputy_groups -> regions (region_id));
 diesel::joinable!(seats -> deputies (deputy_id));
 diesel::joinable!(seats -> regions (region_id));
@@ -158,4 +285,27 @@ diesel::joinable!(account_stations -> accounts (account_id));
 diesel::joinable!(account_stations -> stations (station_id));
 diesel::joinable!(refresh_tokens -> accounts (account_id));
 
-diesel::allow_tables_to_appear_in_same_query!(regions, deputy_groups, deputies, seats, stations, units, accounts, account_stations, refresh_tokens, audit_log,);
+diesel::joinable!(duty_assignments -> duty_slots (slot_id));
+diesel::joinable!(event_invitees -> events (event_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    regions,
+    deputy_groups,
+    deputies,
+    seats,
+    stations,
+    units,
+    accounts,
+    account_stations,
+    refresh_tokens,
+    audit_log,
+    qr_secrets,
+    events,
+    event_invitees,
+    checkins,
+    duty_slots,
+    duty_assignments,
+    activity_records,
+    idempotency_keys,
+    point_events,
+);

@@ -182,3 +182,8 @@ pub fn seat_keys(conn: &mut AnyConnection, deputy_ids: &[i64]) -> AppResult<Vec<
 pub fn count_deputies(conn: &mut AnyConnection) -> AppResult<i64> {
     Ok(d::table.count().get_result(conn)?)
 }
+
+/// (id, name) of the given deputies.
+pub fn deputy_names(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<(i64, String)>> {
+    Ok(d::table.filter(d::id.eq_any(ids.to_vec())).select((d::id, d::name)).order(d::id).load(conn)?)
+}

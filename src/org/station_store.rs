@@ -224,3 +224,30 @@ pub fn list_units(conn: &mut AnyConnection, scope: &RegionFilter, q: Option<&str
     }
     Ok(query.load::<UnitRow>(conn)?.into_iter().map(unit_view).collect())
 }
+
+/// Where a station is, for geofencing and the public directory.
+#[derive(Debug, Clone)]
+pub struct StationGeo {
+    pub id: i64,
+    pub name: String,
+    pub region_path: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub radius_m: i32,
+}
+
+pub fn station_geo(conn: &mut AnyConnection, id: i64) -> AppResult<Option<StationGeo>> {
+    let row: Option<(i64, String, String, f64, f64, i32)> =
+        s::table.inner_join(r::table).filter(s::id.eq(id)).select((s::id, s::name, r::path, s::latitude, s::longitude, s::radius_m)).first(conn).optional()?;
+    Ok(row.map(|(id, name, region_path, latitude, longitude, radius_m)| StationGeo { id, name, region_path, latitude, longitude, radius_m }))
+}
+
+/// Every station with its position (for "stations near me"; a province has a few thousand).
+pub fn all_station_geos(conn: &mut AnyConnection) -> AppResult<Vec<StationGeo>> {
+    let rows: Vec<(i64, String, String, f64, f64, i32)> =
+        s::table.inner_join(r::table).select((s::id, s::name, r::path, s::latitude, s::longitude, s::radius_m)).load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, region_path, latitude, longitude, radius_m)| StationGeo { id, name, region_path, latitude, longitude, radius_m })
+        .collect())
+}

@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod clock;
+pub mod idempotency;
 pub mod memory;
 pub mod ratelimit;
 pub mod redis_cache;

@@ -3,11 +3,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
+mod checkins;
 mod cli;
 mod directory;
 mod errors;
+mod events;
 mod helpers;
 mod import;
+mod kiosk_browser;
 mod openapi;
 mod ops;
 mod platform;

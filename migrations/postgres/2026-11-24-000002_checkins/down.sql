@@ -1,0 +1,9 @@
+DROP TABLE point_events;
+DROP TABLE idempotency_keys;
+DROP TABLE activity_records;
+DROP TABLE duty_assignments;
+DROP TABLE duty_slots;
+DROP TABLE checkins;
+DROP TABLE event_invitees;
+DROP TABLE events;
+DROP TABLE qr_secrets;

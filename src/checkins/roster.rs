@@ -1,0 +1,206 @@
+//! The duty roster (接待日): reception slots at a station with the deputies on duty, sign-up,
+//! the public "who is on duty" list, and no-show settlement when a slot ends.
+
+use super::stats::day_bounds;
+use super::store as checkin_store;
+use crate::audit::Entry;
+use crate::auth::policy::{self, Action, Target};
+use crate::auth::{Principal, Role};
+use crate::db::schema::{checkins as c, duty_assignments as da, duty_slots as ds};
+use crate::db::{self, utc, AnyConnection};
+use crate::error::{AppError, AppResult, Problem, WriteErrors};
+use crate::state::AppState;
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlotCreate {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    #[serde(default)]
+    pub deputy_ids: Vec<i64>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct OnDuty {
+    pub deputy_id: i64,
+    pub name: String,
+    /// present or no_show once the slot has ended and been settled.
+    pub outcome: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SlotView {
+    pub id: i64,
+    pub station_id: i64,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub note: Option<String>,
+    pub deputies: Vec<OnDuty>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DutyBoard {
+    pub station_id: i64,
+    pub today: Vec<SlotView>,
+    /// The next 7 days, today included.
+    pub week: Vec<SlotView>,
+}
+
+type SlotRow = (i64, i64, NaiveDateTime, NaiveDateTime, Option<String>);
+
+fn slots_between(conn: &mut AnyConnection, station: i64, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<Vec<SlotView>> {
+    let rows: Vec<SlotRow> = ds::table
+        .filter(ds::station_id.eq(station))
+        .filter(ds::ends_at.gt(from))
+        .filter(ds::starts_at.lt(to))
+        .order(ds::starts_at)
+        .select((ds::id, ds::station_id, ds::starts_at, ds::ends_at, ds::note))
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let assigned: Vec<(i64, i64, Option<String>)> = da::table.filter(da::slot_id.eq_any(ids)).select((da::slot_id, da::deputy_id, da::outcome)).load(conn)?;
+    let people: Vec<i64> = assigned.iter().map(|a| a.1).collect();
+    let names: std::collections::HashMap<i64, String> = crate::org::deputy_names(conn, &people)?.into_iter().collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| SlotView {
+            id: r.0,
+            station_id: r.1,
+            starts_at: utc(r.2),
+            ends_at: utc(r.3),
+            note: r.4,
+            deputies: assigned
+                .iter()
+                .filter(|a| a.0 == r.0)
+                .map(|a| OnDuty { deputy_id: a.1, name: names.get(&a.1).cloned().unwrap_or_default(), outcome: a.2.clone() })
+                .collect(),
+        })
+        .collect())
+}
+
+/// Names of the deputies on duty at a station on a day (for the kiosk page).
+pub fn on_duty_names(conn: &mut AnyConnection, station: i64, day: NaiveDate, tz: chrono_tz::Tz) -> AppResult<Vec<String>> {
+    let (from, to) = day_bounds(day, tz);
+    let mut names: Vec<String> = slots_between(conn, station, from, to)?.into_iter().flat_map(|s| s.deputies.into_iter().map(|d| d.name)).collect();
+    names.dedup();
+    Ok(names)
+}
+
+/// Publish a reception slot with the deputies on duty (station staff or admins in scope).
+#[utoipa::path(tag = "roster", params(("id" = i64, Path)), request_body = SlotCreate, responses((status = 201, body = SlotView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/stations/{id}/slots")]
+pub async fn create_slot(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<SlotCreate>) -> AppResult<HttpResponse> {
+    let (station, b) = (id.into_inner(), body.into_inner());
+    if b.ends_at <= b.starts_at || b.ends_at - b.starts_at > chrono::Duration::hours(12) {
+        return Err(AppError::invalid_field("ends_at", "invalid_range", "a slot ends after it starts, within 12 hours"));
+    }
+    let now = state.now();
+    let view = db::tx(&state.db, move |conn| {
+        let (_, path) = crate::org::station_region(conn, station)?.ok_or_else(AppError::not_found)?;
+        policy::authorize(&p, Action::Write, &Target::station(station, path.clone()))?;
+        let id: i64 = diesel::insert_into(ds::table)
+            .values((
+                ds::station_id.eq(station),
+                ds::starts_at.eq(db::ts(b.starts_at)),
+                ds::ends_at.eq(db::ts(b.ends_at)),
+                ds::note.eq(&b.note),
+                ds::created_at.eq(now),
+            ))
+            .returning(ds::id)
+            .get_result(conn)?;
+        let known = crate::org::deputy_names(conn, &b.deputy_ids)?;
+        if known.len() != b.deputy_ids.iter().collect::<std::collections::HashSet<_>>().len() {
+            return Err(AppError::invalid_field("deputy_ids", "unknown_deputy", "every deputy on duty must exist"));
+        }
+        for (d, _) in &known {
+            diesel::insert_into(da::table).values((da::slot_id.eq(id), da::deputy_id.eq(*d))).execute(conn)?;
+        }
+        Entry::by(&p, "roster.create_slot", "duty_slot", id.to_string()).region(Some(path)).write(conn, now)?;
+        slots_between(conn, station, db::ts(b.starts_at), db::ts(b.ends_at))?.into_iter().find(|s| s.id == id).ok_or_else(AppError::not_found)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Sign up for a slot (deputies, for themselves).
+#[utoipa::path(tag = "roster", params(("id" = i64, Path)), responses((status = 204, description = "signed up"), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/slots/{id}/signup")]
+pub async fn signup(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let slot = id.into_inner();
+    let me = match (p.role, p.deputy_id) {
+        (Role::Deputy, Some(d)) => d,
+        _ => return Err(AppError::forbidden("forbidden", "deputies sign up for themselves")),
+    };
+    let now = state.now();
+    db::tx(&state.db, move |conn| {
+        let ends: NaiveDateTime = ds::table.find(slot).select(ds::ends_at).first(conn).optional()?.ok_or_else(AppError::not_found)?;
+        if ends <= now {
+            return Err(AppError::conflict("slot_over", "this slot has already ended"));
+        }
+        let exists = da::table.filter(da::slot_id.eq(slot)).filter(da::deputy_id.eq(me)).count().get_result::<i64>(conn)? > 0;
+        if !exists {
+            diesel::insert_into(da::table).values((da::slot_id.eq(slot), da::deputy_id.eq(me))).execute(conn)?;
+        }
+        Entry::by(&p, "roster.signup", "duty_slot", slot.to_string()).write(conn, now)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Who is on duty at a station today and this week (public, no login: the cloud reception room uses it).
+#[utoipa::path(tag = "public", params(("id" = i64, Path)), responses((status = 200, body = DutyBoard), (status = 404, body = Problem)))]
+#[get("/api/v1/public/stations/{id}/duty")]
+pub async fn duty_board(state: web::Data<AppState>, id: web::Path<i64>) -> AppResult<web::Json<DutyBoard>> {
+    let station = id.into_inner();
+    let tz = state.settings.tz;
+    let today = state.clock.now().with_timezone(&tz).date_naive();
+    let board = db::run(&state.db, move |conn| {
+        crate::org::station_region(conn, station)?.ok_or_else(AppError::not_found)?;
+        let (from, to) = day_bounds(today, tz);
+        let (_, week_end) = day_bounds(today + chrono::Duration::days(6), tz);
+        Ok(DutyBoard { station_id: station, today: slots_between(conn, station, from, to)?, week: slots_between(conn, station, from, week_end)? })
+    })
+    .await?;
+    Ok(web::Json(board))
+}
+
+/// Settles ended slots: each deputy on duty is `present` (a check-in at the station during the slot)
+/// or `no_show` (recorded, and reported to the ledger). Returns the number of slots settled.
+pub async fn settle(state: &AppState) -> AppResult<usize> {
+    let now = state.now();
+    db::tx(&state.db, move |conn| {
+        let ended: Vec<(i64, i64, NaiveDateTime, NaiveDateTime)> = ds::table
+            .filter(ds::settled_at.is_null())
+            .filter(ds::ends_at.le(now))
+            .select((ds::id, ds::station_id, ds::starts_at, ds::ends_at))
+            .limit(500)
+            .load(conn)?;
+        for (slot, station, starts, ends) in &ended {
+            let people: Vec<i64> = da::table.filter(da::slot_id.eq(slot)).select(da::deputy_id).load(conn)?;
+            for d in people {
+                let seen = c::table
+                    .filter(c::deputy_id.eq(d))
+                    .filter(c::station_id.eq(station))
+                    .filter(c::status.ne("rejected"))
+                    .filter(c::checked_in_at.ge(*starts - chrono::Duration::minutes(30)))
+                    .filter(c::checked_in_at.lt(*ends))
+                    .count()
+                    .get_result::<i64>(conn)?
+                    > 0;
+                let outcome = if seen { "present" } else { "no_show" };
+                diesel::update(da::table.filter(da::slot_id.eq(slot)).filter(da::deputy_id.eq(d))).set(da::outcome.eq(outcome)).execute(conn)?;
+                if !seen {
+                    checkin_store::point_event(conn, d, "duty_no_show", "duty_slot", *slot, *ends, now)?;
+                }
+            }
+            diesel::update(ds::table.find(slot)).set(ds::settled_at.eq(now)).execute(conn)?;
+        }
+        Ok(ended.len())
+    })
+    .await
+}

@@ -1,0 +1,129 @@
+//! Pure check-in rules: the evidence a check-in carries and the decision it leads to. Doubtful
+//! cases go to a person (`pending_review`), never to the bin; only a check-in with neither a valid
+//! QR nor a position inside the geofence is refused outright.
+
+use chrono::{DateTime, Duration, Utc};
+
+/// Above this implied speed between two check-ins, travel is impossible.
+pub const MAX_SPEED_KMH: f64 = 300.0;
+/// Offline submissions are accepted this long after the scan.
+pub const OFFLINE_MAX_HOURS: i64 = 72;
+/// Checking in again at the same place within this returns the open check-in.
+pub const SAME_PLACE_MINUTES: i64 = 10;
+/// Open check-ins are closed automatically (and flagged) after this.
+pub const AUTO_CLOSE_HOURS: i64 = 8;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evidence {
+    pub qr_valid: bool,
+    pub qr_problem: Option<&'static str>,
+    pub inside_geofence: bool,
+    pub distance_m: Option<f64>,
+    pub offline: bool,
+    pub staff_confirmed: bool,
+    pub impossible_travel: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    Accepted,
+    PendingReview(Vec<String>),
+    Refused(Vec<String>),
+}
+
+pub fn reasons(e: &Evidence) -> Vec<String> {
+    let mut r = vec![];
+    if !e.qr_valid {
+        r.push(e.qr_problem.unwrap_or("qr_missing").to_string());
+    }
+    if !e.inside_geofence {
+        r.push(match e.distance_m {
+            Some(_) => "outside_geofence".into(),
+            None => "no_position".into(),
+        });
+    }
+    if e.impossible_travel {
+        r.push("impossible_travel".into());
+    }
+    r
+}
+
+pub fn decide(e: &Evidence) -> Decision {
+    if e.staff_confirmed {
+        return Decision::Accepted;
+    }
+    let r = reasons(e);
+    match (e.qr_valid, e.inside_geofence) {
+        (false, false) => Decision::Refused(r),
+        (true, true) if !e.impossible_travel => Decision::Accepted,
+        _ => Decision::PendingReview(r),
+    }
+}
+
+/// Implied speed from the previous check-in; `None` when there is nothing to compare.
+pub fn implied_speed_kmh(prev: Option<((f64, f64), DateTime<Utc>)>, here: (f64, f64), at: DateTime<Utc>) -> Option<f64> {
+    let (pos, when) = prev?;
+    let km = super::geo::distance_m(pos, here) / 1000.0;
+    let hours = (at - when).num_milliseconds() as f64 / 3_600_000.0;
+    if km < 1.0 {
+        return Some(0.0);
+    }
+    Some(if hours <= 0.0 { f64::INFINITY } else { km / hours })
+}
+
+/// Why an offline scan time is not acceptable, if it is not.
+pub fn offline_problem(scanned_at: DateTime<Utc>, now: DateTime<Utc>) -> Option<&'static str> {
+    if scanned_at > now + Duration::seconds(5) {
+        Some("scanned_in_future")
+    } else if now - scanned_at > Duration::hours(OFFLINE_MAX_HOURS) {
+        Some("offline_too_old")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(qr: bool, geo: bool) -> Evidence {
+        Evidence {
+            qr_valid: qr,
+            inside_geofence: geo,
+            distance_m: Some(if geo { 10.0 } else { 900.0 }),
+            qr_problem: (!qr).then_some("qr_expired"),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn decisions() {
+        assert_eq!(decide(&ev(true, true)), Decision::Accepted);
+        assert_eq!(decide(&ev(true, false)), Decision::PendingReview(vec!["outside_geofence".into()]));
+        assert_eq!(decide(&ev(false, true)), Decision::PendingReview(vec!["qr_expired".into()]));
+        assert_eq!(decide(&ev(false, false)), Decision::Refused(vec!["qr_expired".into(), "outside_geofence".into()]));
+        let fast = Evidence { impossible_travel: true, ..ev(true, true) };
+        assert_eq!(decide(&fast), Decision::PendingReview(vec!["impossible_travel".into()]));
+        let staff = Evidence { staff_confirmed: true, ..ev(false, false) };
+        assert_eq!(decide(&staff), Decision::Accepted);
+    }
+
+    #[test]
+    fn travel_speed() {
+        let t0 = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        // Hefei → Beijing (~900 km) in one hour is impossible.
+        let v = implied_speed_kmh(Some(((31.82, 117.23), t0)), (39.90, 116.40), t0 + Duration::hours(1)).unwrap();
+        assert!(v > MAX_SPEED_KMH);
+        let slow = implied_speed_kmh(Some(((31.82, 117.23), t0)), (31.85, 117.26), t0 + Duration::hours(1)).unwrap();
+        assert!(slow < 10.0);
+        assert_eq!(implied_speed_kmh(None, (0.0, 0.0), t0), None);
+    }
+
+    #[test]
+    fn offline_window() {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        assert_eq!(offline_problem(now - Duration::hours(71), now), None);
+        assert_eq!(offline_problem(now - Duration::hours(73), now), Some("offline_too_old"));
+        assert_eq!(offline_problem(now + Duration::minutes(5), now), Some("scanned_in_future"));
+    }
+}

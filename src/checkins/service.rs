@@ -1,0 +1,291 @@
+//! The check-in flow: who checks in, the evidence (QR, geofence, offline, travel), the decision,
+//! the one-open-check-in rule, and the point event for accepted check-ins. Review and checkout.
+
+use super::geo::{self, CoordSystem};
+use super::model::{CheckinRequest, CheckinView, EvidenceView};
+use super::places;
+use super::qr::{self, Place};
+use super::rules::{self, Decision, Evidence};
+use super::store::{self, CheckinRow, NewCheckin};
+use crate::audit::Entry;
+use crate::auth::policy::{self, Action, Target};
+use crate::auth::{Principal, Role};
+use crate::db::{self, utc, AnyConnection};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use chrono::Duration;
+
+pub fn view(r: CheckinRow) -> CheckinView {
+    let duration_minutes = r.checked_out_at.map(|o| (o - r.checked_in_at).num_minutes());
+    CheckinView {
+        id: r.id,
+        deputy_id: r.deputy_id,
+        station_id: r.station_id,
+        event_id: r.event_id,
+        status: r.status,
+        reasons: r.reasons.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        evidence: EvidenceView {
+            qr_valid: r.qr_valid,
+            inside_geofence: r.inside_geofence,
+            distance_m: r.distance_m.map(|d| d.round()),
+            accuracy_m: r.accuracy_m,
+            offline: r.offline,
+            staff_confirmed: r.staff_confirmed,
+            impossible_travel: r.impossible_travel,
+        },
+        checked_in_at: utc(r.checked_in_at),
+        checked_out_at: r.checked_out_at.map(utc),
+        duration_minutes,
+        auto_closed: r.auto_closed,
+        review_note: r.review_note,
+    }
+}
+
+/// Validated position in WGS-84 with its accuracy.
+fn position(req: &CheckinRequest) -> AppResult<Option<((f64, f64), f64)>> {
+    let mut errs = vec![];
+    let sys = match req.coord_system.as_deref() {
+        None => Some(CoordSystem::Wgs84),
+        Some(s) => CoordSystem::parse(s).or_else(|| {
+            errs.push(FieldError::new("coord_system", "invalid_value", "wgs84, gcj02 or bd09"));
+            None
+        }),
+    };
+    if req.latitude.is_some_and(|v| !(-90.0..=90.0).contains(&v) || !v.is_finite()) {
+        errs.push(FieldError::new("latitude", "out_of_range", "latitude must be within -90..90"));
+    }
+    if req.longitude.is_some_and(|v| !(-180.0..=180.0).contains(&v) || !v.is_finite()) {
+        errs.push(FieldError::new("longitude", "out_of_range", "longitude must be within -180..180"));
+    }
+    if req.accuracy_m.is_some_and(|a| a < 0.0 || !a.is_finite()) {
+        errs.push(FieldError::new("accuracy_m", "out_of_range", "accuracy must be zero or more metres"));
+    }
+    if req.latitude.is_some() != req.longitude.is_some() {
+        errs.push(FieldError::new("longitude", "required", "latitude and longitude go together"));
+    }
+    if !errs.is_empty() {
+        return Err(AppError::validation(errs));
+    }
+    Ok(match (req.latitude, req.longitude, sys) {
+        (Some(lat), Some(lng), Some(sys)) => Some((geo::to_wgs84(sys, lat, lng), req.accuracy_m.unwrap_or(50.0))),
+        _ => None,
+    })
+}
+
+/// The venue of a check-in: its QR place, position, radius and region path.
+struct Venue {
+    place: Place,
+    pos: (f64, f64),
+    radius_m: f64,
+    region_path: String,
+    station_id: Option<i64>,
+    event_id: Option<i64>,
+}
+
+fn venue(c: &mut AnyConnection, req: &CheckinRequest) -> AppResult<Venue> {
+    match (req.station_id, req.event_id) {
+        (Some(id), None) => {
+            let s = crate::org::station_geo(c, id)?.ok_or_else(AppError::not_found)?;
+            Ok(Venue {
+                place: Place::Station(id),
+                pos: (s.latitude, s.longitude),
+                radius_m: s.radius_m as f64,
+                region_path: s.region_path,
+                station_id: Some(id),
+                event_id: None,
+            })
+        }
+        (None, Some(id)) => {
+            let e = super::events::venue(c, id)?.ok_or_else(AppError::not_found)?;
+            Ok(Venue { place: Place::Event(id), pos: e.pos, radius_m: e.radius_m, region_path: e.region_path, station_id: e.station_id, event_id: Some(id) })
+        }
+        _ => Err(AppError::invalid_field("station_id", "place_required", "give exactly one of station_id and event_id")),
+    }
+}
+
+/// Who the check-in is for, and whether station staff vouch for their presence.
+fn subject(c: &mut AnyConnection, p: &Principal, req: &CheckinRequest, v: &Venue) -> AppResult<(i64, bool)> {
+    match p.role {
+        Role::Deputy => {
+            let me = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "this account is not linked to a deputy"))?;
+            if req.deputy_id.is_some_and(|d| d != me) {
+                return Err(AppError::forbidden("forbidden", "a deputy checks in only themself"));
+            }
+            Ok((me, false))
+        }
+        Role::StationStaff | Role::Admin => {
+            let target = match v.station_id {
+                Some(s) => Target::station(s, v.region_path.clone()),
+                None => Target::new(policy::Kind::Station, v.region_path.clone()),
+            };
+            policy::authorize(p, Action::Write, &target)?;
+            let d = req.deputy_id.ok_or_else(|| AppError::invalid_field("deputy_id", "required", "staff record a check-in for a named deputy"))?;
+            crate::org::deputy_region_paths(c, d)?.ok_or_else(|| AppError::invalid_field("deputy_id", "unknown_deputy", "no such deputy"))?;
+            Ok((d, true))
+        }
+        _ => Err(AppError::forbidden("forbidden", "only deputies and station staff record check-ins")),
+    }
+}
+
+pub async fn check_in(state: &AppState, p: Principal, req: CheckinRequest) -> AppResult<(StatusCode, CheckinView)> {
+    let pos = position(&req)?;
+    let now = state.clock.now();
+    if let Some(at) = req.scanned_at {
+        if let Some(code) = rules::offline_problem(at, now) {
+            return Err(AppError::invalid_field("scanned_at", code, "an offline check-in is accepted up to 72 hours after the scan, and not from the future")
+                .with_code(code));
+        }
+    }
+    let grace = state.settings.qr_grace_secs;
+    db::tx(&state.db, move |c| {
+        let v = venue(c, &req)?;
+        let (deputy, staff_confirmed) = subject(c, &p, &req, &v)?;
+        let at = req.scanned_at.unwrap_or(now);
+        let mut ev = Evidence { offline: req.scanned_at.is_some(), staff_confirmed, ..Default::default() };
+        match (&req.token, places::existing_secret(c, v.place)?) {
+            (Some(t), Some(secret)) => match qr::verify(&secret, v.place, t, at.timestamp(), grace) {
+                Ok(()) => ev.qr_valid = true,
+                Err(e) => ev.qr_problem = Some(e.code()),
+            },
+            (Some(_), None) => ev.qr_problem = Some(qr::QrError::Tampered.code()),
+            (None, _) => ev.qr_problem = Some("qr_missing"),
+        }
+        if let Some((here, accuracy)) = pos {
+            let d = geo::distance_m(here, v.pos);
+            ev.distance_m = Some(d);
+            ev.inside_geofence = geo::inside(d, v.radius_m, accuracy);
+            let prev = store::last_position(c, deputy)?.map(|(a, b, t)| ((a, b), utc(t)));
+            ev.impossible_travel = rules::implied_speed_kmh(prev, here, at).is_some_and(|s| s > rules::MAX_SPEED_KMH);
+        }
+        let (status, reasons) = match rules::decide(&ev) {
+            Decision::Accepted => ("accepted", vec![]),
+            Decision::PendingReview(r) => ("pending_review", r),
+            Decision::Refused(r) => {
+                let errs = r
+                    .iter()
+                    .map(|code| FieldError::new(if code.starts_with("qr") { "token" } else { "position" }, code, "the check-in could not be verified"))
+                    .collect();
+                let mut e = AppError::validation(errs);
+                e.code = "checkin_refused";
+                e.detail = "neither the QR code nor the position could be verified; nothing was recorded".into();
+                return Err(e);
+            }
+        };
+        // One open check-in at a time: the same place within 10 minutes is a repeat.
+        let at_n = db::ts(at);
+        if let Some(open) = store::open_of(c, deputy)? {
+            let same = open.station_id == v.station_id && open.event_id == v.event_id;
+            if same && at_n - open.checked_in_at < Duration::minutes(rules::SAME_PLACE_MINUTES) {
+                return Ok((StatusCode::OK, view(open)));
+            }
+            store::check_out(c, open.id, at_n.max(open.checked_in_at), false)?;
+        }
+        let (lat, lng) = pos.map(|(h, _)| (Some(h.0), Some(h.1))).unwrap_or((None, None));
+        let reasons_s = reasons.join(",");
+        let id = store::insert(
+            c,
+            &NewCheckin {
+                deputy_id: deputy,
+                station_id: v.station_id,
+                event_id: v.event_id,
+                status,
+                qr_valid: ev.qr_valid,
+                inside_geofence: ev.inside_geofence,
+                distance_m: ev.distance_m,
+                accuracy_m: pos.map(|(_, a)| a),
+                latitude: lat,
+                longitude: lng,
+                offline: ev.offline,
+                staff_confirmed,
+                impossible_travel: ev.impossible_travel,
+                reasons: &reasons_s,
+                checked_in_at: at_n,
+                recorded_at: db::ts(now),
+                recorded_by: p.account_id,
+            },
+        )?;
+        if status == "accepted" {
+            award(c, deputy, v.event_id.is_some(), id, at_n, db::ts(now))?;
+        }
+        Entry::by(&p, "checkin.create", "checkin", id.to_string()).region(Some(v.region_path)).detail(format!("status={status}")).write(c, db::ts(now))?;
+        Ok((StatusCode::CREATED, view(store::get(c, id)?.ok_or_else(AppError::not_found)?)))
+    })
+    .await
+}
+
+fn award(c: &mut AnyConnection, deputy: i64, event: bool, checkin: i64, at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> AppResult<()> {
+    let kind = if event { "event_checkin" } else { "station_reception" };
+    store::point_event(c, deputy, kind, "checkin", checkin, at, now)
+}
+
+/// Loads a check-in the caller may act on: the deputy's own, or one at a station in the caller's care.
+fn load_for(c: &mut AnyConnection, p: &Principal, id: i64, staff_only: bool) -> AppResult<(CheckinRow, Option<String>)> {
+    let row = store::get(c, id)?.ok_or_else(AppError::not_found)?;
+    let path = match row.station_id {
+        Some(s) => crate::org::station_region(c, s)?.map(|x| x.1),
+        None => match row.event_id {
+            Some(e) => super::events::venue(c, e)?.map(|v| v.region_path),
+            None => None,
+        },
+    };
+    if !staff_only && p.role == Role::Deputy && p.deputy_id == Some(row.deputy_id) {
+        return Ok((row, path));
+    }
+    if p.role == Role::Deputy {
+        return Err(AppError::not_found());
+    }
+    let target = match row.station_id {
+        Some(s) => Target::station(s, path.clone().unwrap_or_default()),
+        None => Target::new(policy::Kind::Station, path.clone().unwrap_or_default()),
+    };
+    policy::authorize(p, Action::Write, &target)?;
+    Ok((row, path))
+}
+
+pub async fn check_out(state: &AppState, p: Principal, id: i64) -> AppResult<CheckinView> {
+    let now = state.now();
+    db::tx(&state.db, move |c| {
+        let (row, path) = load_for(c, &p, id, false)?;
+        if row.checked_out_at.is_some() {
+            return Err(AppError::conflict("already_checked_out", "this check-in is already closed"));
+        }
+        store::check_out(c, id, now.max(row.checked_in_at), false)?;
+        Entry::by(&p, "checkin.checkout", "checkin", id.to_string()).region(path).write(c, now)?;
+        Ok(view(store::get(c, id)?.ok_or_else(AppError::not_found)?))
+    })
+    .await
+}
+
+pub async fn review(state: &AppState, p: Principal, id: i64, approve: bool, reason: Option<String>) -> AppResult<CheckinView> {
+    let now = state.now();
+    db::tx(&state.db, move |c| {
+        let (row, path) = load_for(c, &p, id, true)?;
+        if row.status != "pending_review" {
+            return Err(AppError::conflict("not_pending_review", format!("the check-in is {}, not pending review", row.status)));
+        }
+        let status = if approve { "accepted" } else { "rejected" };
+        if !store::review(c, id, status, p.account_id, reason.as_deref(), now)? {
+            return Err(AppError::conflict("not_pending_review", "the check-in was reviewed meanwhile"));
+        }
+        if approve {
+            award(c, row.deputy_id, row.event_id.is_some(), id, row.checked_in_at, now)?;
+        }
+        Entry::by(&p, "checkin.review", "checkin", id.to_string()).region(path).detail(status).write(c, now)?;
+        Ok(view(store::get(c, id)?.ok_or_else(AppError::not_found)?))
+    })
+    .await
+}
+
+/// Closes check-ins left open for 8 hours (closing time = check-in + 8 h, flagged). Returns how many.
+pub async fn close_stale(state: &AppState) -> AppResult<usize> {
+    let now = state.now();
+    db::tx(&state.db, move |c| {
+        let stale = store::stale_open(c, now - Duration::hours(rules::AUTO_CLOSE_HOURS), 500)?;
+        for r in &stale {
+            store::check_out(c, r.id, r.checked_in_at + Duration::hours(rules::AUTO_CLOSE_HOURS), true)?;
+        }
+        Ok(stale.len())
+    })
+    .await
+}

@@ -1,0 +1,196 @@
+//! All SQL of check-ins: QR secrets, check-ins and the pending point events.
+
+use crate::db::schema::{checkins as c, point_events as pe, qr_secrets as q};
+use crate::db::{AnyConnection, MultiBackend};
+use crate::error::AppResult;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+pub fn secret(conn: &mut AnyConnection, kind: &str, id: i64) -> AppResult<Option<(String, Option<String>)>> {
+    Ok(q::table.filter(q::place_kind.eq(kind)).filter(q::place_id.eq(id)).select((q::secret, q::kiosk_key_hash)).first(conn).optional()?)
+}
+
+/// Creates or replaces the secret (and optionally the kiosk key hash) of a place.
+pub fn put_secret(conn: &mut AnyConnection, kind: &str, id: i64, secret: &str, kiosk: Option<Option<&str>>, now: NaiveDateTime) -> AppResult<()> {
+    let exists = self::secret(conn, kind, id)?;
+    match exists {
+        None => {
+            diesel::insert_into(q::table)
+                .values((q::place_kind.eq(kind), q::place_id.eq(id), q::secret.eq(secret), q::kiosk_key_hash.eq(kiosk.flatten()), q::rotated_at.eq(now)))
+                .execute(conn)?;
+        }
+        Some((_, old_kiosk)) => {
+            let kiosk_hash = match kiosk {
+                Some(k) => k.map(str::to_string),
+                None => old_kiosk,
+            };
+            diesel::update(q::table.filter(q::place_kind.eq(kind)).filter(q::place_id.eq(id)))
+                .set((q::secret.eq(secret), q::kiosk_key_hash.eq(kiosk_hash), q::rotated_at.eq(now)))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn set_kiosk_hash(conn: &mut AnyConnection, kind: &str, id: i64, hash: &str) -> AppResult<()> {
+    diesel::update(q::table.filter(q::place_kind.eq(kind)).filter(q::place_id.eq(id))).set(q::kiosk_key_hash.eq(hash)).execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct CheckinRow {
+    pub id: i64,
+    pub deputy_id: i64,
+    pub station_id: Option<i64>,
+    pub event_id: Option<i64>,
+    pub status: String,
+    pub qr_valid: bool,
+    pub inside_geofence: bool,
+    pub distance_m: Option<f64>,
+    pub accuracy_m: Option<f64>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub offline: bool,
+    pub staff_confirmed: bool,
+    pub impossible_travel: bool,
+    pub reasons: String,
+    pub checked_in_at: NaiveDateTime,
+    pub recorded_at: NaiveDateTime,
+    pub recorded_by: i64,
+    pub checked_out_at: Option<NaiveDateTime>,
+    pub auto_closed: bool,
+    pub reviewed_by: Option<i64>,
+    pub reviewed_at: Option<NaiveDateTime>,
+    pub review_note: Option<String>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = c)]
+pub struct NewCheckin<'a> {
+    pub deputy_id: i64,
+    pub station_id: Option<i64>,
+    pub event_id: Option<i64>,
+    pub status: &'a str,
+    pub qr_valid: bool,
+    pub inside_geofence: bool,
+    pub distance_m: Option<f64>,
+    pub accuracy_m: Option<f64>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub offline: bool,
+    pub staff_confirmed: bool,
+    pub impossible_travel: bool,
+    pub reasons: &'a str,
+    pub checked_in_at: NaiveDateTime,
+    pub recorded_at: NaiveDateTime,
+    pub recorded_by: i64,
+}
+
+pub fn insert(conn: &mut AnyConnection, n: &NewCheckin) -> AppResult<i64> {
+    Ok(diesel::insert_into(c::table).values(n).returning(c::id).get_result(conn)?)
+}
+
+pub fn get(conn: &mut AnyConnection, id: i64) -> AppResult<Option<CheckinRow>> {
+    Ok(c::table.find(id).first(conn).optional()?)
+}
+
+/// The deputy's open check-in (not checked out, not rejected), if any.
+pub fn open_of(conn: &mut AnyConnection, deputy_id: i64) -> AppResult<Option<CheckinRow>> {
+    Ok(c::table
+        .filter(c::deputy_id.eq(deputy_id))
+        .filter(c::checked_out_at.is_null())
+        .filter(c::status.ne("rejected"))
+        .order(c::id.desc())
+        .first(conn)
+        .optional()?)
+}
+
+/// The deputy's latest check-in with a position (for the impossible-travel check).
+pub fn last_position(conn: &mut AnyConnection, deputy_id: i64) -> AppResult<Option<(f64, f64, NaiveDateTime)>> {
+    let r: Option<(Option<f64>, Option<f64>, NaiveDateTime)> = c::table
+        .filter(c::deputy_id.eq(deputy_id))
+        .filter(c::latitude.is_not_null())
+        .order(c::checked_in_at.desc())
+        .select((c::latitude, c::longitude, c::checked_in_at))
+        .first(conn)
+        .optional()?;
+    Ok(r.and_then(|(a, b, t)| Some((a?, b?, t))))
+}
+
+pub fn check_out(conn: &mut AnyConnection, id: i64, at: NaiveDateTime, auto: bool) -> AppResult<bool> {
+    Ok(diesel::update(c::table.filter(c::id.eq(id)).filter(c::checked_out_at.is_null()))
+        .set((c::checked_out_at.eq(at), c::auto_closed.eq(auto)))
+        .execute(conn)?
+        == 1)
+}
+
+pub fn review(conn: &mut AnyConnection, id: i64, status: &str, by: i64, note: Option<&str>, at: NaiveDateTime) -> AppResult<bool> {
+    Ok(diesel::update(c::table.filter(c::id.eq(id)).filter(c::status.eq("pending_review")))
+        .set((c::status.eq(status), c::reviewed_by.eq(by), c::review_note.eq(note), c::reviewed_at.eq(at)))
+        .execute(conn)?
+        == 1)
+}
+
+/// Open check-ins older than `before` (for the auto-close worker).
+pub fn stale_open(conn: &mut AnyConnection, before: NaiveDateTime, limit: i64) -> AppResult<Vec<CheckinRow>> {
+    Ok(c::table.filter(c::checked_out_at.is_null()).filter(c::checked_in_at.lt(before)).order(c::id).limit(limit).load(conn)?)
+}
+
+pub struct ListFilter {
+    pub deputy_id: Option<i64>,
+    pub station_ids: Option<Vec<i64>>,
+    pub status: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+}
+
+pub fn list(conn: &mut AnyConnection, f: &ListFilter, after: i64, limit: i64) -> AppResult<Vec<CheckinRow>> {
+    let mut query: c::BoxedQuery<'_, MultiBackend> = c::table.filter(c::id.gt(after)).order(c::id).limit(limit).into_boxed();
+    if let Some(d) = f.deputy_id {
+        query = query.filter(c::deputy_id.eq(d));
+    }
+    if let Some(s) = &f.station_ids {
+        query = query.filter(c::station_id.eq_any(s.clone()));
+    }
+    if let Some(s) = &f.status {
+        query = query.filter(c::status.eq(s.clone()));
+    }
+    if let Some(t) = f.from {
+        query = query.filter(c::checked_in_at.ge(t));
+    }
+    if let Some(t) = f.to {
+        query = query.filter(c::checked_in_at.lt(t));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Records a point event for the ledger, at most once per (source, deputy, kind).
+pub fn point_event(
+    conn: &mut AnyConnection,
+    deputy_id: i64,
+    kind: &str,
+    source_kind: &str,
+    source_id: i64,
+    at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let values = (
+        pe::deputy_id.eq(deputy_id),
+        pe::kind.eq(kind),
+        pe::source_kind.eq(source_kind),
+        pe::source_id.eq(source_id),
+        pe::occurred_at.eq(at),
+        pe::created_at.eq(now),
+    );
+    // Upserts differ per backend: one builder, run on the concrete connection.
+    match conn {
+        AnyConnection::Pg(pg) => diesel::insert_into(pe::table).values(values).on_conflict_do_nothing().execute(pg)?,
+        AnyConnection::Sqlite(sq) => diesel::insert_into(pe::table).values(values).on_conflict_do_nothing().execute(sq)?,
+    };
+    Ok(())
+}
+
+/// Point events of a deputy (newest first).
+pub fn point_events_of(conn: &mut AnyConnection, deputy_id: i64) -> AppResult<Vec<(String, String, i64)>> {
+    Ok(pe::table.filter(pe::deputy_id.eq(deputy_id)).order(pe::id.desc()).select((pe::kind, pe::source_kind, pe::source_id)).load(conn)?)
+}
