@@ -69,17 +69,37 @@ async fn read_response(s: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Result<
 /// Sends `request` over `conns` keep-alive connections until `max_requests` or `max_time`.
 pub async fn run(addr: SocketAddr, request: Vec<u8>, conns: usize, max_requests: usize, max_time: Duration) -> Stats {
     let request = Arc::new(request);
+    run_with(addr, Arc::new(move |_| request.to_vec()), conns, max_requests, max_time).await
+}
+
+pub fn post_json(path: &str, token: &str, body: &str) -> Vec<u8> {
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+pub type MakeRequest = Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync>;
+
+/// Like [`run`], with a request built for each sequence number (e.g. a different deputy each time).
+pub async fn run_with(addr: SocketAddr, make: MakeRequest, conns: usize, max_requests: usize, max_time: Duration) -> Stats {
     let issued = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let deadline = start + max_time;
     let mut tasks = vec![];
     for _ in 0..conns {
-        let (request, issued) = (request.clone(), issued.clone());
+        let (make, issued) = (make.clone(), issued.clone());
         tasks.push(tokio::spawn(async move {
             let mut st = Stats::default();
             let mut buf = Vec::with_capacity(64 * 1024);
             let mut stream: Option<TcpStream> = None;
-            while Instant::now() < deadline && issued.fetch_add(1, Ordering::Relaxed) < max_requests {
+            loop {
+                let n = issued.fetch_add(1, Ordering::Relaxed);
+                if Instant::now() >= deadline || n >= max_requests {
+                    break;
+                }
+                let request = make(n);
                 if stream.is_none() {
                     match TcpStream::connect(addr).await {
                         Ok(s) => {

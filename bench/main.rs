@@ -82,6 +82,29 @@ async fn login(base: &str) -> Result<String, String> {
     v["access_token"].as_str().map(str::to_string).ok_or_else(|| format!("login failed: {v}"))
 }
 
+/// An access token for a deputy, signed with the server's own key (the bench skips 10,000 logins).
+fn deputy_token(state: &lvzhi::state::AppState, deputy: i64) -> Result<String, String> {
+    let now = chrono::Utc::now().timestamp();
+    let claims = lvzhi::auth::jwt::AccessClaims {
+        iss: state.settings.jwt_issuer.clone(),
+        aud: state.settings.jwt_audience.clone(),
+        sub: (1_000_000 + deputy).to_string(),
+        exp: now + 3600,
+        iat: now,
+        jti: format!("bench-{deputy}"),
+        typ: lvzhi::auth::jwt::ACCESS.into(),
+        role: "deputy".into(),
+        rgn: None,
+        rp: None,
+        stn: vec![],
+        dep: Some(deputy),
+        unit: None,
+        scope: None,
+        sid: None,
+    };
+    lvzhi::auth::jwt::sign(&state.keys, &claims)
+}
+
 fn http_row(name: &str, st: &load::Stats, ceiling: Option<(String, f64)>) -> Row {
     Row { name: name.into(), ops: st.ok, rate: st.rate(), p50: Some(st.pct(0.5)), p99: Some(st.pct(0.99)), errors: st.errors, ceiling }
 }
@@ -131,6 +154,7 @@ async fn run(quick: bool) -> Result<bool, String> {
     let t0 = Instant::now();
     lvzhi::demo::seed(&state).await.map_err(|e| e.to_string())?;
     eprintln!("seeded the demo congress in {:.2} s", t0.elapsed().as_secs_f64());
+    let bench_state = state.clone();
     let app = Application::start(state)?;
     let addr: SocketAddr = format!("127.0.0.1:{}", app.port()).parse().map_err(|e| format!("{e}"))?;
     let handle = app.handle();
@@ -187,6 +211,46 @@ async fn run(quick: bool) -> Result<bool, String> {
         errors: usize::from(!ok),
         ceiling: Some(("INSERT ceiling".into(), ins.per_sec() / 2.0)),
     });
+
+    // Check-ins: every request is another deputy (tokens minted with the server's key), at one of
+    // the 20 stations, with a fresh QR token and the station's position: QR + geofence
+    // verification, insert, point event.
+    let ins_rate = ins.per_sec();
+    let deputies = lvzhi::db::run(&bench_state.db, lvzhi::org::count_deputies).await.map_err(|e| e.to_string())?;
+    let http = reqwest::Client::new();
+    let mut stations = vec![];
+    for sid in 1..=20i64 {
+        let q: serde_json::Value = http
+            .get(format!("{base}/api/v1/stations/{sid}/qr"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        let s: serde_json::Value = http
+            .get(format!("{base}/api/v1/stations/{sid}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        stations.push(
+            serde_json::json!({"station_id": sid, "token": q["token"], "latitude": s["latitude"], "longitude": s["longitude"], "accuracy_m": 20}).to_string(),
+        );
+    }
+    let tokens: Vec<String> = (1..=deputies).map(|d| deputy_token(&bench_state, d)).collect::<Result<_, _>>()?;
+    let make: load::MakeRequest = std::sync::Arc::new(move |n| load::post_json("/api/v1/checkins", &tokens[n % tokens.len()], &stations[n % stations.len()]));
+    let checkin_clients = 64;
+    let ci = load::run_with(addr, make, checkin_clients, (deputies as usize).min(b.requests), b.time).await;
+    rows.push(http_row(
+        &format!("scenario: POST /api/v1/checkins ({checkin_clients} clients, a new deputy each time)"),
+        &ci,
+        Some(("INSERT ceiling".into(), ins_rate)),
+    ));
 
     print(
         &rows,

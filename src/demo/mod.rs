@@ -2,6 +2,7 @@
 //! ~400 deputies (some holding both a city and a district seat) in 35 groups, 20 liaison
 //! stations, 2 handling units and the demo logins. Deterministic (fixed seed).
 
+mod duty;
 mod names;
 
 use crate::audit::Entry;
@@ -64,12 +65,40 @@ fn person_name(rng: &mut StdRng) -> String {
     }
 }
 
-/// Seeds everything in one transaction and returns the logins to print.
+/// Seeds everything (the directory and a month of check-in activity) in one transaction.
 pub async fn seed(state: &AppState) -> AppResult<Summary> {
+    seed_with(state, true).await
+}
+
+/// Seeds the directory only (tests build their own activity on top).
+pub async fn seed_directory(state: &AppState) -> AppResult<Summary> {
+    seed_with(state, false).await
+}
+
+async fn seed_with(state: &AppState, activity: bool) -> AppResult<Summary> {
     let m = state.settings.argon2_m_cost_kib;
     let hash = actix_web::web::block(move || crate::auth::password::hash(PASSWORD, m)).await?.map_err(AppError::internal)?;
     let now = state.now();
-    db::tx(&state.db, move |c| seed_in(c, &hash, now)).await
+    let tz = state.settings.tz;
+    db::tx(&state.db, move |c| {
+        let summary = seed_in(c, &hash, now)?;
+        if activity {
+            duty::seed(c, now, tz)?;
+        }
+        Ok(summary)
+    })
+    .await
+}
+
+/// Issues a fresh kiosk key for the first demo station and returns the kiosk page path.
+pub async fn kiosk_path(state: &AppState) -> AppResult<String> {
+    let now = state.now();
+    db::tx(&state.db, move |c| {
+        let station = crate::org::all_station_geos(c)?.first().map(|s| s.id).ok_or_else(AppError::not_found)?;
+        let key = crate::checkins::places::new_kiosk_key(c, station, now)?;
+        Ok(format!("/kiosk/stations/{station}?key={key}"))
+    })
+    .await
 }
 
 fn seed_in(c: &mut AnyConnection, hash: &str, now: NaiveDateTime) -> AppResult<Summary> {

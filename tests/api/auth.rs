@@ -56,7 +56,7 @@ async fn five_failures_lock_the_account_for_fifteen_minutes() {
 #[tokio::test]
 async fn login_is_rate_limited_per_ip() {
     let app = spawn_with(&[("LVZHI_LOGIN_RATE_PER_MINUTE", "3")]).await;
-    lvzhi::demo::seed(&app.state).await.unwrap();
+    lvzhi::demo::seed_directory(&app.state).await.unwrap();
     for _ in 0..3 {
         app.login_raw("admin", "x-wrong-x").await.expect(401, "invalid_credentials");
     }
@@ -262,14 +262,14 @@ async fn tokens_signed_by_a_retired_key_stay_valid_after_rotation() {
     lvzhi::auth::keys::generate(&new).unwrap();
     // Before rotation: the old key signs.
     let before = spawn_with(&[("LVZHI_JWT_KEY_FILE", old.to_str().unwrap())]).await;
-    lvzhi::demo::seed(&before.state).await.unwrap();
+    lvzhi::demo::seed_directory(&before.state).await.unwrap();
     let old_kid = before.state.keys.kid.clone();
     let mut h = Header::new(Algorithm::EdDSA);
     h.kid = Some(old_kid.clone());
     let token = jsonwebtoken::encode(&h, &claims(&before, "1"), &before.state.keys.encoding).unwrap();
     // After rotation: the new key signs, the old one still verifies.
     let after = spawn_with(&[("LVZHI_JWT_KEY_FILE", new.to_str().unwrap()), ("LVZHI_JWT_PREVIOUS_KEY_FILES", old.to_str().unwrap())]).await;
-    lvzhi::demo::seed(&after.state).await.unwrap();
+    lvzhi::demo::seed_directory(&after.state).await.unwrap();
     assert_ne!(after.state.keys.kid, old_kid);
     after.get("/api/v1/auth/me", &token).await.expect(200, "");
     let fresh = after.login("admin").await;
@@ -278,6 +278,6 @@ async fn tokens_signed_by_a_retired_key_stay_valid_after_rotation() {
     assert_eq!(jwks.body["keys"].as_array().unwrap().len(), 2);
     // Without the old key listed, its tokens are refused.
     let forgot = spawn_with(&[("LVZHI_JWT_KEY_FILE", new.to_str().unwrap())]).await;
-    lvzhi::demo::seed(&forgot.state).await.unwrap();
+    lvzhi::demo::seed_directory(&forgot.state).await.unwrap();
     forgot.get("/api/v1/auth/me", &token).await.expect(401, "unauthorized");
 }

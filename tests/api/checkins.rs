@@ -390,3 +390,20 @@ async fn stations_near_a_position() {
     assert!(items.windows(2).all(|w| w[0]["distance_m"].as_f64() <= w[1]["distance_m"].as_f64()));
     cx.app.send(cx.app.client.get(cx.app.url("/api/v1/public/stations/near?latitude=95&longitude=1"))).await.expect(422, "validation_failed");
 }
+
+#[tokio::test]
+async fn the_demo_has_a_roster_events_and_a_month_of_checkins() {
+    let app = spawn_app().await;
+    lvzhi::demo::seed(&app.state).await.unwrap();
+    let board = app.send(app.client.get(app.url("/api/v1/public/stations/1/duty"))).await;
+    board.expect(200, "");
+    assert_eq!(board.body["week"].as_array().unwrap().len(), 7);
+    let deputy = app.login("13955110000").await;
+    let mine = app.get("/api/v1/me/checkins", &deputy).await;
+    assert_eq!(mine.body["items"].as_array().unwrap().len(), 4);
+    assert!(mine.body["items"].as_array().unwrap().iter().all(|c| c["status"] == "accepted" && c["duration_minutes"] == 150));
+    let path = lvzhi::demo::kiosk_path(&app.state).await.unwrap();
+    let page = app.send(app.client.get(app.url(&path))).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("<li>") && !page.text.contains("今日暂无排班代表"), "on-duty deputies are listed");
+}

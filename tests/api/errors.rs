@@ -4,7 +4,7 @@ use reqwest::Method;
 #[tokio::test]
 async fn bad_bodies_get_exact_problem_codes() {
     let app = spawn_with(&[("LVZHI_MAX_BODY_BYTES", "2048")]).await;
-    lvzhi::demo::seed(&app.state).await.unwrap();
+    lvzhi::demo::seed_directory(&app.state).await.unwrap();
     let token = app.login("admin").await;
     let post = |body: &'static str, ct: &'static str| {
         let app = &app;
@@ -33,7 +33,7 @@ async fn unknown_routes_and_bad_paths_are_404_problems() {
     let a = app.send(app.client.get(app.url("/api/v1/nothing-here"))).await;
     a.expect(404, "not_found");
     let t = {
-        lvzhi::demo::seed(&app.state).await.unwrap();
+        lvzhi::demo::seed_directory(&app.state).await.unwrap();
         app.login("admin").await
     };
     app.get("/api/v1/deputies/not-a-number", &t).await.expect(404, "not_found");

@@ -90,7 +90,7 @@ pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
 /// Spawns and seeds the demo congress (Hefei; admin = city, yaohai = 瑶海区 only).
 pub async fn spawn_demo() -> TestApp {
     let app = spawn_app().await;
-    lvzhi::demo::seed(&app.state).await.expect("seed demo");
+    lvzhi::demo::seed_directory(&app.state).await.expect("seed demo");
     app
 }
 

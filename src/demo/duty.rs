@@ -1,0 +1,95 @@
+//! Demo check-in data: a reception roster for the coming week, a past and an upcoming event, and
+//! four weeks of past check-ins with their point events.
+
+use crate::checkins::store::{self as checkins, NewCheckin};
+use crate::db::schema::{duty_assignments as da, duty_slots as ds, event_invitees as ei, events as e};
+use crate::db::AnyConnection;
+use crate::error::AppResult;
+use chrono::{Duration, NaiveDateTime, TimeZone};
+use diesel::prelude::*;
+
+fn local(tz: chrono_tz::Tz, now: NaiveDateTime, days: i64, hour: u32, minute: u32) -> NaiveDateTime {
+    let day = tz.from_utc_datetime(&now).date_naive() + Duration::days(days);
+    day.and_hms_opt(hour, minute, 0).and_then(|t| tz.from_local_datetime(&t).earliest()).map(|t| t.naive_utc()).unwrap_or(now)
+}
+
+pub fn seed(c: &mut AnyConnection, now: NaiveDateTime, tz: chrono_tz::Tz) -> AppResult<()> {
+    let stations: Vec<crate::org::StationGeo> = crate::org::all_station_geos(c)?;
+    // Roster: the first four stations receive constituents every morning of the coming week.
+    for day in 0..7 {
+        for (i, s) in stations.iter().take(4).enumerate() {
+            let slot: i64 = diesel::insert_into(ds::table)
+                .values((
+                    ds::station_id.eq(s.id),
+                    ds::starts_at.eq(local(tz, now, day, 9, 0)),
+                    ds::ends_at.eq(local(tz, now, day, 11, 30)),
+                    ds::note.eq("代表接待日"),
+                    ds::created_at.eq(now),
+                ))
+                .returning(ds::id)
+                .get_result(c)?;
+            for k in 0..2i64 {
+                let deputy = 1 + (day * 8 + i as i64 * 2 + k) % 400;
+                diesel::insert_into(da::table).values((da::slot_id.eq(slot), da::deputy_id.eq(deputy))).execute(c)?;
+            }
+        }
+    }
+    // Past check-ins: 30 deputies, once a week for four weeks, at a station near them.
+    for week in 1..=4i64 {
+        for d in 1..=30i64 {
+            let s = &stations[(d as usize) % stations.len()];
+            let at = local(tz, now, -7 * week + d % 5, 9, 10 + (d % 30) as u32);
+            let id = checkins::insert(
+                c,
+                &NewCheckin {
+                    deputy_id: d,
+                    station_id: Some(s.id),
+                    event_id: None,
+                    status: "accepted",
+                    qr_valid: true,
+                    inside_geofence: true,
+                    distance_m: Some(12.0),
+                    accuracy_m: Some(20.0),
+                    latitude: Some(s.latitude),
+                    longitude: Some(s.longitude),
+                    offline: false,
+                    staff_confirmed: false,
+                    impossible_travel: false,
+                    reasons: "",
+                    checked_in_at: at,
+                    recorded_at: at,
+                    recorded_by: 1,
+                },
+            )?;
+            checkins::check_out(c, id, at + Duration::minutes(150), false)?;
+            checkins::point_event(c, d, "station_reception", "checkin", id, at, now)?;
+        }
+    }
+    // Events: a training last week, a standing-committee meeting next week.
+    let region: i64 =
+        crate::db::schema::regions::table.filter(crate::db::schema::regions::code.eq("340100")).select(crate::db::schema::regions::id).first(c)?;
+    for (kind, title, days, invitees) in [("training", "新任代表履职能力培训班", -6i64, 1..=40i64), ("meeting", "市人大常委会第二十次会议（列席）", 8, 1..=30)]
+    {
+        let id: i64 = diesel::insert_into(e::table)
+            .values((
+                e::region_id.eq(region),
+                e::kind.eq(kind),
+                e::title.eq(title),
+                e::station_id.eq(None::<i64>),
+                e::venue.eq(Some("合肥市政务中心")),
+                e::latitude.eq(31.8206),
+                e::longitude.eq(117.2272),
+                e::radius_m.eq(300),
+                e::starts_at.eq(local(tz, now, days, 9, 0)),
+                e::ends_at.eq(local(tz, now, days, 17, 0)),
+                e::created_by.eq(1),
+                e::created_at.eq(now),
+            ))
+            .returning(e::id)
+            .get_result(c)?;
+        for d in invitees {
+            diesel::insert_into(ei::table).values((ei::event_id.eq(id), ei::deputy_id.eq(d))).execute(c)?;
+        }
+    }
+    Ok(())
+}
