@@ -143,6 +143,8 @@ pub async fn check_in(state: &AppState, p: Principal, req: CheckinRequest) -> Ap
         let (deputy, staff_confirmed) = subject(c, &p, &req, &v)?;
         let at = req.scanned_at.unwrap_or(now);
         let mut ev = Evidence { offline: req.scanned_at.is_some(), staff_confirmed, ..Default::default() };
+        // One query for both the impossible-travel check and the one-open-check-in rule.
+        let latest = store::latest_of(c, deputy)?;
         match (&req.token, places::existing_secret(c, v.place)?) {
             (Some(t), Some(secret)) => match qr::verify(&secret, v.place, t, at.timestamp(), grace) {
                 Ok(()) => ev.qr_valid = true,
@@ -155,7 +157,7 @@ pub async fn check_in(state: &AppState, p: Principal, req: CheckinRequest) -> Ap
             let d = geo::distance_m(here, v.pos);
             ev.distance_m = Some(d);
             ev.inside_geofence = geo::inside(d, v.radius_m, accuracy);
-            let prev = store::last_position(c, deputy)?.map(|(a, b, t)| ((a, b), utc(t)));
+            let prev = latest.as_ref().and_then(|l| Some(((l.latitude?, l.longitude?), utc(l.checked_in_at))));
             ev.impossible_travel = rules::implied_speed_kmh(prev, here, at).is_some_and(|s| s > rules::MAX_SPEED_KMH);
         }
         let (status, reasons) = match rules::decide(&ev) {
@@ -174,7 +176,7 @@ pub async fn check_in(state: &AppState, p: Principal, req: CheckinRequest) -> Ap
         };
         // One open check-in at a time: the same place within 10 minutes is a repeat.
         let at_n = db::ts(at);
-        if let Some(open) = store::open_of(c, deputy)? {
+        if let Some(open) = latest.filter(|l| l.checked_out_at.is_none() && l.status != "rejected") {
             let same = open.station_id == v.station_id && open.event_id == v.event_id;
             if same && at_n - open.checked_in_at < Duration::minutes(rules::SAME_PLACE_MINUTES) {
                 return Ok((StatusCode::OK, view(open)));
@@ -183,33 +185,31 @@ pub async fn check_in(state: &AppState, p: Principal, req: CheckinRequest) -> Ap
         }
         let (lat, lng) = pos.map(|(h, _)| (Some(h.0), Some(h.1))).unwrap_or((None, None));
         let reasons_s = reasons.join(",");
-        let id = store::insert(
-            c,
-            &NewCheckin {
-                deputy_id: deputy,
-                station_id: v.station_id,
-                event_id: v.event_id,
-                status,
-                qr_valid: ev.qr_valid,
-                inside_geofence: ev.inside_geofence,
-                distance_m: ev.distance_m,
-                accuracy_m: pos.map(|(_, a)| a),
-                latitude: lat,
-                longitude: lng,
-                offline: ev.offline,
-                staff_confirmed,
-                impossible_travel: ev.impossible_travel,
-                reasons: &reasons_s,
-                checked_in_at: at_n,
-                recorded_at: db::ts(now),
-                recorded_by: p.account_id,
-            },
-        )?;
+        let new = NewCheckin {
+            deputy_id: deputy,
+            station_id: v.station_id,
+            event_id: v.event_id,
+            status,
+            qr_valid: ev.qr_valid,
+            inside_geofence: ev.inside_geofence,
+            distance_m: ev.distance_m,
+            accuracy_m: pos.map(|(_, a)| a),
+            latitude: lat,
+            longitude: lng,
+            offline: ev.offline,
+            staff_confirmed,
+            impossible_travel: ev.impossible_travel,
+            reasons: &reasons_s,
+            checked_in_at: at_n,
+            recorded_at: db::ts(now),
+            recorded_by: p.account_id,
+        };
+        let id = store::insert(c, &new)?;
         if status == "accepted" {
             award(c, deputy, v.event_id.is_some(), id, at_n, db::ts(now))?;
         }
         Entry::by(&p, "checkin.create", "checkin", id.to_string()).region(Some(v.region_path)).detail(format!("status={status}")).write(c, db::ts(now))?;
-        Ok((StatusCode::CREATED, view(store::get(c, id)?.ok_or_else(AppError::not_found)?)))
+        Ok((StatusCode::CREATED, view(new.into_row(id))))
     })
     .await
 }

@@ -86,12 +86,48 @@ pub struct NewCheckin<'a> {
     pub recorded_by: i64,
 }
 
+impl NewCheckin<'_> {
+    /// The row as stored under `id` (saves reading it back).
+    pub fn into_row(self, id: i64) -> CheckinRow {
+        CheckinRow {
+            id,
+            deputy_id: self.deputy_id,
+            station_id: self.station_id,
+            event_id: self.event_id,
+            status: self.status.to_string(),
+            qr_valid: self.qr_valid,
+            inside_geofence: self.inside_geofence,
+            distance_m: self.distance_m,
+            accuracy_m: self.accuracy_m,
+            latitude: self.latitude,
+            longitude: self.longitude,
+            offline: self.offline,
+            staff_confirmed: self.staff_confirmed,
+            impossible_travel: self.impossible_travel,
+            reasons: self.reasons.to_string(),
+            checked_in_at: self.checked_in_at,
+            recorded_at: self.recorded_at,
+            recorded_by: self.recorded_by,
+            checked_out_at: None,
+            auto_closed: false,
+            reviewed_by: None,
+            reviewed_at: None,
+            review_note: None,
+        }
+    }
+}
+
 pub fn insert(conn: &mut AnyConnection, n: &NewCheckin) -> AppResult<i64> {
     Ok(diesel::insert_into(c::table).values(n).returning(c::id).get_result(conn)?)
 }
 
 pub fn get(conn: &mut AnyConnection, id: i64) -> AppResult<Option<CheckinRow>> {
     Ok(c::table.find(id).first(conn).optional()?)
+}
+
+/// The deputy's latest check-in (by time of check-in), if any.
+pub fn latest_of(conn: &mut AnyConnection, deputy_id: i64) -> AppResult<Option<CheckinRow>> {
+    Ok(c::table.filter(c::deputy_id.eq(deputy_id)).order((c::checked_in_at.desc(), c::id.desc())).first(conn).optional()?)
 }
 
 /// The deputy's open check-in (not checked out, not rejected), if any.

@@ -4,7 +4,7 @@
 pub mod schema;
 
 use crate::config::DatabaseUrl;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel::{PgConnection, SqliteConnection};
@@ -84,14 +84,36 @@ where
     .await?
 }
 
-/// Like [`run`], inside one transaction.
+/// Like [`run`], inside one transaction. On SQLite the transaction is `BEGIN IMMEDIATE`: it
+/// takes the write lock up front, so concurrent writers queue on `busy_timeout` instead of
+/// failing when a read lock cannot be upgraded.
 pub async fn tx<T, F>(pool: &DbPool, f: F) -> AppResult<T>
 where
     F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    use diesel::Connection;
-    run(pool, move |c| c.transaction::<T, AppError, _>(f)).await
+    run(pool, move |c| in_tx(c, f)).await
+}
+
+/// Runs `f` in a transaction on an already checked-out connection.
+pub fn in_tx<T>(c: &mut AnyConnection, f: impl FnOnce(&mut AnyConnection) -> AppResult<T>) -> AppResult<T> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    match c {
+        AnyConnection::Pg(pg) => AnsiTransactionManager::begin_transaction(pg)?,
+        AnyConnection::Sqlite(sq) => AnsiTransactionManager::begin_transaction_sql(sq, "BEGIN IMMEDIATE")?,
+    }
+    let out = f(c);
+    let end = match (&out, &mut *c) {
+        (Ok(_), AnyConnection::Pg(pg)) => AnsiTransactionManager::commit_transaction(pg),
+        (Ok(_), AnyConnection::Sqlite(sq)) => AnsiTransactionManager::commit_transaction(sq),
+        (Err(_), AnyConnection::Pg(pg)) => AnsiTransactionManager::rollback_transaction(pg),
+        (Err(_), AnyConnection::Sqlite(sq)) => AnsiTransactionManager::rollback_transaction(sq),
+    };
+    match (out, end) {
+        (Ok(v), Ok(())) => Ok(v),
+        (Ok(_), Err(e)) => Err(e.into()),
+        (Err(e), _) => Err(e),
+    }
 }
 
 pub fn is_postgres(conn: &AnyConnection) -> bool {
