@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod ledger;
 pub mod openapi;
 pub mod ops;
 pub mod org;

@@ -36,6 +36,7 @@ impl Modify for BearerAuth {
         (name = "audit", description = "The append-only audit log"),
         (name = "checkins", description = "Station QR codes, kiosks, check-ins and their review"),
         (name = "events", description = "Meetings, trainings, inspections and group activities with attendance"),
+        (name = "ledger", description = "Duty points: rulebook, explained entries, rankings, verification"),
         (name = "roster", description = "Reception duty roster (接待日)"),
         (name = "public", description = "Public endpoints of the cloud reception room (no login)"),
         (name = "operations", description = "Health, readiness, metrics")
@@ -45,7 +46,7 @@ pub struct ApiDoc;
 
 /// Registers every documented route.
 pub fn routes(cfg: &mut ServiceConfig) {
-    use crate::{audit, auth, checkins, ops, org};
+    use crate::{audit, auth, checkins, ledger, ops, org};
     cfg.service(ops::routes::healthz)
         .service(ops::routes::readyz)
         .service(ops::routes::metrics)
@@ -109,7 +110,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(checkins::events::approve_leave)
         .service(checkins::events::close)
         .service(checkins::activity::create)
-        .service(checkins::activity::mine);
+        .service(checkins::activity::mine)
+        .service(ledger::routes::rulebook)
+        .service(ledger::routes::mine)
+        .service(ledger::routes::of_deputy)
+        .service(ledger::routes::reverse)
+        .service(ledger::routes::ranking)
+        .service(ledger::routes::verify);
 }
 
 /// The full document, as served at `/api-docs/openapi.json`.

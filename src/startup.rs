@@ -40,6 +40,9 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
         if ran > 0 {
             tracing::info!(migrations = ran, "applied pending migrations");
         }
+        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        crate::ledger::store::ensure_default_rules(&mut conn, db::ts(chrono::Utc::now())).map_err(|e| e.to_string())?;
+        drop(conn);
         Ok::<_, String>(pool)
     })
     .await
@@ -113,7 +116,11 @@ impl Application {
         .map_err(|e| e.to_string())?
         .run();
         let (stop, rx) = watch::channel(false);
-        let workers = vec![tokio::spawn(housekeeping(state.clone(), rx.clone())), tokio::spawn(crate::checkins::worker(state.clone(), rx))];
+        let workers = vec![
+            tokio::spawn(housekeeping(state.clone(), rx.clone())),
+            tokio::spawn(crate::checkins::worker(state.clone(), rx.clone())),
+            tokio::spawn(crate::ledger::worker(state.clone(), rx)),
+        ];
         #[cfg(unix)]
         let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
         Ok(Application {

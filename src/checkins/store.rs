@@ -230,3 +230,21 @@ pub fn point_event(
 pub fn point_events_of(conn: &mut AnyConnection, deputy_id: i64) -> AppResult<Vec<(String, String, i64)>> {
     Ok(pe::table.filter(pe::deputy_id.eq(deputy_id)).order(pe::id.desc()).select((pe::kind, pe::source_kind, pe::source_id)).load(conn)?)
 }
+
+/// A point event waiting for the ledger: (id, deputy, kind, source kind, source id, occurred at).
+pub type PendingPointEvent = (i64, i64, String, String, i64, NaiveDateTime);
+
+/// Point events the ledger has not consumed yet, oldest first.
+pub fn pending_point_events(conn: &mut AnyConnection, limit: i64) -> AppResult<Vec<PendingPointEvent>> {
+    Ok(pe::table
+        .filter(pe::consumed_at.is_null())
+        .order(pe::id)
+        .limit(limit)
+        .select((pe::id, pe::deputy_id, pe::kind, pe::source_kind, pe::source_id, pe::occurred_at))
+        .load(conn)?)
+}
+
+pub fn mark_point_event_consumed(conn: &mut AnyConnection, id: i64, at: NaiveDateTime) -> AppResult<()> {
+    diesel::update(pe::table.find(id)).set(pe::consumed_at.eq(at)).execute(conn)?;
+    Ok(())
+}

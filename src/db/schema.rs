@@ -275,6 +275,66 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    point_rules (id) {
+        id -> BigInt,
+        region_id -> BigInt,
+        version -> Integer,
+        code -> Text,
+        name -> Text,
+        category -> Text,
+        points -> Integer,
+        yearly_cap -> Nullable<Integer>,
+        daily_cap -> Nullable<Integer>,
+        needs_review -> Bool,
+        clause -> Text,
+        effective_from -> Nullable<Text>,
+        effective_to -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ledger_entries (id) {
+        id -> BigInt,
+        deputy_id -> BigInt,
+        rule_id -> BigInt,
+        rule_code -> Text,
+        category -> Text,
+        year -> Integer,
+        points -> Integer,
+        requested_points -> Integer,
+        cap_note -> Nullable<Text>,
+        occurred_at -> Timestamp,
+        recorded_at -> Timestamp,
+        source_kind -> Text,
+        source_id -> Text,
+        actor -> Text,
+        reason -> Nullable<Text>,
+        reverses -> Nullable<BigInt>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    ledger_balances (deputy_id, year, category) {
+        deputy_id -> BigInt,
+        year -> Integer,
+        category -> Text,
+        points -> BigInt,
+        entries -> BigInt,
+    }
+}
+
+diesel::table! {
+    ledger_heads (deputy_id) {
+        deputy_id -> BigInt,
+        entry_id -> BigInt,
+        hash -> Text,
+    }
+}
+
 diesel::joinable!(deputy_groups -> regions (region_id));
 diesel::joinable!(seats -> deputies (deputy_id));
 diesel::joinable!(seats -> regions (region_id));
@@ -308,4 +368,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     activity_records,
     idempotency_keys,
     point_events,
+    point_rules,
+    ledger_entries,
+    ledger_balances,
+    ledger_heads,
 );

@@ -187,3 +187,11 @@ pub fn count_deputies(conn: &mut AnyConnection) -> AppResult<i64> {
 pub fn deputy_names(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<(i64, String)>> {
     Ok(d::table.filter(d::id.eq_any(ids.to_vec())).select((d::id, d::name)).order(d::id).load(conn)?)
 }
+
+/// Ids of deputies with a seat in a region subtree.
+pub fn deputies_in(conn: &mut AnyConnection, path: &str) -> AppResult<Vec<i64>> {
+    let mut ids: Vec<i64> = s::table.inner_join(r::table).filter(r::path.like(format!("{path}%"))).select(s::deputy_id).load(conn)?;
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}

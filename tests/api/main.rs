@@ -11,6 +11,7 @@ mod events;
 mod helpers;
 mod import;
 mod kiosk_browser;
+mod ledger;
 mod openapi;
 mod ops;
 mod platform;

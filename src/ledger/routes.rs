@@ -1,0 +1,178 @@
+//! Ledger routes: the rulebook, explained statements, reversals, rankings and verification.
+
+use super::model::{CategoryTotal, EntryView, MyRank, PointsStatement, RankedDeputy, Ranking, RankingQuery, ReversalRequest, RuleView, YearQuery};
+use super::service::{self, Verification};
+use super::store::{self, EntryRow, RuleRow};
+use crate::audit::Entry;
+use crate::auth::policy::{self, Action, Kind, RegionFilter, Target};
+use crate::auth::{Principal, Role};
+use crate::db::{self, utc, AnyConnection};
+use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
+use crate::state::AppState;
+use actix_web::{get, post, web, HttpResponse};
+use chrono::Datelike;
+use std::collections::HashMap;
+
+fn rule_view(r: RuleRow) -> RuleView {
+    RuleView {
+        id: r.id,
+        code: r.code,
+        name: r.name,
+        category: r.category,
+        points: r.points,
+        yearly_cap: r.yearly_cap,
+        daily_cap: r.daily_cap,
+        needs_review: r.needs_review,
+        clause: r.clause,
+        version: r.version,
+    }
+}
+
+fn this_year(state: &AppState) -> i32 {
+    state.clock.now().with_timezone(&state.settings.tz).year()
+}
+
+/// The current rulebook (every signed-in user may read it).
+#[utoipa::path(tag = "ledger", responses((status = 200, body = Vec<RuleView>), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/point-rules")]
+pub async fn rulebook(state: web::Data<AppState>, _p: Principal) -> AppResult<web::Json<Vec<RuleView>>> {
+    let rows = db::run(&state.db, store::current_rules).await?;
+    Ok(web::Json(rows.into_iter().map(rule_view).collect()))
+}
+
+fn statement(c: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<PointsStatement> {
+    let entries: Vec<EntryRow> = store::entries_of(c, deputy, Some(year))?;
+    let mut rules: HashMap<i64, RuleRow> = HashMap::new();
+    let mut views = vec![];
+    for e in entries {
+        if let std::collections::hash_map::Entry::Vacant(v) = rules.entry(e.rule_id) {
+            if let Some(r) = store::rule(c, e.rule_id)? {
+                v.insert(r);
+            }
+        }
+        let r = rules.get(&e.rule_id);
+        views.push(EntryView {
+            reversed_by: store::reversal_of(c, e.id)?,
+            id: e.id,
+            rule_name: r.map(|r| r.name.clone()).unwrap_or_default(),
+            clause: r.map(|r| r.clause.clone()).unwrap_or_default(),
+            rule_version: r.map(|r| r.version).unwrap_or_default(),
+            rule_code: e.rule_code,
+            category: e.category,
+            points: e.points,
+            requested_points: e.requested_points,
+            cap_note: e.cap_note,
+            occurred_at: utc(e.occurred_at),
+            recorded_at: utc(e.recorded_at),
+            source_kind: e.source_kind,
+            source_id: e.source_id,
+            actor: e.actor,
+            reason: e.reason,
+            reverses: e.reverses,
+            hash: e.hash,
+        });
+    }
+    let by_category: Vec<CategoryTotal> =
+        store::balances_of(c, deputy, year)?.into_iter().map(|(category, points, entries)| CategoryTotal { category, points, entries }).collect();
+    Ok(PointsStatement { deputy_id: deputy, year, total: by_category.iter().map(|c| c.points).sum(), by_category, entries: views })
+}
+
+/// My points for a year, entry by entry with rule, clause, source and cap notes.
+#[utoipa::path(tag = "ledger", params(YearQuery), responses((status = 200, body = PointsStatement), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/me/points")]
+pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<YearQuery>) -> AppResult<web::Json<PointsStatement>> {
+    let me = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "this account is not linked to a deputy"))?;
+    let year = q.year.unwrap_or_else(|| this_year(&state));
+    Ok(web::Json(db::run(&state.db, move |c| statement(c, me, year)).await?))
+}
+
+/// A deputy's points for a year (staff in scope).
+#[utoipa::path(tag = "ledger", params(("id" = i64, Path), YearQuery), responses((status = 200, body = PointsStatement), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/deputies/{id}/points")]
+pub async fn of_deputy(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, q: web::Query<YearQuery>) -> AppResult<web::Json<PointsStatement>> {
+    let id = id.into_inner();
+    let year = q.year.unwrap_or_else(|| this_year(&state));
+    let s = db::run(&state.db, move |c| {
+        let paths = crate::org::deputy_region_paths(c, id)?.ok_or_else(AppError::not_found)?;
+        if p.deputy_id != Some(id) {
+            if matches!(p.role, Role::Deputy | Role::Unit) {
+                return Err(AppError::not_found());
+            }
+            policy::authorize(&p, Action::Read, &Target::many(Kind::Deputy, paths))?;
+        }
+        statement(c, id, year)
+    })
+    .await?;
+    Ok(web::Json(s))
+}
+
+/// Reverse an entry with a linked opposite entry (admins in scope); nothing is edited.
+#[utoipa::path(tag = "ledger", params(("id" = i64, Path)), request_body = ReversalRequest, responses((status = 201, body = EntryView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/ledger/entries/{id}/reverse")]
+pub async fn reverse(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<ReversalRequest>) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let reason = body.into_inner().reason.trim().to_string();
+    if reason.is_empty() {
+        return Err(AppError::invalid_field("reason", "required", "say why the entry is reversed"));
+    }
+    if p.role != Role::Admin {
+        return Err(AppError::forbidden("forbidden", "only congress staff correct the ledger"));
+    }
+    let (tz, now) = (state.settings.tz, state.now());
+    let e = db::tx(&state.db, move |c| {
+        let orig = store::entry(c, id)?.ok_or_else(|| AppError::invalid_field("entry_id", "unknown_entry", "no such entry"))?;
+        let paths = crate::org::deputy_region_paths(c, orig.deputy_id)?.unwrap_or_default();
+        policy::authorize(&p, Action::Write, &Target::many(Kind::Deputy, paths.clone()))?;
+        let rev = service::reverse(c, id, &p.label(), &reason, tz, now)?;
+        Entry::by(&p, "ledger.reverse", "ledger_entry", id.to_string()).region(paths.first().cloned()).detail(format!("reversal={}", rev.id)).write(c, now)?;
+        let year = rev.year;
+        statement(c, rev.deputy_id, year)?.entries.into_iter().find(|v| v.id == rev.id).ok_or_else(AppError::not_found)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(e))
+}
+
+/// Ranking of a year: top N in a region subtree, and the caller's own place.
+#[utoipa::path(tag = "ledger", params(RankingQuery), responses((status = 200, body = Ranking), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/rankings")]
+pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<RankingQuery>) -> AppResult<web::Json<Ranking>> {
+    let q = q.into_inner();
+    let year = q.year.unwrap_or_else(|| this_year(&state));
+    let limit = q.limit.unwrap_or(20).clamp(1, 200);
+    let r = db::run(&state.db, move |c| {
+        let scope = crate::org::narrowed_filter(c, &p, Kind::Deputy, q.region_id)?;
+        let ids = match &scope {
+            RegionFilter::All => None,
+            RegionFilter::Subtree(path) => Some(crate::org::deputies_in(c, path)?),
+        };
+        let totals = store::totals(c, year, ids.as_deref())?;
+        let top_ids: Vec<i64> = totals.iter().take(limit).map(|t| t.0).collect();
+        let names: HashMap<i64, String> = crate::org::deputy_names(c, &top_ids)?.into_iter().collect();
+        let n = totals.len();
+        // Equal totals share a rank (1, 2, 2, 4 …).
+        let rank_of = |i: usize| totals.iter().position(|t| t.1 == totals[i].1).map(|p| p + 1).unwrap_or(i + 1);
+        let top = totals
+            .iter()
+            .take(limit)
+            .enumerate()
+            .map(|(i, (d, pts))| RankedDeputy { rank: rank_of(i), deputy_id: *d, name: names.get(d).cloned().unwrap_or_default(), points: *pts })
+            .collect();
+        let me = p.deputy_id.and_then(|me| totals.iter().position(|t| t.0 == me)).map(|i| {
+            let below = totals.iter().filter(|t| t.1 <= totals[i].1).count();
+            MyRank { rank: rank_of(i), points: totals[i].1, percentile: (below as f64 * 1000.0 / n as f64).round() / 10.0 }
+        });
+        Ok(Ranking { year, deputies_ranked: n, top, me })
+    })
+    .await?;
+    Ok(web::Json(r))
+}
+
+/// Recompute every hash chain; names the first broken entry (admins).
+#[utoipa::path(tag = "ledger", responses((status = 200, body = Verification), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/ledger/verify")]
+pub async fn verify(state: web::Data<AppState>, p: Principal) -> AppResult<web::Json<Verification>> {
+    if p.role != Role::Admin {
+        return Err(AppError::forbidden("forbidden", "only congress staff verify the ledger"));
+    }
+    Ok(web::Json(db::run(&state.db, service::verify).await?))
+}

@@ -1,0 +1,145 @@
+//! Pure ledger rules: the default rulebook, which rule a point event earns, caps at award time,
+//! and the hash chain over canonical entry bytes.
+
+use sha2::{Digest, Sha256};
+
+/// The chain's first `prev_hash`.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A rule of the default rulebook: (code, name, category, points, yearly cap, daily cap, needs review, clause).
+pub type DefaultRule = (&'static str, &'static str, &'static str, i32, Option<i32>, Option<i32>, bool, &'static str);
+
+/// Written from published local rules (see docs/POINT_RULES.md for the sources).
+pub const DEFAULT_RULES: [DefaultRule; 14] = [
+    ("base", "年度基础分", "base", 60, Some(60), None, false, "§2.1"),
+    ("station_reception", "进站接待选民", "station_reception", 2, Some(20), Some(2), false, "§3.4"),
+    ("meeting_attended", "出席会议", "meeting", 1, Some(20), None, false, "§3.1"),
+    ("meeting_excused", "请假缺席会议（半天计）", "penalty", -1, None, None, false, "§4.1"),
+    ("meeting_absent", "无故缺席会议", "penalty", -10, None, None, false, "§4.2"),
+    ("training_attended", "参加履职培训", "training", 2, Some(10), None, false, "§3.6"),
+    ("training_absent", "无故缺席培训", "penalty", -2, None, None, false, "§4.3"),
+    ("inspection_attended", "参加视察调研", "inspection", 3, Some(15), None, false, "§3.3"),
+    ("group_activity_attended", "参加代表小组活动", "activity", 2, Some(10), None, false, "§3.5"),
+    ("group_activity_absent", "无故缺席小组活动", "penalty", -2, None, None, false, "§4.3"),
+    ("duty_no_show", "接待日未到岗", "penalty", -2, None, None, false, "§4.4"),
+    ("suggestion_filed", "提出代表建议", "suggestion", 3, None, None, false, "§3.2"),
+    ("manual_bonus", "其他加分（经审核）", "activity", 0, None, None, true, "§3.9"),
+    ("manual_deduction", "其他扣分（经审核）", "penalty", 0, None, None, true, "§4.9"),
+];
+
+/// The rule a point event earns, if any (event check-ins earn nothing by themselves: the
+/// attendance recorded when the event closes does).
+pub fn rule_for_event(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "station_reception" => "station_reception",
+        "meeting_attended" | "meeting_excused" | "meeting_absent" => return DEFAULT_RULES.iter().find(|r| r.0 == kind).map(|r| r.0),
+        "training_attended" | "training_absent" | "inspection_attended" | "group_activity_attended" | "group_activity_absent" => {
+            return DEFAULT_RULES.iter().find(|r| r.0 == kind).map(|r| r.0)
+        }
+        "training_excused" | "inspection_excused" | "group_activity_excused" => "meeting_excused",
+        "inspection_absent" => "meeting_absent",
+        "duty_no_show" => "duty_no_show",
+        _ => return None,
+    })
+}
+
+/// Points actually granted against a cap, with the note to keep when the cap bit.
+/// Caps limit gains only; deductions are never capped.
+pub fn apply_cap(requested: i32, so_far: i32, cap: Option<i32>) -> (i32, Option<String>) {
+    match cap {
+        Some(cap) if requested > 0 => {
+            let room = (cap - so_far).max(0);
+            if requested > room {
+                (room, Some(format!("cap {cap} reached: {room} of {requested} granted")))
+            } else {
+                (requested, None)
+            }
+        }
+        _ => (requested, None),
+    }
+}
+
+/// The fields an entry's hash covers, in a fixed order.
+pub struct Canonical<'a> {
+    pub deputy_id: i64,
+    pub rule_id: i64,
+    pub rule_code: &'a str,
+    pub points: i32,
+    pub requested_points: i32,
+    pub cap_note: Option<&'a str>,
+    pub occurred_at: &'a str,
+    pub recorded_at: &'a str,
+    pub source_kind: &'a str,
+    pub source_id: &'a str,
+    pub actor: &'a str,
+    pub reason: Option<&'a str>,
+    pub reverses: Option<i64>,
+}
+
+/// `SHA-256(prev_hash ‖ canonical bytes)`, hex.
+pub fn chain_hash(prev: &str, e: &Canonical) -> String {
+    let canonical = serde_json::json!([
+        e.deputy_id,
+        e.rule_id,
+        e.rule_code,
+        e.points,
+        e.requested_points,
+        e.cap_note,
+        e.occurred_at,
+        e.recorded_at,
+        e.source_kind,
+        e.source_id,
+        e.actor,
+        e.reason,
+        e.reverses
+    ]);
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    h.update(canonical.to_string().as_bytes());
+    hex::encode(h.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caps_grant_what_is_left_and_say_so() {
+        assert_eq!(apply_cap(2, 18, Some(20)), (2, None));
+        let (p, note) = apply_cap(3, 19, Some(20));
+        assert_eq!(p, 1);
+        assert!(note.unwrap().contains("cap 20"));
+        assert_eq!(apply_cap(2, 20, Some(20)).0, 0);
+        assert_eq!(apply_cap(-10, 100, Some(20)), (-10, None));
+    }
+
+    #[test]
+    fn hash_changes_with_any_field() {
+        let e = Canonical {
+            deputy_id: 1,
+            rule_id: 2,
+            rule_code: "x",
+            points: 2,
+            requested_points: 2,
+            cap_note: None,
+            occurred_at: "2026-01-01T00:00:00Z",
+            recorded_at: "2026-01-01T00:00:00Z",
+            source_kind: "checkin",
+            source_id: "9",
+            actor: "system",
+            reason: None,
+            reverses: None,
+        };
+        let a = chain_hash(GENESIS, &e);
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, chain_hash(GENESIS, &Canonical { points: 3, ..e }));
+        assert_ne!(a, chain_hash(&a, &Canonical { points: 2, rule_code: "x", ..Canonical { ..e } }));
+    }
+
+    #[test]
+    fn events_map_to_rules() {
+        assert_eq!(rule_for_event("station_reception"), Some("station_reception"));
+        assert_eq!(rule_for_event("meeting_absent"), Some("meeting_absent"));
+        assert_eq!(rule_for_event("event_checkin"), None);
+    }
+}

@@ -1,0 +1,236 @@
+//! All SQL of the ledger: rules, entries, balances and chain heads.
+
+use super::rules::DEFAULT_RULES;
+use crate::db::schema::{ledger_balances as b, ledger_entries as e, ledger_heads as h, point_rules as r};
+use crate::db::AnyConnection;
+use crate::error::AppResult;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct RuleRow {
+    pub id: i64,
+    pub region_id: i64,
+    pub version: i32,
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    pub points: i32,
+    pub yearly_cap: Option<i32>,
+    pub daily_cap: Option<i32>,
+    pub needs_review: bool,
+    pub clause: String,
+    pub effective_from: Option<String>,
+    pub effective_to: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Installs the default rulebook (region 0, version 1) when it is missing.
+pub fn ensure_default_rules(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResult<()> {
+    let have: i64 = r::table.filter(r::region_id.eq(0)).count().get_result(conn)?;
+    if have > 0 {
+        return Ok(());
+    }
+    for (code, name, category, points, yearly, daily, review, clause) in DEFAULT_RULES {
+        diesel::insert_into(r::table)
+            .values((
+                r::region_id.eq(0),
+                r::version.eq(1),
+                r::code.eq(code),
+                r::name.eq(name),
+                r::category.eq(category),
+                r::points.eq(points),
+                r::yearly_cap.eq(yearly),
+                r::daily_cap.eq(daily),
+                r::needs_review.eq(review),
+                r::clause.eq(clause),
+                r::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The newest version of a rule in the default rulebook.
+pub fn current_rule(conn: &mut AnyConnection, code: &str) -> AppResult<Option<RuleRow>> {
+    Ok(r::table.filter(r::region_id.eq(0)).filter(r::code.eq(code)).order(r::version.desc()).first(conn).optional()?)
+}
+
+pub fn current_rules(conn: &mut AnyConnection) -> AppResult<Vec<RuleRow>> {
+    let all: Vec<RuleRow> = r::table.filter(r::region_id.eq(0)).order((r::code, r::version.desc())).load(conn)?;
+    let mut out: Vec<RuleRow> = vec![];
+    for rule in all {
+        if out.last().is_none_or(|l| l.code != rule.code) {
+            out.push(rule);
+        }
+    }
+    Ok(out)
+}
+
+pub fn rule(conn: &mut AnyConnection, id: i64) -> AppResult<Option<RuleRow>> {
+    Ok(r::table.find(id).first(conn).optional()?)
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct EntryRow {
+    pub id: i64,
+    pub deputy_id: i64,
+    pub rule_id: i64,
+    pub rule_code: String,
+    pub category: String,
+    pub year: i32,
+    pub points: i32,
+    pub requested_points: i32,
+    pub cap_note: Option<String>,
+    pub occurred_at: NaiveDateTime,
+    pub recorded_at: NaiveDateTime,
+    pub source_kind: String,
+    pub source_id: String,
+    pub actor: String,
+    pub reason: Option<String>,
+    pub reverses: Option<i64>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = e)]
+pub struct NewEntry<'a> {
+    pub deputy_id: i64,
+    pub rule_id: i64,
+    pub rule_code: &'a str,
+    pub category: &'a str,
+    pub year: i32,
+    pub points: i32,
+    pub requested_points: i32,
+    pub cap_note: Option<&'a str>,
+    pub occurred_at: NaiveDateTime,
+    pub recorded_at: NaiveDateTime,
+    pub source_kind: &'a str,
+    pub source_id: &'a str,
+    pub actor: &'a str,
+    pub reason: Option<&'a str>,
+    pub reverses: Option<i64>,
+    pub prev_hash: &'a str,
+    pub hash: &'a str,
+}
+
+pub fn insert_entry(conn: &mut AnyConnection, n: &NewEntry) -> AppResult<i64> {
+    Ok(diesel::insert_into(e::table).values(n).returning(e::id).get_result(conn)?)
+}
+
+pub fn entry(conn: &mut AnyConnection, id: i64) -> AppResult<Option<EntryRow>> {
+    Ok(e::table.find(id).first(conn).optional()?)
+}
+
+pub fn by_source(conn: &mut AnyConnection, deputy: i64, kind: &str, id: &str, rule_code: &str) -> AppResult<Option<EntryRow>> {
+    Ok(e::table
+        .filter(e::deputy_id.eq(deputy))
+        .filter(e::source_kind.eq(kind))
+        .filter(e::source_id.eq(id))
+        .filter(e::rule_code.eq(rule_code))
+        .first(conn)
+        .optional()?)
+}
+
+/// The entry that reverses `id`, if any.
+pub fn reversal_of(conn: &mut AnyConnection, id: i64) -> AppResult<Option<i64>> {
+    Ok(e::table.filter(e::reverses.eq(id)).select(e::id).first(conn).optional()?)
+}
+
+/// Points granted under a rule to a deputy between two instants (for caps).
+pub fn granted_between(conn: &mut AnyConnection, deputy: i64, rule_code: &str, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<i32> {
+    let pts: Vec<i32> = e::table
+        .filter(e::deputy_id.eq(deputy))
+        .filter(e::rule_code.eq(rule_code))
+        .filter(e::occurred_at.ge(from))
+        .filter(e::occurred_at.lt(to))
+        .select(e::points)
+        .load(conn)?;
+    Ok(pts.into_iter().sum())
+}
+
+pub fn entries_of(conn: &mut AnyConnection, deputy: i64, year: Option<i32>) -> AppResult<Vec<EntryRow>> {
+    let mut q = e::table.filter(e::deputy_id.eq(deputy)).order(e::id).into_boxed();
+    if let Some(y) = year {
+        q = q.filter(e::year.eq(y));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Entries in id order, from `after`, for chain verification.
+pub fn entries_after(conn: &mut AnyConnection, after: i64, limit: i64) -> AppResult<Vec<EntryRow>> {
+    Ok(e::table.filter(e::id.gt(after)).order(e::id).limit(limit).load(conn)?)
+}
+
+pub fn head(conn: &mut AnyConnection, deputy: i64) -> AppResult<Option<(i64, String)>> {
+    Ok(h::table.find(deputy).select((h::entry_id, h::hash)).first(conn).optional()?)
+}
+
+/// Moves the chain head from `prev` (None = no chain yet); false when someone else moved it first.
+pub fn move_head(conn: &mut AnyConnection, deputy: i64, prev: Option<&str>, entry_id: i64, hash: &str) -> AppResult<bool> {
+    match prev {
+        None => {
+            let n = match conn {
+                AnyConnection::Pg(pg) => diesel::insert_into(h::table)
+                    .values((h::deputy_id.eq(deputy), h::entry_id.eq(entry_id), h::hash.eq(hash)))
+                    .on_conflict_do_nothing()
+                    .execute(pg)?,
+                AnyConnection::Sqlite(sq) => diesel::insert_into(h::table)
+                    .values((h::deputy_id.eq(deputy), h::entry_id.eq(entry_id), h::hash.eq(hash)))
+                    .on_conflict_do_nothing()
+                    .execute(sq)?,
+            };
+            Ok(n == 1)
+        }
+        Some(p) => Ok(diesel::update(h::table.filter(h::deputy_id.eq(deputy)).filter(h::hash.eq(p)))
+            .set((h::entry_id.eq(entry_id), h::hash.eq(hash)))
+            .execute(conn)?
+            == 1),
+    }
+}
+
+pub fn heads(conn: &mut AnyConnection) -> AppResult<Vec<(i64, i64, String)>> {
+    Ok(h::table.order(h::deputy_id).select((h::deputy_id, h::entry_id, h::hash)).load(conn)?)
+}
+
+/// Adds to a balance in the same transaction as the entry (upsert: one builder per backend).
+pub fn add_balance(conn: &mut AnyConnection, deputy: i64, year: i32, category: &str, points: i32) -> AppResult<()> {
+    let values = (b::deputy_id.eq(deputy), b::year.eq(year), b::category.eq(category), b::points.eq(points as i64), b::entries.eq(1i64));
+    let target = (b::deputy_id, b::year, b::category);
+    match conn {
+        AnyConnection::Pg(pg) => diesel::insert_into(b::table)
+            .values(values)
+            .on_conflict(target)
+            .do_update()
+            .set((b::points.eq(b::points + points as i64), b::entries.eq(b::entries + 1)))
+            .execute(pg)?,
+        AnyConnection::Sqlite(sq) => diesel::insert_into(b::table)
+            .values(values)
+            .on_conflict(target)
+            .do_update()
+            .set((b::points.eq(b::points + points as i64), b::entries.eq(b::entries + 1)))
+            .execute(sq)?,
+    };
+    Ok(())
+}
+
+pub fn balances_of(conn: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<Vec<(String, i64, i64)>> {
+    Ok(b::table.filter(b::deputy_id.eq(deputy)).filter(b::year.eq(year)).order(b::category).select((b::category, b::points, b::entries)).load(conn)?)
+}
+
+/// (deputy, total points) of a year for the given deputies (None = all), highest first.
+pub fn totals(conn: &mut AnyConnection, year: i32, deputies: Option<&[i64]>) -> AppResult<Vec<(i64, i64)>> {
+    let mut q = b::table.filter(b::year.eq(year)).select((b::deputy_id, b::points)).into_boxed();
+    if let Some(ids) = deputies {
+        q = q.filter(b::deputy_id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<(i64, i64)> = q.load(conn)?;
+    let mut sums: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
+    for (d, p) in rows {
+        *sums.entry(d).or_default() += p;
+    }
+    let mut v: Vec<(i64, i64)> = sums.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(v)
+}
