@@ -38,6 +38,8 @@ enum Cmd {
     },
     /// Print the OpenAPI document (JSON) to stdout.
     Openapi,
+    /// Recompute every ledger hash chain; exit 1 naming the first broken entry.
+    VerifyLedger,
     /// Retire the generated JWT signing key and create a new one (old tokens stay valid until they expire).
     RotateKeys,
 }
@@ -103,6 +105,15 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
             let id = demo::create_admin(&state, &username, &password, region.as_deref()).await.map_err(|e| e.detail.to_string())?;
             println!("created admin `{username}` (account {id})");
             Ok(())
+        }
+        Cmd::VerifyLedger => {
+            let state = build_state(settings, Clock::system()).await?;
+            let v = db::run(&state.db, crate::ledger::service::verify).await.map_err(|e| e.to_string())?;
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            match v.first_broken_entry {
+                None => Ok(()),
+                Some(id) => Err(format!("ledger chain broken at entry {id} (deputy {})", v.broken_deputy.unwrap_or_default())),
+            }
         }
         Cmd::RotateKeys => {
             let kid = auth::keys::rotate(&settings)?;

@@ -84,6 +84,7 @@ async fn seed_with(state: &AppState, activity: bool) -> AppResult<Summary> {
         let summary = seed_in(c, &hash, now)?;
         if activity {
             duty::seed(c, now, tz)?;
+            while crate::ledger::service::consume_in(c, tz, now)? > 0 {}
         }
         Ok(summary)
     })

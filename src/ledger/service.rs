@@ -142,33 +142,35 @@ pub fn reverse(c: &mut AnyConnection, entry_id: i64, actor: &str, reason: &str, 
 pub async fn consume(state: &AppState) -> AppResult<usize> {
     let tz = state.settings.tz;
     let now = state.now();
-    db::tx(&state.db, move |c| {
-        let pending = crate::checkins::store::pending_point_events(c, 500)?;
-        for (id, deputy, kind, source_kind, source_id, at) in &pending {
-            if let Some(code) = rules::rule_for_event(kind) {
-                let src = source_id.to_string();
-                award(
-                    c,
-                    &Award {
-                        deputy_id: *deputy,
-                        rule_code: code,
-                        points: None,
-                        occurred_at: *at,
-                        source_kind,
-                        source_id: &src,
-                        actor: "system",
-                        reason: None,
-                        reverses: None,
-                    },
-                    tz,
-                    now,
-                )?;
-            }
-            crate::checkins::store::mark_point_event_consumed(c, *id, now)?;
+    db::tx(&state.db, move |c| consume_in(c, tz, now)).await
+}
+
+/// [`consume`] inside an open transaction (one batch of up to 500 events).
+pub fn consume_in(c: &mut AnyConnection, tz: chrono_tz::Tz, now: NaiveDateTime) -> AppResult<usize> {
+    let pending = crate::checkins::store::pending_point_events(c, 500)?;
+    for (id, deputy, kind, source_kind, source_id, at) in &pending {
+        if let Some(code) = rules::rule_for_event(kind) {
+            let src = source_id.to_string();
+            award(
+                c,
+                &Award {
+                    deputy_id: *deputy,
+                    rule_code: code,
+                    points: None,
+                    occurred_at: *at,
+                    source_kind,
+                    source_id: &src,
+                    actor: "system",
+                    reason: None,
+                    reverses: None,
+                },
+                tz,
+                now,
+            )?;
         }
-        Ok(pending.len())
-    })
-    .await
+        crate::checkins::store::mark_point_event_consumed(c, *id, now)?;
+    }
+    Ok(pending.len())
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
