@@ -116,7 +116,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(ledger::routes::of_deputy)
         .service(ledger::routes::reverse)
         .service(ledger::routes::ranking)
-        .service(ledger::routes::verify);
+        .service(ledger::routes::verify)
+        .service(ledger::awards::award)
+        .service(ledger::awards::propose)
+        .service(ledger::awards::decide);
 }
 
 /// The full document, as served at `/api-docs/openapi.json`.

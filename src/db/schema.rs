@@ -335,6 +335,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ledger_proposals (id) {
+        id -> BigInt,
+        deputy_id -> BigInt,
+        rule_code -> Text,
+        points -> Integer,
+        reason -> Text,
+        occurred_at -> Timestamp,
+        proposed_by -> BigInt,
+        proposed_at -> Timestamp,
+        status -> Text,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        decision_note -> Nullable<Text>,
+        entry_id -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(deputy_groups -> regions (region_id));
 diesel::joinable!(seats -> deputies (deputy_id));
 diesel::joinable!(seats -> regions (region_id));
@@ -372,4 +390,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     ledger_entries,
     ledger_balances,
     ledger_heads,
+    ledger_proposals,
 );

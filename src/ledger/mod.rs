@@ -3,6 +3,7 @@
 //! consumer of point events from check-ins and events, explained statements, rankings and
 //! chain verification.
 
+pub mod awards;
 pub mod model;
 pub mod routes;
 pub mod rules;

@@ -40,37 +40,35 @@ pub async fn rulebook(state: web::Data<AppState>, _p: Principal) -> AppResult<we
     Ok(web::Json(rows.into_iter().map(rule_view).collect()))
 }
 
+/// One entry, explained (rule name, clause, version, the reversal that undid it).
+pub fn entry_view(c: &mut AnyConnection, e: EntryRow) -> AppResult<EntryView> {
+    let r = store::rule(c, e.rule_id)?;
+    Ok(EntryView {
+        reversed_by: store::reversal_of(c, e.id)?,
+        id: e.id,
+        rule_name: r.as_ref().map(|r| r.name.clone()).unwrap_or_default(),
+        clause: r.as_ref().map(|r| r.clause.clone()).unwrap_or_default(),
+        rule_version: r.as_ref().map(|r| r.version).unwrap_or_default(),
+        rule_code: e.rule_code,
+        category: e.category,
+        points: e.points,
+        requested_points: e.requested_points,
+        cap_note: e.cap_note,
+        occurred_at: utc(e.occurred_at),
+        recorded_at: utc(e.recorded_at),
+        source_kind: e.source_kind,
+        source_id: e.source_id,
+        actor: e.actor,
+        reason: e.reason,
+        reverses: e.reverses,
+        hash: e.hash,
+    })
+}
+
 fn statement(c: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<PointsStatement> {
-    let entries: Vec<EntryRow> = store::entries_of(c, deputy, Some(year))?;
-    let mut rules: HashMap<i64, RuleRow> = HashMap::new();
     let mut views = vec![];
-    for e in entries {
-        if let std::collections::hash_map::Entry::Vacant(v) = rules.entry(e.rule_id) {
-            if let Some(r) = store::rule(c, e.rule_id)? {
-                v.insert(r);
-            }
-        }
-        let r = rules.get(&e.rule_id);
-        views.push(EntryView {
-            reversed_by: store::reversal_of(c, e.id)?,
-            id: e.id,
-            rule_name: r.map(|r| r.name.clone()).unwrap_or_default(),
-            clause: r.map(|r| r.clause.clone()).unwrap_or_default(),
-            rule_version: r.map(|r| r.version).unwrap_or_default(),
-            rule_code: e.rule_code,
-            category: e.category,
-            points: e.points,
-            requested_points: e.requested_points,
-            cap_note: e.cap_note,
-            occurred_at: utc(e.occurred_at),
-            recorded_at: utc(e.recorded_at),
-            source_kind: e.source_kind,
-            source_id: e.source_id,
-            actor: e.actor,
-            reason: e.reason,
-            reverses: e.reverses,
-            hash: e.hash,
-        });
+    for e in store::entries_of(c, deputy, Some(year))? {
+        views.push(entry_view(c, e)?);
     }
     let by_category: Vec<CategoryTotal> =
         store::balances_of(c, deputy, year)?.into_iter().map(|(category, points, entries)| CategoryTotal { category, points, entries }).collect();

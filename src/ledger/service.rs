@@ -45,6 +45,8 @@ fn periods(t: NaiveDateTime, tz: chrono_tz::Tz) -> (i32, (NaiveDateTime, NaiveDa
 /// Records one award; the same source for the same rule returns the existing entry instead.
 /// Returns the entry and whether it was created now.
 pub fn award(c: &mut AnyConnection, a: &Award, tz: chrono_tz::Tz, now: NaiveDateTime) -> AppResult<(EntryRow, bool)> {
+    // Awards for one deputy queue on the chain head: caps and the chain see every earlier award.
+    store::lock_head(c, a.deputy_id)?;
     if let Some(existing) = store::by_source(c, a.deputy_id, a.source_kind, a.source_id, a.rule_code)? {
         return Ok((existing, false));
     }
@@ -224,7 +226,8 @@ pub fn verify(c: &mut AnyConnection) -> AppResult<Verification> {
         after = batch.last().map(|e| e.id).unwrap_or(after);
     }
     for (deputy, entry_id, hash) in store::heads(c)? {
-        if last.get(&deputy) != Some(&(entry_id, hash)) {
+        let expected = if entry_id == 0 { None } else { Some(&(entry_id, hash)) };
+        if last.get(&deputy) != expected {
             return Ok(Verification {
                 ok: false,
                 entries_checked: checked,

@@ -163,6 +163,18 @@ pub fn entries_after(conn: &mut AnyConnection, after: i64, limit: i64) -> AppRes
     Ok(e::table.filter(e::id.gt(after)).order(e::id).limit(limit).load(conn)?)
 }
 
+/// Makes sure the deputy has a head row and locks it for this transaction, so awards for one
+/// deputy queue instead of racing (a head with entry 0 is an empty chain).
+pub fn lock_head(conn: &mut AnyConnection, deputy: i64) -> AppResult<()> {
+    let values = (h::deputy_id.eq(deputy), h::entry_id.eq(0i64), h::hash.eq(super::rules::GENESIS));
+    match conn {
+        AnyConnection::Pg(pg) => diesel::insert_into(h::table).values(values).on_conflict_do_nothing().execute(pg)?,
+        AnyConnection::Sqlite(sq) => diesel::insert_into(h::table).values(values).on_conflict_do_nothing().execute(sq)?,
+    };
+    diesel::update(h::table.filter(h::deputy_id.eq(deputy))).set(h::hash.eq(h::hash)).execute(conn)?;
+    Ok(())
+}
+
 pub fn head(conn: &mut AnyConnection, deputy: i64) -> AppResult<Option<(i64, String)>> {
     Ok(h::table.find(deputy).select((h::entry_id, h::hash)).first(conn).optional()?)
 }

@@ -112,3 +112,84 @@ async fn the_rulebook_is_published() {
     assert_eq!((reception["points"].as_i64(), reception["yearly_cap"].as_i64(), reception["version"].as_i64()), (Some(2), Some(20), Some(1)));
     assert!(rules.iter().any(|x| x["code"] == "meeting_absent" && x["points"] == -10));
 }
+
+#[tokio::test]
+async fn manual_awards_need_a_second_person() {
+    let app = spawn_demo().await;
+    let admin = app.login("admin").await;
+    let p = app.post("/api/v1/ledger/proposals", &admin, json!({"deputy_id": 1, "rule_code": "manual_bonus", "points": 5, "reason": "抗洪抢险表现突出"})).await;
+    p.expect(201, "");
+    let id = p.body["id"].as_i64().unwrap();
+    app.post(&format!("/api/v1/ledger/proposals/{id}/decide"), &admin, json!({"approve": true})).await.expect(403, "maker_checker");
+    let root = app.root_token().await;
+    app.post(&format!("/api/v1/ledger/proposals/{id}/decide"), &root, json!({"approve": false})).await.expect(422, "validation_failed");
+    let ok = app.post(&format!("/api/v1/ledger/proposals/{id}/decide"), &root, json!({"approve": true, "note": "同意"})).await;
+    ok.expect(200, "");
+    assert_eq!(ok.body["status"], "approved");
+    let entry = ok.body["entry_id"].as_i64().unwrap();
+    app.post(&format!("/api/v1/ledger/proposals/{id}/decide"), &root, json!({"approve": true})).await.expect(409, "already_decided");
+    let st = app.get("/api/v1/deputies/1/points", &admin).await;
+    let e = st.body["entries"].as_array().unwrap().iter().find(|e| e["id"] == entry).unwrap().clone();
+    assert_eq!((e["points"].as_i64(), e["source_kind"].as_str(), e["reason"].as_str()), (Some(5), Some("manual"), Some("抗洪抢险表现突出")));
+    // Bad proposals.
+    app.post("/api/v1/ledger/proposals", &admin, json!({"deputy_id": 1, "rule_code": "manual_bonus", "points": 0, "reason": ""}))
+        .await
+        .expect(422, "validation_failed");
+    app.post("/api/v1/ledger/proposals", &admin, json!({"deputy_id": 1, "rule_code": "suggestion_filed", "points": 3, "reason": "x"}))
+        .await
+        .expect(422, "validation_failed");
+    let yaohai = app.login("yaohai").await;
+    app.post("/api/v1/ledger/proposals", &yaohai, json!({"deputy_id": 2, "rule_code": "manual_bonus", "points": 3, "reason": "x"}))
+        .await
+        .expect(404, "not_found");
+}
+
+#[tokio::test]
+async fn direct_awards_are_idempotent_by_source_even_when_racing() {
+    let app = spawn_demo().await;
+    let admin = app.login("admin").await;
+    let body = json!({"deputy_id": 1, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": "S-2026-001"});
+    let first = app.post("/api/v1/ledger/awards", &admin, body.clone()).await;
+    first.expect(201, "");
+    let again = app.post("/api/v1/ledger/awards", &admin, body.clone()).await;
+    again.expect(200, "");
+    assert_eq!(again.body["id"], first.body["id"]);
+    // Twenty concurrent awards for one source: exactly one entry.
+    let race = json!({"deputy_id": 3, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": "S-2026-002"});
+    let answers = futures_util::future::join_all((0..20).map(|_| app.post("/api/v1/ledger/awards", &admin, race.clone()))).await;
+    assert!(answers.iter().all(|a| a.status == 200 || a.status == 201), "{:?}", answers.iter().map(|a| a.text.clone()).collect::<Vec<_>>());
+    assert_eq!(answers.iter().filter(|a| a.status == 201).count(), 1);
+    let st = app.get("/api/v1/deputies/3/points", &admin).await;
+    assert_eq!(st.body["entries"].as_array().unwrap().iter().filter(|e| e["source_id"] == "S-2026-002").count(), 1);
+    // Twenty concurrent awards racing a yearly cap of 10 (2 points each): the cap holds.
+    let answers = futures_util::future::join_all((0..20).map(|i| {
+        app.post(
+            "/api/v1/ledger/awards",
+            &admin,
+            json!({"deputy_id": 4, "rule_code": "training_attended", "source_kind": "training", "source_id": format!("T-{i}")}),
+        )
+    }))
+    .await;
+    assert!(answers.iter().all(|a| a.status == 201), "{:?}", answers.iter().map(|a| a.text.clone()).collect::<Vec<_>>());
+    let st = app.get("/api/v1/deputies/4/points", &admin).await;
+    assert_eq!(st.body["total"], 10);
+    assert_eq!(st.body["entries"].as_array().unwrap().len(), 20);
+    let v = app.get("/api/v1/ledger/verify", &admin).await;
+    assert_eq!(v.body["ok"], true, "{}", v.text);
+    // Bad awards.
+    app.post("/api/v1/ledger/awards", &admin, json!({"deputy_id": 1, "rule_code": "manual_bonus", "source_kind": "x", "source_id": "1"}))
+        .await
+        .expect(422, "validation_failed");
+    app.post("/api/v1/ledger/awards", &admin, json!({"deputy_id": 1, "rule_code": "nope", "source_kind": "x", "source_id": "1"}))
+        .await
+        .expect(422, "validation_failed");
+    app.post("/api/v1/ledger/awards", &admin, json!({"deputy_id": 1, "rule_code": "suggestion_filed", "source_kind": "checkin", "source_id": "1"}))
+        .await
+        .expect(422, "validation_failed");
+    let yaohai = app.login("yaohai").await;
+    app.post("/api/v1/ledger/awards", &yaohai, json!({"deputy_id": 2, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": "9"}))
+        .await
+        .expect(404, "not_found");
+    let deputy = app.login("13955110000").await;
+    app.post("/api/v1/ledger/awards", &deputy, body).await.expect(403, "forbidden");
+}
