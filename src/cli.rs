@@ -40,6 +40,8 @@ enum Cmd {
     Openapi,
     /// Recompute every ledger hash chain; exit 1 naming the first broken entry.
     VerifyLedger,
+    /// Recompute ledger balances from the entries, report every difference and fix them.
+    RebuildBalances,
     /// Retire the generated JWT signing key and create a new one (old tokens stay valid until they expire).
     RotateKeys,
 }
@@ -114,6 +116,15 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
                 None => Ok(()),
                 Some(id) => Err(format!("ledger chain broken at entry {id} (deputy {})", v.broken_deputy.unwrap_or_default())),
             }
+        }
+        Cmd::RebuildBalances => {
+            let state = build_state(settings, Clock::system()).await?;
+            let diffs = db::tx(&state.db, |c| crate::ledger::service::rebuild_balances(c, true)).await.map_err(|e| e.to_string())?;
+            for d in &diffs {
+                println!("{d}");
+            }
+            println!("{} balance(s) differed from the entries{}", diffs.len(), if diffs.is_empty() { "" } else { "; rewritten" });
+            Ok(())
         }
         Cmd::RotateKeys => {
             let kid = auth::keys::rotate(&settings)?;

@@ -119,7 +119,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(ledger::routes::verify)
         .service(ledger::awards::award)
         .service(ledger::awards::propose)
-        .service(ledger::awards::decide);
+        .service(ledger::awards::decide)
+        .service(ledger::rulebook::create);
 }
 
 /// The full document, as served at `/api-docs/openapi.json`.

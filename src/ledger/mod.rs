@@ -6,6 +6,7 @@
 pub mod awards;
 pub mod model;
 pub mod routes;
+pub mod rulebook;
 pub mod rules;
 pub mod service;
 pub mod store;

@@ -104,3 +104,23 @@ pub struct MyRank {
 pub struct ReversalRequest {
     pub reason: String,
 }
+
+/// A new version of a rule (or a new rule). Earlier entries keep citing the version they applied.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleCreate {
+    pub code: String,
+    pub name: String,
+    /// base, meeting, suggestion, station_reception, activity, training, inspection, online_duty or penalty.
+    pub category: String,
+    pub points: i32,
+    pub yearly_cap: Option<i32>,
+    pub daily_cap: Option<i32>,
+    #[serde(default)]
+    pub needs_review: bool,
+    pub clause: String,
+    /// YYYY-MM-DD (inclusive).
+    pub effective_from: Option<String>,
+    /// YYYY-MM-DD (inclusive).
+    pub effective_to: Option<String>,
+}

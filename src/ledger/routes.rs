@@ -13,7 +13,7 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::Datelike;
 use std::collections::HashMap;
 
-fn rule_view(r: RuleRow) -> RuleView {
+pub fn rule_view(r: RuleRow) -> RuleView {
     RuleView {
         id: r.id,
         code: r.code,

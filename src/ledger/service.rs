@@ -50,10 +50,11 @@ pub fn award(c: &mut AnyConnection, a: &Award, tz: chrono_tz::Tz, now: NaiveDate
     if let Some(existing) = store::by_source(c, a.deputy_id, a.source_kind, a.source_id, a.rule_code)? {
         return Ok((existing, false));
     }
-    let rule =
-        store::current_rule(c, a.rule_code)?.ok_or_else(|| AppError::invalid_field("rule_code", "unknown_rule", format!("no rule `{}`", a.rule_code)))?;
-    let requested = a.points.unwrap_or(rule.points);
     let (year, (ys, ye), (ds, de)) = periods(a.occurred_at, tz);
+    let day = tz.from_utc_datetime(&a.occurred_at).format("%Y-%m-%d").to_string();
+    let rule = store::rule_on(c, a.rule_code, &day)?
+        .ok_or_else(|| AppError::invalid_field("rule_code", "unknown_rule", format!("no rule `{}` in effect on {day}", a.rule_code)))?;
+    let requested = a.points.unwrap_or(rule.points);
     // Corrections are never capped: a reversal takes back exactly what was granted.
     let (mut points, mut note) = match a.reverses {
         Some(_) => (requested, None),
@@ -238,4 +239,24 @@ pub fn verify(c: &mut AnyConnection) -> AppResult<Verification> {
         }
     }
     Ok(Verification { ok: true, entries_checked: checked, deputies_checked: last.len() as i64, first_broken_entry: None, broken_deputy: None })
+}
+
+/// Recomputes balances from the entries; returns the (deputy, year, category) keys that differed
+/// and rewrites the table when `fix`.
+pub fn rebuild_balances(c: &mut AnyConnection, fix: bool) -> AppResult<Vec<String>> {
+    let want = store::recomputed_balances(c)?;
+    let have = store::stored_balances(c)?;
+    let mut diffs = vec![];
+    for (k, v) in &want {
+        if have.get(k) != Some(v) {
+            diffs.push(format!("deputy {} {} {}: stored {:?}, entries say {:?}", k.0, k.1, k.2, have.get(k), v));
+        }
+    }
+    for k in have.keys().filter(|k| !want.contains_key(*k)) {
+        diffs.push(format!("deputy {} {} {}: stored without entries", k.0, k.1, k.2));
+    }
+    if fix && !diffs.is_empty() {
+        store::replace_balances(c, &want)?;
+    }
+    Ok(diffs)
 }

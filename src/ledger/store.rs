@@ -56,6 +56,70 @@ pub fn current_rule(conn: &mut AnyConnection, code: &str) -> AppResult<Option<Ru
     Ok(r::table.filter(r::region_id.eq(0)).filter(r::code.eq(code)).order(r::version.desc()).first(conn).optional()?)
 }
 
+/// The newest version of a rule in effect on `day` (YYYY-MM-DD in the congress time zone).
+pub fn rule_on(conn: &mut AnyConnection, code: &str, day: &str) -> AppResult<Option<RuleRow>> {
+    Ok(r::table
+        .filter(r::region_id.eq(0))
+        .filter(r::code.eq(code))
+        .filter(r::effective_from.is_null().or(r::effective_from.le(day.to_string())))
+        .filter(r::effective_to.is_null().or(r::effective_to.ge(day.to_string())))
+        .order(r::version.desc())
+        .first(conn)
+        .optional()?)
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = r)]
+pub struct NewRule<'a> {
+    pub region_id: i64,
+    pub version: i32,
+    pub code: &'a str,
+    pub name: &'a str,
+    pub category: &'a str,
+    pub points: i32,
+    pub yearly_cap: Option<i32>,
+    pub daily_cap: Option<i32>,
+    pub needs_review: bool,
+    pub clause: &'a str,
+    pub effective_from: Option<&'a str>,
+    pub effective_to: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert_rule(conn: &mut AnyConnection, n: &NewRule) -> AppResult<i64> {
+    Ok(diesel::insert_into(r::table).values(n).returning(r::id).get_result(conn)?)
+}
+
+pub fn max_version(conn: &mut AnyConnection, code: &str) -> AppResult<i32> {
+    let v: Option<i32> = r::table.filter(r::region_id.eq(0)).filter(r::code.eq(code)).select(diesel::dsl::max(r::version)).first(conn)?;
+    Ok(v.unwrap_or(0))
+}
+
+/// Sums of every entry per (deputy, year, category), recomputed from the entries.
+pub fn recomputed_balances(conn: &mut AnyConnection) -> AppResult<std::collections::BTreeMap<(i64, i32, String), (i64, i64)>> {
+    let rows: Vec<(i64, i32, String, i32)> = e::table.select((e::deputy_id, e::year, e::category, e::points)).load(conn)?;
+    let mut m = std::collections::BTreeMap::new();
+    for (d, y, c, p) in rows {
+        let v: &mut (i64, i64) = m.entry((d, y, c)).or_default();
+        v.0 += p as i64;
+        v.1 += 1;
+    }
+    Ok(m)
+}
+
+pub fn stored_balances(conn: &mut AnyConnection) -> AppResult<std::collections::BTreeMap<(i64, i32, String), (i64, i64)>> {
+    let rows: Vec<(i64, i32, String, i64, i64)> = b::table.select((b::deputy_id, b::year, b::category, b::points, b::entries)).load(conn)?;
+    Ok(rows.into_iter().map(|(d, y, c, p, n)| ((d, y, c), (p, n))).collect())
+}
+
+pub fn replace_balances(conn: &mut AnyConnection, all: &std::collections::BTreeMap<(i64, i32, String), (i64, i64)>) -> AppResult<()> {
+    diesel::delete(b::table).execute(conn)?;
+    for ((d, y, c), (p, n)) in all {
+        diesel::insert_into(b::table).values((b::deputy_id.eq(d), b::year.eq(y), b::category.eq(c), b::points.eq(p), b::entries.eq(n))).execute(conn)?;
+    }
+    Ok(())
+}
+
 pub fn current_rules(conn: &mut AnyConnection) -> AppResult<Vec<RuleRow>> {
     let all: Vec<RuleRow> = r::table.filter(r::region_id.eq(0)).order((r::code, r::version.desc())).load(conn)?;
     let mut out: Vec<RuleRow> = vec![];

@@ -193,3 +193,44 @@ async fn direct_awards_are_idempotent_by_source_even_when_racing() {
     let deputy = app.login("13955110000").await;
     app.post("/api/v1/ledger/awards", &deputy, body).await.expect(403, "forbidden");
 }
+
+#[tokio::test]
+async fn a_rule_change_is_a_new_version_and_entries_keep_theirs() {
+    let app = spawn_demo().await;
+    let root = app.root_token().await;
+    let first =
+        app.post("/api/v1/ledger/awards", &root, json!({"deputy_id": 1, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": "A"})).await;
+    assert_eq!((first.body["points"].as_i64(), first.body["rule_version"].as_i64()), (Some(3), Some(1)));
+    let v2 = app
+        .post(
+            "/api/v1/point-rules",
+            &root,
+            json!({"code": "suggestion_filed", "name": "提出代表建议", "category": "suggestion", "points": 4, "clause": "§3.2"}),
+        )
+        .await;
+    v2.expect(201, "");
+    assert_eq!(v2.body["version"], 2);
+    let second =
+        app.post("/api/v1/ledger/awards", &root, json!({"deputy_id": 1, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": "B"})).await;
+    assert_eq!((second.body["points"].as_i64(), second.body["rule_version"].as_i64()), (Some(4), Some(2)));
+    let st = app.get("/api/v1/deputies/1/points", &root).await;
+    assert_eq!(st.body["entries"][0]["rule_version"], 1);
+    // Bad rules.
+    let bad =
+        app.post("/api/v1/point-rules", &root, json!({"code": "x", "name": "x", "category": "activity", "points": 1, "clause": "§1", "yearly_cap": -1})).await;
+    bad.expect(422, "validation_failed");
+    assert_eq!(bad.body["errors"][0]["code"], "invalid_cap");
+    let bad = app.post("/api/v1/point-rules", &root, json!({"code": "x", "name": "x", "category": "activity", "points": 1, "clause": "§1", "effective_from": "2026-06-01", "effective_to": "2026-01-01"})).await;
+    assert_eq!(bad.body["errors"][0]["code"], "invalid_range");
+    let admin = app.login("admin").await;
+    app.post("/api/v1/point-rules", &admin, json!({"code": "x", "name": "x", "category": "activity", "points": 1, "clause": "§1"}))
+        .await
+        .expect(403, "forbidden");
+    // Balances can be rebuilt from the entries and agree with them.
+    let diffs = lvzhi::db::tx(&app.state.db, |c| lvzhi::ledger::service::rebuild_balances(c, true)).await.unwrap();
+    assert!(diffs.is_empty(), "{diffs:?}");
+    app.raw_sql("UPDATE ledger_balances SET points = points + 100").unwrap();
+    let diffs = lvzhi::db::tx(&app.state.db, |c| lvzhi::ledger::service::rebuild_balances(c, true)).await.unwrap();
+    assert_eq!(diffs.len(), 1);
+    assert_eq!(app.get("/api/v1/deputies/1/points", &root).await.body["total"], 7);
+}
