@@ -95,10 +95,13 @@ pub fn max_version(conn: &mut AnyConnection, code: &str) -> AppResult<i32> {
     Ok(v.unwrap_or(0))
 }
 
+/// (deputy, year, category) → (points, entries).
+pub type BalanceMap = std::collections::BTreeMap<(i64, i32, String), (i64, i64)>;
+
 /// Sums of every entry per (deputy, year, category), recomputed from the entries.
-pub fn recomputed_balances(conn: &mut AnyConnection) -> AppResult<std::collections::BTreeMap<(i64, i32, String), (i64, i64)>> {
+pub fn recomputed_balances(conn: &mut AnyConnection) -> AppResult<BalanceMap> {
     let rows: Vec<(i64, i32, String, i32)> = e::table.select((e::deputy_id, e::year, e::category, e::points)).load(conn)?;
-    let mut m = std::collections::BTreeMap::new();
+    let mut m = BalanceMap::new();
     for (d, y, c, p) in rows {
         let v: &mut (i64, i64) = m.entry((d, y, c)).or_default();
         v.0 += p as i64;
@@ -107,12 +110,12 @@ pub fn recomputed_balances(conn: &mut AnyConnection) -> AppResult<std::collectio
     Ok(m)
 }
 
-pub fn stored_balances(conn: &mut AnyConnection) -> AppResult<std::collections::BTreeMap<(i64, i32, String), (i64, i64)>> {
+pub fn stored_balances(conn: &mut AnyConnection) -> AppResult<BalanceMap> {
     let rows: Vec<(i64, i32, String, i64, i64)> = b::table.select((b::deputy_id, b::year, b::category, b::points, b::entries)).load(conn)?;
     Ok(rows.into_iter().map(|(d, y, c, p, n)| ((d, y, c), (p, n))).collect())
 }
 
-pub fn replace_balances(conn: &mut AnyConnection, all: &std::collections::BTreeMap<(i64, i32, String), (i64, i64)>) -> AppResult<()> {
+pub fn replace_balances(conn: &mut AnyConnection, all: &BalanceMap) -> AppResult<()> {
     diesel::delete(b::table).execute(conn)?;
     for ((d, y, c), (p, n)) in all {
         diesel::insert_into(b::table).values((b::deputy_id.eq(d), b::year.eq(y), b::category.eq(c), b::points.eq(p), b::entries.eq(n))).execute(conn)?;
