@@ -252,6 +252,37 @@ async fn run(quick: bool) -> Result<bool, String> {
         Some(("INSERT ceiling".into(), ins_rate)),
     ));
 
+    // Ledger: direct awards (hash chain + cap check + balance in one transaction), one source each,
+    // spread over every deputy; then the ranking query over the balances they produced.
+    let award_make: load::MakeRequest = {
+        let token = token.clone();
+        let deputies = deputies as usize;
+        std::sync::Arc::new(move |n| {
+            let body = format!(r#"{{"deputy_id":{},"rule_code":"suggestion_filed","source_kind":"suggestion","source_id":"bench-{n}"}}"#, n % deputies + 1);
+            load::post_json("/api/v1/ledger/awards", &token, &body)
+        })
+    };
+    let aw = load::run_with(addr, award_make, checkin_clients, b.requests / 4, b.time).await;
+    rows.push(http_row(
+        &format!("scenario: POST /api/v1/ledger/awards ({checkin_clients} clients, chain + balance per award)"),
+        &aw,
+        Some(("INSERT ceiling".into(), ins_rate)),
+    ));
+    let rank = load::run(addr, load::get("/api/v1/rankings?limit=20", Some(&token)), 8, b.requests / 10, b.time).await;
+    rows.push(http_row(&format!("scenario: GET /api/v1/rankings?limit=20 ({deputies} deputies, SQL path)"), &rank, Some(("hello".into(), hello_rate))));
+    let t = Instant::now();
+    let v = lvzhi::db::run(&bench_state.db, lvzhi::ledger::service::verify).await.map_err(|e| e.to_string())?;
+    let secs = t.elapsed().as_secs_f64();
+    rows.push(Row {
+        name: format!("scenario: verify every hash chain ({} entries)", v.entries_checked),
+        ops: v.entries_checked as usize,
+        rate: v.entries_checked as f64 / secs.max(1e-9),
+        p50: Some(secs * 1000.0),
+        p99: None,
+        errors: usize::from(!v.ok),
+        ceiling: None,
+    });
+
     print(
         &rows,
         &format!(
@@ -261,7 +292,7 @@ async fn run(quick: bool) -> Result<bool, String> {
         ),
     );
     println!(
-        "\n(CSV import: the p50 column is the wall time of the single request; its ceiling is half the INSERT rate, as each row writes a deputy and a seat.)"
+        "\n(CSV import and chain verification: the p50 column is the wall time of the single run. The CSV import's ceiling is half the INSERT rate, as each row writes a deputy and a seat.)"
     );
     handle.stop(true).await;
     if let (Some(base), Some((_, name))) = (&pg_base, &pg) {

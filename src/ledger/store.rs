@@ -242,6 +242,10 @@ pub fn lock_head(conn: &mut AnyConnection, deputy: i64) -> AppResult<()> {
     Ok(())
 }
 
+pub fn max_entry_id(conn: &mut AnyConnection) -> AppResult<i64> {
+    Ok(e::table.select(diesel::dsl::max(e::id)).first::<Option<i64>>(conn)?.unwrap_or(0))
+}
+
 pub fn head(conn: &mut AnyConnection, deputy: i64) -> AppResult<Option<(i64, String)>> {
     Ok(h::table.find(deputy).select((h::entry_id, h::hash)).first(conn).optional()?)
 }
