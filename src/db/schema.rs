@@ -353,6 +353,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ledger_totals (deputy_id, year) {
+        deputy_id -> BigInt,
+        year -> Integer,
+        points -> BigInt,
+    }
+}
+
 diesel::joinable!(deputy_groups -> regions (region_id));
 diesel::joinable!(seats -> deputies (deputy_id));
 diesel::joinable!(seats -> regions (region_id));
@@ -391,4 +399,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     ledger_balances,
     ledger_heads,
     ledger_proposals,
+    ledger_totals,
 );

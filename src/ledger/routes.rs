@@ -4,7 +4,7 @@ use super::model::{CategoryTotal, EntryView, MyRank, PointsStatement, RankedDepu
 use super::service::{self, Verification};
 use super::store::{self, EntryRow, RuleRow};
 use crate::audit::Entry;
-use crate::auth::policy::{self, Action, Kind, RegionFilter, Target};
+use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
@@ -139,27 +139,27 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
     let limit = q.limit.unwrap_or(20).clamp(1, 200);
     let r = db::run(&state.db, move |c| {
         let scope = crate::org::narrowed_filter(c, &p, Kind::Deputy, q.region_id)?;
-        let ids = match &scope {
-            RegionFilter::All => None,
-            RegionFilter::Subtree(path) => Some(crate::org::deputies_in(c, path)?),
+        let pattern = crate::org::store::scope_pattern(&scope);
+        let top = store::top(c, year, &pattern, limit as i64)?;
+        let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
+        let names: HashMap<i64, String> = crate::org::deputy_names(c, &ids)?.into_iter().collect();
+        let mut ranked = vec![];
+        for (d, pts) in &top {
+            // Equal totals share a rank (1, 2, 2, 4 …).
+            let (_, above, _) = store::standing(c, year, &pattern, Some(*pts))?;
+            ranked.push(RankedDeputy { rank: above as usize + 1, deputy_id: *d, name: names.get(d).cloned().unwrap_or_default(), points: *pts });
+        }
+        let my_total = match p.deputy_id {
+            Some(me) => store::total_of(c, me, year)?,
+            None => None,
         };
-        let totals = store::totals(c, year, ids.as_deref())?;
-        let top_ids: Vec<i64> = totals.iter().take(limit).map(|t| t.0).collect();
-        let names: HashMap<i64, String> = crate::org::deputy_names(c, &top_ids)?.into_iter().collect();
-        let n = totals.len();
-        // Equal totals share a rank (1, 2, 2, 4 …).
-        let rank_of = |i: usize| totals.iter().position(|t| t.1 == totals[i].1).map(|p| p + 1).unwrap_or(i + 1);
-        let top = totals
-            .iter()
-            .take(limit)
-            .enumerate()
-            .map(|(i, (d, pts))| RankedDeputy { rank: rank_of(i), deputy_id: *d, name: names.get(d).cloned().unwrap_or_default(), points: *pts })
-            .collect();
-        let me = p.deputy_id.and_then(|me| totals.iter().position(|t| t.0 == me)).map(|i| {
-            let below = totals.iter().filter(|t| t.1 <= totals[i].1).count();
-            MyRank { rank: rank_of(i), points: totals[i].1, percentile: (below as f64 * 1000.0 / n as f64).round() / 10.0 }
+        let (n, above, at_most) = store::standing(c, year, &pattern, my_total)?;
+        let me = my_total.filter(|_| n > 0).map(|pts| MyRank {
+            rank: above as usize + 1,
+            points: pts,
+            percentile: (at_most as f64 * 1000.0 / n as f64).round() / 10.0,
         });
-        Ok(Ranking { year, deputies_ranked: n, top, me })
+        Ok(Ranking { year, deputies_ranked: n as usize, top: ranked, me })
     })
     .await?;
     Ok(web::Json(r))

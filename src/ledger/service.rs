@@ -112,6 +112,7 @@ pub fn award(c: &mut AnyConnection, a: &Award, tz: chrono_tz::Tz, now: NaiveDate
         return Err(AppError::conflict("ledger_busy", "another award for this deputy was recorded at the same moment; retry"));
     }
     store::add_balance(c, a.deputy_id, year, &rule.category, points)?;
+    store::add_total(c, a.deputy_id, year, points)?;
     Ok((store::entry(c, id)?.ok_or_else(AppError::not_found)?, true))
 }
 
@@ -262,6 +263,9 @@ pub fn rebuild_balances(c: &mut AnyConnection, fix: bool) -> AppResult<Vec<Strin
     }
     if fix && !diffs.is_empty() {
         store::replace_balances(c, &want)?;
+    }
+    if fix {
+        store::replace_totals(c, &want)?;
     }
     Ok(diffs)
 }

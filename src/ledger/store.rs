@@ -1,7 +1,8 @@
 //! All SQL of the ledger: rules, entries, balances and chain heads.
 
 use super::rules::DEFAULT_RULES;
-use crate::db::schema::{ledger_balances as b, ledger_entries as e, ledger_heads as h, point_rules as r};
+use crate::db::schema::{ledger_balances as b, ledger_entries as e, ledger_heads as h, ledger_totals as t, point_rules as r};
+use crate::db::schema::{regions as rg, seats as se};
 use crate::db::AnyConnection;
 use crate::error::AppResult;
 use chrono::NaiveDateTime;
@@ -302,18 +303,60 @@ pub fn balances_of(conn: &mut AnyConnection, deputy: i64, year: i32) -> AppResul
     Ok(b::table.filter(b::deputy_id.eq(deputy)).filter(b::year.eq(year)).order(b::category).select((b::category, b::points, b::entries)).load(conn)?)
 }
 
-/// (deputy, total points) of a year for the given deputies (None = all), highest first.
-pub fn totals(conn: &mut AnyConnection, year: i32, deputies: Option<&[i64]>) -> AppResult<Vec<(i64, i64)>> {
-    let mut q = b::table.filter(b::year.eq(year)).select((b::deputy_id, b::points)).into_boxed();
-    if let Some(ids) = deputies {
-        q = q.filter(b::deputy_id.eq_any(ids.to_vec()));
+/// Adds to the deputy's yearly total (same transaction as the entry).
+pub fn add_total(conn: &mut AnyConnection, deputy: i64, year: i32, points: i32) -> AppResult<()> {
+    let values = (t::deputy_id.eq(deputy), t::year.eq(year), t::points.eq(points as i64));
+    match conn {
+        AnyConnection::Pg(pg) => diesel::insert_into(t::table)
+            .values(values)
+            .on_conflict((t::deputy_id, t::year))
+            .do_update()
+            .set(t::points.eq(t::points + points as i64))
+            .execute(pg)?,
+        AnyConnection::Sqlite(sq) => diesel::insert_into(t::table)
+            .values(values)
+            .on_conflict((t::deputy_id, t::year))
+            .do_update()
+            .set(t::points.eq(t::points + points as i64))
+            .execute(sq)?,
+    };
+    Ok(())
+}
+
+/// Top `limit` (deputy, points) of a year among deputies with a seat under `scope` (a region path
+/// pattern), highest first; equal totals by deputy id.
+pub fn top(conn: &mut AnyConnection, year: i32, scope: &str, limit: i64) -> AppResult<Vec<(i64, i64)>> {
+    Ok(t::table
+        .filter(t::year.eq(year))
+        .filter(t::deputy_id.eq_any(se::table.inner_join(rg::table).filter(rg::path.like(scope.to_string())).select(se::deputy_id)))
+        .order((t::points.desc(), t::deputy_id))
+        .limit(limit)
+        .select((t::deputy_id, t::points))
+        .load(conn)?)
+}
+
+/// How many deputies in scope have a total (ranked), and how many have more / at most `points`.
+pub fn standing(conn: &mut AnyConnection, year: i32, scope: &str, points: Option<i64>) -> AppResult<(i64, i64, i64)> {
+    let in_scope = || se::table.inner_join(rg::table).filter(rg::path.like(scope.to_string())).select(se::deputy_id);
+    let ranked: i64 = t::table.filter(t::year.eq(year)).filter(t::deputy_id.eq_any(in_scope())).count().get_result(conn)?;
+    let Some(p) = points else { return Ok((ranked, 0, 0)) };
+    let above: i64 = t::table.filter(t::year.eq(year)).filter(t::deputy_id.eq_any(in_scope())).filter(t::points.gt(p)).count().get_result(conn)?;
+    let at_most: i64 = t::table.filter(t::year.eq(year)).filter(t::deputy_id.eq_any(in_scope())).filter(t::points.le(p)).count().get_result(conn)?;
+    Ok((ranked, above, at_most))
+}
+
+pub fn total_of(conn: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<Option<i64>> {
+    Ok(t::table.find((deputy, year)).select(t::points).first(conn).optional()?)
+}
+
+pub fn replace_totals(conn: &mut AnyConnection, all: &BalanceMap) -> AppResult<()> {
+    diesel::delete(t::table).execute(conn)?;
+    let mut sums: std::collections::BTreeMap<(i64, i32), i64> = std::collections::BTreeMap::new();
+    for ((d, y, _), (p, _)) in all {
+        *sums.entry((*d, *y)).or_default() += p;
     }
-    let rows: Vec<(i64, i64)> = q.load(conn)?;
-    let mut sums: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
-    for (d, p) in rows {
-        *sums.entry(d).or_default() += p;
+    for ((d, y), p) in sums {
+        diesel::insert_into(t::table).values((t::deputy_id.eq(d), t::year.eq(y), t::points.eq(p))).execute(conn)?;
     }
-    let mut v: Vec<(i64, i64)> = sums.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    Ok(v)
+    Ok(())
 }
