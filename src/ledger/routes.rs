@@ -143,22 +143,27 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
         let top = store::top(c, year, &pattern, limit as i64)?;
         let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
         let names: HashMap<i64, String> = crate::org::deputy_names(c, &ids)?.into_iter().collect();
-        let mut ranked = vec![];
-        for (d, pts) in &top {
-            // Equal totals share a rank (1, 2, 2, 4 …).
-            let (_, above, _) = store::standing(c, year, &pattern, Some(*pts))?;
-            ranked.push(RankedDeputy { rank: above as usize + 1, deputy_id: *d, name: names.get(d).cloned().unwrap_or_default(), points: *pts });
-        }
+        // Equal totals share a rank (1, 2, 2, 4 …): everyone above a listed total is listed too.
+        let ranked = top
+            .iter()
+            .map(|(d, pts)| RankedDeputy {
+                rank: top.iter().filter(|t| t.1 > *pts).count() + 1,
+                deputy_id: *d,
+                name: names.get(d).cloned().unwrap_or_default(),
+                points: *pts,
+            })
+            .collect();
         let my_total = match p.deputy_id {
             Some(me) => store::total_of(c, me, year)?,
             None => None,
         };
-        let (n, above, at_most) = store::standing(c, year, &pattern, my_total)?;
-        let me = my_total.filter(|_| n > 0).map(|pts| MyRank {
-            rank: above as usize + 1,
-            points: pts,
-            percentile: (at_most as f64 * 1000.0 / n as f64).round() / 10.0,
-        });
+        let (n, me) = match my_total {
+            Some(pts) => {
+                let (n, above, at_most) = store::standing(c, year, &pattern, pts)?;
+                (n, (n > 0).then(|| MyRank { rank: above as usize + 1, points: pts, percentile: (at_most as f64 * 1000.0 / n as f64).round() / 10.0 }))
+            }
+            None => (store::standing(c, year, &pattern, i64::MAX)?.0, None),
+        };
         Ok(Ranking { year, deputies_ranked: n as usize, top: ranked, me })
     })
     .await?;

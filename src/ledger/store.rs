@@ -324,25 +324,29 @@ pub fn add_total(conn: &mut AnyConnection, deputy: i64, year: i32, points: i32) 
 }
 
 /// Top `limit` (deputy, points) of a year among deputies with a seat under `scope` (a region path
-/// pattern), highest first; equal totals by deputy id.
+/// pattern; `/%` = everyone), highest first; equal totals by deputy id.
 pub fn top(conn: &mut AnyConnection, year: i32, scope: &str, limit: i64) -> AppResult<Vec<(i64, i64)>> {
-    Ok(t::table
-        .filter(t::year.eq(year))
-        .filter(t::deputy_id.eq_any(se::table.inner_join(rg::table).filter(rg::path.like(scope.to_string())).select(se::deputy_id)))
-        .order((t::points.desc(), t::deputy_id))
-        .limit(limit)
-        .select((t::deputy_id, t::points))
-        .load(conn)?)
+    let base = t::table.filter(t::year.eq(year)).order((t::points.desc(), t::deputy_id)).limit(limit).select((t::deputy_id, t::points));
+    Ok(if scope == "/%" {
+        base.load(conn)?
+    } else {
+        base.filter(t::deputy_id.eq_any(se::table.inner_join(rg::table).filter(rg::path.like(scope.to_string())).select(se::deputy_id))).load(conn)?
+    })
 }
 
-/// How many deputies in scope have a total (ranked), and how many have more / at most `points`.
-pub fn standing(conn: &mut AnyConnection, year: i32, scope: &str, points: Option<i64>) -> AppResult<(i64, i64, i64)> {
-    let in_scope = || se::table.inner_join(rg::table).filter(rg::path.like(scope.to_string())).select(se::deputy_id);
-    let ranked: i64 = t::table.filter(t::year.eq(year)).filter(t::deputy_id.eq_any(in_scope())).count().get_result(conn)?;
-    let Some(p) = points else { return Ok((ranked, 0, 0)) };
-    let above: i64 = t::table.filter(t::year.eq(year)).filter(t::deputy_id.eq_any(in_scope())).filter(t::points.gt(p)).count().get_result(conn)?;
-    let at_most: i64 = t::table.filter(t::year.eq(year)).filter(t::deputy_id.eq_any(in_scope())).filter(t::points.le(p)).count().get_result(conn)?;
-    Ok((ranked, above, at_most))
+/// (deputies ranked in scope, how many have more than `points`, how many have at most `points`).
+pub fn standing(conn: &mut AnyConnection, year: i32, scope: &str, points: i64) -> AppResult<(i64, i64, i64)> {
+    let rows: Vec<i64> = if scope == "/%" {
+        t::table.filter(t::year.eq(year)).select(t::points).load(conn)?
+    } else {
+        t::table
+            .filter(t::year.eq(year))
+            .filter(t::deputy_id.eq_any(se::table.inner_join(rg::table).filter(rg::path.like(scope.to_string())).select(se::deputy_id)))
+            .select(t::points)
+            .load(conn)?
+    };
+    let above = rows.iter().filter(|p| **p > points).count() as i64;
+    Ok((rows.len() as i64, above, rows.len() as i64 - above))
 }
 
 pub fn total_of(conn: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<Option<i64>> {
