@@ -45,6 +45,31 @@ pub struct ActivityView {
 
 type Row = (i64, i64, Option<i64>, Option<i64>, Option<i64>, i32, i32, String, String, NaiveDateTime);
 
+/// The columns a [`Row`] is read from.
+const COLS: (
+    a::id,
+    a::deputy_id,
+    a::checkin_id,
+    a::event_id,
+    a::station_id,
+    a::constituents_received,
+    a::opinions_collected,
+    a::summary,
+    a::photo_urls,
+    a::occurred_at,
+) = (
+    a::id,
+    a::deputy_id,
+    a::checkin_id,
+    a::event_id,
+    a::station_id,
+    a::constituents_received,
+    a::opinions_collected,
+    a::summary,
+    a::photo_urls,
+    a::occurred_at,
+);
+
 fn view(r: Row) -> ActivityView {
     ActivityView {
         id: r.0,
@@ -115,21 +140,7 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ac
             .returning(a::id)
             .get_result(conn)?;
         Entry::by(&p, "activity.create", "activity_record", id.to_string()).region(path).write(conn, now)?;
-        let row: Row = a::table
-            .find(id)
-            .select((
-                a::id,
-                a::deputy_id,
-                a::checkin_id,
-                a::event_id,
-                a::station_id,
-                a::constituents_received,
-                a::opinions_collected,
-                a::summary,
-                a::photo_urls,
-                a::occurred_at,
-            ))
-            .first(conn)?;
+        let row: Row = a::table.find(id).select(COLS).first(conn)?;
         Ok(view(row))
     })
     .await?;
@@ -143,24 +154,7 @@ pub async fn mine(state: web::Data<AppState>, p: Principal, pq: web::Query<PageQ
     let (limit, after) = (pq.limit()?, pq.after()?);
     let me = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "this account is not linked to a deputy"))?;
     let rows: Vec<Row> = db::run(&state.db, move |conn| {
-        Ok(a::table
-            .filter(a::deputy_id.eq(me))
-            .filter(a::id.gt(after))
-            .order(a::id)
-            .limit(limit + 1)
-            .select((
-                a::id,
-                a::deputy_id,
-                a::checkin_id,
-                a::event_id,
-                a::station_id,
-                a::constituents_received,
-                a::opinions_collected,
-                a::summary,
-                a::photo_urls,
-                a::occurred_at,
-            ))
-            .load(conn)?)
+        Ok(a::table.filter(a::deputy_id.eq(me)).filter(a::id.gt(after)).order(a::id).limit(limit + 1).select(COLS).load(conn)?)
     })
     .await?;
     Ok(web::Json(page(rows, limit, |r| r.0, view)))

@@ -56,9 +56,9 @@ pub fn award(c: &mut AnyConnection, a: &Award, tz: chrono_tz::Tz, now: NaiveDate
         .ok_or_else(|| AppError::invalid_field("rule_code", "unknown_rule", format!("no rule `{}` in effect on {day}", a.rule_code)))?;
     let requested = a.points.unwrap_or(rule.points);
     // Corrections are never capped: a reversal takes back exactly what was granted.
-    let (mut points, mut note) = match a.reverses {
-        Some(_) => (requested, None),
-        None => rules::apply_cap(requested, store::granted_between(c, a.deputy_id, a.rule_code, ys, ye)?, rule.yearly_cap),
+    let (mut points, mut note) = match (a.reverses, rule.yearly_cap) {
+        (None, Some(_)) if requested > 0 => rules::apply_cap(requested, store::granted_between(c, a.deputy_id, a.rule_code, ys, ye)?, rule.yearly_cap),
+        _ => (requested, None),
     };
     if a.reverses.is_none() && rule.daily_cap.is_some() && points > 0 {
         let (p, n) = rules::apply_cap(points, store::granted_between(c, a.deputy_id, a.rule_code, ds, de)?, rule.daily_cap);
@@ -113,7 +113,27 @@ pub fn award(c: &mut AnyConnection, a: &Award, tz: chrono_tz::Tz, now: NaiveDate
     }
     store::add_balance(c, a.deputy_id, year, &rule.category, points)?;
     store::add_total(c, a.deputy_id, year, points)?;
-    Ok((store::entry(c, id)?.ok_or_else(AppError::not_found)?, true))
+    let entry = EntryRow {
+        id,
+        deputy_id: a.deputy_id,
+        rule_id: rule.id,
+        rule_code: a.rule_code.to_string(),
+        category: rule.category,
+        year,
+        points,
+        requested_points: requested,
+        cap_note: note,
+        occurred_at: a.occurred_at,
+        recorded_at: now,
+        source_kind: a.source_kind.to_string(),
+        source_id,
+        actor: a.actor.to_string(),
+        reason: a.reason.map(str::to_string),
+        reverses: a.reverses,
+        prev_hash: prev,
+        hash,
+    };
+    Ok((entry, true))
 }
 
 /// Reverses an entry with an opposite entry linked to it (a correction; nothing is edited).
