@@ -80,6 +80,10 @@ pub struct RankedDeputy {
     pub deputy_id: i64,
     pub name: String,
     pub points: i64,
+    /// Absences with approved leave (reversed entries not counted).
+    pub excused_absences: i64,
+    /// Absences without leave, and duty no-shows.
+    pub unexcused_absences: i64,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

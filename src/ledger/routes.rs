@@ -144,13 +144,19 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
         let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
         let names: HashMap<i64, String> = crate::org::deputy_names(c, &ids)?.into_iter().collect();
         // Equal totals share a rank (1, 2, 2, 4 …): everyone above a listed total is listed too.
+        let absent = store::absences(c, &ids, year)?;
         let ranked = top
             .iter()
-            .map(|(d, pts)| RankedDeputy {
-                rank: top.iter().filter(|t| t.1 > *pts).count() + 1,
-                deputy_id: *d,
-                name: names.get(d).cloned().unwrap_or_default(),
-                points: *pts,
+            .map(|(d, pts)| {
+                let (excused, unexcused) = absent.get(d).copied().unwrap_or_default();
+                RankedDeputy {
+                    rank: top.iter().filter(|t| t.1 > *pts).count() + 1,
+                    deputy_id: *d,
+                    name: names.get(d).cloned().unwrap_or_default(),
+                    points: *pts,
+                    excused_absences: excused,
+                    unexcused_absences: unexcused,
+                }
             })
             .collect();
         let my_total = match p.deputy_id {

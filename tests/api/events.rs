@@ -69,6 +69,15 @@ async fn closing_an_event_makes_attendance_final_once() {
     );
     assert_eq!(events(2).await.iter().filter(|e| e.1 == "event").collect::<Vec<_>>(), vec![&("meeting_excused".to_string(), "event".to_string(), id)]);
     assert_eq!(events(3).await, vec![("meeting_absent".to_string(), "event".to_string(), id)]);
+    // The ledger counts deputy 2's absence as excused and deputy 3's as unexcused, apart.
+    lvzhi::ledger::service::consume(&app.state).await.unwrap();
+    let year = app.clock.now().with_timezone(&chrono_tz::Asia::Shanghai).format("%Y").to_string();
+    let ranking = app.get(&format!("/api/v1/rankings?year={year}&limit=200"), &admin).await;
+    let row = |d: i64| ranking.body["top"].as_array().unwrap().iter().find(|r| r["deputy_id"] == d).cloned().unwrap();
+    assert_eq!((row(2)["excused_absences"].as_i64(), row(2)["unexcused_absences"].as_i64()), (Some(1), Some(0)));
+    assert_eq!((row(3)["excused_absences"].as_i64(), row(3)["unexcused_absences"].as_i64()), (Some(0), Some(1)));
+    assert_eq!(row(3)["points"], -10);
+    assert!(row(1)["rank"].as_i64() < row(3)["rank"].as_i64());
     // Not invited: the event is not there.
     let staff2 = app.login("staff2").await;
     app.get(&format!("/api/v1/events/{id}"), &staff2).await.expect(404, "not_found");
