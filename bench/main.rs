@@ -82,6 +82,10 @@ async fn login(base: &str) -> Result<String, String> {
     v["access_token"].as_str().map(str::to_string).ok_or_else(|| format!("login failed: {v}"))
 }
 
+async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> Result<serde_json::Value, String> {
+    http.get(url).bearer_auth(token).send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())
+}
+
 /// An access token for a deputy, signed with the server's own key (the bench skips 10,000 logins).
 fn deputy_token(state: &lvzhi::state::AppState, deputy: i64) -> Result<String, String> {
     let now = chrono::Utc::now().timestamp();
@@ -220,24 +224,8 @@ async fn run(quick: bool) -> Result<bool, String> {
     let http = reqwest::Client::new();
     let mut stations = vec![];
     for sid in 1..=20i64 {
-        let q: serde_json::Value = http
-            .get(format!("{base}/api/v1/stations/{sid}/qr"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
-        let s: serde_json::Value = http
-            .get(format!("{base}/api/v1/stations/{sid}"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
+        let q = get_json(&http, &format!("{base}/api/v1/stations/{sid}/qr"), &token).await?;
+        let s = get_json(&http, &format!("{base}/api/v1/stations/{sid}"), &token).await?;
         stations.push(
             serde_json::json!({"station_id": sid, "token": q["token"], "latitude": s["latitude"], "longitude": s["longitude"], "accuracy_m": 20}).to_string(),
         );

@@ -77,10 +77,6 @@ pub fn set_login_state(conn: &mut AnyConnection, id: i64, failed: i32, locked_un
     Ok(())
 }
 
-pub fn count_accounts(conn: &mut AnyConnection) -> AppResult<i64> {
-    Ok(accounts::table.count().get_result(conn)?)
-}
-
 #[derive(Debug, Clone, Queryable)]
 pub struct RefreshRow {
     pub id: i64,

@@ -130,29 +130,6 @@ pub fn latest_of(conn: &mut AnyConnection, deputy_id: i64) -> AppResult<Option<C
     Ok(c::table.filter(c::deputy_id.eq(deputy_id)).order((c::checked_in_at.desc(), c::id.desc())).first(conn).optional()?)
 }
 
-/// The deputy's open check-in (not checked out, not rejected), if any.
-pub fn open_of(conn: &mut AnyConnection, deputy_id: i64) -> AppResult<Option<CheckinRow>> {
-    Ok(c::table
-        .filter(c::deputy_id.eq(deputy_id))
-        .filter(c::checked_out_at.is_null())
-        .filter(c::status.ne("rejected"))
-        .order(c::id.desc())
-        .first(conn)
-        .optional()?)
-}
-
-/// The deputy's latest check-in with a position (for the impossible-travel check).
-pub fn last_position(conn: &mut AnyConnection, deputy_id: i64) -> AppResult<Option<(f64, f64, NaiveDateTime)>> {
-    let r: Option<(Option<f64>, Option<f64>, NaiveDateTime)> = c::table
-        .filter(c::deputy_id.eq(deputy_id))
-        .filter(c::latitude.is_not_null())
-        .order(c::checked_in_at.desc())
-        .select((c::latitude, c::longitude, c::checked_in_at))
-        .first(conn)
-        .optional()?;
-    Ok(r.and_then(|(a, b, t)| Some((a?, b?, t))))
-}
-
 pub fn check_out(conn: &mut AnyConnection, id: i64, at: NaiveDateTime, auto: bool) -> AppResult<bool> {
     Ok(diesel::update(c::table.filter(c::id.eq(id)).filter(c::checked_out_at.is_null()))
         .set((c::checked_out_at.eq(at), c::auto_closed.eq(auto)))

@@ -42,13 +42,18 @@ pub async fn rulebook(state: web::Data<AppState>, _p: Principal) -> AppResult<we
 
 /// One entry, explained (rule name, clause, version, the reversal that undid it).
 pub fn entry_view(c: &mut AnyConnection, e: EntryRow) -> AppResult<EntryView> {
-    let r = store::rule(c, e.rule_id)?;
-    Ok(EntryView {
-        reversed_by: store::reversal_of(c, e.id)?,
+    let rule = store::rule(c, e.rule_id)?;
+    let reversed_by = store::reversal_of(c, e.id)?;
+    Ok(explain(e, rule.as_ref(), reversed_by))
+}
+
+fn explain(e: EntryRow, r: Option<&RuleRow>, reversed_by: Option<i64>) -> EntryView {
+    EntryView {
+        reversed_by,
         id: e.id,
-        rule_name: r.as_ref().map(|r| r.name.clone()).unwrap_or_default(),
-        clause: r.as_ref().map(|r| r.clause.clone()).unwrap_or_default(),
-        rule_version: r.as_ref().map(|r| r.version).unwrap_or_default(),
+        rule_name: r.map(|r| r.name.clone()).unwrap_or_default(),
+        clause: r.map(|r| r.clause.clone()).unwrap_or_default(),
+        rule_version: r.map(|r| r.version).unwrap_or_default(),
         rule_code: e.rule_code,
         category: e.category,
         points: e.points,
@@ -62,13 +67,21 @@ pub fn entry_view(c: &mut AnyConnection, e: EntryRow) -> AppResult<EntryView> {
         reason: e.reason,
         reverses: e.reverses,
         hash: e.hash,
-    })
+    }
 }
 
 fn statement(c: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<PointsStatement> {
+    let entries = store::entries_of(c, deputy, Some(year))?;
+    let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+    let reversed_by = store::reversals_of(c, &ids)?;
+    let mut rules: HashMap<i64, Option<RuleRow>> = HashMap::new();
     let mut views = vec![];
-    for e in store::entries_of(c, deputy, Some(year))? {
-        views.push(entry_view(c, e)?);
+    for e in entries {
+        if let std::collections::hash_map::Entry::Vacant(slot) = rules.entry(e.rule_id) {
+            slot.insert(store::rule(c, e.rule_id)?);
+        }
+        let (rule_id, rv) = (e.rule_id, reversed_by.get(&e.id).copied());
+        views.push(explain(e, rules.get(&rule_id).and_then(Option::as_ref), rv));
     }
     let by_category: Vec<CategoryTotal> =
         store::balances_of(c, deputy, year)?.into_iter().map(|(category, points, entries)| CategoryTotal { category, points, entries }).collect();

@@ -201,6 +201,12 @@ pub fn by_source(conn: &mut AnyConnection, deputy: i64, kind: &str, id: &str, ru
         .optional()?)
 }
 
+/// Reversed entry id → the entry that reversed it, for the given entries (one query).
+pub fn reversals_of(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, i64>> {
+    let rows: Vec<(Option<i64>, i64)> = e::table.filter(e::reverses.eq_any(ids.to_vec())).select((e::reverses, e::id)).load(conn)?;
+    Ok(rows.into_iter().filter_map(|(r, id)| r.map(|r| (r, id))).collect())
+}
+
 /// The entry that reverses `id`, if any.
 pub fn reversal_of(conn: &mut AnyConnection, id: i64) -> AppResult<Option<i64>> {
     Ok(e::table.filter(e::reverses.eq(id)).select(e::id).first(conn).optional()?)

@@ -140,10 +140,6 @@ pub fn list_stations(
     Ok(query.load(conn)?)
 }
 
-pub fn count_stations(conn: &mut AnyConnection) -> AppResult<i64> {
-    Ok(s::table.count().get_result(conn)?)
-}
-
 type UnitRow = (i64, i64, String, Option<String>, Option<String>, i64);
 
 fn unit_view(x: UnitRow) -> UnitView {

@@ -185,7 +185,3 @@ pub fn group_keys(conn: &mut AnyConnection, scope: &RegionFilter) -> AppResult<V
         .select((g::region_id, g::term, g::name, g::id))
         .load(conn)?)
 }
-
-pub fn count_groups(conn: &mut AnyConnection) -> AppResult<i64> {
-    Ok(g::table.count().get_result(conn)?)
-}
