@@ -5,7 +5,9 @@
 //!
 //! Usage: `cargo run --release --bin lvzhi-bench -- all [--quick]`
 //! Environment: `BENCH_DATABASE_URL` (postgres://…: a fresh database is created and dropped;
-//! default: SQLite in a temp dir), `BENCH_REDIS_URL` (optional).
+//! default: SQLite in a temp dir), `BENCH_REDIS_URL` (optional), `BENCH_ONLY` (comma-separated
+//! scenarios to run — me, lists, checkins, awards, rankings, verify — for profiling one of them;
+//! the ceilings and the CSV import always run).
 
 mod ceilings;
 mod load;
@@ -109,6 +111,11 @@ fn deputy_token(state: &lvzhi::state::AppState, deputy: i64) -> Result<String, S
     lvzhi::auth::jwt::sign(&state.keys, &claims)
 }
 
+/// Whether `BENCH_ONLY` (if set) names this scenario.
+fn wanted(name: &str) -> bool {
+    std::env::var("BENCH_ONLY").map(|v| v.split(',').any(|s| s.trim() == name)).unwrap_or(true)
+}
+
 fn http_row(name: &str, st: &load::Stats, ceiling: Option<(String, f64)>) -> Row {
     Row { name: name.into(), ops: st.ok, rate: st.rate(), p50: Some(st.pct(0.5)), p99: Some(st.pct(0.99)), errors: st.errors, ceiling }
 }
@@ -185,12 +192,16 @@ async fn run(quick: bool) -> Result<bool, String> {
         rows.push(rate_row("ceiling: Redis ZREVRANK (8 connections, unpipelined)", &zr));
     }
     let ceiling = |n: &str| Some((n.to_string(), hello_rate));
-    let me = load::run(addr, load::get("/api/v1/auth/me", Some(&token)), conns, b.requests, b.time).await;
-    rows.push(http_row("scenario: GET /api/v1/auth/me (JWT + account read)", &me, ceiling("hello")));
-    let list = load::run(addr, load::get("/api/v1/deputies?limit=50", Some(&token)), conns, b.requests / 4, b.time).await;
-    rows.push(http_row("scenario: GET /api/v1/deputies?limit=50 (page of 50 with seats)", &list, ceiling("hello")));
-    let cursor_page = load::run(addr, load::get("/api/v1/deputies?limit=50&region_id=3", Some(&token)), conns, b.requests / 4, b.time).await;
-    rows.push(http_row("scenario: GET /api/v1/deputies?limit=50&region_id=… (subtree filter)", &cursor_page, ceiling("hello")));
+    if wanted("me") {
+        let me = load::run(addr, load::get("/api/v1/auth/me", Some(&token)), conns, b.requests, b.time).await;
+        rows.push(http_row("scenario: GET /api/v1/auth/me (JWT + account read)", &me, ceiling("hello")));
+    }
+    if wanted("lists") {
+        let list = load::run(addr, load::get("/api/v1/deputies?limit=50", Some(&token)), conns, b.requests / 4, b.time).await;
+        rows.push(http_row("scenario: GET /api/v1/deputies?limit=50 (page of 50 with seats)", &list, ceiling("hello")));
+        let cursor_page = load::run(addr, load::get("/api/v1/deputies?limit=50&region_id=3", Some(&token)), conns, b.requests / 4, b.time).await;
+        rows.push(http_row("scenario: GET /api/v1/deputies?limit=50&region_id=… (subtree filter)", &cursor_page, ceiling("hello")));
+    }
 
     // Bulk import of 10,000 deputies (one request).
     let n = if quick { 2_000 } else { 10_000 };
@@ -233,12 +244,14 @@ async fn run(quick: bool) -> Result<bool, String> {
     let tokens: Vec<String> = (1..=deputies).map(|d| deputy_token(&bench_state, d)).collect::<Result<_, _>>()?;
     let make: load::MakeRequest = std::sync::Arc::new(move |n| load::post_json("/api/v1/checkins", &tokens[n % tokens.len()], &stations[n % stations.len()]));
     let checkin_clients = 64;
-    let ci = load::run_with(addr, make, checkin_clients, (deputies as usize).min(b.requests), b.time).await;
-    rows.push(http_row(
-        &format!("scenario: POST /api/v1/checkins ({checkin_clients} clients, a new deputy each time)"),
-        &ci,
-        Some(("INSERT ceiling".into(), ins_rate)),
-    ));
+    if wanted("checkins") {
+        let ci = load::run_with(addr, make, checkin_clients, (deputies as usize).min(b.requests), b.time).await;
+        rows.push(http_row(
+            &format!("scenario: POST /api/v1/checkins ({checkin_clients} clients, a new deputy each time)"),
+            &ci,
+            Some(("INSERT ceiling".into(), ins_rate)),
+        ));
+    }
 
     // Ledger: direct awards (hash chain + cap check + balance in one transaction), one source each,
     // spread over every deputy; then the ranking query over the balances they produced.
@@ -250,14 +263,18 @@ async fn run(quick: bool) -> Result<bool, String> {
             load::post_json("/api/v1/ledger/awards", &token, &body)
         })
     };
-    let aw = load::run_with(addr, award_make, checkin_clients, b.requests / 4, b.time).await;
-    rows.push(http_row(
-        &format!("scenario: POST /api/v1/ledger/awards ({checkin_clients} clients, chain + balance per award)"),
-        &aw,
-        Some(("INSERT ceiling".into(), ins_rate)),
-    ));
-    let rank = load::run(addr, load::get("/api/v1/rankings?limit=20", Some(&token)), 8, b.requests / 10, b.time).await;
-    rows.push(http_row(&format!("scenario: GET /api/v1/rankings?limit=20 ({deputies} deputies, SQL path)"), &rank, Some(("hello".into(), hello_rate))));
+    if wanted("awards") {
+        let aw = load::run_with(addr, award_make, checkin_clients, b.requests / 4, b.time).await;
+        rows.push(http_row(
+            &format!("scenario: POST /api/v1/ledger/awards ({checkin_clients} clients, chain + balance per award)"),
+            &aw,
+            Some(("INSERT ceiling".into(), ins_rate)),
+        ));
+    }
+    if wanted("rankings") {
+        let rank = load::run(addr, load::get("/api/v1/rankings?limit=20", Some(&token)), 8, b.requests / 10, b.time).await;
+        rows.push(http_row(&format!("scenario: GET /api/v1/rankings?limit=20 ({deputies} deputies, SQL path)"), &rank, Some(("hello".into(), hello_rate))));
+    }
     let t = Instant::now();
     let v = lvzhi::db::run(&bench_state.db, lvzhi::ledger::service::verify).await.map_err(|e| e.to_string())?;
     let secs = t.elapsed().as_secs_f64();

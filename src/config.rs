@@ -62,6 +62,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub login_rate_per_minute: u64,
     pub db_pool_size: u32,
+    /// PostgreSQL writer threads that group small writes into shared commits (SQLite: always 1).
+    pub db_writers: usize,
     pub workers: usize,
     pub trust_proxy: bool,
     pub bench_hello: bool,
@@ -188,6 +190,7 @@ impl Settings {
             log_format,
             login_rate_per_minute: env.positive("LVZHI_LOGIN_RATE_PER_MINUTE", 30)?,
             db_pool_size: env.positive("LVZHI_DB_POOL_SIZE", 16)?,
+            db_writers: env.positive("LVZHI_DB_WRITERS", 4)?,
             workers: env.positive("LVZHI_WORKERS", cpus)?,
             trust_proxy: env.flag("LVZHI_TRUST_PROXY")?,
             bench_hello: env.flag("LVZHI_BENCH_HELLO")?,

@@ -55,13 +55,15 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let m = settings.argon2_m_cost_kib;
     let dummy = tokio::task::spawn_blocking(move || auth::password::dummy_hash(m)).await.map_err(|e| e.to_string())?;
     Ok(AppState {
-        db: pool,
+        db: db::Db::new(pool, &settings.database_url, settings.db_writers),
         cache,
         settings: Arc::new(settings),
         keys: Arc::new(keys),
         clock,
         metrics: Metrics::new().map_err(|e| e.to_string())?,
         dummy_hash: Arc::new(dummy),
+        tokens: Default::default(),
+        venues: Default::default(),
     })
 }
 
@@ -119,6 +121,7 @@ impl Application {
         let workers = vec![
             tokio::spawn(housekeeping(state.clone(), rx.clone())),
             tokio::spawn(crate::checkins::worker(state.clone(), rx.clone())),
+            tokio::spawn(crate::checkins::venues::follow(state.clone(), rx.clone())),
             tokio::spawn(crate::ledger::worker(state.clone(), rx)),
         ];
         #[cfg(unix)]

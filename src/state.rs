@@ -2,14 +2,14 @@
 
 use crate::auth::keys::KeySet;
 use crate::config::Settings;
-use crate::db::DbPool;
+use crate::db::Db;
 use crate::ops::metrics::Metrics;
 use crate::platform::{Cache, Clock};
 use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub db: DbPool,
+    pub db: Db,
     pub cache: Cache,
     pub settings: Arc<Settings>,
     pub keys: Arc<KeySet>,
@@ -17,6 +17,10 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Verified against when a login names an unknown account, so timing does not tell.
     pub dummy_hash: Arc<String>,
+    /// Access tokens this instance has verified (see [`crate::auth::principal::TokenCache`]).
+    pub tokens: crate::auth::principal::TokenCache,
+    /// Places of recent check-ins (see [`crate::checkins::venues`]).
+    pub venues: crate::checkins::venues::VenueCache,
 }
 
 impl AppState {

@@ -112,6 +112,31 @@ impl Principal {
     }
 }
 
+/// Access tokens already verified by this instance, so a phone's next request within the token's
+/// life skips the signature check. Keyed by the whole token (nothing else can hit an entry);
+/// expiry and revocation are still checked on every request.
+#[derive(Clone)]
+pub struct TokenCache(moka::sync::Cache<String, std::sync::Arc<jwt::AccessClaims>>);
+
+impl Default for TokenCache {
+    fn default() -> Self {
+        TokenCache(moka::sync::Cache::builder().max_capacity(50_000).time_to_live(std::time::Duration::from_secs(300)).build())
+    }
+}
+
+impl TokenCache {
+    fn verified(&self, state: &AppState, token: String) -> Result<std::sync::Arc<jwt::AccessClaims>, AppError> {
+        let now = state.clock.now().timestamp();
+        if let Some(c) = self.0.get(&token) {
+            return if c.exp > now { Ok(c) } else { Err(AppError::unauthorized("token expired")) };
+        }
+        let s = &state.settings;
+        let c = std::sync::Arc::new(jwt::verify(&state.keys, &token, &s.jwt_issuer, &s.jwt_audience, now).map_err(AppError::unauthorized)?);
+        self.0.insert(token, c.clone());
+        Ok(c)
+    }
+}
+
 pub fn revoked_key(sid: &str) -> String {
     format!("revoked-sid:{sid}")
 }
@@ -133,14 +158,13 @@ impl FromRequest for Principal {
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
             let token = token.ok_or_else(|| AppError::unauthorized("a bearer token is required"))?;
-            let s = &state.settings;
-            let claims = jwt::verify(&state.keys, &token, &s.jwt_issuer, &s.jwt_audience, state.clock.now().timestamp()).map_err(AppError::unauthorized)?;
+            let claims = state.tokens.verified(&state, token)?;
             if let Some(sid) = &claims.sid {
                 if state.cache.get(&revoked_key(sid)).await?.is_some() {
                     return Err(AppError::unauthorized("the session has ended"));
                 }
             }
-            Principal::from_claims(claims, meta)
+            Principal::from_claims((*claims).clone(), meta)
         })
     }
 }

@@ -15,6 +15,7 @@ pub mod rules;
 pub mod service;
 pub mod stats;
 pub mod store;
+pub mod venues;
 
 use crate::state::AppState;
 use std::time::Duration;

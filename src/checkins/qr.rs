@@ -10,7 +10,7 @@ pub const WINDOW_SECS: i64 = 30;
 /// A clock a little ahead on the kiosk is tolerated this much.
 const FUTURE_SKEW_SECS: i64 = 5;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Place {
     Station(i64),
     Event(i64),

@@ -71,6 +71,7 @@ pub async fn rotate(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
         Entry::by(&p, "station.qr_rotate", "station", id.to_string()).region(Some(path)).write(c, now)
     })
     .await?;
+    super::venues::invalidate(&state, Place::Station(id)).await;
     Ok(HttpResponse::NoContent().finish())
 }
 

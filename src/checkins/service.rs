@@ -3,10 +3,10 @@
 
 use super::geo::{self, CoordSystem};
 use super::model::{CheckinRequest, CheckinView, EvidenceView};
-use super::places;
 use super::qr::{self, Place};
 use super::rules::{self, Decision, Evidence};
 use super::store::{self, CheckinRow, NewCheckin};
+use super::venues::{self, Venue};
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::{Principal, Role};
@@ -73,39 +73,17 @@ fn position(req: &CheckinRequest) -> AppResult<Option<((f64, f64), f64)>> {
     })
 }
 
-/// The venue of a check-in: its QR place, position, radius and region path.
-struct Venue {
-    place: Place,
-    pos: (f64, f64),
-    radius_m: f64,
-    region_path: String,
-    station_id: Option<i64>,
-    event_id: Option<i64>,
-}
-
-fn venue(c: &mut AnyConnection, req: &CheckinRequest) -> AppResult<Venue> {
+/// The place named by the request.
+fn place_of(req: &CheckinRequest) -> AppResult<Place> {
     match (req.station_id, req.event_id) {
-        (Some(id), None) => {
-            let s = crate::org::station_geo(c, id)?.ok_or_else(AppError::not_found)?;
-            Ok(Venue {
-                place: Place::Station(id),
-                pos: (s.latitude, s.longitude),
-                radius_m: s.radius_m as f64,
-                region_path: s.region_path,
-                station_id: Some(id),
-                event_id: None,
-            })
-        }
-        (None, Some(id)) => {
-            let e = super::events::venue(c, id)?.ok_or_else(AppError::not_found)?;
-            Ok(Venue { place: Place::Event(id), pos: e.pos, radius_m: e.radius_m, region_path: e.region_path, station_id: e.station_id, event_id: Some(id) })
-        }
+        (Some(id), None) => Ok(Place::Station(id)),
+        (None, Some(id)) => Ok(Place::Event(id)),
         _ => Err(AppError::invalid_field("station_id", "place_required", "give exactly one of station_id and event_id")),
     }
 }
 
 /// Who the check-in is for, and whether station staff vouch for their presence.
-fn subject(c: &mut AnyConnection, p: &Principal, req: &CheckinRequest, v: &Venue) -> AppResult<(i64, bool)> {
+fn subject(p: &Principal, req: &CheckinRequest, v: &Venue) -> AppResult<(i64, bool)> {
     match p.role {
         Role::Deputy => {
             let me = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "this account is not linked to a deputy"))?;
@@ -121,13 +99,27 @@ fn subject(c: &mut AnyConnection, p: &Principal, req: &CheckinRequest, v: &Venue
             };
             policy::authorize(p, Action::Write, &target)?;
             let d = req.deputy_id.ok_or_else(|| AppError::invalid_field("deputy_id", "required", "staff record a check-in for a named deputy"))?;
-            crate::org::deputy_region_paths(c, d)?.ok_or_else(|| AppError::invalid_field("deputy_id", "unknown_deputy", "no such deputy"))?;
             Ok((d, true))
         }
         _ => Err(AppError::forbidden("forbidden", "only deputies and station staff record check-ins")),
     }
 }
 
+fn refused(reasons: Vec<String>) -> AppError {
+    let errs = reasons
+        .iter()
+        .map(|code| FieldError::new(if code.starts_with("qr") { "token" } else { "position" }, code, "the check-in could not be verified"))
+        .collect();
+    let mut e = AppError::validation(errs);
+    e.code = "checkin_refused";
+    e.detail = "neither the QR code nor the position could be verified; nothing was recorded".into();
+    e
+}
+
+/// Records a check-in. Everything that needs no database — the token, the geofence, a refusal —
+/// is decided first, against the place's cached facts; the rest (the deputy's latest check-in
+/// for the one-open rule and impossible travel, the insert, the point event, the audit row) runs
+/// as one write that may share its commit with other check-ins arriving at the same moment.
 pub async fn check_in(state: &AppState, p: Principal, req: CheckinRequest) -> AppResult<(StatusCode, CheckinView)> {
     let pos = position(&req)?;
     let now = state.clock.now();
@@ -137,81 +129,94 @@ pub async fn check_in(state: &AppState, p: Principal, req: CheckinRequest) -> Ap
                 .with_code(code));
         }
     }
-    let grace = state.settings.qr_grace_secs;
-    db::tx(&state.db, move |c| {
-        let v = venue(c, &req)?;
-        let (deputy, staff_confirmed) = subject(c, &p, &req, &v)?;
-        let at = req.scanned_at.unwrap_or(now);
-        let mut ev = Evidence { offline: req.scanned_at.is_some(), staff_confirmed, ..Default::default() };
-        // One query for both the impossible-travel check and the one-open-check-in rule.
-        let latest = store::latest_of(c, deputy)?;
-        match (&req.token, places::existing_secret(c, v.place)?) {
-            (Some(t), Some(secret)) => match qr::verify(&secret, v.place, t, at.timestamp(), grace) {
-                Ok(()) => ev.qr_valid = true,
-                Err(e) => ev.qr_problem = Some(e.code()),
-            },
-            (Some(_), None) => ev.qr_problem = Some(qr::QrError::Tampered.code()),
-            (None, _) => ev.qr_problem = Some("qr_missing"),
-        }
-        if let Some((here, accuracy)) = pos {
-            let d = geo::distance_m(here, v.pos);
-            ev.distance_m = Some(d);
-            ev.inside_geofence = geo::inside(d, v.radius_m, accuracy);
-            let prev = latest.as_ref().and_then(|l| Some(((l.latitude?, l.longitude?), utc(l.checked_in_at))));
-            ev.impossible_travel = rules::implied_speed_kmh(prev, here, at).is_some_and(|s| s > rules::MAX_SPEED_KMH);
-        }
-        let (status, reasons) = match rules::decide(&ev) {
-            Decision::Accepted => ("accepted", vec![]),
-            Decision::PendingReview(r) => ("pending_review", r),
-            Decision::Refused(r) => {
-                let errs = r
-                    .iter()
-                    .map(|code| FieldError::new(if code.starts_with("qr") { "token" } else { "position" }, code, "the check-in could not be verified"))
-                    .collect();
-                let mut e = AppError::validation(errs);
-                e.code = "checkin_refused";
-                e.detail = "neither the QR code nor the position could be verified; nothing was recorded".into();
-                return Err(e);
+    let v = venues::get(state, place_of(&req)?).await?.ok_or_else(AppError::not_found)?;
+    let (deputy, staff_confirmed) = subject(&p, &req, &v)?;
+    let at = req.scanned_at.unwrap_or(now);
+    let mut ev = Evidence { offline: req.scanned_at.is_some(), staff_confirmed, ..Default::default() };
+    match (&req.token, &v.secret) {
+        (Some(t), Some(secret)) => match qr::verify(secret, v.place, t, at.timestamp(), state.settings.qr_grace_secs) {
+            Ok(()) => ev.qr_valid = true,
+            Err(e) => ev.qr_problem = Some(e.code()),
+        },
+        (Some(_), None) => ev.qr_problem = Some(qr::QrError::Tampered.code()),
+        (None, _) => ev.qr_problem = Some("qr_missing"),
+    }
+    if let Some((here, accuracy)) = pos {
+        let d = geo::distance_m(here, v.pos);
+        ev.distance_m = Some(d);
+        ev.inside_geofence = geo::inside(d, v.radius_m, accuracy);
+    }
+    if let Decision::Refused(r) = rules::decide(&ev) {
+        return Err(refused(r));
+    }
+    let recorded_by = p.account_id;
+    state
+        .db
+        .batch(move |c| {
+            if staff_confirmed {
+                crate::org::deputy_region_paths(c, deputy)?.ok_or_else(|| AppError::invalid_field("deputy_id", "unknown_deputy", "no such deputy"))?;
             }
-        };
-        // One open check-in at a time: the same place within 10 minutes is a repeat.
-        let at_n = db::ts(at);
-        if let Some(open) = latest.filter(|l| l.checked_out_at.is_none() && l.status != "rejected") {
-            let same = open.station_id == v.station_id && open.event_id == v.event_id;
-            if same && at_n - open.checked_in_at < Duration::minutes(rules::SAME_PLACE_MINUTES) {
-                return Ok((StatusCode::OK, view(open)));
+            let mut ev = ev.clone();
+            // One query for both the impossible-travel check and the one-open-check-in rule.
+            let latest = store::latest_of(c, deputy)?;
+            if let Some((here, _)) = pos {
+                let prev = latest.as_ref().and_then(|l| Some(((l.latitude?, l.longitude?), utc(l.checked_in_at))));
+                ev.impossible_travel = rules::implied_speed_kmh(prev, here, at).is_some_and(|s| s > rules::MAX_SPEED_KMH);
             }
-            store::check_out(c, open.id, at_n.max(open.checked_in_at), false)?;
-        }
-        let (lat, lng) = pos.map(|(h, _)| (Some(h.0), Some(h.1))).unwrap_or((None, None));
-        let reasons_s = reasons.join(",");
-        let new = NewCheckin {
-            deputy_id: deputy,
-            station_id: v.station_id,
-            event_id: v.event_id,
-            status,
-            qr_valid: ev.qr_valid,
-            inside_geofence: ev.inside_geofence,
-            distance_m: ev.distance_m,
-            accuracy_m: pos.map(|(_, a)| a),
-            latitude: lat,
-            longitude: lng,
-            offline: ev.offline,
-            staff_confirmed,
-            impossible_travel: ev.impossible_travel,
-            reasons: &reasons_s,
-            checked_in_at: at_n,
-            recorded_at: db::ts(now),
-            recorded_by: p.account_id,
-        };
-        let id = store::insert(c, &new)?;
-        if status == "accepted" {
-            award(c, deputy, v.event_id.is_some(), id, at_n, db::ts(now))?;
-        }
-        Entry::by(&p, "checkin.create", "checkin", id.to_string()).region(Some(v.region_path)).detail(format!("status={status}")).write(c, db::ts(now))?;
-        Ok((StatusCode::CREATED, view(new.into_row(id))))
-    })
-    .await
+            let (status, reasons) = match rules::decide(&ev) {
+                Decision::Accepted => ("accepted", vec![]),
+                Decision::PendingReview(r) => ("pending_review", r),
+                Decision::Refused(r) => return Err(refused(r)),
+            };
+            // One open check-in at a time, and only the latest may be open: the same place within
+            // 10 minutes is a repeat; another place closes the open one; an offline scan older
+            // than the latest check-in is history and is recorded closed when the next one began.
+            let at_n = db::ts(at);
+            let mut closed_at = None;
+            if let Some(l) = latest {
+                if at_n < l.checked_in_at {
+                    closed_at = Some(l.checked_in_at);
+                } else if l.checked_out_at.is_none() && l.status != "rejected" {
+                    let same = l.station_id == v.station_id && l.event_id == v.event_id;
+                    if same && at_n - l.checked_in_at < Duration::minutes(rules::SAME_PLACE_MINUTES) {
+                        return Ok((StatusCode::OK, view(l)));
+                    }
+                    store::check_out(c, l.id, at_n, false)?;
+                }
+            }
+            let (lat, lng) = pos.map(|(h, _)| (Some(h.0), Some(h.1))).unwrap_or((None, None));
+            let reasons_s = reasons.join(",");
+            let new = NewCheckin {
+                deputy_id: deputy,
+                station_id: v.station_id,
+                event_id: v.event_id,
+                status,
+                qr_valid: ev.qr_valid,
+                inside_geofence: ev.inside_geofence,
+                distance_m: ev.distance_m,
+                accuracy_m: pos.map(|(_, a)| a),
+                latitude: lat,
+                longitude: lng,
+                offline: ev.offline,
+                staff_confirmed,
+                impossible_travel: ev.impossible_travel,
+                reasons: &reasons_s,
+                checked_in_at: at_n,
+                recorded_at: db::ts(now),
+                recorded_by,
+                checked_out_at: closed_at,
+            };
+            let id = store::insert(c, &new)?;
+            if status == "accepted" {
+                award(c, deputy, v.event_id.is_some(), id, at_n, db::ts(now))?;
+            }
+            Entry::by(&p, "checkin.create", "checkin", id.to_string())
+                .region(Some(v.region_path.clone()))
+                .detail(format!("status={status}"))
+                .write(c, db::ts(now))?;
+            Ok((StatusCode::CREATED, view(new.into_row(id))))
+        })
+        .await
 }
 
 fn award(c: &mut AnyConnection, deputy: i64, event: bool, checkin: i64, at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> AppResult<()> {

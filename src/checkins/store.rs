@@ -65,7 +65,7 @@ pub struct CheckinRow {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = c)]
+#[diesel(table_name = c, treat_none_as_null = true)]
 pub struct NewCheckin<'a> {
     pub deputy_id: i64,
     pub station_id: Option<i64>,
@@ -84,6 +84,8 @@ pub struct NewCheckin<'a> {
     pub checked_in_at: NaiveDateTime,
     pub recorded_at: NaiveDateTime,
     pub recorded_by: i64,
+    /// Set only for history (an offline scan older than the deputy's latest check-in).
+    pub checked_out_at: Option<NaiveDateTime>,
 }
 
 impl NewCheckin<'_> {
@@ -108,7 +110,7 @@ impl NewCheckin<'_> {
             checked_in_at: self.checked_in_at,
             recorded_at: self.recorded_at,
             recorded_by: self.recorded_by,
-            checked_out_at: None,
+            checked_out_at: self.checked_out_at,
             auto_closed: false,
             reviewed_by: None,
             reviewed_at: None,

@@ -2,6 +2,7 @@
 //! the embedded per-backend migrations, and [`run`] which moves a query off the actix workers.
 
 pub mod schema;
+pub mod writer;
 
 use crate::config::DatabaseUrl;
 use crate::error::AppResult;
@@ -17,6 +18,40 @@ pub enum AnyConnection {
 }
 
 pub type DbPool = Pool<ConnectionManager<AnyConnection>>;
+
+/// The pool plus the writer threads (see [`writer`]). Derefs to the pool for plain reads.
+#[derive(Clone)]
+pub struct Db {
+    pub pool: DbPool,
+    pub writer: writer::Writer,
+    sqlite: bool,
+}
+
+impl Db {
+    /// Starts the writer threads: one on SQLite (it has one write lock), `pg_writers` on PostgreSQL.
+    pub fn new(pool: DbPool, url: &DatabaseUrl, pg_writers: usize) -> Self {
+        let sqlite = matches!(url, DatabaseUrl::Sqlite(_));
+        let writer = writer::Writer::start(&pool, if sqlite { 1 } else { pg_writers });
+        Db { pool, writer, sqlite }
+    }
+
+    /// Runs `f` in a transaction that may share its commit with other small writes arriving at
+    /// the same moment; `f` may run more than once, so it must only touch the connection.
+    pub async fn batch<T, F>(&self, f: F) -> AppResult<T>
+    where
+        F: FnMut(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.writer.batch(f).await
+    }
+}
+
+impl std::ops::Deref for Db {
+    type Target = DbPool;
+    fn deref(&self) -> &DbPool {
+        &self.pool
+    }
+}
 pub type DbConn = PooledConnection<ConnectionManager<AnyConnection>>;
 
 pub const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -84,34 +119,52 @@ where
     .await?
 }
 
-/// Like [`run`], inside one transaction. On SQLite the transaction is `BEGIN IMMEDIATE`: it
-/// takes the write lock up front, so concurrent writers queue on `busy_timeout` instead of
-/// failing when a read lock cannot be upgraded.
-pub async fn tx<T, F>(pool: &DbPool, f: F) -> AppResult<T>
+/// Like [`run`], inside one transaction. On SQLite every write transaction runs on the single
+/// writer thread (no two ever wait on the write lock); on PostgreSQL it runs on the pool.
+pub async fn tx<T, F>(db: &Db, f: F) -> AppResult<T>
 where
     F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    run(pool, move |c| in_tx(c, f)).await
+    if db.sqlite {
+        db.writer.solo(f).await
+    } else {
+        run(&db.pool, move |c| in_tx(c, f)).await
+    }
 }
 
-/// Runs `f` in a transaction on an already checked-out connection.
-pub fn in_tx<T>(c: &mut AnyConnection, f: impl FnOnce(&mut AnyConnection) -> AppResult<T>) -> AppResult<T> {
+/// Opens a transaction. On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock up front, so a
+/// writer outside the writer thread (the CLI) queues on `busy_timeout` instead of failing when a
+/// read lock cannot be upgraded.
+pub(crate) fn begin(c: &mut AnyConnection) -> AppResult<()> {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     match c {
         AnyConnection::Pg(pg) => AnsiTransactionManager::begin_transaction(pg)?,
         AnyConnection::Sqlite(sq) => AnsiTransactionManager::begin_transaction_sql(sq, "BEGIN IMMEDIATE")?,
     }
+    Ok(())
+}
+
+/// Commits (`commit` true) or rolls back the transaction [`begin`] opened.
+pub(crate) fn end(c: &mut AnyConnection, commit: bool) -> AppResult<()> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    match (commit, c) {
+        (true, AnyConnection::Pg(pg)) => AnsiTransactionManager::commit_transaction(pg)?,
+        (true, AnyConnection::Sqlite(sq)) => AnsiTransactionManager::commit_transaction(sq)?,
+        (false, AnyConnection::Pg(pg)) => AnsiTransactionManager::rollback_transaction(pg)?,
+        (false, AnyConnection::Sqlite(sq)) => AnsiTransactionManager::rollback_transaction(sq)?,
+    }
+    Ok(())
+}
+
+/// Runs `f` in a transaction on an already checked-out connection.
+pub fn in_tx<T>(c: &mut AnyConnection, f: impl FnOnce(&mut AnyConnection) -> AppResult<T>) -> AppResult<T> {
+    begin(c)?;
     let out = f(c);
-    let end = match (&out, &mut *c) {
-        (Ok(_), AnyConnection::Pg(pg)) => AnsiTransactionManager::commit_transaction(pg),
-        (Ok(_), AnyConnection::Sqlite(sq)) => AnsiTransactionManager::commit_transaction(sq),
-        (Err(_), AnyConnection::Pg(pg)) => AnsiTransactionManager::rollback_transaction(pg),
-        (Err(_), AnyConnection::Sqlite(sq)) => AnsiTransactionManager::rollback_transaction(sq),
-    };
-    match (out, end) {
+    let ended = end(c, out.is_ok());
+    match (out, ended) {
         (Ok(v), Ok(())) => Ok(v),
-        (Ok(_), Err(e)) => Err(e.into()),
+        (Ok(_), Err(e)) => Err(e),
         (Err(e), _) => Err(e),
     }
 }

@@ -19,11 +19,12 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// Runs an award transaction again when a concurrent award for the same deputy or source won.
+/// Runs an award as a batchable write (it may share its commit with other awards arriving at the
+/// same moment), again when a concurrent award for the same deputy or source won.
 async fn with_retry<T: Send + 'static>(state: &AppState, f: impl Fn(&mut AnyConnection) -> AppResult<T> + Clone + Send + 'static) -> AppResult<T> {
     let mut attempt = 0u64;
     loop {
-        match db::tx(&state.db, f.clone()).await {
+        match state.db.batch(f.clone()).await {
             Err(e) if matches!(e.code, "ledger_busy" | "already_exists") && attempt < 10 => {
                 attempt += 1;
                 tokio::time::sleep(std::time::Duration::from_millis(2 * attempt + rand::random::<u64>() % 5)).await;

@@ -162,7 +162,7 @@ pub struct EntryRow {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = e)]
+#[diesel(table_name = e, treat_none_as_null = true)]
 pub struct NewEntry<'a> {
     pub deputy_id: i64,
     pub rule_id: i64,

@@ -1,4 +1,6 @@
-//! Prometheus metrics: request counts and latency histograms per route, DB pool usage.
+//! Prometheus metrics: request counts and latency histograms per route, DB pool usage, and what
+//! the database writer threads did (jobs, transactions, fallbacks: jobs per transaction is the
+//! group-commit factor).
 
 use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
 
@@ -8,6 +10,7 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     pool: IntGaugeVec,
+    writer: IntGaugeVec,
 }
 
 impl Metrics {
@@ -23,7 +26,9 @@ impl Metrics {
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(pool.clone()))?;
-        Ok(Metrics { registry, requests, latency, pool })
+        let writer = IntGaugeVec::new(Opts::new("db_writer_count", "database writer threads since start: jobs, transactions, fallbacks"), &["kind"])?;
+        registry.register(Box::new(writer.clone()))?;
+        Ok(Metrics { registry, requests, latency, pool, writer })
     }
 
     pub fn observe(&self, method: &str, route: &str, status: u16, secs: f64) {
@@ -31,8 +36,12 @@ impl Metrics {
         self.latency.with_label_values(&[method, route]).observe(secs);
     }
 
-    pub fn render(&self, pool: &crate::db::DbPool) -> String {
-        let st = pool.state();
+    pub fn render(&self, db: &crate::db::Db) -> String {
+        let st = db.pool.state();
+        let (jobs, transactions, fallbacks) = db.writer.counts.snapshot();
+        for (k, v) in [("jobs", jobs), ("transactions", transactions), ("fallbacks", fallbacks)] {
+            self.writer.with_label_values(&[k]).set(v as i64);
+        }
         self.pool.with_label_values(&["idle"]).set(st.idle_connections as i64);
         self.pool.with_label_values(&["in_use"]).set((st.connections - st.idle_connections) as i64);
         let mut buf = vec![];

@@ -276,6 +276,37 @@ async fn offline_scans_count_within_72_hours() {
 }
 
 #[tokio::test]
+async fn a_late_offline_scan_is_history_and_only_the_latest_checkin_is_open() {
+    let mut cx = setup().await;
+    cx.token().await;
+    let scanned = cx.app.clock.now();
+    let old = cx.token_at(scanned.timestamp()).await;
+    cx.app.clock.advance(chrono::Duration::hours(2));
+    cx.relogin().await;
+    // Checked in online now; then the phone uploads a scan from two hours ago.
+    let tok = cx.token().await;
+    let online = cx.check_in(&cx.deputy, cx.body(&tok, cx.pos)).await;
+    online.expect(201, "");
+    let mut b = cx.body(&old, cx.pos);
+    b["scanned_at"] = json!(scanned.to_rfc3339());
+    let late = cx.check_in(&cx.deputy, b).await;
+    late.expect(201, "");
+    assert_eq!(late.body["evidence"]["offline"], true);
+    assert_eq!(late.body["duration_minutes"], 120, "closed when the next check-in began");
+    let id = online.body["id"].as_i64().unwrap();
+    let still = cx.app.get(&format!("/api/v1/checkins/{id}"), &cx.deputy).await;
+    assert_eq!(still.body["checked_out_at"], Value::Null, "the online check-in stays open");
+    // The database itself refuses a second open check-in for the deputy.
+    let deputy = online.body["deputy_id"].as_i64().unwrap();
+    let dup = cx.app.raw_sql(&format!(
+        "INSERT INTO checkins (deputy_id, station_id, status, qr_valid, inside_geofence, offline, staff_confirmed, impossible_travel, reasons, checked_in_at, recorded_at, recorded_by, auto_closed) \
+         SELECT deputy_id, station_id, status, qr_valid, inside_geofence, offline, staff_confirmed, impossible_travel, reasons, checked_in_at, recorded_at, recorded_by, auto_closed FROM checkins WHERE id = {id}"
+    ));
+    let err = dup.expect_err(&format!("a second open check-in for deputy {deputy} was stored"));
+    assert!(err.to_lowercase().contains("unique"), "{err}");
+}
+
+#[tokio::test]
 async fn staff_vouch_for_a_present_deputy_and_open_checkins_close_after_eight_hours() {
     let mut cx = setup().await;
     let a = cx.check_in(&cx.staff, json!({"station_id": cx.station, "deputy_id": 5})).await;

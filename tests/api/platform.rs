@@ -70,3 +70,64 @@ async fn publish_reaches_subscribers() {
         assert_eq!(got, "hello", "{b}");
     }
 }
+
+#[tokio::test]
+async fn batched_writes_share_commits_and_a_failing_job_takes_no_other_down() {
+    use diesel::RunQueryDsl;
+    // One writer thread, held by a gate job until all 60 jobs are queued: they then run as
+    // shared transactions, deterministically.
+    let app = crate::helpers::spawn_with(&[("LVZHI_DB_WRITERS", "1")]).await;
+    app.raw_sql("CREATE TABLE batch_probe (id BIGINT PRIMARY KEY)").unwrap();
+    let (jobs0, tx0, _) = app.state.db.writer.counts.snapshot();
+    let (open, gate) = std::sync::mpsc::channel::<()>();
+    let writer = app.state.db.writer.clone();
+    let (started, running) = tokio::sync::oneshot::channel::<()>();
+    let held = tokio::spawn(async move {
+        writer
+            .solo(move |_| {
+                let _ = started.send(());
+                Ok(gate.recv_timeout(Duration::from_secs(20)).is_ok())
+            })
+            .await
+    });
+    running.await.unwrap();
+    let jobs = (0..60i64).map(|i| {
+        let db = app.state.db.clone();
+        async move {
+            db.batch(move |c| {
+                diesel::sql_query(format!("INSERT INTO batch_probe (id) VALUES ({i})")).execute(c)?;
+                if i == 37 {
+                    // Fails after writing: its row must be rolled back, the others kept.
+                    return Err(lvzhi::error::AppError::conflict("probe", "refused on purpose"));
+                }
+                Ok(i)
+            })
+            .await
+        }
+    });
+    let all = futures_util::future::join_all(jobs);
+    let opener = async {
+        // The jobs are queued once polled; open the gate on the next turn.
+        tokio::task::yield_now().await;
+        open.send(()).unwrap();
+    };
+    let (results, ()) = tokio::join!(all, opener);
+    assert!(held.await.unwrap().unwrap(), "the gate was opened, not timed out");
+    let failed: Vec<i64> = (0..60).filter(|i| results[*i as usize].is_err()).collect();
+    assert_eq!(failed, vec![37]);
+    for (i, r) in results.iter().enumerate() {
+        if let Err(e) = r {
+            assert_eq!(e.code, "probe", "job {i}");
+        }
+    }
+    // DELETE answers how many rows there were: every successful job's, none of the failed ones'.
+    assert_eq!(app.raw_sql("DELETE FROM batch_probe WHERE id = 37").unwrap(), 0);
+    assert_eq!(app.raw_sql("DELETE FROM batch_probe").unwrap(), 59);
+    let (jobs, tx, fallbacks) = app.state.db.writer.counts.snapshot();
+    assert!(jobs - jobs0 >= 60, "{jobs0} → {jobs}");
+    assert!(fallbacks >= 1, "a failing job in a shared transaction makes it fall back");
+    // The gate; the shared attempt, rolled back; job 37 alone; the other 59 together.
+    assert_eq!(tx - tx0, 4, "60 jobs shared transactions");
+    let m = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(m.contains("lvzhi_db_writer_count{kind=\"jobs\"}"), "{m}");
+}

@@ -1,0 +1,247 @@
+//! Group commit: write transactions handed to a few dedicated writer threads.
+//!
+//! SQLite has one write lock. Instead of every request taking it in turn (and sleeping in the
+//! busy handler while it waits), every SQLite write transaction runs on one writer thread, and
+//! small hot writes (a check-in, an award) that arrive together share one transaction: one lock,
+//! one commit for many requests. On PostgreSQL ordinary transactions keep running on the pool;
+//! the batchable ones go to a few writer threads that group them the same way.
+//!
+//! A batch is only an optimisation: when any job in it fails (a business error, a constraint,
+//! a deadlock), or the commit fails, the batch is rolled back and every job runs again alone in
+//! its own transaction — exactly what it would have done without batching. Callers wait until
+//! their job's transaction has committed before they answer.
+
+use super::{begin, end, AnyConnection, DbPool};
+use crate::error::{AppError, AppResult};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, oneshot};
+
+/// The most jobs that share one transaction.
+const MAX_BATCH: usize = 128;
+
+trait Job: Send {
+    /// Runs the work on `c` inside an open transaction; false when it failed.
+    fn run(&mut self, c: &mut AnyConnection) -> bool;
+    /// Replaces the answer with `err` (the transaction could not commit).
+    fn fail(&mut self, err: AppError);
+    /// Answers the caller (after the commit, or the rollback of a failed job).
+    fn finish(self: Box<Self>);
+    /// Whether the job may share a transaction with others (it can be run again).
+    fn batchable(&self) -> bool;
+}
+
+/// A batchable job: may run more than once, only the last run's answer is kept.
+struct Shared<T, F> {
+    f: F,
+    out: Option<AppResult<T>>,
+    tx: oneshot::Sender<AppResult<T>>,
+}
+
+impl<T: Send, F: FnMut(&mut AnyConnection) -> AppResult<T> + Send> Job for Shared<T, F> {
+    fn run(&mut self, c: &mut AnyConnection) -> bool {
+        let out = (self.f)(c);
+        let ok = out.is_ok();
+        self.out = Some(out);
+        ok
+    }
+    fn fail(&mut self, err: AppError) {
+        self.out = Some(Err(err));
+    }
+    fn finish(self: Box<Self>) {
+        let _ = self.tx.send(self.out.unwrap_or_else(|| Err(AppError::internal("a write job finished without running"))));
+    }
+    fn batchable(&self) -> bool {
+        true
+    }
+}
+
+/// A job that runs once, alone in its transaction.
+struct Solo<T, F> {
+    f: Option<F>,
+    out: Option<AppResult<T>>,
+    tx: oneshot::Sender<AppResult<T>>,
+}
+
+impl<T: Send, F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send> Job for Solo<T, F> {
+    fn run(&mut self, c: &mut AnyConnection) -> bool {
+        let out = match self.f.take() {
+            Some(f) => f(c),
+            None => Err(AppError::internal("a write job ran twice")),
+        };
+        let ok = out.is_ok();
+        self.out = Some(out);
+        ok
+    }
+    fn fail(&mut self, err: AppError) {
+        self.out = Some(Err(err));
+    }
+    fn finish(self: Box<Self>) {
+        let _ = self.tx.send(self.out.unwrap_or_else(|| Err(AppError::internal("a write job finished without running"))));
+    }
+    fn batchable(&self) -> bool {
+        false
+    }
+}
+
+type Queue = Arc<Mutex<mpsc::UnboundedReceiver<Box<dyn Job>>>>;
+
+/// What the writer threads have done since start (for `/metrics` and tests).
+#[derive(Debug, Default)]
+pub struct Counts {
+    /// Jobs answered.
+    pub jobs: AtomicU64,
+    /// Transactions committed or rolled back (shared ones count once).
+    pub transactions: AtomicU64,
+    /// Shared transactions that failed and were run again job by job.
+    pub fallbacks: AtomicU64,
+}
+
+impl Counts {
+    pub fn snapshot(&self) -> (u64, u64, u64) {
+        (self.jobs.load(Ordering::Relaxed), self.transactions.load(Ordering::Relaxed), self.fallbacks.load(Ordering::Relaxed))
+    }
+}
+
+/// Handle to the writer threads; cloning it is cheap. The threads end when every handle is gone.
+#[derive(Clone)]
+pub struct Writer {
+    tx: mpsc::UnboundedSender<Box<dyn Job>>,
+    pub counts: Arc<Counts>,
+}
+
+impl Writer {
+    /// Starts `threads` writer threads over `pool`.
+    pub fn start(pool: &DbPool, threads: usize) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel::<Box<dyn Job>>();
+        let queue: Queue = Arc::new(Mutex::new(rx));
+        let counts = Arc::new(Counts::default());
+        for n in 0..threads.max(1) {
+            let (pool, queue, counts) = (pool.clone(), queue.clone(), counts.clone());
+            let spawned = std::thread::Builder::new().name(format!("lvzhi-writer-{n}")).spawn(move || writer_loop(&pool, &queue, &counts));
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a database writer thread");
+            }
+        }
+        Writer { tx, counts }
+    }
+
+    async fn submit<T: Send + 'static>(&self, job: Box<dyn Job>, rx: oneshot::Receiver<AppResult<T>>) -> AppResult<T> {
+        self.tx.send(job).map_err(|_| AppError::internal("the database writer has stopped"))?;
+        rx.await.map_err(|_| AppError::internal("the database writer dropped a job"))?
+    }
+
+    /// Runs `f` in a transaction that may be shared with other batchable jobs. `f` may run more
+    /// than once (a shared transaction that fails is retried alone), so it must not have side
+    /// effects outside the connection.
+    pub async fn batch<T, F>(&self, f: F) -> AppResult<T>
+    where
+        F: FnMut(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        self.submit(Box::new(Shared { f, out: None, tx }), rx).await
+    }
+
+    /// Runs `f` once, alone in its own transaction, on a writer thread.
+    pub async fn solo<T, F>(&self, f: F) -> AppResult<T>
+    where
+        F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        self.submit(Box::new(Solo { f: Some(f), out: None, tx }), rx).await
+    }
+}
+
+fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts) {
+    loop {
+        let jobs = {
+            let Ok(mut rx) = queue.lock() else { return };
+            let Some(first) = rx.blocking_recv() else { return };
+            let mut jobs = vec![first];
+            while jobs.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(j) => jobs.push(j),
+                    Err(_) => break,
+                }
+            }
+            jobs
+        };
+        counts.jobs.fetch_add(jobs.len() as u64, Ordering::Relaxed);
+        match pool.get() {
+            Ok(mut conn) => run_jobs(&mut conn, jobs, counts),
+            Err(e) => {
+                tracing::error!(error = %e, "database writer cannot get a connection");
+                for mut j in jobs {
+                    j.fail(AppError::internal(format!("no database connection: {e}")));
+                    j.finish();
+                }
+            }
+        }
+    }
+}
+
+/// Runs the drained jobs in order: consecutive batchable jobs share a transaction.
+fn run_jobs(c: &mut AnyConnection, jobs: Vec<Box<dyn Job>>, counts: &Counts) {
+    let mut group: Vec<Box<dyn Job>> = vec![];
+    for job in jobs {
+        if job.batchable() {
+            group.push(job);
+            continue;
+        }
+        run_group(c, std::mem::take(&mut group), counts);
+        alone(c, job, counts);
+    }
+    run_group(c, group, counts);
+}
+
+fn alone(c: &mut AnyConnection, mut job: Box<dyn Job>, counts: &Counts) {
+    counts.transactions.fetch_add(1, Ordering::Relaxed);
+    match begin(c) {
+        Ok(()) => {
+            let ok = job.run(c);
+            if let Err(e) = end(c, ok) {
+                tracing::error!(error = %e, "a write transaction did not end cleanly");
+                if ok {
+                    job.fail(e);
+                }
+            }
+        }
+        Err(e) => job.fail(e),
+    }
+    job.finish();
+}
+
+/// How many failed jobs a group sets aside (each then runs alone) before the rest of the group
+/// also runs job by job.
+const MAX_SET_ASIDE: usize = 3;
+
+fn run_group(c: &mut AnyConnection, mut group: Vec<Box<dyn Job>>, counts: &Counts) {
+    for _ in 0..=MAX_SET_ASIDE {
+        if group.len() < 2 {
+            if let Some(job) = group.pop() {
+                alone(c, job, counts);
+            }
+            return;
+        }
+        counts.transactions.fetch_add(1, Ordering::Relaxed);
+        if begin(c).is_err() {
+            break;
+        }
+        let failed = group.iter_mut().position(|j| !j.run(c));
+        let committed = end(c, failed.is_none()).is_ok();
+        counts.fallbacks.fetch_add(1, Ordering::Relaxed);
+        match failed {
+            None if committed => {
+                counts.fallbacks.fetch_sub(1, Ordering::Relaxed);
+                group.into_iter().for_each(|j| j.finish());
+                return;
+            }
+            None => break,
+            // Rolled back: the failed job runs alone for its final answer; the others run again.
+            Some(k) => alone(c, group.remove(k), counts),
+        }
+    }
+    group.into_iter().for_each(|j| alone(c, j, counts));
+}
