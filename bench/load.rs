@@ -80,6 +80,15 @@ pub fn post_json(path: &str, token: &str, body: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// A POST as a phone app sends it: with an `Idempotency-Key`.
+pub fn post_json_keyed(path: &str, token: &str, key: &str, body: &str) -> Vec<u8> {
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nIdempotency-Key: {key}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
 pub type MakeRequest = Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync>;
 
 /// Like [`run`], with a request built for each sequence number (e.g. a different deputy each time).

@@ -111,6 +111,23 @@ fn deputy_token(state: &lvzhi::state::AppState, deputy: i64) -> Result<String, S
     lvzhi::auth::jwt::sign(&state.keys, &claims)
 }
 
+/// CPU seconds used so far by this process's threads whose name starts with `prefix` (Linux).
+fn thread_cpu(prefix: &str) -> f64 {
+    let mut total = 0u64;
+    for t in std::fs::read_dir("/proc/self/task").into_iter().flatten().flatten() {
+        let comm = std::fs::read_to_string(t.path().join("comm")).unwrap_or_default();
+        if !comm.starts_with(prefix) {
+            continue;
+        }
+        let stat = std::fs::read_to_string(t.path().join("stat")).unwrap_or_default();
+        // Fields after the ")" that closes the name: state is the 1st, utime the 12th, stime the 13th.
+        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        total += f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    }
+    total as f64 / 100.0
+}
+
 /// Whether `BENCH_ONLY` (if set) names this scenario.
 fn wanted(name: &str) -> bool {
     std::env::var("BENCH_ONLY").map(|v| v.split(',').any(|s| s.trim() == name)).unwrap_or(true)
@@ -159,7 +176,9 @@ async fn run(quick: bool) -> Result<bool, String> {
         env.insert("REDIS_URL", r.clone());
         env.insert("LVZHI_REDIS_PREFIX", format!("lvzhi-bench:{}:", std::process::id()));
     }
-    let settings = Settings::from_lookup(&move |k| env.get(k).cloned()).map_err(|e| e.to_string())?;
+    // Tuning knobs (LVZHI_DB_WRITERS, LVZHI_DB_POOL_SIZE, …) pass through from the environment.
+    let settings = Settings::from_lookup(&move |k| env.get(k).cloned().or_else(|| std::env::var(k).ok().filter(|_| k.starts_with("LVZHI_DB_"))))
+        .map_err(|e| e.to_string())?;
     let backend = if pg.is_some() { "PostgreSQL" } else { "SQLite" };
     let state = build_state(settings, Clock::system()).await?;
     let t0 = Instant::now();
@@ -204,7 +223,7 @@ async fn run(quick: bool) -> Result<bool, String> {
     }
 
     // Bulk import of 10,000 deputies (one request).
-    let n = if quick { 2_000 } else { 10_000 };
+    let n = std::env::var("BENCH_IMPORT").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick { 2_000 } else { 10_000 });
     let csv = csv_rows(n);
     let t = Instant::now();
     let r = reqwest::Client::new()
@@ -242,10 +261,23 @@ async fn run(quick: bool) -> Result<bool, String> {
         );
     }
     let tokens: Vec<String> = (1..=deputies).map(|d| deputy_token(&bench_state, d)).collect::<Result<_, _>>()?;
-    let make: load::MakeRequest = std::sync::Arc::new(move |n| load::post_json("/api/v1/checkins", &tokens[n % tokens.len()], &stations[n % stations.len()]));
+    let make: load::MakeRequest = std::sync::Arc::new(move |n| {
+        load::post_json_keyed("/api/v1/checkins", &tokens[n % tokens.len()], &format!("bench-{n}"), &stations[n % stations.len()])
+    });
     let checkin_clients = 64;
     if wanted("checkins") {
+        let (j0, t0, _) = bench_state.db.writer.counts.snapshot();
+        let cpu0 = thread_cpu("lvzhi-writer");
         let ci = load::run_with(addr, make, checkin_clients, (deputies as usize).min(b.requests), b.time).await;
+        let (j1, t1, f1) = bench_state.db.writer.counts.snapshot();
+        eprintln!(
+            "check-ins: {} write jobs in {} transactions ({:.1} per commit, {f1} fallbacks since start); writer threads busy {:.2} s of {:.2} s",
+            j1 - j0,
+            t1 - t0,
+            (j1 - j0) as f64 / (t1 - t0).max(1) as f64,
+            thread_cpu("lvzhi-writer") - cpu0,
+            ci.elapsed.as_secs_f64()
+        );
         rows.push(http_row(
             &format!("scenario: POST /api/v1/checkins ({checkin_clients} clients, a new deputy each time)"),
             &ci,

@@ -54,8 +54,10 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let keys = KeySet::load(&settings)?;
     let m = settings.argon2_m_cost_kib;
     let dummy = tokio::task::spawn_blocking(move || auth::password::dummy_hash(m)).await.map_err(|e| e.to_string())?;
+    let db = db::Db::new(pool, &settings.database_url, settings.db_writers);
     Ok(AppState {
-        db: db::Db::new(pool, &settings.database_url, settings.db_writers),
+        checkin_writes: db::bulk::Bulk::new(crate::checkins::record::Checkins, db.writer.clone()),
+        db,
         cache,
         settings: Arc::new(settings),
         keys: Arc::new(keys),
@@ -198,6 +200,12 @@ async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
         let cutoff = state.now() - chrono::Duration::days(1);
         match db::run(&state.db, move |c| auth::store::purge_expired(c, cutoff)).await {
             Ok(n) if n > 0 => tracing::info!(purged = n, "purged expired refresh tokens"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+        let now = state.now();
+        match db::tx(&state.db, move |c| crate::platform::idempotency::purge(c, now)).await {
+            Ok(n) if n > 0 => tracing::info!(purged = n, "forgot old idempotency keys"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
         }

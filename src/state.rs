@@ -21,6 +21,8 @@ pub struct AppState {
     pub tokens: crate::auth::principal::TokenCache,
     /// Places of recent check-ins (see [`crate::checkins::venues`]).
     pub venues: crate::checkins::venues::VenueCache,
+    /// Check-ins waiting to be recorded in bulk (see [`crate::db::bulk`]).
+    pub checkin_writes: crate::checkins::record::Writes,
 }
 
 impl AppState {

@@ -7,3 +7,8 @@ pub mod routes;
 mod store;
 
 pub use model::{AuditView, Entry};
+
+/// Writes several audit records with one statement (inside the transaction of their changes).
+pub fn write_many(c: &mut crate::db::AnyConnection, entries: &[&Entry], at: chrono::NaiveDateTime) -> crate::error::AppResult<()> {
+    store::insert_many(c, entries, at)
+}

@@ -27,6 +27,33 @@ pub fn insert(conn: &mut AnyConnection, e: &Entry, at: NaiveDateTime) -> AppResu
     Ok(())
 }
 
+/// Writes several audit records with one statement.
+pub fn insert_many(conn: &mut AnyConnection, entries: &[&Entry], at: NaiveDateTime) -> AppResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = entries
+        .iter()
+        .map(|e| {
+            (
+                a::at.eq(at),
+                a::actor_id.eq(e.actor_id),
+                a::actor.eq(&e.actor),
+                a::action.eq(&e.action),
+                a::record_type.eq(&e.record_type),
+                a::record_id.eq(&e.record_id),
+                a::region_path.eq(&e.region_path),
+                a::client_ip.eq(&e.client_ip),
+                a::outcome.eq(&e.outcome),
+                a::detail.eq(&e.detail),
+                a::request_id.eq(&e.request_id),
+            )
+        })
+        .collect();
+    crate::per_backend!(conn, |c| diesel::insert_into(a::table).values(&rows).execute(c))?;
+    Ok(())
+}
+
 type Row = (i64, NaiveDateTime, Option<i64>, String, String, String, Option<String>, Option<String>, Option<String>, String, Option<String>, Option<String>);
 
 pub struct Filter {

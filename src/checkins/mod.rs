@@ -9,6 +9,7 @@ pub mod kiosk;
 pub mod model;
 pub mod places;
 pub mod qr;
+pub mod record;
 pub mod roster;
 pub mod routes;
 pub mod rules;

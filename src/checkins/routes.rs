@@ -9,7 +9,7 @@ use crate::auth::{Principal, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
-use crate::platform::idempotency;
+use crate::platform::idempotency::IdemKey;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -107,10 +107,8 @@ pub async fn kiosk_key(state: web::Data<AppState>, p: Principal, id: web::Path<i
 #[post("/api/v1/checkins")]
 pub async fn create(state: web::Data<AppState>, p: Principal, req: HttpRequest, body: web::Json<CheckinRequest>) -> AppResult<HttpResponse> {
     let body = body.into_inner();
-    let account = p.account_id;
-    let st = state.clone();
-    let b2 = body.clone();
-    idempotency::run(&state, &req, account, &body, move || async move { service::check_in(&st, p, b2).await }).await
+    let key = IdemKey::from_request(&req, p.account_id, &body)?;
+    Ok(service::check_in(&state, p, body, key).await?.into_response())
 }
 
 /// Check out (the deputy, or staff of the station); records the duration.

@@ -4,16 +4,17 @@
 use super::geo::{self, CoordSystem};
 use super::model::{CheckinRequest, CheckinView, EvidenceView};
 use super::qr::{self, Place};
+use super::record;
 use super::rules::{self, Decision, Evidence};
-use super::store::{self, CheckinRow, NewCheckin};
+use super::store::{self, CheckinRow};
 use super::venues::{self, Venue};
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, FieldError};
+use crate::platform::idempotency::{self, Answer, IdemKey};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use chrono::Duration;
 
 pub fn view(r: CheckinRow) -> CheckinView {
@@ -105,7 +106,7 @@ fn subject(p: &Principal, req: &CheckinRequest, v: &Venue) -> AppResult<(i64, bo
     }
 }
 
-fn refused(reasons: Vec<String>) -> AppError {
+pub(super) fn refused(reasons: Vec<String>) -> AppError {
     let errs = reasons
         .iter()
         .map(|code| FieldError::new(if code.starts_with("qr") { "token" } else { "position" }, code, "the check-in could not be verified"))
@@ -117,10 +118,23 @@ fn refused(reasons: Vec<String>) -> AppError {
 }
 
 /// Records a check-in. Everything that needs no database — the token, the geofence, a refusal —
-/// is decided first, against the place's cached facts; the rest (the deputy's latest check-in
-/// for the one-open rule and impossible travel, the insert, the point event, the audit row) runs
-/// as one write that may share its commit with other check-ins arriving at the same moment.
-pub async fn check_in(state: &AppState, p: Principal, req: CheckinRequest) -> AppResult<(StatusCode, CheckinView)> {
+/// is decided first, against the place's cached facts; the rest (a retry's stored answer, the
+/// deputy's latest check-in for the one-open rule and impossible travel, the insert, the point
+/// event, the audit row) is applied in bulk with the other check-ins arriving at the same moment.
+pub async fn check_in(state: &AppState, p: Principal, req: CheckinRequest, key: Option<IdemKey>) -> AppResult<Answer> {
+    match attempt(state, p, req, key.clone()).await {
+        Ok(a) => submit(state, a).await,
+        // A retry whose first attempt was recorded gets that answer, even when its token has
+        // expired or its scan has grown too old meanwhile.
+        Err(e) => match key {
+            Some(k) => db::run(&state.db, move |c| idempotency::lookup_many(c, &[&k])).await?.pop().flatten().unwrap_or(Err(e)),
+            None => Err(e),
+        },
+    }
+}
+
+/// The attempt, with its evidence; refused (422) when neither the token nor the position holds.
+async fn attempt(state: &AppState, p: Principal, req: CheckinRequest, key: Option<IdemKey>) -> AppResult<record::Attempt> {
     let pos = position(&req)?;
     let now = state.clock.now();
     if let Some(at) = req.scanned_at {
@@ -149,76 +163,22 @@ pub async fn check_in(state: &AppState, p: Principal, req: CheckinRequest) -> Ap
     if let Decision::Refused(r) = rules::decide(&ev) {
         return Err(refused(r));
     }
-    let recorded_by = p.account_id;
-    state
-        .db
-        .batch(move |c| {
-            if staff_confirmed {
-                crate::org::deputy_region_paths(c, deputy)?.ok_or_else(|| AppError::invalid_field("deputy_id", "unknown_deputy", "no such deputy"))?;
-            }
-            let mut ev = ev.clone();
-            // One query for both the impossible-travel check and the one-open-check-in rule.
-            let latest = store::latest_of(c, deputy)?;
-            if let Some((here, _)) = pos {
-                let prev = latest.as_ref().and_then(|l| Some(((l.latitude?, l.longitude?), utc(l.checked_in_at))));
-                ev.impossible_travel = rules::implied_speed_kmh(prev, here, at).is_some_and(|s| s > rules::MAX_SPEED_KMH);
-            }
-            let (status, reasons) = match rules::decide(&ev) {
-                Decision::Accepted => ("accepted", vec![]),
-                Decision::PendingReview(r) => ("pending_review", r),
-                Decision::Refused(r) => return Err(refused(r)),
-            };
-            // One open check-in at a time, and only the latest may be open: the same place within
-            // 10 minutes is a repeat; another place closes the open one; an offline scan older
-            // than the latest check-in is history and is recorded closed when the next one began.
-            let at_n = db::ts(at);
-            let mut closed_at = None;
-            if let Some(l) = latest {
-                if at_n < l.checked_in_at {
-                    closed_at = Some(l.checked_in_at);
-                } else if l.checked_out_at.is_none() && l.status != "rejected" {
-                    let same = l.station_id == v.station_id && l.event_id == v.event_id;
-                    if same && at_n - l.checked_in_at < Duration::minutes(rules::SAME_PLACE_MINUTES) {
-                        return Ok((StatusCode::OK, view(l)));
-                    }
-                    store::check_out(c, l.id, at_n, false)?;
-                }
-            }
-            let (lat, lng) = pos.map(|(h, _)| (Some(h.0), Some(h.1))).unwrap_or((None, None));
-            let reasons_s = reasons.join(",");
-            let new = NewCheckin {
-                deputy_id: deputy,
-                station_id: v.station_id,
-                event_id: v.event_id,
-                status,
-                qr_valid: ev.qr_valid,
-                inside_geofence: ev.inside_geofence,
-                distance_m: ev.distance_m,
-                accuracy_m: pos.map(|(_, a)| a),
-                latitude: lat,
-                longitude: lng,
-                offline: ev.offline,
-                staff_confirmed,
-                impossible_travel: ev.impossible_travel,
-                reasons: &reasons_s,
-                checked_in_at: at_n,
-                recorded_at: db::ts(now),
-                recorded_by,
-                checked_out_at: closed_at,
-            };
-            let id = store::insert(c, &new)?;
-            if status == "accepted" {
-                award(c, deputy, v.event_id.is_some(), id, at_n, db::ts(now))?;
-            }
-            Entry::by(&p, "checkin.create", "checkin", id.to_string())
-                .region(Some(v.region_path.clone()))
-                .detail(format!("status={status}"))
-                .write(c, db::ts(now))?;
-            Ok((StatusCode::CREATED, view(new.into_row(id))))
-        })
-        .await
+    let audit = Entry::by(&p, "checkin.create", "checkin", "").region(Some(v.region_path.clone()));
+    Ok(record::Attempt { deputy, staff_confirmed, venue: v, evidence: ev, pos, at: db::ts(at), now: db::ts(now), recorded_by: p.account_id, audit, key })
 }
 
+/// Runs the attempt through the bulk writer; a lost race with another writer (the one-open rule,
+/// the same key) is decided again, and then sees the winner.
+async fn submit(state: &AppState, a: record::Attempt) -> AppResult<Answer> {
+    let a = std::sync::Arc::new(a);
+    let mut tries = 0;
+    loop {
+        match state.checkin_writes.submit(a.clone()).await {
+            Err(e) if e.code == "already_exists" && tries < 3 => tries += 1,
+            other => return other,
+        }
+    }
+}
 fn award(c: &mut AnyConnection, deputy: i64, event: bool, checkin: i64, at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> AppResult<()> {
     let kind = if event { "event_checkin" } else { "station_reception" };
     store::point_event(c, deputy, kind, "checkin", checkin, at, now)

@@ -37,7 +37,8 @@ pub fn set_kiosk_hash(conn: &mut AnyConnection, kind: &str, id: i64, hash: &str)
     Ok(())
 }
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, QueryableByName)]
+#[diesel(table_name = c)]
 pub struct CheckinRow {
     pub id: i64,
     pub deputy_id: i64,
@@ -123,6 +124,31 @@ pub fn insert(conn: &mut AnyConnection, n: &NewCheckin) -> AppResult<i64> {
     Ok(diesel::insert_into(c::table).values(n).returning(c::id).get_result(conn)?)
 }
 
+/// Inserts several check-ins with one statement; answers (id, deputy) per row. Callers give at
+/// most one row per deputy, so the deputy names the row whatever order RETURNING uses.
+pub fn insert_many(conn: &mut AnyConnection, rows: &[NewCheckin]) -> AppResult<Vec<(i64, i64)>> {
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(crate::per_backend!(conn, |x| diesel::insert_into(c::table).values(rows).returning((c::id, c::deputy_id)).get_results(x))?)
+}
+
+/// The latest check-in (by time of check-in, then id) of each of `deputies` that has one.
+pub fn latest_of_many(conn: &mut AnyConnection, deputies: &[i64]) -> AppResult<Vec<CheckinRow>> {
+    if deputies.is_empty() {
+        return Ok(vec![]);
+    }
+    // One index probe per deputy (checkins_deputy_time, read backwards), on both backends; a
+    // join or NOT EXISTS form is planned as a scan of the whole table by PostgreSQL. The ids are
+    // integers from our own code, written into the SQL.
+    let ids = deputies.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let sql = format!(
+        "SELECT * FROM checkins WHERE id IN (SELECT (SELECT x.id FROM checkins x WHERE x.deputy_id = d.id \
+         ORDER BY x.checked_in_at DESC, x.id DESC LIMIT 1) FROM deputies d WHERE d.id IN ({ids}))"
+    );
+    Ok(diesel::sql_query(sql).load(conn)?)
+}
+
 pub fn get(conn: &mut AnyConnection, id: i64) -> AppResult<Option<CheckinRow>> {
     Ok(c::table.find(id).first(conn).optional()?)
 }
@@ -202,6 +228,25 @@ pub fn point_event(
         AnyConnection::Pg(pg) => diesel::insert_into(pe::table).values(values).on_conflict_do_nothing().execute(pg)?,
         AnyConnection::Sqlite(sq) => diesel::insert_into(pe::table).values(values).on_conflict_do_nothing().execute(sq)?,
     };
+    Ok(())
+}
+
+/// A point event to record: (deputy, kind, source kind, source id, occurred at).
+pub type NewPointEvent<'a> = (i64, &'a str, &'a str, i64, NaiveDateTime);
+
+/// Records several point events with one statement; a source already recorded is skipped.
+pub fn point_events_many(conn: &mut AnyConnection, events: &[NewPointEvent], now: NaiveDateTime) -> AppResult<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = events
+        .iter()
+        .map(|&(d, kind, sk, sid, at)| {
+            (pe::deputy_id.eq(d), pe::kind.eq(kind), pe::source_kind.eq(sk), pe::source_id.eq(sid), pe::occurred_at.eq(at), pe::created_at.eq(now))
+        })
+        .collect();
+    // Upserts differ per backend: one builder, run on the concrete connection.
+    crate::per_backend!(conn, |c| diesel::insert_into(pe::table).values(&rows).on_conflict_do_nothing().execute(c))?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! The database seam: one diesel `MultiConnection` over PostgreSQL and SQLite, an r2d2 pool,
 //! the embedded per-backend migrations, and [`run`] which moves a query off the actix workers.
 
+pub mod bulk;
 pub mod schema;
 pub mod writer;
 
@@ -18,6 +19,19 @@ pub enum AnyConnection {
 }
 
 pub type DbPool = Pool<ConnectionManager<AnyConnection>>;
+
+/// Runs one diesel builder on the concrete connection behind an [`AnyConnection`]: for what the
+/// multi-backend connection cannot express (multi-row inserts, upserts). The builder is written
+/// once; it is compiled for each backend.
+#[macro_export]
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::AnyConnection::Pg($c) => $body,
+            $crate::db::AnyConnection::Sqlite($c) => $body,
+        }
+    };
+}
 
 /// The pool plus the writer threads (see [`writer`]). Derefs to the pool for plain reads.
 #[derive(Clone)]
@@ -57,14 +71,16 @@ pub type DbConn = PooledConnection<ConnectionManager<AnyConnection>>;
 pub const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
-/// Sets the SQLite pragmas on every new connection (no-op on PostgreSQL).
+/// Sets the SQLite pragmas on every new connection (no-op on PostgreSQL). `temp_store = MEMORY`
+/// keeps the statement journal of multi-row statements off the disk (it was a temp file created
+/// and deleted per statement); `cache_size` is in KiB when negative.
 #[derive(Debug)]
 struct Pragmas;
 
 impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for Pragmas {
     fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
         if let AnyConnection::Sqlite(c) = conn {
-            c.batch_execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            c.batch_execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;")
                 .map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())

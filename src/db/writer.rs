@@ -84,7 +84,16 @@ impl<T: Send, F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send> Job for Solo
     }
 }
 
-type Queue = Arc<Mutex<mpsc::UnboundedReceiver<Box<dyn Job>>>>;
+/// Work that manages its own transactions on the writer's connection (see [`super::bulk`]); it
+/// gets the error instead when no connection could be had.
+pub(crate) type Raw = Box<dyn FnOnce(Result<&mut AnyConnection, AppError>, &Counts) + Send>;
+
+enum Work {
+    Job(Box<dyn Job>),
+    Raw(Raw),
+}
+
+type Queue = Arc<Mutex<mpsc::UnboundedReceiver<Work>>>;
 
 /// What the writer threads have done since start (for `/metrics` and tests).
 #[derive(Debug, Default)]
@@ -106,14 +115,14 @@ impl Counts {
 /// Handle to the writer threads; cloning it is cheap. The threads end when every handle is gone.
 #[derive(Clone)]
 pub struct Writer {
-    tx: mpsc::UnboundedSender<Box<dyn Job>>,
+    tx: mpsc::UnboundedSender<Work>,
     pub counts: Arc<Counts>,
 }
 
 impl Writer {
     /// Starts `threads` writer threads over `pool`.
     pub fn start(pool: &DbPool, threads: usize) -> Self {
-        let (tx, rx) = mpsc::unbounded_channel::<Box<dyn Job>>();
+        let (tx, rx) = mpsc::unbounded_channel::<Work>();
         let queue: Queue = Arc::new(Mutex::new(rx));
         let counts = Arc::new(Counts::default());
         for n in 0..threads.max(1) {
@@ -127,7 +136,7 @@ impl Writer {
     }
 
     async fn submit<T: Send + 'static>(&self, job: Box<dyn Job>, rx: oneshot::Receiver<AppResult<T>>) -> AppResult<T> {
-        self.tx.send(job).map_err(|_| AppError::internal("the database writer has stopped"))?;
+        self.tx.send(Work::Job(job)).map_err(|_| AppError::internal("the database writer has stopped"))?;
         rx.await.map_err(|_| AppError::internal("the database writer dropped a job"))?
     }
 
@@ -141,6 +150,11 @@ impl Writer {
     {
         let (tx, rx) = oneshot::channel();
         self.submit(Box::new(Shared { f, out: None, tx }), rx).await
+    }
+
+    /// Queues work that opens and ends its own transactions on a writer thread.
+    pub(crate) fn raw(&self, f: Raw) -> AppResult<()> {
+        self.tx.send(Work::Raw(f)).map_err(|_| AppError::internal("the database writer has stopped"))
     }
 
     /// Runs `f` once, alone in its own transaction, on a writer thread.
@@ -168,35 +182,46 @@ fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts) {
             }
             jobs
         };
-        counts.jobs.fetch_add(jobs.len() as u64, Ordering::Relaxed);
         match pool.get() {
             Ok(mut conn) => run_jobs(&mut conn, jobs, counts),
             Err(e) => {
                 tracing::error!(error = %e, "database writer cannot get a connection");
-                for mut j in jobs {
-                    j.fail(AppError::internal(format!("no database connection: {e}")));
-                    j.finish();
+                for w in jobs {
+                    let err = AppError::internal(format!("no database connection: {e}"));
+                    match w {
+                        Work::Job(mut j) => {
+                            j.fail(err);
+                            j.finish();
+                        }
+                        Work::Raw(f) => f(Err(err), counts),
+                    }
                 }
             }
         }
     }
 }
 
-/// Runs the drained jobs in order: consecutive batchable jobs share a transaction.
-fn run_jobs(c: &mut AnyConnection, jobs: Vec<Box<dyn Job>>, counts: &Counts) {
+/// Runs the drained work in order: consecutive batchable jobs share a transaction.
+fn run_jobs(c: &mut AnyConnection, work: Vec<Work>, counts: &Counts) {
     let mut group: Vec<Box<dyn Job>> = vec![];
-    for job in jobs {
-        if job.batchable() {
-            group.push(job);
-            continue;
+    for w in work {
+        match w {
+            Work::Job(job) if job.batchable() => group.push(job),
+            Work::Job(job) => {
+                run_group(c, std::mem::take(&mut group), counts);
+                alone(c, job, counts);
+            }
+            Work::Raw(f) => {
+                run_group(c, std::mem::take(&mut group), counts);
+                f(Ok(c), counts);
+            }
         }
-        run_group(c, std::mem::take(&mut group), counts);
-        alone(c, job, counts);
     }
     run_group(c, group, counts);
 }
 
 fn alone(c: &mut AnyConnection, mut job: Box<dyn Job>, counts: &Counts) {
+    counts.jobs.fetch_add(1, Ordering::Relaxed);
     counts.transactions.fetch_add(1, Ordering::Relaxed);
     match begin(c) {
         Ok(()) => {
@@ -235,6 +260,7 @@ fn run_group(c: &mut AnyConnection, mut group: Vec<Box<dyn Job>>, counts: &Count
         match failed {
             None if committed => {
                 counts.fallbacks.fetch_sub(1, Ordering::Relaxed);
+                counts.jobs.fetch_add(group.len() as u64, Ordering::Relaxed);
                 group.into_iter().for_each(|j| j.finish());
                 return;
             }

@@ -1,101 +1,135 @@
 //! `Idempotency-Key` for creations a flaky phone may retry: the same key with the same body gets
-//! the first answer again; the same key with another body is refused (422); a retry while the
-//! first request is still running gets 409. Keys are per account.
+//! the first answer again (`Idempotent-Replayed: true`); the same key with another body is
+//! refused (422 `idempotency_key_reused`). Keys are per account and kept [`KEEP_DAYS`] days.
+//!
+//! The key and its answer are stored in the same transaction as the change itself, so a crash
+//! can never leave a change without its key or a key without its change. Only successful answers
+//! are stored: a refused request changed nothing, and its retry is simply decided again. Two
+//! retries racing each other meet at the key's primary key: the loser's transaction fails, and
+//! run again it finds the winner's answer.
 
 use crate::db::schema::idempotency_keys as k;
-use crate::db::{self, AnyConnection};
+use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 use actix_web::http::StatusCode;
-use actix_web::HttpRequest;
+use actix_web::{HttpRequest, HttpResponse};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 
-pub enum Begin {
-    /// Run the request, then call [`finish`].
-    Proceed(String),
-    /// The stored answer of the first request.
-    Replay(StatusCode, String),
-    /// No `Idempotency-Key` header.
-    Absent,
+/// How long a key is remembered (well past the 72-hour offline window of check-ins).
+pub const KEEP_DAYS: i64 = 7;
+
+/// The key a request carries, with the hash of its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdemKey {
+    pub account: i64,
+    pub key: String,
+    pub hash: String,
 }
 
-pub fn hash(body: &impl serde::Serialize) -> String {
-    hex::encode(Sha256::digest(serde_json::to_vec(body).unwrap_or_default()))
-}
-
-fn lookup(conn: &mut AnyConnection, account: i64, key: &str) -> AppResult<Option<(String, i32, String)>> {
-    Ok(k::table.filter(k::account_id.eq(account)).filter(k::key.eq(key)).select((k::request_hash, k::status, k::body)).first(conn).optional()?)
-}
-
-/// Claims the key for this request, or tells what to answer instead.
-pub async fn begin(state: &AppState, req: &HttpRequest, account: i64, body_hash: String) -> AppResult<Begin> {
-    let Some(raw) = req.headers().get("idempotency-key") else { return Ok(Begin::Absent) };
-    let key = raw.to_str().unwrap_or("").trim().to_string();
-    if key.is_empty() || key.len() > 128 {
-        return Err(AppError::bad_request("invalid_idempotency_key", "Idempotency-Key must be 1–128 visible characters"));
+impl IdemKey {
+    /// The request's key, if it sent one (400 `invalid_idempotency_key` when it is malformed).
+    pub fn from_request(req: &HttpRequest, account: i64, body: &impl serde::Serialize) -> AppResult<Option<IdemKey>> {
+        let Some(raw) = req.headers().get("idempotency-key") else { return Ok(None) };
+        let key = raw.to_str().unwrap_or("").trim();
+        if key.is_empty() || key.len() > 128 {
+            return Err(AppError::bad_request("invalid_idempotency_key", "Idempotency-Key must be 1–128 visible characters"));
+        }
+        let hash = hex::encode(Sha256::digest(serde_json::to_vec(body).unwrap_or_default()));
+        Ok(Some(IdemKey { account, key: key.to_string(), hash }))
     }
-    let now = state.now();
-    let k2 = key.clone();
-    db::tx(&state.db, move |c| match lookup(c, account, &k2)? {
-        Some((h, _, _)) if h != body_hash => {
-            Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", "this Idempotency-Key was used with another request body"))
-        }
-        Some((_, 0, _)) => Err(AppError::conflict("idempotency_in_progress", "the first request with this Idempotency-Key is still running")),
-        Some((_, status, body)) => Ok(Begin::Replay(StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK), body)),
-        None => {
-            diesel::insert_into(k::table)
-                .values((k::account_id.eq(account), k::key.eq(&k2), k::request_hash.eq(&body_hash), k::status.eq(0), k::body.eq(""), k::created_at.eq(now)))
-                .execute(c)
-                .map_err(|e| match AppError::from(e) {
-                    err if err.code == "already_exists" => {
-                        AppError::conflict("idempotency_in_progress", "the first request with this Idempotency-Key is still running")
-                    }
-                    err => err,
-                })?;
-            Ok(Begin::Proceed(k2))
-        }
-    })
-    .await
 }
 
-/// Stores the answer (or forgets the key after a server error, so a retry runs again).
-pub async fn finish(state: &AppState, account: i64, key: String, status: StatusCode, body: String) -> AppResult<()> {
-    db::run(&state.db, move |c| {
-        let target = k::table.filter(k::account_id.eq(account)).filter(k::key.eq(&key));
-        if status.is_server_error() {
-            diesel::delete(target).execute(c)?;
-        } else {
-            diesel::update(target).set((k::status.eq(status.as_u16() as i32), k::body.eq(&body))).execute(c)?;
-        }
-        Ok(())
-    })
-    .await
+/// A JSON answer as sent (and as remembered for a retry).
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: String,
+    pub replayed: bool,
 }
 
-/// Runs `f` under the request's Idempotency-Key (if any) and answers JSON.
-pub async fn run<T, F, Fut>(state: &AppState, req: &HttpRequest, account: i64, body: &impl serde::Serialize, f: F) -> AppResult<actix_web::HttpResponse>
-where
-    T: serde::Serialize,
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = AppResult<(StatusCode, T)>>,
-{
-    let key = match begin(state, req, account, hash(body)).await? {
-        Begin::Replay(status, body) => {
-            let ct = if status.as_u16() >= 400 { "application/problem+json" } else { "application/json" };
-            return Ok(actix_web::HttpResponse::build(status).insert_header(("Idempotent-Replayed", "true")).content_type(ct).body(body));
-        }
-        Begin::Proceed(k) => Some(k),
-        Begin::Absent => None,
-    };
-    let result = f().await;
-    let (status, text) = match &result {
-        Ok((s, v)) => (*s, serde_json::to_string(v).unwrap_or_default()),
-        Err(e) => (e.status, serde_json::to_string(&e.problem()).unwrap_or_default()),
-    };
-    if let Some(k) = key {
-        finish(state, account, k, status, text.clone()).await?;
+impl Answer {
+    pub fn json(status: StatusCode, v: &impl serde::Serialize) -> AppResult<Answer> {
+        Ok(Answer { status, body: serde_json::to_string(v).map_err(AppError::internal)?, replayed: false })
     }
-    let (status, _) = result?;
-    Ok(actix_web::HttpResponse::build(status).content_type("application/json").body(text))
+
+    pub fn into_response(self) -> HttpResponse {
+        let mut r = HttpResponse::build(self.status);
+        if self.replayed {
+            r.insert_header(("Idempotent-Replayed", "true"));
+        }
+        r.content_type("application/json").body(self.body)
+    }
+}
+
+fn reused() -> AppError {
+    AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", "this Idempotency-Key was used with another request body")
+}
+
+/// The stored answers of `keys`, in order: `None` for a key not seen before, the replay for the
+/// same body, 422 for another body. One query for all of them.
+pub fn lookup_many(c: &mut AnyConnection, keys: &[&IdemKey]) -> AppResult<Vec<Option<AppResult<Answer>>>> {
+    if keys.is_empty() {
+        return Ok(vec![]);
+    }
+    let accounts: Vec<i64> = keys.iter().map(|x| x.account).collect();
+    let names: Vec<&str> = keys.iter().map(|x| x.key.as_str()).collect();
+    let rows: Vec<(i64, String, String, i32, String)> = k::table
+        .filter(k::account_id.eq_any(accounts))
+        .filter(k::key.eq_any(names))
+        .select((k::account_id, k::key, k::request_hash, k::status, k::body))
+        .load(c)?;
+    let mut found: HashMap<(i64, String), (String, i32, String)> = rows.into_iter().map(|(a, key, h, s, b)| ((a, key), (h, s, b))).collect();
+    Ok(keys
+        .iter()
+        .map(|x| {
+            found.remove(&(x.account, x.key.clone())).map(|(h, status, body)| {
+                if h != x.hash {
+                    return Err(reused());
+                }
+                Ok(Answer { status: StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK), body, replayed: true })
+            })
+        })
+        .collect())
+}
+
+/// Remembers the answers of `keys` (inside the transaction that made them).
+pub fn store_many(c: &mut AnyConnection, entries: &[(&IdemKey, &Answer)], now: NaiveDateTime) -> AppResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = entries
+        .iter()
+        .map(|(x, a)| {
+            (
+                k::account_id.eq(x.account),
+                k::key.eq(x.key.as_str()),
+                k::request_hash.eq(x.hash.as_str()),
+                k::status.eq(a.status.as_u16() as i32),
+                k::body.eq(a.body.as_str()),
+                k::created_at.eq(now),
+            )
+        })
+        .collect();
+    crate::per_backend!(c, |c| diesel::insert_into(k::table).values(&rows).execute(c))?;
+    Ok(())
+}
+
+/// For a creation in one transaction: the stored answer when `key` was seen, otherwise runs `f`
+/// and remembers its answer with the change.
+pub fn guarded(c: &mut AnyConnection, key: Option<&IdemKey>, now: NaiveDateTime, f: impl FnOnce(&mut AnyConnection) -> AppResult<Answer>) -> AppResult<Answer> {
+    let Some(key) = key else { return f(c) };
+    if let Some(stored) = lookup_many(c, &[key])?.pop().flatten() {
+        return stored;
+    }
+    let answer = f(c)?;
+    store_many(c, &[(key, &answer)], now)?;
+    Ok(answer)
+}
+
+/// Forgets keys older than [`KEEP_DAYS`]; returns how many.
+pub fn purge(c: &mut AnyConnection, now: NaiveDateTime) -> AppResult<usize> {
+    Ok(diesel::delete(k::table.filter(k::created_at.lt(now - chrono::Duration::days(KEEP_DAYS)))).execute(c)?)
 }

@@ -444,3 +444,54 @@ async fn the_demo_has_a_roster_events_and_a_month_of_checkins() {
     assert_eq!(page.status, 200);
     assert!(page.text.contains("<li>") && !page.text.contains("今日暂无排班代表"), "on-duty deputies are listed");
 }
+
+#[tokio::test]
+async fn fifty_concurrent_identical_checkins_make_one_record() {
+    let cx = setup().await;
+    let t = cx.token().await;
+    let body = cx.body(&t, cx.pos);
+    // The same request fifty times at once, as a phone retrying on a bad network: with a key …
+    let keyed =
+        (0..50).map(|_| cx.app.send(cx.app.req(reqwest::Method::POST, "/api/v1/checkins", Some(&cx.deputy)).header("Idempotency-Key", "burst-1").json(&body)));
+    let answers = futures_util::future::join_all(keyed).await;
+    let ids: std::collections::HashSet<i64> = answers.iter().map(|a| a.body["id"].as_i64().unwrap_or(-1)).collect();
+    assert_eq!(ids.len(), 1, "one check-in: {:?}", answers.iter().map(|a| a.status).collect::<Vec<_>>());
+    assert!(answers.iter().all(|a| a.status == 201), "every retry gets the first answer");
+    assert_eq!(answers.iter().filter(|a| a.headers.get("idempotent-replayed").is_some()).count(), 49);
+    // … and without one: one is created, the others find it open.
+    let d2 = second_deputy(&cx).await;
+    let bare = (0..50).map(|_| cx.check_in(&d2, body.clone()));
+    let answers = futures_util::future::join_all(bare).await;
+    assert_eq!(answers.iter().filter(|a| a.status == 201).count(), 1);
+    assert_eq!(answers.iter().filter(|a| a.status == 200).count(), 49);
+    let ids: std::collections::HashSet<i64> = answers.iter().map(|a| a.body["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids.len(), 1);
+    for who in [&cx.deputy, &d2] {
+        assert_eq!(cx.app.get("/api/v1/me/checkins", who).await.body["items"].as_array().unwrap().len(), 1);
+    }
+    assert_eq!(cx.point_events(1).await.len(), 1);
+    assert_eq!(cx.point_events(2).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_retry_after_the_token_expired_gets_the_recorded_answer() {
+    let mut cx = setup().await;
+    let t = cx.token().await;
+    // Far from the station: accepted for review on the QR alone.
+    let send = |who: String, body: Value| {
+        let app = &cx.app;
+        async move { app.send(app.req(reqwest::Method::POST, "/api/v1/checkins", Some(&who)).header("Idempotency-Key", "late-1").json(&body)).await }
+    };
+    let first = send(cx.deputy.clone(), cx.body(&t, far(cx.pos))).await;
+    first.expect(201, "");
+    // The answer was lost; the phone retries five minutes later: the token has expired, and
+    // alone it would be refused — the recorded check-in is the answer.
+    cx.app.clock.advance(chrono::Duration::minutes(5));
+    let again = send(cx.deputy.clone(), cx.body(&t, far(cx.pos))).await;
+    again.expect(201, "");
+    assert_eq!(again.body["id"], first.body["id"]);
+    assert_eq!(again.headers.get("idempotent-replayed").unwrap(), "true");
+    // Without the key the same stale request is refused, and nothing is stored.
+    cx.relogin().await;
+    cx.check_in(&cx.deputy, cx.body(&t, far(cx.pos))).await.expect(422, "checkin_refused");
+}
