@@ -57,6 +57,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let db = db::Db::new(pool, &settings.database_url, settings.db_writers);
     Ok(AppState {
         checkin_writes: db::bulk::Bulk::new(crate::checkins::record::Checkins, db.writer.clone()),
+        award_writes: db::bulk::Bulk::new(crate::ledger::direct::DirectAwards, db.writer.clone()),
         db,
         cache,
         settings: Arc::new(settings),

@@ -23,6 +23,8 @@ pub struct AppState {
     pub venues: crate::checkins::venues::VenueCache,
     /// Check-ins waiting to be recorded in bulk (see [`crate::db::bulk`]).
     pub checkin_writes: crate::checkins::record::Writes,
+    /// Direct awards waiting to be posted in bulk.
+    pub award_writes: crate::ledger::direct::Writes,
 }
 
 impl AppState {

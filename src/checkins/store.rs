@@ -268,7 +268,9 @@ pub fn pending_point_events(conn: &mut AnyConnection, limit: i64) -> AppResult<V
         .load(conn)?)
 }
 
-pub fn mark_point_event_consumed(conn: &mut AnyConnection, id: i64, at: NaiveDateTime) -> AppResult<()> {
-    diesel::update(pe::table.find(id)).set(pe::consumed_at.eq(at)).execute(conn)?;
+pub fn mark_point_events_consumed(conn: &mut AnyConnection, ids: &[i64], at: NaiveDateTime) -> AppResult<()> {
+    if !ids.is_empty() {
+        diesel::update(pe::table.filter(pe::id.eq_any(ids))).set(pe::consumed_at.eq(at)).execute(conn)?;
+    }
     Ok(())
 }

@@ -48,16 +48,6 @@ impl Db {
         let writer = writer::Writer::start(&pool, if sqlite { 1 } else { pg_writers });
         Db { pool, writer, sqlite }
     }
-
-    /// Runs `f` in a transaction that may share its commit with other small writes arriving at
-    /// the same moment; `f` may run more than once, so it must only touch the connection.
-    pub async fn batch<T, F>(&self, f: F) -> AppResult<T>
-    where
-        F: FnMut(&mut AnyConnection) -> AppResult<T> + Send + 'static,
-        T: Send + 'static,
-    {
-        self.writer.batch(f).await
-    }
 }
 
 impl std::ops::Deref for Db {

@@ -1,15 +1,7 @@
-//! Group commit: write transactions handed to a few dedicated writer threads.
-//!
-//! SQLite has one write lock. Instead of every request taking it in turn (and sleeping in the
-//! busy handler while it waits), every SQLite write transaction runs on one writer thread, and
-//! small hot writes (a check-in, an award) that arrive together share one transaction: one lock,
-//! one commit for many requests. On PostgreSQL ordinary transactions keep running on the pool;
-//! the batchable ones go to a few writer threads that group them the same way.
-//!
-//! A batch is only an optimisation: when any job in it fails (a business error, a constraint,
-//! a deadlock), or the commit fails, the batch is rolled back and every job runs again alone in
-//! its own transaction — exactly what it would have done without batching. Callers wait until
-//! their job's transaction has committed before they answer.
+//! The writer threads: every SQLite write transaction runs on the one writer thread (SQLite has
+//! one write lock; no request ever sleeps in the busy handler waiting for it), and the bulk
+//! writes of [`super::bulk`] run on them on both backends. On PostgreSQL ordinary transactions
+//! keep running on the pool; `LVZHI_DB_WRITERS` threads serve the bulk writes.
 
 use super::{begin, end, AnyConnection, DbPool};
 use crate::error::{AppError, AppResult};
@@ -17,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
-/// The most jobs that share one transaction.
+/// The most queued items a writer takes at once.
 const MAX_BATCH: usize = 128;
 
 trait Job: Send {
@@ -27,33 +19,6 @@ trait Job: Send {
     fn fail(&mut self, err: AppError);
     /// Answers the caller (after the commit, or the rollback of a failed job).
     fn finish(self: Box<Self>);
-    /// Whether the job may share a transaction with others (it can be run again).
-    fn batchable(&self) -> bool;
-}
-
-/// A batchable job: may run more than once, only the last run's answer is kept.
-struct Shared<T, F> {
-    f: F,
-    out: Option<AppResult<T>>,
-    tx: oneshot::Sender<AppResult<T>>,
-}
-
-impl<T: Send, F: FnMut(&mut AnyConnection) -> AppResult<T> + Send> Job for Shared<T, F> {
-    fn run(&mut self, c: &mut AnyConnection) -> bool {
-        let out = (self.f)(c);
-        let ok = out.is_ok();
-        self.out = Some(out);
-        ok
-    }
-    fn fail(&mut self, err: AppError) {
-        self.out = Some(Err(err));
-    }
-    fn finish(self: Box<Self>) {
-        let _ = self.tx.send(self.out.unwrap_or_else(|| Err(AppError::internal("a write job finished without running"))));
-    }
-    fn batchable(&self) -> bool {
-        true
-    }
 }
 
 /// A job that runs once, alone in its transaction.
@@ -79,9 +44,6 @@ impl<T: Send, F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send> Job for Solo
     fn finish(self: Box<Self>) {
         let _ = self.tx.send(self.out.unwrap_or_else(|| Err(AppError::internal("a write job finished without running"))));
     }
-    fn batchable(&self) -> bool {
-        false
-    }
 }
 
 /// Work that manages its own transactions on the writer's connection (see [`super::bulk`]); it
@@ -102,7 +64,7 @@ pub struct Counts {
     pub jobs: AtomicU64,
     /// Transactions committed or rolled back (shared ones count once).
     pub transactions: AtomicU64,
-    /// Shared transactions that failed and were run again job by job.
+    /// Bulk transactions that failed and were run again request by request.
     pub fallbacks: AtomicU64,
 }
 
@@ -138,18 +100,6 @@ impl Writer {
     async fn submit<T: Send + 'static>(&self, job: Box<dyn Job>, rx: oneshot::Receiver<AppResult<T>>) -> AppResult<T> {
         self.tx.send(Work::Job(job)).map_err(|_| AppError::internal("the database writer has stopped"))?;
         rx.await.map_err(|_| AppError::internal("the database writer dropped a job"))?
-    }
-
-    /// Runs `f` in a transaction that may be shared with other batchable jobs. `f` may run more
-    /// than once (a shared transaction that fails is retried alone), so it must not have side
-    /// effects outside the connection.
-    pub async fn batch<T, F>(&self, f: F) -> AppResult<T>
-    where
-        F: FnMut(&mut AnyConnection) -> AppResult<T> + Send + 'static,
-        T: Send + 'static,
-    {
-        let (tx, rx) = oneshot::channel();
-        self.submit(Box::new(Shared { f, out: None, tx }), rx).await
     }
 
     /// Queues work that opens and ends its own transactions on a writer thread.
@@ -201,23 +151,14 @@ fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts) {
     }
 }
 
-/// Runs the drained work in order: consecutive batchable jobs share a transaction.
+/// Runs the drained work in order.
 fn run_jobs(c: &mut AnyConnection, work: Vec<Work>, counts: &Counts) {
-    let mut group: Vec<Box<dyn Job>> = vec![];
     for w in work {
         match w {
-            Work::Job(job) if job.batchable() => group.push(job),
-            Work::Job(job) => {
-                run_group(c, std::mem::take(&mut group), counts);
-                alone(c, job, counts);
-            }
-            Work::Raw(f) => {
-                run_group(c, std::mem::take(&mut group), counts);
-                f(Ok(c), counts);
-            }
+            Work::Job(job) => alone(c, job, counts),
+            Work::Raw(f) => f(Ok(c), counts),
         }
     }
-    run_group(c, group, counts);
 }
 
 fn alone(c: &mut AnyConnection, mut job: Box<dyn Job>, counts: &Counts) {
@@ -236,38 +177,4 @@ fn alone(c: &mut AnyConnection, mut job: Box<dyn Job>, counts: &Counts) {
         Err(e) => job.fail(e),
     }
     job.finish();
-}
-
-/// How many failed jobs a group sets aside (each then runs alone) before the rest of the group
-/// also runs job by job.
-const MAX_SET_ASIDE: usize = 3;
-
-fn run_group(c: &mut AnyConnection, mut group: Vec<Box<dyn Job>>, counts: &Counts) {
-    for _ in 0..=MAX_SET_ASIDE {
-        if group.len() < 2 {
-            if let Some(job) = group.pop() {
-                alone(c, job, counts);
-            }
-            return;
-        }
-        counts.transactions.fetch_add(1, Ordering::Relaxed);
-        if begin(c).is_err() {
-            break;
-        }
-        let failed = group.iter_mut().position(|j| !j.run(c));
-        let committed = end(c, failed.is_none()).is_ok();
-        counts.fallbacks.fetch_add(1, Ordering::Relaxed);
-        match failed {
-            None if committed => {
-                counts.fallbacks.fetch_sub(1, Ordering::Relaxed);
-                counts.jobs.fetch_add(group.len() as u64, Ordering::Relaxed);
-                group.into_iter().for_each(|j| j.finish());
-                return;
-            }
-            None => break,
-            // Rolled back: the failed job runs alone for its final answer; the others run again.
-            Some(k) => alone(c, group.remove(k), counts),
-        }
-    }
-    group.into_iter().for_each(|j| alone(c, j, counts));
 }

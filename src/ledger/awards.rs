@@ -2,8 +2,8 @@
 //! and maker-checker proposals for manual bonuses and deductions — one staff member proposes,
 //! another decides; the proposer cannot approve (403 `maker_checker`).
 
-use super::routes::entry_view;
-use super::service::{self, Award};
+use super::posting::Award;
+use super::service;
 use super::store;
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
@@ -12,27 +12,11 @@ use crate::db::schema::ledger_proposals as lp;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, FieldError, WriteErrors};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-/// Runs an award as a batchable write (it may share its commit with other awards arriving at the
-/// same moment), again when a concurrent award for the same deputy or source won.
-async fn with_retry<T: Send + 'static>(state: &AppState, f: impl Fn(&mut AnyConnection) -> AppResult<T> + Clone + Send + 'static) -> AppResult<T> {
-    let mut attempt = 0u64;
-    loop {
-        match state.db.batch(f.clone()).await {
-            Err(e) if matches!(e.code, "ledger_busy" | "already_exists") && attempt < 10 => {
-                attempt += 1;
-                tokio::time::sleep(std::time::Duration::from_millis(2 * attempt + rand::random::<u64>() % 5)).await;
-            }
-            other => return other,
-        }
-    }
-}
 
 /// The deputy must be in the caller's scope (404 otherwise); only congress staff award.
 fn check_target(c: &mut AnyConnection, p: &Principal, deputy: i64) -> AppResult<Option<String>> {
@@ -64,40 +48,30 @@ pub struct AwardRequest {
 pub async fn award(state: web::Data<AppState>, p: Principal, body: web::Json<AwardRequest>) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let valid_kind = !b.source_kind.is_empty() && b.source_kind.len() <= 40 && b.source_kind.chars().all(|c| c.is_ascii_lowercase() || c == '_');
-    if !valid_kind || matches!(b.source_kind.as_str(), "checkin" | "event" | "duty_slot" | "reversal" | "manual") {
+    if !valid_kind || matches!(b.source_kind.as_str(), "checkin" | "event" | "duty_slot" | "reversal" | "manual" | "appeal") {
         return Err(AppError::invalid_field("source_kind", "invalid_value", "a lowercase source kind not reserved for automatic awards"));
     }
     if b.source_id.trim().is_empty() || b.source_id.len() > 100 {
         return Err(AppError::invalid_field("source_id", "required", "1–100 characters"));
     }
+    if p.role != Role::Admin {
+        return Err(AppError::forbidden("forbidden", "only congress staff award points"));
+    }
     let (tz, now) = (state.settings.tz, state.now());
-    let (created, view) = with_retry(&state, move |c| {
-        let region = check_target(c, &p, b.deputy_id)?;
-        let rule = store::current_rule(c, &b.rule_code)?.ok_or_else(|| AppError::invalid_field("rule_code", "unknown_rule", "no such rule"))?;
-        if rule.needs_review {
-            return Err(AppError::invalid_field("rule_code", "needs_review", "this rule needs maker-checker review: POST /api/v1/ledger/proposals"));
-        }
-        let actor = p.label();
-        let at = b.occurred_at.map(db::ts).unwrap_or(now);
-        let a = Award {
-            deputy_id: b.deputy_id,
-            rule_code: &b.rule_code,
-            points: None,
-            occurred_at: at,
-            source_kind: &b.source_kind,
-            source_id: b.source_id.trim(),
-            actor: &actor,
-            reason: b.reason.as_deref(),
-            reverses: None,
-        };
-        let (e, created) = service::award(c, &a, tz, now)?;
-        if created {
-            Entry::by(&p, "ledger.award", "ledger_entry", e.id.to_string()).region(region).write(c, now)?;
-        }
-        Ok((created, entry_view(c, e)?))
-    })
-    .await?;
-    Ok(HttpResponse::build(if created { StatusCode::CREATED } else { StatusCode::OK }).json(view))
+    let award = Award {
+        deputy_id: b.deputy_id,
+        rule_code: b.rule_code,
+        points: None,
+        occurred_at: b.occurred_at.map(db::ts).unwrap_or(now),
+        source_kind: b.source_kind,
+        source_id: b.source_id.trim().to_string(),
+        actor: p.label(),
+        reason: b.reason,
+        reverses: None,
+        direct: true,
+    };
+    let req = std::sync::Arc::new(super::direct::Request { principal: p, award, now, tz });
+    Ok(state.award_writes.submit(req).await?.into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -206,7 +180,7 @@ pub async fn decide(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
         return Err(AppError::invalid_field("note", "required", "say why the proposal is rejected"));
     }
     let (tz, now) = (state.settings.tz, state.now());
-    let v = with_retry(&state, move |c| {
+    let v = db::tx(&state.db, move |c| {
         let r = proposal(c, id)?.ok_or_else(AppError::not_found)?;
         let region = check_target(c, &p, r.1)?;
         if r.6 == p.account_id {
@@ -216,17 +190,17 @@ pub async fn decide(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
             return Err(AppError::conflict("already_decided", format!("the proposal is {}", r.8)));
         }
         let entry_id = if d.approve {
-            let (src, actor) = (id.to_string(), p.label());
             let a = Award {
                 deputy_id: r.1,
-                rule_code: &r.2,
+                rule_code: r.2.clone(),
                 points: Some(r.3),
                 occurred_at: r.5,
-                source_kind: "manual",
-                source_id: &src,
-                actor: &actor,
-                reason: Some(&r.4),
+                source_kind: "manual".into(),
+                source_id: id.to_string(),
+                actor: p.label(),
+                reason: Some(r.4.clone()),
                 reverses: None,
+                direct: false,
             };
             Some(service::award(c, &a, tz, now)?.0.id)
         } else {

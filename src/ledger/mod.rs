@@ -4,8 +4,12 @@
 //! chain verification.
 
 pub mod awards;
+pub mod direct;
 pub mod model;
+pub mod posting;
+pub mod rank_store;
 pub mod routes;
+pub mod rule_store;
 pub mod rulebook;
 pub mod rules;
 pub mod service;

@@ -47,7 +47,7 @@ pub fn entry_view(c: &mut AnyConnection, e: EntryRow) -> AppResult<EntryView> {
     Ok(explain(e, rule.as_ref(), reversed_by))
 }
 
-fn explain(e: EntryRow, r: Option<&RuleRow>, reversed_by: Option<i64>) -> EntryView {
+pub fn explain(e: EntryRow, r: Option<&RuleRow>, reversed_by: Option<i64>) -> EntryView {
     EntryView {
         reversed_by,
         id: e.id,

@@ -59,6 +59,24 @@ pub fn apply_cap(requested: i32, so_far: i32, cap: Option<i32>) -> (i32, Option<
     }
 }
 
+/// Region ids on a path ("/1/3/7/" → 1, 3, 7), root first.
+pub fn path_ids(path: &str) -> Vec<i64> {
+    path.split('/').filter_map(|s| s.parse().ok()).collect()
+}
+
+/// The rule to apply: among the versions of `code` in effect on `day` (YYYY-MM-DD), those of the
+/// most local congress on the deputy's `path` that has any (a lower congress inherits its
+/// parent's rules; region 0 is the installation's default), newest version first.
+pub fn pick<'a>(book: &'a [super::store::RuleRow], code: &str, day: &str, path: &str) -> Option<&'a super::store::RuleRow> {
+    let in_force = |r: &&super::store::RuleRow| {
+        r.code == code && r.effective_from.as_deref().is_none_or(|f| f <= day) && r.effective_to.as_deref().is_none_or(|t| t >= day)
+    };
+    let mut chain = path_ids(path);
+    chain.reverse();
+    chain.push(0);
+    chain.into_iter().find_map(|region| book.iter().filter(in_force).filter(|r| r.region_id == region).max_by_key(|r| r.version))
+}
+
 /// The fields an entry's hash covers, in a fixed order.
 pub struct Canonical<'a> {
     pub deputy_id: i64,

@@ -1,139 +1,18 @@
 //! Awards (with caps, the hash chain and the balance in one transaction), reversals, the consumer
 //! of pending point events, and chain verification.
 
+use super::posting::{self, stamp, Award};
 use super::rules::{self, Canonical, GENESIS};
-use super::store::{self, EntryRow, NewEntry};
+use super::store::{self, EntryRow};
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use chrono::{Datelike, NaiveDateTime, TimeZone};
-
-/// What to award.
-pub struct Award<'a> {
-    pub deputy_id: i64,
-    pub rule_code: &'a str,
-    /// Overrides the rule's points (manual awards); the rule's points otherwise.
-    pub points: Option<i32>,
-    pub occurred_at: NaiveDateTime,
-    pub source_kind: &'a str,
-    pub source_id: &'a str,
-    pub actor: &'a str,
-    pub reason: Option<&'a str>,
-    pub reverses: Option<i64>,
-}
-
-fn stamp(t: NaiveDateTime) -> String {
-    t.and_utc().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
-}
-
-/// UTC bounds of the calendar year (and day) of `t` in the congress time zone.
-fn periods(t: NaiveDateTime, tz: chrono_tz::Tz) -> (i32, (NaiveDateTime, NaiveDateTime), (NaiveDateTime, NaiveDateTime)) {
-    let local = tz.from_utc_datetime(&t);
-    let year = local.year();
-    let at = |y: i32, m: u32, d: u32| {
-        chrono::NaiveDate::from_ymd_opt(y, m, d)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .and_then(|n| tz.from_local_datetime(&n).earliest())
-            .map(|x| x.naive_utc())
-            .unwrap_or(t)
-    };
-    let day = local.date_naive();
-    let next = day.succ_opt().unwrap_or(day);
-    (year, (at(year, 1, 1), at(year + 1, 1, 1)), (at(day.year(), day.month(), day.day()), at(next.year(), next.month(), next.day())))
-}
+use chrono::NaiveDateTime;
 
 /// Records one award; the same source for the same rule returns the existing entry instead.
 /// Returns the entry and whether it was created now.
 pub fn award(c: &mut AnyConnection, a: &Award, tz: chrono_tz::Tz, now: NaiveDateTime) -> AppResult<(EntryRow, bool)> {
-    // Awards for one deputy queue on the chain head: caps and the chain see every earlier award.
-    store::lock_head(c, a.deputy_id)?;
-    if let Some(existing) = store::by_source(c, a.deputy_id, a.source_kind, a.source_id, a.rule_code)? {
-        return Ok((existing, false));
-    }
-    let (year, (ys, ye), (ds, de)) = periods(a.occurred_at, tz);
-    let day = tz.from_utc_datetime(&a.occurred_at).format("%Y-%m-%d").to_string();
-    let rule = store::rule_on(c, a.rule_code, &day)?
-        .ok_or_else(|| AppError::invalid_field("rule_code", "unknown_rule", format!("no rule `{}` in effect on {day}", a.rule_code)))?;
-    let requested = a.points.unwrap_or(rule.points);
-    // Corrections are never capped: a reversal takes back exactly what was granted.
-    let (mut points, mut note) = match (a.reverses, rule.yearly_cap) {
-        (None, Some(_)) if requested > 0 => rules::apply_cap(requested, store::granted_between(c, a.deputy_id, a.rule_code, ys, ye)?, rule.yearly_cap),
-        _ => (requested, None),
-    };
-    if a.reverses.is_none() && rule.daily_cap.is_some() && points > 0 {
-        let (p, n) = rules::apply_cap(points, store::granted_between(c, a.deputy_id, a.rule_code, ds, de)?, rule.daily_cap);
-        if n.is_some() {
-            note = n.map(|n| format!("daily {n}"));
-        }
-        points = p;
-    }
-    let head = store::head(c, a.deputy_id)?;
-    let prev = head.as_ref().map(|h| h.1.clone()).unwrap_or_else(|| GENESIS.to_string());
-    let source_id = a.source_id.to_string();
-    let canonical = Canonical {
-        deputy_id: a.deputy_id,
-        rule_id: rule.id,
-        rule_code: a.rule_code,
-        points,
-        requested_points: requested,
-        cap_note: note.as_deref(),
-        occurred_at: &stamp(a.occurred_at),
-        recorded_at: &stamp(now),
-        source_kind: a.source_kind,
-        source_id: &source_id,
-        actor: a.actor,
-        reason: a.reason,
-        reverses: a.reverses,
-    };
-    let hash = rules::chain_hash(&prev, &canonical);
-    let id = store::insert_entry(
-        c,
-        &NewEntry {
-            deputy_id: a.deputy_id,
-            rule_id: rule.id,
-            rule_code: a.rule_code,
-            category: &rule.category,
-            year,
-            points,
-            requested_points: requested,
-            cap_note: note.as_deref(),
-            occurred_at: a.occurred_at,
-            recorded_at: now,
-            source_kind: a.source_kind,
-            source_id: &source_id,
-            actor: a.actor,
-            reason: a.reason,
-            reverses: a.reverses,
-            prev_hash: &prev,
-            hash: &hash,
-        },
-    )?;
-    if !store::move_head(c, a.deputy_id, head.as_ref().map(|h| h.1.as_str()), id, &hash)? {
-        return Err(AppError::conflict("ledger_busy", "another award for this deputy was recorded at the same moment; retry"));
-    }
-    store::add_balance(c, a.deputy_id, year, &rule.category, points)?;
-    store::add_total(c, a.deputy_id, year, points)?;
-    let entry = EntryRow {
-        id,
-        deputy_id: a.deputy_id,
-        rule_id: rule.id,
-        rule_code: a.rule_code.to_string(),
-        category: rule.category,
-        year,
-        points,
-        requested_points: requested,
-        cap_note: note,
-        occurred_at: a.occurred_at,
-        recorded_at: now,
-        source_kind: a.source_kind.to_string(),
-        source_id,
-        actor: a.actor.to_string(),
-        reason: a.reason.map(str::to_string),
-        reverses: a.reverses,
-        prev_hash: prev,
-        hash,
-    };
-    Ok((entry, true))
+    posting::post(c, std::slice::from_ref(a), tz, now)?.pop().unwrap_or_else(|| Err(AppError::internal("an award got no answer")))
 }
 
 /// Reverses an entry with an opposite entry linked to it (a correction; nothing is edited).
@@ -145,17 +24,17 @@ pub fn reverse(c: &mut AnyConnection, entry_id: i64, actor: &str, reason: &str, 
     if store::reversal_of(c, entry_id)?.is_some() {
         return Err(AppError::conflict("already_reversed", "this entry has already been reversed"));
     }
-    let src = entry_id.to_string();
     let a = Award {
         deputy_id: orig.deputy_id,
-        rule_code: &orig.rule_code,
+        rule_code: orig.rule_code.clone(),
         points: Some(-orig.points),
         occurred_at: orig.occurred_at,
-        source_kind: "reversal",
-        source_id: &src,
-        actor,
-        reason: Some(reason),
+        source_kind: "reversal".into(),
+        source_id: entry_id.to_string(),
+        actor: actor.into(),
+        reason: Some(reason.into()),
         reverses: Some(entry_id),
+        direct: false,
     };
     // Negative points are never capped: a reversal takes back exactly what was granted.
     Ok(award(c, &a, tz, now)?.0)
@@ -169,31 +48,37 @@ pub async fn consume(state: &AppState) -> AppResult<usize> {
     db::tx(&state.db, move |c| consume_in(c, tz, now)).await
 }
 
-/// [`consume`] inside an open transaction (one batch of up to 500 events).
+/// [`consume`] inside an open transaction: one batch of up to 500 events, posted together.
 pub fn consume_in(c: &mut AnyConnection, tz: chrono_tz::Tz, now: NaiveDateTime) -> AppResult<usize> {
     let pending = crate::checkins::store::pending_point_events(c, 500)?;
-    for (id, deputy, kind, source_kind, source_id, at) in &pending {
-        if let Some(code) = rules::rule_for_event(kind) {
-            let src = source_id.to_string();
-            award(
-                c,
-                &Award {
-                    deputy_id: *deputy,
-                    rule_code: code,
-                    points: None,
-                    occurred_at: *at,
-                    source_kind,
-                    source_id: &src,
-                    actor: "system",
-                    reason: None,
-                    reverses: None,
-                },
-                tz,
-                now,
-            )?;
+    let awards: Vec<Award> = pending
+        .iter()
+        .filter_map(|(_, deputy, kind, source_kind, source_id, at)| {
+            rules::rule_for_event(kind).map(|code| Award {
+                deputy_id: *deputy,
+                rule_code: code.into(),
+                points: None,
+                occurred_at: *at,
+                source_kind: source_kind.clone(),
+                source_id: source_id.to_string(),
+                actor: "system".into(),
+                reason: None,
+                reverses: None,
+                direct: false,
+            })
+        })
+        .collect();
+    for r in posting::post(c, &awards, tz, now)? {
+        // A rule missing from a congress's rulebook skips the event; anything else is a failure.
+        if let Err(e) = r {
+            if e.code != "unknown_rule" {
+                return Err(e);
+            }
+            tracing::warn!(error = %e, "a point event names a rule not in force; skipped");
         }
-        crate::checkins::store::mark_point_event_consumed(c, *id, now)?;
     }
+    let ids: Vec<i64> = pending.iter().map(|p| p.0).collect();
+    crate::checkins::store::mark_point_events_consumed(c, &ids, now)?;
     Ok(pending.len())
 }
 

@@ -1,100 +1,14 @@
-//! All SQL of the ledger: rules, entries, balances and chain heads.
+//! SQL of the ledger's entries, chain heads, balances and yearly totals (rules: `rule_store`,
+//! rankings: `rank_store`).
 
-use super::rules::DEFAULT_RULES;
-use crate::db::schema::{ledger_balances as b, ledger_entries as e, ledger_heads as h, ledger_totals as t, point_rules as r};
-use crate::db::schema::{regions as rg, seats as se};
+pub use super::rank_store::*;
+pub use super::rule_store::*;
+
+use crate::db::schema::{ledger_balances as b, ledger_entries as e, ledger_heads as h, ledger_totals as t};
 use crate::db::AnyConnection;
 use crate::error::AppResult;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-
-#[derive(Debug, Clone, Queryable)]
-pub struct RuleRow {
-    pub id: i64,
-    pub region_id: i64,
-    pub version: i32,
-    pub code: String,
-    pub name: String,
-    pub category: String,
-    pub points: i32,
-    pub yearly_cap: Option<i32>,
-    pub daily_cap: Option<i32>,
-    pub needs_review: bool,
-    pub clause: String,
-    pub effective_from: Option<String>,
-    pub effective_to: Option<String>,
-    pub created_at: NaiveDateTime,
-}
-
-/// Installs the default rulebook (region 0, version 1) when it is missing.
-pub fn ensure_default_rules(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResult<()> {
-    let have: i64 = r::table.filter(r::region_id.eq(0)).count().get_result(conn)?;
-    if have > 0 {
-        return Ok(());
-    }
-    for (code, name, category, points, yearly, daily, review, clause) in DEFAULT_RULES {
-        diesel::insert_into(r::table)
-            .values((
-                r::region_id.eq(0),
-                r::version.eq(1),
-                r::code.eq(code),
-                r::name.eq(name),
-                r::category.eq(category),
-                r::points.eq(points),
-                r::yearly_cap.eq(yearly),
-                r::daily_cap.eq(daily),
-                r::needs_review.eq(review),
-                r::clause.eq(clause),
-                r::created_at.eq(now),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
-}
-
-/// The newest version of a rule in the default rulebook.
-pub fn current_rule(conn: &mut AnyConnection, code: &str) -> AppResult<Option<RuleRow>> {
-    Ok(r::table.filter(r::region_id.eq(0)).filter(r::code.eq(code)).order(r::version.desc()).first(conn).optional()?)
-}
-
-/// The newest version of a rule in effect on `day` (YYYY-MM-DD in the congress time zone).
-pub fn rule_on(conn: &mut AnyConnection, code: &str, day: &str) -> AppResult<Option<RuleRow>> {
-    Ok(r::table
-        .filter(r::region_id.eq(0))
-        .filter(r::code.eq(code))
-        .filter(r::effective_from.is_null().or(r::effective_from.le(day.to_string())))
-        .filter(r::effective_to.is_null().or(r::effective_to.ge(day.to_string())))
-        .order(r::version.desc())
-        .first(conn)
-        .optional()?)
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = r)]
-pub struct NewRule<'a> {
-    pub region_id: i64,
-    pub version: i32,
-    pub code: &'a str,
-    pub name: &'a str,
-    pub category: &'a str,
-    pub points: i32,
-    pub yearly_cap: Option<i32>,
-    pub daily_cap: Option<i32>,
-    pub needs_review: bool,
-    pub clause: &'a str,
-    pub effective_from: Option<&'a str>,
-    pub effective_to: Option<&'a str>,
-    pub created_at: NaiveDateTime,
-}
-
-pub fn insert_rule(conn: &mut AnyConnection, n: &NewRule) -> AppResult<i64> {
-    Ok(diesel::insert_into(r::table).values(n).returning(r::id).get_result(conn)?)
-}
-
-pub fn max_version(conn: &mut AnyConnection, code: &str) -> AppResult<i32> {
-    let v: Option<i32> = r::table.filter(r::region_id.eq(0)).filter(r::code.eq(code)).select(diesel::dsl::max(r::version)).first(conn)?;
-    Ok(v.unwrap_or(0))
-}
 
 /// (deputy, year, category) → (points, entries).
 pub type BalanceMap = std::collections::BTreeMap<(i64, i32, String), (i64, i64)>;
@@ -122,21 +36,6 @@ pub fn replace_balances(conn: &mut AnyConnection, all: &BalanceMap) -> AppResult
         diesel::insert_into(b::table).values((b::deputy_id.eq(d), b::year.eq(y), b::category.eq(c), b::points.eq(p), b::entries.eq(n))).execute(conn)?;
     }
     Ok(())
-}
-
-pub fn current_rules(conn: &mut AnyConnection) -> AppResult<Vec<RuleRow>> {
-    let all: Vec<RuleRow> = r::table.filter(r::region_id.eq(0)).order((r::code, r::version.desc())).load(conn)?;
-    let mut out: Vec<RuleRow> = vec![];
-    for rule in all {
-        if out.last().is_none_or(|l| l.code != rule.code) {
-            out.push(rule);
-        }
-    }
-    Ok(out)
-}
-
-pub fn rule(conn: &mut AnyConnection, id: i64) -> AppResult<Option<RuleRow>> {
-    Ok(r::table.find(id).first(conn).optional()?)
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -183,22 +82,128 @@ pub struct NewEntry<'a> {
     pub hash: &'a str,
 }
 
-pub fn insert_entry(conn: &mut AnyConnection, n: &NewEntry) -> AppResult<i64> {
-    Ok(diesel::insert_into(e::table).values(n).returning(e::id).get_result(conn)?)
+impl<'a> NewEntry<'a> {
+    pub fn of(e: &'a EntryRow) -> Self {
+        NewEntry {
+            deputy_id: e.deputy_id,
+            rule_id: e.rule_id,
+            rule_code: &e.rule_code,
+            category: &e.category,
+            year: e.year,
+            points: e.points,
+            requested_points: e.requested_points,
+            cap_note: e.cap_note.as_deref(),
+            occurred_at: e.occurred_at,
+            recorded_at: e.recorded_at,
+            source_kind: &e.source_kind,
+            source_id: &e.source_id,
+            actor: &e.actor,
+            reason: e.reason.as_deref(),
+            reverses: e.reverses,
+            prev_hash: &e.prev_hash,
+            hash: &e.hash,
+        }
+    }
+}
+
+/// (id, deputy, source kind, source id, rule code) of an inserted entry.
+pub type InsertedEntry = (i64, i64, String, String, String);
+
+/// Inserts entries with one statement; answers (id, deputy, source kind, source id, rule code)
+/// per row (the unique source names each row whatever order RETURNING uses).
+pub fn insert_entries(conn: &mut AnyConnection, rows: &[NewEntry]) -> AppResult<Vec<InsertedEntry>> {
+    Ok(crate::per_backend!(conn, |c| diesel::insert_into(e::table)
+        .values(rows)
+        .returning((e::id, e::deputy_id, e::source_kind, e::source_id, e::rule_code))
+        .get_results(c))?)
+}
+
+/// Entries of these deputies recorded for any of these source ids (callers match the kind and
+/// rule in memory).
+pub fn by_sources(conn: &mut AnyConnection, deputies: &[i64], source_ids: &[&str]) -> AppResult<Vec<EntryRow>> {
+    Ok(e::table.filter(e::deputy_id.eq_any(deputies)).filter(e::source_id.eq_any(source_ids)).load(conn)?)
+}
+
+/// (deputy, rule code, occurred at, points) of these deputies' entries under these rules in
+/// `[from, to)`, for caps.
+pub fn granted_in(
+    conn: &mut AnyConnection,
+    deputies: &[i64],
+    codes: &[&str],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<Vec<(i64, String, NaiveDateTime, i32)>> {
+    Ok(e::table
+        .filter(e::deputy_id.eq_any(deputies))
+        .filter(e::rule_code.eq_any(codes))
+        .filter(e::occurred_at.ge(from))
+        .filter(e::occurred_at.lt(to))
+        .select((e::deputy_id, e::rule_code, e::occurred_at, e::points))
+        .load(conn)?)
+}
+
+/// Locks the chain heads of `deputies` (sorted) for this transaction, creating empty ones, and
+/// answers each deputy's head hash (no entry yet: absent). On PostgreSQL the rows are locked in
+/// deputy order, so concurrent posters queue without deadlocks; SQLite has one writer at a time.
+pub fn lock_heads(conn: &mut AnyConnection, deputies: &[i64]) -> AppResult<std::collections::HashMap<i64, String>> {
+    let empty: Vec<_> = deputies.iter().map(|d| (h::deputy_id.eq(*d), h::entry_id.eq(0i64), h::hash.eq(super::rules::GENESIS))).collect();
+    crate::per_backend!(&mut *conn, |c| diesel::insert_into(h::table).values(&empty).on_conflict_do_nothing().execute(c))?;
+    let q = h::table.filter(h::deputy_id.eq_any(deputies)).order(h::deputy_id).select((h::deputy_id, h::entry_id, h::hash));
+    let rows: Vec<(i64, i64, String)> = match conn {
+        AnyConnection::Pg(pg) => q.for_update().load(pg)?,
+        AnyConnection::Sqlite(sq) => q.load(sq)?,
+    };
+    Ok(rows.into_iter().filter(|r| r.1 != 0).map(|(d, _, hash)| (d, hash)).collect())
+}
+
+/// Moves the chain heads to (entry id, hash) per deputy.
+pub fn set_heads(conn: &mut AnyConnection, heads: &std::collections::BTreeMap<i64, (i64, String)>) -> AppResult<()> {
+    use diesel::upsert::excluded;
+    let rows: Vec<_> = heads.iter().map(|(d, (id, hash))| (h::deputy_id.eq(*d), h::entry_id.eq(*id), h::hash.eq(hash.as_str()))).collect();
+    crate::per_backend!(conn, |c| diesel::insert_into(h::table)
+        .values(&rows)
+        .on_conflict(h::deputy_id)
+        .do_update()
+        .set((h::entry_id.eq(excluded(h::entry_id)), h::hash.eq(excluded(h::hash))))
+        .execute(c))?;
+    Ok(())
+}
+
+/// Adds (points, entries) to balances per (deputy, year, category), in the entries' transaction.
+pub fn add_balances(conn: &mut AnyConnection, add: &std::collections::BTreeMap<(i64, i32, String), (i64, i64)>) -> AppResult<()> {
+    use diesel::upsert::excluded;
+    if add.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> =
+        add.iter().map(|((d, y, c), (p, n))| (b::deputy_id.eq(*d), b::year.eq(*y), b::category.eq(c.as_str()), b::points.eq(*p), b::entries.eq(*n))).collect();
+    crate::per_backend!(conn, |c| diesel::insert_into(b::table)
+        .values(&rows)
+        .on_conflict((b::deputy_id, b::year, b::category))
+        .do_update()
+        .set((b::points.eq(b::points + excluded(b::points)), b::entries.eq(b::entries + excluded(b::entries))))
+        .execute(c))?;
+    Ok(())
+}
+
+/// Adds points to yearly totals per (deputy, year), in the entries' transaction.
+pub fn add_totals(conn: &mut AnyConnection, add: &std::collections::BTreeMap<(i64, i32), i64>) -> AppResult<()> {
+    use diesel::upsert::excluded;
+    if add.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = add.iter().map(|((d, y), p)| (t::deputy_id.eq(*d), t::year.eq(*y), t::points.eq(*p))).collect();
+    crate::per_backend!(conn, |c| diesel::insert_into(t::table)
+        .values(&rows)
+        .on_conflict((t::deputy_id, t::year))
+        .do_update()
+        .set(t::points.eq(t::points + excluded(t::points)))
+        .execute(c))?;
+    Ok(())
 }
 
 pub fn entry(conn: &mut AnyConnection, id: i64) -> AppResult<Option<EntryRow>> {
     Ok(e::table.find(id).first(conn).optional()?)
-}
-
-pub fn by_source(conn: &mut AnyConnection, deputy: i64, kind: &str, id: &str, rule_code: &str) -> AppResult<Option<EntryRow>> {
-    Ok(e::table
-        .filter(e::deputy_id.eq(deputy))
-        .filter(e::source_kind.eq(kind))
-        .filter(e::source_id.eq(id))
-        .filter(e::rule_code.eq(rule_code))
-        .first(conn)
-        .optional()?)
 }
 
 /// Reversed entry id → the entry that reversed it, for the given entries (one query).
@@ -210,18 +215,6 @@ pub fn reversals_of(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<std::col
 /// The entry that reverses `id`, if any.
 pub fn reversal_of(conn: &mut AnyConnection, id: i64) -> AppResult<Option<i64>> {
     Ok(e::table.filter(e::reverses.eq(id)).select(e::id).first(conn).optional()?)
-}
-
-/// Points granted under a rule to a deputy between two instants (for caps).
-pub fn granted_between(conn: &mut AnyConnection, deputy: i64, rule_code: &str, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<i32> {
-    let pts: Vec<i32> = e::table
-        .filter(e::deputy_id.eq(deputy))
-        .filter(e::rule_code.eq(rule_code))
-        .filter(e::occurred_at.ge(from))
-        .filter(e::occurred_at.lt(to))
-        .select(e::points)
-        .load(conn)?;
-    Ok(pts.into_iter().sum())
 }
 
 pub fn entries_of(conn: &mut AnyConnection, deputy: i64, year: Option<i32>) -> AppResult<Vec<EntryRow>> {
@@ -237,153 +230,16 @@ pub fn entries_after(conn: &mut AnyConnection, after: i64, limit: i64) -> AppRes
     Ok(e::table.filter(e::id.gt(after)).order(e::id).limit(limit).load(conn)?)
 }
 
-/// Makes sure the deputy has a head row and locks it for this transaction, so awards for one
-/// deputy queue instead of racing (a head with entry 0 is an empty chain).
-pub fn lock_head(conn: &mut AnyConnection, deputy: i64) -> AppResult<()> {
-    let values = (h::deputy_id.eq(deputy), h::entry_id.eq(0i64), h::hash.eq(super::rules::GENESIS));
-    match conn {
-        AnyConnection::Pg(pg) => diesel::insert_into(h::table).values(values).on_conflict_do_nothing().execute(pg)?,
-        AnyConnection::Sqlite(sq) => diesel::insert_into(h::table).values(values).on_conflict_do_nothing().execute(sq)?,
-    };
-    diesel::update(h::table.filter(h::deputy_id.eq(deputy))).set(h::hash.eq(h::hash)).execute(conn)?;
-    Ok(())
-}
-
 pub fn max_entry_id(conn: &mut AnyConnection) -> AppResult<i64> {
     Ok(e::table.select(diesel::dsl::max(e::id)).first::<Option<i64>>(conn)?.unwrap_or(0))
-}
-
-pub fn head(conn: &mut AnyConnection, deputy: i64) -> AppResult<Option<(i64, String)>> {
-    Ok(h::table.find(deputy).select((h::entry_id, h::hash)).first(conn).optional()?)
-}
-
-/// Moves the chain head from `prev` (None = no chain yet); false when someone else moved it first.
-pub fn move_head(conn: &mut AnyConnection, deputy: i64, prev: Option<&str>, entry_id: i64, hash: &str) -> AppResult<bool> {
-    match prev {
-        None => {
-            let n = match conn {
-                AnyConnection::Pg(pg) => diesel::insert_into(h::table)
-                    .values((h::deputy_id.eq(deputy), h::entry_id.eq(entry_id), h::hash.eq(hash)))
-                    .on_conflict_do_nothing()
-                    .execute(pg)?,
-                AnyConnection::Sqlite(sq) => diesel::insert_into(h::table)
-                    .values((h::deputy_id.eq(deputy), h::entry_id.eq(entry_id), h::hash.eq(hash)))
-                    .on_conflict_do_nothing()
-                    .execute(sq)?,
-            };
-            Ok(n == 1)
-        }
-        Some(p) => Ok(diesel::update(h::table.filter(h::deputy_id.eq(deputy)).filter(h::hash.eq(p)))
-            .set((h::entry_id.eq(entry_id), h::hash.eq(hash)))
-            .execute(conn)?
-            == 1),
-    }
 }
 
 pub fn heads(conn: &mut AnyConnection) -> AppResult<Vec<(i64, i64, String)>> {
     Ok(h::table.order(h::deputy_id).select((h::deputy_id, h::entry_id, h::hash)).load(conn)?)
 }
 
-/// Adds to a balance in the same transaction as the entry (upsert: one builder per backend).
-pub fn add_balance(conn: &mut AnyConnection, deputy: i64, year: i32, category: &str, points: i32) -> AppResult<()> {
-    let values = (b::deputy_id.eq(deputy), b::year.eq(year), b::category.eq(category), b::points.eq(points as i64), b::entries.eq(1i64));
-    let target = (b::deputy_id, b::year, b::category);
-    match conn {
-        AnyConnection::Pg(pg) => diesel::insert_into(b::table)
-            .values(values)
-            .on_conflict(target)
-            .do_update()
-            .set((b::points.eq(b::points + points as i64), b::entries.eq(b::entries + 1)))
-            .execute(pg)?,
-        AnyConnection::Sqlite(sq) => diesel::insert_into(b::table)
-            .values(values)
-            .on_conflict(target)
-            .do_update()
-            .set((b::points.eq(b::points + points as i64), b::entries.eq(b::entries + 1)))
-            .execute(sq)?,
-    };
-    Ok(())
-}
-
 pub fn balances_of(conn: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<Vec<(String, i64, i64)>> {
     Ok(b::table.filter(b::deputy_id.eq(deputy)).filter(b::year.eq(year)).order(b::category).select((b::category, b::points, b::entries)).load(conn)?)
-}
-
-/// Adds to the deputy's yearly total (same transaction as the entry).
-pub fn add_total(conn: &mut AnyConnection, deputy: i64, year: i32, points: i32) -> AppResult<()> {
-    let values = (t::deputy_id.eq(deputy), t::year.eq(year), t::points.eq(points as i64));
-    match conn {
-        AnyConnection::Pg(pg) => diesel::insert_into(t::table)
-            .values(values)
-            .on_conflict((t::deputy_id, t::year))
-            .do_update()
-            .set(t::points.eq(t::points + points as i64))
-            .execute(pg)?,
-        AnyConnection::Sqlite(sq) => diesel::insert_into(t::table)
-            .values(values)
-            .on_conflict((t::deputy_id, t::year))
-            .do_update()
-            .set(t::points.eq(t::points + points as i64))
-            .execute(sq)?,
-    };
-    Ok(())
-}
-
-/// Top `limit` (deputy, points) of a year among deputies with a seat under `scope` (a region path
-/// pattern; `/%` = everyone), highest first; equal totals by deputy id.
-pub fn top(conn: &mut AnyConnection, year: i32, scope: &str, limit: i64) -> AppResult<Vec<(i64, i64)>> {
-    let base = t::table.filter(t::year.eq(year)).order((t::points.desc(), t::deputy_id)).limit(limit).select((t::deputy_id, t::points));
-    Ok(if scope == "/%" {
-        base.load(conn)?
-    } else {
-        base.filter(t::deputy_id.eq_any(se::table.inner_join(rg::table).filter(rg::path.like(scope.to_string())).select(se::deputy_id))).load(conn)?
-    })
-}
-
-pub const EXCUSED: [&str; 1] = ["meeting_excused"];
-pub const UNEXCUSED: [&str; 4] = ["meeting_absent", "training_absent", "group_activity_absent", "duty_no_show"];
-
-/// (excused, unexcused) absences of a year per deputy, not counting reversed entries.
-pub fn absences(conn: &mut AnyConnection, deputies: &[i64], year: i32) -> AppResult<std::collections::HashMap<i64, (i64, i64)>> {
-    let reversed: Vec<Option<i64>> =
-        e::table.filter(e::reverses.is_not_null()).filter(e::deputy_id.eq_any(deputies.to_vec())).select(e::reverses).load(conn)?;
-    let reversed: std::collections::HashSet<i64> = reversed.into_iter().flatten().collect();
-    let rows: Vec<(i64, i64, String)> = e::table
-        .filter(e::deputy_id.eq_any(deputies.to_vec()))
-        .filter(e::year.eq(year))
-        .filter(e::reverses.is_null())
-        .filter(e::rule_code.eq_any(EXCUSED.iter().chain(UNEXCUSED.iter()).map(|s| s.to_string()).collect::<Vec<_>>()))
-        .select((e::id, e::deputy_id, e::rule_code))
-        .load(conn)?;
-    let mut out: std::collections::HashMap<i64, (i64, i64)> = std::collections::HashMap::new();
-    for (_, d, code) in rows.into_iter().filter(|r| !reversed.contains(&r.0)) {
-        let v = out.entry(d).or_default();
-        if EXCUSED.contains(&code.as_str()) {
-            v.0 += 1;
-        } else {
-            v.1 += 1;
-        }
-    }
-    Ok(out)
-}
-
-/// (deputies ranked in scope, how many have more than `points`, how many have at most `points`).
-pub fn standing(conn: &mut AnyConnection, year: i32, scope: &str, points: i64) -> AppResult<(i64, i64, i64)> {
-    let rows: Vec<i64> = if scope == "/%" {
-        t::table.filter(t::year.eq(year)).select(t::points).load(conn)?
-    } else {
-        t::table
-            .filter(t::year.eq(year))
-            .filter(t::deputy_id.eq_any(se::table.inner_join(rg::table).filter(rg::path.like(scope.to_string())).select(se::deputy_id)))
-            .select(t::points)
-            .load(conn)?
-    };
-    let above = rows.iter().filter(|p| **p > points).count() as i64;
-    Ok((rows.len() as i64, above, rows.len() as i64 - above))
-}
-
-pub fn total_of(conn: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<Option<i64>> {
-    Ok(t::table.find((deputy, year)).select(t::points).first(conn).optional()?)
 }
 
 pub fn replace_totals(conn: &mut AnyConnection, all: &BalanceMap) -> AppResult<()> {

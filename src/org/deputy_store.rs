@@ -87,6 +87,26 @@ pub fn seats_of(conn: &mut AnyConnection, deputy_ids: &[i64]) -> AppResult<Vec<S
         .load(conn)?)
 }
 
+/// Where each existing deputy of `ids` sits: (region path, seat status) per seat; a deputy
+/// without seats maps to an empty list, a missing one is absent. Two queries for any number.
+pub fn deputy_scopes(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, Vec<(String, String)>>> {
+    let mut out: std::collections::HashMap<i64, Vec<(String, String)>> =
+        d::table.filter(d::id.eq_any(ids)).select(d::id).load::<i64>(conn)?.into_iter().map(|id| (id, vec![])).collect();
+    let seats: Vec<(i64, String, String)> =
+        s::table.inner_join(r::table).filter(s::deputy_id.eq_any(ids)).select((s::deputy_id, r::path, s::status)).load(conn)?;
+    for (id, path, status) in seats {
+        out.entry(id).or_default().push((path, status));
+    }
+    Ok(out)
+}
+
+/// The congress whose rules govern a deputy's duty points: the most local region among the
+/// active seats (any seat when none is active); `/` (the installation) without seats.
+pub fn congress_path(seats: &[(String, String)]) -> String {
+    let deepest = |active: bool| seats.iter().filter(|s| !active || s.1 == "active").map(|s| &s.0).max_by_key(|p| p.matches('/').count()).cloned();
+    deepest(true).or_else(|| deepest(false)).unwrap_or_else(|| "/".into())
+}
+
 /// Region paths of a deputy's seats; `None` when the deputy does not exist.
 pub fn deputy_region_paths(conn: &mut AnyConnection, id: i64) -> AppResult<Option<Vec<String>>> {
     if d::table.find(id).select(d::id).first::<i64>(conn).optional()?.is_none() {

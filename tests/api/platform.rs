@@ -71,14 +71,34 @@ async fn publish_reaches_subscribers() {
     }
 }
 
-#[tokio::test]
-async fn batched_writes_share_commits_and_a_failing_job_takes_no_other_down() {
-    use diesel::RunQueryDsl;
-    // One writer thread, held by a gate job until all 60 jobs are queued: they then run as
-    // shared transactions, deterministically.
-    let app = crate::helpers::spawn_with(&[("LVZHI_DB_WRITERS", "1")]).await;
-    app.raw_sql("CREATE TABLE batch_probe (id BIGINT PRIMARY KEY)").unwrap();
-    let (jobs0, tx0, _) = app.state.db.writer.counts.snapshot();
+/// A bulk kind for the test: writes one row per input; 37 is refused (writes nothing); 99
+/// breaks any bulk it is part of with a database error (alone it is fine).
+struct Probe;
+
+impl lvzhi::db::bulk::BulkWrite for Probe {
+    type Input = i64;
+    type Output = i64;
+    fn many(&self, c: &mut lvzhi::db::AnyConnection, inputs: &[i64]) -> lvzhi::error::AppResult<Vec<lvzhi::db::bulk::Outcome<i64>>> {
+        use diesel::RunQueryDsl;
+        use lvzhi::db::bulk::Outcome;
+        if inputs.len() > 1 && inputs.contains(&99) {
+            diesel::sql_query("INSERT INTO batch_probe (id) VALUES (-1), (-1)").execute(c)?;
+        }
+        let mut out = vec![];
+        for &i in inputs {
+            if i == 37 {
+                out.push(Outcome::Done(Err(lvzhi::error::AppError::conflict("probe", "refused on purpose"))));
+                continue;
+            }
+            diesel::sql_query(format!("INSERT INTO batch_probe (id) VALUES ({i})")).execute(c)?;
+            out.push(Outcome::Done(Ok(i)));
+        }
+        Ok(out)
+    }
+}
+
+/// Holds the writer thread(s) until every submission is queued, so the bulks are deterministic.
+async fn run_held(app: &crate::helpers::TestApp, bulk: &lvzhi::db::bulk::Bulk<Probe>, inputs: Vec<i64>) -> Vec<lvzhi::error::AppResult<i64>> {
     let (open, gate) = std::sync::mpsc::channel::<()>();
     let writer = app.state.db.writer.clone();
     let (started, running) = tokio::sync::oneshot::channel::<()>();
@@ -91,43 +111,40 @@ async fn batched_writes_share_commits_and_a_failing_job_takes_no_other_down() {
             .await
     });
     running.await.unwrap();
-    let jobs = (0..60i64).map(|i| {
-        let db = app.state.db.clone();
-        async move {
-            db.batch(move |c| {
-                diesel::sql_query(format!("INSERT INTO batch_probe (id) VALUES ({i})")).execute(c)?;
-                if i == 37 {
-                    // Fails after writing: its row must be rolled back, the others kept.
-                    return Err(lvzhi::error::AppError::conflict("probe", "refused on purpose"));
-                }
-                Ok(i)
-            })
-            .await
-        }
-    });
-    let all = futures_util::future::join_all(jobs);
+    let all = futures_util::future::join_all(inputs.into_iter().map(|i| bulk.submit(i)));
     let opener = async {
-        // The jobs are queued once polled; open the gate on the next turn.
+        // The submissions are queued once polled; open the gate on the next turn.
         tokio::task::yield_now().await;
         open.send(()).unwrap();
     };
     let (results, ()) = tokio::join!(all, opener);
     assert!(held.await.unwrap().unwrap(), "the gate was opened, not timed out");
+    results
+}
+
+#[tokio::test]
+async fn bulk_writes_share_a_commit_and_a_failure_takes_no_other_down() {
+    // One writer thread, held by a gate job until all requests are queued.
+    let app = crate::helpers::spawn_with(&[("LVZHI_DB_WRITERS", "1")]).await;
+    app.raw_sql("CREATE TABLE batch_probe (id BIGINT PRIMARY KEY)").unwrap();
+    let bulk = lvzhi::db::bulk::Bulk::new(Probe, app.state.db.writer.clone());
+    let (_, tx0, fb0) = app.state.db.writer.counts.snapshot();
+    let results = run_held(&app, &bulk, (0..60).collect()).await;
     let failed: Vec<i64> = (0..60).filter(|i| results[*i as usize].is_err()).collect();
-    assert_eq!(failed, vec![37]);
-    for (i, r) in results.iter().enumerate() {
-        if let Err(e) = r {
-            assert_eq!(e.code, "probe", "job {i}");
-        }
-    }
-    // DELETE answers how many rows there were: every successful job's, none of the failed ones'.
-    assert_eq!(app.raw_sql("DELETE FROM batch_probe WHERE id = 37").unwrap(), 0);
-    assert_eq!(app.raw_sql("DELETE FROM batch_probe").unwrap(), 59);
-    let (jobs, tx, fallbacks) = app.state.db.writer.counts.snapshot();
-    assert!(jobs - jobs0 >= 60, "{jobs0} → {jobs}");
-    assert!(fallbacks >= 1, "a failing job in a shared transaction makes it fall back");
-    // The gate; the shared attempt, rolled back; job 37 alone; the other 59 together.
-    assert_eq!(tx - tx0, 4, "60 jobs shared transactions");
+    assert_eq!(failed, vec![37], "only the refused request fails");
+    assert_eq!(results[37].as_ref().unwrap_err().code, "probe");
+    let (_, tx1, fb1) = app.state.db.writer.counts.snapshot();
+    assert_eq!(tx1 - tx0, 2, "the gate, then all 60 in one transaction");
+    assert_eq!(fb1, fb0);
+    // A database error inside a bulk rolls it back; every request then runs alone and succeeds.
+    let results = run_held(&app, &bulk, vec![100, 99, 101]).await;
+    assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+    let (_, tx2, fb2) = app.state.db.writer.counts.snapshot();
+    assert_eq!(fb2 - fb1, 1);
+    assert_eq!(tx2 - tx1, 1 + 1 + 3, "the gate, the failed bulk, three alone");
+    // DELETE answers how many rows there were: every successful request's, nothing else.
+    assert_eq!(app.raw_sql("DELETE FROM batch_probe WHERE id IN (37, -1)").unwrap(), 0);
+    assert_eq!(app.raw_sql("DELETE FROM batch_probe").unwrap(), 62);
     let m = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
-    assert!(m.contains("lvzhi_db_writer_count{kind=\"jobs\"}"), "{m}");
+    assert!(m.contains("lvzhi_db_writer_count{kind=\"fallbacks\"}"), "{m}");
 }

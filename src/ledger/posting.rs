@@ -1,0 +1,223 @@
+//! Posting awards to the ledger, any number at once: the point-event consumer posts hundreds per
+//! transaction, the award API posts whatever arrived together (see [`crate::db::bulk`]).
+//!
+//! One statement per step for the whole set: lock the deputies' chain heads (in deputy order,
+//! so concurrent posters queue instead of deadlocking), read the entries already recorded for
+//! these sources, the rules in force for each deputy's congress, the points already granted
+//! under capped rules; decide every award in memory in order (caps and chains see the awards
+//! before them, also within the set); then one multi-row INSERT of the entries and one upsert
+//! each of heads, balances and yearly totals.
+
+use super::rules::{self, Canonical, GENESIS};
+use super::store::{self, EntryRow, NewEntry, RuleRow};
+use crate::db::AnyConnection;
+use crate::error::{AppError, AppResult};
+use chrono::{Datelike, NaiveDateTime, TimeZone};
+use std::collections::{BTreeMap, HashMap};
+
+/// What to award.
+#[derive(Debug, Clone)]
+pub struct Award {
+    pub deputy_id: i64,
+    pub rule_code: String,
+    /// Overrides the rule's points (manual awards, reversals); the rule's points otherwise.
+    pub points: Option<i32>,
+    pub occurred_at: NaiveDateTime,
+    pub source_kind: String,
+    pub source_id: String,
+    pub actor: String,
+    pub reason: Option<String>,
+    pub reverses: Option<i64>,
+    /// Refuse rules that need maker-checker review (direct awards through the API).
+    pub direct: bool,
+}
+
+/// Timestamps as the hash covers them.
+pub fn stamp(t: NaiveDateTime) -> String {
+    t.and_utc().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// The calendar year of `t` in the congress time zone, and the UTC bounds of that year and day.
+fn periods(t: NaiveDateTime, tz: chrono_tz::Tz) -> (i32, (NaiveDateTime, NaiveDateTime), (NaiveDateTime, NaiveDateTime)) {
+    let local = tz.from_utc_datetime(&t);
+    let year = local.year();
+    let at = |y: i32, m: u32, d: u32| {
+        chrono::NaiveDate::from_ymd_opt(y, m, d)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .and_then(|n| tz.from_local_datetime(&n).earliest())
+            .map(|x| x.naive_utc())
+            .unwrap_or(t)
+    };
+    let day = local.date_naive();
+    let next = day.succ_opt().unwrap_or(day);
+    (year, (at(year, 1, 1), at(year + 1, 1, 1)), (at(day.year(), day.month(), day.day()), at(next.year(), next.month(), next.day())))
+}
+
+type SourceKey = (i64, String, String, String);
+
+fn key_of(deputy: i64, kind: &str, id: &str, code: &str) -> SourceKey {
+    (deputy, kind.to_string(), id.to_string(), code.to_string())
+}
+
+/// Posts the awards in order; one answer each: the entry and whether it was created now (the
+/// same source for the same rule answers the entry already recorded). An `Err` for the whole
+/// call is a database failure: the caller's transaction must roll back.
+pub fn post(c: &mut AnyConnection, awards: &[Award], tz: chrono_tz::Tz, now: NaiveDateTime) -> AppResult<Posted> {
+    let ids: Vec<i64> = awards.iter().map(|a| a.deputy_id).collect();
+    let scopes = crate::org::deputy_scopes(c, &ids)?;
+    Ok(post_scoped(c, awards, &scopes, tz, now)?.0)
+}
+
+/// One answer per award: the entry and whether it was created now.
+pub type Posted = Vec<AppResult<(EntryRow, bool)>>;
+
+/// The seats of each deputy (see [`crate::org::deputy_scopes`]).
+pub type Scopes = HashMap<i64, Vec<(String, String)>>;
+
+/// [`post`] for a caller that has read the deputies' seats already; also answers the rule
+/// versions it read (they explain the entries).
+pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz: chrono_tz::Tz, now: NaiveDateTime) -> AppResult<(Posted, Vec<RuleRow>)> {
+    if awards.is_empty() {
+        return Ok((vec![], vec![]));
+    }
+    let mut deputies: Vec<i64> = awards.iter().map(|a| a.deputy_id).collect();
+    deputies.sort_unstable();
+    deputies.dedup();
+    let mut heads: HashMap<i64, String> = store::lock_heads(c, &deputies)?;
+    let sources: Vec<&str> = awards.iter().map(|a| a.source_id.as_str()).collect();
+    let mut known: HashMap<SourceKey, EntryRow> =
+        store::by_sources(c, &deputies, &sources)?.into_iter().map(|e| (key_of(e.deputy_id, &e.source_kind, &e.source_id, &e.rule_code), e)).collect();
+    let congress: HashMap<i64, String> = scopes.iter().map(|(d, seats)| (*d, crate::org::congress_path(seats))).collect();
+    let regions: Vec<i64> = congress.values().flat_map(|p| rules::path_ids(p)).collect();
+    let codes: Vec<&str> = awards.iter().map(|a| a.rule_code.as_str()).collect();
+    let book: Vec<RuleRow> = store::rules_for(c, &codes, &regions)?;
+    // Points granted so far under capped rules, as (deputy, code, occurred_at, points).
+    let capped: Vec<&str> = book.iter().filter(|r| r.yearly_cap.is_some() || r.daily_cap.is_some()).map(|r| r.code.as_str()).collect();
+    let mut granted: Vec<(i64, String, NaiveDateTime, i32)> =
+        match awards.iter().map(|a| periods(a.occurred_at, tz).1).reduce(|x, y| (x.0.min(y.0), x.1.max(y.1))) {
+            Some((from, to)) if !capped.is_empty() => store::granted_in(c, &deputies, &capped, from, to)?,
+            _ => vec![],
+        };
+    let mut out: Vec<Option<AppResult<(EntryRow, bool)>>> = awards.iter().map(|_| None).collect();
+    let mut fresh: Vec<(usize, EntryRow)> = vec![];
+    let mut balances: BTreeMap<(i64, i32, String), (i64, i64)> = BTreeMap::new();
+    for (i, a) in awards.iter().enumerate() {
+        let key = key_of(a.deputy_id, &a.source_kind, &a.source_id, &a.rule_code);
+        if let Some(e) = known.get(&key) {
+            out[i] = Some(Ok((e.clone(), false)));
+            continue;
+        }
+        let (year, (ys, ye), (ds, de)) = periods(a.occurred_at, tz);
+        let day = tz.from_utc_datetime(&a.occurred_at).format("%Y-%m-%d").to_string();
+        let path = congress.get(&a.deputy_id).map(String::as_str).unwrap_or("/");
+        let Some(rule) = rules::pick(&book, &a.rule_code, &day, path) else {
+            out[i] = Some(Err(AppError::invalid_field("rule_code", "unknown_rule", format!("no rule `{}` in effect on {day}", a.rule_code))));
+            continue;
+        };
+        if a.direct && rule.needs_review {
+            out[i] = Some(Err(AppError::invalid_field("rule_code", "needs_review", "this rule needs maker-checker review: POST /api/v1/ledger/proposals")));
+            continue;
+        }
+        let requested = a.points.unwrap_or(rule.points);
+        let so_far = |from: NaiveDateTime, to: NaiveDateTime| -> i32 {
+            granted.iter().filter(|g| g.0 == a.deputy_id && g.1 == a.rule_code && g.2 >= from && g.2 < to).map(|g| g.3).sum()
+        };
+        // Corrections are never capped: a reversal takes back exactly what was granted.
+        let (mut points, mut note) = match a.reverses {
+            None => rules::apply_cap(requested, so_far(ys, ye), rule.yearly_cap),
+            Some(_) => (requested, None),
+        };
+        if a.reverses.is_none() && rule.daily_cap.is_some() {
+            let (p, n) = rules::apply_cap(points, so_far(ds, de), rule.daily_cap);
+            if n.is_some() {
+                note = n.map(|n| format!("daily {n}"));
+            }
+            points = p;
+        }
+        let prev = heads.get(&a.deputy_id).cloned().unwrap_or_else(|| GENESIS.to_string());
+        let canonical = Canonical {
+            deputy_id: a.deputy_id,
+            rule_id: rule.id,
+            rule_code: &a.rule_code,
+            points,
+            requested_points: requested,
+            cap_note: note.as_deref(),
+            occurred_at: &stamp(a.occurred_at),
+            recorded_at: &stamp(now),
+            source_kind: &a.source_kind,
+            source_id: &a.source_id,
+            actor: &a.actor,
+            reason: a.reason.as_deref(),
+            reverses: a.reverses,
+        };
+        let hash = rules::chain_hash(&prev, &canonical);
+        heads.insert(a.deputy_id, hash.clone());
+        granted.push((a.deputy_id, a.rule_code.clone(), a.occurred_at, points));
+        let b = balances.entry((a.deputy_id, year, rule.category.clone())).or_default();
+        b.0 += points as i64;
+        b.1 += 1;
+        let row = EntryRow {
+            id: 0,
+            deputy_id: a.deputy_id,
+            rule_id: rule.id,
+            rule_code: a.rule_code.clone(),
+            category: rule.category.clone(),
+            year,
+            points,
+            requested_points: requested,
+            cap_note: note,
+            occurred_at: a.occurred_at,
+            recorded_at: now,
+            source_kind: a.source_kind.clone(),
+            source_id: a.source_id.clone(),
+            actor: a.actor.clone(),
+            reason: a.reason.clone(),
+            reverses: a.reverses,
+            prev_hash: prev,
+            hash,
+        };
+        known.insert(key, row.clone());
+        fresh.push((i, row));
+    }
+    write(c, &mut fresh, &balances)?;
+    // A repeat of a source first posted in this same call answers that entry, now with its id.
+    let ids: HashMap<SourceKey, i64> = fresh.iter().map(|(_, e)| (key_of(e.deputy_id, &e.source_kind, &e.source_id, &e.rule_code), e.id)).collect();
+    for (i, e) in fresh {
+        out[i] = Some(Ok((e, true)));
+    }
+    let answers = out
+        .into_iter()
+        .map(|o| match o {
+            Some(Ok((mut e, false))) if e.id == 0 => {
+                e.id = ids.get(&key_of(e.deputy_id, &e.source_kind, &e.source_id, &e.rule_code)).copied().unwrap_or(0);
+                Ok((e, false))
+            }
+            Some(r) => r,
+            None => Err(AppError::internal("an award was left undecided")),
+        })
+        .collect();
+    Ok((answers, book))
+}
+
+/// Inserts the new entries (setting their ids) and moves heads, balances and totals.
+fn write(c: &mut AnyConnection, fresh: &mut [(usize, EntryRow)], balances: &BTreeMap<(i64, i32, String), (i64, i64)>) -> AppResult<()> {
+    if fresh.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<NewEntry> = fresh.iter().map(|(_, e)| NewEntry::of(e)).collect();
+    let ids: HashMap<SourceKey, i64> = store::insert_entries(c, &rows)?.into_iter().map(|(id, d, k, s, r)| ((d, k, s, r), id)).collect();
+    let mut last: BTreeMap<i64, (i64, String)> = BTreeMap::new();
+    for (_, e) in fresh.iter_mut() {
+        e.id = *ids
+            .get(&key_of(e.deputy_id, &e.source_kind, &e.source_id, &e.rule_code))
+            .ok_or_else(|| AppError::internal("an inserted entry came back without its id"))?;
+        last.insert(e.deputy_id, (e.id, e.hash.clone()));
+    }
+    store::set_heads(c, &last)?;
+    store::add_balances(c, balances)?;
+    let mut totals: BTreeMap<(i64, i32), i64> = BTreeMap::new();
+    for ((d, y, _), (p, _)) in balances {
+        *totals.entry((*d, *y)).or_default() += p;
+    }
+    store::add_totals(c, &totals)
+}
