@@ -13,7 +13,7 @@ use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, FieldError, WriteErrors};
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -137,10 +137,14 @@ pub async fn propose(state: web::Data<AppState>, p: Principal, body: web::Json<P
     if !errs.is_empty() {
         return Err(AppError::validation(errs));
     }
-    let now = state.now();
+    let (tz, now) = (state.settings.tz, state.now());
     let v = db::tx(&state.db, move |c| {
         let region = check_target(c, &p, b.deputy_id)?;
-        let rule = store::current_rule(c, &b.rule_code)?.ok_or_else(|| AppError::invalid_field("rule_code", "unknown_rule", "no such rule"))?;
+        let day = tz.from_utc_datetime(&b.occurred_at.map(db::ts).unwrap_or(now)).format("%Y-%m-%d").to_string();
+        let seats = crate::org::deputy_scopes(c, &[b.deputy_id])?;
+        let path = crate::org::congress_path(seats.get(&b.deputy_id).map(Vec::as_slice).unwrap_or_default());
+        let rule =
+            store::rule_in_force(c, &b.rule_code, &path, &day)?.ok_or_else(|| AppError::invalid_field("rule_code", "unknown_rule", "no such rule in force"))?;
         if !rule.needs_review {
             return Err(AppError::invalid_field("rule_code", "no_review_needed", "this rule is awarded directly: POST /api/v1/ledger/awards"));
         }

@@ -17,6 +17,18 @@ pub struct RuleView {
     /// The clause of the local rules it applies ("§3.2").
     pub clause: String,
     pub version: i32,
+    /// The congress whose rulebook holds it (0: the installation's default rulebook).
+    pub region_id: i64,
+    /// YYYY-MM-DD, inclusive; none = open.
+    pub effective_from: Option<String>,
+    pub effective_to: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct RulebookQuery {
+    /// The congress (region) whose rulebook in force to show, inherited rules included (default:
+    /// the caller's own congress, or the installation's default rulebook).
+    pub region_id: Option<i64>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -26,6 +38,8 @@ pub struct EntryView {
     pub rule_name: String,
     pub clause: String,
     pub rule_version: i32,
+    /// The congress whose rulebook the rule came from (0: the installation's default).
+    pub rule_region_id: i64,
     pub category: String,
     pub points: i32,
     pub requested_points: i32,
@@ -113,6 +127,9 @@ pub struct ReversalRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleCreate {
+    /// The congress whose rulebook changes (default: the installation's default rulebook, which
+    /// only installation-wide admins change). A lower congress inherits the rules it does not set.
+    pub region_id: Option<i64>,
     pub code: String,
     pub name: String,
     /// base, meeting, suggestion, station_reception, activity, training, inspection, online_duty or penalty.

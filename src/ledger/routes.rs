@@ -1,6 +1,8 @@
 //! Ledger routes: the rulebook, explained statements, reversals, rankings and verification.
 
-use super::model::{CategoryTotal, EntryView, MyRank, PointsStatement, RankedDeputy, Ranking, RankingQuery, ReversalRequest, RuleView, YearQuery};
+use super::model::{
+    CategoryTotal, EntryView, MyRank, PointsStatement, RankedDeputy, Ranking, RankingQuery, ReversalRequest, RuleView, RulebookQuery, YearQuery,
+};
 use super::service::{self, Verification};
 use super::store::{self, EntryRow, RuleRow};
 use crate::audit::Entry;
@@ -25,6 +27,9 @@ pub fn rule_view(r: RuleRow) -> RuleView {
         needs_review: r.needs_review,
         clause: r.clause,
         version: r.version,
+        region_id: r.region_id,
+        effective_from: r.effective_from,
+        effective_to: r.effective_to,
     }
 }
 
@@ -32,11 +37,22 @@ fn this_year(state: &AppState) -> i32 {
     state.clock.now().with_timezone(&state.settings.tz).year()
 }
 
-/// The current rulebook (every signed-in user may read it).
-#[utoipa::path(tag = "ledger", responses((status = 200, body = Vec<RuleView>), ReadErrors), security(("bearer" = [])))]
+/// The rulebook in force today for a congress, inherited rules included; each rule says which
+/// congress's rulebook it comes from (every signed-in user may read it).
+#[utoipa::path(tag = "ledger", params(RulebookQuery), responses((status = 200, body = Vec<RuleView>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/point-rules")]
-pub async fn rulebook(state: web::Data<AppState>, _p: Principal) -> AppResult<web::Json<Vec<RuleView>>> {
-    let rows = db::run(&state.db, store::current_rules).await?;
+pub async fn rulebook(state: web::Data<AppState>, p: Principal, q: web::Query<RulebookQuery>) -> AppResult<web::Json<Vec<RuleView>>> {
+    let day = state.clock.now().with_timezone(&state.settings.tz).format("%Y-%m-%d").to_string();
+    let region = q.region_id;
+    let rows = db::run(&state.db, move |c| {
+        let path = match (region, p.deputy_id) {
+            (Some(id), _) => crate::org::region_path(c, id)?.ok_or_else(AppError::not_found)?,
+            (None, Some(me)) => crate::org::congress_path(crate::org::deputy_scopes(c, &[me])?.get(&me).map(Vec::as_slice).unwrap_or_default()),
+            (None, None) => p.region_path.clone().unwrap_or_else(|| "/".into()),
+        };
+        store::rulebook_at(c, &path, &day)
+    })
+    .await?;
     Ok(web::Json(rows.into_iter().map(rule_view).collect()))
 }
 
@@ -54,6 +70,7 @@ pub fn explain(e: EntryRow, r: Option<&RuleRow>, reversed_by: Option<i64>) -> En
         rule_name: r.map(|r| r.name.clone()).unwrap_or_default(),
         clause: r.map(|r| r.clause.clone()).unwrap_or_default(),
         rule_version: r.map(|r| r.version).unwrap_or_default(),
+        rule_region_id: r.map(|r| r.region_id).unwrap_or_default(),
         rule_code: e.rule_code,
         category: e.category,
         points: e.points,

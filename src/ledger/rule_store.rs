@@ -51,21 +51,23 @@ pub fn ensure_default_rules(conn: &mut AnyConnection, now: NaiveDateTime) -> App
     Ok(())
 }
 
-/// The newest version of a rule in the default rulebook.
-pub fn current_rule(conn: &mut AnyConnection, code: &str) -> AppResult<Option<RuleRow>> {
-    Ok(r::table.filter(r::region_id.eq(0)).filter(r::code.eq(code)).order(r::version.desc()).first(conn).optional()?)
+/// The rule in force for `code` on `day` for a deputy of the congress at `path` (inherited from
+/// the nearest congress above that has one, else the installation's default).
+pub fn rule_in_force(conn: &mut AnyConnection, code: &str, path: &str, day: &str) -> AppResult<Option<RuleRow>> {
+    let book = rules_for(conn, &[code], &super::rules::path_ids(path))?;
+    Ok(super::rules::pick(&book, code, day, path).cloned())
 }
 
-/// The newest version of a rule in effect on `day` (YYYY-MM-DD in the congress time zone).
-pub fn rule_on(conn: &mut AnyConnection, code: &str, day: &str) -> AppResult<Option<RuleRow>> {
-    Ok(r::table
-        .filter(r::region_id.eq(0))
-        .filter(r::code.eq(code))
-        .filter(r::effective_from.is_null().or(r::effective_from.le(day.to_string())))
-        .filter(r::effective_to.is_null().or(r::effective_to.ge(day.to_string())))
-        .order(r::version.desc())
-        .first(conn)
-        .optional()?)
+/// The rulebook in force on `day` for the congress at `path`: per code, the rule [`rule_in_force`]
+/// would pick, in code order.
+pub fn rulebook_at(conn: &mut AnyConnection, path: &str, day: &str) -> AppResult<Vec<RuleRow>> {
+    let mut regions = super::rules::path_ids(path);
+    regions.push(0);
+    let book: Vec<RuleRow> = r::table.filter(r::region_id.eq_any(regions)).load(conn)?;
+    let mut codes: Vec<&str> = book.iter().map(|r| r.code.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    Ok(codes.into_iter().filter_map(|code| super::rules::pick(&book, code, day, path).cloned()).collect())
 }
 
 #[derive(Insertable)]
@@ -90,20 +92,10 @@ pub fn insert_rule(conn: &mut AnyConnection, n: &NewRule) -> AppResult<i64> {
     Ok(diesel::insert_into(r::table).values(n).returning(r::id).get_result(conn)?)
 }
 
-pub fn max_version(conn: &mut AnyConnection, code: &str) -> AppResult<i32> {
-    let v: Option<i32> = r::table.filter(r::region_id.eq(0)).filter(r::code.eq(code)).select(diesel::dsl::max(r::version)).first(conn)?;
+/// The newest version number of a rule in one congress's rulebook (0: none yet).
+pub fn max_version(conn: &mut AnyConnection, region: i64, code: &str) -> AppResult<i32> {
+    let v: Option<i32> = r::table.filter(r::region_id.eq(region)).filter(r::code.eq(code)).select(diesel::dsl::max(r::version)).first(conn)?;
     Ok(v.unwrap_or(0))
-}
-
-pub fn current_rules(conn: &mut AnyConnection) -> AppResult<Vec<RuleRow>> {
-    let all: Vec<RuleRow> = r::table.filter(r::region_id.eq(0)).order((r::code, r::version.desc())).load(conn)?;
-    let mut out: Vec<RuleRow> = vec![];
-    for rule in all {
-        if out.last().is_none_or(|l| l.code != rule.code) {
-            out.push(rule);
-        }
-    }
-    Ok(out)
 }
 
 pub fn rule(conn: &mut AnyConnection, id: i64) -> AppResult<Option<RuleRow>> {

@@ -4,6 +4,7 @@
 use super::model::{RuleCreate, RuleView};
 use super::store::{self, NewRule};
 use crate::audit::Entry;
+use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, FieldError, WriteErrors};
@@ -44,13 +45,20 @@ fn check(b: &RuleCreate) -> Vec<FieldError> {
     e
 }
 
-/// Add a rule, or a new version of one (installation-wide admins).
+/// Add a rule, or a new version of one, to a congress's rulebook (admins in scope) or to the
+/// installation's default rulebook (installation-wide admins).
 #[utoipa::path(tag = "ledger", request_body = RuleCreate, responses((status = 201, body = RuleView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/point-rules")]
 pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<RuleCreate>) -> AppResult<HttpResponse> {
     let b = body.into_inner();
-    if p.role != Role::Admin || p.region_path.is_some() {
-        return Err(AppError::forbidden("forbidden", "the installation's rulebook is changed by installation-wide admins"));
+    if p.role != Role::Admin {
+        return Err(AppError::forbidden("forbidden", "only congress staff change rulebooks"));
+    }
+    if b.region_id.is_none() && p.region_path.is_some() {
+        return Err(AppError::forbidden(
+            "forbidden",
+            "the installation's default rulebook is changed by installation-wide admins; give your congress's region_id",
+        ));
     }
     let errs = check(&b);
     if !errs.is_empty() {
@@ -58,11 +66,20 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ru
     }
     let now = state.now();
     let v = db::tx(&state.db, move |c| {
-        let version = store::max_version(c, &b.code)? + 1;
+        let region = match b.region_id {
+            Some(id) => {
+                let path = crate::org::region_path(c, id)?.ok_or_else(AppError::not_found)?;
+                policy::authorize(&p, Action::Write, &Target::new(Kind::Region, path.clone()))?;
+                Some((id, path))
+            }
+            None => None,
+        };
+        let region_id = region.as_ref().map(|r| r.0).unwrap_or(0);
+        let version = store::max_version(c, region_id, &b.code)? + 1;
         let id = store::insert_rule(
             c,
             &NewRule {
-                region_id: 0,
+                region_id,
                 version,
                 code: &b.code,
                 name: b.name.trim(),
@@ -77,7 +94,10 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ru
                 created_at: now,
             },
         )?;
-        Entry::by(&p, "ledger.rule_version", "point_rule", id.to_string()).detail(format!("{} v{version}", b.code)).write(c, now)?;
+        Entry::by(&p, "ledger.rule_version", "point_rule", id.to_string())
+            .region(region.map(|r| r.1))
+            .detail(format!("{} v{version} (region {region_id})", b.code))
+            .write(c, now)?;
         let r = store::rule(c, id)?.ok_or_else(AppError::not_found)?;
         Ok(super::routes::rule_view(r))
     })
