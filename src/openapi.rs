@@ -120,7 +120,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(ledger::awards::award)
         .service(ledger::awards::propose)
         .service(ledger::awards::decide)
-        .service(ledger::rulebook::create);
+        .service(ledger::rulebook::create)
+        .service(ledger::appeals::create)
+        .service(ledger::appeals::mine)
+        .service(ledger::appeals::queue)
+        .service(ledger::appeals::one)
+        .service(ledger::appeals::message)
+        .service(ledger::appeals::resolve);
 }
 
 /// The full document, as served at `/api-docs/openapi.json`.

@@ -361,6 +361,81 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ledger_appeals (id) {
+        id -> BigInt,
+        deputy_id -> BigInt,
+        kind -> Text,
+        entry_id -> Nullable<BigInt>,
+        year -> Integer,
+        description -> Text,
+        occurred_on -> Nullable<Text>,
+        status -> Text,
+        resolution -> Nullable<Text>,
+        resolution_note -> Nullable<Text>,
+        result_entry_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    ledger_appeal_messages (id) {
+        id -> BigInt,
+        appeal_id -> BigInt,
+        author_id -> BigInt,
+        author -> Text,
+        body -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ranking_snapshots (id) {
+        id -> BigInt,
+        year -> Integer,
+        quarter -> Integer,
+        region_id -> BigInt,
+        region_path -> Text,
+        deputies -> BigInt,
+        published_at -> Timestamp,
+        published_by -> BigInt,
+    }
+}
+
+diesel::table! {
+    ranking_snapshot_rows (snapshot_id, deputy_id) {
+        snapshot_id -> BigInt,
+        rank -> Integer,
+        deputy_id -> BigInt,
+        points -> BigInt,
+    }
+}
+
+diesel::table! {
+    ledger_head_publications (id) {
+        id -> BigInt,
+        day -> Text,
+        heads -> BigInt,
+        entries_upto -> BigInt,
+        digest -> Text,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evaluation_settings (region_id) {
+        region_id -> BigInt,
+        min_group_activities -> Integer,
+        min_suggestions -> Integer,
+        excellent_quota_pct -> Integer,
+        bottom_n -> Integer,
+        excluded_deputies -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(deputy_groups -> regions (region_id));
 diesel::joinable!(seats -> deputies (deputy_id));
 diesel::joinable!(seats -> regions (region_id));
@@ -400,4 +475,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     ledger_heads,
     ledger_proposals,
     ledger_totals,
+    ledger_appeals,
+    ledger_appeal_messages,
+    ranking_snapshots,
+    ranking_snapshot_rows,
+    ledger_head_publications,
+    evaluation_settings,
 );

@@ -3,6 +3,8 @@
 //! consumer of point events from check-ins and events, explained statements, rankings and
 //! chain verification.
 
+pub mod appeal_store;
+pub mod appeals;
 pub mod awards;
 pub mod direct;
 pub mod model;

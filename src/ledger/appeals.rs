@@ -1,0 +1,286 @@
+//! Appeals (错、重、漏): a deputy disputes an entry (wrong, or counted twice) or reports an
+//! activity that was not counted; congress staff in scope answer in a thread and resolve it with
+//! a reversal, a new entry, or a reasoned rejection. The thread is kept and shown in the archive.
+
+use super::appeal_store::{self as store, AppealRow, ListFilter, NewAppeal};
+use super::posting::Award;
+use super::service;
+use crate::audit::Entry;
+use crate::auth::policy::{self, Action, Kind, Target};
+use crate::auth::{Principal, Role};
+use crate::db::{self, utc, AnyConnection};
+use crate::error::{AppError, AppResult, FieldError, ReadErrors, WriteErrors};
+use crate::http::{page, Page, PageQuery};
+use crate::state::AppState;
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppealCreate {
+    /// `dispute` (an entry is wrong or counted twice) or `missing` (an activity was not counted).
+    pub kind: String,
+    /// The disputed entry (disputes).
+    pub entry_id: Option<i64>,
+    pub description: String,
+    /// YYYY-MM-DD of the missing activity (missing).
+    pub occurred_on: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AppealMessage {
+    pub id: i64,
+    pub author: String,
+    pub body: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AppealView {
+    pub id: i64,
+    pub deputy_id: i64,
+    pub kind: String,
+    pub entry_id: Option<i64>,
+    pub year: i32,
+    pub description: String,
+    pub occurred_on: Option<String>,
+    /// open, resolved or rejected.
+    pub status: String,
+    /// reversal, new_entry or rejected.
+    pub resolution: Option<String>,
+    pub resolution_note: Option<String>,
+    /// The reversal or the new entry that resolved it.
+    pub result_entry_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub messages: Vec<AppealMessage>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageCreate {
+    pub body: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resolution {
+    /// `reverse` the disputed entry, `award` a new entry under `rule_code`, or `reject`.
+    pub action: String,
+    /// Why (shown to the deputy and kept in the archive).
+    pub note: String,
+    pub rule_code: Option<String>,
+    /// When the missing activity happened (default: noon of `occurred_on`).
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AppealQuery {
+    /// open, resolved or rejected.
+    pub status: Option<String>,
+    pub year: Option<i32>,
+    /// Only deputies with a seat in this region's subtree.
+    pub region_id: Option<i64>,
+}
+
+fn view(c: &mut AnyConnection, r: AppealRow) -> AppResult<AppealView> {
+    let messages = store::messages(c, r.id)?.into_iter().map(|(id, author, body, at)| AppealMessage { id, author, body, at: utc(at) }).collect();
+    Ok(AppealView {
+        id: r.id,
+        deputy_id: r.deputy_id,
+        kind: r.kind,
+        entry_id: r.entry_id,
+        year: r.year,
+        description: r.description,
+        occurred_on: r.occurred_on,
+        status: r.status,
+        resolution: r.resolution,
+        resolution_note: r.resolution_note,
+        result_entry_id: r.result_entry_id,
+        created_at: utc(r.created_at),
+        resolved_at: r.resolved_at.map(utc),
+        messages,
+    })
+}
+
+/// The appeal, when the caller may see it: its deputy, or congress staff in scope (404 otherwise).
+fn load_for(c: &mut AnyConnection, p: &Principal, id: i64, action: Action) -> AppResult<(AppealRow, Option<String>)> {
+    let row = store::get(c, id)?.ok_or_else(AppError::not_found)?;
+    let paths = crate::org::deputy_region_paths(c, row.deputy_id)?.unwrap_or_default();
+    match p.role {
+        Role::Deputy if p.deputy_id == Some(row.deputy_id) && action == Action::Read => {}
+        Role::Deputy => return Err(AppError::not_found()),
+        Role::Admin => policy::authorize(p, action, &Target::many(Kind::Deputy, paths.clone()))?,
+        _ => return Err(AppError::forbidden("forbidden", "appeals are handled by congress staff")),
+    }
+    Ok((row, paths.first().cloned()))
+}
+
+/// Appeal an entry, or report an activity that was not counted (the deputy).
+#[utoipa::path(tag = "ledger", request_body = AppealCreate, responses((status = 201, body = AppealView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/me/appeals")]
+pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<AppealCreate>) -> AppResult<HttpResponse> {
+    let me = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "only deputies appeal their points"))?;
+    let b = body.into_inner();
+    let mut errs: Vec<FieldError> = crate::org::rules::required_text("description", &b.description, 2000).into_iter().collect();
+    match (b.kind.as_str(), b.entry_id, b.occurred_on.as_deref()) {
+        ("dispute", Some(_), _) => {}
+        ("dispute", None, _) => errs.push(FieldError::new("entry_id", "required", "a dispute names the entry")),
+        ("missing", _, Some(d)) if crate::org::rules::valid_date(d) => {}
+        ("missing", _, _) => errs.push(FieldError::new("occurred_on", "required", "YYYY-MM-DD of the activity")),
+        _ => errs.push(FieldError::new("kind", "invalid_value", "dispute or missing")),
+    }
+    if !errs.is_empty() {
+        return Err(AppError::validation(errs));
+    }
+    let now = state.now();
+    let v = db::tx(&state.db, move |c| {
+        let year = match b.entry_id {
+            Some(e) if b.kind == "dispute" => {
+                let entry = super::store::entry(c, e)?.filter(|x| x.deputy_id == me);
+                entry.ok_or_else(|| AppError::invalid_field("entry_id", "unknown_entry", "no such entry of yours"))?.year
+            }
+            _ => b.occurred_on.as_deref().and_then(|d| d.get(0..4)).and_then(|y| y.parse().ok()).unwrap_or_default(),
+        };
+        let entry_id = if b.kind == "dispute" { b.entry_id } else { None };
+        let id = store::insert(
+            c,
+            &NewAppeal {
+                deputy_id: me,
+                kind: &b.kind,
+                entry_id,
+                year,
+                description: b.description.trim(),
+                occurred_on: b.occurred_on.as_deref().filter(|_| b.kind == "missing"),
+                status: "open",
+                created_at: now,
+            },
+        )
+        .map_err(|e| if e.code == "already_exists" { AppError::conflict("appeal_open", "this entry already has an open appeal") } else { e })?;
+        Entry::by(&p, "ledger.appeal", "ledger_appeal", id.to_string()).detail(b.kind.clone()).write(c, now)?;
+        let row = store::get(c, id)?.ok_or_else(AppError::not_found)?;
+        view(c, row)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(v))
+}
+
+/// My appeals, oldest first.
+#[utoipa::path(tag = "ledger", params(AppealQuery, PageQuery), responses((status = 200, body = Page<AppealView>), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/me/appeals")]
+pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<AppealQuery>, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<AppealView>>> {
+    let me = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "this account is not linked to a deputy"))?;
+    let q = q.into_inner();
+    let f = ListFilter { deputy: Some(me), status: q.status, year: q.year, scope: "/%".into(), after: pq.after()?, limit: pq.limit()? };
+    Ok(web::Json(db::run(&state.db, move |c| list(c, &f)).await?))
+}
+
+fn list(c: &mut AnyConnection, f: &ListFilter) -> AppResult<Page<AppealView>> {
+    let rows = store::list(c, f)?;
+    let mut out = page(rows, f.limit, |r| r.id, |r| r);
+    let items = std::mem::take(&mut out.items).into_iter().map(|r| view(c, r)).collect::<AppResult<Vec<_>>>()?;
+    Ok(Page { items, next_cursor: out.next_cursor })
+}
+
+/// Appeals of deputies in scope, oldest first (congress staff).
+#[utoipa::path(tag = "ledger", params(AppealQuery, PageQuery), responses((status = 200, body = Page<AppealView>), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/appeals")]
+pub async fn queue(state: web::Data<AppState>, p: Principal, q: web::Query<AppealQuery>, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<AppealView>>> {
+    if p.role != Role::Admin {
+        return Err(AppError::forbidden("forbidden", "appeals are handled by congress staff"));
+    }
+    let q = q.into_inner();
+    let (after, limit) = (pq.after()?, pq.limit()?);
+    let v = db::run(&state.db, move |c| {
+        let scope = crate::org::narrowed_filter(c, &p, Kind::Deputy, q.region_id)?;
+        let f = ListFilter { deputy: None, status: q.status, year: q.year, scope: crate::org::store::scope_pattern(&scope), after, limit };
+        list(c, &f)
+    })
+    .await?;
+    Ok(web::Json(v))
+}
+
+/// One appeal with its thread (its deputy, or staff in scope).
+#[utoipa::path(tag = "ledger", params(("id" = i64, Path)), responses((status = 200, body = AppealView), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/appeals/{id}")]
+pub async fn one(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<AppealView>> {
+    let id = id.into_inner();
+    Ok(web::Json(db::run(&state.db, move |c| load_for(c, &p, id, Action::Read).and_then(|(r, _)| view(c, r))).await?))
+}
+
+/// Add a message to an open appeal's thread (its deputy, or staff in scope).
+#[utoipa::path(tag = "ledger", params(("id" = i64, Path)), request_body = MessageCreate, responses((status = 201, body = AppealView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/appeals/{id}/messages")]
+pub async fn message(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<MessageCreate>) -> AppResult<HttpResponse> {
+    let (id, text) = (id.into_inner(), body.into_inner().body);
+    if let Some(e) = crate::org::rules::required_text("body", &text, 2000) {
+        return Err(AppError::validation(vec![e]));
+    }
+    let now = state.now();
+    let v = db::tx(&state.db, move |c| {
+        let action = if p.role == Role::Admin { Action::Write } else { Action::Read };
+        let (row, _) = load_for(c, &p, id, action)?;
+        if row.status != "open" {
+            return Err(AppError::conflict("appeal_closed", "the appeal is closed"));
+        }
+        store::add_message(c, id, p.account_id, &p.label(), text.trim(), now)?;
+        view(c, row)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(v))
+}
+
+/// Resolve an open appeal: reverse the disputed entry, award a new entry, or reject, always with
+/// a note (congress staff in scope).
+#[utoipa::path(tag = "ledger", params(("id" = i64, Path)), request_body = Resolution, responses((status = 200, body = AppealView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/appeals/{id}/resolve")]
+pub async fn resolve(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<Resolution>) -> AppResult<web::Json<AppealView>> {
+    let (id, b) = (id.into_inner(), body.into_inner());
+    if let Some(e) = crate::org::rules::required_text("note", &b.note, 2000) {
+        return Err(AppError::validation(vec![e]));
+    }
+    if p.role != Role::Admin {
+        return Err(AppError::forbidden("forbidden", "appeals are resolved by congress staff"));
+    }
+    let (tz, now) = (state.settings.tz, state.now());
+    let v = db::tx(&state.db, move |c| {
+        let (row, region) = load_for(c, &p, id, Action::Write)?;
+        if row.status != "open" {
+            return Err(AppError::conflict("appeal_closed", "the appeal is already resolved"));
+        }
+        let (status, resolution, entry) = match (b.action.as_str(), row.entry_id) {
+            ("reverse", Some(e)) => ("resolved", "reversal", Some(service::reverse(c, e, &p.label(), b.note.trim(), tz, now)?.id)),
+            ("reverse", None) => return Err(AppError::invalid_field("action", "nothing_to_reverse", "only a dispute names an entry to reverse")),
+            ("award", _) => {
+                let code = b.rule_code.clone().ok_or_else(|| AppError::invalid_field("rule_code", "required", "the rule the activity earns"))?;
+                let noon = row.occurred_on.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).and_then(|d| d.and_hms_opt(12, 0, 0));
+                let local_noon = noon.and_then(|n| tz.from_local_datetime(&n).earliest()).map(|t| t.naive_utc());
+                let a = Award {
+                    deputy_id: row.deputy_id,
+                    rule_code: code,
+                    points: None,
+                    occurred_at: b.occurred_at.map(db::ts).or(local_noon).unwrap_or(now),
+                    source_kind: "appeal".into(),
+                    source_id: id.to_string(),
+                    actor: p.label(),
+                    reason: Some(b.note.trim().to_string()),
+                    reverses: None,
+                    direct: true,
+                };
+                ("resolved", "new_entry", Some(service::award(c, &a, tz, now)?.0.id))
+            }
+            ("reject", _) => ("rejected", "rejected", None),
+            _ => return Err(AppError::invalid_field("action", "invalid_value", "reverse, award or reject")),
+        };
+        if !store::close(c, id, status, resolution, b.note.trim(), entry, p.account_id, now)? {
+            return Err(AppError::conflict("appeal_closed", "the appeal was resolved meanwhile"));
+        }
+        Entry::by(&p, "ledger.appeal_resolve", "ledger_appeal", id.to_string()).region(region).detail(resolution).write(c, now)?;
+        let row = store::get(c, id)?.ok_or_else(AppError::not_found)?;
+        view(c, row)
+    })
+    .await?;
+    Ok(web::Json(v))
+}
