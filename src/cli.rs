@@ -1,4 +1,5 @@
-//! Subcommands: serve (default), migrate, seed-demo, create-admin, openapi, rotate-keys.
+//! Subcommands: serve (default), migrate, seed-demo, create-admin, openapi, verify-ledger,
+//! rebuild-balances, rebuild-rankings, rotate-keys.
 
 use crate::config::{LogFormat, Settings};
 use crate::platform::Clock;
@@ -42,6 +43,12 @@ enum Cmd {
     VerifyLedger,
     /// Recompute ledger balances from the entries, report every difference and fix them.
     RebuildBalances,
+    /// Rebuild a year's leaderboards (sorted sets) from the database and make them current.
+    RebuildRankings {
+        /// Calendar year (default: this year in the congress time zone).
+        #[arg(long)]
+        year: Option<i32>,
+    },
     /// Retire the generated JWT signing key and create a new one (old tokens stay valid until they expire).
     RotateKeys,
 }
@@ -124,6 +131,13 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
                 println!("{d}");
             }
             println!("{} balance(s) differed from the entries{}", diffs.len(), if diffs.is_empty() { "" } else { "; rewritten" });
+            Ok(())
+        }
+        Cmd::RebuildRankings { year } => {
+            let state = build_state(settings, Clock::system()).await?;
+            let year = year.unwrap_or_else(|| chrono::Datelike::year(&state.clock.now().with_timezone(&state.settings.tz)));
+            let n = crate::ledger::board::rebuild(&state, year).await.map_err(|e| e.to_string())?;
+            println!("leaderboards of {year} rebuilt: {n} deputies (cache: {})", state.cache.backend());
             Ok(())
         }
         Cmd::RotateKeys => {

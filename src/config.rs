@@ -64,6 +64,9 @@ pub struct Settings {
     pub db_pool_size: u32,
     /// PostgreSQL writer threads that group small writes into shared commits (SQLite: always 1).
     pub db_writers: usize,
+    /// Rankings from sorted-set leaderboards (`LVZHI_RANKINGS`: `auto` = when Redis is
+    /// configured, `sorted_sets` = always (in-process without Redis), `sql` = never).
+    pub rankings_sorted_sets: bool,
     pub workers: usize,
     pub trust_proxy: bool,
     pub bench_hello: bool,
@@ -168,6 +171,12 @@ impl Settings {
             Some("json") => LogFormat::Json,
             Some(v) => return Err(err("LVZHI_LOG_FORMAT", format!("`{v}` must be text or json"))),
         };
+        let rankings_sorted_sets = match env.get("LVZHI_RANKINGS").as_deref() {
+            None | Some("auto") => redis_url.is_some(),
+            Some("sorted_sets") => true,
+            Some("sql") => false,
+            Some(v) => return Err(err("LVZHI_RANKINGS", format!("`{v}` must be auto, sorted_sets or sql"))),
+        };
         let access_ttl_secs: i64 = env.positive("LVZHI_ACCESS_TOKEN_TTL_SECS", 900)?;
         let refresh_ttl_days: i64 = env.positive("LVZHI_REFRESH_TOKEN_TTL_DAYS", 30)?;
         let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
@@ -191,6 +200,7 @@ impl Settings {
             login_rate_per_minute: env.positive("LVZHI_LOGIN_RATE_PER_MINUTE", 30)?,
             db_pool_size: env.positive("LVZHI_DB_POOL_SIZE", 16)?,
             db_writers: env.positive("LVZHI_DB_WRITERS", 4)?,
+            rankings_sorted_sets,
             workers: env.positive("LVZHI_WORKERS", cpus)?,
             trust_proxy: env.flag("LVZHI_TRUST_PROXY")?,
             bench_hello: env.flag("LVZHI_BENCH_HELLO")?,

@@ -125,6 +125,7 @@ impl Application {
             tokio::spawn(housekeeping(state.clone(), rx.clone())),
             tokio::spawn(crate::checkins::worker(state.clone(), rx.clone())),
             tokio::spawn(crate::checkins::venues::follow(state.clone(), rx.clone())),
+            tokio::spawn(crate::ledger::board_worker(state.clone(), rx.clone())),
             tokio::spawn(crate::ledger::worker(state.clone(), rx)),
         ];
         #[cfg(unix)]

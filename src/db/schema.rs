@@ -436,6 +436,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ledger_rank_outbox (id) {
+        id -> BigInt,
+        deputy_id -> BigInt,
+        year -> Integer,
+    }
+}
+
 diesel::joinable!(deputy_groups -> regions (region_id));
 diesel::joinable!(seats -> deputies (deputy_id));
 diesel::joinable!(seats -> regions (region_id));
@@ -481,4 +489,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     ranking_snapshot_rows,
     ledger_head_publications,
     evaluation_settings,
+    ledger_rank_outbox,
 );

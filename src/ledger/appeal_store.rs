@@ -48,19 +48,21 @@ pub fn get(c: &mut AnyConnection, id: i64) -> AppResult<Option<AppealRow>> {
     Ok(a::table.find(id).first(c).optional()?)
 }
 
+/// How an appeal was closed.
+#[derive(AsChangeset)]
+#[diesel(table_name = a, treat_none_as_null = true)]
+pub struct Closing<'a> {
+    pub status: &'a str,
+    pub resolution: &'a str,
+    pub resolution_note: &'a str,
+    pub result_entry_id: Option<i64>,
+    pub resolved_by: i64,
+    pub resolved_at: NaiveDateTime,
+}
+
 /// Closes an open appeal; false when it was closed meanwhile.
-pub fn close(c: &mut AnyConnection, id: i64, status: &str, resolution: &str, note: &str, entry: Option<i64>, by: i64, at: NaiveDateTime) -> AppResult<bool> {
-    Ok(diesel::update(a::table.filter(a::id.eq(id)).filter(a::status.eq("open")))
-        .set((
-            a::status.eq(status),
-            a::resolution.eq(resolution),
-            a::resolution_note.eq(note),
-            a::result_entry_id.eq(entry),
-            a::resolved_by.eq(by),
-            a::resolved_at.eq(at),
-        ))
-        .execute(c)?
-        == 1)
+pub fn close(c: &mut AnyConnection, id: i64, how: &Closing) -> AppResult<bool> {
+    Ok(diesel::update(a::table.filter(a::id.eq(id)).filter(a::status.eq("open"))).set(how).execute(c)? == 1)
 }
 
 pub fn add_message(c: &mut AnyConnection, appeal: i64, author_id: i64, author: &str, body: &str, at: NaiveDateTime) -> AppResult<i64> {

@@ -274,7 +274,8 @@ pub async fn resolve(state: web::Data<AppState>, p: Principal, id: web::Path<i64
             ("reject", _) => ("rejected", "rejected", None),
             _ => return Err(AppError::invalid_field("action", "invalid_value", "reverse, award or reject")),
         };
-        if !store::close(c, id, status, resolution, b.note.trim(), entry, p.account_id, now)? {
+        let how = store::Closing { status, resolution, resolution_note: b.note.trim(), result_entry_id: entry, resolved_by: p.account_id, resolved_at: now };
+        if !store::close(c, id, &how)? {
             return Err(AppError::conflict("appeal_closed", "the appeal was resolved meanwhile"));
         }
         Entry::by(&p, "ledger.appeal_resolve", "ledger_appeal", id.to_string()).region(region).detail(resolution).write(c, now)?;

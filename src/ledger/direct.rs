@@ -44,7 +44,7 @@ impl BulkWrite for DirectAwards {
         let allowed: Vec<AppResult<Vec<String>>> = inputs
             .iter()
             .map(|r| {
-                let paths: Vec<String> = scopes.get(&r.award.deputy_id).ok_or_else(AppError::not_found)?.iter().map(|s| s.0.clone()).collect();
+                let paths: Vec<String> = scopes.get(&r.award.deputy_id).ok_or_else(AppError::not_found)?.iter().map(|s| s.path.clone()).collect();
                 policy::authorize(&r.principal, Action::Write, &Target::many(Kind::Deputy, paths.clone()))?;
                 Ok(paths)
             })

@@ -6,6 +6,7 @@
 pub mod appeal_store;
 pub mod appeals;
 pub mod awards;
+pub mod board;
 pub mod direct;
 pub mod model;
 pub mod posting;
@@ -20,6 +21,36 @@ pub mod store;
 use crate::state::AppState;
 use std::time::Duration;
 use tokio::sync::watch;
+
+/// Keeps the leaderboards: builds this year's and last year's when they are missing (once per
+/// installation: a lock in the cache), then applies the ranking outbox every 250 ms; stops
+/// between runs. Without sorted-set rankings it only empties the outbox.
+pub async fn board_worker(state: AppState, mut stop: watch::Receiver<bool>) {
+    if state.settings.rankings_sorted_sets {
+        let this = chrono::Datelike::year(&state.clock.now().with_timezone(&state.settings.tz));
+        for year in [this, this - 1] {
+            if let Err(e) = board::ensure(&state, year).await {
+                tracing::warn!(error = %e, year, "leaderboard build failed; rankings use SQL until it succeeds");
+            }
+        }
+    }
+    loop {
+        tokio::select! {
+            _ = stop.changed() => break,
+            _ = tokio::time::sleep(Duration::from_millis(250)) => {}
+        }
+        loop {
+            match board::drain(&state).await {
+                Ok(n) if n > 0 => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "leaderboard update failed; retrying");
+                    break;
+                }
+            }
+        }
+    }
+}
 
 /// Consumes pending point events every 10 s; stops between runs.
 pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {

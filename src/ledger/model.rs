@@ -84,6 +84,10 @@ pub struct RankingQuery {
     pub year: Option<i32>,
     /// Only deputies with a seat in this region's subtree.
     pub region_id: Option<i64>,
+    /// Only seats of this level (national, provincial, city, county, township).
+    pub level: Option<String>,
+    /// Only the members of this deputy group (alone; not with region_id or level).
+    pub group_id: Option<i64>,
     /// Top N (default 20, at most 200).
     pub limit: Option<usize>,
 }
@@ -103,6 +107,8 @@ pub struct RankedDeputy {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Ranking {
     pub year: i32,
+    /// `sorted_sets` or `sql`: where the ranks were read (the same answers either way).
+    pub source: String,
     pub deputies_ranked: usize,
     pub top: Vec<RankedDeputy>,
     /// The caller's own place, for deputies.

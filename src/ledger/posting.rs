@@ -72,7 +72,7 @@ pub fn post(c: &mut AnyConnection, awards: &[Award], tz: chrono_tz::Tz, now: Nai
 pub type Posted = Vec<AppResult<(EntryRow, bool)>>;
 
 /// The seats of each deputy (see [`crate::org::deputy_scopes`]).
-pub type Scopes = HashMap<i64, Vec<(String, String)>>;
+pub type Scopes = HashMap<i64, Vec<crate::org::SeatBrief>>;
 
 /// [`post`] for a caller that has read the deputies' seats already; also answers the rule
 /// versions it read (they explain the entries).
@@ -219,5 +219,7 @@ fn write(c: &mut AnyConnection, fresh: &mut [(usize, EntryRow)], balances: &BTre
     for ((d, y, _), (p, _)) in balances {
         *totals.entry((*d, *y)).or_default() += p;
     }
-    store::add_totals(c, &totals)
+    store::add_totals(c, &totals)?;
+    // The leaderboards follow the totals through this outbox (see `board`).
+    super::rank_store::dirty(c, &totals.keys().copied().collect::<Vec<_>>())
 }

@@ -1,20 +1,49 @@
-//! SQL of rankings: top totals in a scope, a deputy's standing, absences.
+//! SQL of rankings: top totals in a scope, a deputy's standing, absences, and the outbox of
+//! changed totals that the leaderboards follow.
 
-use crate::db::schema::{ledger_entries as e, ledger_totals as t};
+use crate::db::schema::{ledger_entries as e, ledger_rank_outbox as o, ledger_totals as t};
 use crate::db::schema::{regions as rg, seats as se};
-use crate::db::AnyConnection;
+use crate::db::{AnyConnection, MultiBackend};
 use crate::error::AppResult;
 use diesel::prelude::*;
 
-/// Top `limit` (deputy, points) of a year among deputies with a seat under `scope` (a region path
-/// pattern; `/%` = everyone), highest first; equal totals by deputy id.
-pub fn top(conn: &mut AnyConnection, year: i32, scope: &str, limit: i64) -> AppResult<Vec<(i64, i64)>> {
-    let base = t::table.filter(t::year.eq(year)).order((t::points.desc(), t::deputy_id)).limit(limit).select((t::deputy_id, t::points));
-    Ok(if scope == "/%" {
-        base.load(conn)?
-    } else {
-        base.filter(t::deputy_id.eq_any(se::table.inner_join(rg::table).filter(rg::path.like(scope.to_string())).select(se::deputy_id))).load(conn)?
-    })
+/// Who a ranking covers: deputies with a seat under a region path pattern (`/%` = everyone), of
+/// a level, in a group.
+#[derive(Debug, Clone)]
+pub struct RankScope {
+    pub pattern: String,
+    pub level: Option<String>,
+    pub group: Option<i64>,
+}
+
+impl RankScope {
+    fn everyone(&self) -> bool {
+        self.pattern == "/%" && self.level.is_none() && self.group.is_none()
+    }
+
+    /// Narrows a query over totals to the scope's members (two subquery shapes: a group, or a
+    /// region subtree with a level pattern).
+    fn narrow<'a, ST: 'a>(&self, q: t::BoxedQuery<'a, MultiBackend, ST>) -> t::BoxedQuery<'a, MultiBackend, ST> {
+        match self.group {
+            Some(g) => q.filter(t::deputy_id.eq_any(se::table.filter(se::group_id.eq(g)).select(se::deputy_id))),
+            None if self.everyone() => q,
+            None => q.filter(
+                t::deputy_id.eq_any(
+                    se::table
+                        .inner_join(rg::table)
+                        .filter(rg::path.like(self.pattern.clone()))
+                        .filter(se::level.like(self.level.clone().unwrap_or_else(|| "%".into())))
+                        .select(se::deputy_id),
+                ),
+            ),
+        }
+    }
+}
+
+/// Top `limit` (deputy, points) of a year in the scope, highest first; equal totals by deputy id.
+pub fn top(conn: &mut AnyConnection, year: i32, scope: &RankScope, limit: i64) -> AppResult<Vec<(i64, i64)>> {
+    let q = t::table.filter(t::year.eq(year)).order((t::points.desc(), t::deputy_id)).limit(limit).select((t::deputy_id, t::points)).into_boxed();
+    Ok(scope.narrow(q).load(conn)?)
 }
 
 pub const EXCUSED: [&str; 1] = ["meeting_excused"];
@@ -44,21 +73,78 @@ pub fn absences(conn: &mut AnyConnection, deputies: &[i64], year: i32) -> AppRes
     Ok(out)
 }
 
-/// (deputies ranked in scope, how many have more than `points`, how many have at most `points`).
-pub fn standing(conn: &mut AnyConnection, year: i32, scope: &str, points: i64) -> AppResult<(i64, i64, i64)> {
-    let rows: Vec<i64> = if scope == "/%" {
-        t::table.filter(t::year.eq(year)).select(t::points).load(conn)?
-    } else {
-        t::table
-            .filter(t::year.eq(year))
-            .filter(t::deputy_id.eq_any(se::table.inner_join(rg::table).filter(rg::path.like(scope.to_string())).select(se::deputy_id)))
-            .select(t::points)
-            .load(conn)?
+/// Whether the deputy has a total of the year and is in the scope.
+pub fn top_member(conn: &mut AnyConnection, year: i32, scope: &RankScope, deputy: i64) -> AppResult<bool> {
+    let q = t::table.filter(t::year.eq(year)).filter(t::deputy_id.eq(deputy)).count().into_boxed();
+    Ok(scope.narrow(q).get_result::<i64>(conn)? > 0)
+}
+
+/// (deputies ranked in scope, how many have more than `points`, how many have at most `points`):
+/// two counts over the `(year, points)` index.
+pub fn standing(conn: &mut AnyConnection, year: i32, scope: &RankScope, points: i64) -> AppResult<(i64, i64, i64)> {
+    let count = |conn: &mut AnyConnection, above: Option<i64>| -> AppResult<i64> {
+        let mut q = t::table.filter(t::year.eq(year)).count().into_boxed();
+        if let Some(p) = above {
+            q = q.filter(t::points.gt(p));
+        }
+        Ok(scope.narrow(q).get_result(conn)?)
     };
-    let above = rows.iter().filter(|p| **p > points).count() as i64;
-    Ok((rows.len() as i64, above, rows.len() as i64 - above))
+    let ranked = count(conn, None)?;
+    let above = if points == i64::MAX { 0 } else { count(conn, Some(points))? };
+    Ok((ranked, above, ranked - above))
 }
 
 pub fn total_of(conn: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<Option<i64>> {
     Ok(t::table.find((deputy, year)).select(t::points).first(conn).optional()?)
+}
+
+/// The yearly totals of (deputy, year) pairs that have one.
+pub fn totals_of(conn: &mut AnyConnection, pairs: &[(i64, i32)]) -> AppResult<Vec<((i64, i32), i64)>> {
+    let deputies: Vec<i64> = pairs.iter().map(|p| p.0).collect();
+    let years: Vec<i32> = pairs.iter().map(|p| p.1).collect();
+    let want: std::collections::HashSet<(i64, i32)> = pairs.iter().copied().collect();
+    let rows: Vec<(i64, i32, i64)> =
+        t::table.filter(t::deputy_id.eq_any(deputies)).filter(t::year.eq_any(years)).select((t::deputy_id, t::year, t::points)).load(conn)?;
+    Ok(rows.into_iter().filter(|r| want.contains(&(r.0, r.1))).map(|(d, y, p)| ((d, y), p)).collect())
+}
+
+/// A page of a year's totals in deputy order, after `after`.
+pub fn totals_page(conn: &mut AnyConnection, year: i32, after: i64, limit: i64) -> AppResult<Vec<(i64, i64)>> {
+    Ok(t::table.filter(t::year.eq(year)).filter(t::deputy_id.gt(after)).order(t::deputy_id).limit(limit).select((t::deputy_id, t::points)).load(conn)?)
+}
+
+/// Records that these (deputy, year) totals changed (in the change's transaction).
+pub fn dirty(conn: &mut AnyConnection, pairs: &[(i64, i32)]) -> AppResult<()> {
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = pairs.iter().map(|(d, y)| (o::deputy_id.eq(*d), o::year.eq(*y))).collect();
+    crate::per_backend!(conn, |c| diesel::insert_into(o::table).values(&rows).execute(c))?;
+    Ok(())
+}
+
+/// Records that these deputies moved (every year they have a total).
+pub fn dirty_all_years(conn: &mut AnyConnection, deputies: &[i64]) -> AppResult<()> {
+    let pairs: Vec<(i64, i32)> = t::table.filter(t::deputy_id.eq_any(deputies)).select((t::deputy_id, t::year)).load(conn)?;
+    dirty(conn, &pairs)
+}
+
+/// The oldest pending outbox rows: (id, deputy, year).
+pub fn outbox(conn: &mut AnyConnection, limit: i64) -> AppResult<Vec<(i64, i64, i32)>> {
+    Ok(o::table.order(o::id).limit(limit).select((o::id, o::deputy_id, o::year)).load(conn)?)
+}
+
+pub fn outbox_done(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<()> {
+    diesel::delete(o::table.filter(o::id.eq_any(ids))).execute(conn)?;
+    Ok(())
+}
+
+/// The newest outbox id (0 when empty).
+pub fn outbox_position(conn: &mut AnyConnection) -> AppResult<i64> {
+    Ok(o::table.select(diesel::dsl::max(o::id)).first::<Option<i64>>(conn)?.unwrap_or(0))
+}
+
+/// Deputies with entries of `year` recorded at or after `since`.
+pub fn deputies_recorded_since(conn: &mut AnyConnection, year: i32, since: chrono::NaiveDateTime) -> AppResult<Vec<i64>> {
+    Ok(e::table.filter(e::year.eq(year)).filter(e::recorded_at.ge(since)).select(e::deputy_id).distinct().load(conn)?)
 }

@@ -160,27 +160,72 @@ pub async fn reverse(state: web::Data<AppState>, p: Principal, id: web::Path<i64
     Ok(HttpResponse::Created().json(e))
 }
 
-/// Ranking of a year: top N in a region subtree, and the caller's own place.
+/// Ranking of a year: top N in a scope (region subtree, seat level, group), and the caller's own
+/// place. Read from the leaderboards when they are on (and built), from SQL otherwise.
 #[utoipa::path(tag = "ledger", params(RankingQuery), responses((status = 200, body = Ranking), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/rankings")]
 pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<RankingQuery>) -> AppResult<web::Json<Ranking>> {
     let q = q.into_inner();
     let year = q.year.unwrap_or_else(|| this_year(&state));
     let limit = q.limit.unwrap_or(20).clamp(1, 200);
+    if q.level.as_deref().is_some_and(|l| !crate::org::rules::DEPUTY_LEVELS.contains(&l)) {
+        return Err(AppError::invalid_field("level", "invalid_value", crate::org::rules::DEPUTY_LEVELS.join(", ")));
+    }
+    if q.group_id.is_some() && (q.region_id.is_some() || q.level.is_some()) {
+        return Err(AppError::invalid_field("group_id", "exclusive", "a group ranking takes no region_id or level"));
+    }
+    let (region_id, level, group_id) = (q.region_id, q.level.clone(), q.group_id);
+    let p2 = p.clone();
+    let scope = db::run(&state.db, move |c| {
+        let pattern = match group_id {
+            Some(g) => {
+                let path = crate::org::group_path(c, g)?.ok_or_else(AppError::not_found)?;
+                policy::authorize(&p2, Action::Read, &Target::new(Kind::Group, path))?;
+                "/%".to_string()
+            }
+            None => crate::org::store::scope_pattern(&crate::org::narrowed_filter(c, &p2, Kind::Deputy, region_id)?),
+        };
+        Ok(store::RankScope { pattern, level, group: group_id })
+    })
+    .await?;
+    // The region of the scope (its path's last id) names its board.
+    let region = (scope.pattern != "/%").then(|| super::rules::path_ids(scope.pattern.trim_end_matches('%')).last().copied()).flatten();
+    let board_scope = super::board::scope_name(region, scope.level.as_deref(), scope.group);
+    let from_board = match state.settings.rankings_sorted_sets {
+        true => super::board::read(&state, year, &board_scope, limit, p.deputy_id).await?,
+        false => None,
+    };
+    let me_id = p.deputy_id;
     let r = db::run(&state.db, move |c| {
-        let scope = crate::org::narrowed_filter(c, &p, Kind::Deputy, q.region_id)?;
-        let pattern = crate::org::store::scope_pattern(&scope);
-        let top = store::top(c, year, &pattern, limit as i64)?;
+        let (source, top, ranked, me) = match from_board {
+            Some(b) => ("sorted_sets", b.top, b.ranked as i64, b.me.map(|(pts, above, at_most)| (pts, above as i64, at_most as i64))),
+            None => {
+                let rows = store::top(c, year, &scope, limit as i64)?;
+                // Equal totals share a rank (1, 2, 2, 4 …): everyone above a listed total is listed too.
+                let top = rows.iter().map(|(d, pts)| (*d, *pts, rows.iter().filter(|t| t.1 > *pts).count() + 1)).collect();
+                let my_total = match me_id {
+                    Some(me) if store::top_member(c, year, &scope, me)? => store::total_of(c, me, year)?,
+                    _ => None,
+                };
+                let (n, me) = match my_total {
+                    Some(pts) => {
+                        let (n, above, at_most) = store::standing(c, year, &scope, pts)?;
+                        (n, Some((pts, above, at_most)))
+                    }
+                    None => (store::standing(c, year, &scope, i64::MAX)?.0, None),
+                };
+                ("sql", top, n, me)
+            }
+        };
         let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
         let names: HashMap<i64, String> = crate::org::deputy_names(c, &ids)?.into_iter().collect();
-        // Equal totals share a rank (1, 2, 2, 4 …): everyone above a listed total is listed too.
         let absent = store::absences(c, &ids, year)?;
-        let ranked = top
+        let ranked_top = top
             .iter()
-            .map(|(d, pts)| {
+            .map(|(d, pts, rank)| {
                 let (excused, unexcused) = absent.get(d).copied().unwrap_or_default();
                 RankedDeputy {
-                    rank: top.iter().filter(|t| t.1 > *pts).count() + 1,
+                    rank: *rank,
                     deputy_id: *d,
                     name: names.get(d).cloned().unwrap_or_default(),
                     points: *pts,
@@ -189,18 +234,12 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
                 }
             })
             .collect();
-        let my_total = match p.deputy_id {
-            Some(me) => store::total_of(c, me, year)?,
-            None => None,
-        };
-        let (n, me) = match my_total {
-            Some(pts) => {
-                let (n, above, at_most) = store::standing(c, year, &pattern, pts)?;
-                (n, (n > 0).then(|| MyRank { rank: above as usize + 1, points: pts, percentile: (at_most as f64 * 1000.0 / n as f64).round() / 10.0 }))
-            }
-            None => (store::standing(c, year, &pattern, i64::MAX)?.0, None),
-        };
-        Ok(Ranking { year, deputies_ranked: n as usize, top: ranked, me })
+        let me = me.filter(|_| ranked > 0).map(|(pts, above, at_most)| MyRank {
+            rank: above as usize + 1,
+            points: pts,
+            percentile: (at_most as f64 * 1000.0 / ranked as f64).round() / 10.0,
+        });
+        Ok(Ranking { year, source: source.into(), deputies_ranked: ranked as usize, top: ranked_top, me })
     })
     .await?;
     Ok(web::Json(r))

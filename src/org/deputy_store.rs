@@ -87,23 +87,32 @@ pub fn seats_of(conn: &mut AnyConnection, deputy_ids: &[i64]) -> AppResult<Vec<S
         .load(conn)?)
 }
 
-/// Where each existing deputy of `ids` sits: (region path, seat status) per seat; a deputy
-/// without seats maps to an empty list, a missing one is absent. Two queries for any number.
-pub fn deputy_scopes(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, Vec<(String, String)>>> {
-    let mut out: std::collections::HashMap<i64, Vec<(String, String)>> =
+/// A seat as other capabilities see it: where, at which level, in which group, in what status.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct SeatBrief {
+    pub path: String,
+    pub status: String,
+    pub level: String,
+    pub group_id: Option<i64>,
+}
+
+/// Where each existing deputy of `ids` sits; a deputy without seats maps to an empty list, a
+/// missing one is absent. Two queries for any number.
+pub fn deputy_scopes(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, Vec<SeatBrief>>> {
+    let mut out: std::collections::HashMap<i64, Vec<SeatBrief>> =
         d::table.filter(d::id.eq_any(ids)).select(d::id).load::<i64>(conn)?.into_iter().map(|id| (id, vec![])).collect();
-    let seats: Vec<(i64, String, String)> =
-        s::table.inner_join(r::table).filter(s::deputy_id.eq_any(ids)).select((s::deputy_id, r::path, s::status)).load(conn)?;
-    for (id, path, status) in seats {
-        out.entry(id).or_default().push((path, status));
+    let seats: Vec<(i64, SeatBrief)> =
+        s::table.inner_join(r::table).filter(s::deputy_id.eq_any(ids)).select((s::deputy_id, (r::path, s::status, s::level, s::group_id))).load(conn)?;
+    for (id, seat) in seats {
+        out.entry(id).or_default().push(seat);
     }
     Ok(out)
 }
 
 /// The congress whose rules govern a deputy's duty points: the most local region among the
 /// active seats (any seat when none is active); `/` (the installation) without seats.
-pub fn congress_path(seats: &[(String, String)]) -> String {
-    let deepest = |active: bool| seats.iter().filter(|s| !active || s.1 == "active").map(|s| &s.0).max_by_key(|p| p.matches('/').count()).cloned();
+pub fn congress_path(seats: &[SeatBrief]) -> String {
+    let deepest = |active: bool| seats.iter().filter(|s| !active || s.status == "active").map(|s| &s.path).max_by_key(|p| p.matches('/').count()).cloned();
     deepest(true).or_else(|| deepest(false)).unwrap_or_else(|| "/".into())
 }
 

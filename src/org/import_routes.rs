@@ -64,6 +64,8 @@ pub async fn import(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
         if !clashes.is_empty() {
             return Err(AppError::validation(clashes));
         }
+        // People who gain a seat move on the leaderboards (new people have no points yet).
+        crate::ledger::board::seats_changed(c, &existing)?;
         let mut out = ImportResult { rows, deputies_created: 0, seats_added_to_existing: 0, seats_created: 0 };
         for person in &people {
             let id = match person.existing_id {

@@ -15,7 +15,7 @@ pub mod station_routes;
 pub mod station_store;
 pub mod store;
 
-pub use deputy_store::{congress_path, count_deputies, deputies_in, deputy_names, deputy_region_paths, deputy_scopes};
+pub use deputy_store::{congress_path, count_deputies, deputies_in, deputy_names, deputy_region_paths, deputy_scopes, SeatBrief};
 pub use model::RegionRef;
 pub use station_store::{all_station_geos, station_geo, station_region, unit_region_path, StationGeo};
 pub use store::{region_ids_in, region_path, region_ref};
@@ -24,6 +24,11 @@ use crate::auth::policy::{self, Kind, RegionFilter};
 use crate::auth::Principal;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+
+/// The region path of a deputy group (None when it does not exist).
+pub fn group_path(conn: &mut AnyConnection, id: i64) -> AppResult<Option<String>> {
+    Ok(store::group(conn, id)?.map(|g| g.1))
+}
 
 /// The list filter for `kind`, narrowed to `region_id`'s subtree when given (404 when that region
 /// is missing or outside the caller's scope).

@@ -24,6 +24,21 @@ impl From<CacheError> for crate::error::AppError {
 
 pub type CacheResult<T> = Result<T, CacheError>;
 
+/// One member's standing on a leaderboard: its score in each of `sets` (and in no other set of
+/// the board: sets it left are cleaned), guarded by a version that only grows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoardPut {
+    pub member: String,
+    pub score: f64,
+    pub version: i64,
+    pub sets: Vec<String>,
+}
+
+/// Bookkeeping keys of a leaderboard `board`: member → version, member → its sets, every set.
+pub fn board_keys(board: &str) -> (String, String, String) {
+    (format!("{board}#ver"), format!("{board}#sets"), format!("{board}#keys"))
+}
+
 #[derive(Clone)]
 pub enum Cache {
     Memory(MemoryCache),
@@ -85,6 +100,24 @@ impl Cache {
     /// Members from `start` to `stop` inclusive, highest score first.
     pub async fn zrevrange(&self, set: &str, start: u64, stop: u64) -> CacheResult<Vec<(String, f64)>> {
         dispatch!(self, c => c.zrevrange(set, start, stop).await)
+    }
+    /// Members in each `(min, max)` score range (Redis syntax: `(5` exclusive, `+inf`), one
+    /// round trip for all.
+    pub async fn zcounts(&self, set: &str, ranges: &[(String, String)]) -> CacheResult<Vec<u64>> {
+        dispatch!(self, c => c.zcounts(set, ranges).await)
+    }
+    /// (cardinality, the member's score) in one round trip.
+    pub async fn zcard_score(&self, set: &str, member: Option<&str>) -> CacheResult<(u64, Option<f64>)> {
+        dispatch!(self, c => c.zcard_score(set, member).await)
+    }
+    /// Records members' scores on a leaderboard (see [`BoardPut`]); a put whose version is not
+    /// newer than the member's last one is ignored, so late or repeated puts never go back.
+    pub async fn board_put(&self, board: &str, puts: &[BoardPut]) -> CacheResult<()> {
+        dispatch!(self, c => c.board_put(board, puts).await)
+    }
+    /// Removes a leaderboard: every set it wrote, and its bookkeeping.
+    pub async fn board_drop(&self, board: &str) -> CacheResult<()> {
+        dispatch!(self, c => c.board_drop(board).await)
     }
     pub async fn publish(&self, channel: &str, message: &str) -> CacheResult<()> {
         dispatch!(self, c => c.publish(channel, message).await)

@@ -1,6 +1,6 @@
 //! In-process implementation of the cache and bus seam, for one instance without Redis.
 
-use super::cache::CacheResult;
+use super::cache::{board_keys, BoardPut, CacheResult};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -10,12 +10,31 @@ use tokio::sync::{broadcast, mpsc};
 struct Inner {
     values: HashMap<String, (String, Option<Instant>)>,
     zsets: HashMap<String, HashMap<String, f64>>,
+    hashes: HashMap<String, HashMap<String, String>>,
     channels: HashMap<String, broadcast::Sender<String>>,
 }
 
 #[derive(Clone, Default)]
 pub struct MemoryCache {
     inner: Arc<Mutex<Inner>>,
+}
+
+/// Whether `s` is above a Redis range bound (`(5` exclusive, `5` inclusive, `-inf`).
+fn above(s: f64, lo: &str) -> bool {
+    match lo.strip_prefix('(') {
+        Some(x) => x.parse::<f64>().map(|x| s > x).unwrap_or(false),
+        None if lo == "-inf" => true,
+        None => lo.parse::<f64>().map(|x| s >= x).unwrap_or(false),
+    }
+}
+
+/// Whether `s` is below a Redis range bound (`(5` exclusive, `5` inclusive, `+inf`).
+fn below(s: f64, hi: &str) -> bool {
+    match hi.strip_prefix('(') {
+        Some(x) => x.parse::<f64>().map(|x| s < x).unwrap_or(false),
+        None if hi == "+inf" => true,
+        None => hi.parse::<f64>().map(|x| s <= x).unwrap_or(false),
+    }
 }
 
 fn live(entry: &(String, Option<Instant>)) -> bool {
@@ -91,6 +110,55 @@ impl MemoryCache {
 
     pub async fn zrevrange(&self, set: &str, start: u64, stop: u64) -> CacheResult<Vec<(String, f64)>> {
         Ok(self.sorted(set).into_iter().skip(start as usize).take((stop.saturating_sub(start) + 1) as usize).collect())
+    }
+
+    pub async fn zcounts(&self, set: &str, ranges: &[(String, String)]) -> CacheResult<Vec<u64>> {
+        let g = self.lock();
+        let empty = HashMap::new();
+        let z = g.zsets.get(set).unwrap_or(&empty);
+        Ok(ranges.iter().map(|(lo, hi)| z.values().filter(|s| above(**s, lo) && below(**s, hi)).count() as u64).collect())
+    }
+
+    pub async fn zcard_score(&self, set: &str, member: Option<&str>) -> CacheResult<(u64, Option<f64>)> {
+        let g = self.lock();
+        let z = g.zsets.get(set);
+        Ok((z.map(|z| z.len() as u64).unwrap_or(0), member.and_then(|m| z.and_then(|z| z.get(m).copied()))))
+    }
+
+    pub async fn board_put(&self, board: &str, puts: &[BoardPut]) -> CacheResult<()> {
+        let (ver, sets, all) = board_keys(board);
+        let mut g = self.lock();
+        for p in puts {
+            let stored = g.hashes.get(&ver).and_then(|h| h.get(&p.member)).and_then(|v| v.parse::<i64>().ok()).unwrap_or(-1);
+            if p.version <= stored {
+                continue;
+            }
+            g.hashes.entry(ver.clone()).or_default().insert(p.member.clone(), p.version.to_string());
+            let old = g.hashes.get(&sets).and_then(|h| h.get(&p.member)).cloned().unwrap_or_default();
+            for gone in old.split(',').filter(|s| !s.is_empty() && !p.sets.iter().any(|n| n == s)) {
+                if let Some(z) = g.zsets.get_mut(gone) {
+                    z.remove(&p.member);
+                }
+            }
+            for s in &p.sets {
+                g.zsets.entry(s.clone()).or_default().insert(p.member.clone(), p.score);
+                g.hashes.entry(all.clone()).or_default().insert(s.clone(), String::new());
+            }
+            g.hashes.entry(sets.clone()).or_default().insert(p.member.clone(), p.sets.join(","));
+        }
+        Ok(())
+    }
+
+    pub async fn board_drop(&self, board: &str) -> CacheResult<()> {
+        let (ver, sets, all) = board_keys(board);
+        let mut g = self.lock();
+        let members: Vec<String> = g.hashes.remove(&all).map(|h| h.into_keys().collect()).unwrap_or_default();
+        for s in members {
+            g.zsets.remove(&s);
+        }
+        g.hashes.remove(&ver);
+        g.hashes.remove(&sets);
+        Ok(())
     }
 
     pub async fn publish(&self, channel: &str, message: &str) -> CacheResult<()> {

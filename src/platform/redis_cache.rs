@@ -1,11 +1,52 @@
 //! Redis implementation of the cache and bus seam (redis crate, tokio, connection manager).
 //! Every key and channel carries the configured prefix.
 
-use super::cache::{CacheError, CacheResult};
+use super::cache::{board_keys, BoardPut, CacheError, CacheResult};
 use futures_util::StreamExt;
 use redis::aio::ConnectionManager;
 use std::time::Duration;
 use tokio::sync::mpsc;
+
+/// [`RedisCache::board_put`] as one atomic script: for each (member, score, version, sets), when
+/// the version is newer than the member's last, leave the sets it is no longer in and set its
+/// score in the others. The sets share the board's hash tag (one slot).
+static BOARD_PUT: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| {
+    redis::Script::new(
+        r#"
+local prefix = ARGV[1]
+for i = 2, #ARGV, 4 do
+  local member, score, version, sets = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), ARGV[i + 3]
+  local last = tonumber(redis.call('HGET', KEYS[1], member) or '-1')
+  if version > last then
+    redis.call('HSET', KEYS[1], member, version)
+    local new = {}
+    for s in string.gmatch(sets, '[^,]+') do new[s] = true end
+    local old = redis.call('HGET', KEYS[2], member) or ''
+    for s in string.gmatch(old, '[^,]+') do
+      if not new[s] then redis.call('ZREM', prefix .. s, member) end
+    end
+    for s in pairs(new) do
+      redis.call('ZADD', prefix .. s, score, member)
+      redis.call('SADD', KEYS[3], s)
+    end
+    redis.call('HSET', KEYS[2], member, sets)
+  end
+end
+return 0
+"#,
+    )
+});
+
+/// [`RedisCache::board_drop`]: every set the board wrote, then its bookkeeping.
+static BOARD_DROP: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| {
+    redis::Script::new(
+        r#"
+for _, s in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('DEL', ARGV[1] .. s) end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+return 0
+"#,
+    )
+});
 
 #[derive(Clone)]
 pub struct RedisCache {
@@ -91,6 +132,39 @@ impl RedisCache {
 
     pub async fn zrevrange(&self, set: &str, start: u64, stop: u64) -> CacheResult<Vec<(String, f64)>> {
         self.q(redis::cmd("ZREVRANGE").arg(self.k(set)).arg(start).arg(stop).arg("WITHSCORES")).await
+    }
+
+    pub async fn zcounts(&self, set: &str, ranges: &[(String, String)]) -> CacheResult<Vec<u64>> {
+        let k = self.k(set);
+        let mut p = redis::pipe();
+        for (lo, hi) in ranges {
+            p.cmd("ZCOUNT").arg(&k).arg(lo).arg(hi);
+        }
+        let mut c = self.conn.clone();
+        p.query_async(&mut c).await.map_err(err)
+    }
+
+    pub async fn zcard_score(&self, set: &str, member: Option<&str>) -> CacheResult<(u64, Option<f64>)> {
+        let k = self.k(set);
+        let mut c = self.conn.clone();
+        redis::pipe().cmd("ZCARD").arg(&k).cmd("ZSCORE").arg(&k).arg(member.unwrap_or("")).query_async(&mut c).await.map_err(err)
+    }
+
+    pub async fn board_put(&self, board: &str, puts: &[BoardPut]) -> CacheResult<()> {
+        let (ver, sets, all) = board_keys(board);
+        let mut inv = BOARD_PUT.prepare_invoke();
+        inv.key(self.k(&ver)).key(self.k(&sets)).key(self.k(&all)).arg(&self.prefix);
+        for p in puts {
+            inv.arg(&p.member).arg(p.score).arg(p.version).arg(p.sets.join(","));
+        }
+        let mut c = self.conn.clone();
+        inv.invoke_async::<()>(&mut c).await.map_err(err)
+    }
+
+    pub async fn board_drop(&self, board: &str) -> CacheResult<()> {
+        let (ver, sets, all) = board_keys(board);
+        let mut c = self.conn.clone();
+        BOARD_DROP.key(self.k(&ver)).key(self.k(&sets)).key(self.k(&all)).arg(&self.prefix).invoke_async::<()>(&mut c).await.map_err(err)
     }
 
     pub async fn publish(&self, channel: &str, message: &str) -> CacheResult<()> {

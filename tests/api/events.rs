@@ -72,6 +72,7 @@ async fn closing_an_event_makes_attendance_final_once() {
     // The ledger counts deputy 2's absence as excused and deputy 3's as unexcused, apart.
     lvzhi::ledger::service::consume(&app.state).await.unwrap();
     let year = app.clock.now().with_timezone(&chrono_tz::Asia::Shanghai).format("%Y").to_string();
+    app.settle_rankings().await;
     let ranking = app.get(&format!("/api/v1/rankings?year={year}&limit=200"), &admin).await;
     let row = |d: i64| ranking.body["top"].as_array().unwrap().iter().find(|r| r["deputy_id"] == d).cloned().unwrap();
     assert_eq!((row(2)["excused_absences"].as_i64(), row(2)["unexcused_absences"].as_i64()), (Some(1), Some(0)));

@@ -89,9 +89,34 @@ pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
 
 /// Spawns and seeds the demo congress (Hefei; admin = city, yaohai = 瑶海区 only).
 pub async fn spawn_demo() -> TestApp {
-    let app = spawn_app().await;
+    spawn_demo_with(&[]).await
+}
+
+/// [`spawn_demo`] with extra environment settings.
+pub async fn spawn_demo_with(extra: &[(&str, &str)]) -> TestApp {
+    let app = spawn_with(extra).await;
     lvzhi::demo::seed_directory(&app.state).await.expect("seed demo");
     app
+}
+
+impl TestApp {
+    /// Applies pending leaderboard changes (the board worker does it every 250 ms).
+    pub async fn settle_rankings(&self) {
+        while lvzhi::ledger::board::drain(&self.state).await.expect("drain the ranking outbox") > 0 {}
+    }
+
+    /// A second server over the same state with changed settings (e.g. another ranking source);
+    /// answers its base URL.
+    pub fn twin(&self, change: impl FnOnce(&mut Settings)) -> String {
+        let mut settings = (*self.state.settings).clone();
+        change(&mut settings);
+        let mut state = self.state.clone();
+        state.settings = std::sync::Arc::new(settings);
+        let app = Application::start(state).expect("start twin");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        base
+    }
 }
 
 pub struct Answer {

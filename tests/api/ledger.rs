@@ -51,6 +51,7 @@ async fn checkins_become_explained_capped_points_and_rankings() {
     assert_eq!(me.body["total"], 20);
     assert_eq!(me.body["by_category"][0]["category"], "station_reception");
     // Rankings: deputy 1 first, deputy 2 second; the deputy sees their own place.
+    app.settle_rankings().await;
     let r = app.get(&format!("/api/v1/rankings?year={year}"), &deputy).await;
     r.expect(200, "");
     assert_eq!(r.body["top"][0]["deputy_id"], 1);
@@ -353,7 +354,8 @@ async fn appeals_are_threaded_and_resolved_by_a_reversal_a_new_entry_or_a_reason
     let m = app.post("/api/v1/me/appeals", &deputy, json!({"kind": "missing", "occurred_on": "2026-05-12", "description": "5月12日小组活动未计分"})).await;
     m.expect(201, "");
     let mid = m.body["id"].as_i64().unwrap();
-    let r = app.post(&format!("/api/v1/appeals/{mid}/resolve"), &admin, json!({"action": "award", "note": "补记", "rule_code": "group_activity_attended"})).await;
+    let r =
+        app.post(&format!("/api/v1/appeals/{mid}/resolve"), &admin, json!({"action": "award", "note": "补记", "rule_code": "group_activity_attended"})).await;
     r.expect(200, "");
     assert_eq!(r.body["resolution"], "new_entry");
     let st = app.get("/api/v1/me/points?year=2026", &deputy).await;

@@ -15,3 +15,4 @@ mod ledger;
 mod openapi;
 mod ops;
 mod platform;
+mod rankings;

@@ -80,3 +80,12 @@ CREATE TABLE evaluation_settings (
     excluded_deputies TEXT NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
+
+-- Deputies whose yearly total or seats changed since the leaderboards (sorted sets) last saw
+-- them: written in the change's transaction, drained by the leaderboard worker. The id orders
+-- the changes of one deputy (it is taken under the deputy's chain-head lock).
+CREATE TABLE ledger_rank_outbox (
+    id BIGSERIAL PRIMARY KEY,
+    deputy_id BIGINT NOT NULL,
+    year INTEGER NOT NULL
+);

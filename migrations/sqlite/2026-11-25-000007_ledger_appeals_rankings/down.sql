@@ -1,3 +1,4 @@
+DROP TABLE ledger_rank_outbox;
 DROP TABLE evaluation_settings;
 DROP TABLE ledger_head_publications;
 DROP TABLE ranking_snapshot_rows;

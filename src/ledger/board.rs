@@ -1,0 +1,231 @@
+//! Leaderboards in sorted sets (Redis when configured): one set per year and scope — everyone,
+//! each region subtree, each region subtree and seat level, each level, each group — scored by
+//! the yearly total, so a rank is two range counts instead of a scan. The database stays the
+//! source of truth: every change of a total or of a deputy's seats writes an outbox row in its
+//! own transaction ([`dirty`]); [`drain`] applies them. A year's board is built from the
+//! database ([`rebuild`]) into a new generation that replaces the old one in one step; until a
+//! year has a board, rankings are answered by SQL.
+//!
+//! Ties: the score is `points × 2³¹ − deputy id`, so equal totals list by deputy id (as SQL does)
+//! while `points` is the ceiling of `score / 2³¹`.
+
+use super::rank_store as store;
+use crate::db::{self, AnyConnection};
+use crate::error::AppResult;
+use crate::org::SeatBrief;
+use crate::platform::cache::BoardPut;
+use crate::state::AppState;
+use std::collections::{BTreeSet, HashMap};
+
+const M: f64 = 2_147_483_648.0;
+
+pub fn score(points: i64, deputy: i64) -> f64 {
+    points as f64 * M - deputy as f64
+}
+
+pub fn points_of(score: f64) -> i64 {
+    (score / M).ceil() as i64
+}
+
+/// The scopes a deputy is ranked in, from their seats.
+pub fn scopes_of(seats: &[SeatBrief]) -> Vec<String> {
+    let mut out = BTreeSet::from(["all".to_string()]);
+    for s in seats {
+        out.insert(format!("l:{}", s.level));
+        for r in super::rules::path_ids(&s.path) {
+            out.insert(format!("r{r}"));
+            out.insert(format!("r{r}:l:{}", s.level));
+        }
+        if let Some(g) = s.group_id {
+            out.insert(format!("g{g}"));
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// The scope of a ranking query (see [`scopes_of`]).
+pub fn scope_name(region: Option<i64>, level: Option<&str>, group: Option<i64>) -> String {
+    match (group, region, level) {
+        (Some(g), _, _) => format!("g{g}"),
+        (None, Some(r), Some(l)) => format!("r{r}:l:{l}"),
+        (None, Some(r), None) => format!("r{r}"),
+        (None, None, Some(l)) => format!("l:{l}"),
+        (None, None, None) => "all".into(),
+    }
+}
+
+fn board(year: i32, generation: i64) -> String {
+    format!("rank:{{{year}}}:g{generation}")
+}
+
+fn pointer(year: i32, which: &str) -> String {
+    format!("rank:{{{year}}}:{which}")
+}
+
+/// Marks deputies whose seats changed (their scopes move), inside the change's transaction.
+pub fn seats_changed(c: &mut AnyConnection, deputies: &[i64]) -> AppResult<()> {
+    if deputies.is_empty() {
+        return Ok(());
+    }
+    let mut sorted = deputies.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    // Under the chain-head lock, so these outbox rows order with the deputies' awards.
+    super::store::lock_heads(c, &sorted)?;
+    store::dirty_all_years(c, &sorted)
+}
+
+/// Puts for (deputy, year) pairs at version `version`, read from the database.
+fn puts(c: &mut AnyConnection, pairs: &[(i64, i32)], version: &HashMap<(i64, i32), i64>) -> AppResult<HashMap<i32, Vec<BoardPut>>> {
+    let deputies: Vec<i64> = pairs.iter().map(|p| p.0).collect();
+    let seats = crate::org::deputy_scopes(c, &deputies)?;
+    let totals = store::totals_of(c, pairs)?;
+    let mut out: HashMap<i32, Vec<BoardPut>> = HashMap::new();
+    for ((d, y), points) in totals {
+        let Some(v) = version.get(&(d, y)) else { continue };
+        let b = board(y, 0);
+        let sets = scopes_of(seats.get(&d).map(Vec::as_slice).unwrap_or_default()).into_iter().map(|s| format!("{b}:{s}")).collect();
+        out.entry(y).or_default().push(BoardPut { member: d.to_string(), score: score(points, d), version: *v, sets });
+    }
+    Ok(out)
+}
+
+/// Rewrites generation 0 names to the generation being written.
+fn in_generation(puts: &[BoardPut], year: i32, generation: i64) -> Vec<BoardPut> {
+    let (from, to) = (board(year, 0), board(year, generation));
+    puts.iter().map(|p| BoardPut { sets: p.sets.iter().map(|s| s.replacen(&from, &to, 1)).collect(), ..p.clone() }).collect()
+}
+
+async fn generation(state: &AppState, year: i32, which: &str) -> AppResult<Option<i64>> {
+    Ok(state.cache.get(&pointer(year, which)).await?.and_then(|v| v.parse().ok()))
+}
+
+/// Applies pending outbox rows to the boards (current, and one being built); returns how many.
+pub async fn drain(state: &AppState) -> AppResult<usize> {
+    let rows = db::run(&state.db, |c| store::outbox(c, 1000)).await?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let mut version: HashMap<(i64, i32), i64> = HashMap::new();
+    for (id, d, y) in &rows {
+        let v = version.entry((*d, *y)).or_default();
+        *v = (*v).max(*id);
+    }
+    let pairs: Vec<(i64, i32)> = version.keys().copied().collect();
+    let by_year = db::run(&state.db, move |c| puts(c, &pairs, &version)).await?;
+    for (year, p) in by_year {
+        for which in ["current", "building"] {
+            if let Some(g) = generation(state, year, which).await? {
+                state.cache.board_put(&board(year, g), &in_generation(&p, year, g)).await?;
+            }
+        }
+    }
+    db::tx(&state.db, move |c| store::outbox_done(c, &ids)).await?;
+    Ok(rows.len())
+}
+
+/// Builds a year's board unless it exists or another instance is building it.
+pub async fn ensure(state: &AppState, year: i32) -> AppResult<()> {
+    if generation(state, year, "current").await?.is_some() {
+        return Ok(());
+    }
+    if state.cache.set_nx(&pointer(year, "lock"), "1", std::time::Duration::from_secs(600)).await? {
+        let r = rebuild(state, year).await;
+        state.cache.del(&pointer(year, "lock")).await?;
+        r?;
+    }
+    Ok(())
+}
+
+/// Builds a year's board from the database as a new generation, then makes it current.
+pub async fn rebuild(state: &AppState, year: i32) -> AppResult<usize> {
+    let started = state.now();
+    let generation = state.cache.incr(&pointer(year, "generations"), std::time::Duration::from_secs(10 * 366 * 86_400)).await?;
+    state.cache.set(&pointer(year, "building"), &generation.to_string(), None).await?;
+    let b = board(year, generation);
+    let (mut after, mut n) = (0i64, 0usize);
+    loop {
+        // Every deputy's version is the outbox position when the read began: a later change
+        // (a higher outbox id) wins over this snapshot, an earlier one never overwrites it.
+        let (version, page) = db::run(&state.db, move |c| Ok((store::outbox_position(c)?, store::totals_page(c, year, after, 2000)?))).await?;
+        let Some(last) = page.last().map(|p| p.0) else { break };
+        let v: HashMap<(i64, i32), i64> = page.iter().map(|(d, _)| ((*d, year), version)).collect();
+        let pairs: Vec<(i64, i32)> = v.keys().copied().collect();
+        let p = db::run(&state.db, move |c| puts(c, &pairs, &v)).await?.remove(&year).unwrap_or_default();
+        for chunk in in_generation(&p, year, generation).chunks(500) {
+            state.cache.board_put(&b, chunk).await?;
+        }
+        n += page.len();
+        after = last;
+    }
+    let old = generation_swap(state, year, generation).await?;
+    if let Some(old) = old.filter(|o| *o != generation) {
+        state.cache.board_drop(&board(year, old)).await?;
+    }
+    // Awards recorded while the board was read may have been drained into the old board only.
+    let recent = db::run(&state.db, move |c| store::deputies_recorded_since(c, year, started)).await?;
+    let version = db::run(&state.db, store::outbox_position).await?;
+    let v: HashMap<(i64, i32), i64> = recent.iter().map(|d| ((*d, year), version)).collect();
+    let pairs: Vec<(i64, i32)> = v.keys().copied().collect();
+    let p = db::run(&state.db, move |c| puts(c, &pairs, &v)).await?.remove(&year).unwrap_or_default();
+    state.cache.board_put(&b, &in_generation(&p, year, generation)).await?;
+    tracing::info!(year, generation, deputies = n, "leaderboard rebuilt");
+    Ok(n)
+}
+
+async fn generation_swap(state: &AppState, year: i32, generation: i64) -> AppResult<Option<i64>> {
+    let old = super::board::generation(state, year, "current").await?;
+    state.cache.set(&pointer(year, "current"), &generation.to_string(), None).await?;
+    state.cache.del(&pointer(year, "building")).await?;
+    Ok(old)
+}
+
+/// One ranking read from a year's board; `None` when the year has no board yet.
+pub struct BoardRead {
+    /// (deputy, points, rank) of the top N.
+    pub top: Vec<(i64, i64, usize)>,
+    pub ranked: u64,
+    /// (points, how many have more, how many have at most as many).
+    pub me: Option<(i64, u64, u64)>,
+}
+
+pub async fn read(state: &AppState, year: i32, scope: &str, limit: usize, me: Option<i64>) -> AppResult<Option<BoardRead>> {
+    let Some(g) = generation(state, year, "current").await? else { return Ok(None) };
+    let set = format!("{}:{scope}", board(year, g));
+    let top = state.cache.zrevrange(&set, 0, limit.saturating_sub(1) as u64).await?;
+    let me_s = me.map(|d| d.to_string());
+    let (ranked, my_score) = state.cache.zcard_score(&set, me_s.as_deref()).await?;
+    let above = |p: i64| (format!("({}", p as f64 * M), "+inf".to_string());
+    let mut ranges: Vec<(String, String)> = top.iter().map(|(_, s)| above(points_of(*s))).collect();
+    if let Some(s) = my_score {
+        ranges.push(above(points_of(s)));
+        ranges.push(("-inf".into(), format!("{}", points_of(s) as f64 * M)));
+    }
+    let counts = state.cache.zcounts(&set, &ranges).await?;
+    let ranked_top = top.iter().zip(&counts).map(|((m, s), above)| (m.parse().unwrap_or(0), points_of(*s), *above as usize + 1)).collect();
+    let me = my_score.map(|s| (points_of(s), counts.get(top.len()).copied().unwrap_or(0), counts.get(top.len() + 1).copied().unwrap_or(0)));
+    Ok(Some(BoardRead { top: ranked_top, ranked, me }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_order_by_points_then_deputy_and_give_the_points_back() {
+        for (p, d) in [(0, 1), (73, 5), (-12, 2_000_000_000), (1000, 3)] {
+            assert_eq!(points_of(score(p, d)), p, "{p} {d}");
+        }
+        assert!(score(10, 1) > score(10, 2));
+        assert!(score(11, 900) > score(10, 1));
+    }
+
+    #[test]
+    fn a_seat_puts_a_deputy_in_its_region_chain_level_and_group() {
+        let seats = [SeatBrief { path: "/1/3/".into(), status: "active".into(), level: "county".into(), group_id: Some(7) }];
+        assert_eq!(scopes_of(&seats), vec!["all", "g7", "l:county", "r1", "r1:l:county", "r3", "r3:l:county"]);
+        assert_eq!(scope_name(Some(3), Some("county"), None), "r3:l:county");
+        assert_eq!(scope_name(None, None, None), "all");
+    }
+}

@@ -1,0 +1,89 @@
+use crate::helpers::*;
+use serde_json::{json, Value};
+
+async fn ranking(app: &TestApp, base: &str, token: &str, query: &str) -> Value {
+    let r = app.send(app.client.get(format!("{base}/api/v1/rankings?limit=50&{query}")).bearer_auth(token)).await;
+    r.expect(200, "");
+    r.body
+}
+
+/// The same question to the leaderboard server and to its SQL twin: the same answer.
+async fn same(app: &TestApp, sql: &str, token: &str, query: &str) -> Value {
+    let mut a = ranking(app, &app.base, token, query).await;
+    let mut b = ranking(app, sql, token, query).await;
+    assert_eq!((a["source"].as_str(), b["source"].as_str()), (Some("sorted_sets"), Some("sql")), "{query}");
+    a["source"] = Value::Null;
+    b["source"] = Value::Null;
+    assert_eq!(a, b, "{query}");
+    a
+}
+
+#[tokio::test]
+async fn leaderboards_rank_exactly_like_sql_and_follow_awards_and_seat_changes() {
+    let app = spawn_demo_with(&[("LVZHI_RANKINGS", "sorted_sets")]).await;
+    let sql = app.twin(|s| s.rankings_sorted_sets = false);
+    let root = app.root_token().await;
+    let deputy = app.login("13955110000").await;
+    // Totals with ties: 3, 6, 9, 12, 3, 6 … and one deduction.
+    for d in 1..=16i64 {
+        for k in 0..(d % 4 + 1) {
+            let body = json!({"deputy_id": d, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": format!("S{d}-{k}")});
+            app.post("/api/v1/ledger/awards", &root, body).await.expect(201, "");
+        }
+    }
+    app.post("/api/v1/ledger/awards", &root, json!({"deputy_id": 5, "rule_code": "meeting_absent", "source_kind": "meeting_roll", "source_id": "M1"}))
+        .await
+        .expect(201, "");
+    let year = chrono::Datelike::year(&app.clock.now().with_timezone(&chrono_tz::Asia::Shanghai));
+    lvzhi::ledger::board::rebuild(&app.state, year).await.unwrap();
+    app.settle_rankings().await;
+    let d1 = app.get("/api/v1/deputies/1", &root).await;
+    let seat = d1.body["seats"][0].clone();
+    let (county, level) = (seat["region_id"].as_i64().unwrap(), seat["level"].as_str().unwrap().to_string());
+    let scopes = [String::new(), format!("region_id={county}"), format!("level={level}"), format!("region_id={county}&level={level}")];
+    for q in &scopes {
+        for token in [&root, &deputy] {
+            same(&app, &sql, token, &format!("year={year}&{q}")).await;
+        }
+    }
+    let all = same(&app, &sql, &deputy, &format!("year={year}")).await;
+    assert_eq!(all["deputies_ranked"], 16);
+    let top = all["top"].as_array().unwrap();
+    assert_eq!((top[0]["points"].as_i64(), top[0]["rank"].as_i64()), (Some(12), Some(1)));
+    // Ties share a rank and list by deputy id.
+    assert_eq!(top[1]["rank"], 1);
+    assert!(top[0]["deputy_id"].as_i64() < top[1]["deputy_id"].as_i64());
+    assert_eq!(all["me"]["points"], 6);
+    // A new award moves deputy 1 to the top once the outbox is applied.
+    for k in 0..3 {
+        let body = json!({"deputy_id": 1, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": format!("late-{k}")});
+        app.post("/api/v1/ledger/awards", &root, body).await.expect(201, "");
+    }
+    app.settle_rankings().await;
+    let all = same(&app, &sql, &deputy, &format!("year={year}")).await;
+    assert_eq!((all["me"]["rank"].as_i64(), all["me"]["points"].as_i64()), (Some(1), Some(15)));
+    // A seat change moves a deputy into a group's ranking.
+    let group = app.get(&format!("/api/v1/groups?region_id={county}"), &root).await.body["items"][0].clone();
+    let (gid, gterm) = (group["id"].as_i64().unwrap(), group["term"].as_i64().unwrap());
+    let before = same(&app, &sql, &root, &format!("year={year}&group_id={gid}")).await;
+    let mut moved = false;
+    for mover in (1..=16i64).filter(|d| before["top"].as_array().unwrap().iter().all(|t| t["deputy_id"] != *d)) {
+        let m = app.get(&format!("/api/v1/deputies/{mover}"), &root).await;
+        let etag = m.headers.get("etag").unwrap().to_str().unwrap().to_string();
+        let Some(s) = m.body["seats"].as_array().unwrap().iter().find(|s| s["region_id"] == group["region_id"] && s["term"] == gterm).cloned() else {
+            continue;
+        };
+        let sid = s["id"].as_i64().unwrap();
+        app.patch(&format!("/api/v1/deputies/{mover}/seats/{sid}"), &root, Some(&etag), json!({"group_id": gid})).await.expect(200, "");
+        moved = true;
+        break;
+    }
+    assert!(moved, "a ranked deputy with a seat in the group's congress");
+    app.settle_rankings().await;
+    let after = same(&app, &sql, &root, &format!("year={year}&group_id={gid}")).await;
+    assert_eq!(after["deputies_ranked"].as_i64().unwrap(), before["deputies_ranked"].as_i64().unwrap() + 1);
+    // Bad scopes.
+    app.get(&format!("/api/v1/rankings?group_id={gid}&level=city"), &root).await.expect(422, "validation_failed");
+    app.get("/api/v1/rankings?level=galactic", &root).await.expect(422, "validation_failed");
+    app.get("/api/v1/rankings?group_id=999999", &root).await.expect(404, "not_found");
+}
