@@ -39,8 +39,13 @@ enum Cmd {
     },
     /// Print the OpenAPI document (JSON) to stdout.
     Openapi,
-    /// Recompute every ledger hash chain; exit 1 naming the first broken entry.
-    VerifyLedger,
+    /// Recompute every ledger hash chain; exit 1 naming the first broken entry. With --archive,
+    /// check a signed duty archive against the ledger instead.
+    VerifyLedger {
+        /// A signed duty archive (`GET /api/v1/deputies/{id}/archive/signed`).
+        #[arg(long)]
+        archive: Option<std::path::PathBuf>,
+    },
     /// Recompute ledger balances from the entries, report every difference and fix them.
     RebuildBalances,
     /// Rebuild a year's leaderboards (sorted sets) from the database and make them current.
@@ -115,7 +120,21 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
             println!("created admin `{username}` (account {id})");
             Ok(())
         }
-        Cmd::VerifyLedger => {
+        Cmd::VerifyLedger { archive: Some(file) } => {
+            let state = build_state(settings, Clock::system()).await?;
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let doc: crate::ledger::archive::SignedArchive =
+                serde_json::from_str(&text).map_err(|e| format!("{}: not a signed archive: {e}", file.display()))?;
+            let keys = state.keys.clone();
+            match db::run(&state.db, move |c| crate::ledger::archive::verify(c, &keys, &doc)).await.map_err(|e| e.to_string())? {
+                Ok(ok) => {
+                    println!("{ok}");
+                    Ok(())
+                }
+                Err(why) => Err(format!("archive rejected: {why}")),
+            }
+        }
+        Cmd::VerifyLedger { archive: None } => {
             let state = build_state(settings, Clock::system()).await?;
             let v = db::run(&state.db, crate::ledger::service::verify).await.map_err(|e| e.to_string())?;
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());

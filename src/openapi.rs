@@ -126,7 +126,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(ledger::appeals::queue)
         .service(ledger::appeals::one)
         .service(ledger::appeals::message)
-        .service(ledger::appeals::resolve);
+        .service(ledger::appeals::resolve)
+        .service(ledger::archive::of_deputy)
+        .service(ledger::archive::signed)
+        .service(ledger::archive::mine)
+        .service(ledger::publish::publish)
+        .service(ledger::publish::snapshots)
+        .service(ledger::publish::snapshot_rows)
+        .service(ledger::publish::published_heads);
 }
 
 /// The full document, as served at `/api-docs/openapi.json`.

@@ -16,6 +16,11 @@ pub struct KeySet {
     pub encoding: EncodingKey,
     pub decoding: HashMap<String, DecodingKey>,
     pub jwks: serde_json::Value,
+    /// The current key, for signing documents (duty archives).
+    signer: Ed25519KeyPair,
+    /// Every public key this installation has signed with (current and every retired one), by
+    /// kid: documents stay verifiable long after their key stopped signing tokens.
+    pub known: HashMap<String, Vec<u8>>,
 }
 
 struct Loaded {
@@ -100,6 +105,7 @@ impl KeySet {
         };
         let current = load(&current_path)?;
         let mut verify = vec![];
+        let mut old = vec![];
         for p in &settings.jwt_previous_key_files {
             verify.push(load(p)?);
         }
@@ -107,13 +113,29 @@ impl KeySet {
             if let Ok(entries) = std::fs::read_dir(retired_dir(settings)) {
                 for e in entries.flatten() {
                     let recent = e.metadata().and_then(|m| m.modified()).ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age.as_secs() < 86_400);
+                    let k = load(&e.path())?;
                     if recent {
-                        verify.push(load(&e.path())?);
+                        verify.push(k);
+                    } else {
+                        old.push(k);
                     }
                 }
             }
         }
-        Self::from_parts(current, verify)
+        let mut set = Self::from_parts(current, verify)?;
+        set.known.extend(old.into_iter().map(|k| (k.kid, k.public)));
+        Ok(set)
+    }
+
+    /// Signs `msg` with the current key: (kid, signature).
+    pub fn sign(&self, msg: &[u8]) -> (String, Vec<u8>) {
+        (self.kid.clone(), self.signer.sign(msg).as_ref().to_vec())
+    }
+
+    /// Whether `sig` is a signature of `msg` by a key of this installation named `kid`.
+    pub fn verify_document(&self, kid: &str, msg: &[u8], sig: &[u8]) -> bool {
+        use aws_lc_rs::signature::{UnparsedPublicKey, ED25519};
+        self.known.get(kid).is_some_and(|public| UnparsedPublicKey::new(&ED25519, public).verify(msg, sig).is_ok())
     }
 
     fn from_parts(current: Loaded, retired: Vec<Loaded>) -> Result<KeySet, String> {
@@ -124,6 +146,8 @@ impl KeySet {
             decoding.insert(k.kid.clone(), DecodingKey::from_ed_der(&k.public));
             jwks.push(serde_json::json!({"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": k.kid, "x": b64url(&k.public)}));
         }
-        Ok(KeySet { kid: current.kid, encoding, decoding, jwks: serde_json::json!({ "keys": jwks }) })
+        let signer = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&current.pkcs8).map_err(|e| format!("signing key: {e}"))?;
+        let known = std::iter::once(&current).chain(retired.iter()).map(|k| (k.kid.clone(), k.public.clone())).collect();
+        Ok(KeySet { kid: current.kid, encoding, decoding, jwks: serde_json::json!({ "keys": jwks }), signer, known })
     }
 }

@@ -5,11 +5,13 @@
 
 pub mod appeal_store;
 pub mod appeals;
+pub mod archive;
 pub mod awards;
 pub mod board;
 pub mod direct;
 pub mod model;
 pub mod posting;
+pub mod publish;
 pub mod rank_store;
 pub mod routes;
 pub mod rule_store;
@@ -52,8 +54,10 @@ pub async fn board_worker(state: AppState, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Consumes pending point events every 10 s; stops between runs.
+/// Consumes pending point events every 10 s, and publishes the chain heads once a day; stops
+/// between runs.
 pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
+    let mut published_on = None;
     loop {
         tokio::select! {
             _ = stop.changed() => break,
@@ -61,6 +65,13 @@ pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         if let Err(e) = service::consume(&state).await {
             tracing::warn!(error = %e, "ledger: consuming point events failed");
+        }
+        let today = state.clock.now().with_timezone(&state.settings.tz).date_naive();
+        if published_on != Some(today) {
+            match publish::publish_heads(&state).await {
+                Ok(_) => published_on = Some(today),
+                Err(e) => tracing::warn!(error = %e, "ledger: publishing the chain heads failed"),
+            }
         }
     }
 }

@@ -57,7 +57,7 @@ pub struct EntryView {
     pub hash: String,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CategoryTotal {
     pub category: String,
     pub points: i64,

@@ -92,6 +92,38 @@ pub struct Verification {
     pub broken_deputy: Option<i64>,
 }
 
+/// The hash an entry must carry when it follows `prev`.
+pub fn expected_hash(prev: &str, e: &EntryRow) -> String {
+    let canonical = Canonical {
+        deputy_id: e.deputy_id,
+        rule_id: e.rule_id,
+        rule_code: &e.rule_code,
+        points: e.points,
+        requested_points: e.requested_points,
+        cap_note: e.cap_note.as_deref(),
+        occurred_at: &stamp(e.occurred_at),
+        recorded_at: &stamp(e.recorded_at),
+        source_kind: &e.source_kind,
+        source_id: &e.source_id,
+        actor: &e.actor,
+        reason: e.reason.as_deref(),
+        reverses: e.reverses,
+    };
+    rules::chain_hash(prev, &canonical)
+}
+
+/// Recomputes one deputy's chain up to entry `upto`; the first broken entry, if any.
+pub fn verify_chain(c: &mut AnyConnection, deputy: i64, upto: i64) -> AppResult<Option<i64>> {
+    let mut prev = GENESIS.to_string();
+    for e in store::entries_of(c, deputy, None)?.into_iter().filter(|e| e.id <= upto) {
+        if e.prev_hash != prev || expected_hash(&prev, &e) != e.hash {
+            return Ok(Some(e.id));
+        }
+        prev = e.hash;
+    }
+    Ok(None)
+}
+
 /// Recomputes every chain from the entries (and checks the heads point at the last entry).
 pub fn verify(c: &mut AnyConnection) -> AppResult<Verification> {
     let mut last: std::collections::HashMap<i64, (i64, String)> = std::collections::HashMap::new();
@@ -106,22 +138,7 @@ pub fn verify(c: &mut AnyConnection) -> AppResult<Verification> {
         for e in &batch {
             checked += 1;
             let prev = last.get(&e.deputy_id).map(|x| x.1.clone()).unwrap_or_else(|| GENESIS.to_string());
-            let canonical = Canonical {
-                deputy_id: e.deputy_id,
-                rule_id: e.rule_id,
-                rule_code: &e.rule_code,
-                points: e.points,
-                requested_points: e.requested_points,
-                cap_note: e.cap_note.as_deref(),
-                occurred_at: &stamp(e.occurred_at),
-                recorded_at: &stamp(e.recorded_at),
-                source_kind: &e.source_kind,
-                source_id: &e.source_id,
-                actor: &e.actor,
-                reason: e.reason.as_deref(),
-                reverses: e.reverses,
-            };
-            if e.prev_hash != prev || rules::chain_hash(&prev, &canonical) != e.hash {
+            if e.prev_hash != prev || expected_hash(&prev, e) != e.hash {
                 return Ok(Verification {
                     ok: false,
                     entries_checked: checked,

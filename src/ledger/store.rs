@@ -234,6 +234,11 @@ pub fn max_entry_id(conn: &mut AnyConnection) -> AppResult<i64> {
     Ok(e::table.select(diesel::dsl::max(e::id)).first::<Option<i64>>(conn)?.unwrap_or(0))
 }
 
+/// (deputy, entry id, hash) of these deputies' chain heads (entry 0: an empty chain).
+pub fn heads_of(conn: &mut AnyConnection, deputies: &[i64]) -> AppResult<Vec<(i64, i64, String)>> {
+    Ok(h::table.filter(h::deputy_id.eq_any(deputies)).select((h::deputy_id, h::entry_id, h::hash)).load(conn)?)
+}
+
 pub fn heads(conn: &mut AnyConnection) -> AppResult<Vec<(i64, i64, String)>> {
     Ok(h::table.order(h::deputy_id).select((h::deputy_id, h::entry_id, h::hash)).load(conn)?)
 }

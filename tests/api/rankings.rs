@@ -87,3 +87,52 @@ async fn leaderboards_rank_exactly_like_sql_and_follow_awards_and_seat_changes()
     app.get("/api/v1/rankings?level=galactic", &root).await.expect(422, "validation_failed");
     app.get("/api/v1/rankings?group_id=999999", &root).await.expect(404, "not_found");
 }
+
+#[tokio::test]
+async fn a_published_quarter_stays_fixed_and_the_daily_head_digest_catches_rewritten_chains() {
+    let app = spawn_demo().await;
+    let root = app.root_token().await;
+    let admin = app.login("admin").await;
+    for (d, n) in [(1, 3), (2, 1), (3, 2), (4, 2)] {
+        for k in 0..n {
+            let body = json!({"deputy_id": d, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": format!("Q{d}-{k}")});
+            app.post("/api/v1/ledger/awards", &root, body).await.expect(201, "");
+        }
+    }
+    let year = chrono::Datelike::year(&app.clock.now().with_timezone(&chrono_tz::Asia::Shanghai));
+    let s = app.post("/api/v1/rankings/snapshots", &admin, json!({"year": year, "quarter": 1})).await;
+    s.expect(201, "");
+    assert_eq!(s.body["deputies"], 4);
+    let id = s.body["id"].as_i64().unwrap();
+    app.post("/api/v1/rankings/snapshots", &admin, json!({"year": year, "quarter": 1})).await.expect(409, "already_published");
+    app.post("/api/v1/rankings/snapshots", &admin, json!({"year": year, "quarter": 5})).await.expect(422, "validation_failed");
+    app.post("/api/v1/rankings/snapshots", &app.login("13955110000").await, json!({"year": year, "quarter": 2})).await.expect(403, "forbidden");
+    let path = format!("/api/v1/rankings/snapshots/{id}");
+    let before = app.get(&path, &admin).await.body["items"].clone();
+    let ranks: Vec<(i64, i64)> = before.as_array().unwrap().iter().map(|r| (r["deputy_id"].as_i64().unwrap(), r["rank"].as_i64().unwrap())).collect();
+    assert_eq!(ranks, vec![(1, 1), (3, 2), (4, 2), (2, 4)]);
+    // Later awards do not move a published quarter; the database refuses edits.
+    app.post("/api/v1/ledger/awards", &root, json!({"deputy_id": 2, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": "late"}))
+        .await
+        .expect(201, "");
+    assert_eq!(app.get(&path, &admin).await.body["items"], before);
+    assert!(app.raw_sql(&format!("UPDATE ranking_snapshot_rows SET points = 99 WHERE snapshot_id = {id}")).is_err());
+    assert!(app.raw_sql(&format!("DELETE FROM ranking_snapshots WHERE id = {id}")).is_err());
+    let list = app.get(&format!("/api/v1/rankings/snapshots?year={year}"), &app.login("13955110000").await).await;
+    assert_eq!(list.body.as_array().unwrap().len(), 1);
+    // The chain heads are published once a day; a rewrite of a chain no longer yields the digest.
+    let first = lvzhi::ledger::publish::publish_heads(&app.state).await.unwrap().expect("published");
+    assert_eq!(first.heads, 4);
+    assert!(lvzhi::ledger::publish::publish_heads(&app.state).await.unwrap().is_none(), "once a day");
+    let h = app.get("/api/v1/ledger/heads", &admin).await;
+    assert_eq!((h.body[0]["digest"].as_str(), h.body[0]["still_matches"].as_bool()), (Some(first.digest.as_str()), Some(true)));
+    let drop = if app.state.settings.database_url.is_postgres() {
+        "DROP TRIGGER ledger_entries_append_only ON ledger_entries"
+    } else {
+        "DROP TRIGGER ledger_entries_no_update"
+    };
+    app.raw_sql(drop).unwrap();
+    app.raw_sql(&format!("UPDATE ledger_entries SET hash = 'e{}' WHERE id = {}", "0".repeat(63), first.entries_upto)).unwrap();
+    let h = app.get("/api/v1/ledger/heads", &admin).await;
+    assert_eq!(h.body[0]["still_matches"], false);
+}
