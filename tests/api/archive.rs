@@ -52,7 +52,7 @@ async fn the_duty_archive_tells_the_year_and_its_signed_export_verifies_until_th
     // Who may read it.
     app.get(&format!("/api/v1/deputies/1/archive?year={year}"), &app.login("admin").await).await.expect(200, "");
     app.get(&format!("/api/v1/deputies/1/archive?year={year}"), &app.login("yaohai").await).await.expect(404, "not_found");
-    app.get(&format!("/api/v1/me/archive?format=pdf"), &deputy).await.expect(422, "validation_failed");
+    app.get("/api/v1/me/archive?format=pdf", &deputy).await.expect(422, "validation_failed");
     // The signed export verifies against the ledger …
     let signed = app.get(&format!("/api/v1/deputies/1/archive/signed?year={year}"), &deputy).await;
     signed.expect(200, "");
