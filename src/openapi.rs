@@ -133,7 +133,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(ledger::publish::publish)
         .service(ledger::publish::snapshots)
         .service(ledger::publish::snapshot_rows)
-        .service(ledger::publish::published_heads);
+        .service(ledger::publish::published_heads)
+        .service(ledger::evaluation::settings)
+        .service(ledger::evaluation::set)
+        .service(ledger::evaluation::evaluate)
+        .service(ledger::simulate::simulate);
 }
 
 /// The full document, as served at `/api-docs/openapi.json`.

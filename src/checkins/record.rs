@@ -54,17 +54,19 @@ fn step(a: &Attempt, latest: Option<&CheckinRow>) -> AppResult<Step> {
         Decision::Refused(r) => return Err(refused(r)),
     };
     // One open check-in at a time, and only the latest may be open: the same place within 10
-    // minutes is a repeat; another place closes the open one; an offline scan older than the
-    // latest check-in is history, recorded closed when the next one began.
+    // minutes (either way: concurrent retries arrive in any order) is a repeat; an offline scan
+    // older than the latest check-in is history, recorded closed when the next one began;
+    // anything else closes the open one.
     let (mut close, mut closed_at) = (None, None);
     if let Some(l) = latest {
-        if a.at < l.checked_in_at {
+        let open = l.checked_out_at.is_none() && l.status != "rejected";
+        let same = l.station_id == a.venue.station_id && l.event_id == a.venue.event_id;
+        if open && same && (a.at - l.checked_in_at).abs() < Duration::minutes(rules::SAME_PLACE_MINUTES) {
+            return Ok(Step::Repeat(l.clone()));
+        }
+        if a.at < l.checked_in_at && a.evidence.offline {
             closed_at = Some(l.checked_in_at);
-        } else if l.checked_out_at.is_none() && l.status != "rejected" {
-            let same = l.station_id == a.venue.station_id && l.event_id == a.venue.event_id;
-            if same && a.at - l.checked_in_at < Duration::minutes(rules::SAME_PLACE_MINUTES) {
-                return Ok(Step::Repeat(l.clone()));
-            }
+        } else if open {
             close = Some(l.id);
         }
     }
@@ -139,7 +141,8 @@ impl BulkWrite for Checkins {
                 Ok(Step::Repeat(open)) => out[i] = Some(Outcome::Done(Answer::json(StatusCode::OK, &view(open)))),
                 Ok(Step::Insert { close, status, reasons, impossible_travel, closed_at }) => {
                     if let Some(open) = close {
-                        store::check_out(c, open, inputs[i].at, false)?;
+                        let since = latest.get(&inputs[i].deputy).map(|l| l.checked_in_at).unwrap_or(inputs[i].at);
+                        store::check_out(c, open, inputs[i].at.max(since), false)?;
                     }
                     inserts.push((i, status, reasons, impossible_travel, closed_at));
                 }

@@ -9,6 +9,7 @@ pub mod archive;
 pub mod awards;
 pub mod board;
 pub mod direct;
+pub mod evaluation;
 pub mod model;
 pub mod posting;
 pub mod publish;
@@ -18,6 +19,7 @@ pub mod rule_store;
 pub mod rulebook;
 pub mod rules;
 pub mod service;
+pub mod simulate;
 pub mod store;
 
 use crate::state::AppState;

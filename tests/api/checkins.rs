@@ -462,7 +462,8 @@ async fn fifty_concurrent_identical_checkins_make_one_record() {
     let d2 = second_deputy(&cx).await;
     let bare = (0..50).map(|_| cx.check_in(&d2, body.clone()));
     let answers = futures_util::future::join_all(bare).await;
-    assert_eq!(answers.iter().filter(|a| a.status == 201).count(), 1);
+    let seen: Vec<(u16, i64)> = answers.iter().map(|a| (a.status.as_u16(), a.body["id"].as_i64().unwrap_or(-1))).collect();
+    assert_eq!(answers.iter().filter(|a| a.status == 201).count(), 1, "{seen:?}");
     assert_eq!(answers.iter().filter(|a| a.status == 200).count(), 49);
     let ids: std::collections::HashSet<i64> = answers.iter().map(|a| a.body["id"].as_i64().unwrap()).collect();
     assert_eq!(ids.len(), 1);

@@ -8,6 +8,7 @@ mod checkins;
 mod cli;
 mod directory;
 mod errors;
+mod evaluation;
 mod events;
 mod helpers;
 mod import;

@@ -1,0 +1,180 @@
+//! What-if: a draft of rule changes replayed over a year's entries — each deputy's total and rank
+//! as they are and as they would be. Nothing is written.
+
+use super::rank_store::{self, RankScope};
+use super::store::EntryRow;
+use crate::auth::policy::{self, Action, Kind, Target};
+use crate::auth::{Principal, Role};
+use crate::db::schema::ledger_entries as e;
+use crate::db::{self, AnyConnection};
+use crate::error::{AppError, AppResult, FieldError, WriteErrors};
+use crate::state::AppState;
+use actix_web::{post, web};
+use chrono::TimeZone;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DraftRule {
+    pub code: String,
+    pub points: i32,
+    pub yearly_cap: Option<i32>,
+    pub daily_cap: Option<i32>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Simulation {
+    pub year: i32,
+    /// The congress whose deputies are replayed (default: the caller's scope).
+    pub region_id: Option<i64>,
+    pub rules: Vec<DraftRule>,
+    /// How many deputies to list, by simulated rank (default 50, at most 1000).
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimulatedDeputy {
+    pub deputy_id: i64,
+    pub name: String,
+    pub current_total: i64,
+    pub simulated_total: i64,
+    pub current_rank: usize,
+    pub simulated_rank: usize,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimulationResult {
+    pub year: i32,
+    pub deputies: usize,
+    pub totals_changed: usize,
+    pub ranks_changed: usize,
+    /// By simulated rank.
+    pub top: Vec<SimulatedDeputy>,
+}
+
+/// A deputy's total under the draft: entries of drafted rules get the draft's points and caps
+/// (in the order they happened); reversals take back what their entry would have granted.
+pub fn replay(entries: &[EntryRow], drafts: &HashMap<&str, &DraftRule>, tz: chrono_tz::Tz) -> i64 {
+    let mut order: Vec<&EntryRow> = entries.iter().collect();
+    order.sort_by_key(|e| (e.occurred_at, e.id));
+    let mut granted: HashMap<i64, i32> = HashMap::new();
+    let (mut yearly, mut daily): (HashMap<&str, i32>, HashMap<(&str, String), i32>) = (HashMap::new(), HashMap::new());
+    for e in &order {
+        let points = match (e.reverses, drafts.get(e.rule_code.as_str())) {
+            (Some(_), _) => continue,
+            (None, None) => e.points,
+            (None, Some(d)) => {
+                // Points set by people (maker-checker) stay; the rule's own points follow the draft.
+                let requested = if e.source_kind == "manual" { e.requested_points } else { d.points };
+                let y = yearly.entry(e.rule_code.as_str()).or_default();
+                let mut p = super::rules::apply_cap(requested, *y, d.yearly_cap).0;
+                let day = tz.from_utc_datetime(&e.occurred_at).format("%Y-%m-%d").to_string();
+                let dd = daily.entry((e.rule_code.as_str(), day)).or_default();
+                p = super::rules::apply_cap(p, *dd, d.daily_cap).0;
+                *y += p;
+                *dd += p;
+                p
+            }
+        };
+        granted.insert(e.id, points);
+    }
+    let reversals: i64 = order.iter().filter_map(|e| e.reverses).map(|r| -(granted.get(&r).copied().unwrap_or(0) as i64)).sum();
+    granted.values().map(|p| *p as i64).sum::<i64>() + reversals
+}
+
+fn ranks(totals: &[(i64, i64)]) -> HashMap<i64, usize> {
+    let mut sorted = totals.to_vec();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut rank = 0;
+    sorted
+        .iter()
+        .enumerate()
+        .map(|(i, (d, p))| {
+            if i == 0 || sorted[i - 1].1 != *p {
+                rank = i + 1;
+            }
+            (*d, rank)
+        })
+        .collect()
+}
+
+/// Replay a year with draft rules: how each deputy's total and rank would change (admins in
+/// scope). Nothing is written.
+#[utoipa::path(tag = "ledger", request_body = Simulation, responses((status = 200, body = SimulationResult), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/point-rules/simulate")]
+pub async fn simulate(state: web::Data<AppState>, p: Principal, body: web::Json<Simulation>) -> AppResult<web::Json<SimulationResult>> {
+    let b = body.into_inner();
+    if p.role != Role::Admin {
+        return Err(AppError::forbidden("forbidden", "congress staff simulate rule changes"));
+    }
+    let mut errs = vec![];
+    if b.rules.is_empty() {
+        errs.push(FieldError::new("rules", "required", "at least one draft rule"));
+    }
+    for (i, r) in b.rules.iter().enumerate() {
+        if r.yearly_cap.is_some_and(|c| c < 0) || r.daily_cap.is_some_and(|c| c < 0) {
+            errs.push(FieldError::new(&format!("rules[{i}]"), "invalid_cap", "a cap is zero or more"));
+        }
+        if !(-100..=100).contains(&r.points) {
+            errs.push(FieldError::new(&format!("rules[{i}].points"), "out_of_range", "-100..100"));
+        }
+    }
+    if !errs.is_empty() {
+        return Err(AppError::validation(errs));
+    }
+    let (tz, limit) = (state.settings.tz, b.limit.unwrap_or(50).clamp(1, 1000));
+    let v = db::run(&state.db, move |c| {
+        let path = match b.region_id.or(p.region_id) {
+            Some(id) => {
+                let path = crate::org::region_path(c, id)?.ok_or_else(AppError::not_found)?;
+                policy::authorize(&p, Action::Read, &Target::new(Kind::Region, path.clone()))?;
+                path
+            }
+            None => "/".into(),
+        };
+        let current = rank_store::top(c, b.year, &RankScope { pattern: format!("{path}%"), level: None, group: None }, i64::MAX)?;
+        let ids: Vec<i64> = current.iter().map(|x| x.0).collect();
+        let drafts: HashMap<&str, &DraftRule> = b.rules.iter().map(|r| (r.code.as_str(), r)).collect();
+        let mut simulated = vec![];
+        for chunk in ids.chunks(2000) {
+            let rows: Vec<EntryRow> = entries_of_year(c, chunk, b.year)?;
+            let mut by: HashMap<i64, Vec<EntryRow>> = HashMap::new();
+            for r in rows {
+                by.entry(r.deputy_id).or_default().push(r);
+            }
+            simulated.extend(chunk.iter().map(|d| (*d, by.get(d).map(|es| replay(es, &drafts, tz)).unwrap_or(0))));
+        }
+        let (before, after) = (ranks(&current), ranks(&simulated));
+        let cur: HashMap<i64, i64> = current.iter().copied().collect();
+        let mut out: Vec<SimulatedDeputy> = simulated
+            .iter()
+            .map(|(d, t)| SimulatedDeputy {
+                deputy_id: *d,
+                name: String::new(),
+                current_total: cur.get(d).copied().unwrap_or(0),
+                simulated_total: *t,
+                current_rank: before.get(d).copied().unwrap_or(0),
+                simulated_rank: after.get(d).copied().unwrap_or(0),
+            })
+            .collect();
+        let totals_changed = out.iter().filter(|x| x.current_total != x.simulated_total).count();
+        let ranks_changed = out.iter().filter(|x| x.current_rank != x.simulated_rank).count();
+        out.sort_by_key(|x| (x.simulated_rank, x.deputy_id));
+        out.truncate(limit);
+        let names: HashMap<i64, String> = crate::org::deputy_names(c, &out.iter().map(|x| x.deputy_id).collect::<Vec<_>>())?.into_iter().collect();
+        for x in &mut out {
+            x.name = names.get(&x.deputy_id).cloned().unwrap_or_default();
+        }
+        Ok(SimulationResult { year: b.year, deputies: ids.len(), totals_changed, ranks_changed, top: out })
+    })
+    .await?;
+    Ok(web::Json(v))
+}
+
+fn entries_of_year(c: &mut AnyConnection, deputies: &[i64], year: i32) -> AppResult<Vec<EntryRow>> {
+    Ok(e::table.filter(e::deputy_id.eq_any(deputies)).filter(e::year.eq(year)).load(c)?)
+}
