@@ -62,7 +62,8 @@ pub fn replay(entries: &[EntryRow], drafts: &HashMap<&str, &DraftRule>, tz: chro
     let mut order: Vec<&EntryRow> = entries.iter().collect();
     order.sort_by_key(|e| (e.occurred_at, e.id));
     let mut granted: HashMap<i64, i32> = HashMap::new();
-    let (mut yearly, mut daily): (HashMap<&str, i32>, HashMap<(&str, String), i32>) = (HashMap::new(), HashMap::new());
+    let mut yearly: HashMap<&str, i32> = HashMap::new();
+    let mut daily: HashMap<(&str, String), i32> = HashMap::new();
     for e in &order {
         let points = match (e.reverses, drafts.get(e.rule_code.as_str())) {
             (Some(_), _) => continue,
