@@ -4,6 +4,7 @@
 
 mod duty;
 mod names;
+mod points;
 
 use crate::audit::Entry;
 use crate::auth::store::{self as accounts, NewAccount};
@@ -85,6 +86,7 @@ async fn seed_with(state: &AppState, activity: bool) -> AppResult<Summary> {
         if activity {
             duty::seed(c, now, tz)?;
             while crate::ledger::service::consume_in(c, tz, now)? > 0 {}
+            points::seed(c, 400, now, tz)?;
         }
         Ok(summary)
     })
