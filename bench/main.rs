@@ -10,6 +10,7 @@
 //! the ceilings and the CSV import always run).
 
 mod ceilings;
+mod ledger;
 mod load;
 
 use lvzhi::config::{DatabaseUrl, Settings};
@@ -19,14 +20,14 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-struct Row {
-    name: String,
-    ops: usize,
-    rate: f64,
-    p50: Option<f64>,
-    p99: Option<f64>,
-    errors: usize,
-    ceiling: Option<(String, f64)>,
+pub struct Row {
+    pub name: String,
+    pub ops: usize,
+    pub rate: f64,
+    pub p50: Option<f64>,
+    pub p99: Option<f64>,
+    pub errors: usize,
+    pub ceiling: Option<(String, f64)>,
 }
 
 struct Budget {
@@ -133,7 +134,7 @@ fn wanted(name: &str) -> bool {
     std::env::var("BENCH_ONLY").map(|v| v.split(',').any(|s| s.trim() == name)).unwrap_or(true)
 }
 
-fn http_row(name: &str, st: &load::Stats, ceiling: Option<(String, f64)>) -> Row {
+pub fn http_row(name: &str, st: &load::Stats, ceiling: Option<(String, f64)>) -> Row {
     Row { name: name.into(), ops: st.ok, rate: st.rate(), p50: Some(st.pct(0.5)), p99: Some(st.pct(0.99)), errors: st.errors, ceiling }
 }
 
@@ -155,6 +156,9 @@ fn print(rows: &[Row], header: &str) {
 async fn run(quick: bool) -> Result<bool, String> {
     let b = budget(quick);
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    // BENCH_KEEP_DB=DIR: keep the SQLite database there for a look at its query plans afterwards.
+    let keep = std::env::var("BENCH_KEEP_DB").ok().filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
+    let db_dir = keep.clone().unwrap_or_else(|| dir.path().to_path_buf());
     let pg_base = std::env::var("BENCH_DATABASE_URL").ok().filter(|v| !v.is_empty());
     let pg = match &pg_base {
         Some(base) => Some(fresh_pg(base)?),
@@ -162,7 +166,7 @@ async fn run(quick: bool) -> Result<bool, String> {
     };
     let db_url = match &pg {
         Some((url, _)) => url.clone(),
-        None => format!("sqlite://{}", dir.path().join("bench.db").display()),
+        None => format!("sqlite://{}", db_dir.join("bench.db").display()),
     };
     let redis_url = std::env::var("BENCH_REDIS_URL").ok().filter(|v| !v.is_empty());
     let mut env: HashMap<&str, String> = HashMap::new();
@@ -172,6 +176,9 @@ async fn run(quick: bool) -> Result<bool, String> {
     env.insert("LVZHI_BENCH_HELLO", "true".into());
     env.insert("LVZHI_WORKERS", "2".into());
     env.insert("LVZHI_LOGIN_RATE_PER_MINUTE", "100000".into());
+    // Rankings from the leaderboards (Redis when configured, in-process otherwise); a twin
+    // server answers the same questions from SQL.
+    env.insert("LVZHI_RANKINGS", "sorted_sets".into());
     if let Some(r) = &redis_url {
         env.insert("REDIS_URL", r.clone());
         env.insert("LVZHI_REDIS_PREFIX", format!("lvzhi-bench:{}:", std::process::id()));
@@ -304,21 +311,15 @@ async fn run(quick: bool) -> Result<bool, String> {
         ));
     }
     if wanted("rankings") {
-        let rank = load::run(addr, load::get("/api/v1/rankings?limit=20", Some(&token)), 8, b.requests / 10, b.time).await;
-        rows.push(http_row(&format!("scenario: GET /api/v1/rankings?limit=20 ({deputies} deputies, SQL path)"), &rank, Some(("hello".into(), hello_rate))));
+        let tokens: Vec<String> =
+            (1..=deputies).step_by(((deputies / 2000).max(1)) as usize).map(|d| deputy_token(&bench_state, d)).collect::<Result<_, _>>()?;
+        rows.extend(ledger::rankings(&bench_state, addr, &token, &tokens, b.requests / 10, b.time, hello_rate).await?);
     }
-    let t = Instant::now();
-    let v = lvzhi::db::run(&bench_state.db, lvzhi::ledger::service::verify).await.map_err(|e| e.to_string())?;
-    let secs = t.elapsed().as_secs_f64();
-    rows.push(Row {
-        name: format!("scenario: verify every hash chain ({} entries)", v.entries_checked),
-        ops: v.entries_checked as usize,
-        rate: v.entries_checked as f64 / secs.max(1e-9),
-        p50: Some(secs * 1000.0),
-        p99: None,
-        errors: usize::from(!v.ok),
-        ceiling: None,
-    });
+    // verify-ledger over a ledger topped up to BENCH_LEDGER_ENTRIES (default 1,000,000; --quick: as is).
+    let target: i64 = std::env::var("BENCH_LEDGER_ENTRIES").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick { 0 } else { 1_000_000 });
+    if wanted("verify") {
+        rows.extend(ledger::verify_at_scale(&bench_state, target).await?);
+    }
 
     print(
         &rows,

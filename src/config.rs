@@ -64,8 +64,8 @@ pub struct Settings {
     pub db_pool_size: u32,
     /// PostgreSQL writer threads that group small writes into shared commits (SQLite: always 1).
     pub db_writers: usize,
-    /// Rankings from sorted-set leaderboards (`LVZHI_RANKINGS`: `auto` = when Redis is
-    /// configured, `sorted_sets` = always (in-process without Redis), `sql` = never).
+    /// Rankings from sorted-set leaderboards (`LVZHI_RANKINGS`: `sorted_sets`, the default — in
+    /// Redis when configured, in process otherwise; `sql` = always from SQL).
     pub rankings_sorted_sets: bool,
     pub workers: usize,
     pub trust_proxy: bool,
@@ -172,10 +172,9 @@ impl Settings {
             Some(v) => return Err(err("LVZHI_LOG_FORMAT", format!("`{v}` must be text or json"))),
         };
         let rankings_sorted_sets = match env.get("LVZHI_RANKINGS").as_deref() {
-            None | Some("auto") => redis_url.is_some(),
-            Some("sorted_sets") => true,
+            None | Some("sorted_sets") => true,
             Some("sql") => false,
-            Some(v) => return Err(err("LVZHI_RANKINGS", format!("`{v}` must be auto, sorted_sets or sql"))),
+            Some(v) => return Err(err("LVZHI_RANKINGS", format!("`{v}` must be sorted_sets or sql"))),
         };
         let access_ttl_secs: i64 = env.positive("LVZHI_ACCESS_TOKEN_TTL_SECS", 900)?;
         let refresh_ttl_days: i64 = env.positive("LVZHI_REFRESH_TOKEN_TTL_DAYS", 30)?;

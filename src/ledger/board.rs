@@ -191,7 +191,16 @@ pub struct BoardRead {
 }
 
 pub async fn read(state: &AppState, year: i32, scope: &str, limit: usize, me: Option<i64>) -> AppResult<Option<BoardRead>> {
-    let Some(g) = generation(state, year, "current").await? else { return Ok(None) };
+    let Some(g) = generation(state, year, "current").await? else {
+        // Build it in the background; SQL answers meanwhile.
+        let st = state.clone();
+        tokio::spawn(async move {
+            if let Err(e) = ensure(&st, year).await {
+                tracing::warn!(error = %e, year, "leaderboard build failed");
+            }
+        });
+        return Ok(None);
+    };
     let set = format!("{}:{scope}", board(year, g));
     let top = state.cache.zrevrange(&set, 0, limit.saturating_sub(1) as u64).await?;
     let me_s = me.map(|d| d.to_string());

@@ -184,12 +184,10 @@ pub async fn set(
 fn counts(c: &mut AnyConnection, year: i32, codes: &[&str]) -> AppResult<HashMap<(i64, String), i64>> {
     let reversed: HashSet<i64> =
         e::table.filter(e::year.eq(year)).filter(e::reverses.is_not_null()).select(e::reverses).load::<Option<i64>>(c)?.into_iter().flatten().collect();
-    let rows: Vec<(i64, i64, String)> = e::table
-        .filter(e::year.eq(year))
-        .filter(e::reverses.is_null())
-        .filter(e::rule_code.eq_any(codes))
-        .select((e::id, e::deputy_id, e::rule_code))
-        .load(c)?;
+    // Reversals are left out in memory (a `reverses IS NULL` filter reads through that index).
+    let rows: Vec<(i64, i64, String, Option<i64>)> =
+        e::table.filter(e::year.eq(year)).filter(e::rule_code.eq_any(codes)).select((e::id, e::deputy_id, e::rule_code, e::reverses)).load(c)?;
+    let rows: Vec<(i64, i64, String)> = rows.into_iter().filter(|r| r.3.is_none()).map(|(id, d, code, _)| (id, d, code)).collect();
     let mut out: HashMap<(i64, String), i64> = HashMap::new();
     for (_, d, code) in rows.into_iter().filter(|r| !reversed.contains(&r.0)) {
         *out.entry((d, code)).or_default() += 1;

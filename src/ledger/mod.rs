@@ -26,16 +26,14 @@ use crate::state::AppState;
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// Keeps the leaderboards: builds this year's and last year's when they are missing (once per
-/// installation: a lock in the cache), then applies the ranking outbox every 250 ms; stops
-/// between runs. Without sorted-set rankings it only empties the outbox.
+/// Keeps the leaderboards: builds this year's when it is missing (once per installation: a lock
+/// in the cache; other years are built when first asked for), then applies the ranking outbox
+/// every 250 ms; stops between runs. Without sorted-set rankings it only empties the outbox.
 pub async fn board_worker(state: AppState, mut stop: watch::Receiver<bool>) {
     if state.settings.rankings_sorted_sets {
         let this = chrono::Datelike::year(&state.clock.now().with_timezone(&state.settings.tz));
-        for year in [this, this - 1] {
-            if let Err(e) = board::ensure(&state, year).await {
-                tracing::warn!(error = %e, year, "leaderboard build failed; rankings use SQL until it succeeds");
-            }
+        if let Err(e) = board::ensure(&state, this).await {
+            tracing::warn!(error = %e, year = this, "leaderboard build failed; rankings use SQL until it succeeds");
         }
     }
     loop {

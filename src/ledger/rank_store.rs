@@ -21,8 +21,25 @@ impl RankScope {
         self.pattern == "/%" && self.level.is_none() && self.group.is_none()
     }
 
-    /// Narrows a query over totals to the scope's members (two subquery shapes: a group, or a
-    /// region subtree with a level pattern).
+    /// Narrows a query over totals to the scope's members, row by row (EXISTS): for reading the
+    /// top of the ranking, which stops after a few rows.
+    fn narrow_each<'a, ST: 'a>(&self, q: t::BoxedQuery<'a, MultiBackend, ST>) -> t::BoxedQuery<'a, MultiBackend, ST> {
+        use diesel::dsl::exists;
+        match self.group {
+            Some(g) => q.filter(exists(se::table.filter(se::deputy_id.eq(t::deputy_id)).filter(se::group_id.eq(g)))),
+            None if self.everyone() => q,
+            None => q.filter(exists(
+                se::table
+                    .inner_join(rg::table)
+                    .filter(se::deputy_id.eq(t::deputy_id))
+                    .filter(rg::path.like(self.pattern.clone()))
+                    .filter(se::level.like(self.level.clone().unwrap_or_else(|| "%".into()))),
+            )),
+        }
+    }
+
+    /// Narrows a query over totals to the scope's members, the member list built once (IN): for
+    /// counting the whole scope.
     fn narrow<'a, ST: 'a>(&self, q: t::BoxedQuery<'a, MultiBackend, ST>) -> t::BoxedQuery<'a, MultiBackend, ST> {
         match self.group {
             Some(g) => q.filter(t::deputy_id.eq_any(se::table.filter(se::group_id.eq(g)).select(se::deputy_id))),
@@ -43,7 +60,9 @@ impl RankScope {
 /// Top `limit` (deputy, points) of a year in the scope, highest first; equal totals by deputy id.
 pub fn top(conn: &mut AnyConnection, year: i32, scope: &RankScope, limit: i64) -> AppResult<Vec<(i64, i64)>> {
     let q = t::table.filter(t::year.eq(year)).order((t::points.desc(), t::deputy_id)).limit(limit).select((t::deputy_id, t::points)).into_boxed();
-    Ok(scope.narrow(q).load(conn)?)
+    // A short list walks the (year, points) index and checks membership row by row; the whole
+    // scope builds the member list once.
+    Ok(if limit <= 1000 { scope.narrow_each(q) } else { scope.narrow(q) }.load(conn)?)
 }
 
 pub const EXCUSED: [&str; 1] = ["meeting_excused"];
@@ -54,13 +73,15 @@ pub fn absences(conn: &mut AnyConnection, deputies: &[i64], year: i32) -> AppRes
     let reversed: Vec<Option<i64>> =
         e::table.filter(e::reverses.is_not_null()).filter(e::deputy_id.eq_any(deputies.to_vec())).select(e::reverses).load(conn)?;
     let reversed: std::collections::HashSet<i64> = reversed.into_iter().flatten().collect();
-    let rows: Vec<(i64, i64, String)> = e::table
+    // Reversals are left out in memory: a `reverses IS NULL` filter makes SQLite read the
+    // entries through the index on `reverses`, that is nearly all of them.
+    let rows: Vec<(i64, i64, String, Option<i64>)> = e::table
         .filter(e::deputy_id.eq_any(deputies.to_vec()))
         .filter(e::year.eq(year))
-        .filter(e::reverses.is_null())
         .filter(e::rule_code.eq_any(EXCUSED.iter().chain(UNEXCUSED.iter()).map(|s| s.to_string()).collect::<Vec<_>>()))
-        .select((e::id, e::deputy_id, e::rule_code))
+        .select((e::id, e::deputy_id, e::rule_code, e::reverses))
         .load(conn)?;
+    let rows: Vec<(i64, i64, String)> = rows.into_iter().filter(|r| r.3.is_none()).map(|(id, d, c, _)| (id, d, c)).collect();
     let mut out: std::collections::HashMap<i64, (i64, i64)> = std::collections::HashMap::new();
     for (_, d, code) in rows.into_iter().filter(|r| !reversed.contains(&r.0)) {
         let v = out.entry(d).or_default();
@@ -80,17 +101,31 @@ pub fn top_member(conn: &mut AnyConnection, year: i32, scope: &RankScope, deputy
 }
 
 /// (deputies ranked in scope, how many have more than `points`, how many have at most `points`):
-/// two counts over the `(year, points)` index.
+/// one pass over the scope, grouped by total.
 pub fn standing(conn: &mut AnyConnection, year: i32, scope: &RankScope, points: i64) -> AppResult<(i64, i64, i64)> {
-    let count = |conn: &mut AnyConnection, above: Option<i64>| -> AppResult<i64> {
-        let mut q = t::table.filter(t::year.eq(year)).count().into_boxed();
-        if let Some(p) = above {
-            q = q.filter(t::points.gt(p));
+    let base = t::table.filter(t::year.eq(year));
+    let counted = (t::points, diesel::dsl::count_star());
+    let groups: Vec<(i64, i64)> = match scope.group {
+        Some(g) => {
+            base.filter(t::deputy_id.eq_any(se::table.filter(se::group_id.eq(g)).select(se::deputy_id))).group_by(t::points).select(counted).load(conn)?
         }
-        Ok(scope.narrow(q).get_result(conn)?)
+        None if scope.everyone() => base.group_by(t::points).select(counted).load(conn)?,
+        None => base
+            .filter(
+                t::deputy_id.eq_any(
+                    se::table
+                        .inner_join(rg::table)
+                        .filter(rg::path.like(scope.pattern.clone()))
+                        .filter(se::level.like(scope.level.clone().unwrap_or_else(|| "%".into())))
+                        .select(se::deputy_id),
+                ),
+            )
+            .group_by(t::points)
+            .select(counted)
+            .load(conn)?,
     };
-    let ranked = count(conn, None)?;
-    let above = if points == i64::MAX { 0 } else { count(conn, Some(points))? };
+    let ranked: i64 = groups.iter().map(|g| g.1).sum();
+    let above: i64 = groups.iter().filter(|g| g.0 > points).map(|g| g.1).sum();
     Ok((ranked, above, ranked - above))
 }
 
@@ -119,7 +154,9 @@ pub fn dirty(conn: &mut AnyConnection, pairs: &[(i64, i32)]) -> AppResult<()> {
         return Ok(());
     }
     let rows: Vec<_> = pairs.iter().map(|(d, y)| (o::deputy_id.eq(*d), o::year.eq(*y))).collect();
-    crate::per_backend!(conn, |c| diesel::insert_into(o::table).values(&rows).execute(c))?;
+    for chunk in rows.chunks(1000) {
+        crate::per_backend!(&mut *conn, |c| diesel::insert_into(o::table).values(chunk).execute(c))?;
+    }
     Ok(())
 }
 

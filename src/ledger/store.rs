@@ -112,10 +112,15 @@ pub type InsertedEntry = (i64, i64, String, String, String);
 /// Inserts entries with one statement; answers (id, deputy, source kind, source id, rule code)
 /// per row (the unique source names each row whatever order RETURNING uses).
 pub fn insert_entries(conn: &mut AnyConnection, rows: &[NewEntry]) -> AppResult<Vec<InsertedEntry>> {
-    Ok(crate::per_backend!(conn, |c| diesel::insert_into(e::table)
-        .values(rows)
-        .returning((e::id, e::deputy_id, e::source_kind, e::source_id, e::rule_code))
-        .get_results(c))?)
+    let mut out = Vec::with_capacity(rows.len());
+    // At most 1,000 rows a statement: SQLite takes up to 32,766 bound values.
+    for chunk in rows.chunks(1000) {
+        out.extend(crate::per_backend!(&mut *conn, |c| diesel::insert_into(e::table)
+            .values(chunk)
+            .returning((e::id, e::deputy_id, e::source_kind, e::source_id, e::rule_code))
+            .get_results::<InsertedEntry>(c))?);
+    }
+    Ok(out)
 }
 
 /// Entries of these deputies recorded for any of these source ids (callers match the kind and
@@ -147,7 +152,9 @@ pub fn granted_in(
 /// deputy order, so concurrent posters queue without deadlocks; SQLite has one writer at a time.
 pub fn lock_heads(conn: &mut AnyConnection, deputies: &[i64]) -> AppResult<std::collections::HashMap<i64, String>> {
     let empty: Vec<_> = deputies.iter().map(|d| (h::deputy_id.eq(*d), h::entry_id.eq(0i64), h::hash.eq(super::rules::GENESIS))).collect();
-    crate::per_backend!(&mut *conn, |c| diesel::insert_into(h::table).values(&empty).on_conflict_do_nothing().execute(c))?;
+    for chunk in empty.chunks(1000) {
+        crate::per_backend!(&mut *conn, |c| diesel::insert_into(h::table).values(chunk).on_conflict_do_nothing().execute(c))?;
+    }
     let q = h::table.filter(h::deputy_id.eq_any(deputies)).order(h::deputy_id).select((h::deputy_id, h::entry_id, h::hash));
     let rows: Vec<(i64, i64, String)> = match conn {
         AnyConnection::Pg(pg) => q.for_update().load(pg)?,
@@ -160,12 +167,14 @@ pub fn lock_heads(conn: &mut AnyConnection, deputies: &[i64]) -> AppResult<std::
 pub fn set_heads(conn: &mut AnyConnection, heads: &std::collections::BTreeMap<i64, (i64, String)>) -> AppResult<()> {
     use diesel::upsert::excluded;
     let rows: Vec<_> = heads.iter().map(|(d, (id, hash))| (h::deputy_id.eq(*d), h::entry_id.eq(*id), h::hash.eq(hash.as_str()))).collect();
-    crate::per_backend!(conn, |c| diesel::insert_into(h::table)
-        .values(&rows)
-        .on_conflict(h::deputy_id)
-        .do_update()
-        .set((h::entry_id.eq(excluded(h::entry_id)), h::hash.eq(excluded(h::hash))))
-        .execute(c))?;
+    for chunk in rows.chunks(1000) {
+        crate::per_backend!(&mut *conn, |c| diesel::insert_into(h::table)
+            .values(chunk)
+            .on_conflict(h::deputy_id)
+            .do_update()
+            .set((h::entry_id.eq(excluded(h::entry_id)), h::hash.eq(excluded(h::hash))))
+            .execute(c))?;
+    }
     Ok(())
 }
 
@@ -177,12 +186,14 @@ pub fn add_balances(conn: &mut AnyConnection, add: &std::collections::BTreeMap<(
     }
     let rows: Vec<_> =
         add.iter().map(|((d, y, c), (p, n))| (b::deputy_id.eq(*d), b::year.eq(*y), b::category.eq(c.as_str()), b::points.eq(*p), b::entries.eq(*n))).collect();
-    crate::per_backend!(conn, |c| diesel::insert_into(b::table)
-        .values(&rows)
-        .on_conflict((b::deputy_id, b::year, b::category))
-        .do_update()
-        .set((b::points.eq(b::points + excluded(b::points)), b::entries.eq(b::entries + excluded(b::entries))))
-        .execute(c))?;
+    for chunk in rows.chunks(1000) {
+        crate::per_backend!(&mut *conn, |c| diesel::insert_into(b::table)
+            .values(chunk)
+            .on_conflict((b::deputy_id, b::year, b::category))
+            .do_update()
+            .set((b::points.eq(b::points + excluded(b::points)), b::entries.eq(b::entries + excluded(b::entries))))
+            .execute(c))?;
+    }
     Ok(())
 }
 
@@ -193,12 +204,14 @@ pub fn add_totals(conn: &mut AnyConnection, add: &std::collections::BTreeMap<(i6
         return Ok(());
     }
     let rows: Vec<_> = add.iter().map(|((d, y), p)| (t::deputy_id.eq(*d), t::year.eq(*y), t::points.eq(*p))).collect();
-    crate::per_backend!(conn, |c| diesel::insert_into(t::table)
-        .values(&rows)
-        .on_conflict((t::deputy_id, t::year))
-        .do_update()
-        .set(t::points.eq(t::points + excluded(t::points)))
-        .execute(c))?;
+    for chunk in rows.chunks(1000) {
+        crate::per_backend!(&mut *conn, |c| diesel::insert_into(t::table)
+            .values(chunk)
+            .on_conflict((t::deputy_id, t::year))
+            .do_update()
+            .set(t::points.eq(t::points + excluded(t::points)))
+            .execute(c))?;
+    }
     Ok(())
 }
 

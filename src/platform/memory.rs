@@ -1,6 +1,7 @@
 //! In-process implementation of the cache and bus seam, for one instance without Redis.
 
 use super::cache::{board_keys, BoardPut, CacheResult};
+use super::zset::ZSet;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -9,7 +10,7 @@ use tokio::sync::{broadcast, mpsc};
 #[derive(Default)]
 struct Inner {
     values: HashMap<String, (String, Option<Instant>)>,
-    zsets: HashMap<String, HashMap<String, f64>>,
+    zsets: HashMap<String, ZSet>,
     hashes: HashMap<String, HashMap<String, String>>,
     channels: HashMap<String, broadcast::Sender<String>>,
 }
@@ -17,24 +18,6 @@ struct Inner {
 #[derive(Clone, Default)]
 pub struct MemoryCache {
     inner: Arc<Mutex<Inner>>,
-}
-
-/// Whether `s` is above a Redis range bound (`(5` exclusive, `5` inclusive, `-inf`).
-fn above(s: f64, lo: &str) -> bool {
-    match lo.strip_prefix('(') {
-        Some(x) => x.parse::<f64>().map(|x| s > x).unwrap_or(false),
-        None if lo == "-inf" => true,
-        None => lo.parse::<f64>().map(|x| s >= x).unwrap_or(false),
-    }
-}
-
-/// Whether `s` is below a Redis range bound (`(5` exclusive, `5` inclusive, `+inf`).
-fn below(s: f64, hi: &str) -> bool {
-    match hi.strip_prefix('(') {
-        Some(x) => x.parse::<f64>().map(|x| s < x).unwrap_or(false),
-        None if hi == "+inf" => true,
-        None => hi.parse::<f64>().map(|x| s <= x).unwrap_or(false),
-    }
 }
 
 fn live(entry: &(String, Option<Instant>)) -> bool {
@@ -91,38 +74,29 @@ impl MemoryCache {
 
     pub async fn zincrby(&self, set: &str, member: &str, by: f64) -> CacheResult<f64> {
         let mut g = self.lock();
-        let score = g.zsets.entry(set.to_string()).or_default().entry(member.to_string()).or_insert(0.0);
-        *score += by;
-        Ok(*score)
-    }
-
-    fn sorted(&self, set: &str) -> Vec<(String, f64)> {
-        let g = self.lock();
-        let mut v: Vec<(String, f64)> = g.zsets.get(set).map(|m| m.iter().map(|(k, s)| (k.clone(), *s)).collect()).unwrap_or_default();
-        // Redis orders equal scores by member, descending, in ZREVRANGE.
-        v.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| b.0.cmp(&a.0)));
-        v
+        let z = g.zsets.entry(set.to_string()).or_default();
+        let score = z.score(member).unwrap_or(0.0) + by;
+        z.insert(member, score);
+        Ok(score)
     }
 
     pub async fn zrevrank(&self, set: &str, member: &str) -> CacheResult<Option<u64>> {
-        Ok(self.sorted(set).iter().position(|(m, _)| m == member).map(|p| p as u64))
+        Ok(self.lock().zsets.get(set).and_then(|z| z.rev_rank(member)).map(|r| r as u64))
     }
 
     pub async fn zrevrange(&self, set: &str, start: u64, stop: u64) -> CacheResult<Vec<(String, f64)>> {
-        Ok(self.sorted(set).into_iter().skip(start as usize).take((stop.saturating_sub(start) + 1) as usize).collect())
+        Ok(self.lock().zsets.get(set).map(|z| z.rev_range(start as usize, stop as usize)).unwrap_or_default())
     }
 
     pub async fn zcounts(&self, set: &str, ranges: &[(String, String)]) -> CacheResult<Vec<u64>> {
         let g = self.lock();
-        let empty = HashMap::new();
-        let z = g.zsets.get(set).unwrap_or(&empty);
-        Ok(ranges.iter().map(|(lo, hi)| z.values().filter(|s| above(**s, lo) && below(**s, hi)).count() as u64).collect())
+        Ok(ranges.iter().map(|(lo, hi)| g.zsets.get(set).map(|z| z.count(lo, hi) as u64).unwrap_or(0)).collect())
     }
 
     pub async fn zcard_score(&self, set: &str, member: Option<&str>) -> CacheResult<(u64, Option<f64>)> {
         let g = self.lock();
         let z = g.zsets.get(set);
-        Ok((z.map(|z| z.len() as u64).unwrap_or(0), member.and_then(|m| z.and_then(|z| z.get(m).copied()))))
+        Ok((z.map(|z| z.len() as u64).unwrap_or(0), member.and_then(|m| z.and_then(|z| z.score(m)))))
     }
 
     pub async fn board_put(&self, board: &str, puts: &[BoardPut]) -> CacheResult<()> {
@@ -141,7 +115,7 @@ impl MemoryCache {
                 }
             }
             for s in &p.sets {
-                g.zsets.entry(s.clone()).or_default().insert(p.member.clone(), p.score);
+                g.zsets.entry(s.clone()).or_default().insert(&p.member, p.score);
                 g.hashes.entry(all.clone()).or_default().insert(s.clone(), String::new());
             }
             g.hashes.entry(sets.clone()).or_default().insert(p.member.clone(), p.sets.join(","));

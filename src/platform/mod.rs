@@ -7,6 +7,7 @@ pub mod idempotency;
 pub mod memory;
 pub mod ratelimit;
 pub mod redis_cache;
+pub mod zset;
 
 pub use cache::Cache;
 pub use clock::Clock;

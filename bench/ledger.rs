@@ -1,0 +1,111 @@
+//! Ledger scenarios at scale: ranking reads from the sorted-set leaderboards and from SQL (a twin
+//! server on the same state answers from SQL), and chain verification over a ledger topped up
+//! to a target number of entries.
+
+use super::{http_row, load, Row};
+use lvzhi::state::AppState;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+/// Concurrent ranking readers: a latency figure, two per core.
+const CLIENTS: usize = 4;
+
+/// Waits until the leaderboards have taken every change (the board worker drains the outbox).
+pub async fn settle(state: &AppState) -> Result<(), String> {
+    while lvzhi::ledger::board::drain(state).await.map_err(|e| e.to_string())? > 0 {}
+    Ok(())
+}
+
+/// Rank reads: the admin's top 20 of the city, and deputies asking for their own place.
+pub async fn rankings(
+    state: &AppState,
+    addr: SocketAddr,
+    admin: &str,
+    deputy_tokens: &[String],
+    requests: usize,
+    time: Duration,
+    hello: f64,
+) -> Result<Vec<Row>, String> {
+    settle(state).await?;
+    let mut sql_state = state.clone();
+    let mut s = (*state.settings).clone();
+    s.rankings_sorted_sets = false;
+    sql_state.settings = std::sync::Arc::new(s);
+    let twin = lvzhi::startup::Application::start(sql_state)?;
+    let twin_addr: SocketAddr = format!("127.0.0.1:{}", twin.port()).parse().map_err(|e| format!("{e}"))?;
+    let twin_handle = twin.handle();
+    tokio::spawn(twin.run_until_stopped());
+    let deputies = lvzhi::db::run(&state.db, lvzhi::org::count_deputies).await.map_err(|e| e.to_string())?;
+    let board = if state.settings.redis_url.is_some() { "Redis sorted sets" } else { "in-process sorted sets" };
+    let mut rows = vec![];
+    for (target, source) in [(addr, board), (twin_addr, "SQL")] {
+        let top = load::run(target, load::get("/api/v1/rankings?limit=20", Some(admin)), CLIENTS, requests, time).await;
+        rows.push(http_row(
+            &format!("scenario: GET /api/v1/rankings?limit=20, city scope ({deputies} deputies, {source}, {CLIENTS} clients)"),
+            &top,
+            Some(("hello".into(), hello)),
+        ));
+        let tokens = deputy_tokens.to_vec();
+        let make: load::MakeRequest = std::sync::Arc::new(move |n| load::get("/api/v1/rankings?limit=20", Some(&tokens[(n * 7919) % tokens.len()])));
+        let me = load::run_with(target, make, CLIENTS, requests, time).await;
+        rows.push(http_row(&format!("scenario: GET /api/v1/rankings as a deputy: top 20 + my rank ({source})"), &me, Some(("hello".into(), hello))));
+    }
+    twin_handle.stop(true).await;
+    Ok(rows)
+}
+
+/// Tops the ledger up to `target` entries (suggestion awards spread over every deputy, posted
+/// 5,000 at a time), then times `verify-ledger`.
+pub async fn verify_at_scale(state: &AppState, target: i64) -> Result<Vec<Row>, String> {
+    let have = lvzhi::db::run(&state.db, lvzhi::ledger::store::max_entry_id).await.map_err(|e| e.to_string())?;
+    let deputies = lvzhi::db::run(&state.db, lvzhi::org::count_deputies).await.map_err(|e| e.to_string())?;
+    let mut rows = vec![];
+    if target > have {
+        let (tz, now) = (state.settings.tz, state.now());
+        let t = Instant::now();
+        let mut made = 0i64;
+        while have + made < target {
+            let n = (target - have - made).min(5000);
+            let start = made;
+            let awards: Vec<lvzhi::ledger::posting::Award> = (start..start + n)
+                .map(|i| lvzhi::ledger::posting::Award {
+                    deputy_id: i % deputies + 1,
+                    rule_code: "suggestion_filed".into(),
+                    points: None,
+                    occurred_at: now,
+                    source_kind: "bench_fill".into(),
+                    source_id: format!("fill-{i}"),
+                    actor: "system:bench".into(),
+                    reason: None,
+                    reverses: None,
+                    direct: false,
+                })
+                .collect();
+            lvzhi::db::tx(&state.db, move |c| lvzhi::ledger::posting::post(c, &awards, tz, now).map(|_| ())).await.map_err(|e| e.to_string())?;
+            made += n;
+        }
+        let secs = t.elapsed().as_secs_f64();
+        rows.push(Row {
+            name: format!("setup: post {made} awards in bulks of 5,000 (chain + caps + balances + totals)"),
+            ops: made as usize,
+            rate: made as f64 / secs.max(1e-9),
+            p50: Some(secs * 1000.0),
+            p99: None,
+            errors: 0,
+            ceiling: None,
+        });
+    }
+    let t = Instant::now();
+    let v = lvzhi::db::run(&state.db, lvzhi::ledger::service::verify).await.map_err(|e| e.to_string())?;
+    let secs = t.elapsed().as_secs_f64();
+    rows.push(Row {
+        name: format!("scenario: verify every hash chain ({} entries, {} deputies)", v.entries_checked, v.deputies_checked),
+        ops: v.entries_checked as usize,
+        rate: v.entries_checked as f64 / secs.max(1e-9),
+        p50: Some(secs * 1000.0),
+        p99: None,
+        errors: usize::from(!v.ok),
+        ceiling: None,
+    });
+    Ok(rows)
+}
