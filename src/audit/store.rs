@@ -9,22 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 pub fn insert(conn: &mut AnyConnection, e: &Entry, at: NaiveDateTime) -> AppResult<()> {
-    diesel::insert_into(a::table)
-        .values((
-            a::at.eq(at),
-            a::actor_id.eq(e.actor_id),
-            a::actor.eq(&e.actor),
-            a::action.eq(&e.action),
-            a::record_type.eq(&e.record_type),
-            a::record_id.eq(&e.record_id),
-            a::region_path.eq(&e.region_path),
-            a::client_ip.eq(&e.client_ip),
-            a::outcome.eq(&e.outcome),
-            a::detail.eq(&e.detail),
-            a::request_id.eq(&e.request_id),
-        ))
-        .execute(conn)?;
-    Ok(())
+    insert_many(conn, &[e], at)
 }
 
 /// Writes several audit records with one statement.

@@ -372,6 +372,14 @@ async fn rotating_the_secret_kills_old_tokens_and_kiosk_keys_work() {
 #[tokio::test]
 async fn roster_public_board_and_no_shows() {
     let mut cx = setup().await;
+    // Start at 08:00 in the congress time zone, so the slot and the checks below share a day
+    // whatever the time the test runs.
+    let local = cx.app.clock.now().with_timezone(&chrono_tz::Asia::Shanghai);
+    let eight =
+        chrono::TimeZone::from_local_datetime(&chrono_tz::Asia::Shanghai, &(local.date_naive() + chrono::Duration::days(1)).and_hms_opt(8, 0, 0).unwrap())
+            .unwrap();
+    cx.app.clock.advance(eight.with_timezone(&chrono::Utc) - cx.app.clock.now());
+    cx.relogin().await;
     let now = cx.app.clock.now();
     let tomorrow = now + chrono::Duration::days(1);
     let slot = cx
