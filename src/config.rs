@@ -67,6 +67,14 @@ pub struct Settings {
     /// Rankings from sorted-set leaderboards (`LVZHI_RANKINGS`: `sorted_sets`, the default — in
     /// Redis when configured, in process otherwise; `sql` = always from SQL).
     pub rankings_sorted_sets: bool,
+    /// The generic webhook push gateway: (URL, HMAC secret).
+    pub push_webhook: Option<(String, String)>,
+    /// Attempts before a push becomes a dead letter.
+    pub push_max_attempts: i32,
+    /// Quiet hours in the congress time zone, when normal pushes wait (`None`: never).
+    pub quiet_hours: Option<(chrono::NaiveTime, chrono::NaiveTime)>,
+    /// Outbound URLs may point at private or loopback addresses (tests, closed networks).
+    pub outbound_allow_private: bool,
     pub workers: usize,
     pub trust_proxy: bool,
     pub bench_hello: bool,
@@ -176,6 +184,25 @@ impl Settings {
             Some("sql") => false,
             Some(v) => return Err(err("LVZHI_RANKINGS", format!("`{v}` must be sorted_sets or sql"))),
         };
+        let outbound_allow_private = env.flag("LVZHI_OUTBOUND_ALLOW_PRIVATE")?;
+        let push_webhook = match (env.get("LVZHI_PUSH_WEBHOOK_URL"), env.get("LVZHI_PUSH_WEBHOOK_SECRET")) {
+            (None, _) => None,
+            (Some(_), None) => return Err(err("LVZHI_PUSH_WEBHOOK_SECRET", "is required with LVZHI_PUSH_WEBHOOK_URL".into())),
+            (Some(u), Some(s)) => {
+                outbound_url(&u, outbound_allow_private).map_err(|m| err("LVZHI_PUSH_WEBHOOK_URL", m))?;
+                Some((u, s))
+            }
+        };
+        let quiet_hours = match env.get("LVZHI_QUIET_HOURS").as_deref() {
+            Some("off") => None,
+            raw => {
+                let raw = raw.unwrap_or("22:00-07:00");
+                let parsed = raw.split_once('-').and_then(|(a, b)| {
+                    Some((chrono::NaiveTime::parse_from_str(a.trim(), "%H:%M").ok()?, chrono::NaiveTime::parse_from_str(b.trim(), "%H:%M").ok()?))
+                });
+                Some(parsed.ok_or_else(|| err("LVZHI_QUIET_HOURS", format!("`{raw}` must be HH:MM-HH:MM or off")))?)
+            }
+        };
         let access_ttl_secs: i64 = env.positive("LVZHI_ACCESS_TOKEN_TTL_SECS", 900)?;
         let refresh_ttl_days: i64 = env.positive("LVZHI_REFRESH_TOKEN_TTL_DAYS", 30)?;
         let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
@@ -200,6 +227,10 @@ impl Settings {
             db_pool_size: env.positive("LVZHI_DB_POOL_SIZE", 16)?,
             db_writers: env.positive("LVZHI_DB_WRITERS", 4)?,
             rankings_sorted_sets,
+            push_webhook,
+            push_max_attempts: env.positive("LVZHI_PUSH_MAX_ATTEMPTS", 8)?,
+            quiet_hours,
+            outbound_allow_private,
             workers: env.positive("LVZHI_WORKERS", cpus)?,
             trust_proxy: env.flag("LVZHI_TRUST_PROXY")?,
             bench_hello: env.flag("LVZHI_BENCH_HELLO")?,
@@ -207,6 +238,33 @@ impl Settings {
             qr_grace_secs: env.parse("LVZHI_QR_GRACE_SECS", 20)?,
         })
     }
+}
+
+/// Checks an outbound URL: http(s), and not a private, loopback or link-local address unless
+/// allowed (the server must not be turned against the network it sits in).
+pub fn outbound_url(raw: &str, allow_private: bool) -> Result<(), String> {
+    let (scheme, rest) = raw.split_once("://").ok_or_else(|| format!("`{raw}` is not a URL"))?;
+    if scheme != "https" && scheme != "http" {
+        return Err(format!("`{raw}` must be http:// or https://"));
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map(|x| x.1).unwrap_or(authority);
+    let host = if host.starts_with('[') { host.split(']').next().unwrap_or("").trim_start_matches('[') } else { host.split(':').next().unwrap_or("") };
+    if host.is_empty() {
+        return Err(format!("`{raw}` has no host"));
+    }
+    let private = host.eq_ignore_ascii_case("localhost")
+        || match host.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(v4)) => v4.is_private() || v4.is_loopback() || v4.is_link_local() || v4.is_unspecified(),
+            Ok(std::net::IpAddr::V6(v6)) => {
+                v6.is_loopback() || v6.is_unspecified() || (v6.segments()[0] & 0xfe00) == 0xfc00 || (v6.segments()[0] & 0xffc0) == 0xfe80
+            }
+            Err(_) => false,
+        };
+    if private && !allow_private {
+        return Err(format!("`{raw}` points at a private or loopback address (set LVZHI_OUTBOUND_ALLOW_PRIVATE=true to allow)"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

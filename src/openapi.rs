@@ -38,6 +38,8 @@ impl Modify for BearerAuth {
         (name = "events", description = "Meetings, trainings, inspections and group activities with attendance"),
         (name = "ledger", description = "Duty points: rulebook, explained entries, rankings, verification"),
         (name = "roster", description = "Reception duty roster (接待日)"),
+        (name = "notices", description = "Notices and briefing materials, inboxes, read receipts, RSVP"),
+        (name = "push", description = "Devices and push delivery"),
         (name = "public", description = "Public endpoints of the cloud reception room (no login)"),
         (name = "operations", description = "Health, readiness, metrics")
     )
@@ -46,7 +48,7 @@ pub struct ApiDoc;
 
 /// Registers every documented route.
 pub fn routes(cfg: &mut ServiceConfig) {
-    use crate::{audit, auth, checkins, ledger, ops, org};
+    use crate::{audit, auth, checkins, ledger, notices, ops, org, push};
     cfg.service(ops::routes::healthz)
         .service(ops::routes::readyz)
         .service(ops::routes::metrics)
@@ -137,7 +139,26 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(ledger::evaluation::settings)
         .service(ledger::evaluation::set)
         .service(ledger::evaluation::evaluate)
-        .service(ledger::simulate::simulate);
+        .service(ledger::simulate::simulate)
+        .service(notices::routes::create)
+        .service(notices::routes::preview)
+        .service(notices::routes::list)
+        .service(notices::routes::one)
+        .service(notices::routes::publish)
+        .service(notices::routes::retract)
+        .service(notices::routes::recipients)
+        .service(notices::routes::remind)
+        .service(notices::routes::decide_leave)
+        .service(notices::inbox::list)
+        .service(notices::inbox::unread)
+        .service(notices::inbox::one)
+        .service(notices::inbox::read)
+        .service(notices::inbox::rsvp)
+        .service(push::devices::register)
+        .service(push::devices::mine)
+        .service(push::devices::forget)
+        .service(push::devices::dead_letters)
+        .service(push::devices::redrive);
 }
 
 /// The full document, as served at `/api-docs/openapi.json`.

@@ -55,8 +55,10 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let m = settings.argon2_m_cost_kib;
     let dummy = tokio::task::spawn_blocking(move || auth::password::dummy_hash(m)).await.map_err(|e| e.to_string())?;
     let db = db::Db::new(pool, &settings.database_url, settings.db_writers);
+    let push = crate::push::Providers::new(settings.push_webhook.clone())?;
     Ok(AppState {
         checkin_writes: db::bulk::Bulk::new(crate::checkins::record::Checkins, db.writer.clone()),
+        push,
         award_writes: db::bulk::Bulk::new(crate::ledger::direct::DirectAwards, db.writer.clone()),
         db,
         cache,
@@ -126,6 +128,8 @@ impl Application {
             tokio::spawn(crate::checkins::worker(state.clone(), rx.clone())),
             tokio::spawn(crate::checkins::venues::follow(state.clone(), rx.clone())),
             tokio::spawn(crate::ledger::board_worker(state.clone(), rx.clone())),
+            tokio::spawn(crate::notices::worker(state.clone(), rx.clone())),
+            tokio::spawn(crate::push::worker::worker(state.clone(), rx.clone())),
             tokio::spawn(crate::ledger::worker(state.clone(), rx)),
         ];
         #[cfg(unix)]

@@ -23,6 +23,8 @@ pub struct AppState {
     pub venues: crate::checkins::venues::VenueCache,
     /// Check-ins waiting to be recorded in bulk (see [`crate::db::bulk`]).
     pub checkin_writes: crate::checkins::record::Writes,
+    /// The push providers (and their HTTP client).
+    pub push: crate::push::Providers,
     /// Direct awards waiting to be posted in bulk.
     pub award_writes: crate::ledger::direct::Writes,
 }

@@ -183,8 +183,11 @@ pub async fn logout(state: &AppState, p: &Principal) -> AppResult<()> {
     if let Some(sid) = p.sid.clone() {
         let audit = Entry::by(p, "auth.logout", "account", p.account_id.to_string());
         let s = sid.clone();
+        let account = p.account_id;
         db::tx(&state.db, move |c| {
             store::revoke_family(c, &s, now)?;
+            // The phone that logs out gets no more pushes for this account.
+            crate::push::forget_account(c, account)?;
             audit.write(c, now)
         })
         .await?;

@@ -305,3 +305,14 @@ pub async fn close(state: web::Data<AppState>, p: Principal, id: web::Path<i64>)
     .await?;
     Ok(web::Json(v))
 }
+
+/// Records approved leave of an invitee (from a meeting notice's RSVP) so the deputy counts as
+/// excused when the event closes. Answers false when the deputy is not invited or the event has
+/// started (attendance is then decided at the door).
+pub fn excuse(conn: &mut AnyConnection, event: i64, deputy: i64, now: NaiveDateTime) -> AppResult<bool> {
+    let started: Option<NaiveDateTime> = e::table.find(event).select(e::starts_at).first(conn).optional()?;
+    if started.is_none_or(|s| s <= now) {
+        return Ok(false);
+    }
+    Ok(diesel::update(ei::table.filter(ei::event_id.eq(event)).filter(ei::deputy_id.eq(deputy))).set(ei::leave_approved.eq(true)).execute(conn)? == 1)
+}

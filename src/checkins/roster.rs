@@ -204,3 +204,11 @@ pub async fn settle(state: &AppState) -> AppResult<usize> {
     })
     .await
 }
+
+/// Deputies who receive constituents at a station: everyone ever on its roster.
+pub fn station_deputies(conn: &mut AnyConnection, station: i64) -> AppResult<Vec<i64>> {
+    let mut ids: Vec<i64> = da::table.inner_join(ds::table).filter(ds::station_id.eq(station)).select(da::deputy_id).load(conn)?;
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}

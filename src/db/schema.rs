@@ -444,6 +444,80 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notices (id) {
+        id -> BigInt,
+        region_id -> BigInt,
+        region_path -> Text,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        priority -> Text,
+        pinned -> Bool,
+        audience -> Text,
+        status -> Text,
+        publish_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+        rsvp_required -> Bool,
+        rsvp_deadline -> Nullable<Timestamp>,
+        leave_needs_approval -> Bool,
+        event_id -> Nullable<BigInt>,
+        targeted -> BigInt,
+        remind_round -> Integer,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    inbox (notice_id, deputy_id) {
+        notice_id -> BigInt,
+        deputy_id -> BigInt,
+        read_at -> Nullable<Timestamp>,
+        rsvp -> Nullable<Text>,
+        rsvp_reason -> Nullable<Text>,
+        rsvp_at -> Nullable<Timestamp>,
+        leave_status -> Nullable<Text>,
+        pushed_at -> Nullable<Timestamp>,
+        acked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    devices (id) {
+        id -> BigInt,
+        deputy_id -> BigInt,
+        account_id -> BigInt,
+        platform -> Text,
+        provider -> Text,
+        token -> Text,
+        app_version -> Nullable<Text>,
+        disabled_at -> Nullable<Timestamp>,
+        disabled_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    push_outbox (id) {
+        id -> BigInt,
+        notice_id -> BigInt,
+        deputy_id -> BigInt,
+        device_id -> BigInt,
+        dedup_id -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(deputy_groups -> regions (region_id));
 diesel::joinable!(seats -> deputies (deputy_id));
 diesel::joinable!(seats -> regions (region_id));
@@ -456,6 +530,9 @@ diesel::joinable!(refresh_tokens -> accounts (account_id));
 
 diesel::joinable!(duty_assignments -> duty_slots (slot_id));
 diesel::joinable!(event_invitees -> events (event_id));
+diesel::joinable!(inbox -> notices (notice_id));
+diesel::joinable!(inbox -> deputies (deputy_id));
+diesel::joinable!(push_outbox -> devices (device_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
@@ -490,4 +567,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     ledger_head_publications,
     evaluation_settings,
     ledger_rank_outbox,
+    notices,
+    inbox,
+    devices,
+    push_outbox,
 );

@@ -116,6 +116,25 @@ pub fn congress_path(seats: &[SeatBrief]) -> String {
     deepest(true).or_else(|| deepest(false)).unwrap_or_else(|| "/".into())
 }
 
+/// Deputies with a seat under `path` (a region path; `/` = everywhere), optionally of a level, a
+/// term, a group: sorted, distinct.
+pub fn deputies_matching(conn: &mut AnyConnection, path: &str, level: Option<&str>, term: Option<i32>, group: Option<i64>) -> AppResult<Vec<i64>> {
+    let mut q = s::table.inner_join(r::table).filter(r::path.like(format!("{path}%"))).select(s::deputy_id).into_boxed();
+    if let Some(l) = level {
+        q = q.filter(s::level.eq(l.to_string()));
+    }
+    if let Some(t) = term {
+        q = q.filter(s::term.eq(t));
+    }
+    if let Some(g) = group {
+        q = q.filter(s::group_id.eq(g));
+    }
+    let mut ids: Vec<i64> = q.load(conn)?;
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
 /// Region paths of a deputy's seats; `None` when the deputy does not exist.
 pub fn deputy_region_paths(conn: &mut AnyConnection, id: i64) -> AppResult<Option<Vec<String>>> {
     if d::table.find(id).select(d::id).first::<i64>(conn).optional()?.is_none() {

@@ -1,0 +1,66 @@
+//! Notices and briefing materials (会议通知, 学习资料, 情况通报): drafts, scheduled and immediate
+//! publication to an audience resolved into one inbox row per deputy in bulk, read receipts,
+//! RSVP with leave (approved leave excuses the deputy from the linked meeting), the staff view
+//! with counts and the lists of who has not read or answered, reminders to the unread.
+
+pub mod audience;
+pub mod inbox;
+pub mod model;
+pub mod routes;
+pub mod rules;
+pub mod service;
+pub mod store;
+
+use crate::db::{self, AnyConnection};
+use crate::error::AppResult;
+use crate::state::AppState;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use std::collections::HashMap;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// (kind, title, priority) of notices, for the pushes that carry them.
+pub fn headlines(c: &mut AnyConnection, ids: &[i64]) -> AppResult<HashMap<i64, (String, String, String)>> {
+    use crate::db::schema::notices as n;
+    let rows: Vec<(i64, String, String, String)> = n::table.filter(n::id.eq_any(ids)).select((n::id, n::kind, n::title, n::priority)).load(c)?;
+    Ok(rows.into_iter().map(|(id, k, t, p)| (id, (k, t, p))).collect())
+}
+
+/// Records a push to one of the deputy's devices (and whether the provider accepted it).
+pub fn record_push(c: &mut AnyConnection, notice: i64, deputy: i64, acked: bool, at: NaiveDateTime) -> AppResult<()> {
+    store::pushed(c, notice, deputy, acked, at)
+}
+
+/// Publishes scheduled notices when their time comes (every 10 s); stops between runs.
+pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = stop.changed() => break,
+            _ = tokio::time::sleep(Duration::from_secs(10)) => {}
+        }
+        if let Err(e) = publish_due(&state).await {
+            tracing::warn!(error = %e, "publishing scheduled notices failed");
+        }
+    }
+}
+
+/// Publishes every scheduled notice that is due; returns how many. One whose audience no longer
+/// resolves goes back to draft (logged).
+pub async fn publish_due(state: &AppState) -> AppResult<usize> {
+    let now = state.now();
+    let due = db::run(&state.db, move |c| store::due(c, now, 100)).await?;
+    let mut n = 0;
+    for id in due {
+        let (tz, quiet) = (state.settings.tz, state.settings.quiet_hours);
+        match db::tx(&state.db, move |c| service::publish_in(c, id, now, tz, quiet)).await {
+            Ok(_) => n += 1,
+            Err(e) if e.status.is_client_error() => {
+                tracing::warn!(notice = id, error = %e.detail, "a scheduled notice could not be published; back to draft");
+                db::tx(&state.db, move |c| store::set_status(c, id, &["scheduled"], "draft", None)).await?;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}

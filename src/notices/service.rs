@@ -1,0 +1,68 @@
+//! Publishing: the audience resolved into inbox rows and pushes in the publication's transaction.
+
+use super::audience::{self, Audience};
+use super::store::{self, NoticeRow};
+use crate::db::{utc, AnyConnection};
+use crate::error::{AppError, AppResult};
+use chrono::{NaiveDateTime, NaiveTime};
+
+/// Publishes a draft or scheduled notice now: one inbox row per deputy and one push per device
+/// (normal notices wait out the quiet hours; urgent ones go at once). Returns the deputies
+/// reached.
+pub fn publish_in(c: &mut AnyConnection, id: i64, now: NaiveDateTime, tz: chrono_tz::Tz, quiet: Option<(NaiveTime, NaiveTime)>) -> AppResult<usize> {
+    let n = store::get(c, id)?.ok_or_else(AppError::not_found)?;
+    if !matches!(n.status.as_str(), "draft" | "scheduled") {
+        return Err(AppError::conflict("not_publishable", format!("the notice is {}", n.status)));
+    }
+    let a: Audience = serde_json::from_str(&n.audience).map_err(AppError::internal)?;
+    let deputies = audience::resolve(c, &n.region_path, &a)?;
+    store::fill_inbox(c, id, &deputies)?;
+    let at = if n.priority == "urgent" { now } else { crate::push::rules::after_quiet_hours(now, quiet, tz) };
+    crate::push::enqueue(c, id, &deputies, 0, at)?;
+    if !store::mark_published(c, id, deputies.len() as i64, now)? {
+        return Err(AppError::conflict("not_publishable", "the notice was published meanwhile"));
+    }
+    Ok(deputies.len())
+}
+
+pub fn view(c: &mut AnyConnection, n: NoticeRow, with_stats: bool) -> AppResult<super::model::NoticeView> {
+    let stats = if with_stats { Some(stats(c, n.id, n.rsvp_required)?) } else { None };
+    Ok(super::model::NoticeView {
+        id: n.id,
+        region_id: n.region_id,
+        kind: n.kind,
+        title: n.title,
+        body: n.body,
+        priority: n.priority,
+        pinned: n.pinned,
+        audience: serde_json::from_str(&n.audience).unwrap_or_default(),
+        status: n.status,
+        publish_at: n.publish_at.map(utc),
+        published_at: n.published_at.map(utc),
+        expires_at: n.expires_at.map(utc),
+        rsvp_required: n.rsvp_required,
+        rsvp_deadline: n.rsvp_deadline.map(utc),
+        leave_needs_approval: n.leave_needs_approval,
+        event_id: n.event_id,
+        created_at: utc(n.created_at),
+        stats,
+    })
+}
+
+fn stats(c: &mut AnyConnection, id: i64, rsvp_required: bool) -> AppResult<super::model::NoticeStats> {
+    let ((targeted, read, pushed, acknowledged), groups) = store::counts(c, id)?;
+    let mut s = super::model::NoticeStats { targeted, read, pushed, acknowledged, ..Default::default() };
+    for (rsvp, leave, k) in groups {
+        match (rsvp.as_deref(), leave.as_deref()) {
+            (Some("attend"), _) => s.attend += k,
+            (Some("leave"), Some("pending")) => {
+                s.leave += k;
+                s.leave_pending += k;
+            }
+            (Some("leave"), _) => s.leave += k,
+            (None, _) if rsvp_required => s.unanswered += k,
+            _ => {}
+        }
+    }
+    Ok(s)
+}

@@ -1,0 +1,234 @@
+//! All SQL of notices and inboxes.
+
+use crate::db::schema::{deputies as d, inbox as i, notices as n};
+use crate::db::{AnyConnection, MultiBackend};
+use crate::error::AppResult;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct NoticeRow {
+    pub id: i64,
+    pub region_id: i64,
+    pub region_path: String,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub priority: String,
+    pub pinned: bool,
+    pub audience: String,
+    pub status: String,
+    pub publish_at: Option<NaiveDateTime>,
+    pub published_at: Option<NaiveDateTime>,
+    pub expires_at: Option<NaiveDateTime>,
+    pub rsvp_required: bool,
+    pub rsvp_deadline: Option<NaiveDateTime>,
+    pub leave_needs_approval: bool,
+    pub event_id: Option<i64>,
+    pub targeted: i64,
+    pub remind_round: i32,
+    pub created_by: i64,
+    pub created_at: NaiveDateTime,
+    pub version: i64,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = n, treat_none_as_null = true)]
+pub struct NewNotice<'a> {
+    pub region_id: i64,
+    pub region_path: &'a str,
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub priority: &'a str,
+    pub pinned: bool,
+    pub audience: &'a str,
+    pub status: &'a str,
+    pub publish_at: Option<NaiveDateTime>,
+    pub published_at: Option<NaiveDateTime>,
+    pub expires_at: Option<NaiveDateTime>,
+    pub rsvp_required: bool,
+    pub rsvp_deadline: Option<NaiveDateTime>,
+    pub leave_needs_approval: bool,
+    pub event_id: Option<i64>,
+    pub targeted: i64,
+    pub remind_round: i32,
+    pub created_by: i64,
+    pub created_at: NaiveDateTime,
+    pub version: i64,
+}
+
+pub fn insert(c: &mut AnyConnection, x: &NewNotice) -> AppResult<i64> {
+    Ok(diesel::insert_into(n::table).values(x).returning(n::id).get_result(c)?)
+}
+
+pub fn get(c: &mut AnyConnection, id: i64) -> AppResult<Option<NoticeRow>> {
+    Ok(n::table.find(id).first(c).optional()?)
+}
+
+/// Notices under a region path pattern, newest first, before `before` (0 = from the newest).
+pub fn list(c: &mut AnyConnection, pattern: &str, status: Option<&str>, before: i64, limit: i64) -> AppResult<Vec<NoticeRow>> {
+    let mut q = n::table.filter(n::region_path.like(pattern.to_string())).order(n::id.desc()).limit(limit + 1).into_boxed();
+    if before > 0 {
+        q = q.filter(n::id.lt(before));
+    }
+    if let Some(s) = status {
+        q = q.filter(n::status.eq(s.to_string()));
+    }
+    Ok(q.load(c)?)
+}
+
+/// Marks a draft or scheduled notice published; false when it was not (any more).
+pub fn mark_published(c: &mut AnyConnection, id: i64, targeted: i64, at: NaiveDateTime) -> AppResult<bool> {
+    Ok(diesel::update(n::table.filter(n::id.eq(id)).filter(n::status.eq_any(["draft", "scheduled"])))
+        .set((n::status.eq("published"), n::published_at.eq(at), n::targeted.eq(targeted), n::version.eq(n::version + 1)))
+        .execute(c)?
+        == 1)
+}
+
+pub fn set_status(c: &mut AnyConnection, id: i64, from: &[&str], to: &str, publish_at: Option<NaiveDateTime>) -> AppResult<bool> {
+    Ok(diesel::update(n::table.filter(n::id.eq(id)).filter(n::status.eq_any(from)))
+        .set((n::status.eq(to), n::publish_at.eq(publish_at), n::version.eq(n::version + 1)))
+        .execute(c)?
+        == 1)
+}
+
+pub fn next_round(c: &mut AnyConnection, id: i64) -> AppResult<i32> {
+    diesel::update(n::table.find(id)).set(n::remind_round.eq(n::remind_round + 1)).execute(c)?;
+    Ok(n::table.find(id).select(n::remind_round).first(c)?)
+}
+
+/// Scheduled notices whose time has come.
+pub fn due(c: &mut AnyConnection, now: NaiveDateTime, limit: i64) -> AppResult<Vec<i64>> {
+    Ok(n::table.filter(n::status.eq("scheduled")).filter(n::publish_at.le(now)).order(n::id).limit(limit).select(n::id).load(c)?)
+}
+
+/// One inbox row per deputy, 1,000 rows a statement.
+pub fn fill_inbox(c: &mut AnyConnection, notice: i64, deputies: &[i64]) -> AppResult<()> {
+    for chunk in deputies.chunks(1000) {
+        let rows: Vec<_> = chunk.iter().map(|dep| (i::notice_id.eq(notice), i::deputy_id.eq(*dep))).collect();
+        crate::per_backend!(&mut *c, |x| diesel::insert_into(i::table).values(&rows).execute(x))?;
+    }
+    Ok(())
+}
+
+/// (read_at, rsvp, rsvp_reason, rsvp_at, leave_status) of one inbox row.
+pub type InboxState = (Option<NaiveDateTime>, Option<String>, Option<String>, Option<NaiveDateTime>, Option<String>);
+
+pub fn inbox_row(c: &mut AnyConnection, notice: i64, deputy: i64) -> AppResult<Option<InboxState>> {
+    Ok(i::table.find((notice, deputy)).select((i::read_at, i::rsvp, i::rsvp_reason, i::rsvp_at, i::leave_status)).first(c).optional()?)
+}
+
+/// A deputy's published, unexpired notices with their inbox state: pinned ones (first page only)
+/// then the others newest first, before `before`.
+pub fn inbox(
+    c: &mut AnyConnection,
+    deputy: i64,
+    now: NaiveDateTime,
+    unread: bool,
+    kind: Option<&str>,
+    before: i64,
+    limit: i64,
+) -> AppResult<Vec<(NoticeRow, InboxState)>> {
+    let page = |pinned: bool, limit: i64| {
+        let mut q = i::table
+            .inner_join(n::table)
+            .filter(i::deputy_id.eq(deputy))
+            .filter(n::status.eq("published"))
+            .filter(n::expires_at.is_null().or(n::expires_at.gt(now)))
+            .filter(n::pinned.eq(pinned))
+            .order(n::id.desc())
+            .limit(limit)
+            .select((n::all_columns, (i::read_at, i::rsvp, i::rsvp_reason, i::rsvp_at, i::leave_status)))
+            .into_boxed::<MultiBackend>();
+        if unread {
+            q = q.filter(i::read_at.is_null());
+        }
+        if let Some(k) = kind {
+            q = q.filter(n::kind.eq(k.to_string()));
+        }
+        if before > 0 {
+            q = q.filter(n::id.lt(before));
+        }
+        q
+    };
+    let mut out: Vec<(NoticeRow, InboxState)> = if before == 0 { page(true, 200).load(c)? } else { vec![] };
+    out.extend(page(false, limit + 1).load::<(NoticeRow, InboxState)>(c)?);
+    Ok(out)
+}
+
+pub fn unread(c: &mut AnyConnection, deputy: i64, now: NaiveDateTime) -> AppResult<i64> {
+    Ok(i::table
+        .inner_join(n::table)
+        .filter(i::deputy_id.eq(deputy))
+        .filter(i::read_at.is_null())
+        .filter(n::status.eq("published"))
+        .filter(n::expires_at.is_null().or(n::expires_at.gt(now)))
+        .count()
+        .get_result(c)?)
+}
+
+/// Keeps the first read time.
+pub fn mark_read(c: &mut AnyConnection, notice: i64, deputy: i64, at: NaiveDateTime) -> AppResult<()> {
+    diesel::update(i::table.find((notice, deputy)).filter(i::read_at.is_null())).set(i::read_at.eq(at)).execute(c)?;
+    Ok(())
+}
+
+pub fn answer(c: &mut AnyConnection, notice: i64, deputy: i64, rsvp: &str, reason: Option<&str>, leave: Option<&str>, at: NaiveDateTime) -> AppResult<()> {
+    diesel::update(i::table.find((notice, deputy)))
+        .set((i::rsvp.eq(rsvp), i::rsvp_reason.eq(reason), i::rsvp_at.eq(at), i::leave_status.eq(leave)))
+        .execute(c)?;
+    // Answering is reading.
+    mark_read(c, notice, deputy, at)
+}
+
+pub fn decide_leave(c: &mut AnyConnection, notice: i64, deputy: i64, status: &str) -> AppResult<bool> {
+    Ok(diesel::update(i::table.find((notice, deputy)).filter(i::leave_status.eq("pending"))).set(i::leave_status.eq(status)).execute(c)? == 1)
+}
+
+/// (total, read, pushed, acknowledged) of a notice's inbox rows.
+pub type Totals = (i64, i64, i64, i64);
+/// (rsvp, leave status, count).
+pub type AnswerGroup = (Option<String>, Option<String>, i64);
+
+/// The totals and the answer groups of a notice.
+pub fn counts(c: &mut AnyConnection, notice: i64) -> AppResult<(Totals, Vec<AnswerGroup>)> {
+    use diesel::dsl::{count, count_star};
+    let totals = i::table.filter(i::notice_id.eq(notice)).select((count_star(), count(i::read_at), count(i::pushed_at), count(i::acked_at))).first(c)?;
+    let groups = i::table.filter(i::notice_id.eq(notice)).group_by((i::rsvp, i::leave_status)).select((i::rsvp, i::leave_status, count_star())).load(c)?;
+    Ok((totals, groups))
+}
+
+/// Recipients with their state, by deputy id after `after`; `filter`: unread, unanswered,
+/// leave_pending or everyone.
+pub fn recipients(c: &mut AnyConnection, notice: i64, filter: Option<&str>, after: i64, limit: i64) -> AppResult<Vec<(i64, String, InboxState)>> {
+    let mut q = i::table
+        .inner_join(d::table)
+        .filter(i::notice_id.eq(notice))
+        .filter(i::deputy_id.gt(after))
+        .order(i::deputy_id)
+        .limit(limit + 1)
+        .select((i::deputy_id, d::name, (i::read_at, i::rsvp, i::rsvp_reason, i::rsvp_at, i::leave_status)))
+        .into_boxed::<MultiBackend>();
+    match filter {
+        Some("unread") => q = q.filter(i::read_at.is_null()),
+        Some("unanswered") => q = q.filter(i::rsvp.is_null()),
+        Some("leave_pending") => q = q.filter(i::leave_status.eq("pending")),
+        _ => {}
+    }
+    Ok(q.load(c)?)
+}
+
+/// Deputies who have not read the notice.
+pub fn unread_deputies(c: &mut AnyConnection, notice: i64) -> AppResult<Vec<i64>> {
+    Ok(i::table.filter(i::notice_id.eq(notice)).filter(i::read_at.is_null()).order(i::deputy_id).select(i::deputy_id).load(c)?)
+}
+
+/// Records that a device of the deputy was sent the notice (and the provider accepted it).
+pub fn pushed(c: &mut AnyConnection, notice: i64, deputy: i64, acked: bool, at: NaiveDateTime) -> AppResult<()> {
+    diesel::update(i::table.find((notice, deputy)).filter(i::pushed_at.is_null())).set(i::pushed_at.eq(at)).execute(c)?;
+    if acked {
+        diesel::update(i::table.find((notice, deputy)).filter(i::acked_at.is_null())).set(i::acked_at.eq(at)).execute(c)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,195 @@
+//! All SQL of devices and the push outbox.
+
+use crate::db::schema::{devices as dv, push_outbox as o};
+use crate::db::AnyConnection;
+use crate::error::AppResult;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// (id, platform, provider, token, app_version, disabled_at, created_at).
+pub type DeviceRow = (i64, String, String, String, Option<String>, Option<NaiveDateTime>, NaiveDateTime);
+
+/// A device to register.
+pub struct NewDevice<'a> {
+    pub deputy: i64,
+    pub account: i64,
+    pub platform: &'a str,
+    pub provider: &'a str,
+    pub token: &'a str,
+    pub app_version: Option<&'a str>,
+}
+
+/// Registers a device; the same provider token registered again (even by another account: the
+/// phone changed hands) is the same device, updated and enabled again.
+pub fn upsert_device(c: &mut AnyConnection, d: &NewDevice, now: NaiveDateTime) -> AppResult<i64> {
+    let (deputy, account, platform, provider, token, app_version) = (d.deputy, d.account, d.platform, d.provider, d.token, d.app_version);
+    use diesel::upsert::excluded;
+    let values = (
+        dv::deputy_id.eq(deputy),
+        dv::account_id.eq(account),
+        dv::platform.eq(platform),
+        dv::provider.eq(provider),
+        dv::token.eq(token),
+        dv::app_version.eq(app_version),
+        dv::created_at.eq(now),
+        dv::updated_at.eq(now),
+    );
+    crate::per_backend!(&mut *c, |x| diesel::insert_into(dv::table)
+        .values(values)
+        .on_conflict((dv::provider, dv::token))
+        .do_update()
+        .set((
+            dv::deputy_id.eq(excluded(dv::deputy_id)),
+            dv::account_id.eq(excluded(dv::account_id)),
+            dv::platform.eq(excluded(dv::platform)),
+            dv::app_version.eq(excluded(dv::app_version)),
+            dv::updated_at.eq(excluded(dv::updated_at)),
+            dv::disabled_at.eq(None::<NaiveDateTime>),
+            dv::disabled_reason.eq(None::<String>),
+        ))
+        .execute(x))?;
+    Ok(dv::table.filter(dv::provider.eq(provider)).filter(dv::token.eq(token)).select(dv::id).first(c)?)
+}
+
+pub fn devices_of(c: &mut AnyConnection, deputy: i64) -> AppResult<Vec<DeviceRow>> {
+    Ok(dv::table
+        .filter(dv::deputy_id.eq(deputy))
+        .order(dv::id)
+        .select((dv::id, dv::platform, dv::provider, dv::token, dv::app_version, dv::disabled_at, dv::created_at))
+        .load(c)?)
+}
+
+/// Forgets a device of the deputy (and its pending pushes); false when it is not theirs.
+pub fn delete_device(c: &mut AnyConnection, deputy: i64, id: i64) -> AppResult<bool> {
+    if dv::table.filter(dv::id.eq(id)).filter(dv::deputy_id.eq(deputy)).count().get_result::<i64>(c)? == 0 {
+        return Ok(false);
+    }
+    forget(c, &[id])?;
+    Ok(true)
+}
+
+/// Forgets every device registered through an account (at logout).
+pub fn delete_devices_of_account(c: &mut AnyConnection, account: i64) -> AppResult<usize> {
+    let ids: Vec<i64> = dv::table.filter(dv::account_id.eq(account)).select(dv::id).load(c)?;
+    forget(c, &ids)?;
+    Ok(ids.len())
+}
+
+/// Removes devices with their pushes (sent ones included: they named the device).
+fn forget(c: &mut AnyConnection, ids: &[i64]) -> AppResult<()> {
+    diesel::delete(o::table.filter(o::device_id.eq_any(ids))).execute(c)?;
+    diesel::delete(dv::table.filter(dv::id.eq_any(ids))).execute(c)?;
+    Ok(())
+}
+
+/// (device, deputy) of the enabled devices of these deputies.
+pub fn enabled_devices(c: &mut AnyConnection, deputies: &[i64]) -> AppResult<Vec<(i64, i64)>> {
+    let mut out = vec![];
+    for chunk in deputies.chunks(5000) {
+        out.extend(dv::table.filter(dv::deputy_id.eq_any(chunk)).filter(dv::disabled_at.is_null()).select((dv::id, dv::deputy_id)).load::<(i64, i64)>(c)?);
+    }
+    Ok(out)
+}
+
+pub fn device_of(c: &mut AnyConnection, outbox: i64) -> AppResult<i64> {
+    Ok(o::table.find(outbox).select(o::device_id).first(c)?)
+}
+
+pub fn disable_device(c: &mut AnyConnection, id: i64, reason: &str, at: NaiveDateTime) -> AppResult<()> {
+    diesel::update(dv::table.find(id)).set((dv::disabled_at.eq(at), dv::disabled_reason.eq(reason))).execute(c)?;
+    Ok(())
+}
+
+/// Queues one push per (device, deputy), 1,000 rows a statement.
+pub fn enqueue(c: &mut AnyConnection, notice: i64, targets: &[(i64, i64)], round: i32, at: NaiveDateTime) -> AppResult<()> {
+    for chunk in targets.chunks(1000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(device, deputy)| {
+                (
+                    o::notice_id.eq(notice),
+                    o::deputy_id.eq(*deputy),
+                    o::device_id.eq(*device),
+                    o::dedup_id.eq(super::rules::dedup_id(notice, *device, round)),
+                    o::status.eq("pending"),
+                    o::attempts.eq(0),
+                    o::next_at.eq(at),
+                    o::created_at.eq(at),
+                )
+            })
+            .collect();
+        crate::per_backend!(&mut *c, |x| diesel::insert_into(o::table).values(&rows).execute(x))?;
+    }
+    Ok(())
+}
+
+/// A push to make: (outbox id, notice, deputy, dedup id, attempts, device provider, platform, token).
+pub type Due = (i64, i64, i64, String, i32, String, String, String);
+
+/// Claims up to `limit` due pushes for `lease` seconds: nobody else sends them meanwhile. On
+/// PostgreSQL rows another worker holds are skipped (`FOR UPDATE SKIP LOCKED`).
+pub fn claim(c: &mut AnyConnection, now: NaiveDateTime, lease_until: NaiveDateTime, limit: i64) -> AppResult<Vec<Due>> {
+    let free = o::status.eq("pending").and(o::next_at.le(now)).and(o::lease_until.is_null().or(o::lease_until.lt(now)));
+    let q = o::table.filter(free).order(o::next_at).limit(limit).select(o::id);
+    let ids: Vec<i64> = match c {
+        AnyConnection::Pg(pg) => q.for_update().skip_locked().load(pg)?,
+        AnyConnection::Sqlite(sq) => q.load(sq)?,
+    };
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    diesel::update(o::table.filter(o::id.eq_any(&ids))).set(o::lease_until.eq(lease_until)).execute(c)?;
+    Ok(o::table
+        .inner_join(dv::table)
+        .filter(o::id.eq_any(&ids))
+        .select((o::id, o::notice_id, o::deputy_id, o::dedup_id, o::attempts, dv::provider, dv::platform, dv::token))
+        .load(c)?)
+}
+
+pub fn mark_sent(c: &mut AnyConnection, id: i64, at: NaiveDateTime) -> AppResult<()> {
+    diesel::update(o::table.find(id))
+        .set((o::status.eq("sent"), o::sent_at.eq(at), o::lease_until.eq(None::<NaiveDateTime>), o::attempts.eq(o::attempts + 1)))
+        .execute(c)?;
+    Ok(())
+}
+
+pub fn retry_at(c: &mut AnyConnection, id: i64, next: NaiveDateTime, error: &str) -> AppResult<()> {
+    diesel::update(o::table.find(id))
+        .set((o::next_at.eq(next), o::lease_until.eq(None::<NaiveDateTime>), o::attempts.eq(o::attempts + 1), o::last_error.eq(error)))
+        .execute(c)?;
+    Ok(())
+}
+
+/// Ends a push: `dropped` (the device is gone) or `dead` (a dead letter, re-drivable).
+pub fn finish(c: &mut AnyConnection, id: i64, status: &str, error: &str) -> AppResult<()> {
+    diesel::update(o::table.find(id))
+        .set((o::status.eq(status), o::lease_until.eq(None::<NaiveDateTime>), o::attempts.eq(o::attempts + 1), o::last_error.eq(error)))
+        .execute(c)?;
+    Ok(())
+}
+
+/// (id, notice, deputy, device, dedup id, attempts, last error, created at) of dead letters.
+pub type DeadRow = (i64, i64, i64, i64, String, i32, Option<String>, NaiveDateTime);
+
+pub fn dead_letters(c: &mut AnyConnection, after: i64, limit: i64) -> AppResult<Vec<DeadRow>> {
+    Ok(o::table
+        .filter(o::status.eq("dead"))
+        .filter(o::id.gt(after))
+        .order(o::id)
+        .limit(limit + 1)
+        .select((o::id, o::notice_id, o::deputy_id, o::device_id, o::dedup_id, o::attempts, o::last_error, o::created_at))
+        .load(c)?)
+}
+
+/// Sends a dead letter again (same dedup id); false when it is not dead.
+pub fn redrive(c: &mut AnyConnection, id: i64, now: NaiveDateTime) -> AppResult<bool> {
+    Ok(diesel::update(o::table.filter(o::id.eq(id)).filter(o::status.eq("dead")))
+        .set((o::status.eq("pending"), o::attempts.eq(0), o::next_at.eq(now), o::lease_until.eq(None::<NaiveDateTime>)))
+        .execute(c)?
+        == 1)
+}
+
+/// (pending, sent, dropped, dead) pushes of a notice.
+pub fn notice_counts(c: &mut AnyConnection, notice: i64) -> AppResult<Vec<(String, i64)>> {
+    Ok(o::table.filter(o::notice_id.eq(notice)).group_by(o::status).select((o::status, diesel::dsl::count_star())).load(c)?)
+}
