@@ -243,24 +243,17 @@ impl Settings {
 /// Checks an outbound URL: http(s), and not a private, loopback or link-local address unless
 /// allowed (the server must not be turned against the network it sits in).
 pub fn outbound_url(raw: &str, allow_private: bool) -> Result<(), String> {
-    let (scheme, rest) = raw.split_once("://").ok_or_else(|| format!("`{raw}` is not a URL"))?;
-    if scheme != "https" && scheme != "http" {
+    use reqwest::Url;
+    let url = Url::parse(raw).map_err(|e| format!("`{raw}` is not a URL: {e}"))?;
+    if url.scheme() != "https" && url.scheme() != "http" {
         return Err(format!("`{raw}` must be http:// or https://"));
     }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit_once('@').map(|x| x.1).unwrap_or(authority);
-    let host = if host.starts_with('[') { host.split(']').next().unwrap_or("").trim_start_matches('[') } else { host.split(':').next().unwrap_or("") };
-    if host.is_empty() {
-        return Err(format!("`{raw}` has no host"));
-    }
-    let private = host.eq_ignore_ascii_case("localhost")
-        || match host.parse::<std::net::IpAddr>() {
-            Ok(std::net::IpAddr::V4(v4)) => v4.is_private() || v4.is_loopback() || v4.is_link_local() || v4.is_unspecified(),
-            Ok(std::net::IpAddr::V6(v6)) => {
-                v6.is_loopback() || v6.is_unspecified() || (v6.segments()[0] & 0xfe00) == 0xfc00 || (v6.segments()[0] & 0xffc0) == 0xfe80
-            }
-            Err(_) => false,
-        };
+    let private = match url.host() {
+        None => return Err(format!("`{raw}` has no host")),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(v4)) => v4.is_private() || v4.is_loopback() || v4.is_link_local() || v4.is_unspecified(),
+        Some(url::Host::Ipv6(v6)) => v6.is_loopback() || v6.is_unspecified() || v6.is_unique_local() || v6.is_unicast_link_local(),
+    };
     if private && !allow_private {
         return Err(format!("`{raw}` points at a private or loopback address (set LVZHI_OUTBOUND_ALLOW_PRIVATE=true to allow)"));
     }
@@ -299,5 +292,14 @@ mod tests {
         assert_eq!(with(&[("LVZHI_ENV", "production")]).unwrap_err().var, "LVZHI_JWT_KEY_FILE");
         assert_eq!(with(&[("REDIS_URL", "localhost")]).unwrap_err().var, "REDIS_URL");
         assert_eq!(with(&[("LVZHI_TRUST_PROXY", "maybe")]).unwrap_err().var, "LVZHI_TRUST_PROXY");
+    }
+
+    #[test]
+    fn outbound_urls_stay_off_private_networks_unless_allowed() {
+        for bad in ["http://127.0.0.1:9/push", "http://localhost/x", "https://10.1.2.3/", "http://[::1]:80/", "http://[fd00::1]/", "ftp://example.com/"] {
+            assert!(outbound_url(bad, false).is_err(), "{bad}");
+        }
+        assert!(outbound_url("https://push.example.cn/v1", false).is_ok());
+        assert!(outbound_url("http://127.0.0.1:9/push", true).is_ok());
     }
 }

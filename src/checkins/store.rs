@@ -153,11 +153,6 @@ pub fn get(conn: &mut AnyConnection, id: i64) -> AppResult<Option<CheckinRow>> {
     Ok(c::table.find(id).first(conn).optional()?)
 }
 
-/// The deputy's latest check-in (by time of check-in), if any.
-pub fn latest_of(conn: &mut AnyConnection, deputy_id: i64) -> AppResult<Option<CheckinRow>> {
-    Ok(c::table.filter(c::deputy_id.eq(deputy_id)).order((c::checked_in_at.desc(), c::id.desc())).first(conn).optional()?)
-}
-
 pub fn check_out(conn: &mut AnyConnection, id: i64, at: NaiveDateTime, auto: bool) -> AppResult<bool> {
     Ok(diesel::update(c::table.filter(c::id.eq(id)).filter(c::checked_out_at.is_null()))
         .set((c::checked_out_at.eq(at), c::auto_closed.eq(auto)))
@@ -215,20 +210,7 @@ pub fn point_event(
     at: NaiveDateTime,
     now: NaiveDateTime,
 ) -> AppResult<()> {
-    let values = (
-        pe::deputy_id.eq(deputy_id),
-        pe::kind.eq(kind),
-        pe::source_kind.eq(source_kind),
-        pe::source_id.eq(source_id),
-        pe::occurred_at.eq(at),
-        pe::created_at.eq(now),
-    );
-    // Upserts differ per backend: one builder, run on the concrete connection.
-    match conn {
-        AnyConnection::Pg(pg) => diesel::insert_into(pe::table).values(values).on_conflict_do_nothing().execute(pg)?,
-        AnyConnection::Sqlite(sq) => diesel::insert_into(pe::table).values(values).on_conflict_do_nothing().execute(sq)?,
-    };
-    Ok(())
+    point_events_many(conn, &[(deputy_id, kind, source_kind, source_id, at)], now)
 }
 
 /// A point event to record: (deputy, kind, source kind, source id, occurred at).

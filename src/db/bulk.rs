@@ -12,7 +12,7 @@
 //! is rolled back and every input runs alone: exactly what it would have done without bulking.
 
 use super::writer::{Counts, Writer};
-use super::{begin, end, AnyConnection};
+use super::{in_tx, AnyConnection};
 use crate::error::{AppError, AppResult};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -109,11 +109,7 @@ fn drain<K: BulkWrite>(inner: &Arc<Inner<K>>, conn: Result<&mut AnyConnection, A
         }
     };
     counts.transactions.fetch_add(1, Ordering::Relaxed);
-    let together = begin(c).and_then(|()| {
-        let out = inner.kind.many(c, &inputs);
-        end(c, out.is_ok())?;
-        out
-    });
+    let together = in_tx(c, |c| inner.kind.many(c, &inputs));
     match together {
         Ok(outcomes) if outcomes.len() == inputs.len() => {
             let mut later = vec![];
@@ -143,18 +139,9 @@ fn drain<K: BulkWrite>(inner: &Arc<Inner<K>>, conn: Result<&mut AnyConnection, A
 fn alone<K: BulkWrite>(kind: &K, c: &mut AnyConnection, input: K::Input, sender: oneshot::Sender<AppResult<K::Output>>, counts: &Counts) {
     counts.transactions.fetch_add(1, Ordering::Relaxed);
     counts.jobs.fetch_add(1, Ordering::Relaxed);
-    let r = begin(c).and_then(|()| {
-        let out = kind.many(c, std::slice::from_ref(&input)).map(|mut v| v.pop());
-        let out = match out {
-            Ok(Some(Outcome::Done(r))) => r,
-            Ok(_) => Err(AppError::internal("a bulk write left a lone request unanswered")),
-            Err(e) => Err(e),
-        };
-        match (end(c, out.is_ok()), out) {
-            (Ok(()), out) => out,
-            (Err(e), Ok(_)) => Err(e),
-            (Err(_), Err(e)) => Err(e),
-        }
+    let r = in_tx(c, |c| match kind.many(c, std::slice::from_ref(&input))?.pop() {
+        Some(Outcome::Done(r)) => r,
+        _ => Err(AppError::internal("a bulk write left a lone request unanswered")),
     });
     let _ = sender.send(r);
 }

@@ -142,7 +142,7 @@ where
 /// Opens a transaction. On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock up front, so a
 /// writer outside the writer thread (the CLI) queues on `busy_timeout` instead of failing when a
 /// read lock cannot be upgraded.
-pub(crate) fn begin(c: &mut AnyConnection) -> AppResult<()> {
+fn begin(c: &mut AnyConnection) -> AppResult<()> {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     match c {
         AnyConnection::Pg(pg) => AnsiTransactionManager::begin_transaction(pg)?,
@@ -152,7 +152,7 @@ pub(crate) fn begin(c: &mut AnyConnection) -> AppResult<()> {
 }
 
 /// Commits (`commit` true) or rolls back the transaction [`begin`] opened.
-pub(crate) fn end(c: &mut AnyConnection, commit: bool) -> AppResult<()> {
+fn end(c: &mut AnyConnection, commit: bool) -> AppResult<()> {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     match (commit, c) {
         (true, AnyConnection::Pg(pg)) => AnsiTransactionManager::commit_transaction(pg)?,

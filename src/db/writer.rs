@@ -3,7 +3,7 @@
 //! writes of [`super::bulk`] run on them on both backends. On PostgreSQL ordinary transactions
 //! keep running on the pool; `LVZHI_DB_WRITERS` threads serve the bulk writes.
 
-use super::{begin, end, AnyConnection, DbPool};
+use super::{in_tx, AnyConnection, DbPool};
 use crate::error::{AppError, AppResult};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -12,50 +12,11 @@ use tokio::sync::{mpsc, oneshot};
 /// The most queued items a writer takes at once.
 const MAX_BATCH: usize = 128;
 
-trait Job: Send {
-    /// Runs the work on `c` inside an open transaction; false when it failed.
-    fn run(&mut self, c: &mut AnyConnection) -> bool;
-    /// Replaces the answer with `err` (the transaction could not commit).
-    fn fail(&mut self, err: AppError);
-    /// Answers the caller (after the commit, or the rollback of a failed job).
-    fn finish(self: Box<Self>);
-}
-
-/// A job that runs once, alone in its transaction.
-struct Solo<T, F> {
-    f: Option<F>,
-    out: Option<AppResult<T>>,
-    tx: oneshot::Sender<AppResult<T>>,
-}
-
-impl<T: Send, F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send> Job for Solo<T, F> {
-    fn run(&mut self, c: &mut AnyConnection) -> bool {
-        let out = match self.f.take() {
-            Some(f) => f(c),
-            None => Err(AppError::internal("a write job ran twice")),
-        };
-        let ok = out.is_ok();
-        self.out = Some(out);
-        ok
-    }
-    fn fail(&mut self, err: AppError) {
-        self.out = Some(Err(err));
-    }
-    fn finish(self: Box<Self>) {
-        let _ = self.tx.send(self.out.unwrap_or_else(|| Err(AppError::internal("a write job finished without running"))));
-    }
-}
-
 /// Work that manages its own transactions on the writer's connection (see [`super::bulk`]); it
 /// gets the error instead when no connection could be had.
 pub(crate) type Raw = Box<dyn FnOnce(Result<&mut AnyConnection, AppError>, &Counts) + Send>;
 
-enum Work {
-    Job(Box<dyn Job>),
-    Raw(Raw),
-}
-
-type Queue = Arc<Mutex<mpsc::UnboundedReceiver<Work>>>;
+type Queue = Arc<Mutex<mpsc::UnboundedReceiver<Raw>>>;
 
 /// What the writer threads have done since start (for `/metrics` and tests).
 #[derive(Debug, Default)]
@@ -77,14 +38,14 @@ impl Counts {
 /// Handle to the writer threads; cloning it is cheap. The threads end when every handle is gone.
 #[derive(Clone)]
 pub struct Writer {
-    tx: mpsc::UnboundedSender<Work>,
+    tx: mpsc::UnboundedSender<Raw>,
     pub counts: Arc<Counts>,
 }
 
 impl Writer {
     /// Starts `threads` writer threads over `pool`.
     pub fn start(pool: &DbPool, threads: usize) -> Self {
-        let (tx, rx) = mpsc::unbounded_channel::<Work>();
+        let (tx, rx) = mpsc::unbounded_channel::<Raw>();
         let queue: Queue = Arc::new(Mutex::new(rx));
         let counts = Arc::new(Counts::default());
         for n in 0..threads.max(1) {
@@ -97,14 +58,9 @@ impl Writer {
         Writer { tx, counts }
     }
 
-    async fn submit<T: Send + 'static>(&self, job: Box<dyn Job>, rx: oneshot::Receiver<AppResult<T>>) -> AppResult<T> {
-        self.tx.send(Work::Job(job)).map_err(|_| AppError::internal("the database writer has stopped"))?;
-        rx.await.map_err(|_| AppError::internal("the database writer dropped a job"))?
-    }
-
     /// Queues work that opens and ends its own transactions on a writer thread.
     pub(crate) fn raw(&self, f: Raw) -> AppResult<()> {
-        self.tx.send(Work::Raw(f)).map_err(|_| AppError::internal("the database writer has stopped"))
+        self.tx.send(f).map_err(|_| AppError::internal("the database writer has stopped"))
     }
 
     /// Runs `f` once, alone in its own transaction, on a writer thread.
@@ -114,7 +70,15 @@ impl Writer {
         T: Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
-        self.submit(Box::new(Solo { f: Some(f), out: None, tx }), rx).await
+        self.raw(Box::new(move |conn, counts| {
+            let out = conn.and_then(|c| {
+                counts.jobs.fetch_add(1, Ordering::Relaxed);
+                counts.transactions.fetch_add(1, Ordering::Relaxed);
+                in_tx(c, f)
+            });
+            let _ = tx.send(out);
+        }))?;
+        rx.await.map_err(|_| AppError::internal("the database writer dropped a job"))?
     }
 }
 
@@ -133,48 +97,14 @@ fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts) {
             jobs
         };
         match pool.get() {
-            Ok(mut conn) => run_jobs(&mut conn, jobs, counts),
+            // In order; each piece of work ends its own transactions.
+            Ok(mut conn) => jobs.into_iter().for_each(|f| f(Ok(&mut conn), counts)),
             Err(e) => {
                 tracing::error!(error = %e, "database writer cannot get a connection");
-                for w in jobs {
-                    let err = AppError::internal(format!("no database connection: {e}"));
-                    match w {
-                        Work::Job(mut j) => {
-                            j.fail(err);
-                            j.finish();
-                        }
-                        Work::Raw(f) => f(Err(err), counts),
-                    }
+                for f in jobs {
+                    f(Err(AppError::internal(format!("no database connection: {e}"))), counts);
                 }
             }
         }
     }
-}
-
-/// Runs the drained work in order.
-fn run_jobs(c: &mut AnyConnection, work: Vec<Work>, counts: &Counts) {
-    for w in work {
-        match w {
-            Work::Job(job) => alone(c, job, counts),
-            Work::Raw(f) => f(Ok(c), counts),
-        }
-    }
-}
-
-fn alone(c: &mut AnyConnection, mut job: Box<dyn Job>, counts: &Counts) {
-    counts.jobs.fetch_add(1, Ordering::Relaxed);
-    counts.transactions.fetch_add(1, Ordering::Relaxed);
-    match begin(c) {
-        Ok(()) => {
-            let ok = job.run(c);
-            if let Err(e) = end(c, ok) {
-                tracing::error!(error = %e, "a write transaction did not end cleanly");
-                if ok {
-                    job.fail(e);
-                }
-            }
-        }
-        Err(e) => job.fail(e),
-    }
-    job.finish();
 }

@@ -6,8 +6,7 @@
 
 use super::model::{CategoryTotal, YearQuery};
 use super::store;
-use crate::auth::policy::{self, Action, Kind, Target};
-use crate::auth::{Principal, Role};
+use crate::auth::Principal;
 use crate::checkins::duty::DutySummary;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, ReadErrors};
@@ -149,18 +148,6 @@ pub fn sign(state: &AppState, archive: &DutyArchive) -> AppResult<SignedArchive>
     Ok(SignedArchive { archive: value, signature: ArchiveSignature { alg: "EdDSA".into(), kid, value: value_b64 } })
 }
 
-/// Who may read a deputy's archive: the deputy, or staff in scope (404 otherwise).
-fn check(c: &mut AnyConnection, p: &Principal, deputy: i64) -> AppResult<()> {
-    let paths = crate::org::deputy_region_paths(c, deputy)?.ok_or_else(AppError::not_found)?;
-    if p.deputy_id == Some(deputy) {
-        return Ok(());
-    }
-    if matches!(p.role, Role::Deputy | Role::Unit | Role::Constituent) {
-        return Err(AppError::not_found());
-    }
-    policy::authorize(p, Action::Read, &Target::many(Kind::Deputy, paths))
-}
-
 fn csv(c: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<String> {
     let mut w = csv::Writer::from_writer(vec![]);
     let header =
@@ -198,7 +185,7 @@ async fn respond(state: &AppState, p: Principal, deputy: i64, q: ArchiveQuery, s
         return Err(AppError::invalid_field("format", "invalid_value", if sealed { "json" } else { "json or csv" }));
     }
     let (archive, text) = db::run(&state.db, move |c| {
-        check(c, &p, deputy)?;
+        super::routes::may_read_points(c, &p, deputy)?;
         match format.as_str() {
             "csv" => Ok((None, Some(csv(c, deputy, year)?))),
             _ => Ok((Some(build(c, deputy, year, tz, now)?), None)),

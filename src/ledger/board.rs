@@ -174,9 +174,9 @@ pub async fn rebuild(state: &AppState, year: i32) -> AppResult<usize> {
     Ok(n)
 }
 
-async fn generation_swap(state: &AppState, year: i32, generation: i64) -> AppResult<Option<i64>> {
-    let old = super::board::generation(state, year, "current").await?;
-    state.cache.set(&pointer(year, "current"), &generation.to_string(), None).await?;
+async fn generation_swap(state: &AppState, year: i32, new: i64) -> AppResult<Option<i64>> {
+    let old = generation(state, year, "current").await?;
+    state.cache.set(&pointer(year, "current"), &new.to_string(), None).await?;
     state.cache.del(&pointer(year, "building")).await?;
     Ok(old)
 }

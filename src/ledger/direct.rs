@@ -70,7 +70,7 @@ impl BulkWrite for DirectAwards {
         if !rule_ids.is_empty() {
             rules.extend(store::rules_by_id(c, &rule_ids)?.into_iter().map(|r| (r.id, r)));
         }
-        let reversed = store::reversals_of(c, &existing)?;
+        let reversed = if existing.is_empty() { Default::default() } else { store::reversals_of(c, &existing)? };
         let mut out = vec![];
         for (i, (req, allowed)) in inputs.iter().zip(allowed).enumerate() {
             let answer = match (allowed, results[i].take()) {

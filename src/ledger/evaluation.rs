@@ -195,20 +195,6 @@ fn counts(c: &mut AnyConnection, year: i32, codes: &[&str]) -> AppResult<HashMap
     Ok(out)
 }
 
-/// Ranks of a sorted (deputy, points) list: ties share a rank.
-fn ranked(all: &[(i64, i64)]) -> Vec<(i64, i64, usize)> {
-    let mut rank = 0;
-    all.iter()
-        .enumerate()
-        .map(|(i, (d, p))| {
-            if i == 0 || all[i - 1].1 != *p {
-                rank = i + 1;
-            }
-            (*d, *p, rank)
-        })
-        .collect()
-}
-
 /// Evaluate a congress's year (admins in scope).
 #[utoipa::path(tag = "ledger", params(EvaluationQuery), responses((status = 200, body = Evaluation), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/evaluations")]
@@ -242,7 +228,7 @@ pub async fn evaluate(state: web::Data<AppState>, p: Principal, q: web::Query<Ev
             })
             .collect();
         let scope = RankScope { pattern: format!("{path}%"), level: None, group: None };
-        let this = ranked(&rank_store::top(c, year, &scope, i64::MAX)?);
+        let this = super::rules::ranked(&rank_store::top(c, year, &scope, i64::MAX)?);
         let eligible: Vec<&(i64, i64, usize)> = this.iter().filter(|x| !s.excluded_deputy_ids.contains(&x.0)).collect();
         let quota = (eligible.len() * s.excellent_quota_pct as usize).div_ceil(100);
         let cut = eligible.get(quota.saturating_sub(1)).map(|x| x.1);
@@ -251,7 +237,7 @@ pub async fn evaluate(state: web::Data<AppState>, p: Principal, q: web::Query<Ev
             .take_while(|(_, pts, _)| quota > 0 && cut.is_some_and(|c| *pts >= c))
             .map(|(d, pts, rank)| Placed { deputy_id: *d, name: name(*d), points: *pts, rank: *rank, last_year_rank: None })
             .collect();
-        let last = ranked(&rank_store::top(c, year - 1, &scope, i64::MAX)?);
+        let last = super::rules::ranked(&rank_store::top(c, year - 1, &scope, i64::MAX)?);
         let bottom = |list: &[(i64, i64, usize)]| -> HashMap<i64, usize> {
             let floor = list.len().saturating_sub(s.bottom_n as usize);
             let edge = list.get(floor).map(|x| x.1);

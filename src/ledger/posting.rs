@@ -91,13 +91,14 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
     let regions: Vec<i64> = congress.values().flat_map(|p| rules::path_ids(p)).collect();
     let codes: Vec<&str> = awards.iter().map(|a| a.rule_code.as_str()).collect();
     let book: Vec<RuleRow> = store::rules_for(c, &codes, &regions)?;
-    // Points granted so far under capped rules, as (deputy, code, occurred_at, points).
+    // Points granted so far under capped rules: (deputy, code) → (occurred_at, points).
     let capped: Vec<&str> = book.iter().filter(|r| r.yearly_cap.is_some() || r.daily_cap.is_some()).map(|r| r.code.as_str()).collect();
-    let mut granted: Vec<(i64, String, NaiveDateTime, i32)> =
-        match awards.iter().map(|a| periods(a.occurred_at, tz).1).reduce(|x, y| (x.0.min(y.0), x.1.max(y.1))) {
-            Some((from, to)) if !capped.is_empty() => store::granted_in(c, &deputies, &capped, from, to)?,
-            _ => vec![],
-        };
+    let mut granted: HashMap<(i64, String), Vec<(NaiveDateTime, i32)>> = HashMap::new();
+    if let Some((from, to)) = awards.iter().map(|a| periods(a.occurred_at, tz).1).reduce(|x, y| (x.0.min(y.0), x.1.max(y.1))).filter(|_| !capped.is_empty()) {
+        for (d, code, at, p) in store::granted_in(c, &deputies, &capped, from, to)? {
+            granted.entry((d, code)).or_default().push((at, p));
+        }
+    }
     let mut out: Vec<Option<AppResult<(EntryRow, bool)>>> = awards.iter().map(|_| None).collect();
     let mut fresh: Vec<(usize, EntryRow)> = vec![];
     let mut balances: BTreeMap<(i64, i32, String), (i64, i64)> = BTreeMap::new();
@@ -119,13 +120,14 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
             continue;
         }
         let requested = a.points.unwrap_or(rule.points);
+        let gkey = (a.deputy_id, a.rule_code.clone());
         let so_far = |from: NaiveDateTime, to: NaiveDateTime| -> i32 {
-            granted.iter().filter(|g| g.0 == a.deputy_id && g.1 == a.rule_code && g.2 >= from && g.2 < to).map(|g| g.3).sum()
+            granted.get(&gkey).map(|g| g.iter().filter(|x| x.0 >= from && x.0 < to).map(|x| x.1).sum()).unwrap_or(0)
         };
         // Corrections are never capped: a reversal takes back exactly what was granted.
-        let (mut points, mut note) = match a.reverses {
-            None => rules::apply_cap(requested, so_far(ys, ye), rule.yearly_cap),
-            Some(_) => (requested, None),
+        let (mut points, mut note) = match (a.reverses, rule.yearly_cap) {
+            (None, Some(_)) => rules::apply_cap(requested, so_far(ys, ye), rule.yearly_cap),
+            _ => (requested, None),
         };
         if a.reverses.is_none() && rule.daily_cap.is_some() {
             let (p, n) = rules::apply_cap(points, so_far(ds, de), rule.daily_cap);
@@ -152,7 +154,9 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
         };
         let hash = rules::chain_hash(&prev, &canonical);
         heads.insert(a.deputy_id, hash.clone());
-        granted.push((a.deputy_id, a.rule_code.clone(), a.occurred_at, points));
+        if capped.contains(&a.rule_code.as_str()) {
+            granted.entry(gkey).or_default().push((a.occurred_at, points));
+        }
         let b = balances.entry((a.deputy_id, year, rule.category.clone())).or_default();
         b.0 += points as i64;
         b.1 += 1;

@@ -93,17 +93,9 @@ pub async fn publish(state: web::Data<AppState>, p: Principal, body: web::Json<S
                 e if e.code == "already_exists" => AppError::conflict("already_published", "this quarter's ranking is already published"),
                 e => e,
             })?;
-        // Highest first: a total's rank is one past the deputies before its first holder.
-        let mut rank = 0;
-        let rows: Vec<_> = all
-            .iter()
-            .enumerate()
-            .map(|(i, (d, pts))| {
-                if i == 0 || all[i - 1].1 != *pts {
-                    rank = i as i32 + 1;
-                }
-                (sr::snapshot_id.eq(id), sr::rank.eq(rank), sr::deputy_id.eq(*d), sr::points.eq(*pts))
-            })
+        let rows: Vec<_> = super::rules::ranked(&all)
+            .into_iter()
+            .map(|(d, pts, rank)| (sr::snapshot_id.eq(id), sr::rank.eq(rank as i32), sr::deputy_id.eq(d), sr::points.eq(pts)))
             .collect();
         for chunk in rows.chunks(2000) {
             crate::per_backend!(&mut *c, |x| diesel::insert_into(sr::table).values(chunk).execute(x))?;

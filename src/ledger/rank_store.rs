@@ -94,10 +94,10 @@ pub fn absences(conn: &mut AnyConnection, deputies: &[i64], year: i32) -> AppRes
     Ok(out)
 }
 
-/// Whether the deputy has a total of the year and is in the scope.
-pub fn top_member(conn: &mut AnyConnection, year: i32, scope: &RankScope, deputy: i64) -> AppResult<bool> {
-    let q = t::table.filter(t::year.eq(year)).filter(t::deputy_id.eq(deputy)).count().into_boxed();
-    Ok(scope.narrow(q).get_result::<i64>(conn)? > 0)
+/// The deputy's total of the year, when they have one and are in the scope.
+pub fn member_total(conn: &mut AnyConnection, year: i32, scope: &RankScope, deputy: i64) -> AppResult<Option<i64>> {
+    let q = t::table.filter(t::year.eq(year)).filter(t::deputy_id.eq(deputy)).select(t::points).into_boxed();
+    Ok(scope.narrow_each(q).first(conn).optional()?)
 }
 
 /// (deputies ranked in scope, how many have more than `points`, how many have at most `points`):
@@ -127,10 +127,6 @@ pub fn standing(conn: &mut AnyConnection, year: i32, scope: &RankScope, points: 
     let ranked: i64 = groups.iter().map(|g| g.1).sum();
     let above: i64 = groups.iter().filter(|g| g.0 > points).map(|g| g.1).sum();
     Ok((ranked, above, ranked - above))
-}
-
-pub fn total_of(conn: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<Option<i64>> {
-    Ok(t::table.find((deputy, year)).select(t::points).first(conn).optional()?)
 }
 
 /// The yearly totals of (deputy, year) pairs that have one.

@@ -56,13 +56,6 @@ pub async fn rulebook(state: web::Data<AppState>, p: Principal, q: web::Query<Ru
     Ok(web::Json(rows.into_iter().map(rule_view).collect()))
 }
 
-/// One entry, explained (rule name, clause, version, the reversal that undid it).
-pub fn entry_view(c: &mut AnyConnection, e: EntryRow) -> AppResult<EntryView> {
-    let rule = store::rule(c, e.rule_id)?;
-    let reversed_by = store::reversal_of(c, e.id)?;
-    Ok(explain(e, rule.as_ref(), reversed_by))
-}
-
 pub fn explain(e: EntryRow, r: Option<&RuleRow>, reversed_by: Option<i64>) -> EntryView {
     EntryView {
         reversed_by,
@@ -105,6 +98,19 @@ fn statement(c: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<PointsS
     Ok(PointsStatement { deputy_id: deputy, year, total: by_category.iter().map(|c| c.points).sum(), by_category, entries: views })
 }
 
+/// Who may read a deputy's points and archive: the deputy, or staff in scope (404 otherwise,
+/// also for other deputies, units and constituents).
+pub fn may_read_points(c: &mut AnyConnection, p: &Principal, deputy: i64) -> AppResult<()> {
+    let paths = crate::org::deputy_region_paths(c, deputy)?.ok_or_else(AppError::not_found)?;
+    if p.deputy_id == Some(deputy) {
+        return Ok(());
+    }
+    if matches!(p.role, Role::Deputy | Role::Unit | Role::Constituent) {
+        return Err(AppError::not_found());
+    }
+    policy::authorize(p, Action::Read, &Target::many(Kind::Deputy, paths))
+}
+
 /// My points for a year, entry by entry with rule, clause, source and cap notes.
 #[utoipa::path(tag = "ledger", params(YearQuery), responses((status = 200, body = PointsStatement), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/points")]
@@ -121,13 +127,7 @@ pub async fn of_deputy(state: web::Data<AppState>, p: Principal, id: web::Path<i
     let id = id.into_inner();
     let year = q.year.unwrap_or_else(|| this_year(&state));
     let s = db::run(&state.db, move |c| {
-        let paths = crate::org::deputy_region_paths(c, id)?.ok_or_else(AppError::not_found)?;
-        if p.deputy_id != Some(id) {
-            if matches!(p.role, Role::Deputy | Role::Unit) {
-                return Err(AppError::not_found());
-            }
-            policy::authorize(&p, Action::Read, &Target::many(Kind::Deputy, paths))?;
-        }
+        may_read_points(c, &p, id)?;
         statement(c, id, year)
     })
     .await?;
@@ -201,11 +201,11 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
             Some(b) => ("sorted_sets", b.top, b.ranked as i64, b.me.map(|(pts, above, at_most)| (pts, above as i64, at_most as i64))),
             None => {
                 let rows = store::top(c, year, &scope, limit as i64)?;
-                // Equal totals share a rank (1, 2, 2, 4 …): everyone above a listed total is listed too.
-                let top = rows.iter().map(|(d, pts)| (*d, *pts, rows.iter().filter(|t| t.1 > *pts).count() + 1)).collect();
+                // Everyone above a listed total is listed too, so the list ranks itself.
+                let top = super::rules::ranked(&rows);
                 let my_total = match me_id {
-                    Some(me) if store::top_member(c, year, &scope, me)? => store::total_of(c, me, year)?,
-                    _ => None,
+                    Some(me) => store::member_total(c, year, &scope, me)?,
+                    None => None,
                 };
                 let (n, me) = match my_total {
                     Some(pts) => {

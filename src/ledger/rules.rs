@@ -59,6 +59,21 @@ pub fn apply_cap(requested: i32, so_far: i32, cap: Option<i32>) -> (i32, Option<
     }
 }
 
+/// A ranking of (deputy, total) listed highest first, with competition ranks: equal totals share
+/// a rank, the next total's rank counts everyone above it (1, 2, 2, 4 …).
+pub fn ranked(list: &[(i64, i64)]) -> Vec<(i64, i64, usize)> {
+    let mut rank = 0;
+    list.iter()
+        .enumerate()
+        .map(|(i, (d, p))| {
+            if i == 0 || list[i - 1].1 != *p {
+                rank = i + 1;
+            }
+            (*d, *p, rank)
+        })
+        .collect()
+}
+
 /// Region ids on a path ("/1/3/7/" → 1, 3, 7), root first.
 pub fn path_ids(path: &str) -> Vec<i64> {
     path.split('/').filter_map(|s| s.parse().ok()).collect()

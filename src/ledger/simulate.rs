@@ -90,17 +90,7 @@ pub fn replay(entries: &[EntryRow], drafts: &HashMap<&str, &DraftRule>, tz: chro
 fn ranks(totals: &[(i64, i64)]) -> HashMap<i64, usize> {
     let mut sorted = totals.to_vec();
     sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut rank = 0;
-    sorted
-        .iter()
-        .enumerate()
-        .map(|(i, (d, p))| {
-            if i == 0 || sorted[i - 1].1 != *p {
-                rank = i + 1;
-            }
-            (*d, rank)
-        })
-        .collect()
+    super::rules::ranked(&sorted).into_iter().map(|(d, _, rank)| (d, rank)).collect()
 }
 
 /// Replay a year with draft rules: how each deputy's total and rank would change (admins in

@@ -27,9 +27,17 @@ pub fn headlines(c: &mut AnyConnection, ids: &[i64]) -> AppResult<HashMap<i64, (
     Ok(rows.into_iter().map(|(id, k, t, p)| (id, (k, t, p))).collect())
 }
 
-/// Records a push to one of the deputy's devices (and whether the provider accepted it).
-pub fn record_push(c: &mut AnyConnection, notice: i64, deputy: i64, acked: bool, at: NaiveDateTime) -> AppResult<()> {
-    store::pushed(c, notice, deputy, acked, at)
+/// Records pushes to (notice, deputy) pairs' devices (and whether the provider accepted them):
+/// one statement per notice.
+pub fn record_pushes(c: &mut AnyConnection, pushes: &[(i64, i64)], acked: bool, at: NaiveDateTime) -> AppResult<()> {
+    let mut by_notice: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (n, d) in pushes {
+        by_notice.entry(*n).or_default().push(*d);
+    }
+    for (n, deputies) in by_notice {
+        store::pushed(c, n, &deputies, acked, at)?;
+    }
+    Ok(())
 }
 
 /// Publishes scheduled notices when their time comes (every 10 s); stops between runs.

@@ -236,8 +236,7 @@ pub async fn decide_leave(
             .region(Some(n.region_path))
             .detail(format!("deputy={deputy} approve={approve}"))
             .write(c, now)?;
-        let rows = store::recipients(c, id, None, deputy - 1, 1)?;
-        let (deputy_id, name, s) = rows.into_iter().next().ok_or_else(AppError::not_found)?;
+        let (deputy_id, name, s) = store::recipient(c, id, deputy)?.ok_or_else(AppError::not_found)?;
         Ok(Recipient { deputy_id, name, read_at: s.0.map(utc), rsvp: s.1, leave_status: s.4 })
     })
     .await?;

@@ -219,16 +219,31 @@ pub fn recipients(c: &mut AnyConnection, notice: i64, filter: Option<&str>, afte
     Ok(q.load(c)?)
 }
 
+/// One recipient with their state.
+pub fn recipient(c: &mut AnyConnection, notice: i64, deputy: i64) -> AppResult<Option<(i64, String, InboxState)>> {
+    Ok(i::table
+        .inner_join(d::table)
+        .filter(i::notice_id.eq(notice))
+        .filter(i::deputy_id.eq(deputy))
+        .select((i::deputy_id, d::name, (i::read_at, i::rsvp, i::rsvp_reason, i::rsvp_at, i::leave_status)))
+        .first(c)
+        .optional()?)
+}
+
 /// Deputies who have not read the notice.
 pub fn unread_deputies(c: &mut AnyConnection, notice: i64) -> AppResult<Vec<i64>> {
     Ok(i::table.filter(i::notice_id.eq(notice)).filter(i::read_at.is_null()).order(i::deputy_id).select(i::deputy_id).load(c)?)
 }
 
-/// Records that a device of the deputy was sent the notice (and the provider accepted it).
-pub fn pushed(c: &mut AnyConnection, notice: i64, deputy: i64, acked: bool, at: NaiveDateTime) -> AppResult<()> {
-    diesel::update(i::table.find((notice, deputy)).filter(i::pushed_at.is_null())).set(i::pushed_at.eq(at)).execute(c)?;
+/// Records that a device of each deputy was sent the notice (and the provider accepted it).
+pub fn pushed(c: &mut AnyConnection, notice: i64, deputies: &[i64], acked: bool, at: NaiveDateTime) -> AppResult<()> {
+    if deputies.is_empty() {
+        return Ok(());
+    }
+    let rows = || i::table.filter(i::notice_id.eq(notice)).filter(i::deputy_id.eq_any(deputies));
+    diesel::update(rows().filter(i::pushed_at.is_null())).set(i::pushed_at.eq(at)).execute(c)?;
     if acked {
-        diesel::update(i::table.find((notice, deputy)).filter(i::acked_at.is_null())).set(i::acked_at.eq(at)).execute(c)?;
+        diesel::update(rows().filter(i::acked_at.is_null())).set(i::acked_at.eq(at)).execute(c)?;
     }
     Ok(())
 }

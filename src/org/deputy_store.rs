@@ -137,10 +137,7 @@ pub fn deputies_matching(conn: &mut AnyConnection, path: &str, level: Option<&st
 
 /// Region paths of a deputy's seats; `None` when the deputy does not exist.
 pub fn deputy_region_paths(conn: &mut AnyConnection, id: i64) -> AppResult<Option<Vec<String>>> {
-    if d::table.find(id).select(d::id).first::<i64>(conn).optional()?.is_none() {
-        return Ok(None);
-    }
-    Ok(Some(s::table.inner_join(r::table).filter(s::deputy_id.eq(id)).select(r::path).load(conn)?))
+    Ok(deputy_scopes(conn, &[id])?.remove(&id).map(|seats| seats.into_iter().map(|s| s.path).collect()))
 }
 
 #[derive(AsChangeset)]
@@ -238,8 +235,5 @@ pub fn deputy_names(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<(i64
 
 /// Ids of deputies with a seat in a region subtree.
 pub fn deputies_in(conn: &mut AnyConnection, path: &str) -> AppResult<Vec<i64>> {
-    let mut ids: Vec<i64> = s::table.inner_join(r::table).filter(r::path.like(format!("{path}%"))).select(s::deputy_id).load(conn)?;
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(ids)
+    deputies_matching(conn, path, None, None, None)
 }

@@ -117,18 +117,6 @@ pub fn store_many(c: &mut AnyConnection, entries: &[(&IdemKey, &Answer)], now: N
     Ok(())
 }
 
-/// For a creation in one transaction: the stored answer when `key` was seen, otherwise runs `f`
-/// and remembers its answer with the change.
-pub fn guarded(c: &mut AnyConnection, key: Option<&IdemKey>, now: NaiveDateTime, f: impl FnOnce(&mut AnyConnection) -> AppResult<Answer>) -> AppResult<Answer> {
-    let Some(key) = key else { return f(c) };
-    if let Some(stored) = lookup_many(c, &[key])?.pop().flatten() {
-        return stored;
-    }
-    let answer = f(c)?;
-    store_many(c, &[(key, &answer)], now)?;
-    Ok(answer)
-}
-
 /// Forgets keys older than [`KEEP_DAYS`]; returns how many.
 pub fn purge(c: &mut AnyConnection, now: NaiveDateTime) -> AppResult<usize> {
     Ok(diesel::delete(k::table.filter(k::created_at.lt(now - chrono::Duration::days(KEEP_DAYS)))).execute(c)?)

@@ -146,10 +146,12 @@ pub fn claim(c: &mut AnyConnection, now: NaiveDateTime, lease_until: NaiveDateTi
         .load(c)?)
 }
 
-pub fn mark_sent(c: &mut AnyConnection, id: i64, at: NaiveDateTime) -> AppResult<()> {
-    diesel::update(o::table.find(id))
-        .set((o::status.eq("sent"), o::sent_at.eq(at), o::lease_until.eq(None::<NaiveDateTime>), o::attempts.eq(o::attempts + 1)))
-        .execute(c)?;
+pub fn mark_sent(c: &mut AnyConnection, ids: &[i64], at: NaiveDateTime) -> AppResult<()> {
+    if !ids.is_empty() {
+        diesel::update(o::table.filter(o::id.eq_any(ids)))
+            .set((o::status.eq("sent"), o::sent_at.eq(at), o::lease_until.eq(None::<NaiveDateTime>), o::attempts.eq(o::attempts + 1)))
+            .execute(c)?;
+    }
     Ok(())
 }
 

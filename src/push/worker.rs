@@ -45,17 +45,19 @@ pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
     let n = results.len();
     let (max, at) = (state.settings.push_max_attempts, state.now());
     db::tx(&state.db, move |c| {
+        // The common answer in few statements: every accepted push at once.
+        let accepted: Vec<&store::Due> = results.iter().filter(|r| r.1 == Outcome::Accepted).map(|r| &r.0).collect();
+        store::mark_sent(c, &accepted.iter().map(|d| d.0).collect::<Vec<_>>(), at)?;
+        crate::notices::record_pushes(c, &accepted.iter().map(|d| (d.1, d.2)).collect::<Vec<_>>(), true, at)?;
+        let mut retried = vec![];
         for ((id, notice, deputy, _, attempts, _, _, _), out) in &results {
             match out {
-                Outcome::Accepted => {
-                    store::mark_sent(c, *id, at)?;
-                    crate::notices::record_push(c, *notice, *deputy, true, at)?;
-                }
+                Outcome::Accepted => {}
                 Outcome::Retry { error, .. } if attempts + 1 >= max => store::finish(c, *id, "dead", &format!("gave up after {max} attempts: {error}"))?,
                 Outcome::Retry { after, error } => {
                     let wait = backoff(*attempts, *after, rand::random::<f64>());
                     store::retry_at(c, *id, at + chrono::Duration::milliseconds(wait.as_millis() as i64), error)?;
-                    crate::notices::record_push(c, *notice, *deputy, false, at)?;
+                    retried.push((*notice, *deputy));
                 }
                 Outcome::Gone(error) => {
                     store::finish(c, *id, "dropped", error)?;
@@ -65,7 +67,7 @@ pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
                 Outcome::Failed(error) => store::finish(c, *id, "dead", error)?,
             }
         }
-        Ok(())
+        crate::notices::record_pushes(c, &retried, false, at)
     })
     .await?;
     Ok(n)
