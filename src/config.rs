@@ -69,6 +69,15 @@ pub struct Settings {
     pub rankings_sorted_sets: bool,
     /// The generic webhook push gateway: (URL, HMAC secret).
     pub push_webhook: Option<(String, String)>,
+    /// Every push provider's settings (the webhook's too).
+    pub push: crate::push::provider::ProviderSettings,
+    /// Where attachments are stored (`s3://bucket/prefix`, a directory; default: data dir).
+    pub storage_url: Option<String>,
+    pub max_attachment_bytes: usize,
+    /// The SMS gateway (URL, HMAC secret); none: the development provider that only logs.
+    pub sms_http: Option<(String, String)>,
+    /// Hours before an RSVP deadline when the unread and unanswered are texted.
+    pub sms_escalate_hours: i64,
     /// Attempts before a push becomes a dead letter.
     pub push_max_attempts: i32,
     /// Quiet hours in the congress time zone, when normal pushes wait (`None`: never).
@@ -193,6 +202,15 @@ impl Settings {
                 Some((u, s))
             }
         };
+        let push = push_providers(&env, push_webhook.clone(), outbound_allow_private)?;
+        let sms_http = match (env.get("LVZHI_SMS_URL"), env.get("LVZHI_SMS_SECRET")) {
+            (None, _) => None,
+            (Some(_), None) => return Err(err("LVZHI_SMS_SECRET", "is required with LVZHI_SMS_URL".into())),
+            (Some(u), Some(s)) => {
+                outbound_url(&u, outbound_allow_private).map_err(|m| err("LVZHI_SMS_URL", m))?;
+                Some((u, s))
+            }
+        };
         let quiet_hours = match env.get("LVZHI_QUIET_HOURS").as_deref() {
             Some("off") => None,
             raw => {
@@ -228,6 +246,11 @@ impl Settings {
             db_writers: env.positive("LVZHI_DB_WRITERS", 4)?,
             rankings_sorted_sets,
             push_webhook,
+            push,
+            storage_url: env.get("LVZHI_STORAGE_URL"),
+            max_attachment_bytes: env.positive("LVZHI_MAX_ATTACHMENT_BYTES", 20 * 1_048_576)?,
+            sms_http,
+            sms_escalate_hours: env.positive("LVZHI_SMS_ESCALATE_HOURS", 24)?,
             push_max_attempts: env.positive("LVZHI_PUSH_MAX_ATTEMPTS", 8)?,
             quiet_hours,
             outbound_allow_private,
@@ -238,6 +261,56 @@ impl Settings {
             qr_grace_secs: env.parse("LVZHI_QR_GRACE_SECS", 20)?,
         })
     }
+}
+
+/// The push providers' settings: each is configured when its first variable is set, and then
+/// needs the rest. Key files are read here, so a bad path fails at start-up.
+fn push_providers(env: &Env, webhook: Option<(String, String)>, allow_private: bool) -> Result<crate::push::provider::ProviderSettings, ConfigError> {
+    use crate::push::{apns::ApnsSettings, china::HuaweiSettings, china::JPushSettings, google::FcmSettings};
+    let need = |var: &'static str| env.get(var).ok_or(ConfigError { var, message: "is required with the provider's other settings".into() });
+    let url = |var: &'static str, default: &str| -> Result<String, ConfigError> {
+        let u = env.get(var).unwrap_or_else(|| default.to_string());
+        outbound_url(&u, allow_private).map_err(|message| ConfigError { var, message })?;
+        Ok(u)
+    };
+    let read = |var: &'static str, path: String| std::fs::read_to_string(&path).map_err(|e| ConfigError { var, message: format!("{path}: {e}") });
+    let apns = match env.get("LVZHI_APNS_KEY_FILE") {
+        None => None,
+        Some(path) => Some(ApnsSettings {
+            key_pem: read("LVZHI_APNS_KEY_FILE", path)?,
+            key_id: need("LVZHI_APNS_KEY_ID")?,
+            team_id: need("LVZHI_APNS_TEAM_ID")?,
+            topic: need("LVZHI_APNS_TOPIC")?,
+            url: url("LVZHI_APNS_URL", "https://api.push.apple.com")?,
+        }),
+    };
+    let fcm = match env.get("LVZHI_FCM_SERVICE_ACCOUNT_FILE") {
+        None => None,
+        Some(path) => {
+            let text = read("LVZHI_FCM_SERVICE_ACCOUNT_FILE", path)?;
+            let s = FcmSettings::from_service_account(&text, url("LVZHI_FCM_URL", "https://fcm.googleapis.com")?)
+                .map_err(|message| ConfigError { var: "LVZHI_FCM_SERVICE_ACCOUNT_FILE", message })?;
+            outbound_url(&s.token_uri, allow_private).map_err(|message| ConfigError { var: "LVZHI_FCM_SERVICE_ACCOUNT_FILE", message })?;
+            Some(s)
+        }
+    };
+    let jpush = match env.get("LVZHI_JPUSH_APP_KEY") {
+        None => None,
+        Some(app_key) => {
+            Some(JPushSettings { app_key, master_secret: need("LVZHI_JPUSH_MASTER_SECRET")?, url: url("LVZHI_JPUSH_URL", "https://api.jpush.cn")? })
+        }
+    };
+    let huawei = match env.get("LVZHI_HUAWEI_APP_ID") {
+        None => None,
+        Some(app_id) => Some(HuaweiSettings {
+            app_id,
+            client_secret: need("LVZHI_HUAWEI_CLIENT_SECRET")?,
+            url: url("LVZHI_HUAWEI_URL", "https://push-api.cloud.huawei.com")?,
+            token_url: url("LVZHI_HUAWEI_TOKEN_URL", "https://oauth-login.cloud.huawei.com/oauth2/v3/token")?,
+        }),
+    };
+    let timeout = std::time::Duration::from_millis(env.positive("LVZHI_PUSH_TIMEOUT_MS", 10_000u64)?);
+    Ok(crate::push::provider::ProviderSettings { webhook, apns, fcm, jpush, huawei, timeout })
 }
 
 /// Checks an outbound URL: http(s), and not a private, loopback or link-local address unless

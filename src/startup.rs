@@ -55,10 +55,15 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let m = settings.argon2_m_cost_kib;
     let dummy = tokio::task::spawn_blocking(move || auth::password::dummy_hash(m)).await.map_err(|e| e.to_string())?;
     let db = db::Db::new(pool, &settings.database_url, settings.db_writers);
-    let push = crate::push::Providers::new(settings.push_webhook.clone())?;
+    let push = crate::push::Providers::new(&settings.push)?;
+    let files = crate::files::Storage::open(settings.storage_url.as_deref(), &settings.data_dir)?;
+    let sms = crate::sms::Provider::new(settings.sms_http.clone(), settings.push.timeout)?;
     Ok(AppState {
         checkin_writes: db::bulk::Bulk::new(crate::checkins::record::Checkins, db.writer.clone()),
         push,
+        files,
+        sms,
+        live: Default::default(),
         award_writes: db::bulk::Bulk::new(crate::ledger::direct::DirectAwards, db.writer.clone()),
         db,
         cache,
@@ -130,6 +135,8 @@ impl Application {
             tokio::spawn(crate::ledger::board_worker(state.clone(), rx.clone())),
             tokio::spawn(crate::notices::worker(state.clone(), rx.clone())),
             tokio::spawn(crate::push::worker::worker(state.clone(), rx.clone())),
+            tokio::spawn(crate::sms::worker(state.clone(), rx.clone())),
+            tokio::spawn(crate::live::follow(state.clone(), rx.clone())),
             tokio::spawn(crate::ledger::worker(state.clone(), rx)),
         ];
         #[cfg(unix)]
@@ -156,6 +163,7 @@ impl Application {
     /// Serves until SIGINT/SIGTERM (or until the server handle stops it), then shuts down gracefully.
     pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
         let handle = self.server.handle();
+        let live = self.state.live.clone();
         #[cfg(unix)]
         let term = self.term.take();
         #[cfg(not(unix))]
@@ -163,6 +171,8 @@ impl Application {
         let signals = tokio::spawn(async move {
             wait_for_signal(term).await;
             tracing::info!("shutdown requested: finishing in-flight requests");
+            // Open event streams end now (clients reconnect elsewhere); the rest finish.
+            live.close();
             handle.stop(true).await;
         });
         let result = self.server.await;
@@ -196,7 +206,8 @@ async fn wait_for_signal(_: Option<()>) {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// Background housekeeping: purges long-expired refresh tokens. Stops between runs.
+/// Background housekeeping: purges long-expired refresh tokens, old idempotency keys and live
+/// events. Stops between runs.
 async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
@@ -212,6 +223,12 @@ async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
         let now = state.now();
         match db::tx(&state.db, move |c| crate::platform::idempotency::purge(c, now)).await {
             Ok(n) if n > 0 => tracing::info!(purged = n, "forgot old idempotency keys"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+        let week_ago = now - chrono::Duration::days(7);
+        match db::tx(&state.db, move |c| crate::live::store::purge(c, week_ago)).await {
+            Ok(n) if n > 0 => tracing::info!(purged = n, "forgot week-old live events"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
         }

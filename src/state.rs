@@ -25,6 +25,12 @@ pub struct AppState {
     pub checkin_writes: crate::checkins::record::Writes,
     /// The push providers (and their HTTP client).
     pub push: crate::push::Providers,
+    /// Where attachments are stored.
+    pub files: crate::files::Storage,
+    /// The SMS provider.
+    pub sms: crate::sms::Provider,
+    /// Open live streams on this instance, and the wake-ups that reach them.
+    pub live: crate::live::Live,
     /// Direct awards waiting to be posted in bulk.
     pub award_writes: crate::ledger::direct::Writes,
 }

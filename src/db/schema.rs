@@ -468,6 +468,7 @@ diesel::table! {
         created_by -> BigInt,
         created_at -> Timestamp,
         version -> BigInt,
+        escalated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -518,6 +519,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notice_attachments (id) {
+        id -> BigInt,
+        notice_id -> BigInt,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    live_events (id) {
+        id -> BigInt,
+        deputy_id -> Nullable<BigInt>,
+        notice_id -> Nullable<BigInt>,
+        kind -> Text,
+        data -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    push_settings (deputy_id) {
+        deputy_id -> BigInt,
+        quiet_from -> Nullable<Text>,
+        quiet_to -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sms_outbox (id) {
+        id -> BigInt,
+        deputy_id -> BigInt,
+        notice_id -> Nullable<BigInt>,
+        phone -> Text,
+        body -> Text,
+        dedup_id -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(deputy_groups -> regions (region_id));
 diesel::joinable!(seats -> deputies (deputy_id));
 diesel::joinable!(seats -> regions (region_id));
@@ -535,6 +588,10 @@ diesel::joinable!(inbox -> deputies (deputy_id));
 diesel::joinable!(push_outbox -> devices (device_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    notice_attachments,
+    live_events,
+    push_settings,
+    sms_outbox,
     regions,
     deputy_groups,
     deputies,

@@ -32,6 +32,7 @@ fn item(n: NoticeRow, s: InboxState, with_body: bool) -> InboxItem {
         rsvp_reason: s.2,
         leave_status: s.4,
         body: with_body.then_some(n.body),
+        attachments: None,
     }
 }
 
@@ -72,8 +73,15 @@ fn mine(c: &mut AnyConnection, deputy: i64, id: i64, now: NaiveDateTime) -> AppR
 #[get("/api/v1/me/inbox/{id}")]
 pub async fn one(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<InboxItem>> {
     let (deputy, id, now) = (me(&p)?, id.into_inner(), state.now());
-    let (n, s) = db::run(&state.db, move |c| mine(c, deputy, id, now)).await?;
-    Ok(web::Json(item(n, s, true)))
+    let (n, s, files) = db::run(&state.db, move |c| {
+        let (n, s) = mine(c, deputy, id, now)?;
+        let files = super::attachment_store::of_notice(c, id)?;
+        Ok((n, s, files))
+    })
+    .await?;
+    let mut v = item(n, s, true);
+    v.attachments = Some(super::attachments::views(&state.keys, state.clock.now().timestamp(), files));
+    Ok(web::Json(v))
 }
 
 /// Mark a notice read (the read receipt keeps the first time).

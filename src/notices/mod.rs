@@ -3,7 +3,10 @@
 //! RSVP with leave (approved leave excuses the deputy from the linked meeting), the staff view
 //! with counts and the lists of who has not read or answered, reminders to the unread.
 
+pub mod attachment_store;
+pub mod attachments;
 pub mod audience;
+pub mod escalation;
 pub mod inbox;
 pub mod model;
 pub mod routes;
@@ -19,6 +22,8 @@ use diesel::prelude::*;
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::watch;
+
+pub use escalation::escalate_due;
 
 /// (kind, title, priority) of notices, for the pushes that carry them.
 pub fn headlines(c: &mut AnyConnection, ids: &[i64]) -> AppResult<HashMap<i64, (String, String, String)>> {
@@ -62,7 +67,10 @@ pub async fn publish_due(state: &AppState) -> AppResult<usize> {
     for id in due {
         let (tz, quiet) = (state.settings.tz, state.settings.quiet_hours);
         match db::tx(&state.db, move |c| service::publish_in(c, id, now, tz, quiet)).await {
-            Ok(_) => n += 1,
+            Ok((_, wake)) => {
+                crate::live::announce(state, &[wake]).await;
+                n += 1
+            }
             Err(e) if e.status.is_client_error() => {
                 tracing::warn!(notice = id, error = %e.detail, "a scheduled notice could not be published; back to draft");
                 db::tx(&state.db, move |c| store::set_status(c, id, &["scheduled"], "draft", None)).await?;

@@ -78,6 +78,9 @@ pub struct NoticeView {
     pub event_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub stats: Option<NoticeStats>,
+    /// With signed download links (in the single-notice view).
+    #[serde(default)]
+    pub attachments: Vec<super::attachments::AttachmentView>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -102,6 +105,9 @@ pub struct InboxItem {
     /// The body (in the single-notice view only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// Files with signed download links (in the single-notice view only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<super::attachments::AttachmentView>>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

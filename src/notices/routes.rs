@@ -23,9 +23,17 @@ fn staff(p: &Principal) -> AppResult<String> {
 }
 
 /// The notice, when it was published in the caller's scope (404 otherwise).
-fn load_for(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<NoticeRow> {
+pub fn load_for(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<NoticeRow> {
     let scope = staff(p)?;
     store::get(c, id)?.filter(|n| n.region_path.starts_with(&scope)).ok_or_else(AppError::not_found)
+}
+
+/// The staff view of a notice: counts and attachments with fresh links.
+fn detailed(c: &mut AnyConnection, keys: &crate::auth::keys::KeySet, now: i64, id: i64) -> AppResult<NoticeView> {
+    let n = store::get(c, id)?.ok_or_else(AppError::not_found)?;
+    let mut v = service::view(c, n, true)?;
+    v.attachments = super::attachments::views(keys, now, super::attachment_store::of_notice(c, id)?);
+    Ok(v)
 }
 
 /// Write a notice: a draft, or published now (`publish: true`), or scheduled (`publish: true`
@@ -42,6 +50,7 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<No
         return Err(AppError::validation(errs));
     }
     let (tz, quiet, now) = (state.settings.tz, state.settings.quiet_hours, db::ts(now));
+    let (keys, ts) = (state.keys.clone(), state.clock.now().timestamp());
     let v = db::tx(&state.db, move |c| {
         // The audience must hold now (scope, existence, not empty), also for a draft.
         audience::resolve(c, &scope, &b.audience)?;
@@ -78,18 +87,16 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<No
                 version: 1,
             },
         )?;
-        if b.publish && !scheduled {
-            service::publish_in(c, id, now, tz, quiet)?;
-        }
+        let wake = if b.publish && !scheduled { Some(service::publish_in(c, id, now, tz, quiet)?.1) } else { None };
         Entry::by(&p, "notice.create", "notice", id.to_string())
             .region(Some(scope.clone()))
             .detail(if b.publish { "published" } else { "draft" })
             .write(c, now)?;
-        let n = store::get(c, id)?.ok_or_else(AppError::not_found)?;
-        service::view(c, n, true)
+        Ok((detailed(c, &keys, ts, id)?, wake))
     })
     .await?;
-    Ok(HttpResponse::Created().json(v))
+    crate::live::announce(&state, &v.1.into_iter().collect::<Vec<_>>()).await;
+    Ok(HttpResponse::Created().json(v.0))
 }
 
 /// How many deputies an audience reaches, before publishing.
@@ -134,7 +141,8 @@ pub async fn list(
 #[get("/api/v1/notices/{id}")]
 pub async fn one(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<NoticeView>> {
     let id = id.into_inner();
-    Ok(web::Json(db::run(&state.db, move |c| load_for(c, &p, id).and_then(|n| service::view(c, n, true))).await?))
+    let (keys, ts) = (state.keys.clone(), state.clock.now().timestamp());
+    Ok(web::Json(db::run(&state.db, move |c| load_for(c, &p, id).and_then(|_| detailed(c, &keys, ts, id))).await?))
 }
 
 /// Publish a draft now (a scheduled one too, before its time).
@@ -142,15 +150,16 @@ pub async fn one(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -
 #[post("/api/v1/notices/{id}/publish")]
 pub async fn publish(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<NoticeView>> {
     let (id, tz, quiet, now) = (id.into_inner(), state.settings.tz, state.settings.quiet_hours, state.now());
+    let (keys, ts) = (state.keys.clone(), state.clock.now().timestamp());
     let v = db::tx(&state.db, move |c| {
         let n = load_for(c, &p, id)?;
-        service::publish_in(c, id, now, tz, quiet)?;
+        let (_, wake) = service::publish_in(c, id, now, tz, quiet)?;
         Entry::by(&p, "notice.publish", "notice", id.to_string()).region(Some(n.region_path)).write(c, now)?;
-        let n = store::get(c, id)?.ok_or_else(AppError::not_found)?;
-        service::view(c, n, true)
+        Ok((detailed(c, &keys, ts, id)?, wake))
     })
     .await?;
-    Ok(web::Json(v))
+    crate::live::announce(&state, &[v.1]).await;
+    Ok(web::Json(v.0))
 }
 
 /// Retract a notice: it leaves every inbox (pushes already sent stay sent).
@@ -158,17 +167,23 @@ pub async fn publish(state: web::Data<AppState>, p: Principal, id: web::Path<i64
 #[post("/api/v1/notices/{id}/retract")]
 pub async fn retract(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<NoticeView>> {
     let (id, now) = (id.into_inner(), state.now());
+    let (keys, ts) = (state.keys.clone(), state.clock.now().timestamp());
     let v = db::tx(&state.db, move |c| {
         let n = load_for(c, &p, id)?;
         if !store::set_status(c, id, &["draft", "scheduled", "published"], "retracted", n.publish_at)? {
             return Err(AppError::conflict("already_retracted", "the notice is already retracted"));
         }
+        let wake = if n.status == "published" {
+            Some(crate::live::store::record(c, None, Some(id), "notice_retracted", &serde_json::json!({"notice_id": id}), now)?)
+        } else {
+            None
+        };
         Entry::by(&p, "notice.retract", "notice", id.to_string()).region(Some(n.region_path)).write(c, now)?;
-        let n = store::get(c, id)?.ok_or_else(AppError::not_found)?;
-        service::view(c, n, true)
+        Ok((detailed(c, &keys, ts, id)?, wake))
     })
     .await?;
-    Ok(web::Json(v))
+    crate::live::announce(&state, &v.1.into_iter().collect::<Vec<_>>()).await;
+    Ok(web::Json(v.0))
 }
 
 /// The deputies a notice reached, with their read receipts and RSVPs; `filter=unread`,
@@ -198,7 +213,7 @@ pub async fn recipients(
 #[utoipa::path(tag = "notices", params(("id" = i64, Path)), responses((status = 200, body = Reminded), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/notices/{id}/remind")]
 pub async fn remind(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<Reminded>> {
-    let (id, now) = (id.into_inner(), state.now());
+    let (id, now, tz, quiet) = (id.into_inner(), state.now(), state.settings.tz, state.settings.quiet_hours);
     let v = db::tx(&state.db, move |c| {
         let n = load_for(c, &p, id)?;
         if n.status != "published" {
@@ -206,7 +221,8 @@ pub async fn remind(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
         }
         let unread = store::unread_deputies(c, id)?;
         let round = store::next_round(c, id)?;
-        let pushes = crate::push::enqueue(c, id, &unread, round, now)?;
+        let timing = crate::push::Timing { now, urgent: n.priority == "urgent", tz, quiet };
+        let pushes = crate::push::enqueue(c, id, &unread, round, &timing)?;
         Entry::by(&p, "notice.remind", "notice", id.to_string()).region(Some(n.region_path)).detail(format!("deputies={}", unread.len())).write(c, now)?;
         Ok(Reminded { deputies: unread.len(), pushes })
     })
@@ -232,13 +248,16 @@ pub async fn decide_leave(
         if let (true, Some(event)) = (approve, n.event_id) {
             crate::checkins::events::excuse(c, event, deputy, now)?;
         }
+        let data = serde_json::json!({"notice_id": id, "approved": approve});
+        let wake = crate::live::store::record(c, Some(deputy), Some(id), "leave_decided", &data, now)?;
         Entry::by(&p, "notice.leave", "notice", id.to_string())
             .region(Some(n.region_path))
             .detail(format!("deputy={deputy} approve={approve}"))
             .write(c, now)?;
         let (deputy_id, name, s) = store::recipient(c, id, deputy)?.ok_or_else(AppError::not_found)?;
-        Ok(Recipient { deputy_id, name, read_at: s.0.map(utc), rsvp: s.1, leave_status: s.4 })
+        Ok((Recipient { deputy_id, name, read_at: s.0.map(utc), rsvp: s.1, leave_status: s.4 }, wake))
     })
     .await?;
-    Ok(web::Json(v))
+    crate::live::announce(&state, &[v.1]).await;
+    Ok(web::Json(v.0))
 }

@@ -4,12 +4,13 @@ use super::audience::{self, Audience};
 use super::store::{self, NoticeRow};
 use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, AppResult};
+use crate::live::Wake;
 use chrono::{NaiveDateTime, NaiveTime};
 
-/// Publishes a draft or scheduled notice now: one inbox row per deputy and one push per device
-/// (normal notices wait out the quiet hours; urgent ones go at once). Returns the deputies
-/// reached.
-pub fn publish_in(c: &mut AnyConnection, id: i64, now: NaiveDateTime, tz: chrono_tz::Tz, quiet: Option<(NaiveTime, NaiveTime)>) -> AppResult<usize> {
+/// Publishes a draft or scheduled notice now: one inbox row per deputy, one push per device
+/// (normal notices wait out the quiet hours; urgent ones go at once) and one live event.
+/// Returns the deputies reached and the wake to announce after the commit.
+pub fn publish_in(c: &mut AnyConnection, id: i64, now: NaiveDateTime, tz: chrono_tz::Tz, quiet: Option<(NaiveTime, NaiveTime)>) -> AppResult<(usize, Wake)> {
     let n = store::get(c, id)?.ok_or_else(AppError::not_found)?;
     if !matches!(n.status.as_str(), "draft" | "scheduled") {
         return Err(AppError::conflict("not_publishable", format!("the notice is {}", n.status)));
@@ -17,12 +18,14 @@ pub fn publish_in(c: &mut AnyConnection, id: i64, now: NaiveDateTime, tz: chrono
     let a: Audience = serde_json::from_str(&n.audience).map_err(AppError::internal)?;
     let deputies = audience::resolve(c, &n.region_path, &a)?;
     store::fill_inbox(c, id, &deputies)?;
-    let at = if n.priority == "urgent" { now } else { crate::push::rules::after_quiet_hours(now, quiet, tz) };
-    crate::push::enqueue(c, id, &deputies, 0, at)?;
+    let timing = crate::push::Timing { now, urgent: n.priority == "urgent", tz, quiet };
+    crate::push::enqueue(c, id, &deputies, 0, &timing)?;
     if !store::mark_published(c, id, deputies.len() as i64, now)? {
         return Err(AppError::conflict("not_publishable", "the notice was published meanwhile"));
     }
-    Ok(deputies.len())
+    let data = serde_json::json!({"notice_id": id, "kind": n.kind, "title": n.title, "priority": n.priority, "rsvp_required": n.rsvp_required});
+    let wake = crate::live::store::record(c, None, Some(id), "notice", &data, now)?;
+    Ok((deputies.len(), wake))
 }
 
 pub fn view(c: &mut AnyConnection, n: NoticeRow, with_stats: bool) -> AppResult<super::model::NoticeView> {
@@ -46,6 +49,7 @@ pub fn view(c: &mut AnyConnection, n: NoticeRow, with_stats: bool) -> AppResult<
         event_id: n.event_id,
         created_at: utc(n.created_at),
         stats,
+        attachments: vec![],
     })
 }
 

@@ -30,6 +30,7 @@ pub struct NoticeRow {
     pub created_by: i64,
     pub created_at: NaiveDateTime,
     pub version: i64,
+    pub escalated_at: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable)]
@@ -245,5 +246,30 @@ pub fn pushed(c: &mut AnyConnection, notice: i64, deputies: &[i64], acked: bool,
     if acked {
         diesel::update(rows().filter(i::acked_at.is_null())).set(i::acked_at.eq(at)).execute(c)?;
     }
+    Ok(())
+}
+
+/// Published notices to escalate by SMS now: urgent ones, and those asking for an answer whose
+/// deadline falls before `horizon` (and has not passed); each only once.
+pub fn to_escalate(c: &mut AnyConnection, now: NaiveDateTime, horizon: NaiveDateTime) -> AppResult<Vec<NoticeRow>> {
+    let soon = n::rsvp_required.eq(true).and(n::rsvp_deadline.le(horizon)).and(n::rsvp_deadline.gt(now));
+    Ok(n::table
+        .filter(n::status.eq("published"))
+        .filter(n::escalated_at.is_null())
+        .filter(n::expires_at.is_null().or(n::expires_at.gt(now)))
+        .filter(n::priority.eq("urgent").or(soon))
+        .order(n::id)
+        .limit(50)
+        .load(c)?)
+}
+
+/// Deputies who have not read the notice (or, with `unanswered`, not answered it either).
+pub fn to_chase(c: &mut AnyConnection, notice: i64, unanswered: bool) -> AppResult<Vec<i64>> {
+    let q = i::table.filter(i::notice_id.eq(notice)).order(i::deputy_id).select(i::deputy_id);
+    Ok(if unanswered { q.filter(i::read_at.is_null().or(i::rsvp.is_null())).load(c)? } else { q.filter(i::read_at.is_null()).load(c)? })
+}
+
+pub fn mark_escalated(c: &mut AnyConnection, notice: i64, at: NaiveDateTime) -> AppResult<()> {
+    diesel::update(n::table.find(notice)).set(n::escalated_at.eq(at)).execute(c)?;
     Ok(())
 }

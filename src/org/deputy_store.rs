@@ -215,6 +215,16 @@ pub fn phone_index(conn: &mut AnyConnection) -> AppResult<Vec<(String, i64, Stri
     Ok(rows.into_iter().filter_map(|(p, id, n)| p.map(|p| (p, id, n))).collect())
 }
 
+/// (deputy, phone) of these deputies that have a phone number (for SMS).
+pub fn deputy_phones(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<(i64, String)>> {
+    let mut out = vec![];
+    for chunk in ids.chunks(5000) {
+        let rows: Vec<(i64, Option<String>)> = d::table.filter(d::id.eq_any(chunk)).select((d::id, d::phone)).load(conn)?;
+        out.extend(rows.into_iter().filter_map(|(id, p)| p.map(|p| (id, p))));
+    }
+    Ok(out)
+}
+
 /// (deputy, region, term) of every seat held by the given people.
 pub fn seat_keys(conn: &mut AnyConnection, deputy_ids: &[i64]) -> AppResult<Vec<(i64, i64, i32)>> {
     let mut out = vec![];

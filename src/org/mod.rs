@@ -15,7 +15,9 @@ pub mod station_routes;
 pub mod station_store;
 pub mod store;
 
-pub use deputy_store::{congress_path, count_deputies, deputies_in, deputies_matching, deputy_names, deputy_region_paths, deputy_scopes, SeatBrief};
+pub use deputy_store::{
+    congress_path, count_deputies, deputies_in, deputies_matching, deputy_names, deputy_phones, deputy_region_paths, deputy_scopes, SeatBrief,
+};
 pub use model::RegionRef;
 pub use station_store::{all_station_geos, station_geo, station_region, unit_region_path, StationGeo};
 pub use store::{region_ids_in, region_path, region_ref};

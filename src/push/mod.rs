@@ -1,9 +1,14 @@
 //! Push delivery: deputies' devices, the outbox of pushes written with each publication,
 //! providers behind one interface, the delivery worker with backoff and dead letters.
 
+pub mod apns;
+pub mod china;
 pub mod devices;
+pub mod google;
+pub mod oauth;
 pub mod provider;
 pub mod rules;
+pub mod settings;
 pub mod store;
 pub mod worker;
 
@@ -11,14 +16,32 @@ pub use provider::Providers;
 
 use crate::db::AnyConnection;
 use crate::error::AppResult;
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, NaiveTime};
+
+/// When pushes may go: urgent ones now, normal ones after the quiet hours — the deputy's own
+/// (see [`settings`]) or the installation's default, in the congress time zone.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    pub now: NaiveDateTime,
+    pub urgent: bool,
+    pub tz: chrono_tz::Tz,
+    pub quiet: Option<(NaiveTime, NaiveTime)>,
+}
 
 /// Queues a notice's push to every enabled device of these deputies (in the publication's
 /// transaction); `round` makes reminders new sends. Returns how many pushes were queued.
-pub fn enqueue(c: &mut AnyConnection, notice: i64, deputies: &[i64], round: i32, at: NaiveDateTime) -> AppResult<usize> {
+pub fn enqueue(c: &mut AnyConnection, notice: i64, deputies: &[i64], round: i32, t: &Timing) -> AppResult<usize> {
     let targets = store::enabled_devices(c, deputies)?;
-    store::enqueue(c, notice, &targets, round, at)?;
-    Ok(targets.len())
+    let own = if t.urgent { Default::default() } else { store::own_quiet_hours(c, deputies)? };
+    let rows: Vec<(i64, i64, NaiveDateTime)> = targets
+        .iter()
+        .map(|&(device, deputy)| {
+            let at = if t.urgent { t.now } else { rules::after_quiet_hours(t.now, own.get(&deputy).copied().unwrap_or(t.quiet), t.tz) };
+            (device, deputy, at)
+        })
+        .collect();
+    store::enqueue(c, notice, &rows, round, t.now)?;
+    Ok(rows.len())
 }
 
 /// Forgets the devices registered through an account (at logout): no more pushes to them.

@@ -1,12 +1,15 @@
-//! Push providers behind one interface. `webhook` posts an HMAC-signed JSON body to a gateway
-//! (a relay to the phone vendors' channels, or a test's fake); every send carries the outbox
-//! row's dedup id, so a provider drops a repeat. APNs, FCM, JPush and vendor channels plug in
-//! here with their own authentication; until configured, pushes for them become dead letters
-//! that say so.
+//! Push providers behind one interface: `webhook` (an HMAC-signed JSON body to a gateway — a
+//! relay, or a test's fake), `apns` (token-based auth, ES256 JWT refreshed), `fcm` (HTTP v1,
+//! service-account JWT exchanged for an OAuth token), `jpush` (with its `cid` against repeats)
+//! and `huawei` (Push Kit, OAuth client credentials). Every send carries the outbox row's
+//! stable dedup id; every answer is read into one [`Outcome`]. A provider that is not
+//! configured turns its pushes into dead letters that say so.
 
 use super::rules::{classify, Outcome};
+use super::{apns, china, google};
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What one push says.
@@ -21,34 +24,97 @@ pub struct Message {
     pub priority: String,
 }
 
+impl Message {
+    /// The heading a phone shows: the kind of notice.
+    pub fn heading(&self) -> &'static str {
+        match self.kind.as_str() {
+            "meeting" => "会议通知",
+            "briefing" => "情况通报",
+            "study" => "学习资料",
+            "training" => "培训通知",
+            _ => "通知",
+        }
+    }
+    pub fn urgent(&self) -> bool {
+        self.priority == "urgent"
+    }
+    /// A UUID derived from the dedup id (APNs `apns-id`, JPush `cid`): the same for every resend.
+    pub fn dedup_uuid(&self) -> uuid::Uuid {
+        let h = Sha256::digest(self.dedup_id.as_bytes());
+        let mut b = [0u8; 16];
+        b.copy_from_slice(&h[..16]);
+        uuid::Builder::from_custom_bytes(b).into_uuid()
+    }
+}
+
+/// How to reach each provider (from the environment; see the README's configuration table).
+#[derive(Debug, Clone, Default)]
+pub struct ProviderSettings {
+    pub webhook: Option<(String, String)>,
+    pub apns: Option<apns::ApnsSettings>,
+    pub fcm: Option<google::FcmSettings>,
+    pub jpush: Option<china::JPushSettings>,
+    pub huawei: Option<china::HuaweiSettings>,
+    pub timeout: Duration,
+}
+
 #[derive(Clone)]
 pub struct Providers {
     http: reqwest::Client,
     webhook: Option<(String, String)>,
+    apns: Option<Arc<apns::Apns>>,
+    fcm: Option<Arc<google::Fcm>>,
+    jpush: Option<Arc<china::JPush>>,
+    huawei: Option<Arc<china::Huawei>>,
 }
 
 /// Every provider name a device may register with.
 pub const PROVIDERS: [&str; 5] = ["webhook", "apns", "fcm", "jpush", "huawei"];
 
 impl Providers {
-    pub fn new(webhook: Option<(String, String)>) -> Result<Self, String> {
+    pub fn new(s: &ProviderSettings) -> Result<Self, String> {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(10))
-            .connect_timeout(Duration::from_secs(5))
+            .timeout(s.timeout)
+            .connect_timeout(Duration::from_secs(5).min(s.timeout))
             .build()
             .map_err(|e| format!("push HTTP client: {e}"))?;
-        Ok(Providers { http, webhook })
+        Ok(Providers {
+            http,
+            webhook: s.webhook.clone(),
+            apns: s.apns.as_ref().map(apns::Apns::new).transpose()?.map(Arc::new),
+            fcm: s.fcm.as_ref().map(google::Fcm::new).transpose()?.map(Arc::new),
+            jpush: s.jpush.clone().map(|c| Arc::new(china::JPush::new(c))),
+            huawei: s.huawei.clone().map(|c| Arc::new(china::Huawei::new(c))),
+        })
     }
 
     pub async fn send(&self, provider: &str, m: &Message) -> Outcome {
-        match (provider, &self.webhook) {
-            ("webhook", Some((url, secret))) => self.webhook(url, secret, m).await,
-            _ => Outcome::Failed(format!("provider `{provider}` is not configured on this installation")),
+        let off = || Outcome::Failed(format!("provider `{provider}` is not configured on this installation"));
+        match provider {
+            "webhook" if self.webhook.is_some() => self.webhook(m).await,
+            "apns" => match &self.apns {
+                Some(p) => p.send(&self.http, m).await,
+                None => off(),
+            },
+            "fcm" => match &self.fcm {
+                Some(p) => p.send(&self.http, m).await,
+                None => off(),
+            },
+            "jpush" => match &self.jpush {
+                Some(p) => p.send(&self.http, m).await,
+                None => off(),
+            },
+            "huawei" => match &self.huawei {
+                Some(p) => p.send(&self.http, m).await,
+                None => off(),
+            },
+            _ => off(),
         }
     }
 
-    async fn webhook(&self, url: &str, secret: &str, m: &Message) -> Outcome {
+    async fn webhook(&self, m: &Message) -> Outcome {
+        let Some((url, secret)) = &self.webhook else { return Outcome::Failed("webhook not configured".into()) };
         let body = match serde_json::to_vec(m) {
             Ok(b) => b,
             Err(e) => return Outcome::Failed(e.to_string()),
@@ -65,13 +131,29 @@ impl Providers {
             .body(body)
             .send()
             .await;
-        match sent {
-            Err(e) => Outcome::Retry { after: None, error: format!("transport: {e}") },
-            Ok(r) => {
-                let status = r.status().as_u16();
-                let retry_after = r.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
-                let text = r.text().await.unwrap_or_default();
-                classify(status, retry_after, &text)
+        read(sent, |status, retry_after, text| match classify(status, retry_after, text) {
+            // The gateway answers JSON; anything else is a gateway in trouble.
+            Outcome::Accepted if serde_json::from_str::<serde_json::Value>(text).is_err() => {
+                Outcome::Retry { after: None, error: format!("{status}: the gateway's answer is not JSON") }
+            }
+            other => other,
+        })
+        .await
+    }
+}
+
+/// Reads a provider's HTTP answer (status, `Retry-After` seconds, body) with `judge`; a
+/// transport failure or timeout is retried.
+pub async fn read(sent: Result<reqwest::Response, reqwest::Error>, judge: impl FnOnce(u16, Option<u64>, &str) -> Outcome) -> Outcome {
+    match sent {
+        Err(e) if e.is_timeout() => Outcome::Retry { after: None, error: "timeout".into() },
+        Err(e) => Outcome::Retry { after: None, error: format!("transport: {e}") },
+        Ok(r) => {
+            let status = r.status().as_u16();
+            let retry_after = r.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+            match r.text().await {
+                Ok(text) => judge(status, retry_after, &text),
+                Err(e) => Outcome::Retry { after: None, error: format!("{status}: answer cut off: {e}") },
             }
         }
     }

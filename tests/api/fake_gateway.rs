@@ -1,16 +1,24 @@
-//! A local push gateway that records what it receives and answers by the device token:
-//! `ok-*` 200, `gone-*` 410, `fail-*` 403, `flaky-*` 500 the first time then 200,
-//! `busy-*` 429 with `Retry-After: 120` the first time then 200.
+//! A local stand-in for every push provider and the SMS gateway. It records what it receives and
+//! answers by the device token's prefix, in each provider's own dialect: `ok-*` accepted,
+//! `gone-*` a dead token, `fail-*` refused, `flaky-*` 500 the first time, `busy-*` 429 with
+//! `Retry-After: 120` the first time, `down-*` 500 always, `slow-*` answers after 3 s,
+//! `garbled-*` 200 with a body that is not JSON.
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone)]
 pub struct Received {
+    /// webhook, apns, fcm, jpush, huawei or sms.
+    pub provider: String,
+    pub token: String,
     pub dedup_id: String,
     pub signature: String,
-    pub body: serde_json::Value,
+    pub auth: String,
+    pub headers: HashMap<String, String>,
+    pub body: Value,
     pub raw: Vec<u8>,
 }
 
@@ -18,6 +26,8 @@ pub struct Received {
 pub struct Gateway {
     pub received: Arc<Mutex<Vec<Received>>>,
     seen: Arc<Mutex<HashMap<String, usize>>>,
+    /// OAuth token requests: (provider, form).
+    pub token_requests: Arc<Mutex<Vec<(String, String)>>>,
 }
 
 impl Gateway {
@@ -25,36 +35,154 @@ impl Gateway {
         self.received.lock().unwrap().clone()
     }
     pub fn for_token(&self, token: &str) -> Vec<Received> {
-        self.received().into_iter().filter(|r| r.body["token"] == token).collect()
+        self.received().into_iter().filter(|r| r.token == token).collect()
     }
 }
 
-async fn push(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let header = |n: &str| req.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-    let token = v["token"].as_str().unwrap_or("").to_string();
-    g.received.lock().unwrap().push(Received { dedup_id: header("x-lvzhi-dedup-id"), signature: header("x-lvzhi-signature"), body: v, raw: body.to_vec() });
+enum Fate {
+    Ok,
+    Gone,
+    Fail,
+    Error,
+    Busy,
+    Garbled,
+}
+
+async fn fate(g: &Gateway, token: &str) -> Fate {
     let n = {
         let mut seen = g.seen.lock().unwrap();
-        let k = seen.entry(token.clone()).or_default();
+        let k = seen.entry(token.to_string()).or_default();
         *k += 1;
         *k
     };
     match token.split('-').next().unwrap_or("") {
-        "gone" => HttpResponse::Gone().body("Unregistered"),
-        "fail" => HttpResponse::Forbidden().body("not allowed"),
-        "flaky" if n == 1 => HttpResponse::InternalServerError().body("oops"),
-        "busy" if n == 1 => HttpResponse::TooManyRequests().insert_header(("Retry-After", "120")).finish(),
-        _ => HttpResponse::Ok().json(serde_json::json!({"ok": true})),
+        "gone" => Fate::Gone,
+        "fail" => Fate::Fail,
+        "flaky" if n == 1 => Fate::Error,
+        "busy" if n == 1 => Fate::Busy,
+        "down" => Fate::Error,
+        "garbled" => Fate::Garbled,
+        "slow" => {
+            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+            Fate::Ok
+        }
+        _ => Fate::Ok,
     }
 }
 
-/// Starts the gateway on a free port; answers its push URL.
-pub async fn start() -> (Gateway, String) {
+fn record(g: &Gateway, provider: &str, token: &str, dedup_id: &str, req: &HttpRequest, body: &[u8]) {
+    let header = |n: &str| req.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let headers = req.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string())).collect();
+    g.received.lock().unwrap().push(Received {
+        provider: provider.into(),
+        token: token.into(),
+        dedup_id: dedup_id.into(),
+        signature: header("x-lvzhi-signature"),
+        auth: header("authorization"),
+        headers,
+        body: serde_json::from_slice(body).unwrap_or_default(),
+        raw: body.to_vec(),
+    });
+}
+
+/// The common answers; `ok` and `gone` in the provider's dialect.
+fn answer(f: Fate, ok: HttpResponse, gone: HttpResponse) -> HttpResponse {
+    match f {
+        Fate::Ok => ok,
+        Fate::Gone => gone,
+        Fate::Fail => HttpResponse::Forbidden().body("not allowed"),
+        Fate::Error => HttpResponse::InternalServerError().body("oops"),
+        Fate::Busy => HttpResponse::TooManyRequests().insert_header(("Retry-After", "120")).finish(),
+        Fate::Garbled => HttpResponse::Ok().content_type("text/html").body("<html>gateway maintenance</html>"),
+    }
+}
+
+async fn webhook(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let v: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let token = v["token"].as_str().unwrap_or("").to_string();
+    let dedup = req.headers().get("x-lvzhi-dedup-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    record(&g, "webhook", &token, &dedup, &req, &body);
+    answer(fate(&g, &token).await, HttpResponse::Ok().json(json!({"ok": true})), HttpResponse::Gone().body("Unregistered"))
+}
+
+async fn sms(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let v: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let phone = v["phone"].as_str().unwrap_or("").to_string();
+    let dedup = v["dedup_id"].as_str().unwrap_or("").to_string();
+    record(&g, "sms", &phone, &dedup, &req, &body);
+    HttpResponse::Ok().json(json!({"ok": true}))
+}
+
+async fn apns(g: web::Data<Gateway>, req: HttpRequest, token: web::Path<String>, body: web::Bytes) -> HttpResponse {
+    let dedup = req.headers().get("apns-collapse-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    record(&g, "apns", &token, &dedup, &req, &body);
+    let ok = HttpResponse::Ok().insert_header(("apns-id", req.headers().get("apns-id").and_then(|v| v.to_str().ok()).unwrap_or(""))).finish();
+    answer(fate(&g, &token).await, ok, HttpResponse::Gone().json(json!({"reason": "Unregistered", "timestamp": 1764000000000i64})))
+}
+
+async fn oauth(g: web::Data<Gateway>, req: HttpRequest, form: web::Bytes) -> HttpResponse {
+    let provider = if req.path().contains("oauth2") { "huawei" } else { "fcm" };
+    g.token_requests.lock().unwrap().push((provider.into(), String::from_utf8_lossy(&form).into_owned()));
+    HttpResponse::Ok().json(json!({"access_token": format!("{provider}-access-1"), "expires_in": 3600, "token_type": "Bearer"}))
+}
+
+async fn fcm(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let v: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let token = v["message"]["token"].as_str().unwrap_or("").to_string();
+    let dedup = v["message"]["android"]["collapse_key"].as_str().unwrap_or("").to_string();
+    record(&g, "fcm", &token, &dedup, &req, &body);
+    if req.headers().get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer fcm-access-1") {
+        return HttpResponse::Unauthorized().finish();
+    }
+    let gone = HttpResponse::NotFound().json(json!({"error": {"code": 404, "status": "NOT_FOUND", "details": [{"errorCode": "UNREGISTERED"}]}}));
+    answer(fate(&g, &token).await, HttpResponse::Ok().json(json!({"name": "projects/p/messages/1"})), gone)
+}
+
+async fn jpush(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let v: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let token = v["audience"]["registration_id"][0].as_str().unwrap_or("").to_string();
+    let dedup = v["cid"].as_str().unwrap_or("").to_string();
+    record(&g, "jpush", &token, &dedup, &req, &body);
+    let gone = HttpResponse::BadRequest().json(json!({"error": {"code": 1011, "message": "cannot find user by this audience"}}));
+    answer(fate(&g, &token).await, HttpResponse::Ok().json(json!({"sendno": "0", "msg_id": "54043195"})), gone)
+}
+
+async fn huawei(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let v: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let token = v["message"]["token"][0].as_str().unwrap_or("").to_string();
+    let dedup = v["message"]["android"]["bi_tag"].as_str().unwrap_or("").to_string();
+    record(&g, "huawei", &token, &dedup, &req, &body);
+    let gone = HttpResponse::Ok().json(json!({"code": "80300007", "msg": "All the tokens are invalid"}));
+    answer(fate(&g, &token).await, HttpResponse::Ok().json(json!({"code": "80000000", "msg": "Success", "requestId": "1"})), gone)
+}
+
+/// Starts the gateway on a free port; answers its base URL (the webhook is `{base}/push`, the
+/// SMS gateway `{base}/sms`; APNs, FCM, JPush and Huawei live at their own paths under it).
+pub async fn start_all() -> (Gateway, String) {
     let g = Gateway::default();
     let data = web::Data::new(g.clone());
-    let server = HttpServer::new(move || App::new().app_data(data.clone()).route("/push", web::post().to(push))).workers(1).bind("127.0.0.1:0").unwrap();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .route("/push", web::post().to(webhook))
+            .route("/sms", web::post().to(sms))
+            .route("/3/device/{token}", web::post().to(apns))
+            .route("/token", web::post().to(oauth))
+            .route("/oauth2/v3/token", web::post().to(oauth))
+            .route("/v1/projects/{project}/messages:send", web::post().to(fcm))
+            .route("/v3/push", web::post().to(jpush))
+            .route("/v1/{app}/messages:send", web::post().to(huawei))
+    })
+    .workers(2)
+    .bind("127.0.0.1:0")
+    .unwrap();
     let port = server.addrs()[0].port();
     tokio::spawn(server.run());
-    (g, format!("http://127.0.0.1:{port}/push"))
+    (g, format!("http://127.0.0.1:{port}"))
+}
+
+/// Starts the gateway; answers its webhook URL.
+pub async fn start() -> (Gateway, String) {
+    let (g, base) = start_all().await;
+    (g, format!("{base}/push"))
 }

@@ -119,6 +119,19 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A second instance over the same database and cache, with its own live-stream side (as
+    /// another process would have); answers its base URL.
+    pub fn twin_instance(&self) -> String {
+        let mut state = self.state.clone();
+        state.live = Default::default();
+        let app = Application::start(state).expect("start twin");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        base
+    }
+}
+
 pub struct Answer {
     pub status: StatusCode,
     pub headers: reqwest::header::HeaderMap,

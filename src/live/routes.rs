@@ -1,0 +1,103 @@
+//! `GET /api/v1/me/events`: the caller's live events as Server-Sent Events.
+
+use super::{store, Wake};
+use crate::auth::Principal;
+use crate::db::{self, Db};
+use crate::error::{AppError, AppResult, ReadErrors};
+use crate::state::AppState;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use bytes::Bytes;
+use std::collections::VecDeque;
+use std::time::Duration;
+use tokio::sync::{broadcast, watch};
+
+/// A comment line every so often keeps proxies and NAT from closing an idle stream.
+const KEEP_ALIVE: Duration = Duration::from_secs(20);
+const PAGE: i64 = 100;
+
+struct Stream {
+    db: Db,
+    deputy: i64,
+    last: i64,
+    wakes: broadcast::Receiver<Wake>,
+    closing: watch::Receiver<bool>,
+    queue: VecDeque<Bytes>,
+    /// Ask the database before waiting (at start, and after a full page).
+    catch_up: bool,
+}
+
+fn frame(id: i64, kind: &str, data: &str) -> Bytes {
+    Bytes::from(format!("id: {id}\nevent: {kind}\ndata: {data}\n\n"))
+}
+
+impl Stream {
+    async fn fill(&mut self) -> Result<(), actix_web::Error> {
+        let (deputy, after) = (self.deputy, self.last);
+        let rows = db::run(&self.db, move |c| store::since(c, deputy, after, PAGE)).await.map_err(actix_web::Error::from)?;
+        self.catch_up = rows.len() as i64 == PAGE;
+        for (id, kind, data) in rows {
+            self.last = id;
+            self.queue.push_back(frame(id, &kind, &data));
+        }
+        Ok(())
+    }
+
+    async fn next(mut self) -> Option<(Result<Bytes, actix_web::Error>, Self)> {
+        loop {
+            if let Some(b) = self.queue.pop_front() {
+                return Some((Ok(b), self));
+            }
+            if self.catch_up {
+                if let Err(e) = self.fill().await {
+                    return Some((Err(e), self));
+                }
+                continue;
+            }
+            tokio::select! {
+                _ = self.closing.changed() => return None,
+                w = self.wakes.recv() => match w {
+                    Ok(w) if w.id > self.last && w.deputy.is_none_or(|d| d == self.deputy) => self.catch_up = true,
+                    Ok(_) => {}
+                    Err(broadcast::error::RecvError::Lagged(_)) => self.catch_up = true,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+                _ = tokio::time::sleep(KEEP_ALIVE) => return Some((Ok(Bytes::from_static(b": keep-alive\n\n")), self)),
+            }
+        }
+    }
+}
+
+/// My live events as Server-Sent Events (`text/event-stream`): `notice` (published to me),
+/// `notice_retracted`, `notice_reminder`, `leave_decided`, each with a JSON `data` line and an
+/// `id`. Reconnect with `Last-Event-ID` to get what was missed (events are kept 7 days).
+#[utoipa::path(tag = "live", params(("Last-Event-ID" = Option<i64>, Header, description = "the last event id received")),
+    responses((status = 200, description = "the event stream", content_type = "text/event-stream", body = String), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/me/events")]
+pub async fn events(state: web::Data<AppState>, p: Principal, req: HttpRequest) -> AppResult<HttpResponse> {
+    let deputy = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "the live stream is for deputies' accounts"))?;
+    let given = match req.headers().get("last-event-id").map(|v| v.to_str().ok().and_then(|s| s.trim().parse::<i64>().ok())) {
+        None => None,
+        Some(Some(id)) if id >= 0 => Some(id),
+        Some(_) => return Err(AppError::bad_request("invalid_last_event_id", "Last-Event-ID must be an event id")),
+    };
+    // Subscribe before reading the start, so nothing falls between.
+    let wakes = state.live.subscribe();
+    let last = match given {
+        Some(id) => id,
+        None => db::run(&state.db, store::latest).await?,
+    };
+    let s = Stream {
+        db: state.db.clone(),
+        deputy,
+        last,
+        wakes,
+        closing: state.live.closing(),
+        queue: VecDeque::from([Bytes::from_static(b"retry: 3000\n\n")]),
+        catch_up: given.is_some(),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header(("cache-control", "no-cache"))
+        .insert_header(("x-accel-buffering", "no"))
+        .streaming(futures_util::stream::unfold(s, Stream::next)))
+}

@@ -1,0 +1,42 @@
+//! All SQL of live events.
+
+use super::Wake;
+use crate::db::schema::{inbox as i, live_events as e};
+use crate::db::AnyConnection;
+use crate::error::AppResult;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// (id, kind, data) of one event.
+pub type EventRow = (i64, String, String);
+
+/// Records an event for one deputy or for a notice's audience, in the caller's transaction.
+pub fn record(c: &mut AnyConnection, deputy: Option<i64>, notice: Option<i64>, kind: &str, data: &serde_json::Value, at: NaiveDateTime) -> AppResult<Wake> {
+    let id = diesel::insert_into(e::table)
+        .values((e::deputy_id.eq(deputy), e::notice_id.eq(notice), e::kind.eq(kind), e::data.eq(data.to_string()), e::created_at.eq(at)))
+        .returning(e::id)
+        .get_result(c)?;
+    Ok(Wake { id, deputy })
+}
+
+/// The newest event id (a stream without `Last-Event-ID` starts after it).
+pub fn latest(c: &mut AnyConnection) -> AppResult<i64> {
+    Ok(e::table.select(diesel::dsl::max(e::id)).first::<Option<i64>>(c)?.unwrap_or(0))
+}
+
+/// A deputy's events after `after`: theirs, and those of notices in their inbox.
+pub fn since(c: &mut AnyConnection, deputy: i64, after: i64, limit: i64) -> AppResult<Vec<EventRow>> {
+    let mine = i::table.filter(i::deputy_id.eq(deputy)).select(i::notice_id.nullable());
+    Ok(e::table
+        .filter(e::id.gt(after))
+        .filter(e::deputy_id.eq(deputy).or(e::deputy_id.is_null().and(e::notice_id.eq_any(mine))))
+        .order(e::id)
+        .limit(limit)
+        .select((e::id, e::kind, e::data))
+        .load(c)?)
+}
+
+/// Forgets events older than `before` (a client away that long reloads its inbox instead).
+pub fn purge(c: &mut AnyConnection, before: NaiveDateTime) -> AppResult<usize> {
+    Ok(diesel::delete(e::table.filter(e::created_at.lt(before))).execute(c)?)
+}

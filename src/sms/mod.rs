@@ -1,0 +1,124 @@
+//! Text messages (SMS): the fallback channel for urgent notices and unanswered meeting notices
+//! (and, later, sign-in codes). Messages go through an outbox with the same guarantees as
+//! pushes — a stable dedup id, leases, backoff, a dead letter after the last attempt — to a
+//! provider behind one interface: `log` (development: only logs) or `http` (an SMS gateway,
+//! HMAC-signed JSON, like the push webhook).
+
+pub mod store;
+
+use crate::db::{self, AnyConnection};
+use crate::error::AppResult;
+use crate::push::rules::{backoff, classify, Outcome};
+use crate::state::AppState;
+use chrono::NaiveDateTime;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::time::Duration;
+use tokio::sync::watch;
+
+#[derive(Clone)]
+pub enum Provider {
+    /// Logs the message (development and tests).
+    Log,
+    /// POSTs `{"dedup_id","phone","body"}` signed with `X-Lvzhi-Signature: sha256=…`.
+    Http { client: reqwest::Client, url: String, secret: String },
+}
+
+impl Provider {
+    pub fn new(http: Option<(String, String)>, timeout: Duration) -> Result<Self, String> {
+        Ok(match http {
+            None => Provider::Log,
+            Some((url, secret)) => {
+                let client = reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .timeout(timeout)
+                    .build()
+                    .map_err(|e| format!("SMS HTTP client: {e}"))?;
+                Provider::Http { client, url, secret }
+            }
+        })
+    }
+
+    pub async fn send(&self, dedup_id: &str, phone: &str, body: &str) -> Outcome {
+        match self {
+            Provider::Log => {
+                tracing::info!(dedup_id, phone = %crate::org::rules::mask_phone(phone), body, "SMS (log provider)");
+                Outcome::Accepted
+            }
+            Provider::Http { client, url, secret } => {
+                let payload = serde_json::json!({"dedup_id": dedup_id, "phone": phone, "body": body}).to_string();
+                let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return Outcome::Failed("bad SMS secret".into()) };
+                mac.update(payload.as_bytes());
+                let sent = client
+                    .post(url)
+                    .header("content-type", "application/json")
+                    .header("x-lvzhi-dedup-id", dedup_id)
+                    .header("x-lvzhi-signature", format!("sha256={}", hex::encode(mac.finalize().into_bytes())))
+                    .body(payload)
+                    .send()
+                    .await;
+                match sent {
+                    Err(e) => Outcome::Retry { after: None, error: format!("transport: {e}") },
+                    Ok(r) => {
+                        let status = r.status().as_u16();
+                        let after = r.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok());
+                        classify(status, after, &r.text().await.unwrap_or_default())
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Queues one text per (deputy, phone) about a notice, in the caller's transaction; a deputy
+/// already texted about it is not texted again (the dedup id is per notice and deputy).
+pub fn enqueue(c: &mut AnyConnection, notice: i64, to: &[(i64, String)], body: &str, at: NaiveDateTime) -> AppResult<usize> {
+    store::enqueue(c, notice, to, body, at)
+}
+
+/// Sends what is due; returns how many texts were attempted.
+pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
+    let now = state.now();
+    let due = db::tx(&state.db, move |c| store::claim(c, now, now + chrono::Duration::seconds(60), 200)).await?;
+    let mut results = Vec::with_capacity(due.len());
+    for d in due {
+        let out = state.sms.send(&d.1, &d.2, &d.3).await;
+        results.push((d, out));
+    }
+    let (n, max, at) = (results.len(), state.settings.push_max_attempts, state.now());
+    if n == 0 {
+        return Ok(0);
+    }
+    db::tx(&state.db, move |c| {
+        for ((id, _, _, _, attempts), out) in &results {
+            match out {
+                Outcome::Accepted => store::finish(c, *id, "sent", None, Some(at))?,
+                Outcome::Retry { error, .. } if attempts + 1 >= max => store::finish(c, *id, "dead", Some(error), None)?,
+                Outcome::Retry { after, error } => {
+                    let wait = backoff(*attempts, *after, rand::random::<f64>());
+                    store::retry_at(c, *id, at + chrono::Duration::milliseconds(wait.as_millis() as i64), error)?
+                }
+                Outcome::Gone(error) | Outcome::Failed(error) => store::finish(c, *id, "dead", Some(error), None)?,
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(n)
+}
+
+/// Escalates and sends every 15 s; stops between runs.
+pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = stop.changed() => break,
+            _ = tokio::time::sleep(Duration::from_secs(15)) => {}
+        }
+        if let Err(e) = crate::notices::escalate_due(&state).await {
+            tracing::warn!(error = %e, "escalating notices by SMS failed");
+        }
+        if let Err(e) = deliver_once(&state).await {
+            tracing::warn!(error = %e, "SMS delivery failed; retrying");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! All SQL of the SMS outbox.
+
+use crate::db::schema::sms_outbox as o;
+use crate::db::AnyConnection;
+use crate::error::AppResult;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+pub fn dedup_id(notice: i64, deputy: i64) -> String {
+    format!("lvzhi-sms-n{notice}-d{deputy}")
+}
+
+/// Queues texts, skipping (deputy, notice) pairs already queued; 500 rows a statement.
+pub fn enqueue(c: &mut AnyConnection, notice: i64, to: &[(i64, String)], body: &str, at: NaiveDateTime) -> AppResult<usize> {
+    let mut n = 0;
+    for chunk in to.chunks(500) {
+        let ids: Vec<String> = chunk.iter().map(|(d, _)| dedup_id(notice, *d)).collect();
+        let known: Vec<String> = o::table.filter(o::dedup_id.eq_any(&ids)).select(o::dedup_id).load(c)?;
+        let rows: Vec<_> = chunk
+            .iter()
+            .zip(ids)
+            .filter(|(_, id)| !known.contains(id))
+            .map(|((deputy, phone), id)| {
+                (
+                    o::deputy_id.eq(*deputy),
+                    o::notice_id.eq(Some(notice)),
+                    o::phone.eq(phone.clone()),
+                    o::body.eq(body),
+                    o::dedup_id.eq(id),
+                    o::status.eq("pending"),
+                    o::attempts.eq(0),
+                    o::next_at.eq(at),
+                    o::created_at.eq(at),
+                )
+            })
+            .collect();
+        if !rows.is_empty() {
+            n += crate::per_backend!(&mut *c, |x| diesel::insert_into(o::table).values(&rows).execute(x))?;
+        }
+    }
+    Ok(n)
+}
+
+/// A text to send: (id, dedup id, phone, body, attempts).
+pub type Due = (i64, String, String, String, i32);
+
+/// Claims due texts with a lease (skipping rows another worker holds on PostgreSQL).
+pub fn claim(c: &mut AnyConnection, now: NaiveDateTime, lease_until: NaiveDateTime, limit: i64) -> AppResult<Vec<Due>> {
+    let free = o::status.eq("pending").and(o::next_at.le(now)).and(o::lease_until.is_null().or(o::lease_until.lt(now)));
+    let q = o::table.filter(free).order(o::next_at).limit(limit).select(o::id);
+    let ids: Vec<i64> = match c {
+        AnyConnection::Pg(pg) => q.for_update().skip_locked().load(pg)?,
+        AnyConnection::Sqlite(sq) => q.load(sq)?,
+    };
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    diesel::update(o::table.filter(o::id.eq_any(&ids))).set(o::lease_until.eq(lease_until)).execute(c)?;
+    Ok(o::table.filter(o::id.eq_any(&ids)).select((o::id, o::dedup_id, o::phone, o::body, o::attempts)).load(c)?)
+}
+
+pub fn finish(c: &mut AnyConnection, id: i64, status: &str, error: Option<&str>, sent: Option<NaiveDateTime>) -> AppResult<()> {
+    diesel::update(o::table.find(id))
+        .set((o::status.eq(status), o::lease_until.eq(None::<NaiveDateTime>), o::attempts.eq(o::attempts + 1), o::last_error.eq(error), o::sent_at.eq(sent)))
+        .execute(c)?;
+    Ok(())
+}
+
+pub fn retry_at(c: &mut AnyConnection, id: i64, next: NaiveDateTime, error: &str) -> AppResult<()> {
+    diesel::update(o::table.find(id))
+        .set((o::next_at.eq(next), o::lease_until.eq(None::<NaiveDateTime>), o::attempts.eq(o::attempts + 1), o::last_error.eq(error)))
+        .execute(c)?;
+    Ok(())
+}
+
+/// (pending, sent, dead) texts about a notice.
+pub fn notice_counts(c: &mut AnyConnection, notice: i64) -> AppResult<Vec<(String, i64)>> {
+    Ok(o::table.filter(o::notice_id.eq(notice)).group_by(o::status).select((o::status, diesel::dsl::count_star())).load(c)?)
+}
