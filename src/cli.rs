@@ -54,6 +54,14 @@ enum Cmd {
         #[arg(long)]
         year: Option<i32>,
     },
+    /// Run a local push/SMS gateway that logs what it receives (for the demo; see the README).
+    FakeGateway {
+        #[arg(long, default_value = "127.0.0.1:9900")]
+        bind: String,
+        /// The webhook secret: pushes with a wrong signature are refused.
+        #[arg(long)]
+        secret: Option<String>,
+    },
     /// Retire the generated JWT signing key and create a new one (old tokens stay valid until they expire).
     RotateKeys,
 }
@@ -75,6 +83,9 @@ pub fn main() -> ExitCode {
         print!("{}", openapi::spec_json());
         return ExitCode::SUCCESS;
     }
+    if let Cmd::FakeGateway { bind, secret } = &cmd {
+        return fake_gateway(bind, secret.clone());
+    }
     let settings = match Settings::from_env() {
         Ok(s) => s,
         Err(e) => {
@@ -91,6 +102,21 @@ pub fn main() -> ExitCode {
         }
     };
     match rt.block_on(run(cmd, settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lvzhi: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn fake_gateway(bind: &str, secret: Option<String>) -> ExitCode {
+    let served = actix_web::rt::System::new().block_on(async move {
+        let g = crate::ops::fake_gateway::start(bind, secret, true, 1)?;
+        println!("fake gateway on http://{bind} (pushes: /push, texts: /sms)");
+        g.server.await.map_err(|e| e.to_string())
+    });
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("lvzhi: {e}");
@@ -164,7 +190,7 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
             println!("new signing key {kid}; restart the instances to pick it up");
             Ok(())
         }
-        Cmd::Openapi => Ok(()),
+        Cmd::Openapi | Cmd::FakeGateway { .. } => Ok(()),
     }
 }
 

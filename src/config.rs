@@ -80,6 +80,8 @@ pub struct Settings {
     pub sms_escalate_hours: i64,
     /// Attempts before a push becomes a dead letter.
     pub push_max_attempts: i32,
+    /// How long a delivery worker's claim holds a push (a crashed worker's pushes go again after).
+    pub push_lease_secs: i64,
     /// Quiet hours in the congress time zone, when normal pushes wait (`None`: never).
     pub quiet_hours: Option<(chrono::NaiveTime, chrono::NaiveTime)>,
     /// Outbound URLs may point at private or loopback addresses (tests, closed networks).
@@ -252,6 +254,7 @@ impl Settings {
             sms_http,
             sms_escalate_hours: env.positive("LVZHI_SMS_ESCALATE_HOURS", 24)?,
             push_max_attempts: env.positive("LVZHI_PUSH_MAX_ATTEMPTS", 8)?,
+            push_lease_secs: env.positive("LVZHI_PUSH_LEASE_SECS", 120)?,
             quiet_hours,
             outbound_allow_private,
             workers: env.positive("LVZHI_WORKERS", cpus)?,

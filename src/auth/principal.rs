@@ -160,7 +160,16 @@ impl FromRequest for Principal {
             let token = token.ok_or_else(|| AppError::unauthorized("a bearer token is required"))?;
             let claims = state.tokens.verified(&state, token)?;
             if let Some(sid) = &claims.sid {
-                if state.cache.get(&revoked_key(sid)).await?.is_some() {
+                let revoked = match state.cache.get(&revoked_key(sid)).await {
+                    Ok(v) => v.is_some(),
+                    // The cache is down: the database knows too (slower, but the API stays up).
+                    Err(e) => {
+                        tracing::warn!(error = %e, "revocation cache unreachable; asking the database");
+                        let sid = sid.clone();
+                        crate::db::run(&state.db, move |c| crate::auth::store::session_revoked(c, &sid)).await?
+                    }
+                };
+                if revoked {
                     return Err(AppError::unauthorized("the session has ended"));
                 }
             }

@@ -134,6 +134,14 @@ pub fn revoke_family(conn: &mut AnyConnection, family: &str, now: NaiveDateTime)
         .execute(conn)?)
 }
 
+/// Whether a session (refresh family) was revoked: every token of it is (used when the cache
+/// that holds revocations for fast checks is unreachable).
+pub fn session_revoked(conn: &mut AnyConnection, family: &str) -> AppResult<bool> {
+    let live: i64 = refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::revoked_at.is_null()).count().get_result(conn)?;
+    let all: i64 = refresh_tokens::table.filter(refresh_tokens::family.eq(family)).count().get_result(conn)?;
+    Ok(all > 0 && live == 0)
+}
+
 /// Deletes refresh tokens that expired before `cutoff` (housekeeping).
 pub fn purge_expired(conn: &mut AnyConnection, cutoff: NaiveDateTime) -> AppResult<usize> {
     Ok(diesel::delete(refresh_tokens::table.filter(refresh_tokens::expires_at.lt(cutoff))).execute(conn)?)

@@ -4,6 +4,7 @@
 
 mod duty;
 mod names;
+pub mod notices;
 mod points;
 
 use crate::audit::Entry;
@@ -66,9 +67,12 @@ fn person_name(rng: &mut StdRng) -> String {
     }
 }
 
-/// Seeds everything (the directory and a month of check-in activity) in one transaction.
+/// Seeds everything: the directory and a month of check-in activity (one transaction), then a
+/// published meeting notice with a PDF agenda.
 pub async fn seed(state: &AppState) -> AppResult<Summary> {
-    seed_with(state, true).await
+    let s = seed_with(state, true).await?;
+    notices::seed(state).await?;
+    Ok(s)
 }
 
 /// Seeds the directory only (tests build their own activity on top).

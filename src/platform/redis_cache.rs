@@ -53,7 +53,13 @@ pub struct RedisCache {
     client: redis::Client,
     conn: ConnectionManager,
     prefix: String,
+    /// Until when (Unix ms) Redis counts as down after a connection failure: calls fail at
+    /// once instead of each waiting out a timeout, and callers take their fallback.
+    down_until: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
+
+/// How long a connection failure sends callers to their fallbacks before Redis is tried again.
+const DOWN_FOR_MS: i64 = 3000;
 
 fn err(e: redis::RedisError) -> CacheError {
     CacheError(e.to_string())
@@ -62,11 +68,35 @@ fn err(e: redis::RedisError) -> CacheError {
 impl RedisCache {
     pub async fn connect(url: &str, prefix: &str) -> CacheResult<Self> {
         let client = redis::Client::open(url).map_err(err)?;
-        let conn = tokio::time::timeout(Duration::from_secs(5), ConnectionManager::new(client.clone()))
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(1)))
+            .set_response_timeout(Some(Duration::from_secs(2)))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_millis(500));
+        let conn = tokio::time::timeout(Duration::from_secs(5), ConnectionManager::new_with_config(client.clone(), config))
             .await
             .map_err(|_| CacheError("timed out connecting to Redis".into()))?
             .map_err(err)?;
-        Ok(RedisCache { client, conn, prefix: prefix.to_string() })
+        Ok(RedisCache { client, conn, prefix: prefix.to_string(), down_until: Default::default() })
+    }
+
+    /// The connection, unless Redis failed a moment ago.
+    fn conn(&self) -> CacheResult<ConnectionManager> {
+        use std::sync::atomic::Ordering;
+        if chrono::Utc::now().timestamp_millis() < self.down_until.load(Ordering::Relaxed) {
+            return Err(CacheError("Redis is unreachable (failed a moment ago)".into()));
+        }
+        Ok(self.conn.clone())
+    }
+
+    /// Reads a reply; a connection failure or timeout marks Redis down for a moment.
+    fn seen<T>(&self, r: Result<T, redis::RedisError>) -> CacheResult<T> {
+        if let Err(e) = &r {
+            if e.is_io_error() || e.is_timeout() || e.is_connection_dropped() || e.is_connection_refusal() {
+                self.down_until.store(chrono::Utc::now().timestamp_millis() + DOWN_FOR_MS, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        r.map_err(err)
     }
 
     fn k(&self, key: &str) -> String {
@@ -74,8 +104,8 @@ impl RedisCache {
     }
 
     async fn q<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> CacheResult<T> {
-        let mut c = self.conn.clone();
-        cmd.query_async(&mut c).await.map_err(err)
+        let mut c = self.conn()?;
+        self.seen(cmd.query_async(&mut c).await)
     }
 
     pub async fn ping(&self) -> CacheResult<()> {
@@ -106,19 +136,10 @@ impl RedisCache {
 
     pub async fn incr(&self, key: &str, ttl: Duration) -> CacheResult<i64> {
         let k = self.k(key);
-        let mut c = self.conn.clone();
-        let (n,): (i64,) = redis::pipe()
-            .atomic()
-            .cmd("INCR")
-            .arg(&k)
-            .cmd("PEXPIRE")
-            .arg(&k)
-            .arg(ttl.as_millis().max(1) as u64)
-            .arg("NX")
-            .ignore()
-            .query_async(&mut c)
-            .await
-            .map_err(err)?;
+        let mut c = self.conn()?;
+        let n =
+            redis::pipe().atomic().cmd("INCR").arg(&k).cmd("PEXPIRE").arg(&k).arg(ttl.as_millis().max(1) as u64).arg("NX").ignore().query_async(&mut c).await;
+        let (n,): (i64,) = self.seen(n)?;
         Ok(n)
     }
 
@@ -140,14 +161,14 @@ impl RedisCache {
         for (lo, hi) in ranges {
             p.cmd("ZCOUNT").arg(&k).arg(lo).arg(hi);
         }
-        let mut c = self.conn.clone();
-        p.query_async(&mut c).await.map_err(err)
+        let mut c = self.conn()?;
+        self.seen(p.query_async(&mut c).await)
     }
 
     pub async fn zcard_score(&self, set: &str, member: Option<&str>) -> CacheResult<(u64, Option<f64>)> {
         let k = self.k(set);
-        let mut c = self.conn.clone();
-        redis::pipe().cmd("ZCARD").arg(&k).cmd("ZSCORE").arg(&k).arg(member.unwrap_or("")).query_async(&mut c).await.map_err(err)
+        let mut c = self.conn()?;
+        self.seen(redis::pipe().cmd("ZCARD").arg(&k).cmd("ZSCORE").arg(&k).arg(member.unwrap_or("")).query_async(&mut c).await)
     }
 
     pub async fn board_put(&self, board: &str, puts: &[BoardPut]) -> CacheResult<()> {
@@ -157,14 +178,14 @@ impl RedisCache {
         for p in puts {
             inv.arg(&p.member).arg(p.score).arg(p.version).arg(p.sets.join(","));
         }
-        let mut c = self.conn.clone();
-        inv.invoke_async::<()>(&mut c).await.map_err(err)
+        let mut c = self.conn()?;
+        self.seen(inv.invoke_async::<()>(&mut c).await)
     }
 
     pub async fn board_drop(&self, board: &str) -> CacheResult<()> {
         let (ver, sets, all) = board_keys(board);
-        let mut c = self.conn.clone();
-        BOARD_DROP.key(self.k(&ver)).key(self.k(&sets)).key(self.k(&all)).arg(&self.prefix).invoke_async::<()>(&mut c).await.map_err(err)
+        let mut c = self.conn()?;
+        self.seen(BOARD_DROP.key(self.k(&ver)).key(self.k(&sets)).key(self.k(&all)).arg(&self.prefix).invoke_async::<()>(&mut c).await)
     }
 
     pub async fn publish(&self, channel: &str, message: &str) -> CacheResult<()> {

@@ -13,16 +13,14 @@ use futures_util::StreamExt;
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// How long a claim holds a row.
-const LEASE_SECS: i64 = 60;
 /// Rows per claim, and sends in flight.
 const BATCH: i64 = 500;
 const IN_FLIGHT: usize = 64;
 
 /// Sends what is due now; returns how many pushes were attempted.
 pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
-    let now = state.now();
-    let due = db::tx(&state.db, move |c| store::claim(c, now, now + chrono::Duration::seconds(LEASE_SECS), BATCH)).await?;
+    let (now, lease) = (state.now(), chrono::Duration::seconds(state.settings.push_lease_secs));
+    let due = db::tx(&state.db, move |c| store::claim(c, now, now + lease, BATCH)).await?;
     if due.is_empty() {
         return Ok(0);
     }

@@ -236,3 +236,113 @@ async fn urgent_and_unanswered_meeting_notices_are_escalated_by_sms_once() {
     assert!(meeting_texts.iter().all(|t| t.body["body"].as_str().unwrap().contains("前在履职App中查看并回复")));
     assert!(!meeting_texts.iter().any(|t| t.token == "13955110000"));
 }
+
+/// A TCP relay to Redis that the test can cut, as if Redis stopped.
+struct Relay {
+    port: u16,
+    tasks: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Relay {
+    async fn start(target: String) -> Relay {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let tasks = std::sync::Arc::new(std::sync::Mutex::new(vec![]));
+        let t = tasks.clone();
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let target = target.clone();
+                let h = tokio::spawn(async move {
+                    if let Ok(mut out) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut out).await;
+                    }
+                });
+                t.lock().unwrap().push(h);
+            }
+        });
+        tasks.lock().unwrap().push(accept);
+        Relay { port, tasks }
+    }
+
+    /// Stops accepting and drops every open connection.
+    fn cut(&self) {
+        for t in self.tasks.lock().unwrap().drain(..) {
+            t.abort();
+        }
+    }
+}
+
+#[tokio::test]
+async fn with_redis_stopped_the_stream_falls_back_to_this_instance_and_pushes_still_go() {
+    let Some(redis) = std::env::var("TEST_REDIS_URL").ok().filter(|v| !v.is_empty()) else {
+        eprintln!("TEST_REDIS_URL not set: the in-process bus has no Redis to lose");
+        return;
+    };
+    let target = url::Url::parse(&redis).unwrap();
+    let relay = Relay::start(format!("{}:{}", target.host_str().unwrap(), target.port().unwrap_or(6379))).await;
+    let (g, gw) = fake_gateway::start().await;
+    let relayed = format!("redis://127.0.0.1:{}", relay.port);
+    let app = spawn_demo_with(&[
+        ("REDIS_URL", &relayed),
+        ("LVZHI_PUSH_WEBHOOK_URL", &gw),
+        ("LVZHI_PUSH_WEBHOOK_SECRET", "s"),
+        ("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true"),
+        ("LVZHI_QUIET_HOURS", "off"),
+    ])
+    .await;
+    assert_eq!(app.state.cache.backend(), "redis");
+    let (admin, deputy) = (app.login("admin").await, app.login("13955110000").await);
+    app.post("/api/v1/me/devices", &deputy, json!({"platform": "android", "provider": "webhook", "token": "ok-redis-down"})).await.expect(201, "");
+    let live = open_stream(&app.base, &deputy, None).await;
+    let pending = tokio::spawn(events(live, 1, Duration::from_secs(10)));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    relay.cut();
+    assert!(app.state.cache.ping().await.is_err(), "Redis is unreachable now");
+    let id = publish(&app, &admin, "Redis 停了也要送达", &[1]).await;
+    let got = pending.await.unwrap();
+    assert_eq!(got.len(), 1, "delivered in-process");
+    assert_eq!(got[0].2["notice_id"], id);
+    assert_eq!(lvzhi::push::worker::deliver_once(&app.state).await.unwrap(), 1);
+    assert_eq!(g.for_token("ok-redis-down").len(), 1);
+}
+
+#[tokio::test]
+async fn the_demo_meeting_notice_with_its_pdf_reaches_phones_and_the_admin_sees_who_has_not_read() {
+    let (g, url) = fake_gateway::start().await;
+    let app = spawn_with(&[
+        ("LVZHI_PUSH_WEBHOOK_URL", &url),
+        ("LVZHI_PUSH_WEBHOOK_SECRET", "demo"),
+        ("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true"),
+        ("LVZHI_QUIET_HOURS", "off"),
+    ])
+    .await;
+    lvzhi::demo::seed(&app.state).await.unwrap();
+    let (admin, deputy) = (app.login("admin").await, app.login("13955110000").await);
+    let list = app.get("/api/v1/notices?status=published", &admin).await;
+    let id = list.body["items"][0]["id"].as_i64().unwrap();
+    let v = app.get(&format!("/api/v1/notices/{id}"), &admin).await;
+    assert_eq!((v.body["kind"].as_str(), v.body["attachments"][0]["file_name"].as_str()), (Some("meeting"), Some("第十次会议议程.pdf")));
+    let targeted = v.body["stats"]["targeted"].as_i64().unwrap();
+    assert!(targeted > 5, "a county's deputies: {targeted}");
+    // Five demo phones, five pushes through the gateway.
+    assert_eq!(lvzhi::push::worker::deliver_once(&app.state).await.unwrap(), 5);
+    assert!(g.received().iter().all(|r| r.body["title"] == "关于召开瑶海区人大常委会第十次会议的通知"));
+    // The deputy reads it (pinned, first), fetches the PDF, asks for leave.
+    let inbox = app.get("/api/v1/me/inbox", &deputy).await;
+    assert_eq!((inbox.body["items"][0]["notice_id"].as_i64(), inbox.body["items"][0]["pinned"].as_bool()), (Some(id), Some(true)));
+    let one = app.get(&format!("/api/v1/me/inbox/{id}"), &deputy).await;
+    let file = app.client.get(app.url(one.body["attachments"][0]["url"].as_str().unwrap())).send().await.unwrap().bytes().await.unwrap();
+    assert!(file.starts_with(b"%PDF-"));
+    assert_eq!(hex::encode(Sha256::digest(&file)), one.body["attachments"][0]["sha256"].as_str().unwrap());
+    let r = app.post(&format!("/api/v1/me/inbox/{id}/rsvp"), &deputy, json!({"answer": "leave", "reason": "外出调研"})).await;
+    assert_eq!(r.body["leave_status"], "pending");
+    // The admin: counts, the non-readers (not deputy 1), the leave to decide.
+    let s = app.get(&format!("/api/v1/notices/{id}"), &admin).await.body["stats"].clone();
+    assert_eq!((s["read"].as_i64(), s["leave_pending"].as_i64(), s["acknowledged"].as_i64()), (Some(1), Some(1), Some(5)));
+    let unread = app.get(&format!("/api/v1/notices/{id}/recipients?filter=unread&limit=200"), &admin).await;
+    let ids: Vec<i64> = unread.body["items"].as_array().unwrap().iter().map(|r| r["deputy_id"].as_i64().unwrap()).collect();
+    assert_eq!(ids.len() as i64, targeted - 1);
+    assert!(!ids.contains(&1));
+    let d = app.post(&format!("/api/v1/notices/{id}/leaves/1"), &admin, json!({"approve": true})).await;
+    assert_eq!(d.body["leave_status"], "approved");
+}

@@ -2,7 +2,7 @@
 //! answers by the device token's prefix, in each provider's own dialect: `ok-*` accepted,
 //! `gone-*` a dead token, `fail-*` refused, `flaky-*` 500 the first time, `busy-*` 429 with
 //! `Retry-After: 120` the first time, `down-*` 500 always, `slow-*` answers after 3 s,
-//! `garbled-*` 200 with a body that is not JSON.
+//! `garbled-*` 200 with a body that is not JSON, `lag-*` accepted after 20 ms.
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use serde_json::{json, Value};
@@ -62,6 +62,10 @@ async fn fate(g: &Gateway, token: &str) -> Fate {
         "busy" if n == 1 => Fate::Busy,
         "down" => Fate::Error,
         "garbled" => Fate::Garbled,
+        "lag" => {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            Fate::Ok
+        }
         "slow" => {
             tokio::time::sleep(std::time::Duration::from_secs(3)).await;
             Fate::Ok

@@ -21,12 +21,12 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
-fn pg_admin_url() -> Option<String> {
+pub fn pg_admin_url() -> Option<String> {
     std::env::var("TEST_DATABASE_URL").ok().filter(|v| !v.is_empty())
 }
 
 /// Creates a fresh PostgreSQL database; returns its URL and name.
-fn fresh_pg(base: &str) -> (String, String) {
+pub fn fresh_pg(base: &str) -> (String, String) {
     let name = format!("lvzhi_t_{}", uuid::Uuid::new_v4().simple());
     let mut c = PgConnection::establish(base).expect("TEST_DATABASE_URL must be reachable (CI fails rather than skips)");
     diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut c).expect("create test database");

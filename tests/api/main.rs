@@ -6,6 +6,7 @@ mod archive;
 mod auth;
 mod checkins;
 mod cli;
+mod crash;
 mod delivery;
 mod directory;
 mod errors;
