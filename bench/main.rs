@@ -6,12 +6,14 @@
 //! Usage: `cargo run --release --bin lvzhi-bench -- all [--quick]`
 //! Environment: `BENCH_DATABASE_URL` (postgres://…: a fresh database is created and dropped;
 //! default: SQLite in a temp dir), `BENCH_REDIS_URL` (optional), `BENCH_ONLY` (comma-separated
-//! scenarios to run — me, lists, checkins, awards, rankings, verify — for profiling one of them;
+//! scenarios to run — me, lists, checkins, awards, rankings, notices, verify — for profiling one of
+//! them;
 //! the ceilings and the CSV import always run).
 
 mod ceilings;
 mod ledger;
 mod load;
+mod notices;
 
 use lvzhi::config::{DatabaseUrl, Settings};
 use lvzhi::platform::Clock;
@@ -179,6 +181,14 @@ async fn run(quick: bool) -> Result<bool, String> {
     // Rankings from the leaderboards (Redis when configured, in-process otherwise); a twin
     // server answers the same questions from SQL.
     env.insert("LVZHI_RANKINGS", "sorted_sets".into());
+    // Pushes go to a local fake gateway in this process.
+    let (gateway, gateway_server) = lvzhi::ops::fake_gateway::start("127.0.0.1:0", Some("bench".into()), false, 1)?;
+    let gateway_handle = gateway_server.handle();
+    tokio::spawn(gateway_server);
+    env.insert("LVZHI_PUSH_WEBHOOK_URL", format!("http://127.0.0.1:{}/push", gateway.port));
+    env.insert("LVZHI_PUSH_WEBHOOK_SECRET", "bench".into());
+    env.insert("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true".into());
+    env.insert("LVZHI_QUIET_HOURS", "off".into());
     if let Some(r) = &redis_url {
         env.insert("REDIS_URL", r.clone());
         env.insert("LVZHI_REDIS_PREFIX", format!("lvzhi-bench:{}:", std::process::id()));
@@ -315,6 +325,13 @@ async fn run(quick: bool) -> Result<bool, String> {
             (1..=deputies).step_by(((deputies / 2000).max(1)) as usize).map(|d| deputy_token(&bench_state, d)).collect::<Result<_, _>>()?;
         rows.extend(ledger::rankings(&bench_state, addr, &token, &tokens, b.requests / 10, b.time, hello_rate).await?);
     }
+    if wanted("notices") {
+        let regions = get_json(&http, &format!("{base}/api/v1/regions?limit=200"), &token).await?;
+        let city = regions["items"].as_array().and_then(|a| a.iter().find(|r| r["level"] == "city")).and_then(|r| r["id"].as_i64()).ok_or("no city region")?;
+        let tokens: Vec<String> =
+            (1..=deputies).step_by(((deputies / 2000).max(1)) as usize).map(|d| deputy_token(&bench_state, d)).collect::<Result<_, _>>()?;
+        rows.extend(notices::scenarios(&bench_state, addr, &token, city, &tokens, &gateway, b.requests / 4, b.time, hello_rate, ins_rate).await?);
+    }
     // verify-ledger over a ledger topped up to BENCH_LEDGER_ENTRIES (default 1,000,000; --quick: as is).
     let target: i64 = std::env::var("BENCH_LEDGER_ENTRIES").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick { 0 } else { 1_000_000 });
     if wanted("verify") {
@@ -333,6 +350,7 @@ async fn run(quick: bool) -> Result<bool, String> {
         "\n(CSV import and chain verification: the p50 column is the wall time of the single run. The CSV import's ceiling is half the INSERT rate, as each row writes a deputy and a seat.)"
     );
     handle.stop(true).await;
+    gateway_handle.stop(true).await;
     if let (Some(base), Some((_, name))) = (&pg_base, &pg) {
         drop_pg(base, name);
     }

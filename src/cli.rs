@@ -112,9 +112,9 @@ pub fn main() -> ExitCode {
 
 fn fake_gateway(bind: &str, secret: Option<String>) -> ExitCode {
     let served = actix_web::rt::System::new().block_on(async move {
-        let g = crate::ops::fake_gateway::start(bind, secret, true, 1)?;
+        let (_, server) = crate::ops::fake_gateway::start(bind, secret, true, 1)?;
         println!("fake gateway on http://{bind} (pushes: /push, texts: /sms)");
-        g.server.await.map_err(|e| e.to_string())
+        server.await.map_err(|e| e.to_string())
     });
     match served {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,7 +2,7 @@
 //! receipts and RSVPs.
 
 use super::model::{InboxItem, InboxQuery, RsvpRequest, UnreadCount};
-use super::store::{self, InboxState, NoticeRow};
+use super::store::{self, Headline, InboxState, NoticeRow};
 use crate::auth::Principal;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
@@ -15,7 +15,7 @@ fn me(p: &Principal) -> AppResult<i64> {
     p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "this account is not linked to a deputy"))
 }
 
-fn item(n: NoticeRow, s: InboxState, with_body: bool) -> InboxItem {
+fn item(n: Headline, s: InboxState, body: Option<String>) -> InboxItem {
     InboxItem {
         notice_id: n.id,
         kind: n.kind,
@@ -31,7 +31,7 @@ fn item(n: NoticeRow, s: InboxState, with_body: bool) -> InboxItem {
         rsvp: s.1,
         rsvp_reason: s.2,
         leave_status: s.4,
-        body: with_body.then_some(n.body),
+        body,
         attachments: None,
     }
 }
@@ -47,7 +47,7 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<InboxQ
     let rows = db::run(&state.db, move |c| store::inbox(c, deputy, now, q.unread.unwrap_or(false), q.kind.as_deref(), before, limit)).await?;
     let pinned = rows.iter().filter(|r| r.0.pinned).count();
     let more = rows.len() - pinned > limit as usize;
-    let mut items: Vec<InboxItem> = rows.into_iter().map(|(n, s)| item(n, s, false)).collect();
+    let mut items: Vec<InboxItem> = rows.into_iter().map(|(n, s)| item(n, s, None)).collect();
     items.truncate(pinned + limit as usize);
     let next_cursor = if more { items.last().map(|i| encode_cursor(i.notice_id)) } else { None };
     Ok(web::Json(Page { items, next_cursor }))
@@ -79,7 +79,7 @@ pub async fn one(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -
         Ok((n, s, files))
     })
     .await?;
-    let mut v = item(n, s, true);
+    let mut v = item(Headline::from(&n), s, Some(n.body.clone()));
     v.attachments = Some(super::attachments::views(&state.keys, state.clock.now().timestamp(), files));
     Ok(web::Json(v))
 }
@@ -125,7 +125,7 @@ pub async fn rsvp(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, 
             crate::checkins::events::excuse(c, event, deputy, now)?;
         }
         let (n, s) = mine(c, deputy, id, now)?;
-        Ok(item(n, s, false))
+        Ok(item(Headline::from(&n), s, None))
     })
     .await?;
     Ok(web::Json(v))

@@ -5,6 +5,7 @@ use crate::db::{AnyConnection, MultiBackend};
 use crate::error::AppResult;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::IntoSql;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct NoticeRow {
@@ -31,6 +32,38 @@ pub struct NoticeRow {
     pub created_at: NaiveDateTime,
     pub version: i64,
     pub escalated_at: Option<NaiveDateTime>,
+}
+
+/// What an inbox line shows of a notice (no body, no audience: those can be long).
+#[derive(Debug, Clone, Queryable)]
+pub struct Headline {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub priority: String,
+    pub pinned: bool,
+    pub published_at: Option<NaiveDateTime>,
+    pub expires_at: Option<NaiveDateTime>,
+    pub rsvp_required: bool,
+    pub rsvp_deadline: Option<NaiveDateTime>,
+    pub event_id: Option<i64>,
+}
+
+impl From<&NoticeRow> for Headline {
+    fn from(n: &NoticeRow) -> Self {
+        Headline {
+            id: n.id,
+            kind: n.kind.clone(),
+            title: n.title.clone(),
+            priority: n.priority.clone(),
+            pinned: n.pinned,
+            published_at: n.published_at,
+            expires_at: n.expires_at,
+            rsvp_required: n.rsvp_required,
+            rsvp_deadline: n.rsvp_deadline,
+            event_id: n.event_id,
+        }
+    }
 }
 
 #[derive(Insertable)]
@@ -121,7 +154,8 @@ pub fn inbox_row(c: &mut AnyConnection, notice: i64, deputy: i64) -> AppResult<O
 }
 
 /// A deputy's published, unexpired notices with their inbox state: pinned ones (first page only)
-/// then the others newest first, before `before`.
+/// then the others newest first, before `before`. The filters are bound parameters of one
+/// fixed statement (this is the app's busiest list).
 pub fn inbox(
     c: &mut AnyConnection,
     deputy: i64,
@@ -130,31 +164,41 @@ pub fn inbox(
     kind: Option<&str>,
     before: i64,
     limit: i64,
-) -> AppResult<Vec<(NoticeRow, InboxState)>> {
-    let page = |pinned: bool, limit: i64| {
-        let mut q = i::table
+) -> AppResult<Vec<(Headline, InboxState)>> {
+    use diesel::dsl::not;
+    use diesel::sql_types::Bool;
+    let (any_kind, kind) = (kind.is_none(), kind.unwrap_or("").to_string());
+    let before = if before > 0 { before } else { i64::MAX };
+    let q = || {
+        i::table
             .inner_join(n::table)
             .filter(i::deputy_id.eq(deputy))
             .filter(n::status.eq("published"))
             .filter(n::expires_at.is_null().or(n::expires_at.gt(now)))
-            .filter(n::pinned.eq(pinned))
-            .order(n::id.desc())
-            .limit(limit)
-            .select((n::all_columns, (i::read_at, i::rsvp, i::rsvp_reason, i::rsvp_at, i::leave_status)))
-            .into_boxed::<MultiBackend>();
-        if unread {
-            q = q.filter(i::read_at.is_null());
-        }
-        if let Some(k) = kind {
-            q = q.filter(n::kind.eq(k.to_string()));
-        }
-        if before > 0 {
-            q = q.filter(n::id.lt(before));
-        }
-        q
+            .filter(i::read_at.is_null().or(not(unread.into_sql::<Bool>())))
+            .filter(n::kind.eq(kind.clone()).or(any_kind.into_sql::<Bool>()))
+            .filter(i::notice_id.lt(before))
+            .select((
+                (n::id, n::kind, n::title, n::priority, n::pinned, n::published_at, n::expires_at, n::rsvp_required, n::rsvp_deadline, n::event_id),
+                (i::read_at, i::rsvp, i::rsvp_reason, i::rsvp_at, i::leave_status),
+            ))
     };
-    let mut out: Vec<(NoticeRow, InboxState)> = if before == 0 { page(true, 200).load(c)? } else { vec![] };
-    out.extend(page(false, limit + 1).load::<(NoticeRow, InboxState)>(c)?);
+    // The first page in one statement (one round trip): pinned first, then the newest. When more
+    // than `FEW_PINNED` pinned ones come back, the others may be cut short: a second statement
+    // reads them (and the pinned are capped at 200).
+    const FEW_PINNED: i64 = 10;
+    if before == i64::MAX {
+        let mut rows: Vec<(Headline, InboxState)> = q().order((n::pinned.desc(), i::notice_id.desc())).limit(limit + 1 + FEW_PINNED).load(c)?;
+        let pinned = rows.iter().take_while(|r| r.0.pinned).count();
+        if pinned as i64 <= FEW_PINNED {
+            rows.truncate(pinned + limit as usize + 1);
+            return Ok(rows);
+        }
+        let mut out: Vec<(Headline, InboxState)> = q().filter(n::pinned.eq(true)).order(i::notice_id.desc()).limit(200).load(c)?;
+        out.extend(q().filter(n::pinned.eq(false)).order(i::notice_id.desc()).limit(limit + 1).load::<(Headline, InboxState)>(c)?);
+        return Ok(out);
+    }
+    let out = q().filter(n::pinned.eq(false)).order(i::notice_id.desc()).limit(limit + 1).load::<(Headline, InboxState)>(c)?;
     Ok(out)
 }
 

@@ -16,10 +16,10 @@ struct Config {
 }
 
 /// A running gateway: pushes received so far, and its port.
+#[derive(Clone)]
 pub struct Gateway {
     pub received: Arc<AtomicU64>,
     pub port: u16,
-    pub server: actix_web::dev::Server,
 }
 
 async fn push(cfg: web::Data<Config>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
@@ -49,8 +49,8 @@ async fn push(cfg: web::Data<Config>, req: HttpRequest, body: web::Bytes) -> Htt
     HttpResponse::Ok().json(serde_json::json!({"ok": true}))
 }
 
-/// Binds `bind` (`/push` for pushes, `/sms` for texts); run the returned server to serve.
-pub fn start(bind: &str, secret: Option<String>, log: bool, workers: usize) -> Result<Gateway, String> {
+/// Binds `bind` (`/push` for pushes, `/sms` for texts); await the returned server to serve.
+pub fn start(bind: &str, secret: Option<String>, log: bool, workers: usize) -> Result<(Gateway, actix_web::dev::Server), String> {
     let received = Arc::new(AtomicU64::new(0));
     let cfg = web::Data::new(Config { secret, log, received: received.clone() });
     let server = HttpServer::new(move || App::new().app_data(cfg.clone()).route("/push", web::post().to(push)).route("/sms", web::post().to(push)))
@@ -59,5 +59,5 @@ pub fn start(bind: &str, secret: Option<String>, log: bool, workers: usize) -> R
         .bind(bind)
         .map_err(|e| format!("{bind}: {e}"))?;
     let port = server.addrs().first().map(|a| a.port()).unwrap_or(0);
-    Ok(Gateway { received, port, server: server.run() })
+    Ok((Gateway { received, port }, server.run()))
 }

@@ -176,3 +176,33 @@ async fn gateway_faults_are_retried_with_backoff_then_dead_lettered() {
     assert_eq!(down.len(), 3);
     assert!(down.iter().all(|r| r.dedup_id == down[0].dedup_id));
 }
+
+#[tokio::test]
+async fn two_delivery_workers_never_send_the_same_push() {
+    let (g, url) = fake_gateway::start().await;
+    let app = spawn_demo_with(&[
+        ("LVZHI_PUSH_WEBHOOK_URL", &url),
+        ("LVZHI_PUSH_WEBHOOK_SECRET", "s"),
+        ("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true"),
+        ("LVZHI_QUIET_HOURS", "off"),
+    ])
+    .await;
+    let admin = app.login("admin").await;
+    for i in 0..600 {
+        device(&app, i % 20 + 1, "webhook", &format!("lag-{i}")).await;
+    }
+    let deputies: Vec<i64> = (1..=20).collect();
+    app.post("/api/v1/notices", &admin, json!({"kind": "general", "title": "t", "body": "b", "audience": {"deputies": deputies}, "publish": true}))
+        .await
+        .expect(201, "");
+    // Two workers at once (as two instances would), until nothing is left.
+    loop {
+        let (a, b) = tokio::join!(lvzhi::push::worker::deliver_once(&app.state), lvzhi::push::worker::deliver_once(&app.state));
+        if a.unwrap() + b.unwrap() == 0 {
+            break;
+        }
+    }
+    let got = g.received();
+    let ids: std::collections::HashSet<&str> = got.iter().map(|r| r.dedup_id.as_str()).collect();
+    assert_eq!((got.len(), ids.len()), (600, 600), "each push sent once");
+}

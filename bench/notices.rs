@@ -1,0 +1,97 @@
+//! Notice scenarios at scale: publishing to every deputy of the city (inbox rows and one push
+//! per device, in one request), delivery of those pushes through the server's own push worker
+//! to a local fake gateway, and the deputies' inbox reads under 64 concurrent clients.
+
+use super::{http_row, load, Row};
+use lvzhi::state::AppState;
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+/// One webhook device per deputy, 1,000 rows a statement (set-up, not measured).
+async fn phones(state: &AppState) -> Result<usize, String> {
+    lvzhi::db::run(&state.db, |c| {
+        use diesel::RunQueryDsl;
+        let ids: Vec<i64> = {
+            use diesel::prelude::*;
+            use lvzhi::db::schema::deputies as d;
+            d::table.select(d::id).order(d::id).load(c)?
+        };
+        for chunk in ids.chunks(1000) {
+            let rows: Vec<String> = chunk.iter().map(|d| format!("({d}, 0, 'android', 'webhook', 'bench-{d}', '2026-01-01 00:00:00', '2026-01-01 00:00:00')")).collect();
+            diesel::sql_query(format!(
+                "INSERT INTO devices (deputy_id, account_id, platform, provider, token, created_at, updated_at) VALUES {} ON CONFLICT (provider, token) DO NOTHING",
+                rows.join(",")
+            ))
+            .execute(c)?;
+        }
+        Ok(ids.len())
+    })
+    .await
+    .map_err(|e| e.to_string())
+}
+
+/// Publish, deliver, read.
+#[allow(clippy::too_many_arguments)]
+pub async fn scenarios(
+    state: &AppState,
+    addr: SocketAddr,
+    admin: &str,
+    city: i64,
+    deputy_tokens: &[String],
+    gateway: &lvzhi::ops::fake_gateway::Gateway,
+    requests: usize,
+    time: Duration,
+    hello: f64,
+    insert_ceiling: f64,
+) -> Result<Vec<Row>, String> {
+    let mut rows = vec![];
+    let devices = phones(state).await?;
+    let before = gateway.received.load(Ordering::Relaxed);
+    let body = serde_json::json!({"kind": "briefing", "title": "全市人大代表情况通报", "body": "…", "audience": {"regions": [city]}, "publish": true});
+    let t = Instant::now();
+    let r = reqwest::Client::new().post(format!("http://{addr}/api/v1/notices")).bearer_auth(admin).json(&body).send().await.map_err(|e| e.to_string())?;
+    let secs = t.elapsed().as_secs_f64();
+    let ok = r.status().as_u16() == 201;
+    let v: serde_json::Value = r.json().await.unwrap_or_default();
+    let targeted = v["stats"]["targeted"].as_i64().unwrap_or(0) as usize;
+    rows.push(Row {
+        name: format!("scenario: publish to {targeted} deputies ({devices} devices: inbox + outbox rows, one request)"),
+        ops: targeted + devices,
+        rate: (targeted + devices) as f64 / secs,
+        p50: Some(secs * 1000.0),
+        p99: None,
+        errors: usize::from(!ok),
+        ceiling: Some(("INSERT ceiling".into(), insert_ceiling)),
+    });
+    // The server's push worker delivers them (64 in flight per instance) to the local gateway.
+    let t = Instant::now();
+    let deadline = t + Duration::from_secs(300);
+    let want = before + devices as u64;
+    while gateway.received.load(Ordering::Relaxed) < want && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let got = (gateway.received.load(Ordering::Relaxed) - before) as usize;
+    let secs = t.elapsed().as_secs_f64();
+    rows.push(Row {
+        name: format!("scenario: push delivery to a local fake gateway ({got} of {devices} pushes, one instance)"),
+        ops: got,
+        rate: got as f64 / secs,
+        p50: Some(secs * 1000.0),
+        p99: None,
+        errors: devices.saturating_sub(got),
+        // (a few more than the devices: the demo notice's pushes arrive in the same window)
+        ceiling: Some(("hello".into(), hello)),
+    });
+    // Inbox reads: a different deputy each request (the unread badge first: it warms the token
+    // cache for both).
+    let tokens: std::sync::Arc<Vec<String>> = std::sync::Arc::new(deputy_tokens.to_vec());
+    let t2 = tokens.clone();
+    let count: load::MakeRequest = std::sync::Arc::new(move |n| load::get("/api/v1/me/inbox/unread-count", Some(&t2[n % t2.len()])));
+    let st = load::run_with(addr, count, 64, requests, time).await;
+    rows.push(http_row("scenario: GET /api/v1/me/inbox/unread-count (64 clients, a different deputy each time)", &st, Some(("hello".into(), hello))));
+    let list: load::MakeRequest = std::sync::Arc::new(move |n| load::get("/api/v1/me/inbox", Some(&tokens[n % tokens.len()])));
+    let st = load::run_with(addr, list, 64, requests, time).await;
+    rows.push(http_row("scenario: GET /api/v1/me/inbox (64 clients, a different deputy each time)", &st, Some(("hello".into(), hello))));
+    Ok(rows)
+}
