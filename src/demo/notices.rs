@@ -41,7 +41,9 @@ pub async fn seed(state: &AppState) -> AppResult<i64> {
         let admin = crate::auth::store::by_username(c, "admin")?.ok_or_else(AppError::not_found)?;
         let county = crate::auth::store::by_username(c, "yaohai")?.and_then(|a| a.region_id).ok_or_else(AppError::not_found)?;
         let deputy = crate::auth::store::by_username(c, "13955110000")?.and_then(|a| a.deputy_id);
-        let city = admin.region_id.ok_or_else(AppError::not_found)?;
+        // The city congress publishes (the parent of the district in the region path).
+        let county_path = crate::org::region_path(c, county)?.ok_or_else(AppError::not_found)?;
+        let city: i64 = county_path.trim_matches('/').rsplit('/').nth(1).and_then(|s| s.parse().ok()).ok_or_else(AppError::not_found)?;
         let scope = crate::org::region_path(c, city)?.ok_or_else(AppError::not_found)?;
         let audience = Audience { regions: vec![county], deputies: deputy.into_iter().collect(), ..Default::default() };
         let reached = crate::notices::audience::resolve(c, &scope, &audience)?;
