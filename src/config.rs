@@ -78,6 +78,8 @@ pub struct Settings {
     pub sms_http: Option<(String, String)>,
     /// Hours before an RSVP deadline when the unread and unanswered are texted.
     pub sms_escalate_hours: i64,
+    /// The version of the privacy notice constituents agree to (a new one asks them again).
+    pub privacy_notice_version: String,
     /// Attempts before a push becomes a dead letter.
     pub push_max_attempts: i32,
     /// How long a delivery worker's claim holds a push (a crashed worker's pushes go again after).
@@ -256,6 +258,7 @@ impl Settings {
             max_attachment_bytes: env.positive("LVZHI_MAX_ATTACHMENT_BYTES", 20 * 1_048_576)?,
             sms_http,
             sms_escalate_hours: env.positive("LVZHI_SMS_ESCALATE_HOURS", 24)?,
+            privacy_notice_version: env.get("LVZHI_PRIVACY_NOTICE_VERSION").unwrap_or_else(|| "2026-11".into()),
             push_max_attempts: env.positive("LVZHI_PUSH_MAX_ATTEMPTS", 8)?,
             push_lease_secs: env.positive("LVZHI_PUSH_LEASE_SECS", 120)?,
             quiet_hours,

@@ -18,6 +18,7 @@ pub mod ops;
 pub mod org;
 pub mod platform;
 pub mod push;
+pub mod reception;
 pub mod sms;
 pub mod startup;
 pub mod state;

@@ -520,6 +520,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    constituents (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        phone -> Text,
+        consent_version -> Text,
+        consented_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    otp_codes (id) {
+        id -> BigInt,
+        phone -> Text,
+        code_hash -> Text,
+        expires_at -> Timestamp,
+        attempts -> Integer,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     notice_attachments (id) {
         id -> BigInt,
         notice_id -> BigInt,
@@ -588,6 +611,8 @@ diesel::joinable!(inbox -> deputies (deputy_id));
 diesel::joinable!(push_outbox -> devices (device_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    constituents,
+    otp_codes,
     notice_attachments,
     live_events,
     push_settings,

@@ -76,6 +76,11 @@ pub fn enqueue(c: &mut AnyConnection, notice: i64, to: &[(i64, String)], body: &
     store::enqueue(c, notice, to, body, at)
 }
 
+/// Queues one text that is not about a notice (a sign-in code), in the caller's transaction.
+pub fn enqueue_text(c: &mut AnyConnection, phone: &str, body: &str, dedup_id: &str, at: NaiveDateTime) -> AppResult<()> {
+    store::enqueue_one(c, phone, body, dedup_id, at)
+}
+
 /// Sends what is due; returns how many texts were attempted.
 pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
     let now = state.now();

@@ -41,6 +41,24 @@ pub fn enqueue(c: &mut AnyConnection, notice: i64, to: &[(i64, String)], body: &
     Ok(n)
 }
 
+/// Queues one text to a phone with no deputy behind it (deputy 0), e.g. a sign-in code.
+pub fn enqueue_one(c: &mut AnyConnection, phone: &str, body: &str, dedup_id: &str, at: NaiveDateTime) -> AppResult<()> {
+    diesel::insert_into(o::table)
+        .values((
+            o::deputy_id.eq(0),
+            o::notice_id.eq(None::<i64>),
+            o::phone.eq(phone),
+            o::body.eq(body),
+            o::dedup_id.eq(dedup_id),
+            o::status.eq("pending"),
+            o::attempts.eq(0),
+            o::next_at.eq(at),
+            o::created_at.eq(at),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
 /// A text to send: (id, dedup id, phone, body, attempts).
 pub type Due = (i64, String, String, String, i32);
 

@@ -23,3 +23,4 @@ mod ops;
 mod platform;
 mod providers;
 mod rankings;
+mod reception;

@@ -1,0 +1,8 @@
+//! The cloud reception room (云接待室): constituents reach deputies. This first part is the
+//! constituents' sign-in — a phone number and a one-time code sent by SMS, with consent to the
+//! privacy notice kept with its version; opinions, threads and appointments build on it.
+
+pub mod model;
+pub mod rules;
+pub mod signin;
+pub mod store;
