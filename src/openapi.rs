@@ -158,6 +158,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(crate::reception::signin::privacy_notice)
         .service(crate::reception::signin::request_code)
         .service(crate::reception::signin::sign_in)
+        .service(crate::reception::directory::page)
         .service(notices::inbox::list)
         .service(notices::inbox::unread)
         .service(notices::inbox::one)

@@ -162,11 +162,17 @@ pub async fn duty_board(state: web::Data<AppState>, id: web::Path<i64>) -> AppRe
     let board = db::run(&state.db, move |conn| {
         crate::org::station_region(conn, station)?.ok_or_else(AppError::not_found)?;
         let (from, to) = day_bounds(today, tz);
-        let (_, week_end) = day_bounds(today + chrono::Duration::days(6), tz);
-        Ok(DutyBoard { station_id: station, today: slots_between(conn, station, from, to)?, week: slots_between(conn, station, from, week_end)? })
+        Ok(DutyBoard { station_id: station, today: slots_between(conn, station, from, to)?, week: week(conn, station, today, tz)? })
     })
     .await?;
     Ok(web::Json(board))
+}
+
+/// A station's duty slots of the 7 days from `today` (congress calendar).
+pub fn week(conn: &mut AnyConnection, station: i64, today: chrono::NaiveDate, tz: chrono_tz::Tz) -> AppResult<Vec<SlotView>> {
+    let (from, _) = day_bounds(today, tz);
+    let (_, week_end) = day_bounds(today + chrono::Duration::days(6), tz);
+    slots_between(conn, station, from, week_end)
 }
 
 /// Settles ended slots: each deputy on duty is `present` (a check-in at the station during the slot)

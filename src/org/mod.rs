@@ -16,10 +16,11 @@ pub mod station_store;
 pub mod store;
 
 pub use deputy_store::{
-    congress_path, count_deputies, deputies_in, deputies_matching, deputy_names, deputy_phones, deputy_region_paths, deputy_scopes, SeatBrief,
+    congress_path, count_deputies, deputies_in, deputies_matching, deputy_names, deputy_phones, deputy_region_paths, deputy_scopes, public_briefs,
+    public_deputy, public_seats, SeatBrief,
 };
 pub use model::RegionRef;
-pub use station_store::{all_station_geos, station_geo, station_region, unit_region_path, StationGeo};
+pub use station_store::{all_station_geos, station_by_code, station_geo, station_region, unit_region_path, StationGeo};
 pub use store::{region_ids_in, region_path, region_ref};
 
 use crate::auth::policy::{self, Kind, RegionFilter};

@@ -247,3 +247,8 @@ pub fn all_station_geos(conn: &mut AnyConnection) -> AppResult<Vec<StationGeo>> 
         .map(|(id, name, region_path, latitude, longitude, radius_m)| StationGeo { id, name, region_path, latitude, longitude, radius_m })
         .collect())
 }
+
+/// A station by its public code.
+pub fn station_by_code(conn: &mut AnyConnection, code: &str) -> AppResult<Option<StationRow>> {
+    Ok(s::table.filter(s::public_code.eq(code)).first(conn).optional()?)
+}

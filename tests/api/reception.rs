@@ -95,3 +95,24 @@ async fn a_constituent_signs_in_with_an_sms_code_after_consenting_to_the_privacy
     // The password login never opens a constituent's account.
     app.login_raw(&format!("constituent:{phone}"), "!otp-only").await.expect(401, "invalid_credentials");
 }
+
+#[tokio::test]
+async fn printed_codes_open_public_pages_that_never_show_a_phone_number() {
+    let app = spawn_app().await;
+    lvzhi::demo::seed(&app.state).await.unwrap();
+    let admin = app.login("admin").await;
+    let code = app.get("/api/v1/deputies/1", &admin).await.body["public_code"].as_str().unwrap().to_string();
+    let page = app.send(app.client.get(app.url(&format!("/api/v1/public/pages/{code}")))).await;
+    page.expect(200, "");
+    assert_eq!(page.body["kind"], "deputy");
+    assert!(!page.body["deputy"]["name"].as_str().unwrap().is_empty());
+    assert!(!page.body["deputy"]["seats"].as_array().unwrap().is_empty());
+    assert!(!page.text.contains("1395511") && !page.text.contains("phone"), "{}", page.text);
+    let station = app.get("/api/v1/stations/1", &admin).await.body["public_code"].as_str().unwrap().to_string();
+    let page = app.send(app.client.get(app.url(&format!("/api/v1/public/pages/{station}")))).await;
+    page.expect(200, "");
+    assert_eq!((page.body["kind"].as_str(), page.body["station"]["id"].as_i64()), (Some("station"), Some(1)));
+    assert!(!page.body["station"]["this_week"].as_array().unwrap().is_empty(), "the demo roster has duty this week");
+    assert!(!page.text.contains("1395511"), "no deputy's phone number");
+    app.send(app.client.get(app.url("/api/v1/public/pages/NOPE-0000"))).await.expect(404, "not_found");
+}
