@@ -531,6 +531,47 @@ diesel::table! {
 }
 
 diesel::table! {
+    opinions (id) {
+        id -> BigInt,
+        ticket -> Text,
+        constituent_id -> BigInt,
+        station_id -> Nullable<BigInt>,
+        deputy_id -> Nullable<BigInt>,
+        region_path -> Text,
+        category -> Text,
+        title -> Text,
+        content -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        photo_urls -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    opinion_events (id) {
+        id -> BigInt,
+        opinion_id -> BigInt,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor_account -> BigInt,
+        actor_role -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_days (day) {
+        day -> Text,
+        last -> BigInt,
+    }
+}
+
+diesel::table! {
     otp_codes (id) {
         id -> BigInt,
         phone -> Text,
@@ -611,6 +652,9 @@ diesel::joinable!(inbox -> deputies (deputy_id));
 diesel::joinable!(push_outbox -> devices (device_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    opinions,
+    opinion_events,
+    ticket_days,
     constituents,
     otp_codes,
     notice_attachments,

@@ -5,6 +5,9 @@
 
 pub mod directory;
 pub mod model;
+pub mod opinion_rules;
+pub mod opinion_store;
+pub mod opinions;
 pub mod rules;
 pub mod signin;
 pub mod store;

@@ -116,3 +116,66 @@ async fn printed_codes_open_public_pages_that_never_show_a_phone_number() {
     assert!(!page.text.contains("1395511"), "no deputy's phone number");
     app.send(app.client.get(app.url("/api/v1/public/pages/NOPE-0000"))).await.expect(404, "not_found");
 }
+
+/// Signs a constituent in (asks for a code, reads it from the gateway, consents).
+async fn constituent(app: &TestApp, g: &fake_gateway::Gateway, phone: &str) -> String {
+    ask(app, phone).await.expect(202, "");
+    let code = code_for(app, g, phone, 1).await;
+    let version = app.send(app.client.get(app.url("/api/v1/public/privacy-notice"))).await.body["version"].as_str().unwrap().to_string();
+    let t = sign_in(app, phone, &code, Some(&version)).await;
+    t.expect(200, "").body["access_token"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_constituent_leaves_opinions_follows_them_by_ticket_and_may_withdraw_one() {
+    let (app, g) = app_with_sms().await;
+    let now = app.clock.now().timestamp();
+    app.clock.advance(chrono::Duration::seconds(3600 - now % 3600 + 1));
+    let (alice, bob) = (constituent(&app, &g, "13800138001").await, constituent(&app, &g, "13800138002").await);
+    let admin = app.login("admin").await;
+    let station = app.get("/api/v1/stations/1", &admin).await.body["public_code"].clone();
+    let deputy = app.get("/api/v1/deputies/1", &admin).await.body["public_code"].clone();
+    let html = "<script>alert(1)</script>小区门口的路灯坏了一个月";
+    let first = app
+        .post(
+            "/api/v1/opinions",
+            &alice,
+            json!({"station_code": station, "category": "urban_construction", "title": "路灯不亮", "content": html, "latitude": 31.86, "longitude": 117.28}),
+        )
+        .await;
+    first.expect(201, "");
+    let ticket = first.body["ticket"].as_str().unwrap().to_string();
+    assert!(ticket.len() == 15 && ticket.as_bytes()[8] == b'-' && ticket.chars().filter(|c| c.is_ascii_digit()).count() == 14, "{ticket}");
+    assert_eq!((first.body["status"].as_str(), first.body["content"].as_str()), (Some("submitted"), Some(html)), "stored as text");
+    let second = app.post("/api/v1/opinions", &alice, json!({"deputy_code": deputy, "category": "transport", "title": "公交班次太少", "content": "…"})).await;
+    second.expect(201, "");
+    let seq = |t: &str| t[9..].parse::<i64>().unwrap();
+    assert_eq!(seq(second.body["ticket"].as_str().unwrap()), seq(&ticket) + 1);
+    let mine = app.get("/api/v1/me/opinions", &alice).await;
+    assert_eq!(mine.body["items"].as_array().unwrap().len(), 2);
+    assert_eq!(mine.body["items"][0]["title"], "公交班次太少");
+    // Someone else's ticket is not found, however it was guessed; staff do not file opinions.
+    app.get(&format!("/api/v1/me/opinions/{ticket}"), &bob).await.expect(404, "not_found");
+    app.post("/api/v1/opinions", &admin, json!({"station_code": station, "category": "other", "title": "t", "content": "c"})).await.expect(403, "forbidden");
+    // Bad input.
+    let bad = |b: serde_json::Value| app.post("/api/v1/opinions", &bob, b);
+    bad(json!({"station_code": station, "deputy_code": deputy, "category": "other", "title": "t", "content": "c"})).await.expect(422, "validation_failed");
+    bad(json!({"station_code": "S-NOPE", "category": "other", "title": "t", "content": "c"})).await.expect(422, "validation_failed");
+    bad(json!({"station_code": station, "category": "other", "title": "t", "content": "长".repeat(5001)})).await.expect(422, "validation_failed");
+    // Withdrawn while nobody acted; not twice. The history keeps both steps.
+    let w = app.post(&format!("/api/v1/me/opinions/{ticket}/withdraw"), &alice, json!({})).await;
+    w.expect(200, "");
+    assert_eq!(w.body["status"], "withdrawn");
+    let steps: Vec<&str> = w.body["events"].as_array().unwrap().iter().map(|e| e["to_status"].as_str().unwrap()).collect();
+    assert_eq!(steps, vec!["submitted", "withdrawn"]);
+    app.post(&format!("/api/v1/me/opinions/{ticket}/withdraw"), &alice, json!({})).await.expect(409, "illegal_transition");
+    // Five an hour per constituent: three more go, the sixth does not.
+    for i in 0..3 {
+        app.post("/api/v1/opinions", &alice, json!({"station_code": station, "category": "other", "title": format!("第{i}条"), "content": "c"}))
+            .await
+            .expect(201, "");
+    }
+    app.post("/api/v1/opinions", &alice, json!({"station_code": station, "category": "other", "title": "第六条", "content": "c"}))
+        .await
+        .expect(429, "rate_limited");
+}

@@ -1,0 +1,3 @@
+DROP TABLE ticket_days;
+DROP TABLE opinion_events;
+DROP TABLE opinions;

@@ -1,0 +1,128 @@
+//! All SQL of opinions and their events.
+
+use crate::db::schema::{constituents as k, opinion_events as ev, opinions as o, ticket_days as t};
+use crate::db::AnyConnection;
+use crate::error::AppResult;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct OpinionRow {
+    pub id: i64,
+    pub ticket: String,
+    pub constituent_id: i64,
+    pub station_id: Option<i64>,
+    pub deputy_id: Option<i64>,
+    pub region_path: String,
+    pub category: String,
+    pub title: String,
+    pub content: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub photo_urls: String,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+pub struct NewOpinion<'a> {
+    pub constituent: i64,
+    pub station: Option<i64>,
+    pub deputy: Option<i64>,
+    pub region_path: &'a str,
+    pub category: &'a str,
+    pub title: &'a str,
+    pub content: &'a str,
+    pub position: (Option<f64>, Option<f64>),
+    pub photos: &'a str,
+}
+
+/// The constituent behind an account.
+pub fn constituent_of(c: &mut AnyConnection, account: i64) -> AppResult<Option<i64>> {
+    Ok(k::table.filter(k::account_id.eq(account)).select(k::id).first(c).optional()?)
+}
+
+/// The next sequence number of a day (a counter row per day, in the caller's transaction).
+pub fn next_seq(c: &mut AnyConnection, day: &str) -> AppResult<i64> {
+    use diesel::upsert::excluded;
+    crate::per_backend!(&mut *c, |x| diesel::insert_into(t::table)
+        .values((t::day.eq(day), t::last.eq(1i64)))
+        .on_conflict(t::day)
+        .do_update()
+        .set(t::last.eq(t::last + excluded(t::last)))
+        .execute(x))?;
+    Ok(t::table.find(day).select(t::last).first(c)?)
+}
+
+pub fn insert(c: &mut AnyConnection, ticket: &str, x: &NewOpinion, now: NaiveDateTime) -> AppResult<i64> {
+    Ok(diesel::insert_into(o::table)
+        .values((
+            o::ticket.eq(ticket),
+            o::constituent_id.eq(x.constituent),
+            o::station_id.eq(x.station),
+            o::deputy_id.eq(x.deputy),
+            o::region_path.eq(x.region_path),
+            o::category.eq(x.category),
+            o::title.eq(x.title),
+            o::content.eq(x.content),
+            o::latitude.eq(x.position.0),
+            o::longitude.eq(x.position.1),
+            o::photo_urls.eq(x.photos),
+            o::status.eq("submitted"),
+            o::created_at.eq(now),
+            o::updated_at.eq(now),
+            o::version.eq(1i64),
+        ))
+        .returning(o::id)
+        .get_result(c)?)
+}
+
+pub fn by_ticket(c: &mut AnyConnection, ticket: &str) -> AppResult<Option<OpinionRow>> {
+    Ok(o::table.filter(o::ticket.eq(ticket)).first(c).optional()?)
+}
+
+/// A constituent's opinions, newest first, before `before` (0: from the newest).
+pub fn of_constituent(c: &mut AnyConnection, constituent: i64, before: i64, limit: i64) -> AppResult<Vec<OpinionRow>> {
+    let before = if before > 0 { before } else { i64::MAX };
+    Ok(o::table.filter(o::constituent_id.eq(constituent)).filter(o::id.lt(before)).order(o::id.desc()).limit(limit + 1).load(c)?)
+}
+
+/// Moves an opinion from `from` to `to` (false when it was no longer in `from`).
+pub fn set_status(c: &mut AnyConnection, id: i64, from: &str, to: &str, now: NaiveDateTime) -> AppResult<bool> {
+    Ok(diesel::update(o::table.filter(o::id.eq(id)).filter(o::status.eq(from)))
+        .set((o::status.eq(to), o::updated_at.eq(now), o::version.eq(o::version + 1)))
+        .execute(c)?
+        == 1)
+}
+
+/// One event: (from, to, actor account, actor role, note).
+pub struct Event<'a> {
+    pub from: Option<&'a str>,
+    pub to: &'a str,
+    pub account: i64,
+    pub role: &'a str,
+    pub note: Option<&'a str>,
+}
+
+pub fn event(c: &mut AnyConnection, opinion: i64, e: &Event, now: NaiveDateTime) -> AppResult<()> {
+    diesel::insert_into(ev::table)
+        .values((
+            ev::opinion_id.eq(opinion),
+            ev::from_status.eq(e.from),
+            ev::to_status.eq(e.to),
+            ev::actor_account.eq(e.account),
+            ev::actor_role.eq(e.role),
+            ev::note.eq(e.note),
+            ev::created_at.eq(now),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
+/// (from, to, actor role, note, at) of an opinion's events, oldest first.
+pub type EventRow = (Option<String>, String, String, Option<String>, NaiveDateTime);
+
+pub fn events(c: &mut AnyConnection, opinion: i64) -> AppResult<Vec<EventRow>> {
+    Ok(ev::table.filter(ev::opinion_id.eq(opinion)).order(ev::id).select((ev::from_status, ev::to_status, ev::actor_role, ev::note, ev::created_at)).load(c)?)
+}
