@@ -159,14 +159,7 @@ async fn the_live_stream_delivers_new_notices_across_instances_and_catches_up_af
 
 #[tokio::test]
 async fn a_deputys_own_quiet_hours_hold_normal_pushes_and_urgent_ones_go_through() {
-    let (g, url) = fake_gateway::start().await;
-    let app = spawn_demo_with(&[
-        ("LVZHI_PUSH_WEBHOOK_URL", &url),
-        ("LVZHI_PUSH_WEBHOOK_SECRET", "s"),
-        ("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true"),
-        ("LVZHI_QUIET_HOURS", "off"),
-    ])
-    .await;
+    let (app, g) = fake_gateway::demo_app(&[]).await;
     let (admin, deputy) = (app.login("admin").await, app.login("13955110000").await);
     app.post("/api/v1/me/devices", &deputy, json!({"platform": "ios", "provider": "webhook", "token": "ok-quiet"})).await.expect(201, "");
     let s = app.get("/api/v1/me/push-settings", &deputy).await;

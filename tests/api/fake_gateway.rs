@@ -190,3 +190,20 @@ pub async fn start() -> (Gateway, String) {
     let (g, base) = start_all().await;
     (g, format!("{base}/push"))
 }
+
+/// The webhook secret of [`demo_app`].
+pub const SECRET: &str = "gateway-secret";
+
+/// A demo app whose webhook provider points at a fresh gateway (quiet hours off), with `extra`
+/// settings on top (they win).
+pub async fn demo_app(extra: &[(&str, &str)]) -> (crate::helpers::TestApp, Gateway) {
+    let (g, url) = start().await;
+    let mut env = vec![
+        ("LVZHI_PUSH_WEBHOOK_URL", url.as_str()),
+        ("LVZHI_PUSH_WEBHOOK_SECRET", SECRET),
+        ("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true"),
+        ("LVZHI_QUIET_HOURS", "off"),
+    ];
+    env.extend_from_slice(extra);
+    (crate::helpers::spawn_demo_with(&env).await, g)
+}

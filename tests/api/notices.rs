@@ -3,18 +3,10 @@ use crate::helpers::*;
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 
-const SECRET: &str = "gateway-secret";
+use fake_gateway::SECRET;
 
 async fn app_with_gateway() -> (TestApp, fake_gateway::Gateway) {
-    let (g, url) = fake_gateway::start().await;
-    let app = spawn_demo_with(&[
-        ("LVZHI_PUSH_WEBHOOK_URL", &url),
-        ("LVZHI_PUSH_WEBHOOK_SECRET", SECRET),
-        ("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true"),
-        ("LVZHI_QUIET_HOURS", "off"),
-    ])
-    .await;
-    (app, g)
+    fake_gateway::demo_app(&[]).await
 }
 
 /// Registers a webhook device for a deputy straight in the store (deputies 2 and 3 have no login).

@@ -124,16 +124,7 @@ async fn apns_fcm_jpush_and_huawei_each_deliver_in_their_dialect_and_report_dead
 
 #[tokio::test]
 async fn gateway_faults_are_retried_with_backoff_then_dead_lettered() {
-    let (g, url) = fake_gateway::start().await;
-    let app = spawn_demo_with(&[
-        ("LVZHI_PUSH_WEBHOOK_URL", &url),
-        ("LVZHI_PUSH_WEBHOOK_SECRET", "s"),
-        ("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true"),
-        ("LVZHI_QUIET_HOURS", "off"),
-        ("LVZHI_PUSH_MAX_ATTEMPTS", "3"),
-        ("LVZHI_PUSH_TIMEOUT_MS", "500"),
-    ])
-    .await;
+    let (app, g) = fake_gateway::demo_app(&[("LVZHI_PUSH_MAX_ATTEMPTS", "3"), ("LVZHI_PUSH_TIMEOUT_MS", "500")]).await;
     let admin = app.login("admin").await;
     for (d, t) in [(1, "down-1"), (2, "slow-2"), (3, "garbled-3"), (4, "busy-4")] {
         device(&app, d, "webhook", t).await;
@@ -179,14 +170,7 @@ async fn gateway_faults_are_retried_with_backoff_then_dead_lettered() {
 
 #[tokio::test]
 async fn two_delivery_workers_never_send_the_same_push() {
-    let (g, url) = fake_gateway::start().await;
-    let app = spawn_demo_with(&[
-        ("LVZHI_PUSH_WEBHOOK_URL", &url),
-        ("LVZHI_PUSH_WEBHOOK_SECRET", "s"),
-        ("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true"),
-        ("LVZHI_QUIET_HOURS", "off"),
-    ])
-    .await;
+    let (app, g) = fake_gateway::demo_app(&[]).await;
     let admin = app.login("admin").await;
     for i in 0..600 {
         device(&app, i % 20 + 1, "webhook", &format!("lag-{i}")).await;
