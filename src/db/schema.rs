@@ -650,6 +650,8 @@ diesel::joinable!(event_invitees -> events (event_id));
 diesel::joinable!(inbox -> notices (notice_id));
 diesel::joinable!(inbox -> deputies (deputy_id));
 diesel::joinable!(push_outbox -> devices (device_id));
+diesel::joinable!(opinions -> constituents (constituent_id));
+diesel::joinable!(opinion_events -> opinions (opinion_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     opinions,

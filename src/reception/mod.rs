@@ -4,6 +4,7 @@
 //! threads and appointments build on them.
 
 pub mod directory;
+pub mod handling;
 pub mod model;
 pub mod opinion_rules;
 pub mod opinion_store;

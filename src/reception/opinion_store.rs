@@ -126,3 +126,14 @@ pub type EventRow = (Option<String>, String, String, Option<String>, NaiveDateTi
 pub fn events(c: &mut AnyConnection, opinion: i64) -> AppResult<Vec<EventRow>> {
     Ok(ev::table.filter(ev::opinion_id.eq(opinion)).order(ev::id).select((ev::from_status, ev::to_status, ev::actor_role, ev::note, ev::created_at)).load(c)?)
 }
+
+/// Opinions under a region path pattern (a staff scope), newest first, with the constituent's
+/// phone number.
+pub fn in_scope(c: &mut AnyConnection, pattern: &str, status: Option<&str>, before: i64, limit: i64) -> AppResult<Vec<(OpinionRow, String)>> {
+    let before = if before > 0 { before } else { i64::MAX };
+    let q = o::table.inner_join(k::table).filter(o::region_path.like(pattern.to_string())).filter(o::id.lt(before)).order(o::id.desc()).limit(limit + 1);
+    Ok(match status {
+        Some(s) => q.filter(o::status.eq(s.to_string())).select((o::all_columns, k::phone)).load(c)?,
+        None => q.select((o::all_columns, k::phone)).load(c)?,
+    })
+}

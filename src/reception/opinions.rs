@@ -61,7 +61,7 @@ pub struct OpinionView {
     pub events: Option<Vec<OpinionEvent>>,
 }
 
-fn view(o: OpinionRow, events: Option<Vec<store::EventRow>>) -> OpinionView {
+pub fn view(o: OpinionRow, events: Option<Vec<store::EventRow>>) -> OpinionView {
     OpinionView {
         ticket: o.ticket,
         category: o.category,

@@ -179,3 +179,42 @@ async fn a_constituent_leaves_opinions_follows_them_by_ticket_and_may_withdraw_o
         .await
         .expect(429, "rate_limited");
 }
+
+#[tokio::test]
+async fn staff_see_opinions_of_their_scope_with_masked_phones_and_accept_or_reject_them() {
+    let (app, g) = app_with_sms().await;
+    let alice = constituent(&app, &g, "13800138003").await;
+    let (admin, yaohai) = (app.login("admin").await, app.login("yaohai").await);
+    // A station outside 瑶海区: yaohai's staff must not see what is left there.
+    let theirs: Vec<i64> =
+        app.get("/api/v1/stations?limit=200", &yaohai).await.body["items"].as_array().unwrap().iter().map(|s| s["id"].as_i64().unwrap()).collect();
+    let all = app.get("/api/v1/stations?limit=200", &admin).await.body["items"].as_array().unwrap().clone();
+    let elsewhere = all.iter().find(|s| !theirs.contains(&s["id"].as_i64().unwrap())).unwrap()["public_code"].clone();
+    let mut tickets = vec![];
+    for title in ["路灯不亮", "广告牌危险"] {
+        let o =
+            app.post("/api/v1/opinions", &alice, json!({"station_code": elsewhere, "category": "urban_construction", "title": title, "content": "…"})).await;
+        tickets.push(o.expect(201, "").body["ticket"].as_str().unwrap().to_string());
+    }
+    let list = app.get("/api/v1/opinions?status=submitted", &admin).await;
+    list.expect(200, "");
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 2);
+    assert_eq!(list.body["items"][0]["phone_masked"], "138****8003");
+    assert!(!list.text.contains("13800138003"), "the full number never shows in the list");
+    assert_eq!(app.get("/api/v1/opinions", &yaohai).await.body["items"].as_array().unwrap().len(), 0);
+    app.post(&format!("/api/v1/opinions/{}/accept", tickets[0]), &yaohai, json!({})).await.expect(404, "not_found");
+    // Accept one; reject the other with a reason (required); illegal steps answer 409.
+    let a = app.post(&format!("/api/v1/opinions/{}/accept", tickets[0]), &admin, json!({})).await;
+    assert_eq!(a.expect(200, "").body["status"], "accepted");
+    app.post(&format!("/api/v1/opinions/{}/accept", tickets[0]), &admin, json!({})).await.expect(409, "illegal_transition");
+    app.post(&format!("/api/v1/opinions/{}/reject", tickets[1]), &admin, json!({})).await.expect(422, "validation_failed");
+    let r = app.post(&format!("/api/v1/opinions/{}/reject", tickets[1]), &admin, json!({"reason": "不属于人大职权范围，建议拨打12345"})).await;
+    assert_eq!(r.expect(200, "").body["status"], "rejected");
+    // The constituent sees the reason in the history; an accepted opinion can still be withdrawn.
+    let mine = app.get(&format!("/api/v1/me/opinions/{}", tickets[1]), &alice).await;
+    assert_eq!(mine.body["events"][1]["note"], "不属于人大职权范围，建议拨打12345");
+    assert_eq!(mine.body["events"][1]["actor"], "staff");
+    app.post(&format!("/api/v1/me/opinions/{}/withdraw", tickets[0]), &alice, json!({})).await.expect(200, "");
+    // Constituents have no staff list.
+    app.get("/api/v1/opinions", &alice).await.expect(403, "forbidden");
+}
