@@ -91,10 +91,6 @@ pub fn enabled_devices(c: &mut AnyConnection, deputies: &[i64]) -> AppResult<Vec
     Ok(out)
 }
 
-pub fn device_of(c: &mut AnyConnection, outbox: i64) -> AppResult<i64> {
-    Ok(o::table.find(outbox).select(o::device_id).first(c)?)
-}
-
 pub fn disable_device(c: &mut AnyConnection, id: i64, reason: &str, at: NaiveDateTime) -> AppResult<()> {
     diesel::update(dv::table.find(id)).set((dv::disabled_at.eq(at), dv::disabled_reason.eq(reason))).execute(c)?;
     Ok(())
@@ -123,8 +119,19 @@ pub fn enqueue(c: &mut AnyConnection, notice: i64, targets: &[(i64, i64, NaiveDa
     Ok(())
 }
 
-/// A push to make: (outbox id, notice, deputy, dedup id, attempts, device provider, platform, token).
-pub type Due = (i64, i64, i64, String, i32, String, String, String);
+/// A push to make.
+#[derive(Debug, Clone, Queryable)]
+pub struct Due {
+    pub id: i64,
+    pub notice: i64,
+    pub deputy: i64,
+    pub dedup_id: String,
+    pub attempts: i32,
+    pub device: i64,
+    pub provider: String,
+    pub platform: String,
+    pub token: String,
+}
 
 /// Claims up to `limit` due pushes for `lease` seconds: nobody else sends them meanwhile. On
 /// PostgreSQL rows another worker holds are skipped (`FOR UPDATE SKIP LOCKED`).
@@ -142,7 +149,7 @@ pub fn claim(c: &mut AnyConnection, now: NaiveDateTime, lease_until: NaiveDateTi
     Ok(o::table
         .inner_join(dv::table)
         .filter(o::id.eq_any(&ids))
-        .select((o::id, o::notice_id, o::deputy_id, o::dedup_id, o::attempts, dv::provider, dv::platform, dv::token))
+        .select((o::id, o::notice_id, o::deputy_id, o::dedup_id, o::attempts, o::device_id, dv::provider, dv::platform, dv::token))
         .load(c)?)
 }
 

@@ -24,16 +24,17 @@ pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
     if due.is_empty() {
         return Ok(0);
     }
-    let notices: Vec<i64> = due.iter().map(|d| d.1).collect();
+    let notices: Vec<i64> = due.iter().map(|d| d.notice).collect();
     let heads = db::run(&state.db, move |c| crate::notices::headlines(c, &notices)).await?;
     let providers = state.push.clone();
     let results: Vec<(store::Due, Outcome)> = futures_util::stream::iter(due)
         .map(|d| {
             let providers = providers.clone();
-            let (kind, title, priority) = heads.get(&d.1).cloned().unwrap_or_default();
+            let (kind, title, priority) = heads.get(&d.notice).cloned().unwrap_or_default();
             async move {
-                let m = Message { dedup_id: d.3.clone(), platform: d.6.clone(), token: d.7.clone(), notice_id: d.1, kind, title, priority };
-                let out = providers.send(&d.5, &m).await;
+                let m =
+                    Message { dedup_id: d.dedup_id.clone(), platform: d.platform.clone(), token: d.token.clone(), notice_id: d.notice, kind, title, priority };
+                let out = providers.send(&d.provider, &m).await;
                 (d, out)
             }
         })
@@ -45,22 +46,22 @@ pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
     db::tx(&state.db, move |c| {
         // The common answer in few statements: every accepted push at once.
         let accepted: Vec<&store::Due> = results.iter().filter(|r| r.1 == Outcome::Accepted).map(|r| &r.0).collect();
-        store::mark_sent(c, &accepted.iter().map(|d| d.0).collect::<Vec<_>>(), at)?;
-        crate::notices::record_pushes(c, &accepted.iter().map(|d| (d.1, d.2)).collect::<Vec<_>>(), true, at)?;
+        store::mark_sent(c, &accepted.iter().map(|d| d.id).collect::<Vec<_>>(), at)?;
+        crate::notices::record_pushes(c, &accepted.iter().map(|d| (d.notice, d.deputy)).collect::<Vec<_>>(), true, at)?;
         let mut retried = vec![];
-        for ((id, notice, deputy, _, attempts, _, _, _), out) in &results {
+        for (d, out) in &results {
+            let (id, attempts) = (&d.id, &d.attempts);
             match out {
                 Outcome::Accepted => {}
                 Outcome::Retry { error, .. } if attempts + 1 >= max => store::finish(c, *id, "dead", &format!("gave up after {max} attempts: {error}"))?,
                 Outcome::Retry { after, error } => {
                     let wait = backoff(*attempts, *after, rand::random::<f64>());
                     store::retry_at(c, *id, at + chrono::Duration::milliseconds(wait.as_millis() as i64), error)?;
-                    retried.push((*notice, *deputy));
+                    retried.push((d.notice, d.deputy));
                 }
                 Outcome::Gone(error) => {
                     store::finish(c, *id, "dropped", error)?;
-                    let device = store::device_of(c, *id)?;
-                    store::disable_device(c, device, error, at)?;
+                    store::disable_device(c, d.device, error, at)?;
                 }
                 Outcome::Failed(error) => store::finish(c, *id, "dead", error)?,
             }

@@ -83,13 +83,18 @@ pub fn enqueue_text(c: &mut AnyConnection, phone: &str, body: &str, dedup_id: &s
 
 /// Sends what is due; returns how many texts were attempted.
 pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
-    let now = state.now();
-    let due = db::tx(&state.db, move |c| store::claim(c, now, now + chrono::Duration::seconds(60), 200)).await?;
-    let mut results = Vec::with_capacity(due.len());
-    for d in due {
-        let out = state.sms.send(&d.1, &d.2, &d.3).await;
-        results.push((d, out));
-    }
+    use futures_util::StreamExt;
+    let (now, lease) = (state.now(), chrono::Duration::seconds(state.settings.push_lease_secs));
+    let due = db::tx(&state.db, move |c| store::claim(c, now, now + lease, 200)).await?;
+    // Sent concurrently, like pushes (an escalation can text a whole county at once).
+    let results: Vec<(store::Due, Outcome)> = futures_util::stream::iter(due)
+        .map(|d| async move {
+            let out = state.sms.send(&d.1, &d.2, &d.3).await;
+            (d, out)
+        })
+        .buffer_unordered(32)
+        .collect()
+        .await;
     let (n, max, at) = (results.len(), state.settings.push_max_attempts, state.now());
     if n == 0 {
         return Ok(0);
