@@ -80,6 +80,13 @@ pub struct Settings {
     pub sms_escalate_hours: i64,
     /// The version of the privacy notice constituents agree to (a new one asks them again).
     pub privacy_notice_version: String,
+    /// Working days a handling unit has for a forwarded opinion unless staff say otherwise.
+    pub opinion_deadline_days: u32,
+    /// Video rooms for online receptions: a URL with `{room}` replaced by a fresh room name
+    /// (`None`: online receptions cannot be booked).
+    pub video_room_url: Option<String>,
+    /// Hours before a confirmed reception when the deputy (push) and the constituent (SMS) are reminded.
+    pub appointment_remind_hours: i64,
     /// Attempts before a push becomes a dead letter.
     pub push_max_attempts: i32,
     /// How long a delivery worker's claim holds a push (a crashed worker's pushes go again after).
@@ -259,6 +266,14 @@ impl Settings {
             sms_http,
             sms_escalate_hours: env.positive("LVZHI_SMS_ESCALATE_HOURS", 24)?,
             privacy_notice_version: env.get("LVZHI_PRIVACY_NOTICE_VERSION").unwrap_or_else(|| "2026-11".into()),
+            opinion_deadline_days: env.positive("LVZHI_OPINION_DEADLINE_DAYS", 15)?,
+            video_room_url: match env.get("LVZHI_VIDEO_ROOM_URL") {
+                Some(u) if !u.starts_with("https://") || !u.contains("{room}") => {
+                    return Err(ConfigError { var: "LVZHI_VIDEO_ROOM_URL", message: "an https URL containing {room}".into() })
+                }
+                u => u,
+            },
+            appointment_remind_hours: env.positive("LVZHI_APPOINTMENT_REMIND_HOURS", 2)?,
             push_max_attempts: env.positive("LVZHI_PUSH_MAX_ATTEMPTS", 8)?,
             push_lease_secs: env.positive("LVZHI_PUSH_LEASE_SECS", 120)?,
             quiet_hours,

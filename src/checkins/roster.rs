@@ -91,6 +91,23 @@ pub fn on_duty_names(conn: &mut AnyConnection, station: i64, day: NaiveDate, tz:
     Ok(names)
 }
 
+/// The deputy on duty at a station at `now`, or else the next one on duty there within a week
+/// (the one who receives an opinion left at the station).
+pub fn on_duty_deputy(conn: &mut AnyConnection, station: i64, now: NaiveDateTime) -> AppResult<Option<i64>> {
+    let slots = slots_between(conn, station, now, now + chrono::Duration::days(7))?;
+    Ok(slots.iter().flat_map(|s| s.deputies.first()).map(|d| d.deputy_id).next())
+}
+
+/// A duty slot's (station, starts, ends).
+pub type SlotTimes = (i64, NaiveDateTime, NaiveDateTime);
+
+/// A duty slot and the deputies on duty in it.
+pub fn slot(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(SlotTimes, Vec<i64>)>> {
+    let Some(row) = ds::table.find(id).select((ds::station_id, ds::starts_at, ds::ends_at)).first(conn).optional()? else { return Ok(None) };
+    let people: Vec<i64> = da::table.filter(da::slot_id.eq(id)).select(da::deputy_id).load(conn)?;
+    Ok(Some((row, people)))
+}
+
 /// Publish a reception slot with the deputies on duty (station staff or admins in scope).
 #[utoipa::path(tag = "roster", params(("id" = i64, Path)), request_body = SlotCreate, responses((status = 201, body = SlotView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/stations/{id}/slots")]

@@ -548,6 +548,67 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        unit_id -> Nullable<BigInt>,
+        due_at -> Nullable<Timestamp>,
+        extension_until -> Nullable<Timestamp>,
+        extension_reason -> Nullable<Text>,
+        reminded_at -> Nullable<Timestamp>,
+        forwarded_at -> Nullable<Timestamp>,
+        first_answer_at -> Nullable<Timestamp>,
+        round -> Integer,
+        escalated -> Bool,
+        forward_requested -> Bool,
+        satisfaction -> Nullable<Text>,
+        result_score -> Nullable<Integer>,
+        attitude_score -> Nullable<Integer>,
+        merged_into -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    opinion_messages (id) {
+        id -> BigInt,
+        opinion_id -> BigInt,
+        author_account -> BigInt,
+        author_role -> Text,
+        body -> Text,
+        internal -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    opinion_followers (opinion_id, constituent_id) {
+        opinion_id -> BigInt,
+        constituent_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_days (day) {
+        day -> Text,
+        working -> Bool,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    appointments (id) {
+        id -> BigInt,
+        constituent_id -> BigInt,
+        deputy_id -> BigInt,
+        station_id -> BigInt,
+        slot_id -> BigInt,
+        starts_at -> Timestamp,
+        mode -> Text,
+        video_url -> Nullable<Text>,
+        topic -> Text,
+        status -> Text,
+        note -> Nullable<Text>,
+        reminded_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -605,6 +666,7 @@ diesel::table! {
         kind -> Text,
         data -> Text,
         created_at -> Timestamp,
+        account_id -> Nullable<BigInt>,
     }
 }
 
@@ -652,10 +714,18 @@ diesel::joinable!(inbox -> deputies (deputy_id));
 diesel::joinable!(push_outbox -> devices (device_id));
 diesel::joinable!(opinions -> constituents (constituent_id));
 diesel::joinable!(opinion_events -> opinions (opinion_id));
+diesel::joinable!(opinion_messages -> opinions (opinion_id));
+diesel::joinable!(opinion_followers -> opinions (opinion_id));
+diesel::joinable!(opinion_followers -> constituents (constituent_id));
+diesel::joinable!(appointments -> constituents (constituent_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     opinions,
     opinion_events,
+    opinion_messages,
+    opinion_followers,
+    calendar_days,
+    appointments,
     ticket_days,
     constituents,
     otp_codes,

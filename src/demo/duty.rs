@@ -29,7 +29,9 @@ pub fn seed(c: &mut AnyConnection, now: NaiveDateTime, tz: chrono_tz::Tz) -> App
                 .returning(ds::id)
                 .get_result(c)?;
             for k in 0..2i64 {
-                let deputy = 1 + (day * 8 + i as i64 * 2 + k) % 400;
+                // The demo deputy (id 1) leads the first station's roster every day, so an
+                // opinion left there in the demo reaches the deputy one can log in as.
+                let deputy = if i == 0 && k == 0 { 1 } else { 1 + (day * 8 + i as i64 * 2 + k) % 400 };
                 diesel::insert_into(da::table).values((da::slot_id.eq(slot), da::deputy_id.eq(deputy))).execute(c)?;
             }
         }

@@ -2,6 +2,7 @@
 //! ~400 deputies (some holding both a city and a district seat) in 35 groups, 20 liaison
 //! stations, 2 handling units and the demo logins. Deterministic (fixed seed).
 
+mod calendar;
 mod duty;
 mod names;
 pub mod notices;
@@ -90,6 +91,7 @@ async fn seed_with(state: &AppState, activity: bool) -> AppResult<Summary> {
     db::tx(&state.db, move |c| {
         let summary = seed_in(c, &hash, now)?;
         if activity {
+            calendar::seed(c)?;
             duty::seed(c, now, tz)?;
             while crate::ledger::service::consume_in(c, tz, now)? > 0 {}
             points::seed(c, 400, now, tz)?;

@@ -40,6 +40,12 @@ pub fn reverse(c: &mut AnyConnection, entry_id: i64, actor: &str, reason: &str, 
     Ok(award(c, &a, tz, now)?.0)
 }
 
+/// Notes that a deputy earned points from a source outside check-ins (an answered opinion, a
+/// suggestion), in the caller's transaction; the ledger books it once per source.
+pub fn point_event(c: &mut AnyConnection, deputy: i64, kind: &str, source: (&str, i64), at: NaiveDateTime, now: NaiveDateTime) -> AppResult<()> {
+    crate::checkins::store::point_event(c, deputy, kind, source.0, source.1, at, now)
+}
+
 /// Turns pending point events from check-ins and events into ledger entries (exactly once per
 /// source). Returns how many events were consumed.
 pub async fn consume(state: &AppState) -> AppResult<usize> {

@@ -1,5 +1,5 @@
 //! The live stream: things that happened for deputies (a notice published to them, retracted,
-//! a reminder, a leave decided), kept in `live_events` — one row per happening, not one per
+//! a reminder, a leave decided) and for constituents (their case changed, a new answer), kept in `live_events` — one row per happening, not one per
 //! deputy — and delivered as Server-Sent Events. Each instance wakes its open streams through
 //! an in-process broadcast; instances tell each other through the cache bus (Redis
 //! publish/subscribe). When Redis is down an instance still wakes its own streams, and a stream
@@ -15,11 +15,24 @@ use tokio::sync::{broadcast, watch};
 
 const CHANNEL: &str = "live";
 
-/// "Something new after `id`", for one deputy or (None) for whoever it concerns.
+/// "Something new after `id`", for one account, one deputy, or (neither) every deputy it concerns.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Wake {
     pub id: i64,
     pub deputy: Option<i64>,
+    #[serde(default)]
+    pub account: Option<i64>,
+}
+
+impl Wake {
+    /// Whether a stream of this account (and deputy, for deputies' accounts) should look.
+    pub fn concerns(&self, account: i64, deputy: Option<i64>) -> bool {
+        match (self.account, self.deputy) {
+            (Some(a), _) => a == account,
+            (None, Some(d)) => deputy == Some(d),
+            (None, None) => deputy.is_some(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]

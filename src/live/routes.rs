@@ -1,7 +1,7 @@
 //! `GET /api/v1/me/events`: the caller's live events as Server-Sent Events.
 
 use super::{store, Wake};
-use crate::auth::Principal;
+use crate::auth::{Principal, Role};
 use crate::db::{self, Db};
 use crate::error::{AppError, AppResult, ReadErrors};
 use crate::state::AppState;
@@ -17,7 +17,8 @@ const PAGE: i64 = 100;
 
 struct Stream {
     db: Db,
-    deputy: i64,
+    account: i64,
+    deputy: Option<i64>,
     last: i64,
     wakes: broadcast::Receiver<Wake>,
     closing: watch::Receiver<bool>,
@@ -32,8 +33,8 @@ fn frame(id: i64, kind: &str, data: &str) -> Bytes {
 
 impl Stream {
     async fn fill(&mut self) -> Result<(), actix_web::Error> {
-        let (deputy, after) = (self.deputy, self.last);
-        let rows = db::run(&self.db, move |c| store::since(c, deputy, after, PAGE)).await.map_err(actix_web::Error::from)?;
+        let (account, deputy, after) = (self.account, self.deputy, self.last);
+        let rows = db::run(&self.db, move |c| store::since(c, account, deputy, after, PAGE)).await.map_err(actix_web::Error::from)?;
         self.catch_up = rows.len() as i64 == PAGE;
         for (id, kind, data) in rows {
             self.last = id;
@@ -56,7 +57,7 @@ impl Stream {
             tokio::select! {
                 _ = self.closing.changed() => return None,
                 w = self.wakes.recv() => match w {
-                    Ok(w) if w.id > self.last && w.deputy.is_none_or(|d| d == self.deputy) => self.catch_up = true,
+                    Ok(w) if w.id > self.last && w.concerns(self.account, self.deputy) => self.catch_up = true,
                     Ok(_) => {}
                     Err(broadcast::error::RecvError::Lagged(_)) => self.catch_up = true,
                     Err(broadcast::error::RecvError::Closed) => return None,
@@ -67,14 +68,19 @@ impl Stream {
     }
 }
 
-/// My live events as Server-Sent Events (`text/event-stream`): `notice` (published to me),
-/// `notice_retracted`, `notice_reminder`, `leave_decided`, each with a JSON `data` line and an
-/// `id`. Reconnect with `Last-Event-ID` to get what was missed (events are kept 7 days).
+/// My live events as Server-Sent Events (`text/event-stream`). Deputies: `notice` (published
+/// to me), `notice_retracted`, `notice_reminder`, `leave_decided`, `opinion_assigned`,
+/// `appointment`; constituents: `opinion_status` and `opinion_message` for their cases and those
+/// they follow, `appointment`. Each has a JSON `data` line and an `id`. Reconnect with
+/// `Last-Event-ID` to get what was missed (events are kept 7 days).
 #[utoipa::path(tag = "live", params(("Last-Event-ID" = Option<i64>, Header, description = "the last event id received")),
     responses((status = 200, description = "the event stream", content_type = "text/event-stream", body = String), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/events")]
 pub async fn events(state: web::Data<AppState>, p: Principal, req: HttpRequest) -> AppResult<HttpResponse> {
-    let deputy = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "the live stream is for deputies' accounts"))?;
+    if !matches!(p.role, Role::Deputy | Role::Constituent) {
+        return Err(AppError::forbidden("forbidden", "the live stream is for deputies and constituents"));
+    }
+    let (account, deputy) = (p.account_id, p.deputy_id);
     let given = match req.headers().get("last-event-id").map(|v| v.to_str().ok().and_then(|s| s.trim().parse::<i64>().ok())) {
         None => None,
         Some(Some(id)) if id >= 0 => Some(id),
@@ -88,6 +94,7 @@ pub async fn events(state: web::Data<AppState>, p: Principal, req: HttpRequest) 
     };
     let s = Stream {
         db: state.db.clone(),
+        account,
         deputy,
         last,
         wakes,

@@ -241,7 +241,7 @@ pub fn station_geo(conn: &mut AnyConnection, id: i64) -> AppResult<Option<Statio
 /// Every station with its position (for "stations near me"; a province has a few thousand).
 pub fn all_station_geos(conn: &mut AnyConnection) -> AppResult<Vec<StationGeo>> {
     let rows: Vec<(i64, String, String, f64, f64, i32)> =
-        s::table.inner_join(r::table).select((s::id, s::name, r::path, s::latitude, s::longitude, s::radius_m)).load(conn)?;
+        s::table.inner_join(r::table).order(s::id).select((s::id, s::name, r::path, s::latitude, s::longitude, s::radius_m)).load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(id, name, region_path, latitude, longitude, radius_m)| StationGeo { id, name, region_path, latitude, longitude, radius_m })

@@ -1,11 +1,15 @@
-//! Routes: congress staff see the opinions of their region's subtree (the constituent's phone
-//! masked) and accept or reject them, with a reason. Out of scope answers 404.
+//! Routes: staff — congress staff in their region's subtree, station staff at their stations —
+//! list the opinions they handle (phones masked; overdue and escalated cases on demand), read a
+//! constituent's full number (audited), accept, reject with a reason, hand a case to a deputy,
+//! and merge a duplicate into the case it repeats.
 
-use super::opinion_rules::{self as rules, Action, Actor};
-use super::opinion_store::{self as store, Event};
-use super::opinions::{view, OpinionView};
+use super::case::{self, Access, CaseView};
+use super::handling_store::{self as hs, ListFilter, Owner};
+use super::model::OpinionView;
+use super::opinion_rules::Action;
+use super::opinion_store as store;
 use crate::auth::{Principal, Role};
-use crate::db::{self, AnyConnection};
+use crate::db;
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
 use crate::state::AppState;
@@ -14,16 +18,28 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct StaffOpinion {
+pub struct OpinionItem {
     #[serde(flatten)]
     pub opinion: OpinionView,
-    /// `138****1234`.
-    pub phone_masked: String,
+    /// `138****1234` (for those handling the case).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_masked: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
-pub struct StaffQuery {
+pub struct ListQuery {
     pub status: Option<String>,
+    /// Only forwarded cases past their deadline (red light).
+    #[serde(default)]
+    pub overdue: bool,
+    /// Only cases reopened by an unsatisfied rating (`true`) or only the others (`false`).
+    pub escalated: Option<bool>,
+}
+
+impl ListQuery {
+    pub fn filter(self, now: chrono::NaiveDateTime) -> ListFilter {
+        ListFilter { status: self.status, overdue_at: self.overdue.then_some(now), escalated: self.escalated }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -33,50 +49,120 @@ pub struct Decision {
     pub reason: Option<String>,
 }
 
-fn scope(p: &Principal) -> AppResult<String> {
-    if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "opinions are handled by congress staff"));
-    }
-    Ok(p.region_path.clone().unwrap_or_else(|| "/".into()))
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    pub deputy_id: i64,
 }
 
-/// Opinions left in my region's subtree, newest first; `status` filters.
-#[utoipa::path(tag = "reception", params(StaffQuery, PageQuery), responses((status = 200, body = Page<StaffOpinion>), ReadErrors), security(("bearer" = [])))]
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeRequest {
+    /// The ticket of the case this one repeats.
+    pub into: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PhoneView {
+    pub ticket: String,
+    pub phone: String,
+}
+
+/// Which cases the caller handles as staff (403 for other roles).
+fn staff_owner(p: &Principal) -> AppResult<Owner> {
+    match p.role {
+        Role::Admin => Ok(Owner::Region(format!("{}%", p.region_path.clone().unwrap_or_else(|| "/".into())))),
+        Role::StationStaff => Ok(Owner::Stations(p.stations.clone())),
+        _ => Err(AppError::forbidden("forbidden", "opinions are handled by congress and station staff")),
+    }
+}
+
+/// Opinions I handle as staff, newest first; filter by `status`, `overdue` or `escalated`.
+#[utoipa::path(tag = "reception", params(ListQuery, PageQuery), responses((status = 200, body = Page<OpinionItem>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/opinions")]
-pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<StaffQuery>, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<StaffOpinion>>> {
-    let scope = scope(&p)?;
-    let (before, limit, status) = (pq.after()?, pq.limit()?, q.into_inner().status);
-    let rows = db::run(&state.db, move |c| store::in_scope(c, &format!("{scope}%"), status.as_deref(), before, limit)).await?;
-    Ok(web::Json(page(rows, limit, |r| r.0.id, |(o, phone)| StaffOpinion { opinion: view(o, None), phone_masked: crate::org::rules::mask_phone(&phone) })))
+pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<ListQuery>, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<OpinionItem>>> {
+    let owner = staff_owner(&p)?;
+    let (before, limit, now) = (pq.after()?, pq.limit()?, state.now());
+    let fl = q.into_inner().filter(now);
+    let rows = db::run(&state.db, move |c| hs::list(c, &owner, &fl, before, limit)).await?;
+    Ok(web::Json(page(
+        rows,
+        limit,
+        |r| r.0.id,
+        |(o, number)| OpinionItem { opinion: super::model::view(o, None).at(now), phone_masked: Some(crate::org::rules::mask_phone(&number)) },
+    )))
 }
 
-fn decide(c: &mut AnyConnection, p: &Principal, ticket: &str, action: Action, note: Option<&str>, now: chrono::NaiveDateTime) -> AppResult<OpinionView> {
-    let scope = scope(p)?;
-    let o = store::by_ticket(c, ticket)?.filter(|o| o.region_path.starts_with(&scope)).ok_or_else(AppError::not_found)?;
-    let to = rules::next(&o.status, action, Actor::Staff).ok_or_else(|| AppError::conflict("illegal_transition", format!("not from {}", o.status)))?;
-    if !store::set_status(c, o.id, &o.status, to, now)? {
-        return Err(AppError::conflict("illegal_transition", "the opinion changed meanwhile"));
-    }
-    store::event(c, o.id, &Event { from: Some(&o.status), to, account: p.account_id, role: "staff", note }, now)?;
-    let o = store::by_ticket(c, ticket)?.ok_or_else(AppError::not_found)?;
-    let events = store::events(c, o.id)?;
-    Ok(view(o, Some(events)))
+/// The constituent's full phone number, for staff handling the case; every read is audited.
+#[utoipa::path(tag = "reception", params(("ticket" = String, Path)), responses((status = 200, body = PhoneView), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/opinions/{ticket}/phone")]
+pub async fn phone(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>) -> AppResult<web::Json<PhoneView>> {
+    let (ticket, now) = (ticket.into_inner(), state.now());
+    let v = db::tx(&state.db, move |c| {
+        let o = case::open_as(c, &p, &ticket, Access::Staff)?;
+        let (phone, _) = hs::constituent_contact(c, o.constituent_id)?;
+        crate::audit::Entry::by(&p, "opinion.phone_read", "opinion", o.ticket.clone()).region(Some(o.region_path.clone())).write(c, now)?;
+        Ok(PhoneView { ticket: o.ticket, phone })
+    })
+    .await?;
+    Ok(web::Json(v))
 }
 
 /// Accept an opinion for handling.
-#[utoipa::path(tag = "reception", params(("ticket" = String, Path)), responses((status = 200, body = OpinionView), WriteErrors), security(("bearer" = [])))]
+#[utoipa::path(tag = "reception", params(("ticket" = String, Path)), responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/opinions/{ticket}/accept")]
-pub async fn accept(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>) -> AppResult<web::Json<OpinionView>> {
-    let (ticket, now) = (ticket.into_inner(), state.now());
-    Ok(web::Json(db::tx(&state.db, move |c| decide(c, &p, &ticket, Action::Accept, None, now)).await?))
+pub async fn accept(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>) -> AppResult<web::Json<CaseView>> {
+    case::act(&state, p, ticket.into_inner(), Access::Staff, |c, p, o, now| Ok(case::transition(c, o, Action::Accept, (p, Access::Staff), None, now)?.1)).await
 }
 
 /// Reject an opinion, saying why (the constituent sees the reason).
-#[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = Decision, responses((status = 200, body = OpinionView), WriteErrors), security(("bearer" = [])))]
+#[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = Decision, responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/opinions/{ticket}/reject")]
-pub async fn reject(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<Decision>) -> AppResult<web::Json<OpinionView>> {
+pub async fn reject(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<Decision>) -> AppResult<web::Json<CaseView>> {
     let reason = body.into_inner().reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
     let reason = reason.ok_or_else(|| AppError::invalid_field("reason", "required", "say why the opinion is rejected"))?;
-    let (ticket, now) = (ticket.into_inner(), state.now());
-    Ok(web::Json(db::tx(&state.db, move |c| decide(c, &p, &ticket, Action::Reject, Some(&reason), now)).await?))
+    case::act(&state, p, ticket.into_inner(), Access::Staff, move |c, p, o, now| {
+        Ok(case::transition(c, o, Action::Reject, (p, Access::Staff), Some(&reason), now)?.1)
+    })
+    .await
+}
+
+/// Hand the case to a deputy (one seated in the case's congress), who then answers it.
+#[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = AssignRequest, responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/opinions/{ticket}/assign")]
+pub async fn assign(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<AssignRequest>) -> AppResult<web::Json<CaseView>> {
+    let deputy = body.deputy_id;
+    case::act(&state, p, ticket.into_inner(), Access::Staff, move |c, _p, o, now| {
+        let seated = crate::org::deputy_region_paths(c, deputy)?
+            .is_some_and(|ps| ps.iter().any(|x| x.starts_with(&o.region_path) || o.region_path.starts_with(x.as_str())));
+        if !seated {
+            return Err(AppError::invalid_field("deputy_id", "out_of_scope", "no deputy of this case's congress has this id"));
+        }
+        if !super::opinion_rules::OPEN.contains(&o.status.as_str()) {
+            return Err(AppError::conflict("illegal_transition", format!("a {} opinion is not handled any more", o.status)));
+        }
+        hs::assign_deputy(c, o.id, deputy)?;
+        Ok(vec![crate::live::store::record(c, Some(deputy), None, "opinion_assigned", &serde_json::json!({"ticket": o.ticket}), now)?])
+    })
+    .await
+}
+
+/// Merge a duplicate into the case it repeats: it ends as `merged`, and its constituent follows
+/// the other case instead.
+#[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = MergeRequest, responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/opinions/{ticket}/merge")]
+pub async fn merge(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<MergeRequest>) -> AppResult<web::Json<CaseView>> {
+    let into = body.into_inner().into;
+    case::act(&state, p, ticket.into_inner(), Access::Staff, move |c, p, o, now| {
+        let target = store::by_ticket(c, &into)?.filter(|t| case::is_staff_of(p, t) && t.id != o.id);
+        let target = target.ok_or_else(|| AppError::invalid_field("into", "unknown_ticket", "no other case you handle has this ticket"))?;
+        if !super::opinion_rules::OPEN.contains(&target.status.as_str()) {
+            return Err(AppError::invalid_field("into", "closed_case", "merge into a case still being handled"));
+        }
+        let (_, wakes) = case::transition(c, o, Action::Merge, (p, Access::Staff), Some(&format!("merged into {}", target.ticket)), now)?;
+        hs::set_merged(c, o.id, target.id)?;
+        hs::follow(c, target.id, o.constituent_id, now)?;
+        Ok(wakes)
+    })
+    .await
 }

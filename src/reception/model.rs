@@ -1,5 +1,8 @@
-//! API types of the constituents' sign-in.
+//! API types of the reception room: the constituents' sign-in, and an opinion as the API shows it.
 
+use super::opinion_store::{EventRow, OpinionRow};
+use crate::db::utc;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -32,4 +35,99 @@ pub struct CodeSignIn {
 pub struct PrivacyNotice {
     pub version: String,
     pub text: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct OpinionEvent {
+    pub from_status: Option<String>,
+    pub to_status: String,
+    /// constituent, deputy, staff or unit.
+    pub actor: String,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct OpinionView {
+    pub ticket: String,
+    pub category: String,
+    pub title: String,
+    pub content: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub photo_urls: Vec<String>,
+    /// submitted, accepted, answered, forwarded, replied, closed, rated, reopened, rejected,
+    /// withdrawn or merged.
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The station or deputy it was left with; the deputy in charge of it.
+    pub station_id: Option<i64>,
+    pub deputy_id: Option<i64>,
+    /// The handling unit it was forwarded to, and the end of the unit's deadline.
+    pub unit_id: Option<i64>,
+    pub due_at: Option<DateTime<Utc>>,
+    /// Forwarded and past its deadline (red light).
+    pub overdue: bool,
+    /// A unit's pending request for a later deadline (staff, deputy and unit only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension_until: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension_reason: Option<String>,
+    /// The deputy asked staff to forward it (staff, deputy and unit only).
+    pub forward_requested: bool,
+    /// 1, or 2 after an unsatisfied rating reopened it; a second round is escalated.
+    pub round: i32,
+    pub escalated: bool,
+    /// satisfied, basically_satisfied or unsatisfied, with 1–5 for result and attitude.
+    pub satisfaction: Option<String>,
+    pub result_score: Option<i32>,
+    pub attitude_score: Option<i32>,
+    /// The case's history (in the single view).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<OpinionEvent>>,
+}
+
+impl OpinionView {
+    /// Leaves out what only those handling the case see.
+    pub fn hide_handling(&mut self) {
+        self.extension_until = None;
+        self.extension_reason = None;
+        self.forward_requested = false;
+    }
+
+    /// Marks the red light as of `now`.
+    pub fn at(mut self, now: chrono::NaiveDateTime) -> Self {
+        self.overdue = self.status == "forwarded" && self.due_at.is_some_and(|d| d.naive_utc() < now);
+        self
+    }
+}
+
+pub fn view(o: OpinionRow, events: Option<Vec<EventRow>>) -> OpinionView {
+    OpinionView {
+        station_id: o.station_id,
+        deputy_id: o.deputy_id,
+        unit_id: o.unit_id,
+        due_at: o.due_at.map(utc),
+        overdue: false,
+        extension_until: o.extension_until.map(utc),
+        extension_reason: o.extension_reason,
+        forward_requested: o.forward_requested,
+        round: o.round,
+        escalated: o.escalated,
+        satisfaction: o.satisfaction,
+        result_score: o.result_score,
+        attitude_score: o.attitude_score,
+        ticket: o.ticket,
+        category: o.category,
+        title: o.title,
+        content: o.content,
+        latitude: o.latitude,
+        longitude: o.longitude,
+        photo_urls: serde_json::from_str(&o.photo_urls).unwrap_or_default(),
+        status: o.status,
+        created_at: utc(o.created_at),
+        updated_at: utc(o.updated_at),
+        events: events.map(|es| es.into_iter().map(|e| OpinionEvent { from_status: e.0, to_status: e.1, actor: e.2, note: e.3, at: utc(e.4) }).collect()),
+    }
 }

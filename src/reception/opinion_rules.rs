@@ -17,6 +17,7 @@ pub enum Action {
     Close,
     Rate,
     Withdraw,
+    Merge,
 }
 
 /// Who acts.
@@ -36,13 +37,48 @@ pub fn next(from: &str, action: Action, actor: Actor) -> Option<&'static str> {
         ("submitted", Accept, Staff) => Some("accepted"),
         ("submitted" | "accepted", Reject, Staff) => Some("rejected"),
         ("submitted" | "accepted", Withdraw, Constituent) => Some("withdrawn"),
-        ("submitted" | "accepted", Answer, Deputy) => Some("answered"),
-        ("accepted" | "answered", Forward, Staff) => Some("forwarded"),
+        ("submitted" | "accepted" | "reopened", Answer, Deputy) => Some("answered"),
+        ("accepted" | "answered" | "reopened", Forward, Staff) => Some("forwarded"),
         ("forwarded", Reply, Unit) => Some("replied"),
         ("answered" | "replied", Close, Staff | Deputy) => Some("closed"),
         ("closed", Rate, Constituent) => Some("rated"),
+        ("submitted" | "accepted", Merge, Staff) => Some("merged"),
         _ => None,
     }
+}
+
+pub const SATISFACTION: [&str; 3] = ["satisfied", "basically_satisfied", "unsatisfied"];
+
+/// Where a rating leaves the case: an unsatisfied first round reopens it for a second round
+/// (escalated to the supervising staff); any other rating ends it.
+pub fn after_rating(satisfaction: &str, round: i32) -> &'static str {
+    if satisfaction == "unsatisfied" && round < 2 {
+        "reopened"
+    } else {
+        "rated"
+    }
+}
+
+/// Duplicates: open cases of the same category this near, this recent.
+pub const DUPLICATE_METRES: f64 = 200.0;
+pub const DUPLICATE_DAYS: i64 = 30;
+
+/// States in which a case is still being handled (duplicates are searched among them).
+pub const OPEN: [&str; 6] = ["submitted", "accepted", "answered", "forwarded", "replied", "reopened"];
+
+/// Metres between two WGS-84 points (haversine).
+pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, lo1, la2, lo2) = (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());
+    let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6_371_000.0 * h.sqrt().asin()
+}
+
+/// A bounding box around `p` that holds every point within `metres` (for an index-friendly
+/// prefilter): (min lat, max lat, min lon, max lon).
+pub fn bbox(p: (f64, f64), metres: f64) -> (f64, f64, f64, f64) {
+    let dlat = metres / 111_000.0;
+    let dlon = metres / (111_000.0 * p.0.to_radians().cos().max(0.01));
+    (p.0 - dlat, p.0 + dlat, p.1 - dlon, p.1 + dlon)
 }
 
 /// `YYYYMMDD-NNNNNN`: the congress calendar day and that day's sequence.
@@ -101,6 +137,26 @@ mod tests {
         assert_eq!(next("submitted", Action::Accept, Actor::Deputy), None);
         assert_eq!(next("rated", Action::Rate, Actor::Constituent), None);
         assert_eq!(next("withdrawn", Action::Withdraw, Actor::Constituent), None);
+    }
+
+    #[test]
+    fn an_unsatisfied_first_rating_opens_a_second_round() {
+        assert_eq!(after_rating("unsatisfied", 1), "reopened");
+        assert_eq!(after_rating("unsatisfied", 2), "rated");
+        assert_eq!(after_rating("basically_satisfied", 1), "rated");
+        assert_eq!(next("reopened", Action::Forward, Actor::Staff), Some("forwarded"));
+        assert_eq!(next("reopened", Action::Answer, Actor::Deputy), Some("answered"));
+        assert_eq!(next("forwarded", Action::Merge, Actor::Staff), None);
+    }
+
+    #[test]
+    fn distances_are_metres_on_the_ground() {
+        // 0.001° of latitude is about 111 m anywhere.
+        let d = distance_m((31.86, 117.28), (31.861, 117.28));
+        assert!((d - 111.2).abs() < 1.0, "{d}");
+        let (a, b, c, e) = bbox((31.86, 117.28), 200.0);
+        assert!(a < 31.86 && b > 31.86 && c < 117.28 && e > 117.28);
+        assert!(distance_m((31.86, 117.28), (b, 117.28)) >= 199.0);
     }
 
     #[test]

@@ -24,6 +24,20 @@ pub struct OpinionRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub unit_id: Option<i64>,
+    pub due_at: Option<NaiveDateTime>,
+    pub extension_until: Option<NaiveDateTime>,
+    pub extension_reason: Option<String>,
+    pub reminded_at: Option<NaiveDateTime>,
+    pub forwarded_at: Option<NaiveDateTime>,
+    pub first_answer_at: Option<NaiveDateTime>,
+    pub round: i32,
+    pub escalated: bool,
+    pub forward_requested: bool,
+    pub satisfaction: Option<String>,
+    pub result_score: Option<i32>,
+    pub attitude_score: Option<i32>,
+    pub merged_into: Option<i64>,
 }
 
 pub struct NewOpinion<'a> {

@@ -1,18 +1,21 @@
-//! Routes: a constituent leaves an opinion at a station or with a deputy (by the printed code),
-//! gets a ticket number, follows the case and may withdraw it while nobody has acted on it.
+//! Routes: a constituent leaves an opinion at a station or with a deputy (by the printed code)
+//! and gets a ticket number; may withdraw it while nobody has acted on it; finds similar open
+//! cases nearby and follows one instead of filing it again.
 
-use super::opinion_rules::{self as rules, Action, Actor};
+use super::case::{self, Access, CaseView};
+use super::handling_store as hs;
+use super::model::{view, OpinionView};
+use super::opinion_rules::{self as rules, Action};
 use super::opinion_store::{self as store, Event, NewOpinion, OpinionRow};
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
-use crate::http::{page, Page, PageQuery};
 use crate::platform::ratelimit;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -33,62 +36,12 @@ pub struct OpinionCreate {
     pub photo_urls: Vec<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct OpinionEvent {
-    pub from_status: Option<String>,
-    pub to_status: String,
-    /// constituent, deputy, staff or unit.
-    pub actor: String,
-    pub note: Option<String>,
-    pub at: DateTime<Utc>,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct OpinionView {
-    pub ticket: String,
-    pub category: String,
-    pub title: String,
-    pub content: String,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
-    pub photo_urls: Vec<String>,
-    /// submitted, accepted, answered, forwarded, replied, closed, rated, rejected or withdrawn.
-    pub status: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    /// The case's history (in the single view).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<OpinionEvent>>,
-}
-
-pub fn view(o: OpinionRow, events: Option<Vec<store::EventRow>>) -> OpinionView {
-    OpinionView {
-        ticket: o.ticket,
-        category: o.category,
-        title: o.title,
-        content: o.content,
-        latitude: o.latitude,
-        longitude: o.longitude,
-        photo_urls: serde_json::from_str(&o.photo_urls).unwrap_or_default(),
-        status: o.status,
-        created_at: utc(o.created_at),
-        updated_at: utc(o.updated_at),
-        events: events.map(|es| es.into_iter().map(|e| OpinionEvent { from_status: e.0, to_status: e.1, actor: e.2, note: e.3, at: utc(e.4) }).collect()),
-    }
-}
-
 /// The caller's constituent id (constituents only).
 fn constituent(c: &mut AnyConnection, p: &Principal) -> AppResult<i64> {
     if p.role != Role::Constituent {
         return Err(AppError::forbidden("forbidden", "opinions are left by constituents signed in with their phone"));
     }
     store::constituent_of(c, p.account_id)?.ok_or_else(|| AppError::forbidden("forbidden", "no constituent behind this account"))
-}
-
-/// The caller's own opinion by ticket (404 for anyone else's: tickets can be guessed).
-fn own(c: &mut AnyConnection, p: &Principal, ticket: &str) -> AppResult<OpinionRow> {
-    let me = constituent(c, p)?;
-    store::by_ticket(c, ticket)?.filter(|o| o.constituent_id == me).ok_or_else(AppError::not_found)
 }
 
 /// Where an opinion goes: (station, deputy, region path) from a printed code.
@@ -123,10 +76,16 @@ pub async fn submit(state: web::Data<AppState>, p: Principal, body: web::Json<Op
         return Err(AppError::validation(errs));
     }
     ratelimit::hit(&state.cache, &state.clock, &format!("opinion:{}", p.account_id), 5, 3600).await?;
-    let (now, day) = (state.now(), state.clock.now().with_timezone(&state.settings.tz).date_naive());
+    let (now, tz) = (state.now(), state.settings.tz);
+    let day = state.clock.now().with_timezone(&tz).date_naive();
     let v = db::tx(&state.db, move |c| {
         let me = constituent(c, &p)?;
-        let (station, deputy, path) = addressee(c, b.station_code.as_deref(), b.deputy_code.as_deref())?;
+        let (station, mut deputy, path) = addressee(c, b.station_code.as_deref(), b.deputy_code.as_deref())?;
+        if let Some(s) = station {
+            // Left at a station: the deputy on duty there now, or next, receives it (staff may
+            // hand it to another).
+            deputy = crate::checkins::roster::on_duty_deputy(c, s, now)?;
+        }
         let ticket = rules::ticket(day, store::next_seq(c, &day.format("%Y%m%d").to_string())?);
         let photos = serde_json::to_string(&b.photo_urls).map_err(AppError::internal)?;
         let new = NewOpinion {
@@ -142,56 +101,116 @@ pub async fn submit(state: web::Data<AppState>, p: Principal, body: web::Json<Op
         };
         let id = store::insert(c, &ticket, &new, now)?;
         store::event(c, id, &Event { from: None, to: "submitted", account: p.account_id, role: "constituent", note: None }, now)?;
+        let wake = match deputy {
+            Some(d) => Some(crate::live::store::record(c, Some(d), None, "opinion_assigned", &serde_json::json!({"ticket": ticket}), now)?),
+            None => None,
+        };
         let o = store::by_ticket(c, &ticket)?.ok_or_else(AppError::not_found)?;
-        Ok(view(o, None))
+        Ok((view(o, None), wake))
     })
     .await?;
-    Ok(HttpResponse::Created().json(v))
-}
-
-/// My opinions, newest first.
-#[utoipa::path(tag = "reception", params(PageQuery), responses((status = 200, body = Page<OpinionView>), ReadErrors), security(("bearer" = [])))]
-#[get("/api/v1/me/opinions")]
-pub async fn mine(state: web::Data<AppState>, p: Principal, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<OpinionView>>> {
-    let (before, limit) = (pq.after()?, pq.limit()?);
-    let rows = db::run(&state.db, move |c| {
-        let me = constituent(c, &p)?;
-        store::of_constituent(c, me, before, limit)
-    })
-    .await?;
-    Ok(web::Json(page(rows, limit, |o| o.id, |o| view(o, None))))
-}
-
-/// One of my opinions with its history (404 for anyone else's ticket).
-#[utoipa::path(tag = "reception", params(("ticket" = String, Path)), responses((status = 200, body = OpinionView), ReadErrors), security(("bearer" = [])))]
-#[get("/api/v1/me/opinions/{ticket}")]
-pub async fn one(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>) -> AppResult<web::Json<OpinionView>> {
-    let ticket = ticket.into_inner();
-    let v = db::run(&state.db, move |c| {
-        let o = own(c, &p, &ticket)?;
-        let events = store::events(c, o.id)?;
-        Ok(view(o, Some(events)))
-    })
-    .await?;
-    Ok(web::Json(v))
+    crate::live::announce(&state, &v.1.into_iter().collect::<Vec<_>>()).await;
+    Ok(HttpResponse::Created().json(v.0))
 }
 
 /// Withdraw my opinion while it is submitted or accepted (409 `illegal_transition` later).
-#[utoipa::path(tag = "reception", params(("ticket" = String, Path)), responses((status = 200, body = OpinionView), WriteErrors), security(("bearer" = [])))]
+#[utoipa::path(tag = "reception", params(("ticket" = String, Path)), responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/me/opinions/{ticket}/withdraw")]
-pub async fn withdraw(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>) -> AppResult<web::Json<OpinionView>> {
+pub async fn withdraw(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>) -> AppResult<web::Json<CaseView>> {
     let (ticket, now) = (ticket.into_inner(), state.now());
+    let (v, wakes) = db::tx(&state.db, move |c| {
+        let o = case::open_as(c, &p, &ticket, Access::Owner)?;
+        let (_, wakes) = case::transition(c, &o, Action::Withdraw, (&p, Access::Owner), None, now)?;
+        let o = store::by_ticket(c, &ticket)?.ok_or_else(AppError::not_found)?;
+        Ok((case::case_view(c, o, Access::Owner, now)?, wakes))
+    })
+    .await?;
+    crate::live::announce(&state, &wakes).await;
+    Ok(web::Json(v))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SimilarQuery {
+    pub category: String,
+    /// WGS-84.
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SimilarCase {
+    pub ticket: String,
+    pub category: String,
+    pub title: String,
+    pub status: String,
+    pub distance_m: f64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Cases still open within 200 m and 30 days: (case, distance), nearest first.
+pub fn similar_to(c: &mut AnyConnection, category: &str, at: (f64, f64), now: chrono::NaiveDateTime, except: i64) -> AppResult<Vec<(OpinionRow, f64)>> {
+    let since = now - chrono::Duration::days(rules::DUPLICATE_DAYS);
+    let rows = hs::nearby_open(c, category, rules::bbox(at, rules::DUPLICATE_METRES), since, except)?;
+    let mut near: Vec<(OpinionRow, f64)> = rows
+        .into_iter()
+        .filter_map(|o| Some((o.latitude?, o.longitude?, o)))
+        .map(|(la, lo, o)| (o, rules::distance_m(at, (la, lo))))
+        .filter(|(_, d)| *d <= rules::DUPLICATE_METRES)
+        .collect();
+    near.sort_by(|a, b| a.1.total_cmp(&b.1));
+    Ok(near)
+}
+
+/// Open cases of the same category within 200 m of a place, left in the last 30 days: follow
+/// one of them instead of filing the matter again.
+#[utoipa::path(tag = "reception", params(SimilarQuery), responses((status = 200, body = Vec<SimilarCase>), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/me/opinions/similar")]
+pub async fn similar(state: web::Data<AppState>, p: Principal, q: web::Query<SimilarQuery>) -> AppResult<web::Json<Vec<SimilarCase>>> {
+    let q = q.into_inner();
+    let errs = rules::check(&q.category, "-", "-", &[], (Some(q.latitude), Some(q.longitude)));
+    if !errs.is_empty() {
+        return Err(AppError::validation(errs));
+    }
+    let now = state.now();
+    let v = db::run(&state.db, move |c| {
+        constituent(c, &p)?;
+        similar_to(c, &q.category, (q.latitude, q.longitude), now, 0)
+    })
+    .await?;
+    Ok(web::Json(v.into_iter().take(20).map(|(o, d)| similar_case(o, d)).collect()))
+}
+
+pub fn similar_case(o: OpinionRow, distance: f64) -> SimilarCase {
+    SimilarCase { ticket: o.ticket, category: o.category, title: o.title, status: o.status, distance_m: distance.round(), created_at: utc(o.created_at) }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowRequest {
+    /// Where the follower is (WGS-84): only a case within 200 m can be followed, so tickets
+    /// cannot be guessed from afar.
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+/// Follow an open case near me instead of filing it again: its changes reach me too, and it is
+/// listed with my opinions (without the thread addressed to the person who filed it).
+#[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = FollowRequest, responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/opinions/{ticket}/follow")]
+pub async fn follow(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<FollowRequest>) -> AppResult<web::Json<CaseView>> {
+    let (ticket, now, b) = (ticket.into_inner(), state.now(), body.into_inner());
     let v = db::tx(&state.db, move |c| {
-        let o = own(c, &p, &ticket)?;
-        let to = rules::next(&o.status, Action::Withdraw, Actor::Constituent)
-            .ok_or_else(|| AppError::conflict("illegal_transition", format!("a {} opinion cannot be withdrawn", o.status)))?;
-        if !store::set_status(c, o.id, &o.status, to, now)? {
-            return Err(AppError::conflict("illegal_transition", "the opinion changed meanwhile"));
+        let me = constituent(c, &p)?;
+        let o = store::by_ticket(c, &ticket)?.ok_or_else(AppError::not_found)?;
+        if o.constituent_id == me {
+            return case::case_view(c, o, Access::Owner, now);
         }
-        store::event(c, o.id, &Event { from: Some(&o.status), to, account: p.account_id, role: "constituent", note: None }, now)?;
-        let o = own(c, &p, &ticket)?;
-        let events = store::events(c, o.id)?;
-        Ok(view(o, Some(events)))
+        let near = o.latitude.zip(o.longitude).is_some_and(|x| rules::distance_m(x, (b.latitude, b.longitude)) <= rules::DUPLICATE_METRES);
+        if !near || !rules::OPEN.contains(&o.status.as_str()) {
+            return Err(AppError::not_found());
+        }
+        hs::follow(c, o.id, me, now)?;
+        case::case_view(c, o, Access::Follower, now)
     })
     .await?;
     Ok(web::Json(v))

@@ -82,7 +82,7 @@ async fn attachments_are_checked_by_content_kept_with_their_hash_and_fetched_thr
 }
 
 /// Reads SSE frames from a stream until `want` events arrived or the deadline passed.
-async fn events(resp: reqwest::Response, want: usize, within: Duration) -> Vec<(i64, String, Value)> {
+pub(crate) async fn events(resp: reqwest::Response, want: usize, within: Duration) -> Vec<(i64, String, Value)> {
     let mut stream = resp.bytes_stream();
     let (mut buf, mut out) = (String::new(), vec![]);
     let deadline = Instant::now() + within;
@@ -110,7 +110,7 @@ async fn events(resp: reqwest::Response, want: usize, within: Duration) -> Vec<(
     out
 }
 
-async fn open_stream(base: &str, token: &str, last: Option<i64>) -> reqwest::Response {
+pub(crate) async fn open_stream(base: &str, token: &str, last: Option<i64>) -> reqwest::Response {
     let mut r = reqwest::Client::new().get(format!("{base}/api/v1/me/events")).bearer_auth(token);
     if let Some(l) = last {
         r = r.header("Last-Event-ID", l.to_string());

@@ -19,6 +19,7 @@ mod kiosk_browser;
 mod ledger;
 mod notices;
 mod openapi;
+mod opinion_cases;
 mod ops;
 mod platform;
 mod providers;

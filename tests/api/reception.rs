@@ -5,7 +5,7 @@ use crate::helpers::*;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
-async fn app_with_sms() -> (TestApp, fake_gateway::Gateway) {
+pub(crate) async fn app_with_sms() -> (TestApp, fake_gateway::Gateway) {
     let (g, base) = fake_gateway::start_all().await;
     let sms = format!("{base}/sms");
     let app = spawn_demo_with(&[("LVZHI_SMS_URL", &sms), ("LVZHI_SMS_SECRET", "s"), ("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true")]).await;
@@ -118,7 +118,7 @@ async fn printed_codes_open_public_pages_that_never_show_a_phone_number() {
 }
 
 /// Signs a constituent in (asks for a code, reads it from the gateway, consents).
-async fn constituent(app: &TestApp, g: &fake_gateway::Gateway, phone: &str) -> String {
+pub(crate) async fn constituent(app: &TestApp, g: &fake_gateway::Gateway, phone: &str) -> String {
     ask(app, phone).await.expect(202, "");
     let code = code_for(app, g, phone, 1).await;
     let version = app.send(app.client.get(app.url("/api/v1/public/privacy-notice"))).await.body["version"].as_str().unwrap().to_string();

@@ -1,0 +1,203 @@
+//! One case as each role may see it: who may open which opinion (anyone else gets 404, as for
+//! a missing ticket), the one way to change its state (the rules, an event, live news to the
+//! constituent and followers), and the views each role gets.
+
+use super::handling_store::{self as hs, MessageRow};
+use super::model::{view, OpinionView};
+use super::opinion_rules::{self as rules, Action, Actor};
+use super::opinion_store::{self as store, Event, OpinionRow};
+use crate::auth::{Principal, Role};
+use crate::db::{self, utc, AnyConnection};
+use crate::error::{AppError, AppResult};
+use crate::live::Wake;
+use crate::state::AppState;
+use actix_web::web;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// How the caller stands to a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Staff,
+    Deputy,
+    Unit,
+    Owner,
+    Follower,
+}
+
+impl Access {
+    pub fn actor(self) -> Option<Actor> {
+        match self {
+            Access::Staff => Some(Actor::Staff),
+            Access::Deputy => Some(Actor::Deputy),
+            Access::Unit => Some(Actor::Unit),
+            Access::Owner => Some(Actor::Constituent),
+            Access::Follower => None,
+        }
+    }
+    pub fn role(self) -> &'static str {
+        match self {
+            Access::Staff => "staff",
+            Access::Deputy => "deputy",
+            Access::Unit => "unit",
+            Access::Owner | Access::Follower => "constituent",
+        }
+    }
+    /// Whether the caller sees internal notes and the handling details.
+    pub fn inside(self) -> bool {
+        matches!(self, Access::Staff | Access::Deputy | Access::Unit)
+    }
+}
+
+/// Whether congress staff (in their region subtree) or station staff (of the case's station)
+/// handle this case.
+pub fn is_staff_of(p: &Principal, o: &OpinionRow) -> bool {
+    match p.role {
+        Role::Admin => p.region_path.as_deref().is_none_or(|s| o.region_path.starts_with(s)),
+        Role::StationStaff => o.station_id.is_some_and(|s| p.stations.contains(&s)),
+        _ => false,
+    }
+}
+
+/// Opens a case for the caller: 404 when it does not exist or is not theirs to see.
+pub fn open(c: &mut AnyConnection, p: &Principal, ticket: &str) -> AppResult<(OpinionRow, Access)> {
+    if p.role == Role::Client {
+        return Err(AppError::forbidden("forbidden", "opinions are not open to third-party clients"));
+    }
+    let o = store::by_ticket(c, ticket)?.ok_or_else(AppError::not_found)?;
+    let access = match p.role {
+        Role::Admin | Role::StationStaff if is_staff_of(p, &o) => Some(Access::Staff),
+        Role::Deputy if p.deputy_id.is_some() && o.deputy_id == p.deputy_id => Some(Access::Deputy),
+        Role::Unit if p.unit_id.is_some() && o.unit_id == p.unit_id && o.forwarded_at.is_some() => Some(Access::Unit),
+        Role::Constituent => match store::constituent_of(c, p.account_id)? {
+            Some(me) if me == o.constituent_id => Some(Access::Owner),
+            Some(me) if hs::is_follower(c, o.id, me)? => Some(Access::Follower),
+            _ => None,
+        },
+        _ => None,
+    };
+    Ok((o, access.ok_or_else(AppError::not_found)?))
+}
+
+/// Opens a case and insists on one way of standing to it (403 for a role that never may, 404
+/// for a case out of reach).
+pub fn open_as(c: &mut AnyConnection, p: &Principal, ticket: &str, want: Access) -> AppResult<OpinionRow> {
+    let allowed = match want {
+        Access::Staff => matches!(p.role, Role::Admin | Role::StationStaff),
+        Access::Deputy => p.role == Role::Deputy,
+        Access::Unit => p.role == Role::Unit,
+        Access::Owner | Access::Follower => p.role == Role::Constituent,
+    };
+    if !allowed {
+        return Err(AppError::forbidden("forbidden", format!("only the case's {} may do this", want.role())));
+    }
+    match open(c, p, ticket)? {
+        (o, a) if a == want => Ok(o),
+        _ => Err(AppError::not_found()),
+    }
+}
+
+/// Moves a case by the rules, records the event and tells its constituent and followers.
+/// Returns the new state and the live wakes to announce after the commit.
+pub fn transition(
+    c: &mut AnyConnection,
+    o: &OpinionRow,
+    action: Action,
+    by: (&Principal, Access),
+    note: Option<&str>,
+    now: NaiveDateTime,
+) -> AppResult<(&'static str, Vec<Wake>)> {
+    let actor = by.1.actor().ok_or_else(AppError::not_found)?;
+    let to = rules::next(&o.status, action, actor)
+        .ok_or_else(|| AppError::conflict("illegal_transition", format!("not possible while the opinion is {}", o.status)))?;
+    let wakes = move_to(c, o, to, by, note, now)?;
+    Ok((to, wakes))
+}
+
+/// Records a change to `to` (already allowed by the rules), with its event and live news.
+pub fn move_to(c: &mut AnyConnection, o: &OpinionRow, to: &str, by: (&Principal, Access), note: Option<&str>, now: NaiveDateTime) -> AppResult<Vec<Wake>> {
+    if to != o.status && !store::set_status(c, o.id, &o.status, to, now)? {
+        return Err(AppError::conflict("illegal_transition", "the opinion changed meanwhile"));
+    }
+    store::event(c, o.id, &Event { from: Some(&o.status), to, account: by.0.account_id, role: by.1.role(), note }, now)?;
+    tell(c, o, "opinion_status", &serde_json::json!({"ticket": o.ticket, "from": o.status, "status": to, "note": note}), now)
+}
+
+/// Live news of a case for its constituent and followers.
+pub fn tell(c: &mut AnyConnection, o: &OpinionRow, kind: &str, data: &serde_json::Value, now: NaiveDateTime) -> AppResult<Vec<Wake>> {
+    hs::audience(c, o)?.into_iter().map(|a| crate::live::store::record_for_account(c, a, kind, data, now)).collect()
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MessageView {
+    pub id: i64,
+    /// constituent, deputy, staff or unit.
+    pub author: String,
+    /// Plain text.
+    pub body: String,
+    /// An internal note (never shown to the constituent).
+    pub internal: bool,
+    pub at: DateTime<Utc>,
+}
+
+pub fn message_views(rows: Vec<MessageRow>) -> Vec<MessageView> {
+    rows.into_iter().map(|(id, author, body, internal, at)| MessageView { id, author, body, internal, at: utc(at) }).collect()
+}
+
+/// A case with its history and thread, as the caller may see it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub opinion: OpinionView,
+    /// How the caller stands to the case: staff, deputy, unit, owner or follower.
+    pub access: String,
+    pub messages: Vec<MessageView>,
+    /// `138****1234` (for those handling the case).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_masked: Option<String>,
+    /// Open cases of the same category within 200 m and 30 days (staff view): merge candidates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicates: Option<Vec<super::opinions::SimilarCase>>,
+}
+
+/// The case view for `access`: constituents never see internal notes; followers see the
+/// history but not the thread addressed to the person who filed it.
+pub fn case_view(c: &mut AnyConnection, o: OpinionRow, access: Access, now: NaiveDateTime) -> AppResult<CaseView> {
+    let (events, inside) = (store::events(c, o.id)?, access.inside());
+    let phone_masked = if inside { Some(crate::org::rules::mask_phone(&hs::constituent_contact(c, o.constituent_id)?.0)) } else { None };
+    let duplicates = match (access, o.latitude, o.longitude) {
+        (Access::Staff, Some(la), Some(lo)) => Some(
+            super::opinions::similar_to(c, &o.category, (la, lo), o.created_at, o.id)?.into_iter().map(|(d, m)| super::opinions::similar_case(d, m)).collect(),
+        ),
+        (Access::Staff, ..) => Some(vec![]),
+        _ => None,
+    };
+    let messages = match access {
+        Access::Follower => vec![],
+        a => hs::messages(c, o.id, a.inside())?,
+    };
+    let mut v = view(o, Some(events)).at(now);
+    if !inside {
+        v.hide_handling();
+    }
+    Ok(CaseView { opinion: v, access: format!("{access:?}").to_lowercase(), messages: message_views(messages), phone_masked, duplicates })
+}
+
+/// Runs an action of someone standing to the case as `access`, in one transaction, and
+/// announces its live news after the commit.
+pub async fn act<F>(state: &AppState, p: Principal, ticket: String, access: Access, f: F) -> AppResult<web::Json<CaseView>>
+where
+    F: FnOnce(&mut AnyConnection, &Principal, &OpinionRow, NaiveDateTime) -> AppResult<Vec<Wake>> + Send + 'static,
+{
+    let now = state.now();
+    let (v, wakes) = db::tx(&state.db, move |c| {
+        let o = open_as(c, &p, &ticket, access)?;
+        let wakes = f(c, &p, &o, now)?;
+        let o = store::by_ticket(c, &ticket)?.ok_or_else(AppError::not_found)?;
+        Ok((case_view(c, o, access, now)?, wakes))
+    })
+    .await?;
+    crate::live::announce(state, &wakes).await;
+    Ok(web::Json(v))
+}
