@@ -6,14 +6,14 @@
 //! Usage: `cargo run --release --bin lvzhi-bench -- all [--quick]`
 //! Environment: `BENCH_DATABASE_URL` (postgres://…: a fresh database is created and dropped;
 //! default: SQLite in a temp dir), `BENCH_REDIS_URL` (optional), `BENCH_ONLY` (comma-separated
-//! scenarios to run — me, lists, checkins, awards, rankings, notices, verify — for profiling one of
-//! them;
-//! the ceilings and the CSV import always run).
+//! scenarios to run — me, lists, checkins, awards, rankings, notices, reception, verify — for
+//! profiling one of them; the ceilings and the CSV import always run).
 
 mod ceilings;
 mod ledger;
 mod load;
 mod notices;
+mod reception;
 
 use lvzhi::config::{DatabaseUrl, Settings};
 use lvzhi::platform::Clock;
@@ -150,7 +150,8 @@ fn print(rows: &[Row], header: &str) {
     println!("|---|---:|---:|---:|---:|---:|---|");
     let f = |x: Option<f64>| x.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into());
     for r in rows {
-        let ratio = r.ceiling.as_ref().map(|(n, c)| format!("{:.3} of {n}", r.rate / c.max(1e-9))).unwrap_or_else(|| "(ceiling)".into());
+        let none = if r.name.starts_with("ceiling") { "(ceiling)" } else { "–" };
+        let ratio = r.ceiling.as_ref().map(|(n, c)| format!("{:.3} of {n}", r.rate / c.max(1e-9))).unwrap_or_else(|| none.into());
         println!("| {} | {} | {:.0} | {} | {} | {} | {} |", r.name, r.ops, r.rate, f(r.p50), f(r.p99), r.errors, ratio);
     }
 }
@@ -331,6 +332,9 @@ async fn run(quick: bool) -> Result<bool, String> {
         let tokens: Vec<String> =
             (1..=deputies).step_by(((deputies / 2000).max(1)) as usize).map(|d| deputy_token(&bench_state, d)).collect::<Result<_, _>>()?;
         rows.extend(notices::scenarios(&bench_state, addr, &token, city, &tokens, &gateway, b.requests / 4, b.time, hello_rate, ins_rate).await?);
+    }
+    if wanted("reception") {
+        rows.extend(reception::scenarios(&bench_state, addr, &token, b.requests / 10, b.time, hello_rate).await?);
     }
     // verify-ledger over a ledger topped up to BENCH_LEDGER_ENTRIES (default 1,000,000; --quick: as is).
     let target: i64 = std::env::var("BENCH_LEDGER_ENTRIES").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick { 0 } else { 1_000_000 });

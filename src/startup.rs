@@ -65,6 +65,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
         sms,
         live: Default::default(),
         award_writes: db::bulk::Bulk::new(crate::ledger::direct::DirectAwards, db.writer.clone()),
+        opinion_writes: db::bulk::Bulk::new(crate::reception::filing::Filings, db.writer.clone()),
         db,
         cache,
         settings: Arc::new(settings),

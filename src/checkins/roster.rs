@@ -91,11 +91,22 @@ pub fn on_duty_names(conn: &mut AnyConnection, station: i64, day: NaiveDate, tz:
     Ok(names)
 }
 
-/// The deputy on duty at a station at `now`, or else the next one on duty there within a week
-/// (the one who receives an opinion left at the station).
-pub fn on_duty_deputy(conn: &mut AnyConnection, station: i64, now: NaiveDateTime) -> AppResult<Option<i64>> {
-    let slots = slots_between(conn, station, now, now + chrono::Duration::days(7))?;
-    Ok(slots.iter().flat_map(|s| s.deputies.first()).map(|d| d.deputy_id).next())
+/// The deputy on duty at each station at `now`, or else the next one on duty there within a
+/// week (the one who receives an opinion left at the station): station → deputy, one query.
+pub fn on_duty_many(conn: &mut AnyConnection, stations: &[i64], now: NaiveDateTime) -> AppResult<std::collections::HashMap<i64, i64>> {
+    let rows: Vec<(i64, i64)> = da::table
+        .inner_join(ds::table)
+        .filter(ds::station_id.eq_any(stations))
+        .filter(ds::ends_at.gt(now))
+        .filter(ds::starts_at.lt(now + chrono::Duration::days(7)))
+        .order((ds::starts_at, ds::id, da::deputy_id))
+        .select((ds::station_id, da::deputy_id))
+        .load(conn)?;
+    let mut out = std::collections::HashMap::new();
+    for (s, d) in rows {
+        out.entry(s).or_insert(d);
+    }
+    Ok(out)
 }
 
 /// A duty slot's (station, starts, ends).

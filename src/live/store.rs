@@ -19,6 +19,18 @@ pub fn record(c: &mut AnyConnection, deputy: Option<i64>, notice: Option<i64>, k
     Ok(Wake { id, deputy, account: None })
 }
 
+/// Records events for single deputies with one statement (ids in order).
+pub fn record_many(c: &mut AnyConnection, rows: &[(i64, &str, String)], at: NaiveDateTime) -> AppResult<Vec<Wake>> {
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let values: Vec<_> = rows.iter().map(|(d, kind, data)| (e::deputy_id.eq(*d), e::kind.eq(*kind), e::data.eq(data.as_str()), e::created_at.eq(at))).collect();
+    let mut ids: Vec<(i64, Option<i64>)> =
+        crate::per_backend!(&mut *c, |x| diesel::insert_into(e::table).values(&values).returning((e::id, e::deputy_id)).get_results(x))?;
+    ids.sort_unstable();
+    Ok(ids.into_iter().map(|(id, deputy)| Wake { id, deputy, account: None }).collect())
+}
+
 /// Records an event for one account (a constituent's case), in the caller's transaction.
 pub fn record_for_account(c: &mut AnyConnection, account: i64, kind: &str, data: &serde_json::Value, at: NaiveDateTime) -> AppResult<Wake> {
     let id = diesel::insert_into(e::table)

@@ -20,7 +20,7 @@ pub use deputy_store::{
     public_deputy, public_seats, SeatBrief,
 };
 pub use model::RegionRef;
-pub use station_store::{all_station_geos, station_by_code, station_geo, station_region, unit, unit_region_path, StationGeo};
+pub use station_store::{all_station_geos, station_by_code, station_geo, station_places_by_codes, station_region, unit, unit_region_path, StationGeo};
 pub use store::{region_ids_in, region_path, region_ref};
 
 use crate::auth::policy::{self, Kind, RegionFilter};

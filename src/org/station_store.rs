@@ -249,6 +249,11 @@ pub fn all_station_geos(conn: &mut AnyConnection) -> AppResult<Vec<StationGeo>> 
 }
 
 /// A station by its public code.
+/// Stations by their printed codes: (code, id, region path), one query.
+pub fn station_places_by_codes(conn: &mut AnyConnection, codes: &[&str]) -> AppResult<Vec<(String, i64, String)>> {
+    Ok(s::table.inner_join(r::table).filter(s::public_code.eq_any(codes)).select((s::public_code, s::id, r::path)).load(conn)?)
+}
+
 pub fn station_by_code(conn: &mut AnyConnection, code: &str) -> AppResult<Option<StationRow>> {
     Ok(s::table.filter(s::public_code.eq(code)).first(conn).optional()?)
 }

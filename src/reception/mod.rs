@@ -10,6 +10,7 @@ pub mod appointment_store;
 pub mod appointments;
 pub mod case;
 pub mod directory;
+pub mod filing;
 pub mod forwarding;
 pub mod handling;
 pub mod handling_store;

@@ -57,39 +57,21 @@ pub fn constituent_of(c: &mut AnyConnection, account: i64) -> AppResult<Option<i
     Ok(k::table.filter(k::account_id.eq(account)).select(k::id).first(c).optional()?)
 }
 
-/// The next sequence number of a day (a counter row per day, in the caller's transaction).
-pub fn next_seq(c: &mut AnyConnection, day: &str) -> AppResult<i64> {
-    use diesel::upsert::excluded;
-    crate::per_backend!(&mut *c, |x| diesel::insert_into(t::table)
-        .values((t::day.eq(day), t::last.eq(1i64)))
-        .on_conflict(t::day)
-        .do_update()
-        .set(t::last.eq(t::last + excluded(t::last)))
-        .execute(x))?;
-    Ok(t::table.find(day).select(t::last).first(c)?)
+#[derive(QueryableByName)]
+struct Next {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
 }
 
-pub fn insert(c: &mut AnyConnection, ticket: &str, x: &NewOpinion, now: NaiveDateTime) -> AppResult<i64> {
-    Ok(diesel::insert_into(o::table)
-        .values((
-            o::ticket.eq(ticket),
-            o::constituent_id.eq(x.constituent),
-            o::station_id.eq(x.station),
-            o::deputy_id.eq(x.deputy),
-            o::region_path.eq(x.region_path),
-            o::category.eq(x.category),
-            o::title.eq(x.title),
-            o::content.eq(x.content),
-            o::latitude.eq(x.position.0),
-            o::longitude.eq(x.position.1),
-            o::photo_urls.eq(x.photos),
-            o::status.eq("submitted"),
-            o::created_at.eq(now),
-            o::updated_at.eq(now),
-            o::version.eq(1i64),
-        ))
-        .returning(o::id)
-        .get_result(c)?)
+/// Makes sure the day's ticket sequence exists (PostgreSQL; a no-op on SQLite). Run outside the
+/// submission's transaction; `day` is `YYYYMMDD`.
+pub fn ensure_day(c: &mut AnyConnection, day: &str) -> AppResult<()> {
+    if let AnyConnection::Pg(x) = c {
+        if day.len() == 8 && day.bytes().all(|b| b.is_ascii_digit()) {
+            diesel::sql_query(format!("CREATE SEQUENCE IF NOT EXISTS ticket_seq_{day}")).execute(x)?;
+        }
+    }
+    Ok(())
 }
 
 pub fn by_ticket(c: &mut AnyConnection, ticket: &str) -> AppResult<Option<OpinionRow>> {
@@ -150,4 +132,92 @@ pub fn in_scope(c: &mut AnyConnection, pattern: &str, status: Option<&str>, befo
         Some(s) => q.filter(o::status.eq(s.to_string())).select((o::all_columns, k::phone)).load(c)?,
         None => q.select((o::all_columns, k::phone)).load(c)?,
     })
+}
+
+/// The constituents behind accounts: account → constituent.
+pub fn constituents_of(c: &mut AnyConnection, accounts: &[i64]) -> AppResult<Vec<(i64, i64)>> {
+    Ok(k::table.filter(k::account_id.eq_any(accounts)).select((k::account_id, k::id)).load(c)?)
+}
+
+/// `n` ticket sequence numbers of a day at once, ascending. The backends differ: PostgreSQL
+/// draws from a sequence per day (no row that every submission must lock until it commits — that
+/// serialized them on the commit's fsync); SQLite, with its one writer, counts in a row per day.
+/// A failed submission may leave a gap.
+pub fn next_seqs(c: &mut AnyConnection, day: &str, n: i64) -> AppResult<Vec<i64>> {
+    use diesel::upsert::excluded;
+    match c {
+        AnyConnection::Pg(x) if day.len() == 8 && day.bytes().all(|b| b.is_ascii_digit()) => {
+            let mut v: Vec<i64> = diesel::sql_query(format!("SELECT nextval('ticket_seq_{day}') AS n FROM generate_series(1, {n})"))
+                .load::<Next>(x)?
+                .into_iter()
+                .map(|r| r.n)
+                .collect();
+            v.sort_unstable();
+            Ok(v)
+        }
+        _ => {
+            crate::per_backend!(&mut *c, |x| diesel::insert_into(t::table)
+                .values((t::day.eq(day), t::last.eq(n)))
+                .on_conflict(t::day)
+                .do_update()
+                .set(t::last.eq(t::last + excluded(t::last)))
+                .execute(x))?;
+            let last: i64 = t::table.find(day).select(t::last).first(c)?;
+            Ok((last - n + 1..=last).collect())
+        }
+    }
+}
+
+/// Inserts opinions with one statement; returns them as stored, in order.
+pub fn insert_many(c: &mut AnyConnection, rows: &[(String, NewOpinion)], now: NaiveDateTime) -> AppResult<Vec<OpinionRow>> {
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let values: Vec<_> = rows
+        .iter()
+        .map(|(ticket, x)| {
+            (
+                o::ticket.eq(ticket.as_str()),
+                o::constituent_id.eq(x.constituent),
+                o::station_id.eq(x.station),
+                o::deputy_id.eq(x.deputy),
+                o::region_path.eq(x.region_path),
+                o::category.eq(x.category),
+                o::title.eq(x.title),
+                o::content.eq(x.content),
+                o::latitude.eq(x.position.0),
+                o::longitude.eq(x.position.1),
+                o::photo_urls.eq(x.photos),
+                o::status.eq("submitted"),
+                o::created_at.eq(now),
+                o::updated_at.eq(now),
+                o::version.eq(1i64),
+            )
+        })
+        .collect();
+    let mut out: Vec<OpinionRow> = crate::per_backend!(&mut *c, |x| diesel::insert_into(o::table).values(&values).get_results(x))?;
+    out.sort_by_key(|r| r.id);
+    Ok(out)
+}
+
+/// The first event ("submitted") of many opinions: (opinion, actor account).
+pub fn submitted_many(c: &mut AnyConnection, rows: &[(i64, i64)], now: NaiveDateTime) -> AppResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<_> = rows
+        .iter()
+        .map(|(id, account)| {
+            (
+                ev::opinion_id.eq(*id),
+                ev::from_status.eq(None::<String>),
+                ev::to_status.eq("submitted"),
+                ev::actor_account.eq(*account),
+                ev::actor_role.eq("constituent"),
+                ev::created_at.eq(now),
+            )
+        })
+        .collect();
+    crate::per_backend!(&mut *c, |x| diesel::insert_into(ev::table).values(&values).execute(x))?;
+    Ok(())
 }

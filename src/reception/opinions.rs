@@ -3,21 +3,23 @@
 //! cases nearby and follows one instead of filing it again.
 
 use super::case::{self, Access, CaseView};
+use super::filing::Filing;
 use super::handling_store as hs;
-use super::model::{view, OpinionView};
+use super::model::OpinionView;
 use super::opinion_rules::{self as rules, Action};
-use super::opinion_store::{self as store, Event, NewOpinion, OpinionRow};
+use super::opinion_store::{self as store, OpinionRow};
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
+use crate::platform::idempotency::{self, IdemKey};
 use crate::platform::ratelimit;
 use crate::state::AppState;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpinionCreate {
     /// The station's printed code (or `deputy_code`: one of the two).
@@ -44,73 +46,72 @@ fn constituent(c: &mut AnyConnection, p: &Principal) -> AppResult<i64> {
     store::constituent_of(c, p.account_id)?.ok_or_else(|| AppError::forbidden("forbidden", "no constituent behind this account"))
 }
 
-/// Where an opinion goes: (station, deputy, region path) from a printed code.
-fn addressee(c: &mut AnyConnection, station: Option<&str>, deputy: Option<&str>) -> AppResult<(Option<i64>, Option<i64>, String)> {
-    let unknown = |f: &str| AppError::invalid_field(f, "unknown_code", "no station or deputy has this code");
-    match (station, deputy) {
-        (Some(code), None) => {
-            let s = crate::org::station_by_code(c, code)?.ok_or_else(|| unknown("station_code"))?;
-            let path = crate::org::region_path(c, s.region_id)?.ok_or_else(AppError::not_found)?;
-            Ok((Some(s.id), None, path))
-        }
-        (None, Some(code)) => {
-            let (id, ..) = crate::org::public_deputy(c, code)?.ok_or_else(|| unknown("deputy_code"))?;
-            let path = crate::org::deputy_region_paths(c, id)?.and_then(|p| p.into_iter().next()).ok_or_else(|| unknown("deputy_code"))?;
-            Ok((None, Some(id), path))
-        }
-        _ => Err(AppError::invalid_field("station_code", "exclusive", "give station_code or deputy_code, one of them")),
-    }
-}
-
 /// Leave an opinion at a station or with a deputy; the answer carries the ticket number to
-/// follow it by. At most 5 an hour per constituent (429).
-#[utoipa::path(tag = "reception", request_body = OpinionCreate, responses((status = 201, body = OpinionView), WriteErrors), security(("bearer" = [])))]
+/// follow it by. At most 5 an hour per constituent (429). A phone on a weak network sends an
+/// `Idempotency-Key`: a retry gets the first answer again and files nothing twice.
+#[utoipa::path(tag = "reception", request_body = OpinionCreate, params(("Idempotency-Key" = Option<String>, Header, description = "makes a retry safe")),
+    responses((status = 201, body = OpinionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/opinions")]
-pub async fn submit(state: web::Data<AppState>, p: Principal, body: web::Json<OpinionCreate>) -> AppResult<HttpResponse> {
+pub async fn submit(state: web::Data<AppState>, p: Principal, req: HttpRequest, body: web::Json<OpinionCreate>) -> AppResult<HttpResponse> {
     if p.role != Role::Constituent {
         return Err(AppError::forbidden("forbidden", "opinions are left by constituents signed in with their phone"));
     }
     let b = body.into_inner();
+    let key = IdemKey::from_request(&req, p.account_id, &b)?;
     let errs = rules::check(&b.category, &b.title, &b.content, &b.photo_urls, (b.latitude, b.longitude));
     if !errs.is_empty() {
         return Err(AppError::validation(errs));
     }
-    ratelimit::hit(&state.cache, &state.clock, &format!("opinion:{}", p.account_id), 5, 3600).await?;
+    // Retries of one key (a phone resending on a weak network) count once against the limit.
+    let first_send = match &key {
+        Some(k) => state.cache.set_nx(&format!("opinion-key:{}:{}", k.account, k.key), "1", std::time::Duration::from_secs(3600)).await.unwrap_or(true),
+        None => true,
+    };
+    if first_send {
+        ratelimit::hit(&state.cache, &state.clock, &format!("opinion:{}", p.account_id), 5, 3600).await?;
+    }
     let (now, tz) = (state.now(), state.settings.tz);
     let day = state.clock.now().with_timezone(&tz).date_naive();
-    let v = db::tx(&state.db, move |c| {
-        let me = constituent(c, &p)?;
-        let (station, mut deputy, path) = addressee(c, b.station_code.as_deref(), b.deputy_code.as_deref())?;
-        if let Some(s) = station {
-            // Left at a station: the deputy on duty there now, or next, receives it (staff may
-            // hand it to another).
-            deputy = crate::checkins::roster::on_duty_deputy(c, s, now)?;
-        }
-        let ticket = rules::ticket(day, store::next_seq(c, &day.format("%Y%m%d").to_string())?);
-        let photos = serde_json::to_string(&b.photo_urls).map_err(AppError::internal)?;
-        let new = NewOpinion {
-            constituent: me,
-            station,
-            deputy,
-            region_path: &path,
-            category: &b.category,
-            title: b.title.trim(),
-            content: &b.content,
-            position: (b.latitude, b.longitude),
-            photos: &photos,
-        };
-        let id = store::insert(c, &ticket, &new, now)?;
-        store::event(c, id, &Event { from: None, to: "submitted", account: p.account_id, role: "constituent", note: None }, now)?;
-        let wake = match deputy {
-            Some(d) => Some(crate::live::store::record(c, Some(d), None, "opinion_assigned", &serde_json::json!({"ticket": ticket}), now)?),
-            None => None,
-        };
-        let o = store::by_ticket(c, &ticket)?.ok_or_else(AppError::not_found)?;
-        Ok((view(o, None), wake))
+    ensure_ticket_day(&state, day).await?;
+    let photos = serde_json::to_string(&b.photo_urls).map_err(AppError::internal)?;
+    let filing = Filing { account: p.account_id, key: key.clone(), body: b, photos, now, day };
+    let (answer, wake) = match (state.opinion_writes.submit(std::sync::Arc::new(filing)).await, key) {
+        (Ok(x), _) => x,
+        // Two retries raced on two instances: the loser meets the winner's key and gets its answer.
+        (Err(e), Some(k)) => match db::run(&state.db, move |c| idempotency::lookup_many(c, &[&k])).await?.pop().flatten() {
+            Some(a) => (a?, None),
+            None => return Err(e),
+        },
+        (Err(e), None) => return Err(e),
+    };
+    crate::live::announce(&state, &wake.into_iter().collect::<Vec<_>>()).await;
+    Ok(answer.into_response())
+}
+
+/// The days (per database) whose ticket sequence this process made sure of.
+static TICKET_DAYS: std::sync::Mutex<Vec<(String, chrono::NaiveDate)>> = std::sync::Mutex::new(Vec::new());
+
+/// Makes sure today's ticket sequence exists, once per day and process.
+async fn ensure_ticket_day(state: &AppState, day: chrono::NaiveDate) -> AppResult<()> {
+    let db_name = format!("{:?}", state.settings.database_url);
+    if TICKET_DAYS.lock().map(|d| d.iter().any(|x| x.0 == db_name && x.1 == day)).unwrap_or(false) {
+        return Ok(());
+    }
+    let name = day.format("%Y%m%d").to_string();
+    let first = db::run(&state.db, {
+        let name = name.clone();
+        move |c| store::ensure_day(c, &name)
     })
-    .await?;
-    crate::live::announce(&state, &v.1.into_iter().collect::<Vec<_>>()).await;
-    Ok(HttpResponse::Created().json(v.0))
+    .await;
+    if first.is_err() {
+        // Two instances creating it at the same moment: the loser's second try finds it.
+        db::run(&state.db, move |c| store::ensure_day(c, &name)).await?;
+    }
+    if let Ok(mut d) = TICKET_DAYS.lock() {
+        d.retain(|x| x.1 >= day);
+        d.push((db_name, day));
+    }
+    Ok(())
 }
 
 /// Withdraw my opinion while it is submitted or accepted (409 `illegal_transition` later).
