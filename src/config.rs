@@ -82,10 +82,13 @@ pub struct Settings {
     pub privacy_notice_version: String,
     /// Working days a handling unit has for a forwarded opinion unless staff say otherwise.
     pub opinion_deadline_days: u32,
+    /// Months the units have for an assigned suggestion unless staff say otherwise.
+    pub suggestion_deadline_months: u32,
     /// Video rooms for online receptions: a URL with `{room}` replaced by a fresh room name
     /// (`None`: online receptions cannot be booked).
     pub video_room_url: Option<String>,
-    /// Hours before a confirmed reception when the deputy (push) and the constituent (SMS) are reminded.
+    /// Hours before a confirmed reception when the deputy (a notice, pushed) and the constituent
+    /// (SMS) are reminded.
     pub appointment_remind_hours: i64,
     /// Attempts before a push becomes a dead letter.
     pub push_max_attempts: i32,
@@ -267,6 +270,7 @@ impl Settings {
             sms_escalate_hours: env.positive("LVZHI_SMS_ESCALATE_HOURS", 24)?,
             privacy_notice_version: env.get("LVZHI_PRIVACY_NOTICE_VERSION").unwrap_or_else(|| "2026-11".into()),
             opinion_deadline_days: env.positive("LVZHI_OPINION_DEADLINE_DAYS", 15)?,
+            suggestion_deadline_months: env.positive("LVZHI_SUGGESTION_DEADLINE_MONTHS", 3)?,
             video_room_url: match env.get("LVZHI_VIDEO_ROOM_URL") {
                 Some(u) if !u.starts_with("https://") || !u.contains("{room}") => {
                     return Err(ConfigError { var: "LVZHI_VIDEO_ROOM_URL", message: "an https URL containing {room}".into() })

@@ -22,3 +22,4 @@ pub mod reception;
 pub mod sms;
 pub mod startup;
 pub mod state;
+pub mod suggestions;

@@ -38,6 +38,7 @@ impl Modify for BearerAuth {
         (name = "events", description = "Meetings, trainings, inspections and group activities with attendance"),
         (name = "ledger", description = "Duty points: rulebook, explained entries, rankings, verification"),
         (name = "roster", description = "Reception duty roster (接待日)"),
+        (name = "suggestions", description = "Deputies' suggestions (代表建议): filing, assignment, handling, evaluation"),
         (name = "notices", description = "Notices and briefing materials, inboxes, read receipts, RSVP"),
         (name = "push", description = "Devices and push delivery"),
         (name = "public", description = "Public endpoints of the cloud reception room (no login)"),
@@ -188,6 +189,22 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(crate::reception::appointments::confirm)
         .service(crate::reception::appointments::decline)
         .service(crate::reception::appointments::cancel)
+        .service(crate::suggestions::filing::create)
+        .service(crate::suggestions::review::staff_list)
+        .service(crate::suggestions::filing::mine)
+        .service(crate::suggestions::filing::one)
+        .service(crate::suggestions::filing::cosign)
+        .service(crate::suggestions::filing::revise)
+        .service(crate::suggestions::filing::submit)
+        .service(crate::suggestions::filing::withdraw)
+        .service(crate::suggestions::review::accept)
+        .service(crate::suggestions::review::return_it)
+        .service(crate::suggestions::review::convert)
+        .service(crate::suggestions::review::assign)
+        .service(crate::suggestions::handling::acknowledge)
+        .service(crate::suggestions::handling::contact)
+        .service(crate::suggestions::handling::reply)
+        .service(crate::suggestions::handling::evaluate)
         .service(crate::reception::workdays::list)
         .service(crate::reception::workdays::put_day)
         .service(crate::reception::workdays::delete_day)

@@ -697,6 +697,79 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    suggestions (id) {
+        id -> BigInt,
+        number -> Nullable<Text>,
+        author_deputy_id -> BigInt,
+        author_account -> BigInt,
+        region_path -> Text,
+        title -> Text,
+        content -> Text,
+        category -> Text,
+        period -> Text,
+        status -> Text,
+        publish_consent -> Bool,
+        key_leader -> Nullable<Text>,
+        due_at -> Nullable<Timestamp>,
+        classification -> Nullable<Text>,
+        reply -> Nullable<Text>,
+        replied_at -> Nullable<Timestamp>,
+        satisfaction -> Nullable<Text>,
+        evaluation -> Nullable<Text>,
+        round -> Integer,
+        submitted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    suggestion_cosigners (suggestion_id, deputy_id) {
+        suggestion_id -> BigInt,
+        deputy_id -> BigInt,
+        status -> Text,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    suggestion_units (suggestion_id, unit_id) {
+        suggestion_id -> BigInt,
+        unit_id -> BigInt,
+        role -> Text,
+        acknowledged_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    suggestion_contacts (id) {
+        id -> BigInt,
+        suggestion_id -> BigInt,
+        unit_id -> BigInt,
+        account_id -> BigInt,
+        channel -> Text,
+        contacted_on -> Text,
+        summary -> Text,
+        round -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    suggestion_events (id) {
+        id -> BigInt,
+        suggestion_id -> BigInt,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor_account -> BigInt,
+        actor_role -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(deputy_groups -> regions (region_id));
 diesel::joinable!(seats -> deputies (deputy_id));
 diesel::joinable!(seats -> regions (region_id));
@@ -718,6 +791,10 @@ diesel::joinable!(opinion_messages -> opinions (opinion_id));
 diesel::joinable!(opinion_followers -> opinions (opinion_id));
 diesel::joinable!(opinion_followers -> constituents (constituent_id));
 diesel::joinable!(appointments -> constituents (constituent_id));
+diesel::joinable!(suggestion_cosigners -> suggestions (suggestion_id));
+diesel::joinable!(suggestion_units -> suggestions (suggestion_id));
+diesel::joinable!(suggestion_contacts -> suggestions (suggestion_id));
+diesel::joinable!(suggestion_events -> suggestions (suggestion_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     opinions,
@@ -726,6 +803,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     opinion_followers,
     calendar_days,
     appointments,
+    suggestions,
+    suggestion_cosigners,
+    suggestion_units,
+    suggestion_contacts,
+    suggestion_events,
     ticket_days,
     constituents,
     otp_codes,

@@ -70,3 +70,47 @@ fn stats(c: &mut AnyConnection, id: i64, rsvp_required: bool) -> AppResult<super
     }
     Ok(s)
 }
+
+/// A notice from the system to one deputy (a reminder of a reception, of a deadline): in their
+/// inbox, pushed to their phones, on their live stream, published under the congress of the
+/// deputy's first seat. Returns the notice and the wake to announce after the commit.
+pub fn personal(
+    c: &mut AnyConnection,
+    deputy: i64,
+    title: &str,
+    body: &str,
+    now: NaiveDateTime,
+    tz: chrono_tz::Tz,
+    quiet: Option<(NaiveTime, NaiveTime)>,
+) -> AppResult<(i64, Wake)> {
+    let scope = crate::org::deputy_region_paths(c, deputy)?.and_then(|p| p.into_iter().next()).ok_or_else(AppError::not_found)?;
+    let region: i64 = scope.trim_matches('/').rsplit('/').next().and_then(|s| s.parse().ok()).ok_or_else(|| AppError::internal("bad region path"))?;
+    let audience = serde_json::to_string(&Audience { deputies: vec![deputy], ..Default::default() }).map_err(AppError::internal)?;
+    let id = store::insert(
+        c,
+        &store::NewNotice {
+            region_id: region,
+            region_path: &scope,
+            kind: "general",
+            title,
+            body,
+            priority: "normal",
+            pinned: false,
+            audience: &audience,
+            status: "draft",
+            publish_at: None,
+            published_at: None,
+            expires_at: None,
+            rsvp_required: false,
+            rsvp_deadline: None,
+            leave_needs_approval: false,
+            event_id: None,
+            targeted: 0,
+            remind_round: 0,
+            created_by: 0,
+            created_at: now,
+            version: 1,
+        },
+    )?;
+    Ok((id, publish_in(c, id, now, tz, quiet)?.1))
+}

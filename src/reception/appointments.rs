@@ -1,7 +1,7 @@
 //! Routes: a constituent books a reception with a deputy on duty — in person at the station, or
 //! online in a video room from the configured provider; the deputy confirms or declines; the
-//! constituent may cancel. Both are reminded before a confirmed reception (SMS and the live
-//! stream).
+//! constituent may cancel. Both are reminded before a confirmed reception: the deputy by a notice
+//! of their own (inbox and push), the constituent by SMS; both on the live stream.
 
 use super::appointment_store::{self as store, AppointmentRow, NewAppointment};
 use crate::auth::{Principal, Role};
@@ -212,9 +212,10 @@ pub async fn cancel(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
 }
 
 /// Reminds both sides of confirmed receptions starting within `LVZHI_APPOINTMENT_REMIND_HOURS`
-/// (an SMS each, and the live stream); returns how many were reminded.
+/// (the deputy by a notice with its push, the constituent by SMS; both on the live stream);
+/// returns how many were reminded.
 pub async fn remind(state: &AppState) -> AppResult<usize> {
-    let (now, tz) = (state.now(), state.settings.tz);
+    let (now, tz, quiet) = (state.now(), state.settings.tz, state.settings.quiet_hours);
     let horizon = now + chrono::Duration::hours(state.settings.appointment_remind_hours);
     let (n, wakes) = db::tx(&state.db, move |c| {
         let due = store::to_remind(c, now, horizon, 200)?;
@@ -230,15 +231,9 @@ pub async fn remind(state: &AppState) -> AppResult<usize> {
                 &format!("appointment:{}:constituent", a.id),
                 now,
             )?;
-            if let Some((_, dp)) = crate::org::deputy_phones(c, &[a.deputy_id])?.into_iter().next() {
-                crate::sms::enqueue_text(
-                    c,
-                    &dp,
-                    &format!("【履职】您有一场群众接待将于{when}开始（{place}），主题：{}。", a.topic),
-                    &format!("appointment:{}:deputy", a.id),
-                    now,
-                )?;
-            }
+            // The deputy: a notice of their own (inbox, push, live stream).
+            let body = format!("您有一场群众接待将于{when}开始（{place}）。\n\n主题：{}", a.topic);
+            wakes.push(crate::notices::service::personal(c, a.deputy_id, &format!("接待提醒：{when}"), &body, now, tz, quiet)?.1);
             store::set_reminded(c, a.id, now)?;
             wakes.extend(tell(c, a, now)?);
         }

@@ -25,3 +25,4 @@ mod platform;
 mod providers;
 mod rankings;
 mod reception;
+mod suggestions;

@@ -1,0 +1,5 @@
+DROP TABLE suggestion_events;
+DROP TABLE suggestion_contacts;
+DROP TABLE suggestion_units;
+DROP TABLE suggestion_cosigners;
+DROP TABLE suggestions;

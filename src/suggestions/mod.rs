@@ -1,0 +1,62 @@
+//! Deputies' suggestions (代表建议): a deputy drafts one with co-signers (each confirms), submits
+//! it in or between sessions; staff accept, return or convert it and assign it to a lead unit and
+//! co-handling units with a deadline, marking key suggestions with their supervising leader;
+//! units acknowledge, log their contacts with the deputy and reply with a classification; the
+//! deputy rates the reply, and an unsatisfied first rating sends it back for a second round.
+//! Filing, co-signing and key suggestions earn ledger points once each; every step is an event
+//! and an audit entry.
+
+pub mod filing;
+pub mod handling;
+pub mod model;
+pub mod review;
+pub mod rules;
+pub mod store;
+
+use crate::auth::Principal;
+use crate::db::{self, AnyConnection};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use actix_web::web;
+use chrono::NaiveDateTime;
+use model::{Stand, SuggestionView};
+use store::SuggestionRow;
+
+/// Runs one step on a suggestion in a transaction: opens it (404 when out of reach), insists on
+/// how the caller stands to it (403 otherwise), applies `f`, writes the audit entry, and answers
+/// the full view.
+pub async fn step<F>(state: &AppState, p: Principal, id: i64, allowed: fn(Stand) -> bool, audit: &'static str, f: F) -> AppResult<web::Json<SuggestionView>>
+where
+    F: FnOnce(&mut AnyConnection, &Principal, &SuggestionRow, Stand, NaiveDateTime) -> AppResult<()> + Send + 'static,
+{
+    let now = state.now();
+    let v = db::tx(&state.db, move |c| {
+        let (s, stand) = model::open(c, &p, id)?;
+        if !allowed(stand) {
+            return Err(AppError::forbidden("forbidden", format!("a {} may not do this to the suggestion", stand.role())));
+        }
+        f(c, &p, &s, stand, now)?;
+        crate::audit::Entry::by(&p, audit, "suggestion", id.to_string()).region(Some(s.region_path.clone())).write(c, now)?;
+        let s = store::get(c, id)?.ok_or_else(AppError::not_found)?;
+        model::full_view(c, s, now)
+    })
+    .await?;
+    Ok(web::Json(v))
+}
+
+/// Moves a suggestion by the rules (409 `illegal_transition` otherwise) and records the event.
+pub fn transition(
+    c: &mut AnyConnection,
+    s: &SuggestionRow,
+    to: Option<&'static str>,
+    by: (&Principal, Stand),
+    note: Option<&str>,
+    now: NaiveDateTime,
+) -> AppResult<&'static str> {
+    let to = to.ok_or_else(|| AppError::conflict("illegal_transition", format!("not possible while the suggestion is {}", s.status)))?;
+    if !store::set_status(c, s.id, &s.status, to, now)? {
+        return Err(AppError::conflict("illegal_transition", "the suggestion changed meanwhile"));
+    }
+    store::event(c, s.id, (Some(&s.status), to), (by.0.account_id, by.1.role()), note, now)?;
+    Ok(to)
+}

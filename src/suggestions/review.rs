@@ -1,0 +1,135 @@
+//! Routes: congress staff (in their region's subtree) list the suggestions filed with them,
+//! accept one (the author's and co-signers' points are booked), return it for revision or turn
+//! it into an opinion with a reason, and assign it to a lead unit and co-handling units with a
+//! deadline, marking a key suggestion with its supervising leader.
+
+use super::filing::{list, StatusQuery};
+use super::model::{Stand, SuggestionView};
+use super::rules::{self, Action, Actor};
+use super::store::{self, Owner};
+use super::{step, transition};
+use crate::auth::{Principal, Role};
+use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
+use crate::http::{Page, PageQuery};
+use crate::ledger::service::point_event;
+use crate::state::AppState;
+use actix_web::{get, post, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reason {
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    pub lead_unit_id: i64,
+    #[serde(default)]
+    pub co_unit_ids: Vec<i64>,
+    /// Months the units have (1–12; default `LVZHI_SUGGESTION_DEADLINE_MONTHS`).
+    pub months: Option<u32>,
+    /// Marks a key suggestion (重点建议), supervised by this leader.
+    pub key_leader: Option<String>,
+}
+
+fn reason(r: &str) -> AppResult<String> {
+    let r = r.trim();
+    if r.is_empty() || r.chars().count() > 1000 {
+        return Err(AppError::invalid_field("reason", "required", "say why, in at most 1,000 characters"));
+    }
+    Ok(r.to_string())
+}
+
+/// Suggestions filed with my congress or below, newest first (staff; drafts are not shown).
+#[utoipa::path(tag = "suggestions", params(StatusQuery, PageQuery), responses((status = 200, body = Page<SuggestionView>), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/suggestions")]
+pub async fn staff_list(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<StatusQuery>,
+    pq: web::Query<PageQuery>,
+) -> AppResult<web::Json<Page<SuggestionView>>> {
+    if p.role != Role::Admin {
+        return Err(AppError::forbidden("forbidden", "suggestions are reviewed by congress staff"));
+    }
+    let owner = Owner::Region(format!("{}%", p.region_path.clone().unwrap_or_else(|| "/".into())));
+    list(&state, owner, q.into_inner().status, &pq).await
+}
+
+fn staff(s: Stand) -> bool {
+    s == Stand::Staff
+}
+
+/// Accept a submitted suggestion; the author earns the filing points and each confirmed
+/// co-signer the co-signing points, once.
+#[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/suggestions/{id}/accept")]
+pub async fn accept(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<SuggestionView>> {
+    step(&state, p, id.into_inner(), staff, "suggestion.accept", |c, p, s, stand, now| {
+        transition(c, s, rules::next(&s.status, Action::Accept, Actor::Staff), (p, stand), None, now)?;
+        point_event(c, s.author_deputy_id, "suggestion_filed", ("suggestion", s.id), now, now)?;
+        for (d, status) in store::cosigners(c, s.id)? {
+            if status == "confirmed" {
+                point_event(c, d, "suggestion_cosigned", ("suggestion", s.id), now, now)?;
+            }
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Return a submitted suggestion to its author for revision, saying why.
+#[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), request_body = Reason, responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/suggestions/{id}/return")]
+pub async fn return_it(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<Reason>) -> AppResult<web::Json<SuggestionView>> {
+    let why = reason(&body.reason)?;
+    step(&state, p, id.into_inner(), staff, "suggestion.return", move |c, p, s, stand, now| {
+        transition(c, s, rules::next(&s.status, Action::Return, Actor::Staff), (p, stand), Some(&why), now).map(|_| ())
+    })
+    .await
+}
+
+/// Handle a suggestion as an opinion instead (e.g. a matter for one street), saying why.
+#[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), request_body = Reason, responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/suggestions/{id}/convert")]
+pub async fn convert(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<Reason>) -> AppResult<web::Json<SuggestionView>> {
+    let why = reason(&body.reason)?;
+    step(&state, p, id.into_inner(), staff, "suggestion.convert", move |c, p, s, stand, now| {
+        transition(c, s, rules::next(&s.status, Action::Convert, Actor::Staff), (p, stand), Some(&why), now).map(|_| ())
+    })
+    .await
+}
+
+/// Assign an accepted suggestion to a lead unit and co-handling units with a deadline; a key
+/// suggestion names its supervising leader (and earns the author the key-suggestion points).
+#[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), request_body = Assignment, responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/suggestions/{id}/assign")]
+pub async fn assign(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<Assignment>) -> AppResult<web::Json<SuggestionView>> {
+    let b = body.into_inner();
+    let months = b.months.unwrap_or(state.settings.suggestion_deadline_months);
+    if !(1..=12).contains(&months) {
+        return Err(AppError::invalid_field("months", "out_of_range", "1 to 12 months"));
+    }
+    let leader = b.key_leader.map(|l| l.trim().to_string()).filter(|l| !l.is_empty());
+    step(&state, p, id.into_inner(), staff, "suggestion.assign", move |c, p, s, stand, now| {
+        for u in std::iter::once(&b.lead_unit_id).chain(&b.co_unit_ids) {
+            let ok = crate::org::unit_region_path(c, *u)?.is_some_and(|x| s.region_path.starts_with(&x) || x.starts_with(&s.region_path));
+            if !ok {
+                return Err(AppError::invalid_field("lead_unit_id", "unknown_unit", format!("no handling unit of this congress has id {u}")));
+            }
+        }
+        let note = leader.as_ref().map(|l| format!("key suggestion, supervised by {l}"));
+        transition(c, s, rules::next(&s.status, Action::Assign, Actor::Staff), (p, stand), note.as_deref(), now)?;
+        store::assign_units(c, s.id, b.lead_unit_id, &b.co_unit_ids)?;
+        let due = now.checked_add_months(chrono::Months::new(months)).ok_or_else(|| AppError::internal("bad deadline"))?;
+        store::set_assignment(c, s.id, due, leader.as_deref())?;
+        if leader.is_some() {
+            point_event(c, s.author_deputy_id, "suggestion_key", ("suggestion", s.id), now, now)?;
+        }
+        Ok(())
+    })
+    .await
+}
