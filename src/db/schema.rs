@@ -718,10 +718,26 @@ diesel::table! {
         satisfaction -> Nullable<Text>,
         evaluation -> Nullable<Text>,
         round -> Integer,
+        extension_months -> Nullable<Integer>,
+        extension_reason -> Nullable<Text>,
+        cleared_at -> Nullable<Timestamp>,
+        excellent -> Bool,
         submitted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+    }
+}
+
+diesel::table! {
+    suggestion_urges (id) {
+        id -> BigInt,
+        suggestion_id -> BigInt,
+        account_id -> BigInt,
+        role -> Text,
+        weight -> Integer,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 
@@ -795,6 +811,7 @@ diesel::joinable!(suggestion_cosigners -> suggestions (suggestion_id));
 diesel::joinable!(suggestion_units -> suggestions (suggestion_id));
 diesel::joinable!(suggestion_contacts -> suggestions (suggestion_id));
 diesel::joinable!(suggestion_events -> suggestions (suggestion_id));
+diesel::joinable!(suggestion_urges -> suggestions (suggestion_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     opinions,
@@ -808,6 +825,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     suggestion_units,
     suggestion_contacts,
     suggestion_events,
+    suggestion_urges,
     ticket_days,
     constituents,
     otp_codes,

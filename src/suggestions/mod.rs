@@ -3,15 +3,19 @@
 //! co-handling units with a deadline, marking key suggestions with their supervising leader;
 //! units acknowledge, log their contacts with the deputy and reply with a classification; the
 //! deputy rates the reply, and an unsatisfied first rating sends it back for a second round.
-//! Filing, co-signing and key suggestions earn ledger points once each; every step is an event
-//! and an audit entry.
+//! Units may ask for more time; deputies, staff and leaders urge (weighted); B items are tracked
+//! until cleared. Filing, co-signing, key and excellent suggestions earn ledger points once each;
+//! every step is an event and an audit entry. Statistics per year, category and unit, and a
+//! public list of the replies authors agreed to publish.
 
+pub mod disclosure;
 pub mod filing;
 pub mod handling;
 pub mod model;
 pub mod review;
 pub mod rules;
 pub mod store;
+pub mod tracking;
 
 use crate::auth::Principal;
 use crate::db::{self, AnyConnection};

@@ -27,6 +27,10 @@ pub struct SuggestionRow {
     pub satisfaction: Option<String>,
     pub evaluation: Option<String>,
     pub round: i32,
+    pub extension_months: Option<i32>,
+    pub extension_reason: Option<String>,
+    pub cleared_at: Option<NaiveDateTime>,
+    pub excellent: bool,
     pub submitted_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -223,4 +227,82 @@ pub fn list(c: &mut AnyConnection, owner: &Owner, status: Option<&str>, before: 
         q = q.filter(s::status.eq(st.to_string()));
     }
     Ok(q.load(c)?)
+}
+
+pub fn request_extension(c: &mut AnyConnection, id: i64, months: i32, reason: &str) -> AppResult<()> {
+    diesel::update(s::table.find(id)).set((s::extension_months.eq(months), s::extension_reason.eq(reason))).execute(c)?;
+    Ok(())
+}
+
+/// Approves (the deadline moves to `due`) or refuses the pending extension.
+pub fn decide_extension(c: &mut AnyConnection, id: i64, due: Option<NaiveDateTime>) -> AppResult<()> {
+    let clear = (s::extension_months.eq(None::<i32>), s::extension_reason.eq(None::<String>));
+    match due {
+        Some(d) => diesel::update(s::table.find(id)).set((clear, s::due_at.eq(d))).execute(c)?,
+        None => diesel::update(s::table.find(id)).set(clear).execute(c)?,
+    };
+    Ok(())
+}
+
+pub fn add_urge(c: &mut AnyConnection, id: i64, by: (i64, &str, i32), note: Option<&str>, now: NaiveDateTime) -> AppResult<()> {
+    use crate::db::schema::suggestion_urges as u;
+    diesel::insert_into(u::table)
+        .values((u::suggestion_id.eq(id), u::account_id.eq(by.0), u::role.eq(by.1), u::weight.eq(by.2), u::note.eq(note), u::created_at.eq(now)))
+        .execute(c)?;
+    Ok(())
+}
+
+/// (suggestion, weighted urges, urges) of the suggestions under a region pattern that were urged.
+pub fn urges(c: &mut AnyConnection, pattern: &str) -> AppResult<Vec<(i64, Option<i64>, i64)>> {
+    use crate::db::schema::suggestion_urges as u;
+    Ok(u::table
+        .inner_join(s::table)
+        .filter(s::region_path.like(pattern.to_string()))
+        .group_by(u::suggestion_id)
+        .select((u::suggestion_id, diesel::dsl::sum(u::weight), diesel::dsl::count(u::id)))
+        .load(c)?)
+}
+
+pub fn set_cleared(c: &mut AnyConnection, id: i64, now: NaiveDateTime) -> AppResult<()> {
+    diesel::update(s::table.find(id)).set((s::cleared_at.eq(now), s::classification.eq("A"))).execute(c)?;
+    Ok(())
+}
+
+/// Marks an excellent suggestion (false when it already was).
+pub fn set_excellent(c: &mut AnyConnection, id: i64) -> AppResult<bool> {
+    Ok(diesel::update(s::table.find(id).filter(s::excellent.eq(false))).set(s::excellent.eq(true)).execute(c)? == 1)
+}
+
+/// B items (being solved) carried over: rated, not yet cleared, oldest first.
+pub fn tracking(c: &mut AnyConnection, pattern: &str, limit: i64) -> AppResult<Vec<SuggestionRow>> {
+    Ok(s::table
+        .filter(s::region_path.like(pattern.to_string()))
+        .filter(s::classification.eq("B"))
+        .filter(s::status.eq_any(["replied", "evaluated"]))
+        .filter(s::cleared_at.is_null())
+        .order(s::id)
+        .limit(limit)
+        .load(c)?)
+}
+
+/// Suggestions submitted in [from, to) under a region pattern (for statistics).
+pub fn submitted_between(c: &mut AnyConnection, pattern: &str, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<Vec<SuggestionRow>> {
+    Ok(s::table.filter(s::region_path.like(pattern.to_string())).filter(s::submitted_at.ge(from)).filter(s::submitted_at.lt(to)).load(c)?)
+}
+
+/// The lead unit of each of these suggestions.
+pub fn lead_units(c: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<(i64, i64)>> {
+    Ok(su::table.filter(su::suggestion_id.eq_any(ids)).filter(su::role.eq("lead")).select((su::suggestion_id, su::unit_id)).load(c)?)
+}
+
+/// Replies the authors agreed to publish, newest first.
+pub fn published(c: &mut AnyConnection, before: i64, limit: i64) -> AppResult<Vec<SuggestionRow>> {
+    let before = if before > 0 { before } else { i64::MAX };
+    Ok(s::table
+        .filter(s::publish_consent.eq(true))
+        .filter(s::status.eq_any(["replied", "evaluated"]))
+        .filter(s::id.lt(before))
+        .order(s::id.desc())
+        .limit(limit + 1)
+        .load(c)?)
 }

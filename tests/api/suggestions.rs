@@ -177,3 +177,66 @@ async fn units_see_only_what_was_assigned_to_them_and_drafts_can_be_withdrawn() 
     let bad = app.post("/api/v1/suggestions", &author, json!({"title": "", "content": "…", "category": "weather", "period": "sometime"})).await;
     assert_eq!(bad.expect(422, "validation_failed").body["errors"].as_array().unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn units_ask_for_time_everyone_urges_b_items_are_tracked_until_cleared_and_replies_are_published() {
+    let app = spawn_demo().await;
+    let (admin, author, unit) = (app.login("admin").await, app.login("13955110000").await, app.login("unit1").await);
+    let mut ids = vec![];
+    for (title, consent) in [("关于校车安全的建议", true), ("关于农村道路的建议", false)] {
+        let s = app
+            .post(
+                "/api/v1/suggestions",
+                &author,
+                json!({"title": title, "content": "…", "category": "education", "period": "recess", "publish_consent": consent}),
+            )
+            .await;
+        let id = s.expect(201, "").body["id"].as_i64().unwrap();
+        app.post(&at(id, "submit"), &author, json!({})).await.expect(200, "");
+        app.post(&at(id, "accept"), &admin, json!({})).await.expect(200, "");
+        ids.push(id);
+    }
+    let (id, other) = (ids[0], ids[1]);
+    app.post(&at(id, "assign"), &admin, json!({"lead_unit_id": 1, "months": 3, "key_leader": "李主任"})).await.expect(200, "");
+    app.post(&at(other, "assign"), &admin, json!({"lead_unit_id": 1})).await.expect(200, "");
+    // More time: asked by the lead unit, approved by staff; the deadline moves.
+    let before = app.get(&format!("/api/v1/suggestions/{id}"), &admin).await.body["due_at"].as_str().unwrap().to_string();
+    app.post(&at(id, "extension"), &unit, json!({"months": 2, "reason": "需跨部门协调"})).await.expect(200, "");
+    app.post(&at(id, "extension"), &unit, json!({"months": 1, "reason": "again"})).await.expect(409, "extension_pending");
+    let ok = app.post(&at(id, "extension/decision"), &admin, json!({"approve": true})).await;
+    assert!(ok.expect(200, "").body["due_at"].as_str().unwrap() > before.as_str());
+    // Urging, weighted: the author 1, staff 2, staff for the supervising leader 4.
+    app.post(&at(id, "urge"), &author, json!({})).await.expect(200, "");
+    app.post(&at(id, "urge"), &admin, json!({"as_leader": true, "note": "请加快办理"})).await.expect(200, "");
+    app.post(&at(other, "urge"), &admin, json!({})).await.expect(200, "");
+    app.post(&at(other, "urge"), &admin, json!({"as_leader": true})).await.expect(422, "validation_failed");
+    app.post(&at(id, "urge"), &unit, json!({})).await.expect(403, "forbidden");
+    let urged = app.get("/api/v1/suggestions/urged", &admin).await;
+    let ranked: Vec<(i64, i64)> =
+        urged.body.as_array().unwrap().iter().map(|l| (l["suggestion"]["id"].as_i64().unwrap(), l["weight"].as_i64().unwrap())).collect();
+    assert_eq!(ranked, vec![(id, 5), (other, 2)]);
+    // A B reply is tracked until cleared; the consenting author's reply is public.
+    app.post(&at(id, "contacts"), &unit, json!({"channel": "phone", "contacted_on": "2026-11-20", "summary": "电话沟通"})).await.expect(200, "");
+    app.post(&at(id, "reply"), &unit, json!({"classification": "B", "body": "已纳入明年预算。"})).await.expect(200, "");
+    app.post(&at(id, "evaluate"), &author, json!({"satisfaction": "basically_satisfied"})).await.expect(200, "");
+    let tracked = app.get("/api/v1/suggestions/tracking", &admin).await;
+    assert_eq!(tracked.body[0]["id"], id);
+    let public = app.send(app.client.get(app.url("/api/v1/public/suggestions"))).await;
+    public.expect(200, "");
+    assert_eq!(public.body["items"].as_array().unwrap().len(), 1, "only the consenting author's reply");
+    assert_eq!((public.body["items"][0]["classification"].as_str(), public.body["items"][0]["reply"].as_str()), (Some("B"), Some("已纳入明年预算。")));
+    let cleared = app.post(&at(id, "clear"), &admin, json!({})).await;
+    assert_eq!(cleared.expect(200, "").body["classification"], "A");
+    assert_eq!(app.get("/api/v1/suggestions/tracking", &admin).await.body.as_array().unwrap().len(), 0);
+    // Excellent, once; statistics by category with volumes.
+    app.post(&at(id, "excellent"), &admin, json!({})).await.expect(200, "");
+    app.post(&at(id, "excellent"), &admin, json!({})).await.expect(409, "already_decided");
+    let stats = app.get("/api/v1/suggestions/stats?by=category", &admin).await;
+    let line = stats.body.as_array().unwrap().iter().find(|l| l["key"] == "education").cloned().unwrap();
+    assert_eq!((line["count"].as_i64(), line["replied"].as_i64(), line["a"].as_i64()), (Some(2), Some(1), Some(1)));
+    assert_eq!(line["on_time"], json!({"rate": 1.0, "of": 1}));
+    app.get("/api/v1/suggestions/stats", &author).await.expect(403, "forbidden");
+    lvzhi::ledger::service::consume(&app.state).await.unwrap();
+    let points = app.get("/api/v1/me/points", &author).await;
+    assert_eq!(points.body["entries"].as_array().unwrap().iter().filter(|e| e["rule_code"] == "suggestion_excellent").count(), 1);
+}

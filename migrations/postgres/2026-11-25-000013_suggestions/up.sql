@@ -26,6 +26,12 @@ CREATE TABLE suggestions (
     satisfaction TEXT,
     evaluation TEXT,
     round INTEGER NOT NULL DEFAULT 1,
+    -- the lead unit's pending request for more time
+    extension_months INTEGER,
+    extension_reason TEXT,
+    -- a B item carried over and tracked until cleared (销号)
+    cleared_at TIMESTAMP,
+    excellent BOOLEAN NOT NULL DEFAULT FALSE,
     submitted_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,
@@ -81,3 +87,16 @@ CREATE TABLE suggestion_events (
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX suggestion_events_suggestion ON suggestion_events (suggestion_id, id);
+
+-- Urging (催办): deputies weigh 1, staff 2, a key suggestion's supervising leader 4.
+CREATE TABLE suggestion_urges (
+    id BIGSERIAL PRIMARY KEY,
+    suggestion_id BIGINT NOT NULL REFERENCES suggestions(id),
+    account_id BIGINT NOT NULL,
+    -- deputy, staff or leader
+    role TEXT NOT NULL,
+    weight INTEGER NOT NULL,
+    note TEXT,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX suggestion_urges_suggestion ON suggestion_urges (suggestion_id);
