@@ -214,6 +214,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(crate::suggestions::tracking::urge)
         .service(crate::suggestions::tracking::clear)
         .service(crate::suggestions::tracking::excellent)
+        .service(crate::suggestions::attachments::attach)
+        .service(crate::suggestions::attachments::download)
         .service(crate::reception::workdays::list)
         .service(crate::reception::workdays::put_day)
         .service(crate::reception::workdays::delete_day)

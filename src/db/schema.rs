@@ -730,6 +730,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    suggestion_attachments (id) {
+        id -> BigInt,
+        suggestion_id -> BigInt,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     suggestion_urges (id) {
         id -> BigInt,
         suggestion_id -> BigInt,
@@ -812,6 +826,7 @@ diesel::joinable!(suggestion_units -> suggestions (suggestion_id));
 diesel::joinable!(suggestion_contacts -> suggestions (suggestion_id));
 diesel::joinable!(suggestion_events -> suggestions (suggestion_id));
 diesel::joinable!(suggestion_urges -> suggestions (suggestion_id));
+diesel::joinable!(suggestion_attachments -> suggestions (suggestion_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     opinions,
@@ -826,6 +841,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     suggestion_contacts,
     suggestion_events,
     suggestion_urges,
+    suggestion_attachments,
     ticket_days,
     constituents,
     otp_codes,

@@ -6,6 +6,7 @@
 
 pub mod links;
 pub mod rules;
+pub mod upload;
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};

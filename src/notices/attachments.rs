@@ -8,15 +8,11 @@ use crate::auth::keys::KeySet;
 use crate::auth::Principal;
 use crate::db;
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
+use crate::files;
 use crate::files::links::{self, LinkQuery, LINK_SECS};
-use crate::files::{rules, PutError};
 use crate::state::AppState;
-use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
-use bytes::{Bytes, BytesMut};
 use chrono::{DateTime, Utc};
-use futures_util::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -69,14 +65,6 @@ fn editable(status: &str) -> AppResult<()> {
     Ok(())
 }
 
-fn too_large(limit: usize) -> AppError {
-    AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("an attachment may have at most {limit} bytes"))
-}
-
-fn not_multipart() -> AppError {
-    AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send multipart/form-data with a part named `file`")
-}
-
 /// Attach a file to a draft or scheduled notice (multipart/form-data, one part named `file`).
 /// The type is read from the content (PDF, PNG, JPEG, Word, Excel, PowerPoint) and must agree
 /// with the name; too large → 413, any other type → 415.
@@ -85,7 +73,6 @@ fn not_multipart() -> AppError {
 #[post("/api/v1/notices/{id}/attachments")]
 pub async fn upload(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, req: HttpRequest, payload: web::Payload) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    let limit = state.settings.max_attachment_bytes;
     let p2 = p.clone();
     db::run(&state.db, move |c| {
         let n = super::routes::load_for(c, &p2, id)?;
@@ -96,51 +83,18 @@ pub async fn upload(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
         Ok(())
     })
     .await?;
-    let declared = req.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit + 64 * 1024) {
-        return Err(too_large(limit));
-    }
-    let mut form = Multipart::new(req.headers(), payload);
-    let mut field = loop {
-        match form.try_next().await {
-            Ok(Some(f)) if f.name() == Some("file") => break f,
-            Ok(Some(mut other)) => while let Some(_chunk) = other.next().await {},
-            Ok(None) => return Err(AppError::invalid_field("file", "required", "a part named `file`")),
-            Err(_) => return Err(not_multipart()),
-        }
-    };
-    // `filename*=UTF-8''…` (RFC 5987) when given, else `filename`.
-    let raw_name = field
-        .content_disposition()
-        .and_then(|d| d.get_filename_ext().map(|e| String::from_utf8_lossy(&e.value).into_owned()).or_else(|| d.get_filename().map(str::to_string)))
-        .unwrap_or_default();
-    let name = rules::clean_name(&raw_name).ok_or_else(|| AppError::invalid_field("file", "file_name_required", "the part needs a file name"))?;
-    let mut head = BytesMut::new();
-    while head.len() < rules::SNIFF_BYTES {
-        match field.next().await {
-            Some(Ok(b)) => head.extend_from_slice(&b),
-            Some(Err(e)) => return Err(AppError::bad_request("invalid_request", e.to_string())),
-            None => break,
-        }
-    }
-    let content_type = rules::sniff(&head, &name).map_err(|m| AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", m))?;
-    let key = format!("notices/{id}/{}", uuid::Uuid::new_v4().simple());
-    let stored = match state.files.put(&key, Bytes::from(head), field, limit as u64).await {
-        Ok(s) => s,
-        Err(PutError::TooLarge) => return Err(too_large(limit)),
-        Err(PutError::Client(e)) => return Err(AppError::bad_request("invalid_request", e)),
-        Err(PutError::Store(e)) => return Err(AppError::internal(format!("storing an attachment: {e}"))),
-    };
+    let r = files::upload::receive(&state, &req, payload, &format!("notices/{id}")).await?;
+    let key = r.key.clone();
     let now = state.now();
     let (k, pr) = (key.clone(), p.clone());
     let saved = db::tx(&state.db, move |c| {
         let n = super::routes::load_for(c, &pr, id)?;
         editable(&n.status)?;
-        let new = NewAttachment { notice: id, file_name: &name, content_type, size: stored.size as i64, sha256: &stored.sha256, key: &k, by: pr.account_id };
+        let new = NewAttachment { notice: id, file_name: &r.name, content_type: r.content_type, size: r.size, sha256: &r.sha256, key: &k, by: pr.account_id };
         let aid = store::insert(c, &new, now)?;
         Entry::by(&pr, "notice.attach", "notice", id.to_string())
             .region(Some(n.region_path))
-            .detail(format!("attachment={aid} sha256={}", stored.sha256))
+            .detail(format!("attachment={aid} sha256={}", r.sha256))
             .write(c, now)?;
         store::get(c, aid)?.ok_or_else(AppError::not_found)
     })
@@ -183,21 +137,5 @@ pub async fn download(state: web::Data<AppState>, id: web::Path<i64>, q: web::Qu
         return Err(AppError::forbidden("link_invalid", "the link is wrong or expired; open the notice again for a fresh one"));
     }
     let row = db::run(&state.db, move |c| store::get(c, id)).await?.ok_or_else(AppError::not_found)?;
-    let body = state.files.get(&row.6).await.map_err(AppError::internal)?;
-    Ok(HttpResponse::Ok()
-        .content_type(row.3.as_str())
-        .insert_header(("content-disposition", disposition(&row.2)))
-        .insert_header(("x-content-type-options", "nosniff"))
-        .insert_header(("cache-control", "private, max-age=600"))
-        .insert_header(("x-content-sha256", row.5.as_str()))
-        .no_chunking(row.4 as u64)
-        .streaming(body.map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string()))))
-}
-
-/// `attachment` with an ASCII fallback name and the UTF-8 name (RFC 6266 / 5987).
-fn disposition(name: &str) -> String {
-    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
-    let encoded: String =
-        name.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+    files::upload::serve(&state, &row.6, &row.2, &row.3, row.4, &row.5).await
 }

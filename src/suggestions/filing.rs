@@ -71,7 +71,7 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Su
     if b.cosigner_ids.len() > 50 || b.cosigner_ids.contains(&author) {
         return Err(AppError::invalid_field("cosigner_ids", "invalid_value", "at most 50 other deputies"));
     }
-    let now = state.now();
+    let (now, keys) = (state.now(), state.keys.clone());
     let v = db::tx(&state.db, move |c| {
         let seats = crate::org::deputy_region_paths(c, author)?.unwrap_or_default();
         let path = match b.region_id {
@@ -104,7 +104,7 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Su
         store::event(c, id, (None, "draft"), (p.account_id, "deputy"), None, now)?;
         crate::audit::Entry::by(&p, "suggestion.create", "suggestion", id.to_string()).region(Some(path)).write(c, now)?;
         let s = store::get(c, id)?.ok_or_else(AppError::not_found)?;
-        model::full_view(c, s, now)
+        model::full_view(c, &keys, s, now)
     })
     .await?;
     Ok(HttpResponse::Created().json(v))
@@ -202,10 +202,10 @@ pub async fn withdraw(state: web::Data<AppState>, p: Principal, id: web::Path<i6
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), responses((status = 200, body = SuggestionView), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/suggestions/{id}")]
 pub async fn one(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<SuggestionView>> {
-    let (id, now) = (id.into_inner(), state.now());
+    let (id, now, keys) = (id.into_inner(), state.now(), state.keys.clone());
     let v = db::run(&state.db, move |c| {
         let (s, _) = model::open(c, &p, id)?;
-        model::full_view(c, s, now)
+        model::full_view(c, &keys, s, now)
     })
     .await?;
     Ok(web::Json(v))

@@ -8,6 +8,7 @@
 //! every step is an event and an audit entry. Statistics per year, category and unit, and a
 //! public list of the replies authors agreed to publish.
 
+pub mod attachments;
 pub mod disclosure;
 pub mod filing;
 pub mod handling;
@@ -33,7 +34,7 @@ pub async fn step<F>(state: &AppState, p: Principal, id: i64, allowed: fn(Stand)
 where
     F: FnOnce(&mut AnyConnection, &Principal, &SuggestionRow, Stand, NaiveDateTime) -> AppResult<()> + Send + 'static,
 {
-    let now = state.now();
+    let (now, keys) = (state.now(), state.keys.clone());
     let v = db::tx(&state.db, move |c| {
         let (s, stand) = model::open(c, &p, id)?;
         if !allowed(stand) {
@@ -42,7 +43,7 @@ where
         f(c, &p, &s, stand, now)?;
         crate::audit::Entry::by(&p, audit, "suggestion", id.to_string()).region(Some(s.region_path.clone())).write(c, now)?;
         let s = store::get(c, id)?.ok_or_else(AppError::not_found)?;
-        model::full_view(c, s, now)
+        model::full_view(c, &keys, s, now)
     })
     .await?;
     Ok(web::Json(v))

@@ -83,6 +83,9 @@ pub struct SuggestionView {
     pub contacts: Option<Vec<ContactView>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<SuggestionEvent>>,
+    /// Files with signed download links (single view).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<crate::notices::attachments::AttachmentView>>,
 }
 
 pub fn view(s: SuggestionRow, now: NaiveDateTime) -> SuggestionView {
@@ -111,13 +114,15 @@ pub fn view(s: SuggestionRow, now: NaiveDateTime) -> SuggestionView {
         units: None,
         contacts: None,
         events: None,
+        attachments: None,
     }
 }
 
 /// The single view: with co-signers, units, contacts and history.
-pub fn full_view(c: &mut AnyConnection, s: SuggestionRow, now: NaiveDateTime) -> AppResult<SuggestionView> {
+pub fn full_view(c: &mut AnyConnection, keys: &crate::auth::keys::KeySet, s: SuggestionRow, now: NaiveDateTime) -> AppResult<SuggestionView> {
     let id = s.id;
     let mut v = view(s, now);
+    v.attachments = Some(super::attachments::views(keys, crate::db::utc(now).timestamp(), store::attachments(c, id)?));
     v.cosigners = Some(store::cosigners(c, id)?.into_iter().map(|(deputy_id, status)| CosignerView { deputy_id, status }).collect());
     v.units = Some(store::units(c, id)?.into_iter().map(|(unit_id, role, a)| UnitView { unit_id, role, acknowledged_at: a.map(utc) }).collect());
     v.contacts = Some(

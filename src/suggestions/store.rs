@@ -306,3 +306,38 @@ pub fn published(c: &mut AnyConnection, before: i64, limit: i64) -> AppResult<Ve
         .limit(limit + 1)
         .load(c)?)
 }
+
+/// (id, file name, content type, size, SHA-256, storage key) of an attachment.
+pub type AttachmentRow = (i64, String, String, i64, String, String);
+
+pub fn add_attachment(c: &mut AnyConnection, id: i64, f: &crate::files::upload::Received, by: i64, now: NaiveDateTime) -> AppResult<i64> {
+    use crate::db::schema::suggestion_attachments as a;
+    Ok(diesel::insert_into(a::table)
+        .values((
+            a::suggestion_id.eq(id),
+            a::file_name.eq(&f.name),
+            a::content_type.eq(f.content_type),
+            a::size_bytes.eq(f.size),
+            a::sha256.eq(&f.sha256),
+            a::storage_key.eq(&f.key),
+            a::uploaded_by.eq(by),
+            a::created_at.eq(now),
+        ))
+        .returning(a::id)
+        .get_result(c)?)
+}
+
+pub fn attachments(c: &mut AnyConnection, id: i64) -> AppResult<Vec<AttachmentRow>> {
+    use crate::db::schema::suggestion_attachments as a;
+    Ok(a::table
+        .filter(a::suggestion_id.eq(id))
+        .order(a::id)
+        .select((a::id, a::file_name, a::content_type, a::size_bytes, a::sha256, a::storage_key))
+        .load(c)?)
+}
+
+/// An attachment and the suggestion it belongs to.
+pub fn attachment(c: &mut AnyConnection, id: i64) -> AppResult<Option<(i64, AttachmentRow)>> {
+    use crate::db::schema::suggestion_attachments as a;
+    Ok(a::table.find(id).select((a::suggestion_id, (a::id, a::file_name, a::content_type, a::size_bytes, a::sha256, a::storage_key))).first(c).optional()?)
+}

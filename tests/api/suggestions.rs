@@ -61,6 +61,21 @@ async fn a_suggestion_with_a_cosigner_is_assigned_handled_replied_and_rated_and_
     s.expect(201, "");
     let id = s.body["id"].as_i64().unwrap();
     assert_eq!((s.body["status"].as_str(), s.body["cosigners"][0]["status"].as_str()), (Some("draft"), Some("invited")));
+    // A PDF attached by the author (an executable named .pdf is refused; only the author attaches).
+    let pdf = lvzhi::demo::notices::agenda_pdf();
+    let send = |who: &str, name: &str, bytes: &[u8]| {
+        let (ct, body) = crate::delivery::multipart(name, bytes);
+        app.send(app.req(reqwest::Method::POST, &at(id, "attachments"), Some(who)).header("content-type", ct).body(body))
+    };
+    send(&author, "filename=\"exe.pdf\"", b"MZ\x90\x00 not a pdf at all").await.expect(415, "unsupported_media_type");
+    send(&cosigner, "filename=\"report.pdf\"", &pdf).await.expect(403, "forbidden");
+    let up = send(&author, "filename=\"report.pdf\"", &pdf).await;
+    up.expect(201, "");
+    let link = up.body["url"].as_str().unwrap().to_string();
+    let file = app.client.get(app.url(&link)).send().await.unwrap();
+    assert_eq!(file.status(), 200);
+    assert_eq!(file.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    app.send(app.client.get(app.url(&link.replace("exp=", "exp=1")))).await.expect(403, "link_invalid");
     // Staff do not see drafts; submitting waits for the co-signer.
     app.get(&format!("/api/v1/suggestions/{id}"), &admin).await.expect(404, "not_found");
     app.post(&at(id, "submit"), &author, json!({})).await.expect(409, "cosigners_pending");

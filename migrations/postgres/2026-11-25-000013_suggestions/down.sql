@@ -1,3 +1,4 @@
+DROP TABLE suggestion_attachments;
 DROP TABLE suggestion_urges;
 DROP TABLE suggestion_events;
 DROP TABLE suggestion_contacts;

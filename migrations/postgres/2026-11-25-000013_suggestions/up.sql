@@ -100,3 +100,17 @@ CREATE TABLE suggestion_urges (
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX suggestion_urges_suggestion ON suggestion_urges (suggestion_id);
+
+-- Files attached to a suggestion by its author (while a draft or returned).
+CREATE TABLE suggestion_attachments (
+    id BIGSERIAL PRIMARY KEY,
+    suggestion_id BIGINT NOT NULL REFERENCES suggestions(id),
+    file_name TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    sha256 TEXT NOT NULL,
+    storage_key TEXT NOT NULL,
+    uploaded_by BIGINT NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX suggestion_attachments_suggestion ON suggestion_attachments (suggestion_id, id);

@@ -1,0 +1,94 @@
+//! Receiving and serving files over HTTP, for every capability that keeps attachments: the part
+//! named `file` of a multipart upload is streamed to storage with the size limit, its type read
+//! from the content and checked against its name, its SHA-256 kept; a download streams it back
+//! with a safe `Content-Disposition` and `nosniff`.
+
+use super::{rules, PutError};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use bytes::{Bytes, BytesMut};
+use futures_util::{StreamExt, TryStreamExt};
+
+/// A file received and stored.
+pub struct Received {
+    pub name: String,
+    pub content_type: &'static str,
+    pub size: i64,
+    pub sha256: String,
+    /// Where it is stored (delete it if the row that points at it is not written).
+    pub key: String,
+}
+
+fn too_large(limit: usize) -> AppError {
+    AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("an attachment may have at most {limit} bytes"))
+}
+
+fn not_multipart() -> AppError {
+    AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send multipart/form-data with a part named `file`")
+}
+
+/// Receives the part named `file` (PDF, PNG, JPEG, Word, Excel, PowerPoint; too large → 413, any
+/// other type → 415) and stores it under `prefix/<uuid>`.
+pub async fn receive(state: &AppState, req: &HttpRequest, payload: web::Payload, prefix: &str) -> AppResult<Received> {
+    let limit = state.settings.max_attachment_bytes;
+    let declared = req.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit + 64 * 1024) {
+        return Err(too_large(limit));
+    }
+    let mut form = Multipart::new(req.headers(), payload);
+    let mut field = loop {
+        match form.try_next().await {
+            Ok(Some(f)) if f.name() == Some("file") => break f,
+            Ok(Some(mut other)) => while let Some(_chunk) = other.next().await {},
+            Ok(None) => return Err(AppError::invalid_field("file", "required", "a part named `file`")),
+            Err(_) => return Err(not_multipart()),
+        }
+    };
+    // `filename*=UTF-8''…` (RFC 5987) when given, else `filename`.
+    let raw_name = field
+        .content_disposition()
+        .and_then(|d| d.get_filename_ext().map(|e| String::from_utf8_lossy(&e.value).into_owned()).or_else(|| d.get_filename().map(str::to_string)))
+        .unwrap_or_default();
+    let name = rules::clean_name(&raw_name).ok_or_else(|| AppError::invalid_field("file", "file_name_required", "the part needs a file name"))?;
+    let mut head = BytesMut::new();
+    while head.len() < rules::SNIFF_BYTES {
+        match field.next().await {
+            Some(Ok(b)) => head.extend_from_slice(&b),
+            Some(Err(e)) => return Err(AppError::bad_request("invalid_request", e.to_string())),
+            None => break,
+        }
+    }
+    let content_type = rules::sniff(&head, &name).map_err(|m| AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", m))?;
+    let key = format!("{prefix}/{}", uuid::Uuid::new_v4().simple());
+    let stored = match state.files.put(&key, Bytes::from(head), field, limit as u64).await {
+        Ok(s) => s,
+        Err(PutError::TooLarge) => return Err(too_large(limit)),
+        Err(PutError::Client(e)) => return Err(AppError::bad_request("invalid_request", e)),
+        Err(PutError::Store(e)) => return Err(AppError::internal(format!("storing an attachment: {e}"))),
+    };
+    Ok(Received { name, content_type, size: stored.size as i64, sha256: stored.sha256, key })
+}
+
+/// Streams a stored file: (storage key, file name, content type, size, SHA-256).
+pub async fn serve(state: &AppState, key: &str, name: &str, content_type: &str, size: i64, sha256: &str) -> AppResult<HttpResponse> {
+    let body = state.files.get(key).await.map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("content-disposition", disposition(name)))
+        .insert_header(("x-content-type-options", "nosniff"))
+        .insert_header(("cache-control", "private, max-age=600"))
+        .insert_header(("x-content-sha256", sha256))
+        .no_chunking(size as u64)
+        .streaming(body.map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string()))))
+}
+
+/// `attachment` with an ASCII fallback name and the UTF-8 name (RFC 6266 / 5987).
+fn disposition(name: &str) -> String {
+    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
+    let encoded: String =
+        name.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
