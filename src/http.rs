@@ -111,3 +111,23 @@ mod tests {
         assert_eq!(check_if_match(None, "\"d-1-v2\"").unwrap_err().status.as_u16(), 428);
     }
 }
+
+/// One change of state of a record with a life (an opinion, a suggestion): who moved it from
+/// where to where, when, and why.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct StatusChange {
+    pub from_status: Option<String>,
+    pub to_status: String,
+    /// The actor's role: constituent, deputy, staff or unit.
+    pub actor: String,
+    pub note: Option<String>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A stored event row: (from, to, actor role, note, at).
+pub type StatusRow = (Option<String>, String, String, Option<String>, chrono::NaiveDateTime);
+
+/// The history of a record from its stored event rows.
+pub fn history(rows: Vec<StatusRow>) -> Vec<StatusChange> {
+    rows.into_iter().map(|e| StatusChange { from_status: e.0, to_status: e.1, actor: e.2, note: e.3, at: crate::db::utc(e.4) }).collect()
+}

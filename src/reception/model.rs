@@ -38,16 +38,6 @@ pub struct PrivacyNotice {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct OpinionEvent {
-    pub from_status: Option<String>,
-    pub to_status: String,
-    /// constituent, deputy, staff or unit.
-    pub actor: String,
-    pub note: Option<String>,
-    pub at: DateTime<Utc>,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct OpinionView {
     pub ticket: String,
     pub category: String,
@@ -85,7 +75,7 @@ pub struct OpinionView {
     pub attitude_score: Option<i32>,
     /// The case's history (in the single view).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<OpinionEvent>>,
+    pub events: Option<Vec<crate::http::StatusChange>>,
 }
 
 impl OpinionView {
@@ -128,6 +118,6 @@ pub fn view(o: OpinionRow, events: Option<Vec<EventRow>>) -> OpinionView {
         status: o.status,
         created_at: utc(o.created_at),
         updated_at: utc(o.updated_at),
-        events: events.map(|es| es.into_iter().map(|e| OpinionEvent { from_status: e.0, to_status: e.1, actor: e.2, note: e.3, at: utc(e.4) }).collect()),
+        events: events.map(crate::http::history),
     }
 }

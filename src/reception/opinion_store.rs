@@ -116,8 +116,7 @@ pub fn event(c: &mut AnyConnection, opinion: i64, e: &Event, now: NaiveDateTime)
     Ok(())
 }
 
-/// (from, to, actor role, note, at) of an opinion's events, oldest first.
-pub type EventRow = (Option<String>, String, String, Option<String>, NaiveDateTime);
+pub use crate::http::StatusRow as EventRow;
 
 pub fn events(c: &mut AnyConnection, opinion: i64) -> AppResult<Vec<EventRow>> {
     Ok(ev::table.filter(ev::opinion_id.eq(opinion)).order(ev::id).select((ev::from_status, ev::to_status, ev::actor_role, ev::note, ev::created_at)).load(c)?)

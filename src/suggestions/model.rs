@@ -36,16 +36,6 @@ pub struct ContactView {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct SuggestionEvent {
-    pub from_status: Option<String>,
-    pub to_status: String,
-    /// deputy, staff or unit.
-    pub actor: String,
-    pub note: Option<String>,
-    pub at: DateTime<Utc>,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SuggestionView {
     pub id: i64,
     /// `JY2026-000123`, given at the first submission.
@@ -82,7 +72,7 @@ pub struct SuggestionView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<ContactView>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<SuggestionEvent>>,
+    pub events: Option<Vec<crate::http::StatusChange>>,
     /// Files with signed download links (single view).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::notices::attachments::AttachmentView>>,
@@ -131,8 +121,7 @@ pub fn full_view(c: &mut AnyConnection, keys: &crate::auth::keys::KeySet, s: Sug
             .map(|(id, unit_id, channel, contacted_on, summary, round)| ContactView { id, unit_id, channel, contacted_on, summary, round })
             .collect(),
     );
-    v.events =
-        Some(store::events(c, id)?.into_iter().map(|e| SuggestionEvent { from_status: e.0, to_status: e.1, actor: e.2, note: e.3, at: utc(e.4) }).collect());
+    v.events = Some(crate::http::history(store::events(c, id)?));
     Ok(v)
 }
 

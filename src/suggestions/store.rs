@@ -125,8 +125,7 @@ pub fn event(c: &mut AnyConnection, id: i64, change: (Option<&str>, &str), actor
     Ok(())
 }
 
-/// (from, to, actor role, note, at), oldest first.
-pub type EventRow = (Option<String>, String, String, Option<String>, NaiveDateTime);
+pub use crate::http::StatusRow as EventRow;
 
 pub fn events(c: &mut AnyConnection, id: i64) -> AppResult<Vec<EventRow>> {
     Ok(ev::table.filter(ev::suggestion_id.eq(id)).order(ev::id).select((ev::from_status, ev::to_status, ev::actor_role, ev::note, ev::created_at)).load(c)?)
