@@ -6,7 +6,7 @@
 use super::model::{Stand, SuggestionView};
 use super::rules::{self, Action, Actor};
 use super::store::{self, NewContact};
-use super::{step, transition};
+use super::{step, step_telling, tell_author, transition};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult, FieldError, WriteErrors};
 use crate::state::AppState;
@@ -103,7 +103,8 @@ pub async fn reply(state: web::Data<AppState>, p: Principal, id: web::Path<i64>,
     if let Some(e) = crate::org::rules::required_text("body", &b.body, 20_000) {
         return Err(AppError::validation(vec![e]));
     }
-    step(
+    let when = (state.settings.tz, state.settings.quiet_hours);
+    step_telling(
         &state,
         p,
         id.into_inner(),
@@ -116,7 +117,9 @@ pub async fn reply(state: web::Data<AppState>, p: Principal, id: web::Path<i64>,
             }
             let note = format!("classification {}", b.classification);
             transition(c, s, rules::next(&s.status, Action::Reply, Actor::Unit), (p, stand), Some(&note), now)?;
-            store::set_reply(c, s.id, &b.classification, b.body.trim(), now)
+            store::set_reply(c, s.id, &b.classification, b.body.trim(), now)?;
+            let body = format!("承办单位答复（{}类）：\n\n{}\n\n请在履职App中评价。", b.classification, b.body.trim());
+            Ok(vec![tell_author(c, when, s, &format!("您的建议已答复：{}", s.title), &body, now)?])
         },
     )
     .await

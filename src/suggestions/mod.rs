@@ -21,6 +21,7 @@ pub mod tracking;
 use crate::auth::Principal;
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult};
+use crate::live::Wake;
 use crate::state::AppState;
 use actix_web::web;
 use chrono::NaiveDateTime;
@@ -34,19 +35,48 @@ pub async fn step<F>(state: &AppState, p: Principal, id: i64, allowed: fn(Stand)
 where
     F: FnOnce(&mut AnyConnection, &Principal, &SuggestionRow, Stand, NaiveDateTime) -> AppResult<()> + Send + 'static,
 {
+    step_telling(state, p, id, allowed, audit, move |c, p, s, stand, now| f(c, p, s, stand, now).map(|_| vec![])).await
+}
+
+/// [`step`] for a step that tells someone (a notice to the author): `f` returns the live wakes
+/// to announce after the commit.
+pub async fn step_telling<F>(
+    state: &AppState,
+    p: Principal,
+    id: i64,
+    allowed: fn(Stand) -> bool,
+    audit: &'static str,
+    f: F,
+) -> AppResult<web::Json<SuggestionView>>
+where
+    F: FnOnce(&mut AnyConnection, &Principal, &SuggestionRow, Stand, NaiveDateTime) -> AppResult<Vec<Wake>> + Send + 'static,
+{
     let (now, keys) = (state.now(), state.keys.clone());
-    let v = db::tx(&state.db, move |c| {
+    let (v, wakes) = db::tx(&state.db, move |c| {
         let (s, stand) = model::open(c, &p, id)?;
         if !allowed(stand) {
             return Err(AppError::forbidden("forbidden", format!("a {} may not do this to the suggestion", stand.role())));
         }
-        f(c, &p, &s, stand, now)?;
+        let wakes = f(c, &p, &s, stand, now)?;
         crate::audit::Entry::by(&p, audit, "suggestion", id.to_string()).region(Some(s.region_path.clone())).write(c, now)?;
         let s = store::get(c, id)?.ok_or_else(AppError::not_found)?;
-        model::full_view(c, &keys, s, now)
+        Ok((model::full_view(c, &keys, s, now)?, wakes))
     })
     .await?;
+    crate::live::announce(state, &wakes).await;
     Ok(web::Json(v))
+}
+
+/// A notice to the suggestion's author about it (inbox, push, live stream).
+pub fn tell_author(
+    c: &mut AnyConnection,
+    state: (chrono_tz::Tz, Option<(chrono::NaiveTime, chrono::NaiveTime)>),
+    s: &SuggestionRow,
+    title: &str,
+    body: &str,
+    now: NaiveDateTime,
+) -> AppResult<Wake> {
+    Ok(crate::notices::service::personal(c, s.author_deputy_id, title, body, now, state.0, state.1)?.1)
 }
 
 /// Moves a suggestion by the rules (409 `illegal_transition` otherwise) and records the event.

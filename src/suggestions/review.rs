@@ -7,7 +7,7 @@ use super::filing::{list, StatusQuery};
 use super::model::{Stand, SuggestionView};
 use super::rules::{self, Action, Actor};
 use super::store::{self, Owner};
-use super::{step, transition};
+use super::{step, step_telling, tell_author, transition};
 use crate::auth::{Principal, Role};
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
 use crate::http::{Page, PageQuery};
@@ -86,8 +86,10 @@ pub async fn accept(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
 #[post("/api/v1/suggestions/{id}/return")]
 pub async fn return_it(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<Reason>) -> AppResult<web::Json<SuggestionView>> {
     let why = reason(&body.reason)?;
-    step(&state, p, id.into_inner(), staff, "suggestion.return", move |c, p, s, stand, now| {
-        transition(c, s, rules::next(&s.status, Action::Return, Actor::Staff), (p, stand), Some(&why), now).map(|_| ())
+    let when = (state.settings.tz, state.settings.quiet_hours);
+    step_telling(&state, p, id.into_inner(), staff, "suggestion.return", move |c, p, s, stand, now| {
+        transition(c, s, rules::next(&s.status, Action::Return, Actor::Staff), (p, stand), Some(&why), now)?;
+        Ok(vec![tell_author(c, when, s, &format!("建议退回修改：{}", s.title), &format!("退回理由：{why}\n\n请修改后重新提交。"), now)?])
     })
     .await
 }
@@ -128,6 +130,13 @@ pub async fn assign(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
         store::set_assignment(c, s.id, due, leader.as_deref())?;
         if leader.is_some() {
             point_event(c, s.author_deputy_id, "suggestion_key", ("suggestion", s.id), now, now)?;
+        }
+        // The units hear of it by SMS (their contact numbers).
+        for u in std::iter::once(&b.lead_unit_id).chain(&b.co_unit_ids) {
+            if let Some(phone) = crate::org::unit(c, *u)?.and_then(|(u, _)| u.contact_phone) {
+                let text = format!("【履职】代表建议《{}》已交由贵单位办理，请及时签收并与代表沟通。", s.title);
+                crate::sms::enqueue_text(c, &phone, &text, &format!("suggestion-assign:{}:{u}:{}", s.id, s.round), now)?;
+            }
         }
         Ok(())
     })

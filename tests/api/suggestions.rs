@@ -119,6 +119,10 @@ async fn a_suggestion_with_a_cosigner_is_assigned_handled_replied_and_rated_and_
     app.post(&at(id, "contacts"), &unit, json!({"channel": "visit", "contacted_on": "2026-11-20", "summary": "登门听取代表意见"})).await.expect(200, "");
     let r = app.post(&at(id, "reply"), &unit, reply.clone()).await;
     assert_eq!((r.expect(200, "").body["status"].as_str(), r.body["classification"].as_str()), (Some("replied"), Some("B")));
+    // The author heard of the return and of the reply by notices of their own (inbox and push).
+    let inbox = app.get("/api/v1/me/inbox", &author).await;
+    let titles: Vec<&str> = inbox.body["items"].as_array().unwrap().iter().map(|n| n["title"].as_str().unwrap()).collect();
+    assert!(titles.iter().any(|t| t.starts_with("您的建议已答复")) && titles.iter().any(|t| t.starts_with("建议退回修改")), "{titles:?}");
     // Only the author rates it (403 for the co-signer and staff); unsatisfied sends it back once.
     let path = at(id, "evaluate");
     let rate = |who: &str, sat: &str| {
