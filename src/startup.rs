@@ -138,6 +138,7 @@ impl Application {
             tokio::spawn(crate::push::worker::worker(state.clone(), rx.clone())),
             tokio::spawn(crate::sms::worker(state.clone(), rx.clone())),
             tokio::spawn(crate::reception::worker(state.clone(), rx.clone())),
+            tokio::spawn(crate::suggestions::worker(state.clone(), rx.clone())),
             tokio::spawn(crate::live::follow(state.clone(), rx.clone())),
             tokio::spawn(crate::ledger::worker(state.clone(), rx)),
         ];

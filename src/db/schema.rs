@@ -721,6 +721,7 @@ diesel::table! {
         extension_months -> Nullable<Integer>,
         extension_reason -> Nullable<Text>,
         cleared_at -> Nullable<Timestamp>,
+        reminded_at -> Nullable<Timestamp>,
         excellent -> Bool,
         submitted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,

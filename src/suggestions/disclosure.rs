@@ -188,6 +188,7 @@ mod tests {
             extension_months: None,
             extension_reason: None,
             cleared_at: None,
+            reminded_at: None,
             excellent: false,
             submitted_at: Some(t),
             created_at: t,

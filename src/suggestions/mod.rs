@@ -95,3 +95,37 @@ pub fn transition(
     store::event(c, s.id, (Some(&s.status), to), (by.0.account_id, by.1.role()), note, now)?;
     Ok(to)
 }
+
+/// Texts the lead units of overdue suggestions, once a day each; returns how many.
+pub async fn remind_overdue(state: &AppState) -> AppResult<usize> {
+    let now = state.now();
+    db::tx(&state.db, move |c| {
+        let due = store::overdue_unreminded(c, now, now - chrono::Duration::hours(24), 200)?;
+        for (id, title, unit) in &due {
+            let phone = match unit {
+                Some(u) => crate::org::unit(c, *u)?.and_then(|(u, _)| u.contact_phone),
+                None => None,
+            };
+            if let Some(phone) = phone {
+                let text = format!("【履职】代表建议《{title}》已超过办理期限，请尽快答复代表。");
+                crate::sms::enqueue_text(c, &phone, &text, &format!("suggestion-overdue:{id}:{}", now.format("%Y%m%d")), now)?;
+            }
+            store::set_reminded(c, *id, now)?;
+        }
+        Ok(due.len())
+    })
+    .await
+}
+
+/// Once an hour: reminds the units of overdue suggestions; stops between runs.
+pub async fn worker(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = stop.changed() => break,
+            _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
+        }
+        if let Err(e) = remind_overdue(&state).await {
+            tracing::warn!(error = %e, "reminding units of overdue suggestions failed");
+        }
+    }
+}

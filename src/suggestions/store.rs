@@ -30,6 +30,7 @@ pub struct SuggestionRow {
     pub extension_months: Option<i32>,
     pub extension_reason: Option<String>,
     pub cleared_at: Option<NaiveDateTime>,
+    pub reminded_at: Option<NaiveDateTime>,
     pub excellent: bool,
     pub submitted_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -339,4 +340,23 @@ pub fn attachments(c: &mut AnyConnection, id: i64) -> AppResult<Vec<AttachmentRo
 pub fn attachment(c: &mut AnyConnection, id: i64) -> AppResult<Option<(i64, AttachmentRow)>> {
     use crate::db::schema::suggestion_attachments as a;
     Ok(a::table.find(id).select((a::suggestion_id, (a::id, a::file_name, a::content_type, a::size_bytes, a::sha256, a::storage_key))).first(c).optional()?)
+}
+
+/// Assigned suggestions past their deadline whose lead unit was not texted since `before`:
+/// (id, title, lead unit).
+pub fn overdue_unreminded(c: &mut AnyConnection, now: NaiveDateTime, before: NaiveDateTime, limit: i64) -> AppResult<Vec<(i64, String, Option<i64>)>> {
+    let lead = su::table.filter(su::suggestion_id.eq(s::id)).filter(su::role.eq("lead")).select(su::unit_id).single_value();
+    Ok(s::table
+        .filter(s::status.eq("assigned"))
+        .filter(s::due_at.lt(now))
+        .filter(s::reminded_at.is_null().or(s::reminded_at.lt(before)))
+        .order(s::due_at)
+        .limit(limit)
+        .select((s::id, s::title, lead))
+        .load(c)?)
+}
+
+pub fn set_reminded(c: &mut AnyConnection, id: i64, now: NaiveDateTime) -> AppResult<()> {
+    diesel::update(s::table.find(id)).set(s::reminded_at.eq(now)).execute(c)?;
+    Ok(())
 }

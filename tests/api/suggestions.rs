@@ -258,4 +258,11 @@ async fn units_ask_for_time_everyone_urges_b_items_are_tracked_until_cleared_and
     lvzhi::ledger::service::consume(&app.state).await.unwrap();
     let points = app.get("/api/v1/me/points", &author).await;
     assert_eq!(points.body["entries"].as_array().unwrap().iter().filter(|e| e["rule_code"] == "suggestion_excellent").count(), 1);
+    // Past its deadline the unanswered one shows red and its lead unit is texted, once a day.
+    app.clock.advance(chrono::Duration::days(100));
+    let admin = app.login("admin").await;
+    assert_eq!(app.get(&format!("/api/v1/suggestions/{other}"), &admin).await.body["overdue"], true);
+    assert_eq!(app.get(&format!("/api/v1/suggestions/{id}"), &admin).await.body["overdue"], false);
+    assert_eq!(lvzhi::suggestions::remind_overdue(&app.state).await.unwrap(), 1);
+    assert_eq!(lvzhi::suggestions::remind_overdue(&app.state).await.unwrap(), 0);
 }

@@ -31,6 +31,8 @@ CREATE TABLE suggestions (
     extension_reason TEXT,
     -- a B item carried over and tracked until cleared (销号)
     cleared_at TIMESTAMP,
+    -- when the lead unit was last texted about the overdue suggestion
+    reminded_at TIMESTAMP,
     excellent BOOLEAN NOT NULL DEFAULT 0,
     submitted_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
@@ -39,6 +41,7 @@ CREATE TABLE suggestions (
 );
 CREATE INDEX suggestions_author ON suggestions (author_deputy_id, id);
 CREATE INDEX suggestions_region ON suggestions (region_path, id);
+CREATE INDEX suggestions_due ON suggestions (status, due_at);
 
 CREATE TABLE suggestion_cosigners (
     suggestion_id BIGINT NOT NULL REFERENCES suggestions(id),
