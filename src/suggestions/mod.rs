@@ -13,6 +13,7 @@ pub mod disclosure;
 pub mod filing;
 pub mod handling;
 pub mod model;
+pub mod party_store;
 pub mod review;
 pub mod rules;
 pub mod store;
