@@ -10,7 +10,48 @@ use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use bytes::{Bytes, BytesMut};
+use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, TryStreamExt};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub file_name: String,
+    /// Read from the content.
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Hex SHA-256 of the bytes, to check a download.
+    pub sha256: String,
+    /// A signed download link (no bearer token needed), valid until `url_expires_at`.
+    pub url: String,
+    pub url_expires_at: DateTime<Utc>,
+}
+
+/// The upload form: one part named `file`, with a file name.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct AttachmentUpload {
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
+/// The view of a stored file with a fresh signed link: `link` is (link kind, the route under
+/// `/api/v1/files/`), `file` is (id, name, content type, size, SHA-256).
+pub fn view(keys: &crate::auth::keys::KeySet, link: (&str, &str), now: i64, file: (i64, String, String, i64, String)) -> AttachmentView {
+    let exp = now + super::links::LINK_SECS;
+    let (id, file_name, content_type, size_bytes, sha256) = file;
+    AttachmentView {
+        url: format!("/api/v1/files/{}/{id}?{}", link.1, super::links::sign(keys, link.0, id, exp)),
+        url_expires_at: DateTime::from_timestamp(exp, 0).unwrap_or_default(),
+        id,
+        file_name,
+        content_type,
+        size_bytes,
+        sha256,
+    }
+}
 
 /// A file received and stored.
 pub struct Received {

@@ -9,53 +9,19 @@ use crate::auth::Principal;
 use crate::db;
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
 use crate::files;
-use crate::files::links::{self, LinkQuery, LINK_SECS};
+use crate::files::links::{self, LinkQuery};
 use crate::state::AppState;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// Files a notice may carry.
 const MAX_PER_NOTICE: i64 = 20;
 const KIND: &str = "notice-attachment";
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct AttachmentView {
-    pub id: i64,
-    pub file_name: String,
-    /// Read from the content.
-    pub content_type: String,
-    pub size_bytes: i64,
-    /// Hex SHA-256 of the bytes, to check a download.
-    pub sha256: String,
-    /// A signed download link (no bearer token needed), valid until `url_expires_at`.
-    pub url: String,
-    pub url_expires_at: DateTime<Utc>,
-}
-
-/// The upload form: one part named `file`, with a file name.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct AttachmentUpload {
-    #[schema(value_type = String, format = Binary)]
-    pub file: Vec<u8>,
-}
+pub use crate::files::upload::{AttachmentUpload, AttachmentView};
 
 /// Views of attachment rows with fresh signed links.
 pub fn views(keys: &KeySet, now: i64, rows: Vec<AttachmentRow>) -> Vec<AttachmentView> {
-    let exp = now + LINK_SECS;
-    rows.into_iter()
-        .map(|r| AttachmentView {
-            url: format!("/api/v1/files/attachments/{}?{}", r.0, links::sign(keys, KIND, r.0, exp)),
-            url_expires_at: DateTime::from_timestamp(exp, 0).unwrap_or_default(),
-            id: r.0,
-            file_name: r.2,
-            content_type: r.3,
-            size_bytes: r.4,
-            sha256: r.5,
-        })
-        .collect()
+    rows.into_iter().map(|r| files::upload::view(keys, (KIND, "attachments"), now, (r.0, r.2, r.3, r.4, r.5))).collect()
 }
 
 fn editable(status: &str) -> AppResult<()> {

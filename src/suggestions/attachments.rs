@@ -8,30 +8,18 @@ use crate::auth::keys::KeySet;
 use crate::auth::Principal;
 use crate::db;
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
-use crate::files::links::{self, LinkQuery, LINK_SECS};
+use crate::files::links::{self, LinkQuery};
 use crate::files::upload;
-use crate::notices::attachments::{AttachmentUpload, AttachmentView};
+use crate::files::upload::{AttachmentUpload, AttachmentView};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use chrono::DateTime;
 
 const KIND: &str = "suggestion-attachment";
 const MAX_FILES: usize = 10;
 
 /// Views with fresh signed links.
 pub fn views(keys: &KeySet, now: i64, rows: Vec<store::AttachmentRow>) -> Vec<AttachmentView> {
-    let exp = now + LINK_SECS;
-    rows.into_iter()
-        .map(|r| AttachmentView {
-            url: format!("/api/v1/files/suggestion-attachments/{}?{}", r.0, links::sign(keys, KIND, r.0, exp)),
-            url_expires_at: DateTime::from_timestamp(exp, 0).unwrap_or_default(),
-            id: r.0,
-            file_name: r.1,
-            content_type: r.2,
-            size_bytes: r.3,
-            sha256: r.4,
-        })
-        .collect()
+    rows.into_iter().map(|r| upload::view(keys, (KIND, "suggestion-attachments"), now, (r.0, r.1, r.2, r.3, r.4))).collect()
 }
 
 /// Attach a file to my draft or returned suggestion (multipart/form-data, one part named `file`;
