@@ -7,6 +7,7 @@ mod duty;
 mod names;
 pub mod notices;
 mod points;
+mod suggestions;
 
 use crate::audit::Entry;
 use crate::auth::store::{self as accounts, NewAccount};
@@ -95,6 +96,7 @@ async fn seed_with(state: &AppState, activity: bool) -> AppResult<Summary> {
             duty::seed(c, now, tz)?;
             while crate::ledger::service::consume_in(c, tz, now)? > 0 {}
             points::seed(c, 400, now, tz)?;
+            suggestions::seed(c, now, chrono::Datelike::year(&crate::db::utc(now).with_timezone(&tz)))?;
         }
         Ok(summary)
     })

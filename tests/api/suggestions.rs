@@ -266,3 +266,19 @@ async fn units_ask_for_time_everyone_urges_b_items_are_tracked_until_cleared_and
     assert_eq!(lvzhi::suggestions::remind_overdue(&app.state).await.unwrap(), 1);
     assert_eq!(lvzhi::suggestions::remind_overdue(&app.state).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn the_demo_holds_suggestions_one_answered_and_published() {
+    let app = spawn_app().await;
+    lvzhi::demo::seed(&app.state).await.unwrap();
+    let author = app.login("13955110000").await;
+    let mine = app.get("/api/v1/me/suggestions", &author).await;
+    let states: Vec<&str> = mine.body["items"].as_array().unwrap().iter().map(|s| s["status"].as_str().unwrap()).collect();
+    assert_eq!(states, vec!["assigned", "evaluated"]);
+    let public = app.send(app.client.get(app.url("/api/v1/public/suggestions"))).await;
+    assert_eq!(public.body["items"][0]["classification"], "A");
+    // The units' queues hold them; the one in progress can be replied to (a contact is logged).
+    let unit2 = app.login("unit2").await;
+    let id = mine.body["items"][0]["id"].as_i64().unwrap();
+    app.post(&at(id, "reply"), &unit2, json!({"classification": "B", "body": "正在调整线路。"})).await.expect(200, "");
+}
