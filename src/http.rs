@@ -131,3 +131,17 @@ pub type StatusRow = (Option<String>, String, String, Option<String>, chrono::Na
 pub fn history(rows: Vec<StatusRow>) -> Vec<StatusChange> {
     rows.into_iter().map(|e| StatusChange { from_status: e.0, to_status: e.1, actor: e.2, note: e.3, at: crate::db::utc(e.4) }).collect()
 }
+
+/// A rate with the number of cases it is taken over, so a small volume is seen as small.
+#[derive(Debug, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Rate {
+    /// 0–1 (three decimals), absent when nothing was counted.
+    pub rate: Option<f64>,
+    /// How many cases the rate is taken over.
+    pub of: i64,
+}
+
+/// `n` of `of`.
+pub fn rate(n: i64, of: i64) -> Rate {
+    Rate { rate: (of > 0).then(|| (n as f64 / of as f64 * 1000.0).round() / 1000.0), of }
+}

@@ -43,14 +43,10 @@ pub struct RatingRequest {
 
 /// A message body: required, plain text, at most 5,000 characters.
 pub fn body_text(field: &str, s: &str) -> AppResult<String> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Err(AppError::invalid_field(field, "required", "say something"));
+    match crate::org::rules::required_text(field, s, 5000) {
+        Some(e) => Err(AppError::validation(vec![e])),
+        None => Ok(s.trim().to_string()),
     }
-    if t.chars().count() > 5000 {
-        return Err(AppError::invalid_field(field, "too_long", "at most 5,000 characters"));
-    }
-    Ok(t.to_string())
 }
 
 fn note_text(n: Option<String>) -> AppResult<Option<String>> {

@@ -4,6 +4,7 @@
 //! of their own (inbox and push), the constituent by SMS; both on the live stream.
 
 use super::appointment_store::{self as store, AppointmentRow, NewAppointment};
+use super::opinions::constituent;
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
@@ -69,13 +70,6 @@ fn view(a: AppointmentRow) -> AppointmentView {
         note: a.note,
         created_at: utc(a.created_at),
     }
-}
-
-fn constituent(c: &mut AnyConnection, p: &Principal) -> AppResult<i64> {
-    if p.role != Role::Constituent {
-        return Err(AppError::forbidden("forbidden", "receptions are booked by constituents"));
-    }
-    super::opinion_store::constituent_of(c, p.account_id)?.ok_or_else(|| AppError::forbidden("forbidden", "no constituent behind this account"))
 }
 
 /// Live news of a booking for the deputy and the constituent.

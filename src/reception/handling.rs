@@ -69,9 +69,9 @@ pub struct PhoneView {
 }
 
 /// Which cases the caller handles as staff (403 for other roles).
-fn staff_owner(p: &Principal) -> AppResult<Owner> {
+pub fn staff_owner(p: &Principal) -> AppResult<Owner> {
     match p.role {
-        Role::Admin => Ok(Owner::Region(format!("{}%", p.region_path.clone().unwrap_or_else(|| "/".into())))),
+        Role::Admin => Ok(Owner::Region(crate::org::subtree_like(p.region_path.as_deref().unwrap_or("/")))),
         Role::StationStaff => Ok(Owner::Stations(p.stations.clone())),
         _ => Err(AppError::forbidden("forbidden", "opinions are handled by congress and station staff")),
     }

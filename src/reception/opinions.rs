@@ -38,8 +38,8 @@ pub struct OpinionCreate {
     pub photo_urls: Vec<String>,
 }
 
-/// The caller's constituent id (constituents only).
-fn constituent(c: &mut AnyConnection, p: &Principal) -> AppResult<i64> {
+/// The caller's constituent id (constituents only; 403 for anyone else).
+pub fn constituent(c: &mut AnyConnection, p: &Principal) -> AppResult<i64> {
     if p.role != Role::Constituent {
         return Err(AppError::forbidden("forbidden", "opinions are left by constituents signed in with their phone"));
     }
@@ -168,7 +168,10 @@ pub fn similar_to(c: &mut AnyConnection, category: &str, at: (f64, f64), now: ch
 #[get("/api/v1/me/opinions/similar")]
 pub async fn similar(state: web::Data<AppState>, p: Principal, q: web::Query<SimilarQuery>) -> AppResult<web::Json<Vec<SimilarCase>>> {
     let q = q.into_inner();
-    let errs = rules::check(&q.category, "-", "-", &[], (Some(q.latitude), Some(q.longitude)));
+    let mut errs = crate::org::rules::check_position(q.latitude, q.longitude);
+    if !rules::CATEGORIES.contains(&q.category.as_str()) {
+        errs.push(crate::error::FieldError::new("category", "invalid_value", rules::CATEGORIES.join(", ")));
+    }
     if !errs.is_empty() {
         return Err(AppError::validation(errs));
     }

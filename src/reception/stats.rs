@@ -3,10 +3,11 @@
 //! volume it is taken over, so a busy deputy is not shown as a poor one. The counting is a pure
 //! function over the cases' facts; the route only loads them.
 
-use super::handling_store::{self as hs, Owner};
-use crate::auth::{Principal, Role};
+use super::handling_store as hs;
+use crate::auth::Principal;
 use crate::db::{self, utc};
 use crate::error::{AppError, AppResult, ReadErrors};
+use crate::http::{rate, Rate};
 use crate::state::AppState;
 use actix_web::{get, web};
 use chrono::NaiveDateTime;
@@ -27,18 +28,6 @@ pub struct Facts {
     pub forwarded_at: Option<NaiveDateTime>,
     pub due_at: Option<NaiveDateTime>,
     pub satisfaction: Option<String>,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema, PartialEq)]
-pub struct Rate {
-    /// 0–1, absent when nothing was counted.
-    pub rate: Option<f64>,
-    /// How many cases the rate is taken over.
-    pub of: i64,
-}
-
-fn rate(n: i64, of: i64) -> Rate {
-    Rate { rate: (of > 0).then(|| (n as f64 / of as f64 * 1000.0).round() / 1000.0), of }
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -142,11 +131,7 @@ fn month_start(s: &str, field: &str) -> AppResult<chrono::NaiveDate> {
 #[utoipa::path(tag = "reception", params(StatsQuery), responses((status = 200, body = Vec<StatLine>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/opinions/stats")]
 pub async fn stats(state: web::Data<AppState>, p: Principal, q: web::Query<StatsQuery>) -> AppResult<web::Json<Vec<StatLine>>> {
-    let owner = match p.role {
-        Role::Admin => Owner::Region(format!("{}%", p.region_path.clone().unwrap_or_else(|| "/".into()))),
-        Role::StationStaff => Owner::Stations(p.stations.clone()),
-        _ => return Err(AppError::forbidden("forbidden", "statistics are for congress and station staff")),
-    };
+    let owner = super::handling::staff_owner(&p)?;
     let (tz, now) = (state.settings.tz, state.now());
     let today = state.clock.now().with_timezone(&tz).date_naive();
     let from = match &q.from {

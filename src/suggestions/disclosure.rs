@@ -3,27 +3,16 @@
 //! list of replies whose authors agreed to publish them.
 
 use super::store::{self, SuggestionRow};
-use crate::auth::{Principal, Role};
+use crate::auth::Principal;
 use crate::db::{self, utc};
 use crate::error::{AppError, AppResult, ReadErrors};
-use crate::http::{page, Page, PageQuery};
+use crate::http::{page, rate, Page, PageQuery, Rate};
 use crate::state::AppState;
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use utoipa::{IntoParams, ToSchema};
-
-#[derive(Debug, Serialize, Deserialize, ToSchema, PartialEq)]
-pub struct Share {
-    /// 0–1, absent when nothing was counted.
-    pub rate: Option<f64>,
-    pub of: i64,
-}
-
-fn share(n: i64, of: i64) -> Share {
-    Share { rate: (of > 0).then(|| (n as f64 / of as f64 * 1000.0).round() / 1000.0), of }
-}
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SuggestionStats {
@@ -34,14 +23,14 @@ pub struct SuggestionStats {
     pub assigned: i64,
     pub replied: i64,
     /// Replied by the deadline, over the replied.
-    pub on_time: Share,
+    pub on_time: Rate,
     pub a: i64,
     pub b: i64,
     pub c: i64,
     /// Solved or being solved (A or B), over the replied.
-    pub solved_or_solving: Share,
+    pub solved_or_solving: Rate,
     /// Satisfied or basically satisfied, over the rated.
-    pub satisfaction: Share,
+    pub satisfaction: Rate,
 }
 
 /// Counts suggestions per key (`lead`: suggestion → lead unit when grouping by unit).
@@ -70,12 +59,12 @@ pub fn aggregate(rows: &[SuggestionRow], lead: Option<&HashMap<i64, i64>>) -> Ve
                 count: ss.len() as i64,
                 assigned: ss.iter().filter(|s| s.due_at.is_some()).count() as i64,
                 replied: replied.len() as i64,
-                on_time: share(on_time, replied.len() as i64),
+                on_time: rate(on_time, replied.len() as i64),
                 a,
                 b,
                 c,
-                solved_or_solving: share(a + b, replied.len() as i64),
-                satisfaction: share(rated.iter().filter(|s| **s != "unsatisfied").count() as i64, rated.len() as i64),
+                solved_or_solving: rate(a + b, replied.len() as i64),
+                satisfaction: rate(rated.iter().filter(|s| **s != "unsatisfied").count() as i64, rated.len() as i64),
             }
         })
         .collect()
@@ -93,9 +82,7 @@ pub struct StatsQuery {
 #[utoipa::path(tag = "suggestions", params(StatsQuery), responses((status = 200, body = Vec<SuggestionStats>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/suggestions/stats")]
 pub async fn stats(state: web::Data<AppState>, p: Principal, q: web::Query<StatsQuery>) -> AppResult<web::Json<Vec<SuggestionStats>>> {
-    if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "statistics are for congress staff"));
-    }
+    let pattern = super::staff_scope(&p)?;
     let tz = state.settings.tz;
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&state.clock.now().with_timezone(&tz)));
     let by_unit = match q.by.as_deref() {
@@ -107,7 +94,6 @@ pub async fn stats(state: web::Data<AppState>, p: Principal, q: web::Query<Stats
         chrono::NaiveDate::from_ymd_opt(y, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).and_then(|d| d.and_local_timezone(tz).earliest()).map(|d| d.naive_utc())
     };
     let (from, to) = start(year).zip(start(year + 1)).ok_or_else(|| AppError::invalid_field("year", "out_of_range", "a calendar year"))?;
-    let pattern = format!("{}%", p.region_path.clone().unwrap_or_else(|| "/".into()));
     let v = db::run(&state.db, move |c| {
         let rows = store::submitted_between(c, &pattern, from, to)?;
         let lead =
@@ -209,9 +195,9 @@ mod tests {
         let s = aggregate(&rows, None);
         let t = s.iter().find(|x| x.key == "transport").unwrap();
         assert_eq!((t.count, t.replied, t.a, t.b, t.c), (4, 3, 1, 1, 1));
-        assert_eq!(t.on_time, Share { rate: Some(0.667), of: 3 });
-        assert_eq!(t.solved_or_solving, Share { rate: Some(0.667), of: 3 });
-        assert_eq!(t.satisfaction, Share { rate: Some(0.5), of: 2 });
+        assert_eq!(t.on_time, Rate { rate: Some(0.667), of: 3 });
+        assert_eq!(t.solved_or_solving, Rate { rate: Some(0.667), of: 3 });
+        assert_eq!(t.satisfaction, Rate { rate: Some(0.5), of: 2 });
         let by_unit = aggregate(&rows, Some(&HashMap::from([(1, 7), (5, 7)])));
         assert_eq!((by_unit.len(), by_unit[0].key.as_str(), by_unit[0].count), (1, "7", 2));
     }

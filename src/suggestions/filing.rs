@@ -80,9 +80,9 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Su
         };
         let path = path.ok_or_else(|| AppError::invalid_field("region_id", "not_seated", "the author has no seat in this congress"))?;
         let mut errs = vec![];
+        let seats = crate::org::deputy_scopes(c, &b.cosigner_ids)?;
         for (i, d) in b.cosigner_ids.iter().enumerate() {
-            let theirs = crate::org::deputy_region_paths(c, *d)?.unwrap_or_default();
-            if !theirs.contains(&path) {
+            if !seats.get(d).is_some_and(|ss| ss.iter().any(|s| s.path == path)) {
                 errs.push(FieldError::new("cosigner_ids", "cosigner_out_of_scope", format!("deputy {d} has no seat in this congress")).at_row(i));
             }
         }

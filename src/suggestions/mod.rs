@@ -80,6 +80,14 @@ pub fn tell_author(
     Ok(crate::notices::service::personal(c, s.author_deputy_id, title, body, now, state.0, state.1)?.1)
 }
 
+/// The `LIKE` pattern of the region subtree a staff member reviews (403 for other roles).
+pub fn staff_scope(p: &Principal) -> AppResult<String> {
+    if p.role != crate::auth::Role::Admin {
+        return Err(AppError::forbidden("forbidden", "suggestions are reviewed by congress staff"));
+    }
+    Ok(crate::org::subtree_like(p.region_path.as_deref().unwrap_or("/")))
+}
+
 /// Moves a suggestion by the rules (409 `illegal_transition` otherwise) and records the event.
 pub fn transition(
     c: &mut AnyConnection,

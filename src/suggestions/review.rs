@@ -8,7 +8,7 @@ use super::model::{Stand, SuggestionView};
 use super::rules::{self, Action, Actor};
 use super::store::{self, Owner};
 use super::{step, step_telling, tell_author, transition};
-use crate::auth::{Principal, Role};
+use crate::auth::Principal;
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
 use crate::http::{Page, PageQuery};
 use crate::ledger::service::point_event;
@@ -52,10 +52,7 @@ pub async fn staff_list(
     q: web::Query<StatusQuery>,
     pq: web::Query<PageQuery>,
 ) -> AppResult<web::Json<Page<SuggestionView>>> {
-    if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "suggestions are reviewed by congress staff"));
-    }
-    let owner = Owner::Region(format!("{}%", p.region_path.clone().unwrap_or_else(|| "/".into())));
+    let owner = Owner::Region(super::staff_scope(&p)?);
     list(&state, owner, q.into_inner().status, &pq).await
 }
 

@@ -72,6 +72,11 @@ pub fn insert(c: &mut AnyConnection, n: &NewSuggestion, now: NaiveDateTime) -> A
         .get_result(c)?)
 }
 
+/// Several suggestions at once (in no particular order).
+pub fn get_many(c: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<SuggestionRow>> {
+    Ok(s::table.filter(s::id.eq_any(ids)).load(c)?)
+}
+
 pub fn get(c: &mut AnyConnection, id: i64) -> AppResult<Option<SuggestionRow>> {
     Ok(s::table.find(id).first(c).optional()?)
 }

@@ -6,7 +6,7 @@
 use super::model::{self, Stand, SuggestionView};
 use super::step;
 use super::store;
-use crate::auth::{Principal, Role};
+use crate::auth::Principal;
 use crate::db;
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
 use crate::state::AppState;
@@ -43,13 +43,6 @@ pub struct UrgedLine {
     /// Deputies count 1, staff 2, a supervising leader 4.
     pub weight: i64,
     pub urges: i64,
-}
-
-fn staff_scope(p: &Principal) -> AppResult<String> {
-    if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "for congress staff"));
-    }
-    Ok(format!("{}%", p.region_path.clone().unwrap_or_else(|| "/".into())))
 }
 
 /// Ask for more time (the lead unit; staff decide).
@@ -158,16 +151,17 @@ pub async fn urge(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, 
 #[utoipa::path(tag = "suggestions", responses((status = 200, body = Vec<UrgedLine>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/suggestions/urged")]
 pub async fn urged(state: web::Data<AppState>, p: Principal) -> AppResult<web::Json<Vec<UrgedLine>>> {
-    let (pattern, now) = (staff_scope(&p)?, state.now());
+    let (pattern, now) = (super::staff_scope(&p)?, state.now());
     let v = db::run(&state.db, move |c| {
         let mut rows = store::urges(c, &pattern)?;
         rows.sort_by_key(|r| (std::cmp::Reverse(r.1.unwrap_or(0)), r.0));
-        rows.into_iter()
-            .take(100)
-            .filter_map(|(id, w, n)| {
-                store::get(c, id).transpose().map(|s| s.map(|s| UrgedLine { suggestion: model::view(s, now), weight: w.unwrap_or(0), urges: n }))
-            })
-            .collect::<AppResult<Vec<_>>>()
+        rows.truncate(100);
+        let mut found: std::collections::HashMap<i64, store::SuggestionRow> =
+            store::get_many(c, &rows.iter().map(|r| r.0).collect::<Vec<_>>())?.into_iter().map(|s| (s.id, s)).collect();
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, w, n)| found.remove(&id).map(|s| UrgedLine { suggestion: model::view(s, now), weight: w.unwrap_or(0), urges: n }))
+            .collect())
     })
     .await?;
     Ok(web::Json(v))
@@ -177,7 +171,7 @@ pub async fn urged(state: web::Data<AppState>, p: Principal) -> AppResult<web::J
 #[utoipa::path(tag = "suggestions", responses((status = 200, body = Vec<SuggestionView>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/suggestions/tracking")]
 pub async fn tracking(state: web::Data<AppState>, p: Principal) -> AppResult<web::Json<Vec<SuggestionView>>> {
-    let (pattern, now) = (staff_scope(&p)?, state.now());
+    let (pattern, now) = (super::staff_scope(&p)?, state.now());
     let rows = db::run(&state.db, move |c| store::tracking(c, &pattern, 500)).await?;
     Ok(web::Json(rows.into_iter().map(|s| model::view(s, now)).collect()))
 }
