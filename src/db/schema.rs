@@ -534,7 +534,7 @@ diesel::table! {
     opinions (id) {
         id -> BigInt,
         ticket -> Text,
-        constituent_id -> BigInt,
+        constituent_id -> Nullable<BigInt>,
         station_id -> Nullable<BigInt>,
         deputy_id -> Nullable<BigInt>,
         region_path -> Text,
@@ -562,6 +562,7 @@ diesel::table! {
         result_score -> Nullable<Integer>,
         attitude_score -> Nullable<Integer>,
         merged_into -> Nullable<BigInt>,
+        suggestion_id -> Nullable<BigInt>,
     }
 }
 
@@ -727,6 +728,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        opinion_ticket -> Nullable<Text>,
     }
 }
 

@@ -71,6 +71,9 @@ pub fn answer_with(c: &mut AnyConnection, o: &OpinionRow, by: (&Principal, Acces
 pub async fn answer(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<AnswerRequest>) -> AppResult<web::Json<CaseView>> {
     let text = body_text("body", &body.body)?;
     case::act(&state, p, ticket.into_inner(), Access::Deputy, move |c, p, o, now| {
+        if o.constituent_id.is_none() {
+            return Err(AppError::conflict("illegal_transition", "a case a deputy raised is answered by the unit it is forwarded to"));
+        }
         let wakes = answer_with(c, o, (p, Access::Deputy), Action::Answer, &text, now)?;
         if let Some(d) = p.deputy_id {
             crate::ledger::service::point_event(c, d, "opinion_answered", ("opinion", o.id), now, now)?;
@@ -129,8 +132,9 @@ fn check_rating(r: &RatingRequest) -> Vec<FieldError> {
     e
 }
 
-/// Rate the outcome of my closed case. Unsatisfied the first time reopens it for a second
-/// round, escalated to the supervising staff.
+/// Rate the outcome of my closed case (the constituent who left it, or the deputy who raised
+/// it from a suggestion). Unsatisfied the first time reopens it for a second round, escalated
+/// to the supervising staff.
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = RatingRequest, responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/me/opinions/{ticket}/rate")]
 pub async fn rate(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<RatingRequest>) -> AppResult<web::Json<CaseView>> {
@@ -139,7 +143,12 @@ pub async fn rate(state: web::Data<AppState>, p: Principal, ticket: web::Path<St
     if !errs.is_empty() {
         return Err(AppError::validation(errs));
     }
-    case::act(&state, p, ticket.into_inner(), Access::Owner, move |c, p, o, now| {
+    // A case a deputy raised has no constituent: the deputy rates it.
+    let access = if p.role == crate::auth::Role::Deputy { Access::Deputy } else { Access::Owner };
+    case::act(&state, p, ticket.into_inner(), access, move |c, p, o, now| {
+        if access == Access::Deputy && o.constituent_id.is_some() {
+            return Err(AppError::forbidden("forbidden", "the constituent who left the opinion rates it"));
+        }
         rules::next(&o.status, Action::Rate, rules::Actor::Constituent)
             .ok_or_else(|| AppError::conflict("illegal_transition", format!("a {} opinion cannot be rated", o.status)))?;
         let to = rules::after_rating(&r.satisfaction, o.round);
@@ -149,7 +158,7 @@ pub async fn rate(state: web::Data<AppState>, p: Principal, ticket: web::Path<St
             (_, Some(cm)) => format!("{}: {cm}", r.satisfaction),
             (_, None) => r.satisfaction.clone(),
         };
-        let wakes = case::move_to(c, o, to, (p, Access::Owner), Some(&note), now)?;
+        let wakes = case::move_to(c, o, to, (p, access), Some(&note), now)?;
         hs::set_rating(c, o.id, (&r.satisfaction, r.result_score, r.attitude_score), to == "reopened")?;
         Ok(wakes)
     })

@@ -71,7 +71,7 @@ pub fn open(c: &mut AnyConnection, p: &Principal, ticket: &str) -> AppResult<(Op
         Role::Deputy if p.deputy_id.is_some() && o.deputy_id == p.deputy_id => Some(Access::Deputy),
         Role::Unit if p.unit_id.is_some() && o.unit_id == p.unit_id && o.forwarded_at.is_some() => Some(Access::Unit),
         Role::Constituent => match store::constituent_of(c, p.account_id)? {
-            Some(me) if me == o.constituent_id => Some(Access::Owner),
+            Some(me) if Some(me) == o.constituent_id => Some(Access::Owner),
             Some(me) if hs::is_follower(c, o.id, me)? => Some(Access::Follower),
             _ => None,
         },
@@ -165,7 +165,10 @@ pub struct CaseView {
 /// history but not the thread addressed to the person who filed it.
 pub fn case_view(c: &mut AnyConnection, o: OpinionRow, access: Access, now: NaiveDateTime) -> AppResult<CaseView> {
     let (events, inside) = (store::events(c, o.id)?, access.inside());
-    let phone_masked = if inside { Some(crate::org::rules::mask_phone(&hs::constituent_contact(c, o.constituent_id)?.0)) } else { None };
+    let phone_masked = match (inside, o.constituent_id) {
+        (true, Some(k)) => Some(crate::org::rules::mask_phone(&hs::constituent_contact(c, k)?.0)),
+        _ => None,
+    };
     let duplicates = match (access, o.latitude, o.longitude) {
         (Access::Staff, Some(la), Some(lo)) => Some(
             super::opinions::similar_to(c, &o.category, (la, lo), o.created_at, o.id)?.into_iter().map(|(d, m)| super::opinions::similar_case(d, m)).collect(),

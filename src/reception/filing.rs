@@ -122,7 +122,7 @@ impl BulkWrite for Filings {
             .map(|(i, me, (station, deputy, path))| {
                 let b = &inputs[*i].body;
                 let new = NewOpinion {
-                    constituent: *me,
+                    constituent: Some(*me),
                     station: *station,
                     deputy: *deputy,
                     region_path: path,
@@ -131,6 +131,7 @@ impl BulkWrite for Filings {
                     content: &b.content,
                     position: (b.latitude, b.longitude),
                     photos: &inputs[*i].photos,
+                    suggestion: None,
                 };
                 (*i, tickets.get(i).cloned().unwrap_or_default(), new)
             })

@@ -89,7 +89,7 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<ListQu
         rows,
         limit,
         |r| r.0.id,
-        |(o, number)| OpinionItem { opinion: super::model::view(o, None).at(now), phone_masked: Some(crate::org::rules::mask_phone(&number)) },
+        |(o, number)| OpinionItem { opinion: super::model::view(o, None).at(now), phone_masked: number.map(|n| crate::org::rules::mask_phone(&n)) },
     )))
 }
 
@@ -100,7 +100,8 @@ pub async fn phone(state: web::Data<AppState>, p: Principal, ticket: web::Path<S
     let (ticket, now) = (ticket.into_inner(), state.now());
     let v = db::tx(&state.db, move |c| {
         let o = case::open_as(c, &p, &ticket, Access::Staff)?;
-        let (phone, _) = hs::constituent_contact(c, o.constituent_id)?;
+        // A case a deputy raised has no constituent's number.
+        let (phone, _) = hs::constituent_contact(c, o.constituent_id.ok_or_else(AppError::not_found)?)?;
         crate::audit::Entry::by(&p, "opinion.phone_read", "opinion", o.ticket.clone()).region(Some(o.region_path.clone())).write(c, now)?;
         Ok(PhoneView { ticket: o.ticket, phone })
     })
@@ -138,6 +139,9 @@ pub async fn assign(state: web::Data<AppState>, p: Principal, ticket: web::Path<
         if !seated {
             return Err(AppError::invalid_field("deputy_id", "out_of_scope", "no deputy of this case's congress has this id"));
         }
+        if o.constituent_id.is_none() {
+            return Err(AppError::conflict("illegal_transition", "a case a deputy raised stays with that deputy"));
+        }
         if !super::opinion_rules::OPEN.contains(&o.status.as_str()) {
             return Err(AppError::conflict("illegal_transition", format!("a {} opinion is not handled any more", o.status)));
         }
@@ -161,7 +165,9 @@ pub async fn merge(state: web::Data<AppState>, p: Principal, ticket: web::Path<S
         }
         let (_, wakes) = case::transition(c, o, Action::Merge, (p, Access::Staff), Some(&format!("merged into {}", target.ticket)), now)?;
         hs::set_merged(c, o.id, target.id)?;
-        hs::follow(c, target.id, o.constituent_id, now)?;
+        if let Some(k) = o.constituent_id {
+            hs::follow(c, target.id, k, now)?;
+        }
         Ok(wakes)
     })
     .await

@@ -109,8 +109,9 @@ pub enum Owner {
     Constituent(i64),
 }
 
-/// A page of cases, newest first, with the constituent's phone number.
-pub fn list(c: &mut AnyConnection, owner: &Owner, fl: &ListFilter, before: i64, limit: i64) -> AppResult<Vec<(OpinionRow, String)>> {
+/// A page of cases, newest first, with the constituent's phone number (none for a case a deputy
+/// raised).
+pub fn list(c: &mut AnyConnection, owner: &Owner, fl: &ListFilter, before: i64, limit: i64) -> AppResult<Vec<(OpinionRow, Option<String>)>> {
     let before = if before > 0 { before } else { i64::MAX };
     let mut q: o::BoxedQuery<'_, MultiBackend> = o::table.filter(o::id.lt(before)).order(o::id.desc()).limit(limit + 1).into_boxed();
     q = match owner {
@@ -133,10 +134,10 @@ pub fn list(c: &mut AnyConnection, owner: &Owner, fl: &ListFilter, before: i64, 
         q = q.filter(o::escalated.eq(e));
     }
     let rows: Vec<OpinionRow> = q.load(c)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.constituent_id).collect();
+    let ids: Vec<i64> = rows.iter().filter_map(|r| r.constituent_id).collect();
     let phones: std::collections::HashMap<i64, String> =
         k::table.filter(k::id.eq_any(ids)).select((k::id, k::phone)).load::<(i64, String)>(c)?.into_iter().collect();
-    Ok(rows.into_iter().map(|r| (phones.get(&r.constituent_id).cloned().unwrap_or_default(), r)).map(|(p, r)| (r, p)).collect())
+    Ok(rows.into_iter().map(|r| (r.constituent_id.and_then(|k| phones.get(&k).cloned()), r)).map(|(p, r)| (r, p)).collect())
 }
 
 /// Open cases of a category created since `since` inside a bounding box, other than `except`.
@@ -168,10 +169,13 @@ pub fn is_follower(c: &mut AnyConnection, opinion: i64, constituent: i64) -> App
     Ok(f::table.find((opinion, constituent)).count().get_result::<i64>(c)? > 0)
 }
 
-/// Accounts that hear of a case: its constituent's and its followers'.
+/// Accounts that hear of a case: its constituent's and its followers' (a deputy who raised a
+/// case hears of it through the deputy's own news).
 pub fn audience(c: &mut AnyConnection, opinion: &OpinionRow) -> AppResult<Vec<i64>> {
     let mut ids: Vec<i64> = f::table.inner_join(k::table).filter(f::opinion_id.eq(opinion.id)).select(k::account_id).load(c)?;
-    ids.push(constituent_contact(c, opinion.constituent_id)?.1);
+    if let Some(k) = opinion.constituent_id {
+        ids.push(constituent_contact(c, k)?.1);
+    }
     ids.sort_unstable();
     ids.dedup();
     Ok(ids)
@@ -208,7 +212,7 @@ pub fn facts(c: &mut AnyConnection, owner: &Owner, from: NaiveDateTime, to: Naiv
         Owner::Stations(s) => q.filter(o::station_id.eq_any(s.clone())),
         Owner::Deputy(d) => q.filter(o::deputy_id.eq(*d)),
         Owner::Unit(u) => q.filter(o::unit_id.eq(*u)),
-        Owner::Constituent(k) => q.filter(o::constituent_id.eq(*k)),
+        Owner::Constituent(k) => q.filter(o::constituent_id.eq(Some(*k))),
     };
     type Row = (
         Option<i64>,

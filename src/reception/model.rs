@@ -73,6 +73,8 @@ pub struct OpinionView {
     pub satisfaction: Option<String>,
     pub result_score: Option<i32>,
     pub attitude_score: Option<i32>,
+    /// The suggestion it was turned from: a case the deputy in charge raised, and rates.
+    pub suggestion_id: Option<i64>,
     /// The case's history (in the single view).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<crate::http::StatusChange>>,
@@ -118,6 +120,7 @@ pub fn view(o: OpinionRow, events: Option<Vec<EventRow>>) -> OpinionView {
         status: o.status,
         created_at: utc(o.created_at),
         updated_at: utc(o.updated_at),
+        suggestion_id: o.suggestion_id,
         events: events.map(crate::http::history),
     }
 }

@@ -10,7 +10,8 @@ use diesel::prelude::*;
 pub struct OpinionRow {
     pub id: i64,
     pub ticket: String,
-    pub constituent_id: i64,
+    /// None for a case a deputy raised (a converted suggestion).
+    pub constituent_id: Option<i64>,
     pub station_id: Option<i64>,
     pub deputy_id: Option<i64>,
     pub region_path: String,
@@ -38,10 +39,12 @@ pub struct OpinionRow {
     pub result_score: Option<i32>,
     pub attitude_score: Option<i32>,
     pub merged_into: Option<i64>,
+    /// The suggestion it was turned from.
+    pub suggestion_id: Option<i64>,
 }
 
 pub struct NewOpinion<'a> {
-    pub constituent: i64,
+    pub constituent: Option<i64>,
     pub station: Option<i64>,
     pub deputy: Option<i64>,
     pub region_path: &'a str,
@@ -50,6 +53,7 @@ pub struct NewOpinion<'a> {
     pub content: &'a str,
     pub position: (Option<f64>, Option<f64>),
     pub photos: &'a str,
+    pub suggestion: Option<i64>,
 }
 
 /// The constituent behind an account.
@@ -81,7 +85,7 @@ pub fn by_ticket(c: &mut AnyConnection, ticket: &str) -> AppResult<Option<Opinio
 /// A constituent's opinions, newest first, before `before` (0: from the newest).
 pub fn of_constituent(c: &mut AnyConnection, constituent: i64, before: i64, limit: i64) -> AppResult<Vec<OpinionRow>> {
     let before = if before > 0 { before } else { i64::MAX };
-    Ok(o::table.filter(o::constituent_id.eq(constituent)).filter(o::id.lt(before)).order(o::id.desc()).limit(limit + 1).load(c)?)
+    Ok(o::table.filter(o::constituent_id.eq(Some(constituent))).filter(o::id.lt(before)).order(o::id.desc()).limit(limit + 1).load(c)?)
 }
 
 /// Moves an opinion from `from` to `to` (false when it was no longer in `from`).
@@ -120,17 +124,6 @@ pub use crate::http::StatusRow as EventRow;
 
 pub fn events(c: &mut AnyConnection, opinion: i64) -> AppResult<Vec<EventRow>> {
     Ok(ev::table.filter(ev::opinion_id.eq(opinion)).order(ev::id).select((ev::from_status, ev::to_status, ev::actor_role, ev::note, ev::created_at)).load(c)?)
-}
-
-/// Opinions under a region path pattern (a staff scope), newest first, with the constituent's
-/// phone number.
-pub fn in_scope(c: &mut AnyConnection, pattern: &str, status: Option<&str>, before: i64, limit: i64) -> AppResult<Vec<(OpinionRow, String)>> {
-    let before = if before > 0 { before } else { i64::MAX };
-    let q = o::table.inner_join(k::table).filter(o::region_path.like(pattern.to_string())).filter(o::id.lt(before)).order(o::id.desc()).limit(limit + 1);
-    Ok(match status {
-        Some(s) => q.filter(o::status.eq(s.to_string())).select((o::all_columns, k::phone)).load(c)?,
-        None => q.select((o::all_columns, k::phone)).load(c)?,
-    })
 }
 
 /// The constituents behind accounts: account → constituent.
@@ -187,6 +180,7 @@ pub fn insert_many(c: &mut AnyConnection, rows: &[(String, NewOpinion)], now: Na
                 o::latitude.eq(x.position.0),
                 o::longitude.eq(x.position.1),
                 o::photo_urls.eq(x.photos),
+                o::suggestion_id.eq(x.suggestion),
                 o::status.eq("submitted"),
                 o::created_at.eq(now),
                 o::updated_at.eq(now),

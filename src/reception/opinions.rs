@@ -92,7 +92,7 @@ pub async fn submit(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
 static TICKET_DAYS: std::sync::Mutex<Vec<(String, chrono::NaiveDate)>> = std::sync::Mutex::new(Vec::new());
 
 /// Makes sure today's ticket sequence exists, once per day and process.
-async fn ensure_ticket_day(state: &AppState, day: chrono::NaiveDate) -> AppResult<()> {
+pub async fn ensure_ticket_day(state: &AppState, day: chrono::NaiveDate) -> AppResult<()> {
     let db_name = format!("{:?}", state.settings.database_url);
     if TICKET_DAYS.lock().map(|d| d.iter().any(|x| x.0 == db_name && x.1 == day)).unwrap_or(false) {
         return Ok(());
@@ -206,7 +206,7 @@ pub async fn follow(state: web::Data<AppState>, p: Principal, ticket: web::Path<
     let v = db::tx(&state.db, move |c| {
         let me = constituent(c, &p)?;
         let o = store::by_ticket(c, &ticket)?.ok_or_else(AppError::not_found)?;
-        if o.constituent_id == me {
+        if o.constituent_id == Some(me) {
             return case::case_view(c, o, Access::Owner, now);
         }
         let near = o.latitude.zip(o.longitude).is_some_and(|x| rules::distance_m(x, (b.latitude, b.longitude)) <= rules::DUPLICATE_METRES);

@@ -56,7 +56,7 @@ pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<ListQu
             if !inside {
                 v.hide_handling();
             }
-            OpinionItem { opinion: v, phone_masked: inside.then(|| crate::org::rules::mask_phone(&phone)) }
+            OpinionItem { opinion: v, phone_masked: phone.filter(|_| inside).map(|n| crate::org::rules::mask_phone(&n)) }
         },
     )))
 }

@@ -180,6 +180,7 @@ mod tests {
             created_at: t,
             updated_at: t,
             version: 1,
+            opinion_ticket: None,
         }
     }
 

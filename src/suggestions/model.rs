@@ -63,6 +63,8 @@ pub struct SuggestionView {
     pub evaluation: Option<String>,
     /// 1, or 2 after an unsatisfied evaluation sent it back.
     pub round: i32,
+    /// The opinion (ticket) it was turned into, handled in the reception room from then on.
+    pub opinion_ticket: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,6 +100,7 @@ pub fn view(s: SuggestionRow, now: NaiveDateTime) -> SuggestionView {
         satisfaction: s.satisfaction,
         evaluation: s.evaluation,
         round: s.round,
+        opinion_ticket: s.opinion_ticket,
         created_at: utc(s.created_at),
         updated_at: utc(s.updated_at),
         cosigners: None,

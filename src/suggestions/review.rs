@@ -91,13 +91,31 @@ pub async fn return_it(state: web::Data<AppState>, p: Principal, id: web::Path<i
     .await
 }
 
-/// Handle a suggestion as an opinion instead (e.g. a matter for one street), saying why.
+/// Handle a suggestion as an opinion instead (e.g. a matter for one street), saying why: it
+/// becomes an accepted case of the reception room (`opinion_ticket`), which the author follows
+/// and rates there.
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), request_body = Reason, responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions/{id}/convert")]
 pub async fn convert(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<Reason>) -> AppResult<web::Json<SuggestionView>> {
     let why = reason(&body.reason)?;
-    step(&state, p, id.into_inner(), staff, "suggestion.convert", move |c, p, s, stand, now| {
-        transition(c, s, rules::next(&s.status, Action::Convert, Actor::Staff), (p, stand), Some(&why), now).map(|_| ())
+    let (day, when) = (crate::reception::raised::prepare(&state).await?, (state.settings.tz, state.settings.quiet_hours));
+    step_telling(&state, p, id.into_inner(), staff, "suggestion.convert", move |c, p, s, stand, now| {
+        transition(c, s, rules::next(&s.status, Action::Convert, Actor::Staff), (p, stand), Some(&why), now)?;
+        let raised = crate::reception::raised::Raised {
+            suggestion: s.id,
+            number: s.number.as_deref().unwrap_or_default(),
+            deputy: s.author_deputy_id,
+            deputy_account: s.author_account,
+            region_path: &s.region_path,
+            category: &s.category,
+            title: &s.title,
+            content: &s.content,
+            reason: &why,
+        };
+        let (ticket, wake) = crate::reception::raised::raise(c, &raised, p, day, now)?;
+        store::set_opinion_ticket(c, s.id, &ticket)?;
+        let body = format!("转办理由：{why}\n\n已转为社情民意（编号 {ticket}）继续办理，办理结果由您评价。");
+        Ok(vec![wake, tell_author(c, when, s, &format!("建议转为意见办理：{}", s.title), &body, now)?])
     })
     .await
 }

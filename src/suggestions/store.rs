@@ -39,6 +39,7 @@ pub struct SuggestionRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub opinion_ticket: Option<String>,
 }
 
 pub struct NewSuggestion<'a> {
@@ -239,5 +240,11 @@ pub fn overdue_unreminded(c: &mut AnyConnection, now: NaiveDateTime, before: Nai
 
 pub fn set_reminded(c: &mut AnyConnection, id: i64, now: NaiveDateTime) -> AppResult<()> {
     diesel::update(s::table.find(id)).set(s::reminded_at.eq(now)).execute(c)?;
+    Ok(())
+}
+
+/// The opinion a converted suggestion became.
+pub fn set_opinion_ticket(c: &mut AnyConnection, id: i64, ticket: &str) -> AppResult<()> {
+    diesel::update(s::table.find(id)).set(s::opinion_ticket.eq(ticket)).execute(c)?;
     Ok(())
 }

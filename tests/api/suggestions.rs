@@ -282,3 +282,52 @@ async fn the_demo_holds_suggestions_one_answered_and_published() {
     let id = mine.body["items"][0]["id"].as_i64().unwrap();
     app.post(&at(id, "reply"), &unit2, json!({"classification": "B", "body": "正在调整线路。"})).await.expect(200, "");
 }
+
+#[tokio::test]
+async fn a_suggestion_turned_into_an_opinion_is_handled_in_the_reception_room_and_rated_by_its_author() {
+    let app = spawn_demo().await;
+    let (admin, author, unit) = (app.login("admin").await, app.login("13955110000").await, app.login("unit1").await);
+    let (region, peer, _) = peers(&app, &admin).await;
+    let other = deputy_login(&app, &admin, peer).await;
+    let draft = json!({"title": "关于修复幸福路路灯的建议", "content": "幸福路三盏路灯不亮已一月。", "category": "urban_construction", "period": "recess", "region_id": region});
+    let id = app.post("/api/v1/suggestions", &author, draft).await.expect(201, "").body["id"].as_i64().unwrap();
+    app.post(&at(id, "submit"), &author, json!({})).await.expect(200, "");
+    // Staff convert it with a reason: it becomes an accepted case, raised by the deputy.
+    app.post(&at(id, "convert"), &author, json!({"reason": "x"})).await.expect(403, "forbidden");
+    let conv = app.post(&at(id, "convert"), &admin, json!({"reason": "属于具体事项，转为社情民意办理"})).await;
+    conv.expect(200, "");
+    assert_eq!(conv.body["status"], "converted");
+    let ticket = conv.body["opinion_ticket"].as_str().unwrap().to_string();
+    app.post(&at(id, "convert"), &admin, json!({"reason": "again"})).await.expect(409, "illegal_transition");
+    let case = app.get(&format!("/api/v1/opinions/{ticket}"), &author).await;
+    case.expect(200, "");
+    assert_eq!((case.body["status"].as_str(), case.body["access"].as_str(), case.body["suggestion_id"].as_i64()), (Some("accepted"), Some("deputy"), Some(id)));
+    let events = case.body["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "{}", case.text);
+    assert_eq!(events[1]["note"], "属于具体事项，转为社情民意办理");
+    assert!(case.body.get("phone_masked").is_none(), "{}", case.text);
+    assert_eq!(
+        app.raw_sql(&format!("UPDATE opinions SET version = version WHERE ticket = '{ticket}' AND constituent_id IS NULL AND suggestion_id = {id}")),
+        Ok(1)
+    );
+    // Another deputy cannot see it; staff list it without a phone number.
+    app.get(&format!("/api/v1/opinions/{ticket}"), &other).await.expect(404, "not_found");
+    let listed = app.get("/api/v1/opinions?status=accepted", &admin).await;
+    let item = listed.body["items"].as_array().unwrap().iter().find(|o| o["ticket"] == ticket.as_str()).cloned().unwrap();
+    assert!(item["phone_masked"].is_null(), "{item}");
+    app.get(&format!("/api/v1/opinions/{ticket}/phone"), &admin).await.expect(404, "not_found");
+    // The deputy does not answer (nor earn points for) their own case, and it stays with them.
+    app.post(&format!("/api/v1/opinions/{ticket}/answer"), &author, json!({"body": "自己答复"})).await.expect(409, "illegal_transition");
+    app.post(&format!("/api/v1/opinions/{ticket}/assign"), &admin, json!({"deputy_id": peer})).await.expect(409, "illegal_transition");
+    // Staff forward it, the unit replies, staff close it, and the author rates it.
+    app.post(&format!("/api/v1/opinions/{ticket}/forward"), &admin, json!({"unit_id": 1, "working_days": 5})).await.expect(200, "");
+    app.post(&format!("/api/v1/opinions/{ticket}/reply"), &unit, json!({"body": "已更换灯具。"})).await.expect(200, "");
+    app.post(&format!("/api/v1/opinions/{ticket}/close"), &admin, json!({})).await.expect(200, "");
+    let rating = json!({"satisfaction": "satisfied", "result_score": 5, "attitude_score": 5});
+    app.post(&format!("/api/v1/me/opinions/{ticket}/rate"), &other, rating.clone()).await.expect(404, "not_found");
+    let rated = app.post(&format!("/api/v1/me/opinions/{ticket}/rate"), &author, rating).await;
+    assert_eq!(rated.expect(200, "").body["status"], "rated");
+    // The author was told, with the ticket.
+    let inbox = app.get("/api/v1/me/inbox", &author).await;
+    assert!(inbox.body["items"].as_array().unwrap().iter().any(|n| n["title"].as_str().unwrap().starts_with("建议转为意见办理")), "{}", inbox.text);
+}
