@@ -105,6 +105,7 @@ fn deputy_token(state: &lvzhi::state::AppState, deputy: i64) -> Result<String, S
         role: "deputy".into(),
         rgn: None,
         rp: None,
+        nbf: None,
         stn: vec![],
         dep: Some(deputy),
         unit: None,
@@ -188,7 +189,7 @@ async fn run(quick: bool) -> Result<bool, String> {
     tokio::spawn(gateway_server);
     env.insert("LVZHI_PUSH_WEBHOOK_URL", format!("http://127.0.0.1:{}/push", gateway.port));
     env.insert("LVZHI_PUSH_WEBHOOK_SECRET", "bench".into());
-    env.insert("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true".into());
+    env.insert("LVZHI_OUTBOUND_ALLOW", "127.0.0.1".into());
     env.insert("LVZHI_QUIET_HOURS", "off".into());
     if let Some(r) = &redis_url {
         env.insert("REDIS_URL", r.clone());

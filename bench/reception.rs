@@ -59,6 +59,7 @@ fn token(state: &AppState, account: i64, role: &str, unit: Option<i64>) -> Resul
         role: role.into(),
         rgn: None,
         rp: None,
+        nbf: None,
         stn: vec![],
         dep: None,
         unit,

@@ -97,7 +97,8 @@ pub struct Settings {
     /// Quiet hours in the congress time zone, when normal pushes wait (`None`: never).
     pub quiet_hours: Option<(chrono::NaiveTime, chrono::NaiveTime)>,
     /// Outbound URLs may point at private or loopback addresses (tests, closed networks).
-    pub outbound_allow_private: bool,
+    /// Hosts outbound URLs may name although they are (or resolve to) private addresses.
+    pub outbound_allow: Vec<String>,
     pub workers: usize,
     pub trust_proxy: bool,
     pub bench_hello: bool,
@@ -207,21 +208,25 @@ impl Settings {
             Some("sql") => false,
             Some(v) => return Err(err("LVZHI_RANKINGS", format!("`{v}` must be sorted_sets or sql"))),
         };
-        let outbound_allow_private = env.flag("LVZHI_OUTBOUND_ALLOW_PRIVATE")?;
+        if env.get("LVZHI_OUTBOUND_ALLOW_PRIVATE").is_some() {
+            return Err(err("LVZHI_OUTBOUND_ALLOW_PRIVATE", "is replaced by LVZHI_OUTBOUND_ALLOW: list the private hosts to allow".into()));
+        }
+        let outbound_allow: Vec<String> =
+            env.get("LVZHI_OUTBOUND_ALLOW").unwrap_or_default().split(',').map(|h| h.trim().to_string()).filter(|h| !h.is_empty()).collect();
         let push_webhook = match (env.get("LVZHI_PUSH_WEBHOOK_URL"), env.get("LVZHI_PUSH_WEBHOOK_SECRET")) {
             (None, _) => None,
             (Some(_), None) => return Err(err("LVZHI_PUSH_WEBHOOK_SECRET", "is required with LVZHI_PUSH_WEBHOOK_URL".into())),
             (Some(u), Some(s)) => {
-                outbound_url(&u, outbound_allow_private).map_err(|m| err("LVZHI_PUSH_WEBHOOK_URL", m))?;
+                outbound_url(&u, &outbound_allow).map_err(|m| err("LVZHI_PUSH_WEBHOOK_URL", m))?;
                 Some((u, s))
             }
         };
-        let push = push_providers(&env, push_webhook.clone(), outbound_allow_private)?;
+        let push = push_providers(&env, push_webhook.clone(), &outbound_allow)?;
         let sms_http = match (env.get("LVZHI_SMS_URL"), env.get("LVZHI_SMS_SECRET")) {
             (None, _) => None,
             (Some(_), None) => return Err(err("LVZHI_SMS_SECRET", "is required with LVZHI_SMS_URL".into())),
             (Some(u), Some(s)) => {
-                outbound_url(&u, outbound_allow_private).map_err(|m| err("LVZHI_SMS_URL", m))?;
+                outbound_url(&u, &outbound_allow).map_err(|m| err("LVZHI_SMS_URL", m))?;
                 Some((u, s))
             }
         };
@@ -281,7 +286,7 @@ impl Settings {
             push_max_attempts: env.positive("LVZHI_PUSH_MAX_ATTEMPTS", 8)?,
             push_lease_secs: env.positive("LVZHI_PUSH_LEASE_SECS", 120)?,
             quiet_hours,
-            outbound_allow_private,
+            outbound_allow,
             workers: env.positive("LVZHI_WORKERS", cpus)?,
             trust_proxy: env.flag("LVZHI_TRUST_PROXY")?,
             bench_hello: env.flag("LVZHI_BENCH_HELLO")?,
@@ -293,12 +298,12 @@ impl Settings {
 
 /// The push providers' settings: each is configured when its first variable is set, and then
 /// needs the rest. Key files are read here, so a bad path fails at start-up.
-fn push_providers(env: &Env, webhook: Option<(String, String)>, allow_private: bool) -> Result<crate::push::provider::ProviderSettings, ConfigError> {
+fn push_providers(env: &Env, webhook: Option<(String, String)>, allow: &[String]) -> Result<crate::push::provider::ProviderSettings, ConfigError> {
     use crate::push::{apns::ApnsSettings, china::HuaweiSettings, china::JPushSettings, google::FcmSettings};
     let need = |var: &'static str| env.get(var).ok_or(ConfigError { var, message: "is required with the provider's other settings".into() });
     let url = |var: &'static str, default: &str| -> Result<String, ConfigError> {
         let u = env.get(var).unwrap_or_else(|| default.to_string());
-        outbound_url(&u, allow_private).map_err(|message| ConfigError { var, message })?;
+        outbound_url(&u, allow).map_err(|message| ConfigError { var, message })?;
         Ok(u)
     };
     let read = |var: &'static str, path: String| std::fs::read_to_string(&path).map_err(|e| ConfigError { var, message: format!("{path}: {e}") });
@@ -318,7 +323,7 @@ fn push_providers(env: &Env, webhook: Option<(String, String)>, allow_private: b
             let text = read("LVZHI_FCM_SERVICE_ACCOUNT_FILE", path)?;
             let s = FcmSettings::from_service_account(&text, url("LVZHI_FCM_URL", "https://fcm.googleapis.com")?)
                 .map_err(|message| ConfigError { var: "LVZHI_FCM_SERVICE_ACCOUNT_FILE", message })?;
-            outbound_url(&s.token_uri, allow_private).map_err(|message| ConfigError { var: "LVZHI_FCM_SERVICE_ACCOUNT_FILE", message })?;
+            outbound_url(&s.token_uri, allow).map_err(|message| ConfigError { var: "LVZHI_FCM_SERVICE_ACCOUNT_FILE", message })?;
             Some(s)
         }
     };
@@ -338,28 +343,10 @@ fn push_providers(env: &Env, webhook: Option<(String, String)>, allow_private: b
         }),
     };
     let timeout = std::time::Duration::from_millis(env.positive("LVZHI_PUSH_TIMEOUT_MS", 10_000u64)?);
-    Ok(crate::push::provider::ProviderSettings { webhook, apns, fcm, jpush, huawei, timeout })
+    Ok(crate::push::provider::ProviderSettings { webhook, apns, fcm, jpush, huawei, timeout, allow: allow.to_vec() })
 }
 
-/// Checks an outbound URL: http(s), and not a private, loopback or link-local address unless
-/// allowed (the server must not be turned against the network it sits in).
-pub fn outbound_url(raw: &str, allow_private: bool) -> Result<(), String> {
-    use reqwest::Url;
-    let url = Url::parse(raw).map_err(|e| format!("`{raw}` is not a URL: {e}"))?;
-    if url.scheme() != "https" && url.scheme() != "http" {
-        return Err(format!("`{raw}` must be http:// or https://"));
-    }
-    let private = match url.host() {
-        None => return Err(format!("`{raw}` has no host")),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(v4)) => v4.is_private() || v4.is_loopback() || v4.is_link_local() || v4.is_unspecified(),
-        Some(url::Host::Ipv6(v6)) => v6.is_loopback() || v6.is_unspecified() || v6.is_unique_local() || v6.is_unicast_link_local(),
-    };
-    if private && !allow_private {
-        return Err(format!("`{raw}` points at a private or loopback address (set LVZHI_OUTBOUND_ALLOW_PRIVATE=true to allow)"));
-    }
-    Ok(())
-}
+pub use crate::platform::outbound::check_url as outbound_url;
 
 #[cfg(test)]
 mod tests {
@@ -387,20 +374,25 @@ mod tests {
     }
 
     #[test]
+    fn private_gateways_need_their_host_listed() {
+        let hook = |url: &'static str, allow: Option<&'static str>| {
+            let mut v = vec![("LVZHI_PUSH_WEBHOOK_URL", url), ("LVZHI_PUSH_WEBHOOK_SECRET", "s")];
+            v.extend(allow.map(|a| ("LVZHI_OUTBOUND_ALLOW", a)));
+            with(&v)
+        };
+        assert_eq!(hook("http://10.0.0.5/push", None).unwrap_err().var, "LVZHI_PUSH_WEBHOOK_URL");
+        assert_eq!(hook("http://10.0.0.5/push", Some("10.0.0.6")).unwrap_err().var, "LVZHI_PUSH_WEBHOOK_URL");
+        assert_eq!(hook("http://10.0.0.5/push", Some("10.0.0.6, 10.0.0.5")).unwrap().outbound_allow, vec!["10.0.0.6", "10.0.0.5"]);
+        assert!(hook("https://push.example.cn/v1", None).is_ok());
+        assert_eq!(with(&[("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true")]).unwrap_err().var, "LVZHI_OUTBOUND_ALLOW_PRIVATE");
+    }
+
+    #[test]
     fn bad_values_name_the_variable() {
         assert_eq!(with(&[("LVZHI_TZ", "Mars/Base")]).unwrap_err().var, "LVZHI_TZ");
         assert_eq!(with(&[("LVZHI_MAX_BODY_BYTES", "-3")]).unwrap_err().var, "LVZHI_MAX_BODY_BYTES");
         assert_eq!(with(&[("LVZHI_ENV", "production")]).unwrap_err().var, "LVZHI_JWT_KEY_FILE");
         assert_eq!(with(&[("REDIS_URL", "localhost")]).unwrap_err().var, "REDIS_URL");
         assert_eq!(with(&[("LVZHI_TRUST_PROXY", "maybe")]).unwrap_err().var, "LVZHI_TRUST_PROXY");
-    }
-
-    #[test]
-    fn outbound_urls_stay_off_private_networks_unless_allowed() {
-        for bad in ["http://127.0.0.1:9/push", "http://localhost/x", "https://10.1.2.3/", "http://[::1]:80/", "http://[fd00::1]/", "ftp://example.com/"] {
-            assert!(outbound_url(bad, false).is_err(), "{bad}");
-        }
-        assert!(outbound_url("https://push.example.cn/v1", false).is_ok());
-        assert!(outbound_url("http://127.0.0.1:9/push", true).is_ok());
     }
 }

@@ -24,7 +24,7 @@ impl Modify for BearerAuth {
         license(name = "Apache-2.0")
     ),
     modifiers(&BearerAuth),
-    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    components(schemas(crate::error::Problem, crate::error::FieldError, crate::reception::stats::By)),
     tags(
         (name = "auth", description = "Sign-in, tokens, sessions"),
         (name = "accounts", description = "Accounts of staff, deputies, units and third-party clients"),

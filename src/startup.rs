@@ -57,7 +57,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let db = db::Db::new(pool, &settings.database_url, settings.db_writers);
     let push = crate::push::Providers::new(&settings.push)?;
     let files = crate::files::Storage::open(settings.storage_url.as_deref(), &settings.data_dir)?;
-    let sms = crate::sms::Provider::new(settings.sms_http.clone(), settings.push.timeout)?;
+    let sms = crate::sms::Provider::new(settings.sms_http.clone(), settings.push.timeout, &settings.outbound_allow)?;
     Ok(AppState {
         checkin_writes: db::bulk::Bulk::new(crate::checkins::record::Checkins, db.writer.clone()),
         push,

@@ -23,6 +23,9 @@ pub struct AccessClaims {
     /// Materialized path of that region ("/1/4/"), used for subtree checks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rp: Option<String>,
+    /// Not before (we never set it; a token that carries it is held to it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stn: Vec<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,6 +68,9 @@ pub fn verify(keys: &KeySet, token: &str, issuer: &str, audience: &str, now: i64
     }
     if c.exp <= now {
         return Err("token expired");
+    }
+    if c.nbf.is_some_and(|n| n > now) {
+        return Err("token not yet valid");
     }
     if c.iat > now + 60 {
         return Err("token issued in the future");

@@ -116,6 +116,16 @@ fn reads_public_directory(p: &Principal, action: Action) -> bool {
     action == Action::Read && matches!(p.role, Role::Deputy | Role::Unit)
 }
 
+/// Duty records of a station — its check-ins, QR codes, kiosk keys and events — are kept by the
+/// people who run it: admins in scope and the station's own staff. Third-party clients (whatever
+/// their directory scopes), units and deputies get 403; a station out of scope is 404.
+pub fn station_duty(p: &Principal, t: &Target) -> AppResult<()> {
+    if !matches!(p.role, Role::Admin | Role::StationStaff) {
+        return Err(AppError::forbidden("forbidden", "a station's duty records are kept by its staff"));
+    }
+    authorize(p, Action::Write, t)
+}
+
 /// Decides one access: 403 when the role may never do it, 404 when the record is out of scope.
 pub fn authorize(p: &Principal, action: Action, t: &Target) -> AppResult<()> {
     role_allows(p, action, t.kind)?;

@@ -81,6 +81,7 @@ fn claims(state: &AppState, conn: &mut AnyConnection, acct: &AccountRow, sid: &s
         role: acct.role.clone(),
         rgn: acct.region_id,
         rp,
+        nbf: None,
         stn: store::stations_of(conn, acct.id)?,
         dep: acct.deputy_id,
         unit: acct.unit_id,

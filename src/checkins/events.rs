@@ -130,7 +130,7 @@ fn manage(conn: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<(EventV
     if p.role == Role::StationStaff && v.station_id.is_none() {
         return Err(AppError::not_found());
     }
-    policy::authorize(p, Action::Write, &t)?;
+    policy::station_duty(p, &t)?;
     Ok((v, path))
 }
 
@@ -138,6 +138,9 @@ fn manage(conn: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<(EventV
 #[utoipa::path(tag = "events", request_body = EventCreate, responses((status = 201, body = EventView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/events")]
 pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<EventCreate>) -> AppResult<HttpResponse> {
+    if !matches!(p.role, Role::Admin | Role::StationStaff) {
+        return Err(AppError::forbidden("forbidden", "events are created by congress and station staff"));
+    }
     let b = body.into_inner();
     let mut errs = vec![];
     if !KINDS.contains(&b.kind.as_str()) {

@@ -4,7 +4,7 @@ use super::model::{CheckinQuery, CheckinRequest, CheckinView, KioskKey, QrToken,
 use super::qr::{Place, WINDOW_SECS};
 use super::{places, service, store};
 use crate::audit::Entry;
-use crate::auth::policy::{self, Action, Kind, Target};
+use crate::auth::policy::{self, Kind, Target};
 use crate::auth::{Principal, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
@@ -24,7 +24,7 @@ pub struct KeyQuery {
 /// Station staff (of this station) or admins in scope may manage its QR codes.
 fn staff_of(c: &mut crate::db::AnyConnection, p: &Principal, station: i64) -> AppResult<String> {
     let (_, path) = crate::org::station_region(c, station)?.ok_or_else(AppError::not_found)?;
-    policy::authorize(p, Action::Write, &Target::station(station, path.clone()))?;
+    policy::station_duty(p, &Target::station(station, path.clone()))?;
     Ok(path)
 }
 
@@ -143,17 +143,15 @@ pub async fn get_one(state: web::Data<AppState>, p: Principal, id: web::Path<i64
     let v = db::run(&state.db, move |c| {
         let row = store::get(c, id)?.ok_or_else(AppError::not_found)?;
         if !(p.role == Role::Deputy && p.deputy_id == Some(row.deputy_id)) {
-            let path = match row.station_id {
-                Some(s) => crate::org::station_region(c, s)?.map(|x| x.1).unwrap_or_default(),
-                None => String::new(),
+            // Another deputy's check-in is as if it did not exist.
+            if p.role == Role::Deputy {
+                return Err(AppError::not_found());
+            }
+            let t = match row.station_id {
+                Some(s) => Target::station(s, crate::org::station_region(c, s)?.map(|x| x.1).unwrap_or_default()),
+                None => Target::new(Kind::Station, String::new()),
             };
-            policy::authorize(&p, Action::Read, &Target::new(Kind::Station, path)).and_then(|_| {
-                if p.role == Role::Deputy {
-                    Err(AppError::not_found())
-                } else {
-                    Ok(())
-                }
-            })?;
+            policy::station_duty(&p, &t)?;
         }
         Ok(service::view(row))
     })
@@ -192,7 +190,7 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<Checki
         if p.role == Role::Deputy {
             return Err(AppError::forbidden("forbidden", "deputies see their own check-ins at /me/checkins"));
         }
-        policy::authorize(&p, Action::Read, &Target::station(station, path))?;
+        policy::station_duty(&p, &Target::station(station, path))?;
         let f = store::ListFilter { deputy_id: None, station_ids: Some(vec![station]), status: q.status, from, to };
         store::list(c, &f, after, limit + 1)
     })

@@ -166,7 +166,11 @@ pub struct SeatChanges<'a> {
     pub electoral_unit: Option<&'a str>,
 }
 
+/// Applies a seat's changes (none given: nothing to write).
 pub fn update_seat(conn: &mut AnyConnection, seat_id: i64, ch: &SeatChanges) -> AppResult<()> {
+    if ch.status.is_none() && ch.status_date.is_none() && ch.group_id.is_none() && ch.electoral_unit.is_none() {
+        return Ok(());
+    }
     diesel::update(s::table.find(seat_id)).set(ch).execute(conn)?;
     Ok(())
 }

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod clock;
 pub mod idempotency;
 pub mod memory;
+pub mod outbound;
 pub mod ratelimit;
 pub mod redis_cache;
 pub mod zset;

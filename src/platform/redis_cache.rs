@@ -156,6 +156,10 @@ impl RedisCache {
     }
 
     pub async fn zcounts(&self, set: &str, ranges: &[(String, String)]) -> CacheResult<Vec<u64>> {
+        // An empty pipeline is an error to Redis ("empty command"): nothing to count is no counts.
+        if ranges.is_empty() {
+            return Ok(vec![]);
+        }
         let k = self.k(set);
         let mut p = redis::pipe();
         for (lo, hi) in ranges {

@@ -56,6 +56,8 @@ pub struct ProviderSettings {
     pub jpush: Option<china::JPushSettings>,
     pub huawei: Option<china::HuaweiSettings>,
     pub timeout: Duration,
+    /// Private hosts outbound calls may reach (`LVZHI_OUTBOUND_ALLOW`).
+    pub allow: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -73,12 +75,7 @@ pub const PROVIDERS: [&str; 5] = ["webhook", "apns", "fcm", "jpush", "huawei"];
 
 impl Providers {
     pub fn new(s: &ProviderSettings) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(s.timeout)
-            .connect_timeout(Duration::from_secs(5).min(s.timeout))
-            .build()
-            .map_err(|e| format!("push HTTP client: {e}"))?;
+        let http = crate::platform::outbound::client(&s.allow, s.timeout)?;
         Ok(Providers {
             http,
             webhook: s.webhook.clone(),

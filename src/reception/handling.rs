@@ -44,6 +44,7 @@ impl ListQuery {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = OpinionDecision)]
 pub struct Decision {
     /// Required to reject (e.g. outside the congress's remit).
     pub reason: Option<String>,
@@ -63,6 +64,7 @@ pub struct MergeRequest {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(as = OpinionPhoneView)]
 pub struct PhoneView {
     pub ticket: String,
     pub phone: String,

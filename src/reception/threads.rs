@@ -19,6 +19,7 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = OpinionMessageCreate)]
 pub struct MessageCreate {
     /// Plain text, at most 5,000 characters.
     pub body: String,

@@ -25,15 +25,11 @@ pub enum Provider {
 }
 
 impl Provider {
-    pub fn new(http: Option<(String, String)>, timeout: Duration) -> Result<Self, String> {
+    pub fn new(http: Option<(String, String)>, timeout: Duration, allow: &[String]) -> Result<Self, String> {
         Ok(match http {
             None => Provider::Log,
             Some((url, secret)) => {
-                let client = reqwest::Client::builder()
-                    .redirect(reqwest::redirect::Policy::none())
-                    .timeout(timeout)
-                    .build()
-                    .map_err(|e| format!("SMS HTTP client: {e}"))?;
+                let client = crate::platform::outbound::client(allow, timeout)?;
                 Provider::Http { client, url, secret }
             }
         })

@@ -35,6 +35,7 @@ pub struct ReplyCreate {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SuggestionEvaluation)]
 pub struct Evaluation {
     /// satisfied, basically_satisfied or unsatisfied.
     pub satisfaction: String,

@@ -16,6 +16,7 @@ pub struct CosignerView {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(as = SuggestionUnitView)]
 pub struct UnitView {
     pub unit_id: i64,
     /// lead or co.

@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SuggestionExtensionRequest)]
 pub struct ExtensionRequest {
     /// Months more (1–6), counted from the current deadline.
     pub months: u32,
@@ -24,6 +25,7 @@ pub struct ExtensionRequest {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SuggestionExtensionDecision)]
 pub struct ExtensionDecision {
     pub approve: bool,
 }

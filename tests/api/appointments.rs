@@ -14,7 +14,7 @@ async fn constituents_book_receptions_that_deputies_confirm_and_both_are_reminde
     let app = spawn_demo_with(&[
         ("LVZHI_SMS_URL", &sms),
         ("LVZHI_SMS_SECRET", "s"),
-        ("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true"),
+        ("LVZHI_OUTBOUND_ALLOW", "127.0.0.1"),
         ("LVZHI_VIDEO_ROOM_URL", "https://meeting.example.cn/j/{room}"),
     ])
     .await;

@@ -196,7 +196,7 @@ async fn a_deputys_own_quiet_hours_hold_normal_pushes_and_urgent_ones_go_through
 async fn urgent_and_unanswered_meeting_notices_are_escalated_by_sms_once() {
     let (g, base) = fake_gateway::start_all().await;
     let sms_url = format!("{base}/sms");
-    let app = spawn_demo_with(&[("LVZHI_SMS_URL", &sms_url), ("LVZHI_SMS_SECRET", "sms-secret"), ("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true")]).await;
+    let app = spawn_demo_with(&[("LVZHI_SMS_URL", &sms_url), ("LVZHI_SMS_SECRET", "sms-secret"), ("LVZHI_OUTBOUND_ALLOW", "127.0.0.1")]).await;
     let (admin, deputy) = (app.login("admin").await, app.login("13955110000").await);
     let urgent = app
         .post(
@@ -279,7 +279,7 @@ async fn with_redis_stopped_the_stream_falls_back_to_this_instance_and_pushes_st
         ("REDIS_URL", &relayed),
         ("LVZHI_PUSH_WEBHOOK_URL", &gw),
         ("LVZHI_PUSH_WEBHOOK_SECRET", "s"),
-        ("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true"),
+        ("LVZHI_OUTBOUND_ALLOW", "127.0.0.1"),
         ("LVZHI_QUIET_HOURS", "off"),
     ])
     .await;
@@ -307,7 +307,7 @@ async fn the_demo_meeting_notice_with_its_pdf_reaches_phones_and_the_admin_sees_
     let app = spawn_with(&[
         ("LVZHI_PUSH_WEBHOOK_URL", &url),
         ("LVZHI_PUSH_WEBHOOK_SECRET", "demo"),
-        ("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true"),
+        ("LVZHI_OUTBOUND_ALLOW", "127.0.0.1"),
         ("LVZHI_QUIET_HOURS", "off"),
     ])
     .await;

@@ -201,7 +201,7 @@ pub async fn demo_app(extra: &[(&str, &str)]) -> (crate::helpers::TestApp, Gatew
     let mut env = vec![
         ("LVZHI_PUSH_WEBHOOK_URL", url.as_str()),
         ("LVZHI_PUSH_WEBHOOK_SECRET", SECRET),
-        ("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true"),
+        ("LVZHI_OUTBOUND_ALLOW", "127.0.0.1"),
         ("LVZHI_QUIET_HOURS", "off"),
     ];
     env.extend_from_slice(extra);

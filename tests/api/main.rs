@@ -5,6 +5,7 @@
 mod appointments;
 mod archive;
 mod auth;
+mod authz;
 mod checkins;
 mod cli;
 mod crash;
@@ -26,4 +27,5 @@ mod platform;
 mod providers;
 mod rankings;
 mod reception;
+mod ssrf;
 mod suggestions;

@@ -28,6 +28,16 @@ async fn every_operation_documents_its_errors_and_security() {
     }
 }
 
+#[test]
+fn every_schema_reference_resolves() {
+    let json = serde_json::to_value(lvzhi::openapi::spec()).unwrap();
+    let text = json.to_string();
+    let schemas = json["components"]["schemas"].as_object().unwrap();
+    let missing: Vec<&str> =
+        text.split("#/components/schemas/").skip(1).map(|s| s.split('"').next().unwrap()).filter(|name| !schemas.contains_key(*name)).collect();
+    assert!(missing.is_empty(), "unresolved schema references: {missing:?}");
+}
+
 #[tokio::test]
 async fn swagger_ui_is_served_offline() {
     let app = spawn_app().await;

@@ -45,7 +45,7 @@ async fn apns_fcm_jpush_and_huawei_each_deliver_in_their_dialect_and_report_dead
     std::fs::write(&sa, account.to_string()).unwrap();
     let (apns_key, sa, hw_token) = (apns_key.display().to_string(), sa.display().to_string(), format!("{base}/oauth2/v3/token"));
     let app = spawn_demo_with(&[
-        ("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true"),
+        ("LVZHI_OUTBOUND_ALLOW", "127.0.0.1"),
         ("LVZHI_QUIET_HOURS", "off"),
         ("LVZHI_APNS_KEY_FILE", &apns_key),
         ("LVZHI_APNS_KEY_ID", "ABC123DEFG"),

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 pub(crate) async fn app_with_sms() -> (TestApp, fake_gateway::Gateway) {
     let (g, base) = fake_gateway::start_all().await;
     let sms = format!("{base}/sms");
-    let app = spawn_demo_with(&[("LVZHI_SMS_URL", &sms), ("LVZHI_SMS_SECRET", "s"), ("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true")]).await;
+    let app = spawn_demo_with(&[("LVZHI_SMS_URL", &sms), ("LVZHI_SMS_SECRET", "s"), ("LVZHI_OUTBOUND_ALLOW", "127.0.0.1")]).await;
     (app, g)
 }
 
