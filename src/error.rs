@@ -229,6 +229,9 @@ pub fn path_error(_err: actix_web::error::PathError, _req: &actix_web::HttpReque
 #[allow(dead_code)]
 #[derive(utoipa::IntoResponses)]
 pub enum ReadErrors {
+    /// `invalid_query`: a query parameter of the wrong type or form.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
     /// `unauthorized`: missing, invalid, expired or revoked token.
     #[response(status = 401, content_type = "application/problem+json")]
     Unauthorized(Problem),
@@ -238,7 +241,7 @@ pub enum ReadErrors {
     /// `not_found`: missing, or outside the caller's scope (the two look the same).
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(Problem),
-    /// `validation_failed` (bad `limit` or `cursor`) or `invalid_query`.
+    /// `validation_failed`: a bad `limit`, `cursor` or filter value.
     #[response(status = 422, content_type = "application/problem+json")]
     Unprocessable(Problem),
 }

@@ -145,3 +145,22 @@ pub struct Rate {
 pub fn rate(n: i64, of: i64) -> Rate {
     Rate { rate: (of > 0).then(|| (n as f64 / of as f64 * 1000.0).round() / 1000.0), of }
 }
+
+/// Years the congress records span (the first people's congresses to well past any term).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1949..=2200;
+
+/// Deserializes a calendar year, refusing one outside [`YEARS`] (a query answers 400
+/// `invalid_query`, a body 400 `malformed_json`).
+pub fn year<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
+    let y = <i32 as serde::Deserialize>::deserialize(d)?;
+    if YEARS.contains(&y) {
+        Ok(y)
+    } else {
+        Err(serde::de::Error::custom(format!("year {y} is outside 1949–2200")))
+    }
+}
+
+/// [`year`] for an optional year.
+pub fn year_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+    year(d).map(Some)
+}

@@ -233,8 +233,48 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// The full document, as served at `/api-docs/openapi.json`.
 pub fn spec() -> utoipa::openapi::OpenApi {
-    let (_, api) = actix_web::App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes).split_for_parts();
+    let (_, mut api) = actix_web::App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes).split_for_parts();
+    complete_errors(&mut api);
     api
+}
+
+/// What every operation may answer whatever its handler says: problems are
+/// `application/problem+json`; an operation with query parameters may answer 400
+/// `invalid_query`; one with a body 400 `malformed_json`, 413 `payload_too_large` and 415
+/// `unsupported_media_type`.
+fn complete_errors(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    const PROBLEM: &str = "application/problem+json";
+    let problem = |what: &str| {
+        RefOr::T(
+            ResponseBuilder::new().description(what).content(PROBLEM, ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build()).build(),
+        )
+    };
+    for item in api.paths.paths.values_mut() {
+        let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for op in ops.into_iter().flatten() {
+            let has_query = op.parameters.as_ref().is_some_and(|ps| ps.iter().any(|p| p.parameter_in == ParameterIn::Query));
+            let has_body = op.request_body.is_some();
+            let responses = &mut op.responses.responses;
+            for r in responses.values_mut() {
+                if let RefOr::T(r) = r {
+                    let is_problem =
+                        r.content.get("application/json").is_some_and(|c| matches!(&c.schema, Some(RefOr::Ref(x)) if x.ref_location.ends_with("/Problem")));
+                    if let Some(c) = is_problem.then(|| r.content.shift_remove("application/json")).flatten() {
+                        r.content.insert(PROBLEM.to_string(), c);
+                    }
+                }
+            }
+            if has_query || has_body {
+                responses.entry("400".into()).or_insert_with(|| problem("`invalid_query` or `malformed_json`"));
+            }
+            if has_body {
+                responses.entry("413".into()).or_insert_with(|| problem("`payload_too_large`"));
+                responses.entry("415".into()).or_insert_with(|| problem("`unsupported_media_type`"));
+            }
+        }
+    }
 }
 
 /// Pretty JSON of the document (what `openapi/openapi.json` holds).

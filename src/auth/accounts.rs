@@ -76,10 +76,10 @@ fn validate(b: &AccountCreate) -> Vec<FieldError> {
     request_body = AccountCreate,
     responses(
         (status = 201, body = AccountCreated),
-        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, description = "region, station, deputy or unit missing or out of scope"),
         (status = 409, body = Problem, description = "`already_exists`: the username is taken"),
-        (status = 422, body = Problem)
+        (status = 422, body = Problem, content_type = "application/problem+json")
     ),
     security(("bearer" = []))
 )]
@@ -155,7 +155,7 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ac
 #[utoipa::path(
     tag = "accounts",
     params(PageQuery),
-    responses((status = 200, body = Page<AccountView>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = Page<AccountView>), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []))
 )]
 #[get("/api/v1/accounts")]
@@ -183,7 +183,7 @@ pub async fn list(state: web::Data<AppState>, p: Principal, pq: web::Query<PageQ
 #[utoipa::path(
     tag = "accounts",
     params(("id" = i64, Path, description = "account id")),
-    responses((status = 200, body = AccountView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, body = AccountView), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []))
 )]
 #[get("/api/v1/accounts/{id}")]

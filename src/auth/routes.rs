@@ -48,6 +48,7 @@ pub async fn login(state: web::Data<AppState>, meta: RequestMeta, body: web::Jso
         (status = 200, body = TokenResponse),
         (status = 400, body = Problem, description = "malformed JSON or unknown field"),
         (status = 401, body = Problem, description = "`invalid_refresh_token`, or `refresh_token_reused` (the whole session is revoked)"),
+        (status = 422, body = Problem, description = "`validation_failed`: an empty refresh token"),
         (status = 429, body = Problem, description = "`rate_limited`")
     )
 )]
@@ -60,7 +61,7 @@ pub async fn refresh(state: web::Data<AppState>, meta: RequestMeta, body: web::J
 /// End the session: its refresh tokens are revoked and its access tokens refused from now on.
 #[utoipa::path(
     tag = "auth",
-    responses((status = 204, description = "signed out"), (status = 401, body = Problem)),
+    responses((status = 204, description = "signed out"), (status = 401, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []))
 )]
 #[post("/api/v1/auth/logout")]
@@ -72,7 +73,7 @@ pub async fn logout(state: web::Data<AppState>, p: Principal) -> AppResult<HttpR
 /// The signed-in account.
 #[utoipa::path(
     tag = "auth",
-    responses((status = 200, body = AccountView), (status = 401, body = Problem)),
+    responses((status = 200, body = AccountView), (status = 401, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []))
 )]
 #[get("/api/v1/auth/me")]

@@ -181,7 +181,7 @@ pub async fn signup(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
 }
 
 /// Who is on duty at a station today and this week (public, no login: the cloud reception room uses it).
-#[utoipa::path(tag = "public", params(("id" = i64, Path)), responses((status = 200, body = DutyBoard), (status = 404, body = Problem)))]
+#[utoipa::path(tag = "public", params(("id" = i64, Path)), responses((status = 200, body = DutyBoard), (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[get("/api/v1/public/stations/{id}/duty")]
 pub async fn duty_board(state: web::Data<AppState>, id: web::Path<i64>) -> AppResult<web::Json<DutyBoard>> {
     let station = id.into_inner();

@@ -80,6 +80,8 @@ pub struct Resolution {
 pub struct AppealQuery {
     /// open, resolved or rejected.
     pub status: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::year_opt")]
+    #[param(minimum = 1949, maximum = 2200)]
     pub year: Option<i32>,
     /// Only deputies with a seat in this region's subtree.
     pub region_id: Option<i64>,

@@ -78,6 +78,8 @@ pub struct SignedArchive {
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ArchiveQuery {
+    #[serde(default, deserialize_with = "crate::http::year_opt")]
+    #[param(minimum = 1949, maximum = 2200)]
     pub year: Option<i32>,
     /// `json` (default) or `csv` (the year's entries, one per row).
     pub format: Option<String>,
@@ -210,7 +212,7 @@ async fn respond(state: &AppState, p: Principal, deputy: i64, q: ArchiveQuery, s
 #[utoipa::path(
     tag = "ledger",
     params(("id" = i64, Path), ArchiveQuery),
-    responses((status = 200, body = DutyArchive, content_type = "application/json"), (status = 200, body = String, content_type = "text/csv"), ReadErrors),
+    responses((status = 200, description = "the archive, or its entries as CSV with `format=csv`", content((DutyArchive = "application/json"), (String = "text/csv"))), ReadErrors),
     security(("bearer" = []))
 )]
 #[get("/api/v1/deputies/{id}/archive")]
@@ -230,7 +232,7 @@ pub async fn signed(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
 #[utoipa::path(
     tag = "ledger",
     params(ArchiveQuery),
-    responses((status = 200, body = DutyArchive, content_type = "application/json"), (status = 200, body = String, content_type = "text/csv"), ReadErrors),
+    responses((status = 200, description = "the archive, or its entries as CSV with `format=csv`", content((DutyArchive = "application/json"), (String = "text/csv"))), ReadErrors),
     security(("bearer" = []))
 )]
 #[get("/api/v1/me/archive")]

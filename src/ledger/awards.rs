@@ -130,7 +130,7 @@ fn proposal_view(r: ProposalRow) -> ProposalView {
 pub async fn propose(state: web::Data<AppState>, p: Principal, body: web::Json<ProposalRequest>) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let mut errs = vec![];
-    if b.points == 0 || b.points.abs() > 30 {
+    if b.points == 0 || b.points.unsigned_abs() > 30 {
         errs.push(FieldError::new("points", "out_of_range", "non-zero, at most 30 either way"));
     }
     errs.extend(crate::org::rules::required_text("reason", &b.reason, 1000));

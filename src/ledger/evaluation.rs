@@ -45,6 +45,8 @@ pub struct EffectiveSettings {
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct EvaluationQuery {
+    #[serde(default, deserialize_with = "crate::http::year_opt")]
+    #[param(minimum = 1949, maximum = 2200)]
     pub year: Option<i32>,
     /// The congress evaluated (default: the caller's scope).
     pub region_id: Option<i64>,

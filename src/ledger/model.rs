@@ -76,11 +76,15 @@ pub struct PointsStatement {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct YearQuery {
     /// Calendar year in the congress time zone (default: this year).
+    #[serde(default, deserialize_with = "crate::http::year_opt")]
+    #[param(minimum = 1949, maximum = 2200)]
     pub year: Option<i32>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct RankingQuery {
+    #[serde(default, deserialize_with = "crate::http::year_opt")]
+    #[param(minimum = 1949, maximum = 2200)]
     pub year: Option<i32>,
     /// Only deputies with a seat in this region's subtree.
     pub region_id: Option<i64>,

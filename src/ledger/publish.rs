@@ -22,6 +22,8 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SnapshotCreate {
+    #[serde(deserialize_with = "crate::http::year")]
+    #[schema(minimum = 1949, maximum = 2200)]
     pub year: i32,
     /// 1–4.
     pub quarter: i32,

@@ -28,6 +28,8 @@ pub struct DraftRule {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Simulation {
+    #[serde(deserialize_with = "crate::http::year")]
+    #[schema(minimum = 1949, maximum = 2200)]
     pub year: i32,
     /// The congress whose deputies are replayed (default: the caller's scope).
     pub region_id: Option<i64>,

@@ -17,12 +17,14 @@ pub fn publish_in(c: &mut AnyConnection, id: i64, now: NaiveDateTime, tz: chrono
     }
     let a: Audience = serde_json::from_str(&n.audience).map_err(AppError::internal)?;
     let deputies = audience::resolve(c, &n.region_path, &a)?;
-    store::fill_inbox(c, id, &deputies)?;
-    let timing = crate::push::Timing { now, urgent: n.priority == "urgent", tz, quiet };
-    crate::push::enqueue(c, id, &deputies, 0, &timing)?;
+    // The state changes first: that row's lock makes a concurrent publisher wait for this
+    // transaction and then find the notice published, instead of racing it into the inbox.
     if !store::mark_published(c, id, deputies.len() as i64, now)? {
         return Err(AppError::conflict("not_publishable", "the notice was published meanwhile"));
     }
+    store::fill_inbox(c, id, &deputies)?;
+    let timing = crate::push::Timing { now, urgent: n.priority == "urgent", tz, quiet };
+    crate::push::enqueue(c, id, &deputies, 0, &timing)?;
     let data = serde_json::json!({"notice_id": id, "kind": n.kind, "title": n.title, "priority": n.priority, "rsvp_required": n.rsvp_required});
     let wake = crate::live::store::record(c, None, Some(id), "notice", &data, now)?;
     Ok((deputies.len(), wake))

@@ -56,7 +56,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// Load-test ceiling: a constant JSON answer. 404 unless `LVZHI_BENCH_HELLO=true`.
-#[utoipa::path(tag = "operations", responses((status = 200, body = Health), (status = 404, body = Problem)))]
+#[utoipa::path(tag = "operations", responses((status = 200, body = Health), (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[get("/bench/hello")]
 pub async fn hello(state: web::Data<AppState>) -> AppResult<web::Json<Health>> {
     if !state.settings.bench_hello {

@@ -286,7 +286,7 @@ pub async fn update_seat(
 }
 
 /// Read a deputy's full phone number (staff in scope; every read is audited).
-#[utoipa::path(tag = "deputies", params(("id" = i64, Path)), responses((status = 200, body = PhoneView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)), security(("bearer" = [])))]
+#[utoipa::path(tag = "deputies", params(("id" = i64, Path)), responses((status = 200, body = PhoneView), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 #[get("/api/v1/deputies/{id}/phone")]
 pub async fn read_phone(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<PhoneView>> {
     let id = id.into_inner();

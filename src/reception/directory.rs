@@ -75,7 +75,7 @@ fn briefs(c: &mut db::AnyConnection, ids: &[i64]) -> AppResult<std::collections:
 
 /// The reception page behind a printed code: a deputy's public profile or a station's page
 /// (404 for an unknown code).
-#[utoipa::path(tag = "public", params(("code" = String, Path)), responses((status = 200, body = PublicPage), (status = 404, body = Problem)))]
+#[utoipa::path(tag = "public", params(("code" = String, Path)), responses((status = 200, body = PublicPage), (status = 404, body = Problem, content_type = "application/problem+json")))]
 #[get("/api/v1/public/pages/{code}")]
 pub async fn page(state: web::Data<AppState>, code: web::Path<String>) -> AppResult<web::Json<PublicPage>> {
     let code = code.into_inner();

@@ -70,6 +70,8 @@ pub struct CalendarDayPut {
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct YearQuery {
+    #[serde(deserialize_with = "crate::http::year")]
+    #[param(minimum = 1949, maximum = 2200)]
     pub year: i32,
 }
 

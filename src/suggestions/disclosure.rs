@@ -73,6 +73,8 @@ pub fn aggregate(rows: &[SuggestionRow], lead: Option<&HashMap<i64, i64>>) -> Ve
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct StatsQuery {
     /// Calendar year of submission (default: this year).
+    #[serde(default, deserialize_with = "crate::http::year_opt")]
+    #[param(minimum = 1949, maximum = 2200)]
     pub year: Option<i32>,
     /// category (default) or unit (the lead unit).
     pub by: Option<String>,

@@ -52,7 +52,8 @@ fn example(schema: &Value, spec: &Value, depth: usize) -> Value {
         _ => {
             let mut o = Map::new();
             for name in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
-                o.insert(name.to_string(), example(&schema["properties"][name], spec, depth + 1));
+                let v = if name == "year" { json!(2026) } else { example(&schema["properties"][name], spec, depth + 1) };
+                o.insert(name.to_string(), v);
             }
             Value::Object(o)
         }

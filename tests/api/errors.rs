@@ -39,3 +39,33 @@ async fn unknown_routes_and_bad_paths_are_404_problems() {
     app.get("/api/v1/deputies/not-a-number", &t).await.expect(404, "not_found");
     app.get("/api/v1/deputies?limit=abc", &t).await.expect(400, "invalid_query");
 }
+
+#[tokio::test]
+async fn oversized_and_hostile_inputs_get_4xx_and_the_server_keeps_answering() {
+    let app = spawn_demo().await;
+    let token = app.login("admin").await;
+    // JSON nested half a million levels deep, where a field is typed and where one is skipped:
+    // refused (the parser stops at the type, or at its depth limit of 128), no stack overflow.
+    for (path, deep) in [
+        ("/api/v1/groups", format!("{{\"region_id\": {}", "[".repeat(500_000))),
+        ("/api/v1/auth/login", format!("{{\"username\": \"a\", \"password\": \"b\", \"x\": {}", "[".repeat(500_000))),
+    ] {
+        let a = app.send(app.req(Method::POST, path, Some(&token)).header("content-type", "application/json").body(deep)).await;
+        assert!(a.status == 400 || a.status == 422, "{path}: {} {}", a.status, a.text);
+    }
+    // A page size of a million.
+    app.get("/api/v1/deputies?limit=1000000", &token).await.expect(422, "validation_failed");
+    app.get("/api/v1/deputies?limit=-1", &token).await.expect(422, "validation_failed");
+    // A 100 MB CSV is cut off at the import limit (20 MB) without being read to the end.
+    let chunk = bytes::Bytes::from("张三,男,13900000000,city,340100,17,第一选区,,active,\n".repeat(16_384));
+    let n = (100 << 20) / chunk.len() + 1;
+    let stream = futures_util::stream::iter((0..n).map(move |_| Ok::<_, std::io::Error>(chunk.clone())));
+    let body = reqwest::Body::wrap_stream(stream);
+    let r = app.req(Method::POST, "/api/v1/deputies/import", Some(&token)).header("content-type", "text/csv").body(body).send().await;
+    match r {
+        Ok(r) => assert_eq!(r.status(), 413),
+        // The server answered 413 and closed while the client was still sending.
+        Err(e) => assert!(e.is_request() || e.is_body(), "{e}"),
+    }
+    app.get("/api/v1/deputies?limit=1", &token).await.expect(200, "");
+}

@@ -155,9 +155,9 @@ async fn direct_awards_are_idempotent_by_source_even_when_racing() {
     let again = app.post("/api/v1/ledger/awards", &admin, body.clone()).await;
     again.expect(200, "");
     assert_eq!(again.body["id"], first.body["id"]);
-    // Twenty concurrent awards for one source: exactly one entry.
+    // Fifty concurrent awards for one source: exactly one entry.
     let race = json!({"deputy_id": 3, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": "S-2026-002"});
-    let answers = futures_util::future::join_all((0..20).map(|_| app.post("/api/v1/ledger/awards", &admin, race.clone()))).await;
+    let answers = futures_util::future::join_all((0..50).map(|_| app.post("/api/v1/ledger/awards", &admin, race.clone()))).await;
     assert!(answers.iter().all(|a| a.status == 200 || a.status == 201), "{:?}", answers.iter().map(|a| a.text.clone()).collect::<Vec<_>>());
     assert_eq!(answers.iter().filter(|a| a.status == 201).count(), 1);
     let st = app.get("/api/v1/deputies/3/points", &admin).await;
