@@ -110,6 +110,13 @@ impl AppError {
     pub fn unavailable(code: &'static str, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, code, detail)
     }
+    /// 503 `database_unavailable` (retry in a few seconds); `why` is logged.
+    pub fn database_unavailable(why: impl std::fmt::Display) -> Self {
+        let mut e = Self::unavailable("database_unavailable", "the database is not reachable");
+        e.retry_after = Some(5);
+        e.internal = Some(why.to_string());
+        e
+    }
     /// An unexpected failure: the detail is logged, the client sees an opaque 500.
     pub fn internal(err: impl std::fmt::Display) -> Self {
         let mut e = Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "an internal error occurred");
@@ -168,6 +175,12 @@ impl From<diesel::result::Error> for AppError {
                 tracing::debug!(message = info.message(), "unique violation");
                 AppError::conflict("already_exists", format!("a record with the same key already exists ({})", info.constraint_name().unwrap_or("unique")))
             }
+            // The connection broke (the server restarted, the network dropped): the pool replaces
+            // it; this request is told to retry.
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, info) => {
+                AppError::database_unavailable(info.message())
+            }
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info) if lost_connection(info.message()) => AppError::database_unavailable(info.message()),
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 AppError::conflict("referenced_record", "the record is referenced by, or refers to, a record that does not allow this")
             }
@@ -176,11 +189,23 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
+/// Messages of libpq for a connection that is gone.
+fn lost_connection(message: &str) -> bool {
+    [
+        "server closed the connection",
+        "terminating connection",
+        "connection to server",
+        "no connection to the server",
+        "could not receive data",
+        "could not send data",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
+}
+
 impl From<r2d2::Error> for AppError {
     fn from(e: r2d2::Error) -> Self {
-        let mut err = AppError::unavailable("database_unavailable", "the database is not reachable");
-        err.internal = Some(e.to_string());
-        err
+        AppError::database_unavailable(e)
     }
 }
 

@@ -35,7 +35,7 @@ pub struct Application {
 pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, String> {
     let s = settings.clone();
     let pool = tokio::task::spawn_blocking(move || {
-        let pool = db::build_pool(&s.database_url, s.db_pool_size)?;
+        let pool = db::build_pool_waiting(&s.database_url, s.db_pool_size, s.db_wait)?;
         let ran = db::migrate(&pool)?;
         if ran > 0 {
             tracing::info!(migrations = ran, "applied pending migrations");
@@ -123,6 +123,11 @@ impl Application {
                 .default_service(web::to(ops::routes::not_found))
         })
         .workers(state.settings.workers)
+        // A client gets 5 s to send its request head (a slow or stalled one is answered 408 and
+        // dropped, never held), 1 s to take its answer on close, and idle keep-alive ends at 15 s.
+        .client_request_timeout(std::time::Duration::from_secs(5))
+        .client_disconnect_timeout(std::time::Duration::from_secs(1))
+        .keep_alive(std::time::Duration::from_secs(15))
         .disable_signals()
         .shutdown_timeout(30)
         .listen(listener)

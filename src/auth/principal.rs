@@ -160,14 +160,21 @@ impl FromRequest for Principal {
             let token = token.ok_or_else(|| AppError::unauthorized("a bearer token is required"))?;
             let claims = state.tokens.verified(&state, token)?;
             if let Some(sid) = &claims.sid {
-                let revoked = match state.cache.get(&revoked_key(sid)).await {
-                    Ok(v) => v.is_some(),
-                    // The cache is down: the database knows too (slower, but the API stays up).
+                // Revocation fails closed: when the cache cannot answer — or could not lately, so
+                // that a logout meanwhile may have reached only the database — the database decides
+                // (slower, but the API stays up and no ended session comes back).
+                let window = std::time::Duration::from_secs(state.settings.access_ttl_secs.max(0) as u64 + 60);
+                let ask_db = match state.cache.get(&revoked_key(sid)).await {
+                    Ok(Some(_)) => return Err(AppError::unauthorized("the session has ended")),
+                    Ok(None) => state.cache.failed_within(window),
                     Err(e) => {
                         tracing::warn!(error = %e, "revocation cache unreachable; asking the database");
-                        let sid = sid.clone();
-                        crate::db::run(&state.db, move |c| crate::auth::store::session_revoked(c, &sid)).await?
+                        true
                     }
+                };
+                let revoked = ask_db && {
+                    let sid = sid.clone();
+                    crate::db::run(&state.db, move |c| crate::auth::store::session_revoked(c, &sid)).await?
                 };
                 if revoked {
                     return Err(AppError::unauthorized("the session has ended"));

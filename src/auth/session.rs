@@ -192,7 +192,10 @@ pub async fn logout(state: &AppState, p: &Principal) -> AppResult<()> {
             audit.write(c, now)
         })
         .await?;
-        revoke_sid(state, &sid).await?;
+        // The database has it; the cache may be down (then the database decides for a while).
+        if let Err(e) = revoke_sid(state, &sid).await {
+            tracing::warn!(error = %e.detail, "the revocation reached the database only");
+        }
     }
     Ok(())
 }

@@ -86,6 +86,13 @@ pub fn connection_string(url: &DatabaseUrl) -> String {
 }
 
 pub fn build_pool(url: &DatabaseUrl, size: u32) -> Result<DbPool, String> {
+    build_pool_waiting(url, size, std::time::Duration::from_secs(5))
+}
+
+/// [`build_pool`] that waits at most `wait` for a connection: while the database is down,
+/// requests answer 503 `database_unavailable` after that long, and the pool reconnects by
+/// itself when it is back.
+pub fn build_pool_waiting(url: &DatabaseUrl, size: u32, wait: std::time::Duration) -> Result<DbPool, String> {
     if let DatabaseUrl::Sqlite(p) = url {
         if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -95,7 +102,7 @@ pub fn build_pool(url: &DatabaseUrl, size: u32) -> Result<DbPool, String> {
     Pool::builder()
         .max_size(size)
         .min_idle(Some(1))
-        .connection_timeout(std::time::Duration::from_secs(10))
+        .connection_timeout(wait)
         .connection_customizer(Box::new(Pragmas))
         .build(manager)
         .map_err(|e| format!("cannot connect to the database: {e}"))

@@ -70,6 +70,15 @@ impl Cache {
         }
     }
 
+    /// Whether the cache failed to answer within the last `window` (writes made meanwhile may
+    /// have reached only the database). The in-process cache never fails.
+    pub fn failed_within(&self, window: Duration) -> bool {
+        match self {
+            Cache::Memory(_) => false,
+            Cache::Redis(r) => r.failed_within(window),
+        }
+    }
+
     pub async fn ping(&self) -> CacheResult<()> {
         dispatch!(self, c => c.ping().await)
     }

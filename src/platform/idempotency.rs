@@ -33,13 +33,21 @@ impl IdemKey {
     /// The request's key, if it sent one (400 `invalid_idempotency_key` when it is malformed).
     pub fn from_request(req: &HttpRequest, account: i64, body: &impl serde::Serialize) -> AppResult<Option<IdemKey>> {
         let Some(raw) = req.headers().get("idempotency-key") else { return Ok(None) };
-        let key = raw.to_str().unwrap_or("").trim();
-        if key.is_empty() || key.len() > 128 {
-            return Err(AppError::bad_request("invalid_idempotency_key", "Idempotency-Key must be 1–128 visible characters"));
-        }
+        let key = parse_key(raw.as_bytes())?;
         let hash = hex::encode(Sha256::digest(serde_json::to_vec(body).unwrap_or_default()));
-        Ok(Some(IdemKey { account, key: key.to_string(), hash }))
+        Ok(Some(IdemKey { account, key, hash }))
     }
+}
+
+/// An `Idempotency-Key` header's value: 1–128 visible ASCII characters once trimmed (400
+/// `invalid_idempotency_key` otherwise).
+pub fn parse_key(raw: &[u8]) -> AppResult<String> {
+    let bad = || AppError::bad_request("invalid_idempotency_key", "Idempotency-Key must be 1–128 visible characters");
+    let key = std::str::from_utf8(raw).map_err(|_| bad())?.trim();
+    if key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        return Err(bad());
+    }
+    Ok(key.to_string())
 }
 
 /// A JSON answer as sent (and as remembered for a retry).

@@ -56,6 +56,8 @@ pub struct RedisCache {
     /// Until when (Unix ms) Redis counts as down after a connection failure: calls fail at
     /// once instead of each waiting out a timeout, and callers take their fallback.
     down_until: std::sync::Arc<std::sync::atomic::AtomicI64>,
+    /// When Redis last failed to answer (ms since the epoch; 0: never).
+    failed_at: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
 
 /// How long a connection failure sends callers to their fallbacks before Redis is tried again.
@@ -77,7 +79,7 @@ impl RedisCache {
             .await
             .map_err(|_| CacheError("timed out connecting to Redis".into()))?
             .map_err(err)?;
-        Ok(RedisCache { client, conn, prefix: prefix.to_string(), down_until: Default::default() })
+        Ok(RedisCache { client, conn, prefix: prefix.to_string(), down_until: Default::default(), failed_at: Default::default() })
     }
 
     /// The connection, unless Redis failed a moment ago.
@@ -93,10 +95,18 @@ impl RedisCache {
     fn seen<T>(&self, r: Result<T, redis::RedisError>) -> CacheResult<T> {
         if let Err(e) = &r {
             if e.is_io_error() || e.is_timeout() || e.is_connection_dropped() || e.is_connection_refusal() {
-                self.down_until.store(chrono::Utc::now().timestamp_millis() + DOWN_FOR_MS, std::sync::atomic::Ordering::Relaxed);
+                let now = chrono::Utc::now().timestamp_millis();
+                self.down_until.store(now + DOWN_FOR_MS, std::sync::atomic::Ordering::Relaxed);
+                self.failed_at.store(now, std::sync::atomic::Ordering::Relaxed);
             }
         }
         r.map_err(err)
+    }
+
+    /// Whether Redis failed to answer within the last `window`.
+    pub fn failed_within(&self, window: std::time::Duration) -> bool {
+        let at = self.failed_at.load(std::sync::atomic::Ordering::Relaxed);
+        at > 0 && chrono::Utc::now().timestamp_millis() - at < window.as_millis() as i64
     }
 
     fn k(&self, key: &str) -> String {

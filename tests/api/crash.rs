@@ -14,7 +14,7 @@ const DEVICES: usize = 10_000;
 /// Starts `lvzhi serve` with `env`; answers the child (the caller waits for it) and its base URL
 /// once it listens.
 #[allow(clippy::zombie_processes)]
-fn start(env: &[(String, String)], args: &[&str]) -> (Child, String) {
+pub(crate) fn start(env: &[(String, String)], args: &[&str]) -> (Child, String) {
     let mut c = Command::new(env!("CARGO_BIN_EXE_lvzhi"));
     c.env_remove("DATABASE_URL").env_remove("REDIS_URL").env("LVZHI_ARGON2_MEMORY_KIB", "256").env("LVZHI_BIND", "127.0.0.1:0");
     for (k, v) in env {

@@ -69,3 +69,33 @@ async fn oversized_and_hostile_inputs_get_4xx_and_the_server_keeps_answering() {
     }
     app.get("/api/v1/deputies?limit=1", &token).await.expect(200, "");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_thousand_slow_clients_neither_block_others_nor_are_held_forever() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    // Two thousand clients send half a request head and stall.
+    let mut slow = Vec::with_capacity(2000);
+    for _ in 0..2000 {
+        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: lvzhi\r\n").await.unwrap();
+        slow.push(s);
+    }
+    // Everyone else is served meanwhile.
+    let started = std::time::Instant::now();
+    app.send(app.client.get(app.url("/healthz"))).await.expect(200, "");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+    // Each stalled client is answered 408 or closed once its 5 s for the head are up.
+    let ends = futures_util::future::join_all(slow.into_iter().map(|mut s| async move {
+        let mut buf = vec![0u8; 256];
+        match tokio::time::timeout(std::time::Duration::from_secs(20), s.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => true,
+            Ok(Ok(n)) => String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 408"),
+            Err(_) => false,
+        }
+    }))
+    .await;
+    assert_eq!(ends.iter().filter(|e| **e).count(), 2000, "every stalled client was let go");
+    app.send(app.client.get(app.url("/healthz"))).await.expect(200, "");
+}

@@ -1,0 +1,98 @@
+//! Faults of the services lvzhi depends on, injected with a proxy in front of them: PostgreSQL
+//! going away (requests answer 503 `database_unavailable`, then work again without restarting
+//! lvzhi) and Redis going away (the API stays up, readiness says so, and an ended session stays
+//! ended). Each runs on the PostgreSQL + Redis backend (SQLite and the in-process cache cannot go
+//! away); on SQLite it returns at once.
+
+use crate::helpers::*;
+use crate::proxy::Proxy;
+use std::time::{Duration, Instant};
+
+fn upstream(url: &str) -> (url::Url, String) {
+    let u = url::Url::parse(url).unwrap();
+    let hostport = format!("{}:{}", u.host_str().unwrap(), u.port().unwrap());
+    (u, hostport)
+}
+
+fn via(mut u: url::Url, proxy: &Proxy) -> String {
+    u.set_host(Some("127.0.0.1")).unwrap();
+    u.set_port(Some(proxy.addr.port())).unwrap();
+    u.to_string()
+}
+
+/// Polls `GET path` until it answers 200, within 20 s.
+async fn until_ok(app: &TestApp, path: &str, token: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let a = app.get(path, token).await;
+        if a.status == 200 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{path} did not recover: {} {}", a.status, a.text);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgresql_going_away_answers_503_then_recovers_without_a_restart() {
+    let Some(base) = pg_admin_url() else { return };
+    let (url, name) = fresh_pg(&base);
+    let (u, hostport) = upstream(&url);
+    let proxy = Proxy::start(&hostport).await;
+    let db = via(u, &proxy);
+    let app = spawn_with(&[("DATABASE_URL", &db), ("LVZHI_DB_WAIT_MS", "1000"), ("LVZHI_DB_POOL_SIZE", "3")]).await;
+    lvzhi::demo::seed_directory(&app.state).await.unwrap();
+    let admin = app.login("admin").await;
+    app.get("/api/v1/deputies?limit=1", &admin).await.expect(200, "");
+    proxy.down();
+    for _ in 0..3 {
+        let a = app.get("/api/v1/deputies?limit=1", &admin).await;
+        a.expect(503, "database_unavailable");
+        assert_eq!(a.headers.get("retry-after").and_then(|v| v.to_str().ok()), Some("5"));
+    }
+    let ready = app.send(app.client.get(app.url("/readyz"))).await;
+    ready.expect(503, "dependency_unavailable");
+    assert!(ready.body["detail"].as_str().unwrap().contains("database"), "{}", ready.text);
+    proxy.up().await;
+    until_ok(&app, "/api/v1/deputies?limit=1", &admin).await;
+    app.send(app.client.get(app.url("/readyz"))).await.expect(200, "");
+    // Writes work again too.
+    app.post("/api/v1/groups", &admin, serde_json::json!({"region_id": 2, "name": "恢复后新建的小组", "term": 17})).await.expect(201, "");
+    drop(app);
+    let mut c = diesel::PgConnection::establish(&base).unwrap();
+    use diesel::{Connection, RunQueryDsl};
+    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_going_away_keeps_the_api_up_and_ended_sessions_ended() {
+    let Some(redis) = std::env::var("TEST_REDIS_URL").ok().filter(|v| !v.is_empty()) else { return };
+    let (u, hostport) = upstream(&redis);
+    let proxy = Proxy::start(&hostport).await;
+    let cache = via(u, &proxy);
+    let app = spawn_with(&[("REDIS_URL", &cache)]).await;
+    lvzhi::demo::seed_directory(&app.state).await.unwrap();
+    let (kept, ended, later) = (app.login("admin").await, app.login("admin").await, app.login("admin").await);
+    app.send(app.req(reqwest::Method::POST, "/api/v1/auth/logout", Some(&ended))).await.expect(204, "");
+    proxy.down();
+    // The API keeps answering from the database; readiness names Redis.
+    app.get("/api/v1/auth/me", &kept).await.expect(200, "");
+    app.get("/api/v1/deputies?limit=1", &kept).await.expect(200, "");
+    let ready = app.send(app.client.get(app.url("/readyz"))).await;
+    ready.expect(503, "dependency_unavailable");
+    assert!(ready.body["detail"].as_str().unwrap().contains("redis"), "{}", ready.text);
+    // Revocation fails closed: the session ended before stays ended, and one ended while Redis
+    // is away (the revocation reaches only the database) is refused too.
+    app.get("/api/v1/auth/me", &ended).await.expect(401, "unauthorized");
+    app.send(app.req(reqwest::Method::POST, "/api/v1/auth/logout", Some(&later))).await.expect(204, "");
+    app.get("/api/v1/auth/me", &later).await.expect(401, "unauthorized");
+    // Redis comes back without the second revocation: the session stays ended all the same.
+    proxy.up().await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.send(app.client.get(app.url("/readyz"))).await.status != 200 {
+        assert!(Instant::now() < deadline, "readiness did not recover");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    app.get("/api/v1/auth/me", &later).await.expect(401, "unauthorized");
+    app.get("/api/v1/auth/me", &kept).await.expect(200, "");
+}
