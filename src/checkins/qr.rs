@@ -70,12 +70,12 @@ pub fn issue(secret: &[u8], place: Place, unix: i64) -> (String, i64) {
 
 /// The place a token claims to be for (to look up its secret), without trusting it yet.
 pub fn claimed_place(token: &str) -> Option<Place> {
-    let head = token.split('.').next()?;
-    let (k, id) = head.split_at(1);
-    let id: i64 = id.parse().ok()?;
+    let mut head = token.split('.').next()?.chars();
+    let k = head.next()?;
+    let id: i64 = head.as_str().parse().ok()?;
     match k {
-        "s" => Some(Place::Station(id)),
-        "e" => Some(Place::Event(id)),
+        's' => Some(Place::Station(id)),
+        'e' => Some(Place::Event(id)),
         _ => None,
     }
 }
@@ -95,12 +95,13 @@ pub fn verify(secret: &[u8], expected: Place, token: &str, unix: i64, grace_secs
     if !same {
         return Err(QrError::Tampered);
     }
-    let start = w * WINDOW_SECS;
-    if start > unix + FUTURE_SKEW_SECS {
+    // (A window number no clock will reach is from the future, not an overflow.)
+    let start = w.checked_mul(WINDOW_SECS).ok_or(QrError::FromTheFuture)?;
+    if start > unix.saturating_add(FUTURE_SKEW_SECS) {
         return Err(QrError::FromTheFuture);
     }
     // Valid through its own window and the next one, plus the grace.
-    if unix >= start + 2 * WINDOW_SECS + grace_secs {
+    if unix >= start.saturating_add(2 * WINDOW_SECS).saturating_add(grace_secs) {
         return Err(QrError::Expired);
     }
     Ok(())
@@ -109,6 +110,22 @@ pub fn verify(secret: &[u8], expected: Place, token: &str, unix: i64, grace_secs
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn malformed_tokens_found_by_fuzzing_are_refused_not_panicked_on() {
+        // (cargo fuzz run qr_token: an empty token and a multibyte first character panicked.)
+        for t in ["", ".", "中1.2.3", "s", "s.1.2", "\u{feff}s1.1.x"] {
+            assert_eq!(claimed_place(t), None, "{t:?}");
+            assert!(verify(b"k", Place::Station(1), t, 1_790_000_000, 20).is_err(), "{t:?}");
+        }
+        // A window number no clock reaches, with a MAC that matches: from the future.
+        let w = i64::MAX;
+        let t = format!("s1.{w}.{}", mac(b"k", Place::Station(1), w));
+        assert_eq!(verify(b"k", Place::Station(1), &t, 1_790_000_000, 20), Err(QrError::FromTheFuture));
+        let w = i64::MIN;
+        let t = format!("s1.{w}.{}", mac(b"k", Place::Station(1), w));
+        assert!(verify(b"k", Place::Station(1), &t, 1_790_000_000, 20).is_err());
+    }
 
     const S: &[u8] = b"0123456789abcdef0123456789abcdef";
     const T: i64 = 1_800_000_010;

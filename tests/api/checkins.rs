@@ -504,3 +504,15 @@ async fn a_retry_after_the_token_expired_gets_the_recorded_answer() {
     cx.relogin().await;
     cx.check_in(&cx.deputy, cx.body(&t, far(cx.pos))).await.expect(422, "checkin_refused");
 }
+
+#[tokio::test]
+async fn tokens_that_once_crashed_the_parser_are_refused_like_any_bad_token() {
+    // (Found by `cargo fuzz run qr_token`: an empty token and a multibyte first character.)
+    let app = spawn_demo().await;
+    let deputy = app.login("13955110000").await;
+    for token in ["", "中1.2.3", "s1.9223372036854775807.x"] {
+        let body = serde_json::json!({"station_id": 1, "token": token, "latitude": 0.0, "longitude": 0.0, "accuracy_m": 10, "coord_system": "wgs84"});
+        let a = app.post("/api/v1/checkins", &deputy, body).await;
+        assert_eq!(a.status, 422, "{token:?}: {}", a.text);
+    }
+}
