@@ -59,6 +59,8 @@ pub struct Settings {
     pub tz: chrono_tz::Tz,
     pub max_body_bytes: usize,
     pub max_import_bytes: usize,
+    /// Days audit rows are kept (at least 183, PIPL).
+    pub audit_keep_days: i64,
     pub log_format: LogFormat,
     pub login_rate_per_minute: u64,
     pub db_pool_size: u32,
@@ -261,6 +263,10 @@ impl Settings {
             tz,
             max_body_bytes: env.positive("LVZHI_MAX_BODY_BYTES", 1_048_576)?,
             max_import_bytes: env.positive("LVZHI_MAX_IMPORT_BYTES", 20 * 1_048_576)?,
+            audit_keep_days: match env.positive("LVZHI_AUDIT_KEEP_DAYS", 1095i64)? {
+                d if d >= 183 => d,
+                d => return Err(err("LVZHI_AUDIT_KEEP_DAYS", format!("{d} days: audit rows are kept at least 183 days"))),
+            },
             log_format,
             login_rate_per_minute: env.positive("LVZHI_LOGIN_RATE_PER_MINUTE", 30)?,
             // Two per core for reads plus room for the (PostgreSQL) writer threads: more only adds

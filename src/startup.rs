@@ -234,6 +234,11 @@ async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
         }
+        match crate::audit::retention(&state).await {
+            Ok(n) if n > 0 => tracing::info!(purged = n, "removed audit rows past their retention"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "audit retention failed"),
+        }
         let week_ago = now - chrono::Duration::days(7);
         match db::tx(&state.db, move |c| crate::live::store::purge(c, week_ago)).await {
             Ok(n) if n > 0 => tracing::info!(purged = n, "forgot week-old live events"),

@@ -8,6 +8,11 @@ use crate::error::AppResult;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+/// Removes rows written before `before` (the database refuses any younger than 183 days).
+pub fn purge_before(conn: &mut AnyConnection, before: NaiveDateTime) -> AppResult<usize> {
+    Ok(diesel::delete(a::table.filter(a::at.lt(before))).execute(conn)?)
+}
+
 pub fn insert(conn: &mut AnyConnection, e: &Entry, at: NaiveDateTime) -> AppResult<()> {
     insert_many(conn, &[e], at)
 }

@@ -348,3 +348,34 @@ async fn admins_create_accounts_inside_their_scope() {
     let names: Vec<&str> = list.body["items"].as_array().unwrap().iter().map(|a| a["username"].as_str().unwrap()).collect();
     assert!(names.contains(&"yaohai") && names.contains(&"yh-admin2") && !names.contains(&"admin"), "{names:?}");
 }
+
+#[tokio::test]
+async fn audit_rows_are_kept_at_least_183_days_then_the_retention_job_removes_them() {
+    let app = spawn_with(&[("LVZHI_AUDIT_KEEP_DAYS", "200")]).await;
+    lvzhi::demo::seed_directory(&app.state).await.unwrap();
+    let admin = app.login("admin").await;
+    app.post("/api/v1/groups", &admin, serde_json::json!({"region_id": 2, "name": "留痕小组", "term": 17})).await.expect(201, "");
+    let day = |ago: i64| (chrono::Utc::now() - chrono::Duration::days(ago)).format("%Y-%m-%d %H:%M:%S").to_string();
+    let row = |action: &str, ago: i64| {
+        format!("INSERT INTO audit_log (at, actor, action, record_type, outcome) VALUES ('{}', 'test', '{action}', 'test', 'ok')", day(ago))
+    };
+    for (action, ago) in [("t.year_old", 400), ("t.half_year", 190), ("t.five_months", 150)] {
+        app.raw_sql(&row(action, ago)).unwrap();
+    }
+    // Nobody deletes a row younger than 183 days, whatever the SQL.
+    let young = app.raw_sql("DELETE FROM audit_log WHERE action = 't.five_months'");
+    assert!(young.unwrap_err().contains("append-only"));
+    assert!(app.raw_sql("UPDATE audit_log SET outcome = 'forged' WHERE action = 't.year_old'").unwrap_err().contains("append-only"));
+    // The retention job (200 days here) removes what is older, and only that.
+    assert_eq!(lvzhi::audit::retention(&app.state).await.unwrap(), 1);
+    let mine = app.get("/api/v1/audit?action=group.create", &admin).await;
+    assert_eq!(mine.body["items"].as_array().unwrap().len(), 1);
+    let root = app.root_token().await;
+    let old = app.get("/api/v1/audit?action=t.year_old", &root).await;
+    assert_eq!(old.body["items"].as_array().unwrap().len(), 0);
+    let kept = app.get("/api/v1/audit?action=t.half_year", &root).await;
+    assert_eq!(kept.body["items"].as_array().unwrap().len(), 1, "190 days is inside the 200-day retention");
+    // A retention under PIPL's minimum does not start.
+    let bad = lvzhi::config::Settings::from_lookup(&|k| (k == "LVZHI_AUDIT_KEEP_DAYS").then(|| "90".to_string()));
+    assert_eq!(bad.unwrap_err().var, "LVZHI_AUDIT_KEEP_DAYS");
+}
