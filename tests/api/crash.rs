@@ -147,9 +147,7 @@ async fn a_fan_out_killed_midway_reaches_every_device_after_restart_with_the_sam
     let _ = Command::new("kill").args(["-TERM", &again.id().to_string()]).status();
     let _ = again.wait();
     eprintln!("fan-out: {at_kill} delivered before SIGKILL, {} deliveries in all for {DEVICES} devices", received.len());
-    if let (Some(base), Some((_, name))) = (pg_admin_url(), pg) {
-        if let Ok(mut c) = diesel::PgConnection::establish(&base) {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c);
-        }
+    if let Some((_, name)) = pg {
+        crate::helpers::drop_pg(&name);
     }
 }

@@ -84,10 +84,8 @@ async fn a_thousand_awards_killed_midway_lose_nothing_acknowledged_and_the_ledge
     }
     let _ = Command::new("kill").args(["-KILL", &again.id().to_string()]).status();
     let _ = again.wait();
-    if let (Some(base), Some((_, name))) = (pg_admin_url(), pg) {
-        use diesel::{Connection, RunQueryDsl};
-        let mut c = diesel::PgConnection::establish(&base).unwrap();
-        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c);
+    if let Some((_, name)) = pg {
+        crate::helpers::drop_pg(&name);
     }
 }
 
@@ -158,9 +156,7 @@ async fn a_csv_import_killed_midway_is_all_or_nothing() {
     }
     let _ = Command::new("kill").args(["-KILL", &again.id().to_string()]).status();
     let _ = again.wait();
-    if let (Some(base), Some((_, name))) = (pg_admin_url(), pg) {
-        use diesel::{Connection, RunQueryDsl};
-        let mut c = diesel::PgConnection::establish(&base).unwrap();
-        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c);
+    if let Some((_, name)) = pg {
+        crate::helpers::drop_pg(&name);
     }
 }

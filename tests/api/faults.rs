@@ -59,9 +59,7 @@ async fn postgresql_going_away_answers_503_then_recovers_without_a_restart() {
     // Writes work again too.
     app.post("/api/v1/groups", &admin, serde_json::json!({"region_id": 2, "name": "恢复后新建的小组", "term": 17})).await.expect(201, "");
     drop(app);
-    let mut c = diesel::PgConnection::establish(&base).unwrap();
-    use diesel::{Connection, RunQueryDsl};
-    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c);
+    drop_pg(&name);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

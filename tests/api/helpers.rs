@@ -34,16 +34,20 @@ pub fn fresh_pg(base: &str) -> (String, String) {
     (format!("{head}/{name}"), name)
 }
 
+/// Drops a database made by [`fresh_pg`] (nothing without TEST_DATABASE_URL).
+pub fn drop_pg(name: &str) {
+    if let Some(base) = pg_admin_url() {
+        if let Ok(mut c) = PgConnection::establish(&base) {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c);
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
-        if let (Some(base), Some((_, name))) = (pg_admin_url(), &self.pg_db) {
+        if let Some((_, name)) = &self.pg_db {
             let name = name.clone();
-            let _ = std::thread::spawn(move || {
-                if let Ok(mut c) = PgConnection::establish(&base) {
-                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c);
-                }
-            })
-            .join();
+            let _ = std::thread::spawn(move || drop_pg(&name)).join();
         }
     }
 }
