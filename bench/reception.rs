@@ -19,10 +19,13 @@ async fn constituents_named(state: &AppState, n: usize) -> Result<Vec<i64>, Stri
 }
 
 async fn make_constituents(state: &AppState, n: usize, prefix: &'static str) -> Result<Vec<i64>, String> {
+    let pii = state.pii.clone();
     lvzhi::db::run(&state.db, move |c| {
         use diesel::prelude::*;
-        use lvzhi::db::schema::accounts as a;
+        use lvzhi::db::schema::{accounts as a, constituents as k};
+        use lvzhi::platform::pii::field;
         let t = "'2026-01-01 00:00:00'";
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or_default();
         for chunk in (0..n).collect::<Vec<_>>().chunks(1000) {
             let rows: Vec<String> = chunk
                 .iter()
@@ -33,12 +36,24 @@ async fn make_constituents(state: &AppState, n: usize, prefix: &'static str) -> 
                 rows.join(",")
             ))
             .execute(c)?;
-            diesel::sql_query(format!(
-                "INSERT INTO constituents (account_id, phone, consent_version, consented_at, created_at) \
-                 SELECT id, substr(username, 13), '2026-11', {t}, {t} FROM accounts WHERE username IN ({})",
-                chunk.iter().map(|i| format!("'constituent:{prefix}{i:04}'")).collect::<Vec<_>>().join(",")
-            ))
-            .execute(c)?;
+            let names: Vec<String> = chunk.iter().map(|i| format!("constituent:{prefix}{i:04}")).collect();
+            let ids: Vec<i64> = a::table.filter(a::username.eq_any(&names)).select(a::id).load(c)?;
+            // Stored as the server stores them: sealed, with the keyed hash for lookups.
+            let people: Vec<_> = ids
+                .iter()
+                .map(|id| {
+                    let phone = format!("199{:08}", id);
+                    (
+                        k::account_id.eq(*id),
+                        k::phone.eq(pii.seal(field::CONSTITUENT_PHONE, &phone)),
+                        k::phone_hash.eq(Some(pii.phone_hash(&phone))),
+                        k::consent_version.eq("2026-11"),
+                        k::consented_at.eq(at),
+                        k::created_at.eq(at),
+                    )
+                })
+                .collect();
+            lvzhi::per_backend!(&mut *c, |x| diesel::insert_into(k::table).values(&people).execute(x))?;
         }
         Ok(a::table.filter(a::role.eq("constituent")).filter(a::username.like(format!("constituent:{prefix}%"))).order(a::id).select(a::id).load(c)?)
     })

@@ -1,5 +1,5 @@
 //! Subcommands: serve (default), migrate, seed-demo, create-admin, openapi, verify-ledger,
-//! rebuild-balances, rebuild-rankings, rotate-keys.
+//! rebuild-balances, rebuild-rankings, rotate-keys, rotate-pii-keys.
 
 use crate::config::{LogFormat, Settings};
 use crate::platform::Clock;
@@ -64,6 +64,9 @@ enum Cmd {
     },
     /// Retire the generated JWT signing key and create a new one (old tokens stay valid until they expire).
     RotateKeys,
+    /// Re-seal personal data under the first key of LVZHI_PII_KEYS and recompute the phone
+    /// lookup hashes with LVZHI_PII_HASH_KEY (see docs/SECURITY.md, key rotation).
+    RotatePiiKeys,
 }
 
 fn init_tracing(s: &Settings) {
@@ -188,6 +191,16 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
         Cmd::RotateKeys => {
             let kid = auth::keys::rotate(&settings)?;
             println!("new signing key {kid}; restart the instances to pick it up");
+            Ok(())
+        }
+        Cmd::RotatePiiKeys => {
+            let state = build_state(settings, Clock::system()).await?;
+            let pii = state.pii.clone();
+            let done = db::run(&state.db, move |c| crate::ops::pii::rotate(c, &pii)).await.map_err(|e| e.to_string())?;
+            for (column, n) in &done {
+                println!("{column}: {n} row(s) re-sealed");
+            }
+            println!("personal data is sealed under key `{}`; keys after it in LVZHI_PII_KEYS may now be removed", state.pii.current_kid());
             Ok(())
         }
         Cmd::Openapi | Cmd::FakeGateway { .. } => Ok(()),

@@ -109,6 +109,30 @@ pub struct Settings {
     pub argon2_m_cost_kib: u32,
     /// Seconds a QR token stays acceptable after its two windows (phones are slow to open).
     pub qr_grace_secs: i64,
+    /// Personal-data keys, `kid:base64,…` (the first seals); generated under the data dir when unset.
+    pub pii_keys: Option<Secret>,
+    /// Key of the lookup hash of phone numbers (base64, at least 32 bytes).
+    pub pii_hash_key: Option<Secret>,
+}
+
+/// A configured secret: never printed by `Debug`.
+#[derive(Clone, PartialEq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 #[derive(Debug)]
@@ -191,6 +215,17 @@ impl Settings {
         let jwt_key_file = env.get("LVZHI_JWT_KEY_FILE").map(PathBuf::from);
         if production && jwt_key_file.is_none() {
             return Err(err("LVZHI_JWT_KEY_FILE", "is required when LVZHI_ENV=production".into()));
+        }
+        let (pii_keys, pii_hash_key) = (env.get("LVZHI_PII_KEYS").map(Secret), env.get("LVZHI_PII_HASH_KEY").map(Secret));
+        match (&pii_keys, &pii_hash_key) {
+            (Some(k), Some(h)) => {
+                crate::platform::pii::Pii::from_config(k.expose(), h.expose())
+                    .map_err(|m| err(if m.starts_with("LVZHI_PII_KEYS") { "LVZHI_PII_KEYS" } else { "LVZHI_PII_HASH_KEY" }, m))?;
+            }
+            (None, None) if production => return Err(err("LVZHI_PII_KEYS", "is required when LVZHI_ENV=production (with LVZHI_PII_HASH_KEY)".into())),
+            (None, None) => {}
+            (Some(_), None) => return Err(err("LVZHI_PII_HASH_KEY", "is required with LVZHI_PII_KEYS".into())),
+            (None, Some(_)) => return Err(err("LVZHI_PII_KEYS", "is required with LVZHI_PII_HASH_KEY".into())),
         }
         let jwt_previous_key_files = env
             .get("LVZHI_JWT_PREVIOUS_KEY_FILES")
@@ -301,6 +336,8 @@ impl Settings {
             bench_hello: env.flag("LVZHI_BENCH_HELLO")?,
             argon2_m_cost_kib: env.positive("LVZHI_ARGON2_MEMORY_KIB", 19_456)?,
             qr_grace_secs: env.parse("LVZHI_QR_GRACE_SECS", 20)?,
+            pii_keys,
+            pii_hash_key,
         })
     }
 }
@@ -403,5 +440,18 @@ mod tests {
         assert_eq!(with(&[("LVZHI_ENV", "production")]).unwrap_err().var, "LVZHI_JWT_KEY_FILE");
         assert_eq!(with(&[("REDIS_URL", "localhost")]).unwrap_err().var, "REDIS_URL");
         assert_eq!(with(&[("LVZHI_TRUST_PROXY", "maybe")]).unwrap_err().var, "LVZHI_TRUST_PROXY");
+    }
+
+    #[test]
+    fn personal_data_keys_come_in_pairs_are_checked_and_never_printed() {
+        let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        let prod = [("LVZHI_ENV", "production"), ("LVZHI_JWT_KEY_FILE", "/etc/lvzhi/jwt.pem")];
+        assert_eq!(with(&prod).unwrap_err().var, "LVZHI_PII_KEYS");
+        assert_eq!(with(&[("LVZHI_PII_KEYS", &format!("k1:{key}"))]).unwrap_err().var, "LVZHI_PII_HASH_KEY");
+        assert_eq!(with(&[("LVZHI_PII_HASH_KEY", key)]).unwrap_err().var, "LVZHI_PII_KEYS");
+        assert_eq!(with(&[("LVZHI_PII_KEYS", "k1:short"), ("LVZHI_PII_HASH_KEY", key)]).unwrap_err().var, "LVZHI_PII_KEYS");
+        assert_eq!(with(&[("LVZHI_PII_KEYS", &format!("k1:{key}")), ("LVZHI_PII_HASH_KEY", "c2hvcnQ=")]).unwrap_err().var, "LVZHI_PII_HASH_KEY");
+        let s = with(&[prod[0], prod[1], ("LVZHI_PII_KEYS", &format!("k1:{key}")), ("LVZHI_PII_HASH_KEY", key)]).unwrap();
+        assert!(!format!("{s:?}").contains(key));
     }
 }

@@ -34,6 +34,8 @@ pub struct Application {
 /// Connects to the database (migrating it) and the cache, loads keys: everything a server needs.
 pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, String> {
     let s = settings.clone();
+    let pii = crate::platform::pii::Pii::load(&settings)?;
+    let p = pii.clone();
     let pool = tokio::task::spawn_blocking(move || {
         let pool = db::build_pool_waiting(&s.database_url, s.db_pool_size, s.db_wait)?;
         let ran = db::migrate(&pool)?;
@@ -42,6 +44,10 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
         }
         let mut conn = pool.get().map_err(|e| e.to_string())?;
         crate::ledger::store::ensure_default_rules(&mut conn, db::ts(chrono::Utc::now())).map_err(|e| e.to_string())?;
+        let sealed = crate::ops::pii::seal_legacy(&mut conn, &p).map_err(|e| e.to_string())?;
+        if sealed > 0 {
+            tracing::info!(rows = sealed, "sealed personal data stored before sealing");
+        }
         drop(conn);
         Ok::<_, String>(pool)
     })
@@ -59,13 +65,14 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let files = crate::files::Storage::open(settings.storage_url.as_deref(), &settings.data_dir)?;
     let sms = crate::sms::Provider::new(settings.sms_http.clone(), settings.push.timeout, &settings.outbound_allow)?;
     Ok(AppState {
-        checkin_writes: db::bulk::Bulk::new(crate::checkins::record::Checkins, db.writer.clone()),
+        checkin_writes: db::bulk::Bulk::new(crate::checkins::record::Checkins(pii.clone()), db.writer.clone()),
         push,
         files,
         sms,
         live: Default::default(),
         award_writes: db::bulk::Bulk::new(crate::ledger::direct::DirectAwards, db.writer.clone()),
         opinion_writes: db::bulk::Bulk::new(crate::reception::filing::Filings, db.writer.clone()),
+        pii,
         db,
         cache,
         settings: Arc::new(settings),
@@ -136,6 +143,7 @@ impl Application {
         let (stop, rx) = watch::channel(false);
         let workers = vec![
             tokio::spawn(housekeeping(state.clone(), rx.clone())),
+            tokio::spawn(crate::platform::cache::watch(state.cache.clone(), rx.clone())),
             tokio::spawn(crate::checkins::worker(state.clone(), rx.clone())),
             tokio::spawn(crate::checkins::venues::follow(state.clone(), rx.clone())),
             tokio::spawn(crate::ledger::board_worker(state.clone(), rx.clone())),

@@ -33,6 +33,8 @@ pub struct AppState {
     pub live: crate::live::Live,
     /// Direct awards waiting to be posted in bulk.
     pub award_writes: crate::ledger::direct::Writes,
+    /// The keys that seal personal data at rest.
+    pub pii: crate::platform::pii::Pii,
     /// Opinions waiting to be filed in bulk.
     pub opinion_writes: crate::reception::filing::Writes,
 }

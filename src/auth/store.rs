@@ -48,6 +48,12 @@ pub fn insert_account(conn: &mut AnyConnection, a: &NewAccount, stations: &[i64]
     Ok(id)
 }
 
+/// Renames an account (a constituent's name is derived from the keyed hash of the phone).
+pub fn set_username(conn: &mut AnyConnection, id: i64, username: &str) -> AppResult<()> {
+    diesel::update(accounts::table.find(id)).set(accounts::username.eq(username)).execute(conn)?;
+    Ok(())
+}
+
 pub fn by_username(conn: &mut AnyConnection, username: &str) -> AppResult<Option<AccountRow>> {
     Ok(accounts::table.filter(accounts::username.eq(username)).first::<AccountRow>(conn).optional()?)
 }

@@ -58,6 +58,16 @@ pub struct EvidenceView {
     pub impossible_travel: bool,
 }
 
+/// Where a deputy was when checking in (WGS-84), opened from its sealed form for a reviewer.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PositionView {
+    pub checkin_id: i64,
+    pub latitude: f64,
+    pub longitude: f64,
+    /// Metres, as the phone reported.
+    pub accuracy_m: Option<f64>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CheckinView {
     pub id: i64,

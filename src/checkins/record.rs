@@ -12,6 +12,7 @@ use crate::db::bulk::{Bulk, BulkWrite, Outcome};
 use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, AppResult};
 use crate::platform::idempotency::{self, Answer, IdemKey};
+use crate::platform::pii::{field, Pii};
 use actix_web::http::StatusCode;
 use chrono::{Duration, NaiveDateTime};
 use std::collections::{HashMap, HashSet};
@@ -25,6 +26,8 @@ pub struct Attempt {
     pub evidence: Evidence,
     /// WGS-84 position and accuracy, when the phone sent one.
     pub pos: Option<((f64, f64), f64)>,
+    /// The position as stored: sealed (personal data).
+    pub sealed_pos: Option<String>,
     /// When it happened (the scan time of an offline check-in).
     pub at: NaiveDateTime,
     pub now: NaiveDateTime,
@@ -37,15 +40,24 @@ pub struct Attempt {
 /// What one attempt does, decided from the deputy's latest check-in.
 enum Step {
     /// The same place within 10 minutes: the open check-in is the answer.
-    Repeat(CheckinRow),
+    Repeat(Box<CheckinRow>),
     /// A new check-in; `close` is an open one to close at its start.
     Insert { close: Option<i64>, status: &'static str, reasons: String, impossible_travel: bool, closed_at: Option<NaiveDateTime> },
 }
 
-fn step(a: &Attempt, latest: Option<&CheckinRow>) -> AppResult<Step> {
+/// The position of a stored check-in, opened.
+fn position_of(pii: &Pii, r: &CheckinRow) -> AppResult<Option<(f64, f64)>> {
+    match &r.position_enc {
+        Some(s) => Ok(rules::decode_position(&pii.open(field::CHECKIN_POSITION, s)?)),
+        // Stored before sealing, not yet sealed by the pass at start-up.
+        None => Ok(r.latitude.zip(r.longitude)),
+    }
+}
+
+fn step(a: &Attempt, latest: Option<&CheckinRow>, prev_pos: Option<(f64, f64)>) -> AppResult<Step> {
     let mut ev = a.evidence.clone();
     if let Some((here, _)) = a.pos {
-        let prev = latest.and_then(|l| Some(((l.latitude?, l.longitude?), utc(l.checked_in_at))));
+        let prev = latest.and_then(|l| Some((prev_pos?, utc(l.checked_in_at))));
         ev.impossible_travel = rules::implied_speed_kmh(prev, here, utc(a.at)).is_some_and(|s| s > rules::MAX_SPEED_KMH);
     }
     let (status, reasons) = match rules::decide(&ev) {
@@ -62,7 +74,7 @@ fn step(a: &Attempt, latest: Option<&CheckinRow>) -> AppResult<Step> {
         let open = l.checked_out_at.is_none() && l.status != "rejected";
         let same = l.station_id == a.venue.station_id && l.event_id == a.venue.event_id;
         if open && same && (a.at - l.checked_in_at).abs() < Duration::minutes(rules::SAME_PLACE_MINUTES) {
-            return Ok(Step::Repeat(l.clone()));
+            return Ok(Step::Repeat(Box::new(l.clone())));
         }
         if a.at < l.checked_in_at && a.evidence.offline {
             closed_at = Some(l.checked_in_at);
@@ -74,7 +86,6 @@ fn step(a: &Attempt, latest: Option<&CheckinRow>) -> AppResult<Step> {
 }
 
 fn new_row<'a>(a: &Attempt, status: &'a str, reasons: &'a str, impossible_travel: bool, closed_at: Option<NaiveDateTime>) -> NewCheckin<'a> {
-    let (lat, lng) = a.pos.map(|(h, _)| (Some(h.0), Some(h.1))).unwrap_or((None, None));
     NewCheckin {
         deputy_id: a.deputy,
         station_id: a.venue.station_id,
@@ -84,8 +95,7 @@ fn new_row<'a>(a: &Attempt, status: &'a str, reasons: &'a str, impossible_travel
         inside_geofence: a.evidence.inside_geofence,
         distance_m: a.evidence.distance_m,
         accuracy_m: a.pos.map(|(_, acc)| acc),
-        latitude: lat,
-        longitude: lng,
+        position_enc: a.sealed_pos.clone(),
         offline: a.evidence.offline,
         staff_confirmed: a.staff_confirmed,
         impossible_travel,
@@ -97,8 +107,8 @@ fn new_row<'a>(a: &Attempt, status: &'a str, reasons: &'a str, impossible_travel
     }
 }
 
-/// The bulk kind for check-ins.
-pub struct Checkins;
+/// The bulk kind for check-ins (with the keys that open the previous positions).
+pub struct Checkins(pub Pii);
 
 /// The check-in queue of this instance.
 pub type Writes = Bulk<Checkins>;
@@ -136,9 +146,14 @@ impl BulkWrite for Checkins {
         let latest: HashMap<i64, CheckinRow> = store::latest_of_many(c, &ids)?.into_iter().map(|r| (r.deputy_id, r)).collect();
         let mut inserts = vec![];
         for &i in &todo {
-            match step(&inputs[i], latest.get(&inputs[i].deputy)) {
+            let prev = latest.get(&inputs[i].deputy);
+            let prev_pos = match (prev, inputs[i].pos) {
+                (Some(l), Some(_)) => position_of(&self.0, l)?,
+                _ => None,
+            };
+            match step(&inputs[i], prev, prev_pos) {
                 Err(e) => out[i] = Some(Outcome::Done(Err(e))),
-                Ok(Step::Repeat(open)) => out[i] = Some(Outcome::Done(Answer::json(StatusCode::OK, &view(open)))),
+                Ok(Step::Repeat(open)) => out[i] = Some(Outcome::Done(Answer::json(StatusCode::OK, &view(*open)))),
                 Ok(Step::Insert { close, status, reasons, impossible_travel, closed_at }) => {
                     if let Some(open) = close {
                         let since = latest.get(&inputs[i].deputy).map(|l| l.checked_in_at).unwrap_or(inputs[i].at);

@@ -1,6 +1,6 @@
 //! Routes for station QR tokens, kiosk keys and check-ins.
 
-use super::model::{CheckinQuery, CheckinRequest, CheckinView, KioskKey, QrToken, ReviewRequest};
+use super::model::{CheckinQuery, CheckinRequest, CheckinView, KioskKey, PositionView, QrToken, ReviewRequest};
 use super::qr::{Place, WINDOW_SECS};
 use super::{places, service, store};
 use crate::audit::Entry;
@@ -157,6 +157,14 @@ pub async fn get_one(state: web::Data<AppState>, p: Principal, id: web::Path<i64
     })
     .await?;
     Ok(web::Json(v))
+}
+
+/// Where the deputy was when checking in, in WGS-84 (the deputy, staff of the station, admins in
+/// scope). Positions are sealed at rest and lists never show them; every read is audited.
+#[utoipa::path(tag = "checkins", params(("id" = i64, Path)), responses((status = 200, body = PositionView), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/checkins/{id}/position")]
+pub async fn position(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<PositionView>> {
+    Ok(web::Json(service::read_position(&state, p, id.into_inner()).await?))
 }
 
 /// My check-ins, newest last (deputies).

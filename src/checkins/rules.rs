@@ -82,9 +82,29 @@ pub fn offline_problem(scanned_at: DateTime<Utc>, now: DateTime<Utc>) -> Option<
     }
 }
 
+/// A WGS-84 position as sealed: `lat,lng` in the shortest form that reads back exactly.
+pub fn encode_position(p: (f64, f64)) -> String {
+    format!("{},{}", p.0, p.1)
+}
+
+/// The position of [`encode_position`] (none if the text is not one).
+pub fn decode_position(s: &str) -> Option<(f64, f64)> {
+    let (a, b) = s.split_once(',')?;
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_read_back_exactly() {
+        for p in [(31.861_234_567_8, 117.283_456_789_1), (-90.0, 180.0), (0.1 + 0.2, -0.0)] {
+            assert_eq!(decode_position(&encode_position(p)), Some(p));
+        }
+        assert_eq!(decode_position("31.8"), None);
+        assert_eq!(decode_position("a,b"), None);
+    }
 
     fn ev(qr: bool, geo: bool) -> Evidence {
         Evidence {

@@ -2,7 +2,7 @@
 //! the one-open-check-in rule, and the point event for accepted check-ins. Review and checkout.
 
 use super::geo::{self, CoordSystem};
-use super::model::{CheckinRequest, CheckinView, EvidenceView};
+use super::model::{CheckinRequest, CheckinView, EvidenceView, PositionView};
 use super::qr::{self, Place};
 use super::record;
 use super::rules::{self, Decision, Evidence};
@@ -164,7 +164,20 @@ async fn attempt(state: &AppState, p: Principal, req: CheckinRequest, key: Optio
         return Err(refused(r));
     }
     let audit = Entry::by(&p, "checkin.create", "checkin", "").region(Some(v.region_path.clone()));
-    Ok(record::Attempt { deputy, staff_confirmed, venue: v, evidence: ev, pos, at: db::ts(at), now: db::ts(now), recorded_by: p.account_id, audit, key })
+    let sealed_pos = pos.map(|(here, _)| state.pii.seal(crate::platform::pii::field::CHECKIN_POSITION, &rules::encode_position(here)));
+    Ok(record::Attempt {
+        deputy,
+        staff_confirmed,
+        venue: v,
+        evidence: ev,
+        pos,
+        sealed_pos,
+        at: db::ts(at),
+        now: db::ts(now),
+        recorded_by: p.account_id,
+        audit,
+        key,
+    })
 }
 
 /// Runs the attempt through the bulk writer; a lost race with another writer (the one-open rule,
@@ -238,6 +251,23 @@ pub async fn review(state: &AppState, p: Principal, id: i64, approve: bool, reas
         }
         Entry::by(&p, "checkin.review", "checkin", id.to_string()).region(path).detail(status).write(c, now)?;
         Ok(view(store::get(c, id)?.ok_or_else(AppError::not_found)?))
+    })
+    .await
+}
+
+/// The position of a check-in (its deputy, the staff of its station, admins in scope); every
+/// read is audited. 404 when none was recorded (staff-confirmed check-ins, events without one).
+pub async fn read_position(state: &AppState, p: Principal, id: i64) -> AppResult<PositionView> {
+    let (now, pii) = (state.now(), state.pii.clone());
+    db::tx(&state.db, move |c| {
+        let (row, path) = load_for(c, &p, id, false)?;
+        let pos = match &row.position_enc {
+            Some(s) => rules::decode_position(&pii.open(crate::platform::pii::field::CHECKIN_POSITION, s)?),
+            None => row.latitude.zip(row.longitude),
+        };
+        let (latitude, longitude) = pos.ok_or_else(AppError::not_found)?;
+        Entry::by(&p, "checkin.position_read", "checkin", id.to_string()).region(path).write(c, now)?;
+        Ok(PositionView { checkin_id: id, latitude, longitude, accuracy_m: row.accuracy_m })
     })
     .await
 }

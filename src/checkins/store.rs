@@ -3,6 +3,7 @@
 use crate::db::schema::{checkins as c, point_events as pe, qr_secrets as q};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::AppResult;
+use crate::platform::pii::{field, Pii, Reseal};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -63,6 +64,9 @@ pub struct CheckinRow {
     pub reviewed_by: Option<i64>,
     pub reviewed_at: Option<NaiveDateTime>,
     pub review_note: Option<String>,
+    /// The sealed WGS-84 position (see [`super::rules::encode_position`]); `latitude` and
+    /// `longitude` are empty except in rows stored before sealing, until the pass at start-up.
+    pub position_enc: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -76,8 +80,8 @@ pub struct NewCheckin<'a> {
     pub inside_geofence: bool,
     pub distance_m: Option<f64>,
     pub accuracy_m: Option<f64>,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
+    /// Sealed with [`crate::platform::pii::field::CHECKIN_POSITION`].
+    pub position_enc: Option<String>,
     pub offline: bool,
     pub staff_confirmed: bool,
     pub impossible_travel: bool,
@@ -102,8 +106,8 @@ impl NewCheckin<'_> {
             inside_geofence: self.inside_geofence,
             distance_m: self.distance_m,
             accuracy_m: self.accuracy_m,
-            latitude: self.latitude,
-            longitude: self.longitude,
+            latitude: None,
+            longitude: None,
             offline: self.offline,
             staff_confirmed: self.staff_confirmed,
             impossible_travel: self.impossible_travel,
@@ -116,6 +120,7 @@ impl NewCheckin<'_> {
             reviewed_by: None,
             reviewed_at: None,
             review_note: None,
+            position_enc: self.position_enc,
         }
     }
 }
@@ -255,4 +260,30 @@ pub fn mark_point_events_consumed(conn: &mut AnyConnection, ids: &[i64], at: Nai
         diesel::update(pe::table.filter(pe::id.eq_any(ids))).set(pe::consumed_at.eq(at)).execute(conn)?;
     }
     Ok(())
+}
+
+/// Seals up to `limit` check-in positions after id `after` (`Legacy`: plain latitude and
+/// longitude stored before sealing; `All`: also positions sealed under an older key); answers
+/// (rows changed, last id looked at).
+pub fn reseal(conn: &mut AnyConnection, pii: &Pii, mode: Reseal, after: i64, limit: i64) -> AppResult<(usize, Option<i64>)> {
+    let mut q = c::table.filter(c::id.gt(after)).order(c::id).limit(limit).select((c::id, c::latitude, c::longitude, c::position_enc)).into_boxed();
+    q = match mode {
+        Reseal::Legacy => q.filter(c::latitude.is_not_null()),
+        Reseal::All => q.filter(c::latitude.is_not_null().or(c::position_enc.is_not_null())),
+    };
+    type Stored = (i64, Option<f64>, Option<f64>, Option<String>);
+    let rows: Vec<Stored> = q.load(conn)?;
+    let mut changed = 0;
+    for (id, lat, lng, sealed) in &rows {
+        let plain = match (lat, lng, sealed) {
+            (Some(la), Some(ln), _) => super::rules::encode_position((*la, *ln)),
+            (_, _, Some(s)) if pii.is_current(s) => continue,
+            (_, _, Some(s)) => pii.open(field::CHECKIN_POSITION, s)?,
+            _ => continue,
+        };
+        let sealed = pii.seal(field::CHECKIN_POSITION, &plain);
+        diesel::update(c::table.find(id)).set((c::latitude.eq(None::<f64>), c::longitude.eq(None::<f64>), c::position_enc.eq(sealed))).execute(conn)?;
+        changed += 1;
+    }
+    Ok((changed, rows.last().map(|r| r.0)))
 }

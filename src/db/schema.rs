@@ -211,6 +211,7 @@ diesel::table! {
         reviewed_by -> Nullable<BigInt>,
         reviewed_at -> Nullable<Timestamp>,
         review_note -> Nullable<Text>,
+        position_enc -> Nullable<Text>,
     }
 }
 
@@ -527,6 +528,7 @@ diesel::table! {
         consent_version -> Text,
         consented_at -> Timestamp,
         created_at -> Timestamp,
+        phone_hash -> Nullable<Text>,
     }
 }
 
@@ -636,7 +638,7 @@ diesel::table! {
 diesel::table! {
     otp_codes (id) {
         id -> BigInt,
-        phone -> Text,
+        phone_hash -> Text,
         code_hash -> Text,
         expires_at -> Timestamp,
         attempts -> Integer,

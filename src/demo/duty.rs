@@ -13,7 +13,7 @@ fn local(tz: chrono_tz::Tz, now: NaiveDateTime, days: i64, hour: u32, minute: u3
     day.and_hms_opt(hour, minute, 0).and_then(|t| tz.from_local_datetime(&t).earliest()).map(|t| t.naive_utc()).unwrap_or(now)
 }
 
-pub fn seed(c: &mut AnyConnection, now: NaiveDateTime, tz: chrono_tz::Tz) -> AppResult<()> {
+pub fn seed(c: &mut AnyConnection, pii: &crate::platform::pii::Pii, now: NaiveDateTime, tz: chrono_tz::Tz) -> AppResult<()> {
     let stations: Vec<crate::org::StationGeo> = crate::org::all_station_geos(c)?;
     // Roster: the first four stations receive constituents every morning of the coming week.
     for day in 0..7 {
@@ -52,8 +52,9 @@ pub fn seed(c: &mut AnyConnection, now: NaiveDateTime, tz: chrono_tz::Tz) -> App
                     inside_geofence: true,
                     distance_m: Some(12.0),
                     accuracy_m: Some(20.0),
-                    latitude: Some(s.latitude),
-                    longitude: Some(s.longitude),
+                    position_enc: Some(
+                        pii.seal(crate::platform::pii::field::CHECKIN_POSITION, &crate::checkins::rules::encode_position((s.latitude, s.longitude))),
+                    ),
                     offline: false,
                     staff_confirmed: false,
                     impossible_travel: false,

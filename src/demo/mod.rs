@@ -88,12 +88,12 @@ async fn seed_with(state: &AppState, activity: bool) -> AppResult<Summary> {
     let m = state.settings.argon2_m_cost_kib;
     let hash = actix_web::web::block(move || crate::auth::password::hash(PASSWORD, m)).await?.map_err(AppError::internal)?;
     let now = state.now();
-    let tz = state.settings.tz;
+    let (tz, pii) = (state.settings.tz, state.pii.clone());
     db::tx(&state.db, move |c| {
         let summary = seed_in(c, &hash, now)?;
         if activity {
             calendar::seed(c)?;
-            duty::seed(c, now, tz)?;
+            duty::seed(c, &pii, now, tz)?;
             while crate::ledger::service::consume_in(c, tz, now)? > 0 {}
             points::seed(c, 400, now, tz)?;
             suggestions::seed(c, now, chrono::Datelike::year(&crate::db::utc(now).with_timezone(&tz)))?;

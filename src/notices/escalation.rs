@@ -21,22 +21,22 @@ pub fn text(n: &NoticeRow, tz: chrono_tz::Tz) -> String {
     }
 }
 
-fn escalate(c: &mut AnyConnection, n: &NoticeRow, tz: chrono_tz::Tz, now: NaiveDateTime) -> AppResult<usize> {
+fn escalate(c: &mut AnyConnection, pii: &crate::platform::pii::Pii, n: &NoticeRow, tz: chrono_tz::Tz, now: NaiveDateTime) -> AppResult<usize> {
     let deputies = store::to_chase(c, n.id, n.priority != "urgent" && n.rsvp_required)?;
     let phones = crate::org::deputy_phones(c, &deputies)?;
-    let queued = crate::sms::enqueue(c, n.id, &phones, &text(n, tz), now)?;
+    let queued = crate::sms::enqueue(c, pii, n.id, &phones, &text(n, tz), now)?;
     store::mark_escalated(c, n.id, now)?;
     Ok(queued)
 }
 
 /// Escalates every notice that is due; returns the texts queued.
 pub async fn escalate_due(state: &AppState) -> AppResult<usize> {
-    let (now, tz) = (state.now(), state.settings.tz);
+    let (now, tz, pii) = (state.now(), state.settings.tz, state.pii.clone());
     let horizon = now + chrono::Duration::hours(state.settings.sms_escalate_hours);
     db::tx(&state.db, move |c| {
         let mut n = 0;
         for notice in store::to_escalate(c, now, horizon)? {
-            n += escalate(c, &notice, tz, now)?;
+            n += escalate(c, &pii, &notice, tz, now)?;
         }
         Ok(n)
     })

@@ -79,6 +79,14 @@ impl Cache {
         }
     }
 
+    /// One look at the cache's health (see [`RedisCache::check_health`]); `seen` carries the
+    /// epoch marker from one look to the next.
+    pub async fn check_health(&self, seen: &mut Option<String>) {
+        if let Cache::Redis(r) = self {
+            r.check_health(seen).await;
+        }
+    }
+
     pub async fn ping(&self) -> CacheResult<()> {
         dispatch!(self, c => c.ping().await)
     }
@@ -134,5 +142,21 @@ impl Cache {
     /// Messages published on `channel` after this call returns.
     pub async fn subscribe(&self, channel: &str) -> CacheResult<mpsc::Receiver<String>> {
         dispatch!(self, c => c.subscribe(channel).await)
+    }
+}
+
+/// Looks at the cache's health every second, so that every instance learns of an outage (and
+/// asks the database about revocations afterwards) even when it served no request meanwhile.
+pub async fn watch(cache: Cache, mut stop: tokio::sync::watch::Receiver<bool>) {
+    if matches!(cache, Cache::Memory(_)) {
+        return;
+    }
+    let mut seen = None;
+    loop {
+        cache.check_health(&mut seen).await;
+        tokio::select! {
+            _ = stop.changed() => break,
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
     }
 }

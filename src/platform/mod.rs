@@ -1,11 +1,12 @@
 //! Adapters the capabilities share: the settable clock, the cache and bus seam (Redis or
-//! in-process), and fixed-window rate limiting on top of it.
+//! in-process), fixed-window rate limiting on top of it, and the sealing of personal data.
 
 pub mod cache;
 pub mod clock;
 pub mod idempotency;
 pub mod memory;
 pub mod outbound;
+pub mod pii;
 pub mod ratelimit;
 pub mod redis_cache;
 pub mod zset;

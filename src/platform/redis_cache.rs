@@ -103,6 +103,40 @@ impl RedisCache {
         r.map_err(err)
     }
 
+    /// Records a failure now (see [`Self::failed_within`]).
+    pub fn mark_failed(&self) {
+        self.failed_at.store(chrono::Utc::now().timestamp_millis(), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// One look at Redis's health: a ping (a failure is recorded by the reply), then the epoch
+    /// marker — when the value this instance saw last is gone or changed, Redis lost its data
+    /// (restarted without persistence, flushed), which counts as a failure too.
+    pub async fn check_health(&self, seen: &mut Option<String>) {
+        const EPOCH: &str = "epoch";
+        if self.ping().await.is_err() {
+            return;
+        }
+        let current = match self.get(EPOCH).await {
+            Ok(Some(v)) => v,
+            Ok(None) => {
+                let fresh = uuid::Uuid::new_v4().simple().to_string();
+                if self.set_nx(EPOCH, &fresh, Duration::from_secs(400 * 86_400)).await.is_err() {
+                    return;
+                }
+                match self.get(EPOCH).await {
+                    Ok(Some(v)) => v,
+                    _ => return,
+                }
+            }
+            Err(_) => return,
+        };
+        if seen.as_ref().is_some_and(|s| *s != current) {
+            tracing::warn!("Redis lost its data (epoch marker changed); revocations are read from the database for a while");
+            self.mark_failed();
+        }
+        *seen = Some(current);
+    }
+
     /// Whether Redis failed to answer within the last `window`.
     pub fn failed_within(&self, window: std::time::Duration) -> bool {
         let at = self.failed_at.load(std::sync::atomic::Ordering::Relaxed);

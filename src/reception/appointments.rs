@@ -75,7 +75,7 @@ fn view(a: AppointmentRow) -> AppointmentView {
 /// Live news of a booking for the deputy and the constituent.
 fn tell(c: &mut AnyConnection, a: &AppointmentRow, now: NaiveDateTime) -> AppResult<Vec<Wake>> {
     let data = serde_json::json!({"appointment_id": a.id, "status": a.status, "starts_at": utc(a.starts_at)});
-    let account = super::handling_store::constituent_contact(c, a.constituent_id)?.1;
+    let account = super::handling_store::constituent_account(c, a.constituent_id)?;
     Ok(vec![
         crate::live::store::record(c, Some(a.deputy_id), None, "appointment", &data, now)?,
         crate::live::store::record_for_account(c, account, "appointment", &data, now)?,
@@ -209,7 +209,7 @@ pub async fn cancel(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
 /// (the deputy by a notice with its push, the constituent by SMS; both on the live stream);
 /// returns how many were reminded.
 pub async fn remind(state: &AppState) -> AppResult<usize> {
-    let (now, tz, quiet) = (state.now(), state.settings.tz, state.settings.quiet_hours);
+    let (now, tz, quiet, pii) = (state.now(), state.settings.tz, state.settings.quiet_hours, state.pii.clone());
     let horizon = now + chrono::Duration::hours(state.settings.appointment_remind_hours);
     let (n, wakes) = db::tx(&state.db, move |c| {
         let due = store::to_remind(c, now, horizon, 200)?;
@@ -217,9 +217,10 @@ pub async fn remind(state: &AppState) -> AppResult<usize> {
         for a in &due {
             let when = utc(a.starts_at).with_timezone(&tz).format("%m月%d日 %H:%M");
             let place = if a.mode == "online" { format!("线上：{}", a.video_url.clone().unwrap_or_default()) } else { "联络站现场".to_string() };
-            let (phone, _) = super::handling_store::constituent_contact(c, a.constituent_id)?;
+            let (phone, _) = super::handling_store::constituent_contact(c, &pii, a.constituent_id)?;
             crate::sms::enqueue_text(
                 c,
+                &pii,
                 &phone,
                 &format!("【履职】您预约的代表接待将于{when}开始（{place}）。"),
                 &format!("appointment:{}:constituent", a.id),

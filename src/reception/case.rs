@@ -10,6 +10,7 @@ use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult};
 use crate::live::Wake;
+use crate::platform::pii::Pii;
 use crate::state::AppState;
 use actix_web::web;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -163,10 +164,10 @@ pub struct CaseView {
 
 /// The case view for `access`: constituents never see internal notes; followers see the
 /// history but not the thread addressed to the person who filed it.
-pub fn case_view(c: &mut AnyConnection, o: OpinionRow, access: Access, now: NaiveDateTime) -> AppResult<CaseView> {
+pub fn case_view(c: &mut AnyConnection, pii: &Pii, o: OpinionRow, access: Access, now: NaiveDateTime) -> AppResult<CaseView> {
     let (events, inside) = (store::events(c, o.id)?, access.inside());
     let phone_masked = match (inside, o.constituent_id) {
-        (true, Some(k)) => Some(crate::org::rules::mask_phone(&hs::constituent_contact(c, k)?.0)),
+        (true, Some(k)) => Some(crate::org::rules::mask_phone(&hs::constituent_contact(c, pii, k)?.0)),
         _ => None,
     };
     let duplicates = match (access, o.latitude, o.longitude) {
@@ -193,12 +194,12 @@ pub async fn act<F>(state: &AppState, p: Principal, ticket: String, access: Acce
 where
     F: FnOnce(&mut AnyConnection, &Principal, &OpinionRow, NaiveDateTime) -> AppResult<Vec<Wake>> + Send + 'static,
 {
-    let now = state.now();
+    let (now, pii) = (state.now(), state.pii.clone());
     let (v, wakes) = db::tx(&state.db, move |c| {
         let o = open_as(c, &p, &ticket, access)?;
         let wakes = f(c, &p, &o, now)?;
         let o = store::by_ticket(c, &ticket)?.ok_or_else(AppError::not_found)?;
-        Ok((case_view(c, o, access, now)?, wakes))
+        Ok((case_view(c, &pii, o, access, now)?, wakes))
     })
     .await?;
     crate::live::announce(state, &wakes).await;

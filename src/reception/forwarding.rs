@@ -57,7 +57,7 @@ pub async fn forward(state: web::Data<AppState>, p: Principal, ticket: web::Path
         return Err(AppError::invalid_field("working_days", "out_of_range", "1 to 60 working days"));
     }
     let note = b.note.map(|n| body_text("note", &n)).transpose()?;
-    let tz = state.settings.tz;
+    let (tz, pii) = (state.settings.tz, state.pii.clone());
     case::act(&state, p, ticket.into_inner(), Access::Staff, move |c, p, o, now| {
         let unit = crate::org::unit(c, b.unit_id)?.filter(|(_, path)| path.starts_with(&o.region_path) || o.region_path.starts_with(path.as_str()));
         let (unit, _) = unit.ok_or_else(|| AppError::invalid_field("unit_id", "unknown_unit", "no handling unit of this case's congress has this id"))?;
@@ -67,7 +67,7 @@ pub async fn forward(state: web::Data<AppState>, p: Principal, ticket: web::Path
         hs::set_forwarded(c, o.id, unit.id, due, now)?;
         if let Some(phone) = unit.contact_phone.as_deref() {
             let sms = format!("【履职】意见{}已转交贵单位办理，请于{}前答复。", o.ticket, local_day(due - chrono::Duration::seconds(1), tz));
-            crate::sms::enqueue_text(c, phone, &sms, &format!("opinion-forward:{}:{}", o.id, now.and_utc().timestamp()), now)?;
+            crate::sms::enqueue_text(c, &pii, phone, &sms, &format!("opinion-forward:{}:{}", o.id, now.and_utc().timestamp()), now)?;
         }
         Ok(wakes)
     })
@@ -143,7 +143,7 @@ pub async fn decide_extension(
 
 /// Texts the units of overdue cases (once a day per case); returns how many were reminded.
 pub async fn remind_overdue(state: &AppState) -> AppResult<usize> {
-    let (now, tz) = (state.now(), state.settings.tz);
+    let (now, tz, pii) = (state.now(), state.settings.tz, state.pii.clone());
     db::tx(&state.db, move |c| {
         let due = hs::overdue_unreminded(c, now, now - chrono::Duration::hours(24), 200)?;
         for (id, ticket, unit) in &due {
@@ -153,7 +153,7 @@ pub async fn remind_overdue(state: &AppState) -> AppResult<usize> {
             };
             if let Some(phone) = phone {
                 let body = format!("【履职】意见{ticket}已超过答复期限，请尽快办理答复。");
-                crate::sms::enqueue_text(c, &phone, &body, &format!("opinion-overdue:{id}:{}", local_day(now, tz)), now)?;
+                crate::sms::enqueue_text(c, &pii, &phone, &body, &format!("opinion-overdue:{id}:{}", local_day(now, tz)), now)?;
             }
             hs::set_reminded(c, *id, now)?;
         }

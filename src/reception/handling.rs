@@ -86,7 +86,8 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<ListQu
     let owner = staff_owner(&p)?;
     let (before, limit, now) = (pq.after()?, pq.limit()?, state.now());
     let fl = q.into_inner().filter(now);
-    let rows = db::run(&state.db, move |c| hs::list(c, &owner, &fl, before, limit)).await?;
+    let pii = state.pii.clone();
+    let rows = db::run(&state.db, move |c| hs::list(c, &pii, &owner, &fl, before, limit)).await?;
     Ok(web::Json(page(
         rows,
         limit,
@@ -99,11 +100,11 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<ListQu
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), responses((status = 200, body = PhoneView), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/opinions/{ticket}/phone")]
 pub async fn phone(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>) -> AppResult<web::Json<PhoneView>> {
-    let (ticket, now) = (ticket.into_inner(), state.now());
+    let (ticket, now, pii) = (ticket.into_inner(), state.now(), state.pii.clone());
     let v = db::tx(&state.db, move |c| {
         let o = case::open_as(c, &p, &ticket, Access::Staff)?;
         // A case a deputy raised has no constituent's number.
-        let (phone, _) = hs::constituent_contact(c, o.constituent_id.ok_or_else(AppError::not_found)?)?;
+        let (phone, _) = hs::constituent_contact(c, &pii, o.constituent_id.ok_or_else(AppError::not_found)?)?;
         crate::audit::Entry::by(&p, "opinion.phone_read", "opinion", o.ticket.clone()).region(Some(o.region_path.clone())).write(c, now)?;
         Ok(PhoneView { ticket: o.ticket, phone })
     })

@@ -5,6 +5,7 @@ use super::opinion_store::OpinionRow;
 use crate::db::schema::{constituents as k, opinion_followers as f, opinion_messages as m, opinions as o};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::AppResult;
+use crate::platform::pii::{self, field, Pii};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -111,7 +112,7 @@ pub enum Owner {
 
 /// A page of cases, newest first, with the constituent's phone number (none for a case a deputy
 /// raised).
-pub fn list(c: &mut AnyConnection, owner: &Owner, fl: &ListFilter, before: i64, limit: i64) -> AppResult<Vec<(OpinionRow, Option<String>)>> {
+pub fn list(c: &mut AnyConnection, pii: &Pii, owner: &Owner, fl: &ListFilter, before: i64, limit: i64) -> AppResult<Vec<(OpinionRow, Option<String>)>> {
     let before = if before > 0 { before } else { i64::MAX };
     let mut q: o::BoxedQuery<'_, MultiBackend> = o::table.filter(o::id.lt(before)).order(o::id.desc()).limit(limit + 1).into_boxed();
     q = match owner {
@@ -135,8 +136,10 @@ pub fn list(c: &mut AnyConnection, owner: &Owner, fl: &ListFilter, before: i64, 
     }
     let rows: Vec<OpinionRow> = q.load(c)?;
     let ids: Vec<i64> = rows.iter().filter_map(|r| r.constituent_id).collect();
-    let phones: std::collections::HashMap<i64, String> =
-        k::table.filter(k::id.eq_any(ids)).select((k::id, k::phone)).load::<(i64, String)>(c)?.into_iter().collect();
+    let mut phones = std::collections::HashMap::new();
+    for (id, sealed) in k::table.filter(k::id.eq_any(ids)).select((k::id, k::phone)).load::<(i64, String)>(c)? {
+        phones.insert(id, open_phone(pii, &sealed)?);
+    }
     Ok(rows.into_iter().map(|r| (r.constituent_id.and_then(|k| phones.get(&k).cloned()), r)).map(|(p, r)| (r, p)).collect())
 }
 
@@ -154,9 +157,25 @@ pub fn nearby_open(c: &mut AnyConnection, category: &str, bbox: (f64, f64, f64, 
         .load(c)?)
 }
 
-/// The constituent's phone and account.
-pub fn constituent_contact(c: &mut AnyConnection, constituent: i64) -> AppResult<(String, i64)> {
-    Ok(k::table.find(constituent).select((k::phone, k::account_id)).first(c)?)
+/// The constituent's phone (opened) and account.
+pub fn constituent_contact(c: &mut AnyConnection, pii: &Pii, constituent: i64) -> AppResult<(String, i64)> {
+    let (sealed, account): (String, i64) = k::table.find(constituent).select((k::phone, k::account_id)).first(c)?;
+    Ok((open_phone(pii, &sealed)?, account))
+}
+
+/// The constituent's account.
+pub fn constituent_account(c: &mut AnyConnection, constituent: i64) -> AppResult<i64> {
+    Ok(k::table.find(constituent).select(k::account_id).first(c)?)
+}
+
+/// A stored phone number, opened (rows stored before sealing read as they are until the pass
+/// at start-up seals them).
+fn open_phone(pii: &Pii, stored: &str) -> AppResult<String> {
+    if pii::is_sealed(stored) {
+        pii.open(field::CONSTITUENT_PHONE, stored)
+    } else {
+        Ok(stored.to_string())
+    }
 }
 
 pub fn follow(c: &mut AnyConnection, opinion: i64, constituent: i64, now: NaiveDateTime) -> AppResult<()> {
@@ -174,7 +193,7 @@ pub fn is_follower(c: &mut AnyConnection, opinion: i64, constituent: i64) -> App
 pub fn audience(c: &mut AnyConnection, opinion: &OpinionRow) -> AppResult<Vec<i64>> {
     let mut ids: Vec<i64> = f::table.inner_join(k::table).filter(f::opinion_id.eq(opinion.id)).select(k::account_id).load(c)?;
     if let Some(k) = opinion.constituent_id {
-        ids.push(constituent_contact(c, k)?.1);
+        ids.push(constituent_account(c, k)?);
     }
     ids.sort_unstable();
     ids.dedup();

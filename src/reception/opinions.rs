@@ -118,12 +118,12 @@ pub async fn ensure_ticket_day(state: &AppState, day: chrono::NaiveDate) -> AppR
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/me/opinions/{ticket}/withdraw")]
 pub async fn withdraw(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>) -> AppResult<web::Json<CaseView>> {
-    let (ticket, now) = (ticket.into_inner(), state.now());
+    let (ticket, now, pii) = (ticket.into_inner(), state.now(), state.pii.clone());
     let (v, wakes) = db::tx(&state.db, move |c| {
         let o = case::open_as(c, &p, &ticket, Access::Owner)?;
         let (_, wakes) = case::transition(c, &o, Action::Withdraw, (&p, Access::Owner), None, now)?;
         let o = store::by_ticket(c, &ticket)?.ok_or_else(AppError::not_found)?;
-        Ok((case::case_view(c, o, Access::Owner, now)?, wakes))
+        Ok((case::case_view(c, &pii, o, Access::Owner, now)?, wakes))
     })
     .await?;
     crate::live::announce(&state, &wakes).await;
@@ -202,19 +202,19 @@ pub struct FollowRequest {
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = FollowRequest, responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/opinions/{ticket}/follow")]
 pub async fn follow(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<FollowRequest>) -> AppResult<web::Json<CaseView>> {
-    let (ticket, now, b) = (ticket.into_inner(), state.now(), body.into_inner());
+    let (ticket, now, b, pii) = (ticket.into_inner(), state.now(), body.into_inner(), state.pii.clone());
     let v = db::tx(&state.db, move |c| {
         let me = constituent(c, &p)?;
         let o = store::by_ticket(c, &ticket)?.ok_or_else(AppError::not_found)?;
         if o.constituent_id == Some(me) {
-            return case::case_view(c, o, Access::Owner, now);
+            return case::case_view(c, &pii, o, Access::Owner, now);
         }
         let near = o.latitude.zip(o.longitude).is_some_and(|x| rules::distance_m(x, (b.latitude, b.longitude)) <= rules::DUPLICATE_METRES);
         if !near || !rules::OPEN.contains(&o.status.as_str()) {
             return Err(AppError::not_found());
         }
         hs::follow(c, o.id, me, now)?;
-        case::case_view(c, o, Access::Follower, now)
+        case::case_view(c, &pii, o, Access::Follower, now)
     })
     .await?;
     Ok(web::Json(v))

@@ -11,9 +11,9 @@ pub fn new_code() -> String {
     format!("{:06}", rand::random_range(0..1_000_000u32))
 }
 
-/// What is stored of a code: a hash bound to the phone number.
-pub fn code_hash(phone: &str, code: &str) -> String {
-    hex::encode(Sha256::digest(format!("{phone}:{}", code.trim()).as_bytes()))
+/// What is stored of a code: a hash bound to the (keyed hash of the) phone number.
+pub fn code_hash(phone_hash: &str, code: &str) -> String {
+    hex::encode(Sha256::digest(format!("{phone_hash}:{}", code.trim()).as_bytes()))
 }
 
 /// The text that carries a code.

@@ -30,15 +30,17 @@ pub async fn privacy_notice(state: web::Data<AppState>) -> web::Json<PrivacyNoti
 #[post("/api/v1/public/auth/code")]
 pub async fn request_code(state: web::Data<AppState>, meta: RequestMeta, body: web::Json<CodeRequest>) -> AppResult<HttpResponse> {
     let phone = phone(&body.phone)?;
+    // Neither the cache nor the code table learns the number: both know its keyed hash.
+    let hash = state.pii.phone_hash(&phone);
     let ip = meta.ip.clone().unwrap_or_else(|| "unknown".into());
     ratelimit::hit(&state.cache, &state.clock, &format!("otp-ip:{ip}"), 20, 3600).await?;
-    ratelimit::hit(&state.cache, &state.clock, &format!("otp-phone-minute:{phone}"), 1, 60).await?;
-    ratelimit::hit(&state.cache, &state.clock, &format!("otp-phone-hour:{phone}"), 5, 3600).await?;
-    let (code, now) = (rules::new_code(), state.now());
+    ratelimit::hit(&state.cache, &state.clock, &format!("otp-phone-minute:{hash}"), 1, 60).await?;
+    ratelimit::hit(&state.cache, &state.clock, &format!("otp-phone-hour:{hash}"), 5, 3600).await?;
+    let (code, now, pii) = (rules::new_code(), state.now(), state.pii.clone());
     let expires = now + chrono::Duration::seconds(rules::CODE_SECS);
     db::tx(&state.db, move |c| {
-        let id = store::insert_code(c, &phone, &rules::code_hash(&phone, &code), expires, now)?;
-        crate::sms::enqueue_text(c, &phone, &rules::code_text(&code), &format!("lvzhi-otp-{id}"), now)
+        let id = store::insert_code(c, &hash, &rules::code_hash(&hash, &code), expires, now)?;
+        crate::sms::enqueue_text(c, &pii, &phone, &rules::code_text(&code), &format!("lvzhi-otp-{id}"), now)
     })
     .await?;
     // Send now rather than at the SMS worker's next round.
@@ -63,19 +65,20 @@ pub async fn sign_in(state: web::Data<AppState>, meta: RequestMeta, body: web::J
     let phone = phone(&b.phone)?;
     let ip = meta.ip.clone().unwrap_or_else(|| "unknown".into());
     ratelimit::hit(&state.cache, &state.clock, &format!("otp-sign-in:{ip}"), state.settings.login_rate_per_minute, 60).await?;
-    let (now, current) = (state.now(), state.settings.privacy_notice_version.clone());
+    let (now, current, pii) = (state.now(), state.settings.privacy_notice_version.clone(), state.pii.clone());
+    let hash = pii.phone_hash(&phone);
     let account = db::tx(&state.db, move |c| {
-        let known = store::by_phone(c, &phone)?;
+        let known = store::by_phone_hash(c, &hash)?;
         let consents = b.consent_version.as_deref() == Some(current.as_str());
         if !consents && known.as_ref().is_none_or(|k| k.2 != current) {
             return Err(AppError::invalid_field("consent_version", "consent_required", format!("agree to the privacy notice, version {current}")));
         }
-        let (id, hash, expires, attempts) =
-            store::live_code(c, &phone)?.ok_or_else(|| AppError::unauthorized("no code is waiting for this number").with_code("otp_invalid"))?;
+        let (id, code_hash, expires, attempts) =
+            store::live_code(c, &hash)?.ok_or_else(|| AppError::unauthorized("no code is waiting for this number").with_code("otp_invalid"))?;
         if expires < now {
             return Err(AppError::unauthorized("the code has expired; ask for a new one").with_code("otp_expired"));
         }
-        if rules::code_hash(&phone, &b.code) != hash {
+        if rules::code_hash(&hash, &b.code) != code_hash {
             let (tries, burned) = rules::after_wrong_try(attempts);
             store::wrong_try(c, id, tries, burned, now)?;
             return Ok(Err(if burned {
@@ -95,7 +98,7 @@ pub async fn sign_in(state: web::Data<AppState>, meta: RequestMeta, body: web::J
                 account
             }
             None => {
-                let username = format!("constituent:{phone}");
+                let username = store::username(&hash);
                 let display = crate::org::rules::mask_phone(&phone);
                 let new = crate::auth::store::NewAccount {
                     username: &username,
@@ -111,7 +114,7 @@ pub async fn sign_in(state: web::Data<AppState>, meta: RequestMeta, body: web::J
                     updated_at: now,
                 };
                 let account = crate::auth::store::insert_account(c, &new, &[])?;
-                store::insert(c, account, &phone, &current, now)?;
+                store::insert(c, &pii, account, &phone, &current, now)?;
                 account
             }
         };

@@ -35,7 +35,7 @@ pub struct MessageCreate {
 pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<ListQuery>, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<OpinionItem>>> {
     let (before, limit, now) = (pq.after()?, pq.limit()?, state.now());
     let fl = q.into_inner().filter(now);
-    let inside = p.role != Role::Constituent;
+    let (inside, pii) = (p.role != Role::Constituent, state.pii.clone());
     let rows = db::run(&state.db, move |c| {
         let owner = match (p.role, p.deputy_id, p.unit_id) {
             (Role::Deputy, Some(d), _) => Owner::Deputy(d),
@@ -45,7 +45,7 @@ pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<ListQu
             ),
             _ => return Err(AppError::forbidden("forbidden", "staff list opinions at /api/v1/opinions")),
         };
-        hs::list(c, &owner, &fl, before, limit)
+        hs::list(c, &pii, &owner, &fl, before, limit)
     })
     .await?;
     Ok(web::Json(page(
@@ -63,10 +63,10 @@ pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<ListQu
 }
 
 async fn one_case(state: &AppState, p: Principal, ticket: String) -> AppResult<web::Json<CaseView>> {
-    let now = state.now();
+    let (now, pii) = (state.now(), state.pii.clone());
     let v = db::run(&state.db, move |c| {
         let (o, access) = case::open(c, &p, &ticket)?;
-        case::case_view(c, o, access, now)
+        case::case_view(c, &pii, o, access, now)
     })
     .await?;
     Ok(web::Json(v))

@@ -8,6 +8,7 @@ pub mod store;
 
 use crate::db::{self, AnyConnection};
 use crate::error::AppResult;
+use crate::platform::pii::Pii;
 use crate::push::rules::{backoff, classify, Outcome};
 use crate::state::AppState;
 use chrono::NaiveDateTime;
@@ -68,13 +69,13 @@ impl Provider {
 
 /// Queues one text per (deputy, phone) about a notice, in the caller's transaction; a deputy
 /// already texted about it is not texted again (the dedup id is per notice and deputy).
-pub fn enqueue(c: &mut AnyConnection, notice: i64, to: &[(i64, String)], body: &str, at: NaiveDateTime) -> AppResult<usize> {
-    store::enqueue(c, notice, to, body, at)
+pub fn enqueue(c: &mut AnyConnection, pii: &Pii, notice: i64, to: &[(i64, String)], body: &str, at: NaiveDateTime) -> AppResult<usize> {
+    store::enqueue(c, pii, notice, to, body, at)
 }
 
 /// Queues one text that is not about a notice (a sign-in code), in the caller's transaction.
-pub fn enqueue_text(c: &mut AnyConnection, phone: &str, body: &str, dedup_id: &str, at: NaiveDateTime) -> AppResult<()> {
-    store::enqueue_one(c, phone, body, dedup_id, at)
+pub fn enqueue_text(c: &mut AnyConnection, pii: &Pii, phone: &str, body: &str, dedup_id: &str, at: NaiveDateTime) -> AppResult<()> {
+    store::enqueue_one(c, pii, phone, body, dedup_id, at)
 }
 
 /// Sends what is due; returns how many texts were attempted.
@@ -85,7 +86,11 @@ pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
     // Sent concurrently, like pushes (an escalation can text a whole county at once).
     let results: Vec<(store::Due, Outcome)> = futures_util::stream::iter(due)
         .map(|d| async move {
-            let out = state.sms.send(&d.1, &d.2, &d.3).await;
+            let out = match state.pii.open(crate::platform::pii::field::SMS_PHONE, &d.2) {
+                Ok(phone) => state.sms.send(&d.1, &phone, &d.3).await,
+                // A key missing from LVZHI_PII_KEYS: kept for a later try (the key may come back).
+                Err(e) => Outcome::Retry { after: None, error: e.to_string() },
+            };
             (d, out)
         })
         .buffer_unordered(32)

@@ -3,6 +3,7 @@
 use crate::db::schema::sms_outbox as o;
 use crate::db::AnyConnection;
 use crate::error::AppResult;
+use crate::platform::pii::{field, Pii, Reseal};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -11,7 +12,7 @@ pub fn dedup_id(notice: i64, deputy: i64) -> String {
 }
 
 /// Queues texts, skipping (deputy, notice) pairs already queued; 500 rows a statement.
-pub fn enqueue(c: &mut AnyConnection, notice: i64, to: &[(i64, String)], body: &str, at: NaiveDateTime) -> AppResult<usize> {
+pub fn enqueue(c: &mut AnyConnection, pii: &Pii, notice: i64, to: &[(i64, String)], body: &str, at: NaiveDateTime) -> AppResult<usize> {
     let mut n = 0;
     for chunk in to.chunks(500) {
         let ids: Vec<String> = chunk.iter().map(|(d, _)| dedup_id(notice, *d)).collect();
@@ -24,7 +25,7 @@ pub fn enqueue(c: &mut AnyConnection, notice: i64, to: &[(i64, String)], body: &
                 (
                     o::deputy_id.eq(*deputy),
                     o::notice_id.eq(Some(notice)),
-                    o::phone.eq(phone.clone()),
+                    o::phone.eq(pii.seal(field::SMS_PHONE, phone)),
                     o::body.eq(body),
                     o::dedup_id.eq(id),
                     o::status.eq("pending"),
@@ -42,12 +43,12 @@ pub fn enqueue(c: &mut AnyConnection, notice: i64, to: &[(i64, String)], body: &
 }
 
 /// Queues one text to a phone with no deputy behind it (deputy 0), e.g. a sign-in code.
-pub fn enqueue_one(c: &mut AnyConnection, phone: &str, body: &str, dedup_id: &str, at: NaiveDateTime) -> AppResult<()> {
+pub fn enqueue_one(c: &mut AnyConnection, pii: &Pii, phone: &str, body: &str, dedup_id: &str, at: NaiveDateTime) -> AppResult<()> {
     diesel::insert_into(o::table)
         .values((
             o::deputy_id.eq(0),
             o::notice_id.eq(None::<i64>),
-            o::phone.eq(phone),
+            o::phone.eq(pii.seal(field::SMS_PHONE, phone)),
             o::body.eq(body),
             o::dedup_id.eq(dedup_id),
             o::status.eq("pending"),
@@ -59,7 +60,7 @@ pub fn enqueue_one(c: &mut AnyConnection, phone: &str, body: &str, dedup_id: &st
     Ok(())
 }
 
-/// A text to send: (id, dedup id, phone, body, attempts).
+/// A text to send: (id, dedup id, phone (sealed), body, attempts).
 pub type Due = (i64, String, String, String, i32);
 
 /// Claims due texts with a lease (skipping rows another worker holds on PostgreSQL).
@@ -94,4 +95,20 @@ pub fn retry_at(c: &mut AnyConnection, id: i64, next: NaiveDateTime, error: &str
 /// (pending, sent, dead) texts about a notice.
 pub fn notice_counts(c: &mut AnyConnection, notice: i64) -> AppResult<Vec<(String, i64)>> {
     Ok(o::table.filter(o::notice_id.eq(notice)).group_by(o::status).select((o::status, diesel::dsl::count_star())).load(c)?)
+}
+
+/// Seals up to `limit` recipients after id `after` (`Legacy`: stored before sealing; `All`:
+/// also those sealed under an older key); answers (rows changed, last id looked at).
+pub fn reseal(c: &mut AnyConnection, pii: &Pii, mode: Reseal, after: i64, limit: i64) -> AppResult<(usize, Option<i64>)> {
+    let mut q = o::table.filter(o::id.gt(after)).order(o::id).limit(limit).select((o::id, o::phone)).into_boxed();
+    q = match mode {
+        Reseal::Legacy => q.filter(o::phone.not_like(format!("{}%", crate::platform::pii::PREFIX))),
+        Reseal::All => q.filter(o::phone.not_like(format!("{}{}:%", crate::platform::pii::PREFIX, pii.current_kid()))),
+    };
+    let rows: Vec<(i64, String)> = q.load(c)?;
+    for (id, stored) in &rows {
+        let plain = if crate::platform::pii::is_sealed(stored) { pii.open(field::SMS_PHONE, stored)? } else { stored.clone() };
+        diesel::update(o::table.find(id)).set(o::phone.eq(pii.seal(field::SMS_PHONE, &plain))).execute(c)?;
+    }
+    Ok((rows.len(), rows.last().map(|r| r.0)))
 }

@@ -107,7 +107,7 @@ pub fn transition(
 
 /// Texts the lead units of overdue suggestions, once a day each; returns how many.
 pub async fn remind_overdue(state: &AppState) -> AppResult<usize> {
-    let now = state.now();
+    let (now, pii) = (state.now(), state.pii.clone());
     db::tx(&state.db, move |c| {
         let due = store::overdue_unreminded(c, now, now - chrono::Duration::hours(24), 200)?;
         for (id, title, unit) in &due {
@@ -117,7 +117,7 @@ pub async fn remind_overdue(state: &AppState) -> AppResult<usize> {
             };
             if let Some(phone) = phone {
                 let text = format!("【履职】代表建议《{title}》已超过办理期限，请尽快答复代表。");
-                crate::sms::enqueue_text(c, &phone, &text, &format!("suggestion-overdue:{id}:{}", now.format("%Y%m%d")), now)?;
+                crate::sms::enqueue_text(c, &pii, &phone, &text, &format!("suggestion-overdue:{id}:{}", now.format("%Y%m%d")), now)?;
             }
             store::set_reminded(c, *id, now)?;
         }

@@ -131,6 +131,7 @@ pub async fn assign(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
         return Err(AppError::invalid_field("months", "out_of_range", "1 to 12 months"));
     }
     let leader = b.key_leader.map(|l| l.trim().to_string()).filter(|l| !l.is_empty());
+    let pii = state.pii.clone();
     step(&state, p, id.into_inner(), staff, "suggestion.assign", move |c, p, s, stand, now| {
         for u in std::iter::once(&b.lead_unit_id).chain(&b.co_unit_ids) {
             let ok = crate::org::unit_region_path(c, *u)?.is_some_and(|x| s.region_path.starts_with(&x) || x.starts_with(&s.region_path));
@@ -150,7 +151,7 @@ pub async fn assign(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
         for u in std::iter::once(&b.lead_unit_id).chain(&b.co_unit_ids) {
             if let Some(phone) = crate::org::unit(c, *u)?.and_then(|(u, _)| u.contact_phone) {
                 let text = format!("【履职】代表建议《{}》已交由贵单位办理，请及时签收并与代表沟通。", s.title);
-                crate::sms::enqueue_text(c, &phone, &text, &format!("suggestion-assign:{}:{u}:{}", s.id, s.round), now)?;
+                crate::sms::enqueue_text(c, &pii, &phone, &text, &format!("suggestion-assign:{}:{u}:{}", s.id, s.round), now)?;
             }
         }
         Ok(())

@@ -1,7 +1,7 @@
 use crate::helpers::*;
 use serde_json::json;
 
-async fn deputy_two(app: &TestApp, admin: &str) -> String {
+pub(crate) async fn deputy_two(app: &TestApp, admin: &str) -> String {
     app.post(
         "/api/v1/accounts",
         admin,

@@ -72,7 +72,17 @@ async fn redis_going_away_keeps_the_api_up_and_ended_sessions_ended() {
     lvzhi::demo::seed_directory(&app.state).await.unwrap();
     let (kept, ended, later) = (app.login("admin").await, app.login("admin").await, app.login("admin").await);
     app.send(app.req(reqwest::Method::POST, "/api/v1/auth/logout", Some(&ended))).await.expect(204, "");
+    // A second instance (its own connection to Redis) that serves nothing during the outage.
+    let idle = app.sibling(lvzhi::startup::build_state((*app.state.settings).clone(), app.clock.clone()).await.unwrap());
+    idle.get("/api/v1/auth/me", &later).await.expect(200, "");
+    assert!(!idle.state.cache.failed_within(Duration::from_secs(60)));
     proxy.down();
+    // Its watcher notices the outage all the same (polled with a deadline).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !idle.state.cache.failed_within(Duration::from_secs(60)) {
+        assert!(Instant::now() < deadline, "the idle instance did not notice Redis going away");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     // The API keeps answering from the database; readiness names Redis.
     app.get("/api/v1/auth/me", &kept).await.expect(200, "");
     app.get("/api/v1/deputies?limit=1", &kept).await.expect(200, "");
@@ -93,4 +103,34 @@ async fn redis_going_away_keeps_the_api_up_and_ended_sessions_ended() {
     }
     app.get("/api/v1/auth/me", &later).await.expect(401, "unauthorized");
     app.get("/api/v1/auth/me", &kept).await.expect(200, "");
+    // The idle instance, which verified `later` before the outage, refuses it now too.
+    idle.get("/api/v1/auth/me", &later).await.expect(401, "unauthorized");
+    idle.get("/api/v1/auth/me", &kept).await.expect(200, "");
+}
+
+#[tokio::test]
+async fn redis_losing_its_data_counts_as_an_outage() {
+    let Some(redis) = std::env::var("TEST_REDIS_URL").ok().filter(|v| !v.is_empty()) else { return };
+    let app = spawn_app().await;
+    let prefix = app.state.settings.redis_prefix.clone();
+    let mut direct = redis::Client::open(redis.as_str()).unwrap().get_multiplexed_async_connection().await.unwrap();
+    // The watcher has set its epoch marker and seen no failure.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let epoch: Option<String> = redis::cmd("GET").arg(format!("{prefix}epoch")).query_async(&mut direct).await.unwrap();
+        if epoch.is_some() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no epoch marker");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(!app.state.cache.failed_within(Duration::from_secs(60)));
+    // Redis "restarts empty": the marker is gone, and the instance treats it as an outage (the
+    // revocations it held may be gone with it, so the database decides for a while).
+    let _: () = redis::cmd("DEL").arg(format!("{prefix}epoch")).query_async(&mut direct).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !app.state.cache.failed_within(Duration::from_secs(60)) {
+        assert!(Instant::now() < deadline, "the lost data went unnoticed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

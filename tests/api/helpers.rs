@@ -124,6 +124,54 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// Another server over the same database with another state (e.g. other personal-data
+    /// keys); the original keeps (and drops) the database.
+    pub fn sibling(&self, state: AppState) -> TestApp {
+        let app = Application::start(state.clone()).expect("start sibling");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        TestApp { base, client: self.client.clone(), clock: self.clock.clone(), state, pg_db: None, _dir: tempfile::tempdir().expect("tempdir") }
+    }
+
+    /// Rows of the query's first column, as text (`SELECT … AS v`).
+    pub fn raw_strings(&self, sql: &str) -> Vec<Option<String>> {
+        #[derive(diesel::QueryableByName)]
+        struct V {
+            #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+            v: Option<String>,
+        }
+        let mut c = self.state.db.get().expect("connection");
+        diesel::sql_query(sql).load::<V>(&mut *c).expect(sql).into_iter().map(|r| r.v).collect()
+    }
+
+    /// The tables holding `needle` anywhere in a row, read raw (every column as text).
+    pub fn tables_containing(&self, needle: &str) -> Vec<String> {
+        let tables: Vec<String> = if self.is_postgres() {
+            self.raw_strings("SELECT tablename AS v FROM pg_tables WHERE schemaname = 'public'")
+        } else {
+            self.raw_strings("SELECT name AS v FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        }
+        .into_iter()
+        .flatten()
+        .collect();
+        let mut hits = vec![];
+        for t in tables {
+            let sql = if self.is_postgres() {
+                format!("SELECT CAST(count(*) AS TEXT) AS v FROM \"{t}\" x WHERE x::text LIKE '%{needle}%'")
+            } else {
+                let cols = self.raw_strings(&format!("SELECT name AS v FROM pragma_table_info('{t}')"));
+                let any = cols.into_iter().flatten().map(|c| format!("CAST(\"{c}\" AS TEXT) LIKE '%{needle}%'")).collect::<Vec<_>>().join(" OR ");
+                format!("SELECT CAST(count(*) AS TEXT) AS v FROM \"{t}\" WHERE {any}")
+            };
+            if self.raw_strings(&sql).first().cloned().flatten().as_deref() != Some("0") {
+                hits.push(t);
+            }
+        }
+        hits
+    }
+}
+
+impl TestApp {
     /// A second instance over the same database and cache, with its own live-stream side (as
     /// another process would have); answers its base URL.
     pub fn twin_instance(&self) -> String {

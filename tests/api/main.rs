@@ -25,6 +25,7 @@ mod notices;
 mod openapi;
 mod opinion_cases;
 mod ops;
+mod pii;
 mod platform;
 mod providers;
 mod proxy;

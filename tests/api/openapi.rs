@@ -51,3 +51,36 @@ async fn swagger_ui_is_served_offline() {
     assert_eq!(bundle.status, 200);
     assert!(bundle.text.len() > 100_000);
 }
+
+#[test]
+fn operation_ids_are_unique_and_links_chain_creates_to_reads_and_deletes() {
+    let json = serde_json::to_value(lvzhi::openapi::spec()).unwrap();
+    let mut ids = std::collections::HashMap::new();
+    for (path, item) in json["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId")).to_string();
+            assert!(ids.insert(id.clone(), (method.clone(), path.clone())).is_none(), "operationId {id} repeats");
+        }
+    }
+    // Every link names an operation of the document, in camelCase, with the key it fills.
+    let mut links = 0;
+    for (path, item) in json["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (code, r) in op["responses"].as_object().unwrap() {
+                for (name, link) in r["links"].as_object().into_iter().flatten() {
+                    let target = link["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} {code} link {name}: {link}"));
+                    let (m, p) = &ids[target];
+                    assert_eq!(m, name, "{path}: link {name} goes to {m} {p}");
+                    let (key, expr) = link["parameters"].as_object().unwrap().iter().next().unwrap();
+                    assert_eq!(p, &format!("{path}/{{{key}}}"));
+                    assert_eq!(expr, &Value::String(format!("$response.body#/{key}")));
+                    links += 1;
+                }
+            }
+        }
+    }
+    assert!(links >= 10, "{links} links");
+    let station = &json["paths"]["/api/v1/stations"]["post"]["responses"]["201"]["links"];
+    assert_eq!(station["get"]["operationId"], "get_station");
+    assert_eq!(station["delete"]["operationId"], "delete_station");
+}

@@ -1,6 +1,8 @@
 //! The OpenAPI document: aggregation of every route registered through utoipa-actix-web, the
 //! bearer security scheme and the tags. `lvzhi openapi` prints the same document the server serves.
 
+mod complete;
+
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -99,6 +101,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(checkins::routes::checkout)
         .service(checkins::routes::review)
         .service(checkins::routes::get_one)
+        .service(checkins::routes::position)
         .service(checkins::routes::mine)
         .service(checkins::routes::list)
         .service(checkins::stats::station_month)
@@ -234,50 +237,15 @@ pub fn routes(cfg: &mut ServiceConfig) {
 /// The full document, as served at `/api-docs/openapi.json`.
 pub fn spec() -> utoipa::openapi::OpenApi {
     let (_, mut api) = actix_web::App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes).split_for_parts();
-    complete_errors(&mut api);
+    complete::errors(&mut api);
+    complete::unique_operation_ids(&mut api);
+    complete::links(&mut api);
     api
 }
 
-/// What every operation may answer whatever its handler says: problems are
-/// `application/problem+json`; an operation with query parameters may answer 400
-/// `invalid_query`; one with a body 400 `malformed_json`, 413 `payload_too_large` and 415
-/// `unsupported_media_type`.
-fn complete_errors(api: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::path::ParameterIn;
-    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
-    const PROBLEM: &str = "application/problem+json";
-    let problem = |what: &str| {
-        RefOr::T(
-            ResponseBuilder::new().description(what).content(PROBLEM, ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build()).build(),
-        )
-    };
-    for item in api.paths.paths.values_mut() {
-        let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
-        for op in ops.into_iter().flatten() {
-            let has_query = op.parameters.as_ref().is_some_and(|ps| ps.iter().any(|p| p.parameter_in == ParameterIn::Query));
-            let has_body = op.request_body.is_some();
-            let responses = &mut op.responses.responses;
-            for r in responses.values_mut() {
-                if let RefOr::T(r) = r {
-                    let is_problem =
-                        r.content.get("application/json").is_some_and(|c| matches!(&c.schema, Some(RefOr::Ref(x)) if x.ref_location.ends_with("/Problem")));
-                    if let Some(c) = is_problem.then(|| r.content.shift_remove("application/json")).flatten() {
-                        r.content.insert(PROBLEM.to_string(), c);
-                    }
-                }
-            }
-            if has_query || has_body {
-                responses.entry("400".into()).or_insert_with(|| problem("`invalid_query` or `malformed_json`"));
-            }
-            if has_body {
-                responses.entry("413".into()).or_insert_with(|| problem("`payload_too_large`"));
-                responses.entry("415".into()).or_insert_with(|| problem("`unsupported_media_type`"));
-            }
-        }
-    }
-}
-
 /// Pretty JSON of the document (what `openapi/openapi.json` holds).
+/// Keys are sorted (through `serde_json::Value`), so the file is the same on every run although
+/// utoipa keeps extensions (the links) in a hash map.
 pub fn spec_json() -> String {
-    spec().to_pretty_json().unwrap_or_default() + "\n"
+    serde_json::to_value(spec()).and_then(|v| serde_json::to_string_pretty(&v)).unwrap_or_default() + "\n"
 }

@@ -1,0 +1,46 @@
+//! Sealing passes over personal data: at start-up, values stored before sealing are sealed
+//! (batches of 500, one transaction each, so a restart resumes); `lvzhi rotate-pii-keys`
+//! re-seals everything under the current key and recomputes the lookup hashes. The SQL lives
+//! with each capability (`reseal` in its store).
+
+use crate::db::{in_tx, AnyConnection};
+use crate::error::AppResult;
+use crate::platform::pii::{Pii, Reseal};
+
+const BATCH: i64 = 500;
+
+type Pass = fn(&mut AnyConnection, &Pii, Reseal, i64, i64) -> AppResult<(usize, Option<i64>)>;
+
+/// Every sealed column's pass, by name.
+const PASSES: [(&str, Pass); 3] = [
+    ("constituents.phone", crate::reception::store::reseal),
+    ("checkins.position", crate::checkins::store::reseal),
+    ("sms_outbox.phone", crate::sms::store::reseal),
+];
+
+fn run(c: &mut AnyConnection, pii: &Pii, mode: Reseal, pass: Pass) -> AppResult<usize> {
+    let (mut after, mut total) = (0, 0);
+    loop {
+        let (n, last) = in_tx(c, |c| pass(c, pii, mode, after, BATCH))?;
+        total += n;
+        match last {
+            Some(id) => after = id,
+            None => return Ok(total),
+        }
+    }
+}
+
+/// Seals what was stored before sealing; answers the rows sealed.
+pub fn seal_legacy(c: &mut AnyConnection, pii: &Pii) -> AppResult<usize> {
+    let mut n = 0;
+    for (_, pass) in PASSES {
+        n += run(c, pii, Reseal::Legacy, pass)?;
+    }
+    Ok(n)
+}
+
+/// Re-seals every value not under the current key and recomputes every lookup hash; answers
+/// the rows changed per column.
+pub fn rotate(c: &mut AnyConnection, pii: &Pii) -> AppResult<Vec<(&'static str, usize)>> {
+    PASSES.iter().map(|(name, pass)| Ok((*name, run(c, pii, Reseal::All, *pass)?))).collect()
+}
