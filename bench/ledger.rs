@@ -16,7 +16,8 @@ pub async fn settle(state: &AppState) -> Result<(), String> {
     Ok(())
 }
 
-/// Rank reads: the admin's top 20 of the city, and deputies asking for their own place.
+/// Rank reads: the admin's top 20 of the city, and deputies asking for their own place; then
+/// deputies reading their own points.
 pub async fn rankings(
     state: &AppState,
     addr: SocketAddr,
@@ -51,6 +52,11 @@ pub async fn rankings(
         rows.push(http_row(&format!("scenario: GET /api/v1/rankings as a deputy: top 20 + my rank ({source})"), &me, Some(("hello".into(), hello))));
     }
     twin_handle.stop(true).await;
+    // A deputy's own points, entry by entry with totals by category (this year).
+    let tokens = deputy_tokens.to_vec();
+    let make: load::MakeRequest = std::sync::Arc::new(move |n| load::get("/api/v1/me/points", Some(&tokens[(n * 7919) % tokens.len()])));
+    let mine = load::run_with(addr, make, 64, requests, time).await;
+    rows.push(http_row("scenario: GET /api/v1/me/points (64 clients, a different deputy each time)", &mine, Some(("hello".into(), hello))));
     Ok(rows)
 }
 

@@ -12,6 +12,7 @@
 mod ceilings;
 mod ledger;
 mod load;
+mod memory;
 mod notices;
 mod reception;
 
@@ -203,6 +204,7 @@ async fn run(quick: bool) -> Result<bool, String> {
     let t0 = Instant::now();
     lvzhi::demo::seed(&state).await.map_err(|e| e.to_string())?;
     eprintln!("seeded the demo congress in {:.2} s", t0.elapsed().as_secs_f64());
+    let peak = memory::Peak::start();
     let bench_state = state.clone();
     let app = Application::start(state)?;
     let addr: SocketAddr = format!("127.0.0.1:{}", app.port()).parse().map_err(|e| format!("{e}"))?;
@@ -211,6 +213,7 @@ async fn run(quick: bool) -> Result<bool, String> {
     let base = format!("http://{addr}");
     let token = login(&base).await?;
     let conns = 32;
+    let mut mem: Vec<(String, f64)> = vec![("idle, after seeding the demo congress".into(), memory::rss_mb())];
 
     let mut rows = vec![];
     let hello = load::run(addr, load::get("/bench/hello", None), conns, b.requests, b.time).await;
@@ -255,6 +258,8 @@ async fn run(quick: bool) -> Result<bool, String> {
         .map_err(|e| e.to_string())?;
     let secs = t.elapsed().as_secs_f64();
     let ok = r.status().as_u16() == 201;
+    peak.take();
+    mem.push((format!("idle, after importing {n} deputies"), memory::rss_mb()));
     rows.push(Row {
         name: format!("scenario: CSV import of {n} deputies (one request, all-or-nothing)"),
         ops: n,
@@ -302,6 +307,7 @@ async fn run(quick: bool) -> Result<bool, String> {
             &ci,
             Some(("INSERT ceiling".into(), ins_rate)),
         ));
+        mem.push((format!("peak under load: {checkin_clients} clients checking in"), peak.take()));
     }
 
     // Ledger: direct awards (hash chain + cap check + balance in one transaction), one source each,
@@ -322,6 +328,12 @@ async fn run(quick: bool) -> Result<bool, String> {
             Some(("INSERT ceiling".into(), ins_rate)),
         ));
     }
+    // verify-ledger over a ledger topped up to BENCH_LEDGER_ENTRIES (default 1,000,000; --quick: as is),
+    // before the rankings and points reads, so that they read a ledger of that size.
+    let target: i64 = std::env::var("BENCH_LEDGER_ENTRIES").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick { 0 } else { 1_000_000 });
+    if wanted("verify") {
+        rows.extend(ledger::verify_at_scale(&bench_state, target).await?);
+    }
     if wanted("rankings") {
         let tokens: Vec<String> =
             (1..=deputies).step_by(((deputies / 2000).max(1)) as usize).map(|d| deputy_token(&bench_state, d)).collect::<Result<_, _>>()?;
@@ -332,15 +344,13 @@ async fn run(quick: bool) -> Result<bool, String> {
         let city = regions["items"].as_array().and_then(|a| a.iter().find(|r| r["level"] == "city")).and_then(|r| r["id"].as_i64()).ok_or("no city region")?;
         let tokens: Vec<String> =
             (1..=deputies).step_by(((deputies / 2000).max(1)) as usize).map(|d| deputy_token(&bench_state, d)).collect::<Result<_, _>>()?;
+        peak.take();
         rows.extend(notices::scenarios(&bench_state, addr, &token, city, &tokens, &gateway, b.requests / 4, b.time, hello_rate, ins_rate).await?);
+        mem.push(("peak during the fan-out to the city (the publish row) and the inbox reads after it".into(), peak.take()));
+        mem.push(("after the fan-out".into(), memory::rss_mb()));
     }
     if wanted("reception") {
         rows.extend(reception::scenarios(&bench_state, addr, &token, b.requests / 10, b.time, hello_rate).await?);
-    }
-    // verify-ledger over a ledger topped up to BENCH_LEDGER_ENTRIES (default 1,000,000; --quick: as is).
-    let target: i64 = std::env::var("BENCH_LEDGER_ENTRIES").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick { 0 } else { 1_000_000 });
-    if wanted("verify") {
-        rows.extend(ledger::verify_at_scale(&bench_state, target).await?);
     }
 
     print(
@@ -351,6 +361,10 @@ async fn run(quick: bool) -> Result<bool, String> {
             if redis_url.is_some() { "Redis" } else { "in-process" }
         ),
     );
+    println!("\n| memory (RSS of the bench process: server + load generator + fake gateway) | MB |\n|---|---:|");
+    for (what, mb) in &mem {
+        println!("| {what} | {mb:.0} |");
+    }
     println!(
         "\n(CSV import and chain verification: the p50 column is the wall time of the single run. The CSV import's ceiling is half the INSERT rate, as each row writes a deputy and a seat.)"
     );

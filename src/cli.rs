@@ -1,5 +1,5 @@
 //! Subcommands: serve (default), migrate, seed-demo, create-admin, openapi, verify-ledger,
-//! rebuild-balances, rebuild-rankings, rotate-keys, rotate-pii-keys.
+//! rebuild-balances, rebuild-rankings, rotate-keys, rotate-pii-keys, seed-scale.
 
 use crate::config::{LogFormat, Settings};
 use crate::platform::Clock;
@@ -27,6 +27,15 @@ enum Cmd {
     Migrate,
     /// Seed the demo congress (one city, 3 counties, 12 townships, ~400 deputies).
     SeedDemo,
+    /// Seed a congress of N deputies with a year of duty, for load tests: regions, groups,
+    /// stations (one per 25 deputies), monthly check-ins, the year's ledger, notices to every city.
+    SeedScale {
+        #[arg(long)]
+        deputies: usize,
+        /// Notices published to every city.
+        #[arg(long, default_value_t = 12)]
+        notices: usize,
+    },
     /// Create an admin account.
     CreateAdmin {
         #[arg(long)]
@@ -141,6 +150,25 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
             let state = build_state(settings, Clock::system()).await?;
             let summary = demo::seed(&state).await.map_err(|e| e.to_string())?;
             print_logins(&summary);
+            Ok(())
+        }
+        Cmd::SeedScale { deputies, notices } => {
+            let state = build_state(settings, Clock::system()).await?;
+            let t = std::time::Instant::now();
+            let s = demo::scale::seed(&state, deputies, notices).await.map_err(|e| e.detail.to_string())?;
+            println!(
+                "seeded {} deputies, {} stations, {} check-ins, {} ledger entries, {} notices ({} inbox rows) in {:.1} s",
+                s.deputies,
+                s.stations,
+                s.checkins,
+                s.entries,
+                s.notices,
+                s.inbox_rows,
+                t.elapsed().as_secs_f64()
+            );
+            for (what, secs) in &s.timings {
+                println!("  {what}: {secs:.1} s");
+            }
             Ok(())
         }
         Cmd::CreateAdmin { username, password, region } => {

@@ -138,6 +138,19 @@ pub fn insert_many(conn: &mut AnyConnection, rows: &[NewCheckin]) -> AppResult<V
     Ok(crate::per_backend!(conn, |x| diesel::insert_into(c::table).values(rows).returning((c::id, c::deputy_id)).get_results(x))?)
 }
 
+/// Inserts check-ins with one statement (seeding: any number of rows per deputy).
+pub fn insert_rows(conn: &mut AnyConnection, rows: &[NewCheckin]) -> AppResult<usize> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    Ok(crate::per_backend!(conn, |x| diesel::insert_into(c::table).values(rows).execute(x))?)
+}
+
+/// (id, deputy, checked in at) of every check-in of `deputies`.
+pub fn of_deputies(conn: &mut AnyConnection, deputies: &[i64]) -> AppResult<Vec<(i64, i64, NaiveDateTime)>> {
+    Ok(c::table.filter(c::deputy_id.eq_any(deputies)).select((c::id, c::deputy_id, c::checked_in_at)).load(conn)?)
+}
+
 /// The latest check-in (by time of check-in, then id) of each of `deputies` that has one.
 pub fn latest_of_many(conn: &mut AnyConnection, deputies: &[i64]) -> AppResult<Vec<CheckinRow>> {
     if deputies.is_empty() {

@@ -7,6 +7,7 @@ mod duty;
 mod names;
 pub mod notices;
 mod points;
+pub mod scale;
 mod suggestions;
 
 use crate::audit::Entry;

@@ -17,40 +17,8 @@ pub fn seed(c: &mut AnyConnection, deputies: i64, now: NaiveDateTime, tz: chrono
     let jan1 = tz.with_ymd_and_hms(local_now.year(), 1, 1, 9, 0, 0).earliest().map(|t| t.naive_utc()).unwrap_or(now);
     let span_days = (now - jan1).num_days().max(1);
     let mut awards = vec![];
-    let at = |rng: &mut StdRng| jan1 + Duration::days(rng.random_range(0..span_days)) + Duration::minutes(rng.random_range(0..480));
     for d in 1..=deputies {
-        // Six standing-committee meetings so far: most attend, some on leave, a few absent.
-        for m in 0..6 {
-            let roll: f64 = rng.random();
-            let code = if roll < 0.86 {
-                "meeting_attended"
-            } else if roll < 0.96 {
-                "meeting_excused"
-            } else {
-                "meeting_absent"
-            };
-            awards.push(award(d, code, "meeting_roll", &format!("{}-M{m}", local_now.year()), at(&mut rng), None));
-        }
-        for k in 0..rng.random_range(0..4) {
-            awards.push(award(d, "suggestion_filed", "suggestion", &format!("DEMO-S-{d}-{k}"), at(&mut rng), None));
-        }
-        for k in 0..rng.random_range(1..6) {
-            awards.push(award(d, "group_activity_attended", "group_roll", &format!("G-{d}-{k}"), at(&mut rng), None));
-        }
-        for k in 0..rng.random_range(0..3) {
-            awards.push(award(d, "training_attended", "training_roll", &format!("T-{d}-{k}"), at(&mut rng), None));
-        }
-        for k in 0..rng.random_range(0..3) {
-            awards.push(award(d, "inspection_attended", "inspection_roll", &format!("I-{d}-{k}"), at(&mut rng), None));
-        }
-        if rng.random_bool(0.05) {
-            awards.push(award(d, "duty_no_show", "duty_roll", &format!("N-{d}"), at(&mut rng), Some("接待日未到岗，未请假")));
-        }
-        if rng.random_bool(0.03) {
-            let mut a = award(d, "manual_bonus", "manual", &format!("demo-bonus-{d}"), at(&mut rng), Some("防汛抢险表现突出（经审核）"));
-            a.points = Some(5);
-            awards.push(a);
-        }
+        awards.extend(year_of(d, &mut rng, jan1, span_days, local_now.year()));
     }
     awards.sort_by_key(|a| a.occurred_at);
     let posted = posting::post(c, &awards, tz, now)?;
@@ -64,6 +32,48 @@ pub fn seed(c: &mut AnyConnection, deputies: i64, now: NaiveDateTime, tz: chrono
         }
     }
     Ok(())
+}
+
+/// One deputy's year so far (from `jan1`, over `span_days`): meetings, suggestions, group
+/// activities, trainings, inspections, now and then a no-show or a manual bonus.
+pub fn year_of(d: i64, rng: &mut StdRng, jan1: NaiveDateTime, span_days: i64, year: i32) -> Vec<Award> {
+    let mut awards = vec![];
+    let at = |rng: &mut StdRng| jan1 + Duration::days(rng.random_range(0..span_days)) + Duration::minutes(rng.random_range(0..480));
+    {
+        // Six standing-committee meetings so far: most attend, some on leave, a few absent.
+        for m in 0..6 {
+            let roll: f64 = rng.random();
+            let code = if roll < 0.86 {
+                "meeting_attended"
+            } else if roll < 0.96 {
+                "meeting_excused"
+            } else {
+                "meeting_absent"
+            };
+            awards.push(award(d, code, "meeting_roll", &format!("{year}-M{m}"), at(rng), None));
+        }
+        for k in 0..rng.random_range(0..4) {
+            awards.push(award(d, "suggestion_filed", "suggestion", &format!("DEMO-S-{d}-{k}"), at(rng), None));
+        }
+        for k in 0..rng.random_range(1..6) {
+            awards.push(award(d, "group_activity_attended", "group_roll", &format!("G-{d}-{k}"), at(rng), None));
+        }
+        for k in 0..rng.random_range(0..3) {
+            awards.push(award(d, "training_attended", "training_roll", &format!("T-{d}-{k}"), at(rng), None));
+        }
+        for k in 0..rng.random_range(0..3) {
+            awards.push(award(d, "inspection_attended", "inspection_roll", &format!("I-{d}-{k}"), at(rng), None));
+        }
+        if rng.random_bool(0.05) {
+            awards.push(award(d, "duty_no_show", "duty_roll", &format!("N-{d}"), at(rng), Some("接待日未到岗，未请假")));
+        }
+        if rng.random_bool(0.03) {
+            let mut a = award(d, "manual_bonus", "manual", &format!("demo-bonus-{d}"), at(rng), Some("防汛抢险表现突出（经审核）"));
+            a.points = Some(5);
+            awards.push(a);
+        }
+    }
+    awards
 }
 
 fn award(deputy: i64, code: &str, kind: &str, id: &str, at: NaiveDateTime, reason: Option<&str>) -> Award {

@@ -74,6 +74,22 @@ pub fn insert_seat(conn: &mut AnyConnection, n: &NewSeat) -> AppResult<i64> {
     Ok(diesel::insert_into(s::table).values(n).returning(s::id).get_result(conn)?)
 }
 
+/// Inserts deputies with one statement; answers (id, public code) per row, in any order.
+pub fn insert_deputies(conn: &mut AnyConnection, rows: &[NewDeputy]) -> AppResult<Vec<(i64, String)>> {
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(crate::per_backend!(conn, |x| diesel::insert_into(d::table).values(rows).returning((d::id, d::public_code)).get_results(x))?)
+}
+
+/// Inserts seats with one statement.
+pub fn insert_seats(conn: &mut AnyConnection, rows: &[NewSeat]) -> AppResult<usize> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    Ok(crate::per_backend!(conn, |x| diesel::insert_into(s::table).values(rows).execute(x))?)
+}
+
 pub fn deputy(conn: &mut AnyConnection, id: i64) -> AppResult<Option<DeputyRow>> {
     Ok(d::table.find(id).first(conn).optional()?)
 }

@@ -79,6 +79,14 @@ pub fn insert_station(conn: &mut AnyConnection, n: &NewStation) -> AppResult<i64
     Ok(diesel::insert_into(s::table).values(n).returning(s::id).get_result(conn)?)
 }
 
+/// Inserts stations with one statement; answers (id, public code) per row, in any order.
+pub fn insert_stations(conn: &mut AnyConnection, rows: &[NewStation]) -> AppResult<Vec<(i64, String)>> {
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(crate::per_backend!(conn, |x| diesel::insert_into(s::table).values(rows).returning((s::id, s::public_code)).get_results(x))?)
+}
+
 #[derive(AsChangeset)]
 #[diesel(table_name = s)]
 struct StationChanges<'a> {

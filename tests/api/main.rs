@@ -31,5 +31,6 @@ mod providers;
 mod proxy;
 mod rankings;
 mod reception;
+mod scale;
 mod ssrf;
 mod suggestions;
