@@ -286,33 +286,7 @@ fn notice(
     let (kind, label) = KINDS[k % KINDS.len()];
     let path = crate::org::region_path(c, city)?.ok_or_else(AppError::not_found)?;
     let audience = crate::notices::audience::Audience { regions: vec![city], ..Default::default() };
-    let text = serde_json::to_string(&audience).map_err(AppError::internal)?;
     let title = format!("{label}（第{}期）", k + 1);
-    let id = crate::notices::store::insert(
-        c,
-        &crate::notices::store::NewNotice {
-            region_id: city,
-            region_path: &path,
-            kind,
-            title: &title,
-            body: "各位代表：请在履职App中查看。",
-            priority: "normal",
-            pinned: false,
-            audience: &text,
-            status: "draft",
-            publish_at: None,
-            published_at: None,
-            expires_at: None,
-            rsvp_required: false,
-            rsvp_deadline: None,
-            leave_needs_approval: false,
-            event_id: None,
-            targeted: 0,
-            remind_round: 0,
-            created_by: 0,
-            created_at: at,
-            version: 1,
-        },
-    )?;
-    Ok(crate::notices::service::publish_in(c, id, at, tz, quiet)?.0)
+    let (_, reached, _) = crate::notices::service::from_system(c, (city, &path), (kind, &title, "各位代表：请在履职App中查看。"), &audience, at, tz, quiet)?;
+    Ok(reached)
 }

@@ -87,13 +87,29 @@ pub fn personal(
 ) -> AppResult<(i64, Wake)> {
     let scope = crate::org::deputy_region_paths(c, deputy)?.and_then(|p| p.into_iter().next()).ok_or_else(AppError::not_found)?;
     let region: i64 = scope.trim_matches('/').rsplit('/').next().and_then(|s| s.parse().ok()).ok_or_else(|| AppError::internal("bad region path"))?;
-    let audience = serde_json::to_string(&Audience { deputies: vec![deputy], ..Default::default() }).map_err(AppError::internal)?;
+    let audience = Audience { deputies: vec![deputy], ..Default::default() };
+    let (id, _, wake) = from_system(c, (region, &scope), ("general", title, body), &audience, now, tz, quiet)?;
+    Ok((id, wake))
+}
+
+/// Publishes a notice from the system (no author) of `kind` to `audience` under the congress
+/// `(region id, path)`; answers the notice, the deputies reached and the wake.
+pub fn from_system(
+    c: &mut AnyConnection,
+    congress: (i64, &str),
+    (kind, title, body): (&str, &str, &str),
+    audience: &Audience,
+    now: NaiveDateTime,
+    tz: chrono_tz::Tz,
+    quiet: Option<(NaiveTime, NaiveTime)>,
+) -> AppResult<(i64, usize, Wake)> {
+    let audience = serde_json::to_string(audience).map_err(AppError::internal)?;
     let id = store::insert(
         c,
         &store::NewNotice {
-            region_id: region,
-            region_path: &scope,
-            kind: "general",
+            region_id: congress.0,
+            region_path: congress.1,
+            kind,
             title,
             body,
             priority: "normal",
@@ -114,5 +130,6 @@ pub fn personal(
             version: 1,
         },
     )?;
-    Ok((id, publish_in(c, id, now, tz, quiet)?.1))
+    let (reached, wake) = publish_in(c, id, now, tz, quiet)?;
+    Ok((id, reached, wake))
 }
