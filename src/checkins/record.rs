@@ -12,7 +12,7 @@ use crate::db::bulk::{Bulk, BulkWrite, Outcome};
 use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, AppResult};
 use crate::platform::idempotency::{self, Answer, IdemKey};
-use crate::platform::pii::{field, Pii};
+use crate::platform::pii::Pii;
 use actix_web::http::StatusCode;
 use chrono::{Duration, NaiveDateTime};
 use std::collections::{HashMap, HashSet};
@@ -43,15 +43,6 @@ enum Step {
     Repeat(Box<CheckinRow>),
     /// A new check-in; `close` is an open one to close at its start.
     Insert { close: Option<i64>, status: &'static str, reasons: String, impossible_travel: bool, closed_at: Option<NaiveDateTime> },
-}
-
-/// The position of a stored check-in, opened.
-fn position_of(pii: &Pii, r: &CheckinRow) -> AppResult<Option<(f64, f64)>> {
-    match &r.position_enc {
-        Some(s) => Ok(rules::decode_position(&pii.open(field::CHECKIN_POSITION, s)?)),
-        // Stored before sealing, not yet sealed by the pass at start-up.
-        None => Ok(r.latitude.zip(r.longitude)),
-    }
 }
 
 fn step(a: &Attempt, latest: Option<&CheckinRow>, prev_pos: Option<(f64, f64)>) -> AppResult<Step> {
@@ -148,7 +139,7 @@ impl BulkWrite for Checkins {
         for &i in &todo {
             let prev = latest.get(&inputs[i].deputy);
             let prev_pos = match (prev, inputs[i].pos) {
-                (Some(l), Some(_)) => position_of(&self.0, l)?,
+                (Some(l), Some(_)) => rules::open_position(&self.0, l.position_enc.as_deref())?,
                 _ => None,
             };
             match step(&inputs[i], prev, prev_pos) {

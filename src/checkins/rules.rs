@@ -2,6 +2,8 @@
 //! cases go to a person (`pending_review`), never to the bin; only a check-in with neither a valid
 //! QR nor a position inside the geofence is refused outright.
 
+use crate::error::AppResult;
+use crate::platform::pii::{field, Pii};
 use chrono::{DateTime, Duration, Utc};
 
 /// Above this implied speed between two check-ins, travel is impossible.
@@ -91,6 +93,16 @@ pub fn encode_position(p: (f64, f64)) -> String {
 pub fn decode_position(s: &str) -> Option<(f64, f64)> {
     let (a, b) = s.split_once(',')?;
     Some((a.parse().ok()?, b.parse().ok()?))
+}
+
+/// A position as a check-in stores it: sealed (personal data).
+pub fn seal_position(pii: &Pii, p: (f64, f64)) -> String {
+    pii.seal(field::CHECKIN_POSITION, &encode_position(p))
+}
+
+/// The position a check-in stored, opened (none if it stored none).
+pub fn open_position(pii: &Pii, sealed: Option<&str>) -> AppResult<Option<(f64, f64)>> {
+    sealed.map(|s| Ok(decode_position(&pii.open(field::CHECKIN_POSITION, s)?))).transpose().map(Option::flatten)
 }
 
 #[cfg(test)]

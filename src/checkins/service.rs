@@ -164,7 +164,7 @@ async fn attempt(state: &AppState, p: Principal, req: CheckinRequest, key: Optio
         return Err(refused(r));
     }
     let audit = Entry::by(&p, "checkin.create", "checkin", "").region(Some(v.region_path.clone()));
-    let sealed_pos = pos.map(|(here, _)| state.pii.seal(crate::platform::pii::field::CHECKIN_POSITION, &rules::encode_position(here)));
+    let sealed_pos = pos.map(|(here, _)| rules::seal_position(&state.pii, here));
     Ok(record::Attempt {
         deputy,
         staff_confirmed,
@@ -261,11 +261,7 @@ pub async fn read_position(state: &AppState, p: Principal, id: i64) -> AppResult
     let (now, pii) = (state.now(), state.pii.clone());
     db::tx(&state.db, move |c| {
         let (row, path) = load_for(c, &p, id, false)?;
-        let pos = match &row.position_enc {
-            Some(s) => rules::decode_position(&pii.open(crate::platform::pii::field::CHECKIN_POSITION, s)?),
-            None => row.latitude.zip(row.longitude),
-        };
-        let (latitude, longitude) = pos.ok_or_else(AppError::not_found)?;
+        let (latitude, longitude) = rules::open_position(&pii, row.position_enc.as_deref())?.ok_or_else(AppError::not_found)?;
         Entry::by(&p, "checkin.position_read", "checkin", id.to_string()).region(path).write(c, now)?;
         Ok(PositionView { checkin_id: id, latitude, longitude, accuracy_m: row.accuracy_m })
     })

@@ -64,7 +64,7 @@ pub struct CheckinRow {
     pub reviewed_by: Option<i64>,
     pub reviewed_at: Option<NaiveDateTime>,
     pub review_note: Option<String>,
-    /// The sealed WGS-84 position (see [`super::rules::encode_position`]); `latitude` and
+    /// The sealed WGS-84 position (see [`super::rules::seal_position`]); `latitude` and
     /// `longitude` are empty except in rows stored before sealing, until the pass at start-up.
     pub position_enc: Option<String>,
 }

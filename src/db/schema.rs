@@ -636,6 +636,12 @@ diesel::table! {
 }
 
 diesel::table! {
+    pii_pending (pass) {
+        pass -> Text,
+    }
+}
+
+diesel::table! {
     otp_codes (id) {
         id -> BigInt,
         phone_hash -> Text,
@@ -864,6 +870,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     account_stations,
     refresh_tokens,
     audit_log,
+    pii_pending,
     qr_secrets,
     events,
     event_invitees,

@@ -52,9 +52,7 @@ pub fn seed(c: &mut AnyConnection, pii: &crate::platform::pii::Pii, now: NaiveDa
                     inside_geofence: true,
                     distance_m: Some(12.0),
                     accuracy_m: Some(20.0),
-                    position_enc: Some(
-                        pii.seal(crate::platform::pii::field::CHECKIN_POSITION, &crate::checkins::rules::encode_position((s.latitude, s.longitude))),
-                    ),
+                    position_enc: Some(crate::checkins::rules::seal_position(pii, (s.latitude, s.longitude))),
                     offline: false,
                     staff_confirmed: false,
                     impossible_travel: false,

@@ -6,7 +6,7 @@
 //! chains, balances, totals, leaderboard outbox) and `notices` notices to every city. Multi-row
 //! inserts, 1,000 deputies to a transaction, so memory stays flat whatever N is.
 
-use crate::checkins::rules::encode_position;
+use crate::checkins::rules::seal_position;
 use crate::checkins::store::{self as checkins, NewCheckin};
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult};
@@ -14,7 +14,7 @@ use crate::ledger::posting::{self, Award};
 use crate::org::deputy_store::{self, NewDeputy, NewSeat};
 use crate::org::station_store::{self, NewStation};
 use crate::org::{rules, store};
-use crate::platform::pii::{field, Pii};
+use crate::platform::pii::Pii;
 use crate::state::AppState;
 use chrono::{Datelike, Duration, NaiveDateTime, TimeZone};
 use rand::rngs::StdRng;
@@ -225,7 +225,7 @@ fn year_of_checkins(
                 inside_geofence: true,
                 distance_m: Some(18.0),
                 accuracy_m: Some(20.0),
-                position_enc: Some(pii.seal(field::CHECKIN_POSITION, &encode_position(pos))),
+                position_enc: Some(seal_position(pii, pos)),
                 offline: false,
                 staff_confirmed: false,
                 impossible_travel: false,

@@ -1,5 +1,5 @@
-//! Sealing passes over personal data: at start-up, values stored before sealing are sealed
-//! (batches of 500, one transaction each, so a restart resumes); `lvzhi rotate-pii-keys`
+//! Sealing passes over personal data: at the first start-up after the upgrade, values stored
+//! before sealing are sealed (batches of 500, one transaction each, so a restart resumes); `lvzhi rotate-pii-keys`
 //! re-seals everything under the current key and recomputes the lookup hashes. The SQL lives
 //! with each capability (`reseal` in its store).
 
@@ -8,6 +8,9 @@ use crate::error::AppResult;
 use crate::platform::pii::{Pii, Reseal};
 
 const BATCH: i64 = 500;
+
+/// The row of `pii_pending` that asks for the pass over data stored before sealing.
+const LEGACY: &str = "seal_legacy";
 
 type Pass = fn(&mut AnyConnection, &Pii, Reseal, i64, i64) -> AppResult<(usize, Option<i64>)>;
 
@@ -30,12 +33,20 @@ fn run(c: &mut AnyConnection, pii: &Pii, mode: Reseal, pass: Pass) -> AppResult<
     }
 }
 
-/// Seals what was stored before sealing; answers the rows sealed.
+/// Seals what was stored before sealing, once per installation (while migration 000017's row
+/// is there; a pass cut short resumes at the next start); answers the rows sealed.
 pub fn seal_legacy(c: &mut AnyConnection, pii: &Pii) -> AppResult<usize> {
+    use crate::db::schema::pii_pending as p;
+    use diesel::prelude::*;
+    let pending = p::table.filter(p::pass.eq(LEGACY)).count().get_result::<i64>(c)? > 0;
+    if !pending {
+        return Ok(0);
+    }
     let mut n = 0;
     for (_, pass) in PASSES {
         n += run(c, pii, Reseal::Legacy, pass)?;
     }
+    diesel::delete(p::table.filter(p::pass.eq(LEGACY))).execute(c)?;
     Ok(n)
 }
 

@@ -5,7 +5,7 @@ use super::opinion_store::OpinionRow;
 use crate::db::schema::{constituents as k, opinion_followers as f, opinion_messages as m, opinions as o};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::AppResult;
-use crate::platform::pii::{self, field, Pii};
+use crate::platform::pii::{field, Pii};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -168,14 +168,9 @@ pub fn constituent_account(c: &mut AnyConnection, constituent: i64) -> AppResult
     Ok(k::table.find(constituent).select(k::account_id).first(c)?)
 }
 
-/// A stored phone number, opened (rows stored before sealing read as they are until the pass
-/// at start-up seals them).
+/// A stored phone number, opened (the pass at start-up has sealed every row before serving).
 fn open_phone(pii: &Pii, stored: &str) -> AppResult<String> {
-    if pii::is_sealed(stored) {
-        pii.open(field::CONSTITUENT_PHONE, stored)
-    } else {
-        Ok(stored.to_string())
-    }
+    pii.open(field::CONSTITUENT_PHONE, stored)
 }
 
 pub fn follow(c: &mut AnyConnection, opinion: i64, constituent: i64, now: NaiveDateTime) -> AppResult<()> {
