@@ -6,8 +6,10 @@
 //! Usage: `cargo run --release --bin lvzhi-bench -- all [--quick]`
 //! Environment: `BENCH_DATABASE_URL` (postgres://…: a fresh database is created and dropped;
 //! default: SQLite in a temp dir), `BENCH_REDIS_URL` (optional), `BENCH_ONLY` (comma-separated
-//! scenarios to run — me, lists, checkins, awards, rankings, notices, reception, verify — for
-//! profiling one of them; the ceilings and the CSV import always run).
+//! scenarios to run — me, lists, checkins, awards, rankings, notices, reception, verify, memory —
+//! for profiling one of them; the ceilings and the CSV import always run), `BENCH_SCALE=N` (seed
+//! N more deputies with a year of duty first, as `lvzhi seed-scale` does), `BENCH_IMPORT`,
+//! `BENCH_LEDGER_ENTRIES`.
 
 mod ceilings;
 mod ledger;
@@ -15,10 +17,13 @@ mod load;
 mod memory;
 mod notices;
 mod reception;
+mod server;
+mod setup;
 
 use lvzhi::config::{DatabaseUrl, Settings};
 use lvzhi::platform::Clock;
 use lvzhi::startup::{build_state, Application};
+use setup::{csv_rows, deputy_token, drop_pg, fresh_pg, get_json, login, thread_cpu};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -44,93 +49,6 @@ fn budget(quick: bool) -> Budget {
     } else {
         Budget { requests: 300_000, time: Duration::from_secs(10) }
     }
-}
-
-fn fresh_pg(base: &str) -> Result<(String, String), String> {
-    use diesel::{Connection, PgConnection, RunQueryDsl};
-    let name = format!("lvzhi_bench_{}", std::process::id());
-    let mut c = PgConnection::establish(base).map_err(|e| format!("BENCH_DATABASE_URL: {e}"))?;
-    diesel::sql_query(format!("DROP DATABASE IF EXISTS {name}")).execute(&mut c).map_err(|e| e.to_string())?;
-    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut c).map_err(|e| e.to_string())?;
-    let (head, _) = base.rsplit_once('/').ok_or("BENCH_DATABASE_URL needs a database path")?;
-    Ok((format!("{head}/{name}"), name))
-}
-
-fn drop_pg(base: &str, name: &str) {
-    use diesel::{Connection, PgConnection, RunQueryDsl};
-    if let Ok(mut c) = PgConnection::establish(base) {
-        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c);
-    }
-}
-
-fn csv_rows(n: usize) -> String {
-    let mut s = String::from("姓名,性别,手机号,层级,行政区划代码,届次,选举单位\n");
-    for i in 0..n {
-        s.push_str(&format!(
-            "导入代表{i},{},{},乡镇,340104{:03},6,第{}选区\n",
-            if i % 2 == 0 { "男" } else { "女" },
-            15_000_000_000u64 + i as u64,
-            i % 4 + 1,
-            i % 30 + 1
-        ));
-    }
-    s
-}
-
-async fn login(base: &str) -> Result<String, String> {
-    let r = reqwest::Client::new()
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({"username": "admin", "password": lvzhi::demo::PASSWORD}))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let v: serde_json::Value = r.json().await.map_err(|e| e.to_string())?;
-    v["access_token"].as_str().map(str::to_string).ok_or_else(|| format!("login failed: {v}"))
-}
-
-async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> Result<serde_json::Value, String> {
-    http.get(url).bearer_auth(token).send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())
-}
-
-/// An access token for a deputy, signed with the server's own key (the bench skips 10,000 logins).
-fn deputy_token(state: &lvzhi::state::AppState, deputy: i64) -> Result<String, String> {
-    let now = chrono::Utc::now().timestamp();
-    let claims = lvzhi::auth::jwt::AccessClaims {
-        iss: state.settings.jwt_issuer.clone(),
-        aud: state.settings.jwt_audience.clone(),
-        sub: (1_000_000 + deputy).to_string(),
-        exp: now + 3600,
-        iat: now,
-        jti: format!("bench-{deputy}"),
-        typ: lvzhi::auth::jwt::ACCESS.into(),
-        role: "deputy".into(),
-        rgn: None,
-        rp: None,
-        nbf: None,
-        stn: vec![],
-        dep: Some(deputy),
-        unit: None,
-        scope: None,
-        sid: None,
-    };
-    lvzhi::auth::jwt::sign(&state.keys, &claims)
-}
-
-/// CPU seconds used so far by this process's threads whose name starts with `prefix` (Linux).
-fn thread_cpu(prefix: &str) -> f64 {
-    let mut total = 0u64;
-    for t in std::fs::read_dir("/proc/self/task").into_iter().flatten().flatten() {
-        let comm = std::fs::read_to_string(t.path().join("comm")).unwrap_or_default();
-        if !comm.starts_with(prefix) {
-            continue;
-        }
-        let stat = std::fs::read_to_string(t.path().join("stat")).unwrap_or_default();
-        // Fields after the ")" that closes the name: state is the 1st, utime the 12th, stime the 13th.
-        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-        let f: Vec<&str> = rest.split_whitespace().collect();
-        total += f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-    }
-    total as f64 / 100.0
 }
 
 /// Whether `BENCH_ONLY` (if set) names this scenario.
@@ -197,6 +115,7 @@ async fn run(quick: bool) -> Result<bool, String> {
         env.insert("LVZHI_REDIS_PREFIX", format!("lvzhi-bench:{}:", std::process::id()));
     }
     // Tuning knobs (LVZHI_DB_WRITERS, LVZHI_DB_POOL_SIZE, …) pass through from the environment.
+    let server_env = env.clone();
     let settings = Settings::from_lookup(&move |k| env.get(k).cloned().or_else(|| std::env::var(k).ok().filter(|_| k.starts_with("LVZHI_DB_"))))
         .map_err(|e| e.to_string())?;
     let backend = if pg.is_some() { "PostgreSQL" } else { "SQLite" };
@@ -204,6 +123,28 @@ async fn run(quick: bool) -> Result<bool, String> {
     let t0 = Instant::now();
     lvzhi::demo::seed(&state).await.map_err(|e| e.to_string())?;
     eprintln!("seeded the demo congress in {:.2} s", t0.elapsed().as_secs_f64());
+    // BENCH_SCALE=N: a congress of N more deputies with a year of duty (`lvzhi seed-scale`).
+    let scale_n: usize = std::env::var("BENCH_SCALE").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+    let mut scale_city = None;
+    let mut seeded = None;
+    if scale_n > 0 {
+        let t0 = Instant::now();
+        let s = lvzhi::demo::scale::seed(&state, scale_n, 12).await.map_err(|e| e.detail.to_string())?;
+        let secs = t0.elapsed().as_secs_f64();
+        eprintln!("seed-scale {scale_n}: {s:?}");
+        scale_city = s.cities.first().copied();
+        // The demo's admin serves the demo city only; the scale province needs a national one.
+        lvzhi::demo::create_admin(&state, "bench-national", lvzhi::demo::PASSWORD, None).await.map_err(|e| e.detail.to_string())?;
+        seeded = Some(Row {
+            name: format!("set-up: seed-scale of {scale_n} deputies ({} check-ins, {} ledger entries, {} inbox rows)", s.checkins, s.entries, s.inbox_rows),
+            ops: s.entries,
+            rate: s.entries as f64 / secs,
+            p50: Some(secs * 1000.0),
+            p99: None,
+            errors: 0,
+            ceiling: None,
+        });
+    }
     let peak = memory::Peak::start();
     let bench_state = state.clone();
     let app = Application::start(state)?;
@@ -211,11 +152,11 @@ async fn run(quick: bool) -> Result<bool, String> {
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
     let base = format!("http://{addr}");
-    let token = login(&base).await?;
+    let token = login(&base, if scale_n > 0 { "bench-national" } else { "admin" }).await?;
     let conns = 32;
     let mut mem: Vec<(String, f64)> = vec![("idle, after seeding the demo congress".into(), memory::rss_mb())];
 
-    let mut rows = vec![];
+    let mut rows: Vec<Row> = seeded.into_iter().collect();
     let hello = load::run(addr, load::get("/bench/hello", None), conns, b.requests, b.time).await;
     let hello_rate = hello.rate();
     rows.push(http_row("ceiling: hello-JSON route (same binary)", &hello, None));
@@ -334,18 +275,18 @@ async fn run(quick: bool) -> Result<bool, String> {
     if wanted("verify") {
         rows.extend(ledger::verify_at_scale(&bench_state, target).await?);
     }
+    // Tokens of up to 2,000 deputies spread over the whole congress, for the per-deputy reads.
+    let sample: Vec<String> = (1..=deputies).step_by(((deputies / 2000).max(1)) as usize).map(|d| deputy_token(&bench_state, d)).collect::<Result<_, _>>()?;
     if wanted("rankings") {
-        let tokens: Vec<String> =
-            (1..=deputies).step_by(((deputies / 2000).max(1)) as usize).map(|d| deputy_token(&bench_state, d)).collect::<Result<_, _>>()?;
-        rows.extend(ledger::rankings(&bench_state, addr, &token, &tokens, b.requests / 10, b.time, hello_rate).await?);
+        rows.extend(ledger::rankings(&bench_state, addr, &token, &sample, b.requests / 10, b.time, hello_rate).await?);
     }
+    let regions = get_json(&http, &format!("{base}/api/v1/regions?limit=200"), &token).await?;
+    let demo_city = regions["items"].as_array().and_then(|a| a.iter().find(|r| r["level"] == "city")).and_then(|r| r["id"].as_i64()).ok_or("no city region")?;
+    // The city published to: the seed-scale's first (60,000 deputies), else the demo's.
+    let city = scale_city.unwrap_or(demo_city);
     if wanted("notices") {
-        let regions = get_json(&http, &format!("{base}/api/v1/regions?limit=200"), &token).await?;
-        let city = regions["items"].as_array().and_then(|a| a.iter().find(|r| r["level"] == "city")).and_then(|r| r["id"].as_i64()).ok_or("no city region")?;
-        let tokens: Vec<String> =
-            (1..=deputies).step_by(((deputies / 2000).max(1)) as usize).map(|d| deputy_token(&bench_state, d)).collect::<Result<_, _>>()?;
         peak.take();
-        rows.extend(notices::scenarios(&bench_state, addr, &token, city, &tokens, &gateway, b.requests / 4, b.time, hello_rate, ins_rate).await?);
+        rows.extend(notices::scenarios(&bench_state, addr, &token, city, &sample, &gateway, b.requests / 4, b.time, hello_rate, ins_rate).await?);
         mem.push(("peak during the fan-out to the city (the publish row) and the inbox reads after it".into(), peak.take()));
         mem.push(("after the fan-out".into(), memory::rss_mb()));
     }
@@ -353,6 +294,16 @@ async fn run(quick: bool) -> Result<bool, String> {
         rows.extend(reception::scenarios(&bench_state, addr, &token, b.requests / 10, b.time, hello_rate).await?);
     }
 
+    // The server as its own process (the in-process one stopped first): its RSS idle, under
+    // load and through a fan-out to the city.
+    handle.stop(true).await;
+    let mut server_mem = vec![];
+    if wanted("memory") {
+        server_mem =
+            server::memory(&bench_state, &server_env, &token, city, &sample, &gateway, if quick { Duration::from_secs(2) } else { Duration::from_secs(5) })
+                .await?;
+    }
+    gateway_handle.stop(true).await;
     print(
         &rows,
         &format!(
@@ -365,11 +316,15 @@ async fn run(quick: bool) -> Result<bool, String> {
     for (what, mb) in &mem {
         println!("| {what} | {mb:.0} |");
     }
+    if !server_mem.is_empty() {
+        println!("\n| memory of `lvzhi serve` as its own process | VmRSS MB | of which RssAnon MB |\n|---|---:|---:|");
+        for (what, (rss, anon)) in &server_mem {
+            println!("| {what} | {rss:.0} | {anon:.0} |");
+        }
+    }
     println!(
         "\n(CSV import and chain verification: the p50 column is the wall time of the single run. The CSV import's ceiling is half the INSERT rate, as each row writes a deputy and a seat.)"
     );
-    handle.stop(true).await;
-    gateway_handle.stop(true).await;
     if let (Some(base), Some((_, name))) = (&pg_base, &pg) {
         drop_pg(base, name);
     }

@@ -17,7 +17,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub struct Application {
@@ -85,6 +84,9 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     })
 }
 
+/// Where the OpenAPI document is served.
+const SPEC_PATH: &str = "/api-docs/openapi.json";
+
 impl Application {
     pub async fn build(settings: Settings, clock: Clock) -> Result<Self, String> {
         Self::start(build_state(settings, clock).await?)
@@ -95,12 +97,13 @@ impl Application {
         let bind = &state.settings.bind;
         let listener = TcpListener::bind(bind).map_err(|e| format!("LVZHI_BIND: cannot bind {bind}: {e}"))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-        let spec = openapi::spec();
+        // The document is serialised once and shared by every worker (cloning the utoipa value
+        // into each worker kept tens of MB per worker).
+        let spec = web::Bytes::from(serde_json::to_vec(&openapi::spec()).map_err(|e| e.to_string())?);
         let data = web::Data::new(state.clone());
         let max_body = state.settings.max_body_bytes;
         let server = HttpServer::new(move || {
-            let (app, _) = App::new()
-                .into_utoipa_app()
+            App::new()
                 .app_data(data.clone())
                 .app_data(web::JsonConfig::default().limit(max_body).error_handler(json_error))
                 .app_data(web::QueryConfig::default().error_handler(query_error))
@@ -122,11 +125,17 @@ impl Application {
                     };
                     AppError::bad_request("invalid_request", code).into()
                 }))
-                .configure(openapi::routes)
-                .split_for_parts();
-            app.wrap(from_fn(ops::middleware::observe))
+                .configure(openapi::serve)
+                .wrap(from_fn(ops::middleware::observe))
                 .service(ops::routes::docs_redirect)
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", spec.clone()))
+                .service(web::resource(SPEC_PATH).route(web::get().to({
+                    let spec = spec.clone();
+                    move || {
+                        let spec = spec.clone();
+                        async move { actix_web::HttpResponse::Ok().content_type("application/json").body(spec) }
+                    }
+                })))
+                .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from(SPEC_PATH)))
                 .default_service(web::to(ops::routes::not_found))
         })
         .workers(state.settings.workers)

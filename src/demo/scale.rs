@@ -35,6 +35,8 @@ pub struct Scale {
     pub entries: usize,
     pub notices: usize,
     pub inbox_rows: usize,
+    /// The cities made (60,000 deputies each, the last one the rest).
+    pub cities: Vec<i64>,
     pub timings: Vec<(&'static str, f64)>,
 }
 
@@ -78,6 +80,7 @@ pub async fn seed(state: &AppState, deputies: usize, notices: usize) -> AppResul
     out.timings.push(("ledger entries", t_ledger));
     let t = Instant::now();
     let quiet = state.settings.quiet_hours;
+    out.cities = city_ids.clone();
     for city in city_ids {
         for k in 0..notices {
             let at = jan1 + Duration::days((k as i64 * 27) % 330);

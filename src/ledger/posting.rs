@@ -84,9 +84,9 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
     deputies.sort_unstable();
     deputies.dedup();
     let mut heads: HashMap<i64, String> = store::lock_heads(c, &deputies)?;
-    let sources: Vec<&str> = awards.iter().map(|a| a.source_id.as_str()).collect();
+    let sources: Vec<(i64, &str, &str)> = awards.iter().map(|a| (a.deputy_id, a.source_kind.as_str(), a.source_id.as_str())).collect();
     let mut known: HashMap<SourceKey, EntryRow> =
-        store::by_sources(c, &deputies, &sources)?.into_iter().map(|e| (key_of(e.deputy_id, &e.source_kind, &e.source_id, &e.rule_code), e)).collect();
+        store::by_sources(c, &sources)?.into_iter().map(|e| (key_of(e.deputy_id, &e.source_kind, &e.source_id, &e.rule_code), e)).collect();
     let congress: HashMap<i64, String> = scopes.iter().map(|(d, seats)| (*d, crate::org::congress_path(seats))).collect();
     let regions: Vec<i64> = congress.values().flat_map(|p| rules::path_ids(p)).collect();
     let codes: Vec<&str> = awards.iter().map(|a| a.rule_code.as_str()).collect();

@@ -123,10 +123,35 @@ pub fn insert_entries(conn: &mut AnyConnection, rows: &[NewEntry]) -> AppResult<
     Ok(out)
 }
 
-/// Entries of these deputies recorded for any of these source ids (callers match the kind and
-/// rule in memory).
-pub fn by_sources(conn: &mut AnyConnection, deputies: &[i64], source_ids: &[&str]) -> AppResult<Vec<EntryRow>> {
-    Ok(e::table.filter(e::deputy_id.eq_any(deputies)).filter(e::source_id.eq_any(source_ids)).load(conn)?)
+/// Entries recorded for any of these (deputy, source kind, source id) — callers match the rule
+/// in memory. On PostgreSQL the keys go in as three arrays joined through `unnest`: one probe of
+/// the unique index per key. (Two `= ANY($n)` filters were searched element by element under
+/// the generic plan of a prepared statement: 9 s for 1,000 deputies' 24,000 awards once the
+/// table held 470,000 entries.) SQLite turns an `IN` list into a b-tree of its own.
+pub fn by_sources(conn: &mut AnyConnection, keys: &[(i64, &str, &str)]) -> AppResult<Vec<EntryRow>> {
+    match conn {
+        AnyConnection::Pg(pg) => {
+            use diesel::sql_types::{Array, BigInt, Bool, Text};
+            let deputies: Vec<i64> = keys.iter().map(|k| k.0).collect();
+            let kinds: Vec<&str> = keys.iter().map(|k| k.1).collect();
+            let sources: Vec<&str> = keys.iter().map(|k| k.2).collect();
+            let of_keys = diesel::dsl::sql::<Bool>("(deputy_id, source_kind, source_id) IN (SELECT * FROM unnest(")
+                .bind::<Array<BigInt>, _>(deputies)
+                .sql(", ")
+                .bind::<Array<Text>, _>(kinds)
+                .sql(", ")
+                .bind::<Array<Text>, _>(sources)
+                .sql("))");
+            Ok(e::table.filter(of_keys).load(pg)?)
+        }
+        AnyConnection::Sqlite(sq) => {
+            let mut deputies: Vec<i64> = keys.iter().map(|k| k.0).collect();
+            deputies.sort_unstable();
+            deputies.dedup();
+            let sources: Vec<&str> = keys.iter().map(|k| k.2).collect();
+            Ok(e::table.filter(e::deputy_id.eq_any(deputies)).filter(e::source_id.eq_any(sources)).load(sq)?)
+        }
+    }
 }
 
 /// (deputy, rule code, occurred at, points) of these deputies' entries under these rules in

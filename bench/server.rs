@@ -1,0 +1,136 @@
+//! The server as its own process, for the memory figures: `lvzhi serve` (the release binary next
+//! to the bench) on the bench's database, data dir and cache, sampled through
+//! `/proc/<pid>/status` — idle, under read load, during and after a fan-out to the whole city.
+//! The in-process server is stopped first, so the child's workers deliver the pushes alone.
+
+use super::{load, notices};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A running `lvzhi serve` child; killed when dropped.
+pub struct Child {
+    child: std::process::Child,
+    pub addr: SocketAddr,
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Child {
+    /// (VmRSS, RssAnon) of the child in MB: all resident pages, and those not backed by a file
+    /// (the heap; the rest is the binary's code and mapped files).
+    pub fn rss_mb(&self) -> (f64, f64) {
+        let pid = self.child.id();
+        (status_kb(pid, "VmRSS:") as f64 / 1024.0, status_kb(pid, "RssAnon:") as f64 / 1024.0)
+    }
+
+    /// Samples the RSS every 20 ms until `stop` is set; returns the highest (VmRSS, RssAnon)
+    /// seen, in MB.
+    fn sampler(&self, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle<(f64, f64)> {
+        let pid = self.child.id();
+        let (rss, anon) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        tokio::spawn(async move {
+            loop {
+                rss.fetch_max(status_kb(pid, "VmRSS:"), Ordering::Relaxed);
+                anon.fetch_max(status_kb(pid, "RssAnon:"), Ordering::Relaxed);
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            (rss.load(Ordering::Relaxed) as f64 / 1024.0, anon.load(Ordering::Relaxed) as f64 / 1024.0)
+        })
+    }
+}
+
+fn status_kb(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status.lines().find_map(|l| l.strip_prefix(field)).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()).unwrap_or(0)
+}
+
+/// Starts `lvzhi serve` with the bench's settings on a free port and waits for `/healthz`.
+pub async fn spawn(env: &HashMap<&str, String>) -> Result<Child, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?.with_file_name("lvzhi");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+    let mut cmd = std::process::Command::new(&exe);
+    cmd.arg("serve").stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+    for (k, _) in std::env::vars() {
+        if (k.starts_with("LVZHI_") && !k.starts_with("LVZHI_DB_")) || k == "DATABASE_URL" || k == "REDIS_URL" {
+            cmd.env_remove(k);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.env("LVZHI_BIND", format!("127.0.0.1:{port}")).env_remove("LVZHI_BENCH_HELLO");
+    let child = cmd.spawn().map_err(|e| format!("{}: {e} (build it beside the bench: cargo build --release --bins)", exe.display()))?;
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().map_err(|e| format!("{e}"))?;
+    let child = Child { child, addr };
+    let http = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        if http.get(format!("http://{addr}/healthz")).send().await.map(|r| r.status().is_success()).unwrap_or(false) {
+            return Ok(child);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err("lvzhi serve did not answer /healthz within 120 s".into())
+}
+
+/// Memory rows: idle, peak under 64 clients reading inboxes and points, peak during a publish to
+/// the city and the delivery of its pushes, and after it.
+pub async fn memory(
+    state: &lvzhi::state::AppState,
+    env: &HashMap<&str, String>,
+    admin: &str,
+    city: i64,
+    deputy_tokens: &[String],
+    gateway: &lvzhi::ops::fake_gateway::Gateway,
+    time: Duration,
+) -> Result<Vec<(String, (f64, f64))>, String> {
+    notices::phones(state).await?;
+    let child = spawn(env).await?;
+    let addr = child.addr;
+    let mut out = vec![("server process: idle after start".to_string(), child.rss_mb())];
+    let tokens: Arc<Vec<String>> = Arc::new(deputy_tokens.to_vec());
+    let stop = Arc::new(AtomicBool::new(false));
+    let peak = child.sampler(stop.clone());
+    let mut served = 0;
+    for path in ["/api/v1/me/inbox", "/api/v1/me/points", "/api/v1/me/inbox/unread-count"] {
+        let t = tokens.clone();
+        let make: load::MakeRequest = Arc::new(move |n| load::get(path, Some(&t[n % t.len()])));
+        served += load::run_with(addr, make, 64, 100_000, time).await.ok;
+    }
+    stop.store(true, Ordering::Relaxed);
+    let under_load = peak.await.map_err(|e| e.to_string())?;
+    out.push((format!("server process: peak under load (64 clients, inbox, points and unread count, {served} requests)"), under_load));
+    out.push(("server process: after the load".into(), child.rss_mb()));
+    let before = gateway.received.load(Ordering::Relaxed);
+    let stop = Arc::new(AtomicBool::new(false));
+    let peak = child.sampler(stop.clone());
+    let body = serde_json::json!({"kind": "briefing", "title": "全市人大代表情况通报（二）", "body": "…", "audience": {"regions": [city]}, "publish": true});
+    let r = reqwest::Client::new().post(format!("http://{addr}/api/v1/notices")).bearer_auth(admin).json(&body).send().await.map_err(|e| e.to_string())?;
+    if r.status().as_u16() != 201 {
+        return Err(format!("publish through the server process: {}", r.status()));
+    }
+    let v: serde_json::Value = r.json().await.map_err(|e| e.to_string())?;
+    // One device per deputy: a push for each deputy the publication reached.
+    let want = before + v["stats"]["targeted"].as_u64().unwrap_or(0);
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while gateway.received.load(Ordering::Relaxed) < want && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stop.store(true, Ordering::Relaxed);
+    let fan_out = peak.await.map_err(|e| e.to_string())?;
+    let got = gateway.received.load(Ordering::Relaxed) - before;
+    out.push((format!("server process: peak during a publish to the city and the delivery of its {got} pushes"), fan_out));
+    out.push(("server process: after the fan-out".into(), child.rss_mb()));
+    Ok(out)
+}

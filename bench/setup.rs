@@ -1,0 +1,91 @@
+//! Set-up helpers of the bench: a fresh PostgreSQL database per run, the CSV of an import, the
+//! admin's login, deputies' tokens signed with the server's key, and per-thread CPU time.
+
+pub fn fresh_pg(base: &str) -> Result<(String, String), String> {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    let name = format!("lvzhi_bench_{}", std::process::id());
+    let mut c = PgConnection::establish(base).map_err(|e| format!("BENCH_DATABASE_URL: {e}"))?;
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS {name}")).execute(&mut c).map_err(|e| e.to_string())?;
+    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut c).map_err(|e| e.to_string())?;
+    let (head, _) = base.rsplit_once('/').ok_or("BENCH_DATABASE_URL needs a database path")?;
+    Ok((format!("{head}/{name}"), name))
+}
+
+pub fn drop_pg(base: &str, name: &str) {
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    if let Ok(mut c) = PgConnection::establish(base) {
+        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c);
+    }
+}
+
+pub fn csv_rows(n: usize) -> String {
+    let mut s = String::from("姓名,性别,手机号,层级,行政区划代码,届次,选举单位\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "导入代表{i},{},{},乡镇,340104{:03},6,第{}选区\n",
+            if i % 2 == 0 { "男" } else { "女" },
+            15_000_000_000u64 + i as u64,
+            i % 4 + 1,
+            i % 30 + 1
+        ));
+    }
+    s
+}
+
+/// Signs in with a demo password: the demo's `admin` (the demo city), or the bench's national
+/// administrator when a seed-scale province exists beside the city.
+pub async fn login(base: &str, username: &str) -> Result<String, String> {
+    let r = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": username, "password": lvzhi::demo::PASSWORD}))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let v: serde_json::Value = r.json().await.map_err(|e| e.to_string())?;
+    v["access_token"].as_str().map(str::to_string).ok_or_else(|| format!("login failed: {v}"))
+}
+
+pub async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> Result<serde_json::Value, String> {
+    http.get(url).bearer_auth(token).send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())
+}
+
+/// An access token for a deputy, signed with the server's own key (the bench skips 10,000 logins).
+pub fn deputy_token(state: &lvzhi::state::AppState, deputy: i64) -> Result<String, String> {
+    let now = chrono::Utc::now().timestamp();
+    let claims = lvzhi::auth::jwt::AccessClaims {
+        iss: state.settings.jwt_issuer.clone(),
+        aud: state.settings.jwt_audience.clone(),
+        sub: (1_000_000 + deputy).to_string(),
+        exp: now + 3600,
+        iat: now,
+        jti: format!("bench-{deputy}"),
+        typ: lvzhi::auth::jwt::ACCESS.into(),
+        role: "deputy".into(),
+        rgn: None,
+        rp: None,
+        nbf: None,
+        stn: vec![],
+        dep: Some(deputy),
+        unit: None,
+        scope: None,
+        sid: None,
+    };
+    lvzhi::auth::jwt::sign(&state.keys, &claims)
+}
+
+/// CPU seconds used so far by this process's threads whose name starts with `prefix` (Linux).
+pub fn thread_cpu(prefix: &str) -> f64 {
+    let mut total = 0u64;
+    for t in std::fs::read_dir("/proc/self/task").into_iter().flatten().flatten() {
+        let comm = std::fs::read_to_string(t.path().join("comm")).unwrap_or_default();
+        if !comm.starts_with(prefix) {
+            continue;
+        }
+        let stat = std::fs::read_to_string(t.path().join("stat")).unwrap_or_default();
+        // Fields after the ")" that closes the name: state is the 1st, utime the 12th, stime the 13th.
+        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        total += f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    }
+    total as f64 / 100.0
+}
