@@ -64,6 +64,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub login_rate_per_minute: u64,
     pub db_pool_size: u32,
+    /// SQLite's page cache per connection, KiB (`LVZHI_DB_CACHE_KIB`; PostgreSQL ignores it).
+    pub db_cache_kib: u32,
     /// How long a request waits for a database connection before 503 `database_unavailable`.
     pub db_wait: std::time::Duration,
     /// PostgreSQL writer threads that group small writes into shared commits (SQLite: always 1).
@@ -308,6 +310,7 @@ impl Settings {
             // database processes competing for the same cores (measured on 2 cores, PostgreSQL:
             // inbox p99 at 64 clients 15.9 ms with 4, 19.2 ms with 8, 21.8 ms with 16).
             db_pool_size: env.positive("LVZHI_DB_POOL_SIZE", 2 * cpus as u32 + 4)?,
+            db_cache_kib: env.positive("LVZHI_DB_CACHE_KIB", crate::db::DEFAULT_CACHE_KIB)?,
             db_wait: std::time::Duration::from_millis(env.positive("LVZHI_DB_WAIT_MS", 5000u64)?),
             db_writers: env.positive("LVZHI_DB_WRITERS", 4)?,
             rankings_sorted_sets,

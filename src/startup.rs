@@ -36,7 +36,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let pii = crate::platform::pii::Pii::load(&settings)?;
     let p = pii.clone();
     let pool = tokio::task::spawn_blocking(move || {
-        let pool = db::build_pool_waiting(&s.database_url, s.db_pool_size, s.db_wait)?;
+        let pool = db::build_pool_waiting(&s.database_url, s.db_pool_size, s.db_wait, s.db_cache_kib)?;
         let ran = db::migrate(&pool)?;
         if ran > 0 {
             tracing::info!(migrations = ran, "applied pending migrations");
