@@ -6,11 +6,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// VmRSS of this process in MB (0 where /proc is missing).
+/// A `kB` field (`VmRSS:`, `RssAnon:`, …) of `/proc/<pid>/status`; `pid` may be `self` (0 where
+/// /proc is missing).
+pub fn status_kb(pid: &str, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status.lines().find_map(|l| l.strip_prefix(field)).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()).unwrap_or(0)
+}
+
+/// VmRSS of this process in MB.
 pub fn rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb: u64 = status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()).unwrap_or(0);
-    kb as f64 / 1024.0
+    status_kb("self", "VmRSS:") as f64 / 1024.0
 }
 
 /// The highest RSS seen by a background sampler.

@@ -31,6 +31,29 @@ pub async fn phones(state: &AppState) -> Result<usize, String> {
     .map_err(|e| e.to_string())
 }
 
+/// Publishes one briefing to every deputy of `city` in one request: (answered 201?, deputies
+/// reached, seconds).
+pub async fn publish(addr: SocketAddr, admin: &str, city: i64, title: &str) -> Result<(bool, usize, f64), String> {
+    let body = serde_json::json!({"kind": "briefing", "title": title, "body": "…", "audience": {"regions": [city]}, "publish": true});
+    let t = Instant::now();
+    let r = reqwest::Client::new().post(format!("http://{addr}/api/v1/notices")).bearer_auth(admin).json(&body).send().await.map_err(|e| e.to_string())?;
+    let secs = t.elapsed().as_secs_f64();
+    let ok = r.status().as_u16() == 201;
+    let v: serde_json::Value = r.json().await.unwrap_or_default();
+    Ok((ok, v["stats"]["targeted"].as_u64().unwrap_or(0) as usize, secs))
+}
+
+/// Waits (at most 300 s) until the gateway has received `pushes` more than `before` — one device
+/// per deputy, so a push for each deputy a publication reached: (received, seconds).
+pub async fn await_pushes(gateway: &lvzhi::ops::fake_gateway::Gateway, before: u64, pushes: usize) -> (usize, f64) {
+    let t = Instant::now();
+    let deadline = t + Duration::from_secs(300);
+    while gateway.received.load(Ordering::Relaxed) < before + pushes as u64 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    ((gateway.received.load(Ordering::Relaxed) - before) as usize, t.elapsed().as_secs_f64())
+}
+
 /// Publish, deliver, read.
 #[allow(clippy::too_many_arguments)]
 pub async fn scenarios(
@@ -48,13 +71,7 @@ pub async fn scenarios(
     let mut rows = vec![];
     phones(state).await?;
     let before = gateway.received.load(Ordering::Relaxed);
-    let body = serde_json::json!({"kind": "briefing", "title": "全市人大代表情况通报", "body": "…", "audience": {"regions": [city]}, "publish": true});
-    let t = Instant::now();
-    let r = reqwest::Client::new().post(format!("http://{addr}/api/v1/notices")).bearer_auth(admin).json(&body).send().await.map_err(|e| e.to_string())?;
-    let secs = t.elapsed().as_secs_f64();
-    let ok = r.status().as_u16() == 201;
-    let v: serde_json::Value = r.json().await.unwrap_or_default();
-    let targeted = v["stats"]["targeted"].as_i64().unwrap_or(0) as usize;
+    let (ok, targeted, secs) = publish(addr, admin, city, "全市人大代表情况通报").await?;
     rows.push(Row {
         name: format!("scenario: publish to {targeted} deputies (a phone each: inbox + outbox rows, one request)"),
         ops: 2 * targeted,
@@ -65,15 +82,7 @@ pub async fn scenarios(
         ceiling: Some(("INSERT ceiling".into(), insert_ceiling)),
     });
     // The server's push worker delivers them (64 in flight per instance) to the local gateway.
-    let t = Instant::now();
-    let deadline = t + Duration::from_secs(300);
-    // One device per deputy: a push for each deputy the publication reached.
-    let want = before + targeted as u64;
-    while gateway.received.load(Ordering::Relaxed) < want && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let got = (gateway.received.load(Ordering::Relaxed) - before) as usize;
-    let secs = t.elapsed().as_secs_f64();
+    let (got, secs) = await_pushes(gateway, before, targeted).await;
     rows.push(Row {
         name: format!("scenario: push delivery to a local fake gateway ({got} of {targeted} pushes, one instance)"),
         ops: got,

@@ -3,7 +3,7 @@
 //! `/proc/<pid>/status` — idle, under read load, during and after a fan-out to the whole city.
 //! The in-process server is stopped first, so the child's workers deliver the pushes alone.
 
-use super::{load, notices};
+use super::{load, memory, notices};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -28,7 +28,7 @@ impl Child {
     /// (the heap; the rest is the binary's code and mapped files).
     pub fn rss_mb(&self) -> (f64, f64) {
         let pid = self.child.id();
-        (status_kb(pid, "VmRSS:") as f64 / 1024.0, status_kb(pid, "RssAnon:") as f64 / 1024.0)
+        (memory::status_kb(&pid.to_string(), "VmRSS:") as f64 / 1024.0, memory::status_kb(&pid.to_string(), "RssAnon:") as f64 / 1024.0)
     }
 
     /// Samples the RSS every 20 ms until `stop` is set; returns the highest (VmRSS, RssAnon)
@@ -38,8 +38,8 @@ impl Child {
         let (rss, anon) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
         tokio::spawn(async move {
             loop {
-                rss.fetch_max(status_kb(pid, "VmRSS:"), Ordering::Relaxed);
-                anon.fetch_max(status_kb(pid, "RssAnon:"), Ordering::Relaxed);
+                rss.fetch_max(memory::status_kb(&pid.to_string(), "VmRSS:"), Ordering::Relaxed);
+                anon.fetch_max(memory::status_kb(&pid.to_string(), "RssAnon:"), Ordering::Relaxed);
                 if stop.load(Ordering::Relaxed) {
                     break;
                 }
@@ -48,11 +48,6 @@ impl Child {
             (rss.load(Ordering::Relaxed) as f64 / 1024.0, anon.load(Ordering::Relaxed) as f64 / 1024.0)
         })
     }
-}
-
-fn status_kb(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status.lines().find_map(|l| l.strip_prefix(field)).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()).unwrap_or(0)
 }
 
 /// Starts `lvzhi serve` with the bench's settings on a free port and waits for `/healthz`.
@@ -115,21 +110,13 @@ pub async fn memory(
     let before = gateway.received.load(Ordering::Relaxed);
     let stop = Arc::new(AtomicBool::new(false));
     let peak = child.sampler(stop.clone());
-    let body = serde_json::json!({"kind": "briefing", "title": "全市人大代表情况通报（二）", "body": "…", "audience": {"regions": [city]}, "publish": true});
-    let r = reqwest::Client::new().post(format!("http://{addr}/api/v1/notices")).bearer_auth(admin).json(&body).send().await.map_err(|e| e.to_string())?;
-    if r.status().as_u16() != 201 {
-        return Err(format!("publish through the server process: {}", r.status()));
+    let (ok, targeted, _) = notices::publish(addr, admin, city, "全市人大代表情况通报（二）").await?;
+    if !ok {
+        return Err("publish through the server process was refused".into());
     }
-    let v: serde_json::Value = r.json().await.map_err(|e| e.to_string())?;
-    // One device per deputy: a push for each deputy the publication reached.
-    let want = before + v["stats"]["targeted"].as_u64().unwrap_or(0);
-    let deadline = Instant::now() + Duration::from_secs(300);
-    while gateway.received.load(Ordering::Relaxed) < want && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let (got, _) = notices::await_pushes(gateway, before, targeted).await;
     stop.store(true, Ordering::Relaxed);
     let fan_out = peak.await.map_err(|e| e.to_string())?;
-    let got = gateway.received.load(Ordering::Relaxed) - before;
     out.push((format!("server process: peak during a publish to the city and the delivery of its {got} pushes"), fan_out));
     out.push(("server process: after the fan-out".into(), child.rss_mb()));
     Ok(out)
