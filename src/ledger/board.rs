@@ -13,7 +13,7 @@ use super::rank_store as store;
 use crate::db::{self, AnyConnection};
 use crate::error::AppResult;
 use crate::org::SeatBrief;
-use crate::platform::cache::BoardPut;
+use crate::platform::cache::{BoardPut, BoardQuery};
 use crate::state::AppState;
 use std::collections::{BTreeSet, HashMap};
 
@@ -54,8 +54,13 @@ pub fn scope_name(region: Option<i64>, level: Option<&str>, group: Option<i64>) 
     }
 }
 
+/// The name of a year's boards up to the generation number.
+fn generations(year: i32) -> String {
+    format!("rank:{{{year}}}:g")
+}
+
 fn board(year: i32, generation: i64) -> String {
-    format!("rank:{{{year}}}:g{generation}")
+    format!("{}{generation}", generations(year))
 }
 
 fn pointer(year: i32, which: &str) -> String {
@@ -191,7 +196,10 @@ pub struct BoardRead {
 }
 
 pub async fn read(state: &AppState, year: i32, scope: &str, limit: usize, me: Option<i64>) -> AppResult<Option<BoardRead>> {
-    let Some(g) = generation(state, year, "current").await? else {
+    let me_s = me.map(|d| d.to_string());
+    let (pointer, prefix) = (pointer(year, "current"), generations(year));
+    let q = BoardQuery { pointer: &pointer, board: &prefix, scope, n: limit as u64, member: me_s.as_deref(), bucket: M };
+    let Some(page) = state.cache.board_read(q).await? else {
         // Build it in the background; SQL answers meanwhile.
         let st = state.clone();
         tokio::spawn(async move {
@@ -201,20 +209,10 @@ pub async fn read(state: &AppState, year: i32, scope: &str, limit: usize, me: Op
         });
         return Ok(None);
     };
-    let set = format!("{}:{scope}", board(year, g));
-    let top = state.cache.zrevrange(&set, 0, limit.saturating_sub(1) as u64).await?;
-    let me_s = me.map(|d| d.to_string());
-    let (ranked, my_score) = state.cache.zcard_score(&set, me_s.as_deref()).await?;
-    let above = |p: i64| (format!("({}", p as f64 * M), "+inf".to_string());
-    let mut ranges: Vec<(String, String)> = top.iter().map(|(_, s)| above(points_of(*s))).collect();
-    if let Some(s) = my_score {
-        ranges.push(above(points_of(s)));
-        ranges.push(("-inf".into(), format!("{}", points_of(s) as f64 * M)));
-    }
-    let counts = state.cache.zcounts(&set, &ranges).await?;
-    let ranked_top = top.iter().zip(&counts).map(|((m, s), above)| (m.parse().unwrap_or(0), points_of(*s), *above as usize + 1)).collect();
-    let me = my_score.map(|s| (points_of(s), counts.get(top.len()).copied().unwrap_or(0), counts.get(top.len() + 1).copied().unwrap_or(0)));
-    Ok(Some(BoardRead { top: ranked_top, ranked, me }))
+    // Everyone above a listed total is listed too, so the page ranks itself (as the SQL top does).
+    let listed: Vec<(i64, i64)> = page.top.iter().map(|(m, s)| (m.parse().unwrap_or(0), points_of(*s))).collect();
+    let me = page.score.map(|s| (points_of(s), page.above, page.at_most));
+    Ok(Some(BoardRead { top: super::rules::ranked(&listed), ranked: page.len, me }))
 }
 
 #[cfg(test)]

@@ -34,6 +34,38 @@ pub struct BoardPut {
     pub sets: Vec<String>,
 }
 
+/// A leaderboard read ([`Cache::board_read`]): in the set `{board}{generation}:{scope}`, where
+/// the key `pointer` names the generation, the first `n` members, and `member`'s place.
+#[derive(Debug, Clone, Copy)]
+pub struct BoardQuery<'a> {
+    pub pointer: &'a str,
+    pub board: &'a str,
+    pub scope: &'a str,
+    pub n: u64,
+    pub member: Option<&'a str>,
+    /// Scores count in buckets of this width, upper bound included (a bucket is a total of
+    /// points; the fraction orders ties): `above` counts the higher buckets, `at_most` the
+    /// member's bucket and the lower ones.
+    pub bucket: f64,
+}
+
+/// What a [`BoardQuery`] found: the generation read, the first members (highest score first),
+/// how many the set holds, and the member's score with the counts above and at most its bucket.
+#[derive(Debug, Default, PartialEq)]
+pub struct BoardPage {
+    pub generation: i64,
+    pub top: Vec<(String, f64)>,
+    pub len: u64,
+    pub score: Option<f64>,
+    pub above: u64,
+    pub at_most: u64,
+}
+
+/// The upper edge of the bucket holding `score` (see [`BoardQuery::bucket`]).
+pub fn bucket_edge(score: f64, bucket: f64) -> f64 {
+    (score / bucket).ceil() * bucket
+}
+
 /// Bookkeeping keys of a leaderboard `board`: member → version, member → its sets, every set.
 pub fn board_keys(board: &str) -> (String, String, String) {
     (format!("{board}#ver"), format!("{board}#sets"), format!("{board}#keys"))
@@ -123,9 +155,10 @@ impl Cache {
     pub async fn zcounts(&self, set: &str, ranges: &[(String, String)]) -> CacheResult<Vec<u64>> {
         dispatch!(self, c => c.zcounts(set, ranges).await)
     }
-    /// (cardinality, the member's score) in one round trip.
-    pub async fn zcard_score(&self, set: &str, member: Option<&str>) -> CacheResult<(u64, Option<f64>)> {
-        dispatch!(self, c => c.zcard_score(set, member).await)
+    /// One leaderboard read in one round trip (one script on Redis); `None` when the pointer
+    /// names no generation yet.
+    pub async fn board_read(&self, q: BoardQuery<'_>) -> CacheResult<Option<BoardPage>> {
+        dispatch!(self, c => c.board_read(q).await)
     }
     /// Records members' scores on a leaderboard (see [`BoardPut`]); a put whose version is not
     /// newer than the member's last one is ignored, so late or repeated puts never go back.

@@ -1,6 +1,6 @@
 //! In-process implementation of the cache and bus seam, for one instance without Redis.
 
-use super::cache::{board_keys, BoardPut, CacheResult};
+use super::cache::{board_keys, bucket_edge, BoardPage, BoardPut, BoardQuery, CacheResult};
 use super::zset::ZSet;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -93,10 +93,20 @@ impl MemoryCache {
         Ok(ranges.iter().map(|(lo, hi)| g.zsets.get(set).map(|z| z.count(lo, hi) as u64).unwrap_or(0)).collect())
     }
 
-    pub async fn zcard_score(&self, set: &str, member: Option<&str>) -> CacheResult<(u64, Option<f64>)> {
+    pub async fn board_read(&self, q: BoardQuery<'_>) -> CacheResult<Option<BoardPage>> {
         let g = self.lock();
-        let z = g.zsets.get(set);
-        Ok((z.map(|z| z.len() as u64).unwrap_or(0), member.and_then(|m| z.and_then(|z| z.score(m)))))
+        let Some(generation) = g.values.get(q.pointer).filter(|e| live(e)).and_then(|e| e.0.parse::<i64>().ok()) else { return Ok(None) };
+        let mut page = BoardPage { generation, ..Default::default() };
+        let Some(z) = g.zsets.get(&format!("{}{generation}:{}", q.board, q.scope)) else { return Ok(Some(page)) };
+        page.top = if q.n == 0 { vec![] } else { z.rev_range(0, q.n as usize - 1) };
+        page.len = z.len() as u64;
+        page.score = q.member.and_then(|m| z.score(m));
+        if let Some(s) = page.score {
+            let edge = bucket_edge(s, q.bucket);
+            page.above = z.count(&format!("({edge}"), "+inf") as u64;
+            page.at_most = z.count("-inf", &format!("{edge}")) as u64;
+        }
+        Ok(Some(page))
     }
 
     pub async fn board_put(&self, board: &str, puts: &[BoardPut]) -> CacheResult<()> {

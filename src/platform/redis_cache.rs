@@ -1,7 +1,7 @@
 //! Redis implementation of the cache and bus seam (redis crate, tokio, connection manager).
 //! Every key and channel carries the configured prefix.
 
-use super::cache::{board_keys, BoardPut, CacheError, CacheResult};
+use super::cache::{board_keys, BoardPage, BoardPut, BoardQuery, CacheError, CacheResult};
 use futures_util::StreamExt;
 use redis::aio::ConnectionManager;
 use std::time::Duration;
@@ -44,6 +44,33 @@ static BOARD_DROP: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new
 for _, s in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('DEL', ARGV[1] .. s) end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return 0
+"#,
+    )
+});
+
+/// [`RedisCache::board_read`]: the generation, then the page, the size and the member's place in
+/// that generation's set, in one round trip. The set shares the pointer's hash tag (one slot).
+static BOARD_READ: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| {
+    redis::Script::new(
+        r#"
+local g = redis.call('GET', KEYS[1])
+if not g then return false end
+local set = ARGV[1] .. g .. ':' .. ARGV[2]
+local n = tonumber(ARGV[3])
+local top = {}
+if n > 0 then top = redis.call('ZREVRANGE', set, 0, n - 1, 'WITHSCORES') end
+local len = redis.call('ZCARD', set)
+local score, above, at_most = false, 0, 0
+if ARGV[4] ~= '' then
+  score = redis.call('ZSCORE', set, ARGV[4])
+  if score then
+    local bucket = tonumber(ARGV[5])
+    local edge = string.format('%.0f', math.ceil(tonumber(score) / bucket) * bucket)
+    above = redis.call('ZCOUNT', set, '(' .. edge, '+inf')
+    at_most = redis.call('ZCOUNT', set, '-inf', edge)
+  end
+end
+return {g, top, len, score, above, at_most}
 "#,
     )
 });
@@ -213,10 +240,22 @@ impl RedisCache {
         self.seen(p.query_async(&mut c).await)
     }
 
-    pub async fn zcard_score(&self, set: &str, member: Option<&str>) -> CacheResult<(u64, Option<f64>)> {
-        let k = self.k(set);
+    pub async fn board_read(&self, q: BoardQuery<'_>) -> CacheResult<Option<BoardPage>> {
+        type Reply = Option<(String, Vec<String>, u64, Option<String>, u64, u64)>;
+        let mut inv = BOARD_READ.prepare_invoke();
+        inv.key(self.k(q.pointer)).arg(self.k(q.board)).arg(q.scope).arg(q.n).arg(q.member.unwrap_or("")).arg(q.bucket);
         let mut c = self.conn()?;
-        self.seen(redis::pipe().cmd("ZCARD").arg(&k).cmd("ZSCORE").arg(&k).arg(member.unwrap_or("")).query_async(&mut c).await)
+        let Some((generation, flat, len, score, above, at_most)) = self.seen(inv.invoke_async::<Reply>(&mut c).await)? else { return Ok(None) };
+        let bad = |what: &str| CacheError(format!("board_read: {what} is not a number"));
+        let top = flat.chunks_exact(2).map(|p| Ok((p[0].clone(), p[1].parse::<f64>().map_err(|_| bad("a score"))?))).collect::<CacheResult<Vec<_>>>()?;
+        Ok(Some(BoardPage {
+            generation: generation.parse().map_err(|_| bad("the generation"))?,
+            top,
+            len,
+            score: score.map(|s| s.parse::<f64>().map_err(|_| bad("the score"))).transpose()?,
+            above,
+            at_most,
+        }))
     }
 
     pub async fn board_put(&self, board: &str, puts: &[BoardPut]) -> CacheResult<()> {

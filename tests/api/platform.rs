@@ -1,5 +1,6 @@
 //! The cache and bus seam: the same checks against the in-process and the Redis implementation.
 
+use lvzhi::platform::cache::{BoardPage, BoardQuery};
 use lvzhi::platform::Cache;
 use std::time::Duration;
 
@@ -50,6 +51,25 @@ async fn sorted_sets_rank_highest_first() {
         assert_eq!(c.zrevrank("board", "zz").await.unwrap(), None, "{b}");
         let top = c.zrevrange("board", 0, 1).await.unwrap();
         assert_eq!(top, vec![("a".to_string(), 8.0), ("b".to_string(), 7.0)], "{b}");
+        // A leaderboard read: the generation the pointer names, then that generation's set.
+        let q = |n, member| BoardQuery { pointer: "lb-current", board: "lb:g", scope: "all", n, member, bucket: 4.0 };
+        assert_eq!(c.board_read(q(2, Some("c"))).await.unwrap(), None, "{b}: no generation yet");
+        c.set("lb-current", "3", None).await.unwrap();
+        for (m, s) in [("a", 8.0), ("b", 7.0), ("c", 1.0)] {
+            c.zincrby("lb:g3:all", m, s).await.unwrap();
+        }
+        let page = c.board_read(q(2, Some("c"))).await.unwrap().unwrap();
+        // c's bucket is (0, 4]: two above it, one at most.
+        assert_eq!(page, BoardPage { generation: 3, top: top.clone(), len: 3, score: Some(1.0), above: 2, at_most: 1 }, "{b}");
+        // b's bucket is (4, 8]: a shares it, so nobody is above and all three are at most.
+        let page = c.board_read(q(0, Some("b"))).await.unwrap().unwrap();
+        assert_eq!((page.top.len(), page.score, page.above, page.at_most), (0, Some(7.0), 0, 3), "{b}");
+        let page = c.board_read(q(5, Some("zz"))).await.unwrap().unwrap();
+        assert_eq!((page.top.len(), page.len, page.score, page.above), (3, 3, None, 0), "{b}");
+        c.set("lb-current", "4", None).await.unwrap();
+        assert_eq!(c.board_read(q(5, None)).await.unwrap().unwrap(), BoardPage { generation: 4, ..Default::default() }, "{b}");
+        let ranges = [("(7".to_string(), "+inf".to_string()), ("-inf".to_string(), "7".to_string()), ("(8".to_string(), "1".to_string())];
+        assert_eq!(c.zcounts("board", &ranges).await.unwrap(), vec![1, 2, 0], "{b}");
     }
 }
 

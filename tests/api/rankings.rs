@@ -2,7 +2,8 @@ use crate::helpers::*;
 use serde_json::{json, Value};
 
 async fn ranking(app: &TestApp, base: &str, token: &str, query: &str) -> Value {
-    let r = app.send(app.client.get(format!("{base}/api/v1/rankings?limit=50&{query}")).bearer_auth(token)).await;
+    let limit = if query.contains("limit=") { "" } else { "limit=50&" };
+    let r = app.send(app.client.get(format!("{base}/api/v1/rankings?{limit}{query}")).bearer_auth(token)).await;
     r.expect(200, "");
     r.body
 }
@@ -54,6 +55,12 @@ async fn leaderboards_rank_exactly_like_sql_and_follow_awards_and_seat_changes()
     assert_eq!(top[1]["rank"], 1);
     assert!(top[0]["deputy_id"].as_i64() < top[1]["deputy_id"].as_i64());
     assert_eq!(all["me"]["points"], 6);
+    // A short page ends inside a tie and still ranks itself as SQL does; my place is counted.
+    for limit in [1, 2, 3, 5] {
+        let page = same(&app, &sql, &deputy, &format!("year={year}&limit={limit}")).await;
+        assert_eq!(page["top"].as_array().unwrap().len(), limit);
+        assert_eq!((page["deputies_ranked"].as_i64(), &page["me"]), (Some(16), &all["me"]));
+    }
     // A new award moves deputy 1 to the top once the outbox is applied.
     for k in 0..3 {
         let body = json!({"deputy_id": 1, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": format!("late-{k}")});
