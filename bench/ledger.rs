@@ -16,6 +16,24 @@ pub async fn settle(state: &AppState) -> Result<(), String> {
     Ok(())
 }
 
+/// Waits (up to 20 minutes) until rankings come from the leaderboard: the server builds a year's
+/// board when it starts, and until then answers from SQL (at 600,000 deputies the build takes
+/// minutes, and a measurement taken meanwhile would be of the SQL path).
+async fn board_ready(addr: SocketAddr, admin: &str) -> Result<(), String> {
+    let (http, t0) = (reqwest::Client::new(), Instant::now());
+    loop {
+        let r = super::get_json(&http, &format!("http://{addr}/api/v1/rankings?limit=1"), admin).await?;
+        if r["source"] == "sorted_sets" {
+            eprintln!("leaderboard ready after {:.1} s", t0.elapsed().as_secs_f64());
+            return Ok(());
+        }
+        if t0.elapsed() > Duration::from_secs(1200) {
+            return Err(format!("the leaderboard was not built within 20 minutes: {r}"));
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
 /// Rank reads: the admin's top 20 of the city, and deputies asking for their own place; then
 /// deputies reading their own points.
 pub async fn rankings(
@@ -28,6 +46,9 @@ pub async fn rankings(
     hello: f64,
 ) -> Result<Vec<Row>, String> {
     settle(state).await?;
+    if state.settings.rankings_sorted_sets {
+        board_ready(addr, admin).await?;
+    }
     let mut sql_state = state.clone();
     let mut s = (*state.settings).clone();
     s.rankings_sorted_sets = false;

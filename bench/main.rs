@@ -3,7 +3,8 @@
 //! configured database, Redis ZINCRBY / ZREVRANK when configured) and the scenarios, and prints
 //! a table with each scenario's ratio to its ceiling. Every loop is bounded in count and time.
 //!
-//! Usage: `cargo run --release --bin lvzhi-bench -- all [--quick]`
+//! Usage: `cargo run --release --bin lvzhi-bench -- all [--quick]`; `lvzhi-bench get ADDR PATH
+//! [CLIENTS]` loads one route of a server already running (see [`against`]).
 //! Environment: `BENCH_DATABASE_URL` (postgres://…: a fresh database is created and dropped;
 //! default: SQLite in a temp dir), `BENCH_REDIS_URL` (optional), `BENCH_ONLY` (comma-separated
 //! scenarios to run — me, lists, checkins, awards, rankings, notices, reception, verify, memory —
@@ -11,6 +12,7 @@
 //! N more deputies with a year of duty first, as `lvzhi seed-scale` does), `BENCH_IMPORT`,
 //! `BENCH_LEDGER_ENTRIES`.
 
+mod against;
 mod ceilings;
 mod ledger;
 mod load;
@@ -334,11 +336,15 @@ async fn run(quick: bool) -> Result<bool, String> {
 
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) != Some("all") {
-        eprintln!("usage: lvzhi-bench all [--quick]");
-        return std::process::ExitCode::from(2);
-    }
     let quick = args.iter().any(|a| a == "--quick");
+    let against = match args.first().map(String::as_str) {
+        Some("all") => false,
+        Some("get") => true,
+        _ => {
+            eprintln!("usage: lvzhi-bench all [--quick] | lvzhi-bench get 127.0.0.1:PORT PATH [CLIENTS]");
+            return std::process::ExitCode::from(2);
+        }
+    };
     let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -346,7 +352,8 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    match rt.block_on(run(quick)) {
+    let outcome = if against { rt.block_on(against::run(&args[1..])) } else { rt.block_on(run(quick)) };
+    match outcome {
         Ok(true) => std::process::ExitCode::SUCCESS,
         Ok(false) => {
             eprintln!("lvzhi-bench: scenarios reported errors");

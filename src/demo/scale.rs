@@ -21,6 +21,10 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::Instant;
 
+/// Where this process's run of public codes starts (deputy and station numbers count from it, so
+/// their codes never repeat within a seeding).
+static RUN: std::sync::LazyLock<u64> = std::sync::LazyLock::new(rand::random);
+
 /// Deputies in one transaction (whole stations: a multiple of [`PER_STATION`]).
 const BATCH: usize = 1000;
 /// Deputies per station.
@@ -131,7 +135,7 @@ fn directory(
     let per_town = total.div_ceil(towns.len()).max(1);
     let town_of = |i: usize| towns[(i / per_town).min(towns.len() - 1)];
     let names: Vec<String> = (start..end).map(|i| format!("规模代表{i}")).collect();
-    let codes: Vec<String> = (start..end).map(|_| rules::public_code('D')).collect();
+    let codes: Vec<String> = (start..end).map(|i| rules::public_code_in_run('D', *RUN, i as u64)).collect();
     let rows: Vec<NewDeputy> = (start..end)
         .map(|i| NewDeputy {
             name: &names[i - start],
@@ -167,7 +171,7 @@ fn directory(
     let (first, last) = (start / PER_STATION, (end - 1) / PER_STATION);
     let position = |k: usize| (30.0 + (k % 500) as f64 * 0.01, 116.0 + (k / 500 % 500) as f64 * 0.01);
     let names: Vec<String> = (first..=last).map(|k| format!("第{k}代表联络站")).collect();
-    let codes: Vec<String> = (first..=last).map(|_| rules::public_code('S')).collect();
+    let codes: Vec<String> = (first..=last).map(|k| rules::public_code_in_run('S', *RUN, k as u64)).collect();
     let new: Vec<NewStation> = (first..=last)
         .map(|k| NewStation {
             region_id: town_of(k * PER_STATION).id,

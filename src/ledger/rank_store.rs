@@ -70,20 +70,24 @@ pub const UNEXCUSED: [&str; 4] = ["meeting_absent", "training_absent", "group_ac
 
 /// (excused, unexcused) absences of a year per deputy, not counting reversed entries.
 pub fn absences(conn: &mut AnyConnection, deputies: &[i64], year: i32) -> AppResult<std::collections::HashMap<i64, (i64, i64)>> {
-    let reversed: Vec<Option<i64>> =
-        e::table.filter(e::reverses.is_not_null()).filter(e::deputy_id.eq_any(deputies.to_vec())).select(e::reverses).load(conn)?;
-    let reversed: std::collections::HashSet<i64> = reversed.into_iter().flatten().collect();
-    // Reversals are left out in memory: a `reverses IS NULL` filter makes SQLite read the
-    // entries through the index on `reverses`, that is nearly all of them.
+    // The absence entries of these deputies this year (index `ledger_entries_year`, which holds the
+    // rule code: only matching entries are read), then which of them were reversed (the unique
+    // index on `reverses`). Reversal entries themselves carry `reverses` and are left out in
+    // memory: a `reverses IS NULL` filter would make SQLite walk the index on `reverses`.
     let rows: Vec<(i64, i64, String, Option<i64>)> = e::table
-        .filter(e::deputy_id.eq_any(deputies.to_vec()))
         .filter(e::year.eq(year))
+        .filter(e::deputy_id.eq_any(deputies.to_vec()))
         .filter(e::rule_code.eq_any(EXCUSED.iter().chain(UNEXCUSED.iter()).map(|s| s.to_string()).collect::<Vec<_>>()))
         .select((e::id, e::deputy_id, e::rule_code, e::reverses))
         .load(conn)?;
     let rows: Vec<(i64, i64, String)> = rows.into_iter().filter(|r| r.3.is_none()).map(|(id, d, c, _)| (id, d, c)).collect();
     let mut out: std::collections::HashMap<i64, (i64, i64)> = std::collections::HashMap::new();
-    for (_, d, code) in rows.into_iter().filter(|r| !reversed.contains(&r.0)) {
+    if rows.is_empty() {
+        return Ok(out);
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let reversed = super::store::reversals_of(conn, &ids)?;
+    for (_, d, code) in rows.into_iter().filter(|r| !reversed.contains_key(&r.0)) {
         let v = out.entry(d).or_default();
         if EXCUSED.contains(&code.as_str()) {
             v.0 += 1;
