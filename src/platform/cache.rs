@@ -45,7 +45,7 @@ pub struct BoardQuery<'a> {
     pub member: Option<&'a str>,
     /// Scores count in buckets of this width, upper bound included (a bucket is a total of
     /// points; the fraction orders ties): `above` counts the higher buckets, `at_most` the
-    /// member's bucket and the lower ones.
+    /// member's bucket and the lower ones (the rest of the set: one count, not two).
     pub bucket: f64,
 }
 

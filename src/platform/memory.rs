@@ -104,7 +104,7 @@ impl MemoryCache {
         if let Some(s) = page.score {
             let edge = bucket_edge(s, q.bucket);
             page.above = z.count(&format!("({edge}"), "+inf") as u64;
-            page.at_most = z.count("-inf", &format!("{edge}")) as u64;
+            page.at_most = page.len - page.above;
         }
         Ok(Some(page))
     }

@@ -67,7 +67,7 @@ if ARGV[4] ~= '' then
     local bucket = tonumber(ARGV[5])
     local edge = string.format('%.0f', math.ceil(tonumber(score) / bucket) * bucket)
     above = redis.call('ZCOUNT', set, '(' .. edge, '+inf')
-    at_most = redis.call('ZCOUNT', set, '-inf', edge)
+    at_most = len - above
   end
 end
 return {g, top, len, score, above, at_most}
