@@ -81,6 +81,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
         dummy_hash: Arc::new(dummy),
         tokens: Default::default(),
         venues: Default::default(),
+        ledger: Default::default(),
     })
 }
 

@@ -35,6 +35,8 @@ pub struct AppState {
     pub award_writes: crate::ledger::direct::Writes,
     /// The keys that seal personal data at rest.
     pub pii: crate::platform::pii::Pii,
+    /// Rule versions and top-list details kept in memory (see [`crate::ledger::cache`]).
+    pub ledger: crate::ledger::cache::LedgerCache,
     /// Opinions waiting to be filed in bulk.
     pub opinion_writes: crate::reception::filing::Writes,
 }

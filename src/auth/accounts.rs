@@ -33,7 +33,7 @@ fn to_view(conn: &mut AnyConnection, a: AccountRow) -> AppResult<AccountView> {
 }
 
 pub async fn view(state: &AppState, id: i64) -> AppResult<AccountView> {
-    db::run(&state.db, move |c| {
+    db::read(&state.db, move |c| {
         let a = store::by_id(c, id)?.ok_or_else(AppError::not_found)?;
         to_view(c, a)
     })

@@ -174,7 +174,7 @@ impl FromRequest for Principal {
                 };
                 let revoked = ask_db && {
                     let sid = sid.clone();
-                    crate::db::run(&state.db, move |c| crate::auth::store::session_revoked(c, &sid)).await?
+                    crate::db::read(&state.db, move |c| crate::auth::store::session_revoked(c, &sid)).await?
                 };
                 if revoked {
                     return Err(AppError::unauthorized("the session has ended"));

@@ -3,6 +3,7 @@
 
 pub mod bulk;
 pub mod schema;
+pub mod sqlite;
 pub mod writer;
 
 use crate::config::DatabaseUrl;
@@ -106,6 +107,7 @@ pub fn build_pool(url: &DatabaseUrl, size: u32) -> Result<DbPool, String> {
 /// `cache_kib` is SQLite's page cache per connection (ignored on PostgreSQL).
 pub fn build_pool_waiting(url: &DatabaseUrl, size: u32, wait: std::time::Duration, cache_kib: u32) -> Result<DbPool, String> {
     if let DatabaseUrl::Sqlite(p) = url {
+        sqlite::register();
         if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
@@ -142,6 +144,25 @@ where
         f(&mut conn)
     })
     .await?
+}
+
+/// Runs a short read — a few rows found through an index — for a hot path. On SQLite it runs
+/// right here on the calling worker when a pooled connection is idle: such a read takes a few
+/// microseconds from the page cache, less than handing it to a blocking thread and waking the
+/// worker again (that hand-off was half of the CPU of `GET /api/v1/auth/me`). WAL readers never
+/// wait for the writer. With no idle connection, and always on PostgreSQL (a network round
+/// trip), it goes through [`run`]. Scans, exports and anything unbounded use [`run`].
+pub async fn read<T, F>(db: &Db, f: F) -> AppResult<T>
+where
+    F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    if db.sqlite {
+        if let Some(mut conn) = db.pool.try_get() {
+            return f(&mut conn);
+        }
+    }
+    run(&db.pool, f).await
 }
 
 /// Like [`run`], inside one transaction. On SQLite every write transaction runs on the single
@@ -207,4 +228,26 @@ pub fn ts(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
 
 pub fn utc(n: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_naive_utc_and_offset(n, chrono::Utc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::thread;
+
+    #[actix_web::test]
+    async fn a_short_read_runs_on_the_worker_when_a_connection_is_idle_and_waits_off_it_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::Sqlite(dir.path().join("read.db"));
+        let pool = build_pool(&url, 2).unwrap();
+        let db = Db::new(pool.clone(), &url, 1);
+        let here = thread::current().id();
+        assert_eq!(read(&db, |_| Ok(thread::current().id())).await.unwrap(), here);
+
+        let held = (pool.get().unwrap(), pool.get().unwrap());
+        let mut waiting = Box::pin(read(&db, |_| Ok(thread::current().id())));
+        assert!(futures_util::future::poll_immediate(&mut waiting).await.is_none(), "no idle connection: the read waits");
+        drop(held);
+        assert_ne!(waiting.await.unwrap(), here, "the waiting read ran on a blocking thread");
+    }
 }

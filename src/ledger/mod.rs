@@ -8,6 +8,7 @@ pub mod appeals;
 pub mod archive;
 pub mod awards;
 pub mod board;
+pub mod cache;
 pub mod direct;
 pub mod evaluation;
 pub mod model;

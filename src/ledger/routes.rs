@@ -1,5 +1,6 @@
 //! Ledger routes: the rulebook, explained statements, reversals, rankings and verification.
 
+use super::cache::LedgerCache;
 use super::model::{
     CategoryTotal, EntryView, MyRank, PointsStatement, RankedDeputy, Ranking, RankingQuery, ReversalRequest, RuleView, RulebookQuery, YearQuery,
 };
@@ -13,7 +14,6 @@ use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::Datelike;
-use std::collections::HashMap;
 
 pub fn rule_view(r: RuleRow) -> RuleView {
     RuleView {
@@ -80,20 +80,19 @@ pub fn explain(e: EntryRow, r: Option<&RuleRow>, reversed_by: Option<i64>) -> En
     }
 }
 
-fn statement(c: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<PointsStatement> {
+fn statement(c: &mut AnyConnection, cache: &LedgerCache, deputy: i64, year: i32) -> AppResult<PointsStatement> {
     let entries = store::entries_of(c, deputy, Some(year))?;
-    let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
-    let reversed_by = store::reversals_of(c, &ids)?;
-    // The rule versions cited, in one query (one per distinct rule was ~10 round trips a request).
+    let reversed_by = store::reversals_of_deputy(c, deputy)?;
+    // The rule versions cited: kept in memory (immutable), read in one query when new.
     let mut cited: Vec<i64> = entries.iter().map(|e| e.rule_id).collect();
     cited.sort_unstable();
     cited.dedup();
-    let rules: HashMap<i64, RuleRow> = store::rules_by_id(c, &cited)?.into_iter().map(|r| (r.id, r)).collect();
+    let rules = cache.rules(c, &cited)?;
     let views = entries
         .into_iter()
         .map(|e| {
             let (rule_id, rv) = (e.rule_id, reversed_by.get(&e.id).copied());
-            explain(e, rules.get(&rule_id), rv)
+            explain(e, rules.get(&rule_id).map(|r| &**r), rv)
         })
         .collect();
     let by_category: Vec<CategoryTotal> =
@@ -120,7 +119,8 @@ pub fn may_read_points(c: &mut AnyConnection, p: &Principal, deputy: i64) -> App
 pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<YearQuery>) -> AppResult<web::Json<PointsStatement>> {
     let me = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "this account is not linked to a deputy"))?;
     let year = q.year.unwrap_or_else(|| this_year(&state));
-    Ok(web::Json(db::run(&state.db, move |c| statement(c, me, year)).await?))
+    let cache = state.ledger.clone();
+    Ok(web::Json(db::read(&state.db, move |c| statement(c, &cache, me, year)).await?))
 }
 
 /// A deputy's points for a year (staff in scope).
@@ -129,9 +129,10 @@ pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<YearQu
 pub async fn of_deputy(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, q: web::Query<YearQuery>) -> AppResult<web::Json<PointsStatement>> {
     let id = id.into_inner();
     let year = q.year.unwrap_or_else(|| this_year(&state));
+    let cache = state.ledger.clone();
     let s = db::run(&state.db, move |c| {
         may_read_points(c, &p, id)?;
-        statement(c, id, year)
+        statement(c, &cache, id, year)
     })
     .await?;
     Ok(web::Json(s))
@@ -149,7 +150,7 @@ pub async fn reverse(state: web::Data<AppState>, p: Principal, id: web::Path<i64
     if p.role != Role::Admin {
         return Err(AppError::forbidden("forbidden", "only congress staff correct the ledger"));
     }
-    let (tz, now) = (state.settings.tz, state.now());
+    let (tz, now, cache) = (state.settings.tz, state.now(), state.ledger.clone());
     let e = db::tx(&state.db, move |c| {
         let orig = store::entry(c, id)?.ok_or_else(|| AppError::invalid_field("entry_id", "unknown_entry", "no such entry"))?;
         let paths = crate::org::deputy_region_paths(c, orig.deputy_id)?.unwrap_or_default();
@@ -157,7 +158,7 @@ pub async fn reverse(state: web::Data<AppState>, p: Principal, id: web::Path<i64
         let rev = service::reverse(c, id, &p.label(), &reason, tz, now)?;
         Entry::by(&p, "ledger.reverse", "ledger_entry", id.to_string()).region(paths.first().cloned()).detail(format!("reversal={}", rev.id)).write(c, now)?;
         let year = rev.year;
-        statement(c, rev.deputy_id, year)?.entries.into_iter().find(|v| v.id == rev.id).ok_or_else(AppError::not_found)
+        statement(c, &cache, rev.deputy_id, year)?.entries.into_iter().find(|v| v.id == rev.id).ok_or_else(AppError::not_found)
     })
     .await?;
     Ok(HttpResponse::Created().json(e))
@@ -205,7 +206,11 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
         false => None,
     };
     let me_id = p.deputy_id;
-    let r = db::run(&state.db, move |c| {
+    // From the board only the listed deputies' names and absences are read (a short read);
+    // without it the SQL ranks the whole scope.
+    let short = from_board.is_some();
+    let cache = state.ledger.clone();
+    let work = move |c: &mut db::AnyConnection| {
         let (source, top, ranked, me) = match from_board {
             Some(b) => ("sorted_sets", b.top, b.ranked as i64, b.me.map(|(pts, above, at_most)| (pts, above as i64, at_most as i64))),
             None => {
@@ -226,9 +231,8 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
                 ("sql", top, n, me)
             }
         };
-        let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
-        let names: HashMap<i64, String> = crate::org::deputy_names(c, &ids)?.into_iter().collect();
-        let absent = store::absences(c, &ids, year)?;
+        let details = cache.top_details(c, year, &top)?;
+        let (names, absent) = (&details.0, &details.1);
         let ranked_top = top
             .iter()
             .map(|(d, pts, rank)| {
@@ -249,8 +253,8 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
             percentile: (at_most as f64 * 1000.0 / ranked as f64).round() / 10.0,
         });
         Ok(Ranking { year, source: source.into(), deputies_ranked: ranked as usize, top: ranked_top, me })
-    })
-    .await?;
+    };
+    let r = if short { db::read(&state.db, work).await? } else { db::run(&state.db, work).await? };
     Ok(web::Json(r))
 }
 

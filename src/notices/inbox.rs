@@ -44,7 +44,7 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<InboxQ
     let deputy = me(&p)?;
     let (before, limit, now) = (pq.after()?, pq.limit()?, state.now());
     let q = q.into_inner();
-    let rows = db::run(&state.db, move |c| store::inbox(c, deputy, now, q.unread.unwrap_or(false), q.kind.as_deref(), before, limit)).await?;
+    let rows = db::read(&state.db, move |c| store::inbox(c, deputy, now, q.unread.unwrap_or(false), q.kind.as_deref(), before, limit)).await?;
     let pinned = rows.iter().filter(|r| r.0.pinned).count();
     let more = rows.len() - pinned > limit as usize;
     let mut items: Vec<InboxItem> = rows.into_iter().map(|(n, s)| item(n, s, None)).collect();
@@ -58,7 +58,7 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<InboxQ
 #[get("/api/v1/me/inbox/unread-count")]
 pub async fn unread(state: web::Data<AppState>, p: Principal) -> AppResult<web::Json<UnreadCount>> {
     let (deputy, now) = (me(&p)?, state.now());
-    Ok(web::Json(UnreadCount { unread: db::run(&state.db, move |c| store::unread(c, deputy, now)).await? }))
+    Ok(web::Json(UnreadCount { unread: db::read(&state.db, move |c| store::unread(c, deputy, now)).await? }))
 }
 
 /// The notice and my inbox row; 404 when it is not in my inbox (or retracted, or expired).
