@@ -70,6 +70,9 @@ pub struct Settings {
     pub db_wait: std::time::Duration,
     /// PostgreSQL writer threads that group small writes into shared commits (SQLite: always 1).
     pub db_writers: usize,
+    /// SQLite: short indexed reads run on the HTTP worker when a connection is idle
+    /// (`LVZHI_DB_INLINE_READS`, default on; see [`crate::db::read`]). PostgreSQL ignores it.
+    pub db_inline_reads: bool,
     /// Rankings from sorted-set leaderboards (`LVZHI_RANKINGS`: `sorted_sets`, the default — in
     /// Redis when configured, in process otherwise; `sql` = always from SQL).
     pub rankings_sorted_sets: bool,
@@ -180,8 +183,13 @@ impl Env<'_> {
     }
 
     fn flag(&self, var: &'static str) -> Result<bool, ConfigError> {
+        self.flag_or(var, false)
+    }
+
+    fn flag_or(&self, var: &'static str, default: bool) -> Result<bool, ConfigError> {
         match self.get(var).as_deref().map(str::to_ascii_lowercase).as_deref() {
-            None | Some("0" | "false" | "no" | "off") => Ok(false),
+            None => Ok(default),
+            Some("0" | "false" | "no" | "off") => Ok(false),
             Some("1" | "true" | "yes" | "on") => Ok(true),
             Some(v) => Err(ConfigError { var, message: format!("`{v}` is not a boolean (true/false)") }),
         }
@@ -313,6 +321,7 @@ impl Settings {
             db_cache_kib: env.positive("LVZHI_DB_CACHE_KIB", crate::db::DEFAULT_CACHE_KIB)?,
             db_wait: std::time::Duration::from_millis(env.positive("LVZHI_DB_WAIT_MS", 5000u64)?),
             db_writers: env.positive("LVZHI_DB_WRITERS", 4)?,
+            db_inline_reads: env.flag_or("LVZHI_DB_INLINE_READS", true)?,
             rankings_sorted_sets,
             push_webhook,
             push,
@@ -443,6 +452,13 @@ mod tests {
         assert_eq!(with(&[("LVZHI_ENV", "production")]).unwrap_err().var, "LVZHI_JWT_KEY_FILE");
         assert_eq!(with(&[("REDIS_URL", "localhost")]).unwrap_err().var, "REDIS_URL");
         assert_eq!(with(&[("LVZHI_TRUST_PROXY", "maybe")]).unwrap_err().var, "LVZHI_TRUST_PROXY");
+        assert_eq!(with(&[("LVZHI_DB_INLINE_READS", "sometimes")]).unwrap_err().var, "LVZHI_DB_INLINE_READS");
+    }
+
+    #[test]
+    fn inline_reads_are_on_unless_turned_off() {
+        assert!(with(&[]).unwrap().db_inline_reads);
+        assert!(!with(&[("LVZHI_DB_INLINE_READS", "false")]).unwrap().db_inline_reads);
     }
 
     #[test]

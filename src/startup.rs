@@ -59,7 +59,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let keys = KeySet::load(&settings)?;
     let m = settings.argon2_m_cost_kib;
     let dummy = tokio::task::spawn_blocking(move || auth::password::dummy_hash(m)).await.map_err(|e| e.to_string())?;
-    let db = db::Db::new(pool, &settings.database_url, settings.db_writers);
+    let db = db::Db::new(pool, &settings.database_url, settings.db_writers).inline_reads(settings.db_inline_reads);
     let push = crate::push::Providers::new(&settings.push)?;
     let files = crate::files::Storage::open(settings.storage_url.as_deref(), &settings.data_dir)?;
     let sms = crate::sms::Provider::new(settings.sms_http.clone(), settings.push.timeout, &settings.outbound_allow)?;

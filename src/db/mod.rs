@@ -40,6 +40,8 @@ pub struct Db {
     pub pool: DbPool,
     pub writer: writer::Writer,
     sqlite: bool,
+    /// [`read`] may run on the calling worker (SQLite only).
+    inline_reads: bool,
 }
 
 impl Db {
@@ -47,7 +49,14 @@ impl Db {
     pub fn new(pool: DbPool, url: &DatabaseUrl, pg_writers: usize) -> Self {
         let sqlite = matches!(url, DatabaseUrl::Sqlite(_));
         let writer = writer::Writer::start(&pool, if sqlite { 1 } else { pg_writers });
-        Db { pool, writer, sqlite }
+        Db { pool, writer, sqlite, inline_reads: sqlite }
+    }
+
+    /// Whether short reads may run on the calling worker (`LVZHI_DB_INLINE_READS`); only SQLite
+    /// ever does.
+    pub fn inline_reads(mut self, on: bool) -> Self {
+        self.inline_reads = on && self.sqlite;
+        self
     }
 }
 
@@ -150,14 +159,17 @@ where
 /// right here on the calling worker when a pooled connection is idle: such a read takes a few
 /// microseconds from the page cache, less than handing it to a blocking thread and waking the
 /// worker again (that hand-off was half of the CPU of `GET /api/v1/auth/me`). WAL readers never
-/// wait for the writer. With no idle connection, and always on PostgreSQL (a network round
-/// trip), it goes through [`run`]. Scans, exports and anything unbounded use [`run`].
+/// wait for the writer. This is the one exception to "never block an actix worker", bounded to
+/// reads that cost less than the hop; `LVZHI_DB_INLINE_READS=false` turns it off (say, a
+/// database on a slow disk larger than the OS page cache). With no idle connection, and always
+/// on PostgreSQL (a network round trip), it goes through [`run`]. Scans, exports and anything
+/// unbounded use [`run`].
 pub async fn read<T, F>(db: &Db, f: F) -> AppResult<T>
 where
     F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    if db.sqlite {
+    if db.inline_reads {
         if let Some(mut conn) = db.pool.try_get() {
             return f(&mut conn);
         }
@@ -249,5 +261,8 @@ mod tests {
         assert!(futures_util::future::poll_immediate(&mut waiting).await.is_none(), "no idle connection: the read waits");
         drop(held);
         assert_ne!(waiting.await.unwrap(), here, "the waiting read ran on a blocking thread");
+
+        let off = db.clone().inline_reads(false);
+        assert_ne!(read(&off, |_| Ok(thread::current().id())).await.unwrap(), here, "LVZHI_DB_INLINE_READS=false: never on the worker");
     }
 }
