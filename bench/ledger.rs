@@ -69,12 +69,10 @@ pub async fn rankings(
         ));
         let tokens = deputy_tokens.to_vec();
         let make: load::MakeRequest = std::sync::Arc::new(move |n| load::get("/api/v1/rankings?limit=20", Some(&tokens[(n * 7919) % tokens.len()])));
-        let me = load::run_with(target, make, CLIENTS, requests, time).await;
+        let me = load::run_with(target, make.clone(), CLIENTS, requests, time).await;
         rows.push(http_row(&format!("scenario: GET /api/v1/rankings as a deputy: top 20 + my rank ({source})"), &me, Some(("hello".into(), hello))));
         if source != "SQL" {
             // The same read as throughput: as many clients as the other per-deputy reads.
-            let tokens = deputy_tokens.to_vec();
-            let make: load::MakeRequest = std::sync::Arc::new(move |n| load::get("/api/v1/rankings?limit=20", Some(&tokens[(n * 7919) % tokens.len()])));
             let many = load::run_with(target, make, 64, requests, time).await;
             rows.push(http_row(&format!("scenario: GET /api/v1/rankings as a deputy, 64 clients ({source})"), &many, Some(("hello".into(), hello))));
         }

@@ -247,14 +247,19 @@ pub fn entry(conn: &mut AnyConnection, id: i64) -> AppResult<Option<EntryRow>> {
 /// Reversed entry id → the entry that reversed it, for the given entries (one query).
 pub fn reversals_of(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, i64>> {
     let rows: Vec<(Option<i64>, i64)> = e::table.filter(e::reverses.eq_any(ids.to_vec())).select((e::reverses, e::id)).load(conn)?;
-    Ok(rows.into_iter().filter_map(|(r, id)| r.map(|r| (r, id))).collect())
+    Ok(by_reversed(rows))
+}
+
+/// (reverses, id) rows as reversed id → reversing id.
+fn by_reversed(rows: Vec<(Option<i64>, i64)>) -> std::collections::HashMap<i64, i64> {
+    rows.into_iter().filter_map(|(r, id)| r.map(|r| (r, id))).collect()
 }
 
 /// The reversals among a deputy's entries, as reversed id → reversing id (a reversal belongs to
 /// the deputy of the entry it reverses). One cached statement, unlike [`reversals_of`].
 pub fn reversals_of_deputy(conn: &mut AnyConnection, deputy: i64) -> AppResult<std::collections::HashMap<i64, i64>> {
     let rows: Vec<(Option<i64>, i64)> = e::table.filter(e::deputy_id.eq(deputy)).filter(e::reverses.is_not_null()).select((e::reverses, e::id)).load(conn)?;
-    Ok(rows.into_iter().filter_map(|(r, id)| r.map(|r| (r, id))).collect())
+    Ok(by_reversed(rows))
 }
 
 /// The entry that reverses `id`, if any.
