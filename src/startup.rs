@@ -63,6 +63,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let push = crate::push::Providers::new(&settings.push)?;
     let files = crate::files::Storage::open(settings.storage_url.as_deref(), &settings.data_dir)?;
     let sms = crate::sms::Provider::new(settings.sms_http.clone(), settings.push.timeout, &settings.outbound_allow)?;
+    let revocations = auth::revocations::Revocations::new(Duration::from_secs(settings.access_ttl_secs.max(0) as u64 + 60));
     Ok(AppState {
         checkin_writes: db::bulk::Bulk::new(crate::checkins::record::Checkins(pii.clone()), db.writer.clone()),
         push,
@@ -80,6 +81,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
         metrics: Metrics::new().map_err(|e| e.to_string())?,
         dummy_hash: Arc::new(dummy),
         tokens: Default::default(),
+        revocations,
         venues: Default::default(),
         ledger: Default::default(),
     })
@@ -156,6 +158,7 @@ impl Application {
             tokio::spawn(crate::platform::cache::watch(state.cache.clone(), rx.clone())),
             tokio::spawn(crate::checkins::worker(state.clone(), rx.clone())),
             tokio::spawn(crate::checkins::venues::follow(state.clone(), rx.clone())),
+            tokio::spawn(crate::auth::revocations::follow(state.clone(), rx.clone())),
             tokio::spawn(crate::ledger::board_worker(state.clone(), rx.clone())),
             tokio::spawn(crate::notices::worker(state.clone(), rx.clone())),
             tokio::spawn(crate::push::worker::worker(state.clone(), rx.clone())),

@@ -19,6 +19,8 @@ pub struct AppState {
     pub dummy_hash: Arc<String>,
     /// Access tokens this instance has verified (see [`crate::auth::principal::TokenCache`]).
     pub tokens: crate::auth::principal::TokenCache,
+    /// Sessions ended lately, as this instance heard (see [`crate::auth::revocations`]).
+    pub revocations: crate::auth::revocations::Revocations,
     /// Places of recent check-ins (see [`crate::checkins::venues`]).
     pub venues: crate::checkins::venues::VenueCache,
     /// Check-ins waiting to be recorded in bulk (see [`crate::db::bulk`]).

@@ -8,6 +8,7 @@ pub mod model;
 pub mod password;
 pub mod policy;
 pub mod principal;
+pub mod revocations;
 pub mod routes;
 pub mod rules;
 pub mod session;

@@ -137,10 +137,6 @@ impl TokenCache {
     }
 }
 
-pub fn revoked_key(sid: &str) -> String {
-    format!("revoked-sid:{sid}")
-}
-
 fn bearer(req: &HttpRequest) -> Option<String> {
     let h = req.headers().get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = h.split_once(' ')?;
@@ -160,18 +156,15 @@ impl FromRequest for Principal {
             let token = token.ok_or_else(|| AppError::unauthorized("a bearer token is required"))?;
             let claims = state.tokens.verified(&state, token)?;
             if let Some(sid) = &claims.sid {
-                // Revocation fails closed: when the cache cannot answer — or could not lately, so
-                // that a logout meanwhile may have reached only the database — the database decides
+                // Revocation fails closed: this instance's list of ended sessions decides only
+                // while it follows the announcements and the cache has not failed lately (a logout
+                // meanwhile may have reached only the database); otherwise the database decides
                 // (slower, but the API stays up and no ended session comes back).
-                let window = std::time::Duration::from_secs(state.settings.access_ttl_secs.max(0) as u64 + 60);
-                let ask_db = match state.cache.get(&revoked_key(sid)).await {
-                    Ok(Some(_)) => return Err(AppError::unauthorized("the session has ended")),
-                    Ok(None) => state.cache.failed_within(window),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "revocation cache unreachable; asking the database");
-                        true
-                    }
-                };
+                let r = &state.revocations;
+                if r.ended(sid) {
+                    return Err(AppError::unauthorized("the session has ended"));
+                }
+                let ask_db = !r.complete() || state.cache.failed_within(r.window());
                 let revoked = ask_db && {
                     let sid = sid.clone();
                     crate::db::read(&state.db, move |c| crate::auth::store::session_revoked(c, &sid)).await?

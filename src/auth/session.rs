@@ -4,7 +4,7 @@
 use super::jwt::{self, AccessClaims};
 use super::model::TokenResponse;
 use super::password;
-use super::principal::{revoked_key, Principal, RequestMeta, Role};
+use super::principal::{Principal, RequestMeta, Role};
 use super::rules::{self, RefreshDecision};
 use super::store::{self, AccountRow};
 use crate::audit::Entry;
@@ -12,7 +12,6 @@ use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::{Duration, NaiveDateTime};
-use std::time::Duration as StdDuration;
 
 fn invalid_refresh() -> AppError {
     AppError::unauthorized("the refresh token is invalid, expired or revoked").with_code("invalid_refresh_token")
@@ -166,16 +165,10 @@ pub async fn refresh(state: &AppState, meta: &RequestMeta, presented: String) ->
     match out {
         Refreshed::Tokens(t) => Ok(t),
         Refreshed::Reused(family) => {
-            revoke_sid(state, &family).await?;
+            super::revocations::announce(state, &family).await;
             Err(AppError::unauthorized("this refresh token was already used; the session has been revoked").with_code("refresh_token_reused"))
         }
     }
-}
-
-async fn revoke_sid(state: &AppState, sid: &str) -> AppResult<()> {
-    let ttl = StdDuration::from_secs(state.settings.access_ttl_secs as u64 + 60);
-    state.cache.set(&revoked_key(sid), "1", Some(ttl)).await?;
-    Ok(())
 }
 
 /// Ends the caller's session: the refresh family is revoked and its access tokens refused.
@@ -192,10 +185,8 @@ pub async fn logout(state: &AppState, p: &Principal) -> AppResult<()> {
             audit.write(c, now)
         })
         .await?;
-        // The database has it; the cache may be down (then the database decides for a while).
-        if let Err(e) = revoke_sid(state, &sid).await {
-            tracing::warn!(error = %e.detail, "the revocation reached the database only");
-        }
+        // The database has it; now this instance and, over the bus, the others.
+        super::revocations::announce(state, &sid).await;
     }
     Ok(())
 }

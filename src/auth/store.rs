@@ -148,6 +148,22 @@ pub fn session_revoked(conn: &mut AnyConnection, family: &str) -> AppResult<bool
     Ok(all > 0 && live == 0)
 }
 
+/// Sessions (refresh families) with a token revoked after `since`.
+pub fn families_revoked_since(conn: &mut AnyConnection, since: NaiveDateTime) -> AppResult<Vec<String>> {
+    Ok(refresh_tokens::table.filter(refresh_tokens::revoked_at.gt(since)).select(refresh_tokens::family).distinct().load(conn)?)
+}
+
+/// Those of `families` that still hold a token not revoked.
+pub fn families_with_live_tokens(conn: &mut AnyConnection, families: &[String]) -> AppResult<std::collections::HashSet<String>> {
+    let live: Vec<String> = refresh_tokens::table
+        .filter(refresh_tokens::family.eq_any(families))
+        .filter(refresh_tokens::revoked_at.is_null())
+        .select(refresh_tokens::family)
+        .distinct()
+        .load(conn)?;
+    Ok(live.into_iter().collect())
+}
+
 /// Deletes refresh tokens that expired before `cutoff` (housekeeping).
 pub fn purge_expired(conn: &mut AnyConnection, cutoff: NaiveDateTime) -> AppResult<usize> {
     Ok(diesel::delete(refresh_tokens::table.filter(refresh_tokens::expires_at.lt(cutoff))).execute(conn)?)

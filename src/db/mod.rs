@@ -2,6 +2,7 @@
 //! the embedded per-backend migrations, and [`run`] which moves a query off the actix workers.
 
 pub mod bulk;
+pub mod checkout;
 pub mod schema;
 pub mod sqlite;
 pub mod writer;
@@ -9,7 +10,7 @@ pub mod writer;
 use crate::config::DatabaseUrl;
 use crate::error::AppResult;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{CustomizeConnection, Pool, PooledConnection};
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
@@ -19,7 +20,7 @@ pub enum AnyConnection {
     Sqlite(SqliteConnection),
 }
 
-pub type DbPool = Pool<ConnectionManager<AnyConnection>>;
+pub type DbPool = Pool<checkout::Manager>;
 
 /// Runs one diesel builder on the concrete connection behind an [`AnyConnection`]: for what the
 /// multi-backend connection cannot express (multi-row inserts, upserts). The builder is written
@@ -66,7 +67,7 @@ impl std::ops::Deref for Db {
         &self.pool
     }
 }
-pub type DbConn = PooledConnection<ConnectionManager<AnyConnection>>;
+pub type DbConn = PooledConnection<checkout::Manager>;
 
 pub const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -121,7 +122,7 @@ pub fn build_pool_waiting(url: &DatabaseUrl, size: u32, wait: std::time::Duratio
             std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
     }
-    let manager = ConnectionManager::<AnyConnection>::new(connection_string(url));
+    let manager = checkout::Manager::new(connection_string(url));
     Pool::builder()
         .max_size(size)
         .min_idle(Some(1))

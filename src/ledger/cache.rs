@@ -21,6 +21,10 @@ use std::time::Duration;
 /// Names and (excused, unexcused) absences of the deputies on a top list.
 pub type TopDetails = Arc<(HashMap<i64, String>, HashMap<i64, (i64, i64)>)>;
 
+fn top_key(year: i32, top: &[(i64, i64, usize)]) -> (i32, Vec<(i64, i64)>) {
+    (year, top.iter().map(|t| (t.0, t.1)).collect())
+}
+
 #[derive(Clone)]
 pub struct LedgerCache {
     rules: moka::sync::Cache<i64, Arc<RuleRow>>,
@@ -51,9 +55,14 @@ impl LedgerCache {
         Ok(found)
     }
 
+    /// The kept details of `top`, if any (no connection needed).
+    pub fn kept_top_details(&self, year: i32, top: &[(i64, i64, usize)]) -> Option<TopDetails> {
+        self.tops.get(&top_key(year, top))
+    }
+
     /// Names and absences of the deputies on `top` — (deputy, points, rank) — in `year`.
     pub fn top_details(&self, c: &mut AnyConnection, year: i32, top: &[(i64, i64, usize)]) -> AppResult<TopDetails> {
-        let key = (year, top.iter().map(|t| (t.0, t.1)).collect::<Vec<_>>());
+        let key = top_key(year, top);
         if let Some(d) = self.tops.get(&key) {
             return Ok(d);
         }

@@ -206,14 +206,25 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
         false => None,
     };
     let me_id = p.deputy_id;
-    // From the board only the listed deputies' names and absences are read (a short read);
-    // without it the SQL ranks the whole scope.
-    let short = from_board.is_some();
+    // From the board only the listed deputies' names and absences are read (a short read, or
+    // none when this top list's details are kept); without it the SQL ranks the whole scope.
     let cache = state.ledger.clone();
-    let work = move |c: &mut db::AnyConnection| {
-        let (source, top, ranked, me) = match from_board {
-            Some(b) => ("sorted_sets", b.top, b.ranked as i64, b.me.map(|(pts, above, at_most)| (pts, above as i64, at_most as i64))),
-            None => {
+    let r = match from_board {
+        Some(b) => {
+            let me = b.me.map(|(pts, above, at_most)| (pts, above as i64, at_most as i64));
+            match cache.kept_top_details(year, &b.top) {
+                Some(d) => ranking_of(year, "sorted_sets", b.top, b.ranked as i64, me, &d),
+                None => {
+                    db::read(&state.db, move |c| {
+                        let d = cache.top_details(c, year, &b.top)?;
+                        Ok(ranking_of(year, "sorted_sets", b.top, b.ranked as i64, me, &d))
+                    })
+                    .await?
+                }
+            }
+        }
+        None => {
+            db::run(&state.db, move |c| {
                 let rows = store::top(c, year, &scope, limit as i64)?;
                 // Everyone above a listed total is listed too, so the list ranks itself.
                 let top = super::rules::ranked(&rows);
@@ -228,34 +239,39 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
                     }
                     None => (store::standing(c, year, &scope, i64::MAX)?.0, None),
                 };
-                ("sql", top, n, me)
-            }
-        };
-        let details = cache.top_details(c, year, &top)?;
-        let (names, absent) = (&details.0, &details.1);
-        let ranked_top = top
-            .iter()
-            .map(|(d, pts, rank)| {
-                let (excused, unexcused) = absent.get(d).copied().unwrap_or_default();
-                RankedDeputy {
-                    rank: *rank,
-                    deputy_id: *d,
-                    name: names.get(d).cloned().unwrap_or_default(),
-                    points: *pts,
-                    excused_absences: excused,
-                    unexcused_absences: unexcused,
-                }
+                let d = cache.top_details(c, year, &top)?;
+                Ok(ranking_of(year, "sql", top, n, me, &d))
             })
-            .collect();
-        let me = me.filter(|_| ranked > 0).map(|(pts, above, at_most)| MyRank {
-            rank: above as usize + 1,
-            points: pts,
-            percentile: (at_most as f64 * 1000.0 / ranked as f64).round() / 10.0,
-        });
-        Ok(Ranking { year, source: source.into(), deputies_ranked: ranked as usize, top: ranked_top, me })
+            .await?
+        }
     };
-    let r = if short { db::read(&state.db, work).await? } else { db::run(&state.db, work).await? };
     Ok(web::Json(r))
+}
+
+/// A ranking from its top list — (deputy, points, rank) —, the number ranked, the caller's
+/// (points, how many above, how many at most) and the top list's names and absences.
+fn ranking_of(year: i32, source: &str, top: Vec<(i64, i64, usize)>, ranked: i64, me: Option<(i64, i64, i64)>, details: &super::cache::TopDetails) -> Ranking {
+    let (names, absent) = (&details.0, &details.1);
+    let top = top
+        .iter()
+        .map(|(d, pts, rank)| {
+            let (excused, unexcused) = absent.get(d).copied().unwrap_or_default();
+            RankedDeputy {
+                rank: *rank,
+                deputy_id: *d,
+                name: names.get(d).cloned().unwrap_or_default(),
+                points: *pts,
+                excused_absences: excused,
+                unexcused_absences: unexcused,
+            }
+        })
+        .collect();
+    let me = me.filter(|_| ranked > 0).map(|(pts, above, at_most)| MyRank {
+        rank: above as usize + 1,
+        points: pts,
+        percentile: (at_most as f64 * 1000.0 / ranked as f64).round() / 10.0,
+    });
+    Ranking { year, source: source.into(), deputies_ranked: ranked as usize, top, me }
 }
 
 /// Recompute every hash chain; names the first broken entry (admins).

@@ -123,6 +123,44 @@ async fn logout_revokes_refresh_and_access_tokens() {
     app.get("/api/v1/auth/me", &other).await.expect(200, "");
 }
 
+/// Another instance over the same database and bus, with its own list of ended sessions, once
+/// it follows the announcements (then it answers from the list, not the database).
+async fn instance(app: &TestApp) -> TestApp {
+    let mut st = app.state.clone();
+    st.revocations = lvzhi::auth::revocations::Revocations::new(std::time::Duration::from_secs(960));
+    st.tokens = Default::default();
+    let other = app.sibling(st);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !other.state.revocations.complete() {
+        assert!(std::time::Instant::now() < deadline, "the instance never followed the session ends");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    other
+}
+
+#[tokio::test]
+async fn a_logout_ends_the_session_on_every_instance_without_asking_the_database() {
+    let app = spawn_demo().await;
+    let other = instance(&app).await;
+    let access = app.login("staff2").await;
+    other.get("/api/v1/auth/me", &access).await.expect(200, "");
+    app.send(app.req(Method::POST, "/api/v1/auth/logout", Some(&access))).await.expect(204, "");
+    // The announcement reaches the other instance (polled with a deadline: it travels the bus).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while other.get("/api/v1/auth/me", &access).await.status != 401 {
+        assert!(std::time::Instant::now() < deadline, "the other instance still accepts an ended session");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // An instance started after the logout loads recent ends from the database before it trusts
+    // its list, so it refuses the token too — from the list (it follows the bus, the cache has
+    // not failed: the database is not asked).
+    let late = instance(&app).await;
+    assert!(!late.state.cache.failed_within(late.state.revocations.window()));
+    late.get("/api/v1/auth/me", &access).await.expect(401, "unauthorized");
+    let live = app.login("staff2").await;
+    late.get("/api/v1/auth/me", &live).await.expect(200, "");
+}
+
 fn b64(v: &Value) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap())
 }

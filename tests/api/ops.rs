@@ -28,7 +28,7 @@ async fn readyz_names_the_failed_dependency() {
     let dead = diesel::r2d2::Pool::builder()
         .max_size(1)
         .connection_timeout(std::time::Duration::from_millis(300))
-        .build_unchecked(diesel::r2d2::ConnectionManager::<lvzhi::db::AnyConnection>::new("postgres://nobody@127.0.0.1:1/none"));
+        .build_unchecked(lvzhi::db::checkout::Manager::new("postgres://nobody@127.0.0.1:1/none".into()));
     let url = lvzhi::config::DatabaseUrl::parse("postgres://nobody@127.0.0.1:1/none").unwrap();
     state.db = lvzhi::db::Db::new(dead, &url, 1);
     let started = lvzhi::startup::Application::start(state).unwrap();
