@@ -74,7 +74,8 @@ pub fn board_keys(board: &str) -> (String, String, String) {
 #[derive(Clone)]
 pub enum Cache {
     Memory(MemoryCache),
-    Redis(RedisCache),
+    /// Boxed: it holds the client, its configuration and the shared connection.
+    Redis(Box<RedisCache>),
 }
 
 macro_rules! dispatch {
@@ -92,7 +93,7 @@ impl Cache {
     }
 
     pub async fn redis(url: &str, prefix: &str) -> CacheResult<Self> {
-        Ok(Cache::Redis(RedisCache::connect(url, prefix).await?))
+        Ok(Cache::Redis(Box::new(RedisCache::connect(url, prefix).await?)))
     }
 
     pub fn backend(&self) -> &'static str {
