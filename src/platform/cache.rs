@@ -74,8 +74,7 @@ pub fn board_keys(board: &str) -> (String, String, String) {
 #[derive(Clone)]
 pub enum Cache {
     Memory(MemoryCache),
-    /// Boxed: it holds the client, its configuration and the shared connection.
-    Redis(Box<RedisCache>),
+    Redis(RedisCache),
 }
 
 macro_rules! dispatch {
@@ -93,7 +92,7 @@ impl Cache {
     }
 
     pub async fn redis(url: &str, prefix: &str) -> CacheResult<Self> {
-        Ok(Cache::Redis(Box::new(RedisCache::connect(url, prefix).await?)))
+        Ok(Cache::Redis(RedisCache::connect(url, prefix).await?))
     }
 
     pub fn backend(&self) -> &'static str {

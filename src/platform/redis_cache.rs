@@ -75,28 +75,9 @@ return {g, top, len, score, above, at_most}
     )
 });
 
-/// Tells caches apart (each has its own connection on each worker thread).
-static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-
-thread_local! {
-    /// Connections opened on this thread, by cache id. An actix worker runs its own
-    /// single-threaded runtime: a connection driven there sends and reads on the worker's own
-    /// event loop, where the shared connection's driver lives on another thread and every reply
-    /// is a wake-up across threads.
-    static LOCAL: std::cell::RefCell<Vec<(u64, ConnectionManager)>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Whether the caller runs on a single-threaded runtime (an actix worker).
-fn on_worker_runtime() -> bool {
-    tokio::runtime::Handle::try_current().is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread)
-}
-
 #[derive(Clone)]
 pub struct RedisCache {
-    id: u64,
     client: redis::Client,
-    config: redis::aio::ConnectionManagerConfig,
-    /// The connection of multi-threaded callers (background workers, commands).
     conn: ConnectionManager,
     prefix: String,
     /// Until when (Unix ms) Redis counts as down after a connection failure: calls fail at
@@ -121,30 +102,20 @@ impl RedisCache {
             .set_response_timeout(Some(Duration::from_secs(2)))
             .set_number_of_retries(1)
             .set_max_delay(Duration::from_millis(500));
-        let conn = tokio::time::timeout(Duration::from_secs(5), ConnectionManager::new_with_config(client.clone(), config.clone()))
+        let conn = tokio::time::timeout(Duration::from_secs(5), ConnectionManager::new_with_config(client.clone(), config))
             .await
             .map_err(|_| CacheError("timed out connecting to Redis".into()))?
             .map_err(err)?;
-        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(RedisCache { id, client, config, conn, prefix: prefix.to_string(), down_until: Default::default(), failed_at: Default::default() })
+        Ok(RedisCache { client, conn, prefix: prefix.to_string(), down_until: Default::default(), failed_at: Default::default() })
     }
 
-    /// The connection, unless Redis failed a moment ago: on an actix worker the worker's own
-    /// (opened on first use), elsewhere the shared one.
-    async fn conn(&self) -> CacheResult<ConnectionManager> {
+    /// The connection, unless Redis failed a moment ago.
+    fn conn(&self) -> CacheResult<ConnectionManager> {
         use std::sync::atomic::Ordering;
         if chrono::Utc::now().timestamp_millis() < self.down_until.load(Ordering::Relaxed) {
             return Err(CacheError("Redis is unreachable (failed a moment ago)".into()));
         }
-        if !on_worker_runtime() {
-            return Ok(self.conn.clone());
-        }
-        if let Some(c) = LOCAL.with(|l| l.borrow().iter().find(|(id, _)| *id == self.id).map(|(_, c)| c.clone())) {
-            return Ok(c);
-        }
-        let c = self.seen(ConnectionManager::new_with_config(self.client.clone(), self.config.clone()).await)?;
-        LOCAL.with(|l| l.borrow_mut().push((self.id, c.clone())));
-        Ok(c)
+        Ok(self.conn.clone())
     }
 
     /// Reads a reply; a connection failure or timeout marks Redis down for a moment.
@@ -204,7 +175,7 @@ impl RedisCache {
     }
 
     async fn q<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> CacheResult<T> {
-        let mut c = self.conn().await?;
+        let mut c = self.conn()?;
         self.seen(cmd.query_async(&mut c).await)
     }
 
@@ -236,7 +207,7 @@ impl RedisCache {
 
     pub async fn incr(&self, key: &str, ttl: Duration) -> CacheResult<i64> {
         let k = self.k(key);
-        let mut c = self.conn().await?;
+        let mut c = self.conn()?;
         let n =
             redis::pipe().atomic().cmd("INCR").arg(&k).cmd("PEXPIRE").arg(&k).arg(ttl.as_millis().max(1) as u64).arg("NX").ignore().query_async(&mut c).await;
         let (n,): (i64,) = self.seen(n)?;
@@ -265,7 +236,7 @@ impl RedisCache {
         for (lo, hi) in ranges {
             p.cmd("ZCOUNT").arg(&k).arg(lo).arg(hi);
         }
-        let mut c = self.conn().await?;
+        let mut c = self.conn()?;
         self.seen(p.query_async(&mut c).await)
     }
 
@@ -273,7 +244,7 @@ impl RedisCache {
         type Reply = Option<(String, Vec<String>, u64, Option<String>, u64, u64)>;
         let mut inv = BOARD_READ.prepare_invoke();
         inv.key(self.k(q.pointer)).arg(self.k(q.board)).arg(q.scope).arg(q.n).arg(q.member.unwrap_or("")).arg(q.bucket);
-        let mut c = self.conn().await?;
+        let mut c = self.conn()?;
         let Some((generation, flat, len, score, above, at_most)) = self.seen(inv.invoke_async::<Reply>(&mut c).await)? else { return Ok(None) };
         let bad = |what: &str| CacheError(format!("board_read: {what} is not a number"));
         let top = flat.chunks_exact(2).map(|p| Ok((p[0].clone(), p[1].parse::<f64>().map_err(|_| bad("a score"))?))).collect::<CacheResult<Vec<_>>>()?;
@@ -294,13 +265,13 @@ impl RedisCache {
         for p in puts {
             inv.arg(&p.member).arg(p.score).arg(p.version).arg(p.sets.join(","));
         }
-        let mut c = self.conn().await?;
+        let mut c = self.conn()?;
         self.seen(inv.invoke_async::<()>(&mut c).await)
     }
 
     pub async fn board_drop(&self, board: &str) -> CacheResult<()> {
         let (ver, sets, all) = board_keys(board);
-        let mut c = self.conn().await?;
+        let mut c = self.conn()?;
         self.seen(BOARD_DROP.key(self.k(&ver)).key(self.k(&sets)).key(self.k(&all)).arg(&self.prefix).invoke_async::<()>(&mut c).await)
     }
 
