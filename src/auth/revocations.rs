@@ -77,7 +77,6 @@ fn ended_since(c: &mut AnyConnection, since: chrono::NaiveDateTime) -> AppResult
 pub async fn follow(state: AppState, mut stop: watch::Receiver<bool>) {
     let r = state.revocations.clone();
     loop {
-        r.complete.store(false, Ordering::Release);
         if let Some(mut rx) = subscribe_and_load(&state).await {
             r.complete.store(true, Ordering::Release);
             loop {

@@ -211,17 +211,15 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
     let cache = state.ledger.clone();
     let r = match from_board {
         Some(b) => {
-            let me = b.me.map(|(pts, above, at_most)| (pts, above as i64, at_most as i64));
-            match cache.kept_top_details(year, &b.top) {
-                Some(d) => ranking_of(year, "sorted_sets", b.top, b.ranked as i64, me, &d),
+            let d = match cache.kept_top_details(year, &b.top) {
+                Some(d) => d,
                 None => {
-                    db::read(&state.db, move |c| {
-                        let d = cache.top_details(c, year, &b.top)?;
-                        Ok(ranking_of(year, "sorted_sets", b.top, b.ranked as i64, me, &d))
-                    })
-                    .await?
+                    let top = b.top.clone();
+                    db::read(&state.db, move |c| cache.top_details(c, year, &top)).await?
                 }
-            }
+            };
+            let me = b.me.map(|(pts, above, at_most)| (pts, above as i64, at_most as i64));
+            ranking_of(year, "sorted_sets", b.top, b.ranked as i64, me, &d)
         }
         None => {
             db::run(&state.db, move |c| {
