@@ -73,6 +73,8 @@ pub struct Settings {
     /// SQLite: short indexed reads run on the HTTP worker when a connection is idle
     /// (`LVZHI_DB_INLINE_READS`, default on; see [`crate::db::read`]). PostgreSQL ignores it.
     pub db_inline_reads: bool,
+    /// MiB of rendered per-deputy reads kept in memory (`LVZHI_VIEW_CACHE_MIB`; 0 keeps none).
+    pub view_cache_mib: u64,
     /// Rankings from sorted-set leaderboards (`LVZHI_RANKINGS`: `sorted_sets`, the default — in
     /// Redis when configured, in process otherwise; `sql` = always from SQL).
     pub rankings_sorted_sets: bool,
@@ -322,6 +324,7 @@ impl Settings {
             db_wait: std::time::Duration::from_millis(env.positive("LVZHI_DB_WAIT_MS", 5000u64)?),
             db_writers: env.positive("LVZHI_DB_WRITERS", 4)?,
             db_inline_reads: env.flag_or("LVZHI_DB_INLINE_READS", true)?,
+            view_cache_mib: env.parse("LVZHI_VIEW_CACHE_MIB", 32u64)?,
             rankings_sorted_sets,
             push_webhook,
             push,

@@ -59,7 +59,8 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let keys = KeySet::load(&settings)?;
     let m = settings.argon2_m_cost_kib;
     let dummy = tokio::task::spawn_blocking(move || auth::password::dummy_hash(m)).await.map_err(|e| e.to_string())?;
-    let db = db::Db::new(pool, &settings.database_url, settings.db_writers).inline_reads(settings.db_inline_reads);
+    let views = crate::platform::views::Views::new(settings.view_cache_mib * 1_048_576);
+    let db = db::Db::new(pool, &settings.database_url, settings.db_writers, views).inline_reads(settings.db_inline_reads);
     let push = crate::push::Providers::new(&settings.push)?;
     let files = crate::files::Storage::open(settings.storage_url.as_deref(), &settings.data_dir)?;
     let sms = crate::sms::Provider::new(settings.sms_http.clone(), settings.push.timeout, &settings.outbound_allow)?;
@@ -159,6 +160,7 @@ impl Application {
             tokio::spawn(crate::checkins::worker(state.clone(), rx.clone())),
             tokio::spawn(crate::checkins::venues::follow(state.clone(), rx.clone())),
             tokio::spawn(crate::auth::revocations::follow(state.clone(), rx.clone())),
+            tokio::spawn(crate::platform::views::follow(state.clone(), rx.clone())),
             tokio::spawn(crate::ledger::board_worker(state.clone(), rx.clone())),
             tokio::spawn(crate::notices::worker(state.clone(), rx.clone())),
             tokio::spawn(crate::push::worker::worker(state.clone(), rx.clone())),

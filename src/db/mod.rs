@@ -40,6 +40,8 @@ macro_rules! per_backend {
 pub struct Db {
     pub pool: DbPool,
     pub writer: writer::Writer,
+    /// Rendered reads kept in memory, and the changes that make them stale (see [`crate::platform::views`]).
+    pub views: crate::platform::views::Views,
     sqlite: bool,
     /// [`read`] may run on the calling worker (SQLite only).
     inline_reads: bool,
@@ -47,10 +49,11 @@ pub struct Db {
 
 impl Db {
     /// Starts the writer threads: one on SQLite (it has one write lock), `pg_writers` on PostgreSQL.
-    pub fn new(pool: DbPool, url: &DatabaseUrl, pg_writers: usize) -> Self {
+    /// Changes committed through this handle go to `views`.
+    pub fn new(pool: DbPool, url: &DatabaseUrl, pg_writers: usize, views: crate::platform::views::Views) -> Self {
         let sqlite = matches!(url, DatabaseUrl::Sqlite(_));
-        let writer = writer::Writer::start(&pool, if sqlite { 1 } else { pg_writers });
-        Db { pool, writer, sqlite, inline_reads: sqlite }
+        let writer = writer::Writer::start(&pool, if sqlite { 1 } else { pg_writers }, &views);
+        Db { pool, writer, views, sqlite, inline_reads: sqlite }
     }
 
     /// Whether short reads may run on the calling worker (`LVZHI_DB_INLINE_READS`); only SQLite
@@ -143,15 +146,18 @@ pub fn migrate(pool: &DbPool) -> Result<usize, String> {
 }
 
 /// Runs `f` with a pooled connection on the blocking thread pool, so actix workers never wait on I/O.
-pub async fn run<T, F>(pool: &DbPool, f: F) -> AppResult<T>
+/// What its writes change in the kept views is applied before it returns.
+pub async fn run<T, F>(db: &Db, f: F) -> AppResult<T>
 where
     F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    let pool = pool.clone();
+    let (pool, views) = (db.pool.clone(), db.views.clone());
     actix_web::web::block(move || {
-        let mut conn = pool.get()?;
-        f(&mut conn)
+        crate::platform::views::within(&views, || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
     })
     .await?
 }
@@ -172,10 +178,10 @@ where
 {
     if db.inline_reads {
         if let Some(mut conn) = db.pool.try_get() {
-            return f(&mut conn);
+            return crate::platform::views::within(&db.views, || f(&mut conn));
         }
     }
-    run(&db.pool, f).await
+    run(db, f).await
 }
 
 /// Like [`run`], inside one transaction. On SQLite every write transaction runs on the single
@@ -188,7 +194,7 @@ where
     if db.sqlite {
         db.writer.solo(f).await
     } else {
-        run(&db.pool, move |c| in_tx(c, f)).await
+        run(db, move |c| in_tx(c, f)).await
     }
 }
 
@@ -202,6 +208,16 @@ fn begin(c: &mut AnyConnection) -> AppResult<()> {
         AnyConnection::Sqlite(sq) => AnsiTransactionManager::begin_transaction_sql(sq, "BEGIN IMMEDIATE")?,
     }
     Ok(())
+}
+
+/// How many transactions are open on the connection (0 outside any).
+fn depth(c: &mut AnyConnection) -> u32 {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let status = match c {
+        AnyConnection::Pg(pg) => AnsiTransactionManager::transaction_manager_status_mut(pg).transaction_depth(),
+        AnyConnection::Sqlite(sq) => AnsiTransactionManager::transaction_manager_status_mut(sq).transaction_depth(),
+    };
+    status.ok().flatten().map_or(0, |d| d.get())
 }
 
 /// Commits (`commit` true) or rolls back the transaction [`begin`] opened.
@@ -218,9 +234,15 @@ fn end(c: &mut AnyConnection, commit: bool) -> AppResult<()> {
 
 /// Runs `f` in a transaction on an already checked-out connection.
 pub fn in_tx<T>(c: &mut AnyConnection, f: impl FnOnce(&mut AnyConnection) -> AppResult<T>) -> AppResult<T> {
+    let outermost = depth(c) == 0;
     begin(c)?;
     let out = f(c);
     let ended = end(c, out.is_ok());
+    if outermost && matches!(ended, Ok(())) {
+        // Committed (or rolled back: applying its changes anyway only costs a re-read). A nested
+        // transaction leaves them to the outermost one: nothing is visible before it commits.
+        crate::platform::views::committed();
+    }
     match (out, ended) {
         (Ok(v), Ok(())) => Ok(v),
         (Ok(_), Err(e)) => Err(e),
@@ -253,7 +275,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = DatabaseUrl::Sqlite(dir.path().join("read.db"));
         let pool = build_pool(&url, 2).unwrap();
-        let db = Db::new(pool.clone(), &url, 1);
+        let db = Db::new(pool.clone(), &url, 1, crate::platform::views::Views::new(0));
         let here = thread::current().id();
         assert_eq!(read(&db, |_| Ok(thread::current().id())).await.unwrap(), here);
 

@@ -44,13 +44,17 @@ pub struct Writer {
 
 impl Writer {
     /// Starts `threads` writer threads over `pool`.
-    pub fn start(pool: &DbPool, threads: usize) -> Self {
+    /// Changes committed on them go to `views`.
+    pub fn start(pool: &DbPool, threads: usize, views: &crate::platform::views::Views) -> Self {
         let (tx, rx) = mpsc::unbounded_channel::<Raw>();
         let queue: Queue = Arc::new(Mutex::new(rx));
         let counts = Arc::new(Counts::default());
         for n in 0..threads.max(1) {
-            let (pool, queue, counts) = (pool.clone(), queue.clone(), counts.clone());
-            let spawned = std::thread::Builder::new().name(format!("lvzhi-writer-{n}")).spawn(move || writer_loop(&pool, &queue, &counts));
+            let (pool, queue, counts, views) = (pool.clone(), queue.clone(), counts.clone(), views.clone());
+            let spawned = std::thread::Builder::new().name(format!("lvzhi-writer-{n}")).spawn(move || {
+                crate::platform::views::adopt(&views);
+                writer_loop(&pool, &queue, &counts)
+            });
             if let Err(e) = spawned {
                 tracing::error!(error = %e, "cannot start a database writer thread");
             }
@@ -98,7 +102,10 @@ fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts) {
         };
         match pool.get() {
             // In order; each piece of work ends its own transactions.
-            Ok(mut conn) => jobs.into_iter().for_each(|f| f(Ok(&mut conn), counts)),
+            Ok(mut conn) => jobs.into_iter().for_each(|f| {
+                f(Ok(&mut conn), counts);
+                crate::platform::views::committed();
+            }),
             Err(e) => {
                 tracing::error!(error = %e, "database writer cannot get a connection");
                 for f in jobs {

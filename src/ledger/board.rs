@@ -126,6 +126,8 @@ pub async fn drain(state: &AppState) -> AppResult<usize> {
             }
         }
     }
+    // Top lists kept here were read before these changes.
+    state.ledger.forget_lists();
     db::tx(&state.db, move |c| store::outbox_done(c, &ids)).await?;
     Ok(rows.len())
 }
@@ -198,8 +200,18 @@ pub struct BoardRead {
 pub async fn read(state: &AppState, year: i32, scope: &str, limit: usize, me: Option<i64>) -> AppResult<Option<BoardRead>> {
     let me_s = me.map(|d| d.to_string());
     let (pointer, prefix) = (pointer(year, "current"), generations(year));
-    let q = BoardQuery { pointer: &pointer, board: &prefix, scope, n: limit as u64, member: me_s.as_deref(), bucket: M };
-    let Some(page) = state.cache.board_read(q).await? else {
+    let n = limit as u64;
+    // A top list read within the board's cycle is reused: then only my place is asked for.
+    let kept = state.ledger.kept_list(year, scope, n);
+    let q = BoardQuery { pointer: &pointer, board: &prefix, scope, n: if kept.is_some() { 0 } else { n }, member: me_s.as_deref(), bucket: M };
+    let mut found = state.cache.board_read(q).await?;
+    if let (Some(k), Some(page)) = (&kept, &found) {
+        if k.0 != page.generation {
+            // Rebuilt meanwhile: the kept list is of another generation.
+            found = state.cache.board_read(BoardQuery { n, ..q }).await?;
+        }
+    }
+    let Some(mut page) = found else {
         // Build it in the background; SQL answers meanwhile.
         let st = state.clone();
         tokio::spawn(async move {
@@ -209,6 +221,10 @@ pub async fn read(state: &AppState, year: i32, scope: &str, limit: usize, me: Op
         });
         return Ok(None);
     };
+    match kept {
+        Some(k) if k.0 == page.generation => page.top = k.1.clone(),
+        _ => state.ledger.keep_list(year, scope, n, std::sync::Arc::new((page.generation, page.top.clone()))),
+    }
     // Everyone above a listed total is listed too, so the page ranks itself (as the SQL top does).
     let listed: Vec<(i64, i64)> = page.top.iter().map(|(m, s)| (m.parse().unwrap_or(0), points_of(*s))).collect();
     let me = page.score.map(|s| (points_of(s), page.above, page.at_most));

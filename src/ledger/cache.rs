@@ -10,6 +10,11 @@
 //!   changes the absent deputy's points and so the key; only a renamed deputy, or an absence
 //!   worth zero points, shows up to two seconds late (the leaderboard itself trails the ledger by
 //!   its 250 ms outbox cycle).
+//! - **a leaderboard's top list** per (year, scope, length) for 250 ms — the leaderboard's own
+//!   update cycle — with the generation it was read from, so that a deputy asking for their
+//!   place asks the leaderboard only for their own score and counts (a cheap call) instead of
+//!   the whole list each time. Applying leaderboard changes here forgets them at once; changes
+//!   applied by another instance show when they expire.
 
 use super::rule_store::{self, RuleRow};
 use crate::db::AnyConnection;
@@ -25,10 +30,14 @@ fn top_key(year: i32, top: &[(i64, i64, usize)]) -> (i32, Vec<(i64, i64)>) {
     (year, top.iter().map(|t| (t.0, t.1)).collect())
 }
 
+/// A leaderboard's top list as read: (generation, members with scores, highest first).
+pub type TopList = Arc<(i64, Vec<(String, f64)>)>;
+
 #[derive(Clone)]
 pub struct LedgerCache {
     rules: moka::sync::Cache<i64, Arc<RuleRow>>,
     tops: moka::sync::Cache<(i32, Vec<(i64, i64)>), TopDetails>,
+    lists: moka::sync::Cache<(i32, String, u64), TopList>,
 }
 
 impl Default for LedgerCache {
@@ -36,6 +45,7 @@ impl Default for LedgerCache {
         LedgerCache {
             rules: moka::sync::Cache::new(20_000),
             tops: moka::sync::Cache::builder().max_capacity(2_000).time_to_live(Duration::from_secs(2)).build(),
+            lists: moka::sync::Cache::builder().max_capacity(2_000).time_to_live(Duration::from_millis(250)).build(),
         }
     }
 }
@@ -53,6 +63,21 @@ impl LedgerCache {
             }
         }
         Ok(found)
+    }
+
+    /// The kept top list of a leaderboard scope, if any.
+    pub fn kept_list(&self, year: i32, scope: &str, n: u64) -> Option<TopList> {
+        self.lists.get(&(year, scope.to_string(), n))
+    }
+
+    /// Keeps a top list just read from the leaderboard.
+    pub fn keep_list(&self, year: i32, scope: &str, n: u64, list: TopList) {
+        self.lists.insert((year, scope.to_string(), n), list);
+    }
+
+    /// Forgets the kept top lists (this instance just changed a leaderboard).
+    pub fn forget_lists(&self) {
+        self.lists.invalidate_all();
     }
 
     /// The kept details of `top`, if any (no connection needed).

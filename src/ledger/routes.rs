@@ -11,6 +11,7 @@ use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
+use crate::platform::views::{self, View};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::Datelike;
@@ -116,11 +117,14 @@ pub fn may_read_points(c: &mut AnyConnection, p: &Principal, deputy: i64) -> App
 /// My points for a year, entry by entry with rule, clause, source and cap notes.
 #[utoipa::path(tag = "ledger", params(YearQuery), responses((status = 200, body = PointsStatement), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/points")]
-pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<YearQuery>) -> AppResult<web::Json<PointsStatement>> {
+pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<YearQuery>) -> AppResult<HttpResponse> {
     let me = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "this account is not linked to a deputy"))?;
     let year = q.year.unwrap_or_else(|| this_year(&state));
-    let cache = state.ledger.clone();
-    Ok(web::Json(db::read(&state.db, move |c| statement(c, &cache, me, year)).await?))
+    views::serve(&state.db.views, View::Points, me, year as u64, state.now(), || async {
+        let cache = state.ledger.clone();
+        Ok((db::read(&state.db, move |c| statement(c, &cache, me, year)).await?, None))
+    })
+    .await
 }
 
 /// A deputy's points for a year (staff in scope).

@@ -7,6 +7,7 @@ pub use super::rule_store::*;
 use crate::db::schema::{ledger_balances as b, ledger_entries as e, ledger_heads as h, ledger_totals as t};
 use crate::db::AnyConnection;
 use crate::error::AppResult;
+use crate::platform::views::{self, Family};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -31,6 +32,7 @@ pub fn stored_balances(conn: &mut AnyConnection) -> AppResult<BalanceMap> {
 }
 
 pub fn replace_balances(conn: &mut AnyConnection, all: &BalanceMap) -> AppResult<()> {
+    views::touch_all(Family::Points);
     diesel::delete(b::table).execute(conn)?;
     for ((d, y, c), (p, n)) in all {
         diesel::insert_into(b::table).values((b::deputy_id.eq(d), b::year.eq(y), b::category.eq(c), b::points.eq(p), b::entries.eq(n))).execute(conn)?;
@@ -120,6 +122,7 @@ pub fn insert_entries(conn: &mut AnyConnection, rows: &[NewEntry]) -> AppResult<
             .returning((e::id, e::deputy_id, e::source_kind, e::source_id, e::rule_code))
             .get_results::<InsertedEntry>(c))?);
     }
+    views::touch_many(Family::Points, out.iter().map(|r| r.1));
     Ok(out)
 }
 
@@ -209,6 +212,7 @@ pub fn add_balances(conn: &mut AnyConnection, add: &std::collections::BTreeMap<(
     if add.is_empty() {
         return Ok(());
     }
+    views::touch_many(Family::Points, add.keys().map(|k| k.0));
     let rows: Vec<_> =
         add.iter().map(|((d, y, c), (p, n))| (b::deputy_id.eq(*d), b::year.eq(*y), b::category.eq(c.as_str()), b::points.eq(*p), b::entries.eq(*n))).collect();
     for chunk in rows.chunks(1000) {

@@ -7,6 +7,7 @@ use crate::auth::Principal;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
 use crate::http::{encode_cursor, Page, PageQuery};
+use crate::platform::views::{self, View};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::NaiveDateTime;
@@ -40,25 +41,36 @@ fn item(n: Headline, s: InboxState, body: Option<String>) -> InboxItem {
 /// filter; expired and retracted notices are hidden.
 #[utoipa::path(tag = "notices", params(InboxQuery, PageQuery), responses((status = 200, body = Page<InboxItem>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/inbox")]
-pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<InboxQuery>, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<InboxItem>>> {
+pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<InboxQuery>, pq: web::Query<PageQuery>) -> AppResult<HttpResponse> {
     let deputy = me(&p)?;
     let (before, limit, now) = (pq.after()?, pq.limit()?, state.now());
     let q = q.into_inner();
-    let rows = db::read(&state.db, move |c| store::inbox(c, deputy, now, q.unread.unwrap_or(false), q.kind.as_deref(), before, limit)).await?;
-    let pinned = rows.iter().filter(|r| r.0.pinned).count();
-    let more = rows.len() - pinned > limit as usize;
-    let mut items: Vec<InboxItem> = rows.into_iter().map(|(n, s)| item(n, s, None)).collect();
-    items.truncate(pinned + limit as usize);
-    let next_cursor = if more { items.last().map(|i| encode_cursor(i.notice_id)) } else { None };
-    Ok(web::Json(Page { items, next_cursor }))
+    let (only_unread, kind) = (q.unread.unwrap_or(false), q.kind);
+    let variant = views::variant((before, limit, only_unread, kind.as_deref()));
+    views::serve(&state.db.views, View::InboxPage, deputy, variant, now, || async {
+        let rows = db::read(&state.db, move |c| store::inbox(c, deputy, now, only_unread, kind.as_deref(), before, limit)).await?;
+        // The page stops being true when a notice on it (or the next one) expires.
+        let until = rows.iter().filter_map(|r| r.0.expires_at).min();
+        let pinned = rows.iter().filter(|r| r.0.pinned).count();
+        let more = rows.len() - pinned > limit as usize;
+        let mut items: Vec<InboxItem> = rows.into_iter().map(|(n, s)| item(n, s, None)).collect();
+        items.truncate(pinned + limit as usize);
+        let next_cursor = if more { items.last().map(|i| encode_cursor(i.notice_id)) } else { None };
+        Ok((Page { items, next_cursor }, until))
+    })
+    .await
 }
 
 /// How many of my notices are unread (the badge on the app icon).
 #[utoipa::path(tag = "notices", responses((status = 200, body = UnreadCount), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/inbox/unread-count")]
-pub async fn unread(state: web::Data<AppState>, p: Principal) -> AppResult<web::Json<UnreadCount>> {
+pub async fn unread(state: web::Data<AppState>, p: Principal) -> AppResult<HttpResponse> {
     let (deputy, now) = (me(&p)?, state.now());
-    Ok(web::Json(UnreadCount { unread: db::read(&state.db, move |c| store::unread(c, deputy, now)).await? }))
+    views::serve(&state.db.views, View::Unread, deputy, 0, now, || async {
+        let (count, until) = db::read(&state.db, move |c| store::unread(c, deputy, now)).await?;
+        Ok((UnreadCount { unread: count }, until))
+    })
+    .await
 }
 
 /// The notice and my inbox row; 404 when it is not in my inbox (or retracted, or expired).

@@ -3,6 +3,7 @@
 use crate::db::schema::{deputies as d, inbox as i, notices as n};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::AppResult;
+use crate::platform::views::{self, Family};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::IntoSql;
@@ -114,6 +115,7 @@ pub fn list(c: &mut AnyConnection, pattern: &str, status: Option<&str>, before: 
 
 /// Marks a draft or scheduled notice published; false when it was not (any more).
 pub fn mark_published(c: &mut AnyConnection, id: i64, targeted: i64, at: NaiveDateTime) -> AppResult<bool> {
+    views::touch_all(Family::Inbox);
     Ok(diesel::update(n::table.filter(n::id.eq(id)).filter(n::status.eq_any(["draft", "scheduled"])))
         .set((n::status.eq("published"), n::published_at.eq(at), n::targeted.eq(targeted), n::version.eq(n::version + 1)))
         .execute(c)?
@@ -121,6 +123,7 @@ pub fn mark_published(c: &mut AnyConnection, id: i64, targeted: i64, at: NaiveDa
 }
 
 pub fn set_status(c: &mut AnyConnection, id: i64, from: &[&str], to: &str, publish_at: Option<NaiveDateTime>) -> AppResult<bool> {
+    views::touch_all(Family::Inbox);
     Ok(diesel::update(n::table.filter(n::id.eq(id)).filter(n::status.eq_any(from)))
         .set((n::status.eq(to), n::publish_at.eq(publish_at), n::version.eq(n::version + 1)))
         .execute(c)?
@@ -139,6 +142,7 @@ pub fn due(c: &mut AnyConnection, now: NaiveDateTime, limit: i64) -> AppResult<V
 
 /// One inbox row per deputy, 1,000 rows a statement.
 pub fn fill_inbox(c: &mut AnyConnection, notice: i64, deputies: &[i64]) -> AppResult<()> {
+    views::touch_all(Family::Inbox);
     for chunk in deputies.chunks(1000) {
         let rows: Vec<_> = chunk.iter().map(|dep| (i::notice_id.eq(notice), i::deputy_id.eq(*dep))).collect();
         crate::per_backend!(&mut *c, |x| diesel::insert_into(i::table).values(&rows).execute(x))?;
@@ -202,24 +206,29 @@ pub fn inbox(
     Ok(out)
 }
 
-pub fn unread(c: &mut AnyConnection, deputy: i64, now: NaiveDateTime) -> AppResult<i64> {
+/// How many of a deputy's published, unexpired notices are unread, and when the first of them
+/// expires (the count changes then).
+pub fn unread(c: &mut AnyConnection, deputy: i64, now: NaiveDateTime) -> AppResult<(i64, Option<NaiveDateTime>)> {
+    use diesel::dsl::{count_star, min};
     Ok(i::table
         .inner_join(n::table)
         .filter(i::deputy_id.eq(deputy))
         .filter(i::read_at.is_null())
         .filter(n::status.eq("published"))
         .filter(n::expires_at.is_null().or(n::expires_at.gt(now)))
-        .count()
-        .get_result(c)?)
+        .select((count_star(), min(n::expires_at)))
+        .first(c)?)
 }
 
 /// Keeps the first read time.
 pub fn mark_read(c: &mut AnyConnection, notice: i64, deputy: i64, at: NaiveDateTime) -> AppResult<()> {
+    views::touch(Family::Inbox, deputy);
     diesel::update(i::table.find((notice, deputy)).filter(i::read_at.is_null())).set(i::read_at.eq(at)).execute(c)?;
     Ok(())
 }
 
 pub fn answer(c: &mut AnyConnection, notice: i64, deputy: i64, rsvp: &str, reason: Option<&str>, leave: Option<&str>, at: NaiveDateTime) -> AppResult<()> {
+    views::touch(Family::Inbox, deputy);
     diesel::update(i::table.find((notice, deputy)))
         .set((i::rsvp.eq(rsvp), i::rsvp_reason.eq(reason), i::rsvp_at.eq(at), i::leave_status.eq(leave)))
         .execute(c)?;
@@ -228,6 +237,7 @@ pub fn answer(c: &mut AnyConnection, notice: i64, deputy: i64, rsvp: &str, reaso
 }
 
 pub fn decide_leave(c: &mut AnyConnection, notice: i64, deputy: i64, status: &str) -> AppResult<bool> {
+    views::touch(Family::Inbox, deputy);
     Ok(diesel::update(i::table.find((notice, deputy)).filter(i::leave_status.eq("pending"))).set(i::leave_status.eq(status)).execute(c)? == 1)
 }
 

@@ -1,6 +1,6 @@
 //! Prometheus metrics: request counts and latency histograms per route, DB pool usage, and what
 //! the database writer threads did (jobs, transactions, fallbacks: jobs per transaction is the
-//! group-commit factor).
+//! group-commit factor), and the reads served from kept views.
 
 use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
 
@@ -11,6 +11,7 @@ pub struct Metrics {
     latency: HistogramVec,
     pool: IntGaugeVec,
     writer: IntGaugeVec,
+    views: IntGaugeVec,
 }
 
 impl Metrics {
@@ -28,7 +29,12 @@ impl Metrics {
         registry.register(Box::new(pool.clone()))?;
         let writer = IntGaugeVec::new(Opts::new("db_writer_count", "database writer threads since start: jobs, transactions, fallbacks"), &["kind"])?;
         registry.register(Box::new(writer.clone()))?;
-        Ok(Metrics { registry, requests, latency, pool, writer })
+        let views = IntGaugeVec::new(
+            Opts::new("views_count", "kept views: reads served from memory since start, and whether they are served now (1) or not (0)"),
+            &["kind"],
+        )?;
+        registry.register(Box::new(views.clone()))?;
+        Ok(Metrics { registry, requests, latency, pool, writer, views })
     }
 
     pub fn observe(&self, method: &str, route: &str, status: u16, secs: f64) {
@@ -42,6 +48,8 @@ impl Metrics {
         for (k, v) in [("jobs", jobs), ("transactions", transactions), ("fallbacks", fallbacks)] {
             self.writer.with_label_values(&[k]).set(v as i64);
         }
+        self.views.with_label_values(&["served_from_memory"]).set(db.views.hits() as i64);
+        self.views.with_label_values(&["serving"]).set(db.views.serving() as i64);
         self.pool.with_label_values(&["idle"]).set(st.idle_connections as i64);
         self.pool.with_label_values(&["in_use"]).set((st.connections - st.idle_connections) as i64);
         let mut buf = vec![];

@@ -9,6 +9,7 @@ pub mod outbound;
 pub mod pii;
 pub mod ratelimit;
 pub mod redis_cache;
+pub mod views;
 pub mod zset;
 
 pub use cache::Cache;

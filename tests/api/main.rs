@@ -34,3 +34,4 @@ mod reception;
 mod scale;
 mod ssrf;
 mod suggestions;
+mod views;

@@ -1,0 +1,83 @@
+//! Keeps this instance's kept views in step with the other instances over the cache bus: applies
+//! the changes they announce, announces this instance's own, and serves nothing while the bus is
+//! not followed.
+
+use super::{decode, Views, CHANNEL};
+use crate::state::AppState;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+
+/// Largest message announced at once (changes queued meanwhile are joined up to it).
+const MESSAGE_BYTES: usize = 64 << 10;
+
+impl Views {
+    pub(super) fn set_following(&self, on: bool) {
+        self.0.following.store(on, Ordering::Release);
+    }
+
+    pub(super) fn set_outbox(&self, tx: mpsc::UnboundedSender<String>) {
+        if let Ok(mut o) = self.0.outbox.lock() {
+            *o = Some(tx);
+        }
+    }
+}
+
+/// Follows the bus until `stop`: subscribe, forget everything kept before (changes may have been
+/// missed), serve; on a broken subscription stop serving and start again a second later.
+pub async fn follow(state: AppState, mut stop: watch::Receiver<bool>) {
+    let views = state.db.views.clone();
+    let (tx, outbox) = mpsc::unbounded_channel();
+    views.set_outbox(tx);
+    tokio::spawn(announce(state.clone(), outbox, stop.clone()));
+    loop {
+        match state.cache.subscribe(CHANNEL).await {
+            Ok(mut rx) => {
+                views.forget_all();
+                views.set_following(true);
+                loop {
+                    tokio::select! {
+                        _ = stop.changed() => return,
+                        msg = rx.recv() => match msg {
+                            Some(m) => views.apply(&decode(&m), false),
+                            None => break,
+                        },
+                    }
+                }
+                views.set_following(false);
+                tracing::warn!("lost the announcements of changed views; reading from the database until they are followed again");
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot follow changed views; reading from the database meanwhile"),
+        }
+        tokio::select! {
+            _ = stop.changed() => return,
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+    }
+}
+
+/// Publishes this instance's changes, joining what queued up meanwhile. A change that cannot be
+/// announced reaches the others when their entries expire (or sooner, if they lost the bus too).
+async fn announce(state: AppState, mut outbox: mpsc::UnboundedReceiver<String>, mut stop: watch::Receiver<bool>) {
+    loop {
+        let mut msg = tokio::select! {
+            _ = stop.changed() => return,
+            m = outbox.recv() => match m {
+                Some(m) => m,
+                None => return,
+            },
+        };
+        while msg.len() < MESSAGE_BYTES {
+            match outbox.try_recv() {
+                Ok(m) => {
+                    msg.push(',');
+                    msg.push_str(&m);
+                }
+                Err(_) => break,
+            }
+        }
+        if let Err(e) = state.cache.publish(CHANNEL, &msg).await {
+            tracing::warn!(error = %e, "could not announce changed views; other instances may show them stale until their entries expire");
+        }
+    }
+}
