@@ -116,10 +116,11 @@ async fn run(quick: bool) -> Result<bool, String> {
         env.insert("REDIS_URL", r.clone());
         env.insert("LVZHI_REDIS_PREFIX", format!("lvzhi-bench:{}:", std::process::id()));
     }
-    // Tuning knobs (LVZHI_DB_WRITERS, LVZHI_DB_POOL_SIZE, …) pass through from the environment.
+    // Tuning knobs (LVZHI_DB_WRITERS, LVZHI_DB_POOL_SIZE, LVZHI_VIEW_CACHE_MIB, …) pass through
+    // from the environment.
     let server_env = env.clone();
-    let settings = Settings::from_lookup(&move |k| env.get(k).cloned().or_else(|| std::env::var(k).ok().filter(|_| k.starts_with("LVZHI_DB_"))))
-        .map_err(|e| e.to_string())?;
+    let settings =
+        Settings::from_lookup(&move |k| env.get(k).cloned().or_else(|| std::env::var(k).ok().filter(|_| server::tuning(k)))).map_err(|e| e.to_string())?;
     let backend = if pg.is_some() { "PostgreSQL" } else { "SQLite" };
     let state = build_state(settings, Clock::system()).await?;
     let t0 = Instant::now();
@@ -338,10 +339,11 @@ fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|a| a == "--quick");
     let against = match args.first().map(String::as_str) {
-        Some("all") => false,
-        Some("get") => true,
+        Some("all") => None,
+        Some("get") => Some(false),
+        Some("post") => Some(true),
         _ => {
-            eprintln!("usage: lvzhi-bench all [--quick] | lvzhi-bench get 127.0.0.1:PORT PATH [CLIENTS]");
+            eprintln!("usage: lvzhi-bench all [--quick] | lvzhi-bench get|post 127.0.0.1:PORT PATH [CLIENTS]");
             return std::process::ExitCode::from(2);
         }
     };
@@ -352,7 +354,10 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    let outcome = if against { rt.block_on(against::run(&args[1..])) } else { rt.block_on(run(quick)) };
+    let outcome = match against {
+        Some(post) => rt.block_on(against::run(&args[1..], post)),
+        None => rt.block_on(run(quick)),
+    };
     match outcome {
         Ok(true) => std::process::ExitCode::SUCCESS,
         Ok(false) => {

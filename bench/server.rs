@@ -50,6 +50,11 @@ impl Child {
     }
 }
 
+/// Settings the bench's servers take from its own environment (tuning knobs to compare runs).
+pub fn tuning(var: &str) -> bool {
+    var.starts_with("LVZHI_DB_") || var.starts_with("LVZHI_VIEW_")
+}
+
 /// Starts `lvzhi serve` with the bench's settings on a free port and waits for `/healthz`.
 pub async fn spawn(env: &HashMap<&str, String>) -> Result<Child, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?.with_file_name("lvzhi");
@@ -57,7 +62,7 @@ pub async fn spawn(env: &HashMap<&str, String>) -> Result<Child, String> {
     let mut cmd = std::process::Command::new(&exe);
     cmd.arg("serve").stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
     for (k, _) in std::env::vars() {
-        if (k.starts_with("LVZHI_") && !k.starts_with("LVZHI_DB_")) || k == "DATABASE_URL" || k == "REDIS_URL" {
+        if (k.starts_with("LVZHI_") && !tuning(&k)) || k == "DATABASE_URL" || k == "REDIS_URL" {
             cmd.env_remove(k);
         }
     }

@@ -34,6 +34,12 @@ pub const ENTRY_TTL: Duration = Duration::from_secs(30);
 const TOUCH_TTL: Duration = Duration::from_secs(120);
 /// Past this many changes noted in one job, they count as a change to everyone.
 const COLLAPSE: usize = 10_000;
+/// A rendering larger than this is not kept (a points statement of more than ~40 entries): a few
+/// such would crowd out thousands of badges and pages, and memory is the budget that binds
+/// (docs/PERFORMANCE.md).
+pub const MAX_KEPT_BYTES: usize = 16 << 10;
+/// What an entry costs besides its body (key, entry, the cache's own bookkeeping), for the budget.
+const ENTRY_OVERHEAD: usize = 256;
 
 /// What a group of views is about; a change names a family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -184,7 +190,7 @@ impl Views {
     pub fn new(bytes: u64) -> Self {
         let entries = moka::sync::Cache::builder()
             .max_capacity(bytes)
-            .weigher(|_: &(View, i64), e: &Arc<Entry>| u32::try_from(e.body.len() + 96).unwrap_or(u32::MAX))
+            .weigher(|_: &(View, i64), e: &Arc<Entry>| u32::try_from(e.body.len() + ENTRY_OVERHEAD).unwrap_or(u32::MAX))
             .time_to_live(ENTRY_TTL)
             .build();
         Views(Arc::new(Inner {
@@ -233,7 +239,7 @@ impl Views {
 
     /// Keeps a rendering read from the database after `stamp` was taken.
     pub fn put(&self, view: View, deputy: i64, variant: u64, stamp: u64, until: Option<NaiveDateTime>, body: Bytes) {
-        if self.serving() {
+        if self.serving() && body.len() <= MAX_KEPT_BYTES {
             self.0.entries.insert((view, deputy), Arc::new(Entry { stamp, variant, until, body }));
         }
     }

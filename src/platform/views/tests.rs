@@ -98,3 +98,13 @@ fn announcements_read_back_and_unknown_parts_mean_more_not_less() {
     assert_eq!(decode("i:abc"), vec![Touch { family: Family::Inbox, deputy: None }]);
     assert!(decode("").is_empty());
 }
+
+#[test]
+fn a_rendering_over_the_size_limit_is_not_kept() {
+    let v = serving();
+    let s = v.stamp();
+    v.put(View::Points, 9, 2026, s, None, Bytes::from(vec![b' '; MAX_KEPT_BYTES + 1]));
+    assert_eq!(v.get(View::Points, 9, 2026, at(9)), None);
+    v.put(View::Points, 9, 2026, s, None, Bytes::from(vec![b' '; MAX_KEPT_BYTES]));
+    assert!(v.get(View::Points, 9, 2026, at(9)).is_some());
+}
