@@ -13,7 +13,7 @@ use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
 use crate::platform::views::{self, View};
 use crate::state::AppState;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Datelike;
 
 pub fn rule_view(r: RuleRow) -> RuleView {
@@ -115,12 +115,12 @@ pub fn may_read_points(c: &mut AnyConnection, p: &Principal, deputy: i64) -> App
 }
 
 /// My points for a year, entry by entry with rule, clause, source and cap notes.
-#[utoipa::path(tag = "ledger", params(YearQuery), responses((status = 200, body = PointsStatement), ReadErrors), security(("bearer" = [])))]
+#[utoipa::path(tag = "ledger", params(YearQuery), responses((status = 200, body = PointsStatement), (status = 304, description = "unchanged since the ETag given in `If-None-Match`"), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/points")]
-pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<YearQuery>) -> AppResult<HttpResponse> {
+pub async fn mine(req: HttpRequest, state: web::Data<AppState>, p: Principal, q: web::Query<YearQuery>) -> AppResult<HttpResponse> {
     let me = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "this account is not linked to a deputy"))?;
     let year = q.year.unwrap_or_else(|| this_year(&state));
-    views::serve(&state.db.views, View::Points, me, year as u64, state.now(), || async {
+    views::serve(&req, &state.db.views, View::Points, me, year as u64, state.now(), || async {
         let cache = state.ledger.clone();
         Ok((db::read(&state.db, move |c| statement(c, &cache, me, year)).await?, None))
     })

@@ -9,7 +9,7 @@ use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
 use crate::http::{encode_cursor, Page, PageQuery};
 use crate::platform::views::{self, View};
 use crate::state::AppState;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 
 fn me(p: &Principal) -> AppResult<i64> {
@@ -39,15 +39,15 @@ fn item(n: Headline, s: InboxState, body: Option<String>) -> InboxItem {
 
 /// My inbox: pinned notices first (on the first page), then the newest; `unread=true` and `kind`
 /// filter; expired and retracted notices are hidden.
-#[utoipa::path(tag = "notices", params(InboxQuery, PageQuery), responses((status = 200, body = Page<InboxItem>), ReadErrors), security(("bearer" = [])))]
+#[utoipa::path(tag = "notices", params(InboxQuery, PageQuery), responses((status = 200, body = Page<InboxItem>), (status = 304, description = "unchanged since the ETag given in `If-None-Match`"), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/inbox")]
-pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<InboxQuery>, pq: web::Query<PageQuery>) -> AppResult<HttpResponse> {
+pub async fn list(req: HttpRequest, state: web::Data<AppState>, p: Principal, q: web::Query<InboxQuery>, pq: web::Query<PageQuery>) -> AppResult<HttpResponse> {
     let deputy = me(&p)?;
     let (before, limit, now) = (pq.after()?, pq.limit()?, state.now());
     let q = q.into_inner();
     let (only_unread, kind) = (q.unread.unwrap_or(false), q.kind);
     let variant = views::variant((before, limit, only_unread, kind.as_deref()));
-    views::serve(&state.db.views, View::InboxPage, deputy, variant, now, || async {
+    views::serve(&req, &state.db.views, View::InboxPage, deputy, variant, now, || async {
         let rows = db::read(&state.db, move |c| store::inbox(c, deputy, now, only_unread, kind.as_deref(), before, limit)).await?;
         // The page stops being true when a notice on it (or the next one) expires.
         let until = rows.iter().filter_map(|r| r.0.expires_at).min();
@@ -62,11 +62,11 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<InboxQ
 }
 
 /// How many of my notices are unread (the badge on the app icon).
-#[utoipa::path(tag = "notices", responses((status = 200, body = UnreadCount), ReadErrors), security(("bearer" = [])))]
+#[utoipa::path(tag = "notices", responses((status = 200, body = UnreadCount), (status = 304, description = "unchanged since the ETag given in `If-None-Match`"), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/inbox/unread-count")]
-pub async fn unread(state: web::Data<AppState>, p: Principal) -> AppResult<HttpResponse> {
+pub async fn unread(req: HttpRequest, state: web::Data<AppState>, p: Principal) -> AppResult<HttpResponse> {
     let (deputy, now) = (me(&p)?, state.now());
-    views::serve(&state.db.views, View::Unread, deputy, 0, now, || async {
+    views::serve(&req, &state.db.views, View::Unread, deputy, 0, now, || async {
         let (count, until) = db::read(&state.db, move |c| store::unread(c, deputy, now)).await?;
         Ok((UnreadCount { unread: count }, until))
     })

@@ -16,9 +16,9 @@
 //! A view that depends on the time (a notice expiring) carries the moment it stops being true.
 
 use crate::error::{AppError, AppResult};
-use actix_web::http::header::ContentType;
+use actix_web::http::header::{ContentType, ETAG, IF_NONE_MATCH};
 use actix_web::web::Bytes;
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -167,7 +167,7 @@ struct Entry {
     variant: u64,
     /// When the view stops being true by itself (a notice in it expires).
     until: Option<NaiveDateTime>,
-    body: Bytes,
+    kept: Kept,
 }
 
 struct Inner {
@@ -190,7 +190,7 @@ impl Views {
     pub fn new(bytes: u64) -> Self {
         let entries = moka::sync::Cache::builder()
             .max_capacity(bytes)
-            .weigher(|_: &(View, i64), e: &Arc<Entry>| u32::try_from(e.body.len() + ENTRY_OVERHEAD).unwrap_or(u32::MAX))
+            .weigher(|_: &(View, i64), e: &Arc<Entry>| u32::try_from(e.kept.body.len() + ENTRY_OVERHEAD).unwrap_or(u32::MAX))
             .time_to_live(ENTRY_TTL)
             .build();
         Views(Arc::new(Inner {
@@ -221,7 +221,7 @@ impl Views {
     }
 
     /// The kept rendering of `view` for `deputy`, if it is still true at `now`.
-    pub fn get(&self, view: View, deputy: i64, variant: u64, now: NaiveDateTime) -> Option<Bytes> {
+    pub fn get(&self, view: View, deputy: i64, variant: u64, now: NaiveDateTime) -> Option<Kept> {
         if !self.serving() {
             return None;
         }
@@ -233,14 +233,14 @@ impl Views {
             && e.until.is_none_or(|u| now < u);
         fresh.then(|| {
             self.0.hits.fetch_add(1, Ordering::Relaxed);
-            e.body.clone()
+            e.kept.clone()
         })
     }
 
     /// Keeps a rendering read from the database after `stamp` was taken.
-    pub fn put(&self, view: View, deputy: i64, variant: u64, stamp: u64, until: Option<NaiveDateTime>, body: Bytes) {
-        if self.serving() && body.len() <= MAX_KEPT_BYTES {
-            self.0.entries.insert((view, deputy), Arc::new(Entry { stamp, variant, until, body }));
+    pub fn put(&self, view: View, deputy: i64, variant: u64, stamp: u64, until: Option<NaiveDateTime>, kept: Kept) {
+        if self.serving() && kept.body.len() <= MAX_KEPT_BYTES {
+            self.0.entries.insert((view, deputy), Arc::new(Entry { stamp, variant, until, kept }));
         }
     }
 
@@ -278,20 +278,56 @@ impl Views {
 /// Serves `view` of `deputy` from memory when it is still true at `now`; otherwise runs `load`
 /// (the value, and when it stops being true by itself), keeps its rendering and serves that.
 /// `variant` tells apart the forms of one view (a year, a page); only the last one is kept.
-pub async fn serve<T, Fut>(views: &Views, view: View, deputy: i64, variant: u64, now: NaiveDateTime, load: impl FnOnce() -> Fut) -> AppResult<HttpResponse>
+/// The answer carries a strong ETag (a hash of the bytes, the same on every instance); a request
+/// whose `If-None-Match` names it gets 304 without a body — a phone polling on a slow network
+/// downloads the page again only when it changed.
+pub async fn serve<T, Fut>(
+    req: &HttpRequest,
+    views: &Views,
+    view: View,
+    deputy: i64,
+    variant: u64,
+    now: NaiveDateTime,
+    load: impl FnOnce() -> Fut,
+) -> AppResult<HttpResponse>
 where
     T: serde::Serialize,
     Fut: std::future::Future<Output = AppResult<(T, Option<NaiveDateTime>)>>,
 {
-    let json = |body: Bytes| HttpResponse::Ok().content_type(ContentType::json()).body(body);
-    if let Some(body) = views.get(view, deputy, variant, now) {
-        return Ok(json(body));
+    let answer = |kept: Kept| {
+        if not_modified(req, &kept.tag) {
+            return HttpResponse::NotModified().insert_header((ETAG, kept.tag)).finish();
+        }
+        HttpResponse::Ok().content_type(ContentType::json()).insert_header((ETAG, kept.tag)).body(kept.body)
+    };
+    if let Some(kept) = views.get(view, deputy, variant, now) {
+        return Ok(answer(kept));
     }
     let stamp = views.stamp();
     let (value, until) = load().await?;
     let body = Bytes::from(serde_json::to_vec(&value).map_err(AppError::internal)?);
-    views.put(view, deputy, variant, stamp, until, body.clone());
-    Ok(json(body))
+    let kept = Kept { tag: tag_of(&body), body };
+    views.put(view, deputy, variant, stamp, until, kept.clone());
+    Ok(answer(kept))
+}
+
+/// A kept rendering and its ETag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kept {
+    pub body: Bytes,
+    pub tag: String,
+}
+
+/// The strong ETag of a rendering: a hash of its bytes (SipHash with fixed keys, so every
+/// instance of one build gives the same tag).
+fn tag_of(body: &[u8]) -> String {
+    format!("\"v-{:016x}\"", variant(body))
+}
+
+/// Whether the request's `If-None-Match` names `tag` (or is `*`).
+fn not_modified(req: &HttpRequest, tag: &str) -> bool {
+    let given = req.headers().get(IF_NONE_MATCH).and_then(|v| v.to_str().ok());
+    given.is_some_and(|v| v.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == tag))
 }
 
 /// A variant number for a view's parameters.

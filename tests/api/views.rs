@@ -1,6 +1,6 @@
 //! Kept views — the inbox page, the unread badge, the points statement — are served from memory,
 //! change at once for the deputy's own write, soon on another instance, and never outlive a
-//! notice's expiry.
+//! notice's expiry; their answers carry an ETag a phone revalidates with `If-None-Match`.
 
 use crate::helpers::*;
 use serde_json::{json, Value};
@@ -123,4 +123,37 @@ async fn a_deputys_points_come_from_memory_and_an_award_shows_at_once() {
     // Staff reading the deputy's points read the database, and see the same.
     let staff = app.get("/api/v1/deputies/1/points", &admin).await;
     assert_eq!(staff.body, now);
+}
+
+#[tokio::test]
+async fn a_phone_holding_the_current_page_gets_304_until_it_changes() {
+    let app = spawn_demo().await;
+    following(&app).await;
+    let (admin, deputy) = (app.login("admin").await, app.login("13955110000").await);
+    let n = app.post("/api/v1/notices", &admin, notice("第二期情况通报", app.clock.now() + chrono::Duration::days(30))).await;
+    n.expect(201, "");
+    let revalidate = |path: &str, tag: &str| app.send(app.req(reqwest::Method::GET, path, Some(&deputy)).header("If-None-Match", tag));
+    let mut tags = vec![];
+    for path in ["/api/v1/me/inbox", "/api/v1/me/inbox/unread-count", "/api/v1/me/points"] {
+        let first = app.get(path, &deputy).await;
+        first.expect(200, "");
+        let tag = first.headers["etag"].to_str().unwrap().to_string();
+        // Twice: once answered from the database's rendering, once from memory.
+        for _ in 0..2 {
+            let again = revalidate(path, &tag).await;
+            assert_eq!(again.status, 304, "{path}");
+            assert!(again.text.is_empty());
+            assert_eq!(again.headers["etag"].to_str().unwrap(), tag);
+        }
+        tags.push(tag);
+    }
+    // Reading the notice changes page and badge: the old tags get the new bodies.
+    let id = n.body["id"].as_i64().unwrap();
+    app.post(&format!("/api/v1/me/inbox/{id}/read"), &deputy, json!({})).await.expect(204, "");
+    for (path, tag) in ["/api/v1/me/inbox", "/api/v1/me/inbox/unread-count"].iter().zip(&tags) {
+        let changed = revalidate(path, tag).await;
+        changed.expect(200, "");
+        assert_ne!(changed.headers["etag"].to_str().unwrap(), tag);
+    }
+    revalidate("/api/v1/me/points", &tags[2]).await.expect(304, "");
 }

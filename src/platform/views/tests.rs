@@ -6,6 +6,14 @@ fn serving() -> Views {
     v
 }
 
+fn kept(b: &[u8]) -> Kept {
+    Kept { body: Bytes::copy_from_slice(b), tag: tag_of(b) }
+}
+
+fn body(k: Option<Kept>) -> Option<Bytes> {
+    k.map(|k| k.body)
+}
+
 fn at(h: u32) -> NaiveDateTime {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 26).and_then(|d| d.and_hms_opt(h, 0, 0)).unwrap()
 }
@@ -14,8 +22,8 @@ fn at(h: u32) -> NaiveDateTime {
 fn an_entry_is_served_until_a_change_to_its_deputy_is_applied() {
     let v = serving();
     let s = v.stamp();
-    v.put(View::Unread, 7, 0, s, None, Bytes::from_static(b"1"));
-    assert_eq!(v.get(View::Unread, 7, 0, at(9)).as_deref(), Some(&b"1"[..]));
+    v.put(View::Unread, 7, 0, s, None, kept(b"1"));
+    assert_eq!(body(v.get(View::Unread, 7, 0, at(9))).as_deref(), Some(&b"1"[..]));
     assert_eq!(v.get(View::Unread, 7, 1, at(9)), None, "another variant");
     v.apply(&[Touch { family: Family::Points, deputy: Some(7) }], false);
     assert!(v.get(View::Unread, 7, 0, at(9)).is_some(), "another family");
@@ -32,12 +40,12 @@ fn a_change_applied_while_the_read_was_in_flight_makes_its_entry_stale() {
     let s = v.stamp();
     // The write commits and is applied after the read took its stamp, before it keeps its answer.
     v.apply(&[Touch { family: Family::Inbox, deputy: Some(7) }], false);
-    v.put(View::InboxPage, 7, 0, s, None, Bytes::from_static(b"old"));
+    v.put(View::InboxPage, 7, 0, s, None, kept(b"old"));
     assert_eq!(v.get(View::InboxPage, 7, 0, at(9)), None);
     // A read that starts after the change is served.
     let s = v.stamp();
-    v.put(View::InboxPage, 7, 0, s, None, Bytes::from_static(b"new"));
-    assert_eq!(v.get(View::InboxPage, 7, 0, at(9)).as_deref(), Some(&b"new"[..]));
+    v.put(View::InboxPage, 7, 0, s, None, kept(b"new"));
+    assert_eq!(body(v.get(View::InboxPage, 7, 0, at(9))).as_deref(), Some(&b"new"[..]));
     // A change to everyone in the family.
     v.apply(&[Touch { family: Family::Inbox, deputy: None }], false);
     assert_eq!(v.get(View::InboxPage, 7, 0, at(9)), None);
@@ -48,7 +56,7 @@ fn nothing_is_served_while_the_bus_is_not_followed_or_after_the_view_expires() {
     let v = Views::new(1 << 20);
     let s = v.stamp();
     v.set_following(true);
-    v.put(View::Points, 7, 2026, s, Some(at(10)), Bytes::from_static(b"x"));
+    v.put(View::Points, 7, 2026, s, Some(at(10)), kept(b"x"));
     assert!(v.get(View::Points, 7, 2026, at(9)).is_some());
     assert_eq!(v.get(View::Points, 7, 2026, at(10)), None, "the view is no longer true at 10:00");
     v.set_following(false);
@@ -66,7 +74,7 @@ fn changes_noted_in_a_job_are_applied_when_it_ends_and_announced() {
     let (tx, mut rx) = mpsc::unbounded_channel();
     v.set_outbox(tx);
     let s = v.stamp();
-    v.put(View::Points, 3, 2026, s, None, Bytes::from_static(b"x"));
+    v.put(View::Points, 3, 2026, s, None, kept(b"x"));
     within(&v, || {
         touch(Family::Points, 3);
         touch_all(Family::Inbox);
@@ -103,8 +111,21 @@ fn announcements_read_back_and_unknown_parts_mean_more_not_less() {
 fn a_rendering_over_the_size_limit_is_not_kept() {
     let v = serving();
     let s = v.stamp();
-    v.put(View::Points, 9, 2026, s, None, Bytes::from(vec![b' '; MAX_KEPT_BYTES + 1]));
+    v.put(View::Points, 9, 2026, s, None, kept(&vec![b' '; MAX_KEPT_BYTES + 1]));
     assert_eq!(v.get(View::Points, 9, 2026, at(9)), None);
-    v.put(View::Points, 9, 2026, s, None, Bytes::from(vec![b' '; MAX_KEPT_BYTES]));
+    v.put(View::Points, 9, 2026, s, None, kept(&vec![b' '; MAX_KEPT_BYTES]));
     assert!(v.get(View::Points, 9, 2026, at(9)).is_some());
+}
+
+#[test]
+fn tags_name_the_bytes_and_if_none_match_is_read_like_http_says() {
+    assert_eq!(tag_of(b"{}"), tag_of(b"{}"));
+    assert_ne!(tag_of(b"{\"unread\":1}"), tag_of(b"{\"unread\":2}"));
+    let req = |v: &str| actix_web::test::TestRequest::default().insert_header((IF_NONE_MATCH, v)).to_http_request();
+    let t = tag_of(b"x");
+    assert!(not_modified(&req(&t), &t));
+    assert!(not_modified(&req(&format!("\"other\", W/{t}")), &t));
+    assert!(not_modified(&req("*"), &t));
+    assert!(!not_modified(&req("\"other\""), &t));
+    assert!(!not_modified(&actix_web::test::TestRequest::default().to_http_request(), &t));
 }
