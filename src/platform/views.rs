@@ -15,12 +15,7 @@
 //!
 //! A view that depends on the time (a notice expiring) carries the moment it stops being true.
 
-use crate::error::{AppError, AppResult};
-use actix_web::http::header::{ContentType, ETAG, IF_NONE_MATCH};
-use actix_web::web::Bytes;
-use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
-use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -32,8 +27,6 @@ pub const CHANNEL: &str = "views-changed";
 pub const ENTRY_TTL: Duration = Duration::from_secs(30);
 /// How long a change to one deputy is remembered (longer than any entry lives).
 const TOUCH_TTL: Duration = Duration::from_secs(120);
-/// Past this many changes noted in one job, they count as a change to everyone.
-const COLLAPSE: usize = 10_000;
 /// A rendering larger than this is not kept (a points statement of more than ~40 entries): a few
 /// such would crowd out thousands of badges and pages, and memory is the budget that binds
 /// (docs/PERFORMANCE.md).
@@ -94,72 +87,6 @@ impl View {
 pub struct Touch {
     pub family: Family,
     pub deputy: Option<i64>,
-}
-
-thread_local! {
-    /// Changes noted by the database job running on this thread, not yet applied.
-    static NOTED: RefCell<Vec<Touch>> = const { RefCell::new(Vec::new()) };
-    /// The views the job on this thread belongs to (set by the database seam).
-    static CURRENT: RefCell<Option<Views>> = const { RefCell::new(None) };
-}
-
-fn note(t: Touch) {
-    NOTED.with_borrow_mut(|v| {
-        if v.len() >= COLLAPSE {
-            let mut families: Vec<Family> = v.iter().map(|t| t.family).chain([t.family]).collect();
-            families.sort_by_key(|f| f.index());
-            families.dedup();
-            *v = families.into_iter().map(|family| Touch { family, deputy: None }).collect();
-        } else {
-            v.push(t);
-        }
-    })
-}
-
-/// Notes (inside a database job) that it changes what `deputy`'s views of `family` show.
-pub fn touch(family: Family, deputy: i64) {
-    note(Touch { family, deputy: Some(deputy) })
-}
-
-/// Notes a change to several deputies' views.
-pub fn touch_many(family: Family, deputies: impl IntoIterator<Item = i64>) {
-    deputies.into_iter().for_each(|d| touch(family, d))
-}
-
-/// Notes a change to every deputy's views of `family`.
-pub fn touch_all(family: Family) {
-    note(Touch { family, deputy: None })
-}
-
-/// Applies the changes noted so far on this thread to the views of the running job (called after
-/// a commit, and when a job ends). Without views (the CLI) they are dropped: nothing is kept.
-pub fn committed() {
-    let mut noted = NOTED.with_borrow_mut(std::mem::take);
-    if noted.is_empty() {
-        return;
-    }
-    // (Ledger writes name each deputy twice: entries, then balances.)
-    noted.sort_by_key(|t| (t.family.index(), t.deputy));
-    noted.dedup();
-    CURRENT.with_borrow(|c| {
-        if let Some(v) = c {
-            v.apply(&noted, true);
-        }
-    })
-}
-
-/// Runs a database job with `views` as the views its changes go to; applies what it noted.
-pub fn within<T>(views: &Views, f: impl FnOnce() -> T) -> T {
-    let before = CURRENT.with_borrow_mut(|c| c.replace(views.clone()));
-    let out = f();
-    committed();
-    CURRENT.with_borrow_mut(|c| *c = before);
-    out
-}
-
-/// Sets the views of this thread for good (a writer thread serves one database).
-pub fn adopt(views: &Views) {
-    CURRENT.with_borrow_mut(|c| *c = Some(views.clone()));
 }
 
 struct Entry {
@@ -275,67 +202,6 @@ impl Views {
     }
 }
 
-/// Serves `view` of `deputy` from memory when it is still true at `now`; otherwise runs `load`
-/// (the value, and when it stops being true by itself), keeps its rendering and serves that.
-/// `variant` tells apart the forms of one view (a year, a page); only the last one is kept.
-/// The answer carries a strong ETag (a hash of the bytes, the same on every instance); a request
-/// whose `If-None-Match` names it gets 304 without a body — a phone polling on a slow network
-/// downloads the page again only when it changed.
-pub async fn serve<T, Fut>(
-    req: &HttpRequest,
-    views: &Views,
-    view: View,
-    deputy: i64,
-    variant: u64,
-    now: NaiveDateTime,
-    load: impl FnOnce() -> Fut,
-) -> AppResult<HttpResponse>
-where
-    T: serde::Serialize,
-    Fut: std::future::Future<Output = AppResult<(T, Option<NaiveDateTime>)>>,
-{
-    let answer = |kept: Kept| {
-        if not_modified(req, &kept.tag) {
-            return HttpResponse::NotModified().insert_header((ETAG, kept.tag)).finish();
-        }
-        HttpResponse::Ok().content_type(ContentType::json()).insert_header((ETAG, kept.tag)).body(kept.body)
-    };
-    if let Some(kept) = views.get(view, deputy, variant, now) {
-        return Ok(answer(kept));
-    }
-    let stamp = views.stamp();
-    let (value, until) = load().await?;
-    let body = Bytes::from(serde_json::to_vec(&value).map_err(AppError::internal)?);
-    let kept = Kept { tag: tag_of(&body), body };
-    views.put(view, deputy, variant, stamp, until, kept.clone());
-    Ok(answer(kept))
-}
-
-/// A kept rendering and its ETag.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Kept {
-    pub body: Bytes,
-    pub tag: String,
-}
-
-/// The strong ETag of a rendering: a hash of its bytes (SipHash with fixed keys, so every
-/// instance of one build gives the same tag).
-fn tag_of(body: &[u8]) -> String {
-    format!("\"v-{:016x}\"", variant(body))
-}
-
-/// Whether the request's `If-None-Match` names `tag` (or is `*`).
-fn not_modified(req: &HttpRequest, tag: &str) -> bool {
-    let given = req.headers().get(IF_NONE_MATCH).and_then(|v| v.to_str().ok());
-    given.is_some_and(|v| v.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == tag))
-}
-
-/// A variant number for a view's parameters.
-pub fn variant(of: impl std::hash::Hash) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(of)
-}
-
 /// `i:12,p:7,i:*` — family code and deputy id (or `*`), comma-separated.
 pub fn encode(changes: &[Touch]) -> String {
     let parts: Vec<String> = changes
@@ -366,7 +232,11 @@ pub fn decode(s: &str) -> Vec<Touch> {
 }
 
 mod follow;
+mod noting;
+mod serve;
 pub use follow::follow;
+pub use noting::{adopt, committed, touch, touch_all, touch_many, within};
+pub use serve::{serve, variant, Kept};
 
 #[cfg(test)]
 mod tests;

@@ -1,4 +1,8 @@
+use super::noting::{COLLAPSE, NOTED};
+use super::serve::{not_modified, tag_of};
 use super::*;
+use actix_web::http::header::IF_NONE_MATCH;
+use actix_web::web::Bytes;
 
 fn serving() -> Views {
     let v = Views::new(1 << 20);
