@@ -120,7 +120,7 @@ pub fn may_read_points(c: &mut AnyConnection, p: &Principal, deputy: i64) -> App
 pub async fn mine(req: HttpRequest, state: web::Data<AppState>, p: Principal, q: web::Query<YearQuery>) -> AppResult<HttpResponse> {
     let me = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "this account is not linked to a deputy"))?;
     let year = q.year.unwrap_or_else(|| this_year(&state));
-    views::serve(&req, &state.db.views, View::Points, me, year as u64, state.now(), || async {
+    views::serve(&req, &state, View::Points, me, year as u64, || async {
         let cache = state.ledger.clone();
         Ok((db::read(&state.db, move |c| statement(c, &cache, me, year)).await?, None))
     })

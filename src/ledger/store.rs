@@ -206,13 +206,13 @@ pub fn set_heads(conn: &mut AnyConnection, heads: &std::collections::BTreeMap<i6
     Ok(())
 }
 
-/// Adds (points, entries) to balances per (deputy, year, category), in the entries' transaction.
+/// Adds (points, entries) to balances per (deputy, year, category), in the entries' transaction
+/// (the change to the deputies' points views is noted by [`insert_entries`], which comes first).
 pub fn add_balances(conn: &mut AnyConnection, add: &std::collections::BTreeMap<(i64, i32, String), (i64, i64)>) -> AppResult<()> {
     use diesel::upsert::excluded;
     if add.is_empty() {
         return Ok(());
     }
-    views::touch_many(Family::Points, add.keys().map(|k| k.0));
     let rows: Vec<_> =
         add.iter().map(|((d, y, c), (p, n))| (b::deputy_id.eq(*d), b::year.eq(*y), b::category.eq(c.as_str()), b::points.eq(*p), b::entries.eq(*n))).collect();
     for chunk in rows.chunks(1000) {

@@ -47,7 +47,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, p: Principal, q:
     let q = q.into_inner();
     let (only_unread, kind) = (q.unread.unwrap_or(false), q.kind);
     let variant = views::variant((before, limit, only_unread, kind.as_deref()));
-    views::serve(&req, &state.db.views, View::InboxPage, deputy, variant, now, || async {
+    views::serve(&req, &state, View::InboxPage, deputy, variant, || async {
         let rows = db::read(&state.db, move |c| store::inbox(c, deputy, now, only_unread, kind.as_deref(), before, limit)).await?;
         // The page stops being true when a notice on it (or the next one) expires.
         let until = rows.iter().filter_map(|r| r.0.expires_at).min();
@@ -66,7 +66,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, p: Principal, q:
 #[get("/api/v1/me/inbox/unread-count")]
 pub async fn unread(req: HttpRequest, state: web::Data<AppState>, p: Principal) -> AppResult<HttpResponse> {
     let (deputy, now) = (me(&p)?, state.now());
-    views::serve(&req, &state.db.views, View::Unread, deputy, 0, now, || async {
+    views::serve(&req, &state, View::Unread, deputy, 0, || async {
         let (count, until) = db::read(&state.db, move |c| store::unread(c, deputy, now)).await?;
         Ok((UnreadCount { unread: count }, until))
     })

@@ -17,7 +17,7 @@
 
 use chrono::NaiveDateTime;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -104,7 +104,8 @@ struct Inner {
     seq: AtomicU64,
     following: AtomicBool,
     enabled: bool,
-    outbox: Mutex<Option<mpsc::UnboundedSender<String>>>,
+    /// Where changes to announce go (set once, by the follower; none in the CLI).
+    outbox: OnceLock<mpsc::UnboundedSender<String>>,
     hits: AtomicU64,
 }
 
@@ -127,7 +128,7 @@ impl Views {
             seq: AtomicU64::new(1),
             following: AtomicBool::new(false),
             enabled: bytes > 0,
-            outbox: Mutex::new(None),
+            outbox: OnceLock::new(),
             hits: AtomicU64::new(0),
         }))
     }
@@ -189,7 +190,7 @@ impl Views {
             }
         }
         if announce && !changes.is_empty() {
-            if let Ok(Some(tx)) = self.0.outbox.lock().as_deref() {
+            if let Some(tx) = self.0.outbox.get() {
                 let _ = tx.send(encode(changes));
             }
         }
@@ -235,7 +236,7 @@ mod follow;
 mod noting;
 mod serve;
 pub use follow::follow;
-pub use noting::{adopt, committed, touch, touch_all, touch_many, within};
+pub use noting::{adopt, committed, nothing_noted, touch, touch_all, touch_many, within};
 pub use serve::{serve, variant, Kept};
 
 #[cfg(test)]

@@ -16,6 +16,15 @@ async fn instance(app: &TestApp) -> TestApp {
     other
 }
 
+/// The demo on two following instances, with the admin's and deputy 1's tokens.
+async fn two_instances() -> (TestApp, TestApp, String, String) {
+    let app = spawn_demo().await;
+    following(&app).await;
+    let other = instance(&app).await;
+    let (admin, deputy) = (app.login("admin").await, app.login("13955110000").await);
+    (app, other, admin, deputy)
+}
+
 async fn following(app: &TestApp) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while !app.state.db.views.serving() {
@@ -59,10 +68,7 @@ fn notice(title: &str, expires: chrono::DateTime<chrono::Utc>) -> Value {
 
 #[tokio::test]
 async fn a_deputys_badge_and_inbox_come_from_memory_and_follow_every_write_and_expiry() {
-    let app = spawn_demo().await;
-    following(&app).await;
-    let other = instance(&app).await;
-    let (admin, deputy) = (app.login("admin").await, app.login("13955110000").await);
+    let (app, other, admin, deputy) = two_instances().await;
     let views = &app.state.db.views;
     let n = app.post("/api/v1/notices", &admin, notice("第一期情况通报", app.clock.now() + chrono::Duration::days(30))).await;
     n.expect(201, "");
@@ -103,10 +109,7 @@ async fn a_deputys_badge_and_inbox_come_from_memory_and_follow_every_write_and_e
 
 #[tokio::test]
 async fn a_deputys_points_come_from_memory_and_an_award_shows_at_once() {
-    let app = spawn_demo().await;
-    following(&app).await;
-    let other = instance(&app).await;
-    let (admin, deputy) = (app.login("admin").await, app.login("13955110000").await);
+    let (app, other, admin, deputy) = two_instances().await;
     let views = &app.state.db.views;
     let first = statement(&app, &deputy).await;
     let hits = views.hits();

@@ -16,10 +16,9 @@ impl Views {
         self.0.following.store(on, Ordering::Release);
     }
 
-    pub(super) fn set_outbox(&self, tx: mpsc::UnboundedSender<String>) {
-        if let Ok(mut o) = self.0.outbox.lock() {
-            *o = Some(tx);
-        }
+    /// Whether `tx` became the outbox (another follower of the same views may have set it).
+    pub(super) fn set_outbox(&self, tx: mpsc::UnboundedSender<String>) -> bool {
+        self.0.outbox.set(tx).is_ok()
     }
 }
 
@@ -28,8 +27,9 @@ impl Views {
 pub async fn follow(state: AppState, mut stop: watch::Receiver<bool>) {
     let views = state.db.views.clone();
     let (tx, outbox) = mpsc::unbounded_channel();
-    views.set_outbox(tx);
-    tokio::spawn(announce(state.clone(), outbox, stop.clone()));
+    if views.set_outbox(tx) {
+        tokio::spawn(announce(state.clone(), outbox, stop.clone()));
+    }
     loop {
         match state.cache.subscribe(CHANNEL).await {
             Ok(mut rx) => {

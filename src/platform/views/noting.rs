@@ -49,7 +49,7 @@ pub fn committed() {
     if noted.is_empty() {
         return;
     }
-    // (Ledger writes name each deputy twice: entries, then balances.)
+    // (A batch may name a deputy several times.)
     noted.sort_by_key(|t| (t.family.index(), t.deputy));
     noted.dedup();
     CURRENT.with_borrow(|c| {
@@ -57,6 +57,11 @@ pub fn committed() {
             v.apply(&noted, true);
         }
     })
+}
+
+/// Whether this thread noted no change (a short read must not write).
+pub fn nothing_noted() -> bool {
+    NOTED.with_borrow(|v| v.is_empty())
 }
 
 /// Runs a database job with `views` as the views its changes go to; applies what it noted.

@@ -1,28 +1,21 @@
 //! Answering a kept view: from memory when still true, else rendered and kept; with a strong
 //! ETag that `If-None-Match` revalidates.
 
-use super::{View, Views};
+use super::View;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use actix_web::http::header::{ContentType, ETAG, IF_NONE_MATCH};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 
-/// Serves `view` of `deputy` from memory when it is still true at `now`; otherwise runs `load`
+/// Serves `view` of `deputy` from this instance's memory when it is still true now; otherwise runs `load`
 /// (the value, and when it stops being true by itself), keeps its rendering and serves that.
 /// `variant` tells apart the forms of one view (a year, a page); only the last one is kept.
 /// The answer carries a strong ETag (a hash of the bytes, the same on every instance); a request
 /// whose `If-None-Match` names it gets 304 without a body — a phone polling on a slow network
 /// downloads the page again only when it changed.
-pub async fn serve<T, Fut>(
-    req: &HttpRequest,
-    views: &Views,
-    view: View,
-    deputy: i64,
-    variant: u64,
-    now: NaiveDateTime,
-    load: impl FnOnce() -> Fut,
-) -> AppResult<HttpResponse>
+pub async fn serve<T, Fut>(req: &HttpRequest, state: &AppState, view: View, deputy: i64, variant: u64, load: impl FnOnce() -> Fut) -> AppResult<HttpResponse>
 where
     T: serde::Serialize,
     Fut: std::future::Future<Output = AppResult<(T, Option<NaiveDateTime>)>>,
@@ -33,7 +26,8 @@ where
         }
         HttpResponse::Ok().content_type(ContentType::json()).insert_header((ETAG, kept.tag)).body(kept.body)
     };
-    if let Some(kept) = views.get(view, deputy, variant, now) {
+    let views = &state.db.views;
+    if let Some(kept) = views.get(view, deputy, variant, state.now()) {
         return Ok(answer(kept));
     }
     let stamp = views.stamp();
