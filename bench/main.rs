@@ -153,7 +153,7 @@ async fn run(quick: bool) -> Result<bool, String> {
     let app = Application::start(state)?;
     let addr: SocketAddr = format!("127.0.0.1:{}", app.port()).parse().map_err(|e| format!("{e}"))?;
     let handle = app.handle();
-    tokio::spawn(app.run_until_stopped());
+    let serving = tokio::spawn(app.run_until_stopped());
     let base = format!("http://{addr}");
     let token = login(&base, if scale_n > 0 { "bench-national" } else { "admin" }).await?;
     let conns = 32;
@@ -300,6 +300,8 @@ async fn run(quick: bool) -> Result<bool, String> {
     // The server as its own process (the in-process one stopped first): its RSS idle, under
     // load and through a fan-out to the city.
     handle.stop(true).await;
+    // Its background workers end too (they wait for their current round, at most 30 s).
+    let _ = serving.await;
     let mut server_mem = vec![];
     if wanted("memory") {
         server_mem =

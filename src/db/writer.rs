@@ -35,11 +35,30 @@ impl Counts {
     }
 }
 
-/// Handle to the writer threads; cloning it is cheap. The threads end when every handle is gone.
+/// Handle to the writer threads; cloning it is cheap. When the last handle is gone the threads
+/// finish what is queued and end, and the dropping thread waits for them: a writer must not
+/// close its connections (libpq, OpenSSL) while the process is already exiting.
 #[derive(Clone)]
 pub struct Writer {
+    // Fields drop in order: the last handle's sender closes the queue before its threads are joined.
     tx: mpsc::UnboundedSender<Raw>,
     pub counts: Arc<Counts>,
+    _threads: Arc<Threads>,
+}
+
+/// The writer threads, joined when the last [`Writer`] handle drops.
+struct Threads {
+    handles: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Threads {
+    fn drop(&mut self) {
+        let here = std::thread::current().id();
+        // A job holding the last handle may drop it on a writer thread: that one is not waited for.
+        for h in std::mem::take(&mut self.handles).into_iter().filter(|h| h.thread().id() != here) {
+            let _ = h.join();
+        }
+    }
 }
 
 impl Writer {
@@ -49,17 +68,20 @@ impl Writer {
         let (tx, rx) = mpsc::unbounded_channel::<Raw>();
         let queue: Queue = Arc::new(Mutex::new(rx));
         let counts = Arc::new(Counts::default());
+        let mut handles = Vec::new();
         for n in 0..threads.max(1) {
             let (pool, queue, counts, views) = (pool.clone(), queue.clone(), counts.clone(), views.clone());
             let spawned = std::thread::Builder::new().name(format!("lvzhi-writer-{n}")).spawn(move || {
                 crate::platform::views::adopt(&views);
                 writer_loop(&pool, &queue, &counts)
             });
-            if let Err(e) = spawned {
-                tracing::error!(error = %e, "cannot start a database writer thread");
+            match spawned {
+                Ok(h) => handles.push(h),
+                Err(e) => tracing::error!(error = %e, "cannot start a database writer thread"),
             }
         }
-        Writer { tx, counts }
+        let threads = Threads { handles };
+        Writer { tx, counts, _threads: Arc::new(threads) }
     }
 
     /// Queues work that opens and ends its own transactions on a writer thread.

@@ -27,6 +27,9 @@ async fn read_limited(mut payload: web::Payload, limit: usize) -> AppResult<Vec<
     Ok(body)
 }
 
+/// Imports this large refresh the database's statistics of the directory afterwards.
+const ANALYZE_AFTER: usize = 1000;
+
 /// Import deputies from CSV (text/csv, UTF-8, header row). On any bad row nothing is written and
 /// the 422 answer lists every problem as (row, field = column, code, message).
 #[utoipa::path(
@@ -120,5 +123,10 @@ pub async fn import(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
         Ok(out)
     })
     .await?;
+    if result.deputies_created + result.seats_created >= ANALYZE_AFTER {
+        if let Err(e) = db::run(&state.db, deputy_store::refresh_statistics).await {
+            tracing::warn!(error = %e, "could not refresh the directory's statistics after an import");
+        }
+    }
     Ok(HttpResponse::Created().json(result))
 }

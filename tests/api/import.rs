@@ -84,3 +84,25 @@ async fn good_file_imports_people_and_extra_seats() {
     again.expect(422, "validation_failed");
     assert_eq!(count(&app).await, before + 2);
 }
+
+/// A large import leaves PostgreSQL knowing the directory's new size (ANALYZE), so the cached
+/// plans of the deputy and seat lookups are made again for it instead of scanning the table.
+#[tokio::test]
+async fn a_large_import_refreshes_the_directory_statistics() {
+    let app = spawn_demo().await;
+    let yaohai = app.login("yaohai").await;
+    let before = count(&app).await;
+    let mut csv = String::from("姓名,性别,手机号,层级,行政区划代码,届次\n");
+    for i in 0..1000 {
+        csv.push_str(&format!("代表{i},女,1390000{i:04},县,340102,18\n"));
+    }
+    let a = import(&app, &yaohai, &csv).await;
+    a.expect(201, "");
+    assert_eq!(a.body["deputies_created"], 1000);
+    assert_eq!(count(&app).await, before + 1000);
+    if app.is_postgres() {
+        let seen = app.raw_strings("SELECT reltuples::bigint::text AS v FROM pg_class WHERE relname = 'deputies'");
+        let seen: i64 = seen[0].as_deref().unwrap().parse().unwrap();
+        assert_eq!(seen, before + 1000, "the statistics count every deputy");
+    }
+}
