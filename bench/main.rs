@@ -25,7 +25,7 @@ mod setup;
 use lvzhi::config::{DatabaseUrl, Settings};
 use lvzhi::platform::Clock;
 use lvzhi::startup::{build_state, Application};
-use setup::{csv_rows, deputy_token, drop_pg, fresh_pg, get_json, login, thread_cpu};
+use setup::{csv_rows, deputy_token, drop_pg, fresh_pg, get_json, issued_deputy_token, login, thread_cpu};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -214,9 +214,11 @@ async fn run(quick: bool) -> Result<bool, String> {
         ceiling: Some(("INSERT ceiling".into(), ins.per_sec() / 2.0)),
     });
 
-    // Check-ins: every request is another deputy (tokens minted with the server's key), at one of
-    // the 20 stations, with a fresh QR token and the station's position: QR + geofence
-    // verification, insert, point event.
+    // Check-ins: every request is another deputy, at one of the 20 stations, with a fresh QR token
+    // and the station's position: QR + geofence verification, insert, point event. The deputies'
+    // tokens are as this server issued them at login or refresh (in its verified-token cache);
+    // BENCH_CHECKIN_TOKENS=foreign makes them tokens it has never seen (issued by another
+    // instance: each request pays the Ed25519 signature check).
     let ins_rate = ins.per_sec();
     let deputies = lvzhi::db::run(&bench_state.db, lvzhi::org::count_deputies).await.map_err(|e| e.to_string())?;
     let http = reqwest::Client::new();
@@ -228,7 +230,9 @@ async fn run(quick: bool) -> Result<bool, String> {
             serde_json::json!({"station_id": sid, "token": q["token"], "latitude": s["latitude"], "longitude": s["longitude"], "accuracy_m": 20}).to_string(),
         );
     }
-    let tokens: Vec<String> = (1..=deputies).map(|d| deputy_token(&bench_state, d)).collect::<Result<_, _>>()?;
+    let foreign = std::env::var("BENCH_CHECKIN_TOKENS").is_ok_and(|v| v == "foreign");
+    let mint = if foreign { deputy_token } else { issued_deputy_token };
+    let tokens: Vec<String> = (1..=deputies).map(|d| mint(&bench_state, d)).collect::<Result<_, _>>()?;
     let make: load::MakeRequest = std::sync::Arc::new(move |n| {
         load::post_json_keyed("/api/v1/checkins", &tokens[n % tokens.len()], &format!("bench-{n}"), &stations[n % stations.len()])
     });
@@ -247,7 +251,10 @@ async fn run(quick: bool) -> Result<bool, String> {
             ci.elapsed.as_secs_f64()
         );
         rows.push(http_row(
-            &format!("scenario: POST /api/v1/checkins ({checkin_clients} clients, a new deputy each time)"),
+            &format!(
+                "scenario: POST /api/v1/checkins ({checkin_clients} clients, a new deputy each time, tokens {})",
+                if foreign { "from another instance" } else { "this server issued" }
+            ),
             &ci,
             Some(("INSERT ceiling".into(), ins_rate)),
         ));

@@ -50,9 +50,24 @@ pub async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> Result<
 }
 
 /// An access token for a deputy, signed with the server's own key (the bench skips 10,000 logins).
+/// The server has not seen it: its first request pays the signature check, as a token issued by
+/// another instance would.
 pub fn deputy_token(state: &lvzhi::state::AppState, deputy: i64) -> Result<String, String> {
+    lvzhi::auth::jwt::sign(&state.keys, &deputy_claims(state, deputy))
+}
+
+/// An access token for a deputy as this server hands it out at login or refresh: entered into its
+/// verified-token cache (what a deputy's app has when it refreshes its token and then checks in).
+pub fn issued_deputy_token(state: &lvzhi::state::AppState, deputy: i64) -> Result<String, String> {
+    let claims = deputy_claims(state, deputy);
+    let token = lvzhi::auth::jwt::sign(&state.keys, &claims)?;
+    state.tokens.issued(&token, &claims);
+    Ok(token)
+}
+
+fn deputy_claims(state: &lvzhi::state::AppState, deputy: i64) -> lvzhi::auth::jwt::AccessClaims {
     let now = chrono::Utc::now().timestamp();
-    let claims = lvzhi::auth::jwt::AccessClaims {
+    lvzhi::auth::jwt::AccessClaims {
         iss: state.settings.jwt_issuer.clone(),
         aud: state.settings.jwt_audience.clone(),
         sub: (1_000_000 + deputy).to_string(),
@@ -69,8 +84,7 @@ pub fn deputy_token(state: &lvzhi::state::AppState, deputy: i64) -> Result<Strin
         unit: None,
         scope: None,
         sid: None,
-    };
-    lvzhi::auth::jwt::sign(&state.keys, &claims)
+    }
 }
 
 /// CPU seconds used so far by this process's threads whose name starts with `prefix` (Linux).

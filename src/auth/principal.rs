@@ -125,6 +125,13 @@ impl Default for TokenCache {
 }
 
 impl TokenCache {
+    /// Enters a token this instance has just signed (login, refresh, client credentials): the
+    /// phone's first request with it then skips the signature check too — on a one-server
+    /// province the common case, e.g. the app refreshing its token and checking in a moment later.
+    pub fn issued(&self, token: &str, claims: &jwt::AccessClaims) {
+        self.0.insert(token.to_string(), std::sync::Arc::new(claims.clone()));
+    }
+
     fn verified(&self, state: &AppState, token: String) -> Result<std::sync::Arc<jwt::AccessClaims>, AppError> {
         let now = state.clock.now().timestamp();
         if let Some(c) = self.0.get(&token) {

@@ -90,13 +90,9 @@ fn claims(state: &AppState, conn: &mut AnyConnection, acct: &AccountRow, sid: &s
 }
 
 fn token_response(state: &AppState, c: &AccessClaims, refresh: Option<String>) -> AppResult<TokenResponse> {
-    Ok(TokenResponse {
-        access_token: jwt::sign(&state.keys, c).map_err(AppError::internal)?,
-        refresh_token: refresh,
-        token_type: "Bearer".into(),
-        expires_in: state.settings.access_ttl_secs,
-        scope: c.scope.clone(),
-    })
+    let access_token = jwt::sign(&state.keys, c).map_err(AppError::internal)?;
+    state.tokens.issued(&access_token, c);
+    Ok(TokenResponse { access_token, refresh_token: refresh, token_type: "Bearer".into(), expires_in: state.settings.access_ttl_secs, scope: c.scope.clone() })
 }
 
 /// Opens a new session (refresh family) for a signed-in account.

@@ -52,7 +52,7 @@ impl Db {
     /// Changes committed through this handle go to `views`.
     pub fn new(pool: DbPool, url: &DatabaseUrl, pg_writers: usize, views: crate::platform::views::Views) -> Self {
         let sqlite = matches!(url, DatabaseUrl::Sqlite(_));
-        let writer = writer::Writer::start(&pool, if sqlite { 1 } else { pg_writers }, &views);
+        let writer = writer::Writer::start(&pool, if sqlite { 1 } else { pg_writers }, &views, sqlite);
         Db { pool, writer, views, sqlite, inline_reads: sqlite }
     }
 

@@ -2,15 +2,24 @@
 //! one write lock; no request ever sleeps in the busy handler waiting for it), and the bulk
 //! writes of [`super::bulk`] run on them on both backends. On PostgreSQL ordinary transactions
 //! keep running on the pool; `LVZHI_DB_WRITERS` threads serve the bulk writes.
+//!
+//! On SQLite a checkpointer thread copies the write-ahead log back into the database file
+//! (`PRAGMA wal_checkpoint(PASSIVE)`, which waits for no reader or writer) a moment after commits,
+//! so the writer's commits never run a checkpoint — with its two fsyncs — themselves
+//! (the writer's connections have `wal_autocheckpoint = 0`).
 
 use super::{in_tx, AnyConnection, DbPool};
 use crate::error::{AppError, AppResult};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 /// The most queued items a writer takes at once.
 const MAX_BATCH: usize = 128;
+
+/// How often the SQLite checkpointer looks for new commits.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
 
 /// Work that manages its own transactions on the writer's connection (see [`super::bulk`]); it
 /// gets the error instead when no connection could be had.
@@ -46,13 +55,16 @@ pub struct Writer {
     _threads: Arc<Threads>,
 }
 
-/// The writer threads, joined when the last [`Writer`] handle drops.
+/// The writer threads (and the SQLite checkpointer), joined when the last [`Writer`] handle drops.
 struct Threads {
     handles: Vec<std::thread::JoinHandle<()>>,
+    /// Dropping it ends the checkpointer.
+    stop: Option<std::sync::mpsc::Sender<()>>,
 }
 
 impl Drop for Threads {
     fn drop(&mut self) {
+        self.stop.take();
         let here = std::thread::current().id();
         // A job holding the last handle may drop it on a writer thread: that one is not waited for.
         for h in std::mem::take(&mut self.handles).into_iter().filter(|h| h.thread().id() != here) {
@@ -64,7 +76,8 @@ impl Drop for Threads {
 impl Writer {
     /// Starts `threads` writer threads over `pool`.
     /// Changes committed on them go to `views`.
-    pub fn start(pool: &DbPool, threads: usize, views: &crate::platform::views::Views) -> Self {
+    /// On SQLite (`sqlite`) a checkpointer thread runs beside them.
+    pub fn start(pool: &DbPool, threads: usize, views: &crate::platform::views::Views, sqlite: bool) -> Self {
         let (tx, rx) = mpsc::unbounded_channel::<Raw>();
         let queue: Queue = Arc::new(Mutex::new(rx));
         let counts = Arc::new(Counts::default());
@@ -73,14 +86,26 @@ impl Writer {
             let (pool, queue, counts, views) = (pool.clone(), queue.clone(), counts.clone(), views.clone());
             let spawned = std::thread::Builder::new().name(format!("lvzhi-writer-{n}")).spawn(move || {
                 crate::platform::views::adopt(&views);
-                writer_loop(&pool, &queue, &counts)
+                writer_loop(&pool, &queue, &counts, sqlite)
             });
             match spawned {
                 Ok(h) => handles.push(h),
                 Err(e) => tracing::error!(error = %e, "cannot start a database writer thread"),
             }
         }
-        let threads = Threads { handles };
+        let mut stop = None;
+        if sqlite {
+            let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+            let pool = pool.clone();
+            match std::thread::Builder::new().name("lvzhi-checkpoint".into()).spawn(move || checkpointer(&pool, &stop_rx)) {
+                Ok(h) => {
+                    handles.push(h);
+                    stop = Some(stop_tx);
+                }
+                Err(e) => tracing::error!(error = %e, "cannot start the SQLite checkpointer thread"),
+            }
+        }
+        let threads = Threads { handles, stop };
         Writer { tx, counts, _threads: Arc::new(threads) }
     }
 
@@ -108,7 +133,29 @@ impl Writer {
     }
 }
 
-fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts) {
+/// Checkpoints the SQLite write-ahead log every [`CHECKPOINT_EVERY`] until `stop` is dropped, and
+/// once more then, so the log is folded back when the writers stop. With nothing new in the log
+/// a checkpoint only reads the log's index header.
+fn checkpointer(pool: &DbPool, stop: &std::sync::mpsc::Receiver<()>) {
+    loop {
+        let stopping = !matches!(stop.recv_timeout(CHECKPOINT_EVERY), Err(std::sync::mpsc::RecvTimeoutError::Timeout));
+        let ran = pool.get().map_err(|e| e.to_string()).and_then(|mut c| checkpoint(&mut c).map_err(|e| e.to_string()));
+        if let Err(e) = ran {
+            tracing::warn!(error = %e, "SQLite checkpoint failed; the next one will retry");
+        }
+        if stopping {
+            return;
+        }
+    }
+}
+
+/// Copies what it can of the write-ahead log into the database file without waiting for anyone.
+pub fn checkpoint(c: &mut AnyConnection) -> diesel::QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    c.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")
+}
+
+fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts, sqlite: bool) {
     loop {
         let jobs = {
             let Ok(mut rx) = queue.lock() else { return };
@@ -122,7 +169,15 @@ fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts) {
             }
             jobs
         };
-        match pool.get() {
+        let conn = pool.get().map_err(|e| e.to_string()).and_then(|mut c| {
+            if sqlite {
+                use diesel::connection::SimpleConnection;
+                // The checkpointer folds the log back; a commit here never does.
+                c.batch_execute("PRAGMA wal_autocheckpoint = 0").map_err(|e| e.to_string())?;
+            }
+            Ok(c)
+        });
+        match conn {
             // In order; each piece of work ends its own transactions.
             Ok(mut conn) => jobs.into_iter().for_each(|f| {
                 f(Ok(&mut conn), counts);

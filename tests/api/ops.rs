@@ -1,4 +1,5 @@
 use crate::helpers::*;
+use serde_json::json;
 
 #[tokio::test]
 async fn health_readiness_metrics_and_request_ids() {
@@ -44,4 +45,35 @@ async fn bench_route_answers_when_enabled() {
     let app = spawn_with(&[("LVZHI_BENCH_HELLO", "true")]).await;
     let a = app.send(app.client.get(app.url("/bench/hello"))).await;
     assert_eq!(a.status, 200);
+}
+
+/// (mxFrame, nBackfill) of a SQLite database's write-ahead log, read from its `-shm` index: the
+/// last frame in the log and how many of them are copied back into the database file.
+fn wal_frames(db: &std::path::Path) -> (u32, u32) {
+    let shm = std::fs::read(format!("{}-shm", db.display())).expect("the -shm file of a WAL database");
+    let u32_at = |o: usize| u32::from_ne_bytes([shm[o], shm[o + 1], shm[o + 2], shm[o + 3]]);
+    (u32_at(16), u32_at(96))
+}
+
+#[tokio::test]
+async fn the_write_ahead_log_is_folded_back_after_writes() {
+    let app = spawn_demo().await;
+    let lvzhi::config::DatabaseUrl::Sqlite(db) = app.state.settings.database_url.clone() else {
+        return; // PostgreSQL checkpoints by itself
+    };
+    // Writes through the writer thread, whose commits never checkpoint themselves.
+    let admin = app.login("admin").await;
+    let city = app.region_id(&admin, "340100").await;
+    for n in 0..5 {
+        app.post("/api/v1/groups", &admin, json!({"region_id": city, "name": format!("小组 {n}"), "term": 17})).await.expect(201, "");
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let (last, copied) = wal_frames(&db);
+        if last == copied {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the checkpointer left {} of {last} log frames uncopied", last - copied);
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
