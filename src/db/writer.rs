@@ -4,12 +4,13 @@
 //! keep running on the pool; `LVZHI_DB_WRITERS` threads serve the bulk writes.
 //!
 //! On SQLite a checkpointer thread copies the write-ahead log back into the database file
-//! (`PRAGMA wal_checkpoint(PASSIVE)`, which waits for no reader or writer) a moment after commits,
-//! so the writer's commits never run a checkpoint — with its two fsyncs — themselves
-//! (the writer's connections have `wal_autocheckpoint = 0`).
+//! (`PRAGMA wal_checkpoint(PASSIVE)`, which waits for no reader or writer) every
+//! [`CHECKPOINT_EVERY`], so the writer's commits never run a checkpoint — with its two fsyncs —
+//! themselves (the writer's connections have `wal_autocheckpoint = 0`).
 
 use super::{in_tx, AnyConnection, DbPool};
 use crate::error::{AppError, AppResult};
+use diesel::connection::SimpleConnection;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -18,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 /// The most queued items a writer takes at once.
 const MAX_BATCH: usize = 128;
 
-/// How often the SQLite checkpointer looks for new commits.
+/// How often the SQLite checkpointer runs.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
 
 /// Work that manages its own transactions on the writer's connection (see [`super::bulk`]); it
@@ -138,8 +139,11 @@ impl Writer {
 /// a checkpoint only reads the log's index header.
 fn checkpointer(pool: &DbPool, stop: &std::sync::mpsc::Receiver<()>) {
     loop {
-        let stopping = !matches!(stop.recv_timeout(CHECKPOINT_EVERY), Err(std::sync::mpsc::RecvTimeoutError::Timeout));
-        let ran = pool.get().map_err(|e| e.to_string()).and_then(|mut c| checkpoint(&mut c).map_err(|e| e.to_string()));
+        let stopping = stop.recv_timeout(CHECKPOINT_EVERY) != Err(std::sync::mpsc::RecvTimeoutError::Timeout);
+        let ran = match pool.get() {
+            Ok(mut c) => c.batch_execute("PRAGMA wal_checkpoint(PASSIVE)").map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
         if let Err(e) = ran {
             tracing::warn!(error = %e, "SQLite checkpoint failed; the next one will retry");
         }
@@ -147,12 +151,6 @@ fn checkpointer(pool: &DbPool, stop: &std::sync::mpsc::Receiver<()>) {
             return;
         }
     }
-}
-
-/// Copies what it can of the write-ahead log into the database file without waiting for anyone.
-pub fn checkpoint(c: &mut AnyConnection) -> diesel::QueryResult<()> {
-    use diesel::connection::SimpleConnection;
-    c.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")
 }
 
 fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts, sqlite: bool) {
@@ -171,7 +169,6 @@ fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts, sqlite: bool) {
         };
         let conn = pool.get().map_err(|e| e.to_string()).and_then(|mut c| {
             if sqlite {
-                use diesel::connection::SimpleConnection;
                 // The checkpointer folds the log back; a commit here never does.
                 c.batch_execute("PRAGMA wal_autocheckpoint = 0").map_err(|e| e.to_string())?;
             }
