@@ -3,6 +3,7 @@
 use super::model::{AuditView, Entry};
 use crate::auth::policy::RegionFilter;
 use crate::db::schema::audit_log as a;
+use crate::db::stamp::Stamp;
 use crate::db::{utc, AnyConnection};
 use crate::error::AppResult;
 use chrono::NaiveDateTime;
@@ -26,7 +27,7 @@ pub fn insert_many(conn: &mut AnyConnection, entries: &[&Entry], at: NaiveDateTi
         .iter()
         .map(|e| {
             (
-                a::at.eq(at),
+                a::at.eq(Stamp(at)),
                 a::actor_id.eq(e.actor_id),
                 a::actor.eq(&e.actor),
                 a::action.eq(&e.action),

@@ -9,6 +9,7 @@ use super::store::{self, CheckinRow, NewCheckin};
 use super::venues::Venue;
 use crate::audit::Entry;
 use crate::db::bulk::{Bulk, BulkWrite, Outcome};
+use crate::db::stamp::Stamp;
 use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, AppResult};
 use crate::platform::idempotency::{self, Answer, IdemKey};
@@ -91,10 +92,10 @@ fn new_row<'a>(a: &Attempt, status: &'a str, reasons: &'a str, impossible_travel
         staff_confirmed: a.staff_confirmed,
         impossible_travel,
         reasons,
-        checked_in_at: a.at,
-        recorded_at: a.now,
+        checked_in_at: Stamp(a.at),
+        recorded_at: Stamp(a.now),
         recorded_by: a.recorded_by,
-        checked_out_at: closed_at,
+        checked_out_at: closed_at.map(Stamp),
     }
 }
 

@@ -1,6 +1,7 @@
 //! All SQL of check-ins: QR secrets, check-ins and the pending point events.
 
 use crate::db::schema::{checkins as c, point_events as pe, qr_secrets as q};
+use crate::db::stamp::Stamp;
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::AppResult;
 use crate::platform::pii::{field, Pii, Reseal};
@@ -70,7 +71,7 @@ pub struct CheckinRow {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = c, treat_none_as_null = true)]
+#[diesel(table_name = c, treat_none_as_default_value = false)]
 pub struct NewCheckin<'a> {
     pub deputy_id: i64,
     pub station_id: Option<i64>,
@@ -86,11 +87,11 @@ pub struct NewCheckin<'a> {
     pub staff_confirmed: bool,
     pub impossible_travel: bool,
     pub reasons: &'a str,
-    pub checked_in_at: NaiveDateTime,
-    pub recorded_at: NaiveDateTime,
+    pub checked_in_at: Stamp,
+    pub recorded_at: Stamp,
     pub recorded_by: i64,
     /// Set only for history (an offline scan older than the deputy's latest check-in).
-    pub checked_out_at: Option<NaiveDateTime>,
+    pub checked_out_at: Option<Stamp>,
 }
 
 impl NewCheckin<'_> {
@@ -112,10 +113,10 @@ impl NewCheckin<'_> {
             staff_confirmed: self.staff_confirmed,
             impossible_travel: self.impossible_travel,
             reasons: self.reasons.to_string(),
-            checked_in_at: self.checked_in_at,
-            recorded_at: self.recorded_at,
+            checked_in_at: self.checked_in_at.0,
+            recorded_at: self.recorded_at.0,
             recorded_by: self.recorded_by,
-            checked_out_at: self.checked_out_at,
+            checked_out_at: self.checked_out_at.map(|t| t.0),
             auto_closed: false,
             reviewed_by: None,
             reviewed_at: None,
@@ -126,7 +127,7 @@ impl NewCheckin<'_> {
 }
 
 pub fn insert(conn: &mut AnyConnection, n: &NewCheckin) -> AppResult<i64> {
-    Ok(diesel::insert_into(c::table).values(n).returning(c::id).get_result(conn)?)
+    Ok(crate::per_backend!(conn, |x| diesel::insert_into(c::table).values(n).returning(c::id).get_result(x))?)
 }
 
 /// Inserts several check-ins with one statement; answers (id, deputy) per row. Callers give at
@@ -242,7 +243,14 @@ pub fn point_events_many(conn: &mut AnyConnection, events: &[NewPointEvent], now
     let rows: Vec<_> = events
         .iter()
         .map(|&(d, kind, sk, sid, at)| {
-            (pe::deputy_id.eq(d), pe::kind.eq(kind), pe::source_kind.eq(sk), pe::source_id.eq(sid), pe::occurred_at.eq(at), pe::created_at.eq(now))
+            (
+                pe::deputy_id.eq(d),
+                pe::kind.eq(kind),
+                pe::source_kind.eq(sk),
+                pe::source_id.eq(sid),
+                pe::occurred_at.eq(Stamp(at)),
+                pe::created_at.eq(Stamp(now)),
+            )
         })
         .collect();
     // Upserts differ per backend: one builder, run on the concrete connection.

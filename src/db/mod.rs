@@ -5,6 +5,7 @@ pub mod bulk;
 pub mod checkout;
 pub mod schema;
 pub mod sqlite;
+pub mod stamp;
 pub mod writer;
 
 use crate::config::DatabaseUrl;

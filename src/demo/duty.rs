@@ -3,6 +3,7 @@
 
 use crate::checkins::store::{self as checkins, NewCheckin};
 use crate::db::schema::{duty_assignments as da, duty_slots as ds, event_invitees as ei, events as e};
+use crate::db::stamp::Stamp;
 use crate::db::AnyConnection;
 use crate::error::AppResult;
 use chrono::{Duration, NaiveDateTime, TimeZone};
@@ -57,10 +58,10 @@ pub fn seed(c: &mut AnyConnection, pii: &crate::platform::pii::Pii, now: NaiveDa
                     staff_confirmed: false,
                     impossible_travel: false,
                     reasons: "",
-                    checked_in_at: at,
-                    recorded_at: at,
+                    checked_in_at: Stamp(at),
+                    recorded_at: Stamp(at),
                     recorded_by: 1,
-                    checked_out_at: Some(at + Duration::minutes(150)),
+                    checked_out_at: Some(Stamp(at + Duration::minutes(150))),
                 },
             )?;
             checkins::point_event(c, d, "station_reception", "checkin", id, at, now)?;

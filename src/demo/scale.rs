@@ -8,6 +8,7 @@
 
 use crate::checkins::rules::seal_position;
 use crate::checkins::store::{self as checkins, NewCheckin};
+use crate::db::stamp::Stamp;
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult};
 use crate::ledger::posting::{self, Award};
@@ -237,10 +238,10 @@ fn year_of_checkins(
                 staff_confirmed: false,
                 impossible_travel: false,
                 reasons: "",
-                checked_in_at: at,
-                recorded_at: at,
+                checked_in_at: Stamp(at),
+                recorded_at: Stamp(at),
                 recorded_by: 0,
-                checked_out_at: Some(at + Duration::minutes(150)),
+                checked_out_at: Some(Stamp(at + Duration::minutes(150))),
             });
         }
     }

@@ -28,7 +28,7 @@ pub struct AppealRow {
 pub type MessageRow = (i64, String, String, NaiveDateTime);
 
 #[derive(Insertable)]
-#[diesel(table_name = a, treat_none_as_null = true)]
+#[diesel(table_name = a, treat_none_as_default_value = false)]
 pub struct NewAppeal<'a> {
     pub deputy_id: i64,
     pub kind: &'a str,

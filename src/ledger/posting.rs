@@ -94,8 +94,14 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
     // Points granted so far under capped rules: (deputy, code) → (occurred_at, points).
     let capped: Vec<&str> = book.iter().filter(|r| r.yearly_cap.is_some() || r.daily_cap.is_some()).map(|r| r.code.as_str()).collect();
     let mut granted: HashMap<(i64, String), Vec<(NaiveDateTime, i32)>> = HashMap::new();
-    if let Some((from, to)) = awards.iter().map(|a| periods(a.occurred_at, tz).1).reduce(|x, y| (x.0.min(y.0), x.1.max(y.1))).filter(|_| !capped.is_empty()) {
-        for (d, code, at, p) in store::granted_in(c, &deputies, &capped, from, to)? {
+    let span = awards
+        .iter()
+        .map(|a| periods(a.occurred_at, tz))
+        .map(|(y, range, _)| ((y, y), range))
+        .reduce(|x, y| ((x.0 .0.min(y.0 .0), x.0 .1.max(y.0 .1)), (x.1 .0.min(y.1 .0), x.1 .1.max(y.1 .1))));
+    if let Some(((first, last), range)) = span.filter(|_| !capped.is_empty()) {
+        let years: Vec<i32> = (first..=last).collect();
+        for (d, code, at, p) in store::granted_in(c, &deputies, &capped, &years, range)? {
             granted.entry((d, code)).or_default().push((at, p));
         }
     }

@@ -68,7 +68,7 @@ impl From<&NoticeRow> for Headline {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = n, treat_none_as_null = true)]
+#[diesel(table_name = n, treat_none_as_default_value = false)]
 pub struct NewNotice<'a> {
     pub region_id: i64,
     pub region_path: &'a str,

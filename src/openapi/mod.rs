@@ -54,7 +54,17 @@ pub struct ApiDoc;
 macro_rules! register {
     ($cfg:ident) => {{
         use crate::{audit, auth, checkins, ledger, notices, ops, org, push};
-        $cfg.service(ops::routes::healthz)
+        // The busiest routes first: actix-web tries routes in this order, and every route with a
+        // path parameter before the one that matches costs a regex match (5 % of a worker's time
+        // for a check-in when it came 48th). Only fixed paths here: one can never shadow another.
+        $cfg.service(checkins::routes::create)
+            .service(notices::inbox::list)
+            .service(notices::inbox::unread)
+            .service(ledger::routes::mine)
+            .service(ledger::routes::ranking)
+            .service(ledger::awards::award)
+            .service(crate::reception::opinions::submit)
+            .service(ops::routes::healthz)
             .service(ops::routes::readyz)
             .service(ops::routes::metrics)
             .service(ops::routes::hello)
@@ -99,7 +109,6 @@ macro_rules! register {
             .service(checkins::routes::qr)
             .service(checkins::routes::rotate)
             .service(checkins::routes::kiosk_key)
-            .service(checkins::routes::create)
             .service(checkins::routes::checkout)
             .service(checkins::routes::review)
             .service(checkins::routes::get_one)
@@ -120,12 +129,9 @@ macro_rules! register {
             .service(checkins::activity::create)
             .service(checkins::activity::mine)
             .service(ledger::routes::rulebook)
-            .service(ledger::routes::mine)
             .service(ledger::routes::of_deputy)
             .service(ledger::routes::reverse)
-            .service(ledger::routes::ranking)
             .service(ledger::routes::verify)
-            .service(ledger::awards::award)
             .service(ledger::awards::propose)
             .service(ledger::awards::decide)
             .service(ledger::rulebook::create)
@@ -165,7 +171,6 @@ macro_rules! register {
             .service(crate::reception::signin::request_code)
             .service(crate::reception::signin::sign_in)
             .service(crate::reception::directory::page)
-            .service(crate::reception::opinions::submit)
             .service(crate::reception::opinions::similar)
             .service(crate::reception::threads::mine)
             .service(crate::reception::threads::my_one)
@@ -224,8 +229,6 @@ macro_rules! register {
             .service(crate::reception::workdays::list)
             .service(crate::reception::workdays::put_day)
             .service(crate::reception::workdays::delete_day)
-            .service(notices::inbox::list)
-            .service(notices::inbox::unread)
             .service(notices::inbox::one)
             .service(notices::inbox::read)
             .service(notices::inbox::rsvp)

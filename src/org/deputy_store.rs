@@ -23,7 +23,7 @@ pub struct DeputyRow {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = d, treat_none_as_null = true)]
+#[diesel(table_name = d, treat_none_as_default_value = false)]
 pub struct NewDeputy<'a> {
     pub name: &'a str,
     pub gender: &'a str,
@@ -36,7 +36,7 @@ pub struct NewDeputy<'a> {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = s, treat_none_as_null = true)]
+#[diesel(table_name = s, treat_none_as_default_value = false)]
 pub struct NewSeat<'a> {
     pub deputy_id: i64,
     pub level: &'a str,
