@@ -1,6 +1,6 @@
 //! Recording check-ins in bulk: everything a burst of check-ins needs from the database — the
 //! stored answers of retried requests, each deputy's latest check-in, the inserts, the point
-//! events, the audit rows, the remembered answers — in a few multi-row statements per
+//! events, the audit rows of staff-recorded ones, the remembered answers — in a few multi-row statements per
 //! transaction (see [`crate::db::bulk`]). A lone check-in takes the same path with one row.
 
 use super::rules::{self, Decision, Evidence};
@@ -33,8 +33,8 @@ pub struct Attempt {
     pub at: NaiveDateTime,
     pub now: NaiveDateTime,
     pub recorded_by: i64,
-    /// The audit record, without the check-in's id.
-    pub audit: Entry,
+    /// The audit record, without the check-in's id: for a check-in staff recorded for a deputy.
+    pub audit: Option<Entry>,
     pub key: Option<IdemKey>,
 }
 
@@ -166,9 +166,11 @@ impl BulkWrite for Checkins {
                 let kind = if a.venue.event_id.is_some() { "event_checkin" } else { "station_reception" };
                 events.push((a.deputy, kind, "checkin", id, a.at));
             }
-            let mut e = a.audit.clone().detail(format!("status={status}"));
-            e.record_id = Some(id.to_string());
-            audits.push(e);
+            if let Some(entry) = &a.audit {
+                let mut e = entry.clone().detail(format!("status={status}"));
+                e.record_id = Some(id.to_string());
+                audits.push(e);
+            }
             out[*i] = Some(Outcome::Done(Answer::json(StatusCode::CREATED, &view(row.into_row(id)))));
         }
         let now = inputs.first().map(|a| a.now).unwrap_or_default();

@@ -7,11 +7,19 @@
 //! (`PRAGMA wal_checkpoint(PASSIVE)`, which waits for no reader or writer) every
 //! [`CHECKPOINT_EVERY`], so the writer's commits never run a checkpoint — with its two fsyncs —
 //! themselves (the writer's connections have `wal_autocheckpoint = 0`).
+//!
+//! SQLite starts the log over from its beginning only when a write transaction begins with every
+//! frame copied back; under a steady stream of commits a checkpoint on another thread never
+//! catches up, and the log grew for as long as the stream lasted (every frame then extends the
+//! file: new page-cache pages and blocks, half the cost of a frame). So after each pass of the
+//! checkpointer the writer, between two transactions, runs one more pass itself: it copies only
+//! what was committed since, and the next transaction starts the log over, into file pages that
+//! are already cached.
 
 use super::{in_tx, AnyConnection, DbPool};
 use crate::error::{AppError, AppResult};
 use diesel::connection::SimpleConnection;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
@@ -82,12 +90,14 @@ impl Writer {
         let (tx, rx) = mpsc::unbounded_channel::<Raw>();
         let queue: Queue = Arc::new(Mutex::new(rx));
         let counts = Arc::new(Counts::default());
+        // Set by the checkpointer after a pass: the writer's turn to finish it (SQLite).
+        let finish = Arc::new(AtomicBool::new(false));
         let mut handles = Vec::new();
         for n in 0..threads.max(1) {
-            let (pool, queue, counts, views) = (pool.clone(), queue.clone(), counts.clone(), views.clone());
+            let (pool, queue, counts, views, finish) = (pool.clone(), queue.clone(), counts.clone(), views.clone(), finish.clone());
             let spawned = std::thread::Builder::new().name(format!("lvzhi-writer-{n}")).spawn(move || {
                 crate::platform::views::adopt(&views);
-                writer_loop(&pool, &queue, &counts, sqlite)
+                writer_loop(&pool, &queue, &counts, sqlite.then_some(&*finish))
             });
             match spawned {
                 Ok(h) => handles.push(h),
@@ -98,7 +108,7 @@ impl Writer {
         if sqlite {
             let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
             let pool = pool.clone();
-            match std::thread::Builder::new().name("lvzhi-checkpoint".into()).spawn(move || checkpointer(&pool, &stop_rx)) {
+            match std::thread::Builder::new().name("lvzhi-checkpoint".into()).spawn(move || checkpointer(&pool, &stop_rx, &finish)) {
                 Ok(h) => {
                     handles.push(h);
                     stop = Some(stop_tx);
@@ -136,16 +146,18 @@ impl Writer {
 
 /// Checkpoints the SQLite write-ahead log every [`CHECKPOINT_EVERY`] until `stop` is dropped, and
 /// once more then, so the log is folded back when the writers stop. With nothing new in the log
-/// a checkpoint only reads the log's index header.
-fn checkpointer(pool: &DbPool, stop: &std::sync::mpsc::Receiver<()>) {
+/// a checkpoint only reads the log's index header. After a pass it sets `finish`: the writer's
+/// turn to copy the rest (see the module documentation).
+fn checkpointer(pool: &DbPool, stop: &std::sync::mpsc::Receiver<()>, finish: &AtomicBool) {
     loop {
         let stopping = stop.recv_timeout(CHECKPOINT_EVERY) != Err(std::sync::mpsc::RecvTimeoutError::Timeout);
         let ran = match pool.get() {
             Ok(mut c) => c.batch_execute("PRAGMA wal_checkpoint(PASSIVE)").map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),
         };
-        if let Err(e) = ran {
-            tracing::warn!(error = %e, "SQLite checkpoint failed; the next one will retry");
+        match ran {
+            Ok(()) => finish.store(true, Ordering::Relaxed),
+            Err(e) => tracing::warn!(error = %e, "SQLite checkpoint failed; the next one will retry"),
         }
         if stopping {
             return;
@@ -153,7 +165,8 @@ fn checkpointer(pool: &DbPool, stop: &std::sync::mpsc::Receiver<()>) {
     }
 }
 
-fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts, sqlite: bool) {
+/// Runs queued work; `finish` is the SQLite checkpointer's signal (see the module documentation).
+fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts, finish: Option<&AtomicBool>) {
     loop {
         let jobs = {
             let Ok(mut rx) = queue.lock() else { return };
@@ -168,7 +181,7 @@ fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts, sqlite: bool) {
             jobs
         };
         let conn = pool.get().map_err(|e| e.to_string()).and_then(|mut c| {
-            if sqlite {
+            if finish.is_some() {
                 // The checkpointer folds the log back; a commit here never does.
                 c.batch_execute("PRAGMA wal_autocheckpoint = 0").map_err(|e| e.to_string())?;
             }
@@ -176,10 +189,20 @@ fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts, sqlite: bool) {
         });
         match conn {
             // In order; each piece of work ends its own transactions.
-            Ok(mut conn) => jobs.into_iter().for_each(|f| {
-                f(Ok(&mut conn), counts);
-                crate::platform::views::committed();
-            }),
+            Ok(mut conn) => {
+                jobs.into_iter().for_each(|f| {
+                    f(Ok(&mut conn), counts);
+                    crate::platform::views::committed();
+                });
+                // Between transactions: copy what was committed since the checkpointer's pass, so
+                // that the next transaction starts the log over. (Busy when the checkpointer is
+                // in a pass again: then its next signal retries.)
+                if finish.is_some_and(|f| f.swap(false, Ordering::Relaxed)) {
+                    if let Err(e) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)") {
+                        tracing::debug!(error = %e, "the writer's checkpoint did not run");
+                    }
+                }
+            }
             Err(e) => {
                 tracing::error!(error = %e, "database writer cannot get a connection");
                 for f in jobs {

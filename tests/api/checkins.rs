@@ -41,6 +41,11 @@ impl Ctx {
         self.app.post("/api/v1/checkins", who, body).await
     }
 
+    /// The check-ins whose creation the audit log recorded (their ids).
+    fn audited_creations(&self) -> Vec<Option<String>> {
+        self.app.raw_strings("SELECT record_id AS v FROM audit_log WHERE action = 'checkin.create' ORDER BY id")
+    }
+
     async fn point_events(&self, deputy: i64) -> Vec<(String, String, i64)> {
         lvzhi::db::run(&self.app.state.db, move |c| lvzhi::checkins::store::point_events_of(c, deputy)).await.unwrap()
     }
@@ -71,6 +76,8 @@ async fn qr_and_geofence_pass_is_accepted_and_reported_for_points() {
     assert_eq!(events, vec![("station_reception".to_string(), "checkin".to_string(), a.body["id"].as_i64().unwrap())]);
     let mine = cx.app.get("/api/v1/me/checkins", &cx.deputy).await;
     assert_eq!(mine.body["items"].as_array().unwrap().len(), 1);
+    // A deputy's own check-in is its own record: no audit row (staff-recorded ones have one).
+    assert_eq!(cx.audited_creations(), Vec::<Option<String>>::new());
 }
 
 #[tokio::test]
@@ -313,6 +320,7 @@ async fn staff_vouch_for_a_present_deputy_and_open_checkins_close_after_eight_ho
     a.expect(201, "");
     assert_eq!(a.body["status"], "accepted");
     assert_eq!(a.body["evidence"]["staff_confirmed"], true);
+    assert_eq!(cx.audited_creations(), vec![Some(a.body["id"].as_i64().unwrap().to_string())]);
     let staff2 = cx.app.login("staff2").await;
     cx.check_in(&staff2, json!({"station_id": cx.station, "deputy_id": 5})).await.expect(404, "not_found");
     cx.app.clock.advance(chrono::Duration::hours(9));
