@@ -55,8 +55,8 @@ pub async fn board_worker(state: AppState, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Consumes pending point events every 10 s, and publishes the chain heads once a day; stops
-/// between runs.
+/// Consumes pending point events every 10 s (all of them, batch by batch), and publishes the
+/// chain heads once a day; stops between runs.
 pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
     let mut published_on = None;
     loop {
@@ -64,7 +64,7 @@ pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
             _ = stop.changed() => break,
             _ = tokio::time::sleep(Duration::from_secs(10)) => {}
         }
-        if let Err(e) = service::consume(&state).await {
+        if let Err(e) = service::consume_pending(&state).await {
             tracing::warn!(error = %e, "ledger: consuming point events failed");
         }
         let today = state.clock.now().with_timezone(&state.settings.tz).date_naive();

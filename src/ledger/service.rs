@@ -54,9 +54,31 @@ pub async fn consume(state: &AppState) -> AppResult<usize> {
     db::tx(&state.db, move |c| consume_in(c, tz, now)).await
 }
 
-/// [`consume`] inside an open transaction: one batch of up to 500 events, posted together.
+/// Point events consumed per transaction.
+pub const CONSUME_BATCH: usize = 500;
+
+/// The most batches one [`consume_pending`] runs (the worker's next round takes the rest).
+const MAX_BATCHES: usize = 200;
+
+/// Consumes pending point events batch after batch, each in its own transaction, until a batch
+/// comes back short (a 9:00 burst leaves thousands: one batch per round of the worker took them
+/// in at 50 a second). Returns how many were consumed.
+pub async fn consume_pending(state: &AppState) -> AppResult<usize> {
+    let mut total = 0;
+    for _ in 0..MAX_BATCHES {
+        let n = consume(state).await?;
+        total += n;
+        if n < CONSUME_BATCH {
+            break;
+        }
+    }
+    Ok(total)
+}
+
+/// [`consume`] inside an open transaction: one batch of up to [`CONSUME_BATCH`] events, posted
+/// together.
 pub fn consume_in(c: &mut AnyConnection, tz: chrono_tz::Tz, now: NaiveDateTime) -> AppResult<usize> {
-    let pending = crate::checkins::store::pending_point_events(c, 500)?;
+    let pending = crate::checkins::store::pending_point_events(c, CONSUME_BATCH as i64)?;
     let awards: Vec<Award> = pending
         .iter()
         .filter_map(|(_, deputy, kind, source_kind, source_id, at)| {

@@ -369,3 +369,26 @@ async fn appeals_are_threaded_and_resolved_by_a_reversal_a_new_entry_or_a_reason
     let mine = app.get("/api/v1/me/appeals", &deputy).await;
     assert_eq!(mine.body["items"].as_array().unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn a_burst_of_point_events_is_consumed_in_one_round() {
+    let app = spawn_demo().await;
+    let entries = || app.raw_strings("SELECT CAST(COUNT(*) AS TEXT) AS v FROM ledger_entries WHERE source_kind = 'checkin'")[0].clone().unwrap();
+    let pending = || app.raw_strings("SELECT CAST(COUNT(*) AS TEXT) AS v FROM point_events WHERE consumed_at IS NULL")[0].clone().unwrap();
+    let before: i64 = entries().parse().unwrap();
+    // More than two batches of point events, as a 9:00 burst of check-ins leaves them.
+    let now = app.state.now();
+    lvzhi::db::tx(&app.state.db, move |c| {
+        for i in 0..1234i64 {
+            lvzhi::ledger::service::point_event(c, 1 + i % 10, "station_reception", ("checkin", 900_000 + i), now, now)?;
+        }
+        Ok(())
+    })
+    .await
+    .unwrap();
+    assert_eq!(pending(), "1234");
+    let consumed = lvzhi::ledger::service::consume_pending(&app.state).await.unwrap();
+    assert!(consumed <= 1234, "{consumed}");
+    assert_eq!(pending(), "0");
+    assert_eq!(entries().parse::<i64>().unwrap() - before, 1234);
+}

@@ -1,0 +1,1 @@
+DROP INDEX point_events_pending;
