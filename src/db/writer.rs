@@ -152,7 +152,7 @@ fn checkpointer(pool: &DbPool, stop: &std::sync::mpsc::Receiver<()>, finish: &At
     loop {
         let stopping = stop.recv_timeout(CHECKPOINT_EVERY) != Err(std::sync::mpsc::RecvTimeoutError::Timeout);
         let ran = match pool.get() {
-            Ok(mut c) => c.batch_execute("PRAGMA wal_checkpoint(PASSIVE)").map_err(|e| e.to_string()),
+            Ok(mut c) => checkpoint(&mut c).map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),
         };
         match ran {
@@ -163,6 +163,11 @@ fn checkpointer(pool: &DbPool, stop: &std::sync::mpsc::Receiver<()>, finish: &At
             return;
         }
     }
+}
+
+/// Copies what it can of the write-ahead log into the database file, waiting for no one.
+fn checkpoint(c: &mut impl SimpleConnection) -> diesel::QueryResult<()> {
+    c.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")
 }
 
 /// Runs queued work; `finish` is the SQLite checkpointer's signal (see the module documentation).
@@ -198,7 +203,7 @@ fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts, finish: Option<&At
                 // that the next transaction starts the log over. (Busy when the checkpointer is
                 // in a pass again: then its next signal retries.)
                 if finish.is_some_and(|f| f.swap(false, Ordering::Relaxed)) {
-                    if let Err(e) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)") {
+                    if let Err(e) = checkpoint(&mut conn) {
                         tracing::debug!(error = %e, "the writer's checkpoint did not run");
                     }
                 }

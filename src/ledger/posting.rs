@@ -94,14 +94,12 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
     // Points granted so far under capped rules: (deputy, code) → (occurred_at, points).
     let capped: Vec<&str> = book.iter().filter(|r| r.yearly_cap.is_some() || r.daily_cap.is_some()).map(|r| r.code.as_str()).collect();
     let mut granted: HashMap<(i64, String), Vec<(NaiveDateTime, i32)>> = HashMap::new();
-    let span = awards
-        .iter()
-        .map(|a| periods(a.occurred_at, tz))
-        .map(|(y, range, _)| ((y, y), range))
-        .reduce(|x, y| ((x.0 .0.min(y.0 .0), x.0 .1.max(y.0 .1)), (x.1 .0.min(y.1 .0), x.1 .1.max(y.1 .1))));
-    if let Some(((first, last), range)) = span.filter(|_| !capped.is_empty()) {
-        let years: Vec<i32> = (first..=last).collect();
-        for (d, code, at, p) in store::granted_in(c, &deputies, &capped, &years, range)? {
+    // The congress years the awards fall in, and the UTC range they cover.
+    let years: Vec<(i32, (NaiveDateTime, NaiveDateTime))> = awards.iter().map(|a| periods(a.occurred_at, tz)).map(|(y, range, _)| (y, range)).collect();
+    // (One year's range is the same for all its awards, so the least and greatest pairs bound it.)
+    if let (false, Some(first), Some(last)) = (capped.is_empty(), years.iter().min(), years.iter().max()) {
+        let span: Vec<i32> = (first.0..=last.0).collect();
+        for (d, code, at, p) in store::granted_in(c, &deputies, &capped, &span, (first.1 .0, last.1 .1))? {
             granted.entry((d, code)).or_default().push((at, p));
         }
     }

@@ -152,7 +152,7 @@ pub fn by_sources(conn: &mut AnyConnection, keys: &[(i64, &str, &str)]) -> AppRe
         }
         AnyConnection::Sqlite(sq) => {
             use diesel::sql_types::{Bool, Text};
-            let json = serde_json::to_string(keys).map_err(|e| AppError::internal(e.to_string()))?;
+            let json = serde_json::to_string(keys).map_err(AppError::internal)?;
             let of_keys = diesel::dsl::sql::<Bool>("id IN (SELECT x.id FROM json_each(").bind::<Text, _>(json).sql(
                 ") k JOIN ledger_entries x ON x.deputy_id = k.value ->> 0 AND x.source_kind = k.value ->> 1 \
                  AND x.source_id = k.value ->> 2)",
