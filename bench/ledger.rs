@@ -1,8 +1,9 @@
-//! Ledger scenarios at scale: ranking reads from the sorted-set leaderboards and from SQL (a twin
-//! server on the same state answers from SQL), and chain verification over a ledger topped up
+//! Ledger scenarios at scale: ranking reads from the sorted-set leaderboards and from SQL (twin
+//! servers on the same state answer from the kept ranking tables and by counting the scope), and chain verification over a ledger topped up
 //! to a target number of entries.
 
 use super::{http_row, load, Row};
+use lvzhi::config::Rankings;
 use lvzhi::state::AppState;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -46,21 +47,39 @@ pub async fn rankings(
     hello: f64,
 ) -> Result<Vec<Row>, String> {
     settle(state).await?;
-    if state.settings.rankings_sorted_sets {
+    if state.settings.rankings == Rankings::SortedSets {
         board_ready(addr, admin).await?;
     }
-    let mut sql_state = state.clone();
-    let mut s = (*state.settings).clone();
-    s.rankings_sorted_sets = false;
-    sql_state.settings = std::sync::Arc::new(s);
-    let twin = lvzhi::startup::Application::start(sql_state)?;
-    let twin_addr: SocketAddr = format!("127.0.0.1:{}", twin.port()).parse().map_err(|e| format!("{e}"))?;
-    let twin_handle = twin.handle();
-    tokio::spawn(twin.run_until_stopped());
+    // The ranking tables of this year, built as the server would at start-up with
+    // `LVZHI_RANKINGS=sql` (from then on the outbox keeps them, as it keeps the boards).
+    let year = chrono::Datelike::year(&state.clock.now().with_timezone(&state.settings.tz));
+    let t = Instant::now();
+    let built = lvzhi::ledger::tables::build(state, year).await.map_err(|e| e.to_string())?;
+    let secs = t.elapsed().as_secs_f64();
+    let mut rows = vec![Row {
+        name: format!("setup: build the ranking tables of {year} ({built} deputies with a total)"),
+        ops: built,
+        rate: built as f64 / secs.max(1e-9),
+        p50: Some(secs * 1000.0),
+        p99: None,
+        errors: 0,
+        ceiling: None,
+    }];
     let deputies = lvzhi::db::run(&state.db, lvzhi::org::count_deputies).await.map_err(|e| e.to_string())?;
     let board = if state.settings.redis_url.is_some() { "Redis sorted sets" } else { "in-process sorted sets" };
-    let mut rows = vec![];
-    for (target, source) in [(addr, board), (twin_addr, "SQL")] {
+    let mut twins = vec![];
+    let mut targets = vec![(addr, board)];
+    for (source, label) in [(Rankings::Sql, "SQL tables"), (Rankings::SqlScan, "SQL scan")] {
+        let mut twin_state = state.clone();
+        let mut s = (*state.settings).clone();
+        s.rankings = source;
+        twin_state.settings = std::sync::Arc::new(s);
+        let twin = lvzhi::startup::Application::start(twin_state)?;
+        targets.push((format!("127.0.0.1:{}", twin.port()).parse().map_err(|e| format!("{e}"))?, label));
+        twins.push(twin.handle());
+        tokio::spawn(twin.run_until_stopped());
+    }
+    for (target, source) in targets {
         let top = load::run(target, load::get("/api/v1/rankings?limit=20", Some(admin)), CLIENTS, requests, time).await;
         rows.push(http_row(
             &format!("scenario: GET /api/v1/rankings?limit=20, city scope ({deputies} deputies, {source}, {CLIENTS} clients)"),
@@ -71,13 +90,15 @@ pub async fn rankings(
         let make: load::MakeRequest = std::sync::Arc::new(move |n| load::get("/api/v1/rankings?limit=20", Some(&tokens[(n * 7919) % tokens.len()])));
         let me = load::run_with(target, make.clone(), CLIENTS, requests, time).await;
         rows.push(http_row(&format!("scenario: GET /api/v1/rankings as a deputy: top 20 + my rank ({source})"), &me, Some(("hello".into(), hello))));
-        if source != "SQL" {
+        if source != "SQL scan" {
             // The same read as throughput: as many clients as the other per-deputy reads.
             let many = load::run_with(target, make, 64, requests, time).await;
             rows.push(http_row(&format!("scenario: GET /api/v1/rankings as a deputy, 64 clients ({source})"), &many, Some(("hello".into(), hello))));
         }
     }
-    twin_handle.stop(true).await;
+    for twin in twins {
+        twin.stop(true).await;
+    }
     // A deputy's own points, entry by entry with totals by category (this year).
     let tokens = deputy_tokens.to_vec();
     let make: load::MakeRequest = std::sync::Arc::new(move |n| load::get("/api/v1/me/points", Some(&tokens[(n * 7919) % tokens.len()])));

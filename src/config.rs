@@ -33,6 +33,19 @@ impl DatabaseUrl {
     }
 }
 
+/// Where rankings are read from. Every source answers the same; they differ in cost. Whichever
+/// is chosen, SQL counts the scope while a year's leaderboard or tables are being built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rankings {
+    /// Sorted-set leaderboards: in Redis when configured, in process otherwise (the default).
+    SortedSets,
+    /// Tables kept in the database: each deputy's total per scope and per scope a count of each
+    /// total, so a place is a sum over a few hundred totals. No memory; extra writes per award.
+    Sql,
+    /// Always count the scope in SQL (nothing kept; grows with the scope).
+    SqlScan,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     Text,
@@ -75,9 +88,8 @@ pub struct Settings {
     pub db_inline_reads: bool,
     /// MiB of rendered per-deputy reads kept in memory (`LVZHI_VIEW_CACHE_MIB`; 0 keeps none).
     pub view_cache_mib: u64,
-    /// Rankings from sorted-set leaderboards (`LVZHI_RANKINGS`: `sorted_sets`, the default — in
-    /// Redis when configured, in process otherwise; `sql` = always from SQL).
-    pub rankings_sorted_sets: bool,
+    /// Where rankings are read from (`LVZHI_RANKINGS`, see [`Rankings`]).
+    pub rankings: Rankings,
     /// The generic webhook push gateway: (URL, HMAC secret).
     pub push_webhook: Option<(String, String)>,
     /// Every push provider's settings (the webhook's too).
@@ -254,10 +266,11 @@ impl Settings {
             Some("json") => LogFormat::Json,
             Some(v) => return Err(err("LVZHI_LOG_FORMAT", format!("`{v}` must be text or json"))),
         };
-        let rankings_sorted_sets = match env.get("LVZHI_RANKINGS").as_deref() {
-            None | Some("sorted_sets") => true,
-            Some("sql") => false,
-            Some(v) => return Err(err("LVZHI_RANKINGS", format!("`{v}` must be sorted_sets or sql"))),
+        let rankings = match env.get("LVZHI_RANKINGS").as_deref() {
+            None | Some("sorted_sets") => Rankings::SortedSets,
+            Some("sql") => Rankings::Sql,
+            Some("sql_scan") => Rankings::SqlScan,
+            Some(v) => return Err(err("LVZHI_RANKINGS", format!("`{v}` must be sorted_sets, sql or sql_scan"))),
         };
         if env.get("LVZHI_OUTBOUND_ALLOW_PRIVATE").is_some() {
             return Err(err("LVZHI_OUTBOUND_ALLOW_PRIVATE", "is replaced by LVZHI_OUTBOUND_ALLOW: list the private hosts to allow".into()));
@@ -328,7 +341,7 @@ impl Settings {
             db_writers: env.positive("LVZHI_DB_WRITERS", cpus)?,
             db_inline_reads: env.flag_or("LVZHI_DB_INLINE_READS", true)?,
             view_cache_mib: env.parse("LVZHI_VIEW_CACHE_MIB", 16u64)?,
-            rankings_sorted_sets,
+            rankings,
             push_webhook,
             push,
             storage_url: env.get("LVZHI_STORAGE_URL"),

@@ -446,6 +446,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    ledger_rank_tables (year) {
+        year -> Integer,
+        built_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    ledger_rank_members (year, deputy_id, scope) {
+        year -> Integer,
+        deputy_id -> BigInt,
+        scope -> Text,
+        points -> BigInt,
+    }
+}
+
+diesel::table! {
+    ledger_rank_counts (year, scope, points) {
+        year -> Integer,
+        scope -> Text,
+        points -> BigInt,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     notices (id) {
         id -> BigInt,
         region_id -> BigInt,
@@ -893,6 +918,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     ledger_head_publications,
     evaluation_settings,
     ledger_rank_outbox,
+    ledger_rank_tables,
+    ledger_rank_members,
+    ledger_rank_counts,
     notices,
     inbox,
     devices,

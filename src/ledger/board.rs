@@ -105,7 +105,8 @@ async fn generation(state: &AppState, year: i32, which: &str) -> AppResult<Optio
     Ok(state.cache.get(&pointer(year, which)).await?.and_then(|v| v.parse().ok()))
 }
 
-/// Applies pending outbox rows to the boards (current, and one being built); returns how many.
+/// Applies pending outbox rows to the boards (current, and one being built) and to the kept
+/// ranking tables (see [`super::tables`]); returns how many.
 pub async fn drain(state: &AppState) -> AppResult<usize> {
     let rows = db::run(&state.db, |c| store::outbox(c, 1000)).await?;
     if rows.is_empty() {
@@ -118,17 +119,30 @@ pub async fn drain(state: &AppState) -> AppResult<usize> {
         *v = (*v).max(*id);
     }
     let pairs: Vec<(i64, i32)> = version.keys().copied().collect();
-    let by_year = db::run(&state.db, move |c| puts(c, &pairs, &version)).await?;
-    for (year, p) in by_year {
+    let mut boards: HashMap<i32, Vec<i64>> = HashMap::new();
+    for year in pairs.iter().map(|p| p.1).collect::<BTreeSet<_>>() {
         for which in ["current", "building"] {
             if let Some(g) = generation(state, year, which).await? {
-                state.cache.board_put(&board(year, g), &in_generation(&p, year, g)).await?;
+                boards.entry(year).or_default().push(g);
+            }
+        }
+    }
+    if !boards.is_empty() {
+        let (pairs, boards) = (pairs.clone(), &boards);
+        let by_year = db::run(&state.db, move |c| puts(c, &pairs, &version)).await?;
+        for (year, p) in by_year {
+            for g in boards.get(&year).into_iter().flatten() {
+                state.cache.board_put(&board(year, *g), &in_generation(&p, year, *g)).await?;
             }
         }
     }
     // Top lists kept here were read before these changes.
     state.ledger.forget_lists();
-    db::tx(&state.db, move |c| store::outbox_done(c, &ids)).await?;
+    db::tx(&state.db, move |c| {
+        super::tables::follow(c, &pairs)?;
+        store::outbox_done(c, &ids)
+    })
+    .await?;
     Ok(rows.len())
 }
 

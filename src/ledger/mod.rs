@@ -22,6 +22,8 @@ pub mod rules;
 pub mod service;
 pub mod simulate;
 pub mod store;
+pub mod table_store;
+pub mod tables;
 
 use crate::state::AppState;
 use std::time::Duration;
@@ -31,11 +33,14 @@ use tokio::sync::watch;
 /// in the cache; other years are built when first asked for), then applies the ranking outbox
 /// every 250 ms; stops between runs. Without sorted-set rankings it only empties the outbox.
 pub async fn board_worker(state: AppState, mut stop: watch::Receiver<bool>) {
-    if state.settings.rankings_sorted_sets {
-        let this = chrono::Datelike::year(&state.clock.now().with_timezone(&state.settings.tz));
-        if let Err(e) = board::ensure(&state, this).await {
-            tracing::warn!(error = %e, year = this, "leaderboard build failed; rankings use SQL until it succeeds");
-        }
+    let this = chrono::Datelike::year(&state.clock.now().with_timezone(&state.settings.tz));
+    let built = match state.settings.rankings {
+        crate::config::Rankings::SortedSets => board::ensure(&state, this).await,
+        crate::config::Rankings::Sql => tables::ensure(&state, this).await,
+        crate::config::Rankings::SqlScan => Ok(()),
+    };
+    if let Err(e) = built {
+        tracing::warn!(error = %e, year = this, "ranking build failed; rankings count in SQL until it succeeds");
     }
     loop {
         tokio::select! {

@@ -111,7 +111,8 @@ pub struct RankedDeputy {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Ranking {
     pub year: i32,
-    /// `sorted_sets` or `sql`: where the ranks were read (the same answers either way).
+    /// Where the ranks were read (the same answers from each): `sorted_sets` (leaderboards),
+    /// `sql` (ranking tables kept in the database) or `sql_scan` (the scope counted in SQL).
     pub source: String,
     pub deputies_ranked: usize,
     pub top: Vec<RankedDeputy>,

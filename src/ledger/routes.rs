@@ -9,6 +9,7 @@ use super::store::{self, EntryRow, RuleRow};
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
+use crate::config::Rankings;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
 use crate::platform::views::{self, View};
@@ -205,16 +206,17 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
     // The region of the scope (its path's last id) names its board.
     let region = (scope.pattern != "/%").then(|| super::rules::path_ids(scope.pattern.trim_end_matches('%')).last().copied()).flatten();
     let board_scope = super::board::scope_name(region, scope.level.as_deref(), scope.group);
-    let from_board = match state.settings.rankings_sorted_sets {
-        true => super::board::read(&state, year, &board_scope, limit, p.deputy_id).await?,
-        false => None,
+    let from_board = match state.settings.rankings {
+        Rankings::SortedSets => super::board::read(&state, year, &board_scope, limit, p.deputy_id).await?.map(|b| ("sorted_sets", b)),
+        Rankings::Sql => super::tables::read(&state, year, board_scope, limit, p.deputy_id).await?.map(|b| ("sql", b)),
+        Rankings::SqlScan => None,
     };
     let me_id = p.deputy_id;
     // From the board only the listed deputies' names and absences are read (a short read, or
     // none when this top list's details are kept); without it the SQL ranks the whole scope.
     let cache = state.ledger.clone();
     let r = match from_board {
-        Some(b) => {
+        Some((source, b)) => {
             let d = match cache.kept_top_details(year, &b.top) {
                 Some(d) => d,
                 None => {
@@ -223,7 +225,7 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
                 }
             };
             let me = b.me.map(|(pts, above, at_most)| (pts, above as i64, at_most as i64));
-            ranking_of(year, "sorted_sets", b.top, b.ranked as i64, me, &d)
+            ranking_of(year, source, b.top, b.ranked as i64, me, &d)
         }
         None => {
             db::run(&state.db, move |c| {
@@ -242,7 +244,7 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
                     None => (store::standing(c, year, &scope, i64::MAX)?.0, None),
                 };
                 let d = cache.top_details(c, year, &top)?;
-                Ok(ranking_of(year, "sql", top, n, me, &d))
+                Ok(ranking_of(year, "sql_scan", top, n, me, &d))
             })
             .await?
         }

@@ -68,6 +68,43 @@ pub fn apply_cap(requested: i32, so_far: i32, cap: Option<i32>) -> (i32, Option<
     }
 }
 
+/// Kept ranking rows: (year, scope, deputy) → points.
+pub type RankRows = std::collections::HashMap<(i32, String, i64), i64>;
+
+/// How kept ranking rows change ([`rank_diff`]).
+#[derive(Debug, Default, PartialEq)]
+pub struct RankChange {
+    /// Rows to remove.
+    pub gone: Vec<(i32, String, i64)>,
+    /// Rows to write: new, or with new points.
+    pub set: RankRows,
+    /// The change of each (year, scope, points) count; none is zero.
+    pub deltas: std::collections::HashMap<(i32, String, i64), i64>,
+}
+
+/// How kept ranking rows move from `old` to `want`.
+pub fn rank_diff(old: &RankRows, want: &RankRows) -> RankChange {
+    let (mut gone, mut set, mut deltas) = (vec![], RankRows::new(), std::collections::HashMap::new());
+    for (k, p) in old {
+        match want.get(k) {
+            Some(q) if q == p => {}
+            Some(_) => *deltas.entry((k.0, k.1.clone(), *p)).or_insert(0) -= 1,
+            None => {
+                gone.push(k.clone());
+                *deltas.entry((k.0, k.1.clone(), *p)).or_insert(0) -= 1;
+            }
+        }
+    }
+    for (k, q) in want {
+        if old.get(k) != Some(q) {
+            set.insert(k.clone(), *q);
+            *deltas.entry((k.0, k.1.clone(), *q)).or_insert(0) += 1;
+        }
+    }
+    deltas.retain(|_, n| *n != 0);
+    RankChange { gone, set, deltas }
+}
+
 /// A ranking of (deputy, total) listed highest first, with competition ranks: equal totals share
 /// a rank, the next total's rank counts everyone above it (1, 2, 2, 4 …).
 pub fn ranked(list: &[(i64, i64)]) -> Vec<(i64, i64, usize)> {
@@ -183,5 +220,20 @@ mod tests {
         assert_eq!(rule_for_event("station_reception"), Some("station_reception"));
         assert_eq!(rule_for_event("meeting_absent"), Some("meeting_absent"));
         assert_eq!(rule_for_event("event_checkin"), None);
+    }
+
+    #[test]
+    fn a_rank_diff_moves_counts_with_the_rows() {
+        let row = |y: i32, s: &str, d: i64| (y, s.to_string(), d);
+        let old: RankRows = [(row(2026, "all", 1), 10), (row(2026, "g1", 1), 10), (row(2026, "all", 2), 5)].into();
+        // Deputy 1 gains 3 and leaves group 1 for group 2; deputy 2 is unchanged; deputy 3 arrives.
+        let want: RankRows = [(row(2026, "all", 1), 13), (row(2026, "g2", 1), 13), (row(2026, "all", 2), 5), (row(2026, "all", 3), 10)].into();
+        let RankChange { gone, set, deltas } = rank_diff(&old, &want);
+        assert_eq!(gone, vec![row(2026, "g1", 1)]);
+        assert_eq!(set, [(row(2026, "all", 1), 13), (row(2026, "g2", 1), 13), (row(2026, "all", 3), 10)].into());
+        // all@10: deputy 1 left, deputy 3 came (no change, left out); all@13 +1; g1@10 −1; g2@13 +1.
+        let want_deltas: std::collections::HashMap<_, _> = [(row(2026, "all", 13), 1), (row(2026, "g1", 10), -1), (row(2026, "g2", 13), 1)].into();
+        assert_eq!(deltas, want_deltas);
+        assert_eq!(rank_diff(&want, &want), RankChange::default());
     }
 }
