@@ -101,9 +101,10 @@ async fn run(quick: bool) -> Result<bool, String> {
     env.insert("LVZHI_BENCH_HELLO", "true".into());
     env.insert("LVZHI_WORKERS", "2".into());
     env.insert("LVZHI_LOGIN_RATE_PER_MINUTE", "100000".into());
-    // Rankings from the leaderboards (Redis when configured, in-process otherwise); a twin
-    // server answers the same questions from SQL.
-    env.insert("LVZHI_RANKINGS", "sorted_sets".into());
+    // Rankings from the leaderboards (Redis when configured, in-process otherwise) unless
+    // `BENCH_RANKINGS` says otherwise (`sql`: the kept tables); twin servers answer the same
+    // questions from the tables and by counting the scope.
+    env.insert("LVZHI_RANKINGS", std::env::var("BENCH_RANKINGS").unwrap_or_else(|_| "sorted_sets".into()));
     // Pushes go to a local fake gateway in this process.
     let (gateway, gateway_server) = lvzhi::ops::fake_gateway::start("127.0.0.1:0", Some("bench".into()), false, 1)?;
     let gateway_handle = gateway_server.handle();
