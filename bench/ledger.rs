@@ -2,7 +2,7 @@
 //! servers on the same state answer from the kept ranking tables and by counting the scope), and chain verification over a ledger topped up
 //! to a target number of entries.
 
-use super::{http_row, load, Row};
+use super::{http_row, load, once_row, Row};
 use lvzhi::config::Rankings;
 use lvzhi::state::AppState;
 use std::net::SocketAddr;
@@ -56,15 +56,7 @@ pub async fn rankings(
     let t = Instant::now();
     let built = lvzhi::ledger::tables::build(state, year).await.map_err(|e| e.to_string())?;
     let secs = t.elapsed().as_secs_f64();
-    let mut rows = vec![Row {
-        name: format!("setup: build the ranking tables of {year} ({built} deputies with a total)"),
-        ops: built,
-        rate: built as f64 / secs.max(1e-9),
-        p50: Some(secs * 1000.0),
-        p99: None,
-        errors: 0,
-        ceiling: None,
-    }];
+    let mut rows = vec![once_row(format!("setup: build the ranking tables of {year} ({built} deputies with a total)"), built, secs)];
     let deputies = lvzhi::db::run(&state.db, lvzhi::org::count_deputies).await.map_err(|e| e.to_string())?;
     let board = if state.settings.redis_url.is_some() { "Redis sorted sets" } else { "in-process sorted sets" };
     let mut twins = vec![];
@@ -138,15 +130,7 @@ pub async fn verify_at_scale(state: &AppState, target: i64) -> Result<Vec<Row>, 
             made += n;
         }
         let secs = t.elapsed().as_secs_f64();
-        rows.push(Row {
-            name: format!("setup: post {made} awards in bulks of 5,000 (chain + caps + balances + totals)"),
-            ops: made as usize,
-            rate: made as f64 / secs.max(1e-9),
-            p50: Some(secs * 1000.0),
-            p99: None,
-            errors: 0,
-            ceiling: None,
-        });
+        rows.push(once_row(format!("setup: post {made} awards in bulks of 5,000 (chain + caps + balances + totals)"), made as usize, secs));
     }
     let t = Instant::now();
     let v = lvzhi::db::run(&state.db, lvzhi::ledger::service::verify).await.map_err(|e| e.to_string())?;

@@ -62,6 +62,11 @@ pub fn http_row(name: &str, st: &load::Stats, ceiling: Option<(String, f64)>) ->
     Row { name: name.into(), ops: st.ok, rate: st.rate(), p50: Some(st.pct(0.5)), p99: Some(st.pct(0.99)), errors: st.errors, ceiling }
 }
 
+/// A step timed once (a set-up or a one-request scenario): the p50 column holds its wall time.
+pub fn once_row(name: String, ops: usize, secs: f64) -> Row {
+    Row { name, ops, rate: ops as f64 / secs.max(1e-9), p50: Some(secs * 1000.0), p99: None, errors: 0, ceiling: None }
+}
+
 fn rate_row(name: &str, r: &ceilings::Rate) -> Row {
     Row { name: name.into(), ops: r.ops, rate: r.per_sec(), p50: None, p99: None, errors: r.errors, ceiling: None }
 }
@@ -139,15 +144,8 @@ async fn run(quick: bool) -> Result<bool, String> {
         scale_city = s.cities.first().copied();
         // The demo's admin serves the demo city only; the scale province needs a national one.
         lvzhi::demo::create_admin(&state, "bench-national", lvzhi::demo::PASSWORD, None).await.map_err(|e| e.detail.to_string())?;
-        seeded = Some(Row {
-            name: format!("set-up: seed-scale of {scale_n} deputies ({} check-ins, {} ledger entries, {} inbox rows)", s.checkins, s.entries, s.inbox_rows),
-            ops: s.entries,
-            rate: s.entries as f64 / secs,
-            p50: Some(secs * 1000.0),
-            p99: None,
-            errors: 0,
-            ceiling: None,
-        });
+        let name = format!("set-up: seed-scale of {scale_n} deputies ({} check-ins, {} ledger entries, {} inbox rows)", s.checkins, s.entries, s.inbox_rows);
+        seeded = Some(once_row(name, s.entries, secs));
     }
     let peak = memory::Peak::start();
     let bench_state = state.clone();
@@ -272,15 +270,7 @@ async fn run(quick: bool) -> Result<bool, String> {
             booked += n;
         }
         let secs = t.elapsed().as_secs_f64();
-        rows.push(Row {
-            name: format!("setup: book the points of the check-ins ({booked} point events → ledger entries, batches of 500)"),
-            ops: booked,
-            rate: booked as f64 / secs.max(1e-9),
-            p50: Some(secs * 1000.0),
-            p99: None,
-            errors: 0,
-            ceiling: None,
-        });
+        rows.push(once_row(format!("setup: book the points of the check-ins ({booked} point events → ledger entries, batches of 500)"), booked, secs));
     }
 
     // Ledger: direct awards (hash chain + cap check + balance in one transaction), one source each,
