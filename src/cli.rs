@@ -212,15 +212,15 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
         Cmd::RebuildRankings { year } => {
             let state = build_state(settings, Clock::system()).await?;
             let year = year.unwrap_or_else(|| chrono::Datelike::year(&state.clock.now().with_timezone(&state.settings.tz)));
-            let n = match state.settings.rankings {
-                crate::config::Rankings::Sql => crate::ledger::tables::build(&state, year).await,
-                _ => crate::ledger::board::rebuild(&state, year).await,
+            let done = match state.settings.rankings {
+                crate::config::Rankings::Sql => {
+                    crate::ledger::tables::build(&state, year).await.map(|n| format!("ranking tables of {year} brought to the database's totals: {n} deputies"))
+                }
+                _ => crate::ledger::board::rebuild(&state, year)
+                    .await
+                    .map(|n| format!("leaderboards of {year} rebuilt: {n} deputies (cache: {})", state.cache.backend())),
             };
-            let n = n.map_err(|e| e.to_string())?;
-            match state.settings.rankings {
-                crate::config::Rankings::Sql => println!("ranking tables of {year} brought to the database's totals: {n} deputies"),
-                _ => println!("leaderboards of {year} rebuilt: {n} deputies (cache: {})", state.cache.backend()),
-            }
+            println!("{}", done.map_err(|e| e.to_string())?);
             Ok(())
         }
         Cmd::RotateKeys => {

@@ -254,6 +254,17 @@ pub fn in_tx<T>(c: &mut AnyConnection, f: impl FnOnce(&mut AnyConnection) -> App
     }
 }
 
+/// Refreshes PostgreSQL's statistics of these tables after a large write (nothing on SQLite):
+/// until autovacuum gets to them (up to a minute or more), the plans cached for prepared
+/// statements still assume the tables as they were, e.g. a sequential scan of a table grown
+/// 25-fold.
+pub fn analyze(conn: &mut AnyConnection, tables: &[&str]) -> AppResult<()> {
+    if let (AnyConnection::Pg(pg), false) = (conn, tables.is_empty()) {
+        diesel::RunQueryDsl::execute(diesel::sql_query(format!("ANALYZE {}", tables.join(", "))), pg)?;
+    }
+    Ok(())
+}
+
 pub fn is_postgres(conn: &AnyConnection) -> bool {
     matches!(conn, AnyConnection::Pg(_))
 }

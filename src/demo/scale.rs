@@ -107,11 +107,8 @@ pub async fn seed(state: &AppState, deputies: usize, notices: usize) -> AppResul
 /// scan of all check-ins (quadratic — the nation seed fell from 54,000 to 24,000 deputies a
 /// minute by 1.4 M deputies; an `ANALYZE` by hand brought it back at once).
 fn refresh_statistics(c: &mut AnyConnection) -> AppResult<()> {
-    if let AnyConnection::Pg(pg) = c {
-        use diesel::RunQueryDsl;
-        diesel::sql_query("ANALYZE deputies, seats, stations, checkins, ledger_entries, ledger_heads, ledger_balances, ledger_totals").execute(pg)?;
-    }
-    Ok(())
+    let filled = ["deputies", "seats", "stations", "checkins", "ledger_entries", "ledger_heads", "ledger_balances", "ledger_totals"];
+    db::analyze(c, &filled)
 }
 
 /// The province, its cities, counties (with a group each) and townships.

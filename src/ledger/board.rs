@@ -139,7 +139,8 @@ pub async fn drain(state: &AppState) -> AppResult<usize> {
     // Top lists kept here were read before these changes.
     state.ledger.forget_lists();
     let years: std::collections::HashSet<i32> = pairs.iter().map(|p| p.1).collect();
-    if db::run(&state.db, move |c| super::table_store::kept_years(c, &years)).await?.is_empty() {
+    let kept = db::run(&state.db, move |c| super::table_store::kept_years(c, &years)).await?;
+    if kept.is_empty() {
         db::tx(&state.db, move |c| store::outbox_done(c, &ids)).await?;
         return Ok(rows.len());
     }
@@ -149,8 +150,9 @@ pub async fn drain(state: &AppState) -> AppResult<usize> {
     for chunk in rows.chunks(200) {
         let ids: Vec<i64> = chunk.iter().map(|r| r.0).collect();
         let pairs: Vec<(i64, i32)> = chunk.iter().map(|r| (r.1, r.2)).collect::<BTreeSet<_>>().into_iter().collect();
+        let kept = kept.clone();
         db::tx(&state.db, move |c| {
-            super::tables::follow(c, &pairs)?;
+            super::tables::follow(c, &pairs, &kept)?;
             store::outbox_done(c, &ids)
         })
         .await?;
@@ -163,11 +165,7 @@ pub async fn ensure(state: &AppState, year: i32) -> AppResult<()> {
     if generation(state, year, "current").await?.is_some() {
         return Ok(());
     }
-    if state.cache.set_nx(&pointer(year, "lock"), "1", std::time::Duration::from_secs(600)).await? {
-        let r = rebuild(state, year).await;
-        state.cache.del(&pointer(year, "lock")).await?;
-        r?;
-    }
+    state.cache.exclusively(&pointer(year, "lock"), std::time::Duration::from_secs(600), rebuild(state, year)).await?;
     Ok(())
 }
 

@@ -19,13 +19,10 @@ use crate::state::AppState;
 use std::collections::{HashMap, HashSet};
 
 /// Brings the kept rows of these (deputy, year) pairs to the database's truth — their total in
-/// each scope of their seats now — inside the caller's transaction. Pairs of years not kept are
-/// left: nothing reads them, and a build reads the truth.
-pub fn follow(c: &mut AnyConnection, pairs: &[(i64, i32)]) -> AppResult<()> {
-    if pairs.is_empty() {
-        return Ok(());
-    }
-    let kept = store::kept_years(c, &pairs.iter().map(|p| p.1).collect())?;
+/// each scope of their seats now — inside the caller's transaction. Pairs of years not in `kept`
+/// (the kept years, [`store::kept_years`]) are left: nothing reads them, and a build reads the
+/// truth.
+pub fn follow(c: &mut AnyConnection, pairs: &[(i64, i32)], kept: &HashSet<i32>) -> AppResult<()> {
     let pairs: HashSet<(i64, i32)> = pairs.iter().copied().filter(|p| kept.contains(&p.1)).collect();
     if pairs.is_empty() {
         return Ok(());
@@ -39,7 +36,7 @@ pub fn follow(c: &mut AnyConnection, pairs: &[(i64, i32)]) -> AppResult<()> {
     let seats = crate::org::deputy_scopes(c, &deputies)?;
     let list: Vec<(i64, i32)> = pairs.iter().copied().collect();
     let totals = super::rank_store::totals_of(c, &list)?;
-    let years: Vec<i32> = kept.into_iter().collect();
+    let years: Vec<i32> = kept.iter().copied().collect();
     let mut old = store::members_of(c, &deputies, &years)?;
     old.retain(|(y, _, d), _| pairs.contains(&(*d, *y)));
     let mut want = RankRows::new();
@@ -58,11 +55,7 @@ pub async fn ensure(state: &AppState, year: i32) -> AppResult<()> {
         return Ok(());
     }
     let lock = format!("rank:{{{year}}}:tables-lock");
-    if state.cache.set_nx(&lock, "1", std::time::Duration::from_secs(600)).await? {
-        let r = build(state, year).await;
-        state.cache.del(&lock).await?;
-        r?;
-    }
+    state.cache.exclusively(&lock, std::time::Duration::from_secs(600), build(state, year)).await?;
     Ok(())
 }
 
@@ -76,7 +69,7 @@ pub async fn build(state: &AppState, year: i32) -> AppResult<usize> {
         let page = db::run(&state.db, move |c| super::rank_store::totals_page(c, year, after, 2000)).await?;
         let Some(last) = page.last().map(|p| p.0) else { break };
         let pairs: Vec<(i64, i32)> = page.iter().map(|(d, _)| (*d, year)).collect();
-        db::tx(&state.db, move |c| follow(c, &pairs)).await?;
+        db::tx(&state.db, move |c| follow(c, &pairs, &HashSet::from([year]))).await?;
         n += page.len();
         after = last;
     }

@@ -298,12 +298,7 @@ pub fn public_seats(conn: &mut AnyConnection, deputy: i64) -> AppResult<Vec<Publ
         .load(conn)?)
 }
 
-/// Refreshes PostgreSQL's statistics of the directory after a large import: until autovacuum
-/// gets to it (up to a minute or more), the plans cached for the prepared lookups of deputies and
-/// seats still assume the table as it was, e.g. a sequential scan of a table grown 25-fold.
+/// Refreshes PostgreSQL's statistics of the directory after a large import (see [`crate::db::analyze`]).
 pub fn refresh_statistics(conn: &mut AnyConnection) -> AppResult<()> {
-    if let AnyConnection::Pg(pg) = conn {
-        diesel::sql_query("ANALYZE deputies, seats").execute(pg)?;
-    }
-    Ok(())
+    crate::db::analyze(conn, &["deputies", "seats"])
 }

@@ -135,6 +135,21 @@ impl Cache {
     pub async fn del(&self, key: &str) -> CacheResult<()> {
         dispatch!(self, c => c.del(key).await)
     }
+    /// Runs `work` unless another holder (this instance or another) has the lock `key`: the lock
+    /// is taken with a time to live, so a holder that crashed frees it when `ttl` passes, and is
+    /// released when `work` ends either way. `None` when someone else holds it.
+    pub async fn exclusively<T, E, F>(&self, key: &str, ttl: Duration, work: F) -> Result<Option<T>, E>
+    where
+        F: std::future::Future<Output = Result<T, E>>,
+        E: From<CacheError>,
+    {
+        if !self.set_nx(key, "1", ttl).await? {
+            return Ok(None);
+        }
+        let done = work.await;
+        self.del(key).await?;
+        done.map(Some)
+    }
     /// Increments a counter; the first increment starts its time to live.
     pub async fn incr(&self, key: &str, ttl: Duration) -> CacheResult<i64> {
         dispatch!(self, c => c.incr(key, ttl).await)
