@@ -237,18 +237,9 @@ async fn run(quick: bool) -> Result<bool, String> {
     });
     let checkin_clients = 64;
     if wanted("checkins") {
-        let (j0, t0, _) = bench_state.db.writer.counts.snapshot();
-        let cpu0 = thread_cpu("lvzhi-writer");
+        let w = WriterWatch::start(&bench_state);
         let ci = load::run_with(addr, make, checkin_clients, (deputies as usize).min(b.requests), b.time).await;
-        let (j1, t1, f1) = bench_state.db.writer.counts.snapshot();
-        eprintln!(
-            "check-ins: {} write jobs in {} transactions ({:.1} per commit, {f1} fallbacks since start); writer threads busy {:.2} s of {:.2} s",
-            j1 - j0,
-            t1 - t0,
-            (j1 - j0) as f64 / (t1 - t0).max(1) as f64,
-            thread_cpu("lvzhi-writer") - cpu0,
-            ci.elapsed.as_secs_f64()
-        );
+        w.report(&bench_state, "check-ins", &ci);
         rows.push(http_row(
             &format!(
                 "scenario: POST /api/v1/checkins ({checkin_clients} clients, a new deputy each time, tokens {})",
@@ -284,7 +275,9 @@ async fn run(quick: bool) -> Result<bool, String> {
         })
     };
     if wanted("awards") {
+        let w = WriterWatch::start(&bench_state);
         let aw = load::run_with(addr, award_make, checkin_clients, b.requests / 4, b.time).await;
+        w.report(&bench_state, "awards", &aw);
         rows.push(http_row(
             &format!("scenario: POST /api/v1/ledger/awards ({checkin_clients} clients, chain + balance per award)"),
             &aw,
@@ -389,5 +382,30 @@ fn main() -> std::process::ExitCode {
             eprintln!("lvzhi-bench: {e}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// The writer threads' work during one scenario: jobs, transactions and CPU time (on stderr).
+struct WriterWatch {
+    jobs: u64,
+    txs: u64,
+    cpu: f64,
+}
+
+impl WriterWatch {
+    fn start(state: &lvzhi::state::AppState) -> Self {
+        let (jobs, txs, _) = state.db.writer.counts.snapshot();
+        WriterWatch { jobs, txs, cpu: thread_cpu("lvzhi-writer") }
+    }
+
+    fn report(&self, state: &lvzhi::state::AppState, what: &str, st: &load::Stats) {
+        let (j, t, f) = state.db.writer.counts.snapshot();
+        let (jobs, txs) = (j - self.jobs, t - self.txs);
+        eprintln!(
+            "{what}: {jobs} write jobs in {txs} transactions ({:.1} per commit, {f} fallbacks since start); writer threads busy {:.2} s of {:.2} s",
+            jobs as f64 / txs.max(1) as f64,
+            thread_cpu("lvzhi-writer") - self.cpu,
+            st.elapsed.as_secs_f64()
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The database seam: one diesel `MultiConnection` over PostgreSQL and SQLite, an r2d2 pool,
 //! the embedded per-backend migrations, and [`run`] which moves a query off the actix workers.
 
+pub mod any_of;
 pub mod bulk;
 pub mod checkout;
 pub mod schema;

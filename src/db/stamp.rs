@@ -29,6 +29,49 @@ fn push_digits(s: &mut String, v: u32, width: u32) {
     }
 }
 
+/// `YYYY-MM-DD` (chrono's `%F` for years 0–9999).
+fn push_date(s: &mut String, t: NaiveDateTime) {
+    push_digits(s, t.year() as u32, 4);
+    s.push('-');
+    push_digits(s, t.month(), 2);
+    s.push('-');
+    push_digits(s, t.day(), 2);
+}
+
+fn push_time(s: &mut String, t: NaiveDateTime) {
+    push_digits(s, t.hour(), 2);
+    s.push(':');
+    push_digits(s, t.minute(), 2);
+    s.push(':');
+    push_digits(s, t.second(), 2);
+}
+
+/// The text of `format("%Y-%m-%dT%H:%M:%S%.6fZ")` (the ledger's hash covers its timestamps so).
+pub fn iso_micros(t: NaiveDateTime) -> String {
+    let nanos = t.nanosecond();
+    if !(0..=9999).contains(&t.year()) || nanos >= 1_000_000_000 {
+        return t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    }
+    let mut s = String::with_capacity(27);
+    push_date(&mut s, t);
+    s.push('T');
+    push_time(&mut s, t);
+    s.push('.');
+    push_digits(&mut s, nanos / 1_000, 6);
+    s.push('Z');
+    s
+}
+
+/// `YYYY-MM-DD` of a date (chrono's `%Y-%m-%d`).
+pub fn day(d: chrono::NaiveDate) -> String {
+    if !(0..=9999).contains(&d.year()) {
+        return d.format("%Y-%m-%d").to_string();
+    }
+    let mut s = String::with_capacity(10);
+    push_date(&mut s, d.and_time(chrono::NaiveTime::MIN));
+    s
+}
+
 /// The text diesel's SQLite binding of a `NaiveDateTime` gives (`%F %T%.f`: no fraction when it
 /// is zero, else 3, 6 or 9 digits).
 pub fn text(t: NaiveDateTime) -> String {
@@ -38,17 +81,9 @@ pub fn text(t: NaiveDateTime) -> String {
         return t.format("%F %T%.f").to_string();
     }
     let mut s = String::with_capacity(29);
-    push_digits(&mut s, year as u32, 4);
-    s.push('-');
-    push_digits(&mut s, t.month(), 2);
-    s.push('-');
-    push_digits(&mut s, t.day(), 2);
+    push_date(&mut s, t);
     s.push(' ');
-    push_digits(&mut s, t.hour(), 2);
-    s.push(':');
-    push_digits(&mut s, t.minute(), 2);
-    s.push(':');
-    push_digits(&mut s, t.second(), 2);
+    push_time(&mut s, t);
     if nanos != 0 {
         s.push('.');
         match (nanos % 1_000_000, nanos % 1_000) {
@@ -94,6 +129,8 @@ mod tests {
         ];
         for t in cases {
             assert_eq!(text(t), t.format("%F %T%.f").to_string(), "{t:?}");
+            assert_eq!(iso_micros(t), t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(), "{t:?}");
+            assert_eq!(super::day(t.date()), t.format("%Y-%m-%d").to_string(), "{t:?}");
         }
     }
 }

@@ -34,7 +34,7 @@ pub struct Award {
 
 /// Timestamps as the hash covers them.
 pub fn stamp(t: NaiveDateTime) -> String {
-    t.and_utc().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    crate::db::stamp::iso_micros(t)
 }
 
 /// The calendar year of `t` in the congress time zone, and the UTC bounds of that year and day.
@@ -88,8 +88,13 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
     let mut known: HashMap<SourceKey, EntryRow> =
         store::by_sources(c, &sources)?.into_iter().map(|e| (key_of(e.deputy_id, &e.source_kind, &e.source_id, &e.rule_code), e)).collect();
     let congress: HashMap<i64, String> = scopes.iter().map(|(d, seats)| (*d, crate::org::congress_path(seats))).collect();
-    let regions: Vec<i64> = congress.values().flat_map(|p| rules::path_ids(p)).collect();
-    let codes: Vec<&str> = awards.iter().map(|a| a.rule_code.as_str()).collect();
+    // Distinct values only: a bulk's awards mostly share their rule and their congresses.
+    let mut regions: Vec<i64> = congress.values().flat_map(|p| rules::path_ids(p)).collect();
+    regions.sort_unstable();
+    regions.dedup();
+    let mut codes: Vec<&str> = awards.iter().map(|a| a.rule_code.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
     let book: Vec<RuleRow> = store::rules_for(c, &codes, &regions)?;
     // Points granted so far under capped rules: (deputy, code) → (occurred_at, points).
     let capped: Vec<&str> = book.iter().filter(|r| r.yearly_cap.is_some() || r.daily_cap.is_some()).map(|r| r.code.as_str()).collect();
@@ -113,7 +118,7 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
             continue;
         }
         let (year, (ys, ye), (ds, de)) = periods(a.occurred_at, tz);
-        let day = tz.from_utc_datetime(&a.occurred_at).format("%Y-%m-%d").to_string();
+        let day = crate::db::stamp::day(tz.from_utc_datetime(&a.occurred_at).date_naive());
         let path = congress.get(&a.deputy_id).map(String::as_str).unwrap_or("/");
         let Some(rule) = rules::pick(&book, &a.rule_code, &day, path) else {
             out[i] = Some(Err(AppError::invalid_field("rule_code", "unknown_rule", format!("no rule `{}` in effect on {day}", a.rule_code))));

@@ -152,7 +152,8 @@ pub fn totals_of(conn: &mut AnyConnection, pairs: &[(i64, i32)]) -> AppResult<Ve
             t::table.filter(of_pairs).select((t::deputy_id, t::year, t::points)).load(pg)?
         }
         AnyConnection::Sqlite(sq) => {
-            t::table.filter(t::deputy_id.eq_any(deputies)).filter(t::year.eq_any(years)).select((t::deputy_id, t::year, t::points)).load(sq)?
+            use crate::db::any_of::any_of;
+            t::table.filter(any_of(t::deputy_id, deputies)).filter(any_of(t::year, years)).select((t::deputy_id, t::year, t::points)).load(sq)?
         }
     };
     let want: std::collections::HashSet<(i64, i32)> = pairs.iter().copied().collect();
@@ -188,7 +189,7 @@ pub fn outbox(conn: &mut AnyConnection, limit: i64) -> AppResult<Vec<(i64, i64, 
 }
 
 pub fn outbox_done(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<()> {
-    diesel::delete(o::table.filter(o::id.eq_any(ids))).execute(conn)?;
+    crate::per_backend!(&mut *conn, |c| diesel::delete(o::table.filter(crate::db::any_of::any_of(o::id, ids.to_vec()))).execute(c))?;
     Ok(())
 }
 

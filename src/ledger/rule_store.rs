@@ -111,5 +111,7 @@ pub fn rules_by_id(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<RuleR
 pub fn rules_for(conn: &mut AnyConnection, codes: &[&str], regions: &[i64]) -> AppResult<Vec<RuleRow>> {
     let mut regions = regions.to_vec();
     regions.push(0);
-    Ok(r::table.filter(r::code.eq_any(codes)).filter(r::region_id.eq_any(regions)).load(conn)?)
+    let codes: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
+    let of = (crate::db::any_of::any_of(r::code, codes), crate::db::any_of::any_of(r::region_id, regions));
+    Ok(crate::per_backend!(&mut *conn, |c| r::table.filter(of.0.clone()).filter(of.1.clone()).load(c))?)
 }

@@ -4,6 +4,7 @@
 pub use super::rank_store::*;
 pub use super::rule_store::*;
 
+use crate::db::any_of::any_of;
 use crate::db::schema::{ledger_balances as b, ledger_entries as e, ledger_heads as h, ledger_totals as t};
 use crate::db::stamp::Stamp;
 use crate::db::AnyConnection;
@@ -172,25 +173,30 @@ pub fn granted_in(
     years: &[i32],
     (from, to): (NaiveDateTime, NaiveDateTime),
 ) -> AppResult<Vec<(i64, String, NaiveDateTime, i32)>> {
-    Ok(e::table
-        .filter(e::year.eq_any(years))
-        .filter(e::deputy_id.eq_any(deputies))
-        .filter(e::rule_code.eq_any(codes))
+    let codes: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
+    Ok(crate::per_backend!(&mut *conn, |c| e::table
+        .filter(any_of(e::year, years.to_vec()))
+        .filter(any_of(e::deputy_id, deputies.to_vec()))
+        .filter(any_of(e::rule_code, codes.clone()))
         .filter(e::occurred_at.ge(from))
         .filter(e::occurred_at.lt(to))
         .select((e::deputy_id, e::rule_code, e::occurred_at, e::points))
-        .load(conn)?)
+        .load(c))?)
 }
 
-/// Locks the chain heads of `deputies` (sorted) for this transaction, creating empty ones, and
-/// answers each deputy's head hash (no entry yet: absent). On PostgreSQL the rows are locked in
-/// deputy order, so concurrent posters queue without deadlocks; SQLite has one writer at a time.
+/// Locks the chain heads of `deputies` (sorted) for this transaction and answers each deputy's
+/// head hash (no entry yet: absent). On PostgreSQL empty heads are created to have rows to lock,
+/// and the rows are locked in deputy order, so concurrent posters queue without deadlocks;
+/// SQLite has one writer at a time.
 pub fn lock_heads(conn: &mut AnyConnection, deputies: &[i64]) -> AppResult<std::collections::HashMap<i64, String>> {
-    let empty: Vec<_> = deputies.iter().map(|d| (h::deputy_id.eq(*d), h::entry_id.eq(0i64), h::hash.eq(super::rules::GENESIS))).collect();
-    for chunk in empty.chunks(1000) {
-        crate::per_backend!(&mut *conn, |c| diesel::insert_into(h::table).values(chunk).on_conflict_do_nothing().execute(c))?;
+    // Rows to lock (PostgreSQL): SQLite's one writer needs none, and the heads are upserted.
+    if let AnyConnection::Pg(pg) = conn {
+        let empty: Vec<_> = deputies.iter().map(|d| (h::deputy_id.eq(*d), h::entry_id.eq(0i64), h::hash.eq(super::rules::GENESIS))).collect();
+        for chunk in empty.chunks(1000) {
+            diesel::insert_into(h::table).values(chunk).on_conflict_do_nothing().execute(pg)?;
+        }
     }
-    let q = h::table.filter(h::deputy_id.eq_any(deputies)).order(h::deputy_id).select((h::deputy_id, h::entry_id, h::hash));
+    let q = h::table.filter(any_of(h::deputy_id, deputies.to_vec())).order(h::deputy_id).select((h::deputy_id, h::entry_id, h::hash));
     let rows: Vec<(i64, i64, String)> = match conn {
         AnyConnection::Pg(pg) => q.for_update().load(pg)?,
         AnyConnection::Sqlite(sq) => q.load(sq)?,

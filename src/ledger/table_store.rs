@@ -10,7 +10,9 @@ use std::collections::HashSet;
 
 /// Of these years, those whose tables are kept (built, or being built).
 pub fn kept_years(c: &mut AnyConnection, years: &HashSet<i32>) -> AppResult<HashSet<i32>> {
-    Ok(y::table.filter(y::year.eq_any(years.iter().copied().collect::<Vec<_>>())).select(y::year).load::<i32>(c)?.into_iter().collect())
+    let of = crate::db::any_of::any_of(y::year, years.iter().copied());
+    let found: Vec<i32> = crate::per_backend!(&mut *c, |c| y::table.filter(of.clone()).select(y::year).load(c))?;
+    Ok(found.into_iter().collect())
 }
 
 /// Whether the year's tables are complete (answers may be read from them).

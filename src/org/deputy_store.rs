@@ -113,12 +113,18 @@ pub struct SeatBrief {
 }
 
 /// Where each existing deputy of `ids` sits; a deputy without seats maps to an empty list, a
-/// missing one is absent. Two queries for any number.
+/// missing one is absent. Two queries for any number, prepared once ([`crate::db::any_of`]: the
+/// ledger's writer and the rankings' drain ask for hundreds at a time).
 pub fn deputy_scopes(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, Vec<SeatBrief>>> {
-    let mut out: std::collections::HashMap<i64, Vec<SeatBrief>> =
-        d::table.filter(d::id.eq_any(ids)).select(d::id).load::<i64>(conn)?.into_iter().map(|id| (id, vec![])).collect();
+    use crate::db::any_of::any_of;
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let seat_cols = (s::deputy_id, (r::path, s::status, s::level, s::group_id));
+    let found: Vec<i64> = crate::per_backend!(&mut *conn, |c| d::table.filter(any_of(d::id, ids.clone())).select(d::id).load(c))?;
     let seats: Vec<(i64, SeatBrief)> =
-        s::table.inner_join(r::table).filter(s::deputy_id.eq_any(ids)).select((s::deputy_id, (r::path, s::status, s::level, s::group_id))).load(conn)?;
+        crate::per_backend!(&mut *conn, |c| s::table.inner_join(r::table).filter(any_of(s::deputy_id, ids.clone())).select(seat_cols).load(c))?;
+    let mut out: std::collections::HashMap<i64, Vec<SeatBrief>> = found.into_iter().map(|id| (id, vec![])).collect();
     for (id, seat) in seats {
         out.entry(id).or_default().push(seat);
     }

@@ -111,24 +111,43 @@ impl MemoryCache {
 
     pub async fn board_put(&self, board: &str, puts: &[BoardPut]) -> CacheResult<()> {
         let (ver, sets, all) = board_keys(board);
-        let mut g = self.lock();
+        let mut guard = self.lock();
+        let g = &mut *guard;
+        for key in [&ver, &sets, &all] {
+            g.hashes.entry(key.clone()).or_default();
+        }
         for p in puts {
             let stored = g.hashes.get(&ver).and_then(|h| h.get(&p.member)).and_then(|v| v.parse::<i64>().ok()).unwrap_or(-1);
             if p.version <= stored {
                 continue;
             }
-            g.hashes.entry(ver.clone()).or_default().insert(p.member.clone(), p.version.to_string());
+            if let Some(h) = g.hashes.get_mut(&ver) {
+                h.insert(p.member.clone(), p.version.to_string());
+            }
+            let now = p.sets.join(",");
             let old = g.hashes.get(&sets).and_then(|h| h.get(&p.member)).cloned().unwrap_or_default();
-            for gone in old.split(',').filter(|s| !s.is_empty() && !p.sets.iter().any(|n| n == s)) {
-                if let Some(z) = g.zsets.get_mut(gone) {
-                    z.remove(&p.member);
+            if old != now {
+                for gone in old.split(',').filter(|s| !s.is_empty() && !p.sets.iter().any(|n| n == s)) {
+                    if let Some(z) = g.zsets.get_mut(gone) {
+                        z.remove(&p.member);
+                    }
+                }
+                if let Some(h) = g.hashes.get_mut(&sets) {
+                    h.insert(p.member.clone(), now);
                 }
             }
             for s in &p.sets {
-                g.zsets.entry(s.clone()).or_default().insert(&p.member, p.score);
-                g.hashes.entry(all.clone()).or_default().insert(s.clone(), String::new());
+                // (Looked up before inserting: the sets mostly exist, and an entry copies the name.)
+                match g.zsets.get_mut(s) {
+                    Some(z) => z.insert(&p.member, p.score),
+                    None => {
+                        g.zsets.entry(s.clone()).or_default().insert(&p.member, p.score);
+                        if let Some(h) = g.hashes.get_mut(&all) {
+                            h.insert(s.clone(), String::new());
+                        }
+                    }
+                }
             }
-            g.hashes.entry(sets.clone()).or_default().insert(p.member.clone(), p.sets.join(","));
         }
         Ok(())
     }

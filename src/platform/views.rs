@@ -25,8 +25,8 @@ use tokio::sync::mpsc;
 pub const CHANNEL: &str = "views-changed";
 /// The longest an entry lives: how stale a view can get after a write made outside the app.
 pub const ENTRY_TTL: Duration = Duration::from_secs(30);
-/// How long a change to one deputy is remembered (longer than any entry lives).
-const TOUCH_TTL: Duration = Duration::from_secs(120);
+/// Slots of the table of changes (2 MB): see [`Touched`].
+const TOUCHED_BITS: u32 = 18;
 /// A rendering larger than this is not kept (a points statement of more than ~40 entries): a few
 /// such would crowd out thousands of badges and pages, and memory is the budget that binds
 /// (docs/PERFORMANCE.md).
@@ -54,13 +54,6 @@ impl Family {
         match self {
             Family::Inbox => 'i',
             Family::Points => 'p',
-        }
-    }
-
-    fn views(self) -> &'static [View] {
-        match self {
-            Family::Inbox => &[View::InboxPage, View::Unread],
-            Family::Points => &[View::Points],
         }
     }
 }
@@ -97,15 +90,45 @@ struct Entry {
     kept: Kept,
 }
 
+/// When each deputy's views last changed, per family, in a fixed table of slots: a slot holds the
+/// latest change of every (family, deputy) hashed to it, so a collision can make a kept view look
+/// changed (one more database read), never a changed one look kept. A change is one atomic max —
+/// it is applied on the writer thread after every commit — and nothing needs to expire: an entry
+/// is compared with the slot's stamp, and entries live [`ENTRY_TTL`] at most.
+struct Touched(Box<[AtomicU64]>);
+
+impl Touched {
+    fn new() -> Self {
+        Touched((0..1usize << TOUCHED_BITS).map(|_| AtomicU64::new(0)).collect())
+    }
+
+    fn slot(&self, family: Family, deputy: i64) -> &AtomicU64 {
+        let key = (deputy as u64) ^ ((family.index() as u64) << 62);
+        // Fibonacci hashing: the top bits of the product spread consecutive ids over the table.
+        let i = key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - TOUCHED_BITS);
+        &self.0[i as usize]
+    }
+
+    fn mark(&self, family: Family, deputy: i64, stamp: u64) {
+        self.slot(family, deputy).fetch_max(stamp, Ordering::SeqCst);
+    }
+
+    fn last(&self, family: Family, deputy: i64) -> u64 {
+        self.slot(family, deputy).load(Ordering::SeqCst)
+    }
+}
+
 struct Inner {
     entries: moka::sync::Cache<(View, i64), Arc<Entry>>,
-    touched: moka::sync::Cache<(Family, i64), u64>,
+    touched: Touched,
     everyone: [AtomicU64; 2],
     seq: AtomicU64,
     following: AtomicBool,
     enabled: bool,
     /// Where changes to announce go (set once, by the follower; none in the CLI).
-    outbox: OnceLock<mpsc::UnboundedSender<String>>,
+    outbox: OnceLock<mpsc::UnboundedSender<Vec<Touch>>>,
+    /// Marks this instance's announcements, which it has applied already.
+    origin: String,
     hits: AtomicU64,
 }
 
@@ -123,12 +146,13 @@ impl Views {
             .build();
         Views(Arc::new(Inner {
             entries,
-            touched: moka::sync::Cache::builder().max_capacity(2_000_000).time_to_live(TOUCH_TTL).build(),
+            touched: Touched::new(),
             everyone: Default::default(),
             seq: AtomicU64::new(1),
             following: AtomicBool::new(false),
             enabled: bytes > 0,
             outbox: OnceLock::new(),
+            origin: format!("o:{:016x}", rand::random::<u64>()),
             hits: AtomicU64::new(0),
         }))
     }
@@ -157,7 +181,7 @@ impl Views {
         let family = view.family();
         let fresh = e.variant == variant
             && e.stamp >= self.0.everyone[family.index()].load(Ordering::SeqCst)
-            && self.0.touched.get(&(family, deputy)).is_none_or(|t| t <= e.stamp)
+            && self.0.touched.last(family, deputy) <= e.stamp
             && e.until.is_none_or(|u| now < u);
         fresh.then(|| {
             self.0.hits.fetch_add(1, Ordering::Relaxed);
@@ -172,18 +196,14 @@ impl Views {
         }
     }
 
-    /// Applies changes: every entry they concern becomes stale; `announce` also tells the other
-    /// instances.
-    pub fn apply(&self, changes: &[Touch], announce: bool) {
-        for t in changes {
+    /// Applies changes: every entry they concern becomes stale (and is replaced by the next read,
+    /// or expires); `announce` also tells the other instances (encoded off this thread: it is the
+    /// writer's, after each commit).
+    pub fn apply(&self, changes: Vec<Touch>, announce: bool) {
+        for t in &changes {
             let s = self.0.seq.fetch_add(1, Ordering::SeqCst) + 1;
             match t.deputy {
-                Some(d) => {
-                    self.0.touched.insert((t.family, d), s);
-                    for v in t.family.views() {
-                        self.0.entries.invalidate(&(*v, d));
-                    }
-                }
+                Some(d) => self.0.touched.mark(t.family, d, s),
                 None => {
                     self.0.everyone[t.family.index()].fetch_max(s, Ordering::SeqCst);
                 }
@@ -191,7 +211,7 @@ impl Views {
         }
         if announce && !changes.is_empty() {
             if let Some(tx) = self.0.outbox.get() {
-                let _ = tx.send(encode(changes));
+                let _ = tx.send(changes);
             }
         }
     }
@@ -199,7 +219,7 @@ impl Views {
     /// Every entry kept so far becomes stale (the bus was lost: changes may have been missed).
     fn forget_all(&self) {
         let all: Vec<Touch> = Family::ALL.iter().map(|&family| Touch { family, deputy: None }).collect();
-        self.apply(&all, false);
+        self.apply(all, false);
     }
 }
 
@@ -216,10 +236,11 @@ pub fn encode(changes: &[Touch]) -> String {
 }
 
 /// Reads [`encode`]'s form; a part it does not understand counts as a change to everyone of the
-/// family it names, or of every family (never fewer changes than were meant).
+/// family it names, or of every family (never fewer changes than were meant). A leading
+/// `o:…` part names the announcing instance (see [`Views::own`]).
 pub fn decode(s: &str) -> Vec<Touch> {
     let mut out = Vec::new();
-    for part in s.split(',').filter(|p| !p.is_empty()) {
+    for part in s.split(',').filter(|p| !p.is_empty() && !p.starts_with("o:")) {
         let (f, d) = part.split_once(':').unwrap_or((part, "*"));
         let families: Vec<Family> = match Family::ALL.iter().find(|x| x.code().to_string() == f) {
             Some(x) => vec![*x],

@@ -7,6 +7,7 @@
 use indexset::BTreeSet;
 use std::collections::HashMap;
 use std::ops::Bound;
+use std::sync::Arc;
 
 /// f64 in an order that agrees with `<` (and puts NaN last).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -23,10 +24,14 @@ impl Key {
     }
 }
 
+/// A member's name, shared by its score entry and its place in the order (a move allocates
+/// nothing; the tree's nodes shift 24-byte elements).
+type Member = Arc<str>;
+
 #[derive(Debug)]
 pub struct ZSet {
-    scores: HashMap<String, f64>,
-    order: BTreeSet<(Key, String)>,
+    scores: HashMap<Member, f64>,
+    order: BTreeSet<(Key, Member)>,
 }
 
 /// Members per node of the tree. `indexset`'s default, 1,024, made every insert and removal shift
@@ -42,9 +47,9 @@ impl Default for ZSet {
 }
 
 /// A Redis range bound (`(5` exclusive, `5` inclusive, `-inf`, `+inf`), as a bound on keys.
-fn bound(s: &str, low: bool) -> Option<Bound<(Key, String)>> {
+fn bound(s: &str, low: bool) -> Option<Bound<(Key, Member)>> {
     // Member strings sort after "" and before "\u{10FFFF}…", so these bracket every member.
-    let (lo_member, hi_member) = (String::new(), "\u{10FFFF}".repeat(4));
+    let (lo_member, hi_member): (Member, Member) = (Arc::from(""), Arc::from("\u{10FFFF}".repeat(4)));
     match s {
         "-inf" => Some(Bound::Unbounded),
         "+inf" => Some(Bound::Unbounded),
@@ -78,37 +83,42 @@ impl ZSet {
     }
 
     pub fn insert(&mut self, member: &str, score: f64) {
-        // The same score again (a put that changed nothing this set orders by): nothing moves.
-        if self.scores.get(member).is_some_and(|&old| Key::of(old) == Key::of(score)) {
-            return;
-        }
-        if let Some(old) = self.scores.insert(member.to_string(), score) {
-            self.order.remove(&(Key::of(old), member.to_string()));
-        }
-        self.order.insert((Key::of(score), member.to_string()));
+        let m: Member = match self.scores.get_key_value(member) {
+            // The same score again (a put that changed nothing this set orders by): nothing moves.
+            Some((_, &old)) if Key::of(old) == Key::of(score) => return,
+            Some((m, &old)) => {
+                let m = m.clone();
+                self.order.remove(&(Key::of(old), m.clone()));
+                m
+            }
+            None => Arc::from(member),
+        };
+        self.order.insert((Key::of(score), m.clone()));
+        self.scores.insert(m, score);
     }
 
     pub fn remove(&mut self, member: &str) {
-        if let Some(old) = self.scores.remove(member) {
-            self.order.remove(&(Key::of(old), member.to_string()));
+        if let Some((m, old)) = self.scores.remove_entry(member) {
+            self.order.remove(&(Key::of(old), m));
         }
     }
 
     /// Members from `start` to `stop` (inclusive), highest first; equal scores by member, descending.
     pub fn rev_range(&self, start: usize, stop: usize) -> Vec<(String, f64)> {
         let n = self.order.len();
-        (start..=stop.min(n.saturating_sub(1))).filter_map(|i| self.order.get_index(n - 1 - i)).map(|(k, m)| (m.clone(), k.score())).collect()
+        (start..=stop.min(n.saturating_sub(1))).filter_map(|i| self.order.get_index(n - 1 - i)).map(|(k, m)| (m.to_string(), k.score())).collect()
     }
 
     /// 0-based rank, highest first.
     pub fn rev_rank(&self, member: &str) -> Option<usize> {
         let s = self.score(member)?;
         // Members after this one: all but those up to and including it.
-        Some(self.order.len() - self.order.rank(&(Key::of(s), member.to_string())) - 1)
+        let m = self.scores.get_key_value(member)?.0.clone();
+        Some(self.order.len() - self.order.rank(&(Key::of(s), m)) - 1)
     }
 
     /// Members before a bound, as a position in the order.
-    fn position(&self, b: &Bound<(Key, String)>, low: bool) -> usize {
+    fn position(&self, b: &Bound<(Key, Member)>, low: bool) -> usize {
         match b {
             Bound::Unbounded if low => 0,
             Bound::Unbounded => self.order.len(),

@@ -2,7 +2,7 @@
 //! the changes they announce, announces this instance's own, and serves nothing while the bus is
 //! not followed.
 
-use super::{decode, Views, CHANNEL};
+use super::{decode, encode, Touch, Views, CHANNEL};
 use crate::state::AppState;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -17,8 +17,13 @@ impl Views {
     }
 
     /// Whether `tx` became the outbox (another follower of the same views may have set it).
-    pub(super) fn set_outbox(&self, tx: mpsc::UnboundedSender<String>) -> bool {
+    pub(super) fn set_outbox(&self, tx: mpsc::UnboundedSender<Vec<Touch>>) -> bool {
         self.0.outbox.set(tx).is_ok()
+    }
+
+    /// Whether an announcement is this instance's own (applied when it was made).
+    pub(super) fn own(&self, msg: &str) -> bool {
+        msg.strip_prefix(self.0.origin.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with(','))
     }
 }
 
@@ -39,7 +44,8 @@ pub async fn follow(state: AppState, mut stop: watch::Receiver<bool>) {
                     tokio::select! {
                         _ = stop.changed() => return,
                         msg = rx.recv() => match msg {
-                            Some(m) => views.apply(&decode(&m), false),
+                            Some(m) if views.own(&m) => {}
+                            Some(m) => views.apply(decode(&m), false),
                             None => break,
                         },
                     }
@@ -58,22 +64,23 @@ pub async fn follow(state: AppState, mut stop: watch::Receiver<bool>) {
 
 /// Publishes this instance's changes, joining what queued up meanwhile. A change that cannot be
 /// announced reaches the others when their entries expire (or sooner, if they lost the bus too).
-async fn announce(state: AppState, mut outbox: mpsc::UnboundedReceiver<String>, mut stop: watch::Receiver<bool>) {
+async fn announce(state: AppState, mut outbox: mpsc::UnboundedReceiver<Vec<Touch>>, mut stop: watch::Receiver<bool>) {
+    let views = state.db.views.clone();
     loop {
-        let mut msg = tokio::select! {
+        let first = tokio::select! {
             _ = stop.changed() => return,
             m = outbox.recv() => match m {
                 Some(m) => m,
                 None => return,
             },
         };
-        while msg.len() < MESSAGE_BYTES {
-            match outbox.try_recv() {
-                Ok(m) => {
-                    msg.push(',');
-                    msg.push_str(&m);
-                }
-                Err(_) => break,
+        let mut msg = views.0.origin.clone();
+        let mut next = Some(first);
+        while let Some(changes) = next.take() {
+            msg.push(',');
+            msg.push_str(&encode(&changes));
+            if msg.len() < MESSAGE_BYTES {
+                next = outbox.try_recv().ok();
             }
         }
         if let Err(e) = state.cache.publish(CHANNEL, &msg).await {

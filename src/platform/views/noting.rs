@@ -54,7 +54,7 @@ pub fn committed() {
     noted.dedup();
     CURRENT.with_borrow(|c| {
         if let Some(v) = c {
-            v.apply(&noted, true);
+            v.apply(noted, true);
         }
     })
 }

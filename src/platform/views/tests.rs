@@ -29,11 +29,11 @@ fn an_entry_is_served_until_a_change_to_its_deputy_is_applied() {
     v.put(View::Unread, 7, 0, s, None, kept(b"1"));
     assert_eq!(body(v.get(View::Unread, 7, 0, at(9))).as_deref(), Some(&b"1"[..]));
     assert_eq!(v.get(View::Unread, 7, 1, at(9)), None, "another variant");
-    v.apply(&[Touch { family: Family::Points, deputy: Some(7) }], false);
+    v.apply(vec![Touch { family: Family::Points, deputy: Some(7) }], false);
     assert!(v.get(View::Unread, 7, 0, at(9)).is_some(), "another family");
-    v.apply(&[Touch { family: Family::Inbox, deputy: Some(8) }], false);
+    v.apply(vec![Touch { family: Family::Inbox, deputy: Some(8) }], false);
     assert!(v.get(View::Unread, 7, 0, at(9)).is_some(), "another deputy");
-    v.apply(&[Touch { family: Family::Inbox, deputy: Some(7) }], false);
+    v.apply(vec![Touch { family: Family::Inbox, deputy: Some(7) }], false);
     assert_eq!(v.get(View::Unread, 7, 0, at(9)), None);
     assert_eq!(v.hits(), 3);
 }
@@ -43,7 +43,7 @@ fn a_change_applied_while_the_read_was_in_flight_makes_its_entry_stale() {
     let v = serving();
     let s = v.stamp();
     // The write commits and is applied after the read took its stamp, before it keeps its answer.
-    v.apply(&[Touch { family: Family::Inbox, deputy: Some(7) }], false);
+    v.apply(vec![Touch { family: Family::Inbox, deputy: Some(7) }], false);
     v.put(View::InboxPage, 7, 0, s, None, kept(b"old"));
     assert_eq!(v.get(View::InboxPage, 7, 0, at(9)), None);
     // A read that starts after the change is served.
@@ -51,7 +51,7 @@ fn a_change_applied_while_the_read_was_in_flight_makes_its_entry_stale() {
     v.put(View::InboxPage, 7, 0, s, None, kept(b"new"));
     assert_eq!(body(v.get(View::InboxPage, 7, 0, at(9))).as_deref(), Some(&b"new"[..]));
     // A change to everyone in the family.
-    v.apply(&[Touch { family: Family::Inbox, deputy: None }], false);
+    v.apply(vec![Touch { family: Family::Inbox, deputy: None }], false);
     assert_eq!(v.get(View::InboxPage, 7, 0, at(9)), None);
 }
 
@@ -84,7 +84,7 @@ fn changes_noted_in_a_job_are_applied_when_it_ends_and_announced() {
         touch_all(Family::Inbox);
     });
     assert_eq!(v.get(View::Points, 3, 2026, at(9)), None);
-    assert_eq!(rx.try_recv().unwrap(), "i:*,p:3");
+    assert_eq!(rx.try_recv().unwrap(), vec![Touch { family: Family::Inbox, deputy: None }, Touch { family: Family::Points, deputy: Some(3) }]);
     // Outside a job nothing is applied anywhere, and nothing leaks into the next job.
     touch(Family::Points, 4);
     committed();
@@ -109,6 +109,28 @@ fn announcements_read_back_and_unknown_parts_mean_more_not_less() {
     assert_eq!(decode("x:5").len(), 2);
     assert_eq!(decode("i:abc"), vec![Touch { family: Family::Inbox, deputy: None }]);
     assert!(decode("").is_empty());
+    // The announcing instance's mark is not a change, and an instance knows its own.
+    let v = Views::new(1 << 20);
+    let own = format!("{},p:3", v.0.origin);
+    assert_eq!(decode(&own), vec![Touch { family: Family::Points, deputy: Some(3) }]);
+    assert!(v.own(&own) && v.own(&v.0.origin));
+    assert!(!v.own(&format!("{}0,p:3", v.0.origin)) && !v.own("o:0000000000000000,p:3") && !v.own("p:3"));
+}
+
+#[test]
+fn a_change_to_one_deputy_leaves_the_others_kept() {
+    let v = serving();
+    let s = v.stamp();
+    for d in 1..=1000 {
+        v.put(View::Points, d, 2026, s, None, kept(b"x"));
+    }
+    within(&v, || touch(Family::Points, 500));
+    assert_eq!(v.get(View::Points, 500, 2026, at(9)), None);
+    // Another family of the same deputy, and (but for a rare shared slot) other deputies, stay.
+    let kept_now = (1..=1000).filter(|d| v.get(View::Points, *d, 2026, at(9)).is_some()).count();
+    assert!(kept_now >= 995, "{kept_now} of 999 kept");
+    v.put(View::Unread, 500, 0, s, None, kept(b"1"));
+    assert!(v.get(View::Unread, 500, 0, at(9)).is_some());
 }
 
 #[test]
