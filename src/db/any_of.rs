@@ -14,24 +14,20 @@ use diesel::serialize::ToSql;
 use diesel::sql_types::{Array, Bool, HasSqlType, SingleValue, Text};
 use diesel::sqlite::Sqlite;
 use diesel::QueryResult;
+use std::sync::OnceLock;
 
 /// `column` is one of `values` (see the module documentation).
 #[derive(Debug, Clone)]
 pub struct AnyOf<C, V> {
     column: C,
     values: Vec<V>,
-    json: String,
+    /// The values as SQLite binds them, written on first use (PostgreSQL binds `values`).
+    json: OnceLock<String>,
 }
 
 /// `column IN (values)` on either backend, prepared once (see the module documentation).
-pub fn any_of<C, V>(column: C, values: impl IntoIterator<Item = V>) -> AnyOf<C, V>
-where
-    V: serde::Serialize,
-{
-    let values: Vec<V> = values.into_iter().collect();
-    // Numbers and strings always serialise; an empty array matches nothing, as `IN ()` does.
-    let json = serde_json::to_string(&values).unwrap_or_else(|_| "[]".into());
-    AnyOf { column, values, json }
+pub fn any_of<C, V>(column: C, values: impl IntoIterator<Item = V>) -> AnyOf<C, V> {
+    AnyOf { column, values: values.into_iter().collect(), json: OnceLock::new() }
 }
 
 impl<C: Expression, V> Expression for AnyOf<C, V> {
@@ -52,11 +48,14 @@ impl<C: QueryId, V: 'static> QueryId for AnyOf<C, V> {
 impl<C, V> QueryFragment<Sqlite> for AnyOf<C, V>
 where
     C: QueryFragment<Sqlite>,
+    V: serde::Serialize,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        // Numbers and strings always serialise; an empty array matches nothing, as `IN ()` does.
+        let json = self.json.get_or_init(|| serde_json::to_string(&self.values).unwrap_or_else(|_| "[]".into()));
         self.column.walk_ast(out.reborrow())?;
         out.push_sql(" IN (SELECT value FROM json_each(");
-        out.push_bind_param::<Text, String>(&self.json)?;
+        out.push_bind_param::<Text, String>(json)?;
         out.push_sql("))");
         Ok(())
     }

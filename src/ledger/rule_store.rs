@@ -112,6 +112,6 @@ pub fn rules_for(conn: &mut AnyConnection, codes: &[&str], regions: &[i64]) -> A
     let mut regions = regions.to_vec();
     regions.push(0);
     let codes: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
-    let of = (crate::db::any_of::any_of(r::code, codes), crate::db::any_of::any_of(r::region_id, regions));
-    Ok(crate::per_backend!(&mut *conn, |c| r::table.filter(of.0.clone()).filter(of.1.clone()).load(c))?)
+    let (codes, regions) = (crate::db::any_of::any_of(r::code, codes), crate::db::any_of::any_of(r::region_id, regions));
+    Ok(crate::per_backend!(&mut *conn, |c| r::table.filter(codes).filter(regions).load(c))?)
 }

@@ -177,7 +177,7 @@ pub fn granted_in(
     Ok(crate::per_backend!(&mut *conn, |c| e::table
         .filter(any_of(e::year, years.to_vec()))
         .filter(any_of(e::deputy_id, deputies.to_vec()))
-        .filter(any_of(e::rule_code, codes.clone()))
+        .filter(any_of(e::rule_code, codes))
         .filter(e::occurred_at.ge(from))
         .filter(e::occurred_at.lt(to))
         .select((e::deputy_id, e::rule_code, e::occurred_at, e::points))

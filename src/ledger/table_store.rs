@@ -11,7 +11,7 @@ use std::collections::HashSet;
 /// Of these years, those whose tables are kept (built, or being built).
 pub fn kept_years(c: &mut AnyConnection, years: &HashSet<i32>) -> AppResult<HashSet<i32>> {
     let of = crate::db::any_of::any_of(y::year, years.iter().copied());
-    let found: Vec<i32> = crate::per_backend!(&mut *c, |c| y::table.filter(of.clone()).select(y::year).load(c))?;
+    let found: Vec<i32> = crate::per_backend!(&mut *c, |c| y::table.filter(of).select(y::year).load(c))?;
     Ok(found.into_iter().collect())
 }
 

@@ -123,7 +123,7 @@ pub fn deputy_scopes(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<std::co
     let seat_cols = (s::deputy_id, (r::path, s::status, s::level, s::group_id));
     let found: Vec<i64> = crate::per_backend!(&mut *conn, |c| d::table.filter(any_of(d::id, ids.clone())).select(d::id).load(c))?;
     let seats: Vec<(i64, SeatBrief)> =
-        crate::per_backend!(&mut *conn, |c| s::table.inner_join(r::table).filter(any_of(s::deputy_id, ids.clone())).select(seat_cols).load(c))?;
+        crate::per_backend!(&mut *conn, |c| s::table.inner_join(r::table).filter(any_of(s::deputy_id, ids)).select(seat_cols).load(c))?;
     let mut out: std::collections::HashMap<i64, Vec<SeatBrief>> = found.into_iter().map(|id| (id, vec![])).collect();
     for (id, seat) in seats {
         out.entry(id).or_default().push(seat);

@@ -111,10 +111,9 @@ impl ZSet {
 
     /// 0-based rank, highest first.
     pub fn rev_rank(&self, member: &str) -> Option<usize> {
-        let s = self.score(member)?;
+        let (m, &s) = self.scores.get_key_value(member)?;
         // Members after this one: all but those up to and including it.
-        let m = self.scores.get_key_value(member)?.0.clone();
-        Some(self.order.len() - self.order.rank(&(Key::of(s), m)) - 1)
+        Some(self.order.len() - self.order.rank(&(Key::of(s), m.clone())) - 1)
     }
 
     /// Members before a bound, as a position in the order.
