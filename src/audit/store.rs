@@ -29,19 +29,19 @@ pub fn insert_many(conn: &mut AnyConnection, entries: &[&Entry], at: NaiveDateTi
             (
                 a::at.eq(Stamp(at)),
                 a::actor_id.eq(e.actor_id),
-                a::actor.eq(&e.actor),
-                a::action.eq(&e.action),
-                a::record_type.eq(&e.record_type),
-                a::record_id.eq(&e.record_id),
-                a::region_path.eq(&e.region_path),
-                a::client_ip.eq(&e.client_ip),
-                a::outcome.eq(&e.outcome),
-                a::detail.eq(&e.detail),
-                a::request_id.eq(&e.request_id),
+                a::actor.eq(e.actor.clone()),
+                a::action.eq(e.action.clone()),
+                a::record_type.eq(e.record_type.clone()),
+                a::record_id.eq(e.record_id.clone()),
+                a::region_path.eq(e.region_path.clone()),
+                a::client_ip.eq(e.client_ip.clone()),
+                a::outcome.eq(e.outcome.clone()),
+                a::detail.eq(e.detail.clone()),
+                a::request_id.eq(e.request_id.clone()),
             )
         })
         .collect();
-    crate::per_backend!(conn, |c| diesel::insert_into(a::table).values(&rows).execute(c))?;
+    crate::in_batches!(conn, rows, |c, batch| diesel::insert_into(a::table).values(batch).execute(c)?);
     Ok(())
 }
 

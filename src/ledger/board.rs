@@ -88,17 +88,24 @@ fn puts(c: &mut AnyConnection, pairs: &[(i64, i32)], version: &HashMap<(i64, i32
     let mut out: HashMap<i32, Vec<BoardPut>> = HashMap::new();
     for ((d, y), points) in totals {
         let Some(v) = version.get(&(d, y)) else { continue };
-        let b = board(y, 0);
-        let sets = scopes_of(seats.get(&d).map(Vec::as_slice).unwrap_or_default()).into_iter().map(|s| format!("{b}:{s}")).collect();
+        // Bare scope names here; `in_generation` names the sets of the board being written.
+        let sets = scopes_of(seats.get(&d).map(Vec::as_slice).unwrap_or_default());
         out.entry(y).or_default().push(BoardPut { member: d.to_string(), score: score(points, d), version: *v, sets });
     }
     Ok(out)
 }
 
-/// Rewrites generation 0 names to the generation being written.
+/// Names the scopes of [`puts`] as the sets of a year's board generation.
 fn in_generation(puts: &[BoardPut], year: i32, generation: i64) -> Vec<BoardPut> {
-    let (from, to) = (board(year, 0), board(year, generation));
-    puts.iter().map(|p| BoardPut { sets: p.sets.iter().map(|s| s.replacen(&from, &to, 1)).collect(), ..p.clone() }).collect()
+    let b = board(year, generation);
+    let named = |scope: &String| {
+        let mut s = String::with_capacity(b.len() + 1 + scope.len());
+        s.push_str(&b);
+        s.push(':');
+        s.push_str(scope);
+        s
+    };
+    puts.iter().map(|p| BoardPut { member: p.member.clone(), score: p.score, version: p.version, sets: p.sets.iter().map(named).collect() }).collect()
 }
 
 async fn generation(state: &AppState, year: i32, which: &str) -> AppResult<Option<i64>> {

@@ -22,6 +22,7 @@ pub mod rules;
 pub mod service;
 pub mod simulate;
 pub mod store;
+pub mod sums_store;
 pub mod table_store;
 pub mod tables;
 

@@ -171,9 +171,7 @@ pub fn dirty(conn: &mut AnyConnection, pairs: &[(i64, i32)]) -> AppResult<()> {
         return Ok(());
     }
     let rows: Vec<_> = pairs.iter().map(|(d, y)| (o::deputy_id.eq(*d), o::year.eq(*y))).collect();
-    for chunk in rows.chunks(1000) {
-        crate::per_backend!(&mut *conn, |c| diesel::insert_into(o::table).values(chunk).execute(c))?;
-    }
+    crate::in_batches!(&mut *conn, rows, |c, batch| diesel::insert_into(o::table).values(batch).execute(c)?);
     Ok(())
 }
 

@@ -3,12 +3,14 @@
 
 pub use super::rank_store::*;
 pub use super::rule_store::*;
+pub use super::sums_store::*;
 
 use crate::db::any_of::any_of;
+use crate::db::json_batch::{json_batch, BatchSql};
 use crate::db::schema::{ledger_balances as b, ledger_entries as e, ledger_heads as h, ledger_totals as t};
 use crate::db::stamp::Stamp;
 use crate::db::AnyConnection;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::platform::views::{self, Family};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -64,48 +66,50 @@ pub struct EntryRow {
     pub hash: String,
 }
 
+/// An entry to insert. It owns its values: a multi-row INSERT over an array of rows that borrow
+/// would have no `'static` query id, and SQLite keeps only those prepared (see [`crate::in_batches`]).
 #[derive(Insertable)]
 #[diesel(table_name = e, treat_none_as_default_value = false)]
-pub struct NewEntry<'a> {
+pub struct NewEntry {
     pub deputy_id: i64,
     pub rule_id: i64,
-    pub rule_code: &'a str,
-    pub category: &'a str,
+    pub rule_code: String,
+    pub category: String,
     pub year: i32,
     pub points: i32,
     pub requested_points: i32,
-    pub cap_note: Option<&'a str>,
+    pub cap_note: Option<String>,
     pub occurred_at: Stamp,
     pub recorded_at: Stamp,
-    pub source_kind: &'a str,
-    pub source_id: &'a str,
-    pub actor: &'a str,
-    pub reason: Option<&'a str>,
+    pub source_kind: String,
+    pub source_id: String,
+    pub actor: String,
+    pub reason: Option<String>,
     pub reverses: Option<i64>,
-    pub prev_hash: &'a str,
-    pub hash: &'a str,
+    pub prev_hash: String,
+    pub hash: String,
 }
 
-impl<'a> NewEntry<'a> {
-    pub fn of(e: &'a EntryRow) -> Self {
+impl NewEntry {
+    pub fn of(e: &EntryRow) -> Self {
         NewEntry {
             deputy_id: e.deputy_id,
             rule_id: e.rule_id,
-            rule_code: &e.rule_code,
-            category: &e.category,
+            rule_code: e.rule_code.clone(),
+            category: e.category.clone(),
             year: e.year,
             points: e.points,
             requested_points: e.requested_points,
-            cap_note: e.cap_note.as_deref(),
+            cap_note: e.cap_note.clone(),
             occurred_at: Stamp(e.occurred_at),
             recorded_at: Stamp(e.recorded_at),
-            source_kind: &e.source_kind,
-            source_id: &e.source_id,
-            actor: &e.actor,
-            reason: e.reason.as_deref(),
+            source_kind: e.source_kind.clone(),
+            source_id: e.source_id.clone(),
+            actor: e.actor.clone(),
+            reason: e.reason.clone(),
             reverses: e.reverses,
-            prev_hash: &e.prev_hash,
-            hash: &e.hash,
+            prev_hash: e.prev_hash.clone(),
+            hash: e.hash.clone(),
         }
     }
 }
@@ -117,13 +121,12 @@ pub type InsertedEntry = (i64, i64, String, String, String);
 /// per row (the unique source names each row whatever order RETURNING uses).
 pub fn insert_entries(conn: &mut AnyConnection, rows: &[NewEntry]) -> AppResult<Vec<InsertedEntry>> {
     let mut out = Vec::with_capacity(rows.len());
-    // At most 1,000 rows a statement: SQLite takes up to 32,766 bound values.
-    for chunk in rows.chunks(1000) {
-        out.extend(crate::per_backend!(&mut *conn, |c| diesel::insert_into(e::table)
-            .values(chunk)
+    crate::in_batches!(&mut *conn, rows, |c, batch| out.extend(
+        diesel::insert_into(e::table)
+            .values(batch)
             .returning((e::id, e::deputy_id, e::source_kind, e::source_id, e::rule_code))
-            .get_results::<InsertedEntry>(c))?);
-    }
+            .get_results::<InsertedEntry>(c)?
+    ));
     views::touch_many(Family::Points, out.iter().map(|r| r.1));
     Ok(out)
 }
@@ -151,16 +154,18 @@ pub fn by_sources(conn: &mut AnyConnection, keys: &[(i64, &str, &str)]) -> AppRe
                 .sql("))");
             Ok(e::table.filter(of_keys).load(pg)?)
         }
-        AnyConnection::Sqlite(sq) => {
-            use diesel::sql_types::{Bool, Text};
-            let json = serde_json::to_string(keys).map_err(AppError::internal)?;
-            let of_keys = diesel::dsl::sql::<Bool>("id IN (SELECT x.id FROM json_each(").bind::<Text, _>(json).sql(
-                ") k JOIN ledger_entries x ON x.deputy_id = k.value ->> 0 AND x.source_kind = k.value ->> 1 \
-                 AND x.source_id = k.value ->> 2)",
-            );
-            Ok(e::table.filter(of_keys).load(sq)?)
-        }
+        AnyConnection::Sqlite(sq) => Ok(json_batch::<BySources, _>(keys)?.load(sq)?),
     }
+}
+
+/// [`by_sources`] on SQLite, keys as `[deputy, kind, id]` arrays: one statement kept prepared
+/// (a `dsl::sql` filter was parsed and planned again for every bulk; see `db::json_batch`).
+struct BySources;
+
+impl BatchSql for BySources {
+    const SQL: &'static str = "WITH k(v) AS MATERIALIZED (SELECT value FROM json_each(?)) SELECT x.* FROM k \
+        JOIN ledger_entries x ON x.deputy_id = k.v ->> 0 AND x.source_kind = k.v ->> 1 AND x.source_id = k.v ->> 2";
+    type Returns = <e::table as diesel::query_builder::AsQuery>::SqlType;
 }
 
 /// (deputy, rule code, occurred at, points) of these deputies' entries under these rules in
@@ -202,59 +207,6 @@ pub fn lock_heads(conn: &mut AnyConnection, deputies: &[i64]) -> AppResult<std::
         AnyConnection::Sqlite(sq) => q.load(sq)?,
     };
     Ok(rows.into_iter().filter(|r| r.1 != 0).map(|(d, _, hash)| (d, hash)).collect())
-}
-
-/// Moves the chain heads to (entry id, hash) per deputy.
-pub fn set_heads(conn: &mut AnyConnection, heads: &std::collections::BTreeMap<i64, (i64, String)>) -> AppResult<()> {
-    use diesel::upsert::excluded;
-    let rows: Vec<_> = heads.iter().map(|(d, (id, hash))| (h::deputy_id.eq(*d), h::entry_id.eq(*id), h::hash.eq(hash.as_str()))).collect();
-    for chunk in rows.chunks(1000) {
-        crate::per_backend!(&mut *conn, |c| diesel::insert_into(h::table)
-            .values(chunk)
-            .on_conflict(h::deputy_id)
-            .do_update()
-            .set((h::entry_id.eq(excluded(h::entry_id)), h::hash.eq(excluded(h::hash))))
-            .execute(c))?;
-    }
-    Ok(())
-}
-
-/// Adds (points, entries) to balances per (deputy, year, category), in the entries' transaction
-/// (the change to the deputies' points views is noted by [`insert_entries`], which comes first).
-pub fn add_balances(conn: &mut AnyConnection, add: &std::collections::BTreeMap<(i64, i32, String), (i64, i64)>) -> AppResult<()> {
-    use diesel::upsert::excluded;
-    if add.is_empty() {
-        return Ok(());
-    }
-    let rows: Vec<_> =
-        add.iter().map(|((d, y, c), (p, n))| (b::deputy_id.eq(*d), b::year.eq(*y), b::category.eq(c.as_str()), b::points.eq(*p), b::entries.eq(*n))).collect();
-    for chunk in rows.chunks(1000) {
-        crate::per_backend!(&mut *conn, |c| diesel::insert_into(b::table)
-            .values(chunk)
-            .on_conflict((b::deputy_id, b::year, b::category))
-            .do_update()
-            .set((b::points.eq(b::points + excluded(b::points)), b::entries.eq(b::entries + excluded(b::entries))))
-            .execute(c))?;
-    }
-    Ok(())
-}
-
-/// Adds points to yearly totals per (deputy, year), in the entries' transaction.
-pub fn add_totals(conn: &mut AnyConnection, add: &std::collections::BTreeMap<(i64, i32), i64>) -> AppResult<()> {
-    use diesel::upsert::excluded;
-    if add.is_empty() {
-        return Ok(());
-    }
-    let rows: Vec<_> = add.iter().map(|((d, y), p)| (t::deputy_id.eq(*d), t::year.eq(*y), t::points.eq(*p))).collect();
-    for chunk in rows.chunks(1000) {
-        crate::per_backend!(&mut *conn, |c| diesel::insert_into(t::table)
-            .values(chunk)
-            .on_conflict((t::deputy_id, t::year))
-            .do_update()
-            .set(t::points.eq(t::points + excluded(t::points)))
-            .execute(c))?;
-    }
-    Ok(())
 }
 
 pub fn entry(conn: &mut AnyConnection, id: i64) -> AppResult<Option<EntryRow>> {
