@@ -23,6 +23,21 @@ pub trait FixedRows: 'static {
     fn row<'b>(row: &'b Self::Row, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()>;
 }
 
+/// The body of a [`FixedRows::row`]: pushes `(?, ?, …)` with one bind per `(SQL type, value)`.
+#[macro_export]
+macro_rules! bind_row {
+    ($out:expr, $first_ty:ty => $first:expr $(, $ty:ty => $v:expr)* $(,)?) => {{
+        $out.push_sql("(");
+        $out.push_bind_param::<$first_ty, _>($first)?;
+        $(
+            $out.push_sql(", ");
+            $out.push_bind_param::<$ty, _>($v)?;
+        )*
+        $out.push_sql(")");
+        Ok(())
+    }};
+}
+
 /// `N` rows of the statement `F`.
 struct Batch<'a, F: FixedRows, const N: usize>(&'a [F::Row; N]);
 
@@ -83,19 +98,14 @@ mod tests {
         const HEAD: &'static str = "INSERT INTO t (k, name, n) VALUES ";
         const TAIL: &'static str = " ON CONFLICT (k) DO UPDATE SET n = n + excluded.n, name = excluded.name";
         fn row<'b>(row: &'b Self::Row, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
-            out.push_sql("(");
-            out.push_bind_param::<BigInt, _>(&row.0)?;
-            out.push_sql(", ");
-            out.push_bind_param::<Text, _>(&row.1)?;
-            out.push_sql(", ");
-            out.push_bind_param::<BigInt, _>(&row.2)?;
-            out.push_sql(")");
-            Ok(())
+            crate::bind_row!(out, BigInt => &row.0, Text => &row.1, BigInt => &row.2)
         }
     }
 
     #[test]
     fn every_row_is_upserted_whatever_the_count() {
+        // The process settings first (only possible before SQLite initialises).
+        crate::db::sqlite::register();
         let mut c = SqliteConnection::establish(":memory:").unwrap();
         c.batch_execute("CREATE TABLE t (k INTEGER PRIMARY KEY, name TEXT NOT NULL, n BIGINT NOT NULL)").unwrap();
         for total in [0i64, 1, 5, 21, 64, 150] {

@@ -74,6 +74,8 @@ mod tests {
 
     #[test]
     fn rows_go_in_as_one_parameter_in_order_with_their_types() {
+        // The process settings first (only possible before SQLite initialises).
+        crate::db::sqlite::register();
         let mut c = SqliteConnection::establish(":memory:").unwrap();
         c.batch_execute("CREATE TABLE t (id INTEGER PRIMARY KEY, a BIGINT NOT NULL, b TEXT)").unwrap();
         let rows: [(i64, Option<&str>); 3] = [(7, Some("x'\"y")), (1 << 40, None), (-3, Some("三"))];

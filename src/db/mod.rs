@@ -357,6 +357,8 @@ mod tests {
     fn in_batches_covers_every_row_in_order_with_fixed_batch_sizes_on_sqlite() {
         use diesel::connection::SimpleConnection;
         use diesel::prelude::*;
+        // The process settings first (only possible before SQLite initialises).
+        crate::db::sqlite::register();
         let mut c = AnyConnection::Sqlite(diesel::SqliteConnection::establish(":memory:").unwrap());
         c.batch_execute("CREATE TABLE batch_rows (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)").unwrap();
         for total in [0usize, 1, 3, 21, 64, 150] {

@@ -42,14 +42,7 @@ impl FixedRows for SetHeads {
     const HEAD: &'static str = "INSERT INTO ledger_heads (deputy_id, entry_id, hash) VALUES ";
     const TAIL: &'static str = " ON CONFLICT (deputy_id) DO UPDATE SET entry_id = excluded.entry_id, hash = excluded.hash";
     fn row<'b>(r: &'b Self::Row, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
-        out.push_sql("(");
-        out.push_bind_param::<BigInt, _>(&r.0)?;
-        out.push_sql(", ");
-        out.push_bind_param::<BigInt, _>(&r.1)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&r.2)?;
-        out.push_sql(")");
-        Ok(())
+        crate::bind_row!(out, BigInt => &r.0, BigInt => &r.1, Text => &r.2)
     }
 }
 
@@ -86,18 +79,7 @@ impl FixedRows for AddBalances {
     const HEAD: &'static str = "INSERT INTO ledger_balances (deputy_id, year, category, points, entries) VALUES ";
     const TAIL: &'static str = " ON CONFLICT (deputy_id, year, category) DO UPDATE SET points = points + excluded.points, entries = entries + excluded.entries";
     fn row<'b>(r: &'b Self::Row, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
-        out.push_sql("(");
-        out.push_bind_param::<BigInt, _>(&r.0)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Integer, _>(&r.1)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&r.2)?;
-        out.push_sql(", ");
-        out.push_bind_param::<BigInt, _>(&r.3)?;
-        out.push_sql(", ");
-        out.push_bind_param::<BigInt, _>(&r.4)?;
-        out.push_sql(")");
-        Ok(())
+        crate::bind_row!(out, BigInt => &r.0, Integer => &r.1, Text => &r.2, BigInt => &r.3, BigInt => &r.4)
     }
 }
 
@@ -130,13 +112,6 @@ impl FixedRows for AddTotals {
     const HEAD: &'static str = "INSERT INTO ledger_totals (deputy_id, year, points) VALUES ";
     const TAIL: &'static str = " ON CONFLICT (deputy_id, year) DO UPDATE SET points = points + excluded.points";
     fn row<'b>(r: &'b Self::Row, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
-        out.push_sql("(");
-        out.push_bind_param::<BigInt, _>(&r.0)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Integer, _>(&r.1)?;
-        out.push_sql(", ");
-        out.push_bind_param::<BigInt, _>(&r.2)?;
-        out.push_sql(")");
-        Ok(())
+        crate::bind_row!(out, BigInt => &r.0, Integer => &r.1, BigInt => &r.2)
     }
 }
