@@ -64,24 +64,7 @@ impl<F: FixedRows, const N: usize> RunQueryDsl<SqliteConnection> for Batch<'_, F
 
 /// Runs `F` over all `rows`, in order, in batches of 64, 16, 4 and 1.
 pub fn execute<F: FixedRows>(c: &mut SqliteConnection, rows: &[F::Row]) -> QueryResult<()> {
-    let mut rest = rows;
-    while !rest.is_empty() {
-        rest = if let Some((b, r)) = rest.split_first_chunk::<64>() {
-            Batch::<F, 64>(b).execute(c)?;
-            r
-        } else if let Some((b, r)) = rest.split_first_chunk::<16>() {
-            Batch::<F, 16>(b).execute(c)?;
-            r
-        } else if let Some((b, r)) = rest.split_first_chunk::<4>() {
-            Batch::<F, 4>(b).execute(c)?;
-            r
-        } else if let Some((b, r)) = rest.split_first_chunk::<1>() {
-            Batch::<F, 1>(b).execute(c)?;
-            r
-        } else {
-            break;
-        };
-    }
+    crate::in_fixed_batches!(rows, |batch| Batch::<F, _>(batch).execute(c)?);
     Ok(())
 }
 

@@ -39,11 +39,38 @@ macro_rules! per_backend {
     };
 }
 
+/// Runs `body` over `rows` in order, `batch` bound to arrays (`&[T; N]`) of 64, 16, 4 and 1 rows:
+/// a statement over an array has a fixed text, so SQLite keeps each batch size prepared (see
+/// [`in_batches!`](crate::in_batches) and [`fixed_rows`]). A bulk of 21 rows runs as 16 + 4 + 1.
+#[macro_export]
+macro_rules! in_fixed_batches {
+    ($rows:expr, |$batch:ident| $body:expr) => {{
+        let mut rest = $rows;
+        while !rest.is_empty() {
+            rest = if let Some(($batch, r)) = rest.split_first_chunk::<64>() {
+                $body;
+                r
+            } else if let Some(($batch, r)) = rest.split_first_chunk::<16>() {
+                $body;
+                r
+            } else if let Some(($batch, r)) = rest.split_first_chunk::<4>() {
+                $body;
+                r
+            } else if let Some(($batch, r)) = rest.split_first_chunk::<1>() {
+                $body;
+                r
+            } else {
+                break;
+            };
+        }
+    }};
+}
+
 /// Runs a multi-row statement over `rows` in batches, `batch` bound to each in turn: on
-/// PostgreSQL up to 1,000 rows (a slice); on SQLite 64, 16, 4 and 1 rows (an array, `&[T; N]`).
-/// diesel keeps a statement over an array prepared, as its text is fixed, while one over a slice
-/// is parsed and planned again every time — on the SQLite writer under an award burst, that
-/// parsing was about a tenth of its time. (A bulk of 21 rows runs as 16 + 4 + 1.)
+/// PostgreSQL up to 1,000 rows (a slice); on SQLite arrays of fixed sizes
+/// ([`in_fixed_batches!`](crate::in_fixed_batches)). diesel keeps a statement over an array
+/// prepared, as its text is fixed, while one over a slice is parsed and planned again every time
+/// — on the SQLite writer under an award burst, that parsing was about a tenth of its time.
 #[macro_export]
 macro_rules! in_batches {
     ($conn:expr, $rows:expr, |$c:ident, $batch:ident| $body:expr) => {{
@@ -54,26 +81,7 @@ macro_rules! in_batches {
                     $body;
                 }
             }
-            $crate::db::AnyConnection::Sqlite($c) => {
-                let mut rest = rows;
-                while !rest.is_empty() {
-                    rest = if let Some(($batch, r)) = rest.split_first_chunk::<64>() {
-                        $body;
-                        r
-                    } else if let Some(($batch, r)) = rest.split_first_chunk::<16>() {
-                        $body;
-                        r
-                    } else if let Some(($batch, r)) = rest.split_first_chunk::<4>() {
-                        $body;
-                        r
-                    } else if let Some(($batch, r)) = rest.split_first_chunk::<1>() {
-                        $body;
-                        r
-                    } else {
-                        break;
-                    };
-                }
-            }
+            $crate::db::AnyConnection::Sqlite($c) => $crate::in_fixed_batches!(rows, |$batch| $body),
         }
     }};
 }

@@ -98,14 +98,9 @@ fn puts(c: &mut AnyConnection, pairs: &[(i64, i32)], version: &HashMap<(i64, i32
 /// Names the scopes of [`puts`] as the sets of a year's board generation.
 fn in_generation(puts: &[BoardPut], year: i32, generation: i64) -> Vec<BoardPut> {
     let b = board(year, generation);
-    let named = |scope: &String| {
-        let mut s = String::with_capacity(b.len() + 1 + scope.len());
-        s.push_str(&b);
-        s.push(':');
-        s.push_str(scope);
-        s
-    };
-    puts.iter().map(|p| BoardPut { member: p.member.clone(), score: p.score, version: p.version, sets: p.sets.iter().map(named).collect() }).collect()
+    puts.iter()
+        .map(|p| BoardPut { member: p.member.clone(), score: p.score, version: p.version, sets: p.sets.iter().map(|scope| format!("{b}:{scope}")).collect() })
+        .collect()
 }
 
 async fn generation(state: &AppState, year: i32, which: &str) -> AppResult<Option<i64>> {
