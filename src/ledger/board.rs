@@ -16,6 +16,7 @@ use crate::org::SeatBrief;
 use crate::platform::cache::{BoardPut, BoardQuery};
 use crate::state::AppState;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 const M: f64 = 2_147_483_648.0;
 
@@ -86,20 +87,27 @@ fn puts(c: &mut AnyConnection, pairs: &[(i64, i32)], version: &HashMap<(i64, i32
     let seats = crate::org::deputy_scopes(c, &deputies)?;
     let totals = store::totals_of(c, pairs)?;
     let mut out: HashMap<i32, Vec<BoardPut>> = HashMap::new();
+    // Deputies with the same seats share one list of scopes (most share it with many others).
+    let mut lists: HashMap<&[SeatBrief], Arc<[String]>> = HashMap::new();
     for ((d, y), points) in totals {
         let Some(v) = version.get(&(d, y)) else { continue };
+        let mine = seats.get(&d).map(Vec::as_slice).unwrap_or_default();
         // Bare scope names here; `in_generation` names the sets of the board being written.
-        let sets = scopes_of(seats.get(&d).map(Vec::as_slice).unwrap_or_default());
+        let sets = lists.entry(mine).or_insert_with(|| scopes_of(mine).into()).clone();
         out.entry(y).or_default().push(BoardPut { member: d.to_string(), score: score(points, d), version: *v, sets });
     }
     Ok(out)
 }
 
-/// Names the scopes of [`puts`] as the sets of a year's board generation.
+/// Names the scopes of [`puts`] as the sets of a year's board generation (each shared list once).
 fn in_generation(puts: &[BoardPut], year: i32, generation: i64) -> Vec<BoardPut> {
     let b = board(year, generation);
+    let mut named: HashMap<*const [String], Arc<[String]>> = HashMap::new();
     puts.iter()
-        .map(|p| BoardPut { member: p.member.clone(), score: p.score, version: p.version, sets: p.sets.iter().map(|scope| format!("{b}:{scope}")).collect() })
+        .map(|p| {
+            let sets = named.entry(Arc::as_ptr(&p.sets)).or_insert_with(|| p.sets.iter().map(|scope| format!("{b}:{scope}")).collect()).clone();
+            BoardPut { member: p.member.clone(), score: p.score, version: p.version, sets }
+        })
         .collect()
 }
 

@@ -104,7 +104,7 @@ pub fn seats_of(conn: &mut AnyConnection, deputy_ids: &[i64]) -> AppResult<Vec<S
 }
 
 /// A seat as other capabilities see it: where, at which level, in which group, in what status.
-#[derive(Debug, Clone, PartialEq, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Queryable)]
 pub struct SeatBrief {
     pub path: String,
     pub status: String,

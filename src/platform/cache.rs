@@ -25,13 +25,14 @@ impl From<CacheError> for crate::error::AppError {
 pub type CacheResult<T> = Result<T, CacheError>;
 
 /// One member's standing on a leaderboard: its score in each of `sets` (and in no other set of
-/// the board: sets it left are cleaned), guarded by a version that only grows.
+/// the board: sets it left are cleaned), guarded by a version that only grows. Members of the
+/// same scopes share one list of set names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BoardPut {
     pub member: String,
     pub score: f64,
     pub version: i64,
-    pub sets: Vec<String>,
+    pub sets: std::sync::Arc<[String]>,
 }
 
 /// A leaderboard read ([`Cache::board_read`]): in the set `{board}{generation}:{scope}`, where

@@ -1,6 +1,6 @@
 //! In-process implementation of the cache and bus seam, for one instance without Redis.
 
-use super::cache::{board_keys, bucket_edge, BoardPage, BoardPut, BoardQuery, CacheResult};
+use super::cache::{bucket_edge, BoardPage, BoardPut, BoardQuery, CacheResult};
 use super::zset::ZSet;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -12,9 +12,21 @@ struct Inner {
     values: HashMap<String, (String, Option<Instant>)>,
     // (foldhash: every award's board put looks up about eleven set names here.)
     zsets: foldhash::HashMap<String, ZSet>,
-    hashes: foldhash::HashMap<String, foldhash::HashMap<String, String>>,
+    boards: foldhash::HashMap<String, Board>,
     channels: HashMap<String, broadcast::Sender<String>>,
 }
+
+/// A leaderboard's bookkeeping (Redis keeps it in the `#ver`, `#sets` and `#keys` hashes): each
+/// member's last version and the sets it is in, and every set the board wrote.
+#[derive(Default)]
+struct Board {
+    members: foldhash::HashMap<String, (i64, Arc<[String]>)>,
+    sets: foldhash::HashSet<String>,
+}
+
+/// Puts applied under one hold of the lock; the worker yields between chunks, so a drain of a
+/// thousand awards never holds the lock (or its thread) for more than about a millisecond.
+const PUTS_PER_LOCK: usize = 64;
 
 #[derive(Clone, Default)]
 pub struct MemoryCache {
@@ -23,6 +35,38 @@ pub struct MemoryCache {
 
 fn live(entry: &(String, Option<Instant>)) -> bool {
     entry.1.is_none_or(|exp| exp > Instant::now())
+}
+
+/// One put (see [`BoardPut`]): unless its version is not newer than the member's last, the
+/// member leaves the sets it is no longer in and takes its score in the others.
+fn put(b: &mut Board, zsets: &mut foldhash::HashMap<String, ZSet>, p: &BoardPut) {
+    let old = match b.members.get_mut(&p.member) {
+        Some((v, _)) if *v >= p.version => return,
+        Some((v, sets)) => {
+            *v = p.version;
+            // (Puts of one drain share their lists: mostly the very same one.)
+            (!Arc::ptr_eq(sets, &p.sets) && **sets != *p.sets).then(|| std::mem::replace(sets, p.sets.clone()))
+        }
+        None => {
+            b.members.insert(p.member.clone(), (p.version, p.sets.clone()));
+            None
+        }
+    };
+    for gone in old.iter().flat_map(|o| o.iter()).filter(|s| !p.sets.contains(s)) {
+        if let Some(z) = zsets.get_mut(gone) {
+            z.remove(&p.member);
+        }
+    }
+    for s in p.sets.iter() {
+        // (Looked up before inserting: the sets mostly exist, and an entry copies the name.)
+        match zsets.get_mut(s) {
+            Some(z) => z.insert(&p.member, p.score),
+            None => {
+                zsets.entry(s.clone()).or_default().insert(&p.member, p.score);
+                b.sets.insert(s.clone());
+            }
+        }
+    }
 }
 
 impl MemoryCache {
@@ -111,57 +155,30 @@ impl MemoryCache {
     }
 
     pub async fn board_put(&self, board: &str, puts: &[BoardPut]) -> CacheResult<()> {
-        let (ver, sets, all) = board_keys(board);
-        let mut guard = self.lock();
-        let g = &mut *guard;
-        for key in [&ver, &sets, &all] {
-            g.hashes.entry(key.clone()).or_default();
-        }
-        for p in puts {
-            let stored = g.hashes.get(&ver).and_then(|h| h.get(&p.member)).and_then(|v| v.parse::<i64>().ok()).unwrap_or(-1);
-            if p.version <= stored {
-                continue;
+        for (i, chunk) in puts.chunks(PUTS_PER_LOCK).enumerate() {
+            if i > 0 {
+                tokio::task::yield_now().await;
             }
-            if let Some(h) = g.hashes.get_mut(&ver) {
-                h.insert(p.member.clone(), p.version.to_string());
-            }
-            let now = p.sets.join(",");
-            let old = g.hashes.get(&sets).and_then(|h| h.get(&p.member)).cloned().unwrap_or_default();
-            if old != now {
-                for gone in old.split(',').filter(|s| !s.is_empty() && !p.sets.iter().any(|n| n == s)) {
-                    if let Some(z) = g.zsets.get_mut(gone) {
-                        z.remove(&p.member);
-                    }
-                }
-                if let Some(h) = g.hashes.get_mut(&sets) {
-                    h.insert(p.member.clone(), now);
-                }
-            }
-            for s in &p.sets {
-                // (Looked up before inserting: the sets mostly exist, and an entry copies the name.)
-                match g.zsets.get_mut(s) {
-                    Some(z) => z.insert(&p.member, p.score),
-                    None => {
-                        g.zsets.entry(s.clone()).or_default().insert(&p.member, p.score);
-                        if let Some(h) = g.hashes.get_mut(&all) {
-                            h.insert(s.clone(), String::new());
-                        }
-                    }
-                }
+            let mut guard = self.lock();
+            let g = &mut *guard;
+            let b = match g.boards.get_mut(board) {
+                Some(b) => b,
+                None => g.boards.entry(board.to_string()).or_default(),
+            };
+            for p in chunk {
+                put(b, &mut g.zsets, p);
             }
         }
         Ok(())
     }
 
     pub async fn board_drop(&self, board: &str) -> CacheResult<()> {
-        let (ver, sets, all) = board_keys(board);
         let mut g = self.lock();
-        let members: Vec<String> = g.hashes.remove(&all).map(|h| h.into_keys().collect()).unwrap_or_default();
-        for s in members {
-            g.zsets.remove(&s);
+        if let Some(b) = g.boards.remove(board) {
+            for s in b.sets {
+                g.zsets.remove(&s);
+            }
         }
-        g.hashes.remove(&ver);
-        g.hashes.remove(&sets);
         Ok(())
     }
 
@@ -189,5 +206,38 @@ impl MemoryCache {
             }
         });
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn put(member: &str, score: f64, version: i64, sets: &[&str]) -> BoardPut {
+        BoardPut { member: member.into(), score, version, sets: sets.iter().map(|s| s.to_string()).collect() }
+    }
+
+    #[tokio::test]
+    async fn a_board_put_moves_members_between_sets_by_version_and_a_drop_removes_every_set() {
+        let c = MemoryCache::default();
+        // More puts than one hold of the lock takes.
+        let many: Vec<BoardPut> = (0..200).map(|i| put(&format!("m{i}"), i as f64, 1, &["b:all", "b:r1"])).collect();
+        c.board_put("b", &many).await.unwrap();
+        assert_eq!(c.zrevrank("b:all", "m199").await.unwrap(), Some(0));
+        assert_eq!(c.zrevrank("b:r1", "m0").await.unwrap(), Some(199));
+        // An older version changes nothing; a newer one leaves r1 and joins r2 at its new score.
+        c.board_put("b", &[put("m0", 500.0, 0, &["b:all", "b:r9"])]).await.unwrap();
+        assert_eq!(c.zrevrank("b:r9", "m0").await.unwrap(), None);
+        c.board_put("b", &[put("m0", 500.0, 2, &["b:all", "b:r2"])]).await.unwrap();
+        assert_eq!(c.zrevrank("b:all", "m0").await.unwrap(), Some(0));
+        assert_eq!(c.zrevrank("b:r1", "m0").await.unwrap(), None);
+        assert_eq!(c.zrevrank("b:r2", "m0").await.unwrap(), Some(0));
+        // The same version again is not newer.
+        c.board_put("b", &[put("m0", 1.0, 2, &["b:all"])]).await.unwrap();
+        assert_eq!(c.zrevrank("b:r2", "m0").await.unwrap(), Some(0));
+        c.board_drop("b").await.unwrap();
+        for set in ["b:all", "b:r1", "b:r2"] {
+            assert!(c.zrevrange(set, 0, 10).await.unwrap().is_empty(), "{set}");
+        }
     }
 }
