@@ -11,7 +11,9 @@ use crate::auth::{Principal, Role};
 use crate::db::schema::ledger_proposals as lp;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, FieldError, WriteErrors};
+use crate::platform::idempotency::Answer;
 use crate::state::AppState;
+use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use diesel::prelude::*;
@@ -71,7 +73,8 @@ pub async fn award(state: web::Data<AppState>, p: Principal, body: web::Json<Awa
         direct: true,
     };
     let req = std::sync::Arc::new(super::direct::Request { principal: p, award, now, tz });
-    Ok(state.award_writes.submit(req).await?.into_response())
+    let (view, created) = state.award_writes.submit(req).await?;
+    Ok(Answer::json(if created { StatusCode::CREATED } else { StatusCode::OK }, &view)?.into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

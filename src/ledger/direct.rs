@@ -3,6 +3,7 @@
 //! lookup of the deputies' seats, one posting (see [`super::posting`]), one multi-row audit
 //! INSERT. Each request is answered after the commit.
 
+use super::model::EntryView;
 use super::posting::{self, Award};
 use super::routes::explain;
 use super::store::{self, EntryRow, RuleRow};
@@ -12,8 +13,6 @@ use crate::auth::Principal;
 use crate::db::bulk::{Bulk, BulkWrite, Outcome};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
-use crate::platform::idempotency::Answer;
-use actix_web::http::StatusCode;
 use chrono::NaiveDateTime;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -33,9 +32,10 @@ pub type Writes = Bulk<DirectAwards>;
 
 impl BulkWrite for DirectAwards {
     type Input = Arc<Request>;
-    type Output = Answer;
+    /// The entry's view and whether it was created; the HTTP worker serialises it (not the writer).
+    type Output = (EntryView, bool);
 
-    fn many(&self, c: &mut AnyConnection, inputs: &[Arc<Request>]) -> AppResult<Vec<Outcome<Answer>>> {
+    fn many(&self, c: &mut AnyConnection, inputs: &[Arc<Request>]) -> AppResult<Vec<Outcome<(EntryView, bool)>>> {
         let Some(first) = inputs.first() else { return Ok(vec![]) };
         let (tz, now) = (first.tz, first.now);
         let ids: Vec<i64> = inputs.iter().map(|r| r.award.deputy_id).collect();
@@ -82,8 +82,7 @@ impl BulkWrite for DirectAwards {
                         audits.push(Entry::by(&req.principal, "ledger.award", "ledger_entry", e.id.to_string()).region(paths.first().cloned()));
                     }
                     let rv = reversed.get(&e.id).copied();
-                    let view = explain(e.clone(), rules.get(&e.rule_id), rv);
-                    Answer::json(if created { StatusCode::CREATED } else { StatusCode::OK }, &view)
+                    Ok((explain(e.clone(), rules.get(&e.rule_id), rv), created))
                 }
             };
             out.push(Outcome::Done(answer));
