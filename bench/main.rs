@@ -10,7 +10,7 @@
 //! scenarios to run — me, lists, checkins, awards, rankings, notices, reception, verify, memory —
 //! for profiling one of them; the ceilings and the CSV import always run), `BENCH_SCALE=N` (seed
 //! N more deputies with a year of duty first, as `lvzhi seed-scale` does), `BENCH_IMPORT`,
-//! `BENCH_LEDGER_ENTRIES`.
+//! `BENCH_LEDGER_ENTRIES`, `BENCH_AWARD_CLIENTS` (default 64).
 
 mod against;
 mod ceilings;
@@ -276,10 +276,11 @@ async fn run(quick: bool) -> Result<bool, String> {
     };
     if wanted("awards") {
         let w = WriterWatch::start(&bench_state);
-        let aw = load::run_with(addr, award_make, checkin_clients, b.requests / 4, b.time).await;
+        let award_clients: usize = std::env::var("BENCH_AWARD_CLIENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(checkin_clients);
+        let aw = load::run_with(addr, award_make, award_clients, b.requests / 4, b.time).await;
         w.report(&bench_state, "awards", &aw);
         rows.push(http_row(
-            &format!("scenario: POST /api/v1/ledger/awards ({checkin_clients} clients, chain + balance per award)"),
+            &format!("scenario: POST /api/v1/ledger/awards ({award_clients} clients, chain + balance per award)"),
             &aw,
             Some(("INSERT ceiling".into(), ins_rate)),
         ));
@@ -390,22 +391,39 @@ struct WriterWatch {
     jobs: u64,
     txs: u64,
     cpu: f64,
+    /// CPU seconds of every thread of this process (server, load generator, workers).
+    all: f64,
+    /// The machine's (busy, idle) jiffies (`/proc/stat`).
+    machine: (u64, u64),
+}
+
+/// The machine's (busy, idle) jiffies since boot, from the first line of `/proc/stat`.
+fn machine_jiffies() -> (u64, u64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let f: Vec<u64> = stat.lines().next().unwrap_or("").split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
+    // user nice system idle iowait irq softirq steal
+    let idle = f.get(3).copied().unwrap_or(0) + f.get(4).copied().unwrap_or(0);
+    (f.iter().take(8).sum::<u64>() - idle, idle)
 }
 
 impl WriterWatch {
     fn start(state: &lvzhi::state::AppState) -> Self {
         let (jobs, txs, _) = state.db.writer.counts.snapshot();
-        WriterWatch { jobs, txs, cpu: thread_cpu("lvzhi-writer") }
+        WriterWatch { jobs, txs, cpu: thread_cpu("lvzhi-writer"), all: thread_cpu(""), machine: machine_jiffies() }
     }
 
     fn report(&self, state: &lvzhi::state::AppState, what: &str, st: &load::Stats) {
         let (j, t, f) = state.db.writer.counts.snapshot();
         let (jobs, txs) = (j - self.jobs, t - self.txs);
+        let (busy, idle) = machine_jiffies();
+        let (busy, idle) = (busy - self.machine.0, idle - self.machine.1);
         eprintln!(
-            "{what}: {jobs} write jobs in {txs} transactions ({:.1} per commit, {f} fallbacks since start); writer threads busy {:.2} s of {:.2} s",
+            "{what}: {jobs} write jobs in {txs} transactions ({:.1} per commit, {f} fallbacks since start); writer threads busy {:.2} s, the process {:.2} s, of {:.2} s; the machine {:.0} % busy",
             jobs as f64 / txs.max(1) as f64,
             thread_cpu("lvzhi-writer") - self.cpu,
-            st.elapsed.as_secs_f64()
+            thread_cpu("") - self.all,
+            st.elapsed.as_secs_f64(),
+            100.0 * busy as f64 / (busy + idle).max(1) as f64
         );
     }
 }

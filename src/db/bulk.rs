@@ -112,16 +112,19 @@ fn drain<K: BulkWrite>(inner: &Arc<Inner<K>>, conn: Result<&mut AnyConnection, A
     let together = in_tx(c, |c| inner.kind.many(c, &inputs));
     match together {
         Ok(outcomes) if outcomes.len() == inputs.len() => {
-            let mut later = vec![];
+            let (mut later, mut done) = (vec![], vec![]);
             for ((input, sender), outcome) in inputs.into_iter().zip(senders).zip(outcomes) {
                 match outcome {
-                    Outcome::Done(r) => {
-                        counts.jobs.fetch_add(1, Ordering::Relaxed);
-                        let _ = sender.send(r);
-                    }
+                    Outcome::Done(r) => done.push((sender, r)),
                     Outcome::Alone => later.push((input, sender)),
                 }
             }
+            counts.jobs.fetch_add(done.len() as u64, Ordering::Relaxed);
+            inner.writer.answer(Box::new(move || {
+                for (sender, r) in done {
+                    let _ = sender.send(r);
+                }
+            }));
             later.into_iter().for_each(|(i, s)| alone(&inner.kind, c, i, s, counts));
         }
         other => {

@@ -53,13 +53,17 @@ impl Counts {
     }
 }
 
+/// Answers to deliver: the waiting requests of a committed bulk (see [`Writer::answer`]).
+pub(crate) type Answers = Box<dyn FnOnce() + Send>;
+
 /// Handle to the writer threads; cloning it is cheap. When the last handle is gone the threads
 /// finish what is queued and end, and the dropping thread waits for them: a writer must not
 /// close its connections (libpq, OpenSSL) while the process is already exiting.
 #[derive(Clone)]
 pub struct Writer {
-    // Fields drop in order: the last handle's sender closes the queue before its threads are joined.
+    // Fields drop in order: the last handle's senders close the queues before the threads are joined.
     tx: mpsc::UnboundedSender<Raw>,
+    answers: std::sync::mpsc::Sender<Answers>,
     pub counts: Arc<Counts>,
     _threads: Arc<Threads>,
 }
@@ -116,8 +120,23 @@ impl Writer {
                 Err(e) => tracing::error!(error = %e, "cannot start the SQLite checkpointer thread"),
             }
         }
+        let (answers, answers_rx) = std::sync::mpsc::channel::<Answers>();
+        match std::thread::Builder::new().name("lvzhi-answers".into()).spawn(move || answers_rx.iter().for_each(|deliver| deliver())) {
+            Ok(h) => handles.push(h),
+            Err(e) => tracing::error!(error = %e, "cannot start the thread that answers bulk writes; the writer answers them itself"),
+        }
         let threads = Threads { handles, stop };
-        Writer { tx, counts, _threads: Arc::new(threads) }
+        Writer { tx, answers, counts, _threads: Arc::new(threads) }
+    }
+
+    /// Wakes the requests of a committed bulk from another thread: each wake of a request's task
+    /// on another runtime is a system call (an eventfd write), a few percent of the writer's time
+    /// under a burst, and the writer's time is what every write waits for. Runs `deliver` here
+    /// when that thread is gone.
+    pub(crate) fn answer(&self, deliver: Answers) {
+        if let Err(std::sync::mpsc::SendError(deliver)) = self.answers.send(deliver) {
+            deliver();
+        }
     }
 
     /// Queues work that opens and ends its own transactions on a writer thread.
@@ -215,5 +234,31 @@ fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts, finish: Option<&At
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bulk_is_answered_from_the_answering_thread_not_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = crate::config::DatabaseUrl::Sqlite(dir.path().join("t.db"));
+        let pool = super::super::build_pool(&url, 2).unwrap();
+        let writer = Writer::start(&pool, 1, &crate::platform::views::Views::new(0), true);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let w = writer.clone();
+        writer
+            .raw(Box::new(move |_, _| {
+                let writer_thread = std::thread::current().name().map(str::to_string);
+                w.answer(Box::new(move || {
+                    let _ = tx.send((writer_thread, std::thread::current().name().map(str::to_string)));
+                }));
+            }))
+            .unwrap();
+        let (on, answered_on) = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        assert_eq!(on.as_deref(), Some("lvzhi-writer-0"));
+        assert_eq!(answered_on.as_deref(), Some("lvzhi-answers"));
     }
 }

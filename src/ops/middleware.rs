@@ -16,10 +16,17 @@ fn sane(v: &str) -> bool {
     !v.is_empty() && v.len() <= 128 && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
 }
 
+/// Observes one request. A generated request id is a version-4 UUID from the thread's random
+/// generator (`Uuid::new_v4` asks the kernel for its bytes: a system call per request).
 pub async fn observe(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let start = Instant::now();
-    let rid =
-        req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).filter(|v| sane(v)).map(str::to_string).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let rid = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| sane(v))
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Builder::from_random_bytes(rand::random()).into_uuid().to_string());
     req.extensions_mut().insert(RequestId(rid.clone()));
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let method = req.method().to_string();
