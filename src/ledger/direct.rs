@@ -81,8 +81,8 @@ impl BulkWrite for DirectAwards {
                     if created {
                         audits.push(Entry::by(&req.principal, "ledger.award", "ledger_entry", e.id.to_string()).region(paths.first().cloned()));
                     }
-                    let rv = reversed.get(&e.id).copied();
-                    Ok((explain(e.clone(), rules.get(&e.rule_id), rv), created))
+                    let (rv, rule) = (reversed.get(&e.id).copied(), rules.get(&e.rule_id));
+                    Ok((explain(e, rule, rv), created))
                 }
             };
             out.push(Outcome::Done(answer));

@@ -53,10 +53,12 @@ fn periods(t: NaiveDateTime, tz: chrono_tz::Tz) -> (i32, (NaiveDateTime, NaiveDa
     (year, (at(year, 1, 1), at(year + 1, 1, 1)), (at(day.year(), day.month(), day.day()), at(next.year(), next.month(), next.day())))
 }
 
-type SourceKey = (i64, String, String, String);
+/// (deputy, source kind, source id, rule code): one entry at most per key. Borrowed from the
+/// awards or the rows read, so that matching allocates nothing.
+type SourceKey<'a> = (i64, &'a str, &'a str, &'a str);
 
-fn key_of(deputy: i64, kind: &str, id: &str, code: &str) -> SourceKey {
-    (deputy, kind.to_string(), id.to_string(), code.to_string())
+fn key_of<'a>(deputy: i64, kind: &'a str, id: &'a str, code: &'a str) -> SourceKey<'a> {
+    (deputy, kind, id, code)
 }
 
 /// Posts the awards in order; one answer each: the entry and whether it was created now (the
@@ -85,8 +87,11 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
     deputies.dedup();
     let mut heads: HashMap<i64, String> = store::lock_heads(c, &deputies)?;
     let sources: Vec<(i64, &str, &str)> = awards.iter().map(|a| (a.deputy_id, a.source_kind.as_str(), a.source_id.as_str())).collect();
-    let mut known: HashMap<SourceKey, EntryRow> =
-        store::by_sources(c, &sources)?.into_iter().map(|e| (key_of(e.deputy_id, &e.source_kind, &e.source_id, &e.rule_code), e)).collect();
+    let existing: Vec<EntryRow> = store::by_sources(c, &sources)?;
+    let known: HashMap<SourceKey, &EntryRow> = existing.iter().map(|e| (key_of(e.deputy_id, &e.source_kind, &e.source_id, &e.rule_code), e)).collect();
+    // Sources first posted in this same call: key → place in `fresh`; and the awards repeating them.
+    let mut pending: HashMap<SourceKey, usize> = HashMap::new();
+    let mut repeats: Vec<(usize, usize)> = vec![];
     let congress: HashMap<i64, String> = scopes.iter().map(|(d, seats)| (*d, crate::org::congress_path(seats))).collect();
     // Distinct values only: a bulk's awards mostly share their rule and their congresses.
     let mut regions: Vec<i64> = congress.values().flat_map(|p| rules::path_ids(p)).collect();
@@ -114,7 +119,11 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
     for (i, a) in awards.iter().enumerate() {
         let key = key_of(a.deputy_id, &a.source_kind, &a.source_id, &a.rule_code);
         if let Some(e) = known.get(&key) {
-            out[i] = Some(Ok((e.clone(), false)));
+            out[i] = Some(Ok(((*e).clone(), false)));
+            continue;
+        }
+        if let Some(&j) = pending.get(&key) {
+            repeats.push((i, j));
             continue;
         }
         let (year, (ys, ye), (ds, de)) = periods(a.occurred_at, tz);
@@ -189,26 +198,18 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
             prev_hash: prev,
             hash,
         };
-        known.insert(key, row.clone());
+        pending.insert(key, fresh.len());
         fresh.push((i, row));
     }
     write(c, &mut fresh, &balances)?;
     // A repeat of a source first posted in this same call answers that entry, now with its id.
-    let ids: HashMap<SourceKey, i64> = fresh.iter().map(|(_, e)| (key_of(e.deputy_id, &e.source_kind, &e.source_id, &e.rule_code), e.id)).collect();
+    for (i, j) in repeats {
+        out[i] = Some(Ok((fresh[j].1.clone(), false)));
+    }
     for (i, e) in fresh {
         out[i] = Some(Ok((e, true)));
     }
-    let answers = out
-        .into_iter()
-        .map(|o| match o {
-            Some(Ok((mut e, false))) if e.id == 0 => {
-                e.id = ids.get(&key_of(e.deputy_id, &e.source_kind, &e.source_id, &e.rule_code)).copied().unwrap_or(0);
-                Ok((e, false))
-            }
-            Some(r) => r,
-            None => Err(AppError::internal("an award was left undecided")),
-        })
-        .collect();
+    let answers = out.into_iter().map(|o| o.unwrap_or_else(|| Err(AppError::internal("an award was left undecided")))).collect();
     Ok((answers, book))
 }
 
@@ -218,12 +219,12 @@ fn write(c: &mut AnyConnection, fresh: &mut [(usize, EntryRow)], balances: &BTre
         return Ok(());
     }
     let rows: Vec<NewEntry> = fresh.iter().map(|(_, e)| NewEntry::of(e)).collect();
-    let ids: HashMap<SourceKey, i64> = store::insert_entries(c, &rows)?.into_iter().map(|(id, d, k, s, r)| ((d, k, s, r), id)).collect();
+    let inserted = store::insert_entries(c, &rows)?;
+    let ids: HashMap<SourceKey, i64> = inserted.iter().map(|(id, d, k, s, r)| (key_of(*d, k, s, r), *id)).collect();
     let mut last: BTreeMap<i64, (i64, String)> = BTreeMap::new();
     for (_, e) in fresh.iter_mut() {
-        e.id = *ids
-            .get(&key_of(e.deputy_id, &e.source_kind, &e.source_id, &e.rule_code))
-            .ok_or_else(|| AppError::internal("an inserted entry came back without its id"))?;
+        let id = ids.get(&key_of(e.deputy_id, &e.source_kind, &e.source_id, &e.rule_code)).copied();
+        e.id = id.ok_or_else(|| AppError::internal("an inserted entry came back without its id"))?;
         last.insert(e.deputy_id, (e.id, e.hash.clone()));
     }
     store::set_heads(c, &last)?;

@@ -160,6 +160,10 @@ async fn direct_awards_are_idempotent_by_source_even_when_racing() {
     let answers = futures_util::future::join_all((0..50).map(|_| app.post("/api/v1/ledger/awards", &admin, race.clone()))).await;
     assert!(answers.iter().all(|a| a.status == 200 || a.status == 201), "{:?}", answers.iter().map(|a| a.text.clone()).collect::<Vec<_>>());
     assert_eq!(answers.iter().filter(|a| a.status == 201).count(), 1);
+    // Repeats answered within the bulk that created the entry carry its id too.
+    let created = answers.iter().find(|a| a.status == 201).map(|a| a.body["id"].clone()).unwrap();
+    assert!(created.as_i64().is_some_and(|id| id > 0), "{created}");
+    assert!(answers.iter().all(|a| a.body["id"] == created), "{:?}", answers.iter().map(|a| a.body["id"].clone()).collect::<Vec<_>>());
     let st = app.get("/api/v1/deputies/3/points", &admin).await;
     assert_eq!(st.body["entries"].as_array().unwrap().iter().filter(|e| e["source_id"] == "S-2026-002").count(), 1);
     // Twenty concurrent awards racing a yearly cap of 10 (2 points each): the cap holds.
