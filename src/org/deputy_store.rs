@@ -113,20 +113,25 @@ pub struct SeatBrief {
 }
 
 /// Where each existing deputy of `ids` sits; a deputy without seats maps to an empty list, a
-/// missing one is absent. Two queries for any number, prepared once ([`crate::db::any_of`]: the
-/// ledger's writer and the rankings' drain ask for hundreds at a time).
+/// missing one is absent. One query for any number of seated deputies, prepared once
+/// ([`crate::db::any_of`]: the ledger's writer and the rankings' drain ask for hundreds at a
+/// time); a second only for those without a seat (a seat's deputy exists: foreign key).
 pub fn deputy_scopes(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, Vec<SeatBrief>>> {
     use crate::db::any_of::any_of;
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
     let seat_cols = (s::deputy_id, (r::path, s::status, s::level, s::group_id));
-    let found: Vec<i64> = crate::per_backend!(&mut *conn, |c| d::table.filter(any_of(d::id, ids.clone())).select(d::id).load(c))?;
     let seats: Vec<(i64, SeatBrief)> =
-        crate::per_backend!(&mut *conn, |c| s::table.inner_join(r::table).filter(any_of(s::deputy_id, ids)).select(seat_cols).load(c))?;
-    let mut out: std::collections::HashMap<i64, Vec<SeatBrief>> = found.into_iter().map(|id| (id, vec![])).collect();
+        crate::per_backend!(&mut *conn, |c| s::table.inner_join(r::table).filter(any_of(s::deputy_id, ids.clone())).select(seat_cols).load(c))?;
+    let mut out: std::collections::HashMap<i64, Vec<SeatBrief>> = std::collections::HashMap::with_capacity(ids.len());
     for (id, seat) in seats {
         out.entry(id).or_default().push(seat);
+    }
+    let seatless: Vec<i64> = ids.into_iter().filter(|id| !out.contains_key(id)).collect();
+    if !seatless.is_empty() {
+        let found: Vec<i64> = crate::per_backend!(&mut *conn, |c| d::table.filter(any_of(d::id, seatless)).select(d::id).load(c))?;
+        out.extend(found.into_iter().map(|id| (id, vec![])));
     }
     Ok(out)
 }

@@ -191,6 +191,9 @@ async fn direct_awards_are_idempotent_by_source_even_when_racing() {
     app.post("/api/v1/ledger/awards", &admin, json!({"deputy_id": 1, "rule_code": "suggestion_filed", "source_kind": "checkin", "source_id": "1"}))
         .await
         .expect(422, "validation_failed");
+    app.post("/api/v1/ledger/awards", &admin, json!({"deputy_id": 999_999, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": "9"}))
+        .await
+        .expect(404, "not_found");
     let yaohai = app.login("yaohai").await;
     app.post("/api/v1/ledger/awards", &yaohai, json!({"deputy_id": 2, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": "9"}))
         .await
