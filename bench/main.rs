@@ -25,7 +25,7 @@ mod setup;
 use lvzhi::config::{DatabaseUrl, Settings};
 use lvzhi::platform::Clock;
 use lvzhi::startup::{build_state, Application};
-use setup::{csv_rows, deputy_token, drop_pg, fresh_pg, get_json, issued_deputy_token, login, thread_cpu};
+use setup::{csv_rows, deputy_token, drop_pg, fresh_pg, get_json, issued_deputy_token, login, machine_jiffies, thread_cpu};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -395,15 +395,6 @@ struct WriterWatch {
     all: f64,
     /// The machine's (busy, idle) jiffies (`/proc/stat`).
     machine: (u64, u64),
-}
-
-/// The machine's (busy, idle) jiffies since boot, from the first line of `/proc/stat`.
-fn machine_jiffies() -> (u64, u64) {
-    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-    let f: Vec<u64> = stat.lines().next().unwrap_or("").split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
-    // user nice system idle iowait irq softirq steal
-    let idle = f.get(3).copied().unwrap_or(0) + f.get(4).copied().unwrap_or(0);
-    (f.iter().take(8).sum::<u64>() - idle, idle)
 }
 
 impl WriterWatch {

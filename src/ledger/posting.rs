@@ -61,6 +61,12 @@ fn key_of<'a>(deputy: i64, kind: &'a str, id: &'a str, code: &'a str) -> SourceK
     (deputy, kind, id, code)
 }
 
+/// A source already seen: recorded before this call, or posted earlier in it (its place in `fresh`).
+enum Seen<'a> {
+    Recorded(&'a EntryRow),
+    Posted(usize),
+}
+
 /// Posts the awards in order; one answer each: the entry and whether it was created now (the
 /// same source for the same rule answers the entry already recorded). An `Err` for the whole
 /// call is a database failure: the caller's transaction must roll back.
@@ -88,9 +94,9 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
     let mut heads: HashMap<i64, String> = store::lock_heads(c, &deputies)?;
     let sources: Vec<(i64, &str, &str)> = awards.iter().map(|a| (a.deputy_id, a.source_kind.as_str(), a.source_id.as_str())).collect();
     let existing: Vec<EntryRow> = store::by_sources(c, &sources)?;
-    let known: HashMap<SourceKey, &EntryRow> = existing.iter().map(|e| (key_of(e.deputy_id, &e.source_kind, &e.source_id, &e.rule_code), e)).collect();
-    // Sources first posted in this same call: key → place in `fresh`; and the awards repeating them.
-    let mut pending: HashMap<SourceKey, usize> = HashMap::new();
+    let mut seen: HashMap<SourceKey, Seen> =
+        existing.iter().map(|e| (key_of(e.deputy_id, &e.source_kind, &e.source_id, &e.rule_code), Seen::Recorded(e))).collect();
+    // Awards repeating a source first posted in this same call: (award, place in `fresh`).
     let mut repeats: Vec<(usize, usize)> = vec![];
     let congress: HashMap<i64, String> = scopes.iter().map(|(d, seats)| (*d, crate::org::congress_path(seats))).collect();
     // Distinct values only: a bulk's awards mostly share their rule and their congresses.
@@ -118,13 +124,16 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
     let mut balances: BTreeMap<(i64, i32, String), (i64, i64)> = BTreeMap::new();
     for (i, a) in awards.iter().enumerate() {
         let key = key_of(a.deputy_id, &a.source_kind, &a.source_id, &a.rule_code);
-        if let Some(e) = known.get(&key) {
-            out[i] = Some(Ok(((*e).clone(), false)));
-            continue;
-        }
-        if let Some(&j) = pending.get(&key) {
-            repeats.push((i, j));
-            continue;
+        match seen.get(&key) {
+            Some(Seen::Recorded(e)) => {
+                out[i] = Some(Ok(((*e).clone(), false)));
+                continue;
+            }
+            Some(Seen::Posted(j)) => {
+                repeats.push((i, *j));
+                continue;
+            }
+            None => {}
         }
         let (year, (ys, ye), (ds, de)) = periods(a.occurred_at, tz);
         let day = crate::db::stamp::day(tz.from_utc_datetime(&a.occurred_at).date_naive());
@@ -198,7 +207,7 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
             prev_hash: prev,
             hash,
         };
-        pending.insert(key, fresh.len());
+        seen.insert(key, Seen::Posted(fresh.len()));
         fresh.push((i, row));
     }
     write(c, &mut fresh, &balances)?;
