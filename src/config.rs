@@ -123,7 +123,8 @@ pub struct Settings {
     /// Hosts outbound URLs may name although they are (or resolve to) private addresses.
     pub outbound_allow: Vec<String>,
     pub workers: usize,
-    pub trust_proxy: bool,
+    /// Which reverse proxies are trusted to name the client (`X-Forwarded-For`, read from the right).
+    pub trust_proxy: crate::platform::client_ip::TrustProxy,
     pub bench_hello: bool,
     pub argon2_m_cost_kib: u32,
     /// Seconds a QR token stays acceptable after its two windows (phones are slow to open).
@@ -363,7 +364,12 @@ impl Settings {
             quiet_hours,
             outbound_allow,
             workers: env.positive("LVZHI_WORKERS", cpus)?,
-            trust_proxy: env.flag("LVZHI_TRUST_PROXY")?,
+            trust_proxy: crate::platform::client_ip::TrustProxy::parse(
+                env.get("LVZHI_TRUST_PROXY_CIDRS").as_deref(),
+                env.get("LVZHI_TRUST_PROXY_HOPS").as_deref(),
+                env.flag("LVZHI_TRUST_PROXY")?,
+            )
+            .map_err(|message| ConfigError { var: "LVZHI_TRUST_PROXY_CIDRS", message })?,
             bench_hello: env.flag("LVZHI_BENCH_HELLO")?,
             argon2_m_cost_kib: env.positive("LVZHI_ARGON2_MEMORY_KIB", 19_456)?,
             qr_grace_secs: env.parse("LVZHI_QR_GRACE_SECS", 20)?,

@@ -102,11 +102,6 @@ impl AppError {
         e.retry_after = Some(retry_after);
         e
     }
-    pub fn locked(retry_after: u64) -> Self {
-        let mut e = Self::new(StatusCode::LOCKED, "account_locked", "too many failed logins; the account is locked for a while");
-        e.retry_after = Some(retry_after);
-        e
-    }
     pub fn unavailable(code: &'static str, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, code, detail)
     }

@@ -143,6 +143,19 @@ pub fn authorize(p: &Principal, action: Action, t: &Target) -> AppResult<()> {
     }
 }
 
+/// Whether the caller holds a deputy seated at `paths`, so that a write may name them (an
+/// invitee, a roster member, an audience member, a check-in): admins by their region subtree;
+/// station staff the deputies of their station's area — seated in its region or below, or in a
+/// congress above it (city and provincial deputies serve at district stations); nobody else.
+/// A deputy not held answers like a missing one.
+pub fn holds_deputy(p: &Principal, paths: &[String]) -> bool {
+    match (p.role, p.region_path.as_deref()) {
+        (Role::Admin, _) => in_subtree(&p.region_path, paths),
+        (Role::StationStaff, Some(own)) => paths.iter().any(|d| d.starts_with(own) || own.starts_with(d.as_str())),
+        _ => false,
+    }
+}
+
 /// The part of the tree a list of `kind` may show this caller.
 pub fn list_filter(p: &Principal, kind: Kind) -> AppResult<RegionFilter> {
     role_allows(p, Action::Read, kind)?;
@@ -194,6 +207,7 @@ mod tests {
             unit_id: None,
             scopes: vec![SCOPE_DIRECTORY_READ.into()],
             sid: None,
+            expires_at: i64::MAX,
             meta: RequestMeta::default(),
         }
     }

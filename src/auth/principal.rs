@@ -57,9 +57,9 @@ pub struct RequestMeta {
 pub struct RequestId(pub String);
 
 impl RequestMeta {
-    pub fn from_request(req: &HttpRequest, trust_proxy: bool) -> Self {
-        let info = req.connection_info();
-        let ip = if trust_proxy { info.realip_remote_addr().map(str::to_string) } else { req.peer_addr().map(|a| a.ip().to_string()) };
+    pub fn from_request(req: &HttpRequest, trust: &crate::platform::client_ip::TrustProxy) -> Self {
+        let forwarded: Vec<&str> = req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()).collect();
+        let ip = crate::platform::client_ip::client_ip(req.peer_addr().map(|a| a.ip()), &forwarded, trust).map(|ip| ip.to_string());
         RequestMeta { ip, request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()) }
     }
 }
@@ -68,8 +68,11 @@ impl FromRequest for RequestMeta {
     type Error = AppError;
     type Future = std::future::Ready<Result<Self, AppError>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let trust = req.app_data::<web::Data<AppState>>().is_some_and(|s| s.settings.trust_proxy);
-        std::future::ready(Ok(RequestMeta::from_request(req, trust)))
+        let meta = match req.app_data::<web::Data<AppState>>() {
+            Some(s) => RequestMeta::from_request(req, &s.settings.trust_proxy),
+            None => RequestMeta::from_request(req, &crate::platform::client_ip::TrustProxy::None),
+        };
+        std::future::ready(Ok(meta))
     }
 }
 
@@ -85,6 +88,8 @@ pub struct Principal {
     pub unit_id: Option<i64>,
     pub scopes: Vec<String>,
     pub sid: Option<String>,
+    /// When the access token expires (seconds since the epoch): a stream opened with it ends then.
+    pub expires_at: i64,
     pub meta: RequestMeta,
 }
 
@@ -102,6 +107,7 @@ impl Principal {
             unit_id: c.unit,
             scopes: c.scope.map(|s| s.split_whitespace().map(str::to_string).collect()).unwrap_or_default(),
             sid: c.sid,
+            expires_at: c.exp,
             meta,
         })
     }
@@ -157,7 +163,7 @@ impl FromRequest for Principal {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
-        let meta = state.as_ref().map(|s| RequestMeta::from_request(req, s.settings.trust_proxy)).unwrap_or_default();
+        let meta = state.as_ref().map(|s| RequestMeta::from_request(req, &s.settings.trust_proxy)).unwrap_or_default();
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
             let token = token.ok_or_else(|| AppError::unauthorized("a bearer token is required"))?;

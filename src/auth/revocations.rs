@@ -20,6 +20,8 @@ pub const CHANNEL: &str = "session-ended";
 #[derive(Clone)]
 pub struct Revocations {
     ended: moka::sync::Cache<String, ()>,
+    /// Each session end as this instance hears of it (live streams close on it).
+    news: tokio::sync::broadcast::Sender<String>,
     /// Whether `ended` holds every session ended within an access token's life (see module).
     complete: Arc<AtomicBool>,
     window: Duration,
@@ -28,7 +30,12 @@ pub struct Revocations {
 impl Revocations {
     /// Keeps ended sessions for `window`: an access token's life and a margin.
     pub fn new(window: Duration) -> Self {
-        Revocations { ended: moka::sync::Cache::builder().max_capacity(1_000_000).time_to_live(window).build(), complete: Default::default(), window }
+        Revocations {
+            ended: moka::sync::Cache::builder().max_capacity(1_000_000).time_to_live(window).build(),
+            news: tokio::sync::broadcast::channel(1024).0,
+            complete: Default::default(),
+            window,
+        }
     }
 
     /// Whether this instance heard that the session ended.
@@ -45,8 +52,15 @@ impl Revocations {
         self.window
     }
 
+    /// Hears of every session end from now on (a lagging listener asks [`Self::ended`]).
+    pub fn listen(&self) -> tokio::sync::broadcast::Receiver<String> {
+        self.news.subscribe()
+    }
+
     fn add(&self, sid: String) {
-        self.ended.insert(sid, ());
+        self.ended.insert(sid.clone(), ());
+        // Nobody listening (no open stream) is fine.
+        let _ = self.news.send(sid);
     }
 }
 

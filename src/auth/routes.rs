@@ -25,8 +25,7 @@ async fn limit_ip(state: &AppState, meta: &RequestMeta, what: &str) -> AppResult
         (status = 413, body = Problem, description = "body too large"),
         (status = 415, body = Problem, description = "not JSON"),
         (status = 422, body = Problem, description = "missing field"),
-        (status = 423, body = Problem, description = "`account_locked` after 5 failures, for 15 minutes"),
-        (status = 429, body = Problem, description = "`rate_limited` per client IP")
+        (status = 429, body = Problem, description = "`rate_limited`: per client address, and after 5 wrong passwords for one name from one address (15 minutes)")
     )
 )]
 #[post("/api/v1/auth/login")]
@@ -100,7 +99,6 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
         (status = 200, body = TokenResponse, description = "an access token carrying the granted scopes"),
         (status = 400, body = Problem, description = "`unsupported_grant_type`, `invalid_scope` or `invalid_request`"),
         (status = 401, body = Problem, description = "`invalid_client`"),
-        (status = 423, body = Problem, description = "`account_locked`"),
         (status = 429, body = Problem, description = "`rate_limited`")
     )
 )]

@@ -1,27 +1,23 @@
-//! Pure identity rules: the lockout gate and the refresh-token rotation decision.
+//! Pure identity rules: the sign-in throttle's keys and the refresh-token rotation decision.
 
 use chrono::{Duration, NaiveDateTime};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-pub const MAX_FAILED_LOGINS: i32 = 5;
-pub const LOCK_MINUTES: i64 = 15;
+/// Wrong passwords allowed per (account name, client address) in one window before that pair
+/// waits for the next window. Keyed by the name as typed, so unknown and real accounts answer
+/// alike, and by the address, so a stranger elsewhere cannot lock a deputy out.
+pub const MAX_FAILED_LOGINS: u64 = 5;
+pub const THROTTLE_WINDOW_SECS: i64 = 900;
 /// A client that lost the answer to a refresh may retry the same token this long.
 pub const RETRY_GRACE_SECS: i64 = 10;
 
-/// Seconds the account stays locked, if it is.
-pub fn locked_for(locked_until: Option<NaiveDateTime>, now: NaiveDateTime) -> Option<u64> {
-    locked_until.filter(|u| *u > now).map(|u| (u - now).num_seconds().max(1) as u64)
-}
-
-/// After a wrong password: the new failure count and, at the limit, the lock's end.
-pub fn after_failure(failed_before: i32, now: NaiveDateTime) -> (i32, Option<NaiveDateTime>) {
-    let n = failed_before + 1;
-    if n >= MAX_FAILED_LOGINS {
-        (0, Some(now + Duration::minutes(LOCK_MINUTES)))
-    } else {
-        (n, None)
-    }
+/// The cache key counting wrong passwords for a name from an address in the window of `now`
+/// (the name hashed: no account names in cache keys), and the seconds left in that window.
+pub fn throttle_key(username: &str, ip: &str, now: i64) -> (String, u64) {
+    let name = hex::encode(&Sha256::digest(username.trim().to_lowercase().as_bytes())[..12]);
+    let window = now.div_euclid(THROTTLE_WINDOW_SECS);
+    (format!("login-fail:{name}:{ip}:{window}"), ((window + 1) * THROTTLE_WINDOW_SECS - now).max(1) as u64)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,13 +72,12 @@ mod tests {
     }
 
     #[test]
-    fn fifth_failure_locks() {
-        let now = t0();
-        assert_eq!(after_failure(3, now), (4, None));
-        let (n, lock) = after_failure(4, now);
-        assert_eq!(n, 0);
-        assert_eq!(locked_for(lock, now), Some(900));
-        assert_eq!(locked_for(lock, now + Duration::minutes(15)), None);
+    fn throttle_keys_ignore_case_and_split_by_address() {
+        let (a, left) = throttle_key("Admin", "1.2.3.4", 1_800_000_100);
+        assert_eq!(a, throttle_key(" admin", "1.2.3.4", 1_800_000_000).0);
+        assert_ne!(a, throttle_key("admin", "1.2.3.5", 1_800_000_100).0);
+        assert!(!a.contains("admin"));
+        assert_eq!(left, 800);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use super::store::{self, AccountRow};
 use crate::audit::Entry;
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult};
+use crate::platform::pii::field;
 use crate::state::AppState;
 use chrono::{Duration, NaiveDateTime};
 
@@ -17,47 +18,40 @@ fn invalid_refresh() -> AppError {
     AppError::unauthorized("the refresh token is invalid, expired or revoked").with_code("invalid_refresh_token")
 }
 
-/// Checks a username and password (or client id and secret) with lockout and audit.
+/// Checks a username and password (or client id and secret) with throttling and audit. Wrong
+/// passwords are counted per (name, address): past [`rules::MAX_FAILED_LOGINS`] in a window
+/// that pair gets 429 until the window ends — the same for names that exist and names that do
+/// not, and never for the account's owner signing in from elsewhere.
 pub async fn authenticate(state: &AppState, meta: &RequestMeta, username: String, secret: String) -> AppResult<AccountRow> {
     let now = state.now();
-    let u = username.clone();
-    let acct = db::run(&state.db, move |c| store::by_username(c, &u)).await?;
+    let (key, left) = rules::throttle_key(&username, meta.ip.as_deref().unwrap_or("unknown"), state.clock.now().timestamp());
     let fail = |account: Option<i64>, outcome: &'static str| {
         Entry::anonymous("auth.login", "account", account.map(|i| i.to_string()).unwrap_or_else(|| username.clone()), meta).outcome(outcome)
     };
-    let Some(acct) = acct else {
-        let dummy = state.dummy_hash.clone();
-        actix_web::web::block(move || password::verify(&secret, &dummy)).await?;
-        let e = fail(None, "failure");
+    let failures = state.cache.get(&key).await.ok().flatten().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+    let u = username.clone();
+    let acct = db::run(&state.db, move |c| store::by_username(c, &u)).await?;
+    if failures >= rules::MAX_FAILED_LOGINS {
+        let e = fail(acct.as_ref().map(|a| a.id), "throttled");
+        db::run(&state.db, move |c| e.write(c, now)).await?;
+        return Err(AppError::too_many_requests(left));
+    }
+    // Unknown names cost the same hashing as known ones.
+    let (id, hash) = match &acct {
+        Some(a) => (Some(a.id), a.password_hash.clone()),
+        None => (None, state.dummy_hash.as_str().to_string()),
+    };
+    let ok = actix_web::web::block(move || password::verify(&secret, &hash)).await?;
+    let Some(acct) = acct.filter(|_| ok) else {
+        if let Err(e) = state.cache.incr(&key, std::time::Duration::from_secs(left + 1)).await {
+            tracing::warn!(error = %e, "a failed sign-in was not counted: the cache is unreachable");
+        }
+        let e = fail(id, "failure");
         db::run(&state.db, move |c| e.write(c, now)).await?;
         return Err(AppError::invalid_credentials());
     };
-    if let Some(secs) = rules::locked_for(acct.locked_until, now) {
-        let e = fail(Some(acct.id), "locked");
-        db::run(&state.db, move |c| e.write(c, now)).await?;
-        return Err(AppError::locked(secs));
-    }
-    let hash = acct.password_hash.clone();
-    let ok = actix_web::web::block(move || password::verify(&secret, &hash)).await?;
-    if !ok {
-        let (failed, lock) = rules::after_failure(acct.failed_logins, now);
-        let (id, e) = (acct.id, fail(Some(acct.id), "failure"));
-        db::tx(&state.db, move |c| {
-            store::set_login_state(c, id, failed, lock)?;
-            e.write(c, now)
-        })
-        .await?;
-        return Err(match rules::locked_for(lock, now) {
-            Some(secs) => AppError::locked(secs),
-            None => AppError::invalid_credentials(),
-        });
-    }
     if acct.disabled {
         return Err(AppError::forbidden("account_disabled", "this account is disabled"));
-    }
-    if acct.failed_logins > 0 || acct.locked_until.is_some() {
-        let id = acct.id;
-        db::run(&state.db, move |c| store::set_login_state(c, id, 0, None)).await?;
     }
     Ok(acct)
 }
@@ -143,19 +137,31 @@ pub async fn refresh(state: &AppState, meta: &RequestMeta, presented: String) ->
             return Err(AppError::forbidden("account_disabled", "this account is disabled"));
         }
         if decision == RefreshDecision::Retry {
-            if let Some(prev) = row.replaced_by {
-                store::revoke_token(c, prev, now)?;
-            }
+            // A retry (the answer was lost on the way) gets the first answer again, never a third
+            // token; without it to give, the two presenters diverge and the session ends.
+            let replay = row.replay.as_deref().and_then(|sealed| st.pii.open(field::REFRESH_REPLAY, sealed).ok());
+            return match replay.and_then(|json| serde_json::from_str::<TokenResponse>(&json).ok()) {
+                Some(first) => Ok(Refreshed::Tokens(first)),
+                None => {
+                    store::revoke_family(c, &row.family, now)?;
+                    Entry::anonymous("auth.refresh_reuse", "account", row.account_id.to_string(), &meta2).outcome("revoked").write(c, now)?;
+                    Ok(Refreshed::Reused(row.family))
+                }
+            };
         }
         let fresh = rules::new_opaque_token();
         let expires = now + Duration::seconds(st.settings.refresh_ttl_secs);
         let new_id = store::insert_refresh(c, acct.id, &row.family, &rules::hash_token(&fresh), now, expires)?;
-        if !store::mark_used(c, row.id, now, new_id, row.used_at)? {
+        let cl = claims(&st, c, &acct, &row.family, None, now)?;
+        let answer = token_response(&st, &cl, Some(fresh))?;
+        let sealed = st.pii.seal(field::REFRESH_REPLAY, &serde_json::to_string(&answer).map_err(AppError::internal)?);
+        if !store::mark_used(c, row.id, now, new_id, &sealed)? {
             // Another request rotated it between our read and write: treat as a retry race.
             return Err(invalid_refresh());
         }
-        let cl = claims(&st, c, &acct, &row.family, None, now)?;
-        Ok(Refreshed::Tokens(token_response(&st, &cl, Some(fresh))?))
+        // This token's use ends its predecessor's retry window.
+        store::forget_replay_of_predecessor(c, row.id)?;
+        Ok(Refreshed::Tokens(answer))
     })
     .await?;
     match out {

@@ -54,8 +54,11 @@ pub fn set_username(conn: &mut AnyConnection, id: i64, username: &str) -> AppRes
     Ok(())
 }
 
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// The account of a username, whatever its case (usernames are unique regardless of case).
 pub fn by_username(conn: &mut AnyConnection, username: &str) -> AppResult<Option<AccountRow>> {
-    Ok(accounts::table.filter(accounts::username.eq(username)).first::<AccountRow>(conn).optional()?)
+    Ok(accounts::table.filter(lower(accounts::username).eq(username.to_lowercase())).first::<AccountRow>(conn).optional()?)
 }
 
 pub fn by_id(conn: &mut AnyConnection, id: i64) -> AppResult<Option<AccountRow>> {
@@ -78,11 +81,6 @@ pub fn stations_of(conn: &mut AnyConnection, account_id: i64) -> AppResult<Vec<i
         .load(conn)?)
 }
 
-pub fn set_login_state(conn: &mut AnyConnection, id: i64, failed: i32, locked_until: Option<NaiveDateTime>) -> AppResult<()> {
-    diesel::update(accounts::table.find(id)).set((accounts::failed_logins.eq(failed), accounts::locked_until.eq(locked_until))).execute(conn)?;
-    Ok(())
-}
-
 #[derive(Debug, Clone, Queryable)]
 pub struct RefreshRow {
     pub id: i64,
@@ -94,6 +92,8 @@ pub struct RefreshRow {
     pub used_at: Option<NaiveDateTime>,
     pub replaced_by: Option<i64>,
     pub revoked_at: Option<NaiveDateTime>,
+    /// The first answer to this token's rotation, sealed, for a retry within the grace window.
+    pub replay: Option<String>,
 }
 
 pub fn insert_refresh(conn: &mut AnyConnection, account_id: i64, family: &str, hash: &str, now: NaiveDateTime, expires: NaiveDateTime) -> AppResult<i64> {
@@ -117,24 +117,29 @@ pub fn refresh_by_id(conn: &mut AnyConnection, id: i64) -> AppResult<Option<Refr
     Ok(refresh_tokens::table.find(id).first::<RefreshRow>(conn).optional()?)
 }
 
-/// Marks the token used and links its successor. False when another request used it first.
-pub fn mark_used(conn: &mut AnyConnection, id: i64, now: NaiveDateTime, successor: i64, was_used: Option<NaiveDateTime>) -> AppResult<bool> {
-    let target = refresh_tokens::table.filter(refresh_tokens::id.eq(id)).filter(refresh_tokens::revoked_at.is_null());
-    let n = match was_used {
-        None => diesel::update(target.filter(refresh_tokens::used_at.is_null()))
-            .set((refresh_tokens::used_at.eq(now), refresh_tokens::replaced_by.eq(successor)))
-            .execute(conn)?,
-        Some(_) => diesel::update(target).set(refresh_tokens::replaced_by.eq(successor)).execute(conn)?,
-    };
+/// Marks the token used, links its successor and keeps the (sealed) answer for a retry. False
+/// when another request used it first.
+pub fn mark_used(conn: &mut AnyConnection, id: i64, now: NaiveDateTime, successor: i64, replay: &str) -> AppResult<bool> {
+    let target = refresh_tokens::table.filter(refresh_tokens::id.eq(id)).filter(refresh_tokens::revoked_at.is_null()).filter(refresh_tokens::used_at.is_null());
+    let n = diesel::update(target)
+        .set((refresh_tokens::used_at.eq(now), refresh_tokens::replaced_by.eq(successor), refresh_tokens::replay.eq(replay)))
+        .execute(conn)?;
     Ok(n == 1)
 }
 
-pub fn revoke_token(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> AppResult<()> {
-    diesel::update(refresh_tokens::table.find(id)).set(refresh_tokens::revoked_at.eq(now)).execute(conn)?;
+/// Forgets the kept answer of the token `successor` replaced (its retry window is over: the
+/// successor itself is in use).
+pub fn forget_replay_of_predecessor(conn: &mut AnyConnection, successor: i64) -> AppResult<()> {
+    diesel::update(refresh_tokens::table.filter(refresh_tokens::replaced_by.eq(successor)).filter(refresh_tokens::replay.is_not_null()))
+        .set(refresh_tokens::replay.eq(None::<String>))
+        .execute(conn)?;
     Ok(())
 }
 
 pub fn revoke_family(conn: &mut AnyConnection, family: &str, now: NaiveDateTime) -> AppResult<usize> {
+    diesel::update(refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::replay.is_not_null()))
+        .set(refresh_tokens::replay.eq(None::<String>))
+        .execute(conn)?;
     Ok(diesel::update(refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::revoked_at.is_null()))
         .set(refresh_tokens::revoked_at.eq(now))
         .execute(conn)?)

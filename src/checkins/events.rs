@@ -1,16 +1,15 @@
 //! Events — meetings, trainings, inspections and group activities (会议 / 培训 / 视察调研 / 小组活动):
-//! a venue (a station, or a place with coordinates and radius), a time range, invitees and a
-//! rotating QR of their own. Closing an event makes each invitee's attendance final (attended,
-//! excused, absent) and reports it to the ledger once.
+//! a venue (a station, or a place with coordinates and radius), a time range, invitees (deputies
+//! the creator holds) and a rotating QR of their own. An event that started over an hour before
+//! it was created records the past (see `attendance`).
 
 use super::model::QrToken;
 use super::places;
 use super::qr::{Place, WINDOW_SECS};
-use super::store as checkin_store;
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
-use crate::db::schema::{checkins as c, event_invitees as ei, events as e, regions as r};
+use crate::db::schema::{event_invitees as ei, events as e, regions as r};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, FieldError, ReadErrors, WriteErrors};
 use crate::state::AppState;
@@ -87,7 +86,7 @@ pub struct EventView {
 
 type EventRow = (i64, i64, String, String, Option<i64>, Option<String>, f64, f64, i32, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>);
 
-fn load(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(EventView, String)>> {
+pub(super) fn load(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(EventView, String)>> {
     let row: Option<(EventRow, String)> = e::table
         .inner_join(r::table.on(r::id.eq(e::region_id)))
         .filter(e::id.eq(id))
@@ -120,8 +119,16 @@ fn load(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(EventView, Strin
     )))
 }
 
+/// How long after its start an event may still be created as a live one (late staff).
+const LIVE_GRACE_MINUTES: i64 = 60;
+
+/// Whether an event starting at `starts` and created at `created` records the past.
+pub(super) fn retroactive(starts: NaiveDateTime, created: NaiveDateTime) -> bool {
+    starts < created - chrono::Duration::minutes(LIVE_GRACE_MINUTES)
+}
+
 /// Staff in scope (admins of the region, staff of the event's station) may manage an event.
-fn manage(conn: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<(EventView, String)> {
+pub(super) fn manage(conn: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<(EventView, String)> {
     let (v, path) = load(conn, id)?.ok_or_else(AppError::not_found)?;
     let t = match v.station_id {
         Some(s) => Target::station(s, path.clone()),
@@ -160,23 +167,30 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ev
         return Err(AppError::validation(errs));
     }
     let now = state.now();
+    // An event that started over an hour ago is a record of what happened: congress staff record
+    // it, and the absences it causes go through maker-checker when it is closed.
+    if retroactive(db::ts(b.starts_at), now) && p.role != Role::Admin {
+        return Err(AppError::invalid_field("starts_at", "starts_in_past", "an event that has already taken place is recorded by congress staff"));
+    }
     let view = db::tx(&state.db, move |conn| {
         let path = crate::org::region_path(conn, b.region_id)?.ok_or_else(AppError::not_found)?;
         let (pos, radius) = match b.station_id {
             Some(s) => {
                 let g = crate::org::station_geo(conn, s)?.ok_or_else(AppError::not_found)?;
-                policy::authorize(&p, Action::Write, &Target::station(s, g.region_path))?;
+                policy::authorize(&p, Action::Write, &Target::station(s, g.region_path.clone()))?;
+                // Station staff hold events at their station, in a region that contains it.
+                if p.role == Role::StationStaff && !g.region_path.starts_with(path.as_str()) {
+                    return Err(AppError::not_found());
+                }
                 ((g.latitude, g.longitude), b.radius_m.unwrap_or(g.radius_m))
             }
             None => ((b.latitude.unwrap_or_default(), b.longitude.unwrap_or_default()), b.radius_m.unwrap_or(300)),
         };
-        policy::authorize(&p, Action::Write, &Target::new(Kind::Station, path.clone())).or_else(|e| {
-            if p.role == Role::StationStaff && b.station_id.is_some() {
-                Ok(())
-            } else {
-                Err(e)
-            }
-        })?;
+        if p.role != Role::StationStaff {
+            policy::authorize(&p, Action::Write, &Target::new(Kind::Station, path.clone()))?;
+        } else if b.station_id.is_none() {
+            return Err(AppError::not_found());
+        }
         let id: i64 = diesel::insert_into(e::table)
             .values((
                 e::region_id.eq(b.region_id),
@@ -197,8 +211,10 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ev
         let mut ids = b.invitee_ids.clone();
         ids.sort_unstable();
         ids.dedup();
-        if crate::org::deputy_names(conn, &ids)?.len() != ids.len() {
-            return Err(AppError::invalid_field("invitee_ids", "unknown_deputy", "every invitee must be a deputy"));
+        // Every invitee is a deputy the caller holds; one outside the caller's scope answers
+        // exactly like a missing one.
+        if !crate::org::deputies_not_held(conn, &p, &ids)?.is_empty() {
+            return Err(AppError::invalid_field("invitee_ids", "unknown_deputy", "every invitee must be a deputy in your scope"));
         }
         for d in ids {
             diesel::insert_into(ei::table).values((ei::event_id.eq(id), ei::deputy_id.eq(d))).execute(conn)?;
@@ -245,77 +261,4 @@ pub async fn qr(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) ->
         window_secs: WINDOW_SECS,
         svg,
     }))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LeaveApproval {
-    pub deputy_id: i64,
-}
-
-/// Approve an invitee's leave before the event starts (they will count as excused).
-#[utoipa::path(tag = "events", params(("id" = i64, Path)), request_body = LeaveApproval, responses((status = 200, body = EventView), WriteErrors), security(("bearer" = [])))]
-#[post("/api/v1/events/{id}/leave")]
-pub async fn approve_leave(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<LeaveApproval>) -> AppResult<web::Json<EventView>> {
-    let (id, deputy) = (id.into_inner(), body.into_inner().deputy_id);
-    let now = state.now();
-    let v = db::tx(&state.db, move |conn| {
-        let (v, path) = manage(conn, &p, id)?;
-        if db::ts(v.starts_at) <= now {
-            return Err(AppError::conflict("event_started", "leave is approved before the event starts"));
-        }
-        let n = diesel::update(ei::table.filter(ei::event_id.eq(id)).filter(ei::deputy_id.eq(deputy))).set(ei::leave_approved.eq(true)).execute(conn)?;
-        if n == 0 {
-            return Err(AppError::invalid_field("deputy_id", "not_invited", "this deputy is not invited"));
-        }
-        Entry::by(&p, "event.approve_leave", "event", id.to_string()).region(Some(path)).detail(format!("deputy={deputy}")).write(conn, now)?;
-        Ok(load(conn, id)?.ok_or_else(AppError::not_found)?.0)
-    })
-    .await?;
-    Ok(web::Json(v))
-}
-
-/// Close the event: each invitee's attendance becomes final and is reported to the ledger once.
-#[utoipa::path(tag = "events", params(("id" = i64, Path)), responses((status = 200, body = EventView), WriteErrors), security(("bearer" = [])))]
-#[post("/api/v1/events/{id}/close")]
-pub async fn close(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<EventView>> {
-    let id = id.into_inner();
-    let now = state.now();
-    let v = db::tx(&state.db, move |conn| {
-        let (v, path) = manage(conn, &p, id)?;
-        if v.closed_at.is_some() {
-            return Err(AppError::conflict("event_closed", "the event is already closed"));
-        }
-        if db::ts(v.starts_at) > now {
-            return Err(AppError::conflict("event_not_started", "an event is closed once it has started"));
-        }
-        for inv in &v.invitees {
-            let attended =
-                c::table.filter(c::event_id.eq(id)).filter(c::deputy_id.eq(inv.deputy_id)).filter(c::status.eq("accepted")).count().get_result::<i64>(conn)?
-                    > 0;
-            let outcome = match (attended, inv.leave_approved) {
-                (true, _) => "attended",
-                (false, true) => "excused",
-                (false, false) => "absent",
-            };
-            diesel::update(ei::table.filter(ei::event_id.eq(id)).filter(ei::deputy_id.eq(inv.deputy_id))).set(ei::attendance.eq(outcome)).execute(conn)?;
-            checkin_store::point_event(conn, inv.deputy_id, &format!("{}_{outcome}", v.kind), "event", id, db::ts(v.ends_at).min(now), now)?;
-        }
-        diesel::update(e::table.find(id)).set(e::closed_at.eq(now)).execute(conn)?;
-        Entry::by(&p, "event.close", "event", id.to_string()).region(Some(path)).write(conn, now)?;
-        Ok(load(conn, id)?.ok_or_else(AppError::not_found)?.0)
-    })
-    .await?;
-    Ok(web::Json(v))
-}
-
-/// Records approved leave of an invitee (from a meeting notice's RSVP) so the deputy counts as
-/// excused when the event closes. Answers false when the deputy is not invited or the event has
-/// started (attendance is then decided at the door).
-pub fn excuse(conn: &mut AnyConnection, event: i64, deputy: i64, now: NaiveDateTime) -> AppResult<bool> {
-    let started: Option<NaiveDateTime> = e::table.find(event).select(e::starts_at).first(conn).optional()?;
-    if started.is_none_or(|s| s <= now) {
-        return Ok(false);
-    }
-    Ok(diesel::update(ei::table.filter(ei::event_id.eq(event)).filter(ei::deputy_id.eq(deputy))).set(ei::leave_approved.eq(true)).execute(conn)? == 1)
 }

@@ -3,6 +3,7 @@
 //! submission, the duty roster, and the point events the ledger consumes.
 
 pub mod activity;
+pub mod attendance;
 pub mod duty;
 pub mod events;
 pub mod geo;

@@ -141,10 +141,12 @@ pub async fn create_slot(state: web::Data<AppState>, p: Principal, id: web::Path
             ))
             .returning(ds::id)
             .get_result(conn)?;
-        let known = crate::org::deputy_names(conn, &b.deputy_ids)?;
-        if known.len() != b.deputy_ids.iter().collect::<std::collections::HashSet<_>>().len() {
-            return Err(AppError::invalid_field("deputy_ids", "unknown_deputy", "every deputy on duty must exist"));
+        // Every deputy on duty is one the caller holds (the station's area for its staff); any
+        // other answers like a missing one.
+        if !crate::org::deputies_not_held(conn, &p, &b.deputy_ids)?.is_empty() {
+            return Err(AppError::invalid_field("deputy_ids", "unknown_deputy", "every deputy on duty must be a deputy you hold"));
         }
+        let known = crate::org::deputy_names(conn, &b.deputy_ids)?;
         for (d, _) in &known {
             diesel::insert_into(da::table).values((da::slot_id.eq(id), da::deputy_id.eq(*d))).execute(conn)?;
         }

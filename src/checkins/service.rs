@@ -145,6 +145,13 @@ async fn attempt(state: &AppState, p: Principal, req: CheckinRequest, key: Optio
     }
     let v = venues::get(state, place_of(&req)?).await?.ok_or_else(AppError::not_found)?;
     let (deputy, staff_confirmed) = subject(&p, &req, &v)?;
+    if staff_confirmed {
+        // Staff vouch only for deputies they hold; any other answers like a missing one.
+        let who = p.clone();
+        if !db::run(&state.db, move |c| crate::org::deputies_not_held(c, &who, &[deputy])).await?.is_empty() {
+            return Err(AppError::invalid_field("deputy_id", "unknown_deputy", "no such deputy"));
+        }
+    }
     let at = req.scanned_at.unwrap_or(now);
     let mut ev = Evidence { offline: req.scanned_at.is_some(), staff_confirmed, ..Default::default() };
     match (&req.token, &v.secret) {

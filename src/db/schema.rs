@@ -128,6 +128,7 @@ diesel::table! {
         used_at -> Nullable<Timestamp>,
         replaced_by -> Nullable<BigInt>,
         revoked_at -> Nullable<Timestamp>,
+        replay -> Nullable<Text>,
     }
 }
 
@@ -594,6 +595,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    opinion_publications (opinion_id) {
+        opinion_id -> BigInt,
+        title -> Text,
+        answer -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     opinion_messages (id) {
         id -> BigInt,
         opinion_id -> BigInt,
@@ -854,6 +864,7 @@ diesel::joinable!(push_outbox -> devices (device_id));
 diesel::joinable!(opinions -> constituents (constituent_id));
 diesel::joinable!(opinion_events -> opinions (opinion_id));
 diesel::joinable!(opinion_messages -> opinions (opinion_id));
+diesel::joinable!(opinion_publications -> opinions (opinion_id));
 diesel::joinable!(opinion_followers -> opinions (opinion_id));
 diesel::joinable!(opinion_followers -> constituents (constituent_id));
 diesel::joinable!(appointments -> constituents (constituent_id));
@@ -868,6 +879,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     opinions,
     opinion_events,
     opinion_messages,
+    opinion_publications,
     opinion_followers,
     calendar_days,
     appointments,

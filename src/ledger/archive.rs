@@ -151,10 +151,10 @@ pub fn sign(state: &AppState, archive: &DutyArchive) -> AppResult<SignedArchive>
 }
 
 fn csv(c: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<String> {
-    let mut w = csv::Writer::from_writer(vec![]);
+    let mut w = crate::platform::csv_out::CsvOut::default();
     let header =
         ["entry_id", "occurred_at", "rule_code", "category", "points", "requested_points", "cap_note", "source_kind", "source_id", "reason", "reverses"];
-    w.write_record(header).map_err(AppError::internal)?;
+    w.row(header)?;
     let entries = store::entries_of(c, deputy, Some(year))?;
     for e in &entries {
         let row = [
@@ -170,13 +170,11 @@ fn csv(c: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<String> {
             e.reason.clone().unwrap_or_default(),
             e.reverses.map(|r| r.to_string()).unwrap_or_default(),
         ];
-        w.write_record(row).map_err(AppError::internal)?;
+        w.row(row)?;
     }
     let total: i64 = entries.iter().map(|e| e.points as i64).sum();
-    w.write_record(["", "", "total", "", &total.to_string(), "", "", "", "", "", ""]).map_err(AppError::internal)?;
-    let bytes = w.into_inner().map_err(AppError::internal)?;
-    // A BOM, so spreadsheet programs read the Chinese text as UTF-8.
-    Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
+    w.row(["", "", "total", "", &total.to_string(), "", "", "", "", "", ""])?;
+    w.finish()
 }
 
 async fn respond(state: &AppState, p: Principal, deputy: i64, q: ArchiveQuery, sealed: bool) -> AppResult<HttpResponse> {

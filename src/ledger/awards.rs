@@ -171,6 +171,48 @@ pub async fn propose(state: web::Data<AppState>, p: Principal, body: web::Json<P
     Ok(HttpResponse::Created().json(v))
 }
 
+/// An outcome of a recorded past event to put to maker-checker (see [`propose_outcome`]).
+#[derive(Clone, Copy)]
+pub struct EventOutcome<'a> {
+    pub deputy: i64,
+    /// `meeting_absent`, …: the kind of point event it would have been.
+    pub outcome: &'a str,
+    pub reason: &'a str,
+    pub occurred_at: NaiveDateTime,
+    /// The account that closed the event (the maker).
+    pub proposer: i64,
+}
+
+/// Puts an outcome of a recorded past event (`meeting_absent`, …) to maker-checker instead of
+/// posting it: a pending proposal of the rule's points in force for the deputy's congress on that
+/// day, made by the proposer, which another staff member in scope decides. Answers the
+/// proposal's id, or `None` when the outcome earns nothing (no rule in force).
+pub fn propose_outcome(c: &mut AnyConnection, o: &EventOutcome, tz: chrono_tz::Tz, now: NaiveDateTime) -> AppResult<Option<i64>> {
+    let EventOutcome { deputy, outcome, reason, occurred_at, proposer } = *o;
+    let Some(code) = super::rules::rule_for_event(outcome) else { return Ok(None) };
+    let day = tz.from_utc_datetime(&occurred_at).format("%Y-%m-%d").to_string();
+    let seats = crate::org::deputy_scopes(c, &[deputy])?;
+    let path = crate::org::congress_path(seats.get(&deputy).map(Vec::as_slice).unwrap_or_default());
+    let Some(rule) = store::rule_in_force(c, code, &path, &day)? else { return Ok(None) };
+    if rule.points == 0 {
+        return Ok(None);
+    }
+    let id: i64 = diesel::insert_into(lp::table)
+        .values((
+            lp::deputy_id.eq(deputy),
+            lp::rule_code.eq(code),
+            lp::points.eq(rule.points),
+            lp::reason.eq(reason),
+            lp::occurred_at.eq(occurred_at),
+            lp::proposed_by.eq(proposer),
+            lp::proposed_at.eq(now),
+            lp::status.eq("pending"),
+        ))
+        .returning(lp::id)
+        .get_result(c)?;
+    Ok(Some(id))
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {

@@ -163,6 +163,9 @@ pub async fn set(
     let now = state.now();
     let v = db::tx(&state.db, move |c| {
         let (id, path) = congress(c, &p, Some(region), Action::Write)?;
+        if !crate::org::deputies_not_held(c, &p, &b.excluded_deputy_ids)?.is_empty() {
+            return Err(AppError::invalid_field("excluded_deputy_ids", "unknown_deputy", "every excluded deputy must be a deputy of your scope"));
+        }
         let excluded = b.excluded_deputy_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         let values = (
             es::region_id.eq(id),

@@ -157,7 +157,8 @@ pub async fn reverse(state: web::Data<AppState>, p: Principal, id: web::Path<i64
     }
     let (tz, now, cache) = (state.settings.tz, state.now(), state.ledger.clone());
     let e = db::tx(&state.db, move |c| {
-        let orig = store::entry(c, id)?.ok_or_else(|| AppError::invalid_field("entry_id", "unknown_entry", "no such entry"))?;
+        // A missing entry answers exactly like one outside the caller's scope: 404.
+        let orig = store::entry(c, id)?.ok_or_else(AppError::not_found)?;
         let paths = crate::org::deputy_region_paths(c, orig.deputy_id)?.unwrap_or_default();
         policy::authorize(&p, Action::Write, &Target::many(Kind::Deputy, paths.clone()))?;
         let rev = service::reverse(c, id, &p.label(), &reason, tz, now)?;

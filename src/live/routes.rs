@@ -1,9 +1,11 @@
 //! `GET /api/v1/me/events`: the caller's live events as Server-Sent Events.
 
 use super::{store, Wake};
+use crate::auth::revocations::Revocations;
 use crate::auth::{Principal, Role};
 use crate::db::{self, Db};
 use crate::error::{AppError, AppResult, ReadErrors};
+use crate::platform::Clock;
 use crate::state::AppState;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use bytes::Bytes;
@@ -19,6 +21,13 @@ struct Stream {
     db: Db,
     account: i64,
     deputy: Option<i64>,
+    /// The session the stream was opened in, and when its access token expires: the stream ends
+    /// at logout (or a revoked session) and at expiry; the app reconnects with a fresh token.
+    sid: Option<String>,
+    ends: broadcast::Receiver<String>,
+    revocations: Revocations,
+    expires: chrono::DateTime<chrono::Utc>,
+    clock: Clock,
     last: i64,
     wakes: broadcast::Receiver<Wake>,
     closing: watch::Receiver<bool>,
@@ -43,8 +52,16 @@ impl Stream {
         Ok(())
     }
 
+    /// Whether the stream's session ended or its token expired.
+    fn over(&self) -> bool {
+        self.clock.now() >= self.expires || self.sid.as_deref().is_some_and(|s| self.revocations.ended(s))
+    }
+
     async fn next(mut self) -> Option<(Result<Bytes, actix_web::Error>, Self)> {
         loop {
+            if self.over() {
+                return None;
+            }
             if let Some(b) = self.queue.pop_front() {
                 return Some((Ok(b), self));
             }
@@ -54,8 +71,16 @@ impl Stream {
                 }
                 continue;
             }
+            let left = (self.expires - self.clock.now()).to_std().unwrap_or_default();
             tokio::select! {
                 _ = self.closing.changed() => return None,
+                end = self.ends.recv() => match end {
+                    Ok(sid) if self.sid.as_deref() == Some(sid.as_str()) => return None,
+                    // Checked at the top of the loop.
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+                _ = tokio::time::sleep(left), if left < KEEP_ALIVE => return None,
                 w = self.wakes.recv() => match w {
                     Ok(w) if w.id > self.last && w.concerns(self.account, self.deputy) => self.catch_up = true,
                     Ok(_) => {}
@@ -72,7 +97,8 @@ impl Stream {
 /// to me), `notice_retracted`, `notice_reminder`, `leave_decided`, `opinion_assigned`,
 /// `appointment`; constituents: `opinion_status` and `opinion_message` for their cases and those
 /// they follow, `appointment`. Each has a JSON `data` line and an `id`. Reconnect with
-/// `Last-Event-ID` to get what was missed (events are kept 7 days).
+/// `Last-Event-ID` to get what was missed (events are kept 7 days). The stream ends when the
+/// session ends (logout) and when the access token expires: reconnect with a fresh one.
 #[utoipa::path(tag = "live", params(("Last-Event-ID" = Option<i64>, Header, description = "the last event id received")),
     responses((status = 200, description = "the event stream", content_type = "text/event-stream", body = String), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/events")]
@@ -96,6 +122,11 @@ pub async fn events(state: web::Data<AppState>, p: Principal, req: HttpRequest) 
         db: state.db.clone(),
         account,
         deputy,
+        sid: p.sid.clone(),
+        ends: state.revocations.listen(),
+        revocations: state.revocations.clone(),
+        expires: chrono::DateTime::from_timestamp(p.expires_at, 0).unwrap_or_default(),
+        clock: state.clock.clone(),
         last,
         wakes,
         closing: state.live.closing(),

@@ -3,7 +3,7 @@
 //! scope (403 naming the part); levels and terms select inside the publisher's scope.
 
 use crate::db::AnyConnection;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use utoipa::ToSchema;
@@ -34,10 +34,9 @@ pub struct Audience {
     pub exclude: Vec<i64>,
 }
 
+/// A part outside the publisher's scope answers exactly like a missing record.
 fn out_of_scope(field: String) -> AppError {
-    let mut e = AppError::forbidden("audience_out_of_scope", format!("{field} lies outside your scope"));
-    e.errors = vec![FieldError::new(&field, "out_of_scope", "outside the publisher's scope")];
-    e
+    unknown(field)
 }
 
 fn unknown(field: String) -> AppError {
@@ -49,8 +48,8 @@ fn inside(scope: &str, path: &str) -> bool {
 }
 
 /// The deputies an audience reaches for a publisher scoped to `scope` (a region path; `/` = the
-/// installation), sorted and distinct. 403 `audience_out_of_scope` naming the part that lies
-/// outside the scope; 422 for unknown records, bad levels and an audience that reaches no one
+/// installation), sorted and distinct. 422 for parts that are unknown or outside the scope (one
+/// answer for both, naming the part), bad levels and an audience that reaches no one
 /// (`empty_audience`).
 pub fn resolve(c: &mut AnyConnection, scope: &str, a: &Audience) -> AppResult<Vec<i64>> {
     let scope = scope.to_string();
@@ -92,7 +91,11 @@ pub fn resolve(c: &mut AnyConnection, scope: &str, a: &Audience) -> AppResult<Ve
         }
         out.insert(*d);
     }
-    for x in &a.exclude {
+    for (i, x) in a.exclude.iter().enumerate() {
+        let paths = crate::org::deputy_region_paths(c, *x)?.ok_or_else(|| unknown(format!("audience.exclude[{i}]")))?;
+        if !paths.iter().any(|p| inside(&scope, p)) {
+            return Err(out_of_scope(format!("audience.exclude[{i}]")));
+        }
         out.remove(x);
     }
     if out.is_empty() {

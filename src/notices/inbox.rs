@@ -134,7 +134,7 @@ pub async fn rsvp(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, 
         let leave = super::rules::leave_status(&b.answer, n.leave_needs_approval);
         store::answer(c, id, deputy, &b.answer, reason.as_deref(), leave, now)?;
         if let (Some("approved"), Some(event)) = (leave, n.event_id) {
-            crate::checkins::events::excuse(c, event, deputy, now)?;
+            crate::checkins::attendance::excuse(c, event, deputy, now)?;
         }
         let (n, s) = mine(c, deputy, id, now)?;
         Ok(item(Headline::from(&n), s, None))

@@ -246,7 +246,7 @@ pub async fn decide_leave(
             return Err(AppError::conflict("no_pending_leave", "this deputy has no leave waiting for a decision"));
         }
         if let (true, Some(event)) = (approve, n.event_id) {
-            crate::checkins::events::excuse(c, event, deputy, now)?;
+            crate::checkins::attendance::excuse(c, event, deputy, now)?;
         }
         let data = serde_json::json!({"notice_id": id, "approved": approve});
         let wake = crate::live::store::record(c, Some(deputy), Some(id), "leave_decided", &data, now)?;

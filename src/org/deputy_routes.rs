@@ -47,8 +47,8 @@ fn check_person(name: Option<&str>, gender: Option<&str>, phone: Option<&str>, p
         },
         None => None,
     };
-    if photo.is_some_and(|u| !(u.starts_with("https://") || u.starts_with("http://")) || u.len() > 500) {
-        e.push(FieldError::new("photo_url", "invalid_url", "an http(s) URL of at most 500 characters"));
+    if photo.is_some_and(|u| !crate::platform::outbound::public_https(u)) {
+        e.push(FieldError::new("photo_url", "invalid_url", "an https URL of at most 500 characters, on a public host"));
     }
     if intro.is_some_and(|i| i.chars().count() > 2000) {
         e.push(FieldError::new("introduction", "too_long", "at most 2000 characters"));
@@ -217,7 +217,7 @@ pub async fn update(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
     Ok(respond(StatusCode::OK, &v, version))
 }
 
-/// Add a seat (another level or term) to an existing deputy.
+/// Add a seat (another level or term) to a deputy already in your scope.
 #[utoipa::path(tag = "deputies", params(("id" = i64, Path)), request_body = SeatInput, responses((status = 201, body = DeputyView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/deputies/{id}/seats")]
 pub async fn add_seat(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<SeatInput>) -> AppResult<HttpResponse> {
@@ -225,9 +225,11 @@ pub async fn add_seat(state: web::Data<AppState>, p: Principal, id: web::Path<i6
     policy::role_allows(&p, Action::Write, Kind::Deputy)?;
     let now = state.now();
     let (v, version) = db::tx(&state.db, move |c| {
-        let d = store::deputy(c, id)?.ok_or_else(AppError::not_found)?;
+        // The deputy must already be in the caller's scope: a seat in one's own region does not
+        // pull another district's deputy in (404, exactly like a missing deputy).
+        let (_, _, before) = load(c, &p, id, Action::Write)?;
         let path = insert_seat(c, &p, id, &s, 0, now)?;
-        bump(c, id, d.version, now)?;
+        bump(c, id, before, now)?;
         Entry::by(&p, "deputy.add_seat", "deputy", id.to_string()).region(Some(path)).write(c, now)?;
         let (v, _, version) = load(c, &p, id, Action::Read)?;
         Ok((v, version))

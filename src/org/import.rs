@@ -51,6 +51,10 @@ pub struct PersonPlan {
     pub seats: Vec<SeatPlan>,
 }
 
+/// The one answer for a phone that belongs to another deputy record (of another name, or outside
+/// the importer's scope): it never tells which.
+pub const PHONE_TAKEN: &str = "this phone number belongs to another deputy record; a seat is added to it by the staff who hold that deputy";
+
 pub fn err(row: usize, col: &str, code: &str, msg: impl Into<String>) -> FieldError {
     FieldError::new(col, code, msg).at_row(row)
 }
@@ -175,7 +179,7 @@ pub fn plan(bytes: &[u8], lk: &Lookups) -> Result<(usize, Vec<PersonPlan>), Vec<
                 Some(&pi) => Some(pi),
                 None => match lk.phones.get(ph) {
                     Some((_, existing)) if *existing != name => {
-                        errors.push(err(row, "phone", "phone_taken", "this phone belongs to another deputy in the directory"));
+                        errors.push(err(row, "phone", "phone_taken", PHONE_TAKEN));
                         continue;
                     }
                     _ => None,

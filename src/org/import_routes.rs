@@ -2,7 +2,7 @@
 
 use super::deputy_model::ImportResult;
 use super::deputy_store::{self, NewDeputy, NewSeat};
-use super::import::{err, plan, Lookups};
+use super::import::{err, plan, Lookups, PHONE_TAKEN};
 use super::{narrowed_filter, rules, store};
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind};
@@ -54,8 +54,25 @@ pub async fn import(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
         let groups = store::group_keys(c, &scope)?.into_iter().map(|(r, t, n, id)| ((r, t, n), id)).collect();
         let phones = deputy_store::phone_index(c)?.into_iter().map(|(ph, id, name)| (ph, (id, name))).collect();
         let (rows, people) = plan(&bytes, &Lookups { regions, groups, phones }).map_err(AppError::validation)?;
-        // Seats that people already in the directory hold: reported with their rows, nothing written.
+        // A row may add a seat only to a deputy already in the importer's scope. A phone of a
+        // deputy outside it answers as a phone of another person does (`phone_taken`): the seat
+        // is added by the staff who hold that deputy.
         let existing: Vec<i64> = people.iter().filter_map(|p| p.existing_id).collect();
+        let scopes = deputy_store::deputy_scopes(c, &existing)?;
+        let outside: Vec<_> = people
+            .iter()
+            .filter(|person| {
+                person.existing_id.is_some_and(|id| {
+                    let paths = scopes.get(&id).map(|s| s.iter().map(|b| b.path.clone()).collect()).unwrap_or_default();
+                    policy::authorize(&p, Action::Write, &policy::Target::many(Kind::Deputy, paths)).is_err()
+                })
+            })
+            .flat_map(|person| person.seats.iter().map(|s| err(s.row, "phone", "phone_taken", PHONE_TAKEN)))
+            .collect();
+        if !outside.is_empty() {
+            return Err(AppError::validation(outside));
+        }
+        // Seats that people already in the directory hold: reported with their rows, nothing written.
         let held: HashSet<(i64, i64, i32)> = deputy_store::seat_keys(c, &existing)?.into_iter().collect();
         let held = &held;
         let clashes: Vec<_> = people

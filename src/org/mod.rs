@@ -28,6 +28,23 @@ use crate::auth::Principal;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 
+/// The ids among `ids` that name no deputy the caller holds ([`policy::holds_deputy`]): missing
+/// ones and those outside the caller's scope alike, so callers answer both the same way.
+pub fn deputies_not_held(conn: &mut AnyConnection, p: &Principal, ids: &[i64]) -> AppResult<Vec<i64>> {
+    let scopes = deputy_scopes(conn, ids)?;
+    let mut out: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|id| {
+            let paths: Vec<String> = scopes.get(id).map(|s| s.iter().map(|b| b.path.clone()).collect()).unwrap_or_default();
+            !scopes.contains_key(id) || !policy::holds_deputy(p, &paths)
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
 /// The region path of a deputy group (None when it does not exist).
 pub fn group_path(conn: &mut AnyConnection, id: i64) -> AppResult<Option<String>> {
     Ok(store::group(conn, id)?.map(|g| g.1))

@@ -2,7 +2,9 @@
 //! in-process), fixed-window rate limiting on top of it, and the sealing of personal data.
 
 pub mod cache;
+pub mod client_ip;
 pub mod clock;
+pub mod csv_out;
 pub mod idempotency;
 pub mod memory;
 pub mod outbound;

@@ -5,27 +5,91 @@
 //! never followed. The hosts in `LVZHI_OUTBOUND_ALLOW` — and only they — may be private (a
 //! gateway inside the congress's own network).
 
+use ipnet::IpNet;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-/// Loopback, private, link-local (169.254.169.254 is the cloud metadata service), shared
-/// (100.64/10), unspecified and broadcast IPv4 addresses.
-pub fn private_v4(v4: Ipv4Addr) -> bool {
-    let shared = v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64;
-    v4.is_private() || v4.is_loopback() || v4.is_link_local() || v4.is_unspecified() || v4.is_broadcast() || shared
+/// The blocks of the IANA IPv4 and IPv6 Special-Purpose Address Registries that are not
+/// globally reachable, plus multicast, the deprecated site-local block and the 6to4 relay
+/// anycast block: no gateway of ours lives there.
+const NOT_GLOBAL: [&str; 28] = [
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.88.99.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+    "::/128",
+    "::1/128",
+    "64:ff9b:1::/48",
+    "100::/64",
+    "2001::/23",
+    "2001:db8::/32",
+    "2001:10::/28",
+    "3fff::/20",
+    "5f00::/16",
+    "fc00::/7",
+    "fe80::/10",
+    "fec0::/10",
+    "ff00::/8",
+];
+
+static BLOCKS: LazyLock<Vec<IpNet>> = LazyLock::new(|| NOT_GLOBAL.iter().filter_map(|n| n.parse().ok()).collect());
+
+/// The IPv4 address an IPv6 address carries, in every form that reaches an IPv4 host:
+/// IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`), NAT64 (`64:ff9b::/96`), 6to4
+/// (`2002::/16`) and Teredo (`2001::/32`, the server and the client).
+fn embedded_v4(v6: Ipv6Addr) -> Vec<Ipv4Addr> {
+    let s = v6.segments();
+    let tail = Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
+    let mut out = vec![];
+    if let Some(v4) = v6.to_ipv4_mapped() {
+        out.push(v4);
+    }
+    if s[..6] == [0; 6] && !(s[6] == 0 && s[7] <= 1) {
+        out.push(tail);
+    }
+    if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+        out.push(tail);
+    }
+    if s[0] == 0x2002 {
+        out.push(Ipv4Addr::new((s[1] >> 8) as u8, s[1] as u8, (s[2] >> 8) as u8, s[2] as u8));
+    }
+    if s[0] == 0x2001 && s[1] == 0 {
+        out.push(Ipv4Addr::new((s[2] >> 8) as u8, s[2] as u8, (s[3] >> 8) as u8, s[3] as u8));
+        out.push(Ipv4Addr::from(!u32::from(tail)));
+    }
+    out
 }
 
-/// [`private_v4`] for both families (an IPv4-mapped IPv6 address counts as its IPv4 one).
+/// Whether an address is not globally reachable ([`NOT_GLOBAL`]), or is an IPv6 address that
+/// carries such an IPv4 address. 169.254.169.254 (cloud metadata) is in there, in every form.
 pub fn private_ip(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => private_v4(v4),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => private_v4(v4),
-            None => v6.is_loopback() || v6.is_unspecified() || v6.is_unique_local() || v6.is_unicast_link_local(),
-        },
+    if BLOCKS.iter().any(|n| n.contains(&ip)) {
+        return true;
     }
+    match ip {
+        IpAddr::V4(_) => false,
+        IpAddr::V6(v6) => embedded_v4(v6).into_iter().any(|v4| private_ip(IpAddr::V4(v4))),
+    }
+}
+
+/// A host name that means this machine (`localhost`, `x.localhost`, with or without the
+/// trailing dot).
+fn local_name(host: &str) -> bool {
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    h == "localhost" || h.ends_with(".localhost") || h == "localhost.localdomain"
 }
 
 /// Checks an outbound URL at start-up: http(s), with a host that is not a private address (as
@@ -39,7 +103,7 @@ pub fn check_url(raw: &str, allow: &[String]) -> Result<(), String> {
     // `http://0177.0.0.1/`) into plain addresses.
     let private = match url.host() {
         None => return Err(format!("`{raw}` has no host")),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost"),
+        Some(url::Host::Domain(d)) => local_name(d),
         Some(url::Host::Ipv4(v4)) => private_ip(IpAddr::V4(v4)),
         Some(url::Host::Ipv6(v6)) => private_ip(IpAddr::V6(v6)),
     };
@@ -48,6 +112,13 @@ pub fn check_url(raw: &str, allow: &[String]) -> Result<(), String> {
         return Err(format!("`{raw}` points at a private or loopback address (list its host in LVZHI_OUTBOUND_ALLOW to allow it)"));
     }
     Ok(())
+}
+
+/// Whether a URL that apps will load (a deputy's photo) is `https://` and names no private,
+/// loopback or local host: the server fetches none of them, but phones on a station's network
+/// would.
+pub fn public_https(raw: &str) -> bool {
+    raw.len() <= 500 && raw.starts_with("https://") && check_url(raw, &[]).is_ok()
 }
 
 fn allowed(allow: &[String], host: &str) -> bool {
@@ -111,12 +182,30 @@ mod tests {
             "http://[::ffff:a9fe:a9fe]/",
             "http://[fd00::1]/",
             "http://[fe80::1]/",
+            "http://[::127.0.0.1]/",
+            "http://[::a9fe:a9fe]/",
+            "http://[64:ff9b::a9fe:a9fe]/",
+            "http://[64:ff9b::10.0.0.1]/",
+            "http://[64:ff9b:1::a00:1]/",
+            "http://[2002:7f00:1::]/",
+            "http://[2002:a9fe:a9fe::1]/",
+            "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",
+            "http://[fec0::1]/",
+            "http://[ff02::1]/",
+            "http://0.1.2.3/",
+            "http://localhost./x",
+            "http://LOCALHOST/x",
+            "http://224.0.0.1/",
+            "http://198.18.0.1/",
             "ftp://example.com/",
             "file:///etc/passwd",
         ] {
             assert!(check_url(bad, &[]).is_err(), "{bad}");
         }
         assert!(check_url("https://push.example.cn/v1", &[]).is_ok());
+        for good in ["https://1.2.3.4/", "https://[2400:3200::1]/", "https://[64:ff9b::101:101]/", "https://[2002:101:101::1]/"] {
+            assert!(check_url(good, &[]).is_ok(), "{good}");
+        }
         // Only the listed host is allowed, in whatever case; not its neighbours.
         let allow = vec!["127.0.0.1".to_string(), "Gateway.Internal".to_string()];
         assert!(check_url("http://127.0.0.1:9/push", &allow).is_ok());

@@ -127,7 +127,24 @@ pub fn move_to(c: &mut AnyConnection, o: &OpinionRow, to: &str, by: (&Principal,
 
 /// Live news of a case for its constituent and followers.
 pub fn tell(c: &mut AnyConnection, o: &OpinionRow, kind: &str, data: &serde_json::Value, now: NaiveDateTime) -> AppResult<Vec<Wake>> {
-    hs::audience(c, o)?.into_iter().map(|a| crate::live::store::record_for_account(c, a, kind, data, now)).collect()
+    let owner = match o.constituent_id {
+        Some(k) => Some(hs::constituent_account(c, k)?),
+        None => None,
+    };
+    // Followers hear of changes of status only, without their notes; the rest is the owner's.
+    let mut public = data.clone();
+    if let Some(m) = public.as_object_mut() {
+        m.remove("note");
+    }
+    let mut wakes = vec![];
+    for a in hs::audience(c, o)? {
+        match (Some(a) == owner, kind) {
+            (true, _) => wakes.push(crate::live::store::record_for_account(c, a, kind, data, now)?),
+            (false, "opinion_status") => wakes.push(crate::live::store::record_for_account(c, a, kind, &public, now)?),
+            (false, _) => {}
+        }
+    }
+    Ok(wakes)
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -160,6 +177,11 @@ pub struct CaseView {
     /// Open cases of the same category within 200 m and 30 days (staff view): merge candidates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicates: Option<Vec<super::opinions::SimilarCase>>,
+    /// The title and answer staff approved as public: all followers see of the case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_answer: Option<String>,
 }
 
 /// The case view for `access`: constituents never see internal notes; followers see the
@@ -172,7 +194,10 @@ pub fn case_view(c: &mut AnyConnection, pii: &Pii, o: OpinionRow, access: Access
     };
     let duplicates = match (access, o.latitude, o.longitude) {
         (Access::Staff, Some(la), Some(lo)) => Some(
-            super::opinions::similar_to(c, &o.category, (la, lo), o.created_at, o.id)?.into_iter().map(|(d, m)| super::opinions::similar_case(d, m)).collect(),
+            super::opinions::similar_to(c, &o.category, (la, lo), o.created_at, o.id)?
+                .into_iter()
+                .map(|(d, m)| super::opinions::similar_case(d, m, None))
+                .collect(),
         ),
         (Access::Staff, ..) => Some(vec![]),
         _ => None,
@@ -181,11 +206,22 @@ pub fn case_view(c: &mut AnyConnection, pii: &Pii, o: OpinionRow, access: Access
         Access::Follower => vec![],
         a => hs::messages(c, o.id, a.inside())?,
     };
+    let (public_title, public_answer) = store::publications(c, &[o.id])?.remove(&o.id).map_or((None, None), |(t, a)| (Some(t), a));
     let mut v = view(o, Some(events)).at(now);
-    if !inside {
+    if access == Access::Follower {
+        v = v.summary_only(public_title.as_deref());
+    } else if !inside {
         v.hide_handling();
     }
-    Ok(CaseView { opinion: v, access: format!("{access:?}").to_lowercase(), messages: message_views(messages), phone_masked, duplicates })
+    Ok(CaseView {
+        opinion: v,
+        access: format!("{access:?}").to_lowercase(),
+        messages: message_views(messages),
+        phone_masked,
+        duplicates,
+        public_title,
+        public_answer,
+    })
 }
 
 /// Runs an action of someone standing to the case as `access`, in one transaction, and

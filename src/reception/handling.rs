@@ -136,10 +136,11 @@ pub async fn reject(state: web::Data<AppState>, p: Principal, ticket: web::Path<
 #[post("/api/v1/opinions/{ticket}/assign")]
 pub async fn assign(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<AssignRequest>) -> AppResult<web::Json<CaseView>> {
     let deputy = body.deputy_id;
-    case::act(&state, p, ticket.into_inner(), Access::Staff, move |c, _p, o, now| {
+    case::act(&state, p, ticket.into_inner(), Access::Staff, move |c, p, o, now| {
         let seated = crate::org::deputy_region_paths(c, deputy)?
             .is_some_and(|ps| ps.iter().any(|x| x.starts_with(&o.region_path) || o.region_path.starts_with(x.as_str())));
-        if !seated {
+        // And one the caller holds: a deputy outside their scope answers like a missing one.
+        if !seated || !crate::org::deputies_not_held(c, p, &[deputy])?.is_empty() {
             return Err(AppError::invalid_field("deputy_id", "out_of_scope", "no deputy of this case's congress has this id"));
         }
         if o.constituent_id.is_none() {

@@ -18,6 +18,7 @@ pub mod model;
 pub mod opinion_rules;
 pub mod opinion_store;
 pub mod opinions;
+pub mod publication;
 pub mod raised;
 pub mod rules;
 pub mod signin;

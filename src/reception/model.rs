@@ -88,6 +88,25 @@ impl OpinionView {
         self.forward_requested = false;
     }
 
+    /// What someone who follows a case sees of it (not the person who filed it): its category,
+    /// status, dates and history of statuses, and the title staff approved as public (empty
+    /// until then); never its content, position, photos, ratings or the notes of its history.
+    pub fn summary_only(mut self, public_title: Option<&str>) -> Self {
+        self.hide_handling();
+        self.title = public_title.unwrap_or_default().to_string();
+        self.content = String::new();
+        self.latitude = None;
+        self.longitude = None;
+        self.photo_urls = vec![];
+        self.satisfaction = None;
+        self.result_score = None;
+        self.attitude_score = None;
+        for e in self.events.iter_mut().flatten() {
+            e.note = None;
+        }
+        self
+    }
+
     /// Marks the red light as of `now`.
     pub fn at(mut self, now: chrono::NaiveDateTime) -> Self {
         self.overdue = self.status == "forwarded" && self.due_at.is_some_and(|d| d.naive_utc() < now);

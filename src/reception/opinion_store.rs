@@ -1,6 +1,6 @@
 //! All SQL of opinions and their events.
 
-use crate::db::schema::{constituents as k, opinion_events as ev, opinions as o, ticket_days as t};
+use crate::db::schema::{constituents as k, opinion_events as ev, opinion_publications as op, opinions as o, ticket_days as t};
 use crate::db::AnyConnection;
 use crate::error::AppResult;
 use chrono::NaiveDateTime;
@@ -158,6 +158,25 @@ pub fn next_seqs(c: &mut AnyConnection, day: &str, n: i64) -> AppResult<Vec<i64>
             Ok((last - n + 1..=last).collect())
         }
     }
+}
+
+/// Sets what followers of a case see (a staff-approved title and answer).
+pub fn set_publication(c: &mut AnyConnection, id: i64, title: &str, answer: Option<&str>, now: NaiveDateTime) -> AppResult<()> {
+    let row = (op::opinion_id.eq(id), op::title.eq(title), op::answer.eq(answer), op::updated_at.eq(now));
+    // Upserts differ per backend: one builder, run on the concrete connection.
+    crate::per_backend!(c, |x| diesel::insert_into(op::table)
+        .values(row)
+        .on_conflict(op::opinion_id)
+        .do_update()
+        .set((op::title.eq(title), op::answer.eq(answer), op::updated_at.eq(now)))
+        .execute(x))?;
+    Ok(())
+}
+
+/// (title, answer) staff approved as public for each of these cases that has them.
+pub fn publications(c: &mut AnyConnection, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, (String, Option<String>)>> {
+    let rows: Vec<(i64, String, Option<String>)> = op::table.filter(op::opinion_id.eq_any(ids)).select((op::opinion_id, op::title, op::answer)).load(c)?;
+    Ok(rows.into_iter().map(|(id, t, a)| (id, (t, a))).collect())
 }
 
 /// Inserts opinions with one statement; returns them as stored, in order.

@@ -62,13 +62,22 @@ pub async fn submit(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
     if !errs.is_empty() {
         return Err(AppError::validation(errs));
     }
-    // Retries of one key (a phone resending on a weak network) count once against the limit.
-    let first_send = match &key {
-        Some(k) => state.cache.set_nx(&format!("opinion-key:{}:{}", k.account, k.key), "1", std::time::Duration::from_secs(3600)).await.unwrap_or(true),
+    // Retries of one key (a phone resending on a weak network) count once against the limit;
+    // a refused request leaves no marker, so resending it is refused again.
+    let marker = key.as_ref().map(|k| format!("opinion-key:{}:{}", k.account, k.key));
+    let first_send = match &marker {
+        Some(m) => state.cache.set_nx(m, "1", std::time::Duration::from_secs(3600)).await.unwrap_or(true),
         None => true,
     };
     if first_send {
-        ratelimit::hit(&state.cache, &state.clock, &format!("opinion:{}", p.account_id), 5, 3600).await?;
+        if let Err(e) = ratelimit::hit(&state.cache, &state.clock, &format!("opinion:{}", p.account_id), 5, 3600).await {
+            if let Some(m) = &marker {
+                if let Err(d) = state.cache.del(m).await {
+                    tracing::warn!(error = %d, "could not drop the marker of a refused opinion");
+                }
+            }
+            return Err(e);
+        }
     }
     let (now, tz) = (state.now(), state.settings.tz);
     let day = state.clock.now().with_timezone(&tz).date_naive();
@@ -138,6 +147,9 @@ pub struct SimilarQuery {
     pub longitude: f64,
 }
 
+/// An open case near a place. Constituents see a summary: the title only once staff approved it
+/// as public (empty otherwise), the distance in steps of 100 m; staff see the case's own title
+/// and distance.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SimilarCase {
     pub ticket: String,
@@ -147,6 +159,10 @@ pub struct SimilarCase {
     pub distance_m: f64,
     pub created_at: DateTime<Utc>,
 }
+
+/// Looks at similar cases allowed per constituent and hour, and follows per day.
+const SIMILAR_PER_HOUR: u64 = 20;
+const FOLLOWS_PER_DAY: u64 = 10;
 
 /// Cases still open within 200 m and 30 days: (case, distance), nearest first.
 pub fn similar_to(c: &mut AnyConnection, category: &str, at: (f64, f64), now: chrono::NaiveDateTime, except: i64) -> AppResult<Vec<(OpinionRow, f64)>> {
@@ -163,7 +179,8 @@ pub fn similar_to(c: &mut AnyConnection, category: &str, at: (f64, f64), now: ch
 }
 
 /// Open cases of the same category within 200 m of a place, left in the last 30 days: follow
-/// one of them instead of filing the matter again.
+/// one of them instead of filing the matter again. A summary of each (see `SimilarCase`), at
+/// most 10, and 20 looks an hour per constituent (429).
 #[utoipa::path(tag = "reception", params(SimilarQuery), responses((status = 200, body = Vec<SimilarCase>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/opinions/similar")]
 pub async fn similar(state: web::Data<AppState>, p: Principal, q: web::Query<SimilarQuery>) -> AppResult<web::Json<Vec<SimilarCase>>> {
@@ -176,16 +193,28 @@ pub async fn similar(state: web::Data<AppState>, p: Principal, q: web::Query<Sim
         return Err(AppError::validation(errs));
     }
     let now = state.now();
-    let v = db::run(&state.db, move |c| {
-        constituent(c, &p)?;
-        similar_to(c, &q.category, (q.latitude, q.longitude), now, 0)
+    let account = p.account_id;
+    db::run(&state.db, move |c| constituent(c, &p)).await?;
+    // Walking a claimed position around a town is bounded: a few looks an hour.
+    ratelimit::hit(&state.cache, &state.clock, &format!("similar:{account}"), SIMILAR_PER_HOUR, 3600).await?;
+    let (v, public) = db::run(&state.db, move |c| {
+        let near: Vec<(OpinionRow, f64)> = similar_to(c, &q.category, (q.latitude, q.longitude), now, 0)?.into_iter().take(10).collect();
+        let public = store::publications(c, &near.iter().map(|(o, _)| o.id).collect::<Vec<_>>())?;
+        Ok((near, public))
     })
     .await?;
-    Ok(web::Json(v.into_iter().take(20).map(|(o, d)| similar_case(o, d)).collect()))
+    Ok(web::Json(v.into_iter().map(|(o, d)| similar_case(o, d, Some(&public))).collect()))
 }
 
-pub fn similar_case(o: OpinionRow, distance: f64) -> SimilarCase {
-    SimilarCase { ticket: o.ticket, category: o.category, title: o.title, status: o.status, distance_m: distance.round(), created_at: utc(o.created_at) }
+/// A case as a similar one near a place: in full for staff (`public` is `None`); otherwise a
+/// summary, with the title staff approved as public (empty without one) and the distance in steps
+/// of 100 m.
+pub fn similar_case(o: OpinionRow, distance: f64, public: Option<&std::collections::HashMap<i64, (String, Option<String>)>>) -> SimilarCase {
+    let (title, distance_m) = match public {
+        None => (o.title, distance.round()),
+        Some(p) => (p.get(&o.id).map(|x| x.0.clone()).unwrap_or_default(), ((distance / 100.0).ceil() * 100.0).max(100.0)),
+    };
+    SimilarCase { ticket: o.ticket, category: o.category, title, status: o.status, distance_m, created_at: utc(o.created_at) }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -197,12 +226,16 @@ pub struct FollowRequest {
     pub longitude: f64,
 }
 
-/// Follow an open case near me instead of filing it again: its changes reach me too, and it is
-/// listed with my opinions (without the thread addressed to the person who filed it).
+/// Follow an open case near me instead of filing it again: its changes of status reach me too,
+/// and it is listed with my opinions as a summary (category, status, the title and answer staff
+/// approved as public; never its content, position, photos or thread). 10 a day (429).
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = FollowRequest, responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/opinions/{ticket}/follow")]
 pub async fn follow(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<FollowRequest>) -> AppResult<web::Json<CaseView>> {
     let (ticket, now, b, pii) = (ticket.into_inner(), state.now(), body.into_inner(), state.pii.clone());
+    if p.role == Role::Constituent {
+        ratelimit::hit(&state.cache, &state.clock, &format!("follow:{}", p.account_id), FOLLOWS_PER_DAY, 86_400).await?;
+    }
     let v = db::tx(&state.db, move |c| {
         let me = constituent(c, &p)?;
         let o = store::by_ticket(c, &ticket)?.ok_or_else(AppError::not_found)?;

@@ -36,7 +36,7 @@ pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<ListQu
     let (before, limit, now) = (pq.after()?, pq.limit()?, state.now());
     let fl = q.into_inner().filter(now);
     let (inside, pii) = (p.role != Role::Constituent, state.pii.clone());
-    let rows = db::run(&state.db, move |c| {
+    let (rows, me) = db::run(&state.db, move |c| {
         let owner = match (p.role, p.deputy_id, p.unit_id) {
             (Role::Deputy, Some(d), _) => Owner::Deputy(d),
             (Role::Unit, _, Some(u)) => Owner::Unit(u),
@@ -45,16 +45,29 @@ pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<ListQu
             ),
             _ => return Err(AppError::forbidden("forbidden", "staff list opinions at /api/v1/opinions")),
         };
-        hs::list(c, &pii, &owner, &fl, before, limit)
+        let me = match &owner {
+            Owner::Constituent(k) => Some(*k),
+            _ => None,
+        };
+        let rows = hs::list(c, &pii, &owner, &fl, before, limit)?;
+        let followed: Vec<i64> = rows.iter().filter(|(o, _)| me.is_some() && o.constituent_id != me).map(|(o, _)| o.id).collect();
+        let public = super::opinion_store::publications(c, &followed)?;
+        Ok(((rows, public), me))
     })
     .await?;
+    let (rows, public) = rows;
     Ok(web::Json(page(
         rows,
         limit,
         |r| r.0.id,
         |(o, phone)| {
+            // A case the constituent follows (not theirs) shows as its public summary.
+            let followed = me.is_some() && o.constituent_id != me;
+            let public_title = public.get(&o.id).map(|x| x.0.clone());
             let mut v = view(o, None).at(now);
-            if !inside {
+            if followed {
+                v = v.summary_only(public_title.as_deref());
+            } else if !inside {
                 v.hide_handling();
             }
             OpinionItem { opinion: v, phone_masked: phone.filter(|_| inside).map(|n| crate::org::rules::mask_phone(&n)) }

@@ -86,10 +86,14 @@ pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
     // Sent concurrently, like pushes (an escalation can text a whole county at once).
     let results: Vec<(store::Due, Outcome)> = futures_util::stream::iter(due)
         .map(|d| async move {
-            let out = match state.pii.open(crate::platform::pii::field::SMS_PHONE, &d.2) {
-                Ok(phone) => state.sms.send(&d.1, &phone, &d.3).await,
+            let body = match crate::platform::pii::is_sealed(&d.3) {
+                true => state.pii.open(crate::platform::pii::field::SMS_BODY, &d.3),
+                false => Ok(d.3.clone()),
+            };
+            let out = match (state.pii.open(crate::platform::pii::field::SMS_PHONE, &d.2), body) {
+                (Ok(phone), Ok(body)) => state.sms.send(&d.1, &phone, &body).await,
                 // A key missing from LVZHI_PII_KEYS: kept for a later try (the key may come back).
-                Err(e) => Outcome::Retry { after: None, error: e.to_string() },
+                (Err(e), _) | (_, Err(e)) => Outcome::Retry { after: None, error: e.to_string() },
             };
             (d, out)
         })

@@ -42,14 +42,15 @@ pub fn enqueue(c: &mut AnyConnection, pii: &Pii, notice: i64, to: &[(i64, String
     Ok(n)
 }
 
-/// Queues one text to a phone with no deputy behind it (deputy 0), e.g. a sign-in code.
+/// Queues one text to a phone with no deputy behind it (deputy 0), e.g. a sign-in code. Its
+/// body carries a secret: it is stored sealed, opened only to send, and emptied once sent.
 pub fn enqueue_one(c: &mut AnyConnection, pii: &Pii, phone: &str, body: &str, dedup_id: &str, at: NaiveDateTime) -> AppResult<()> {
     diesel::insert_into(o::table)
         .values((
             o::deputy_id.eq(0),
             o::notice_id.eq(None::<i64>),
             o::phone.eq(pii.seal(field::SMS_PHONE, phone)),
-            o::body.eq(body),
+            o::body.eq(pii.seal(field::SMS_BODY, body)),
             o::dedup_id.eq(dedup_id),
             o::status.eq("pending"),
             o::attempts.eq(0),
@@ -78,10 +79,12 @@ pub fn claim(c: &mut AnyConnection, now: NaiveDateTime, lease_until: NaiveDateTi
     Ok(o::table.filter(o::id.eq_any(&ids)).select((o::id, o::dedup_id, o::phone, o::body, o::attempts)).load(c)?)
 }
 
+/// Ends a text (sent or dead); a sealed body (a secret such as a sign-in code) is emptied.
 pub fn finish(c: &mut AnyConnection, id: i64, status: &str, error: Option<&str>, sent: Option<NaiveDateTime>) -> AppResult<()> {
     diesel::update(o::table.find(id))
         .set((o::status.eq(status), o::lease_until.eq(None::<NaiveDateTime>), o::attempts.eq(o::attempts + 1), o::last_error.eq(error), o::sent_at.eq(sent)))
         .execute(c)?;
+    diesel::update(o::table.find(id).filter(o::body.like(format!("{}%", crate::platform::pii::PREFIX)))).set(o::body.eq("")).execute(c)?;
     Ok(())
 }
 

@@ -84,3 +84,21 @@ async fn the_duty_archive_tells_the_year_and_its_signed_export_verifies_until_th
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("rewritten"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[tokio::test]
+async fn archive_csv_cells_never_run_as_formulas() {
+    let app = spawn_demo().await;
+    let root = app.root_token().await;
+    let reason = "=HYPERLINK(\"http://evil.example\",\"点我\")";
+    let award = json!({"deputy_id": 1, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": "@S-10", "reason": reason});
+    app.post("/api/v1/ledger/awards", &root, award).await.expect(201, "");
+    let year = chrono::Datelike::year(&app.clock.now().with_timezone(&chrono_tz::Asia::Shanghai));
+    let deputy = app.login("13955110000").await;
+    let csv = app.send(app.req(reqwest::Method::GET, &format!("/api/v1/me/archive?year={year}&format=csv"), Some(&deputy))).await;
+    assert_eq!(csv.status, 200);
+    let mut rows = csv::Reader::from_reader(csv.text.trim_start_matches('\u{feff}').as_bytes());
+    let row = rows.records().map(|r| r.unwrap()).find(|r| r.get(8) == Some("'@S-10")).expect("the award's row, its source defused");
+    assert_eq!(row.get(9), Some(format!("'{reason}").as_str()));
+    // Numbers stay numbers.
+    assert_eq!(row.get(4), Some("3"));
+}

@@ -95,7 +95,8 @@ async fn every_directory_route_answers_404_to_an_admin_of_another_county() {
     // A seat in a foreign region is refused as an unknown region (no leak either way).
     let seat = json!({"level": "county", "region_id": f.region, "term": 18});
     app.post("/api/v1/deputies", &yaohai, json!({"name": "王五", "gender": "男", "seats": [seat.clone()]})).await.expect(422, "validation_failed");
-    app.post(&format!("/api/v1/deputies/{}/seats", f.deputy), &yaohai, seat).await.expect(422, "validation_failed");
+    // A seat for a foreign deputy: the deputy is out of scope, exactly like a missing one.
+    app.post(&format!("/api/v1/deputies/{}/seats", f.deputy), &yaohai, seat).await.expect(404, "not_found");
     app.patch(&format!("/api/v1/deputies/{}/seats/1", f.deputy), &yaohai, Some(etag), json!({"status": "resigned"})).await.expect(404, "not_found");
     // Its own county works, and lists hold only its subtree.
     let own = app.region_id(&yaohai, "340102").await;

@@ -221,6 +221,12 @@ impl Answer {
 }
 
 impl TestApp {
+    /// Today in the congress's zone by the app's clock (YYYY-MM-DD): tests build their dates
+    /// from it, never from the calendar.
+    pub fn today(&self) -> String {
+        self.clock.now().with_timezone(&chrono_tz::Asia::Shanghai).format("%Y-%m-%d").to_string()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

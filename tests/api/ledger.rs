@@ -85,7 +85,12 @@ async fn reversals_are_linked_and_the_chain_catches_tampering() {
     // Reversing a reversal, reversing twice, a missing entry.
     app.post(&format!("/api/v1/ledger/entries/{}/reverse", rev.body["id"]), &admin, json!({"reason": "x"})).await.expect(422, "validation_failed");
     app.post(&format!("/api/v1/ledger/entries/{entry}/reverse"), &admin, json!({"reason": "x"})).await.expect(409, "already_reversed");
-    app.post("/api/v1/ledger/entries/999999/reverse", &admin, json!({"reason": "x"})).await.expect(422, "validation_failed");
+    // A missing entry and one out of scope answer alike.
+    let missing = app.post("/api/v1/ledger/entries/999999/reverse", &admin, json!({"reason": "x"})).await;
+    missing.expect(404, "not_found");
+    let outside = app.post(&format!("/api/v1/ledger/entries/{entry}/reverse"), &app.login("yaohai").await, json!({"reason": "x"})).await;
+    outside.expect(404, "not_found");
+    assert_eq!(missing.body, outside.body);
     app.post(&format!("/api/v1/ledger/entries/{entry}/reverse"), &staff, json!({"reason": "x"})).await.expect(403, "forbidden");
     let v = app.get("/api/v1/ledger/verify", &admin).await;
     v.expect(200, "");
@@ -358,18 +363,22 @@ async fn appeals_are_threaded_and_resolved_by_a_reversal_a_new_entry_or_a_reason
     app.post(&format!("/api/v1/appeals/{id}/resolve"), &admin, json!({"action": "reject", "note": "x"})).await.expect(409, "appeal_closed");
     app.post(&format!("/api/v1/appeals/{id}/messages"), &deputy, json!({"body": "谢谢"})).await.expect(409, "appeal_closed");
     // A missing activity, counted with a new entry.
-    let m = app.post("/api/v1/me/appeals", &deputy, json!({"kind": "missing", "occurred_on": "2026-05-12", "description": "5月12日小组活动未计分"})).await;
+    // Dates from the app's clock: this year's May 12th and June 1st.
+    let year = app.clock.now().with_timezone(&chrono_tz::Asia::Shanghai).format("%Y").to_string();
+    let m = app
+        .post("/api/v1/me/appeals", &deputy, json!({"kind": "missing", "occurred_on": format!("{year}-05-12"), "description": "5月12日小组活动未计分"}))
+        .await;
     m.expect(201, "");
     let mid = m.body["id"].as_i64().unwrap();
     let r =
         app.post(&format!("/api/v1/appeals/{mid}/resolve"), &admin, json!({"action": "award", "note": "补记", "rule_code": "group_activity_attended"})).await;
     r.expect(200, "");
     assert_eq!(r.body["resolution"], "new_entry");
-    let st = app.get("/api/v1/me/points?year=2026", &deputy).await;
+    let st = app.get(&format!("/api/v1/me/points?year={year}"), &deputy).await;
     let new = st.body["entries"].as_array().unwrap().iter().find(|e| e["id"] == r.body["result_entry_id"]).unwrap().clone();
     assert_eq!((new["source_kind"].as_str(), new["points"].as_i64(), new["rule_code"].as_str()), (Some("appeal"), Some(2), Some("group_activity_attended")));
     // And a reasoned rejection.
-    let n = app.post("/api/v1/me/appeals", &deputy, json!({"kind": "missing", "occurred_on": "2026-06-01", "description": "视察未计分"})).await;
+    let n = app.post("/api/v1/me/appeals", &deputy, json!({"kind": "missing", "occurred_on": format!("{year}-06-01"), "description": "视察未计分"})).await;
     let nid = n.body["id"].as_i64().unwrap();
     let r = app.post(&format!("/api/v1/appeals/{nid}/resolve"), &admin, json!({"action": "reject", "note": "当日无视察活动记录"})).await;
     assert_eq!((r.body["status"].as_str(), r.body["resolution_note"].as_str()), (Some("rejected"), Some("当日无视察活动记录")));

@@ -2,6 +2,7 @@
 //! PostgreSQL + Redis when TEST_DATABASE_URL / TEST_REDIS_URL are set.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod abuse;
 mod appointments;
 mod archive;
 mod auth;
@@ -32,6 +33,8 @@ mod proxy;
 mod rankings;
 mod reception;
 mod scale;
+mod sessions;
 mod ssrf;
 mod suggestions;
 mod views;
+mod write_scope;

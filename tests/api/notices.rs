@@ -132,10 +132,12 @@ async fn audiences_stay_in_scope_and_leave_can_wait_for_approval() {
     let yaohai = app.login("yaohai").await;
     let city = app.get("/api/v1/auth/me", &admin).await.body["region"]["id"].as_i64().unwrap();
     let county = app.get("/api/v1/auth/me", &yaohai).await.body["region"]["id"].as_i64().unwrap();
-    // A district admin cannot address the whole city: 403 naming the part.
+    // A district admin cannot address the whole city: the part answers like a missing one.
     let bad = app.post("/api/v1/notices", &yaohai, meeting(json!({"regions": [county, city]}))).await;
-    bad.expect(403, "audience_out_of_scope");
-    assert_eq!(bad.body["errors"][0]["field"], "audience.regions[1]");
+    bad.expect(422, "validation_failed");
+    assert_eq!((bad.body["errors"][0]["field"].as_str(), bad.body["errors"][0]["code"].as_str()), (Some("audience.regions[1]"), Some("unknown")));
+    let missing = app.post("/api/v1/notices", &yaohai, meeting(json!({"regions": [county, 987_654]}))).await;
+    assert_eq!(missing.body, bad.body);
     app.post("/api/v1/notices", &admin, meeting(json!({}))).await.expect(422, "validation_failed");
     let empty = app.post("/api/v1/notices", &admin, meeting(json!({"deputies": [1], "exclude": [1]}))).await;
     assert_eq!(empty.body["errors"][0]["code"], "empty_audience");

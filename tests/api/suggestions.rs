@@ -115,8 +115,8 @@ async fn a_suggestion_with_a_cosigner_is_assigned_handled_replied_and_rated_and_
     app.post(&at(id, "reply"), &unit2, reply.clone()).await.expect(403, "forbidden");
     let none = app.post(&at(id, "reply"), &unit, reply.clone()).await;
     assert_eq!(none.expect(422, "validation_failed").body["errors"][0]["code"], "contact_required");
-    app.post(&at(id, "contacts"), &unit, json!({"channel": "fax", "contacted_on": "2026-11-20", "summary": "x"})).await.expect(422, "validation_failed");
-    app.post(&at(id, "contacts"), &unit, json!({"channel": "visit", "contacted_on": "2026-11-20", "summary": "登门听取代表意见"})).await.expect(200, "");
+    app.post(&at(id, "contacts"), &unit, json!({"channel": "fax", "contacted_on": app.today(), "summary": "x"})).await.expect(422, "validation_failed");
+    app.post(&at(id, "contacts"), &unit, json!({"channel": "visit", "contacted_on": app.today(), "summary": "登门听取代表意见"})).await.expect(200, "");
     let r = app.post(&at(id, "reply"), &unit, reply.clone()).await;
     assert_eq!((r.expect(200, "").body["status"].as_str(), r.body["classification"].as_str()), (Some("replied"), Some("B")));
     // The author heard of the return and of the reply by notices of their own (inbox and push).
@@ -135,7 +135,7 @@ async fn a_suggestion_with_a_cosigner_is_assigned_handled_replied_and_rated_and_
     let again = rate(&author, "unsatisfied").await;
     assert_eq!((again.expect(200, "").body["status"].as_str(), again.body["round"].as_i64()), (Some("assigned"), Some(2)));
     assert_eq!(app.post(&at(id, "reply"), &unit, reply.clone()).await.expect(422, "validation_failed").body["errors"][0]["code"], "contact_required");
-    app.post(&at(id, "contacts"), &unit, json!({"channel": "meeting", "contacted_on": "2026-11-24", "summary": "座谈会"})).await.expect(200, "");
+    app.post(&at(id, "contacts"), &unit, json!({"channel": "meeting", "contacted_on": app.today(), "summary": "座谈会"})).await.expect(200, "");
     app.post(&at(id, "reply"), &unit, json!({"classification": "A", "body": "已落实。"})).await.expect(200, "");
     let done = rate(&author, "satisfied").await;
     assert_eq!((done.expect(200, "").body["status"].as_str(), done.body["satisfaction"].as_str()), (Some("evaluated"), Some("satisfied")));
@@ -186,7 +186,7 @@ async fn units_see_only_what_was_assigned_to_them_and_drafts_can_be_withdrawn() 
     // Not assigned to the unit: as if it did not exist.
     app.get(&format!("/api/v1/suggestions/{id}"), &unit).await.expect(404, "not_found");
     app.post(&at(id, "reply"), &unit, json!({"classification": "A", "body": "x"})).await.expect(404, "not_found");
-    app.post(&at(id, "contacts"), &unit, json!({"channel": "phone", "contacted_on": "2026-11-20", "summary": "电话"})).await.expect(404, "not_found");
+    app.post(&at(id, "contacts"), &unit, json!({"channel": "phone", "contacted_on": app.today(), "summary": "电话"})).await.expect(404, "not_found");
     // Convert to an opinion needs a reason; withdrawn before assignment; then nothing more.
     app.post(&at(id, "convert"), &admin, json!({"reason": ""})).await.expect(422, "validation_failed");
     let w = app.post(&at(id, "withdraw"), &author, json!({})).await;
@@ -235,7 +235,7 @@ async fn units_ask_for_time_everyone_urges_b_items_are_tracked_until_cleared_and
         urged.body.as_array().unwrap().iter().map(|l| (l["suggestion"]["id"].as_i64().unwrap(), l["weight"].as_i64().unwrap())).collect();
     assert_eq!(ranked, vec![(id, 5), (other, 2)]);
     // A B reply is tracked until cleared; the consenting author's reply is public.
-    app.post(&at(id, "contacts"), &unit, json!({"channel": "phone", "contacted_on": "2026-11-20", "summary": "电话沟通"})).await.expect(200, "");
+    app.post(&at(id, "contacts"), &unit, json!({"channel": "phone", "contacted_on": app.today(), "summary": "电话沟通"})).await.expect(200, "");
     app.post(&at(id, "reply"), &unit, json!({"classification": "B", "body": "已纳入明年预算。"})).await.expect(200, "");
     app.post(&at(id, "evaluate"), &author, json!({"satisfaction": "basically_satisfied"})).await.expect(200, "");
     let tracked = app.get("/api/v1/suggestions/tracking", &admin).await;

@@ -1,0 +1,108 @@
+//! Attendance at events: leave approved before the start, and the close that makes each
+//! invitee's attendance final (attended, excused, absent) and reports it to the ledger once. A
+//! recorded past event is closed only by congress staff who hold every invitee, and the absences
+//! it causes go to maker-checker instead of the ledger.
+
+use super::events::{load, manage, retroactive, EventView};
+use super::store as checkin_store;
+use crate::audit::Entry;
+use crate::auth::{Principal, Role};
+use crate::db::schema::{checkins as c, event_invitees as ei, events as e};
+use crate::db::{self, AnyConnection};
+use crate::error::{AppError, AppResult, WriteErrors};
+use crate::state::AppState;
+use actix_web::{post, web};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeaveApproval {
+    pub deputy_id: i64,
+}
+
+/// Approve an invitee's leave before the event starts (they will count as excused).
+#[utoipa::path(tag = "events", params(("id" = i64, Path)), request_body = LeaveApproval, responses((status = 200, body = EventView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/events/{id}/leave")]
+pub async fn approve_leave(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<LeaveApproval>) -> AppResult<web::Json<EventView>> {
+    let (id, deputy) = (id.into_inner(), body.into_inner().deputy_id);
+    let now = state.now();
+    let v = db::tx(&state.db, move |conn| {
+        let (v, path) = manage(conn, &p, id)?;
+        if db::ts(v.starts_at) <= now {
+            return Err(AppError::conflict("event_started", "leave is approved before the event starts"));
+        }
+        let n = diesel::update(ei::table.filter(ei::event_id.eq(id)).filter(ei::deputy_id.eq(deputy))).set(ei::leave_approved.eq(true)).execute(conn)?;
+        if n == 0 {
+            return Err(AppError::invalid_field("deputy_id", "not_invited", "this deputy is not invited"));
+        }
+        Entry::by(&p, "event.approve_leave", "event", id.to_string()).region(Some(path)).detail(format!("deputy={deputy}")).write(conn, now)?;
+        Ok(load(conn, id)?.ok_or_else(AppError::not_found)?.0)
+    })
+    .await?;
+    Ok(web::Json(v))
+}
+
+/// Close the event: each invitee's attendance becomes final and is reported to the ledger once.
+#[utoipa::path(tag = "events", params(("id" = i64, Path)), responses((status = 200, body = EventView), WriteErrors), security(("bearer" = [])))]
+#[post("/api/v1/events/{id}/close")]
+pub async fn close(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<EventView>> {
+    let id = id.into_inner();
+    let (tz, now) = (state.settings.tz, state.now());
+    let v = db::tx(&state.db, move |conn| {
+        let (v, path) = manage(conn, &p, id)?;
+        let created: NaiveDateTime = e::table.find(id).select(e::created_at).first(conn)?;
+        let record = retroactive(db::ts(v.starts_at), created);
+        if record {
+            // Closing a record of the past sets attendance: only staff who hold every invitee.
+            let ids: Vec<i64> = v.invitees.iter().map(|i| i.deputy_id).collect();
+            if p.role != Role::Admin || !crate::org::deputies_not_held(conn, &p, &ids)?.is_empty() {
+                return Err(AppError::not_found());
+            }
+        }
+        if v.closed_at.is_some() {
+            return Err(AppError::conflict("event_closed", "the event is already closed"));
+        }
+        if db::ts(v.starts_at) > now {
+            return Err(AppError::conflict("event_not_started", "an event is closed once it has started"));
+        }
+        for inv in &v.invitees {
+            let attended =
+                c::table.filter(c::event_id.eq(id)).filter(c::deputy_id.eq(inv.deputy_id)).filter(c::status.eq("accepted")).count().get_result::<i64>(conn)?
+                    > 0;
+            let outcome = match (attended, inv.leave_approved) {
+                (true, _) => "attended",
+                (false, true) => "excused",
+                (false, false) => "absent",
+            };
+            diesel::update(ei::table.filter(ei::event_id.eq(id)).filter(ei::deputy_id.eq(inv.deputy_id))).set(ei::attendance.eq(outcome)).execute(conn)?;
+            let (kind, at) = (format!("{}_{outcome}", v.kind), db::ts(v.ends_at).min(now));
+            if record && outcome == "absent" {
+                // An absence from a recorded past event is proposed, and another staff member decides.
+                let reason = format!("{}（补录活动 #{id}）缺席", v.title);
+                let o = crate::ledger::awards::EventOutcome { deputy: inv.deputy_id, outcome: &kind, reason: &reason, occurred_at: at, proposer: p.account_id };
+                crate::ledger::awards::propose_outcome(conn, &o, tz, now)?;
+            } else {
+                checkin_store::point_event(conn, inv.deputy_id, &kind, "event", id, at, now)?;
+            }
+        }
+        diesel::update(e::table.find(id)).set(e::closed_at.eq(now)).execute(conn)?;
+        Entry::by(&p, "event.close", "event", id.to_string()).region(Some(path)).write(conn, now)?;
+        Ok(load(conn, id)?.ok_or_else(AppError::not_found)?.0)
+    })
+    .await?;
+    Ok(web::Json(v))
+}
+
+/// Records approved leave of an invitee (from a meeting notice's RSVP) so the deputy counts as
+/// excused when the event closes. Answers false when the deputy is not invited or the event has
+/// started (attendance is then decided at the door).
+pub fn excuse(conn: &mut AnyConnection, event: i64, deputy: i64, now: NaiveDateTime) -> AppResult<bool> {
+    let started: Option<NaiveDateTime> = e::table.find(event).select(e::starts_at).first(conn).optional()?;
+    if started.is_none_or(|s| s <= now) {
+        return Ok(false);
+    }
+    Ok(diesel::update(ei::table.filter(ei::event_id.eq(event)).filter(ei::deputy_id.eq(deputy))).set(ei::leave_approved.eq(true)).execute(conn)? == 1)
+}
