@@ -176,12 +176,22 @@ impl From<diesel::result::Error> for AppError {
                 AppError::database_unavailable(info.message())
             }
             Error::DatabaseError(DatabaseErrorKind::Unknown, info) if lost_connection(info.message()) => AppError::database_unavailable(info.message()),
+            // A connection that died inside a transaction leaves diesel's transaction manager
+            // broken: the connection is discarded; the request is told to retry.
+            Error::BrokenTransactionManager => AppError::database_unavailable("the connection broke inside a transaction"),
+            // PostgreSQL cancelled a statement past `statement_timeout` or `lock_timeout`.
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info) if timed_out(info.message()) => AppError::database_unavailable(info.message()),
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 AppError::conflict("referenced_record", "the record is referenced by, or refers to, a record that does not allow this")
             }
             other => AppError::internal(other),
         }
     }
+}
+
+/// Messages of PostgreSQL for a statement it cancelled on a timeout.
+fn timed_out(message: &str) -> bool {
+    message.contains("canceling statement due to statement timeout") || message.contains("canceling statement due to lock timeout")
 }
 
 /// Messages of libpq for a connection that is gone.

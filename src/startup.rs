@@ -36,7 +36,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let pii = crate::platform::pii::Pii::load(&settings)?;
     let p = pii.clone();
     let pool = tokio::task::spawn_blocking(move || {
-        let pool = db::build_pool_waiting(&s.database_url, s.db_pool_size, s.db_wait, s.db_cache_kib)?;
+        let pool = db::build_pool_waiting(&s.database_url, s.db_pool_size, s.db_wait, s.db_cache_kib, Some(s.db_statement))?;
         let ran = db::migrate(&pool)?;
         if ran > 0 {
             tracing::info!(migrations = ran, "applied pending migrations");
@@ -60,7 +60,9 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let m = settings.argon2_m_cost_kib;
     let dummy = tokio::task::spawn_blocking(move || auth::password::dummy_hash(m)).await.map_err(|e| e.to_string())?;
     let views = crate::platform::views::Views::new(settings.view_cache_mib * 1_048_576);
-    let db = db::Db::new(pool, &settings.database_url, settings.db_writers, views).inline_reads(settings.db_inline_reads);
+    let db = db::Db::new(pool, &settings.database_url, settings.db_writers, views)
+        .inline_reads(settings.db_inline_reads)
+        .bounded(settings.db_wait + settings.db_statement);
     let push = crate::push::Providers::new(&settings.push)?;
     let files = crate::files::Storage::open(settings.storage_url.as_deref(), &settings.data_dir)?;
     let sms = crate::sms::Provider::new(settings.sms_http.clone(), settings.push.timeout, &settings.outbound_allow)?;

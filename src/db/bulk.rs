@@ -74,7 +74,7 @@ impl<K: BulkWrite> Bulk<K> {
         if first {
             schedule(&self.inner)?;
         }
-        rx.await.map_err(|_| AppError::internal("the database writer dropped a request"))?
+        self.inner.writer.within(async { rx.await.map_err(|_| AppError::internal("the database writer dropped a request"))? }).await
     }
 }
 
@@ -102,8 +102,10 @@ fn drain<K: BulkWrite>(inner: &Arc<Inner<K>>, conn: Result<&mut AnyConnection, A
     let c = match conn {
         Ok(c) => c,
         Err(e) => {
+            // The database is away (no connection within the pool's wait): 503 for each.
+            let why = e.to_string();
             for s in senders {
-                let _ = s.send(Err(AppError::internal(format!("no database connection: {e:?}"))));
+                let _ = s.send(Err(AppError::database_unavailable(why.clone())));
             }
             return;
         }

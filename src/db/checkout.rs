@@ -38,12 +38,14 @@ pub fn needs_check(at: Instant, now: Instant) -> bool {
     now.saturating_duration_since(at) >= FRESH
 }
 
-/// diesel's connection manager with the check skipped for fresh connections.
-pub struct Manager(pub ConnectionManager<AnyConnection>);
+/// diesel's connection manager with the check skipped for fresh connections; it connects to
+/// the backend its URL names (diesel's multi-backend manager tries each backend in turn and, when
+/// the database is down, reports only "Invalid connection url for multiconnection").
+pub struct Manager(pub ConnectionManager<AnyConnection>, String);
 
 impl Manager {
     pub fn new(url: String) -> Self {
-        Manager(ConnectionManager::new(url))
+        Manager(ConnectionManager::new(url.clone()), url)
     }
 }
 
@@ -57,7 +59,12 @@ impl ManageConnection for Manager {
     type Error = Error;
 
     fn connect(&self) -> Result<AnyConnection, Error> {
-        let mut c = self.0.connect()?;
+        let url = &self.1;
+        let mut c = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            AnyConnection::Pg(diesel::PgConnection::establish(url).map_err(Error::ConnectionError)?)
+        } else {
+            AnyConnection::Sqlite(diesel::SqliteConnection::establish(url).map_err(Error::ConnectionError)?)
+        };
         c.set_instrumentation(LastUse { at: Instant::now(), statements: 0 });
         Ok(c)
     }

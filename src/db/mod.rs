@@ -107,6 +107,14 @@ impl Db {
         Db { pool, writer, views, sqlite, inline_reads: sqlite }
     }
 
+    /// Bounds how long a request waits for the database: past `budget` it answers 503
+    /// `database_unavailable` (the pool's wait plus a statement's time; see `LVZHI_DB_WAIT_MS`
+    /// and `LVZHI_DB_STATEMENT_MS`).
+    pub fn bounded(self, budget: std::time::Duration) -> Self {
+        self.writer.set_budget(Some(budget));
+        self
+    }
+
     /// Whether short reads may run on the calling worker (`LVZHI_DB_INLINE_READS`); only SQLite
     /// ever does.
     pub fn inline_reads(mut self, on: bool) -> Self {
@@ -162,21 +170,61 @@ pub fn connection_string(url: &DatabaseUrl) -> String {
 }
 
 pub fn build_pool(url: &DatabaseUrl, size: u32) -> Result<DbPool, String> {
-    build_pool_waiting(url, size, std::time::Duration::from_secs(5), DEFAULT_CACHE_KIB)
+    build_pool_waiting(url, size, std::time::Duration::from_secs(5), DEFAULT_CACHE_KIB, None)
+}
+
+/// A PostgreSQL URL with the server's limits for its sessions (`statement`: `statement_timeout`
+/// and `lock_timeout`, and twice that for `idle_in_transaction_session_timeout`) and TCP
+/// settings that notice a dead or unreachable server (keepalives, `tcp_user_timeout`, a
+/// connect timeout); parameters the URL already sets are kept.
+pub fn pg_url_with_limits(url: &str, statement: std::time::Duration) -> String {
+    let ms = statement.as_millis();
+    let options = format!("-c statement_timeout={ms} -c lock_timeout={ms} -c idle_in_transaction_session_timeout={}", ms * 2);
+    let wanted = [
+        ("connect_timeout", "5".to_string()),
+        ("keepalives", "1".to_string()),
+        ("keepalives_idle", "10".to_string()),
+        ("keepalives_interval", "5".to_string()),
+        ("keepalives_count", "3".to_string()),
+        ("tcp_user_timeout", ms.to_string()),
+        ("options", options),
+    ];
+    let Ok(u) = url::Url::parse(url) else { return url.to_string() };
+    let present: Vec<String> = u.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    // libpq decodes %XX but not `+`, so spaces are written %20.
+    let added: Vec<String> =
+        wanted.iter().filter(|(k, _)| !present.iter().any(|p| p == k)).map(|(k, v)| format!("{k}={}", v.replace(' ', "%20").replace('=', "%3D"))).collect();
+    if added.is_empty() {
+        return url.to_string();
+    }
+    let sep = if u.query().is_some() { '&' } else { '?' };
+    format!("{url}{sep}{}", added.join("&"))
 }
 
 /// [`build_pool`] that waits at most `wait` for a connection: while the database is down,
 /// requests answer 503 `database_unavailable` after that long, and the pool reconnects by
 /// itself when it is back.
 /// `cache_kib` is SQLite's page cache per connection (ignored on PostgreSQL).
-pub fn build_pool_waiting(url: &DatabaseUrl, size: u32, wait: std::time::Duration, cache_kib: u32) -> Result<DbPool, String> {
+/// On PostgreSQL, `statement` bounds each statement and notices a dead server (see
+/// [`pg_url_with_limits`]); migrations lift the bound for themselves.
+pub fn build_pool_waiting(
+    url: &DatabaseUrl,
+    size: u32,
+    wait: std::time::Duration,
+    cache_kib: u32,
+    statement: Option<std::time::Duration>,
+) -> Result<DbPool, String> {
     if let DatabaseUrl::Sqlite(p) = url {
         sqlite::register();
         if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
     }
-    let manager = checkout::Manager::new(connection_string(url));
+    let target = match (url, statement) {
+        (DatabaseUrl::Postgres(u), Some(st)) => pg_url_with_limits(u, st),
+        _ => connection_string(url),
+    };
+    let manager = checkout::Manager::new(target);
     Pool::builder()
         .max_size(size)
         .min_idle(Some(1))
@@ -190,7 +238,14 @@ pub fn build_pool_waiting(url: &DatabaseUrl, size: u32, wait: std::time::Duratio
 pub fn migrate(pool: &DbPool) -> Result<usize, String> {
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     let ran = match &mut *conn {
-        AnyConnection::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len()),
+        AnyConnection::Pg(c) => {
+            // A migration may rewrite a large table: no statement bound for it (RESET below
+            // returns to the session's bound from the connection's options).
+            c.batch_execute("SET statement_timeout = 0; SET lock_timeout = 0").map_err(|e| e.to_string())?;
+            let ran = c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len());
+            c.batch_execute("RESET statement_timeout; RESET lock_timeout").map_err(|e| e.to_string())?;
+            ran
+        }
         AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
     };
     ran.map_err(|e| format!("migration failed: {e}"))
@@ -204,13 +259,13 @@ where
     T: Send + 'static,
 {
     let (pool, views) = (db.pool.clone(), db.views.clone());
-    actix_web::web::block(move || {
+    let work = actix_web::web::block(move || {
         crate::platform::views::within(&views, || {
             let mut conn = pool.get()?;
             f(&mut conn)
         })
-    })
-    .await?
+    });
+    db.writer.within(async { work.await? }).await
 }
 
 /// Runs a short read — a few rows found through an index — for a hot path. On SQLite it runs

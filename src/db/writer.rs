@@ -65,6 +65,9 @@ pub struct Writer {
     tx: mpsc::UnboundedSender<Raw>,
     answers: std::sync::mpsc::Sender<Answers>,
     pub counts: Arc<Counts>,
+    /// How long a request waits for its work's answer, ms (0: as long as it takes); shared by
+    /// every handle (see [`super::Db::bounded`]).
+    budget: Arc<AtomicU64>,
     _threads: Arc<Threads>,
 }
 
@@ -126,7 +129,7 @@ impl Writer {
             Err(e) => tracing::error!(error = %e, "cannot start the thread that answers bulk writes; the writer answers them itself"),
         }
         let threads = Threads { handles, stop };
-        Writer { tx, answers, counts, _threads: Arc::new(threads) }
+        Writer { tx, answers, counts, budget: Arc::default(), _threads: Arc::new(threads) }
     }
 
     /// Wakes the requests of a committed bulk from another thread: each wake of a request's task
@@ -136,6 +139,28 @@ impl Writer {
     pub(crate) fn answer(&self, deliver: Answers) {
         if let Err(std::sync::mpsc::SendError(deliver)) = self.answers.send(deliver) {
             deliver();
+        }
+    }
+
+    /// Bounds how long requests wait for the database (`None`: unbounded, the CLI's default).
+    pub fn set_budget(&self, budget: Option<Duration>) {
+        self.budget.store(budget.map_or(0, |d| d.as_millis().max(1) as u64), Ordering::Relaxed);
+    }
+
+    /// The bound set by [`Self::set_budget`].
+    pub fn budget(&self) -> Option<Duration> {
+        Some(self.budget.load(Ordering::Relaxed)).filter(|ms| *ms > 0).map(Duration::from_millis)
+    }
+
+    /// Awaits `fut` within the budget: past it the request answers 503 `database_unavailable`
+    /// (a frozen database never answers, and a statement's own timeout is the server's to
+    /// enforce); the work itself may still finish later, as a retry with the same key will see.
+    pub async fn within<T>(&self, fut: impl std::future::Future<Output = AppResult<T>>) -> AppResult<T> {
+        match self.budget() {
+            None => fut.await,
+            Some(limit) => tokio::time::timeout(limit, fut)
+                .await
+                .unwrap_or_else(|_| Err(AppError::database_unavailable(format!("no answer from the database within {} ms", limit.as_millis())))),
         }
     }
 
@@ -159,7 +184,7 @@ impl Writer {
             });
             let _ = tx.send(out);
         }))?;
-        rx.await.map_err(|_| AppError::internal("the database writer dropped a job"))?
+        self.within(async { rx.await.map_err(|_| AppError::internal("the database writer dropped a job"))? }).await
     }
 }
 
@@ -228,9 +253,9 @@ fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts, finish: Option<&At
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, "database writer cannot get a connection");
+                tracing::warn!(error = %e, "the database writer cannot get a connection; its jobs answer 503");
                 for f in jobs {
-                    f(Err(AppError::internal(format!("no database connection: {e}"))), counts);
+                    f(Err(AppError::database_unavailable(format!("no database connection: {e}"))), counts);
                 }
             }
         }

@@ -171,7 +171,8 @@ pub async fn reverse(state: web::Data<AppState>, p: Principal, id: web::Path<i64
 }
 
 /// Ranking of a year: top N in a scope (region subtree, seat level, group), and the caller's own
-/// place. Read from the leaderboards when they are on (and built), from SQL otherwise.
+/// place. Read from the leaderboards when they are on (and built, and the cache answers), from
+/// SQL otherwise; `source` says which.
 #[utoipa::path(tag = "ledger", params(RankingQuery), responses((status = 200, body = Ranking), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/rankings")]
 pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<RankingQuery>) -> AppResult<web::Json<Ranking>> {
@@ -208,7 +209,14 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
     let region = (scope.pattern != "/%").then(|| super::rules::path_ids(scope.pattern.trim_end_matches('%')).last().copied()).flatten();
     let board_scope = super::board::scope_name(region, scope.level.as_deref(), scope.group);
     let from_board = match state.settings.rankings {
-        Rankings::SortedSets => super::board::read(&state, year, &board_scope, limit, p.deputy_id).await?.map(|b| ("sorted_sets", b)),
+        // The cache away or hanging: the database's totals answer (they never lag).
+        Rankings::SortedSets => match super::board::read(&state, year, &board_scope, limit, p.deputy_id).await {
+            Ok(b) => b.map(|b| ("sorted_sets", b)),
+            Err(e) => {
+                tracing::warn!(error = %e, "the leaderboard could not be read; ranking from the database");
+                None
+            }
+        },
         Rankings::Sql => super::tables::read(&state, year, board_scope, limit, p.deputy_id).await?.map(|b| ("sql", b)),
         Rankings::SqlScan => None,
     };

@@ -62,6 +62,100 @@ async fn postgresql_going_away_answers_503_then_recovers_without_a_restart() {
     drop_pg(&name);
 }
 
+/// Sends `f` and checks it answers 503 `database_unavailable` with `Retry-After` within `within`.
+async fn unavailable_within(what: &str, within: Duration, f: impl std::future::Future<Output = Answer>) {
+    let started = Instant::now();
+    let a = f.await;
+    let took = started.elapsed();
+    assert_eq!((a.status.as_u16(), a.code()), (503, "database_unavailable"), "{what}: {}", a.text);
+    assert_eq!(a.headers.get("retry-after").and_then(|v| v.to_str().ok()), Some("5"), "{what}");
+    assert!(took < within, "{what} took {took:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_down_or_frozen_postgresql_answers_503_on_every_route_within_its_bound() {
+    let Some(base) = pg_admin_url() else { return };
+    let (url, name) = fresh_pg(&base);
+    let (u, hostport) = upstream(&url);
+    let proxy = Proxy::start(&hostport).await;
+    let db = via(u, &proxy);
+    // A request waits at most 1 s for a connection and 2 s for a statement.
+    let app = spawn_with(&[("DATABASE_URL", &db), ("LVZHI_DB_WAIT_MS", "1000"), ("LVZHI_DB_STATEMENT_MS", "2000"), ("LVZHI_DB_POOL_SIZE", "3")]).await;
+    lvzhi::demo::seed_directory(&app.state).await.unwrap();
+    let admin = app.login("admin").await;
+    let award = |n: u32| {
+        let (app, admin) = (&app, &admin);
+        let body = serde_json::json!({"deputy_id": 1, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": format!("F-{n}")});
+        async move { app.post("/api/v1/ledger/awards", admin, body).await }
+    };
+    award(1).await.expect(201, "");
+    let bound = Duration::from_secs(5);
+    // Down: awards (the bulk writer's path) answer like every other route.
+    proxy.down();
+    unavailable_within("an award while the database is down", bound, award(2)).await;
+    unavailable_within("a read while the database is down", bound, app.get("/api/v1/deputies?limit=1", &admin)).await;
+    proxy.up().await;
+    until_ok(&app, "/api/v1/deputies?limit=1", &admin).await;
+    // Frozen: connections stay open and nothing answers; requests still end within the bound.
+    proxy.freeze();
+    unavailable_within("a read while the database is frozen", bound, app.get("/api/v1/deputies?limit=1", &admin)).await;
+    unavailable_within("an award while the database is frozen", bound, award(3)).await;
+    unavailable_within(
+        "a write while the database is frozen",
+        bound,
+        app.post("/api/v1/groups", &admin, serde_json::json!({"region_id": 2, "name": "冻结时", "term": 17})),
+    )
+    .await;
+    proxy.thaw();
+    until_ok(&app, "/api/v1/deputies?limit=1", &admin).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let a = award(4).await;
+        if a.status == 201 || a.status == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "awards did not recover: {} {}", a.status, a.text);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    drop(app);
+    drop_pg(&name);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rankings_answer_from_the_database_while_redis_is_down_or_hung() {
+    let Some(redis) = std::env::var("TEST_REDIS_URL").ok().filter(|v| !v.is_empty()) else { return };
+    let (u, hostport) = upstream(&redis);
+    let proxy = Proxy::start(&hostport).await;
+    let app = spawn_with(&[("REDIS_URL", &via(u, &proxy)), ("LVZHI_RANKINGS", "sorted_sets")]).await;
+    lvzhi::demo::seed_directory(&app.state).await.unwrap();
+    let admin = app.login("admin").await;
+    let before = app.get("/api/v1/rankings?limit=5", &admin).await;
+    before.expect(200, "");
+    let from_sql = |fault: &'static str| {
+        let (app, admin, top) = (&app, &admin, before.body["top"].clone());
+        async move {
+            let started = Instant::now();
+            let r = app.get("/api/v1/rankings?limit=5", admin).await;
+            assert_eq!((r.status.as_u16(), r.body["source"].as_str()), (200, Some("sql_scan")), "Redis {fault}: {}", r.text);
+            assert_eq!(r.body["top"], top, "Redis {fault}");
+            assert!(started.elapsed() < Duration::from_secs(5), "Redis {fault}: {:?}", started.elapsed());
+        }
+    };
+    proxy.down();
+    from_sql("down").await;
+    proxy.up().await;
+    // Back: the leaderboard answers again (polled with a deadline) …
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app.get("/api/v1/rankings?limit=5", &admin).await.body["source"] != "sorted_sets" {
+        assert!(Instant::now() < deadline, "the leaderboard was not read again after Redis came back");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // … and a hung Redis (no answer at all) is given up on within its response timeout.
+    proxy.freeze();
+    from_sql("hung").await;
+    proxy.thaw();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_going_away_keeps_the_api_up_and_ended_sessions_ended() {
     let Some(redis) = std::env::var("TEST_REDIS_URL").ok().filter(|v| !v.is_empty()) else { return };
