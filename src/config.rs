@@ -85,6 +85,9 @@ pub struct Settings {
     /// the TCP user timeout of its connections); a request waits at most `db_wait` plus this,
     /// then answers 503 `database_unavailable` (a frozen database answers nothing at all).
     pub db_statement: std::time::Duration,
+    /// How often an instance with open live streams checks the database for events its bus
+    /// did not bring (`LVZHI_LIVE_RECHECK_SECS`).
+    pub live_recheck: std::time::Duration,
     /// PostgreSQL writer threads that group small writes into shared commits (SQLite: always 1).
     pub db_writers: usize,
     /// SQLite: short indexed reads run on the HTTP worker when a connection is idle
@@ -341,6 +344,7 @@ impl Settings {
             db_cache_kib: env.positive("LVZHI_DB_CACHE_KIB", crate::db::DEFAULT_CACHE_KIB)?,
             db_wait: std::time::Duration::from_millis(env.positive("LVZHI_DB_WAIT_MS", 5000u64)?),
             db_statement: std::time::Duration::from_millis(env.positive("LVZHI_DB_STATEMENT_MS", 30_000u64)?),
+            live_recheck: std::time::Duration::from_secs(env.positive("LVZHI_LIVE_RECHECK_SECS", 30u64)?),
             // One per core: on 2 cores, 2 writers applied 0.64 of the INSERT ceiling in check-ins
             // and 0.40–0.44 in awards; 3 gave 0.34 / 0.35, 4 gave 0.48 / 0.29 (more concurrent
             // batches compete for the same cores and queue on the same chain heads).

@@ -30,6 +30,8 @@ struct Stream {
     clock: Clock,
     last: i64,
     wakes: broadcast::Receiver<Wake>,
+    /// Look again for events (after a gap in the bus, or when the database holds unheard ones).
+    rechecks: watch::Receiver<u64>,
     closing: watch::Receiver<bool>,
     queue: VecDeque<Bytes>,
     /// Ask the database before waiting (at start, and after a full page).
@@ -74,6 +76,10 @@ impl Stream {
             let left = (self.expires - self.clock.now()).to_std().unwrap_or_default();
             tokio::select! {
                 _ = self.closing.changed() => return None,
+                changed = self.rechecks.changed() => match changed {
+                    Ok(()) => self.catch_up = true,
+                    Err(_) => return None,
+                },
                 end = self.ends.recv() => match end {
                     Ok(sid) if self.sid.as_deref() == Some(sid.as_str()) => return None,
                     // Checked at the top of the loop.
@@ -129,6 +135,7 @@ pub async fn events(state: web::Data<AppState>, p: Principal, req: HttpRequest) 
         clock: state.clock.clone(),
         last,
         wakes,
+        rechecks: state.live.rechecks(),
         closing: state.live.closing(),
         queue: VecDeque::from([Bytes::from_static(b"retry: 3000\n\n")]),
         catch_up: given.is_some(),

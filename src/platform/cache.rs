@@ -194,6 +194,16 @@ impl Cache {
     }
 }
 
+/// How recently a failed answer (or a ping without an answer within its 2 s timeout) makes a
+/// subscription on the bus suspect: a hung Redis keeps its subscriptions open and delivers
+/// nothing, so followers of the bus drop them and subscribe again once it answers.
+pub const BUS_DOUBT: Duration = Duration::from_secs(3);
+
+/// Whether the bus can vouch for what it (did not) deliver: no failure within [`BUS_DOUBT`].
+pub fn bus_trusted(cache: &Cache) -> bool {
+    !cache.failed_within(BUS_DOUBT)
+}
+
 /// Looks at the cache's health every second, so that every instance learns of an outage (and
 /// asks the database about revocations afterwards) even when it served no request meanwhile.
 pub async fn watch(cache: Cache, mut stop: tokio::sync::watch::Receiver<bool>) {

@@ -272,6 +272,27 @@ async fn an_instance_that_lost_the_bus_serves_no_kept_view() {
     proxy.up().await;
     serving(&other, true).await;
     assert_eq!(unread(&other, &deputy).await, before - 1);
+    // Redis hangs (its subscriptions stay open and deliver nothing): within a few seconds the
+    // other instance stops trusting the bus and reads from the database.
+    let n2 = app
+        .post(
+            "/api/v1/notices",
+            &admin,
+            serde_json::json!({"kind": "general", "title": "挂起测试", "body": "…", "audience": {"deputies": [1]}, "publish": true}),
+        )
+        .await;
+    let id2 = n2.expect(201, "").body["id"].as_i64().unwrap();
+    serving(&other, true).await;
+    let kept = unread(&other, &deputy).await;
+    proxy.freeze();
+    let hung = Instant::now();
+    serving(&other, false).await;
+    assert!(hung.elapsed() < Duration::from_secs(5), "a hung Redis was trusted for {:?}", hung.elapsed());
+    app.post(&format!("/api/v1/me/inbox/{id2}/read"), &deputy, serde_json::json!({})).await.expect(204, "");
+    assert_eq!(unread(&other, &deputy).await, kept - 1);
+    proxy.thaw();
+    serving(&other, true).await;
+    assert_eq!(unread(&other, &deputy).await, kept - 1);
 }
 
 async fn unread(app: &TestApp, token: &str) -> i64 {

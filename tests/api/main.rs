@@ -22,6 +22,7 @@ mod helpers;
 mod import;
 mod kiosk_browser;
 mod ledger;
+mod live_gaps;
 mod notices;
 mod openapi;
 mod opinion_cases;

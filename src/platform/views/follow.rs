@@ -36,7 +36,13 @@ pub async fn follow(state: AppState, mut stop: watch::Receiver<bool>) {
         tokio::spawn(announce(state.clone(), outbox, stop.clone()));
     }
     loop {
-        match state.cache.subscribe(CHANNEL).await {
+        // A cache that just failed to answer may be hung: its subscription would stay open and
+        // deliver nothing. Subscribe once it answers again.
+        let subscribed = match crate::platform::cache::bus_trusted(&state.cache) {
+            true => state.cache.subscribe(CHANNEL).await,
+            false => Err(crate::platform::cache::CacheError("the cache failed to answer just now".into())),
+        };
+        match subscribed {
             Ok(mut rx) => {
                 views.forget_all();
                 views.set_following(true);
@@ -47,6 +53,11 @@ pub async fn follow(state: AppState, mut stop: watch::Receiver<bool>) {
                             Some(m) if views.own(&m) => {}
                             Some(m) => views.apply(decode(&m), false),
                             None => break,
+                        },
+                        // The health look's ping went unanswered: the bus cannot vouch for what
+                        // it did not deliver.
+                        _ = tokio::time::sleep(Duration::from_millis(250)) => if !crate::platform::cache::bus_trusted(&state.cache) {
+                            break;
                         },
                     }
                 }
