@@ -85,6 +85,9 @@ pub struct Settings {
     /// the TCP user timeout of its connections); a request waits at most `db_wait` plus this,
     /// then answers 503 `database_unavailable` (a frozen database answers nothing at all).
     pub db_statement: std::time::Duration,
+    /// Record this instance's shared settings even when other instances used others
+    /// (`LVZHI_ADOPT_SETTINGS`, see `ops::agreement`).
+    pub adopt_settings: bool,
     /// How often an instance with open live streams checks the database for events its bus
     /// did not bring (`LVZHI_LIVE_RECHECK_SECS`).
     pub live_recheck: std::time::Duration,
@@ -294,6 +297,20 @@ impl Settings {
             }
         };
         let push = push_providers(&env, push_webhook.clone(), &outbound_allow)?;
+        // A claimed push is in flight at most the provider's timeout, and its answer recorded
+        // within a moment: a lease shorter than that lets another worker send it a second time.
+        let push_lease_secs: i64 = env.positive("LVZHI_PUSH_LEASE_SECS", 120)?;
+        let needed = push.timeout + PUSH_LEASE_MARGIN;
+        if std::time::Duration::from_secs(push_lease_secs as u64) < needed {
+            return Err(err(
+                "LVZHI_PUSH_LEASE_SECS",
+                format!(
+                    "{push_lease_secs} s is shorter than a push can take (LVZHI_PUSH_TIMEOUT_MS plus {} s): at least {} s",
+                    PUSH_LEASE_MARGIN.as_secs(),
+                    needed.as_secs_f64().ceil()
+                ),
+            ));
+        }
         let sms_http = match (env.get("LVZHI_SMS_URL"), env.get("LVZHI_SMS_SECRET")) {
             (None, _) => None,
             (Some(_), None) => return Err(err("LVZHI_SMS_SECRET", "is required with LVZHI_SMS_URL".into())),
@@ -345,6 +362,7 @@ impl Settings {
             db_wait: std::time::Duration::from_millis(env.positive("LVZHI_DB_WAIT_MS", 5000u64)?),
             db_statement: std::time::Duration::from_millis(env.positive("LVZHI_DB_STATEMENT_MS", 30_000u64)?),
             live_recheck: std::time::Duration::from_secs(env.positive("LVZHI_LIVE_RECHECK_SECS", 30u64)?),
+            adopt_settings: env.flag("LVZHI_ADOPT_SETTINGS")?,
             // One per core: on 2 cores, 2 writers applied 0.64 of the INSERT ceiling in check-ins
             // and 0.40–0.44 in awards; 3 gave 0.34 / 0.35, 4 gave 0.48 / 0.29 (more concurrent
             // batches compete for the same cores and queue on the same chain heads).
@@ -369,7 +387,7 @@ impl Settings {
             },
             appointment_remind_hours: env.positive("LVZHI_APPOINTMENT_REMIND_HOURS", 2)?,
             push_max_attempts: env.positive("LVZHI_PUSH_MAX_ATTEMPTS", 8)?,
-            push_lease_secs: env.positive("LVZHI_PUSH_LEASE_SECS", 120)?,
+            push_lease_secs,
             quiet_hours,
             outbound_allow,
             workers: env.positive("LVZHI_WORKERS", cpus)?,
@@ -440,6 +458,10 @@ fn push_providers(env: &Env, webhook: Option<(String, String)>, allow: &[String]
 
 pub use crate::platform::outbound::check_url as outbound_url;
 
+/// How long a claimed push may take beyond the provider's timeout (recording its answer): the
+/// lease of a claim must cover both.
+pub const PUSH_LEASE_MARGIN: std::time::Duration = std::time::Duration::from_secs(2);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,6 +485,15 @@ mod tests {
         assert_eq!(DatabaseUrl::parse("x.db").unwrap(), DatabaseUrl::Sqlite("x.db".into()));
         assert!(DatabaseUrl::parse("postgres://u@h/db").unwrap().is_postgres());
         assert!(DatabaseUrl::parse("mysql://h/db").is_err());
+    }
+
+    #[test]
+    fn a_push_lease_must_outlive_a_send() {
+        // The default timeout is 10 s: a lease of 5 s would let a second worker send it again.
+        assert_eq!(with(&[("LVZHI_PUSH_LEASE_SECS", "5")]).unwrap_err().var, "LVZHI_PUSH_LEASE_SECS");
+        assert!(with(&[("LVZHI_PUSH_LEASE_SECS", "12")]).is_ok());
+        assert!(with(&[("LVZHI_PUSH_LEASE_SECS", "3"), ("LVZHI_PUSH_TIMEOUT_MS", "1000")]).is_ok());
+        assert_eq!(with(&[("LVZHI_PUSH_LEASE_SECS", "3"), ("LVZHI_PUSH_TIMEOUT_MS", "1500")]).unwrap_err().var, "LVZHI_PUSH_LEASE_SECS");
     }
 
     #[test]

@@ -595,6 +595,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    installation_settings (name) {
+        name -> Text,
+        value -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     opinion_publications (opinion_id) {
         opinion_id -> BigInt,
         title -> Text,
@@ -880,6 +888,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     opinion_events,
     opinion_messages,
     opinion_publications,
+    installation_settings,
     opinion_followers,
     calendar_days,
     appointments,

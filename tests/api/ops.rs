@@ -77,3 +77,28 @@ async fn the_write_ahead_log_is_folded_back_after_writes() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test]
+async fn instances_on_one_database_agree_on_the_ranking_mode_and_the_cache() {
+    let app = spawn_app().await;
+    let clock = app.clock.clone();
+    let ours = (*app.state.settings).clone();
+    // Another ranking mode on the same database: refused, naming the setting.
+    let mut other = ours.clone();
+    other.rankings = lvzhi::config::Rankings::Sql;
+    let refused = lvzhi::startup::build_state(other.clone(), clock.clone()).await.err().expect("a second ranking mode was accepted");
+    assert!(refused.starts_with("LVZHI_RANKINGS gives rankings = `sql` here"), "{refused}");
+    // With or without Redis: refused too.
+    let mut flipped = ours.clone();
+    flipped.redis_url = match ours.redis_url {
+        Some(_) => None,
+        None => Some("redis://127.0.0.1:1".into()),
+    };
+    let refused = lvzhi::startup::build_state(flipped, clock.clone()).await.err().expect("another cache was accepted");
+    assert!(refused.contains("REDIS_URL") || refused.contains("Redis"), "{refused}");
+    // Adopted on purpose (every instance changed): from then on the old value is the odd one.
+    other.adopt_settings = true;
+    lvzhi::startup::build_state(other, clock.clone()).await.expect("adopting the new mode");
+    let now_refused = lvzhi::startup::build_state(ours, clock).await.err().expect("the old mode was accepted after the change");
+    assert!(now_refused.starts_with("LVZHI_RANKINGS gives rankings = `sorted_sets` here"), "{now_refused}");
+}

@@ -7,6 +7,7 @@ use crate::helpers::*;
 use aws_lc_rs::encoding::AsDer;
 use base64::Engine;
 use serde_json::{json, Value};
+use std::time::{Duration, Instant};
 
 fn pem(der: &[u8]) -> String {
     let b64 = base64::engine::general_purpose::STANDARD.encode(der);
@@ -189,4 +190,33 @@ async fn two_delivery_workers_never_send_the_same_push() {
     let got = g.received();
     let ids: std::collections::HashSet<&str> = got.iter().map(|r| r.dedup_id.as_str()).collect();
     assert_eq!((got.len(), ids.len()), (600, 600), "each push sent once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hanging_devices_never_hold_back_another_notices_pushes() {
+    // The worker runs as in production; slow-* devices answer after 3 s (within the timeout).
+    let (app, g) = fake_gateway::demo_app(&[]).await;
+    let admin = app.login("admin").await;
+    for i in 0..20 {
+        device(&app, 2, "webhook", &format!("slow-2-{i}")).await;
+    }
+    for i in 0..5 {
+        device(&app, 3, "webhook", &format!("ok-3-{i}")).await;
+    }
+    let notice = |title: &str, d: i64| json!({"kind": "general", "title": title, "body": "…", "audience": {"deputies": [d]}, "publish": true});
+    app.post("/api/v1/notices", &admin, notice("慢设备", 2)).await.expect(201, "");
+    // Wait until the slow sends are under way, then publish to the healthy devices.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while g.received().iter().filter(|r| r.token.starts_with("slow-2-")).count() < 20 {
+        assert!(Instant::now() < deadline, "the slow sends did not start");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let published = Instant::now();
+    app.post("/api/v1/notices", &admin, notice("急件", 3)).await.expect(201, "");
+    while g.received().iter().filter(|r| r.token.starts_with("ok-3-")).count() < 5 {
+        assert!(Instant::now() < deadline + Duration::from_secs(10), "the healthy devices were never reached");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Well before the slow devices answer (3 s after their sends began).
+    assert!(published.elapsed() < Duration::from_millis(2500), "held back {:?} by hanging devices", published.elapsed());
 }
