@@ -101,7 +101,8 @@ pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
 /// after they come. At `stop` it claims nothing more and records what is in flight.
 pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
     let mut inflight = FuturesUnordered::new();
-    let (mut answered, mut recorded_at, mut next_claim) = (Vec::new(), Instant::now(), Instant::now());
+    // The first claim a second after start (as every idle one), when start-up work is done.
+    let (mut answered, mut recorded_at, mut next_claim) = (Vec::new(), Instant::now(), Instant::now() + Duration::from_secs(1));
     loop {
         let stopping = *stop.borrow();
         if stopping && inflight.is_empty() {

@@ -20,6 +20,20 @@ fn via(mut u: url::Url, proxy: &Proxy) -> String {
     u.to_string()
 }
 
+/// The demo on a fresh PostgreSQL database reached through a relay the test controls (a
+/// request waits at most 1 s for one of 3 connections); `None` without PostgreSQL.
+async fn demo_behind_relay(extra: &[(&str, &str)]) -> Option<(TestApp, Proxy, String)> {
+    let (url, name) = fresh_pg(&pg_admin_url()?);
+    let (u, hostport) = upstream(&url);
+    let proxy = Proxy::start(&hostport).await;
+    let db = via(u, &proxy);
+    let mut env = vec![("DATABASE_URL", db.as_str()), ("LVZHI_DB_WAIT_MS", "1000"), ("LVZHI_DB_POOL_SIZE", "3")];
+    env.extend_from_slice(extra);
+    let app = spawn_with(&env).await;
+    lvzhi::demo::seed_directory(&app.state).await.unwrap();
+    Some((app, proxy, name))
+}
+
 /// Polls `GET path` until it answers 200, within 20 s.
 async fn until_ok(app: &TestApp, path: &str, token: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -35,13 +49,7 @@ async fn until_ok(app: &TestApp, path: &str, token: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgresql_going_away_answers_503_then_recovers_without_a_restart() {
-    let Some(base) = pg_admin_url() else { return };
-    let (url, name) = fresh_pg(&base);
-    let (u, hostport) = upstream(&url);
-    let proxy = Proxy::start(&hostport).await;
-    let db = via(u, &proxy);
-    let app = spawn_with(&[("DATABASE_URL", &db), ("LVZHI_DB_WAIT_MS", "1000"), ("LVZHI_DB_POOL_SIZE", "3")]).await;
-    lvzhi::demo::seed_directory(&app.state).await.unwrap();
+    let Some((app, proxy, name)) = demo_behind_relay(&[]).await else { return };
     let admin = app.login("admin").await;
     app.get("/api/v1/deputies?limit=1", &admin).await.expect(200, "");
     proxy.down();
@@ -74,14 +82,8 @@ async fn unavailable_within(what: &str, within: Duration, f: impl std::future::F
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_down_or_frozen_postgresql_answers_503_on_every_route_within_its_bound() {
-    let Some(base) = pg_admin_url() else { return };
-    let (url, name) = fresh_pg(&base);
-    let (u, hostport) = upstream(&url);
-    let proxy = Proxy::start(&hostport).await;
-    let db = via(u, &proxy);
     // A request waits at most 1 s for a connection and 2 s for a statement.
-    let app = spawn_with(&[("DATABASE_URL", &db), ("LVZHI_DB_WAIT_MS", "1000"), ("LVZHI_DB_STATEMENT_MS", "2000"), ("LVZHI_DB_POOL_SIZE", "3")]).await;
-    lvzhi::demo::seed_directory(&app.state).await.unwrap();
+    let Some((app, proxy, name)) = demo_behind_relay(&[("LVZHI_DB_STATEMENT_MS", "2000")]).await else { return };
     let admin = app.login("admin").await;
     let award = |n: u32| {
         let (app, admin) = (&app, &admin);
