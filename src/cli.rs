@@ -251,6 +251,7 @@ fn print_logins(s: &demo::Summary) {
 
 async fn serve(settings: Settings, demo_data: bool) -> Result<(), String> {
     let state = build_state(settings, Clock::system()).await?;
+    crate::ops::agreement::check(&state).await?;
     if demo_data {
         let deputies = db::run(&state.db, org::count_deputies).await.map_err(|e| e.to_string())?;
         if deputies == 0 {

@@ -43,7 +43,6 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
         }
         let mut conn = pool.get().map_err(|e| e.to_string())?;
         crate::ledger::store::ensure_default_rules(&mut conn, db::ts(chrono::Utc::now())).map_err(|e| e.to_string())?;
-        crate::ops::agreement::agree(&mut conn, &s, s.adopt_settings, db::ts(chrono::Utc::now())).map_err(|e| e.to_string())??;
         let sealed = crate::ops::pii::seal_legacy(&mut conn, &p).map_err(|e| e.to_string())?;
         if sealed > 0 {
             tracing::info!(rows = sealed, "sealed personal data stored before sealing");

@@ -63,6 +63,14 @@ pub fn agree(c: &mut AnyConnection, s: &Settings, adopt: bool, now: NaiveDateTim
     Ok(Ok(()))
 }
 
+/// Checks, at the start of `serve`, that this instance agrees with the others on its database
+/// (see the module); the message names the setting that differs. Tools (`lvzhi verify-ledger`,
+/// `migrate`, …) do not check: they act on no shared rows.
+pub async fn check(state: &crate::state::AppState) -> Result<(), String> {
+    let (s, now) = (state.settings.clone(), state.now());
+    crate::db::run(&state.db, move |c| agree(c, &s, s.adopt_settings, now)).await.map_err(|e| e.to_string())?
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

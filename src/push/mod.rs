@@ -18,8 +18,9 @@ use crate::db::AnyConnection;
 use crate::error::AppResult;
 use chrono::{NaiveDateTime, NaiveTime};
 
-/// When pushes may go: urgent ones now, normal ones after the quiet hours — the deputy's own
-/// (see [`settings`]) or the installation's default, in the congress time zone.
+/// When pushes may go: urgent ones now, and before normal ones already queued (see
+/// [`rules::urgent_at`]), normal ones after the quiet hours — the deputy's own (see
+/// [`settings`]) or the installation's default, in the congress time zone.
 #[derive(Debug, Clone, Copy)]
 pub struct Timing {
     pub now: NaiveDateTime,
@@ -36,7 +37,7 @@ pub fn enqueue(c: &mut AnyConnection, notice: i64, deputies: &[i64], round: i32,
     let rows: Vec<(i64, i64, NaiveDateTime)> = targets
         .iter()
         .map(|&(device, deputy)| {
-            let at = if t.urgent { t.now } else { rules::after_quiet_hours(t.now, own.get(&deputy).copied().unwrap_or(t.quiet), t.tz) };
+            let at = if t.urgent { rules::urgent_at(t.now) } else { rules::after_quiet_hours(t.now, own.get(&deputy).copied().unwrap_or(t.quiet), t.tz) };
             (device, deputy, at)
         })
         .collect();

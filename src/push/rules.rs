@@ -42,6 +42,16 @@ pub fn classify(status: u16, retry_after: Option<u64>, body: &str) -> Outcome {
     }
 }
 
+/// How far ahead of normal pushes an urgent one is queued: claims take the earliest `next_at`
+/// first, so an urgent push goes before every normal push queued within this span (a national
+/// notice's backlog included), with no index of its own.
+pub const URGENT_AHEAD_HOURS: i64 = 24;
+
+/// The `next_at` of an urgent push queued at `now` (it is due at once either way).
+pub fn urgent_at(now: NaiveDateTime) -> NaiveDateTime {
+    now - chrono::Duration::hours(URGENT_AHEAD_HOURS)
+}
+
 /// Quiet hours `(from, to)` in the congress time zone, e.g. 22:00–07:00; the moment a normal
 /// push may go (now, or the end of the quiet hours).
 pub fn after_quiet_hours(now: NaiveDateTime, quiet: Option<(NaiveTime, NaiveTime)>, tz: chrono_tz::Tz) -> NaiveDateTime {
@@ -59,6 +69,13 @@ pub fn after_quiet_hours(now: NaiveDateTime, quiet: Option<(NaiveTime, NaiveTime
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urgent_pushes_sort_before_a_days_normal_backlog() {
+        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap().naive_utc();
+        let backlog = now - chrono::Duration::hours(23);
+        assert!(urgent_at(now) < backlog && urgent_at(now) <= now);
+    }
 
     #[test]
     fn backoff_grows_jitters_and_honours_retry_after() {
