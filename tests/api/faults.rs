@@ -285,7 +285,13 @@ async fn an_instance_that_lost_the_bus_serves_no_kept_view() {
         .await;
     let id2 = n2.expect(201, "").body["id"].as_i64().unwrap();
     serving(&other, true).await;
-    let kept = unread(&other, &deputy).await;
+    // The other instance has heard of it over the bus (polled with a deadline).
+    let kept = unread(&app, &deputy).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while unread(&other, &deputy).await != kept {
+        assert!(Instant::now() < deadline, "the other instance never heard of the new notice");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     proxy.freeze();
     let hung = Instant::now();
     serving(&other, false).await;
