@@ -194,7 +194,7 @@ impl Cache {
     }
 }
 
-/// How recently a failed answer (or a ping without an answer within its 2 s timeout) makes a
+/// How recently a failed answer (or a health ping without a pong within 1 s) makes a
 /// subscription on the bus suspect: a hung Redis keeps its subscriptions open and delivers
 /// nothing, so followers of the bus drop them and subscribe again once it answers.
 pub const BUS_DOUBT: Duration = Duration::from_secs(3);

@@ -140,8 +140,15 @@ impl RedisCache {
     /// (restarted without persistence, flushed), which counts as a failure too.
     pub async fn check_health(&self, seen: &mut Option<String>) {
         const EPOCH: &str = "epoch";
-        if self.ping().await.is_err() {
-            return;
+        // A hung Redis answers nothing: a second without a pong counts as a failure (the
+        // commands' own timeout is 2 s), so it is noticed about two seconds after it hangs.
+        match tokio::time::timeout(std::time::Duration::from_secs(1), self.ping()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => return,
+            Err(_) => {
+                self.mark_failed();
+                return;
+            }
         }
         let current = match self.get(EPOCH).await {
             Ok(Some(v)) => v,
