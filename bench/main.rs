@@ -4,7 +4,8 @@
 //! a table with each scenario's ratio to its ceiling. Every loop is bounded in count and time.
 //!
 //! Usage: `cargo run --release --bin lvzhi-bench -- all [--quick]`; `lvzhi-bench get ADDR PATH
-//! [CLIENTS]` loads one route of a server already running (see [`against`]).
+//! [CLIENTS]` loads one route of a server already running (see [`against`]); `lvzhi-bench soak`
+//! runs mixed load through a Redis restart and a database stall (see [`soak`]).
 //! Environment: `BENCH_DATABASE_URL` (postgres://…: a fresh database is created and dropped;
 //! default: SQLite in a temp dir), `BENCH_REDIS_URL` (optional), `BENCH_ONLY` (comma-separated
 //! scenarios to run — me, lists, checkins, awards, rankings, notices, reception, verify, memory —
@@ -19,8 +20,10 @@ mod load;
 mod memory;
 mod notices;
 mod reception;
+mod relay;
 mod server;
 mod setup;
+mod soak;
 
 use lvzhi::config::{DatabaseUrl, Settings};
 use lvzhi::platform::Clock;
@@ -355,10 +358,11 @@ fn main() -> std::process::ExitCode {
     let quick = args.iter().any(|a| a == "--quick");
     let against = match args.first().map(String::as_str) {
         Some("all") => None,
-        Some("get") => Some(false),
-        Some("post") => Some(true),
+        Some("soak") => Some(None),
+        Some("get") => Some(Some(false)),
+        Some("post") => Some(Some(true)),
         _ => {
-            eprintln!("usage: lvzhi-bench all [--quick] | lvzhi-bench get|post 127.0.0.1:PORT PATH [CLIENTS]");
+            eprintln!("usage: lvzhi-bench all [--quick] | lvzhi-bench soak | lvzhi-bench get|post 127.0.0.1:PORT PATH [CLIENTS]");
             return std::process::ExitCode::from(2);
         }
     };
@@ -370,7 +374,8 @@ fn main() -> std::process::ExitCode {
         }
     };
     let outcome = match against {
-        Some(post) => rt.block_on(against::run(&args[1..], post)),
+        Some(Some(post)) => rt.block_on(against::run(&args[1..], post)),
+        Some(None) => rt.block_on(soak::run()),
         None => rt.block_on(run(quick)),
     };
     match outcome {
