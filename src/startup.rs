@@ -42,7 +42,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
             tracing::info!(migrations = ran, "applied pending migrations");
         }
         let mut conn = pool.get().map_err(|e| e.to_string())?;
-        crate::ledger::store::ensure_default_rules(&mut conn, db::ts(chrono::Utc::now())).map_err(|e| e.to_string())?;
+        crate::ledger::ensure_default_rules(&mut conn, db::ts(chrono::Utc::now())).map_err(|e| e.to_string())?;
         let sealed = crate::ops::pii::seal_legacy(&mut conn, &p).map_err(|e| e.to_string())?;
         if sealed > 0 {
             tracing::info!(rows = sealed, "sealed personal data stored before sealing");
@@ -249,7 +249,7 @@ async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
             _ = tokio::time::sleep(Duration::from_secs(600)) => {}
         }
         let cutoff = state.now() - chrono::Duration::days(1);
-        match db::run(&state.db, move |c| auth::store::purge_expired(c, cutoff)).await {
+        match db::run(&state.db, move |c| auth::purge_expired_sessions(c, cutoff)).await {
             Ok(n) if n > 0 => tracing::info!(purged = n, "purged expired refresh tokens"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
@@ -266,7 +266,7 @@ async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
             Err(e) => tracing::warn!(error = %e, "audit retention failed"),
         }
         let week_ago = now - chrono::Duration::days(7);
-        match db::tx(&state.db, move |c| crate::live::store::purge(c, week_ago)).await {
+        match db::tx(&state.db, move |c| crate::live::purge(c, week_ago)).await {
             Ok(n) if n > 0 => tracing::info!(purged = n, "forgot week-old live events"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "housekeeping failed"),

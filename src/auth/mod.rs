@@ -15,3 +15,4 @@ pub mod session;
 pub mod store;
 
 pub use principal::{Principal, RequestMeta, Role};
+pub use store::{by_id as account_by_id, insert_account, purge_expired as purge_expired_sessions, set_username, NewAccount};

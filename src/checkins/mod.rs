@@ -20,6 +20,8 @@ pub mod stats;
 pub mod store;
 pub mod venues;
 
+pub use store::{mark_point_events_consumed, pending_point_events, point_event, reseal as reseal_positions, PendingPointEvent};
+
 use crate::state::AppState;
 use std::time::Duration;
 use tokio::sync::watch;

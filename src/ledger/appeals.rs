@@ -197,7 +197,7 @@ pub async fn queue(state: web::Data<AppState>, p: Principal, q: web::Query<Appea
     let (after, limit) = (pq.after()?, pq.limit()?);
     let v = db::run(&state.db, move |c| {
         let scope = crate::org::narrowed_filter(c, &p, Kind::Deputy, q.region_id)?;
-        let f = ListFilter { deputy: None, status: q.status, year: q.year, scope: crate::org::store::scope_pattern(&scope), after, limit };
+        let f = ListFilter { deputy: None, status: q.status, year: q.year, scope: crate::org::scope_pattern(&scope), after, limit };
         list(c, &f)
     })
     .await?;

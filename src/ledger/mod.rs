@@ -26,6 +26,8 @@ pub mod sums_store;
 pub mod table_store;
 pub mod tables;
 
+pub use store::ensure_default_rules;
+
 use crate::state::AppState;
 use std::time::Duration;
 use tokio::sync::watch;

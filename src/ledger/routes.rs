@@ -188,7 +188,7 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
     let (region_id, level, group_id) = (q.region_id, q.level.clone(), q.group_id);
     let scope = match (group_id, region_id) {
         // The caller's own scope needs nothing from the database (the token carries it).
-        (None, None) => store::RankScope { pattern: crate::org::store::scope_pattern(&policy::list_filter(&p, Kind::Deputy)?), level, group: None },
+        (None, None) => store::RankScope { pattern: crate::org::scope_pattern(&policy::list_filter(&p, Kind::Deputy)?), level, group: None },
         _ => {
             let p2 = p.clone();
             db::run(&state.db, move |c| {
@@ -198,7 +198,7 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
                         policy::authorize(&p2, Action::Read, &Target::new(Kind::Group, path))?;
                         "/%".to_string()
                     }
-                    None => crate::org::store::scope_pattern(&crate::org::narrowed_filter(c, &p2, Kind::Deputy, region_id)?),
+                    None => crate::org::scope_pattern(&crate::org::narrowed_filter(c, &p2, Kind::Deputy, region_id)?),
                 };
                 Ok(store::RankScope { pattern, level, group: group_id })
             })

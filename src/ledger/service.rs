@@ -43,7 +43,7 @@ pub fn reverse(c: &mut AnyConnection, entry_id: i64, actor: &str, reason: &str, 
 /// Notes that a deputy earned points from a source outside check-ins (an answered opinion, a
 /// suggestion), in the caller's transaction; the ledger books it once per source.
 pub fn point_event(c: &mut AnyConnection, deputy: i64, kind: &str, source: (&str, i64), at: NaiveDateTime, now: NaiveDateTime) -> AppResult<()> {
-    crate::checkins::store::point_event(c, deputy, kind, source.0, source.1, at, now)
+    crate::checkins::point_event(c, deputy, kind, source.0, source.1, at, now)
 }
 
 /// Turns pending point events from check-ins and events into ledger entries (exactly once per
@@ -78,7 +78,7 @@ pub async fn consume_pending(state: &AppState) -> AppResult<usize> {
 /// [`consume`] inside an open transaction: one batch of up to [`CONSUME_BATCH`] events, posted
 /// together.
 pub fn consume_in(c: &mut AnyConnection, tz: chrono_tz::Tz, now: NaiveDateTime) -> AppResult<usize> {
-    let pending = crate::checkins::store::pending_point_events(c, CONSUME_BATCH as i64)?;
+    let pending = crate::checkins::pending_point_events(c, CONSUME_BATCH as i64)?;
     let awards: Vec<Award> = pending
         .iter()
         .filter_map(|(_, deputy, kind, source_kind, source_id, at)| {
@@ -106,7 +106,7 @@ pub fn consume_in(c: &mut AnyConnection, tz: chrono_tz::Tz, now: NaiveDateTime) 
         }
     }
     let ids: Vec<i64> = pending.iter().map(|p| p.0).collect();
-    crate::checkins::store::mark_point_events_consumed(c, &ids, now)?;
+    crate::checkins::mark_point_events_consumed(c, &ids, now)?;
     Ok(pending.len())
 }
 

@@ -17,6 +17,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, watch};
 
+pub use store::{purge, record, record_for_account, record_many};
+
 const CHANNEL: &str = "live";
 
 /// "Something new after `id`", for one account, one deputy, or (neither) every deputy it concerns.

@@ -174,7 +174,7 @@ pub async fn retract(state: web::Data<AppState>, p: Principal, id: web::Path<i64
             return Err(AppError::conflict("already_retracted", "the notice is already retracted"));
         }
         let wake = if n.status == "published" {
-            Some(crate::live::store::record(c, None, Some(id), "notice_retracted", &serde_json::json!({"notice_id": id}), now)?)
+            Some(crate::live::record(c, None, Some(id), "notice_retracted", &serde_json::json!({"notice_id": id}), now)?)
         } else {
             None
         };
@@ -249,7 +249,7 @@ pub async fn decide_leave(
             crate::checkins::attendance::excuse(c, event, deputy, now)?;
         }
         let data = serde_json::json!({"notice_id": id, "approved": approve});
-        let wake = crate::live::store::record(c, Some(deputy), Some(id), "leave_decided", &data, now)?;
+        let wake = crate::live::record(c, Some(deputy), Some(id), "leave_decided", &data, now)?;
         Entry::by(&p, "notice.leave", "notice", id.to_string())
             .region(Some(n.region_path))
             .detail(format!("deputy={deputy} approve={approve}"))

@@ -26,7 +26,7 @@ pub fn publish_in(c: &mut AnyConnection, id: i64, now: NaiveDateTime, tz: chrono
     let timing = crate::push::Timing { now, urgent: n.priority == "urgent", tz, quiet };
     crate::push::enqueue(c, id, &deputies, 0, &timing)?;
     let data = serde_json::json!({"notice_id": id, "kind": n.kind, "title": n.title, "priority": n.priority, "rsvp_required": n.rsvp_required});
-    let wake = crate::live::store::record(c, None, Some(id), "notice", &data, now)?;
+    let wake = crate::live::record(c, None, Some(id), "notice", &data, now)?;
     Ok((deputies.len(), wake))
 }
 

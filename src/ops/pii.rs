@@ -16,9 +16,9 @@ type Pass = fn(&mut AnyConnection, &Pii, Reseal, i64, i64) -> AppResult<(usize, 
 
 /// Every sealed column's pass, by name.
 const PASSES: [(&str, Pass); 3] = [
-    ("constituents.phone", crate::reception::store::reseal),
-    ("checkins.position", crate::checkins::store::reseal),
-    ("sms_outbox.phone", crate::sms::store::reseal),
+    ("constituents.phone", crate::reception::reseal_phones),
+    ("checkins.position", crate::checkins::reseal_positions),
+    ("sms_outbox.phone", crate::sms::reseal_phones),
 ];
 
 fn run(c: &mut AnyConnection, pii: &Pii, mode: Reseal, pass: Pass) -> AppResult<usize> {

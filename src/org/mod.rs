@@ -21,7 +21,7 @@ pub use deputy_store::{
 };
 pub use model::RegionRef;
 pub use station_store::{all_station_geos, station_by_code, station_geo, station_places_by_codes, station_region, unit, unit_region_path, StationGeo};
-pub use store::{region_ids_in, region_path, region_ref, subtree_like};
+pub use store::{region_ids_in, region_path, region_ref, scope_pattern, subtree_like};
 
 use crate::auth::policy::{self, Kind, RegionFilter};
 use crate::auth::Principal;

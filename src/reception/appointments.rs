@@ -77,8 +77,8 @@ fn tell(c: &mut AnyConnection, a: &AppointmentRow, now: NaiveDateTime) -> AppRes
     let data = serde_json::json!({"appointment_id": a.id, "status": a.status, "starts_at": utc(a.starts_at)});
     let account = super::handling_store::constituent_account(c, a.constituent_id)?;
     Ok(vec![
-        crate::live::store::record(c, Some(a.deputy_id), None, "appointment", &data, now)?,
-        crate::live::store::record_for_account(c, account, "appointment", &data, now)?,
+        crate::live::record(c, Some(a.deputy_id), None, "appointment", &data, now)?,
+        crate::live::record_for_account(c, account, "appointment", &data, now)?,
     ])
 }
 

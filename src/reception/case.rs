@@ -139,8 +139,8 @@ pub fn tell(c: &mut AnyConnection, o: &OpinionRow, kind: &str, data: &serde_json
     let mut wakes = vec![];
     for a in hs::audience(c, o)? {
         match (Some(a) == owner, kind) {
-            (true, _) => wakes.push(crate::live::store::record_for_account(c, a, kind, data, now)?),
-            (false, "opinion_status") => wakes.push(crate::live::store::record_for_account(c, a, kind, &public, now)?),
+            (true, _) => wakes.push(crate::live::record_for_account(c, a, kind, data, now)?),
+            (false, "opinion_status") => wakes.push(crate::live::record_for_account(c, a, kind, &public, now)?),
             (false, _) => {}
         }
     }

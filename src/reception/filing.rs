@@ -147,7 +147,7 @@ impl BulkWrite for Filings {
                 assigned.push((at(&o.ticket)?, d, "opinion_assigned", serde_json::json!({"ticket": o.ticket}).to_string()));
             }
         }
-        let wakes = crate::live::store::record_many(c, &assigned.iter().map(|a| (a.1, a.2, a.3.clone())).collect::<Vec<_>>(), now)?;
+        let wakes = crate::live::record_many(c, &assigned.iter().map(|a| (a.1, a.2, a.3.clone())).collect::<Vec<_>>(), now)?;
         let mut wake_of: HashMap<usize, Wake> = HashMap::new();
         for (a, w) in assigned.iter().zip(wakes) {
             wake_of.insert(a.0, w);

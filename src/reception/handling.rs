@@ -150,7 +150,7 @@ pub async fn assign(state: web::Data<AppState>, p: Principal, ticket: web::Path<
             return Err(AppError::conflict("illegal_transition", format!("a {} opinion is not handled any more", o.status)));
         }
         hs::assign_deputy(c, o.id, deputy)?;
-        Ok(vec![crate::live::store::record(c, Some(deputy), None, "opinion_assigned", &serde_json::json!({"ticket": o.ticket}), now)?])
+        Ok(vec![crate::live::record(c, Some(deputy), None, "opinion_assigned", &serde_json::json!({"ticket": o.ticket}), now)?])
     })
     .await
 }

@@ -27,6 +27,8 @@ pub mod store;
 pub mod threads;
 pub mod workdays;
 
+pub use store::reseal as reseal_phones;
+
 use crate::state::AppState;
 use std::time::Duration;
 use tokio::sync::watch;

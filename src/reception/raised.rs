@@ -60,6 +60,6 @@ pub fn raise(c: &mut AnyConnection, r: &Raised, staff: &Principal, day: NaiveDat
         return Err(AppError::internal("the raised case changed meanwhile"));
     }
     store::event(c, o.id, &Event { from: Some("submitted"), to: "accepted", account: staff.account_id, role: "staff", note: Some(r.reason) }, now)?;
-    let wake = crate::live::store::record(c, Some(r.deputy), None, "opinion_assigned", &serde_json::json!({"ticket": ticket}), now)?;
+    let wake = crate::live::record(c, Some(r.deputy), None, "opinion_assigned", &serde_json::json!({"ticket": ticket}), now)?;
     Ok((ticket, wake))
 }

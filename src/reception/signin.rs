@@ -100,7 +100,7 @@ pub async fn sign_in(state: web::Data<AppState>, meta: RequestMeta, body: web::J
             None => {
                 let username = store::username(&hash);
                 let display = crate::org::rules::mask_phone(&phone);
-                let new = crate::auth::store::NewAccount {
+                let new = crate::auth::NewAccount {
                     username: &username,
                     // Never a password: constituents sign in with codes only.
                     password_hash: "!otp-only",
@@ -113,12 +113,12 @@ pub async fn sign_in(state: web::Data<AppState>, meta: RequestMeta, body: web::J
                     created_at: now,
                     updated_at: now,
                 };
-                let account = crate::auth::store::insert_account(c, &new, &[])?;
+                let account = crate::auth::insert_account(c, &new, &[])?;
                 store::insert(c, &pii, account, &phone, &current, now)?;
                 account
             }
         };
-        Ok(Ok(crate::auth::store::by_id(c, account)?.ok_or_else(AppError::not_found)?))
+        Ok(Ok(crate::auth::account_by_id(c, account)?.ok_or_else(AppError::not_found)?))
     })
     .await?;
     // A wrong try is recorded (committed) before it is answered.

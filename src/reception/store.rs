@@ -84,7 +84,7 @@ pub fn reseal(c: &mut AnyConnection, pii: &Pii, mode: Reseal, after: i64, limit:
             continue;
         }
         diesel::update(k::table.find(id)).set((k::phone.eq(&sealed), k::phone_hash.eq(&hash))).execute(c)?;
-        crate::auth::store::set_username(c, *account, &username(&hash))?;
+        crate::auth::set_username(c, *account, &username(&hash))?;
         changed += 1;
     }
     Ok((changed, rows.last().map(|r| r.0)))

@@ -67,6 +67,8 @@ impl Provider {
     }
 }
 
+pub use store::reseal as reseal_phones;
+
 /// Queues one text per (deputy, phone) about a notice, in the caller's transaction; a deputy
 /// already texted about it is not texted again (the dedup id is per notice and deputy).
 pub fn enqueue(c: &mut AnyConnection, pii: &Pii, notice: i64, to: &[(i64, String)], body: &str, at: NaiveDateTime) -> AppResult<usize> {
