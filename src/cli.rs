@@ -63,7 +63,7 @@ enum Cmd {
         #[arg(long)]
         year: Option<i32>,
     },
-    /// Run a local push/SMS gateway that logs what it receives (for the demo; see the README).
+    /// Run a local push/SMS gateway that logs what it receives (for the demo; see docs/DEMO.md).
     FakeGateway {
         #[arg(long, default_value = "127.0.0.1:9900")]
         bind: String,

@@ -1,5 +1,5 @@
 //! Typed settings read from the environment and validated at start-up. A bad value stops the
-//! process with a message naming the variable. Every variable here is listed in README.md.
+//! process with a message naming the variable. Every variable here is listed in docs/CONFIGURATION.md.
 
 use std::path::PathBuf;
 

@@ -91,9 +91,11 @@ pub fn resolve(c: &mut AnyConnection, scope: &str, a: &Audience) -> AppResult<Ve
         }
         out.insert(*d);
     }
+    // Exclusions in one query: each must be a deputy in the publisher's scope.
+    let excluded = crate::org::deputy_scopes(c, &a.exclude)?;
     for (i, x) in a.exclude.iter().enumerate() {
-        let paths = crate::org::deputy_region_paths(c, *x)?.ok_or_else(|| unknown(format!("audience.exclude[{i}]")))?;
-        if !paths.iter().any(|p| inside(&scope, p)) {
+        let seats = excluded.get(x).ok_or_else(|| unknown(format!("audience.exclude[{i}]")))?;
+        if !seats.iter().any(|s| inside(&scope, &s.path)) {
             return Err(out_of_scope(format!("audience.exclude[{i}]")));
         }
         out.remove(x);

@@ -47,7 +47,7 @@ impl Message {
     }
 }
 
-/// How to reach each provider (from the environment; see the README's configuration table).
+/// How to reach each provider (from the environment; see docs/CONFIGURATION.md).
 #[derive(Debug, Clone, Default)]
 pub struct ProviderSettings {
     pub webhook: Option<(String, String)>,

@@ -193,11 +193,10 @@ pub async fn similar(state: web::Data<AppState>, p: Principal, q: web::Query<Sim
         return Err(AppError::validation(errs));
     }
     let now = state.now();
-    let account = p.account_id;
-    db::run(&state.db, move |c| constituent(c, &p)).await?;
     // Walking a claimed position around a town is bounded: a few looks an hour.
-    ratelimit::hit(&state.cache, &state.clock, &format!("similar:{account}"), SIMILAR_PER_HOUR, 3600).await?;
+    ratelimit::hit(&state.cache, &state.clock, &format!("similar:{}", p.account_id), SIMILAR_PER_HOUR, 3600).await?;
     let (v, public) = db::run(&state.db, move |c| {
+        constituent(c, &p)?;
         let near: Vec<(OpinionRow, f64)> = similar_to(c, &q.category, (q.latitude, q.longitude), now, 0)?.into_iter().take(10).collect();
         let public = store::publications(c, &near.iter().map(|(o, _)| o.id).collect::<Vec<_>>())?;
         Ok((near, public))

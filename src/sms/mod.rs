@@ -107,15 +107,17 @@ pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
         return Ok(0);
     }
     db::tx(&state.db, move |c| {
-        for ((id, _, _, _, attempts), out) in &results {
+        for ((id, _, _, body, attempts), out) in &results {
+            // A sealed body is a secret (a sign-in code): gone once the text is sent or dead.
+            let secret = crate::platform::pii::is_sealed(body);
             match out {
-                Outcome::Accepted => store::finish(c, *id, "sent", None, Some(at))?,
-                Outcome::Retry { error, .. } if attempts + 1 >= max => store::finish(c, *id, "dead", Some(error), None)?,
+                Outcome::Accepted => store::finish(c, *id, "sent", None, Some(at), secret)?,
+                Outcome::Retry { error, .. } if attempts + 1 >= max => store::finish(c, *id, "dead", Some(error), None, secret)?,
                 Outcome::Retry { after, error } => {
                     let wait = backoff(*attempts, *after, rand::random::<f64>());
                     store::retry_at(c, *id, at + chrono::Duration::milliseconds(wait.as_millis() as i64), error)?
                 }
-                Outcome::Gone(error) | Outcome::Failed(error) => store::finish(c, *id, "dead", Some(error), None)?,
+                Outcome::Gone(error) | Outcome::Failed(error) => store::finish(c, *id, "dead", Some(error), None, secret)?,
             }
         }
         Ok(())

@@ -79,12 +79,13 @@ pub fn claim(c: &mut AnyConnection, now: NaiveDateTime, lease_until: NaiveDateTi
     Ok(o::table.filter(o::id.eq_any(&ids)).select((o::id, o::dedup_id, o::phone, o::body, o::attempts)).load(c)?)
 }
 
-/// Ends a text (sent or dead); a sealed body (a secret such as a sign-in code) is emptied.
-pub fn finish(c: &mut AnyConnection, id: i64, status: &str, error: Option<&str>, sent: Option<NaiveDateTime>) -> AppResult<()> {
-    diesel::update(o::table.find(id))
-        .set((o::status.eq(status), o::lease_until.eq(None::<NaiveDateTime>), o::attempts.eq(o::attempts + 1), o::last_error.eq(error), o::sent_at.eq(sent)))
-        .execute(c)?;
-    diesel::update(o::table.find(id).filter(o::body.like(format!("{}%", crate::platform::pii::PREFIX)))).set(o::body.eq("")).execute(c)?;
+/// Ends a text (sent or dead); `forget_body` empties it (a secret such as a sign-in code).
+pub fn finish(c: &mut AnyConnection, id: i64, status: &str, error: Option<&str>, sent: Option<NaiveDateTime>, forget_body: bool) -> AppResult<()> {
+    let end = (o::status.eq(status), o::lease_until.eq(None::<NaiveDateTime>), o::attempts.eq(o::attempts + 1), o::last_error.eq(error), o::sent_at.eq(sent));
+    match forget_body {
+        true => diesel::update(o::table.find(id)).set((end, o::body.eq(""))).execute(c)?,
+        false => diesel::update(o::table.find(id)).set(end).execute(c)?,
+    };
     Ok(())
 }
 
