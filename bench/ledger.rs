@@ -13,7 +13,7 @@ const CLIENTS: usize = 4;
 
 /// Waits until the leaderboards have taken every change (the board worker drains the outbox).
 pub async fn settle(state: &AppState) -> Result<(), String> {
-    while lvzhi::ledger::board::drain(state).await.map_err(|e| e.to_string())? > 0 {}
+    while lvzhi::ledger::drain_board(state).await.map_err(|e| e.to_string())? > 0 {}
     Ok(())
 }
 
@@ -54,7 +54,7 @@ pub async fn rankings(
     // `LVZHI_RANKINGS=sql` (from then on the outbox keeps them, as it keeps the boards).
     let year = chrono::Datelike::year(&state.clock.now().with_timezone(&state.settings.tz));
     let t = Instant::now();
-    let built = lvzhi::ledger::tables::build(state, year).await.map_err(|e| e.to_string())?;
+    let built = lvzhi::ledger::build_rank_tables(state, year).await.map_err(|e| e.to_string())?;
     let secs = t.elapsed().as_secs_f64();
     let mut rows = vec![once_row(format!("setup: build the ranking tables of {year} ({built} deputies with a total)"), built, secs)];
     let deputies = lvzhi::db::run(&state.db, lvzhi::org::count_deputies).await.map_err(|e| e.to_string())?;
@@ -102,7 +102,7 @@ pub async fn rankings(
 /// Tops the ledger up to `target` entries (suggestion awards spread over every deputy, posted
 /// 5,000 at a time), then times `verify-ledger`.
 pub async fn verify_at_scale(state: &AppState, target: i64) -> Result<Vec<Row>, String> {
-    let have = lvzhi::db::run(&state.db, lvzhi::ledger::store::max_entry_id).await.map_err(|e| e.to_string())?;
+    let have = lvzhi::db::run(&state.db, lvzhi::ledger::seeding::max_entry_id).await.map_err(|e| e.to_string())?;
     let deputies = lvzhi::db::run(&state.db, lvzhi::org::count_deputies).await.map_err(|e| e.to_string())?;
     let mut rows = vec![];
     if target > have {
@@ -112,8 +112,8 @@ pub async fn verify_at_scale(state: &AppState, target: i64) -> Result<Vec<Row>, 
         while have + made < target {
             let n = (target - have - made).min(5000);
             let start = made;
-            let awards: Vec<lvzhi::ledger::posting::Award> = (start..start + n)
-                .map(|i| lvzhi::ledger::posting::Award {
+            let awards: Vec<lvzhi::ledger::Award> = (start..start + n)
+                .map(|i| lvzhi::ledger::Award {
                     deputy_id: i % deputies + 1,
                     rule_code: "suggestion_filed".into(),
                     points: None,
@@ -126,14 +126,14 @@ pub async fn verify_at_scale(state: &AppState, target: i64) -> Result<Vec<Row>, 
                     direct: false,
                 })
                 .collect();
-            lvzhi::db::tx(&state.db, move |c| lvzhi::ledger::posting::post(c, &awards, tz, now).map(|_| ())).await.map_err(|e| e.to_string())?;
+            lvzhi::db::tx(&state.db, move |c| lvzhi::ledger::post_awards(c, &awards, tz, now).map(|_| ())).await.map_err(|e| e.to_string())?;
             made += n;
         }
         let secs = t.elapsed().as_secs_f64();
         rows.push(once_row(format!("setup: post {made} awards in bulks of 5,000 (chain + caps + balances + totals)"), made as usize, secs));
     }
     let t = Instant::now();
-    let v = lvzhi::db::run(&state.db, lvzhi::ledger::service::verify).await.map_err(|e| e.to_string())?;
+    let v = lvzhi::db::run(&state.db, lvzhi::ledger::verify_chains).await.map_err(|e| e.to_string())?;
     let secs = t.elapsed().as_secs_f64();
     rows.push(Row {
         name: format!("scenario: verify every hash chain ({} entries, {} deputies)", v.entries_checked, v.deputies_checked),

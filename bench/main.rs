@@ -114,7 +114,7 @@ async fn run(quick: bool) -> Result<bool, String> {
     // questions from the tables and by counting the scope.
     env.insert("LVZHI_RANKINGS", std::env::var("BENCH_RANKINGS").unwrap_or_else(|_| "sorted_sets".into()));
     // Pushes go to a local fake gateway in this process.
-    let (gateway, gateway_server) = lvzhi::ops::fake_gateway::start("127.0.0.1:0", Some("bench".into()), false, 1)?;
+    let (gateway, gateway_server) = lvzhi::ops::start_fake_gateway("127.0.0.1:0", Some("bench".into()), false, 1)?;
     let gateway_handle = gateway_server.handle();
     tokio::spawn(gateway_server);
     env.insert("LVZHI_PUSH_WEBHOOK_URL", format!("http://127.0.0.1:{}/push", gateway.port));
@@ -141,7 +141,7 @@ async fn run(quick: bool) -> Result<bool, String> {
     let mut seeded = None;
     if scale_n > 0 {
         let t0 = Instant::now();
-        let s = lvzhi::demo::scale::seed(&state, scale_n, 12).await.map_err(|e| e.detail.to_string())?;
+        let s = lvzhi::demo::seed_scale(&state, scale_n, 12).await.map_err(|e| e.detail.to_string())?;
         let secs = t0.elapsed().as_secs_f64();
         eprintln!("seed-scale {scale_n}: {s:?}");
         scale_city = s.cities.first().copied();
@@ -257,7 +257,7 @@ async fn run(quick: bool) -> Result<bool, String> {
         let t = Instant::now();
         let mut booked = 0;
         loop {
-            let n = lvzhi::ledger::service::consume_pending(&bench_state).await.map_err(|e| e.to_string())?;
+            let n = lvzhi::ledger::consume_pending_point_events(&bench_state).await.map_err(|e| e.to_string())?;
             if n == 0 {
                 break;
             }

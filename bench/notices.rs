@@ -45,7 +45,7 @@ pub async fn publish(addr: SocketAddr, admin: &str, city: i64, title: &str) -> R
 
 /// Waits (at most 300 s) until the gateway has received `pushes` more than `before` — one device
 /// per deputy, so a push for each deputy a publication reached: (received, seconds).
-pub async fn await_pushes(gateway: &lvzhi::ops::fake_gateway::Gateway, before: u64, pushes: usize) -> (usize, f64) {
+pub async fn await_pushes(gateway: &lvzhi::ops::Gateway, before: u64, pushes: usize) -> (usize, f64) {
     let t = Instant::now();
     let deadline = t + Duration::from_secs(300);
     while gateway.received.load(Ordering::Relaxed) < before + pushes as u64 && Instant::now() < deadline {
@@ -62,7 +62,7 @@ pub async fn scenarios(
     admin: &str,
     city: i64,
     deputy_tokens: &[String],
-    gateway: &lvzhi::ops::fake_gateway::Gateway,
+    gateway: &lvzhi::ops::Gateway,
     requests: usize,
     time: Duration,
     hello: f64,

@@ -63,14 +63,14 @@ async fn make_constituents(state: &AppState, n: usize, prefix: &'static str) -> 
 
 fn token(state: &AppState, account: i64, role: &str, unit: Option<i64>) -> Result<String, String> {
     let now = chrono::Utc::now().timestamp();
-    let claims = lvzhi::auth::jwt::AccessClaims {
+    let claims = lvzhi::auth::AccessClaims {
         iss: state.settings.jwt_issuer.clone(),
         aud: state.settings.jwt_audience.clone(),
         sub: account.to_string(),
         exp: now + 3600,
         iat: now,
         jti: format!("bench-{role}-{account}"),
-        typ: lvzhi::auth::jwt::ACCESS.into(),
+        typ: lvzhi::auth::ACCESS.into(),
         role: role.into(),
         rgn: None,
         rp: None,
@@ -81,7 +81,7 @@ fn token(state: &AppState, account: i64, role: &str, unit: Option<i64>) -> Resul
         scope: None,
         sid: None,
     };
-    lvzhi::auth::jwt::sign(&state.keys, &claims)
+    lvzhi::auth::sign_token(&state.keys, &claims)
 }
 
 async fn post(http: &reqwest::Client, url: &str, token: &str, body: serde_json::Value) -> Result<serde_json::Value, String> {

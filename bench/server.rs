@@ -92,7 +92,7 @@ pub async fn memory(
     admin: &str,
     city: i64,
     deputy_tokens: &[String],
-    gateway: &lvzhi::ops::fake_gateway::Gateway,
+    gateway: &lvzhi::ops::Gateway,
     time: Duration,
 ) -> Result<Vec<(String, (f64, f64))>, String> {
     notices::phones(state).await?;

@@ -53,28 +53,28 @@ pub async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> Result<
 /// The server has not seen it: its first request pays the signature check, as a token issued by
 /// another instance would.
 pub fn deputy_token(state: &lvzhi::state::AppState, deputy: i64) -> Result<String, String> {
-    lvzhi::auth::jwt::sign(&state.keys, &deputy_claims(state, deputy))
+    lvzhi::auth::sign_token(&state.keys, &deputy_claims(state, deputy))
 }
 
 /// An access token for a deputy as this server hands it out at login or refresh: entered into its
 /// verified-token cache (what a deputy's app has when it refreshes its token and then checks in).
 pub fn issued_deputy_token(state: &lvzhi::state::AppState, deputy: i64) -> Result<String, String> {
     let claims = deputy_claims(state, deputy);
-    let token = lvzhi::auth::jwt::sign(&state.keys, &claims)?;
+    let token = lvzhi::auth::sign_token(&state.keys, &claims)?;
     state.tokens.issued(&token, &claims);
     Ok(token)
 }
 
-fn deputy_claims(state: &lvzhi::state::AppState, deputy: i64) -> lvzhi::auth::jwt::AccessClaims {
+fn deputy_claims(state: &lvzhi::state::AppState, deputy: i64) -> lvzhi::auth::AccessClaims {
     let now = chrono::Utc::now().timestamp();
-    lvzhi::auth::jwt::AccessClaims {
+    lvzhi::auth::AccessClaims {
         iss: state.settings.jwt_issuer.clone(),
         aud: state.settings.jwt_audience.clone(),
         sub: (1_000_000 + deputy).to_string(),
         exp: now + 3600,
         iat: now,
         jti: format!("bench-{deputy}"),
-        typ: lvzhi::auth::jwt::ACCESS.into(),
+        typ: lvzhi::auth::ACCESS.into(),
         role: "deputy".into(),
         rgn: None,
         rp: None,

@@ -124,7 +124,7 @@ pub fn main() -> ExitCode {
 
 fn fake_gateway(bind: &str, secret: Option<String>) -> ExitCode {
     let served = actix_web::rt::System::new().block_on(async move {
-        let (_, server) = crate::ops::fake_gateway::start(bind, secret, true, 1)?;
+        let (_, server) = crate::ops::start_fake_gateway(bind, secret, true, 1)?;
         println!("fake gateway on http://{bind} (pushes: /push, texts: /sms)");
         server.await.map_err(|e| e.to_string())
     });
@@ -155,7 +155,7 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
         Cmd::SeedScale { deputies, notices } => {
             let state = build_state(settings, Clock::system()).await?;
             let t = std::time::Instant::now();
-            let s = demo::scale::seed(&state, deputies, notices).await.map_err(|e| e.detail.to_string())?;
+            let s = demo::seed_scale(&state, deputies, notices).await.map_err(|e| e.detail.to_string())?;
             println!(
                 "seeded {} deputies, {} stations, {} check-ins, {} ledger entries, {} notices ({} inbox rows) in {:.1} s",
                 s.deputies,
@@ -180,10 +180,9 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
         Cmd::VerifyLedger { archive: Some(file) } => {
             let state = build_state(settings, Clock::system()).await?;
             let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let doc: crate::ledger::archive::SignedArchive =
-                serde_json::from_str(&text).map_err(|e| format!("{}: not a signed archive: {e}", file.display()))?;
+            let doc: crate::ledger::SignedArchive = serde_json::from_str(&text).map_err(|e| format!("{}: not a signed archive: {e}", file.display()))?;
             let keys = state.keys.clone();
-            match db::run(&state.db, move |c| crate::ledger::archive::verify(c, &keys, &doc)).await.map_err(|e| e.to_string())? {
+            match db::run(&state.db, move |c| crate::ledger::verify_archive(c, &keys, &doc)).await.map_err(|e| e.to_string())? {
                 Ok(ok) => {
                     println!("{ok}");
                     Ok(())
@@ -193,7 +192,7 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
         }
         Cmd::VerifyLedger { archive: None } => {
             let state = build_state(settings, Clock::system()).await?;
-            let v = db::run(&state.db, crate::ledger::service::verify).await.map_err(|e| e.to_string())?;
+            let v = db::run(&state.db, crate::ledger::verify_chains).await.map_err(|e| e.to_string())?;
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             match v.first_broken_entry {
                 None => Ok(()),
@@ -202,7 +201,7 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
         }
         Cmd::RebuildBalances => {
             let state = build_state(settings, Clock::system()).await?;
-            let diffs = db::tx(&state.db, |c| crate::ledger::service::rebuild_balances(c, true)).await.map_err(|e| e.to_string())?;
+            let diffs = db::tx(&state.db, |c| crate::ledger::rebuild_balances(c, true)).await.map_err(|e| e.to_string())?;
             for d in &diffs {
                 println!("{d}");
             }
@@ -213,10 +212,10 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
             let state = build_state(settings, Clock::system()).await?;
             let year = year.unwrap_or_else(|| chrono::Datelike::year(&state.clock.now().with_timezone(&state.settings.tz)));
             let done = match state.settings.rankings {
-                crate::config::Rankings::Sql => {
-                    crate::ledger::tables::build(&state, year).await.map(|n| format!("ranking tables of {year} brought to the database's totals: {n} deputies"))
-                }
-                _ => crate::ledger::board::rebuild(&state, year)
+                crate::config::Rankings::Sql => crate::ledger::build_rank_tables(&state, year)
+                    .await
+                    .map(|n| format!("ranking tables of {year} brought to the database's totals: {n} deputies")),
+                _ => crate::ledger::rebuild_board(&state, year)
                     .await
                     .map(|n| format!("leaderboards of {year} rebuilt: {n} deputies (cache: {})", state.cache.backend())),
             };
@@ -224,14 +223,14 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
             Ok(())
         }
         Cmd::RotateKeys => {
-            let kid = auth::keys::rotate(&settings)?;
+            let kid = auth::rotate_keys(&settings)?;
             println!("new signing key {kid}; restart the instances to pick it up");
             Ok(())
         }
         Cmd::RotatePiiKeys => {
             let state = build_state(settings, Clock::system()).await?;
             let pii = state.pii.clone();
-            let done = db::run(&state.db, move |c| crate::ops::pii::rotate(c, &pii)).await.map_err(|e| e.to_string())?;
+            let done = db::run(&state.db, move |c| crate::ops::rotate_pii(c, &pii)).await.map_err(|e| e.to_string())?;
             for (column, n) in &done {
                 println!("{column}: {n} row(s) re-sealed");
             }
@@ -251,7 +250,7 @@ fn print_logins(s: &demo::Summary) {
 
 async fn serve(settings: Settings, demo_data: bool) -> Result<(), String> {
     let state = build_state(settings, Clock::system()).await?;
-    crate::ops::agreement::check(&state).await?;
+    crate::ops::check_agreement(&state).await?;
     if demo_data {
         let deputies = db::run(&state.db, org::count_deputies).await.map_err(|e| e.to_string())?;
         if deputies == 0 {

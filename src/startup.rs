@@ -2,10 +2,10 @@
 //! background workers; runs until SIGINT/SIGTERM, then lets in-flight requests finish and stops
 //! the workers at a safe point.
 
-use crate::auth::keys::KeySet;
+use crate::auth::KeySet;
 use crate::config::Settings;
-use crate::error::{json_error, path_error, query_error, AppError};
-use crate::ops::metrics::Metrics;
+use crate::error::{json_error, path_error, query_error, AppError, Code};
+use crate::ops::Metrics;
 use crate::platform::{Cache, Clock};
 use crate::state::AppState;
 use crate::{auth, db, openapi, ops};
@@ -43,7 +43,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
         }
         let mut conn = pool.get().map_err(|e| e.to_string())?;
         crate::ledger::ensure_default_rules(&mut conn, db::ts(chrono::Utc::now())).map_err(|e| e.to_string())?;
-        let sealed = crate::ops::pii::seal_legacy(&mut conn, &p).map_err(|e| e.to_string())?;
+        let sealed = crate::ops::seal_legacy_pii(&mut conn, &p).map_err(|e| e.to_string())?;
         if sealed > 0 {
             tracing::info!(rows = sealed, "sealed personal data stored before sealing");
         }
@@ -58,7 +58,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     };
     let keys = KeySet::load(&settings)?;
     let m = settings.argon2_m_cost_kib;
-    let dummy = tokio::task::spawn_blocking(move || auth::password::dummy_hash(m)).await.map_err(|e| e.to_string())?;
+    let dummy = tokio::task::spawn_blocking(move || auth::dummy_password_hash(m)).await.map_err(|e| e.to_string())?;
     let views = crate::platform::views::Views::new(settings.view_cache_mib * 1_048_576);
     let db = db::Db::new(pool, &settings.database_url, settings.db_writers, views)
         .inline_reads(settings.db_inline_reads)
@@ -66,15 +66,15 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let push = crate::push::Providers::new(&settings.push)?;
     let files = crate::files::Storage::open(settings.storage_url.as_deref(), &settings.data_dir)?;
     let sms = crate::sms::Provider::new(settings.sms_http.clone(), settings.push.timeout, &settings.outbound_allow)?;
-    let revocations = auth::revocations::Revocations::new(Duration::from_secs(settings.access_ttl_secs.max(0) as u64 + 60));
+    let revocations = auth::Revocations::new(Duration::from_secs(settings.access_ttl_secs.max(0) as u64 + 60));
     Ok(AppState {
-        checkin_writes: db::bulk::Bulk::new(crate::checkins::record::Checkins(pii.clone()), db.writer.clone()),
+        checkin_writes: db::bulk::Bulk::new(crate::checkins::Checkins(pii.clone()), db.writer.clone()),
         push,
         files,
         sms,
         live: Default::default(),
-        award_writes: db::bulk::Bulk::new(crate::ledger::direct::DirectAwards, db.writer.clone()),
-        opinion_writes: db::bulk::Bulk::new(crate::reception::filing::Filings, db.writer.clone()),
+        award_writes: db::bulk::Bulk::new(crate::ledger::DirectAwards, db.writer.clone()),
+        opinion_writes: db::bulk::Bulk::new(crate::reception::Filings, db.writer.clone()),
         pii,
         db,
         cache,
@@ -117,23 +117,16 @@ impl Application {
                 .app_data(web::FormConfig::default().limit(max_body).error_handler(|e, _| {
                     let code = match e {
                         actix_web::error::UrlencodedError::ContentType => {
-                            return AppError::new(
-                                actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                                "unsupported_media_type",
-                                "send application/x-www-form-urlencoded",
-                            )
-                            .into()
+                            return AppError::new(Code::UnsupportedMediaType, "send application/x-www-form-urlencoded").into()
                         }
-                        actix_web::error::UrlencodedError::Overflow { .. } => {
-                            return AppError::new(actix_web::http::StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the form is too large").into()
-                        }
+                        actix_web::error::UrlencodedError::Overflow { .. } => return AppError::new(Code::PayloadTooLarge, "the form is too large").into(),
                         other => other.to_string(),
                     };
-                    AppError::bad_request("invalid_request", code).into()
+                    AppError::bad_request(Code::InvalidRequest, code).into()
                 }))
                 .configure(openapi::serve)
-                .wrap(from_fn(ops::middleware::observe))
-                .service(ops::routes::docs_redirect)
+                .wrap(from_fn(ops::observe))
+                .service(ops::docs_redirect)
                 .service(web::resource(SPEC_PATH).route(web::get().to({
                     let spec = spec.clone();
                     move || {
@@ -142,7 +135,7 @@ impl Application {
                     }
                 })))
                 .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from(SPEC_PATH)))
-                .default_service(web::to(ops::routes::not_found))
+                .default_service(web::to(ops::not_found))
         })
         .workers(state.settings.workers)
         // A client gets 5 s to send its request head (a slow or stalled one is answered 408 and
@@ -160,12 +153,12 @@ impl Application {
             tokio::spawn(housekeeping(state.clone(), rx.clone())),
             tokio::spawn(crate::platform::cache::watch(state.cache.clone(), rx.clone())),
             tokio::spawn(crate::checkins::worker(state.clone(), rx.clone())),
-            tokio::spawn(crate::checkins::venues::follow(state.clone(), rx.clone())),
-            tokio::spawn(crate::auth::revocations::follow(state.clone(), rx.clone())),
+            tokio::spawn(crate::checkins::follow_venues(state.clone(), rx.clone())),
+            tokio::spawn(crate::auth::follow_revocations(state.clone(), rx.clone())),
             tokio::spawn(crate::platform::views::follow(state.clone(), rx.clone())),
             tokio::spawn(crate::ledger::board_worker(state.clone(), rx.clone())),
             tokio::spawn(crate::notices::worker(state.clone(), rx.clone())),
-            tokio::spawn(crate::push::worker::worker(state.clone(), rx.clone())),
+            tokio::spawn(crate::push::delivery_worker(state.clone(), rx.clone())),
             tokio::spawn(crate::sms::worker(state.clone(), rx.clone())),
             tokio::spawn(crate::reception::worker(state.clone(), rx.clone())),
             tokio::spawn(crate::suggestions::worker(state.clone(), rx.clone())),

@@ -1,9 +1,9 @@
 //! Shared application state handed to every handler as `web::Data<AppState>`.
 
-use crate::auth::keys::KeySet;
+use crate::auth::KeySet;
 use crate::config::Settings;
 use crate::db::Db;
-use crate::ops::metrics::Metrics;
+use crate::ops::Metrics;
 use crate::platform::{Cache, Clock};
 use std::sync::Arc;
 
@@ -17,14 +17,14 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Verified against when a login names an unknown account, so timing does not tell.
     pub dummy_hash: Arc<String>,
-    /// Access tokens this instance has verified (see [`crate::auth::principal::TokenCache`]).
-    pub tokens: crate::auth::principal::TokenCache,
+    /// Access tokens this instance has verified (see [`crate::auth::TokenCache`]).
+    pub tokens: crate::auth::TokenCache,
     /// Sessions ended lately, as this instance heard (see [`crate::auth::revocations`]).
-    pub revocations: crate::auth::revocations::Revocations,
+    pub revocations: crate::auth::Revocations,
     /// Places of recent check-ins (see [`crate::checkins::venues`]).
-    pub venues: crate::checkins::venues::VenueCache,
+    pub venues: crate::checkins::VenueCache,
     /// Check-ins waiting to be recorded in bulk (see [`crate::db::bulk`]).
-    pub checkin_writes: crate::checkins::record::Writes,
+    pub checkin_writes: crate::checkins::CheckinWrites,
     /// The push providers (and their HTTP client).
     pub push: crate::push::Providers,
     /// Where attachments are stored.
@@ -34,13 +34,13 @@ pub struct AppState {
     /// Open live streams on this instance, and the wake-ups that reach them.
     pub live: crate::live::Live,
     /// Direct awards waiting to be posted in bulk.
-    pub award_writes: crate::ledger::direct::Writes,
+    pub award_writes: crate::ledger::DirectWrites,
     /// The keys that seal personal data at rest.
     pub pii: crate::platform::pii::Pii,
     /// Rule versions and top-list details kept in memory (see [`crate::ledger::cache`]).
-    pub ledger: crate::ledger::cache::LedgerCache,
+    pub ledger: crate::ledger::LedgerCache,
     /// Opinions waiting to be filed in bulk.
-    pub opinion_writes: crate::reception::filing::Writes,
+    pub opinion_writes: crate::reception::FilingWrites,
 }
 
 impl AppState {

@@ -4,8 +4,10 @@
 //! the retention job removes rows older than `LVZHI_AUDIT_KEEP_DAYS` (at least 183).
 
 mod model;
-pub mod routes;
+mod routes;
 mod store;
+
+pub use routes::register;
 
 pub use model::{AuditView, Entry};
 

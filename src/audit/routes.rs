@@ -7,6 +7,7 @@ use crate::auth::Principal;
 use crate::db;
 use crate::error::{AppResult, Problem};
 use crate::http::{page, Page, PageQuery};
+use crate::platform::route_table::RouteTable;
 use crate::state::AppState;
 use actix_web::{get, web};
 use serde::Deserialize;
@@ -50,4 +51,9 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<AuditQ
     };
     let rows = db::run(&state.db, move |c| store::list(c, &f)).await?;
     Ok(web::Json(page(rows, limit, |r| r.id, |r| r)))
+}
+
+/// Registers the audit routes, in the order actix-web tries them.
+pub fn register<R: RouteTable>(r: &mut R) {
+    r.add(list);
 }

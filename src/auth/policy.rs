@@ -3,7 +3,7 @@
 //! action gets 403; a record outside the caller's scope answers 404, exactly like a missing one.
 
 use super::principal::{Principal, Role};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -85,8 +85,8 @@ pub fn role_allows(p: &Principal, action: Action, kind: Kind) -> AppResult<()> {
         Role::Client => {
             return match client_scope_for(action, kind) {
                 Some(s) if p.scopes.iter().any(|x| x == s) => Ok(()),
-                Some(s) => Err(AppError::forbidden("insufficient_scope", format!("this route needs the `{s}` scope"))),
-                None => Err(AppError::forbidden("forbidden", "clients may not do this")),
+                Some(s) => Err(AppError::forbidden(Code::InsufficientScope, format!("this route needs the `{s}` scope"))),
+                None => Err(AppError::forbidden(Code::Forbidden, "clients may not do this")),
             };
         }
         Role::StationStaff => match action {
@@ -100,7 +100,7 @@ pub fn role_allows(p: &Principal, action: Action, kind: Kind) -> AppResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(AppError::forbidden("forbidden", "your role may not do this"))
+        Err(AppError::forbidden(Code::Forbidden, "your role may not do this"))
     }
 }
 
@@ -121,7 +121,7 @@ fn reads_public_directory(p: &Principal, action: Action) -> bool {
 /// their directory scopes), units and deputies get 403; a station out of scope is 404.
 pub fn station_duty(p: &Principal, t: &Target) -> AppResult<()> {
     if !matches!(p.role, Role::Admin | Role::StationStaff) {
-        return Err(AppError::forbidden("forbidden", "a station's duty records are kept by its staff"));
+        return Err(AppError::forbidden(Code::Forbidden, "a station's duty records are kept by its staff"));
     }
     authorize(p, Action::Write, t)
 }
@@ -187,7 +187,7 @@ pub fn may_manage_account(p: &Principal, region_path: Option<&str>) -> AppResult
         (Some(s), Some(r)) if r.starts_with(s.as_str()) => Ok(()),
         (Some(_), Some(_)) => Err(AppError::not_found()),
         // A scoped admin cannot create installation-wide accounts.
-        (Some(_), None) => Err(AppError::forbidden("forbidden", "only installation-wide admins may create unscoped accounts")),
+        (Some(_), None) => Err(AppError::forbidden(Code::Forbidden, "only installation-wide admins may create unscoped accounts")),
     }
 }
 
@@ -218,7 +218,7 @@ mod tests {
         assert!(authorize(&admin, Action::Write, &Target::new(Kind::Group, "/1/2/9/")).is_ok());
         assert_eq!(authorize(&admin, Action::Read, &Target::new(Kind::Group, "/1/3/")).unwrap_err().status.as_u16(), 404);
         let dep = p(Role::Deputy, Some("/1/2/"));
-        assert_eq!(authorize(&dep, Action::Write, &Target::new(Kind::Group, "/1/2/")).unwrap_err().code, "forbidden");
+        assert_eq!(authorize(&dep, Action::Write, &Target::new(Kind::Group, "/1/2/")).unwrap_err().code, crate::error::Code::Forbidden);
         assert!(authorize(&dep, Action::Read, &Target::new(Kind::Station, "/1/3/")).is_ok());
     }
 
@@ -226,7 +226,7 @@ mod tests {
     fn clients_need_scopes() {
         let c = p(Role::Client, None);
         assert!(authorize(&c, Action::Read, &Target::new(Kind::Deputy, "/1/")).is_ok());
-        assert_eq!(authorize(&c, Action::Write, &Target::new(Kind::Deputy, "/1/")).unwrap_err().code, "insufficient_scope");
+        assert_eq!(authorize(&c, Action::Write, &Target::new(Kind::Deputy, "/1/")).unwrap_err().code, crate::error::Code::InsufficientScope);
     }
 
     #[test]

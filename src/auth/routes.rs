@@ -2,8 +2,9 @@
 
 use super::model::{AccountView, ClientTokenForm, LoginRequest, RefreshRequest, TokenResponse};
 use super::{accounts, session, Principal, RequestMeta};
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult, Code, Problem};
 use crate::platform::ratelimit;
+use crate::platform::route_table::RouteTable;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use base64::Engine;
@@ -107,12 +108,12 @@ pub async fn token(state: web::Data<AppState>, meta: RequestMeta, req: HttpReque
     limit_ip(&state, &meta, "token").await?;
     let f = form.into_inner();
     if f.grant_type != "client_credentials" {
-        return Err(AppError::bad_request("unsupported_grant_type", "only grant_type=client_credentials is supported"));
+        return Err(AppError::bad_request(Code::UnsupportedGrantType, "only grant_type=client_credentials is supported"));
     }
     let (id, secret) = match (basic_credentials(&req), f.client_id, f.client_secret) {
         (Some(c), _, _) => c,
         (None, Some(id), Some(secret)) => (id, secret),
-        _ => return Err(AppError::bad_request("invalid_request", "client_id and client_secret are required")),
+        _ => return Err(AppError::bad_request(Code::InvalidRequest, "client_id and client_secret are required")),
     };
     Ok(web::Json(session::client_token(&state, &meta, id, secret, f.scope).await?))
 }
@@ -122,4 +123,9 @@ pub async fn token(state: web::Data<AppState>, meta: RequestMeta, req: HttpReque
 #[get("/.well-known/jwks.json")]
 pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().insert_header(("Cache-Control", "public, max-age=300")).json(&state.keys.jwks)
+}
+
+/// Registers the auth routes, in the order actix-web tries them.
+pub fn register<R: RouteTable>(r: &mut R) {
+    r.add(login).add(refresh).add(logout).add(me).add(token).add(jwks).add(super::accounts::create).add(super::accounts::list).add(super::accounts::get_one);
 }

@@ -9,13 +9,13 @@ use super::rules::{self, RefreshDecision};
 use super::store::{self, AccountRow};
 use crate::audit::Entry;
 use crate::db::{self, AnyConnection};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use crate::platform::pii::field;
 use crate::state::AppState;
 use chrono::{Duration, NaiveDateTime};
 
 fn invalid_refresh() -> AppError {
-    AppError::unauthorized("the refresh token is invalid, expired or revoked").with_code("invalid_refresh_token")
+    AppError::unauthorized("the refresh token is invalid, expired or revoked").with_code(Code::InvalidRefreshToken)
 }
 
 /// Checks a username and password (or client id and secret) with throttling and audit. Wrong
@@ -51,7 +51,7 @@ pub async fn authenticate(state: &AppState, meta: &RequestMeta, username: String
         return Err(AppError::invalid_credentials());
     };
     if acct.disabled {
-        return Err(AppError::forbidden("account_disabled", "this account is disabled"));
+        return Err(AppError::forbidden(Code::AccountDisabled, "this account is disabled"));
     }
     Ok(acct)
 }
@@ -134,7 +134,7 @@ pub async fn refresh(state: &AppState, meta: &RequestMeta, presented: String) ->
         }
         let acct = store::by_id(c, row.account_id)?.ok_or_else(invalid_refresh)?;
         if acct.disabled {
-            return Err(AppError::forbidden("account_disabled", "this account is disabled"));
+            return Err(AppError::forbidden(Code::AccountDisabled, "this account is disabled"));
         }
         if decision == RefreshDecision::Retry {
             // A retry (the answer was lost on the way) gets the first answer again, never a third
@@ -168,7 +168,7 @@ pub async fn refresh(state: &AppState, meta: &RequestMeta, presented: String) ->
         Refreshed::Tokens(t) => Ok(t),
         Refreshed::Reused(family) => {
             super::revocations::announce(state, &family).await;
-            Err(AppError::unauthorized("this refresh token was already used; the session has been revoked").with_code("refresh_token_reused"))
+            Err(AppError::unauthorized("this refresh token was already used; the session has been revoked").with_code(Code::RefreshTokenReused))
         }
     }
 }
@@ -196,18 +196,18 @@ pub async fn logout(state: &AppState, p: &Principal) -> AppResult<()> {
 /// OAuth 2.0 client-credentials grant for third-party `client` accounts.
 pub async fn client_token(state: &AppState, meta: &RequestMeta, id: String, secret: String, scope: Option<String>) -> AppResult<TokenResponse> {
     let acct = authenticate(state, meta, id, secret).await.map_err(|e| match e.code {
-        "invalid_credentials" => AppError::unauthorized("unknown client or wrong secret").with_code("invalid_client"),
+        Code::InvalidCredentials => AppError::unauthorized("unknown client or wrong secret").with_code(Code::InvalidClient),
         _ => e,
     })?;
     if Role::parse(&acct.role) != Some(Role::Client) {
-        return Err(AppError::unauthorized("unknown client or wrong secret").with_code("invalid_client"));
+        return Err(AppError::unauthorized("unknown client or wrong secret").with_code(Code::InvalidClient));
     }
     let held: Vec<&str> = acct.scopes.split_whitespace().collect();
     let granted = match scope.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => held.join(" "),
         Some(req) => {
             if let Some(bad) = req.split_whitespace().find(|s| !held.contains(s)) {
-                return Err(AppError::bad_request("invalid_scope", format!("the client does not hold the scope `{bad}`")));
+                return Err(AppError::bad_request(Code::InvalidScope, format!("the client does not hold the scope `{bad}`")));
             }
             req.split_whitespace().collect::<Vec<_>>().join(" ")
         }

@@ -81,6 +81,8 @@ pub fn stations_of(conn: &mut AnyConnection, account_id: i64) -> AppResult<Vec<i
         .load(conn)?)
 }
 
+// The whole row (loaded column for column), so a few columns are stored but not read here.
+#[allow(dead_code)]
 #[derive(Debug, Clone, Queryable)]
 pub struct RefreshRow {
     pub id: i64,

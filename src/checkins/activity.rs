@@ -8,7 +8,7 @@ use crate::auth::policy::{self, Action, Target};
 use crate::auth::{Principal, Role};
 use crate::db::schema::activity_records as a;
 use crate::db::{self, utc};
-use crate::error::{AppError, AppResult, FieldError, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, FieldError, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
@@ -120,7 +120,7 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ac
             policy::authorize(&p, Action::Write, &Target::station(s, path.clone().unwrap_or_default()))?;
         }
         if ci.status == "rejected" {
-            return Err(AppError::conflict("checkin_rejected", "a rejected check-in gets no activity record"));
+            return Err(AppError::conflict(Code::CheckinRejected, "a rejected check-in gets no activity record"));
         }
         let photos = serde_json::to_string(&b.photo_urls).unwrap_or_else(|_| "[]".into());
         let id: i64 = diesel::insert_into(a::table)
@@ -152,7 +152,7 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ac
 #[get("/api/v1/me/activity-records")]
 pub async fn mine(state: web::Data<AppState>, p: Principal, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<ActivityView>>> {
     let (limit, after) = (pq.limit()?, pq.after()?);
-    let me = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "this account is not linked to a deputy"))?;
+    let me = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
     let rows: Vec<Row> = db::run(&state.db, move |conn| {
         Ok(a::table.filter(a::deputy_id.eq(me)).filter(a::id.gt(after)).order(a::id).limit(limit + 1).select(COLS).load(conn)?)
     })

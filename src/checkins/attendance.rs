@@ -4,12 +4,12 @@
 //! it causes go to maker-checker instead of the ledger.
 
 use super::events::{load, manage, retroactive, EventView};
-use super::store as checkin_store;
 use crate::audit::Entry;
 use crate::auth::{Principal, Role};
 use crate::db::schema::{checkins as c, event_invitees as ei, events as e};
 use crate::db::{self, AnyConnection};
-use crate::error::{AppError, AppResult, WriteErrors};
+use crate::error::{AppError, AppResult, Code, WriteErrors};
+use crate::ledger::PointEvent;
 use crate::state::AppState;
 use actix_web::{post, web};
 use chrono::NaiveDateTime;
@@ -32,7 +32,7 @@ pub async fn approve_leave(state: web::Data<AppState>, p: Principal, id: web::Pa
     let v = db::tx(&state.db, move |conn| {
         let (v, path) = manage(conn, &p, id)?;
         if db::ts(v.starts_at) <= now {
-            return Err(AppError::conflict("event_started", "leave is approved before the event starts"));
+            return Err(AppError::conflict(Code::EventStarted, "leave is approved before the event starts"));
         }
         let n = diesel::update(ei::table.filter(ei::event_id.eq(id)).filter(ei::deputy_id.eq(deputy))).set(ei::leave_approved.eq(true)).execute(conn)?;
         if n == 0 {
@@ -63,10 +63,10 @@ pub async fn close(state: web::Data<AppState>, p: Principal, id: web::Path<i64>)
             }
         }
         if v.closed_at.is_some() {
-            return Err(AppError::conflict("event_closed", "the event is already closed"));
+            return Err(AppError::conflict(Code::EventClosed, "the event is already closed"));
         }
         if db::ts(v.starts_at) > now {
-            return Err(AppError::conflict("event_not_started", "an event is closed once it has started"));
+            return Err(AppError::conflict(Code::EventNotStarted, "an event is closed once it has started"));
         }
         for inv in &v.invitees {
             let attended =
@@ -82,10 +82,10 @@ pub async fn close(state: web::Data<AppState>, p: Principal, id: web::Path<i64>)
             if record && outcome == "absent" {
                 // An absence from a recorded past event is proposed, and another staff member decides.
                 let reason = format!("{}（补录活动 #{id}）缺席", v.title);
-                let o = crate::ledger::awards::EventOutcome { deputy: inv.deputy_id, outcome: &kind, reason: &reason, occurred_at: at, proposer: p.account_id };
-                crate::ledger::awards::propose_outcome(conn, &o, tz, now)?;
+                let o = crate::ledger::EventOutcome { deputy: inv.deputy_id, outcome: &kind, reason: &reason, occurred_at: at, proposer: p.account_id };
+                crate::ledger::propose_outcome(conn, &o, tz, now)?;
             } else {
-                checkin_store::point_event(conn, inv.deputy_id, &kind, "event", id, at, now)?;
+                crate::ledger::note(conn, PointEvent { deputy: inv.deputy_id, kind: &kind, source: ("event", id), at }, now)?;
             }
         }
         diesel::update(e::table.find(id)).set(e::closed_at.eq(now)).execute(conn)?;

@@ -11,7 +11,7 @@ use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
 use crate::db::schema::{event_invitees as ei, events as e, regions as r};
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, AppResult, FieldError, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, FieldError, ReadErrors, WriteErrors};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -146,7 +146,7 @@ pub(super) fn manage(conn: &mut AnyConnection, p: &Principal, id: i64) -> AppRes
 #[post("/api/v1/events")]
 pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<EventCreate>) -> AppResult<HttpResponse> {
     if !matches!(p.role, Role::Admin | Role::StationStaff) {
-        return Err(AppError::forbidden("forbidden", "events are created by congress and station staff"));
+        return Err(AppError::forbidden(Code::Forbidden, "events are created by congress and station staff"));
     }
     let b = body.into_inner();
     let mut errs = vec![];

@@ -1,26 +1,45 @@
 //! Check-ins at liaison stations and events: rotating QR tokens, the kiosk page, geofencing with
 //! coordinate-system conversion, review instead of silent rejection, idempotent and offline
-//! submission, the duty roster, and the point events the ledger consumes.
+//! submission and the duty roster; what earns points is noted in the ledger's inbox.
 
-pub mod activity;
-pub mod attendance;
-pub mod duty;
-pub mod events;
+mod activity;
+mod attendance;
+mod duty;
+mod events;
 pub mod geo;
-pub mod kiosk;
-pub mod model;
-pub mod places;
-pub mod qr;
-pub mod record;
-pub mod roster;
-pub mod routes;
-pub mod rules;
-pub mod service;
-pub mod stats;
-pub mod store;
-pub mod venues;
+mod kiosk;
+mod model;
+mod places;
+mod qr;
+mod record;
+mod roster;
+mod routes;
+mod rules;
+mod service;
+mod stats;
+mod store;
+mod venues;
 
-pub use store::{mark_point_events_consumed, pending_point_events, point_event, reseal as reseal_positions, PendingPointEvent};
+pub use routes::{register, register_hot};
+
+pub use store::reseal as reseal_positions;
+
+pub use attendance::excuse as excuse_absence;
+pub use duty::{summary as duty_summary, DutySummary};
+pub use events::venue as event_venue;
+pub use places::{existing_secret as existing_qr_secret, new_kiosk_key};
+pub use qr::{issue as issue_qr, Place};
+pub use record::{Checkins, Writes as CheckinWrites};
+pub use roster::{on_duty_many, settle as settle_duty, slot as duty_slot, station_deputies, week as duty_week};
+pub use rules::{decode_position, seal_position};
+pub use service::close_stale;
+pub use venues::{follow as follow_venues, VenueCache};
+
+/// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
+/// the checks and audit of the HTTP routes. Request handlers never use these.
+pub mod seeding {
+    pub use super::store::{insert, insert_rows, of_deputies, NewCheckin};
+}
 
 use crate::state::AppState;
 use std::time::Duration;

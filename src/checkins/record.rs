@@ -12,6 +12,7 @@ use crate::db::bulk::{Bulk, BulkWrite, Outcome};
 use crate::db::stamp::Stamp;
 use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, AppResult};
+use crate::ledger::PointEvent;
 use crate::platform::idempotency::{self, Answer, IdemKey};
 use crate::platform::pii::Pii;
 use actix_web::http::StatusCode;
@@ -164,7 +165,7 @@ impl BulkWrite for Checkins {
             let id = *new_ids.get(&a.deputy).ok_or_else(|| AppError::internal("a bulk insert returned no id for a deputy"))?;
             if *status == "accepted" {
                 let kind = if a.venue.event_id.is_some() { "event_checkin" } else { "station_reception" };
-                events.push((a.deputy, kind, "checkin", id, a.at));
+                events.push(PointEvent { deputy: a.deputy, kind, source: ("checkin", id), at: a.at });
             }
             if let Some(entry) = &a.audit {
                 let mut e = entry.clone().detail(format!("status={status}"));
@@ -174,7 +175,7 @@ impl BulkWrite for Checkins {
             out[*i] = Some(Outcome::Done(Answer::json(StatusCode::CREATED, &view(row.into_row(id)))));
         }
         let now = inputs.first().map(|a| a.now).unwrap_or_default();
-        store::point_events_many(c, &events, now)?;
+        crate::ledger::note_many(c, &events, now)?;
         crate::audit::write_many(c, &audits.iter().collect::<Vec<_>>(), now)?;
         // Remember the successful answers of keyed requests with their changes.
         let remember: Vec<(&IdemKey, &Answer)> = inputs

@@ -2,13 +2,13 @@
 //! the public "who is on duty" list, and no-show settlement when a slot ends.
 
 use super::stats::day_bounds;
-use super::store as checkin_store;
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::{Principal, Role};
 use crate::db::schema::{checkins as c, duty_assignments as da, duty_slots as ds};
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, AppResult, Problem, WriteErrors};
+use crate::error::{AppError, AppResult, Code, Problem, WriteErrors};
+use crate::ledger::PointEvent;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -164,13 +164,13 @@ pub async fn signup(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
     let slot = id.into_inner();
     let me = match (p.role, p.deputy_id) {
         (Role::Deputy, Some(d)) => d,
-        _ => return Err(AppError::forbidden("forbidden", "deputies sign up for themselves")),
+        _ => return Err(AppError::forbidden(Code::Forbidden, "deputies sign up for themselves")),
     };
     let now = state.now();
     db::tx(&state.db, move |conn| {
         let ends: NaiveDateTime = ds::table.find(slot).select(ds::ends_at).first(conn).optional()?.ok_or_else(AppError::not_found)?;
         if ends <= now {
-            return Err(AppError::conflict("slot_over", "this slot has already ended"));
+            return Err(AppError::conflict(Code::SlotOver, "this slot has already ended"));
         }
         let exists = da::table.filter(da::slot_id.eq(slot)).filter(da::deputy_id.eq(me)).count().get_result::<i64>(conn)? > 0;
         if !exists {
@@ -231,7 +231,7 @@ pub async fn settle(state: &AppState) -> AppResult<usize> {
                 let outcome = if seen { "present" } else { "no_show" };
                 diesel::update(da::table.filter(da::slot_id.eq(slot)).filter(da::deputy_id.eq(d))).set(da::outcome.eq(outcome)).execute(conn)?;
                 if !seen {
-                    checkin_store::point_event(conn, d, "duty_no_show", "duty_slot", *slot, *ends, now)?;
+                    crate::ledger::note(conn, PointEvent { deputy: d, kind: "duty_no_show", source: ("duty_slot", *slot), at: *ends }, now)?;
                 }
             }
             diesel::update(ds::table.find(slot)).set(ds::settled_at.eq(now)).execute(conn)?;

@@ -7,9 +7,10 @@ use crate::audit::Entry;
 use crate::auth::policy::{self, Kind, Target};
 use crate::auth::{Principal, Role};
 use crate::db;
-use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
 use crate::platform::idempotency::IdemKey;
+use crate::platform::route_table::RouteTable;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -172,7 +173,7 @@ pub async fn position(state: web::Data<AppState>, p: Principal, id: web::Path<i6
 #[get("/api/v1/me/checkins")]
 pub async fn mine(state: web::Data<AppState>, p: Principal, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<CheckinView>>> {
     let (limit, after) = (pq.limit()?, pq.after()?);
-    let me = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "this account is not linked to a deputy"))?;
+    let me = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
     let f = store::ListFilter { deputy_id: Some(me), station_ids: None, status: None, from: None, to: None };
     let rows = db::run(&state.db, move |c| store::list(c, &f, after, limit + 1)).await?;
     Ok(web::Json(page(rows, limit, |r| r.id, service::view)))
@@ -196,7 +197,7 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<Checki
     let rows = db::run(&state.db, move |c| {
         let (_, path) = crate::org::station_region(c, station)?.ok_or_else(AppError::not_found)?;
         if p.role == Role::Deputy {
-            return Err(AppError::forbidden("forbidden", "deputies see their own check-ins at /me/checkins"));
+            return Err(AppError::forbidden(Code::Forbidden, "deputies see their own check-ins at /me/checkins"));
         }
         policy::station_duty(&p, &Target::station(station, path))?;
         let f = store::ListFilter { deputy_id: None, station_ids: Some(vec![station]), status: q.status, from, to };
@@ -204,4 +205,35 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<Checki
     })
     .await?;
     Ok(web::Json(page(rows, limit, |r| r.id, service::view)))
+}
+
+/// Registers the busiest checkins routes (fixed paths only), before every other capability's.
+pub fn register_hot<R: RouteTable>(r: &mut R) {
+    r.add(create);
+}
+
+/// Registers the checkins routes, in the order actix-web tries them.
+pub fn register<R: RouteTable>(r: &mut R) {
+    r.add(qr)
+        .add(rotate)
+        .add(kiosk_key)
+        .add(checkout)
+        .add(review)
+        .add(get_one)
+        .add(position)
+        .add(mine)
+        .add(list)
+        .add(super::stats::station_month)
+        .add(super::stats::near)
+        .add(super::roster::create_slot)
+        .add(super::roster::signup)
+        .add(super::roster::duty_board)
+        .add(super::kiosk::page)
+        .add(super::events::create)
+        .add(super::events::get_one)
+        .add(super::events::qr)
+        .add(super::attendance::approve_leave)
+        .add(super::attendance::close)
+        .add(super::activity::create)
+        .add(super::activity::mine);
 }

@@ -3,6 +3,7 @@
 //! QR nor a position inside the geofence is refused outright.
 
 use crate::error::AppResult;
+use crate::error::Code;
 use crate::platform::pii::{field, Pii};
 use chrono::{DateTime, Duration, Utc};
 
@@ -74,11 +75,11 @@ pub fn implied_speed_kmh(prev: Option<((f64, f64), DateTime<Utc>)>, here: (f64, 
 }
 
 /// Why an offline scan time is not acceptable, if it is not.
-pub fn offline_problem(scanned_at: DateTime<Utc>, now: DateTime<Utc>) -> Option<&'static str> {
+pub fn offline_problem(scanned_at: DateTime<Utc>, now: DateTime<Utc>) -> Option<Code> {
     if scanned_at > now + Duration::seconds(5) {
-        Some("scanned_in_future")
+        Some(Code::ScannedInFuture)
     } else if now - scanned_at > Duration::hours(OFFLINE_MAX_HOURS) {
-        Some("offline_too_old")
+        Some(Code::OfflineTooOld)
     } else {
         None
     }
@@ -155,7 +156,7 @@ mod tests {
     fn offline_window() {
         let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
         assert_eq!(offline_problem(now - Duration::hours(71), now), None);
-        assert_eq!(offline_problem(now - Duration::hours(73), now), Some("offline_too_old"));
-        assert_eq!(offline_problem(now + Duration::minutes(5), now), Some("scanned_in_future"));
+        assert_eq!(offline_problem(now - Duration::hours(73), now), Some(Code::OfflineTooOld));
+        assert_eq!(offline_problem(now + Duration::minutes(5), now), Some(Code::ScannedInFuture));
     }
 }

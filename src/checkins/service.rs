@@ -12,7 +12,7 @@ use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, Code, FieldError};
 use crate::platform::idempotency::{self, Answer, IdemKey};
 use crate::state::AppState;
 use chrono::Duration;
@@ -87,9 +87,9 @@ fn place_of(req: &CheckinRequest) -> AppResult<Place> {
 fn subject(p: &Principal, req: &CheckinRequest, v: &Venue) -> AppResult<(i64, bool)> {
     match p.role {
         Role::Deputy => {
-            let me = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "this account is not linked to a deputy"))?;
+            let me = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
             if req.deputy_id.is_some_and(|d| d != me) {
-                return Err(AppError::forbidden("forbidden", "a deputy checks in only themself"));
+                return Err(AppError::forbidden(Code::Forbidden, "a deputy checks in only themself"));
             }
             Ok((me, false))
         }
@@ -102,7 +102,7 @@ fn subject(p: &Principal, req: &CheckinRequest, v: &Venue) -> AppResult<(i64, bo
             let d = req.deputy_id.ok_or_else(|| AppError::invalid_field("deputy_id", "required", "staff record a check-in for a named deputy"))?;
             Ok((d, true))
         }
-        _ => Err(AppError::forbidden("forbidden", "only deputies and station staff record check-ins")),
+        _ => Err(AppError::forbidden(Code::Forbidden, "only deputies and station staff record check-ins")),
     }
 }
 
@@ -112,7 +112,7 @@ pub(super) fn refused(reasons: Vec<String>) -> AppError {
         .map(|code| FieldError::new(if code.starts_with("qr") { "token" } else { "position" }, code, "the check-in could not be verified"))
         .collect();
     let mut e = AppError::validation(errs);
-    e.code = "checkin_refused";
+    e = e.with_code(Code::CheckinRefused);
     e.detail = "neither the QR code nor the position could be verified; nothing was recorded".into();
     e
 }
@@ -139,8 +139,12 @@ async fn attempt(state: &AppState, p: Principal, req: CheckinRequest, key: Optio
     let now = state.clock.now();
     if let Some(at) = req.scanned_at {
         if let Some(code) = rules::offline_problem(at, now) {
-            return Err(AppError::invalid_field("scanned_at", code, "an offline check-in is accepted up to 72 hours after the scan, and not from the future")
-                .with_code(code));
+            return Err(AppError::invalid_field(
+                "scanned_at",
+                code.as_str(),
+                "an offline check-in is accepted up to 72 hours after the scan, and not from the future",
+            )
+            .with_code(code));
         }
     }
     let v = venues::get(state, place_of(&req)?).await?.ok_or_else(AppError::not_found)?;
@@ -198,14 +202,14 @@ async fn submit(state: &AppState, a: record::Attempt) -> AppResult<Answer> {
     let mut tries = 0;
     loop {
         match state.checkin_writes.submit(a.clone()).await {
-            Err(e) if e.code == "already_exists" && tries < 3 => tries += 1,
+            Err(e) if e.code == Code::AlreadyExists && tries < 3 => tries += 1,
             other => return other,
         }
     }
 }
 fn award(c: &mut AnyConnection, deputy: i64, event: bool, checkin: i64, at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> AppResult<()> {
     let kind = if event { "event_checkin" } else { "station_reception" };
-    store::point_event(c, deputy, kind, "checkin", checkin, at, now)
+    crate::ledger::note(c, crate::ledger::PointEvent { deputy, kind, source: ("checkin", checkin), at }, now)
 }
 
 /// Loads a check-in the caller may act on: the deputy's own, or one at a station in the caller's care.
@@ -237,7 +241,7 @@ pub async fn check_out(state: &AppState, p: Principal, id: i64) -> AppResult<Che
     db::tx(&state.db, move |c| {
         let (row, path) = load_for(c, &p, id, false)?;
         if row.checked_out_at.is_some() {
-            return Err(AppError::conflict("already_checked_out", "this check-in is already closed"));
+            return Err(AppError::conflict(Code::AlreadyCheckedOut, "this check-in is already closed"));
         }
         store::check_out(c, id, now.max(row.checked_in_at), false)?;
         Entry::by(&p, "checkin.checkout", "checkin", id.to_string()).region(path).write(c, now)?;
@@ -251,11 +255,11 @@ pub async fn review(state: &AppState, p: Principal, id: i64, approve: bool, reas
     db::tx(&state.db, move |c| {
         let (row, path) = load_for(c, &p, id, true)?;
         if row.status != "pending_review" {
-            return Err(AppError::conflict("not_pending_review", format!("the check-in is {}, not pending review", row.status)));
+            return Err(AppError::conflict(Code::NotPendingReview, format!("the check-in is {}, not pending review", row.status)));
         }
         let status = if approve { "accepted" } else { "rejected" };
         if !store::review(c, id, status, p.account_id, reason.as_deref(), now)? {
-            return Err(AppError::conflict("not_pending_review", "the check-in was reviewed meanwhile"));
+            return Err(AppError::conflict(Code::NotPendingReview, "the check-in was reviewed meanwhile"));
         }
         if approve {
             award(c, row.deputy_id, row.event_id.is_some(), id, row.checked_in_at, now)?;

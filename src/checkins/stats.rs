@@ -5,7 +5,7 @@ use crate::auth::policy::{self, Action, Target};
 use crate::auth::Principal;
 use crate::db::schema::{activity_records as a, checkins as c};
 use crate::db::{self, AnyConnection};
-use crate::error::{AppError, AppResult, ReadErrors};
+use crate::error::{AppError, AppResult, Code, ReadErrors};
 use crate::state::AppState;
 use actix_web::{get, web};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
@@ -79,7 +79,7 @@ pub async fn station_month(state: web::Data<AppState>, p: Principal, id: web::Pa
     let s = db::run(&state.db, move |conn| {
         let (_, path) = crate::org::station_region(conn, id)?.ok_or_else(AppError::not_found)?;
         if p.role == crate::auth::Role::Deputy {
-            return Err(AppError::forbidden("forbidden", "station statistics are for staff"));
+            return Err(AppError::forbidden(Code::Forbidden, "station statistics are for staff"));
         }
         policy::authorize(&p, Action::Read, &Target::station(id, path))?;
         month_stats(conn, id, from, to)

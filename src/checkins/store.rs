@@ -1,6 +1,6 @@
 //! All SQL of check-ins: QR secrets, check-ins and the pending point events.
 
-use crate::db::schema::{checkins as c, point_events as pe, qr_secrets as q};
+use crate::db::schema::{checkins as c, qr_secrets as q};
 use crate::db::stamp::Stamp;
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::AppResult;
@@ -217,70 +217,6 @@ pub fn list(conn: &mut AnyConnection, f: &ListFilter, after: i64, limit: i64) ->
         query = query.filter(c::checked_in_at.lt(t));
     }
     Ok(query.load(conn)?)
-}
-
-/// Records a point event for the ledger, at most once per (source, deputy, kind).
-pub fn point_event(
-    conn: &mut AnyConnection,
-    deputy_id: i64,
-    kind: &str,
-    source_kind: &str,
-    source_id: i64,
-    at: NaiveDateTime,
-    now: NaiveDateTime,
-) -> AppResult<()> {
-    point_events_many(conn, &[(deputy_id, kind, source_kind, source_id, at)], now)
-}
-
-/// A point event to record: (deputy, kind, source kind, source id, occurred at).
-pub type NewPointEvent<'a> = (i64, &'a str, &'a str, i64, NaiveDateTime);
-
-/// Records several point events with one statement; a source already recorded is skipped.
-pub fn point_events_many(conn: &mut AnyConnection, events: &[NewPointEvent], now: NaiveDateTime) -> AppResult<()> {
-    if events.is_empty() {
-        return Ok(());
-    }
-    let rows: Vec<_> = events
-        .iter()
-        .map(|&(d, kind, sk, sid, at)| {
-            (
-                pe::deputy_id.eq(d),
-                pe::kind.eq(kind),
-                pe::source_kind.eq(sk),
-                pe::source_id.eq(sid),
-                pe::occurred_at.eq(Stamp(at)),
-                pe::created_at.eq(Stamp(now)),
-            )
-        })
-        .collect();
-    // Upserts differ per backend: one builder, run on the concrete connection.
-    crate::per_backend!(conn, |c| diesel::insert_into(pe::table).values(&rows).on_conflict_do_nothing().execute(c))?;
-    Ok(())
-}
-
-/// Point events of a deputy (newest first).
-pub fn point_events_of(conn: &mut AnyConnection, deputy_id: i64) -> AppResult<Vec<(String, String, i64)>> {
-    Ok(pe::table.filter(pe::deputy_id.eq(deputy_id)).order(pe::id.desc()).select((pe::kind, pe::source_kind, pe::source_id)).load(conn)?)
-}
-
-/// A point event waiting for the ledger: (id, deputy, kind, source kind, source id, occurred at).
-pub type PendingPointEvent = (i64, i64, String, String, i64, NaiveDateTime);
-
-/// Point events the ledger has not consumed yet, oldest first.
-pub fn pending_point_events(conn: &mut AnyConnection, limit: i64) -> AppResult<Vec<PendingPointEvent>> {
-    Ok(pe::table
-        .filter(pe::consumed_at.is_null())
-        .order(pe::id)
-        .limit(limit)
-        .select((pe::id, pe::deputy_id, pe::kind, pe::source_kind, pe::source_id, pe::occurred_at))
-        .load(conn)?)
-}
-
-pub fn mark_point_events_consumed(conn: &mut AnyConnection, ids: &[i64], at: NaiveDateTime) -> AppResult<()> {
-    if !ids.is_empty() {
-        diesel::update(pe::table.filter(pe::id.eq_any(ids))).set(pe::consumed_at.eq(at)).execute(conn)?;
-    }
-    Ok(())
 }
 
 /// Seals up to `limit` check-in positions after id `after` (`Legacy`: plain latitude and

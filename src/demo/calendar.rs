@@ -29,11 +29,11 @@ pub fn seed(c: &mut AnyConnection) -> AppResult<()> {
         let Ok(start) = first.parse::<chrono::NaiveDate>() else { continue };
         for d in 0..days {
             let day = start + chrono::Duration::days(i64::from(d));
-            crate::reception::workdays::set_day(c, &day.to_string(), false, name)?;
+            crate::reception::set_workday(c, &day.to_string(), false, name)?;
         }
     }
     for (day, name) in WORKED_WEEKEND_DAYS {
-        crate::reception::workdays::set_day(c, day, true, name)?;
+        crate::reception::set_workday(c, day, true, name)?;
     }
     Ok(())
 }

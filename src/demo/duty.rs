@@ -1,7 +1,7 @@
 //! Demo check-in data: a reception roster for the coming week, a past and an upcoming event, and
 //! four weeks of past check-ins with their point events.
 
-use crate::checkins::store::{self as checkins, NewCheckin};
+use crate::checkins::seeding::{self as checkins, NewCheckin};
 use crate::db::schema::{duty_assignments as da, duty_slots as ds, event_invitees as ei, events as e};
 use crate::db::stamp::Stamp;
 use crate::db::AnyConnection;
@@ -53,7 +53,7 @@ pub fn seed(c: &mut AnyConnection, pii: &crate::platform::pii::Pii, now: NaiveDa
                     inside_geofence: true,
                     distance_m: Some(12.0),
                     accuracy_m: Some(20.0),
-                    position_enc: Some(crate::checkins::rules::seal_position(pii, (s.latitude, s.longitude))),
+                    position_enc: Some(crate::checkins::seal_position(pii, (s.latitude, s.longitude))),
                     offline: false,
                     staff_confirmed: false,
                     impossible_travel: false,
@@ -64,7 +64,7 @@ pub fn seed(c: &mut AnyConnection, pii: &crate::platform::pii::Pii, now: NaiveDa
                     checked_out_at: Some(Stamp(at + Duration::minutes(150))),
                 },
             )?;
-            checkins::point_event(c, d, "station_reception", "checkin", id, at, now)?;
+            crate::ledger::note(c, crate::ledger::PointEvent { deputy: d, kind: "station_reception", source: ("checkin", id), at }, now)?;
         }
     }
     // Events: a training last week, a standing-committee meeting next week.

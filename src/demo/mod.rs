@@ -5,18 +5,22 @@
 mod calendar;
 mod duty;
 mod names;
-pub mod notices;
+mod notices;
 mod points;
-pub mod scale;
+mod scale;
 mod suggestions;
 
+pub use notices::agenda_pdf;
+pub use scale::seed as seed_scale;
+
 use crate::audit::Entry;
-use crate::auth::store::{self as accounts, NewAccount};
+use crate::auth::seeding::{self as accounts, NewAccount};
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult};
-use crate::org::deputy_store::{self, NewDeputy, NewSeat};
-use crate::org::station_store::{self, NewStation};
-use crate::org::{rules, store};
+use crate::org::rules;
+use crate::org::seeding as deputy_store;
+use crate::org::seeding as station_store;
+use crate::org::seeding::{self as store, NewDeputy, NewSeat, NewStation};
 use crate::state::AppState;
 use chrono::NaiveDateTime;
 use rand::rngs::StdRng;
@@ -87,7 +91,7 @@ pub async fn seed_directory(state: &AppState) -> AppResult<Summary> {
 
 async fn seed_with(state: &AppState, activity: bool) -> AppResult<Summary> {
     let m = state.settings.argon2_m_cost_kib;
-    let hash = actix_web::web::block(move || crate::auth::password::hash(PASSWORD, m)).await?.map_err(AppError::internal)?;
+    let hash = actix_web::web::block(move || crate::auth::hash_password(PASSWORD, m)).await?.map_err(AppError::internal)?;
     let now = state.now();
     let (tz, pii) = (state.settings.tz, state.pii.clone());
     db::tx(&state.db, move |c| {
@@ -95,7 +99,7 @@ async fn seed_with(state: &AppState, activity: bool) -> AppResult<Summary> {
         if activity {
             calendar::seed(c)?;
             duty::seed(c, &pii, now, tz)?;
-            while crate::ledger::service::consume_in(c, tz, now)? > 0 {}
+            while crate::ledger::consume_point_events_in(c, tz, now)? > 0 {}
             points::seed(c, 400, now, tz)?;
             suggestions::seed(c, now, chrono::Datelike::year(&crate::db::utc(now).with_timezone(&tz)))?;
         }
@@ -109,7 +113,7 @@ pub async fn kiosk_path(state: &AppState) -> AppResult<String> {
     let now = state.now();
     db::tx(&state.db, move |c| {
         let station = crate::org::all_station_geos(c)?.first().map(|s| s.id).ok_or_else(AppError::not_found)?;
-        let key = crate::checkins::places::new_kiosk_key(c, station, now)?;
+        let key = crate::checkins::new_kiosk_key(c, station, now)?;
         Ok(format!("/kiosk/stations/{station}?key={key}"))
     })
     .await
@@ -266,7 +270,7 @@ pub async fn create_admin(state: &AppState, username: &str, password: &str, regi
     }
     let m = state.settings.argon2_m_cost_kib;
     let pw = password.to_string();
-    let hash = actix_web::web::block(move || crate::auth::password::hash(&pw, m)).await?.map_err(AppError::internal)?;
+    let hash = actix_web::web::block(move || crate::auth::hash_password(&pw, m)).await?.map_err(AppError::internal)?;
     let (user, code, now) = (username.to_string(), region_code.map(str::to_string), state.now());
     db::tx(&state.db, move |c| {
         let region = match &code {

@@ -4,7 +4,8 @@
 
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::notices::{attachment_store, audience::Audience, service, store};
+use crate::notices::seeding::{self as store, insert_attachment};
+use crate::notices::{self as service, Audience};
 use crate::state::AppState;
 use bytes::Bytes;
 
@@ -38,19 +39,19 @@ pub async fn seed(state: &AppState) -> AppResult<i64> {
     let (now, tz, quiet) = (state.now(), state.settings.tz, state.settings.quiet_hours);
     let with_phones = state.settings.push.webhook.is_some();
     let id = db::tx(&state.db, move |c| {
-        let admin = crate::auth::store::by_username(c, "admin")?.ok_or_else(AppError::not_found)?;
-        let county = crate::auth::store::by_username(c, "yaohai")?.and_then(|a| a.region_id).ok_or_else(AppError::not_found)?;
-        let deputy = crate::auth::store::by_username(c, "13955110000")?.and_then(|a| a.deputy_id);
+        let admin = crate::auth::seeding::by_username(c, "admin")?.ok_or_else(AppError::not_found)?;
+        let county = crate::auth::seeding::by_username(c, "yaohai")?.and_then(|a| a.region_id).ok_or_else(AppError::not_found)?;
+        let deputy = crate::auth::seeding::by_username(c, "13955110000")?.and_then(|a| a.deputy_id);
         // The city congress publishes (the parent of the district in the region path).
         let county_path = crate::org::region_path(c, county)?.ok_or_else(AppError::not_found)?;
         let city: i64 = county_path.trim_matches('/').rsplit('/').nth(1).and_then(|s| s.parse().ok()).ok_or_else(AppError::not_found)?;
         let scope = crate::org::region_path(c, city)?.ok_or_else(AppError::not_found)?;
         let audience = Audience { regions: vec![county], deputies: deputy.into_iter().collect(), ..Default::default() };
-        let reached = crate::notices::audience::resolve(c, &scope, &audience)?;
+        let reached = crate::notices::resolve_audience(c, &scope, &audience)?;
         if with_phones {
             for d in reached.iter().take(5) {
-                let dev = crate::push::store::NewDevice { deputy: *d, account: 0, platform: "android", provider: "webhook", token: &format!("demo-phone-{d}"), app_version: Some("3.2.0") };
-                crate::push::store::upsert_device(c, &dev, now)?;
+                let dev = crate::push::seeding::NewDevice { deputy: *d, account: 0, platform: "android", provider: "webhook", token: &format!("demo-phone-{d}"), app_version: Some("3.2.0") };
+                crate::push::seeding::upsert_device(c, &dev, now)?;
             }
         }
         let text = serde_json::to_string(&audience).map_err(AppError::internal)?;
@@ -88,7 +89,7 @@ pub async fn seed(state: &AppState) -> AppResult<i64> {
     let rest = futures_util::stream::empty::<Result<Bytes, std::io::Error>>();
     let stored = state.files.put(&key, Bytes::from(pdf), rest, u64::MAX).await.map_err(|e| AppError::internal(format!("{e:?}")))?;
     let wake = db::tx(&state.db, move |c| {
-        let a = attachment_store::NewAttachment {
+        let a = store::NewAttachment {
             notice: id,
             file_name: "第十次会议议程.pdf",
             content_type: "application/pdf",
@@ -97,7 +98,7 @@ pub async fn seed(state: &AppState) -> AppResult<i64> {
             key: &key,
             by: 0,
         };
-        attachment_store::insert(c, &a, now)?;
+        insert_attachment(c, &a, now)?;
         Ok(service::publish_in(c, id, now, tz, quiet)?.1)
     })
     .await?;

@@ -5,7 +5,7 @@
 
 use crate::db::AnyConnection;
 use crate::error::AppResult;
-use crate::ledger::posting::{self, Award};
+use crate::ledger::{self as posting, Award};
 use chrono::{Datelike, Duration, NaiveDateTime, TimeZone};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -21,13 +21,13 @@ pub fn seed(c: &mut AnyConnection, deputies: i64, now: NaiveDateTime, tz: chrono
         awards.extend(year_of(d, &mut rng, jan1, span_days, local_now.year()));
     }
     awards.sort_by_key(|a| a.occurred_at);
-    let posted = posting::post(c, &awards, tz, now)?;
+    let posted = posting::post_awards(c, &awards, tz, now)?;
     // A few corrections: a meeting roll entered twice, a suggestion merged into another.
     let mut reversed = 0;
     for (a, r) in awards.iter().zip(posted) {
         let Ok((entry, true)) = r else { continue };
         if reversed < deputies / 40 && a.rule_code == "suggestion_filed" && entry.deputy_id % 7 == 3 {
-            crate::ledger::service::reverse(c, entry.id, "admin:demo", "与另一件建议合并办理，重复计分冲正", tz, now)?;
+            crate::ledger::reverse_entry(c, entry.id, "admin:demo", "与另一件建议合并办理，重复计分冲正", tz, now)?;
             reversed += 1;
         }
     }

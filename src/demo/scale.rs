@@ -6,15 +6,16 @@
 //! chains, balances, totals, leaderboard outbox) and `notices` notices to every city. Multi-row
 //! inserts, 1,000 deputies to a transaction, so memory stays flat whatever N is.
 
-use crate::checkins::rules::seal_position;
-use crate::checkins::store::{self as checkins, NewCheckin};
+use crate::checkins::seal_position;
+use crate::checkins::seeding::{self as checkins, NewCheckin};
 use crate::db::stamp::Stamp;
 use crate::db::{self, AnyConnection};
-use crate::error::{AppError, AppResult};
-use crate::ledger::posting::{self, Award};
-use crate::org::deputy_store::{self, NewDeputy, NewSeat};
-use crate::org::station_store::{self, NewStation};
-use crate::org::{rules, store};
+use crate::error::{AppError, AppResult, Code};
+use crate::ledger::{self as posting, Award};
+use crate::org::rules;
+use crate::org::seeding as deputy_store;
+use crate::org::seeding as station_store;
+use crate::org::seeding::{self as store, NewDeputy, NewSeat, NewStation};
 use crate::platform::pii::Pii;
 use crate::state::AppState;
 use chrono::{Datelike, Duration, NaiveDateTime, TimeZone};
@@ -114,7 +115,7 @@ fn refresh_statistics(c: &mut AnyConnection) -> AppResult<()> {
 /// The province, its cities, counties (with a group each) and townships.
 fn regions(c: &mut AnyConnection, cities: usize, now: NaiveDateTime) -> AppResult<(Vec<Town>, Vec<i64>)> {
     if store::region_by_code(c, "990000")?.is_some() {
-        return Err(AppError::conflict("already_exists", "seed-scale has run on this database already (region 990000 exists)"));
+        return Err(AppError::conflict(Code::AlreadyExists, "seed-scale has run on this database already (region 990000 exists)"));
     }
     let province = store::insert_region(c, "990000", "规模省", None, "province", now)?;
     let (mut towns, mut city_ids) = (vec![], vec![]);
@@ -291,7 +292,7 @@ fn ledger(c: &mut AnyConnection, ids: &[i64], jan1: NaiveDateTime, now: NaiveDat
         awards.extend(super::points::year_of(*d, &mut rng, jan1, span, year));
     }
     awards.sort_by_key(|a| a.occurred_at);
-    Ok(posting::post(c, &awards, tz, now)?.into_iter().filter(|r| matches!(r, Ok((_, true)))).count())
+    Ok(posting::post_awards(c, &awards, tz, now)?.into_iter().filter(|r| matches!(r, Ok((_, true)))).count())
 }
 
 /// Publishes the `k`th notice of the year to every deputy of `city`; answers the deputies reached.
@@ -306,8 +307,8 @@ fn notice(
     const KINDS: [(&str, &str); 3] = [("meeting", "会议通知"), ("study", "学习资料"), ("briefing", "情况通报")];
     let (kind, label) = KINDS[k % KINDS.len()];
     let path = crate::org::region_path(c, city)?.ok_or_else(AppError::not_found)?;
-    let audience = crate::notices::audience::Audience { regions: vec![city], ..Default::default() };
+    let audience = crate::notices::Audience { regions: vec![city], ..Default::default() };
     let title = format!("{label}（第{}期）", k + 1);
-    let (_, reached, _) = crate::notices::service::from_system(c, (city, &path), (kind, &title, "各位代表：请在履职App中查看。"), &audience, at, tz, quiet)?;
+    let (_, reached, _) = crate::notices::publish_from_system(c, (city, &path), (kind, &title, "各位代表：请在履职App中查看。"), &audience, at, tz, quiet)?;
     Ok(reached)
 }

@@ -3,8 +3,8 @@
 
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
-use crate::suggestions::rules;
-use crate::suggestions::store::{self, NewContact, NewSuggestion};
+use crate::suggestions::seeding::{self as store, NewContact, NewSuggestion};
+use crate::suggestions::suggestion_number as number;
 use chrono::NaiveDateTime;
 
 /// Walks one suggestion through the given states, an event each (actor: the system, account 0).
@@ -28,7 +28,7 @@ pub fn seed(c: &mut AnyConnection, now: NaiveDateTime, year: i32) -> AppResult<(
         let n = NewSuggestion { author: 1, account: 0, region_path: &path, title, content, category, period: "recess", publish_consent: i == 0 };
         let id = store::insert(c, &n, now)?;
         store::event(c, id, (None, "draft"), (0, "deputy"), None, now)?;
-        store::set_submitted(c, id, &rules::number(year, id), now)?;
+        store::set_submitted(c, id, &number(year, id), now)?;
         walk(c, id, &["submitted", "accepted", "assigned"], now)?;
         store::assign_units(c, id, (i + 1) as i64, &[])?;
         store::set_assignment(c, id, now + chrono::Duration::days(90), None)?;

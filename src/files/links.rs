@@ -2,7 +2,7 @@
 //! Ed25519 signature by the installation's signing key over the file and the expiry, so any
 //! instance can check a link another one gave out, and a link cannot be stretched or moved.
 
-use crate::auth::keys::KeySet;
+use crate::auth::KeySet;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::Deserialize;

@@ -4,9 +4,12 @@
 //! size limit and a SHA-256, downloads streamed out; short-lived signed links let a phone's
 //! download manager fetch a file without a bearer token.
 
-pub mod links;
-pub mod rules;
-pub mod upload;
+mod links;
+mod rules;
+mod upload;
+
+pub use links::{verify as verify_link, LinkQuery};
+pub use upload::{receive as receive_upload, serve as serve_file, view as attachment_view, AttachmentUpload, AttachmentView, Received};
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};

@@ -4,10 +4,10 @@
 //! with a safe `Content-Disposition` and `nosniff`.
 
 use super::{rules, PutError};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use crate::state::AppState;
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use bytes::{Bytes, BytesMut};
 use chrono::{DateTime, Utc};
@@ -39,7 +39,7 @@ pub struct AttachmentUpload {
 
 /// The view of a stored file with a fresh signed link: `link` is (link kind, the route under
 /// `/api/v1/files/`), `file` is (id, name, content type, size, SHA-256).
-pub fn view(keys: &crate::auth::keys::KeySet, link: (&str, &str), now: i64, file: (i64, String, String, i64, String)) -> AttachmentView {
+pub fn view(keys: &crate::auth::KeySet, link: (&str, &str), now: i64, file: (i64, String, String, i64, String)) -> AttachmentView {
     let exp = now + super::links::LINK_SECS;
     let (id, file_name, content_type, size_bytes, sha256) = file;
     AttachmentView {
@@ -64,11 +64,11 @@ pub struct Received {
 }
 
 fn too_large(limit: usize) -> AppError {
-    AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("an attachment may have at most {limit} bytes"))
+    AppError::new(Code::PayloadTooLarge, format!("an attachment may have at most {limit} bytes"))
 }
 
 fn not_multipart() -> AppError {
-    AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send multipart/form-data with a part named `file`")
+    AppError::new(Code::UnsupportedMediaType, "send multipart/form-data with a part named `file`")
 }
 
 /// Receives the part named `file` (PDF, PNG, JPEG, Word, Excel, PowerPoint; too large → 413, any
@@ -98,16 +98,16 @@ pub async fn receive(state: &AppState, req: &HttpRequest, payload: web::Payload,
     while head.len() < rules::SNIFF_BYTES {
         match field.next().await {
             Some(Ok(b)) => head.extend_from_slice(&b),
-            Some(Err(e)) => return Err(AppError::bad_request("invalid_request", e.to_string())),
+            Some(Err(e)) => return Err(AppError::bad_request(Code::InvalidRequest, e.to_string())),
             None => break,
         }
     }
-    let content_type = rules::sniff(&head, &name).map_err(|m| AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", m))?;
+    let content_type = rules::sniff(&head, &name).map_err(|m| AppError::new(Code::UnsupportedMediaType, m))?;
     let key = format!("{prefix}/{}", uuid::Uuid::new_v4().simple());
     let stored = match state.files.put(&key, Bytes::from(head), field, limit as u64).await {
         Ok(s) => s,
         Err(PutError::TooLarge) => return Err(too_large(limit)),
-        Err(PutError::Client(e)) => return Err(AppError::bad_request("invalid_request", e)),
+        Err(PutError::Client(e)) => return Err(AppError::bad_request(Code::InvalidRequest, e)),
         Err(PutError::Store(e)) => return Err(AppError::internal(format!("storing an attachment: {e}"))),
     };
     Ok(Received { name, content_type, size: stored.size as i64, sha256: stored.sha256, key })

@@ -9,7 +9,7 @@ use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, AppResult, FieldError, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, FieldError, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
@@ -115,7 +115,7 @@ fn load_for(c: &mut AnyConnection, p: &Principal, id: i64, action: Action) -> Ap
         Role::Deputy if p.deputy_id == Some(row.deputy_id) && action == Action::Read => {}
         Role::Deputy => return Err(AppError::not_found()),
         Role::Admin => policy::authorize(p, action, &Target::many(Kind::Deputy, paths.clone()))?,
-        _ => return Err(AppError::forbidden("forbidden", "appeals are handled by congress staff")),
+        _ => return Err(AppError::forbidden(Code::Forbidden, "appeals are handled by congress staff")),
     }
     Ok((row, paths.first().cloned()))
 }
@@ -124,7 +124,7 @@ fn load_for(c: &mut AnyConnection, p: &Principal, id: i64, action: Action) -> Ap
 #[utoipa::path(tag = "ledger", request_body = AppealCreate, responses((status = 201, body = AppealView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/me/appeals")]
 pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<AppealCreate>) -> AppResult<HttpResponse> {
-    let me = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "only deputies appeal their points"))?;
+    let me = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "only deputies appeal their points"))?;
     let b = body.into_inner();
     let mut errs: Vec<FieldError> = crate::org::rules::required_text("description", &b.description, 2000).into_iter().collect();
     match (b.kind.as_str(), b.entry_id, b.occurred_on.as_deref()) {
@@ -160,7 +160,7 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ap
                 created_at: now,
             },
         )
-        .map_err(|e| if e.code == "already_exists" { AppError::conflict("appeal_open", "this entry already has an open appeal") } else { e })?;
+        .map_err(|e| if e.code == Code::AlreadyExists { AppError::conflict(Code::AppealOpen, "this entry already has an open appeal") } else { e })?;
         Entry::by(&p, "ledger.appeal", "ledger_appeal", id.to_string()).detail(b.kind.clone()).write(c, now)?;
         let row = store::get(c, id)?.ok_or_else(AppError::not_found)?;
         view(c, row)
@@ -173,7 +173,7 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ap
 #[utoipa::path(tag = "ledger", params(AppealQuery, PageQuery), responses((status = 200, body = Page<AppealView>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/appeals")]
 pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<AppealQuery>, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<AppealView>>> {
-    let me = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "this account is not linked to a deputy"))?;
+    let me = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
     let q = q.into_inner();
     let f = ListFilter { deputy: Some(me), status: q.status, year: q.year, scope: "/%".into(), after: pq.after()?, limit: pq.limit()? };
     Ok(web::Json(db::run(&state.db, move |c| list(c, &f)).await?))
@@ -191,7 +191,7 @@ fn list(c: &mut AnyConnection, f: &ListFilter) -> AppResult<Page<AppealView>> {
 #[get("/api/v1/appeals")]
 pub async fn queue(state: web::Data<AppState>, p: Principal, q: web::Query<AppealQuery>, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<AppealView>>> {
     if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "appeals are handled by congress staff"));
+        return Err(AppError::forbidden(Code::Forbidden, "appeals are handled by congress staff"));
     }
     let q = q.into_inner();
     let (after, limit) = (pq.after()?, pq.limit()?);
@@ -225,7 +225,7 @@ pub async fn message(state: web::Data<AppState>, p: Principal, id: web::Path<i64
         let action = if p.role == Role::Admin { Action::Write } else { Action::Read };
         let (row, _) = load_for(c, &p, id, action)?;
         if row.status != "open" {
-            return Err(AppError::conflict("appeal_closed", "the appeal is closed"));
+            return Err(AppError::conflict(Code::AppealClosed, "the appeal is closed"));
         }
         store::add_message(c, id, p.account_id, &p.label(), text.trim(), now)?;
         view(c, row)
@@ -244,13 +244,13 @@ pub async fn resolve(state: web::Data<AppState>, p: Principal, id: web::Path<i64
         return Err(AppError::validation(vec![e]));
     }
     if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "appeals are resolved by congress staff"));
+        return Err(AppError::forbidden(Code::Forbidden, "appeals are resolved by congress staff"));
     }
     let (tz, now) = (state.settings.tz, state.now());
     let v = db::tx(&state.db, move |c| {
         let (row, region) = load_for(c, &p, id, Action::Write)?;
         if row.status != "open" {
-            return Err(AppError::conflict("appeal_closed", "the appeal is already resolved"));
+            return Err(AppError::conflict(Code::AppealClosed, "the appeal is already resolved"));
         }
         let (status, resolution, entry) = match (b.action.as_str(), row.entry_id) {
             ("reverse", Some(e)) => ("resolved", "reversal", Some(service::reverse(c, e, &p.label(), b.note.trim(), tz, now)?.id)),
@@ -278,7 +278,7 @@ pub async fn resolve(state: web::Data<AppState>, p: Principal, id: web::Path<i64
         };
         let how = store::Closing { status, resolution, resolution_note: b.note.trim(), result_entry_id: entry, resolved_by: p.account_id, resolved_at: now };
         if !store::close(c, id, &how)? {
-            return Err(AppError::conflict("appeal_closed", "the appeal was resolved meanwhile"));
+            return Err(AppError::conflict(Code::AppealClosed, "the appeal was resolved meanwhile"));
         }
         Entry::by(&p, "ledger.appeal_resolve", "ledger_appeal", id.to_string()).region(region).detail(resolution).write(c, now)?;
         let row = store::get(c, id)?.ok_or_else(AppError::not_found)?;

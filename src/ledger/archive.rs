@@ -7,9 +7,9 @@
 use super::model::{CategoryTotal, YearQuery};
 use super::store;
 use crate::auth::Principal;
-use crate::checkins::duty::DutySummary;
+use crate::checkins::DutySummary;
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, AppResult, ReadErrors};
+use crate::error::{AppError, AppResult, Code, ReadErrors};
 use crate::state::AppState;
 use actix_web::{get, web, HttpResponse};
 use base64::Engine;
@@ -90,7 +90,7 @@ pub fn build(c: &mut AnyConnection, deputy: i64, year: i32, tz: chrono_tz::Tz, n
     let name = crate::org::deputy_names(c, &[deputy])?.into_iter().next().map(|x| x.1).ok_or_else(AppError::not_found)?;
     let seats = crate::org::deputy_scopes(c, &[deputy])?.remove(&deputy).unwrap_or_default();
     let bound = |y: i32| tz.with_ymd_and_hms(y, 1, 1, 0, 0, 0).earliest().map(|t| t.naive_utc()).unwrap_or_default();
-    let duty = crate::checkins::duty::summary(c, deputy, bound(year), bound(year + 1))?;
+    let duty = crate::checkins::duty_summary(c, deputy, bound(year), bound(year + 1))?;
     let entries = store::entries_of(c, deputy, Some(year))?;
     let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
     let reversed = store::reversals_of(c, &ids)?;
@@ -235,14 +235,14 @@ pub async fn signed(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
 )]
 #[get("/api/v1/me/archive")]
 pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<ArchiveQuery>) -> AppResult<HttpResponse> {
-    let me = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "this account is not linked to a deputy"))?;
+    let me = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
     respond(&state, p, me, q.into_inner(), false).await
 }
 
 /// Checks a signed archive: the signature is ours, the chain head it carries is still in the
 /// deputy's chain with the same hash, that chain verifies up to it, and the year's points add up.
 /// `Ok(Err(why))` when the archive does not hold.
-pub fn verify(c: &mut AnyConnection, keys: &crate::auth::keys::KeySet, doc: &SignedArchive) -> AppResult<Result<String, String>> {
+pub fn verify(c: &mut AnyConnection, keys: &crate::auth::KeySet, doc: &SignedArchive) -> AppResult<Result<String, String>> {
     let sig = match base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&doc.signature.value) {
         Ok(s) => s,
         Err(_) => return Ok(Err("the signature is not base64url".into())),

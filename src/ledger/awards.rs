@@ -10,7 +10,7 @@ use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
 use crate::db::schema::ledger_proposals as lp;
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, AppResult, FieldError, WriteErrors};
+use crate::error::{AppError, AppResult, Code, FieldError, WriteErrors};
 use crate::platform::idempotency::Answer;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -23,7 +23,7 @@ use utoipa::ToSchema;
 /// The deputy must be in the caller's scope (404 otherwise); only congress staff award.
 fn check_target(c: &mut AnyConnection, p: &Principal, deputy: i64) -> AppResult<Option<String>> {
     if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "only congress staff award points"));
+        return Err(AppError::forbidden(Code::Forbidden, "only congress staff award points"));
     }
     let paths = crate::org::deputy_region_paths(c, deputy)?.ok_or_else(AppError::not_found)?;
     policy::authorize(p, Action::Write, &Target::many(Kind::Deputy, paths.clone()))?;
@@ -57,7 +57,7 @@ pub async fn award(state: web::Data<AppState>, p: Principal, body: web::Json<Awa
         return Err(AppError::invalid_field("source_id", "required", "1–100 characters"));
     }
     if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "only congress staff award points"));
+        return Err(AppError::forbidden(Code::Forbidden, "only congress staff award points"));
     }
     let (tz, now) = (state.settings.tz, state.now());
     let award = Award {
@@ -233,10 +233,10 @@ pub async fn decide(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
         let r = proposal(c, id)?.ok_or_else(AppError::not_found)?;
         let region = check_target(c, &p, r.1)?;
         if r.6 == p.account_id {
-            return Err(AppError::forbidden("maker_checker", "the proposer cannot decide their own proposal"));
+            return Err(AppError::forbidden(Code::MakerChecker, "the proposer cannot decide their own proposal"));
         }
         if r.8 != "pending" {
-            return Err(AppError::conflict("already_decided", format!("the proposal is {}", r.8)));
+            return Err(AppError::conflict(Code::AlreadyDecided, format!("the proposal is {}", r.8)));
         }
         let entry_id = if d.approve {
             let a = Award {

@@ -9,7 +9,7 @@ use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
 use crate::db::schema::{evaluation_settings as es, ledger_entries as e};
 use crate::db::{self, AnyConnection};
-use crate::error::{AppError, AppResult, FieldError, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, FieldError, ReadErrors, WriteErrors};
 use crate::state::AppState;
 use actix_web::{get, put, web};
 use diesel::prelude::*;
@@ -113,7 +113,7 @@ fn congress(c: &mut AnyConnection, p: &Principal, region: Option<i64>, action: A
     match region.or(p.region_id) {
         Some(0) | None => match p.region_path {
             None => Ok((0, "/".into())),
-            Some(_) => Err(AppError::forbidden("forbidden", "the installation's settings are changed by installation-wide admins")),
+            Some(_) => Err(AppError::forbidden(Code::Forbidden, "the installation's settings are changed by installation-wide admins")),
         },
         Some(id) => {
             let path = crate::org::region_path(c, id)?.ok_or_else(AppError::not_found)?;
@@ -128,7 +128,7 @@ fn congress(c: &mut AnyConnection, p: &Principal, region: Option<i64>, action: A
 #[get("/api/v1/evaluation-settings")]
 pub async fn settings(state: web::Data<AppState>, p: Principal, q: web::Query<EvaluationQuery>) -> AppResult<web::Json<EffectiveSettings>> {
     if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "evaluations are run by congress staff"));
+        return Err(AppError::forbidden(Code::Forbidden, "evaluations are run by congress staff"));
     }
     let region = q.region_id;
     Ok(web::Json(db::run(&state.db, move |c| congress(c, &p, region, Action::Read).and_then(|(_, path)| load(c, &path))).await?))
@@ -146,7 +146,7 @@ pub async fn set(
 ) -> AppResult<web::Json<EffectiveSettings>> {
     let (region, b) = (region.into_inner(), body.into_inner());
     if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "evaluations are run by congress staff"));
+        return Err(AppError::forbidden(Code::Forbidden, "evaluations are run by congress staff"));
     }
     let mut errs = vec![];
     for (f, v, max) in [("min_group_activities", b.min_group_activities, 100), ("min_suggestions", b.min_suggestions, 100), ("bottom_n", b.bottom_n, 10_000)] {
@@ -205,7 +205,7 @@ fn counts(c: &mut AnyConnection, year: i32, codes: &[&str]) -> AppResult<HashMap
 #[get("/api/v1/evaluations")]
 pub async fn evaluate(state: web::Data<AppState>, p: Principal, q: web::Query<EvaluationQuery>) -> AppResult<web::Json<Evaluation>> {
     if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "evaluations are run by congress staff"));
+        return Err(AppError::forbidden(Code::Forbidden, "evaluations are run by congress staff"));
     }
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&state.clock.now().with_timezone(&state.settings.tz)));
     let region = q.region_id;

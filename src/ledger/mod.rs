@@ -3,30 +3,54 @@
 //! consumer of point events from check-ins and events, explained statements, rankings and
 //! chain verification.
 
-pub mod appeal_store;
-pub mod appeals;
-pub mod archive;
-pub mod awards;
-pub mod board;
-pub mod cache;
-pub mod direct;
-pub mod evaluation;
-pub mod model;
-pub mod posting;
-pub mod publish;
-pub mod rank_store;
-pub mod routes;
-pub mod rule_store;
-pub mod rulebook;
-pub mod rules;
-pub mod service;
-pub mod simulate;
-pub mod store;
-pub mod sums_store;
-pub mod table_store;
-pub mod tables;
+mod appeal_store;
+mod appeals;
+mod archive;
+mod awards;
+mod board;
+mod cache;
+mod direct;
+mod evaluation;
+mod inbox;
+mod model;
+mod posting;
+mod publish;
+mod rank_store;
+mod routes;
+mod rule_store;
+mod rulebook;
+mod rules;
+mod service;
+mod simulate;
+mod store;
+mod sums_store;
+mod table_store;
+mod tables;
 
+pub use routes::{register, register_hot};
+
+pub use inbox::{note, note_many, noted_for, PointEvent};
 pub use store::ensure_default_rules;
+
+pub use archive::{verify as verify_archive, SignedArchive};
+pub use awards::{propose_outcome, EventOutcome};
+pub use board::{drain as drain_board, rebuild as rebuild_board, seats_changed as board_seats_changed};
+pub use cache::LedgerCache;
+pub use direct::{DirectAwards, Writes as DirectWrites};
+pub use posting::{post as post_awards, Award};
+pub use publish::publish_heads;
+pub use service::{
+    consume as consume_point_events, consume_in as consume_point_events_in, consume_pending as consume_pending_point_events, rebuild_balances,
+    reverse as reverse_entry, verify as verify_chains,
+};
+pub use tables::build as build_rank_tables;
+
+/// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
+/// the checks and audit of the HTTP routes. Request handlers never use these.
+pub mod seeding {
+    pub use super::store::max_entry_id;
+    pub use super::table_store::counts;
+}
 
 use crate::state::AppState;
 use std::time::Duration;

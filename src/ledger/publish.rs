@@ -9,7 +9,7 @@ use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
 use crate::db::schema::{ledger_entries as e, ledger_head_publications as hp, ranking_snapshot_rows as sr, ranking_snapshots as sn};
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
@@ -62,7 +62,7 @@ fn view(r: SnapshotRecord) -> SnapshotView {
 pub async fn publish(state: web::Data<AppState>, p: Principal, body: web::Json<SnapshotCreate>) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "congress staff publish rankings"));
+        return Err(AppError::forbidden(Code::Forbidden, "congress staff publish rankings"));
     }
     if !(1..=4).contains(&b.quarter) {
         return Err(AppError::invalid_field("quarter", "out_of_range", "1–4"));
@@ -92,7 +92,7 @@ pub async fn publish(state: web::Data<AppState>, p: Principal, body: web::Json<S
             .returning(sn::id)
             .get_result(c)
             .map_err(|e| match AppError::from(e) {
-                e if e.code == "already_exists" => AppError::conflict("already_published", "this quarter's ranking is already published"),
+                e if e.code == Code::AlreadyExists => AppError::conflict(Code::AlreadyPublished, "this quarter's ranking is already published"),
                 e => e,
             })?;
         let rows: Vec<_> = super::rules::ranked(&all)
@@ -219,7 +219,7 @@ pub async fn publish_heads(state: &AppState) -> AppResult<Option<HeadPublication
 #[get("/api/v1/ledger/heads")]
 pub async fn published_heads(state: web::Data<AppState>, p: Principal) -> AppResult<web::Json<Vec<HeadPublication>>> {
     if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "only congress staff verify the ledger"));
+        return Err(AppError::forbidden(Code::Forbidden, "only congress staff verify the ledger"));
     }
     let out = db::run(&state.db, |c| {
         let rows: Vec<(String, i64, i64, String, NaiveDateTime)> =

@@ -11,7 +11,8 @@ use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
 use crate::config::Rankings;
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
+use crate::platform::route_table::RouteTable;
 use crate::platform::views::{self, View};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
@@ -119,7 +120,7 @@ pub fn may_read_points(c: &mut AnyConnection, p: &Principal, deputy: i64) -> App
 #[utoipa::path(tag = "ledger", params(YearQuery), responses((status = 200, body = PointsStatement), (status = 304, description = "unchanged since the ETag given in `If-None-Match`"), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/points")]
 pub async fn mine(req: HttpRequest, state: web::Data<AppState>, p: Principal, q: web::Query<YearQuery>) -> AppResult<HttpResponse> {
-    let me = p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "this account is not linked to a deputy"))?;
+    let me = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
     let year = q.year.unwrap_or_else(|| this_year(&state));
     views::serve(&req, &state, View::Points, me, year as u64, || async {
         let cache = state.ledger.clone();
@@ -153,7 +154,7 @@ pub async fn reverse(state: web::Data<AppState>, p: Principal, id: web::Path<i64
         return Err(AppError::invalid_field("reason", "required", "say why the entry is reversed"));
     }
     if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "only congress staff correct the ledger"));
+        return Err(AppError::forbidden(Code::Forbidden, "only congress staff correct the ledger"));
     }
     let (tz, now, cache) = (state.settings.tz, state.now(), state.ledger.clone());
     let e = db::tx(&state.db, move |c| {
@@ -292,7 +293,40 @@ fn ranking_of(year: i32, source: &str, top: Vec<(i64, i64, usize)>, ranked: i64,
 #[get("/api/v1/ledger/verify")]
 pub async fn verify(state: web::Data<AppState>, p: Principal) -> AppResult<web::Json<Verification>> {
     if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "only congress staff verify the ledger"));
+        return Err(AppError::forbidden(Code::Forbidden, "only congress staff verify the ledger"));
     }
     Ok(web::Json(db::run(&state.db, service::verify).await?))
+}
+
+/// Registers the busiest ledger routes (fixed paths only), before every other capability's.
+pub fn register_hot<R: RouteTable>(r: &mut R) {
+    r.add(mine).add(ranking).add(super::awards::award);
+}
+
+/// Registers the ledger routes, in the order actix-web tries them.
+pub fn register<R: RouteTable>(r: &mut R) {
+    r.add(rulebook)
+        .add(of_deputy)
+        .add(reverse)
+        .add(verify)
+        .add(super::awards::propose)
+        .add(super::awards::decide)
+        .add(super::rulebook::create)
+        .add(super::appeals::create)
+        .add(super::appeals::mine)
+        .add(super::appeals::queue)
+        .add(super::appeals::one)
+        .add(super::appeals::message)
+        .add(super::appeals::resolve)
+        .add(super::archive::of_deputy)
+        .add(super::archive::signed)
+        .add(super::archive::mine)
+        .add(super::publish::publish)
+        .add(super::publish::snapshots)
+        .add(super::publish::snapshot_rows)
+        .add(super::publish::published_heads)
+        .add(super::evaluation::settings)
+        .add(super::evaluation::set)
+        .add(super::evaluation::evaluate)
+        .add(super::simulate::simulate);
 }

@@ -7,7 +7,7 @@ use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
 use crate::db;
-use crate::error::{AppError, AppResult, FieldError, WriteErrors};
+use crate::error::{AppError, AppResult, Code, FieldError, WriteErrors};
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
 
@@ -52,11 +52,11 @@ fn check(b: &RuleCreate) -> Vec<FieldError> {
 pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<RuleCreate>) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "only congress staff change rulebooks"));
+        return Err(AppError::forbidden(Code::Forbidden, "only congress staff change rulebooks"));
     }
     if b.region_id.is_none() && p.region_path.is_some() {
         return Err(AppError::forbidden(
-            "forbidden",
+            Code::Forbidden,
             "the installation's default rulebook is changed by installation-wide admins; give your congress's region_id",
         ));
     }

@@ -1,11 +1,12 @@
 //! Awards (with caps, the hash chain and the balance in one transaction), reversals, the consumer
 //! of pending point events, and chain verification.
 
+use super::inbox;
 use super::posting::{self, stamp, Award};
 use super::rules::{self, Canonical, GENESIS};
 use super::store::{self, EntryRow};
 use crate::db::{self, AnyConnection};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use crate::state::AppState;
 use chrono::NaiveDateTime;
 
@@ -22,7 +23,7 @@ pub fn reverse(c: &mut AnyConnection, entry_id: i64, actor: &str, reason: &str, 
         return Err(AppError::invalid_field("entry_id", "reversal_of_reversal", "a reversal cannot be reversed; record a new entry instead"));
     }
     if store::reversal_of(c, entry_id)?.is_some() {
-        return Err(AppError::conflict("already_reversed", "this entry has already been reversed"));
+        return Err(AppError::conflict(Code::AlreadyReversed, "this entry has already been reversed"));
     }
     let a = Award {
         deputy_id: orig.deputy_id,
@@ -38,12 +39,6 @@ pub fn reverse(c: &mut AnyConnection, entry_id: i64, actor: &str, reason: &str, 
     };
     // Negative points are never capped: a reversal takes back exactly what was granted.
     Ok(award(c, &a, tz, now)?.0)
-}
-
-/// Notes that a deputy earned points from a source outside check-ins (an answered opinion, a
-/// suggestion), in the caller's transaction; the ledger books it once per source.
-pub fn point_event(c: &mut AnyConnection, deputy: i64, kind: &str, source: (&str, i64), at: NaiveDateTime, now: NaiveDateTime) -> AppResult<()> {
-    crate::checkins::point_event(c, deputy, kind, source.0, source.1, at, now)
 }
 
 /// Turns pending point events from check-ins and events into ledger entries (exactly once per
@@ -78,7 +73,7 @@ pub async fn consume_pending(state: &AppState) -> AppResult<usize> {
 /// [`consume`] inside an open transaction: one batch of up to [`CONSUME_BATCH`] events, posted
 /// together.
 pub fn consume_in(c: &mut AnyConnection, tz: chrono_tz::Tz, now: NaiveDateTime) -> AppResult<usize> {
-    let pending = crate::checkins::pending_point_events(c, CONSUME_BATCH as i64)?;
+    let pending = inbox::pending(c, CONSUME_BATCH as i64)?;
     let awards: Vec<Award> = pending
         .iter()
         .filter_map(|(_, deputy, kind, source_kind, source_id, at)| {
@@ -97,16 +92,17 @@ pub fn consume_in(c: &mut AnyConnection, tz: chrono_tz::Tz, now: NaiveDateTime) 
         })
         .collect();
     for r in posting::post(c, &awards, tz, now)? {
-        // A rule missing from a congress's rulebook skips the event; anything else is a failure.
+        // An award the rulebook refuses (no rule in force for the event's kind in that congress)
+        // skips the event; anything else is a failure.
         if let Err(e) = r {
-            if e.code != "unknown_rule" {
+            if e.code != Code::ValidationFailed {
                 return Err(e);
             }
             tracing::warn!(error = %e, "a point event names a rule not in force; skipped");
         }
     }
     let ids: Vec<i64> = pending.iter().map(|p| p.0).collect();
-    crate::checkins::mark_point_events_consumed(c, &ids, now)?;
+    inbox::mark_consumed(c, &ids, now)?;
     Ok(pending.len())
 }
 

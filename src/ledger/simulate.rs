@@ -7,7 +7,7 @@ use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
 use crate::db::schema::ledger_entries as e;
 use crate::db::{self, AnyConnection};
-use crate::error::{AppError, AppResult, FieldError, WriteErrors};
+use crate::error::{AppError, AppResult, Code, FieldError, WriteErrors};
 use crate::state::AppState;
 use actix_web::{post, web};
 use chrono::TimeZone;
@@ -102,7 +102,7 @@ fn ranks(totals: &[(i64, i64)]) -> HashMap<i64, usize> {
 pub async fn simulate(state: web::Data<AppState>, p: Principal, body: web::Json<Simulation>) -> AppResult<web::Json<SimulationResult>> {
     let b = body.into_inner();
     if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "congress staff simulate rule changes"));
+        return Err(AppError::forbidden(Code::Forbidden, "congress staff simulate rule changes"));
     }
     let mut errs = vec![];
     if b.rules.is_empty() {

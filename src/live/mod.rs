@@ -7,8 +7,10 @@
 //! `LVZHI_LIVE_RECHECK_SECS` when the database holds an event newer than any this instance heard
 //! of, every open stream looks for its events once more.
 
-pub mod routes;
-pub mod store;
+mod routes;
+mod store;
+
+pub use routes::register;
 
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};

@@ -1,10 +1,11 @@
 //! `GET /api/v1/me/events`: the caller's live events as Server-Sent Events.
 
 use super::{store, Wake};
-use crate::auth::revocations::Revocations;
+use crate::auth::Revocations;
 use crate::auth::{Principal, Role};
 use crate::db::{self, Db};
-use crate::error::{AppError, AppResult, ReadErrors};
+use crate::error::{AppError, AppResult, Code, ReadErrors};
+use crate::platform::route_table::RouteTable;
 use crate::platform::Clock;
 use crate::state::AppState;
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -110,13 +111,13 @@ impl Stream {
 #[get("/api/v1/me/events")]
 pub async fn events(state: web::Data<AppState>, p: Principal, req: HttpRequest) -> AppResult<HttpResponse> {
     if !matches!(p.role, Role::Deputy | Role::Constituent) {
-        return Err(AppError::forbidden("forbidden", "the live stream is for deputies and constituents"));
+        return Err(AppError::forbidden(Code::Forbidden, "the live stream is for deputies and constituents"));
     }
     let (account, deputy) = (p.account_id, p.deputy_id);
     let given = match req.headers().get("last-event-id").map(|v| v.to_str().ok().and_then(|s| s.trim().parse::<i64>().ok())) {
         None => None,
         Some(Some(id)) if id >= 0 => Some(id),
-        Some(_) => return Err(AppError::bad_request("invalid_last_event_id", "Last-Event-ID must be an event id")),
+        Some(_) => return Err(AppError::bad_request(Code::InvalidLastEventId, "Last-Event-ID must be an event id")),
     };
     // Subscribe before reading the start, so nothing falls between.
     let wakes = state.live.subscribe();
@@ -145,4 +146,9 @@ pub async fn events(state: web::Data<AppState>, p: Principal, req: HttpRequest) 
         .insert_header(("cache-control", "no-cache"))
         .insert_header(("x-accel-buffering", "no"))
         .streaming(futures_util::stream::unfold(s, Stream::next)))
+}
+
+/// Registers the live routes, in the order actix-web tries them.
+pub fn register<R: RouteTable>(r: &mut R) {
+    r.add(events);
 }

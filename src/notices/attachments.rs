@@ -4,12 +4,12 @@
 
 use super::attachment_store::{self as store, AttachmentRow, NewAttachment};
 use crate::audit::Entry;
-use crate::auth::keys::KeySet;
+use crate::auth::KeySet;
 use crate::auth::Principal;
 use crate::db;
-use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::files;
-use crate::files::links::{self, LinkQuery};
+use crate::files::{verify_link, LinkQuery};
 use crate::state::AppState;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 
@@ -17,16 +17,16 @@ use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 const MAX_PER_NOTICE: i64 = 20;
 const KIND: &str = "notice-attachment";
 
-pub use crate::files::upload::{AttachmentUpload, AttachmentView};
+pub use crate::files::{AttachmentUpload, AttachmentView};
 
 /// Views of attachment rows with fresh signed links.
 pub fn views(keys: &KeySet, now: i64, rows: Vec<AttachmentRow>) -> Vec<AttachmentView> {
-    rows.into_iter().map(|r| files::upload::view(keys, (KIND, "attachments"), now, (r.0, r.2, r.3, r.4, r.5))).collect()
+    rows.into_iter().map(|r| files::attachment_view(keys, (KIND, "attachments"), now, (r.0, r.2, r.3, r.4, r.5))).collect()
 }
 
 fn editable(status: &str) -> AppResult<()> {
     if !matches!(status, "draft" | "scheduled") {
-        return Err(AppError::conflict("notice_not_editable", format!("attachments change only before publication; the notice is {status}")));
+        return Err(AppError::conflict(Code::NoticeNotEditable, format!("attachments change only before publication; the notice is {status}")));
     }
     Ok(())
 }
@@ -44,12 +44,12 @@ pub async fn upload(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
         let n = super::routes::load_for(c, &p2, id)?;
         editable(&n.status)?;
         if store::count(c, id)? >= MAX_PER_NOTICE {
-            return Err(AppError::conflict("too_many_attachments", format!("a notice carries at most {MAX_PER_NOTICE} files")));
+            return Err(AppError::conflict(Code::TooManyAttachments, format!("a notice carries at most {MAX_PER_NOTICE} files")));
         }
         Ok(())
     })
     .await?;
-    let r = files::upload::receive(&state, &req, payload, &format!("notices/{id}")).await?;
+    let r = files::receive_upload(&state, &req, payload, &format!("notices/{id}")).await?;
     let key = r.key.clone();
     let now = state.now();
     let (k, pr) = (key.clone(), p.clone());
@@ -99,9 +99,9 @@ pub async fn remove(state: web::Data<AppState>, p: Principal, path: web::Path<(i
 #[get("/api/v1/files/attachments/{id}")]
 pub async fn download(state: web::Data<AppState>, id: web::Path<i64>, q: web::Query<LinkQuery>) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    if !links::verify(&state.keys, KIND, id, &q, state.clock.now().timestamp()) {
-        return Err(AppError::forbidden("link_invalid", "the link is wrong or expired; open the notice again for a fresh one"));
+    if !verify_link(&state.keys, KIND, id, &q, state.clock.now().timestamp()) {
+        return Err(AppError::forbidden(Code::LinkInvalid, "the link is wrong or expired; open the notice again for a fresh one"));
     }
     let row = db::run(&state.db, move |c| store::get(c, id)).await?.ok_or_else(AppError::not_found)?;
-    files::upload::serve(&state, &row.6, &row.2, &row.3, row.4, &row.5).await
+    files::serve_file(&state, &row.6, &row.2, &row.3, row.4, &row.5).await
 }

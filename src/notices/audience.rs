@@ -82,7 +82,7 @@ pub fn resolve(c: &mut AnyConnection, scope: &str, a: &Audience) -> AppResult<Ve
         if !inside(&scope, &path) {
             return Err(out_of_scope(format!("audience.stations[{i}]")));
         }
-        out.extend(crate::checkins::roster::station_deputies(c, *s)?);
+        out.extend(crate::checkins::station_deputies(c, *s)?);
     }
     for (i, d) in a.deputies.iter().enumerate() {
         let paths = crate::org::deputy_region_paths(c, *d)?.ok_or_else(|| unknown(format!("audience.deputies[{i}]")))?;

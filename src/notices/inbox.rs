@@ -5,7 +5,7 @@ use super::model::{InboxItem, InboxQuery, RsvpRequest, UnreadCount};
 use super::store::{self, Headline, InboxState, NoticeRow};
 use crate::auth::Principal;
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::http::{encode_cursor, Page, PageQuery};
 use crate::platform::views::{self, View};
 use crate::state::AppState;
@@ -13,7 +13,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 
 fn me(p: &Principal) -> AppResult<i64> {
-    p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "this account is not linked to a deputy"))
+    p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))
 }
 
 fn item(n: Headline, s: InboxState, body: Option<String>) -> InboxItem {
@@ -126,15 +126,15 @@ pub async fn rsvp(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, 
     let v = db::tx(&state.db, move |c| {
         let (n, _) = mine(c, deputy, id, now)?;
         if !n.rsvp_required {
-            return Err(AppError::conflict("rsvp_not_required", "this notice asks for no answer"));
+            return Err(AppError::conflict(Code::RsvpNotRequired, "this notice asks for no answer"));
         }
         if n.rsvp_deadline.is_some_and(|d| d < now) {
-            return Err(AppError::conflict("rsvp_closed", "the deadline for answers has passed"));
+            return Err(AppError::conflict(Code::RsvpClosed, "the deadline for answers has passed"));
         }
         let leave = super::rules::leave_status(&b.answer, n.leave_needs_approval);
         store::answer(c, id, deputy, &b.answer, reason.as_deref(), leave, now)?;
         if let (Some("approved"), Some(event)) = (leave, n.event_id) {
-            crate::checkins::attendance::excuse(c, event, deputy, now)?;
+            crate::checkins::excuse_absence(c, event, deputy, now)?;
         }
         let (n, s) = mine(c, deputy, id, now)?;
         Ok(item(Headline::from(&n), s, None))

@@ -3,16 +3,18 @@
 //! RSVP with leave (approved leave excuses the deputy from the linked meeting), the staff view
 //! with counts and the lists of who has not read or answered, reminders to the unread.
 
-pub mod attachment_store;
-pub mod attachments;
-pub mod audience;
-pub mod escalation;
-pub mod inbox;
-pub mod model;
-pub mod routes;
-pub mod rules;
-pub mod service;
-pub mod store;
+mod attachment_store;
+mod attachments;
+mod audience;
+mod escalation;
+mod inbox;
+mod model;
+mod routes;
+mod rules;
+mod service;
+mod store;
+
+pub use routes::{register, register_hot};
 
 use crate::db::{self, AnyConnection};
 use crate::error::AppResult;
@@ -24,6 +26,17 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 pub use escalation::escalate_due;
+
+pub use attachments::AttachmentView;
+pub use audience::{resolve as resolve_audience, Audience};
+pub use service::{from_system as publish_from_system, personal as send_personal, publish_in};
+
+/// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
+/// the checks and audit of the HTTP routes. Request handlers never use these.
+pub mod seeding {
+    pub use super::attachment_store::{insert as insert_attachment, NewAttachment};
+    pub use super::store::{insert, NewNotice};
+}
 
 /// (kind, title, priority) of notices, for the pushes that carry them.
 pub fn headlines(c: &mut AnyConnection, ids: &[i64]) -> AppResult<HashMap<i64, (String, String, String)>> {

@@ -8,8 +8,9 @@ use super::{rules, service};
 use crate::audit::Entry;
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
+use crate::platform::route_table::RouteTable;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
@@ -17,7 +18,7 @@ use utoipa::IntoParams;
 
 fn staff(p: &Principal) -> AppResult<String> {
     if p.role != Role::Admin {
-        return Err(AppError::forbidden("forbidden", "notices are published by congress staff"));
+        return Err(AppError::forbidden(Code::Forbidden, "notices are published by congress staff"));
     }
     Ok(p.region_path.clone().unwrap_or_else(|| "/".into()))
 }
@@ -29,7 +30,7 @@ pub fn load_for(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<Noti
 }
 
 /// The staff view of a notice: counts and attachments with fresh links.
-fn detailed(c: &mut AnyConnection, keys: &crate::auth::keys::KeySet, now: i64, id: i64) -> AppResult<NoticeView> {
+fn detailed(c: &mut AnyConnection, keys: &crate::auth::KeySet, now: i64, id: i64) -> AppResult<NoticeView> {
     let n = store::get(c, id)?.ok_or_else(AppError::not_found)?;
     let mut v = service::view(c, n, true)?;
     v.attachments = super::attachments::views(keys, now, super::attachment_store::of_notice(c, id)?);
@@ -55,7 +56,7 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<No
         // The audience must hold now (scope, existence, not empty), also for a draft.
         audience::resolve(c, &scope, &b.audience)?;
         if let Some(e) = b.event_id {
-            let venue = crate::checkins::events::venue(c, e)?.filter(|v| v.region_path.starts_with(&scope));
+            let venue = crate::checkins::event_venue(c, e)?.filter(|v| v.region_path.starts_with(&scope));
             venue.ok_or_else(|| AppError::invalid_field("event_id", "unknown_event", "no such event in your scope"))?;
         }
         let publish_at = b.publish_at.map(db::ts);
@@ -171,7 +172,7 @@ pub async fn retract(state: web::Data<AppState>, p: Principal, id: web::Path<i64
     let v = db::tx(&state.db, move |c| {
         let n = load_for(c, &p, id)?;
         if !store::set_status(c, id, &["draft", "scheduled", "published"], "retracted", n.publish_at)? {
-            return Err(AppError::conflict("already_retracted", "the notice is already retracted"));
+            return Err(AppError::conflict(Code::AlreadyRetracted, "the notice is already retracted"));
         }
         let wake = if n.status == "published" {
             Some(crate::live::record(c, None, Some(id), "notice_retracted", &serde_json::json!({"notice_id": id}), now)?)
@@ -217,7 +218,7 @@ pub async fn remind(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
     let v = db::tx(&state.db, move |c| {
         let n = load_for(c, &p, id)?;
         if n.status != "published" {
-            return Err(AppError::conflict("not_published", format!("the notice is {}", n.status)));
+            return Err(AppError::conflict(Code::NotPublished, format!("the notice is {}", n.status)));
         }
         let unread = store::unread_deputies(c, id)?;
         let round = store::next_round(c, id)?;
@@ -243,10 +244,10 @@ pub async fn decide_leave(
     let v = db::tx(&state.db, move |c| {
         let n = load_for(c, &p, id)?;
         if !store::decide_leave(c, id, deputy, if approve { "approved" } else { "rejected" })? {
-            return Err(AppError::conflict("no_pending_leave", "this deputy has no leave waiting for a decision"));
+            return Err(AppError::conflict(Code::NoPendingLeave, "this deputy has no leave waiting for a decision"));
         }
         if let (true, Some(event)) = (approve, n.event_id) {
-            crate::checkins::attendance::excuse(c, event, deputy, now)?;
+            crate::checkins::excuse_absence(c, event, deputy, now)?;
         }
         let data = serde_json::json!({"notice_id": id, "approved": approve});
         let wake = crate::live::record(c, Some(deputy), Some(id), "leave_decided", &data, now)?;
@@ -260,4 +261,28 @@ pub async fn decide_leave(
     .await?;
     crate::live::announce(&state, &[v.1]).await;
     Ok(web::Json(v.0))
+}
+
+/// Registers the busiest notices routes (fixed paths only), before every other capability's.
+pub fn register_hot<R: RouteTable>(r: &mut R) {
+    r.add(super::inbox::list).add(super::inbox::unread);
+}
+
+/// Registers the notices routes, in the order actix-web tries them.
+pub fn register<R: RouteTable>(r: &mut R) {
+    r.add(create)
+        .add(preview)
+        .add(list)
+        .add(one)
+        .add(publish)
+        .add(retract)
+        .add(recipients)
+        .add(remind)
+        .add(decide_leave)
+        .add(super::attachments::upload)
+        .add(super::attachments::remove)
+        .add(super::attachments::download)
+        .add(super::inbox::one)
+        .add(super::inbox::read)
+        .add(super::inbox::rsvp);
 }

@@ -3,7 +3,7 @@
 use super::audience::{self, Audience};
 use super::store::{self, NoticeRow};
 use crate::db::{utc, AnyConnection};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use crate::live::Wake;
 use chrono::{NaiveDateTime, NaiveTime};
 
@@ -13,14 +13,14 @@ use chrono::{NaiveDateTime, NaiveTime};
 pub fn publish_in(c: &mut AnyConnection, id: i64, now: NaiveDateTime, tz: chrono_tz::Tz, quiet: Option<(NaiveTime, NaiveTime)>) -> AppResult<(usize, Wake)> {
     let n = store::get(c, id)?.ok_or_else(AppError::not_found)?;
     if !matches!(n.status.as_str(), "draft" | "scheduled") {
-        return Err(AppError::conflict("not_publishable", format!("the notice is {}", n.status)));
+        return Err(AppError::conflict(Code::NotPublishable, format!("the notice is {}", n.status)));
     }
     let a: Audience = serde_json::from_str(&n.audience).map_err(AppError::internal)?;
     let deputies = audience::resolve(c, &n.region_path, &a)?;
     // The state changes first: that row's lock makes a concurrent publisher wait for this
     // transaction and then find the notice published, instead of racing it into the inbox.
     if !store::mark_published(c, id, deputies.len() as i64, now)? {
-        return Err(AppError::conflict("not_publishable", "the notice was published meanwhile"));
+        return Err(AppError::conflict(Code::NotPublishable, "the notice was published meanwhile"));
     }
     store::fill_inbox(c, id, &deputies)?;
     let timing = crate::push::Timing { now, urgent: n.priority == "urgent", tz, quiet };

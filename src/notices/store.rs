@@ -8,6 +8,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::IntoSql;
 
+// The whole row (loaded column for column), so a few columns are stored but not read here.
+#[allow(dead_code)]
 #[derive(Debug, Clone, Queryable)]
 pub struct NoticeRow {
     pub id: i64,

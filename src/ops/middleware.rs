@@ -1,7 +1,7 @@
 //! Per-request middleware: an `X-Request-Id` (echoed when the client sent a sane one, generated
 //! otherwise), the access log line, and the metrics observation.
 
-use crate::auth::principal::RequestId;
+use crate::auth::RequestId;
 use crate::state::AppState;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};

@@ -2,9 +2,17 @@
 //! middleware, the load-test ceiling route, the sealing passes over personal data, and the
 //! settings every instance on one database must share.
 
-pub mod agreement;
-pub mod fake_gateway;
-pub mod metrics;
-pub mod middleware;
-pub mod pii;
-pub mod routes;
+mod agreement;
+mod fake_gateway;
+mod metrics;
+mod middleware;
+mod pii;
+mod routes;
+
+pub use middleware::observe;
+pub use routes::{docs_redirect, not_found, register};
+
+pub use agreement::check as check_agreement;
+pub use fake_gateway::{start as start_fake_gateway, Gateway};
+pub use metrics::Metrics;
+pub use pii::{rotate as rotate_pii, seal_legacy as seal_legacy_pii};

@@ -1,7 +1,8 @@
 //! `/healthz`, `/readyz`, `/metrics`, the load-test ceiling route, and the 404 fallback.
 
 use crate::db;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult, Code, Problem};
+use crate::platform::route_table::RouteTable;
 use crate::state::AppState;
 use actix_web::{get, web, HttpResponse};
 use diesel::RunQueryDsl;
@@ -35,11 +36,11 @@ pub async fn readyz(state: web::Data<AppState>) -> AppResult<web::Json<Readiness
     let db_ok =
         tokio::time::timeout(std::time::Duration::from_secs(3), db::run(&state.db, |c| diesel::sql_query("SELECT 1").execute(c).map_err(AppError::from))).await;
     if !matches!(db_ok, Ok(Ok(_))) {
-        return Err(AppError::unavailable("dependency_unavailable", "database is not reachable"));
+        return Err(AppError::unavailable(Code::DependencyUnavailable, "database is not reachable"));
     }
     let cache_ok = tokio::time::timeout(std::time::Duration::from_secs(3), state.cache.ping()).await;
     if !matches!(cache_ok, Ok(Ok(_))) {
-        return Err(AppError::unavailable("dependency_unavailable", "redis is not reachable"));
+        return Err(AppError::unavailable(Code::DependencyUnavailable, "redis is not reachable"));
     }
     Ok(web::Json(Readiness {
         status: "ready".into(),
@@ -67,11 +68,16 @@ pub async fn hello(state: web::Data<AppState>) -> AppResult<web::Json<Health>> {
 
 /// Every unknown route answers a 404 problem.
 pub async fn not_found() -> HttpResponse {
-    actix_web::ResponseError::error_response(&AppError::new(actix_web::http::StatusCode::NOT_FOUND, "not_found", "no such route"))
+    actix_web::ResponseError::error_response(&AppError::new(Code::NotFound, "no such route"))
 }
 
 /// `/docs` → `/docs/` (Swagger UI lives under the slash).
 #[get("/docs")]
 pub async fn docs_redirect() -> HttpResponse {
     HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
+}
+
+/// Registers the operations routes (health, readiness, metrics, the bench's hello).
+pub fn register<R: RouteTable>(r: &mut R) {
+    r.add(healthz).add(readyz).add(metrics).add(hello);
 }

@@ -77,7 +77,7 @@ fn insert_seat(c: &mut AnyConnection, p: &Principal, deputy_id: i64, s: &SeatInp
         },
     )?;
     // A new seat moves the deputy on the leaderboards.
-    crate::ledger::board::seats_changed(c, &[deputy_id])?;
+    crate::ledger::board_seats_changed(c, &[deputy_id])?;
     Ok(checked.path)
 }
 
@@ -275,7 +275,7 @@ pub async fn update_seat(
             &SeatChanges { status, status_date: status_date.as_deref(), group_id: b.group_id, electoral_unit: b.electoral_unit.as_deref() },
         )?;
         bump(c, id, d.version, now)?;
-        crate::ledger::board::seats_changed(c, &[id])?;
+        crate::ledger::board_seats_changed(c, &[id])?;
         Entry::by(&p, "deputy.update_seat", "seat", seat_id.to_string())
             .region(Some(seat.region_path))
             .detail(format!("status={}", status.unwrap_or("-")))

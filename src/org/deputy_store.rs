@@ -8,6 +8,8 @@ use crate::error::AppResult;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+// The whole row (loaded column for column), so a few columns are stored but not read here.
+#[allow(dead_code)]
 #[derive(Debug, Clone, Queryable)]
 pub struct DeputyRow {
     pub id: i64,

@@ -8,9 +8,9 @@ use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind};
 use crate::auth::Principal;
 use crate::db;
-use crate::error::{AppError, AppResult, WriteErrors};
+use crate::error::{AppError, AppResult, Code, WriteErrors};
 use crate::state::AppState;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use std::collections::HashSet;
@@ -18,9 +18,9 @@ use std::collections::HashSet;
 async fn read_limited(mut payload: web::Payload, limit: usize) -> AppResult<Vec<u8>> {
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| AppError::bad_request("malformed_body", "the upload was interrupted"))?;
+        let chunk = chunk.map_err(|_| AppError::bad_request(Code::MalformedBody, "the upload was interrupted"))?;
         if body.len() + chunk.len() > limit {
-            return Err(AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the file is larger than {limit} bytes")));
+            return Err(AppError::new(Code::PayloadTooLarge, format!("the file is larger than {limit} bytes")));
         }
         body.extend_from_slice(&chunk);
     }
@@ -44,7 +44,7 @@ pub async fn import(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
     let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if !matches!(mime.as_str(), "text/csv" | "application/csv" | "text/plain") {
-        return Err(AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the file as text/csv"));
+        return Err(AppError::new(Code::UnsupportedMediaType, "send the file as text/csv"));
     }
     let bytes = read_limited(payload, state.settings.max_import_bytes).await?;
     let now = state.now();
@@ -85,7 +85,7 @@ pub async fn import(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
             return Err(AppError::validation(clashes));
         }
         // People who gain a seat move on the leaderboards (new people have no points yet).
-        crate::ledger::board::seats_changed(c, &existing)?;
+        crate::ledger::board_seats_changed(c, &existing)?;
         let mut out = ImportResult { rows, deputies_created: 0, seats_added_to_existing: 0, seats_created: 0 };
         for person in &people {
             let id = match person.existing_id {

@@ -6,8 +6,9 @@ use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::Principal;
 use crate::db;
-use crate::error::{AppError, AppResult, FieldError, ReadErrors, UpdateErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, FieldError, ReadErrors, UpdateErrors, WriteErrors};
 use crate::http::{check_if_match, etag, if_match, page, with_etag, Page, PageQuery};
+use crate::platform::route_table::RouteTable;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
@@ -44,7 +45,7 @@ pub async fn create_region(state: web::Data<AppState>, p: Principal, body: web::
                 }
                 Some(parent)
             }
-            None if p.region_path.is_some() => return Err(AppError::forbidden("forbidden", "only installation-wide admins create top-level regions")),
+            None if p.region_path.is_some() => return Err(AppError::forbidden(Code::Forbidden, "only installation-wide admins create top-level regions")),
             None => None,
         };
         rules::check_region_code(b.code.trim(), &b.level, parent.as_ref().map(|x| x.code.as_str())).map_err(|e| AppError::validation(vec![e]))?;
@@ -223,4 +224,36 @@ pub async fn delete_group(state: web::Data<AppState>, p: Principal, id: web::Pat
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Registers the org routes, in the order actix-web tries them.
+pub fn register<R: RouteTable>(r: &mut R) {
+    r.add(create_region)
+        .add(list_regions)
+        .add(get_region)
+        .add(update_region)
+        .add(create_group)
+        .add(list_groups)
+        .add(get_group)
+        .add(update_group)
+        .add(delete_group)
+        .add(super::station_routes::create_station)
+        .add(super::station_routes::list_stations)
+        .add(super::station_routes::get_station)
+        .add(super::station_routes::update_station)
+        .add(super::station_routes::delete_station)
+        .add(super::station_routes::create_unit)
+        .add(super::station_routes::list_units)
+        .add(super::station_routes::get_unit)
+        .add(super::station_routes::update_unit)
+        .add(super::station_routes::delete_unit)
+        // The import route comes before `/deputies/{id}` so "import" is not taken for an id.
+        .add(super::import_routes::import)
+        .add(super::deputy_routes::create)
+        .add(super::deputy_routes::list)
+        .add(super::deputy_routes::get_one)
+        .add(super::deputy_routes::update)
+        .add(super::deputy_routes::add_seat)
+        .add(super::deputy_routes::update_seat)
+        .add(super::deputy_routes::read_phone);
 }

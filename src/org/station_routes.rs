@@ -7,7 +7,7 @@ use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::Principal;
 use crate::db;
-use crate::error::{AppError, AppResult, FieldError, ReadErrors, UpdateErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, FieldError, ReadErrors, UpdateErrors, WriteErrors};
 use crate::http::{check_if_match, etag, if_match, page, with_etag, Page, PageQuery};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -48,7 +48,7 @@ pub async fn create_station(state: web::Data<AppState>, p: Principal, body: web:
     let b = body.into_inner();
     policy::role_allows(&p, Action::Write, Kind::Station)?;
     if p.role == crate::auth::Role::StationStaff {
-        return Err(AppError::forbidden("forbidden", "station staff edit their stations but do not create new ones"));
+        return Err(AppError::forbidden(Code::Forbidden, "station staff edit their stations but do not create new ones"));
     }
     let errs = check_station_fields(Some(&b.kind), Some(&b.name), Some(&b.address), (Some(b.latitude), Some(b.longitude)), b.radius_m);
     if !errs.is_empty() {
@@ -157,7 +157,7 @@ pub async fn delete_station(state: web::Data<AppState>, p: Principal, id: web::P
         let (_, path) = store::station(c, id)?.ok_or_else(AppError::not_found)?;
         policy::authorize(&p, Action::Write, &Target::new(Kind::Station, path.clone()))?;
         if p.role != crate::auth::Role::Admin && p.role != crate::auth::Role::Client {
-            return Err(AppError::forbidden("forbidden", "only admins delete stations"));
+            return Err(AppError::forbidden(Code::Forbidden, "only admins delete stations"));
         }
         store::delete_station(c, id)?;
         Entry::by(&p, "station.delete", "station", id.to_string()).region(Some(path)).write(c, now)

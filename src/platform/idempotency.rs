@@ -11,7 +11,7 @@
 use crate::db::schema::idempotency_keys as k;
 use crate::db::stamp::Stamp;
 use crate::db::AnyConnection;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
@@ -43,7 +43,7 @@ impl IdemKey {
 /// An `Idempotency-Key` header's value: 1–128 visible ASCII characters once trimmed (400
 /// `invalid_idempotency_key` otherwise).
 pub fn parse_key(raw: &[u8]) -> AppResult<String> {
-    let bad = || AppError::bad_request("invalid_idempotency_key", "Idempotency-Key must be 1–128 visible characters");
+    let bad = || AppError::bad_request(Code::InvalidIdempotencyKey, "Idempotency-Key must be 1–128 visible characters");
     let key = std::str::from_utf8(raw).map_err(|_| bad())?.trim();
     if key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
         return Err(bad());
@@ -74,7 +74,7 @@ impl Answer {
 }
 
 fn reused() -> AppError {
-    AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", "this Idempotency-Key was used with another request body")
+    AppError::new(Code::IdempotencyKeyReused, "this Idempotency-Key was used with another request body")
 }
 
 /// The stored answers of `keys`, in order: `None` for a key not seen before, the replay for the

@@ -11,6 +11,7 @@ pub mod outbound;
 pub mod pii;
 pub mod ratelimit;
 pub mod redis_cache;
+pub mod route_table;
 pub mod views;
 pub mod zset;
 

@@ -6,19 +6,9 @@
 
 use super::provider::{read, Message};
 use super::rules::{classify, Outcome};
+use crate::config::ApnsSettings;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use std::sync::Mutex;
-
-#[derive(Debug, Clone)]
-pub struct ApnsSettings {
-    /// https://api.push.apple.com (or the sandbox, or a test's fake).
-    pub url: String,
-    pub key_pem: String,
-    pub key_id: String,
-    pub team_id: String,
-    /// The app's bundle id.
-    pub topic: String,
-}
 
 pub struct Apns {
     s: ApnsSettings,

@@ -7,14 +7,7 @@
 use super::oauth::{request, TokenCache};
 use super::provider::{read, Message};
 use super::rules::{classify, Outcome};
-
-#[derive(Debug, Clone)]
-pub struct JPushSettings {
-    /// https://api.jpush.cn (or a test's fake).
-    pub url: String,
-    pub app_key: String,
-    pub master_secret: String,
-}
+use crate::config::{HuaweiSettings, JPushSettings};
 
 pub struct JPush {
     s: JPushSettings,
@@ -60,16 +53,6 @@ impl JPush {
         })
         .await
     }
-}
-
-#[derive(Debug, Clone)]
-pub struct HuaweiSettings {
-    /// https://push-api.cloud.huawei.com (or a test's fake).
-    pub url: String,
-    /// https://oauth-login.cloud.huawei.com/oauth2/v3/token
-    pub token_url: String,
-    pub app_id: String,
-    pub client_secret: String,
 }
 
 pub struct Huawei {

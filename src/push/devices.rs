@@ -4,7 +4,7 @@ use super::store;
 use crate::audit::Entry;
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc};
-use crate::error::{AppError, AppResult, FieldError, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, FieldError, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
 use crate::state::AppState;
 use actix_web::{delete, get, post, web, HttpResponse};
@@ -37,7 +37,7 @@ pub struct DeviceView {
 }
 
 fn me(p: &Principal) -> AppResult<i64> {
-    p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "devices belong to deputies' accounts"))
+    p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "devices belong to deputies' accounts"))
 }
 
 /// Register this phone for pushes; the same token again updates it (and enables it again).
@@ -115,7 +115,7 @@ pub struct DeadLetter {
 
 fn installation_admin(p: &Principal) -> AppResult<()> {
     if p.role != Role::Admin || p.region_path.is_some() {
-        return Err(AppError::forbidden("forbidden", "dead letters are handled by installation-wide admins"));
+        return Err(AppError::forbidden(Code::Forbidden, "dead letters are handled by installation-wide admins"));
     }
     Ok(())
 }

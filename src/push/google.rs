@@ -6,32 +6,8 @@
 use super::oauth::{request, TokenCache};
 use super::provider::{read, Message};
 use super::rules::{classify, Outcome};
+use crate::config::FcmSettings;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-
-#[derive(Debug, Clone)]
-pub struct FcmSettings {
-    /// https://fcm.googleapis.com (or a test's fake).
-    pub url: String,
-    pub project_id: String,
-    pub client_email: String,
-    pub private_key_pem: String,
-    pub token_uri: String,
-}
-
-impl FcmSettings {
-    /// From a service-account JSON file's text.
-    pub fn from_service_account(json: &str, url: String) -> Result<Self, String> {
-        let v: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
-        let field = |k: &str| v[k].as_str().map(str::to_string).ok_or_else(|| format!("the service account has no `{k}`"));
-        Ok(FcmSettings {
-            url,
-            project_id: field("project_id")?,
-            client_email: field("client_email")?,
-            private_key_pem: field("private_key")?,
-            token_uri: field("token_uri")?,
-        })
-    }
-}
 
 pub struct Fcm {
     s: FcmSettings,

@@ -1,18 +1,30 @@
 //! Push delivery: deputies' devices, the outbox of pushes written with each publication,
 //! providers behind one interface, the delivery worker with backoff and dead letters.
 
-pub mod apns;
-pub mod china;
-pub mod devices;
-pub mod google;
-pub mod oauth;
-pub mod provider;
-pub mod rules;
-pub mod settings;
-pub mod store;
-pub mod worker;
+mod apns;
+mod china;
+mod devices;
+mod google;
+mod oauth;
+mod provider;
+mod routes;
+mod rules;
+mod settings;
+mod store;
+mod worker;
+
+pub use routes::register;
 
 pub use provider::Providers;
+
+pub use rules::{backoff as push_backoff, classify as classify_push, Outcome as PushOutcome};
+pub use worker::{deliver_once as deliver_pushes_once, worker as delivery_worker};
+
+/// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
+/// the checks and audit of the HTTP routes. Request handlers never use these.
+pub mod seeding {
+    pub use super::store::{upsert_device, NewDevice};
+}
 
 use crate::db::AnyConnection;
 use crate::error::AppResult;

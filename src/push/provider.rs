@@ -7,10 +7,10 @@
 
 use super::rules::{classify, Outcome};
 use super::{apns, china, google};
+use crate::config::ProviderSettings;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
-use std::time::Duration;
 
 /// What one push says.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -45,19 +45,6 @@ impl Message {
         b.copy_from_slice(&h[..16]);
         uuid::Builder::from_custom_bytes(b).into_uuid()
     }
-}
-
-/// How to reach each provider (from the environment; see docs/CONFIGURATION.md).
-#[derive(Debug, Clone, Default)]
-pub struct ProviderSettings {
-    pub webhook: Option<(String, String)>,
-    pub apns: Option<apns::ApnsSettings>,
-    pub fcm: Option<google::FcmSettings>,
-    pub jpush: Option<china::JPushSettings>,
-    pub huawei: Option<china::HuaweiSettings>,
-    pub timeout: Duration,
-    /// Private hosts outbound calls may reach (`LVZHI_OUTBOUND_ALLOW`).
-    pub allow: Vec<String>,
 }
 
 #[derive(Clone)]

@@ -4,7 +4,7 @@
 use super::store;
 use crate::auth::Principal;
 use crate::db;
-use crate::error::{AppError, AppResult, FieldError, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, FieldError, ReadErrors, WriteErrors};
 use crate::state::AppState;
 use actix_web::{get, put, web};
 use serde::{Deserialize, Serialize};
@@ -31,7 +31,7 @@ pub struct PushSettingsUpdate {
 }
 
 fn me(p: &Principal) -> AppResult<i64> {
-    p.deputy_id.ok_or_else(|| AppError::forbidden("forbidden", "push settings belong to deputies' accounts"))
+    p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "push settings belong to deputies' accounts"))
 }
 
 fn view(own: store::OwnQuiet, default: Option<(chrono::NaiveTime, chrono::NaiveTime)>) -> PushSettings {

@@ -8,7 +8,8 @@ use super::opinion_rules::{self as rules, Action};
 use super::opinion_store::OpinionRow;
 use crate::auth::Principal;
 use crate::db::AnyConnection;
-use crate::error::{AppError, AppResult, FieldError, WriteErrors};
+use crate::error::{AppError, AppResult, Code, FieldError, WriteErrors};
+use crate::ledger::PointEvent;
 use crate::live::Wake;
 use crate::state::AppState;
 use actix_web::{post, web};
@@ -72,11 +73,11 @@ pub async fn answer(state: web::Data<AppState>, p: Principal, ticket: web::Path<
     let text = body_text("body", &body.body)?;
     case::act(&state, p, ticket.into_inner(), Access::Deputy, move |c, p, o, now| {
         if o.constituent_id.is_none() {
-            return Err(AppError::conflict("illegal_transition", "a case a deputy raised is answered by the unit it is forwarded to"));
+            return Err(AppError::conflict(Code::IllegalTransition, "a case a deputy raised is answered by the unit it is forwarded to"));
         }
         let wakes = answer_with(c, o, (p, Access::Deputy), Action::Answer, &text, now)?;
         if let Some(d) = p.deputy_id {
-            crate::ledger::service::point_event(c, d, "opinion_answered", ("opinion", o.id), now, now)?;
+            crate::ledger::note(c, PointEvent { deputy: d, kind: "opinion_answered", source: ("opinion", o.id), at: now }, now)?;
         }
         Ok(wakes)
     })
@@ -96,7 +97,7 @@ pub async fn forward_request(
     let note = note_text(body.into_inner().note)?;
     case::act(&state, p, ticket.into_inner(), Access::Deputy, move |c, p, o, now| {
         if rules::next(&o.status, Action::Forward, rules::Actor::Staff).is_none() {
-            return Err(AppError::conflict("illegal_transition", format!("a {} opinion cannot be forwarded", o.status)));
+            return Err(AppError::conflict(Code::IllegalTransition, format!("a {} opinion cannot be forwarded", o.status)));
         }
         hs::set_forward_requested(c, o.id)?;
         let text = format!("请转交承办单位{}", note.map(|n| format!("：{n}")).unwrap_or_default());
@@ -147,10 +148,10 @@ pub async fn rate(state: web::Data<AppState>, p: Principal, ticket: web::Path<St
     let access = if p.role == crate::auth::Role::Deputy { Access::Deputy } else { Access::Owner };
     case::act(&state, p, ticket.into_inner(), access, move |c, p, o, now| {
         if access == Access::Deputy && o.constituent_id.is_some() {
-            return Err(AppError::forbidden("forbidden", "the constituent who left the opinion rates it"));
+            return Err(AppError::forbidden(Code::Forbidden, "the constituent who left the opinion rates it"));
         }
         rules::next(&o.status, Action::Rate, rules::Actor::Constituent)
-            .ok_or_else(|| AppError::conflict("illegal_transition", format!("a {} opinion cannot be rated", o.status)))?;
+            .ok_or_else(|| AppError::conflict(Code::IllegalTransition, format!("a {} opinion cannot be rated", o.status)))?;
         let to = rules::after_rating(&r.satisfaction, o.round);
         let note = match (to, r.comment.as_deref().map(str::trim).filter(|c| !c.is_empty())) {
             ("reopened", Some(cm)) => format!("{}: {cm} — second round, escalated", r.satisfaction),

@@ -7,7 +7,7 @@ use super::appointment_store::{self as store, AppointmentRow, NewAppointment};
 use super::opinions::constituent;
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
 use crate::live::Wake;
 use crate::platform::ratelimit;
@@ -105,7 +105,7 @@ pub async fn book(state: web::Data<AppState>, p: Principal, body: web::Json<Appo
     let (v, wakes) = db::tx(&state.db, move |c| {
         let me = constituent(c, &p)?;
         let ((station, starts, _), people) =
-            crate::checkins::roster::slot(c, b.slot_id)?.ok_or_else(|| AppError::invalid_field("slot_id", "unknown_slot", "no duty slot has this id"))?;
+            crate::checkins::duty_slot(c, b.slot_id)?.ok_or_else(|| AppError::invalid_field("slot_id", "unknown_slot", "no duty slot has this id"))?;
         if starts <= now {
             return Err(AppError::invalid_field("slot_id", "slot_past", "the slot has begun"));
         }
@@ -113,7 +113,7 @@ pub async fn book(state: web::Data<AppState>, p: Principal, body: web::Json<Appo
             return Err(AppError::invalid_field("deputy_id", "not_on_duty", "this deputy is not on duty in the slot"));
         }
         if store::live_in_slot(c, b.slot_id, b.deputy_id)? >= PER_SLOT {
-            return Err(AppError::conflict("slot_full", "the deputy's slot is fully booked"));
+            return Err(AppError::conflict(Code::SlotFull, "the deputy's slot is fully booked"));
         }
         let n = NewAppointment {
             constituent: me,
@@ -125,7 +125,7 @@ pub async fn book(state: web::Data<AppState>, p: Principal, body: web::Json<Appo
             video_url: video.as_deref(),
             topic: b.topic.trim(),
         };
-        let id = store::insert(c, &n, now)?.ok_or_else(|| AppError::conflict("already_booked", "you already booked this deputy in this slot"))?;
+        let id = store::insert(c, &n, now)?.ok_or_else(|| AppError::conflict(Code::AlreadyBooked, "you already booked this deputy in this slot"))?;
         let a = store::get(c, id)?.ok_or_else(AppError::not_found)?;
         let wakes = tell(c, &a, now)?;
         Ok((view(a), wakes))
@@ -159,14 +159,14 @@ async fn decide(state: &AppState, p: Principal, id: i64, to: &'static str, note:
         let theirs = match to {
             "cancelled" => constituent(c, &p)? == a.constituent_id,
             _ if p.role == Role::Deputy => p.deputy_id == Some(a.deputy_id),
-            _ => return Err(AppError::forbidden("forbidden", "the deputy booked confirms or declines")),
+            _ => return Err(AppError::forbidden(Code::Forbidden, "the deputy booked confirms or declines")),
         };
         if !theirs {
             return Err(AppError::not_found());
         }
         let allowed = matches!((a.status.as_str(), to), ("requested", "confirmed" | "declined") | ("requested" | "confirmed", "cancelled"));
         if !allowed || !store::set_status(c, a.id, &a.status, to, note.as_deref(), now)? {
-            return Err(AppError::conflict("illegal_transition", format!("a {} booking cannot become {to}", a.status)));
+            return Err(AppError::conflict(Code::IllegalTransition, format!("a {} booking cannot become {to}", a.status)));
         }
         let a = store::get(c, id)?.ok_or_else(AppError::not_found)?;
         let wakes = tell(c, &a, now)?;
@@ -228,7 +228,7 @@ pub async fn remind(state: &AppState) -> AppResult<usize> {
             )?;
             // The deputy: a notice of their own (inbox, push, live stream).
             let body = format!("您有一场群众接待将于{when}开始（{place}）。\n\n主题：{}", a.topic);
-            wakes.push(crate::notices::service::personal(c, a.deputy_id, &format!("接待提醒：{when}"), &body, now, tz, quiet)?.1);
+            wakes.push(crate::notices::send_personal(c, a.deputy_id, &format!("接待提醒：{when}"), &body, now, tz, quiet)?.1);
             store::set_reminded(c, a.id, now)?;
             wakes.extend(tell(c, a, now)?);
         }

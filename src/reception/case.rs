@@ -8,7 +8,7 @@ use super::opinion_rules::{self as rules, Action, Actor};
 use super::opinion_store::{self as store, Event, OpinionRow};
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use crate::live::Wake;
 use crate::platform::pii::Pii;
 use crate::state::AppState;
@@ -64,7 +64,7 @@ pub fn is_staff_of(p: &Principal, o: &OpinionRow) -> bool {
 /// Opens a case for the caller: 404 when it does not exist or is not theirs to see.
 pub fn open(c: &mut AnyConnection, p: &Principal, ticket: &str) -> AppResult<(OpinionRow, Access)> {
     if p.role == Role::Client {
-        return Err(AppError::forbidden("forbidden", "opinions are not open to third-party clients"));
+        return Err(AppError::forbidden(Code::Forbidden, "opinions are not open to third-party clients"));
     }
     let o = store::by_ticket(c, ticket)?.ok_or_else(AppError::not_found)?;
     let access = match p.role {
@@ -91,7 +91,7 @@ pub fn open_as(c: &mut AnyConnection, p: &Principal, ticket: &str, want: Access)
         Access::Owner | Access::Follower => p.role == Role::Constituent,
     };
     if !allowed {
-        return Err(AppError::forbidden("forbidden", format!("only the case's {} may do this", want.role())));
+        return Err(AppError::forbidden(Code::Forbidden, format!("only the case's {} may do this", want.role())));
     }
     match open(c, p, ticket)? {
         (o, a) if a == want => Ok(o),
@@ -111,7 +111,7 @@ pub fn transition(
 ) -> AppResult<(&'static str, Vec<Wake>)> {
     let actor = by.1.actor().ok_or_else(AppError::not_found)?;
     let to = rules::next(&o.status, action, actor)
-        .ok_or_else(|| AppError::conflict("illegal_transition", format!("not possible while the opinion is {}", o.status)))?;
+        .ok_or_else(|| AppError::conflict(Code::IllegalTransition, format!("not possible while the opinion is {}", o.status)))?;
     let wakes = move_to(c, o, to, by, note, now)?;
     Ok((to, wakes))
 }
@@ -119,7 +119,7 @@ pub fn transition(
 /// Records a change to `to` (already allowed by the rules), with its event and live news.
 pub fn move_to(c: &mut AnyConnection, o: &OpinionRow, to: &str, by: (&Principal, Access), note: Option<&str>, now: NaiveDateTime) -> AppResult<Vec<Wake>> {
     if to != o.status && !store::set_status(c, o.id, &o.status, to, now)? {
-        return Err(AppError::conflict("illegal_transition", "the opinion changed meanwhile"));
+        return Err(AppError::conflict(Code::IllegalTransition, "the opinion changed meanwhile"));
     }
     store::event(c, o.id, &Event { from: Some(&o.status), to, account: by.0.account_id, role: by.1.role(), note }, now)?;
     tell(c, o, "opinion_status", &serde_json::json!({"ticket": o.ticket, "from": o.status, "status": to, "note": note}), now)

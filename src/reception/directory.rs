@@ -90,8 +90,8 @@ pub async fn page(state: web::Data<AppState>, code: web::Path<String>) -> AppRes
             return Ok(PublicPage { kind: "deputy".into(), deputy: Some(deputy), station: None });
         }
         let s = crate::org::station_by_code(c, &code)?.ok_or_else(AppError::not_found)?;
-        let roster = crate::checkins::roster::station_deputies(c, s.id)?;
-        let week = crate::checkins::roster::week(c, s.id, today, tz)?;
+        let roster = crate::checkins::station_deputies(c, s.id)?;
+        let week = crate::checkins::duty_week(c, s.id, today, tz)?;
         let mut everyone: Vec<i64> = roster.clone();
         everyone.extend(week.iter().flat_map(|w| w.deputies.iter().map(|d| d.deputy_id)));
         let b = briefs(c, &everyone)?;

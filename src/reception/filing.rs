@@ -10,7 +10,7 @@ use super::opinion_store::{self as store, NewOpinion};
 use super::opinions::OpinionCreate;
 use crate::db::bulk::{Bulk, BulkWrite, Outcome};
 use crate::db::AnyConnection;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use crate::live::Wake;
 use crate::platform::idempotency::{self, Answer, IdemKey};
 use actix_web::http::StatusCode;
@@ -55,7 +55,7 @@ fn places(c: &mut AnyConnection, inputs: &[&Filing]) -> AppResult<Vec<Place>> {
     let now = inputs.first().map(|f| f.now).unwrap_or_default();
     // Left at a station: the deputy on duty there now, or next, receives it (staff may hand it
     // to another).
-    let on_duty = crate::checkins::roster::on_duty_many(c, &ids, now)?;
+    let on_duty = crate::checkins::on_duty_many(c, &ids, now)?;
     inputs
         .iter()
         .map(|f| match (f.body.station_code.as_deref(), f.body.deputy_code.as_deref()) {
@@ -101,7 +101,7 @@ impl BulkWrite for Filings {
         for (&i, place) in todo.iter().zip(places(c, &filings)?) {
             let f = &inputs[i];
             match (people.get(&f.account), place) {
-                (None, _) => out[i] = Some(Outcome::Done(Err(AppError::forbidden("forbidden", "no constituent behind this account")))),
+                (None, _) => out[i] = Some(Outcome::Done(Err(AppError::forbidden(Code::Forbidden, "no constituent behind this account")))),
                 (_, Err(e)) => out[i] = Some(Outcome::Done(Err(e))),
                 (Some(&me), Ok(p)) => rows.push((i, me, p)),
             }

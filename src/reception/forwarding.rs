@@ -10,7 +10,7 @@ use super::opinion_store::{self as store, Event};
 use super::workdays;
 use crate::auth::Principal;
 use crate::db;
-use crate::error::{AppError, AppResult, WriteErrors};
+use crate::error::{AppError, AppResult, Code, WriteErrors};
 use crate::state::AppState;
 use actix_web::{post, web};
 use chrono::NaiveDateTime;
@@ -100,10 +100,10 @@ pub async fn request_extension(
     case::act(&state, p, ticket.into_inner(), Access::Unit, move |c, p, o, now| {
         let due = match (o.status.as_str(), o.due_at) {
             ("forwarded", Some(d)) => d,
-            _ => return Err(AppError::conflict("illegal_transition", format!("a {} opinion has no deadline to extend", o.status))),
+            _ => return Err(AppError::conflict(Code::IllegalTransition, format!("a {} opinion has no deadline to extend", o.status))),
         };
         if o.extension_until.is_some() {
-            return Err(AppError::conflict("extension_pending", "an extension request is waiting for staff"));
+            return Err(AppError::conflict(Code::ExtensionPending, "an extension request is waiting for staff"));
         }
         let until = workdays::deadline(c, local_day(due - chrono::Duration::seconds(1), tz), b.working_days, tz)?;
         hs::request_extension(c, o.id, until, &reason)?;
@@ -132,7 +132,7 @@ pub async fn decide_extension(
         let until = o
             .extension_until
             .filter(|_| o.status == "forwarded")
-            .ok_or_else(|| AppError::conflict("no_extension_pending", "no extension request is waiting"))?;
+            .ok_or_else(|| AppError::conflict(Code::NoExtensionPending, "no extension request is waiting"))?;
         hs::decide_extension(c, o.id, b.approve.then_some(until))?;
         let note = format!("extension {}{}", if b.approve { "approved" } else { "refused" }, reason.map(|r| format!(": {r}")).unwrap_or_default());
         store::event(c, o.id, &Event { from: Some(&o.status), to: &o.status, account: p.account_id, role: "staff", note: Some(&note) }, now)?;

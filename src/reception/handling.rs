@@ -10,7 +10,7 @@ use super::opinion_rules::Action;
 use super::opinion_store as store;
 use crate::auth::{Principal, Role};
 use crate::db;
-use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
 use crate::state::AppState;
 use actix_web::{get, post, web};
@@ -75,7 +75,7 @@ pub fn staff_owner(p: &Principal) -> AppResult<Owner> {
     match p.role {
         Role::Admin => Ok(Owner::Region(crate::org::subtree_like(p.region_path.as_deref().unwrap_or("/")))),
         Role::StationStaff => Ok(Owner::Stations(p.stations.clone())),
-        _ => Err(AppError::forbidden("forbidden", "opinions are handled by congress and station staff")),
+        _ => Err(AppError::forbidden(Code::Forbidden, "opinions are handled by congress and station staff")),
     }
 }
 
@@ -144,10 +144,10 @@ pub async fn assign(state: web::Data<AppState>, p: Principal, ticket: web::Path<
             return Err(AppError::invalid_field("deputy_id", "out_of_scope", "no deputy of this case's congress has this id"));
         }
         if o.constituent_id.is_none() {
-            return Err(AppError::conflict("illegal_transition", "a case a deputy raised stays with that deputy"));
+            return Err(AppError::conflict(Code::IllegalTransition, "a case a deputy raised stays with that deputy"));
         }
         if !super::opinion_rules::OPEN.contains(&o.status.as_str()) {
-            return Err(AppError::conflict("illegal_transition", format!("a {} opinion is not handled any more", o.status)));
+            return Err(AppError::conflict(Code::IllegalTransition, format!("a {} opinion is not handled any more", o.status)));
         }
         hs::assign_deputy(c, o.id, deputy)?;
         Ok(vec![crate::live::record(c, Some(deputy), None, "opinion_assigned", &serde_json::json!({"ticket": o.ticket}), now)?])

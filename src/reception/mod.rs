@@ -5,29 +5,45 @@
 //! working days, and the constituent rates the outcome. Appointments book a reception with a
 //! deputy on duty; statistics show each rate beside its volume.
 
-pub mod answering;
-pub mod appointment_store;
-pub mod appointments;
-pub mod case;
-pub mod directory;
-pub mod filing;
-pub mod forwarding;
-pub mod handling;
-pub mod handling_store;
-pub mod model;
-pub mod opinion_rules;
-pub mod opinion_store;
-pub mod opinions;
-pub mod publication;
-pub mod raised;
-pub mod rules;
-pub mod signin;
-pub mod stats;
-pub mod store;
-pub mod threads;
-pub mod workdays;
+mod answering;
+mod appointment_store;
+mod appointments;
+mod case;
+mod directory;
+mod filing;
+mod forwarding;
+mod handling;
+mod handling_store;
+mod model;
+mod opinion_rules;
+mod opinion_store;
+mod opinions;
+mod publication;
+mod raised;
+mod routes;
+mod rules;
+mod signin;
+mod stats;
+mod store;
+mod threads;
+mod workdays;
+
+pub use routes::{register, register_hot};
 
 pub use store::reseal as reseal_phones;
+
+pub use appointments::remind as remind_appointments;
+pub use filing::{Filings, Writes as FilingWrites};
+pub use forwarding::remind_overdue as remind_overdue_cases;
+pub use raised::{prepare as prepare_raise, raise as raise_opinion, Raised};
+pub use stats::By as StatsBy;
+pub use workdays::set_day as set_workday;
+
+/// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
+/// the checks and audit of the HTTP routes. Request handlers never use these.
+pub mod seeding {
+    pub use super::store::username;
+}
 
 use crate::state::AppState;
 use std::time::Duration;

@@ -6,6 +6,8 @@ use crate::error::AppResult;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+// The whole row (loaded column for column), so a few columns are stored but not read here.
+#[allow(dead_code)]
 #[derive(Debug, Clone, Queryable)]
 pub struct OpinionRow {
     pub id: i64,
@@ -80,12 +82,6 @@ pub fn ensure_day(c: &mut AnyConnection, day: &str) -> AppResult<()> {
 
 pub fn by_ticket(c: &mut AnyConnection, ticket: &str) -> AppResult<Option<OpinionRow>> {
     Ok(o::table.filter(o::ticket.eq(ticket)).first(c).optional()?)
-}
-
-/// A constituent's opinions, newest first, before `before` (0: from the newest).
-pub fn of_constituent(c: &mut AnyConnection, constituent: i64, before: i64, limit: i64) -> AppResult<Vec<OpinionRow>> {
-    let before = if before > 0 { before } else { i64::MAX };
-    Ok(o::table.filter(o::constituent_id.eq(Some(constituent))).filter(o::id.lt(before)).order(o::id.desc()).limit(limit + 1).load(c)?)
 }
 
 /// Moves an opinion from `from` to `to` (false when it was no longer in `from`).

@@ -10,7 +10,7 @@ use super::opinion_rules::{self as rules, Action};
 use super::opinion_store::{self as store, OpinionRow};
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::platform::idempotency::{self, IdemKey};
 use crate::platform::ratelimit;
 use crate::state::AppState;
@@ -41,9 +41,9 @@ pub struct OpinionCreate {
 /// The caller's constituent id (constituents only; 403 for anyone else).
 pub fn constituent(c: &mut AnyConnection, p: &Principal) -> AppResult<i64> {
     if p.role != Role::Constituent {
-        return Err(AppError::forbidden("forbidden", "opinions are left by constituents signed in with their phone"));
+        return Err(AppError::forbidden(Code::Forbidden, "opinions are left by constituents signed in with their phone"));
     }
-    store::constituent_of(c, p.account_id)?.ok_or_else(|| AppError::forbidden("forbidden", "no constituent behind this account"))
+    store::constituent_of(c, p.account_id)?.ok_or_else(|| AppError::forbidden(Code::Forbidden, "no constituent behind this account"))
 }
 
 /// Leave an opinion at a station or with a deputy; the answer carries the ticket number to
@@ -54,7 +54,7 @@ pub fn constituent(c: &mut AnyConnection, p: &Principal) -> AppResult<i64> {
 #[post("/api/v1/opinions")]
 pub async fn submit(state: web::Data<AppState>, p: Principal, req: HttpRequest, body: web::Json<OpinionCreate>) -> AppResult<HttpResponse> {
     if p.role != Role::Constituent {
-        return Err(AppError::forbidden("forbidden", "opinions are left by constituents signed in with their phone"));
+        return Err(AppError::forbidden(Code::Forbidden, "opinions are left by constituents signed in with their phone"));
     }
     let b = body.into_inner();
     let key = IdemKey::from_request(&req, p.account_id, &b)?;

@@ -2,10 +2,10 @@
 
 use super::model::{CodeRequest, CodeSent, CodeSignIn, PrivacyNotice};
 use super::{rules, store};
-use crate::auth::model::TokenResponse;
-use crate::auth::{session, RequestMeta};
+use crate::auth::TokenResponse;
+use crate::auth::{open_session, RequestMeta};
 use crate::db;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult, Code, Problem};
 use crate::platform::ratelimit;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
@@ -74,21 +74,21 @@ pub async fn sign_in(state: web::Data<AppState>, meta: RequestMeta, body: web::J
             return Err(AppError::invalid_field("consent_version", "consent_required", format!("agree to the privacy notice, version {current}")));
         }
         let (id, code_hash, expires, attempts) =
-            store::live_code(c, &hash)?.ok_or_else(|| AppError::unauthorized("no code is waiting for this number").with_code("otp_invalid"))?;
+            store::live_code(c, &hash)?.ok_or_else(|| AppError::unauthorized("no code is waiting for this number").with_code(Code::OtpInvalid))?;
         if expires < now {
-            return Err(AppError::unauthorized("the code has expired; ask for a new one").with_code("otp_expired"));
+            return Err(AppError::unauthorized("the code has expired; ask for a new one").with_code(Code::OtpExpired));
         }
         if rules::code_hash(&hash, &b.code) != code_hash {
             let (tries, burned) = rules::after_wrong_try(attempts);
             store::wrong_try(c, id, tries, burned, now)?;
             return Ok(Err(if burned {
-                AppError::unauthorized("too many wrong tries; ask for a new code").with_code("otp_burned")
+                AppError::unauthorized("too many wrong tries; ask for a new code").with_code(Code::OtpBurned)
             } else {
-                AppError::unauthorized("the code is wrong").with_code("otp_invalid")
+                AppError::unauthorized("the code is wrong").with_code(Code::OtpInvalid)
             }));
         }
         if !store::use_code(c, id, now)? {
-            return Err(AppError::unauthorized("the code was used").with_code("otp_invalid"));
+            return Err(AppError::unauthorized("the code was used").with_code(Code::OtpInvalid));
         }
         let account = match known {
             Some((kid, account, version)) => {
@@ -123,5 +123,5 @@ pub async fn sign_in(state: web::Data<AppState>, meta: RequestMeta, body: web::J
     .await?;
     // A wrong try is recorded (committed) before it is answered.
     let account = account?;
-    Ok(web::Json(session::open(&state, &meta, account).await?))
+    Ok(web::Json(open_session(&state, &meta, account).await?))
 }

@@ -10,7 +10,7 @@ use super::model::view;
 use super::opinion_store as store;
 use crate::auth::{Principal, Role};
 use crate::db;
-use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
@@ -41,9 +41,9 @@ pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<ListQu
             (Role::Deputy, Some(d), _) => Owner::Deputy(d),
             (Role::Unit, _, Some(u)) => Owner::Unit(u),
             (Role::Constituent, ..) => Owner::Constituent(
-                store::constituent_of(c, p.account_id)?.ok_or_else(|| AppError::forbidden("forbidden", "no constituent behind this account"))?,
+                store::constituent_of(c, p.account_id)?.ok_or_else(|| AppError::forbidden(Code::Forbidden, "no constituent behind this account"))?,
             ),
-            _ => return Err(AppError::forbidden("forbidden", "staff list opinions at /api/v1/opinions")),
+            _ => return Err(AppError::forbidden(Code::Forbidden, "staff list opinions at /api/v1/opinions")),
         };
         let me = match &owner {
             Owner::Constituent(k) => Some(*k),
@@ -130,7 +130,7 @@ pub async fn post_message(state: web::Data<AppState>, p: Principal, ticket: web:
             return Err(AppError::invalid_field("internal", "not_allowed", "constituents' messages go to those handling the case"));
         }
         if matches!(o.status.as_str(), "withdrawn" | "merged") {
-            return Err(AppError::conflict("illegal_transition", format!("a {} opinion takes no messages", o.status)));
+            return Err(AppError::conflict(Code::IllegalTransition, format!("a {} opinion takes no messages", o.status)));
         }
         let id = hs::add_message(c, o.id, p.account_id, access.role(), &text, b.internal, now)?;
         let wakes = if b.internal || access == Access::Owner {

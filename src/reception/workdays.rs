@@ -5,7 +5,7 @@
 use crate::auth::{Principal, Role};
 use crate::db::schema::calendar_days as cd;
 use crate::db::{self, AnyConnection};
-use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::state::AppState;
 use actix_web::{delete, get, put, web, HttpResponse};
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -77,7 +77,7 @@ pub struct YearQuery {
 
 fn staff_only(p: &Principal) -> AppResult<()> {
     if p.role != Role::Admin || p.region_path.is_some() {
-        return Err(AppError::forbidden("forbidden", "the holiday calendar is kept by the installation's administrators"));
+        return Err(AppError::forbidden(Code::Forbidden, "the holiday calendar is kept by the installation's administrators"));
     }
     Ok(())
 }

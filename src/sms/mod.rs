@@ -4,12 +4,12 @@
 //! provider behind one interface: `log` (development: only logs) or `http` (an SMS gateway,
 //! HMAC-signed JSON, like the push webhook).
 
-pub mod store;
+mod store;
 
 use crate::db::{self, AnyConnection};
 use crate::error::AppResult;
 use crate::platform::pii::Pii;
-use crate::push::rules::{backoff, classify, Outcome};
+use crate::push::{classify_push as classify, push_backoff as backoff, PushOutcome as Outcome};
 use crate::state::AppState;
 use chrono::NaiveDateTime;
 use hmac::{Hmac, Mac};

@@ -96,11 +96,6 @@ pub fn retry_at(c: &mut AnyConnection, id: i64, next: NaiveDateTime, error: &str
     Ok(())
 }
 
-/// (pending, sent, dead) texts about a notice.
-pub fn notice_counts(c: &mut AnyConnection, notice: i64) -> AppResult<Vec<(String, i64)>> {
-    Ok(o::table.filter(o::notice_id.eq(notice)).group_by(o::status).select((o::status, diesel::dsl::count_star())).load(c)?)
-}
-
 /// Seals up to `limit` recipients after id `after` (`Legacy`: stored before sealing; `All`:
 /// also those sealed under an older key); answers (rows changed, last id looked at).
 pub fn reseal(c: &mut AnyConnection, pii: &Pii, mode: Reseal, after: i64, limit: i64) -> AppResult<(usize, Option<i64>)> {

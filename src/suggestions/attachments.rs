@@ -4,13 +4,12 @@
 
 use super::model::{self, Stand};
 use super::store;
-use crate::auth::keys::KeySet;
+use crate::auth::KeySet;
 use crate::auth::Principal;
 use crate::db;
-use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
-use crate::files::links::{self, LinkQuery};
-use crate::files::upload;
-use crate::files::upload::{AttachmentUpload, AttachmentView};
+use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
+use crate::files::{verify_link, LinkQuery};
+use crate::files::{AttachmentUpload, AttachmentView};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
@@ -19,7 +18,7 @@ const MAX_FILES: usize = 10;
 
 /// Views with fresh signed links.
 pub fn views(keys: &KeySet, now: i64, rows: Vec<store::AttachmentRow>) -> Vec<AttachmentView> {
-    rows.into_iter().map(|r| upload::view(keys, (KIND, "suggestion-attachments"), now, (r.0, r.1, r.2, r.3, r.4))).collect()
+    rows.into_iter().map(|r| crate::files::attachment_view(keys, (KIND, "suggestion-attachments"), now, (r.0, r.1, r.2, r.3, r.4))).collect()
 }
 
 /// Attach a file to my draft or returned suggestion (multipart/form-data, one part named `file`;
@@ -32,19 +31,19 @@ pub async fn attach(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
     let check = move |c: &mut db::AnyConnection, p: &Principal| -> AppResult<store::SuggestionRow> {
         let (s, stand) = model::open(c, p, id)?;
         if stand != Stand::Author {
-            return Err(AppError::forbidden("forbidden", "the author attaches files"));
+            return Err(AppError::forbidden(Code::Forbidden, "the author attaches files"));
         }
         if !matches!(s.status.as_str(), "draft" | "returned") {
-            return Err(AppError::conflict("illegal_transition", format!("a {} suggestion takes no more files", s.status)));
+            return Err(AppError::conflict(Code::IllegalTransition, format!("a {} suggestion takes no more files", s.status)));
         }
         if store::attachments(c, id)?.len() >= MAX_FILES {
-            return Err(AppError::conflict("too_many_attachments", format!("a suggestion carries at most {MAX_FILES} files")));
+            return Err(AppError::conflict(Code::TooManyAttachments, format!("a suggestion carries at most {MAX_FILES} files")));
         }
         Ok(s)
     };
     let p2 = p.clone();
     db::run(&state.db, move |c| check(c, &p2).map(|_| ())).await?;
-    let r = upload::receive(&state, &req, payload, &format!("suggestions/{id}")).await?;
+    let r = crate::files::receive_upload(&state, &req, payload, &format!("suggestions/{id}")).await?;
     let (key, now) = (r.key.clone(), state.now());
     let saved = db::tx(&state.db, move |c| {
         let s = check(c, &p)?;
@@ -71,9 +70,9 @@ pub async fn attach(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
 #[get("/api/v1/files/suggestion-attachments/{id}")]
 pub async fn download(state: web::Data<AppState>, id: web::Path<i64>, q: web::Query<LinkQuery>) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    if !links::verify(&state.keys, KIND, id, &q, state.clock.now().timestamp()) {
-        return Err(AppError::forbidden("link_invalid", "the link is wrong or expired; open the suggestion again for a fresh one"));
+    if !verify_link(&state.keys, KIND, id, &q, state.clock.now().timestamp()) {
+        return Err(AppError::forbidden(Code::LinkInvalid, "the link is wrong or expired; open the suggestion again for a fresh one"));
     }
     let (_, row) = db::run(&state.db, move |c| store::attachment(c, id)).await?.ok_or_else(AppError::not_found)?;
-    upload::serve(&state, &row.5, &row.1, &row.2, row.3, &row.4).await
+    crate::files::serve_file(&state, &row.5, &row.1, &row.2, row.3, &row.4).await
 }

@@ -9,7 +9,7 @@ use super::store::{self, NewSuggestion, Owner};
 use super::{step, transition};
 use crate::auth::{Principal, Role};
 use crate::db;
-use crate::error::{AppError, AppResult, FieldError, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, FieldError, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
@@ -61,7 +61,7 @@ pub struct StatusQuery {
 pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<SuggestionCreate>) -> AppResult<HttpResponse> {
     let author = match (p.role, p.deputy_id) {
         (Role::Deputy, Some(d)) => d,
-        _ => return Err(AppError::forbidden("forbidden", "suggestions are filed by deputies")),
+        _ => return Err(AppError::forbidden(Code::Forbidden, "suggestions are filed by deputies")),
     };
     let b = body.into_inner();
     let errs = rules::check(&b.title, &b.content, &b.category, &b.period);
@@ -123,11 +123,11 @@ pub async fn cosign(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
         "suggestion.cosign",
         move |c, p, s, _, now| {
             if !matches!(s.status.as_str(), "draft" | "returned") {
-                return Err(AppError::conflict("illegal_transition", format!("a {} suggestion takes no more co-signers", s.status)));
+                return Err(AppError::conflict(Code::IllegalTransition, format!("a {} suggestion takes no more co-signers", s.status)));
             }
             let d = p.deputy_id.ok_or_else(AppError::not_found)?;
             if !store::decide_cosign(c, s.id, d, if confirm { "confirmed" } else { "declined" }, now)? {
-                return Err(AppError::conflict("already_decided", "you already answered this invitation"));
+                return Err(AppError::conflict(Code::AlreadyDecided, "you already answered this invitation"));
             }
             Ok(())
         },
@@ -152,7 +152,7 @@ pub async fn revise(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
                 return Err(AppError::validation(errs));
             }
             if !matches!(s.status.as_str(), "draft" | "returned") {
-                return Err(AppError::conflict("illegal_transition", format!("a {} suggestion cannot be revised", s.status)));
+                return Err(AppError::conflict(Code::IllegalTransition, format!("a {} suggestion cannot be revised", s.status)));
             }
             store::revise(c, s.id, (b.title.trim(), &b.content, &b.category))
         },
@@ -173,7 +173,7 @@ pub async fn submit(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
         "suggestion.submit",
         move |c, p, s, stand, now| {
             if store::cosigners(c, s.id)?.iter().any(|x| x.1 == "invited") {
-                return Err(AppError::conflict("cosigners_pending", "wait until every invited co-signer has answered"));
+                return Err(AppError::conflict(Code::CosignersPending, "wait until every invited co-signer has answered"));
             }
             transition(c, s, rules::next(&s.status, Action::Submit, Actor::Author), (p, stand), None, now)?;
             store::set_submitted(c, s.id, &rules::number(year, s.id), now)
@@ -223,7 +223,7 @@ pub async fn mine(
     let owner = match (p.role, p.deputy_id, p.unit_id) {
         (Role::Deputy, Some(d), _) => Owner::Deputy(d),
         (Role::Unit, _, Some(u)) => Owner::Unit(u),
-        _ => return Err(AppError::forbidden("forbidden", "staff list suggestions at /api/v1/suggestions")),
+        _ => return Err(AppError::forbidden(Code::Forbidden, "staff list suggestions at /api/v1/suggestions")),
     };
     list(&state, owner, q.into_inner().status, &pq).await
 }

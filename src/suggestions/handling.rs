@@ -8,7 +8,7 @@ use super::rules::{self, Action, Actor};
 use super::store::{self, NewContact};
 use super::{step, step_telling, tell_author, transition};
 use crate::auth::Principal;
-use crate::error::{AppError, AppResult, FieldError, WriteErrors};
+use crate::error::{AppError, AppResult, Code, FieldError, WriteErrors};
 use crate::state::AppState;
 use actix_web::{post, web};
 use serde::Deserialize;
@@ -52,7 +52,7 @@ fn unit(s: Stand) -> bool {
 pub async fn acknowledge(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<SuggestionView>> {
     step(&state, p, id.into_inner(), unit, "suggestion.acknowledge", |c, p, s, _, now| {
         if s.status != "assigned" {
-            return Err(AppError::conflict("illegal_transition", format!("a {} suggestion is not waiting for its units", s.status)));
+            return Err(AppError::conflict(Code::IllegalTransition, format!("a {} suggestion is not waiting for its units", s.status)));
         }
         store::acknowledge(c, s.id, p.unit_id.ok_or_else(AppError::not_found)?, now)
     })
@@ -77,7 +77,7 @@ pub async fn contact(state: web::Data<AppState>, p: Principal, id: web::Path<i64
     }
     step(&state, p, id.into_inner(), unit, "suggestion.contact", move |c, p, s, _, now| {
         if s.status != "assigned" {
-            return Err(AppError::conflict("illegal_transition", format!("a {} suggestion is not being handled", s.status)));
+            return Err(AppError::conflict(Code::IllegalTransition, format!("a {} suggestion is not being handled", s.status)));
         }
         let n = NewContact {
             unit: p.unit_id.ok_or_else(AppError::not_found)?,
@@ -147,7 +147,7 @@ pub async fn evaluate(state: web::Data<AppState>, p: Principal, id: web::Path<i6
         "suggestion.evaluate",
         move |c, p, s, stand, now| {
             rules::next(&s.status, Action::Evaluate, Actor::Author)
-                .ok_or_else(|| AppError::conflict("illegal_transition", format!("a {} suggestion cannot be rated", s.status)))?;
+                .ok_or_else(|| AppError::conflict(Code::IllegalTransition, format!("a {} suggestion cannot be rated", s.status)))?;
             let to = rules::after_evaluation(&b.satisfaction, s.round);
             let note = match &comment {
                 Some(cm) => format!("{}: {cm}", b.satisfaction),

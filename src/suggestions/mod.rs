@@ -8,20 +8,32 @@
 //! every step is an event and an audit entry. Statistics per year, category and unit, and a
 //! public list of the replies authors agreed to publish.
 
-pub mod attachments;
-pub mod disclosure;
-pub mod filing;
-pub mod handling;
-pub mod model;
-pub mod party_store;
-pub mod review;
-pub mod rules;
-pub mod store;
-pub mod tracking;
+mod attachments;
+mod disclosure;
+mod filing;
+mod handling;
+mod model;
+mod party_store;
+mod review;
+mod routes;
+mod rules;
+mod store;
+mod tracking;
+
+pub use routes::register;
+
+pub use rules::number as suggestion_number;
+
+/// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
+/// the checks and audit of the HTTP routes. Request handlers never use these.
+pub mod seeding {
+    pub use super::party_store::{add_contact, assign_units, NewContact};
+    pub use super::store::{event, insert, set_assignment, set_evaluation, set_reply, set_status, set_submitted, NewSuggestion};
+}
 
 use crate::auth::Principal;
 use crate::db::{self, AnyConnection};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Code};
 use crate::live::Wake;
 use crate::state::AppState;
 use actix_web::web;
@@ -56,7 +68,7 @@ where
     let (v, wakes) = db::tx(&state.db, move |c| {
         let (s, stand) = model::open(c, &p, id)?;
         if !allowed(stand) {
-            return Err(AppError::forbidden("forbidden", format!("a {} may not do this to the suggestion", stand.role())));
+            return Err(AppError::forbidden(Code::Forbidden, format!("a {} may not do this to the suggestion", stand.role())));
         }
         let wakes = f(c, &p, &s, stand, now)?;
         crate::audit::Entry::by(&p, audit, "suggestion", id.to_string()).region(Some(s.region_path.clone())).write(c, now)?;
@@ -77,13 +89,13 @@ pub fn tell_author(
     body: &str,
     now: NaiveDateTime,
 ) -> AppResult<Wake> {
-    Ok(crate::notices::service::personal(c, s.author_deputy_id, title, body, now, state.0, state.1)?.1)
+    Ok(crate::notices::send_personal(c, s.author_deputy_id, title, body, now, state.0, state.1)?.1)
 }
 
 /// The `LIKE` pattern of the region subtree a staff member reviews (403 for other roles).
 pub fn staff_scope(p: &Principal) -> AppResult<String> {
     if p.role != crate::auth::Role::Admin {
-        return Err(AppError::forbidden("forbidden", "suggestions are reviewed by congress staff"));
+        return Err(AppError::forbidden(Code::Forbidden, "suggestions are reviewed by congress staff"));
     }
     Ok(crate::org::subtree_like(p.region_path.as_deref().unwrap_or("/")))
 }
@@ -97,9 +109,9 @@ pub fn transition(
     note: Option<&str>,
     now: NaiveDateTime,
 ) -> AppResult<&'static str> {
-    let to = to.ok_or_else(|| AppError::conflict("illegal_transition", format!("not possible while the suggestion is {}", s.status)))?;
+    let to = to.ok_or_else(|| AppError::conflict(Code::IllegalTransition, format!("not possible while the suggestion is {}", s.status)))?;
     if !store::set_status(c, s.id, &s.status, to, now)? {
-        return Err(AppError::conflict("illegal_transition", "the suggestion changed meanwhile"));
+        return Err(AppError::conflict(Code::IllegalTransition, "the suggestion changed meanwhile"));
     }
     store::event(c, s.id, (Some(&s.status), to), (by.0.account_id, by.1.role()), note, now)?;
     Ok(to)

@@ -78,7 +78,7 @@ pub struct SuggestionView {
     pub events: Option<Vec<crate::http::StatusChange>>,
     /// Files with signed download links (single view).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<crate::notices::attachments::AttachmentView>>,
+    pub attachments: Option<Vec<crate::notices::AttachmentView>>,
 }
 
 pub fn view(s: SuggestionRow, now: NaiveDateTime) -> SuggestionView {
@@ -113,7 +113,7 @@ pub fn view(s: SuggestionRow, now: NaiveDateTime) -> SuggestionView {
 }
 
 /// The single view: with co-signers, units, contacts and history.
-pub fn full_view(c: &mut AnyConnection, keys: &crate::auth::keys::KeySet, s: SuggestionRow, now: NaiveDateTime) -> AppResult<SuggestionView> {
+pub fn full_view(c: &mut AnyConnection, keys: &crate::auth::KeySet, s: SuggestionRow, now: NaiveDateTime) -> AppResult<SuggestionView> {
     let id = s.id;
     let mut v = view(s, now);
     v.attachments = Some(super::attachments::views(keys, crate::db::utc(now).timestamp(), store::attachments(c, id)?));

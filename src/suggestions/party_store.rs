@@ -102,7 +102,7 @@ pub fn lead_units(c: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<(i64, i64
 /// (id, file name, content type, size, SHA-256, storage key) of an attachment.
 pub type AttachmentRow = (i64, String, String, i64, String, String);
 
-pub fn add_attachment(c: &mut AnyConnection, id: i64, f: &crate::files::upload::Received, by: i64, now: NaiveDateTime) -> AppResult<i64> {
+pub fn add_attachment(c: &mut AnyConnection, id: i64, f: &crate::files::Received, by: i64, now: NaiveDateTime) -> AppResult<i64> {
     use crate::db::schema::suggestion_attachments as a;
     Ok(diesel::insert_into(a::table)
         .values((

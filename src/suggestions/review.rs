@@ -11,7 +11,7 @@ use super::{step, step_telling, tell_author, transition};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
 use crate::http::{Page, PageQuery};
-use crate::ledger::service::point_event;
+use crate::ledger::PointEvent;
 use crate::state::AppState;
 use actix_web::{get, post, web};
 use serde::Deserialize;
@@ -67,10 +67,10 @@ fn staff(s: Stand) -> bool {
 pub async fn accept(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<SuggestionView>> {
     step(&state, p, id.into_inner(), staff, "suggestion.accept", |c, p, s, stand, now| {
         transition(c, s, rules::next(&s.status, Action::Accept, Actor::Staff), (p, stand), None, now)?;
-        point_event(c, s.author_deputy_id, "suggestion_filed", ("suggestion", s.id), now, now)?;
+        crate::ledger::note(c, PointEvent { deputy: s.author_deputy_id, kind: "suggestion_filed", source: ("suggestion", s.id), at: now }, now)?;
         for (d, status) in store::cosigners(c, s.id)? {
             if status == "confirmed" {
-                point_event(c, d, "suggestion_cosigned", ("suggestion", s.id), now, now)?;
+                crate::ledger::note(c, PointEvent { deputy: d, kind: "suggestion_cosigned", source: ("suggestion", s.id), at: now }, now)?;
             }
         }
         Ok(())
@@ -98,10 +98,10 @@ pub async fn return_it(state: web::Data<AppState>, p: Principal, id: web::Path<i
 #[post("/api/v1/suggestions/{id}/convert")]
 pub async fn convert(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<Reason>) -> AppResult<web::Json<SuggestionView>> {
     let why = reason(&body.reason)?;
-    let (day, when) = (crate::reception::raised::prepare(&state).await?, (state.settings.tz, state.settings.quiet_hours));
+    let (day, when) = (crate::reception::prepare_raise(&state).await?, (state.settings.tz, state.settings.quiet_hours));
     step_telling(&state, p, id.into_inner(), staff, "suggestion.convert", move |c, p, s, stand, now| {
         transition(c, s, rules::next(&s.status, Action::Convert, Actor::Staff), (p, stand), Some(&why), now)?;
-        let raised = crate::reception::raised::Raised {
+        let raised = crate::reception::Raised {
             suggestion: s.id,
             number: s.number.as_deref().unwrap_or_default(),
             deputy: s.author_deputy_id,
@@ -112,7 +112,7 @@ pub async fn convert(state: web::Data<AppState>, p: Principal, id: web::Path<i64
             content: &s.content,
             reason: &why,
         };
-        let (ticket, wake) = crate::reception::raised::raise(c, &raised, p, day, now)?;
+        let (ticket, wake) = crate::reception::raise_opinion(c, &raised, p, day, now)?;
         store::set_opinion_ticket(c, s.id, &ticket)?;
         let body = format!("转办理由：{why}\n\n已转为社情民意（编号 {ticket}）继续办理，办理结果由您评价。");
         Ok(vec![wake, tell_author(c, when, s, &format!("建议转为意见办理：{}", s.title), &body, now)?])
@@ -145,7 +145,7 @@ pub async fn assign(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
         let due = now.checked_add_months(chrono::Months::new(months)).ok_or_else(|| AppError::internal("bad deadline"))?;
         store::set_assignment(c, s.id, due, leader.as_deref())?;
         if leader.is_some() {
-            point_event(c, s.author_deputy_id, "suggestion_key", ("suggestion", s.id), now, now)?;
+            crate::ledger::note(c, PointEvent { deputy: s.author_deputy_id, kind: "suggestion_key", source: ("suggestion", s.id), at: now }, now)?;
         }
         // The units hear of it by SMS (their contact numbers).
         for u in std::iter::once(&b.lead_unit_id).chain(&b.co_unit_ids) {

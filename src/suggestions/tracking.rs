@@ -8,7 +8,8 @@ use super::step;
 use super::store;
 use crate::auth::Principal;
 use crate::db;
-use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
+use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
+use crate::ledger::PointEvent;
 use crate::state::AppState;
 use actix_web::{get, post, web};
 use serde::{Deserialize, Serialize};
@@ -71,10 +72,10 @@ pub async fn request_extension(
         "suggestion.extension_request",
         move |c, p, s, stand, now| {
             if s.status != "assigned" {
-                return Err(AppError::conflict("illegal_transition", format!("a {} suggestion has no deadline to extend", s.status)));
+                return Err(AppError::conflict(Code::IllegalTransition, format!("a {} suggestion has no deadline to extend", s.status)));
             }
             if s.extension_months.is_some() {
-                return Err(AppError::conflict("extension_pending", "an extension request is waiting for staff"));
+                return Err(AppError::conflict(Code::ExtensionPending, "an extension request is waiting for staff"));
             }
             store::request_extension(c, s.id, b.months as i32, b.reason.trim())?;
             let note = format!("extension of {} month(s) requested: {}", b.months, b.reason.trim());
@@ -104,7 +105,7 @@ pub async fn decide_extension(
             let months = s
                 .extension_months
                 .filter(|_| s.status == "assigned")
-                .ok_or_else(|| AppError::conflict("no_extension_pending", "no extension request is waiting"))?;
+                .ok_or_else(|| AppError::conflict(Code::NoExtensionPending, "no extension request is waiting"))?;
             let due = match approve {
                 true => Some(s.due_at.unwrap_or(now).checked_add_months(chrono::Months::new(months as u32)).ok_or_else(|| AppError::internal("bad deadline"))?),
                 false => None,
@@ -135,7 +136,7 @@ pub async fn urge(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, 
         "suggestion.urge",
         move |c, p, s, stand, now| {
             if !matches!(s.status.as_str(), "accepted" | "assigned") {
-                return Err(AppError::conflict("illegal_transition", format!("a {} suggestion is not being handled", s.status)));
+                return Err(AppError::conflict(Code::IllegalTransition, format!("a {} suggestion is not being handled", s.status)));
             }
             let (role, weight) = match (stand, b.as_leader) {
                 (Stand::Staff, true) if s.key_leader.is_some() => ("leader", 4),
@@ -191,7 +192,7 @@ pub async fn clear(state: web::Data<AppState>, p: Principal, id: web::Path<i64>)
         |c, p, s, stand, now| {
             let tracked = s.classification.as_deref() == Some("B") && s.cleared_at.is_none() && matches!(s.status.as_str(), "replied" | "evaluated");
             if !tracked {
-                return Err(AppError::conflict("illegal_transition", "only a tracked B item can be cleared"));
+                return Err(AppError::conflict(Code::IllegalTransition, "only a tracked B item can be cleared"));
             }
             store::set_cleared(c, s.id, now)?;
             store::event(c, s.id, (Some(&s.status), &s.status), (p.account_id, stand.role()), Some("cleared (B → A)"), now)
@@ -212,12 +213,12 @@ pub async fn excellent(state: web::Data<AppState>, p: Principal, id: web::Path<i
         "suggestion.excellent",
         |c, _, s, _, now| {
             if matches!(s.status.as_str(), "draft" | "submitted" | "returned" | "withdrawn" | "converted") {
-                return Err(AppError::conflict("illegal_transition", format!("a {} suggestion cannot be marked excellent", s.status)));
+                return Err(AppError::conflict(Code::IllegalTransition, format!("a {} suggestion cannot be marked excellent", s.status)));
             }
             if !store::set_excellent(c, s.id)? {
-                return Err(AppError::conflict("already_decided", "already marked excellent"));
+                return Err(AppError::conflict(Code::AlreadyDecided, "already marked excellent"));
             }
-            crate::ledger::service::point_event(c, s.author_deputy_id, "suggestion_excellent", ("suggestion", s.id), now, now)
+            crate::ledger::note(c, PointEvent { deputy: s.author_deputy_id, kind: "suggestion_excellent", source: ("suggestion", s.id), at: now }, now)
         },
     )
     .await

@@ -84,7 +84,7 @@ async fn events_never_reach_deputies_out_of_scope_and_past_absences_need_a_secon
     let id = ev.expect(201, "").body["id"].as_i64().unwrap();
     let closed = app.post(&format!("/api/v1/events/{id}/close"), &yaohai, json!({})).await;
     assert_eq!(closed.expect(200, "").body["invitees"][0]["attendance"], "absent");
-    lvzhi::ledger::service::consume(&app.state).await.unwrap();
+    lvzhi::ledger::consume_point_events(&app.state).await.unwrap();
     let entries = |d: i64| {
         app.raw_strings(&format!("SELECT CAST(COUNT(*) AS TEXT) AS v FROM ledger_entries WHERE deputy_id = {d} AND rule_code = 'meeting_absent'"))[0].clone()
     };

@@ -50,8 +50,8 @@ async fn constituents_book_receptions_that_deputies_confirm_and_both_are_reminde
     app.post(&format!("/api/v1/appointments/{oid}/cancel"), &deputy, json!({})).await.expect(403, "forbidden");
     // Shortly before it begins both are texted, once.
     app.clock.advance(starts - app.clock.now() - chrono::Duration::minutes(30));
-    assert_eq!(lvzhi::reception::appointments::remind(&app.state).await.unwrap(), 1);
-    assert_eq!(lvzhi::reception::appointments::remind(&app.state).await.unwrap(), 0);
+    assert_eq!(lvzhi::reception::remind_appointments(&app.state).await.unwrap(), 1);
+    assert_eq!(lvzhi::reception::remind_appointments(&app.state).await.unwrap(), 0);
     let to_alice = texts(&app, &g, "13800138018", 2).await;
     assert!(to_alice.iter().any(|t| t.contains("预约的代表接待") && t.contains("meeting.example.cn")), "{to_alice:?}");
     // The deputy's reminder is a notice of their own, in the inbox and pushed to the phone.

@@ -24,7 +24,7 @@ async fn the_duty_archive_tells_the_year_and_its_signed_export_verifies_until_th
     app.clock.advance(chrono::Duration::minutes(90));
     let staff = app.login("staff1").await;
     app.post(&format!("/api/v1/checkins/{cid}/checkout"), &staff, json!({})).await.expect(200, "");
-    lvzhi::ledger::service::consume(&app.state).await.unwrap();
+    lvzhi::ledger::consume_point_events(&app.state).await.unwrap();
     let root = app.root_token().await;
     app.post("/api/v1/ledger/awards", &root, json!({"deputy_id": 1, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": "S-9"}))
         .await

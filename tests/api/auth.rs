@@ -89,7 +89,7 @@ async fn logout_revokes_refresh_and_access_tokens() {
 /// it follows the announcements (then it answers from the list, not the database).
 async fn instance(app: &TestApp) -> TestApp {
     let mut st = app.state.clone();
-    st.revocations = lvzhi::auth::revocations::Revocations::new(std::time::Duration::from_secs(960));
+    st.revocations = lvzhi::auth::Revocations::new(std::time::Duration::from_secs(960));
     st.tokens = Default::default();
     let other = app.sibling(st);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -275,8 +275,8 @@ async fn client_credentials_carry_scopes() {
 async fn tokens_signed_by_a_retired_key_stay_valid_after_rotation() {
     let dir = tempfile::tempdir().unwrap();
     let (old, new) = (dir.path().join("old.pem"), dir.path().join("new.pem"));
-    lvzhi::auth::keys::generate(&old).unwrap();
-    lvzhi::auth::keys::generate(&new).unwrap();
+    lvzhi::auth::generate_keys(&old).unwrap();
+    lvzhi::auth::generate_keys(&new).unwrap();
     // Before rotation: the old key signs.
     let before = spawn_with(&[("LVZHI_JWT_KEY_FILE", old.to_str().unwrap())]).await;
     lvzhi::demo::seed_directory(&before.state).await.unwrap();

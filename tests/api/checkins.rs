@@ -1,5 +1,5 @@
 use crate::helpers::*;
-use lvzhi::checkins::qr::{self, Place};
+use lvzhi::checkins::{issue_qr, Place};
 use serde_json::{json, Value};
 
 struct Ctx {
@@ -47,14 +47,14 @@ impl Ctx {
     }
 
     async fn point_events(&self, deputy: i64) -> Vec<(String, String, i64)> {
-        lvzhi::db::run(&self.app.state.db, move |c| lvzhi::checkins::store::point_events_of(c, deputy)).await.unwrap()
+        lvzhi::db::run(&self.app.state.db, move |c| lvzhi::ledger::noted_for(c, deputy)).await.unwrap()
     }
 
     /// A token for the station at another moment, issued with its real secret.
     async fn token_at(&self, unix: i64) -> String {
         let id = self.station;
-        let secret = lvzhi::db::run(&self.app.state.db, move |c| lvzhi::checkins::places::existing_secret(c, Place::Station(id))).await.unwrap().unwrap();
-        qr::issue(&secret, Place::Station(id), unix).0
+        let secret = lvzhi::db::run(&self.app.state.db, move |c| lvzhi::checkins::existing_qr_secret(c, Place::Station(id))).await.unwrap().unwrap();
+        issue_qr(&secret, Place::Station(id), unix).0
     }
 }
 
@@ -324,7 +324,7 @@ async fn staff_vouch_for_a_present_deputy_and_open_checkins_close_after_eight_ho
     let staff2 = cx.app.login("staff2").await;
     cx.check_in(&staff2, json!({"station_id": cx.station, "deputy_id": 5})).await.expect(404, "not_found");
     cx.app.clock.advance(chrono::Duration::hours(9));
-    assert_eq!(lvzhi::checkins::service::close_stale(&cx.app.state).await.unwrap(), 1);
+    assert_eq!(lvzhi::checkins::close_stale(&cx.app.state).await.unwrap(), 1);
     cx.relogin().await;
     let id = a.body["id"].as_i64().unwrap();
     let closed = cx.app.get(&format!("/api/v1/checkins/{id}"), &cx.staff).await;
@@ -415,7 +415,7 @@ async fn roster_public_board_and_no_shows() {
     let t = cx.token().await;
     cx.check_in(&cx.deputy, cx.body(&t, cx.pos)).await.expect(201, "");
     cx.app.clock.advance(chrono::Duration::hours(4));
-    assert_eq!(lvzhi::checkins::roster::settle(&cx.app.state).await.unwrap(), 1);
+    assert_eq!(lvzhi::checkins::settle_duty(&cx.app.state).await.unwrap(), 1);
     let after = cx.app.send(cx.app.client.get(cx.app.url(&format!("/api/v1/public/stations/{}/duty", cx.station)))).await;
     let outcomes: Vec<(i64, String)> = after.body["today"][0]["deputies"]
         .as_array()

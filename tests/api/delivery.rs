@@ -174,7 +174,7 @@ async fn a_deputys_own_quiet_hours_hold_normal_pushes_and_urgent_ones_go_through
     set.expect(200, "");
     assert_eq!((set.body["quiet_from"].as_str(), set.body["is_default"].as_bool()), (Some(from.as_str()), Some(false)));
     publish(&app, &admin, "普通通知", &[1]).await;
-    assert_eq!(lvzhi::push::worker::deliver_once(&app.state).await.unwrap(), 0, "held until the quiet hours end");
+    assert_eq!(lvzhi::push::deliver_pushes_once(&app.state).await.unwrap(), 0, "held until the quiet hours end");
     let n = app
         .post(
             "/api/v1/notices",
@@ -183,13 +183,13 @@ async fn a_deputys_own_quiet_hours_hold_normal_pushes_and_urgent_ones_go_through
         )
         .await;
     n.expect(201, "");
-    assert_eq!(lvzhi::push::worker::deliver_once(&app.state).await.unwrap(), 1);
+    assert_eq!(lvzhi::push::deliver_pushes_once(&app.state).await.unwrap(), 1);
     assert_eq!(g.for_token("ok-quiet").len(), 1);
     assert_eq!(g.for_token("ok-quiet")[0].body["title"], "紧急通知");
     // Back to the default (off here): the next normal notice goes at once.
     put(json!({"use_default": true})).await.expect(200, "");
     publish(&app, &admin, "又一通知", &[1]).await;
-    assert_eq!(lvzhi::push::worker::deliver_once(&app.state).await.unwrap(), 1);
+    assert_eq!(lvzhi::push::deliver_pushes_once(&app.state).await.unwrap(), 1);
 }
 
 #[tokio::test]
@@ -297,7 +297,7 @@ async fn with_redis_stopped_the_stream_falls_back_to_this_instance_and_pushes_st
     let got = pending.await.unwrap();
     assert_eq!(got.len(), 1, "delivered in-process");
     assert_eq!(got[0].2["notice_id"], id);
-    assert_eq!(lvzhi::push::worker::deliver_once(&app.state).await.unwrap(), 1);
+    assert_eq!(lvzhi::push::deliver_pushes_once(&app.state).await.unwrap(), 1);
     assert_eq!(g.for_token("ok-redis-down").len(), 1);
 }
 
@@ -324,7 +324,7 @@ async fn the_demo_meeting_notice_with_its_pdf_reaches_phones_and_the_admin_sees_
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while g.received().len() < 5 {
         assert!(std::time::Instant::now() < deadline, "only {} pushes reached the gateway", g.received().len());
-        if lvzhi::push::worker::deliver_once(&app.state).await.unwrap() == 0 {
+        if lvzhi::push::deliver_pushes_once(&app.state).await.unwrap() == 0 {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }

@@ -60,7 +60,7 @@ async fn closing_an_event_makes_attendance_final_once() {
     app.post(&format!("/api/v1/events/{id}/close"), &admin, json!({})).await.expect(409, "event_closed");
     let events = |d: i64| {
         let app = &app;
-        async move { lvzhi::db::run(&app.state.db, move |c| lvzhi::checkins::store::point_events_of(c, d)).await.unwrap() }
+        async move { lvzhi::db::run(&app.state.db, move |c| lvzhi::ledger::noted_for(c, d)).await.unwrap() }
     };
     let e1 = events(1).await;
     assert!(
@@ -70,7 +70,7 @@ async fn closing_an_event_makes_attendance_final_once() {
     assert_eq!(events(2).await.iter().filter(|e| e.1 == "event").collect::<Vec<_>>(), vec![&("meeting_excused".to_string(), "event".to_string(), id)]);
     assert_eq!(events(3).await, vec![("meeting_absent".to_string(), "event".to_string(), id)]);
     // The ledger counts deputy 2's absence as excused and deputy 3's as unexcused, apart.
-    lvzhi::ledger::service::consume(&app.state).await.unwrap();
+    lvzhi::ledger::consume_point_events(&app.state).await.unwrap();
     let year = app.clock.now().with_timezone(&chrono_tz::Asia::Shanghai).format("%Y").to_string();
     app.settle_rankings().await;
     let ranking = app.get(&format!("/api/v1/rankings?year={year}&limit=200"), &admin).await;

@@ -106,7 +106,7 @@ pub async fn spawn_demo_with(extra: &[(&str, &str)]) -> TestApp {
 impl TestApp {
     /// Applies pending leaderboard changes (the board worker does it every 250 ms).
     pub async fn settle_rankings(&self) {
-        while lvzhi::ledger::board::drain(&self.state).await.expect("drain the ranking outbox") > 0 {}
+        while lvzhi::ledger::drain_board(&self.state).await.expect("drain the ranking outbox") > 0 {}
     }
 
     /// A second server over the same state with changed settings (e.g. another ranking source);

@@ -28,12 +28,12 @@ async fn checkins_become_explained_capped_points_and_rankings() {
         }
         app.clock.advance(chrono::Duration::days(1));
         staff = app.login("staff1").await;
-        lvzhi::ledger::service::consume(&app.state).await.unwrap();
+        lvzhi::ledger::consume_point_events(&app.state).await.unwrap();
     }
     accepted_checkin(&app, &staff, station, 2).await;
-    lvzhi::ledger::service::consume(&app.state).await.unwrap();
+    lvzhi::ledger::consume_point_events(&app.state).await.unwrap();
     // Consuming again changes nothing (exactly once per source).
-    assert_eq!(lvzhi::ledger::service::consume(&app.state).await.unwrap(), 0);
+    assert_eq!(lvzhi::ledger::consume_point_events(&app.state).await.unwrap(), 0);
     let deputy = app.login("13955110000").await;
     let year = app.clock.now().with_timezone(&chrono_tz::Asia::Shanghai).format("%Y").to_string();
     let me = app.get(&format!("/api/v1/me/points?year={year}"), &deputy).await;
@@ -71,7 +71,7 @@ async fn reversals_are_linked_and_the_chain_catches_tampering() {
     let staff = app.login("staff1").await;
     let station = app.get("/api/v1/auth/me", &staff).await.body["station_ids"][0].as_i64().unwrap();
     accepted_checkin(&app, &staff, station, 1).await;
-    lvzhi::ledger::service::consume(&app.state).await.unwrap();
+    lvzhi::ledger::consume_point_events(&app.state).await.unwrap();
     let admin = app.login("admin").await;
     let st = app.get("/api/v1/deputies/1/points", &admin).await;
     let entry = st.body["entries"][0]["id"].as_i64().unwrap();
@@ -240,10 +240,10 @@ async fn a_rule_change_is_a_new_version_and_entries_keep_theirs() {
         .await
         .expect(403, "forbidden");
     // Balances can be rebuilt from the entries and agree with them.
-    let diffs = lvzhi::db::tx(&app.state.db, |c| lvzhi::ledger::service::rebuild_balances(c, true)).await.unwrap();
+    let diffs = lvzhi::db::tx(&app.state.db, |c| lvzhi::ledger::rebuild_balances(c, true)).await.unwrap();
     assert!(diffs.is_empty(), "{diffs:?}");
     app.raw_sql("UPDATE ledger_balances SET points = points + 100").unwrap();
-    let diffs = lvzhi::db::tx(&app.state.db, |c| lvzhi::ledger::service::rebuild_balances(c, true)).await.unwrap();
+    let diffs = lvzhi::db::tx(&app.state.db, |c| lvzhi::ledger::rebuild_balances(c, true)).await.unwrap();
     assert_eq!(diffs.len(), 1);
     assert_eq!(app.get("/api/v1/deputies/1/points", &root).await.body["total"], 7);
 }
@@ -322,7 +322,7 @@ async fn appeals_are_threaded_and_resolved_by_a_reversal_a_new_entry_or_a_reason
     let staff = app.login("staff1").await;
     let station = app.get("/api/v1/auth/me", &staff).await.body["station_ids"][0].as_i64().unwrap();
     accepted_checkin(&app, &staff, station, 1).await;
-    lvzhi::ledger::service::consume(&app.state).await.unwrap();
+    lvzhi::ledger::consume_point_events(&app.state).await.unwrap();
     let deputy = app.login("13955110000").await;
     let admin = app.login("admin").await;
     let st = app.get("/api/v1/me/points", &deputy).await;
@@ -396,14 +396,18 @@ async fn a_burst_of_point_events_is_consumed_in_one_round() {
     let now = app.state.now();
     lvzhi::db::tx(&app.state.db, move |c| {
         for i in 0..1234i64 {
-            lvzhi::ledger::service::point_event(c, 1 + i % 10, "station_reception", ("checkin", 900_000 + i), now, now)?;
+            lvzhi::ledger::note(
+                c,
+                lvzhi::ledger::PointEvent { deputy: 1 + i % 10, kind: "station_reception", source: ("checkin", 900_000 + i), at: now },
+                now,
+            )?;
         }
         Ok(())
     })
     .await
     .unwrap();
     assert_eq!(pending(), "1234");
-    let consumed = lvzhi::ledger::service::consume_pending(&app.state).await.unwrap();
+    let consumed = lvzhi::ledger::consume_pending_point_events(&app.state).await.unwrap();
     assert!(consumed <= 1234, "{consumed}");
     assert_eq!(pending(), "0");
     assert_eq!(entries().parse::<i64>().unwrap() - before, 1234);

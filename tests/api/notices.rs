@@ -13,15 +13,15 @@ async fn app_with_gateway() -> (TestApp, fake_gateway::Gateway) {
 async fn device(app: &TestApp, deputy: i64, token: &str) {
     let (t, now) = (token.to_string(), app.state.now());
     lvzhi::db::tx(&app.state.db, move |c| {
-        let d = lvzhi::push::store::NewDevice { deputy, account: 0, platform: "android", provider: "webhook", token: &t, app_version: Some("3.1") };
-        lvzhi::push::store::upsert_device(c, &d, now)
+        let d = lvzhi::push::seeding::NewDevice { deputy, account: 0, platform: "android", provider: "webhook", token: &t, app_version: Some("3.1") };
+        lvzhi::push::seeding::upsert_device(c, &d, now)
     })
     .await
     .unwrap();
 }
 
 async fn deliver(app: &TestApp) -> usize {
-    lvzhi::push::worker::deliver_once(&app.state).await.unwrap()
+    lvzhi::push::deliver_pushes_once(&app.state).await.unwrap()
 }
 
 fn meeting(audience: Value) -> Value {

@@ -126,7 +126,7 @@ async fn an_opinion_left_at_a_station_is_answered_forwarded_replied_to_and_rated
         r.body["events"].as_array().unwrap().iter().map(|e| format!("{}:{}", e["actor"].as_str().unwrap(), e["to_status"].as_str().unwrap())).collect();
     assert_eq!(steps, vec!["constituent:submitted", "deputy:answered", "staff:forwarded", "unit:replied", "staff:closed", "constituent:rated"]);
     // The answer earned the deputy's points once.
-    lvzhi::ledger::service::consume(&app.state).await.unwrap();
+    lvzhi::ledger::consume_point_events(&app.state).await.unwrap();
     let points = app.get("/api/v1/me/points", &deputy).await;
     let earned: Vec<&Value> = points.body["entries"].as_array().unwrap().iter().filter(|e| e["rule_code"] == "opinion_answered").collect();
     assert_eq!(earned.len(), 1);
@@ -206,8 +206,8 @@ async fn deadlines_count_working_days_on_the_calendar_and_overdue_units_are_remi
     let overdue = app.get("/api/v1/opinions?overdue=true", &admin).await;
     let items = overdue.body["items"].as_array().unwrap();
     assert!(items.iter().any(|o| o["ticket"] == ticket.as_str() && o["overdue"] == true));
-    assert_eq!(lvzhi::reception::forwarding::remind_overdue(&app.state).await.unwrap(), 1);
-    assert_eq!(lvzhi::reception::forwarding::remind_overdue(&app.state).await.unwrap(), 0, "once a day");
+    assert_eq!(lvzhi::reception::remind_overdue_cases(&app.state).await.unwrap(), 1);
+    assert_eq!(lvzhi::reception::remind_overdue_cases(&app.state).await.unwrap(), 0, "once a day");
     let sent = texts(&app, &g, "0551-63500002", 2).await;
     assert!(sent.iter().any(|t| t.contains("超过答复期限") && t.contains(&ticket)), "{sent:?}");
     // The unit's view marks it too; the staff statistics count it.
@@ -249,7 +249,7 @@ async fn an_unsatisfied_rating_reopens_the_case_once_escalated() {
     let second = round(2).await;
     assert_eq!((second["status"].as_str(), second["satisfaction"].as_str()), (Some("rated"), Some("unsatisfied")));
     // Two answers, one case: the points were earned once.
-    lvzhi::ledger::service::consume(&app.state).await.unwrap();
+    lvzhi::ledger::consume_point_events(&app.state).await.unwrap();
     let points = app.get("/api/v1/me/points", &deputy).await;
     assert_eq!(points.body["entries"].as_array().unwrap().iter().filter(|e| e["rule_code"] == "opinion_answered").count(), 1);
 }

@@ -82,7 +82,7 @@ async fn the_write_ahead_log_is_folded_back_after_writes() {
 /// check `lvzhi serve` runs before it serves.
 async fn serve_check(app: &TestApp, s: lvzhi::config::Settings) -> Result<(), String> {
     let state = lvzhi::startup::build_state(s, app.clock.clone()).await?;
-    lvzhi::ops::agreement::check(&state).await
+    lvzhi::ops::check_agreement(&state).await
 }
 
 #[tokio::test]

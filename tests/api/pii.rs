@@ -54,7 +54,7 @@ async fn phone_numbers_and_positions_are_sealed_in_every_table_and_only_an_audit
     assert_eq!(column(&app, "SELECT CAST(count(*) AS TEXT) AS v FROM checkins WHERE latitude IS NOT NULL OR longitude IS NOT NULL"), vec!["0"]);
     let sealed = column(&app, "SELECT position_enc AS v FROM checkins ORDER BY id DESC LIMIT 1");
     let opened = app.state.pii.open(field::CHECKIN_POSITION, &sealed[0]).unwrap();
-    assert_eq!(lvzhi::checkins::rules::decode_position(&opened), Some(pos));
+    assert_eq!(lvzhi::checkins::decode_position(&opened), Some(pos));
     // A sealed value copied into another column does not open there.
     assert!(app.state.pii.open(field::SMS_PHONE, &phone[0]).is_err());
 
@@ -149,7 +149,7 @@ async fn rotating_the_keys_reseals_everything_and_keeps_every_account() {
     let both = Pii::from_config(&keys, &hash_key).unwrap();
     let changed = lvzhi::db::run(&app.state.db, {
         let p = both.clone();
-        move |c| lvzhi::ops::pii::rotate(c, &p)
+        move |c| lvzhi::ops::rotate_pii(c, &p)
     })
     .await
     .unwrap();
@@ -166,7 +166,7 @@ async fn rotating_the_keys_reseals_everything_and_keeps_every_account() {
     assert_eq!(column(&app, "SELECT phone_hash AS v FROM constituents"), vec![both.phone_hash(PHONE)]);
     // Run again: nothing left to do.
     let p = both.clone();
-    let twice = lvzhi::db::run(&app.state.db, move |c| lvzhi::ops::pii::rotate(c, &p)).await.unwrap();
+    let twice = lvzhi::db::run(&app.state.db, move |c| lvzhi::ops::rotate_pii(c, &p)).await.unwrap();
     assert!(twice.iter().all(|(_, n)| *n == 0), "{twice:?}");
 
     // An instance holding only the new keys: the constituent signs in to the same account, staff
@@ -183,6 +183,6 @@ async fn rotating_the_keys_reseals_everything_and_keeps_every_account() {
     let admin = next.login("admin").await;
     assert_eq!(next.get(&format!("/api/v1/opinions/{ticket}/phone"), &admin).await.body["phone"], PHONE);
     let sealed = column(&app, "SELECT position_enc AS v FROM checkins WHERE position_enc IS NOT NULL ORDER BY id DESC LIMIT 1");
-    assert_eq!(lvzhi::checkins::rules::decode_position(&new_only.open(field::CHECKIN_POSITION, &sealed[0]).unwrap()), Some(pos));
+    assert_eq!(lvzhi::checkins::decode_position(&new_only.open(field::CHECKIN_POSITION, &sealed[0]).unwrap()), Some(pos));
     assert_eq!(column(&app, "SELECT CAST(count(*) AS TEXT) AS v FROM constituents"), vec!["1"]);
 }

@@ -107,7 +107,7 @@ impl lvzhi::db::bulk::BulkWrite for Probe {
         let mut out = vec![];
         for &i in inputs {
             if i == 37 {
-                out.push(Outcome::Done(Err(lvzhi::error::AppError::conflict("probe", "refused on purpose"))));
+                out.push(Outcome::Done(Err(lvzhi::error::AppError::conflict(lvzhi::error::Code::AlreadyExists, "refused on purpose"))));
                 continue;
             }
             diesel::sql_query(format!("INSERT INTO batch_probe (id) VALUES ({i})")).execute(c)?;
@@ -152,7 +152,7 @@ async fn bulk_writes_share_a_commit_and_a_failure_takes_no_other_down() {
     let results = run_held(&app, &bulk, (0..60).collect()).await;
     let failed: Vec<i64> = (0..60).filter(|i| results[*i as usize].is_err()).collect();
     assert_eq!(failed, vec![37], "only the refused request fails");
-    assert_eq!(results[37].as_ref().unwrap_err().code, "probe");
+    assert_eq!(results[37].as_ref().unwrap_err().code, lvzhi::error::Code::AlreadyExists);
     let (_, tx1, fb1) = app.state.db.writer.counts.snapshot();
     assert_eq!(tx1 - tx0, 2, "the gate, then all 60 in one transaction");
     assert_eq!(fb1, fb0);

@@ -18,8 +18,8 @@ fn pem(der: &[u8]) -> String {
 async fn device(app: &TestApp, deputy: i64, provider: &str, token: &str) {
     let (p, t, now) = (provider.to_string(), token.to_string(), app.state.now());
     lvzhi::db::tx(&app.state.db, move |c| {
-        let d = lvzhi::push::store::NewDevice { deputy, account: 0, platform: "android", provider: &p, token: &t, app_version: None };
-        lvzhi::push::store::upsert_device(c, &d, now)
+        let d = lvzhi::push::seeding::NewDevice { deputy, account: 0, platform: "android", provider: &p, token: &t, app_version: None };
+        lvzhi::push::seeding::upsert_device(c, &d, now)
     })
     .await
     .unwrap();
@@ -81,7 +81,7 @@ async fn apns_fcm_jpush_and_huawei_each_deliver_in_their_dialect_and_report_dead
         .await;
     n.expect(201, "");
     let id = n.body["id"].as_i64().unwrap();
-    assert_eq!(lvzhi::push::worker::deliver_once(&app.state).await.unwrap(), 8);
+    assert_eq!(lvzhi::push::deliver_pushes_once(&app.state).await.unwrap(), 8);
     // APNs: an ES256 provider token naming the key and team; topic, priority, ids from the dedup id.
     let a = &g.for_token("ok-apns")[0];
     let jwt = a.auth.strip_prefix("Bearer ").unwrap();
@@ -117,7 +117,7 @@ async fn apns_fcm_jpush_and_huawei_each_deliver_in_their_dialect_and_report_dead
     assert_eq!(disabled, 4);
     // The JPush retry carries the same cid; the OAuth tokens are reused.
     app.clock.advance(chrono::Duration::minutes(5));
-    assert_eq!(lvzhi::push::worker::deliver_once(&app.state).await.unwrap(), 1);
+    assert_eq!(lvzhi::push::deliver_pushes_once(&app.state).await.unwrap(), 1);
     let j = g.for_token("flaky-jp");
     assert_eq!((j.len(), j[1].dedup_id.clone()), (2, j[0].dedup_id.clone()));
     assert_eq!(g.token_requests.lock().unwrap().len(), 2);
@@ -135,7 +135,7 @@ async fn gateway_faults_are_retried_with_backoff_then_dead_lettered() {
         .await;
     n.expect(201, "");
     let started = app.state.now();
-    assert_eq!(lvzhi::push::worker::deliver_once(&app.state).await.unwrap(), 4);
+    assert_eq!(lvzhi::push::deliver_pushes_once(&app.state).await.unwrap(), 4);
     let err_of = |token: &str| {
         let row: Vec<(Option<String>, chrono::NaiveDateTime, String)> = {
             use diesel::prelude::*;
@@ -150,10 +150,10 @@ async fn gateway_faults_are_retried_with_backoff_then_dead_lettered() {
     assert!(err_of("garbled-3").0.unwrap().contains("not JSON"));
     assert!(err_of("busy-4").1 >= started + chrono::Duration::seconds(120), "Retry-After is honoured");
     // Nothing is due until the backoff passes.
-    assert_eq!(lvzhi::push::worker::deliver_once(&app.state).await.unwrap(), 0);
+    assert_eq!(lvzhi::push::deliver_pushes_once(&app.state).await.unwrap(), 0);
     for _ in 0..2 {
         app.clock.advance(chrono::Duration::minutes(10));
-        lvzhi::push::worker::deliver_once(&app.state).await.unwrap();
+        lvzhi::push::deliver_pushes_once(&app.state).await.unwrap();
     }
     assert_eq!(err_of("busy-4").2, "sent");
     for t in ["down-1", "slow-2", "garbled-3"] {
@@ -182,7 +182,7 @@ async fn two_delivery_workers_never_send_the_same_push() {
         .expect(201, "");
     // Two workers at once (as two instances would), until nothing is left.
     loop {
-        let (a, b) = tokio::join!(lvzhi::push::worker::deliver_once(&app.state), lvzhi::push::worker::deliver_once(&app.state));
+        let (a, b) = tokio::join!(lvzhi::push::deliver_pushes_once(&app.state), lvzhi::push::deliver_pushes_once(&app.state));
         if a.unwrap() + b.unwrap() == 0 {
             break;
         }

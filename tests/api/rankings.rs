@@ -41,9 +41,9 @@ async fn leaderboards_rank_exactly_like_sql_and_follow_awards_and_seat_changes()
         .await
         .expect(201, "");
     let year = chrono::Datelike::year(&app.clock.now().with_timezone(&chrono_tz::Asia::Shanghai));
-    lvzhi::ledger::board::rebuild(&app.state, year).await.unwrap();
+    lvzhi::ledger::rebuild_board(&app.state, year).await.unwrap();
     // Kept tables: built from the totals, then kept by the same outbox as the boards.
-    assert_eq!(lvzhi::ledger::tables::build(&app.state, year).await.unwrap(), 16);
+    assert_eq!(lvzhi::ledger::build_rank_tables(&app.state, year).await.unwrap(), 16);
     app.settle_rankings().await;
     let d1 = app.get("/api/v1/deputies/1", &root).await;
     let seat = d1.body["seats"][0].clone();
@@ -104,7 +104,7 @@ async fn leaderboards_rank_exactly_like_sql_and_follow_awards_and_seat_changes()
 
 #[tokio::test]
 async fn sql_rankings_are_read_from_tables_built_at_start_up_and_repaired_by_a_rebuild() {
-    use lvzhi::ledger::table_store;
+    use lvzhi::ledger::seeding as table_store;
     let app = spawn_demo_with(&[("LVZHI_RANKINGS", "sql")]).await;
     let root = app.root_token().await;
     for (d, n) in [(1i64, 2), (2, 1), (3, 3)] {
@@ -145,7 +145,7 @@ async fn sql_rankings_are_read_from_tables_built_at_start_up_and_repaired_by_a_r
     .await
     .unwrap();
     assert_eq!(ranking(&app, &app.base, &root, &format!("year={year}")).await["deputies_ranked"], 2);
-    assert_eq!(lvzhi::ledger::tables::build(&app.state, year).await.unwrap(), 3);
+    assert_eq!(lvzhi::ledger::build_rank_tables(&app.state, year).await.unwrap(), 3);
     let again = ranking(&app, &app.base, &root, &format!("year={year}")).await;
     assert_eq!((&again["top"], &again["deputies_ranked"]), (&r["top"], &r["deputies_ranked"]));
     let mut all = counts(&app).await;
@@ -186,9 +186,9 @@ async fn a_published_quarter_stays_fixed_and_the_daily_head_digest_catches_rewri
     let list = app.get(&format!("/api/v1/rankings/snapshots?year={year}"), &app.login("13955110000").await).await;
     assert_eq!(list.body.as_array().unwrap().len(), 1);
     // The chain heads are published once a day; a rewrite of a chain no longer yields the digest.
-    let first = lvzhi::ledger::publish::publish_heads(&app.state).await.unwrap().expect("published");
+    let first = lvzhi::ledger::publish_heads(&app.state).await.unwrap().expect("published");
     assert_eq!(first.heads, 4);
-    assert!(lvzhi::ledger::publish::publish_heads(&app.state).await.unwrap().is_none(), "once a day");
+    assert!(lvzhi::ledger::publish_heads(&app.state).await.unwrap().is_none(), "once a day");
     let h = app.get("/api/v1/ledger/heads", &admin).await;
     assert_eq!((h.body[0]["digest"].as_str(), h.body[0]["still_matches"].as_bool()), (Some(first.digest.as_str()), Some(true)));
     let drop = if app.state.settings.database_url.is_postgres() {

@@ -94,7 +94,7 @@ async fn a_constituent_signs_in_with_an_sms_code_after_consenting_to_the_privacy
     app.clock.advance(chrono::Duration::seconds(61));
     ask(&app, phone).await.expect(429, "rate_limited");
     // The password login never opens a constituent's account.
-    app.login_raw(&lvzhi::reception::store::username(&hash), "!otp-only").await.expect(401, "invalid_credentials");
+    app.login_raw(&lvzhi::reception::seeding::username(&hash), "!otp-only").await.expect(401, "invalid_credentials");
 }
 
 #[tokio::test]

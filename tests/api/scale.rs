@@ -7,7 +7,7 @@ use crate::helpers::*;
 #[tokio::test]
 async fn seed_scale_builds_a_consistent_year_of_duty_once() {
     let app = spawn_app().await;
-    let s = lvzhi::demo::scale::seed(&app.state, 260, 2).await.unwrap();
+    let s = lvzhi::demo::seed_scale(&app.state, 260, 2).await.unwrap();
     assert_eq!((s.deputies, s.stations, s.notices, s.inbox_rows), (260, 11, 2, 520));
     // Every deputy checked in on each month's reception day so far (at least January's).
     assert!(s.checkins >= 260 && s.checkins % 260 == 0, "{s:?}");
@@ -22,7 +22,7 @@ async fn seed_scale_builds_a_consistent_year_of_duty_once() {
     assert_eq!(v.expect(200, "").body["ok"], true, "{}", v.text);
     assert_eq!(v.body["deputies_checked"], 260);
     // Balances equal the entries.
-    let diffs = lvzhi::db::tx(&app.state.db, |c| lvzhi::ledger::service::rebuild_balances(c, false)).await.unwrap();
+    let diffs = lvzhi::db::tx(&app.state.db, |c| lvzhi::ledger::rebuild_balances(c, false)).await.unwrap();
     assert!(diffs.is_empty(), "{diffs:?}");
     // A deputy's points explain the reception days line by line.
     let id: i64 = count("SELECT CAST(min(id) AS TEXT) AS v FROM deputies").parse().unwrap();
@@ -30,6 +30,6 @@ async fn seed_scale_builds_a_consistent_year_of_duty_once() {
     let entries = points.expect(200, "").body["entries"].as_array().unwrap().clone();
     assert!(entries.iter().any(|e| e["rule_code"] == "station_reception"), "{}", points.text);
     // Once only.
-    let again = lvzhi::demo::scale::seed(&app.state, 10, 0).await.unwrap_err();
-    assert_eq!(again.code, "already_exists");
+    let again = lvzhi::demo::seed_scale(&app.state, 10, 0).await.unwrap_err();
+    assert_eq!(again.code, lvzhi::error::Code::AlreadyExists);
 }

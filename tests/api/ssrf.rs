@@ -42,15 +42,15 @@ async fn a_gateway_redirect_is_never_followed() {
     .await;
     let now = app.state.now();
     lvzhi::db::tx(&app.state.db, move |c| {
-        let d = lvzhi::push::store::NewDevice { deputy: 1, account: 0, platform: "android", provider: "webhook", token: "redirected", app_version: None };
-        lvzhi::push::store::upsert_device(c, &d, now)
+        let d = lvzhi::push::seeding::NewDevice { deputy: 1, account: 0, platform: "android", provider: "webhook", token: "redirected", app_version: None };
+        lvzhi::push::seeding::upsert_device(c, &d, now)
     })
     .await
     .unwrap();
     let admin = app.login("admin").await;
     let n = app.post("/api/v1/notices", &admin, json!({"kind": "general", "title": "t", "body": "b", "audience": {"deputies": [1]}, "publish": true})).await;
     n.expect(201, "");
-    assert_eq!(lvzhi::push::worker::deliver_once(&app.state).await.unwrap(), 1);
+    assert_eq!(lvzhi::push::deliver_pushes_once(&app.state).await.unwrap(), 1);
     let last: Vec<(Option<String>, String)> = {
         use diesel::prelude::*;
         use lvzhi::db::schema::{devices as dv, push_outbox as o};

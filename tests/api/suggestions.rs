@@ -62,7 +62,7 @@ async fn a_suggestion_with_a_cosigner_is_assigned_handled_replied_and_rated_and_
     let id = s.body["id"].as_i64().unwrap();
     assert_eq!((s.body["status"].as_str(), s.body["cosigners"][0]["status"].as_str()), (Some("draft"), Some("invited")));
     // A PDF attached by the author (an executable named .pdf is refused; only the author attaches).
-    let pdf = lvzhi::demo::notices::agenda_pdf();
+    let pdf = lvzhi::demo::agenda_pdf();
     let send = |who: &str, name: &str, bytes: &[u8]| {
         let (ct, body) = crate::delivery::multipart(name, bytes);
         app.send(app.req(reqwest::Method::POST, &at(id, "attachments"), Some(who)).header("content-type", ct).body(body))
@@ -159,8 +159,8 @@ async fn a_suggestion_with_a_cosigner_is_assigned_handled_replied_and_rated_and_
         assert!(actions.contains(&a), "{a} missing from {actions:?}");
     }
     // Points: filing and key for the author, co-signing for the co-signer, once each.
-    lvzhi::ledger::service::consume(&app.state).await.unwrap();
-    lvzhi::ledger::service::consume(&app.state).await.unwrap();
+    lvzhi::ledger::consume_point_events(&app.state).await.unwrap();
+    lvzhi::ledger::consume_point_events(&app.state).await.unwrap();
     let mine = app.get("/api/v1/me/points", &author).await;
     let codes = |v: &Value| -> Vec<String> {
         v["entries"].as_array().unwrap().iter().filter(|e| e["source_kind"] == "suggestion").map(|e| e["rule_code"].as_str().unwrap().to_string()).collect()
@@ -255,7 +255,7 @@ async fn units_ask_for_time_everyone_urges_b_items_are_tracked_until_cleared_and
     assert_eq!((line["count"].as_i64(), line["replied"].as_i64(), line["a"].as_i64()), (Some(2), Some(1), Some(1)));
     assert_eq!(line["on_time"], json!({"rate": 1.0, "of": 1}));
     app.get("/api/v1/suggestions/stats", &author).await.expect(403, "forbidden");
-    lvzhi::ledger::service::consume(&app.state).await.unwrap();
+    lvzhi::ledger::consume_point_events(&app.state).await.unwrap();
     let points = app.get("/api/v1/me/points", &author).await;
     assert_eq!(points.body["entries"].as_array().unwrap().iter().filter(|e| e["rule_code"] == "suggestion_excellent").count(), 1);
     // Past its deadline the unanswered one shows red and its lead unit is texted, once a day.

@@ -1,6 +1,10 @@
 //! Typed settings read from the environment and validated at start-up. A bad value stops the
 //! process with a message naming the variable. Every variable here is listed in docs/CONFIGURATION.md.
 
+mod push;
+use push::push_providers;
+pub use push::{ApnsSettings, FcmSettings, HuaweiSettings, JPushSettings, ProviderSettings};
+
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -103,7 +107,7 @@ pub struct Settings {
     /// The generic webhook push gateway: (URL, HMAC secret).
     pub push_webhook: Option<(String, String)>,
     /// Every push provider's settings (the webhook's too).
-    pub push: crate::push::provider::ProviderSettings,
+    pub push: push::ProviderSettings,
     /// Where attachments are stored (`s3://bucket/prefix`, a directory; default: data dir).
     pub storage_url: Option<String>,
     pub max_attachment_bytes: usize,
@@ -404,56 +408,6 @@ impl Settings {
             pii_hash_key,
         })
     }
-}
-
-/// The push providers' settings: each is configured when its first variable is set, and then
-/// needs the rest. Key files are read here, so a bad path fails at start-up.
-fn push_providers(env: &Env, webhook: Option<(String, String)>, allow: &[String]) -> Result<crate::push::provider::ProviderSettings, ConfigError> {
-    use crate::push::{apns::ApnsSettings, china::HuaweiSettings, china::JPushSettings, google::FcmSettings};
-    let need = |var: &'static str| env.get(var).ok_or(ConfigError { var, message: "is required with the provider's other settings".into() });
-    let url = |var: &'static str, default: &str| -> Result<String, ConfigError> {
-        let u = env.get(var).unwrap_or_else(|| default.to_string());
-        outbound_url(&u, allow).map_err(|message| ConfigError { var, message })?;
-        Ok(u)
-    };
-    let read = |var: &'static str, path: String| std::fs::read_to_string(&path).map_err(|e| ConfigError { var, message: format!("{path}: {e}") });
-    let apns = match env.get("LVZHI_APNS_KEY_FILE") {
-        None => None,
-        Some(path) => Some(ApnsSettings {
-            key_pem: read("LVZHI_APNS_KEY_FILE", path)?,
-            key_id: need("LVZHI_APNS_KEY_ID")?,
-            team_id: need("LVZHI_APNS_TEAM_ID")?,
-            topic: need("LVZHI_APNS_TOPIC")?,
-            url: url("LVZHI_APNS_URL", "https://api.push.apple.com")?,
-        }),
-    };
-    let fcm = match env.get("LVZHI_FCM_SERVICE_ACCOUNT_FILE") {
-        None => None,
-        Some(path) => {
-            let text = read("LVZHI_FCM_SERVICE_ACCOUNT_FILE", path)?;
-            let s = FcmSettings::from_service_account(&text, url("LVZHI_FCM_URL", "https://fcm.googleapis.com")?)
-                .map_err(|message| ConfigError { var: "LVZHI_FCM_SERVICE_ACCOUNT_FILE", message })?;
-            outbound_url(&s.token_uri, allow).map_err(|message| ConfigError { var: "LVZHI_FCM_SERVICE_ACCOUNT_FILE", message })?;
-            Some(s)
-        }
-    };
-    let jpush = match env.get("LVZHI_JPUSH_APP_KEY") {
-        None => None,
-        Some(app_key) => {
-            Some(JPushSettings { app_key, master_secret: need("LVZHI_JPUSH_MASTER_SECRET")?, url: url("LVZHI_JPUSH_URL", "https://api.jpush.cn")? })
-        }
-    };
-    let huawei = match env.get("LVZHI_HUAWEI_APP_ID") {
-        None => None,
-        Some(app_id) => Some(HuaweiSettings {
-            app_id,
-            client_secret: need("LVZHI_HUAWEI_CLIENT_SECRET")?,
-            url: url("LVZHI_HUAWEI_URL", "https://push-api.cloud.huawei.com")?,
-            token_url: url("LVZHI_HUAWEI_TOKEN_URL", "https://oauth-login.cloud.huawei.com/oauth2/v3/token")?,
-        }),
-    };
-    let timeout = std::time::Duration::from_millis(env.positive("LVZHI_PUSH_TIMEOUT_MS", 10_000u64)?);
-    Ok(crate::push::provider::ProviderSettings { webhook, apns, fcm, jpush, huawei, timeout, allow: allow.to_vec() })
 }
 
 pub use crate::platform::outbound::check_url as outbound_url;

@@ -2,6 +2,10 @@
 //! stable snake_case `code`, rendered as RFC 9457 `application/problem+json`. Internal errors are
 //! logged with their detail and answered as an opaque 500.
 
+mod code;
+
+pub use code::Code;
+
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
@@ -49,7 +53,7 @@ pub struct Problem {
 #[derive(Debug)]
 pub struct AppError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: Code,
     pub detail: String,
     pub errors: Vec<FieldError>,
     /// Seconds for a `Retry-After` header (rate limits, lockouts).
@@ -61,30 +65,31 @@ pub struct AppError {
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
-    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        AppError { status, code, detail: detail.into(), errors: vec![], retry_after: None, internal: None }
+    /// An error with `code`, sent with the code's status.
+    pub fn new(code: Code, detail: impl Into<String>) -> Self {
+        AppError { status: code.status(), code, detail: detail.into(), errors: vec![], retry_after: None, internal: None }
     }
-    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, detail)
+    pub fn bad_request(code: Code, detail: impl Into<String>) -> Self {
+        Self::new(code, detail)
     }
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+        Self::new(Code::Unauthorized, detail)
     }
     pub fn invalid_credentials() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "username or password is wrong")
+        Self::new(Code::InvalidCredentials, "username or password is wrong")
     }
-    pub fn forbidden(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, code, detail)
+    pub fn forbidden(code: Code, detail: impl Into<String>) -> Self {
+        Self::new(code, detail)
     }
     /// Also used for records outside the caller's scope: they must look exactly like missing ones.
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "the resource does not exist")
+        Self::new(Code::NotFound, "the resource does not exist")
     }
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, detail)
+    pub fn conflict(code: Code, detail: impl Into<String>) -> Self {
+        Self::new(code, detail)
     }
     pub fn validation(errors: Vec<FieldError>) -> Self {
-        let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "the request has invalid fields");
+        let mut e = Self::new(Code::ValidationFailed, "the request has invalid fields");
         e.errors = errors;
         e
     }
@@ -92,46 +97,47 @@ impl AppError {
         Self::validation(vec![FieldError::new(field, code, message)])
     }
     pub fn precondition_failed() -> Self {
-        Self::new(StatusCode::PRECONDITION_FAILED, "precondition_failed", "If-Match does not match the current version")
+        Self::new(Code::PreconditionFailed, "If-Match does not match the current version")
     }
     pub fn precondition_required() -> Self {
-        Self::new(StatusCode::PRECONDITION_REQUIRED, "precondition_required", "updates need an If-Match header with the current ETag")
+        Self::new(Code::PreconditionRequired, "updates need an If-Match header with the current ETag")
     }
     pub fn too_many_requests(retry_after: u64) -> Self {
-        let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests, try again later");
+        let mut e = Self::new(Code::RateLimited, "too many requests, try again later");
         e.retry_after = Some(retry_after);
         e
     }
-    pub fn unavailable(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, code, detail)
+    pub fn unavailable(code: Code, detail: impl Into<String>) -> Self {
+        Self::new(code, detail)
     }
     /// 503 `database_unavailable` (retry in a few seconds); `why` is logged.
     pub fn database_unavailable(why: impl std::fmt::Display) -> Self {
-        let mut e = Self::unavailable("database_unavailable", "the database is not reachable");
+        let mut e = Self::unavailable(Code::DatabaseUnavailable, "the database is not reachable");
         e.retry_after = Some(5);
         e.internal = Some(why.to_string());
         e
     }
     /// An unexpected failure: the detail is logged, the client sees an opaque 500.
     pub fn internal(err: impl std::fmt::Display) -> Self {
-        let mut e = Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "an internal error occurred");
+        let mut e = Self::new(Code::InternalError, "an internal error occurred");
         e.internal = Some(err.to_string());
         e
     }
 
-    /// Same status, another stable code.
-    pub fn with_code(mut self, code: &'static str) -> Self {
+    /// Another stable code (and its status).
+    pub fn with_code(mut self, code: Code) -> Self {
         self.code = code;
+        self.status = code.status();
         self
     }
 
     pub fn problem(&self) -> Problem {
         Problem {
-            type_: format!("https://lvzhi.dev/problems/{}", self.code.replace('_', "-")),
+            type_: format!("https://lvzhi.dev/problems/{}", self.code.as_str().replace('_', "-")),
             title: self.status.canonical_reason().unwrap_or("Error").to_string(),
             status: self.status.as_u16(),
             detail: self.detail.clone(),
-            code: self.code.to_string(),
+            code: self.code.as_str().to_string(),
             errors: self.errors.clone(),
         }
     }
@@ -168,7 +174,7 @@ impl From<diesel::result::Error> for AppError {
             Error::NotFound => AppError::not_found(),
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 tracing::debug!(message = info.message(), "unique violation");
-                AppError::conflict("already_exists", format!("a record with the same key already exists ({})", info.constraint_name().unwrap_or("unique")))
+                AppError::conflict(Code::AlreadyExists, format!("a record with the same key already exists ({})", info.constraint_name().unwrap_or("unique")))
             }
             // The connection broke (the server restarted, the network dropped): the pool replaces
             // it; this request is told to retry.
@@ -182,7 +188,7 @@ impl From<diesel::result::Error> for AppError {
             // PostgreSQL cancelled a statement past `statement_timeout` or `lock_timeout`.
             Error::DatabaseError(DatabaseErrorKind::Unknown, info) if timed_out(info.message()) => AppError::database_unavailable(info.message()),
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
-                AppError::conflict("referenced_record", "the record is referenced by, or refers to, a record that does not allow this")
+                AppError::conflict(Code::ReferencedRecord, "the record is referenced by, or refers to, a record that does not allow this")
             }
             other => AppError::internal(other),
         }
@@ -224,12 +230,10 @@ impl From<actix_web::error::BlockingError> for AppError {
 pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
     use actix_web::error::JsonPayloadError as J;
     let e = match &err {
-        J::OverflowKnownLength { .. } | J::Overflow { .. } => {
-            AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is larger than allowed")
-        }
-        J::ContentType => AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "the body must be application/json"),
+        J::OverflowKnownLength { .. } | J::Overflow { .. } => AppError::new(Code::PayloadTooLarge, "the request body is larger than allowed"),
+        J::ContentType => AppError::new(Code::UnsupportedMediaType, "the body must be application/json"),
         J::Deserialize(de) => serde_error(de),
-        _ => AppError::bad_request("malformed_json", "the body could not be read as JSON"),
+        _ => AppError::bad_request(Code::MalformedJson, "the body could not be read as JSON"),
     };
     e.into()
 }
@@ -238,17 +242,17 @@ fn serde_error(de: &serde_json::Error) -> AppError {
     use serde_json::error::Category;
     let msg = de.to_string();
     match de.classify() {
-        Category::Data if msg.starts_with("unknown field") => AppError::bad_request("unknown_field", msg),
+        Category::Data if msg.starts_with("unknown field") => AppError::bad_request(Code::UnknownField, msg),
         Category::Data => {
             let field = msg.split('`').nth(1).unwrap_or("body").to_string();
             AppError::validation(vec![FieldError::new(&field, "invalid_value", msg)])
         }
-        _ => AppError::bad_request("malformed_json", msg),
+        _ => AppError::bad_request(Code::MalformedJson, msg),
     }
 }
 
 pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
-    AppError::bad_request("invalid_query", err.to_string()).into()
+    AppError::bad_request(Code::InvalidQuery, err.to_string()).into()
 }
 
 pub fn path_error(_err: actix_web::error::PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {

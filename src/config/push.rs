@@ -1,0 +1,121 @@
+//! The push providers' settings, read from the environment at start-up (the `push` capability
+//! builds its clients from them).
+
+use super::{outbound_url, ConfigError, Env};
+use std::time::Duration;
+
+/// How to reach each provider (from the environment; see docs/CONFIGURATION.md).
+#[derive(Debug, Clone, Default)]
+pub struct ProviderSettings {
+    pub webhook: Option<(String, String)>,
+    pub apns: Option<ApnsSettings>,
+    pub fcm: Option<FcmSettings>,
+    pub jpush: Option<JPushSettings>,
+    pub huawei: Option<HuaweiSettings>,
+    pub timeout: Duration,
+    /// Private hosts outbound calls may reach (`LVZHI_OUTBOUND_ALLOW`).
+    pub allow: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApnsSettings {
+    /// https://api.push.apple.com (or the sandbox, or a test's fake).
+    pub url: String,
+    pub key_pem: String,
+    pub key_id: String,
+    pub team_id: String,
+    /// The app's bundle id.
+    pub topic: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct FcmSettings {
+    /// https://fcm.googleapis.com (or a test's fake).
+    pub url: String,
+    pub project_id: String,
+    pub client_email: String,
+    pub private_key_pem: String,
+    pub token_uri: String,
+}
+
+impl FcmSettings {
+    /// From a service-account JSON file's text.
+    pub fn from_service_account(json: &str, url: String) -> Result<Self, String> {
+        let v: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let field = |k: &str| v[k].as_str().map(str::to_string).ok_or_else(|| format!("the service account has no `{k}`"));
+        Ok(FcmSettings {
+            url,
+            project_id: field("project_id")?,
+            client_email: field("client_email")?,
+            private_key_pem: field("private_key")?,
+            token_uri: field("token_uri")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct JPushSettings {
+    /// https://api.jpush.cn (or a test's fake).
+    pub url: String,
+    pub app_key: String,
+    pub master_secret: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct HuaweiSettings {
+    /// https://push-api.cloud.huawei.com (or a test's fake).
+    pub url: String,
+    /// https://oauth-login.cloud.huawei.com/oauth2/v3/token
+    pub token_url: String,
+    pub app_id: String,
+    pub client_secret: String,
+}
+
+/// The push providers' settings: each is configured when its first variable is set, and then
+/// needs the rest. Key files are read here, so a bad path fails at start-up.
+pub(super) fn push_providers(env: &Env, webhook: Option<(String, String)>, allow: &[String]) -> Result<ProviderSettings, ConfigError> {
+    let need = |var: &'static str| env.get(var).ok_or(ConfigError { var, message: "is required with the provider's other settings".into() });
+    let url = |var: &'static str, default: &str| -> Result<String, ConfigError> {
+        let u = env.get(var).unwrap_or_else(|| default.to_string());
+        outbound_url(&u, allow).map_err(|message| ConfigError { var, message })?;
+        Ok(u)
+    };
+    let read = |var: &'static str, path: String| std::fs::read_to_string(&path).map_err(|e| ConfigError { var, message: format!("{path}: {e}") });
+    let apns = match env.get("LVZHI_APNS_KEY_FILE") {
+        None => None,
+        Some(path) => Some(ApnsSettings {
+            key_pem: read("LVZHI_APNS_KEY_FILE", path)?,
+            key_id: need("LVZHI_APNS_KEY_ID")?,
+            team_id: need("LVZHI_APNS_TEAM_ID")?,
+            topic: need("LVZHI_APNS_TOPIC")?,
+            url: url("LVZHI_APNS_URL", "https://api.push.apple.com")?,
+        }),
+    };
+    let fcm = match env.get("LVZHI_FCM_SERVICE_ACCOUNT_FILE") {
+        None => None,
+        Some(path) => {
+            let text = read("LVZHI_FCM_SERVICE_ACCOUNT_FILE", path)?;
+            let s = FcmSettings::from_service_account(&text, url("LVZHI_FCM_URL", "https://fcm.googleapis.com")?)
+                .map_err(|message| ConfigError { var: "LVZHI_FCM_SERVICE_ACCOUNT_FILE", message })?;
+            outbound_url(&s.token_uri, allow).map_err(|message| ConfigError { var: "LVZHI_FCM_SERVICE_ACCOUNT_FILE", message })?;
+            Some(s)
+        }
+    };
+    let jpush = match env.get("LVZHI_JPUSH_APP_KEY") {
+        None => None,
+        Some(app_key) => {
+            Some(JPushSettings { app_key, master_secret: need("LVZHI_JPUSH_MASTER_SECRET")?, url: url("LVZHI_JPUSH_URL", "https://api.jpush.cn")? })
+        }
+    };
+    let huawei = match env.get("LVZHI_HUAWEI_APP_ID") {
+        None => None,
+        Some(app_id) => Some(HuaweiSettings {
+            app_id,
+            client_secret: need("LVZHI_HUAWEI_CLIENT_SECRET")?,
+            url: url("LVZHI_HUAWEI_URL", "https://push-api.cloud.huawei.com")?,
+            token_url: url("LVZHI_HUAWEI_TOKEN_URL", "https://oauth-login.cloud.huawei.com/oauth2/v3/token")?,
+        }),
+    };
+    let timeout = std::time::Duration::from_millis(env.positive("LVZHI_PUSH_TIMEOUT_MS", 10_000u64)?);
+    Ok(ProviderSettings { webhook, apns, fcm, jpush, huawei, timeout, allow: allow.to_vec() })
+}
