@@ -235,34 +235,18 @@ async fn wait_for_signal(_: Option<()>) {
 
 /// Background housekeeping: purges long-expired refresh tokens, old idempotency keys and live
 /// events. Stops between runs.
-async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            _ = stop.changed() => break,
-            _ = tokio::time::sleep(Duration::from_secs(600)) => {}
+async fn housekeeping(state: AppState, stop: watch::Receiver<bool>) {
+    use crate::platform::jobs::report;
+    crate::platform::jobs::every("housekeeping", Duration::from_secs(600), stop, || {
+        let state = state.clone();
+        async move {
+            let (now, cutoff) = (state.now(), state.now() - chrono::Duration::days(1));
+            report("housekeeping", "purging expired refresh tokens", db::run(&state.db, move |c| auth::purge_expired_sessions(c, cutoff)).await);
+            report("housekeeping", "forgetting old idempotency keys", db::tx(&state.db, move |c| crate::platform::idempotency::purge(c, now)).await);
+            report("housekeeping", "audit retention", crate::audit::retention(&state).await);
+            let week_ago = now - chrono::Duration::days(7);
+            report("housekeeping", "forgetting week-old live events", db::tx(&state.db, move |c| crate::live::purge(c, week_ago)).await);
         }
-        let cutoff = state.now() - chrono::Duration::days(1);
-        match db::run(&state.db, move |c| auth::purge_expired_sessions(c, cutoff)).await {
-            Ok(n) if n > 0 => tracing::info!(purged = n, "purged expired refresh tokens"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
-        }
-        let now = state.now();
-        match db::tx(&state.db, move |c| crate::platform::idempotency::purge(c, now)).await {
-            Ok(n) if n > 0 => tracing::info!(purged = n, "forgot old idempotency keys"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
-        }
-        match crate::audit::retention(&state).await {
-            Ok(n) if n > 0 => tracing::info!(purged = n, "removed audit rows past their retention"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "audit retention failed"),
-        }
-        let week_ago = now - chrono::Duration::days(7);
-        match db::tx(&state.db, move |c| crate::live::purge(c, week_ago)).await {
-            Ok(n) if n > 0 => tracing::info!(purged = n, "forgot week-old live events"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
-        }
-    }
+    })
+    .await
 }

@@ -47,17 +47,13 @@ use tokio::sync::watch;
 
 /// Background work of this capability: closes check-ins left open for 8 hours and settles ended
 /// duty slots (no-shows), once a minute; stops between runs.
-pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            _ = stop.changed() => break,
-            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+pub async fn worker(state: AppState, stop: watch::Receiver<bool>) {
+    crate::platform::jobs::every("checkins", Duration::from_secs(60), stop, || {
+        let state = state.clone();
+        async move {
+            crate::platform::jobs::report("checkins", "auto-close of check-ins", service::close_stale(&state).await);
+            crate::platform::jobs::report("checkins", "duty slot settlement", roster::settle(&state).await);
         }
-        if let Err(e) = service::close_stale(&state).await {
-            tracing::warn!(error = %e, "auto-close of check-ins failed");
-        }
-        if let Err(e) = roster::settle(&state).await {
-            tracing::warn!(error = %e, "duty slot settlement failed");
-        }
-    }
+    })
+    .await
 }

@@ -543,6 +543,9 @@ diesel::table! {
         last_error -> Nullable<Text>,
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        kind -> Text,
+        title -> Text,
+        priority -> Text,
     }
 }
 

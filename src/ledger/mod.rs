@@ -89,22 +89,24 @@ pub async fn board_worker(state: AppState, mut stop: watch::Receiver<bool>) {
 
 /// Consumes pending point events every 10 s (all of them, batch by batch), and publishes the
 /// chain heads once a day; stops between runs.
-pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
-    let mut published_on = None;
-    loop {
-        tokio::select! {
-            _ = stop.changed() => break,
-            _ = tokio::time::sleep(Duration::from_secs(10)) => {}
-        }
-        if let Err(e) = service::consume_pending(&state).await {
-            tracing::warn!(error = %e, "ledger: consuming point events failed");
-        }
-        let today = state.clock.now().with_timezone(&state.settings.tz).date_naive();
-        if published_on != Some(today) {
-            match publish::publish_heads(&state).await {
-                Ok(_) => published_on = Some(today),
-                Err(e) => tracing::warn!(error = %e, "ledger: publishing the chain heads failed"),
+pub async fn worker(state: AppState, stop: watch::Receiver<bool>) {
+    let published_on = std::sync::Arc::new(std::sync::Mutex::new(None));
+    crate::platform::jobs::every("ledger", Duration::from_secs(10), stop, || {
+        let (state, published_on) = (state.clone(), published_on.clone());
+        async move {
+            crate::platform::jobs::report("ledger", "consuming point events", service::consume_pending(&state).await);
+            let today = state.clock.now().with_timezone(&state.settings.tz).date_naive();
+            let due = published_on.lock().map(|d| *d != Some(today)).unwrap_or(true);
+            if due {
+                let r = publish::publish_heads(&state).await;
+                if r.is_ok() {
+                    if let Ok(mut d) = published_on.lock() {
+                        *d = Some(today);
+                    }
+                }
+                crate::platform::jobs::report("ledger", "publishing the chain heads", r.map(|_| 0));
             }
         }
-    }
+    })
+    .await
 }

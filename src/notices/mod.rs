@@ -20,7 +20,7 @@ use crate::db::{self, AnyConnection};
 use crate::error::AppResult;
 use crate::state::AppState;
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
+
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -38,11 +38,9 @@ pub mod seeding {
     pub use super::store::{insert, NewNotice};
 }
 
-/// (kind, title, priority) of notices, for the pushes that carry them.
-pub fn headlines(c: &mut AnyConnection, ids: &[i64]) -> AppResult<HashMap<i64, (String, String, String)>> {
-    use crate::db::schema::notices as n;
-    let rows: Vec<(i64, String, String, String)> = n::table.filter(n::id.eq_any(ids)).select((n::id, n::kind, n::title, n::priority)).load(c)?;
-    Ok(rows.into_iter().map(|(id, k, t, p)| (id, (k, t, p))).collect())
+/// What a push about notice `n` says (carried by the push row, so delivery never reads notices).
+fn headline(n: &store::NoticeRow) -> crate::push::Headline {
+    crate::push::Headline { notice: n.id, kind: n.kind.clone(), title: n.title.clone(), priority: n.priority.clone() }
 }
 
 /// Records pushes to (notice, deputy) pairs' devices (and whether the provider accepted them):
@@ -58,17 +56,17 @@ pub fn record_pushes(c: &mut AnyConnection, pushes: &[(i64, i64)], acked: bool, 
     Ok(())
 }
 
-/// Publishes scheduled notices when their time comes (every 10 s); stops between runs.
-pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            _ = stop.changed() => break,
-            _ = tokio::time::sleep(Duration::from_secs(10)) => {}
+/// Every 10 s: publishes scheduled notices when their time comes and escalates unanswered or
+/// urgent ones by text; stops between rounds.
+pub async fn worker(state: AppState, stop: watch::Receiver<bool>) {
+    crate::platform::jobs::every("notices", Duration::from_secs(10), stop, || {
+        let state = state.clone();
+        async move {
+            crate::platform::jobs::report("notices", "publishing scheduled notices", publish_due(&state).await);
+            crate::platform::jobs::report("notices", "escalating by text", escalate_due(&state).await);
         }
-        if let Err(e) = publish_due(&state).await {
-            tracing::warn!(error = %e, "publishing scheduled notices failed");
-        }
-    }
+    })
+    .await
 }
 
 /// Publishes every scheduled notice that is due; returns how many. One whose audience no longer

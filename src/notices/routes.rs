@@ -223,7 +223,7 @@ pub async fn remind(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
         let unread = store::unread_deputies(c, id)?;
         let round = store::next_round(c, id)?;
         let timing = crate::push::Timing { now, urgent: n.priority == "urgent", tz, quiet };
-        let pushes = crate::push::enqueue(c, id, &unread, round, &timing)?;
+        let pushes = crate::push::enqueue(c, &super::headline(&n), &unread, round, &timing)?;
         Entry::by(&p, "notice.remind", "notice", id.to_string()).region(Some(n.region_path)).detail(format!("deputies={}", unread.len())).write(c, now)?;
         Ok(Reminded { deputies: unread.len(), pushes })
     })

@@ -24,7 +24,7 @@ pub fn publish_in(c: &mut AnyConnection, id: i64, now: NaiveDateTime, tz: chrono
     }
     store::fill_inbox(c, id, &deputies)?;
     let timing = crate::push::Timing { now, urgent: n.priority == "urgent", tz, quiet };
-    crate::push::enqueue(c, id, &deputies, 0, &timing)?;
+    crate::push::enqueue(c, &super::headline(&n), &deputies, 0, &timing)?;
     let data = serde_json::json!({"notice_id": id, "kind": n.kind, "title": n.title, "priority": n.priority, "rsvp_required": n.rsvp_required});
     let wake = crate::live::record(c, None, Some(id), "notice", &data, now)?;
     Ok((deputies.len(), wake))

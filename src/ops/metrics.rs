@@ -1,6 +1,7 @@
 //! Prometheus metrics: request counts and latency histograms per route, DB pool usage, and what
 //! the database writer threads did (jobs, transactions, fallbacks: jobs per transaction is the
-//! group-commit factor), and the reads served from kept views.
+//! group-commit factor), the reads served from kept views, what the outboxes settled and
+//! how the background jobs went.
 
 use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
 
@@ -12,6 +13,8 @@ pub struct Metrics {
     pool: IntGaugeVec,
     writer: IntGaugeVec,
     views: IntGaugeVec,
+    outbox: IntGaugeVec,
+    jobs: IntGaugeVec,
 }
 
 impl Metrics {
@@ -34,7 +37,11 @@ impl Metrics {
             &["kind"],
         )?;
         registry.register(Box::new(views.clone()))?;
-        Ok(Metrics { registry, requests, latency, pool, writer, views })
+        let outbox = IntGaugeVec::new(Opts::new("outbox_settled_count", "push and SMS rows settled since start, by outbox and step"), &["outbox", "step"])?;
+        registry.register(Box::new(outbox.clone()))?;
+        let jobs = IntGaugeVec::new(Opts::new("background_job_count", "background jobs since start: rounds run and steps failed"), &["job", "kind"])?;
+        registry.register(Box::new(jobs.clone()))?;
+        Ok(Metrics { registry, requests, latency, pool, writer, views, outbox, jobs })
     }
 
     pub fn observe(&self, method: &str, route: &str, status: u16, secs: f64) {
@@ -50,6 +57,13 @@ impl Metrics {
         }
         self.views.with_label_values(&["served_from_memory"]).set(db.views.hits() as i64);
         self.views.with_label_values(&["serving"]).set(db.views.serving() as i64);
+        for (outbox, step, n) in crate::platform::outbox::Tally::snapshot() {
+            self.outbox.with_label_values(&[outbox, step]).set(n as i64);
+        }
+        for (job, rounds, failures) in crate::platform::jobs::snapshot() {
+            self.jobs.with_label_values(&[job, "rounds"]).set(rounds as i64);
+            self.jobs.with_label_values(&[job, "failed_steps"]).set(failures as i64);
+        }
         self.pool.with_label_values(&["idle"]).set(st.idle_connections as i64);
         self.pool.with_label_values(&["in_use"]).set((st.connections - st.idle_connections) as i64);
         let mut buf = vec![];

@@ -5,8 +5,8 @@
 //! than repeats.
 
 use super::provider::{read, Message};
-use super::rules::{classify, Outcome};
 use crate::config::ApnsSettings;
+use crate::platform::outbox::{classify, Outcome};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use std::sync::Mutex;
 

@@ -6,8 +6,8 @@
 
 use super::oauth::{request, TokenCache};
 use super::provider::{read, Message};
-use super::rules::{classify, Outcome};
 use crate::config::{HuaweiSettings, JPushSettings};
+use crate::platform::outbox::{classify, Outcome};
 
 pub struct JPush {
     s: JPushSettings,

@@ -5,8 +5,8 @@
 
 use super::oauth::{request, TokenCache};
 use super::provider::{read, Message};
-use super::rules::{classify, Outcome};
 use crate::config::FcmSettings;
+use crate::platform::outbox::{classify, Outcome};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 
 pub struct Fcm {

@@ -16,8 +16,8 @@ mod worker;
 pub use routes::register;
 
 pub use provider::Providers;
+pub use store::Headline;
 
-pub use rules::{backoff as push_backoff, classify as classify_push, Outcome as PushOutcome};
 pub use worker::{deliver_once as deliver_pushes_once, worker as delivery_worker};
 
 /// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
@@ -41,9 +41,9 @@ pub struct Timing {
     pub quiet: Option<(NaiveTime, NaiveTime)>,
 }
 
-/// Queues a notice's push to every enabled device of these deputies (in the publication's
-/// transaction); `round` makes reminders new sends. Returns how many pushes were queued.
-pub fn enqueue(c: &mut AnyConnection, notice: i64, deputies: &[i64], round: i32, t: &Timing) -> AppResult<usize> {
+/// Queues a notice's push (`m`: what it says) to every enabled device of these deputies, in the
+/// publication's transaction; `round` makes reminders new sends. Returns how many were queued.
+pub fn enqueue(c: &mut AnyConnection, m: &Headline, deputies: &[i64], round: i32, t: &Timing) -> AppResult<usize> {
     let targets = store::enabled_devices(c, deputies)?;
     let own = if t.urgent { Default::default() } else { store::own_quiet_hours(c, deputies)? };
     let rows: Vec<(i64, i64, NaiveDateTime)> = targets
@@ -53,7 +53,7 @@ pub fn enqueue(c: &mut AnyConnection, notice: i64, deputies: &[i64], round: i32,
             (device, deputy, at)
         })
         .collect();
-    store::enqueue(c, notice, &rows, round, t.now)?;
+    store::enqueue(c, m, &rows, round, t.now)?;
     Ok(rows.len())
 }
 

@@ -5,9 +5,9 @@
 //! stable dedup id; every answer is read into one [`Outcome`]. A provider that is not
 //! configured turns its pushes into dead letters that say so.
 
-use super::rules::{classify, Outcome};
 use super::{apns, china, google};
 use crate::config::ProviderSettings;
+use crate::platform::outbox::{classify, Outcome};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;

@@ -1,45 +1,11 @@
-//! Pure push rules: dedup ids, retry backoff, quiet hours, and how a provider's answer is read.
+//! Pure push rules: dedup ids, urgent pushes first, quiet hours. How an answer is read and
+//! retried is the outbox kit's (`platform::outbox`).
 
 use chrono::{NaiveDateTime, NaiveTime, TimeZone};
-use std::time::Duration;
 
 /// The same for every attempt of one send, so a provider drops a repeat after a crash.
 pub fn dedup_id(notice: i64, device: i64, round: i32) -> String {
     format!("lvzhi-n{notice}-d{device}-r{round}")
-}
-
-/// Wait before attempt `attempts + 1`: 2^attempts seconds (at most an hour), ±20 % jitter
-/// (`jitter` in 0..1), never less than the provider's `Retry-After`.
-pub fn backoff(attempts: i32, retry_after: Option<Duration>, jitter: f64) -> Duration {
-    let base = 2f64.powi(attempts.clamp(0, 12)).min(3600.0);
-    let spread = base * (0.8 + 0.4 * jitter.clamp(0.0, 1.0));
-    let d = Duration::from_millis((spread * 1000.0) as u64);
-    retry_after.map_or(d, |r| d.max(r))
-}
-
-/// What a provider's answer means for one push.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// Taken by the provider.
-    Accepted,
-    /// Try again later (429, 5xx, timeouts, unreadable answers), not before `after`.
-    Retry { after: Option<Duration>, error: String },
-    /// The device token is dead (410, unregistered): disable the device, drop the push.
-    Gone(String),
-    /// Refused for good (other 4xx): a dead letter.
-    Failed(String),
-}
-
-/// Reads an HTTP status (and `Retry-After` seconds) the way every provider does.
-pub fn classify(status: u16, retry_after: Option<u64>, body: &str) -> Outcome {
-    let short: String = body.chars().take(200).collect();
-    match status {
-        200..=299 => Outcome::Accepted,
-        410 => Outcome::Gone(format!("410: {short}")),
-        404 | 400 if short.to_lowercase().contains("unregistered") || short.to_lowercase().contains("badtoken") => Outcome::Gone(format!("{status}: {short}")),
-        429 | 500..=599 | 408 => Outcome::Retry { after: retry_after.map(Duration::from_secs), error: format!("{status}: {short}") },
-        _ => Outcome::Failed(format!("{status}: {short}")),
-    }
 }
 
 /// How far ahead of normal pushes an urgent one is queued: claims take the earliest `next_at`
@@ -75,25 +41,6 @@ mod tests {
         let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap().naive_utc();
         let backlog = now - chrono::Duration::hours(23);
         assert!(urgent_at(now) < backlog && urgent_at(now) <= now);
-    }
-
-    #[test]
-    fn backoff_grows_jitters_and_honours_retry_after() {
-        assert_eq!(backoff(0, None, 0.5), Duration::from_secs(1));
-        assert_eq!(backoff(3, None, 0.5), Duration::from_secs(8));
-        assert!(backoff(3, None, 0.0) >= Duration::from_millis(6400) && backoff(3, None, 1.0) <= Duration::from_millis(9600));
-        assert_eq!(backoff(20, None, 0.5), Duration::from_secs(3600));
-        assert_eq!(backoff(0, Some(Duration::from_secs(30)), 0.5), Duration::from_secs(30));
-    }
-
-    #[test]
-    fn answers_are_read_alike() {
-        assert_eq!(classify(200, None, ""), Outcome::Accepted);
-        assert_eq!(classify(429, Some(7), ""), Outcome::Retry { after: Some(Duration::from_secs(7)), error: "429: ".into() });
-        assert!(matches!(classify(503, None, "down"), Outcome::Retry { .. }));
-        assert!(matches!(classify(410, None, ""), Outcome::Gone(_)));
-        assert!(matches!(classify(400, None, "{\"reason\":\"BadToken\"}"), Outcome::Gone(_)));
-        assert!(matches!(classify(403, None, "nope"), Outcome::Failed(_)));
     }
 
     #[test]

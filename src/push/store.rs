@@ -96,8 +96,9 @@ pub fn disable_device(c: &mut AnyConnection, id: i64, reason: &str, at: NaiveDat
     Ok(())
 }
 
-/// Queues one push per (device, deputy, not before), 1,000 rows a statement.
-pub fn enqueue(c: &mut AnyConnection, notice: i64, targets: &[(i64, i64, NaiveDateTime)], round: i32, now: NaiveDateTime) -> AppResult<()> {
+/// Queues one push of `m` per (device, deputy, not before), 1,000 rows a statement.
+pub fn enqueue(c: &mut AnyConnection, m: &Headline, targets: &[(i64, i64, NaiveDateTime)], round: i32, now: NaiveDateTime) -> AppResult<()> {
+    let notice = m.notice;
     for chunk in targets.chunks(1000) {
         let rows: Vec<_> = chunk
             .iter()
@@ -111,6 +112,9 @@ pub fn enqueue(c: &mut AnyConnection, notice: i64, targets: &[(i64, i64, NaiveDa
                     o::attempts.eq(0),
                     o::next_at.eq(*at),
                     o::created_at.eq(now),
+                    o::kind.eq(&m.kind),
+                    o::title.eq(&m.title),
+                    o::priority.eq(&m.priority),
                 )
             })
             .collect();
@@ -119,7 +123,18 @@ pub fn enqueue(c: &mut AnyConnection, notice: i64, targets: &[(i64, i64, NaiveDa
     Ok(())
 }
 
-/// A push to make.
+crate::outbox_statements!(o, "push");
+
+/// What a push says: the notice it is about, as it was when queued.
+#[derive(Debug, Clone)]
+pub struct Headline {
+    pub notice: i64,
+    pub kind: String,
+    pub title: String,
+    pub priority: String,
+}
+
+/// A push to make: the row, its device and what it says.
 #[derive(Debug, Clone, Queryable)]
 pub struct Due {
     pub id: i64,
@@ -131,71 +146,48 @@ pub struct Due {
     pub provider: String,
     pub platform: String,
     pub token: String,
+    pub kind: String,
+    pub title: String,
+    pub priority: String,
 }
 
-/// Claims up to `limit` due pushes for `lease` seconds: nobody else sends them meanwhile. On
-/// PostgreSQL rows another worker holds are skipped (`FOR UPDATE SKIP LOCKED`).
+/// Leases up to `limit` due pushes until `lease_until` and loads them with their devices.
 pub fn claim(c: &mut AnyConnection, now: NaiveDateTime, lease_until: NaiveDateTime, limit: i64) -> AppResult<Vec<Due>> {
-    let free = o::status.eq("pending").and(o::next_at.le(now)).and(o::lease_until.is_null().or(o::lease_until.lt(now)));
-    let q = o::table.filter(free).order(o::next_at).limit(limit).select(o::id);
-    let ids: Vec<i64> = match c {
-        AnyConnection::Pg(pg) => q.for_update().skip_locked().load(pg)?,
-        AnyConnection::Sqlite(sq) => q.load(sq)?,
-    };
+    let ids = lease_due(c, now, lease_until, limit)?;
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    diesel::update(o::table.filter(o::id.eq_any(&ids))).set(o::lease_until.eq(lease_until)).execute(c)?;
     Ok(o::table
         .inner_join(dv::table)
         .filter(o::id.eq_any(&ids))
-        .select((o::id, o::notice_id, o::deputy_id, o::dedup_id, o::attempts, o::device_id, dv::provider, dv::platform, dv::token))
+        .select((
+            o::id,
+            o::notice_id,
+            o::deputy_id,
+            o::dedup_id,
+            o::attempts,
+            o::device_id,
+            dv::provider,
+            dv::platform,
+            dv::token,
+            o::kind,
+            o::title,
+            o::priority,
+        ))
         .load(c)?)
-}
-
-pub fn mark_sent(c: &mut AnyConnection, ids: &[i64], at: NaiveDateTime) -> AppResult<()> {
-    if !ids.is_empty() {
-        diesel::update(o::table.filter(o::id.eq_any(ids)))
-            .set((o::status.eq("sent"), o::sent_at.eq(at), o::lease_until.eq(None::<NaiveDateTime>), o::attempts.eq(o::attempts + 1)))
-            .execute(c)?;
-    }
-    Ok(())
-}
-
-pub fn retry_at(c: &mut AnyConnection, id: i64, next: NaiveDateTime, error: &str) -> AppResult<()> {
-    diesel::update(o::table.find(id))
-        .set((o::next_at.eq(next), o::lease_until.eq(None::<NaiveDateTime>), o::attempts.eq(o::attempts + 1), o::last_error.eq(error)))
-        .execute(c)?;
-    Ok(())
-}
-
-/// Ends a push: `dropped` (the device is gone) or `dead` (a dead letter, re-drivable).
-pub fn finish(c: &mut AnyConnection, id: i64, status: &str, error: &str) -> AppResult<()> {
-    diesel::update(o::table.find(id))
-        .set((o::status.eq(status), o::lease_until.eq(None::<NaiveDateTime>), o::attempts.eq(o::attempts + 1), o::last_error.eq(error)))
-        .execute(c)?;
-    Ok(())
 }
 
 /// (id, notice, deputy, device, dedup id, attempts, last error, created at) of dead letters.
 pub type DeadRow = (i64, i64, i64, i64, String, i32, Option<String>, NaiveDateTime);
 
+/// Dead letters after id `after`, oldest first (`limit + 1` rows, to tell a next page).
 pub fn dead_letters(c: &mut AnyConnection, after: i64, limit: i64) -> AppResult<Vec<DeadRow>> {
+    let ids = dead_after(c, after, limit)?;
     Ok(o::table
-        .filter(o::status.eq("dead"))
-        .filter(o::id.gt(after))
+        .filter(o::id.eq_any(&ids))
         .order(o::id)
-        .limit(limit + 1)
         .select((o::id, o::notice_id, o::deputy_id, o::device_id, o::dedup_id, o::attempts, o::last_error, o::created_at))
         .load(c)?)
-}
-
-/// Sends a dead letter again (same dedup id); false when it is not dead.
-pub fn redrive(c: &mut AnyConnection, id: i64, now: NaiveDateTime) -> AppResult<bool> {
-    Ok(diesel::update(o::table.filter(o::id.eq(id)).filter(o::status.eq("dead")))
-        .set((o::status.eq("pending"), o::attempts.eq(0), o::next_at.eq(now), o::lease_until.eq(None::<NaiveDateTime>)))
-        .execute(c)?
-        == 1)
 }
 
 /// (pending, sent, dropped, dead) pushes of a notice.

@@ -8,14 +8,13 @@
 //! to be claimed again when its lease ends, with the same dedup id.
 
 use super::provider::Message;
-use super::rules::{backoff, Outcome};
 use super::store;
 use crate::db;
 use crate::error::AppResult;
+use crate::platform::outbox::{next_step, Outcome, Step};
 use crate::state::AppState;
 use futures_util::stream::FuturesUnordered;
 use futures_util::{Future, StreamExt};
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
@@ -26,59 +25,50 @@ const RECORD_EVERY: usize = 64;
 /// The longest an answer waits to be recorded.
 const FLUSH: Duration = Duration::from_millis(200);
 
-type Heads = HashMap<i64, (String, String, String)>;
-
-/// Claims up to `limit` due pushes, with the headlines of their notices.
-async fn claim(state: &AppState, limit: i64) -> AppResult<(Vec<store::Due>, Heads)> {
+/// Leases up to `limit` due pushes.
+async fn claim(state: &AppState, limit: i64) -> AppResult<Vec<store::Due>> {
     let (now, lease) = (state.now(), chrono::Duration::seconds(state.settings.push_lease_secs));
-    let due = db::tx(&state.db, move |c| store::claim(c, now, now + lease, limit)).await?;
-    if due.is_empty() {
-        return Ok((due, HashMap::new()));
-    }
-    let notices: Vec<i64> = due.iter().map(|d| d.notice).collect();
-    let heads = db::run(&state.db, move |c| crate::notices::headlines(c, &notices)).await?;
-    Ok((due, heads))
+    db::tx(&state.db, move |c| store::claim(c, now, now + lease, limit)).await
 }
 
 /// One push to its provider.
-fn send(state: &AppState, d: store::Due, heads: &Heads) -> impl Future<Output = (store::Due, Outcome)> + use<> {
+fn send(state: &AppState, d: store::Due) -> impl Future<Output = (store::Due, Outcome)> + use<> {
     let providers = state.push.clone();
-    let (kind, title, priority) = heads.get(&d.notice).cloned().unwrap_or_default();
     async move {
-        let m = Message { dedup_id: d.dedup_id.clone(), platform: d.platform.clone(), token: d.token.clone(), notice_id: d.notice, kind, title, priority };
+        let m = Message {
+            dedup_id: d.dedup_id.clone(),
+            platform: d.platform.clone(),
+            token: d.token.clone(),
+            notice_id: d.notice,
+            kind: d.kind.clone(),
+            title: d.title.clone(),
+            priority: d.priority.clone(),
+        };
         let out = providers.send(&d.provider, &m).await;
         (d, out)
     }
 }
 
-/// Records answers in one transaction: every accepted push at once, the rest one by one.
+/// Records answers in one transaction (the outbox kit settles the rows) and tells notices which
+/// deputies' pushes went out or will be tried again.
 async fn record(state: &AppState, results: Vec<(store::Due, Outcome)>) -> AppResult<()> {
     if results.is_empty() {
         return Ok(());
     }
     let (max, at) = (state.settings.push_max_attempts, state.now());
     db::tx(&state.db, move |c| {
-        let accepted: Vec<&store::Due> = results.iter().filter(|r| r.1 == Outcome::Accepted).map(|r| &r.0).collect();
-        store::mark_sent(c, &accepted.iter().map(|d| d.id).collect::<Vec<_>>(), at)?;
-        crate::notices::record_pushes(c, &accepted.iter().map(|d| (d.notice, d.deputy)).collect::<Vec<_>>(), true, at)?;
-        let mut retried = vec![];
-        for (d, out) in &results {
-            let (id, attempts) = (&d.id, &d.attempts);
-            match out {
-                Outcome::Accepted => {}
-                Outcome::Retry { error, .. } if attempts + 1 >= max => store::finish(c, *id, "dead", &format!("gave up after {max} attempts: {error}"))?,
-                Outcome::Retry { after, error } => {
-                    let wait = backoff(*attempts, *after, rand::random::<f64>());
-                    store::retry_at(c, *id, at + chrono::Duration::milliseconds(wait.as_millis() as i64), error)?;
-                    retried.push((d.notice, d.deputy));
-                }
-                Outcome::Gone(error) => {
-                    store::finish(c, *id, "dropped", error)?;
-                    store::disable_device(c, d.device, error, at)?;
-                }
-                Outcome::Failed(error) => store::finish(c, *id, "dead", error)?,
+        let steps: Vec<(&store::Due, Step)> = results.iter().map(|(d, out)| (d, next_step(out, d.attempts, max, at, rand::random::<f64>()))).collect();
+        store::settle(c, &steps.iter().map(|(d, s)| (d.id, s)).collect::<Vec<_>>(), at)?;
+        let (mut sent, mut retried) = (vec![], vec![]);
+        for (d, step) in &steps {
+            match step {
+                Step::Sent => sent.push((d.notice, d.deputy)),
+                Step::RetryAt(..) => retried.push((d.notice, d.deputy)),
+                Step::Dropped(error) => store::disable_device(c, d.device, error, at)?,
+                Step::Dead(_) => {}
             }
         }
+        crate::notices::record_pushes(c, &sent, true, at)?;
         crate::notices::record_pushes(c, &retried, false, at)
     })
     .await
@@ -87,9 +77,9 @@ async fn record(state: &AppState, results: Vec<(store::Due, Outcome)>) -> AppRes
 /// Claims what is due now (up to a batch), sends it and records the answers as they come;
 /// returns how many pushes were attempted. (Tests and tools drive delivery with it.)
 pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
-    let (due, heads) = claim(state, BATCH).await?;
+    let due = claim(state, BATCH).await?;
     let n = due.len();
-    let mut answers = futures_util::stream::iter(due).map(|d| send(state, d, &heads)).buffer_unordered(IN_FLIGHT).ready_chunks(RECORD_EVERY);
+    let mut answers = futures_util::stream::iter(due).map(|d| send(state, d)).buffer_unordered(IN_FLIGHT).ready_chunks(RECORD_EVERY);
     while let Some(chunk) = answers.next().await {
         record(state, chunk).await?;
     }
@@ -110,11 +100,11 @@ pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         if !stopping && inflight.len() <= IN_FLIGHT / 2 && Instant::now() >= next_claim {
             match claim(&state, (IN_FLIGHT - inflight.len()) as i64).await {
-                Ok((due, heads)) => {
+                Ok(due) => {
                     if due.is_empty() {
                         next_claim = Instant::now() + Duration::from_secs(1);
                     }
-                    inflight.extend(due.into_iter().map(|d| send(&state, d, &heads)));
+                    inflight.extend(due.into_iter().map(|d| send(&state, d)));
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "claiming pushes failed; retrying");

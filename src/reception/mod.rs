@@ -51,17 +51,13 @@ use tokio::sync::watch;
 
 /// Once a minute: texts the units of overdue cases (once a day per case) and reminds both sides
 /// of receptions about to begin; stops between runs.
-pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            _ = stop.changed() => break,
-            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+pub async fn worker(state: AppState, stop: watch::Receiver<bool>) {
+    crate::platform::jobs::every("reception", Duration::from_secs(60), stop, || {
+        let state = state.clone();
+        async move {
+            crate::platform::jobs::report("reception", "reminding units of overdue opinions", forwarding::remind_overdue(&state).await);
+            crate::platform::jobs::report("reception", "reminding of receptions", appointments::remind(&state).await);
         }
-        if let Err(e) = forwarding::remind_overdue(&state).await {
-            tracing::warn!(error = %e, "reminding units of overdue opinions failed");
-        }
-        if let Err(e) = appointments::remind(&state).await {
-            tracing::warn!(error = %e, "reminding of receptions failed");
-        }
-    }
+    })
+    .await
 }

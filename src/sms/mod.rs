@@ -8,8 +8,8 @@ mod store;
 
 use crate::db::{self, AnyConnection};
 use crate::error::AppResult;
+use crate::platform::outbox::{classify, next_step, Outcome, Step};
 use crate::platform::pii::Pii;
-use crate::push::{classify_push as classify, push_backoff as backoff, PushOutcome as Outcome};
 use crate::state::AppState;
 use chrono::NaiveDateTime;
 use hmac::{Hmac, Mac};
@@ -107,37 +107,36 @@ pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
         return Ok(0);
     }
     db::tx(&state.db, move |c| {
-        for ((id, _, _, body, attempts), out) in &results {
-            // A sealed body is a secret (a sign-in code): gone once the text is sent or dead.
-            let secret = crate::platform::pii::is_sealed(body);
-            match out {
-                Outcome::Accepted => store::finish(c, *id, "sent", None, Some(at), secret)?,
-                Outcome::Retry { error, .. } if attempts + 1 >= max => store::finish(c, *id, "dead", Some(error), None, secret)?,
-                Outcome::Retry { after, error } => {
-                    let wait = backoff(*attempts, *after, rand::random::<f64>());
-                    store::retry_at(c, *id, at + chrono::Duration::milliseconds(wait.as_millis() as i64), error)?
-                }
-                Outcome::Gone(error) | Outcome::Failed(error) => store::finish(c, *id, "dead", Some(error), None, secret)?,
-            }
-        }
-        Ok(())
+        // A dead number is a dead letter too (nothing to disable, unlike a push device).
+        let steps: Vec<(i64, Step)> = results
+            .iter()
+            .map(|((id, _, _, _, attempts), out)| {
+                let out = match out {
+                    Outcome::Gone(e) => Outcome::Failed(e.clone()),
+                    other => other.clone(),
+                };
+                (*id, next_step(&out, *attempts, max, at, rand::random::<f64>()))
+            })
+            .collect();
+        store::settle(c, &steps.iter().map(|(id, s)| (*id, s)).collect::<Vec<_>>(), at)?;
+        // A sealed body is a secret (a sign-in code): gone once the text is sent or dead.
+        let ended: Vec<i64> = results
+            .iter()
+            .zip(&steps)
+            .filter(|(((_, _, _, body, _), _), (_, step))| crate::platform::pii::is_sealed(body) && matches!(step, Step::Sent | Step::Dead(_)))
+            .map(|(_, (id, _))| *id)
+            .collect();
+        store::forget_bodies(c, &ended)
     })
     .await?;
     Ok(n)
 }
 
-/// Escalates and sends every 15 s; stops between runs.
-pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            _ = stop.changed() => break,
-            _ = tokio::time::sleep(Duration::from_secs(15)) => {}
-        }
-        if let Err(e) = crate::notices::escalate_due(&state).await {
-            tracing::warn!(error = %e, "escalating notices by SMS failed");
-        }
-        if let Err(e) = deliver_once(&state).await {
-            tracing::warn!(error = %e, "SMS delivery failed; retrying");
-        }
-    }
+/// Sends due texts every 15 s; stops between rounds.
+pub async fn worker(state: AppState, stop: watch::Receiver<bool>) {
+    crate::platform::jobs::every("sms", Duration::from_secs(15), stop, || {
+        let state = state.clone();
+        async move { crate::platform::jobs::report("sms", "delivering texts", deliver_once(&state).await) }
+    })
+    .await
 }

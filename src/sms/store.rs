@@ -64,35 +64,22 @@ pub fn enqueue_one(c: &mut AnyConnection, pii: &Pii, phone: &str, body: &str, de
 /// A text to send: (id, dedup id, phone (sealed), body, attempts).
 pub type Due = (i64, String, String, String, i32);
 
-/// Claims due texts with a lease (skipping rows another worker holds on PostgreSQL).
+crate::outbox_statements!(o, "sms");
+
+/// Leases due texts (skipping rows another worker holds on PostgreSQL) and loads them.
 pub fn claim(c: &mut AnyConnection, now: NaiveDateTime, lease_until: NaiveDateTime, limit: i64) -> AppResult<Vec<Due>> {
-    let free = o::status.eq("pending").and(o::next_at.le(now)).and(o::lease_until.is_null().or(o::lease_until.lt(now)));
-    let q = o::table.filter(free).order(o::next_at).limit(limit).select(o::id);
-    let ids: Vec<i64> = match c {
-        AnyConnection::Pg(pg) => q.for_update().skip_locked().load(pg)?,
-        AnyConnection::Sqlite(sq) => q.load(sq)?,
-    };
+    let ids = lease_due(c, now, lease_until, limit)?;
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    diesel::update(o::table.filter(o::id.eq_any(&ids))).set(o::lease_until.eq(lease_until)).execute(c)?;
     Ok(o::table.filter(o::id.eq_any(&ids)).select((o::id, o::dedup_id, o::phone, o::body, o::attempts)).load(c)?)
 }
 
-/// Ends a text (sent or dead); `forget_body` empties it (a secret such as a sign-in code).
-pub fn finish(c: &mut AnyConnection, id: i64, status: &str, error: Option<&str>, sent: Option<NaiveDateTime>, forget_body: bool) -> AppResult<()> {
-    let end = (o::status.eq(status), o::lease_until.eq(None::<NaiveDateTime>), o::attempts.eq(o::attempts + 1), o::last_error.eq(error), o::sent_at.eq(sent));
-    match forget_body {
-        true => diesel::update(o::table.find(id)).set((end, o::body.eq(""))).execute(c)?,
-        false => diesel::update(o::table.find(id)).set(end).execute(c)?,
-    };
-    Ok(())
-}
-
-pub fn retry_at(c: &mut AnyConnection, id: i64, next: NaiveDateTime, error: &str) -> AppResult<()> {
-    diesel::update(o::table.find(id))
-        .set((o::next_at.eq(next), o::lease_until.eq(None::<NaiveDateTime>), o::attempts.eq(o::attempts + 1), o::last_error.eq(error)))
-        .execute(c)?;
+/// Empties the bodies of these texts (secrets such as sign-in codes, once sent or dead).
+pub fn forget_bodies(c: &mut AnyConnection, ids: &[i64]) -> AppResult<()> {
+    if !ids.is_empty() {
+        diesel::update(o::table.filter(o::id.eq_any(ids))).set(o::body.eq("")).execute(c)?;
+    }
     Ok(())
 }
 

@@ -139,14 +139,10 @@ pub async fn remind_overdue(state: &AppState) -> AppResult<usize> {
 }
 
 /// Once an hour: reminds the units of overdue suggestions; stops between runs.
-pub async fn worker(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            _ = stop.changed() => break,
-            _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
-        }
-        if let Err(e) = remind_overdue(&state).await {
-            tracing::warn!(error = %e, "reminding units of overdue suggestions failed");
-        }
-    }
+pub async fn worker(state: AppState, stop: tokio::sync::watch::Receiver<bool>) {
+    crate::platform::jobs::every("suggestions", std::time::Duration::from_secs(3600), stop, || {
+        let state = state.clone();
+        async move { crate::platform::jobs::report("suggestions", "reminding units of overdue suggestions", remind_overdue(&state).await) }
+    })
+    .await
 }

@@ -349,3 +349,27 @@ async fn the_demo_meeting_notice_with_its_pdf_reaches_phones_and_the_admin_sees_
     let d = app.post(&format!("/api/v1/notices/{id}/leaves/1"), &admin, json!({"approve": true})).await;
     assert_eq!(d.body["leave_status"], "approved");
 }
+
+#[tokio::test]
+async fn a_push_carries_what_it_says_and_the_metrics_count_what_the_outbox_settled() {
+    let (app, g) = fake_gateway::demo_app(&[]).await;
+    let (admin, deputy) = (app.login("admin").await, app.login("13955110000").await);
+    app.post("/api/v1/me/devices", &deputy, json!({"platform": "android", "provider": "webhook", "token": "ok-carry"})).await.expect(201, "");
+    let id = publish(&app, &admin, "原标题", &[1]).await;
+    // The notice's row changes after the push was queued (by hand here): delivery sends what was
+    // queued, so it never reads notices.
+    lvzhi::db::run(&app.state.db, move |c| {
+        use diesel::prelude::*;
+        use lvzhi::db::schema::notices as n;
+        Ok(diesel::update(n::table.find(id)).set(n::title.eq("改过的标题")).execute(c)?)
+    })
+    .await
+    .unwrap();
+    assert_eq!(lvzhi::push::deliver_pushes_once(&app.state).await.unwrap(), 1);
+    let got = g.for_token("ok-carry");
+    assert_eq!((got.len(), got[0].body["title"].as_str(), got[0].body["notice_id"].as_i64()), (1, Some("原标题"), Some(id)));
+    let m = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let sent = m.lines().find(|l| l.starts_with("lvzhi_outbox_settled_count{outbox=\"push\",step=\"sent\"}")).unwrap_or_default();
+    let n: u64 = sent.rsplit(' ').next().and_then(|v| v.parse().ok()).unwrap_or(0);
+    assert!(n >= 1, "the push outbox's sent rows are counted: {sent:?}");
+}
