@@ -3,7 +3,7 @@
 //! recorded past event is closed only by congress staff who hold every invitee, and the absences
 //! it causes go to maker-checker instead of the ledger.
 
-use super::events::{load, manage, retroactive, EventView};
+use super::meetings::{load, manage, retroactive, EventView};
 use crate::audit::Entry;
 use crate::auth::{Principal, Role};
 use crate::db::schema::{checkins as c, event_invitees as ei, events as e};

@@ -5,9 +5,9 @@
 mod activity;
 mod attendance;
 mod duty;
-mod events;
 pub mod geo;
 mod kiosk;
+mod meetings;
 mod model;
 mod places;
 mod qr;
@@ -26,7 +26,7 @@ pub use store::reseal as reseal_positions;
 
 pub use attendance::excuse as excuse_absence;
 pub use duty::{summary as duty_summary, DutySummary};
-pub use events::venue as event_venue;
+pub use meetings::venue as meeting_venue;
 pub use places::{existing_secret as existing_qr_secret, new_kiosk_key};
 pub use qr::{issue as issue_qr, Place};
 pub use record::{Checkins, Writes as CheckinWrites};

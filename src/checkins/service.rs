@@ -218,7 +218,7 @@ fn load_for(c: &mut AnyConnection, p: &Principal, id: i64, staff_only: bool) -> 
     let path = match row.station_id {
         Some(s) => crate::org::station_region(c, s)?.map(|x| x.1),
         None => match row.event_id {
-            Some(e) => super::events::venue(c, e)?.map(|v| v.region_path),
+            Some(e) => super::meetings::venue(c, e)?.map(|v| v.region_path),
             None => None,
         },
     };

@@ -48,7 +48,7 @@ fn load(c: &mut AnyConnection, place: Place) -> AppResult<Option<Venue>> {
             event_id: None,
             secret: None,
         }),
-        Place::Event(id) => super::events::venue(c, id)?.map(|e| Venue {
+        Place::Event(id) => super::meetings::venue(c, id)?.map(|e| Venue {
             place,
             pos: e.pos,
             radius_m: e.radius_m,

@@ -1,60 +1,16 @@
 //! Typed settings read from the environment and validated at start-up. A bad value stops the
 //! process with a message naming the variable. Every variable here is listed in docs/CONFIGURATION.md.
 
+mod env;
+mod kinds;
 mod push;
+use env::Env;
+pub use env::{ConfigError, Secret};
+pub use kinds::{DatabaseUrl, LogFormat, Rankings};
 use push::push_providers;
 pub use push::{ApnsSettings, FcmSettings, HuaweiSettings, JPushSettings, ProviderSettings};
 
 use std::path::PathBuf;
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum DatabaseUrl {
-    Postgres(String),
-    Sqlite(PathBuf),
-}
-
-impl DatabaseUrl {
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let raw = raw.trim();
-        if raw.is_empty() {
-            return Err("must not be empty".into());
-        }
-        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
-            return Ok(DatabaseUrl::Postgres(raw.to_string()));
-        }
-        let path = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")).unwrap_or(raw);
-        if path.contains("://") {
-            return Err(format!("unsupported scheme in `{raw}` (use postgres://, sqlite:// or a file path)"));
-        }
-        if path.is_empty() {
-            return Err("sqlite path must not be empty".into());
-        }
-        Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        matches!(self, DatabaseUrl::Postgres(_))
-    }
-}
-
-/// Where rankings are read from. Every source answers the same; they differ in cost. Whichever
-/// is chosen, SQL counts the scope while a year's leaderboard or tables are being built.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rankings {
-    /// Sorted-set leaderboards: in Redis when configured, in process otherwise (the default).
-    SortedSets,
-    /// Tables kept in the database: each deputy's total per scope and per scope a count of each
-    /// total, so a place is a sum over a few hundred totals. No memory; extra writes per award.
-    Sql,
-    /// Always count the scope in SQL (nothing kept; grows with the scope).
-    SqlScan,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogFormat {
-    Text,
-    Json,
-}
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -147,82 +103,6 @@ pub struct Settings {
     pub pii_keys: Option<Secret>,
     /// Key of the lookup hash of phone numbers (base64, at least 32 bytes).
     pub pii_hash_key: Option<Secret>,
-}
-
-/// A configured secret: never printed by `Debug`.
-#[derive(Clone, PartialEq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Secret {
-        Secret(s.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-#[derive(Debug)]
-pub struct ConfigError {
-    pub var: &'static str,
-    pub message: String,
-}
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "invalid configuration: {}: {}", self.var, self.message)
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-struct Env<'a>(&'a dyn Fn(&str) -> Option<String>);
-
-impl Env<'_> {
-    fn get(&self, var: &str) -> Option<String> {
-        (self.0)(var).filter(|v| !v.trim().is_empty())
-    }
-
-    fn parse<T: std::str::FromStr>(&self, var: &'static str, default: T) -> Result<T, ConfigError>
-    where
-        T::Err: std::fmt::Display,
-    {
-        match self.get(var) {
-            None => Ok(default),
-            Some(v) => v.trim().parse().map_err(|e| ConfigError { var, message: format!("`{v}`: {e}") }),
-        }
-    }
-
-    fn positive<T: std::str::FromStr + PartialOrd + Default>(&self, var: &'static str, default: T) -> Result<T, ConfigError>
-    where
-        T::Err: std::fmt::Display,
-    {
-        let v = self.parse(var, default)?;
-        if v <= T::default() {
-            return Err(ConfigError { var, message: "must be greater than zero".into() });
-        }
-        Ok(v)
-    }
-
-    fn flag(&self, var: &'static str) -> Result<bool, ConfigError> {
-        self.flag_or(var, false)
-    }
-
-    fn flag_or(&self, var: &'static str, default: bool) -> Result<bool, ConfigError> {
-        match self.get(var).as_deref().map(str::to_ascii_lowercase).as_deref() {
-            None => Ok(default),
-            Some("0" | "false" | "no" | "off") => Ok(false),
-            Some("1" | "true" | "yes" | "on") => Ok(true),
-            Some(v) => Err(ConfigError { var, message: format!("`{v}` is not a boolean (true/false)") }),
-        }
-    }
 }
 
 impl Settings {
@@ -417,79 +297,4 @@ pub use crate::platform::outbound::check_url as outbound_url;
 pub const PUSH_LEASE_MARGIN: std::time::Duration = std::time::Duration::from_secs(2);
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn with(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: std::collections::HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Settings::from_lookup(&move |k| map.get(k).cloned())
-    }
-
-    #[test]
-    fn defaults_are_sqlite_under_data_dir() {
-        let s = with(&[]).unwrap();
-        assert_eq!(s.database_url, DatabaseUrl::Sqlite(PathBuf::from("./data/lvzhi.db")));
-        assert_eq!(s.bind, "127.0.0.1:8080");
-        assert_eq!(s.tz, chrono_tz::Asia::Shanghai);
-    }
-
-    #[test]
-    fn database_url_forms() {
-        assert_eq!(DatabaseUrl::parse("sqlite:///tmp/x.db").unwrap(), DatabaseUrl::Sqlite("/tmp/x.db".into()));
-        assert_eq!(DatabaseUrl::parse("x.db").unwrap(), DatabaseUrl::Sqlite("x.db".into()));
-        assert!(DatabaseUrl::parse("postgres://u@h/db").unwrap().is_postgres());
-        assert!(DatabaseUrl::parse("mysql://h/db").is_err());
-    }
-
-    #[test]
-    fn a_push_lease_must_outlive_a_send() {
-        // The default timeout is 10 s: a lease of 5 s would let a second worker send it again.
-        assert_eq!(with(&[("LVZHI_PUSH_LEASE_SECS", "5")]).unwrap_err().var, "LVZHI_PUSH_LEASE_SECS");
-        assert!(with(&[("LVZHI_PUSH_LEASE_SECS", "12")]).is_ok());
-        assert!(with(&[("LVZHI_PUSH_LEASE_SECS", "3"), ("LVZHI_PUSH_TIMEOUT_MS", "1000")]).is_ok());
-        assert_eq!(with(&[("LVZHI_PUSH_LEASE_SECS", "3"), ("LVZHI_PUSH_TIMEOUT_MS", "1500")]).unwrap_err().var, "LVZHI_PUSH_LEASE_SECS");
-    }
-
-    #[test]
-    fn private_gateways_need_their_host_listed() {
-        let hook = |url: &'static str, allow: Option<&'static str>| {
-            let mut v = vec![("LVZHI_PUSH_WEBHOOK_URL", url), ("LVZHI_PUSH_WEBHOOK_SECRET", "s")];
-            v.extend(allow.map(|a| ("LVZHI_OUTBOUND_ALLOW", a)));
-            with(&v)
-        };
-        assert_eq!(hook("http://10.0.0.5/push", None).unwrap_err().var, "LVZHI_PUSH_WEBHOOK_URL");
-        assert_eq!(hook("http://10.0.0.5/push", Some("10.0.0.6")).unwrap_err().var, "LVZHI_PUSH_WEBHOOK_URL");
-        assert_eq!(hook("http://10.0.0.5/push", Some("10.0.0.6, 10.0.0.5")).unwrap().outbound_allow, vec!["10.0.0.6", "10.0.0.5"]);
-        assert!(hook("https://push.example.cn/v1", None).is_ok());
-        assert_eq!(with(&[("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true")]).unwrap_err().var, "LVZHI_OUTBOUND_ALLOW_PRIVATE");
-    }
-
-    #[test]
-    fn bad_values_name_the_variable() {
-        assert_eq!(with(&[("LVZHI_TZ", "Mars/Base")]).unwrap_err().var, "LVZHI_TZ");
-        assert_eq!(with(&[("LVZHI_MAX_BODY_BYTES", "-3")]).unwrap_err().var, "LVZHI_MAX_BODY_BYTES");
-        assert_eq!(with(&[("LVZHI_ENV", "production")]).unwrap_err().var, "LVZHI_JWT_KEY_FILE");
-        assert_eq!(with(&[("REDIS_URL", "localhost")]).unwrap_err().var, "REDIS_URL");
-        assert_eq!(with(&[("LVZHI_TRUST_PROXY", "maybe")]).unwrap_err().var, "LVZHI_TRUST_PROXY");
-        assert_eq!(with(&[("LVZHI_DB_INLINE_READS", "sometimes")]).unwrap_err().var, "LVZHI_DB_INLINE_READS");
-    }
-
-    #[test]
-    fn inline_reads_are_on_unless_turned_off() {
-        assert!(with(&[]).unwrap().db_inline_reads);
-        assert!(!with(&[("LVZHI_DB_INLINE_READS", "false")]).unwrap().db_inline_reads);
-    }
-
-    #[test]
-    fn personal_data_keys_come_in_pairs_are_checked_and_never_printed() {
-        let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-        let prod = [("LVZHI_ENV", "production"), ("LVZHI_JWT_KEY_FILE", "/etc/lvzhi/jwt.pem")];
-        assert_eq!(with(&prod).unwrap_err().var, "LVZHI_PII_KEYS");
-        assert_eq!(with(&[("LVZHI_PII_KEYS", &format!("k1:{key}"))]).unwrap_err().var, "LVZHI_PII_HASH_KEY");
-        assert_eq!(with(&[("LVZHI_PII_HASH_KEY", key)]).unwrap_err().var, "LVZHI_PII_KEYS");
-        assert_eq!(with(&[("LVZHI_PII_KEYS", "k1:short"), ("LVZHI_PII_HASH_KEY", key)]).unwrap_err().var, "LVZHI_PII_KEYS");
-        assert_eq!(with(&[("LVZHI_PII_KEYS", &format!("k1:{key}")), ("LVZHI_PII_HASH_KEY", "c2hvcnQ=")]).unwrap_err().var, "LVZHI_PII_HASH_KEY");
-        let s = with(&[prod[0], prod[1], ("LVZHI_PII_KEYS", &format!("k1:{key}")), ("LVZHI_PII_HASH_KEY", key)]).unwrap();
-        assert!(!format!("{s:?}").contains(key));
-    }
-}
+mod tests;

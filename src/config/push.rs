@@ -1,7 +1,8 @@
 //! The push providers' settings, read from the environment at start-up (the `push` capability
 //! builds its clients from them).
 
-use super::{outbound_url, ConfigError, Env};
+use super::env::Env;
+use super::{outbound_url, ConfigError};
 use std::time::Duration;
 
 /// How to reach each provider (from the environment; see docs/CONFIGURATION.md).

@@ -2,21 +2,24 @@
 //! the embedded per-backend migrations, and [`run`] which moves a query off the actix workers.
 
 pub mod any_of;
+mod batches;
 pub mod bulk;
 pub mod checkout;
 pub mod fixed_rows;
 pub mod json_batch;
+mod pool;
 pub mod schema;
 pub mod sqlite;
 pub mod stamp;
 pub mod writer;
 
+pub use pool::{build_pool, build_pool_waiting, connection_string, migrate, pg_url_with_limits, DEFAULT_CACHE_KIB, PG_MIGRATIONS, SQLITE_MIGRATIONS};
+
 use crate::config::DatabaseUrl;
 use crate::error::AppResult;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{Pool, PooledConnection};
 use diesel::{PgConnection, SqliteConnection};
-use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 #[derive(diesel::MultiConnection)]
 pub enum AnyConnection {
@@ -25,66 +28,6 @@ pub enum AnyConnection {
 }
 
 pub type DbPool = Pool<checkout::Manager>;
-
-/// Runs one diesel builder on the concrete connection behind an [`AnyConnection`]: for what the
-/// multi-backend connection cannot express (multi-row inserts, upserts). The builder is written
-/// once; it is compiled for each backend.
-#[macro_export]
-macro_rules! per_backend {
-    ($conn:expr, |$c:ident| $body:expr) => {
-        match $conn {
-            $crate::db::AnyConnection::Pg($c) => $body,
-            $crate::db::AnyConnection::Sqlite($c) => $body,
-        }
-    };
-}
-
-/// Runs `body` over `rows` in order, `batch` bound to arrays (`&[T; N]`) of 64, 16, 4 and 1 rows:
-/// a statement over an array has a fixed text, so SQLite keeps each batch size prepared (see
-/// [`in_batches!`](crate::in_batches) and [`fixed_rows`]). A bulk of 21 rows runs as 16 + 4 + 1.
-#[macro_export]
-macro_rules! in_fixed_batches {
-    ($rows:expr, |$batch:ident| $body:expr) => {{
-        let mut rest = $rows;
-        while !rest.is_empty() {
-            rest = if let Some(($batch, r)) = rest.split_first_chunk::<64>() {
-                $body;
-                r
-            } else if let Some(($batch, r)) = rest.split_first_chunk::<16>() {
-                $body;
-                r
-            } else if let Some(($batch, r)) = rest.split_first_chunk::<4>() {
-                $body;
-                r
-            } else if let Some(($batch, r)) = rest.split_first_chunk::<1>() {
-                $body;
-                r
-            } else {
-                break;
-            };
-        }
-    }};
-}
-
-/// Runs a multi-row statement over `rows` in batches, `batch` bound to each in turn: on
-/// PostgreSQL up to 1,000 rows (a slice); on SQLite arrays of fixed sizes
-/// ([`in_fixed_batches!`](crate::in_fixed_batches)). diesel keeps a statement over an array
-/// prepared, as its text is fixed, while one over a slice is parsed and planned again every time
-/// — on the SQLite writer under an award burst, that parsing was about a tenth of its time.
-#[macro_export]
-macro_rules! in_batches {
-    ($conn:expr, $rows:expr, |$c:ident, $batch:ident| $body:expr) => {{
-        let rows = &$rows[..];
-        match $conn {
-            $crate::db::AnyConnection::Pg($c) => {
-                for $batch in rows.chunks(1000) {
-                    $body;
-                }
-            }
-            $crate::db::AnyConnection::Sqlite($c) => $crate::in_fixed_batches!(rows, |$batch| $body),
-        }
-    }};
-}
 
 /// The pool plus the writer threads (see [`writer`]). Derefs to the pool for plain reads.
 #[derive(Clone)]
@@ -130,126 +73,6 @@ impl std::ops::Deref for Db {
     }
 }
 pub type DbConn = PooledConnection<checkout::Manager>;
-
-pub const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
-pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
-
-/// Sets the SQLite pragmas on every new connection (no-op on PostgreSQL). `temp_store = MEMORY`
-/// keeps the statement journal of multi-row statements off the disk (it was a temp file created
-/// and deleted per statement); `cache_size` is in KiB when negative.
-#[derive(Debug)]
-struct Pragmas {
-    /// Page cache per connection, KiB (`LVZHI_DB_CACHE_KIB`).
-    cache_kib: u32,
-}
-
-impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for Pragmas {
-    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
-        if let AnyConnection::Sqlite(c) = conn {
-            c.batch_execute(&format!(
-                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -{};",
-                self.cache_kib
-            ))
-            .map_err(diesel::r2d2::Error::QueryError)?;
-        }
-        Ok(())
-    }
-}
-
-/// SQLite's page cache per connection when no setting says otherwise, KiB: SQLite's own default.
-/// The OS page cache stands behind it; 16 MB per connection (the earlier value) held ~140 MB of
-/// heap under read load at no measurable gain in check-ins or inbox reads (docs/PERFORMANCE.md).
-pub const DEFAULT_CACHE_KIB: u32 = 2_000;
-
-/// The URL diesel understands for this database.
-pub fn connection_string(url: &DatabaseUrl) -> String {
-    match url {
-        DatabaseUrl::Postgres(u) => u.clone(),
-        DatabaseUrl::Sqlite(p) => p.to_string_lossy().into_owned(),
-    }
-}
-
-pub fn build_pool(url: &DatabaseUrl, size: u32) -> Result<DbPool, String> {
-    build_pool_waiting(url, size, std::time::Duration::from_secs(5), DEFAULT_CACHE_KIB, None)
-}
-
-/// A PostgreSQL URL with the server's limits for its sessions (`statement`: `statement_timeout`
-/// and `lock_timeout`, and twice that for `idle_in_transaction_session_timeout`) and TCP
-/// settings that notice a dead or unreachable server (keepalives, `tcp_user_timeout`, a
-/// connect timeout); parameters the URL already sets are kept.
-pub fn pg_url_with_limits(url: &str, statement: std::time::Duration) -> String {
-    let ms = statement.as_millis();
-    let options = format!("-c statement_timeout={ms} -c lock_timeout={ms} -c idle_in_transaction_session_timeout={}", ms * 2);
-    let wanted = [
-        ("connect_timeout", "5".to_string()),
-        ("keepalives", "1".to_string()),
-        ("keepalives_idle", "10".to_string()),
-        ("keepalives_interval", "5".to_string()),
-        ("keepalives_count", "3".to_string()),
-        ("tcp_user_timeout", ms.to_string()),
-        ("options", options),
-    ];
-    let Ok(u) = url::Url::parse(url) else { return url.to_string() };
-    let present: Vec<String> = u.query_pairs().map(|(k, _)| k.into_owned()).collect();
-    // libpq decodes %XX but not `+`, so spaces are written %20.
-    let added: Vec<String> =
-        wanted.iter().filter(|(k, _)| !present.iter().any(|p| p == k)).map(|(k, v)| format!("{k}={}", v.replace(' ', "%20").replace('=', "%3D"))).collect();
-    if added.is_empty() {
-        return url.to_string();
-    }
-    let sep = if u.query().is_some() { '&' } else { '?' };
-    format!("{url}{sep}{}", added.join("&"))
-}
-
-/// [`build_pool`] that waits at most `wait` for a connection: while the database is down,
-/// requests answer 503 `database_unavailable` after that long, and the pool reconnects by
-/// itself when it is back.
-/// `cache_kib` is SQLite's page cache per connection (ignored on PostgreSQL).
-/// On PostgreSQL, `statement` bounds each statement and notices a dead server (see
-/// [`pg_url_with_limits`]); migrations lift the bound for themselves.
-pub fn build_pool_waiting(
-    url: &DatabaseUrl,
-    size: u32,
-    wait: std::time::Duration,
-    cache_kib: u32,
-    statement: Option<std::time::Duration>,
-) -> Result<DbPool, String> {
-    if let DatabaseUrl::Sqlite(p) = url {
-        sqlite::register();
-        if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        }
-    }
-    let target = match (url, statement) {
-        (DatabaseUrl::Postgres(u), Some(st)) => pg_url_with_limits(u, st),
-        _ => connection_string(url),
-    };
-    let manager = checkout::Manager::new(target);
-    Pool::builder()
-        .max_size(size)
-        .min_idle(Some(1))
-        .connection_timeout(wait)
-        .connection_customizer(Box::new(Pragmas { cache_kib }))
-        .build(manager)
-        .map_err(|e| format!("cannot connect to the database: {e}"))
-}
-
-/// Applies pending migrations of the pool's backend; returns how many ran.
-pub fn migrate(pool: &DbPool) -> Result<usize, String> {
-    let mut conn = pool.get().map_err(|e| e.to_string())?;
-    let ran = match &mut *conn {
-        AnyConnection::Pg(c) => {
-            // A migration may rewrite a large table: no statement bound for it (RESET below
-            // returns to the session's bound from the connection's options).
-            c.batch_execute("SET statement_timeout = 0; SET lock_timeout = 0").map_err(|e| e.to_string())?;
-            let ran = c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len());
-            c.batch_execute("RESET statement_timeout; RESET lock_timeout").map_err(|e| e.to_string())?;
-            ran
-        }
-        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-    };
-    ran.map_err(|e| format!("migration failed: {e}"))
-}
 
 /// Runs `f` with a pooled connection on the blocking thread pool, so actix workers never wait on I/O.
 /// What its writes change in the kept views is applied before it returns.

@@ -8,6 +8,7 @@ mod names;
 mod notices;
 mod points;
 mod scale;
+mod scale_year;
 mod suggestions;
 
 pub use notices::agenda_pdf;

@@ -6,17 +6,13 @@
 //! chains, balances, totals, leaderboard outbox) and `notices` notices to every city. Multi-row
 //! inserts, 1,000 deputies to a transaction, so memory stays flat whatever N is.
 
-use crate::checkins::seal_position;
-use crate::checkins::seeding::{self as checkins, NewCheckin};
-use crate::db::stamp::Stamp;
+use super::scale_year::{ledger, year_of_checkins};
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult, Code};
-use crate::ledger::{self as posting, Award};
 use crate::org::rules;
 use crate::org::seeding as deputy_store;
 use crate::org::seeding as station_store;
 use crate::org::seeding::{self as store, NewDeputy, NewSeat, NewStation};
-use crate::platform::pii::Pii;
 use crate::state::AppState;
 use chrono::{Datelike, Duration, NaiveDateTime, TimeZone};
 use rand::rngs::StdRng;
@@ -30,7 +26,7 @@ static RUN: std::sync::LazyLock<u64> = std::sync::LazyLock::new(rand::random);
 /// Deputies in one transaction (whole stations: a multiple of [`PER_STATION`]).
 const BATCH: usize = 1000;
 /// Deputies per station.
-const PER_STATION: usize = 25;
+pub(super) const PER_STATION: usize = 25;
 
 /// What was made, and how long each part took (seconds).
 #[derive(Debug, Default)]
@@ -214,85 +210,6 @@ fn directory(
         stations.push((id, (p.0 + rng.random_range(-0.0002..0.0002), p.1 + rng.random_range(-0.0002..0.0002))));
     }
     Ok((made, stations))
-}
-
-/// One accepted check-in per month so far, on the 15th (reception day) at the deputy's station,
-/// two and a half hours long, its position sealed.
-fn year_of_checkins(
-    c: &mut AnyConnection,
-    pii: &Pii,
-    made: &[(i64, usize)],
-    stations: &[(i64, (f64, f64))],
-    jan1: NaiveDateTime,
-    now: NaiveDateTime,
-    tz: chrono_tz::Tz,
-) -> AppResult<usize> {
-    let base = made.first().map(|m| m.1 / PER_STATION).unwrap_or(0);
-    let local = tz.from_utc_datetime(&jan1);
-    let mut rows = vec![];
-    for (deputy, i) in made {
-        let Some(&(station, pos)) = stations.get(i / PER_STATION - base) else { continue };
-        for month in 1..=12u32 {
-            let Some(day) = tz.with_ymd_and_hms(local.year(), month, 15, 9, (i % 50) as u32, 0).earliest() else { continue };
-            let at = day.naive_utc();
-            if at > now {
-                break;
-            }
-            rows.push(NewCheckin {
-                deputy_id: *deputy,
-                station_id: Some(station),
-                event_id: None,
-                status: "accepted",
-                qr_valid: true,
-                inside_geofence: true,
-                distance_m: Some(18.0),
-                accuracy_m: Some(20.0),
-                position_enc: Some(seal_position(pii, pos)),
-                offline: false,
-                staff_confirmed: false,
-                impossible_travel: false,
-                reasons: "",
-                checked_in_at: Stamp(at),
-                recorded_at: Stamp(at),
-                recorded_by: 0,
-                checked_out_at: Some(Stamp(at + Duration::minutes(150))),
-            });
-        }
-    }
-    // 17 columns a row: 1,500 rows keep a statement under SQLite's 32,766 variables.
-    for chunk in rows.chunks(1500) {
-        checkins::insert_rows(c, chunk)?;
-    }
-    Ok(rows.len())
-}
-
-/// The deputies' year in the ledger: the reception days they checked in on, and the meetings,
-/// suggestions, group activities, trainings and inspections of the demo's year generator.
-fn ledger(c: &mut AnyConnection, ids: &[i64], jan1: NaiveDateTime, now: NaiveDateTime, tz: chrono_tz::Tz) -> AppResult<usize> {
-    let first = ids.first().copied().unwrap_or(0);
-    let mut rng = StdRng::seed_from_u64(first as u64);
-    let span = (now - jan1).num_days().max(1);
-    let year = tz.from_utc_datetime(&now).year();
-    let mut awards: Vec<Award> = vec![];
-    for (id, deputy, at) in checkins::of_deputies(c, ids)? {
-        awards.push(Award {
-            deputy_id: deputy,
-            rule_code: "station_reception".into(),
-            points: None,
-            occurred_at: at,
-            source_kind: "checkin".into(),
-            source_id: id.to_string(),
-            actor: "system:seed-scale".into(),
-            reason: None,
-            reverses: None,
-            direct: false,
-        });
-    }
-    for d in ids {
-        awards.extend(super::points::year_of(*d, &mut rng, jan1, span, year));
-    }
-    awards.sort_by_key(|a| a.occurred_at);
-    Ok(posting::post_awards(c, &awards, tz, now)?.into_iter().filter(|r| matches!(r, Ok((_, true)))).count())
 }
 
 /// Publishes the `k`th notice of the year to every deputy of `city`; answers the deputies reached.

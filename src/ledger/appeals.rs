@@ -2,9 +2,9 @@
 //! activity that was not counted; congress staff in scope answer in a thread and resolve it with
 //! a reversal, a new entry, or a reasoned rejection. The thread is kept and shown in the archive.
 
-use super::appeal_store::{self as store, AppealRow, ListFilter, NewAppeal};
 use super::posting::Award;
 use super::service;
+use super::store::appeals::{self as store, AppealRow, ListFilter, NewAppeal};
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};

@@ -98,8 +98,8 @@ pub fn build(c: &mut AnyConnection, deputy: i64, year: i32, tz: chrono_tz::Tz, n
     let opinions = entries.iter().filter(|e| e.reverses.is_none() && !reversed.contains_key(&e.id) && e.source_kind == "opinion_reply").count() as i64;
     let by_category: Vec<CategoryTotal> =
         store::balances_of(c, deputy, year)?.into_iter().map(|(category, points, entries)| CategoryTotal { category, points, entries }).collect();
-    let f = super::appeal_store::ListFilter { deputy: Some(deputy), status: None, year: Some(year), scope: "/%".into(), after: 0, limit: 1000 };
-    let appeals = super::appeal_store::list(c, &f)?
+    let f = super::store::appeals::ListFilter { deputy: Some(deputy), status: None, year: Some(year), scope: "/%".into(), after: 0, limit: 1000 };
+    let appeals = super::store::appeals::list(c, &f)?
         .into_iter()
         .map(|a| ArchiveAppeal {
             id: a.id,

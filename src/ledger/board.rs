@@ -9,7 +9,7 @@
 //! Ties: the score is `points × 2³¹ − deputy id`, so equal totals list by deputy id (as SQL does)
 //! while `points` is the ceiling of `score / 2³¹`.
 
-use super::rank_store as store;
+use super::store::ranks as store;
 use crate::db::{self, AnyConnection};
 use crate::error::AppResult;
 use crate::org::SeatBrief;
@@ -149,7 +149,7 @@ pub async fn drain(state: &AppState) -> AppResult<usize> {
     // Top lists kept here were read before these changes.
     state.ledger.forget_lists();
     let years: std::collections::HashSet<i32> = pairs.iter().map(|p| p.1).collect();
-    let kept = db::run(&state.db, move |c| super::table_store::kept_years(c, &years)).await?;
+    let kept = db::run(&state.db, move |c| super::store::rank_tables::kept_years(c, &years)).await?;
     if kept.is_empty() {
         db::tx(&state.db, move |c| store::outbox_done(c, &ids)).await?;
         return Ok(rows.len());

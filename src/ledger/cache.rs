@@ -16,7 +16,7 @@
 //!   the whole list each time. Applying leaderboard changes here forgets them at once; changes
 //!   applied by another instance show when they expire.
 
-use super::rule_store::{self, RuleRow};
+use super::store::rulebook::RuleRow;
 use crate::db::AnyConnection;
 use crate::error::AppResult;
 use std::collections::HashMap;
@@ -56,7 +56,7 @@ impl LedgerCache {
         let mut found: HashMap<i64, Arc<RuleRow>> = ids.iter().filter_map(|id| self.rules.get(id).map(|r| (*id, r))).collect();
         let missing: Vec<i64> = ids.iter().copied().filter(|id| !found.contains_key(id)).collect();
         if !missing.is_empty() {
-            for r in rule_store::rules_by_id(c, &missing)? {
+            for r in super::store::rulebook::rules_by_id(c, &missing)? {
                 let r = Arc::new(r);
                 self.rules.insert(r.id, r.clone());
                 found.insert(r.id, r);
@@ -93,7 +93,7 @@ impl LedgerCache {
         }
         let ids: Vec<i64> = top.iter().map(|t| t.0).collect();
         let names = crate::org::deputy_names(c, &ids)?.into_iter().collect();
-        let details: TopDetails = Arc::new((names, super::rank_store::absences(c, &ids, year)?));
+        let details: TopDetails = Arc::new((names, super::store::ranks::absences(c, &ids, year)?));
         self.tops.insert(key, details.clone());
         Ok(details)
     }

@@ -3,7 +3,7 @@
 //! leaders do not compete), and the bottom of the ranking two years running. Settings per
 //! congress, inherited like the rulebook.
 
-use super::rank_store::{self, RankScope};
+use super::store::ranks::RankScope;
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
@@ -233,7 +233,7 @@ pub async fn evaluate(state: web::Data<AppState>, p: Principal, q: web::Query<Ev
             })
             .collect();
         let scope = RankScope { pattern: format!("{path}%"), level: None, group: None };
-        let this = super::rules::ranked(&rank_store::top(c, year, &scope, i64::MAX)?);
+        let this = super::rules::ranked(&super::store::ranks::top(c, year, &scope, i64::MAX)?);
         let eligible: Vec<&(i64, i64, usize)> = this.iter().filter(|x| !s.excluded_deputy_ids.contains(&x.0)).collect();
         let quota = (eligible.len() * s.excellent_quota_pct as usize).div_ceil(100);
         let cut = eligible.get(quota.saturating_sub(1)).map(|x| x.1);
@@ -242,7 +242,7 @@ pub async fn evaluate(state: web::Data<AppState>, p: Principal, q: web::Query<Ev
             .take_while(|(_, pts, _)| quota > 0 && cut.is_some_and(|c| *pts >= c))
             .map(|(d, pts, rank)| Placed { deputy_id: *d, name: name(*d), points: *pts, rank: *rank, last_year_rank: None })
             .collect();
-        let last = super::rules::ranked(&rank_store::top(c, year - 1, &scope, i64::MAX)?);
+        let last = super::rules::ranked(&super::store::ranks::top(c, year - 1, &scope, i64::MAX)?);
         let bottom = |list: &[(i64, i64, usize)]| -> HashMap<i64, usize> {
             let floor = list.len().saturating_sub(s.bottom_n as usize);
             let edge = list.get(floor).map(|x| x.1);

@@ -3,7 +3,6 @@
 //! consumer of point events from check-ins and events, explained statements, rankings and
 //! chain verification.
 
-mod appeal_store;
 mod appeals;
 mod archive;
 mod awards;
@@ -11,26 +10,22 @@ mod board;
 mod cache;
 mod direct;
 mod evaluation;
-mod inbox;
 mod model;
 mod posting;
 mod publish;
-mod rank_store;
+mod rankings;
 mod routes;
-mod rule_store;
 mod rulebook;
 mod rules;
 mod service;
 mod simulate;
 mod store;
-mod sums_store;
-mod table_store;
 mod tables;
 
 pub use routes::{register, register_hot};
 
-pub use inbox::{note, note_many, noted_for, PointEvent};
 pub use store::ensure_default_rules;
+pub use store::inbox::{note, note_many, noted_for, PointEvent};
 
 pub use archive::{verify as verify_archive, SignedArchive};
 pub use awards::{propose_outcome, EventOutcome};
@@ -49,7 +44,7 @@ pub use tables::build as build_rank_tables;
 /// the checks and audit of the HTTP routes. Request handlers never use these.
 pub mod seeding {
     pub use super::store::max_entry_id;
-    pub use super::table_store::counts;
+    pub use super::store::rank_tables::counts;
 }
 
 use crate::state::AppState;

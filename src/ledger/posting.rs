@@ -244,5 +244,5 @@ fn write(c: &mut AnyConnection, fresh: &mut [(usize, EntryRow)], balances: &BTre
     }
     store::add_totals(c, &totals)?;
     // The leaderboards follow the totals through this outbox (see `board`).
-    super::rank_store::dirty(c, &totals.keys().copied().collect::<Vec<_>>())
+    super::store::ranks::dirty(c, &totals.keys().copied().collect::<Vec<_>>())
 }

@@ -3,7 +3,7 @@
 //! and the bus so that a rewrite of whole chains shows against copies kept outside the database.
 
 use super::model::YearQuery;
-use super::rank_store::{self, RankScope};
+use super::store::ranks::RankScope;
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
@@ -78,7 +78,7 @@ pub async fn publish(state: web::Data<AppState>, p: Principal, body: web::Json<S
             None => (0, "/".to_string()),
         };
         let scope = RankScope { pattern: format!("{path}%"), level: None, group: None };
-        let all = rank_store::top(c, b.year, &scope, i64::MAX)?;
+        let all = super::store::ranks::top(c, b.year, &scope, i64::MAX)?;
         let id: i64 = diesel::insert_into(sn::table)
             .values((
                 sn::year.eq(b.year),

@@ -1,9 +1,9 @@
 //! Awards (with caps, the hash chain and the balance in one transaction), reversals, the consumer
 //! of pending point events, and chain verification.
 
-use super::inbox;
 use super::posting::{self, stamp, Award};
 use super::rules::{self, Canonical, GENESIS};
+use super::store::inbox;
 use super::store::{self, EntryRow};
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult, Code};

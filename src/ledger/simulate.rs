@@ -1,7 +1,7 @@
 //! What-if: a draft of rule changes replayed over a year's entries — each deputy's total and rank
 //! as they are and as they would be. Nothing is written.
 
-use super::rank_store::{self, RankScope};
+use super::store::ranks::RankScope;
 use super::store::EntryRow;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
@@ -129,7 +129,7 @@ pub async fn simulate(state: web::Data<AppState>, p: Principal, body: web::Json<
             }
             None => "/".into(),
         };
-        let current = rank_store::top(c, b.year, &RankScope { pattern: format!("{path}%"), level: None, group: None }, i64::MAX)?;
+        let current = super::store::ranks::top(c, b.year, &RankScope { pattern: format!("{path}%"), level: None, group: None }, i64::MAX)?;
         let ids: Vec<i64> = current.iter().map(|x| x.0).collect();
         let drafts: HashMap<&str, &DraftRule> = b.rules.iter().map(|r| (r.code.as_str(), r)).collect();
         let mut simulated = vec![];

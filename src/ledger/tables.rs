@@ -12,7 +12,7 @@
 
 use super::board::{scopes_of, BoardRead};
 use super::rules::RankRows;
-use super::table_store as store;
+use super::store::rank_tables as store;
 use crate::db::{self, AnyConnection};
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -35,7 +35,7 @@ pub fn follow(c: &mut AnyConnection, pairs: &[(i64, i32)], kept: &HashSet<i32>) 
     super::store::lock_heads(c, &deputies)?;
     let seats = crate::org::deputy_scopes(c, &deputies)?;
     let list: Vec<(i64, i32)> = pairs.iter().copied().collect();
-    let totals = super::rank_store::totals_of(c, &list)?;
+    let totals = super::store::ranks::totals_of(c, &list)?;
     let years: Vec<i32> = kept.iter().copied().collect();
     let mut old = store::members_of(c, &deputies, &years)?;
     old.retain(|(y, _, d), _| pairs.contains(&(*d, *y)));
@@ -66,7 +66,7 @@ pub async fn build(state: &AppState, year: i32) -> AppResult<usize> {
     db::tx(&state.db, move |c| store::keep(c, year)).await?;
     let (mut after, mut n) = (0i64, 0usize);
     loop {
-        let page = db::run(&state.db, move |c| super::rank_store::totals_page(c, year, after, 2000)).await?;
+        let page = db::run(&state.db, move |c| super::store::ranks::totals_page(c, year, after, 2000)).await?;
         let Some(last) = page.last().map(|p| p.0) else { break };
         let pairs: Vec<(i64, i32)> = page.iter().map(|(d, _)| (*d, year)).collect();
         db::tx(&state.db, move |c| follow(c, &pairs, &HashSet::from([year]))).await?;

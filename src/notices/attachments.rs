@@ -2,7 +2,7 @@
 //! to storage with a size limit, the type read from the content, SHA-256 kept); the notice's
 //! audience and staff in scope get short-lived signed links, and a link streams the file.
 
-use super::attachment_store::{self as store, AttachmentRow, NewAttachment};
+use super::store::attachments::{self as store, AttachmentRow, NewAttachment};
 use crate::audit::Entry;
 use crate::auth::KeySet;
 use crate::auth::Principal;

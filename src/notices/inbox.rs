@@ -87,7 +87,7 @@ pub async fn one(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -
     let (deputy, id, now) = (me(&p)?, id.into_inner(), state.now());
     let (n, s, files) = db::run(&state.db, move |c| {
         let (n, s) = mine(c, deputy, id, now)?;
-        let files = super::attachment_store::of_notice(c, id)?;
+        let files = super::store::attachments::of_notice(c, id)?;
         Ok((n, s, files))
     })
     .await?;

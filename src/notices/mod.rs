@@ -3,7 +3,6 @@
 //! RSVP with leave (approved leave excuses the deputy from the linked meeting), the staff view
 //! with counts and the lists of who has not read or answered, reminders to the unread.
 
-mod attachment_store;
 mod attachments;
 mod audience;
 mod escalation;
@@ -34,7 +33,7 @@ pub use service::{from_system as publish_from_system, personal as send_personal,
 /// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
 /// the checks and audit of the HTTP routes. Request handlers never use these.
 pub mod seeding {
-    pub use super::attachment_store::{insert as insert_attachment, NewAttachment};
+    pub use super::store::attachments::{insert as insert_attachment, NewAttachment};
     pub use super::store::{insert, NewNotice};
 }
 

@@ -33,7 +33,7 @@ pub fn load_for(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<Noti
 fn detailed(c: &mut AnyConnection, keys: &crate::auth::KeySet, now: i64, id: i64) -> AppResult<NoticeView> {
     let n = store::get(c, id)?.ok_or_else(AppError::not_found)?;
     let mut v = service::view(c, n, true)?;
-    v.attachments = super::attachments::views(keys, now, super::attachment_store::of_notice(c, id)?);
+    v.attachments = super::attachments::views(keys, now, super::store::attachments::of_notice(c, id)?);
     Ok(v)
 }
 
@@ -56,7 +56,7 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<No
         // The audience must hold now (scope, existence, not empty), also for a draft.
         audience::resolve(c, &scope, &b.audience)?;
         if let Some(e) = b.event_id {
-            let venue = crate::checkins::event_venue(c, e)?.filter(|v| v.region_path.starts_with(&scope));
+            let venue = crate::checkins::meeting_venue(c, e)?.filter(|v| v.region_path.starts_with(&scope));
             venue.ok_or_else(|| AppError::invalid_field("event_id", "unknown_event", "no such event in your scope"))?;
         }
         let publish_at = b.publish_at.map(db::ts);

@@ -1,7 +1,7 @@
 //! Shapes a deputy for a caller (full or public profile) and checks seat inputs against the tree.
 
 use super::deputy_model::{DeputyView, SeatInput, SeatView};
-use super::deputy_store::{DeputyRow, SeatRow};
+use super::store::deputies::{DeputyRow, SeatRow};
 use super::{rules, store};
 use crate::auth::policy::{self, Action, Kind, Target, View};
 use crate::auth::Principal;

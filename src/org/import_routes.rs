@@ -1,8 +1,8 @@
 //! `POST /api/v1/deputies/import`: the CSV import, all-or-nothing in one transaction.
 
 use super::deputy_model::ImportResult;
-use super::deputy_store::{self, NewDeputy, NewSeat};
 use super::import::{err, plan, Lookups, PHONE_TAKEN};
+use super::store::deputies::{NewDeputy, NewSeat};
 use super::{narrowed_filter, rules, store};
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind};
@@ -52,13 +52,13 @@ pub async fn import(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
         let scope = narrowed_filter(c, &p, Kind::Deputy, None)?;
         let regions = store::regions_in(c, &scope)?.into_iter().map(|(id, code, level, _)| (code, (id, level))).collect();
         let groups = store::group_keys(c, &scope)?.into_iter().map(|(r, t, n, id)| ((r, t, n), id)).collect();
-        let phones = deputy_store::phone_index(c)?.into_iter().map(|(ph, id, name)| (ph, (id, name))).collect();
+        let phones = super::store::deputies::phone_index(c)?.into_iter().map(|(ph, id, name)| (ph, (id, name))).collect();
         let (rows, people) = plan(&bytes, &Lookups { regions, groups, phones }).map_err(AppError::validation)?;
         // A row may add a seat only to a deputy already in the importer's scope. A phone of a
         // deputy outside it answers as a phone of another person does (`phone_taken`): the seat
         // is added by the staff who hold that deputy.
         let existing: Vec<i64> = people.iter().filter_map(|p| p.existing_id).collect();
-        let scopes = deputy_store::deputy_scopes(c, &existing)?;
+        let scopes = super::store::deputies::deputy_scopes(c, &existing)?;
         let outside: Vec<_> = people
             .iter()
             .filter(|person| {
@@ -73,7 +73,7 @@ pub async fn import(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
             return Err(AppError::validation(outside));
         }
         // Seats that people already in the directory hold: reported with their rows, nothing written.
-        let held: HashSet<(i64, i64, i32)> = deputy_store::seat_keys(c, &existing)?.into_iter().collect();
+        let held: HashSet<(i64, i64, i32)> = super::store::deputies::seat_keys(c, &existing)?.into_iter().collect();
         let held = &held;
         let clashes: Vec<_> = people
             .iter()
@@ -96,7 +96,7 @@ pub async fn import(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
                 None => {
                     out.deputies_created += 1;
                     let code = rules::public_code('D');
-                    deputy_store::insert_deputy(
+                    super::store::deputies::insert_deputy(
                         c,
                         &NewDeputy {
                             name: &person.name,
@@ -113,7 +113,7 @@ pub async fn import(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
             };
             for s in &person.seats {
                 out.seats_created += 1;
-                deputy_store::insert_seat(
+                super::store::deputies::insert_seat(
                     c,
                     &NewSeat {
                         deputy_id: id,
@@ -141,7 +141,7 @@ pub async fn import(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
     })
     .await?;
     if result.deputies_created + result.seats_created >= ANALYZE_AFTER {
-        if let Err(e) = db::run(&state.db, deputy_store::refresh_statistics).await {
+        if let Err(e) = db::run(&state.db, super::store::deputies::refresh_statistics).await {
             tracing::warn!(error = %e, "could not refresh the directory's statistics after an import");
         }
     }

@@ -4,32 +4,31 @@
 
 mod deputy_model;
 mod deputy_routes;
-mod deputy_store;
 mod deputy_views;
 mod import;
 mod import_routes;
 mod model;
 mod routes;
 pub mod rules;
+mod seat_routes;
 mod station_routes;
-mod station_store;
 mod store;
 
 pub use routes::register;
 
-pub use deputy_store::{
+pub use model::RegionRef;
+pub use store::deputies::{
     congress_path, count_deputies, deputies_in, deputies_matching, deputy_names, deputy_phones, deputy_region_paths, deputy_scopes, public_briefs,
     public_deputy, public_seats, SeatBrief,
 };
-pub use model::RegionRef;
-pub use station_store::{all_station_geos, station_by_code, station_geo, station_places_by_codes, station_region, unit, unit_region_path, StationGeo};
+pub use store::stations::{all_station_geos, station_by_code, station_geo, station_places_by_codes, station_region, unit, unit_region_path, StationGeo};
 pub use store::{region_ids_in, region_path, region_ref, scope_pattern, subtree_like};
 
 /// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
 /// the checks and audit of the HTTP routes. Request handlers never use these.
 pub mod seeding {
-    pub use super::deputy_store::{insert_deputies, insert_deputy, insert_seat, insert_seats, NewDeputy, NewSeat};
-    pub use super::station_store::{insert_station, insert_stations, insert_unit, NewStation};
+    pub use super::store::deputies::{insert_deputies, insert_deputy, insert_seat, insert_seats, NewDeputy, NewSeat};
+    pub use super::store::stations::{insert_station, insert_stations, insert_unit, NewStation};
     pub use super::store::{insert_group, insert_region, region_by_code, RegionRow};
 }
 

@@ -253,7 +253,7 @@ pub fn register<R: RouteTable>(r: &mut R) {
         .add(super::deputy_routes::list)
         .add(super::deputy_routes::get_one)
         .add(super::deputy_routes::update)
-        .add(super::deputy_routes::add_seat)
-        .add(super::deputy_routes::update_seat)
+        .add(super::seat_routes::add_seat)
+        .add(super::seat_routes::update_seat)
         .add(super::deputy_routes::read_phone);
 }

@@ -1,7 +1,7 @@
 //! Routes for liaison stations and handling units.
 
 use super::model::{ScopedQuery, StationCreate, StationUpdate, StationView, UnitCreate, UnitUpdate, UnitView};
-use super::station_store::{self as store, NewStation};
+use super::store::stations::{self as store, NewStation};
 use super::{narrowed_filter, rules};
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};

@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod pii;
 pub mod ratelimit;
 pub mod redis_cache;
+mod redis_scripts;
 pub mod route_table;
 pub mod views;
 pub mod zset;

@@ -3,9 +3,9 @@
 //! first rating reopens the case for a second round, escalated to the supervising staff.
 
 use super::case::{self, Access, CaseView};
-use super::handling_store as hs;
 use super::opinion_rules::{self as rules, Action};
-use super::opinion_store::OpinionRow;
+use super::store::handling as hs;
+use super::store::opinions::OpinionRow;
 use crate::auth::Principal;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult, Code, FieldError, WriteErrors};

@@ -2,10 +2,10 @@
 //! a missing ticket), the one way to change its state (the rules, an event, live news to the
 //! constituent and followers), and the views each role gets.
 
-use super::handling_store::{self as hs, MessageRow};
 use super::model::{view, OpinionView};
 use super::opinion_rules::{self as rules, Action, Actor};
-use super::opinion_store::{self as store, Event, OpinionRow};
+use super::store::handling::{self as hs, MessageRow};
+use super::store::opinions::{self as store, Event, OpinionRow};
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, Code};

@@ -6,8 +6,8 @@
 //! answers only that submission.
 
 use super::model::view;
-use super::opinion_store::{self as store, NewOpinion};
 use super::opinions::OpinionCreate;
+use super::store::opinions::{self as store, NewOpinion};
 use crate::db::bulk::{Bulk, BulkWrite, Outcome};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult, Code};

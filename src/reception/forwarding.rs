@@ -4,9 +4,9 @@
 
 use super::answering::{answer_with, body_text, AnswerRequest};
 use super::case::{self, Access, CaseView};
-use super::handling_store as hs;
 use super::opinion_rules::Action;
-use super::opinion_store::{self as store, Event};
+use super::store::handling as hs;
+use super::store::opinions::{self as store, Event};
 use super::workdays;
 use crate::auth::Principal;
 use crate::db;

@@ -4,10 +4,10 @@
 //! and merge a duplicate into the case it repeats.
 
 use super::case::{self, Access, CaseView};
-use super::handling_store::{self as hs, ListFilter, Owner};
 use super::model::OpinionView;
 use super::opinion_rules::Action;
-use super::opinion_store as store;
+use super::store::handling::{self as hs, ListFilter, Owner};
+use super::store::opinions as store;
 use crate::auth::{Principal, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};

@@ -6,17 +6,14 @@
 //! deputy on duty; statistics show each rate beside its volume.
 
 mod answering;
-mod appointment_store;
 mod appointments;
 mod case;
 mod directory;
 mod filing;
 mod forwarding;
 mod handling;
-mod handling_store;
 mod model;
 mod opinion_rules;
-mod opinion_store;
 mod opinions;
 mod publication;
 mod raised;

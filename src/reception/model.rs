@@ -1,6 +1,6 @@
 //! API types of the reception room: the constituents' sign-in, and an opinion as the API shows it.
 
-use super::opinion_store::{EventRow, OpinionRow};
+use super::store::opinions::{EventRow, OpinionRow};
 use crate::db::utc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -4,10 +4,10 @@
 
 use super::case::{self, Access, CaseView};
 use super::filing::Filing;
-use super::handling_store as hs;
 use super::model::OpinionView;
 use super::opinion_rules::{self as rules, Action};
-use super::opinion_store::{self as store, OpinionRow};
+use super::store::handling as hs;
+use super::store::opinions::{self as store, OpinionRow};
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};

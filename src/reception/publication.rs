@@ -2,7 +2,7 @@
 //! case (not the person who filed it) may read. Nothing else of a case ever reaches a follower.
 
 use super::case::{self, Access, CaseView};
-use super::opinion_store as store;
+use super::store::opinions as store;
 use crate::auth::Principal;
 use crate::error::{AppResult, FieldError, WriteErrors};
 use crate::state::AppState;

@@ -4,7 +4,7 @@
 //! it and rate the outcome), and it starts accepted, by the staff member who converted it.
 
 use super::opinion_rules as rules;
-use super::opinion_store::{self as store, Event, NewOpinion};
+use super::store::opinions::{self as store, Event, NewOpinion};
 use crate::auth::Principal;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};

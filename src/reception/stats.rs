@@ -3,7 +3,7 @@
 //! volume it is taken over, so a busy deputy is not shown as a poor one. The counting is a pure
 //! function over the cases' facts; the route only loads them.
 
-use super::handling_store as hs;
+use super::store::handling as hs;
 use crate::auth::Principal;
 use crate::db::{self, utc};
 use crate::error::{AppError, AppResult, ReadErrors};

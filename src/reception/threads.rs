@@ -5,9 +5,9 @@
 
 use super::case::{self, Access, CaseView, MessageView};
 use super::handling::{ListQuery, OpinionItem};
-use super::handling_store::{self as hs, Owner};
 use super::model::view;
-use super::opinion_store as store;
+use super::store::handling::{self as hs, Owner};
+use super::store::opinions as store;
 use crate::auth::{Principal, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
@@ -51,7 +51,7 @@ pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<ListQu
         };
         let rows = hs::list(c, &pii, &owner, &fl, before, limit)?;
         let followed: Vec<i64> = rows.iter().filter(|(o, _)| me.is_some() && o.constituent_id != me).map(|(o, _)| o.id).collect();
-        let public = super::opinion_store::publications(c, &followed)?;
+        let public = super::store::opinions::publications(c, &followed)?;
         Ok(((rows, public), me))
     })
     .await?;

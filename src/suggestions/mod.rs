@@ -13,7 +13,6 @@ mod disclosure;
 mod filing;
 mod handling;
 mod model;
-mod party_store;
 mod review;
 mod routes;
 mod rules;
@@ -27,7 +26,7 @@ pub use rules::number as suggestion_number;
 /// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
 /// the checks and audit of the HTTP routes. Request handlers never use these.
 pub mod seeding {
-    pub use super::party_store::{add_contact, assign_units, NewContact};
+    pub use super::store::parties::{add_contact, assign_units, NewContact};
     pub use super::store::{event, insert, set_assignment, set_evaluation, set_reply, set_status, set_submitted, NewSuggestion};
 }
 

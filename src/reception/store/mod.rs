@@ -1,6 +1,10 @@
 //! All SQL of the constituents' sign-in. Phone numbers are stored sealed, with the keyed hash
 //! beside them for lookups (see [`crate::platform::pii`]); codes know the hash only.
 
+pub(in crate::reception) mod appointments;
+pub(in crate::reception) mod handling;
+pub(in crate::reception) mod opinions;
+
 use crate::db::schema::{constituents as k, otp_codes as o};
 use crate::db::AnyConnection;
 use crate::error::AppResult;

@@ -1,10 +1,10 @@
 //! SQL of the rankings kept in the database (`LVZHI_RANKINGS=sql`): which years are kept, each
 //! deputy's total per scope, and per scope how many deputies hold each total.
 
-use super::rules::{RankChange, RankRows};
 use crate::db::schema::{ledger_rank_counts as n, ledger_rank_members as m, ledger_rank_tables as y};
 use crate::db::AnyConnection;
 use crate::error::AppResult;
+use crate::ledger::rules::{RankChange, RankRows};
 use diesel::prelude::*;
 use std::collections::HashSet;
 

@@ -1,4 +1,4 @@
-//! Events — meetings, trainings, inspections and group activities (会议 / 培训 / 视察调研 / 小组活动):
+//! Meetings (the API calls them events) — meetings, trainings, inspections and group activities (会议 / 培训 / 视察调研 / 小组活动):
 //! a venue (a station, or a place with coordinates and radius), a time range, invitees (deputies
 //! the creator holds) and a rotating QR of their own. An event that started over an hour before
 //! it was created records the past (see `attendance`).

@@ -1,5 +1,7 @@
 //! SQL of suggestions themselves: the filing, its state and history, the lists (the parties —
-//! co-signers, units, contacts, urges, attachments — are in [`super::party_store`], re-exported).
+//! co-signers, units, contacts, urges, attachments — are in [`crate::suggestions::party_store`], re-exported).
+
+pub(in crate::suggestions) mod parties;
 
 use crate::db::schema::{suggestion_cosigners as co, suggestion_events as ev, suggestion_units as su, suggestions as s};
 use crate::db::{AnyConnection, MultiBackend};
@@ -7,7 +9,7 @@ use crate::error::AppResult;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-pub use super::party_store::*;
+pub use parties::*;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct SuggestionRow {

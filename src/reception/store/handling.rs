@@ -1,7 +1,7 @@
 //! SQL of handling opinions: who is in charge (deputy, unit), deadlines and extensions, ratings,
 //! merges, the lists of each role, threads and followers.
 
-use super::opinion_store::OpinionRow;
+use super::opinions::OpinionRow;
 use crate::db::schema::{constituents as k, opinion_followers as f, opinion_messages as m, opinions as o};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::AppResult;
@@ -148,7 +148,7 @@ pub fn nearby_open(c: &mut AnyConnection, category: &str, bbox: (f64, f64, f64, 
     Ok(o::table
         .filter(o::category.eq(category))
         .filter(o::created_at.ge(since))
-        .filter(o::status.eq_any(super::opinion_rules::OPEN))
+        .filter(o::status.eq_any(crate::reception::opinion_rules::OPEN))
         .filter(o::latitude.between(bbox.0, bbox.1))
         .filter(o::longitude.between(bbox.2, bbox.3))
         .filter(o::id.ne(except))
@@ -219,7 +219,7 @@ pub fn messages(c: &mut AnyConnection, opinion: i64, with_internal: bool) -> App
 }
 
 /// The statistics facts of the cases created in [from, to) that an owner handles.
-pub fn facts(c: &mut AnyConnection, owner: &Owner, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<Vec<super::stats::Facts>> {
+pub fn facts(c: &mut AnyConnection, owner: &Owner, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<Vec<crate::reception::stats::Facts>> {
     let mut q: o::BoxedQuery<'_, MultiBackend> = o::table.filter(o::created_at.ge(from)).filter(o::created_at.lt(to)).into_boxed();
     q = match owner {
         Owner::Region(p) => q.filter(o::region_path.like(p.clone())),
@@ -256,7 +256,7 @@ pub fn facts(c: &mut AnyConnection, owner: &Owner, from: NaiveDateTime, to: Naiv
         .load(c)?;
     Ok(rows
         .into_iter()
-        .map(|r| super::stats::Facts {
+        .map(|r| crate::reception::stats::Facts {
             station: r.0,
             deputy: r.1,
             unit: r.2,

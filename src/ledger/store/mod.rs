@@ -1,9 +1,17 @@
-//! SQL of the ledger's entries, chain heads, balances and yearly totals (rules: `rule_store`,
-//! rankings: `rank_store`).
+//! All SQL of the ledger. Here: entries, chain heads, balances and yearly totals; beside it the
+//! appeals, the leaderboards' outbox and members (`ranks`), the rulebook, the kept sums, the
+//! ranking tables and the inbox of point events.
 
-pub use super::rank_store::*;
-pub use super::rule_store::*;
-pub use super::sums_store::*;
+pub(in crate::ledger) mod appeals;
+pub(in crate::ledger) mod inbox;
+pub(in crate::ledger) mod rank_tables;
+pub(in crate::ledger) mod ranks;
+pub(in crate::ledger) mod rulebook;
+pub(in crate::ledger) mod sums;
+
+pub use ranks::*;
+pub use rulebook::*;
+pub use sums::*;
 
 use crate::db::any_of::any_of;
 use crate::db::json_batch::{json_batch, BatchSql};
@@ -196,7 +204,7 @@ pub fn granted_in(
 pub fn lock_heads(conn: &mut AnyConnection, deputies: &[i64]) -> AppResult<std::collections::HashMap<i64, String>> {
     // Rows to lock (PostgreSQL): SQLite's one writer needs none, and the heads are upserted.
     if let AnyConnection::Pg(pg) = conn {
-        let empty: Vec<_> = deputies.iter().map(|d| (h::deputy_id.eq(*d), h::entry_id.eq(0i64), h::hash.eq(super::rules::GENESIS))).collect();
+        let empty: Vec<_> = deputies.iter().map(|d| (h::deputy_id.eq(*d), h::entry_id.eq(0i64), h::hash.eq(crate::ledger::rules::GENESIS))).collect();
         for chunk in empty.chunks(1000) {
             diesel::insert_into(h::table).values(chunk).on_conflict_do_nothing().execute(pg)?;
         }

@@ -1,11 +1,15 @@
 //! SQL for regions and groups, plus the small lookups other capabilities call (region paths,
 //! refs, subtree ids).
 
-use super::model::{GroupView, RegionRef, RegionView};
+pub(in crate::org) mod deputies;
+pub(in crate::org) mod seats;
+pub(in crate::org) mod stations;
+
 use crate::auth::policy::RegionFilter;
 use crate::db::schema::{deputy_groups as g, regions as r};
 use crate::db::{utc, AnyConnection};
 use crate::error::AppResult;
+use crate::org::model::{GroupView, RegionRef, RegionView};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 

@@ -86,7 +86,7 @@ pub fn absences(conn: &mut AnyConnection, deputies: &[i64], year: i32) -> AppRes
         return Ok(out);
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let reversed = super::store::reversals_of(conn, &ids)?;
+    let reversed = super::reversals_of(conn, &ids)?;
     for (_, d, code) in rows.into_iter().filter(|r| !reversed.contains_key(&r.0)) {
         let v = out.entry(d).or_default();
         if EXCUSED.contains(&code.as_str()) {

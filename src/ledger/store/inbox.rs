@@ -55,10 +55,10 @@ pub fn noted_for(conn: &mut AnyConnection, deputy_id: i64) -> AppResult<Vec<(Str
 }
 
 /// A point event waiting for the consumer: (id, deputy, kind, source kind, source id, occurred at).
-pub(super) type Pending = (i64, i64, String, String, i64, NaiveDateTime);
+pub(in crate::ledger) type Pending = (i64, i64, String, String, i64, NaiveDateTime);
 
 /// Point events not consumed yet, oldest first.
-pub(super) fn pending(conn: &mut AnyConnection, limit: i64) -> AppResult<Vec<Pending>> {
+pub(in crate::ledger) fn pending(conn: &mut AnyConnection, limit: i64) -> AppResult<Vec<Pending>> {
     Ok(pe::table
         .filter(pe::consumed_at.is_null())
         .order(pe::id)
@@ -68,7 +68,7 @@ pub(super) fn pending(conn: &mut AnyConnection, limit: i64) -> AppResult<Vec<Pen
 }
 
 /// Marks point events as consumed (booked or skipped).
-pub(super) fn mark_consumed(conn: &mut AnyConnection, ids: &[i64], at: NaiveDateTime) -> AppResult<()> {
+pub(in crate::ledger) fn mark_consumed(conn: &mut AnyConnection, ids: &[i64], at: NaiveDateTime) -> AppResult<()> {
     if !ids.is_empty() {
         diesel::update(pe::table.filter(pe::id.eq_any(ids))).set(pe::consumed_at.eq(at)).execute(conn)?;
     }

@@ -1,11 +1,11 @@
 //! SQL for stations and handling units.
 
-use super::model::{StationUpdate, StationView, UnitUpdate, UnitView};
-use super::store::scope_pattern;
 use crate::auth::policy::RegionFilter;
 use crate::db::schema::{regions as r, stations as s, units as u};
 use crate::db::AnyConnection;
 use crate::error::AppResult;
+use crate::org::model::{StationUpdate, StationView, UnitUpdate, UnitView};
+use crate::org::scope_pattern;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 

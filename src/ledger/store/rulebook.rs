@@ -1,9 +1,9 @@
 //! SQL of the rulebook: rule versions per congress (region 0 is the installation's default).
 
-use super::rules::DEFAULT_RULES;
 use crate::db::schema::point_rules as r;
 use crate::db::AnyConnection;
 use crate::error::AppResult;
+use crate::ledger::rules::DEFAULT_RULES;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -54,20 +54,20 @@ pub fn ensure_default_rules(conn: &mut AnyConnection, now: NaiveDateTime) -> App
 /// The rule in force for `code` on `day` for a deputy of the congress at `path` (inherited from
 /// the nearest congress above that has one, else the installation's default).
 pub fn rule_in_force(conn: &mut AnyConnection, code: &str, path: &str, day: &str) -> AppResult<Option<RuleRow>> {
-    let book = rules_for(conn, &[code], &super::rules::path_ids(path))?;
-    Ok(super::rules::pick(&book, code, day, path).cloned())
+    let book = rules_for(conn, &[code], &crate::ledger::rules::path_ids(path))?;
+    Ok(crate::ledger::rules::pick(&book, code, day, path).cloned())
 }
 
 /// The rulebook in force on `day` for the congress at `path`: per code, the rule [`rule_in_force`]
 /// would pick, in code order.
 pub fn rulebook_at(conn: &mut AnyConnection, path: &str, day: &str) -> AppResult<Vec<RuleRow>> {
-    let mut regions = super::rules::path_ids(path);
+    let mut regions = crate::ledger::rules::path_ids(path);
     regions.push(0);
     let book: Vec<RuleRow> = r::table.filter(r::region_id.eq_any(regions)).load(conn)?;
     let mut codes: Vec<&str> = book.iter().map(|r| r.code.as_str()).collect();
     codes.sort_unstable();
     codes.dedup();
-    Ok(codes.into_iter().filter_map(|code| super::rules::pick(&book, code, day, path).cloned()).collect())
+    Ok(codes.into_iter().filter_map(|code| crate::ledger::rules::pick(&book, code, day, path).cloned()).collect())
 }
 
 #[derive(Insertable)]
