@@ -1,15 +1,14 @@
 //! Check-in queries: per-station monthly statistics and stations near a position.
 
 use super::geo::{self, CoordSystem};
+use super::store;
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::Principal;
-use crate::db::schema::{activity_records as a, checkins as c};
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult, Code, ReadErrors};
 use crate::state::AppState;
 use actix_web::{get, web};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -47,23 +46,12 @@ fn month_bounds(m: &str, tz: chrono_tz::Tz) -> AppResult<(NaiveDateTime, NaiveDa
 }
 
 fn month_stats(conn: &mut AnyConnection, station: i64, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<(i64, i64, f64, i64, i64)> {
-    let rows: Vec<(i64, NaiveDateTime, Option<NaiveDateTime>)> = c::table
-        .filter(c::station_id.eq(station))
-        .filter(c::status.eq("accepted"))
-        .filter(c::checked_in_at.ge(from))
-        .filter(c::checked_in_at.lt(to))
-        .select((c::deputy_id, c::checked_in_at, c::checked_out_at))
-        .load(conn)?;
+    let rows = store::accepted_at_station(conn, station, from, to)?;
     let mut deputies: Vec<i64> = rows.iter().map(|r| r.0).collect();
     deputies.sort_unstable();
     deputies.dedup();
     let hours: f64 = rows.iter().filter_map(|r| r.2.map(|o| (o - r.1).num_seconds() as f64 / 3600.0)).sum();
-    let acts: Vec<(i32, i32)> = a::table
-        .filter(a::station_id.eq(station))
-        .filter(a::occurred_at.ge(from))
-        .filter(a::occurred_at.lt(to))
-        .select((a::constituents_received, a::opinions_collected))
-        .load(conn)?;
+    let acts = store::activity_counts(conn, station, from, to)?;
     let (people, opinions) = acts.iter().fold((0i64, 0i64), |(p, o), (x, y)| (p + *x as i64, o + *y as i64));
     Ok((rows.len() as i64, deputies.len() as i64, (hours * 10.0).round() / 10.0, people, opinions))
 }

@@ -1,6 +1,6 @@
 //! All SQL of check-ins: QR secrets, check-ins and the pending point events.
 
-use crate::db::schema::{checkins as c, qr_secrets as q};
+use crate::db::schema::{activity_records as a, checkins as c, qr_secrets as q};
 use crate::db::stamp::Stamp;
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::AppResult;
@@ -243,4 +243,30 @@ pub fn reseal(conn: &mut AnyConnection, pii: &Pii, mode: Reseal, after: i64, lim
         changed += 1;
     }
     Ok((changed, rows.last().map(|r| r.0)))
+}
+
+/// (deputy, checked in, checked out) of the accepted check-ins at a station in [from, to).
+pub fn accepted_at_station(
+    conn: &mut AnyConnection,
+    station: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<Vec<(i64, NaiveDateTime, Option<NaiveDateTime>)>> {
+    Ok(c::table
+        .filter(c::station_id.eq(station))
+        .filter(c::status.eq("accepted"))
+        .filter(c::checked_in_at.ge(from))
+        .filter(c::checked_in_at.lt(to))
+        .select((c::deputy_id, c::checked_in_at, c::checked_out_at))
+        .load(conn)?)
+}
+
+/// (constituents received, opinions collected) of each activity record at a station in [from, to).
+pub fn activity_counts(conn: &mut AnyConnection, station: i64, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<Vec<(i32, i32)>> {
+    Ok(a::table
+        .filter(a::station_id.eq(station))
+        .filter(a::occurred_at.ge(from))
+        .filter(a::occurred_at.lt(to))
+        .select((a::constituents_received, a::opinions_collected))
+        .load(conn)?)
 }

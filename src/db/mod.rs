@@ -74,6 +74,13 @@ impl std::ops::Deref for Db {
 }
 pub type DbConn = PooledConnection<checkout::Manager>;
 
+/// One round trip to the database (readiness probes).
+pub fn ping(c: &mut AnyConnection) -> AppResult<()> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query("SELECT 1").execute(c)?;
+    Ok(())
+}
+
 /// Runs `f` with a pooled connection on the blocking thread pool, so actix workers never wait on I/O.
 /// What its writes change in the kept views is applied before it returns.
 pub async fn run<T, F>(db: &Db, f: F) -> AppResult<T>

@@ -3,18 +3,17 @@
 //! and the bus so that a rewrite of whole chains shows against copies kept outside the database.
 
 use super::model::YearQuery;
+use super::store::published::{self as store, NewSnapshot, SnapshotRecord};
 use super::store::ranks::RankScope;
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
-use crate::db::schema::{ledger_entries as e, ledger_head_publications as hp, ranking_snapshot_rows as sr, ranking_snapshots as sn};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -49,8 +48,6 @@ pub struct SnapshotRow {
     pub points: i64,
 }
 
-type SnapshotRecord = (i64, i32, i32, i64, String, i64, NaiveDateTime, i64);
-
 fn view(r: SnapshotRecord) -> SnapshotView {
     SnapshotView { id: r.0, year: r.1, quarter: r.2, region_id: r.3, deputies: r.5, published_at: utc(r.6) }
 }
@@ -79,31 +76,15 @@ pub async fn publish(state: web::Data<AppState>, p: Principal, body: web::Json<S
         };
         let scope = RankScope { pattern: format!("{path}%"), level: None, group: None };
         let all = super::store::ranks::top(c, b.year, &scope, i64::MAX)?;
-        let id: i64 = diesel::insert_into(sn::table)
-            .values((
-                sn::year.eq(b.year),
-                sn::quarter.eq(b.quarter),
-                sn::region_id.eq(region_id),
-                sn::region_path.eq(&path),
-                sn::deputies.eq(all.len() as i64),
-                sn::published_at.eq(now),
-                sn::published_by.eq(p.account_id),
-            ))
-            .returning(sn::id)
-            .get_result(c)
-            .map_err(|e| match AppError::from(e) {
-                e if e.code == Code::AlreadyExists => AppError::conflict(Code::AlreadyPublished, "this quarter's ranking is already published"),
-                e => e,
-            })?;
-        let rows: Vec<_> = super::rules::ranked(&all)
-            .into_iter()
-            .map(|(d, pts, rank)| (sr::snapshot_id.eq(id), sr::rank.eq(rank as i32), sr::deputy_id.eq(d), sr::points.eq(pts)))
-            .collect();
-        for chunk in rows.chunks(2000) {
-            crate::per_backend!(&mut *c, |x| diesel::insert_into(sr::table).values(chunk).execute(x))?;
-        }
+        let rows: Vec<(i32, i64, i64)> = super::rules::ranked(&all).into_iter().map(|(d, pts, rank)| (rank as i32, d, pts)).collect();
+        let snap = NewSnapshot { year: b.year, quarter: b.quarter, region_id, region_path: &path, by: p.account_id, at: now };
+        let rec = store::insert_snapshot(c, &snap, &rows).map_err(|e| match e {
+            e if e.code == Code::AlreadyExists => AppError::conflict(Code::AlreadyPublished, "this quarter's ranking is already published"),
+            e => e,
+        })?;
+        let id = rec.0;
         Entry::by(&p, "ranking.publish", "ranking_snapshot", id.to_string()).region(Some(path)).detail(format!("{} Q{}", b.year, b.quarter)).write(c, now)?;
-        Ok(view(sn::table.find(id).first(c)?))
+        Ok(view(rec))
     })
     .await?;
     Ok(HttpResponse::Created().json(v))
@@ -114,14 +95,7 @@ pub async fn publish(state: web::Data<AppState>, p: Principal, body: web::Json<S
 #[get("/api/v1/rankings/snapshots")]
 pub async fn snapshots(state: web::Data<AppState>, _p: Principal, q: web::Query<YearQuery>) -> AppResult<web::Json<Vec<SnapshotView>>> {
     let year = q.year;
-    let rows: Vec<SnapshotRecord> = db::run(&state.db, move |c| {
-        let mut q = sn::table.order(sn::id).into_boxed();
-        if let Some(y) = year {
-            q = q.filter(sn::year.eq(y));
-        }
-        Ok(q.load(c)?)
-    })
-    .await?;
+    let rows = db::run(&state.db, move |c| store::snapshots(c, year)).await?;
     Ok(web::Json(rows.into_iter().map(view).collect()))
 }
 
@@ -135,18 +109,7 @@ pub async fn snapshot_rows(
     pq: web::Query<PageQuery>,
 ) -> AppResult<web::Json<Page<SnapshotRow>>> {
     let (id, after, limit) = (id.into_inner(), pq.after()?, pq.limit()?);
-    let rows: Vec<(i32, i64, i64)> = db::run(&state.db, move |c| {
-        sn::table.find(id).select(sn::id).first::<i64>(c).optional()?.ok_or_else(AppError::not_found)?;
-        // The cursor is the position in the list (rank order, then deputy id).
-        Ok(sr::table
-            .filter(sr::snapshot_id.eq(id))
-            .order((sr::rank, sr::deputy_id))
-            .offset(after)
-            .limit(limit + 1)
-            .select((sr::rank, sr::deputy_id, sr::points))
-            .load(c)?)
-    })
-    .await?;
+    let rows = db::run(&state.db, move |c| store::snapshot_rows(c, id, after, limit)).await?;
     let mut n = after;
     let numbered: Vec<(i64, (i32, i64, i64))> = rows
         .into_iter()
@@ -161,12 +124,7 @@ pub async fn snapshot_rows(
 /// The digest over every chain head as of entry `upto`: SHA-256 over "deputy:entry:hash\n" lines
 /// in deputy order, each deputy's last entry up to `upto`. Answers (heads, digest).
 pub fn heads_digest(c: &mut AnyConnection, upto: i64) -> AppResult<(i64, String)> {
-    let last: Vec<(i64, Option<i64>)> = e::table.filter(e::id.le(upto)).group_by(e::deputy_id).select((e::deputy_id, diesel::dsl::max(e::id))).load(c)?;
-    let ids: Vec<i64> = last.iter().filter_map(|x| x.1).collect();
-    let mut heads: Vec<(i64, i64, String)> = vec![];
-    for chunk in ids.chunks(5000) {
-        heads.extend(e::table.filter(e::id.eq_any(chunk)).select((e::deputy_id, e::id, e::hash)).load::<(i64, i64, String)>(c)?);
-    }
+    let mut heads = store::heads_upto(c, upto)?;
     heads.sort();
     let mut h = Sha256::new();
     for (d, id, hash) in &heads {
@@ -193,14 +151,12 @@ pub async fn publish_heads(state: &AppState) -> AppResult<Option<HeadPublication
     let day = state.clock.now().with_timezone(&state.settings.tz).format("%Y-%m-%d").to_string();
     let now = state.now();
     let published = db::tx(&state.db, move |c| {
-        if hp::table.filter(hp::day.eq(&day)).count().get_result::<i64>(c)? > 0 {
+        if store::heads_published_on(c, &day)? {
             return Ok(None);
         }
         let upto = super::store::max_entry_id(c)?;
         let (heads, digest) = heads_digest(c, upto)?;
-        diesel::insert_into(hp::table)
-            .values((hp::day.eq(&day), hp::heads.eq(heads), hp::entries_upto.eq(upto), hp::digest.eq(&digest), hp::published_at.eq(now)))
-            .execute(c)?;
+        store::insert_heads_publication(c, &day, heads, upto, &digest, now)?;
         Ok(Some(HeadPublication { day, heads, entries_upto: upto, digest, published_at: utc(now), still_matches: None }))
     })
     .await?;
@@ -222,8 +178,7 @@ pub async fn published_heads(state: web::Data<AppState>, p: Principal) -> AppRes
         return Err(AppError::forbidden(Code::Forbidden, "only congress staff verify the ledger"));
     }
     let out = db::run(&state.db, |c| {
-        let rows: Vec<(String, i64, i64, String, NaiveDateTime)> =
-            hp::table.order(hp::id.desc()).limit(31).select((hp::day, hp::heads, hp::entries_upto, hp::digest, hp::published_at)).load(c)?;
+        let rows = store::heads_publications(c)?;
         rows.into_iter()
             .map(|(day, heads, upto, digest, at)| {
                 let now = heads_digest(c, upto)?.1;

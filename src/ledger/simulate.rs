@@ -5,13 +5,11 @@ use super::store::ranks::RankScope;
 use super::store::EntryRow;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
-use crate::db::schema::ledger_entries as e;
-use crate::db::{self, AnyConnection};
+use crate::db;
 use crate::error::{AppError, AppResult, Code, FieldError, WriteErrors};
 use crate::state::AppState;
 use actix_web::{post, web};
 use chrono::TimeZone;
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -134,7 +132,7 @@ pub async fn simulate(state: web::Data<AppState>, p: Principal, body: web::Json<
         let drafts: HashMap<&str, &DraftRule> = b.rules.iter().map(|r| (r.code.as_str(), r)).collect();
         let mut simulated = vec![];
         for chunk in ids.chunks(2000) {
-            let rows: Vec<EntryRow> = entries_of_year(c, chunk, b.year)?;
+            let rows: Vec<EntryRow> = super::store::entries_of_year(c, chunk, b.year)?;
             let mut by: HashMap<i64, Vec<EntryRow>> = HashMap::new();
             for r in rows {
                 by.entry(r.deputy_id).or_default().push(r);
@@ -166,8 +164,4 @@ pub async fn simulate(state: web::Data<AppState>, p: Principal, body: web::Json<
     })
     .await?;
     Ok(web::Json(v))
-}
-
-fn entries_of_year(c: &mut AnyConnection, deputies: &[i64], year: i32) -> AppResult<Vec<EntryRow>> {
-    Ok(e::table.filter(e::deputy_id.eq_any(deputies)).filter(e::year.eq(year)).load(c)?)
 }

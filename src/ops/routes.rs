@@ -5,7 +5,6 @@ use crate::error::{AppError, AppResult, Code, Problem};
 use crate::platform::route_table::RouteTable;
 use crate::state::AppState;
 use actix_web::{get, web, HttpResponse};
-use diesel::RunQueryDsl;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -33,8 +32,7 @@ pub struct Readiness {
 #[utoipa::path(tag = "operations", responses((status = 200, body = Readiness), (status = 503, body = Problem, description = "`dependency_unavailable`")))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> AppResult<web::Json<Readiness>> {
-    let db_ok =
-        tokio::time::timeout(std::time::Duration::from_secs(3), db::run(&state.db, |c| diesel::sql_query("SELECT 1").execute(c).map_err(AppError::from))).await;
+    let db_ok = tokio::time::timeout(std::time::Duration::from_secs(3), db::run(&state.db, db::ping)).await;
     if !matches!(db_ok, Ok(Ok(_))) {
         return Err(AppError::unavailable(Code::DependencyUnavailable, "database is not reachable"));
     }

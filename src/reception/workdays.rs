@@ -2,14 +2,13 @@
 //! calendar says otherwise: public holidays are days off, and make-up working days (调休) fall on
 //! a weekend. Staff keep the calendar; deadlines of forwarded opinions are counted on it.
 
+use super::store::calendar;
 use crate::auth::{Principal, Role};
-use crate::db::schema::calendar_days as cd;
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::state::AppState;
 use actix_web::{delete, get, put, web, HttpResponse};
 use chrono::{Datelike, NaiveDate, Weekday};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
@@ -34,7 +33,7 @@ pub fn add_working_days(start: NaiveDate, n: u32, special: &HashMap<NaiveDate, b
 /// The calendar's exceptions from `from` on (enough for any deadline counted from it).
 pub fn exceptions(c: &mut AnyConnection, from: NaiveDate, days: i64) -> AppResult<HashMap<NaiveDate, bool>> {
     let to = from + chrono::Duration::days(days);
-    let rows: Vec<(String, bool)> = cd::table.filter(cd::day.ge(from.to_string())).filter(cd::day.le(to.to_string())).select((cd::day, cd::working)).load(c)?;
+    let rows = calendar::between(c, &from.to_string(), &to.to_string())?;
     Ok(rows.into_iter().filter_map(|(d, w)| d.parse().ok().map(|d| (d, w))).collect())
 }
 
@@ -94,9 +93,7 @@ pub async fn list(state: web::Data<AppState>, _p: Principal, q: web::Query<YearQ
     if !(2000..=2100).contains(&y) {
         return Err(AppError::invalid_field("year", "out_of_range", "2000–2100"));
     }
-    let rows: Vec<(String, bool, String)> =
-        db::run(&state.db, move |c| Ok(cd::table.filter(cd::day.like(format!("{y}-%"))).order(cd::day).select((cd::day, cd::working, cd::name)).load(c)?))
-            .await?;
+    let rows = db::run(&state.db, move |c| calendar::of_year(c, y)).await?;
     Ok(web::Json(rows.into_iter().map(|(day, working, name)| CalendarDay { day, working, name }).collect()))
 }
 
@@ -122,8 +119,7 @@ pub async fn put_day(state: web::Data<AppState>, p: Principal, day: web::Path<St
 pub async fn delete_day(state: web::Data<AppState>, p: Principal, day: web::Path<String>) -> AppResult<HttpResponse> {
     staff_only(&p)?;
     let day = parse_day(&day)?.to_string();
-    let n = db::tx(&state.db, move |c| Ok(diesel::delete(cd::table.find(day)).execute(c)?)).await?;
-    if n == 0 {
+    if !db::tx(&state.db, move |c| calendar::remove(c, &day)).await? {
         return Err(AppError::not_found());
     }
     Ok(HttpResponse::NoContent().finish())
@@ -131,14 +127,7 @@ pub async fn delete_day(state: web::Data<AppState>, p: Principal, day: web::Path
 
 /// Sets one day of the calendar (a holiday or a make-up working day).
 pub fn set_day(c: &mut AnyConnection, day: &str, working: bool, name: &str) -> AppResult<()> {
-    let row = (cd::day.eq(day), cd::working.eq(working), cd::name.eq(name));
-    crate::per_backend!(&mut *c, |x| diesel::insert_into(cd::table)
-        .values(row)
-        .on_conflict(cd::day)
-        .do_update()
-        .set((cd::working.eq(working), cd::name.eq(name)))
-        .execute(x))?;
-    Ok(())
+    calendar::set(c, day, working, name)
 }
 
 #[cfg(test)]

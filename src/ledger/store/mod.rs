@@ -4,6 +4,7 @@
 
 pub(in crate::ledger) mod appeals;
 pub(in crate::ledger) mod inbox;
+pub(in crate::ledger) mod published;
 pub(in crate::ledger) mod rank_tables;
 pub(in crate::ledger) mod ranks;
 pub(in crate::ledger) mod rulebook;
@@ -284,4 +285,9 @@ pub fn replace_totals(conn: &mut AnyConnection, all: &BalanceMap) -> AppResult<(
         diesel::insert_into(t::table).values((t::deputy_id.eq(d), t::year.eq(y), t::points.eq(p))).execute(conn)?;
     }
     Ok(())
+}
+
+/// Every entry of these deputies in a year (the rule simulator replays them).
+pub fn entries_of_year(c: &mut AnyConnection, deputies: &[i64], year: i32) -> AppResult<Vec<EntryRow>> {
+    Ok(e::table.filter(e::deputy_id.eq_any(deputies)).filter(e::year.eq(year)).load(c)?)
 }

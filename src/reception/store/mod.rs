@@ -2,6 +2,7 @@
 //! beside them for lookups (see [`crate::platform::pii`]); codes know the hash only.
 
 pub(in crate::reception) mod appointments;
+pub(in crate::reception) mod calendar;
 pub(in crate::reception) mod handling;
 pub(in crate::reception) mod opinions;
 
