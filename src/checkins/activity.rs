@@ -6,14 +6,12 @@ use super::store as checkin_store;
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::{Principal, Role};
-use crate::db::schema::activity_records as a;
 use crate::db::{self, utc};
 use crate::error::{AppError, AppResult, Code, FieldError, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -43,32 +41,7 @@ pub struct ActivityView {
     pub occurred_at: DateTime<Utc>,
 }
 
-type Row = (i64, i64, Option<i64>, Option<i64>, Option<i64>, i32, i32, String, String, NaiveDateTime);
-
-/// The columns a [`Row`] is read from.
-const COLS: (
-    a::id,
-    a::deputy_id,
-    a::checkin_id,
-    a::event_id,
-    a::station_id,
-    a::constituents_received,
-    a::opinions_collected,
-    a::summary,
-    a::photo_urls,
-    a::occurred_at,
-) = (
-    a::id,
-    a::deputy_id,
-    a::checkin_id,
-    a::event_id,
-    a::station_id,
-    a::constituents_received,
-    a::opinions_collected,
-    a::summary,
-    a::photo_urls,
-    a::occurred_at,
-);
+use super::store::activity::{self as records, NewRecord, Row};
 
 fn view(r: Row) -> ActivityView {
     ActivityView {
@@ -123,25 +96,20 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ac
             return Err(AppError::conflict(Code::CheckinRejected, "a rejected check-in gets no activity record"));
         }
         let photos = serde_json::to_string(&b.photo_urls).unwrap_or_else(|_| "[]".into());
-        let id: i64 = diesel::insert_into(a::table)
-            .values((
-                a::deputy_id.eq(ci.deputy_id),
-                a::checkin_id.eq(Some(ci.id)),
-                a::event_id.eq(ci.event_id),
-                a::station_id.eq(ci.station_id),
-                a::constituents_received.eq(b.constituents_received),
-                a::opinions_collected.eq(b.opinions_collected),
-                a::summary.eq(b.summary.trim()),
-                a::photo_urls.eq(&photos),
-                a::written_by.eq(p.account_id),
-                a::occurred_at.eq(ci.checked_in_at),
-                a::created_at.eq(now),
-            ))
-            .returning(a::id)
-            .get_result(conn)?;
+        let id = records::insert(
+            conn,
+            &NewRecord {
+                checkin: &ci,
+                constituents: b.constituents_received,
+                opinions: b.opinions_collected,
+                summary: b.summary.trim(),
+                photos: &photos,
+                by: p.account_id,
+                now,
+            },
+        )?;
         Entry::by(&p, "activity.create", "activity_record", id.to_string()).region(path).write(conn, now)?;
-        let row: Row = a::table.find(id).select(COLS).first(conn)?;
-        Ok(view(row))
+        Ok(view(records::get(conn, id)?))
     })
     .await?;
     Ok(HttpResponse::Created().json(v))
@@ -153,9 +121,6 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ac
 pub async fn mine(state: web::Data<AppState>, p: Principal, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<ActivityView>>> {
     let (limit, after) = (pq.limit()?, pq.after()?);
     let me = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
-    let rows: Vec<Row> = db::run(&state.db, move |conn| {
-        Ok(a::table.filter(a::deputy_id.eq(me)).filter(a::id.gt(after)).order(a::id).limit(limit + 1).select(COLS).load(conn)?)
-    })
-    .await?;
+    let rows = db::run(&state.db, move |conn| records::of_deputy(conn, me, after, limit)).await?;
     Ok(web::Json(page(rows, limit, |r| r.0, view)))
 }
