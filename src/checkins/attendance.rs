@@ -4,16 +4,15 @@
 //! it causes go to maker-checker instead of the ledger.
 
 use super::meetings::{load, manage, retroactive, EventView};
+use super::store::attendance as store;
 use crate::audit::Entry;
 use crate::auth::{Principal, Role};
-use crate::db::schema::{checkins as c, event_invitees as ei, events as e};
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult, Code, WriteErrors};
 use crate::ledger::PointEvent;
 use crate::state::AppState;
 use actix_web::{post, web};
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -34,8 +33,7 @@ pub async fn approve_leave(state: web::Data<AppState>, p: Principal, id: web::Pa
         if db::ts(v.starts_at) <= now {
             return Err(AppError::conflict(Code::EventStarted, "leave is approved before the event starts"));
         }
-        let n = diesel::update(ei::table.filter(ei::event_id.eq(id)).filter(ei::deputy_id.eq(deputy))).set(ei::leave_approved.eq(true)).execute(conn)?;
-        if n == 0 {
+        if !store::approve_leave(conn, id, deputy)? {
             return Err(AppError::invalid_field("deputy_id", "not_invited", "this deputy is not invited"));
         }
         Entry::by(&p, "event.approve_leave", "event", id.to_string()).region(Some(path)).detail(format!("deputy={deputy}")).write(conn, now)?;
@@ -53,7 +51,7 @@ pub async fn close(state: web::Data<AppState>, p: Principal, id: web::Path<i64>)
     let (tz, now) = (state.settings.tz, state.now());
     let v = db::tx(&state.db, move |conn| {
         let (v, path) = manage(conn, &p, id)?;
-        let created: NaiveDateTime = e::table.find(id).select(e::created_at).first(conn)?;
+        let (created, _) = store::created_and_starts(conn, id)?.ok_or_else(AppError::not_found)?;
         let record = retroactive(db::ts(v.starts_at), created);
         if record {
             // Closing a record of the past sets attendance: only staff who hold every invitee.
@@ -69,15 +67,13 @@ pub async fn close(state: web::Data<AppState>, p: Principal, id: web::Path<i64>)
             return Err(AppError::conflict(Code::EventNotStarted, "an event is closed once it has started"));
         }
         for inv in &v.invitees {
-            let attended =
-                c::table.filter(c::event_id.eq(id)).filter(c::deputy_id.eq(inv.deputy_id)).filter(c::status.eq("accepted")).count().get_result::<i64>(conn)?
-                    > 0;
+            let attended = store::attended(conn, id, inv.deputy_id)?;
             let outcome = match (attended, inv.leave_approved) {
                 (true, _) => "attended",
                 (false, true) => "excused",
                 (false, false) => "absent",
             };
-            diesel::update(ei::table.filter(ei::event_id.eq(id)).filter(ei::deputy_id.eq(inv.deputy_id))).set(ei::attendance.eq(outcome)).execute(conn)?;
+            store::set_attendance(conn, id, inv.deputy_id, outcome)?;
             let (kind, at) = (format!("{}_{outcome}", v.kind), db::ts(v.ends_at).min(now));
             if record && outcome == "absent" {
                 // An absence from a recorded past event is proposed, and another staff member decides.
@@ -88,7 +84,7 @@ pub async fn close(state: web::Data<AppState>, p: Principal, id: web::Path<i64>)
                 crate::ledger::note(conn, PointEvent { deputy: inv.deputy_id, kind: &kind, source: ("event", id), at }, now)?;
             }
         }
-        diesel::update(e::table.find(id)).set(e::closed_at.eq(now)).execute(conn)?;
+        store::close(conn, id, now)?;
         Entry::by(&p, "event.close", "event", id.to_string()).region(Some(path)).write(conn, now)?;
         Ok(load(conn, id)?.ok_or_else(AppError::not_found)?.0)
     })
@@ -100,9 +96,9 @@ pub async fn close(state: web::Data<AppState>, p: Principal, id: web::Path<i64>)
 /// excused when the event closes. Answers false when the deputy is not invited or the event has
 /// started (attendance is then decided at the door).
 pub fn excuse(conn: &mut AnyConnection, event: i64, deputy: i64, now: NaiveDateTime) -> AppResult<bool> {
-    let started: Option<NaiveDateTime> = e::table.find(event).select(e::starts_at).first(conn).optional()?;
+    let started = store::created_and_starts(conn, event)?.map(|x| x.1);
     if started.is_none_or(|s| s <= now) {
         return Ok(false);
     }
-    Ok(diesel::update(ei::table.filter(ei::event_id.eq(event)).filter(ei::deputy_id.eq(deputy))).set(ei::leave_approved.eq(true)).execute(conn)? == 1)
+    store::approve_leave(conn, event, deputy)
 }

@@ -1,6 +1,7 @@
 //! All SQL of check-ins: QR secrets, check-ins and the pending point events.
 
 pub(in crate::checkins) mod activity;
+pub(in crate::checkins) mod attendance;
 
 use crate::db::schema::{activity_records as a, checkins as c, qr_secrets as q};
 use crate::db::stamp::Stamp;
