@@ -2,17 +2,16 @@
 //! the public "who is on duty" list, and no-show settlement when a slot ends.
 
 use super::stats::day_bounds;
+use super::store::roster as store;
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::{Principal, Role};
-use crate::db::schema::{checkins as c, duty_assignments as da, duty_slots as ds};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, Code, Problem, WriteErrors};
 use crate::ledger::PointEvent;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -52,18 +51,10 @@ pub struct DutyBoard {
     pub week: Vec<SlotView>,
 }
 
-type SlotRow = (i64, i64, NaiveDateTime, NaiveDateTime, Option<String>);
-
 fn slots_between(conn: &mut AnyConnection, station: i64, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<Vec<SlotView>> {
-    let rows: Vec<SlotRow> = ds::table
-        .filter(ds::station_id.eq(station))
-        .filter(ds::ends_at.gt(from))
-        .filter(ds::starts_at.lt(to))
-        .order(ds::starts_at)
-        .select((ds::id, ds::station_id, ds::starts_at, ds::ends_at, ds::note))
-        .load(conn)?;
+    let rows = store::slots_between(conn, station, from, to)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let assigned: Vec<(i64, i64, Option<String>)> = da::table.filter(da::slot_id.eq_any(ids)).select((da::slot_id, da::deputy_id, da::outcome)).load(conn)?;
+    let assigned = store::assignments(conn, &ids)?;
     let people: Vec<i64> = assigned.iter().map(|a| a.1).collect();
     let names: std::collections::HashMap<i64, String> = crate::org::deputy_names(conn, &people)?.into_iter().collect();
     Ok(rows
@@ -94,14 +85,7 @@ pub fn on_duty_names(conn: &mut AnyConnection, station: i64, day: NaiveDate, tz:
 /// The deputy on duty at each station at `now`, or else the next one on duty there within a
 /// week (the one who receives an opinion left at the station): station → deputy, one query.
 pub fn on_duty_many(conn: &mut AnyConnection, stations: &[i64], now: NaiveDateTime) -> AppResult<std::collections::HashMap<i64, i64>> {
-    let rows: Vec<(i64, i64)> = da::table
-        .inner_join(ds::table)
-        .filter(ds::station_id.eq_any(stations))
-        .filter(ds::ends_at.gt(now))
-        .filter(ds::starts_at.lt(now + chrono::Duration::days(7)))
-        .order((ds::starts_at, ds::id, da::deputy_id))
-        .select((ds::station_id, da::deputy_id))
-        .load(conn)?;
+    let rows = store::on_duty_from(conn, stations, now)?;
     let mut out = std::collections::HashMap::new();
     for (s, d) in rows {
         out.entry(s).or_insert(d);
@@ -114,8 +98,8 @@ pub type SlotTimes = (i64, NaiveDateTime, NaiveDateTime);
 
 /// A duty slot and the deputies on duty in it.
 pub fn slot(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(SlotTimes, Vec<i64>)>> {
-    let Some(row) = ds::table.find(id).select((ds::station_id, ds::starts_at, ds::ends_at)).first(conn).optional()? else { return Ok(None) };
-    let people: Vec<i64> = da::table.filter(da::slot_id.eq(id)).select(da::deputy_id).load(conn)?;
+    let Some(row) = store::slot_times(conn, id)? else { return Ok(None) };
+    let people = store::slot_deputies(conn, id)?;
     Ok(Some((row, people)))
 }
 
@@ -131,16 +115,7 @@ pub async fn create_slot(state: web::Data<AppState>, p: Principal, id: web::Path
     let view = db::tx(&state.db, move |conn| {
         let (_, path) = crate::org::station_region(conn, station)?.ok_or_else(AppError::not_found)?;
         policy::authorize(&p, Action::Write, &Target::station(station, path.clone()))?;
-        let id: i64 = diesel::insert_into(ds::table)
-            .values((
-                ds::station_id.eq(station),
-                ds::starts_at.eq(db::ts(b.starts_at)),
-                ds::ends_at.eq(db::ts(b.ends_at)),
-                ds::note.eq(&b.note),
-                ds::created_at.eq(now),
-            ))
-            .returning(ds::id)
-            .get_result(conn)?;
+        let id = store::insert_slot(conn, station, db::ts(b.starts_at), db::ts(b.ends_at), b.note.as_deref(), now)?;
         // Every deputy on duty is one the caller holds (the station's area for its staff); any
         // other answers like a missing one.
         if !crate::org::deputies_not_held(conn, &p, &b.deputy_ids)?.is_empty() {
@@ -148,7 +123,7 @@ pub async fn create_slot(state: web::Data<AppState>, p: Principal, id: web::Path
         }
         let known = crate::org::deputy_names(conn, &b.deputy_ids)?;
         for (d, _) in &known {
-            diesel::insert_into(da::table).values((da::slot_id.eq(id), da::deputy_id.eq(*d))).execute(conn)?;
+            store::assign(conn, id, *d)?;
         }
         Entry::by(&p, "roster.create_slot", "duty_slot", id.to_string()).region(Some(path)).write(conn, now)?;
         slots_between(conn, station, db::ts(b.starts_at), db::ts(b.ends_at))?.into_iter().find(|s| s.id == id).ok_or_else(AppError::not_found)
@@ -168,14 +143,11 @@ pub async fn signup(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
     };
     let now = state.now();
     db::tx(&state.db, move |conn| {
-        let ends: NaiveDateTime = ds::table.find(slot).select(ds::ends_at).first(conn).optional()?.ok_or_else(AppError::not_found)?;
+        let (_, _, ends) = store::slot_times(conn, slot)?.ok_or_else(AppError::not_found)?;
         if ends <= now {
             return Err(AppError::conflict(Code::SlotOver, "this slot has already ended"));
         }
-        let exists = da::table.filter(da::slot_id.eq(slot)).filter(da::deputy_id.eq(me)).count().get_result::<i64>(conn)? > 0;
-        if !exists {
-            diesel::insert_into(da::table).values((da::slot_id.eq(slot), da::deputy_id.eq(me))).execute(conn)?;
-        }
+        store::assign(conn, slot, me)?;
         Entry::by(&p, "roster.signup", "duty_slot", slot.to_string()).write(conn, now)
     })
     .await?;
@@ -210,31 +182,18 @@ pub fn week(conn: &mut AnyConnection, station: i64, today: chrono::NaiveDate, tz
 pub async fn settle(state: &AppState) -> AppResult<usize> {
     let now = state.now();
     db::tx(&state.db, move |conn| {
-        let ended: Vec<(i64, i64, NaiveDateTime, NaiveDateTime)> = ds::table
-            .filter(ds::settled_at.is_null())
-            .filter(ds::ends_at.le(now))
-            .select((ds::id, ds::station_id, ds::starts_at, ds::ends_at))
-            .limit(500)
-            .load(conn)?;
+        let ended = store::ended_unsettled(conn, now)?;
         for (slot, station, starts, ends) in &ended {
-            let people: Vec<i64> = da::table.filter(da::slot_id.eq(slot)).select(da::deputy_id).load(conn)?;
+            let people = store::slot_deputies(conn, *slot)?;
             for d in people {
-                let seen = c::table
-                    .filter(c::deputy_id.eq(d))
-                    .filter(c::station_id.eq(station))
-                    .filter(c::status.ne("rejected"))
-                    .filter(c::checked_in_at.ge(*starts - chrono::Duration::minutes(30)))
-                    .filter(c::checked_in_at.lt(*ends))
-                    .count()
-                    .get_result::<i64>(conn)?
-                    > 0;
+                let seen = store::checked_in_between(conn, d, *station, *starts - chrono::Duration::minutes(30), *ends)?;
                 let outcome = if seen { "present" } else { "no_show" };
-                diesel::update(da::table.filter(da::slot_id.eq(slot)).filter(da::deputy_id.eq(d))).set(da::outcome.eq(outcome)).execute(conn)?;
+                store::set_outcome(conn, *slot, d, outcome)?;
                 if !seen {
                     crate::ledger::note(conn, PointEvent { deputy: d, kind: "duty_no_show", source: ("duty_slot", *slot), at: *ends }, now)?;
                 }
             }
-            diesel::update(ds::table.find(slot)).set(ds::settled_at.eq(now)).execute(conn)?;
+            store::mark_settled(conn, *slot, now)?;
         }
         Ok(ended.len())
     })
@@ -243,7 +202,7 @@ pub async fn settle(state: &AppState) -> AppResult<usize> {
 
 /// Deputies who receive constituents at a station: everyone ever on its roster.
 pub fn station_deputies(conn: &mut AnyConnection, station: i64) -> AppResult<Vec<i64>> {
-    let mut ids: Vec<i64> = da::table.inner_join(ds::table).filter(ds::station_id.eq(station)).select(da::deputy_id).load(conn)?;
+    let mut ids = store::ever_on_duty(conn, station)?;
     ids.sort_unstable();
     ids.dedup();
     Ok(ids)
