@@ -88,7 +88,10 @@ pub fn insert_heads_publication(c: &mut AnyConnection, day: &str, heads: i64, up
     Ok(())
 }
 
-/// (day, heads, entries up to, digest, published at) of the last 31 digests, newest first.
-pub fn heads_publications(c: &mut AnyConnection) -> AppResult<Vec<(String, i64, i64, String, NaiveDateTime)>> {
+/// (day, heads, entries up to, digest, published at) of a digest.
+pub type HeadsRecord = (String, i64, i64, String, NaiveDateTime);
+
+/// The last 31 digests, newest first.
+pub fn heads_publications(c: &mut AnyConnection) -> AppResult<Vec<HeadsRecord>> {
     Ok(hp::table.order(hp::id.desc()).limit(31).select((hp::day, hp::heads, hp::entries_upto, hp::digest, hp::published_at)).load(c)?)
 }
