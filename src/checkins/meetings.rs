@@ -6,16 +6,15 @@
 use super::model::QrToken;
 use super::places;
 use super::qr::{Place, WINDOW_SECS};
+use super::store::meetings::{self as store, NewMeeting};
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
-use crate::db::schema::{event_invitees as ei, events as e, regions as r};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, Code, FieldError, ReadErrors, WriteErrors};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -30,13 +29,7 @@ pub struct EventVenue {
 }
 
 pub fn venue(conn: &mut AnyConnection, id: i64) -> AppResult<Option<EventVenue>> {
-    let row: Option<(f64, f64, i32, String, Option<i64>)> = e::table
-        .inner_join(r::table.on(r::id.eq(e::region_id)))
-        .filter(e::id.eq(id))
-        .select((e::latitude, e::longitude, e::radius_m, r::path, e::station_id))
-        .first(conn)
-        .optional()?;
-    Ok(row.map(|(lat, lng, rad, region_path, station_id)| EventVenue { pos: (lat, lng), radius_m: rad as f64, region_path, station_id }))
+    Ok(store::venue(conn, id)?.map(|(lat, lng, rad, region_path, station_id)| EventVenue { pos: (lat, lng), radius_m: rad as f64, region_path, station_id }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -84,21 +77,9 @@ pub struct EventView {
     pub invitees: Vec<Invitee>,
 }
 
-type EventRow = (i64, i64, String, String, Option<i64>, Option<String>, f64, f64, i32, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>);
-
 pub(super) fn load(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(EventView, String)>> {
-    let row: Option<(EventRow, String)> = e::table
-        .inner_join(r::table.on(r::id.eq(e::region_id)))
-        .filter(e::id.eq(id))
-        .select((
-            (e::id, e::region_id, e::kind, e::title, e::station_id, e::venue, e::latitude, e::longitude, e::radius_m, e::starts_at, e::ends_at, e::closed_at),
-            r::path,
-        ))
-        .first(conn)
-        .optional()?;
-    let Some((x, path)) = row else { return Ok(None) };
-    let inv: Vec<(i64, bool, Option<String>)> =
-        ei::table.filter(ei::event_id.eq(id)).order(ei::deputy_id).select((ei::deputy_id, ei::leave_approved, ei::attendance)).load(conn)?;
+    let Some((x, path)) = store::get(conn, id)? else { return Ok(None) };
+    let inv = store::invitees(conn, id)?;
     Ok(Some((
         EventView {
             id: x.0,
@@ -191,23 +172,20 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ev
         } else if b.station_id.is_none() {
             return Err(AppError::not_found());
         }
-        let id: i64 = diesel::insert_into(e::table)
-            .values((
-                e::region_id.eq(b.region_id),
-                e::kind.eq(&b.kind),
-                e::title.eq(b.title.trim()),
-                e::station_id.eq(b.station_id),
-                e::venue.eq(&b.venue),
-                e::latitude.eq(pos.0),
-                e::longitude.eq(pos.1),
-                e::radius_m.eq(radius),
-                e::starts_at.eq(db::ts(b.starts_at)),
-                e::ends_at.eq(db::ts(b.ends_at)),
-                e::created_by.eq(p.account_id),
-                e::created_at.eq(now),
-            ))
-            .returning(e::id)
-            .get_result(conn)?;
+        let m = NewMeeting {
+            region_id: b.region_id,
+            kind: &b.kind,
+            title: b.title.trim(),
+            station_id: b.station_id,
+            venue: b.venue.as_deref(),
+            pos,
+            radius_m: radius,
+            starts_at: db::ts(b.starts_at),
+            ends_at: db::ts(b.ends_at),
+            by: p.account_id,
+            now,
+        };
+        let id = store::insert(conn, &m)?;
         let mut ids = b.invitee_ids.clone();
         ids.sort_unstable();
         ids.dedup();
@@ -216,9 +194,7 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ev
         if !crate::org::deputies_not_held(conn, &p, &ids)?.is_empty() {
             return Err(AppError::invalid_field("invitee_ids", "unknown_deputy", "every invitee must be a deputy in your scope"));
         }
-        for d in ids {
-            diesel::insert_into(ei::table).values((ei::event_id.eq(id), ei::deputy_id.eq(d))).execute(conn)?;
-        }
+        store::invite(conn, id, &ids)?;
         Entry::by(&p, "event.create", "event", id.to_string()).region(Some(path)).write(conn, now)?;
         Ok(load(conn, id)?.ok_or_else(AppError::not_found)?.0)
     })

@@ -2,6 +2,7 @@
 
 pub(in crate::checkins) mod activity;
 pub(in crate::checkins) mod attendance;
+pub(in crate::checkins) mod meetings;
 pub(in crate::checkins) mod roster;
 
 use crate::db::schema::{activity_records as a, checkins as c, qr_secrets as q};
