@@ -62,11 +62,10 @@ pub fn insert_slot(
         .get_result(conn)?)
 }
 
-/// Puts a deputy on duty in a slot (once).
+/// Puts a deputy on duty in a slot (once: the pair is the table's key).
 pub fn assign(conn: &mut AnyConnection, slot: i64, deputy: i64) -> AppResult<()> {
-    if da::table.filter(da::slot_id.eq(slot)).filter(da::deputy_id.eq(deputy)).count().get_result::<i64>(conn)? == 0 {
-        diesel::insert_into(da::table).values((da::slot_id.eq(slot), da::deputy_id.eq(deputy))).execute(conn)?;
-    }
+    let row = (da::slot_id.eq(slot), da::deputy_id.eq(deputy));
+    crate::per_backend!(&mut *conn, |x| diesel::insert_into(da::table).values(row).on_conflict_do_nothing().execute(x))?;
     Ok(())
 }
 
