@@ -34,6 +34,13 @@ pub async fn run(args: &[String], post: bool) -> Result<bool, String> {
         load::run(addr, load::get(path, token.as_deref()), clients, limit, time).await
     };
     let method = if post { "POST" } else { "GET" };
-    println!("| {method} {path} ({clients} clients) | {} | {:.0} | {:.2} | {:.2} | {} |", st.ok, st.rate(), st.pct(0.5), st.pct(0.99), st.errors);
+    println!(
+        "| {method} {path} ({clients} clients) | {} | {:.0} | {:.2} | {:.2} | {} |",
+        st.ok,
+        st.rate(),
+        st.pct(0.5),
+        st.pct(0.99),
+        st.errors
+    );
     Ok(st.errors == 0)
 }

@@ -21,7 +21,9 @@ impl Rate {
 fn setup(c: &mut AnyConnection) -> QueryResult<()> {
     let ddl = match c {
         AnyConnection::Pg(_) => "CREATE TABLE IF NOT EXISTS bench_ceiling (id BIGSERIAL PRIMARY KEY, v TEXT NOT NULL)",
-        AnyConnection::Sqlite(_) => "CREATE TABLE IF NOT EXISTS bench_ceiling (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT NOT NULL)",
+        AnyConnection::Sqlite(_) => {
+            "CREATE TABLE IF NOT EXISTS bench_ceiling (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT NOT NULL)"
+        }
     };
     diesel::sql_query(ddl).execute(c).map(|_| ())
 }
@@ -84,8 +86,9 @@ pub fn select(url: &DatabaseUrl, threads: usize, max_ops: usize, max_time: Durat
                 let mut id = 1 + t as i64 * 7919;
                 while ok + err < per && Instant::now() < deadline {
                     id = id % 1000 + 1;
-                    let r: QueryResult<Vec<V>> =
-                        diesel::sql_query("SELECT v FROM bench_ceiling WHERE id = $1").bind::<diesel::sql_types::BigInt, _>(id).load(&mut *c);
+                    let r: QueryResult<Vec<V>> = diesel::sql_query("SELECT v FROM bench_ceiling WHERE id = $1")
+                        .bind::<diesel::sql_types::BigInt, _>(id)
+                        .load(&mut *c);
                     match r {
                         Ok(rows) if rows.first().is_some_and(|r| !r.v.is_empty()) => ok += 1,
                         _ => err += 1,

@@ -56,7 +56,11 @@ pub async fn rankings(
     let t = Instant::now();
     let built = lvzhi::ledger::build_rank_tables(state, year).await.map_err(|e| e.to_string())?;
     let secs = t.elapsed().as_secs_f64();
-    let mut rows = vec![once_row(format!("setup: build the ranking tables of {year} ({built} deputies with a total)"), built, secs)];
+    let mut rows = vec![once_row(
+        format!("setup: build the ranking tables of {year} ({built} deputies with a total)"),
+        built,
+        secs,
+    )];
     let deputies = lvzhi::db::run(&state.db, lvzhi::org::count_deputies).await.map_err(|e| e.to_string())?;
     let board = if state.settings.redis_url.is_some() { "Redis sorted sets" } else { "in-process sorted sets" };
     let mut twins = vec![];
@@ -79,13 +83,23 @@ pub async fn rankings(
             Some(("hello".into(), hello)),
         ));
         let tokens = deputy_tokens.to_vec();
-        let make: load::MakeRequest = std::sync::Arc::new(move |n| load::get("/api/v1/rankings?limit=20", Some(&tokens[(n * 7919) % tokens.len()])));
+        let make: load::MakeRequest = std::sync::Arc::new(move |n| {
+            load::get("/api/v1/rankings?limit=20", Some(&tokens[(n * 7919) % tokens.len()]))
+        });
         let me = load::run_with(target, make.clone(), CLIENTS, requests, time).await;
-        rows.push(http_row(&format!("scenario: GET /api/v1/rankings as a deputy: top 20 + my rank ({source})"), &me, Some(("hello".into(), hello))));
+        rows.push(http_row(
+            &format!("scenario: GET /api/v1/rankings as a deputy: top 20 + my rank ({source})"),
+            &me,
+            Some(("hello".into(), hello)),
+        ));
         if source != "SQL scan" {
             // The same read as throughput: as many clients as the other per-deputy reads.
             let many = load::run_with(target, make, 64, requests, time).await;
-            rows.push(http_row(&format!("scenario: GET /api/v1/rankings as a deputy, 64 clients ({source})"), &many, Some(("hello".into(), hello))));
+            rows.push(http_row(
+                &format!("scenario: GET /api/v1/rankings as a deputy, 64 clients ({source})"),
+                &many,
+                Some(("hello".into(), hello)),
+            ));
         }
     }
     for twin in twins {
@@ -93,9 +107,14 @@ pub async fn rankings(
     }
     // A deputy's own points, entry by entry with totals by category (this year).
     let tokens = deputy_tokens.to_vec();
-    let make: load::MakeRequest = std::sync::Arc::new(move |n| load::get("/api/v1/me/points", Some(&tokens[(n * 7919) % tokens.len()])));
+    let make: load::MakeRequest =
+        std::sync::Arc::new(move |n| load::get("/api/v1/me/points", Some(&tokens[(n * 7919) % tokens.len()])));
     let mine = load::run_with(addr, make, 64, requests, time).await;
-    rows.push(http_row("scenario: GET /api/v1/me/points (64 clients, a different deputy each time)", &mine, Some(("hello".into(), hello))));
+    rows.push(http_row(
+        "scenario: GET /api/v1/me/points (64 clients, a different deputy each time)",
+        &mine,
+        Some(("hello".into(), hello)),
+    ));
     Ok(rows)
 }
 
@@ -126,17 +145,26 @@ pub async fn verify_at_scale(state: &AppState, target: i64) -> Result<Vec<Row>, 
                     direct: false,
                 })
                 .collect();
-            lvzhi::db::tx(&state.db, move |c| lvzhi::ledger::post_awards(c, &awards, tz, now).map(|_| ())).await.map_err(|e| e.to_string())?;
+            lvzhi::db::tx(&state.db, move |c| lvzhi::ledger::post_awards(c, &awards, tz, now).map(|_| ()))
+                .await
+                .map_err(|e| e.to_string())?;
             made += n;
         }
         let secs = t.elapsed().as_secs_f64();
-        rows.push(once_row(format!("setup: post {made} awards in bulks of 5,000 (chain + caps + balances + totals)"), made as usize, secs));
+        rows.push(once_row(
+            format!("setup: post {made} awards in bulks of 5,000 (chain + caps + balances + totals)"),
+            made as usize,
+            secs,
+        ));
     }
     let t = Instant::now();
     let v = lvzhi::db::run(&state.db, lvzhi::ledger::verify_chains).await.map_err(|e| e.to_string())?;
     let secs = t.elapsed().as_secs_f64();
     rows.push(Row {
-        name: format!("scenario: verify every hash chain ({} entries, {} deputies)", v.entries_checked, v.deputies_checked),
+        name: format!(
+            "scenario: verify every hash chain ({} entries, {} deputies)",
+            v.entries_checked, v.deputies_checked
+        ),
         ops: v.entries_checked as usize,
         rate: v.entries_checked as f64 / secs.max(1e-9),
         p50: Some(secs * 1000.0),

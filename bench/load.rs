@@ -92,7 +92,13 @@ pub fn post_json_keyed(path: &str, token: &str, key: &str, body: &str) -> Vec<u8
 pub type MakeRequest = Arc<dyn Fn(usize) -> Vec<u8> + Send + Sync>;
 
 /// Like [`run`], with a request built for each sequence number (e.g. a different deputy each time).
-pub async fn run_with(addr: SocketAddr, make: MakeRequest, conns: usize, max_requests: usize, max_time: Duration) -> Stats {
+pub async fn run_with(
+    addr: SocketAddr,
+    make: MakeRequest,
+    conns: usize,
+    max_requests: usize,
+    max_time: Duration,
+) -> Stats {
     let issued = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let deadline = start + max_time;

@@ -28,7 +28,9 @@ mod soak;
 use lvzhi::config::{DatabaseUrl, Settings};
 use lvzhi::platform::Clock;
 use lvzhi::startup::{build_state, Application};
-use setup::{csv_rows, deputy_token, drop_pg, fresh_pg, get_json, issued_deputy_token, login, machine_jiffies, thread_cpu};
+use setup::{
+    csv_rows, deputy_token, drop_pg, fresh_pg, get_json, issued_deputy_token, login, machine_jiffies, thread_cpu,
+};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -62,7 +64,15 @@ fn wanted(name: &str) -> bool {
 }
 
 pub fn http_row(name: &str, st: &load::Stats, ceiling: Option<(String, f64)>) -> Row {
-    Row { name: name.into(), ops: st.ok, rate: st.rate(), p50: Some(st.pct(0.5)), p99: Some(st.pct(0.99)), errors: st.errors, ceiling }
+    Row {
+        name: name.into(),
+        ops: st.ok,
+        rate: st.rate(),
+        p50: Some(st.pct(0.5)),
+        p99: Some(st.pct(0.99)),
+        errors: st.errors,
+        ceiling,
+    }
 }
 
 /// A step timed once (a set-up or a one-request scenario): the p50 column holds its wall time.
@@ -81,7 +91,11 @@ fn print(rows: &[Row], header: &str) {
     let f = |x: Option<f64>| x.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into());
     for r in rows {
         let none = if r.name.starts_with("ceiling") { "(ceiling)" } else { "–" };
-        let ratio = r.ceiling.as_ref().map(|(n, c)| format!("{:.3} of {n}", r.rate / c.max(1e-9))).unwrap_or_else(|| none.into());
+        let ratio = r
+            .ceiling
+            .as_ref()
+            .map(|(n, c)| format!("{:.3} of {n}", r.rate / c.max(1e-9)))
+            .unwrap_or_else(|| none.into());
         println!("| {} | {} | {:.0} | {} | {} | {} | {} |", r.name, r.ops, r.rate, f(r.p50), f(r.p99), r.errors, ratio);
     }
 }
@@ -128,8 +142,10 @@ async fn run(quick: bool) -> Result<bool, String> {
     // Tuning knobs (LVZHI_DB_WRITERS, LVZHI_DB_POOL_SIZE, LVZHI_VIEW_CACHE_MIB, …) pass through
     // from the environment.
     let server_env = env.clone();
-    let settings =
-        Settings::from_lookup(&move |k| env.get(k).cloned().or_else(|| std::env::var(k).ok().filter(|_| server::tuning(k)))).map_err(|e| e.to_string())?;
+    let settings = Settings::from_lookup(&move |k| {
+        env.get(k).cloned().or_else(|| std::env::var(k).ok().filter(|_| server::tuning(k)))
+    })
+    .map_err(|e| e.to_string())?;
     let backend = if pg.is_some() { "PostgreSQL" } else { "SQLite" };
     let state = build_state(settings, Clock::system()).await?;
     let t0 = Instant::now();
@@ -146,8 +162,13 @@ async fn run(quick: bool) -> Result<bool, String> {
         eprintln!("seed-scale {scale_n}: {s:?}");
         scale_city = s.cities.first().copied();
         // The demo's admin serves the demo city only; the scale province needs a national one.
-        lvzhi::demo::create_admin(&state, "bench-national", lvzhi::demo::PASSWORD, None).await.map_err(|e| e.detail.to_string())?;
-        let name = format!("set-up: seed-scale of {scale_n} deputies ({} check-ins, {} ledger entries, {} inbox rows)", s.checkins, s.entries, s.inbox_rows);
+        lvzhi::demo::create_admin(&state, "bench-national", lvzhi::demo::PASSWORD, None)
+            .await
+            .map_err(|e| e.detail.to_string())?;
+        let name = format!(
+            "set-up: seed-scale of {scale_n} deputies ({} check-ins, {} ledger entries, {} inbox rows)",
+            s.checkins, s.entries, s.inbox_rows
+        );
         seeded = Some(once_row(name, s.entries, secs));
     }
     let peak = memory::Peak::start();
@@ -184,14 +205,27 @@ async fn run(quick: bool) -> Result<bool, String> {
         rows.push(http_row("scenario: GET /api/v1/auth/me (JWT + account read)", &me, ceiling("hello")));
     }
     if wanted("lists") {
-        let list = load::run(addr, load::get("/api/v1/deputies?limit=50", Some(&token)), conns, b.requests / 4, b.time).await;
+        let list =
+            load::run(addr, load::get("/api/v1/deputies?limit=50", Some(&token)), conns, b.requests / 4, b.time).await;
         rows.push(http_row("scenario: GET /api/v1/deputies?limit=50 (page of 50 with seats)", &list, ceiling("hello")));
-        let cursor_page = load::run(addr, load::get("/api/v1/deputies?limit=50&region_id=3", Some(&token)), conns, b.requests / 4, b.time).await;
-        rows.push(http_row("scenario: GET /api/v1/deputies?limit=50&region_id=… (subtree filter)", &cursor_page, ceiling("hello")));
+        let cursor_page = load::run(
+            addr,
+            load::get("/api/v1/deputies?limit=50&region_id=3", Some(&token)),
+            conns,
+            b.requests / 4,
+            b.time,
+        )
+        .await;
+        rows.push(http_row(
+            "scenario: GET /api/v1/deputies?limit=50&region_id=… (subtree filter)",
+            &cursor_page,
+            ceiling("hello"),
+        ));
     }
 
     // Bulk import of 10,000 deputies (one request).
-    let n = std::env::var("BENCH_IMPORT").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick { 2_000 } else { 10_000 });
+    let n =
+        std::env::var("BENCH_IMPORT").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick { 2_000 } else { 10_000 });
     let csv = csv_rows(n);
     let t = Instant::now();
     let r = reqwest::Client::new()
@@ -236,7 +270,12 @@ async fn run(quick: bool) -> Result<bool, String> {
     let mint = if foreign { deputy_token } else { issued_deputy_token };
     let tokens: Vec<String> = (1..=deputies).map(|d| mint(&bench_state, d)).collect::<Result<_, _>>()?;
     let make: load::MakeRequest = std::sync::Arc::new(move |n| {
-        load::post_json_keyed("/api/v1/checkins", &tokens[n % tokens.len()], &format!("bench-{n}"), &stations[n % stations.len()])
+        load::post_json_keyed(
+            "/api/v1/checkins",
+            &tokens[n % tokens.len()],
+            &format!("bench-{n}"),
+            &stations[n % stations.len()],
+        )
     });
     let checkin_clients = 64;
     if wanted("checkins") {
@@ -264,7 +303,11 @@ async fn run(quick: bool) -> Result<bool, String> {
             booked += n;
         }
         let secs = t.elapsed().as_secs_f64();
-        rows.push(once_row(format!("setup: book the points of the check-ins ({booked} point events → ledger entries, batches of 500)"), booked, secs));
+        rows.push(once_row(
+            format!("setup: book the points of the check-ins ({booked} point events → ledger entries, batches of 500)"),
+            booked,
+            secs,
+        ));
     }
 
     // Ledger: direct awards (hash chain + cap check + balance in one transaction), one source each,
@@ -273,13 +316,17 @@ async fn run(quick: bool) -> Result<bool, String> {
         let token = token.clone();
         let deputies = deputies as usize;
         std::sync::Arc::new(move |n| {
-            let body = format!(r#"{{"deputy_id":{},"rule_code":"suggestion_filed","source_kind":"suggestion","source_id":"bench-{n}"}}"#, n % deputies + 1);
+            let body = format!(
+                r#"{{"deputy_id":{},"rule_code":"suggestion_filed","source_kind":"suggestion","source_id":"bench-{n}"}}"#,
+                n % deputies + 1
+            );
             load::post_json("/api/v1/ledger/awards", &token, &body)
         })
     };
     if wanted("awards") {
         let w = WriterWatch::start(&bench_state);
-        let award_clients: usize = std::env::var("BENCH_AWARD_CLIENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(checkin_clients);
+        let award_clients: usize =
+            std::env::var("BENCH_AWARD_CLIENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(checkin_clients);
         let aw = load::run_with(addr, award_make, award_clients, b.requests / 4, b.time).await;
         w.report(&bench_state, "awards", &aw);
         rows.push(http_row(
@@ -290,23 +337,51 @@ async fn run(quick: bool) -> Result<bool, String> {
     }
     // verify-ledger over a ledger topped up to BENCH_LEDGER_ENTRIES (default 1,000,000; --quick: as is),
     // before the rankings and points reads, so that they read a ledger of that size.
-    let target: i64 = std::env::var("BENCH_LEDGER_ENTRIES").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick { 0 } else { 1_000_000 });
+    let target: i64 = std::env::var("BENCH_LEDGER_ENTRIES").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick {
+        0
+    } else {
+        1_000_000
+    });
     if wanted("verify") {
         rows.extend(ledger::verify_at_scale(&bench_state, target).await?);
     }
     // Tokens of up to 2,000 deputies spread over the whole congress, for the per-deputy reads.
-    let sample: Vec<String> = (1..=deputies).step_by(((deputies / 2000).max(1)) as usize).map(|d| deputy_token(&bench_state, d)).collect::<Result<_, _>>()?;
+    let sample: Vec<String> = (1..=deputies)
+        .step_by(((deputies / 2000).max(1)) as usize)
+        .map(|d| deputy_token(&bench_state, d))
+        .collect::<Result<_, _>>()?;
     if wanted("rankings") {
         rows.extend(ledger::rankings(&bench_state, addr, &token, &sample, b.requests / 10, b.time, hello_rate).await?);
     }
     let regions = get_json(&http, &format!("{base}/api/v1/regions?limit=200"), &token).await?;
-    let demo_city = regions["items"].as_array().and_then(|a| a.iter().find(|r| r["level"] == "city")).and_then(|r| r["id"].as_i64()).ok_or("no city region")?;
+    let demo_city = regions["items"]
+        .as_array()
+        .and_then(|a| a.iter().find(|r| r["level"] == "city"))
+        .and_then(|r| r["id"].as_i64())
+        .ok_or("no city region")?;
     // The city published to: the seed-scale's first (60,000 deputies), else the demo's.
     let city = scale_city.unwrap_or(demo_city);
     if wanted("notices") {
         peak.take();
-        rows.extend(notices::scenarios(&bench_state, addr, &token, city, &sample, &gateway, b.requests / 4, b.time, hello_rate, ins_rate).await?);
-        mem.push(("peak during the fan-out to the city (the publish row) and the inbox reads after it".into(), peak.take()));
+        rows.extend(
+            notices::scenarios(
+                &bench_state,
+                addr,
+                &token,
+                city,
+                &sample,
+                &gateway,
+                b.requests / 4,
+                b.time,
+                hello_rate,
+                ins_rate,
+            )
+            .await?,
+        );
+        mem.push((
+            "peak during the fan-out to the city (the publish row) and the inbox reads after it".into(),
+            peak.take(),
+        ));
         mem.push(("after the fan-out".into(), memory::rss_mb()));
     }
     if wanted("reception") {
@@ -320,9 +395,16 @@ async fn run(quick: bool) -> Result<bool, String> {
     let _ = serving.await;
     let mut server_mem = vec![];
     if wanted("memory") {
-        server_mem =
-            server::memory(&bench_state, &server_env, &token, city, &sample, &gateway, if quick { Duration::from_secs(2) } else { Duration::from_secs(5) })
-                .await?;
+        server_mem = server::memory(
+            &bench_state,
+            &server_env,
+            &token,
+            city,
+            &sample,
+            &gateway,
+            if quick { Duration::from_secs(2) } else { Duration::from_secs(5) },
+        )
+        .await?;
     }
     gateway_handle.stop(true).await;
     print(

@@ -36,7 +36,13 @@ pub async fn phones(state: &AppState) -> Result<usize, String> {
 pub async fn publish(addr: SocketAddr, admin: &str, city: i64, title: &str) -> Result<(bool, usize, f64), String> {
     let body = serde_json::json!({"kind": "briefing", "title": title, "body": "…", "audience": {"regions": [city]}, "publish": true});
     let t = Instant::now();
-    let r = reqwest::Client::new().post(format!("http://{addr}/api/v1/notices")).bearer_auth(admin).json(&body).send().await.map_err(|e| e.to_string())?;
+    let r = reqwest::Client::new()
+        .post(format!("http://{addr}/api/v1/notices"))
+        .bearer_auth(admin)
+        .json(&body)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
     let secs = t.elapsed().as_secs_f64();
     let ok = r.status().as_u16() == 201;
     let v: serde_json::Value = r.json().await.unwrap_or_default();
@@ -97,11 +103,21 @@ pub async fn scenarios(
     // cache for both).
     let tokens: std::sync::Arc<Vec<String>> = std::sync::Arc::new(deputy_tokens.to_vec());
     let t2 = tokens.clone();
-    let count: load::MakeRequest = std::sync::Arc::new(move |n| load::get("/api/v1/me/inbox/unread-count", Some(&t2[n % t2.len()])));
+    let count: load::MakeRequest =
+        std::sync::Arc::new(move |n| load::get("/api/v1/me/inbox/unread-count", Some(&t2[n % t2.len()])));
     let st = load::run_with(addr, count, 64, requests, time).await;
-    rows.push(http_row("scenario: GET /api/v1/me/inbox/unread-count (64 clients, a different deputy each time)", &st, Some(("hello".into(), hello))));
-    let list: load::MakeRequest = std::sync::Arc::new(move |n| load::get("/api/v1/me/inbox", Some(&tokens[n % tokens.len()])));
+    rows.push(http_row(
+        "scenario: GET /api/v1/me/inbox/unread-count (64 clients, a different deputy each time)",
+        &st,
+        Some(("hello".into(), hello)),
+    ));
+    let list: load::MakeRequest =
+        std::sync::Arc::new(move |n| load::get("/api/v1/me/inbox", Some(&tokens[n % tokens.len()])));
     let st = load::run_with(addr, list, 64, requests, time).await;
-    rows.push(http_row("scenario: GET /api/v1/me/inbox (64 clients, a different deputy each time)", &st, Some(("hello".into(), hello))));
+    rows.push(http_row(
+        "scenario: GET /api/v1/me/inbox (64 clients, a different deputy each time)",
+        &st,
+        Some(("hello".into(), hello)),
+    ));
     Ok(rows)
 }

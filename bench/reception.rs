@@ -84,7 +84,12 @@ fn token(state: &AppState, account: i64, role: &str, unit: Option<i64>) -> Resul
     lvzhi::auth::sign_token(&state.keys, &claims)
 }
 
-async fn post(http: &reqwest::Client, url: &str, token: &str, body: serde_json::Value) -> Result<serde_json::Value, String> {
+async fn post(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    body: serde_json::Value,
+) -> Result<serde_json::Value, String> {
     let r = http.post(url).bearer_auth(token).json(&body).send().await.map_err(|e| e.to_string())?;
     let status = r.status();
     let v: serde_json::Value = r.json().await.map_err(|e| e.to_string())?;
@@ -95,7 +100,11 @@ async fn post(http: &reqwest::Client, url: &str, token: &str, body: serde_json::
 }
 
 /// Waits on an SSE stream for an `opinion_status` event with this status.
-async fn until_status(stream: &mut (impl futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin), buf: &mut String, status: &str) -> bool {
+async fn until_status(
+    stream: &mut (impl futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+    buf: &mut String,
+    status: &str,
+) -> bool {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         if let Some(at) = buf.find(&format!("\"status\":\"{status}\"")) {
@@ -111,7 +120,14 @@ async fn until_status(stream: &mut (impl futures_util::Stream<Item = reqwest::Re
 }
 
 /// Opinion submission under load, then reply-to-stream latency.
-pub async fn scenarios(state: &AppState, addr: SocketAddr, admin: &str, requests: usize, time: Duration, hello: f64) -> Result<Vec<Row>, String> {
+pub async fn scenarios(
+    state: &AppState,
+    addr: SocketAddr,
+    admin: &str,
+    requests: usize,
+    time: Duration,
+    hello: f64,
+) -> Result<Vec<Row>, String> {
     let (base, http) = (format!("http://{addr}"), reqwest::Client::new());
     let mut codes = vec![];
     for sid in 1..=20 {
@@ -138,8 +154,11 @@ pub async fn scenarios(state: &AppState, addr: SocketAddr, admin: &str, requests
         load::post_json_keyed("/api/v1/opinions", &t2[(n / 5) % t2.len()], &format!("op-{n}"), &body)
     });
     let st = load::run_with(addr, make, clients, requests, time).await;
-    let mut rows =
-        vec![http_row(&format!("scenario: POST /api/v1/opinions ({clients} clients, keyed, ticket + event per opinion)"), &st, Some(("hello".into(), hello)))];
+    let mut rows = vec![http_row(
+        &format!("scenario: POST /api/v1/opinions ({clients} clients, keyed, ticket + event per opinion)"),
+        &st,
+        Some(("hello".into(), hello)),
+    )];
 
     // A unit's reply reaching the constituent's stream: 20 cases, one after another.
     let unit_account: i64 = lvzhi::db::run(&state.db, |c| {
@@ -156,16 +175,27 @@ pub async fn scenarios(state: &AppState, addr: SocketAddr, admin: &str, requests
     let t0 = Instant::now();
     for (k, owner) in owners.iter().enumerate() {
         let me = token(state, *owner, "constituent", None)?;
-        let resp = http.get(format!("{base}/api/v1/me/events")).bearer_auth(&me).send().await.map_err(|e| e.to_string())?;
+        let resp =
+            http.get(format!("{base}/api/v1/me/events")).bearer_auth(&me).send().await.map_err(|e| e.to_string())?;
         let (mut stream, mut buf) = (resp.bytes_stream(), String::new());
         for i in 0..5 {
             let body = serde_json::json!({"station_code": codes[(k * 5 + i) % codes.len()], "category": "transport", "title": format!("公交站 {k}-{i}"), "content": "…"});
-            let ticket = post(&http, &format!("{base}/api/v1/opinions"), &me, body).await?["ticket"].as_str().unwrap_or_default().to_string();
+            let ticket = post(&http, &format!("{base}/api/v1/opinions"), &me, body).await?["ticket"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
             post(&http, &format!("{base}/api/v1/opinions/{ticket}/accept"), admin, serde_json::json!({})).await?;
-            post(&http, &format!("{base}/api/v1/opinions/{ticket}/forward"), admin, serde_json::json!({"unit_id": 1})).await?;
+            post(&http, &format!("{base}/api/v1/opinions/{ticket}/forward"), admin, serde_json::json!({"unit_id": 1}))
+                .await?;
             until_status(&mut stream, &mut buf, "forwarded").await;
             let sent = Instant::now();
-            post(&http, &format!("{base}/api/v1/opinions/{ticket}/reply"), &unit, serde_json::json!({"body": "已安排处理。"})).await?;
+            post(
+                &http,
+                &format!("{base}/api/v1/opinions/{ticket}/reply"),
+                &unit,
+                serde_json::json!({"body": "已安排处理。"}),
+            )
+            .await?;
             if until_status(&mut stream, &mut buf, "replied").await {
                 lat.ok += 1;
                 lat.latencies.push(sent.elapsed().as_micros() as u32);

@@ -28,7 +28,10 @@ impl Child {
     /// (the heap; the rest is the binary's code and mapped files).
     pub fn rss_mb(&self) -> (f64, f64) {
         let pid = self.child.id();
-        (memory::status_kb(&pid.to_string(), "VmRSS:") as f64 / 1024.0, memory::status_kb(&pid.to_string(), "RssAnon:") as f64 / 1024.0)
+        (
+            memory::status_kb(&pid.to_string(), "VmRSS:") as f64 / 1024.0,
+            memory::status_kb(&pid.to_string(), "RssAnon:") as f64 / 1024.0,
+        )
     }
 
     /// Samples the RSS every 20 ms until `stop` is set; returns the highest (VmRSS, RssAnon)
@@ -58,7 +61,8 @@ pub fn tuning(var: &str) -> bool {
 /// Starts `lvzhi serve` with the bench's settings on a free port and waits for `/healthz`.
 pub async fn spawn(env: &HashMap<&str, String>) -> Result<Child, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?.with_file_name("lvzhi");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+    let port =
+        std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
     let mut cmd = std::process::Command::new(&exe);
     cmd.arg("serve").stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
     for (k, _) in std::env::vars() {
@@ -70,7 +74,9 @@ pub async fn spawn(env: &HashMap<&str, String>) -> Result<Child, String> {
         cmd.env(k, v);
     }
     cmd.env("LVZHI_BIND", format!("127.0.0.1:{port}")).env_remove("LVZHI_BENCH_HELLO");
-    let child = cmd.spawn().map_err(|e| format!("{}: {e} (build it beside the bench: cargo build --release --bins)", exe.display()))?;
+    let child = cmd
+        .spawn()
+        .map_err(|e| format!("{}: {e} (build it beside the bench: cargo build --release --bins)", exe.display()))?;
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().map_err(|e| format!("{e}"))?;
     let child = Child { child, addr };
     let http = reqwest::Client::new();
@@ -110,7 +116,10 @@ pub async fn memory(
     }
     stop.store(true, Ordering::Relaxed);
     let under_load = peak.await.map_err(|e| e.to_string())?;
-    out.push((format!("server process: peak under load (64 clients, inbox, points and unread count, {served} requests)"), under_load));
+    out.push((
+        format!("server process: peak under load (64 clients, inbox, points and unread count, {served} requests)"),
+        under_load,
+    ));
     out.push(("server process: after the load".into(), child.rss_mb()));
     let before = gateway.received.load(Ordering::Relaxed);
     let stop = Arc::new(AtomicBool::new(false));
@@ -122,7 +131,10 @@ pub async fn memory(
     let (got, _) = notices::await_pushes(gateway, before, targeted).await;
     stop.store(true, Ordering::Relaxed);
     let fan_out = peak.await.map_err(|e| e.to_string())?;
-    out.push((format!("server process: peak during a publish to the city and the delivery of its {got} pushes"), fan_out));
+    out.push((
+        format!("server process: peak during a publish to the city and the delivery of its {got} pushes"),
+        fan_out,
+    ));
     out.push(("server process: after the fan-out".into(), child.rss_mb()));
     Ok(out)
 }

@@ -99,7 +99,8 @@ pub fn thread_cpu(prefix: &str) -> f64 {
         // Fields after the ")" that closes the name: state is the 1st, utime the 12th, stime the 13th.
         let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
         let f: Vec<&str> = rest.split_whitespace().collect();
-        total += f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        total += f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+            + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
     }
     total as f64 / 100.0
 }
@@ -107,7 +108,8 @@ pub fn thread_cpu(prefix: &str) -> f64 {
 /// The machine's (busy, idle) jiffies since boot, from the first line of `/proc/stat`.
 pub fn machine_jiffies() -> (u64, u64) {
     let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-    let f: Vec<u64> = stat.lines().next().unwrap_or("").split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
+    let f: Vec<u64> =
+        stat.lines().next().unwrap_or("").split_whitespace().skip(1).filter_map(|v| v.parse().ok()).collect();
     // user nice system idle iowait irq softirq steal
     let idle = f.get(3).copied().unwrap_or(0) + f.get(4).copied().unwrap_or(0);
     (f.iter().take(8).sum::<u64>() - idle, idle)

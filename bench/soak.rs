@@ -73,7 +73,10 @@ fn free_port() -> Result<u16, String> {
 
 pub async fn run() -> Result<bool, String> {
     let secs: u64 = std::env::var("BENCH_SOAK_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(600);
-    let base = std::env::var("BENCH_DATABASE_URL").ok().filter(|v| !v.is_empty()).ok_or("the soak needs BENCH_DATABASE_URL (PostgreSQL)")?;
+    let base = std::env::var("BENCH_DATABASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .ok_or("the soak needs BENCH_DATABASE_URL (PostgreSQL)")?;
     let (db_url, name) = fresh_pg(&base)?;
     let out = soak(&db_url, Duration::from_secs(secs)).await;
     drop_pg(&base, &name);
@@ -186,7 +189,12 @@ async fn soak(db_url: &str, length: Duration) -> Result<bool, String> {
     for (k, v) in &t.answers {
         println!("| {k} | {v} |");
     }
-    println!("\nrequests: {total}; longest: {:.2} s; awards acknowledged: {}; lost: {lost}; doubled: {doubled}", t.longest.as_secs_f64(), t.acknowledged.len());
-    let errors = t.answers.iter().filter(|(k, _)| k.starts_with('5') && !k.starts_with("503 ")).map(|(_, v)| v).sum::<usize>();
+    println!(
+        "\nrequests: {total}; longest: {:.2} s; awards acknowledged: {}; lost: {lost}; doubled: {doubled}",
+        t.longest.as_secs_f64(),
+        t.acknowledged.len()
+    );
+    let errors =
+        t.answers.iter().filter(|(k, _)| k.starts_with('5') && !k.starts_with("503 ")).map(|(_, v)| v).sum::<usize>();
     Ok(lost == 0 && doubled == 0 && errors == 0)
 }

@@ -173,16 +173,22 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
         }
         Cmd::CreateAdmin { username, password, region } => {
             let state = build_state(settings, Clock::system()).await?;
-            let id = demo::create_admin(&state, &username, &password, region.as_deref()).await.map_err(|e| e.detail.to_string())?;
+            let id = demo::create_admin(&state, &username, &password, region.as_deref())
+                .await
+                .map_err(|e| e.detail.to_string())?;
             println!("created admin `{username}` (account {id})");
             Ok(())
         }
         Cmd::VerifyLedger { archive: Some(file) } => {
             let state = build_state(settings, Clock::system()).await?;
             let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let doc: crate::ledger::SignedArchive = serde_json::from_str(&text).map_err(|e| format!("{}: not a signed archive: {e}", file.display()))?;
+            let doc: crate::ledger::SignedArchive =
+                serde_json::from_str(&text).map_err(|e| format!("{}: not a signed archive: {e}", file.display()))?;
             let keys = state.keys.clone();
-            match db::run(&state.db, move |c| crate::ledger::verify_archive(c, &keys, &doc)).await.map_err(|e| e.to_string())? {
+            match db::run(&state.db, move |c| crate::ledger::verify_archive(c, &keys, &doc))
+                .await
+                .map_err(|e| e.to_string())?
+            {
                 Ok(ok) => {
                     println!("{ok}");
                     Ok(())
@@ -196,28 +202,36 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             match v.first_broken_entry {
                 None => Ok(()),
-                Some(id) => Err(format!("ledger chain broken at entry {id} (deputy {})", v.broken_deputy.unwrap_or_default())),
+                Some(id) => {
+                    Err(format!("ledger chain broken at entry {id} (deputy {})", v.broken_deputy.unwrap_or_default()))
+                }
             }
         }
         Cmd::RebuildBalances => {
             let state = build_state(settings, Clock::system()).await?;
-            let diffs = db::tx(&state.db, |c| crate::ledger::rebuild_balances(c, true)).await.map_err(|e| e.to_string())?;
+            let diffs =
+                db::tx(&state.db, |c| crate::ledger::rebuild_balances(c, true)).await.map_err(|e| e.to_string())?;
             for d in &diffs {
                 println!("{d}");
             }
-            println!("{} balance(s) differed from the entries{}", diffs.len(), if diffs.is_empty() { "" } else { "; rewritten" });
+            println!(
+                "{} balance(s) differed from the entries{}",
+                diffs.len(),
+                if diffs.is_empty() { "" } else { "; rewritten" }
+            );
             Ok(())
         }
         Cmd::RebuildRankings { year } => {
             let state = build_state(settings, Clock::system()).await?;
-            let year = year.unwrap_or_else(|| chrono::Datelike::year(&state.clock.now().with_timezone(&state.settings.tz)));
+            let year =
+                year.unwrap_or_else(|| chrono::Datelike::year(&state.clock.now().with_timezone(&state.settings.tz)));
             let done = match state.settings.rankings {
                 crate::config::Rankings::Sql => crate::ledger::build_rank_tables(&state, year)
                     .await
                     .map(|n| format!("ranking tables of {year} brought to the database's totals: {n} deputies")),
-                _ => crate::ledger::rebuild_board(&state, year)
-                    .await
-                    .map(|n| format!("leaderboards of {year} rebuilt: {n} deputies (cache: {})", state.cache.backend())),
+                _ => crate::ledger::rebuild_board(&state, year).await.map(|n| {
+                    format!("leaderboards of {year} rebuilt: {n} deputies (cache: {})", state.cache.backend())
+                }),
             };
             println!("{}", done.map_err(|e| e.to_string())?);
             Ok(())
@@ -234,7 +248,10 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
             for (column, n) in &done {
                 println!("{column}: {n} row(s) re-sealed");
             }
-            println!("personal data is sealed under key `{}`; keys after it in LVZHI_PII_KEYS may now be removed", state.pii.current_kid());
+            println!(
+                "personal data is sealed under key `{}`; keys after it in LVZHI_PII_KEYS may now be removed",
+                state.pii.current_kid()
+            );
             Ok(())
         }
         Cmd::Openapi | Cmd::FakeGateway { .. } => Ok(()),
@@ -258,11 +275,15 @@ async fn serve(settings: Settings, demo_data: bool) -> Result<(), String> {
             print_logins(&s);
         } else {
             println!("demo data: the directory already holds {deputies} deputies; not seeding");
-            println!("demo logins (if seeded before): admin, yaohai, staff1, staff2, unit1, unit2, deputy; password {}", demo::PASSWORD);
+            println!(
+                "demo logins (if seeded before): admin, yaohai, staff1, staff2, unit1, unit2, deputy; password {}",
+                demo::PASSWORD
+            );
         }
     }
     let app = Application::start(state)?;
-    let host = app.state.settings.bind.rsplit_once(':').map(|(h, _)| h.to_string()).unwrap_or_else(|| "127.0.0.1".into());
+    let host =
+        app.state.settings.bind.rsplit_once(':').map(|(h, _)| h.to_string()).unwrap_or_else(|| "127.0.0.1".into());
     let base = format!("http://{host}:{}", app.port());
     println!("lvzhi listening on {base}");
     println!("  API      {base}/api/v1");

@@ -31,7 +31,11 @@ impl PageQuery {
         match self.limit {
             None => Ok(DEFAULT_LIMIT),
             Some(l) if (1..=MAX_LIMIT).contains(&l) => Ok(l),
-            Some(_) => Err(AppError::invalid_field("limit", "out_of_range", format!("limit must be between 1 and {MAX_LIMIT}"))),
+            Some(_) => Err(AppError::invalid_field(
+                "limit",
+                "out_of_range",
+                format!("limit must be between 1 and {MAX_LIMIT}"),
+            )),
         }
     }
 
@@ -39,7 +43,8 @@ impl PageQuery {
     pub fn after(&self) -> AppResult<i64> {
         match &self.cursor {
             None => Ok(0),
-            Some(c) => decode_cursor(c).ok_or_else(|| AppError::invalid_field("cursor", "invalid_cursor", "the cursor is not valid")),
+            Some(c) => decode_cursor(c)
+                .ok_or_else(|| AppError::invalid_field("cursor", "invalid_cursor", "the cursor is not valid")),
         }
     }
 }
@@ -129,7 +134,9 @@ pub type StatusRow = (Option<String>, String, String, Option<String>, chrono::Na
 
 /// The history of a record from its stored event rows.
 pub fn history(rows: Vec<StatusRow>) -> Vec<StatusChange> {
-    rows.into_iter().map(|e| StatusChange { from_status: e.0, to_status: e.1, actor: e.2, note: e.3, at: crate::db::utc(e.4) }).collect()
+    rows.into_iter()
+        .map(|e| StatusChange { from_status: e.0, to_status: e.1, actor: e.2, note: e.3, at: crate::db::utc(e.4) })
+        .collect()
 }
 
 /// A rate with the number of cases it is taken over, so a small volume is seen as small.

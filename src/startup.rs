@@ -36,7 +36,8 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let pii = crate::platform::pii::Pii::load(&settings)?;
     let p = pii.clone();
     let pool = tokio::task::spawn_blocking(move || {
-        let pool = db::build_pool_waiting(&s.database_url, s.db_pool_size, s.db_wait, s.db_cache_kib, Some(s.db_statement))?;
+        let pool =
+            db::build_pool_waiting(&s.database_url, s.db_pool_size, s.db_wait, s.db_cache_kib, Some(s.db_statement))?;
         let ran = db::migrate(&pool)?;
         if ran > 0 {
             tracing::info!(migrations = ran, "applied pending migrations");
@@ -117,9 +118,12 @@ impl Application {
                 .app_data(web::FormConfig::default().limit(max_body).error_handler(|e, _| {
                     let code = match e {
                         actix_web::error::UrlencodedError::ContentType => {
-                            return AppError::new(Code::UnsupportedMediaType, "send application/x-www-form-urlencoded").into()
+                            return AppError::new(Code::UnsupportedMediaType, "send application/x-www-form-urlencoded")
+                                .into()
                         }
-                        actix_web::error::UrlencodedError::Overflow { .. } => return AppError::new(Code::PayloadTooLarge, "the form is too large").into(),
+                        actix_web::error::UrlencodedError::Overflow { .. } => {
+                            return AppError::new(Code::PayloadTooLarge, "the form is too large").into()
+                        }
                         other => other.to_string(),
                     };
                     AppError::bad_request(Code::InvalidRequest, code).into()
@@ -241,11 +245,23 @@ async fn housekeeping(state: AppState, stop: watch::Receiver<bool>) {
         let state = state.clone();
         async move {
             let (now, cutoff) = (state.now(), state.now() - chrono::Duration::days(1));
-            report("housekeeping", "purging expired refresh tokens", db::run(&state.db, move |c| auth::purge_expired_sessions(c, cutoff)).await);
-            report("housekeeping", "forgetting old idempotency keys", db::tx(&state.db, move |c| crate::platform::idempotency::purge(c, now)).await);
+            report(
+                "housekeeping",
+                "purging expired refresh tokens",
+                db::run(&state.db, move |c| auth::purge_expired_sessions(c, cutoff)).await,
+            );
+            report(
+                "housekeeping",
+                "forgetting old idempotency keys",
+                db::tx(&state.db, move |c| crate::platform::idempotency::purge(c, now)).await,
+            );
             report("housekeeping", "audit retention", crate::audit::retention(&state).await);
             let week_ago = now - chrono::Duration::days(7);
-            report("housekeeping", "forgetting week-old live events", db::tx(&state.db, move |c| crate::live::purge(c, week_ago)).await);
+            report(
+                "housekeeping",
+                "forgetting week-old live events",
+                db::tx(&state.db, move |c| crate::live::purge(c, week_ago)).await,
+            );
         }
     })
     .await

@@ -18,6 +18,10 @@ pub async fn retention(state: &crate::state::AppState) -> crate::error::AppResul
 }
 
 /// Writes several audit records with one statement (inside the transaction of their changes).
-pub fn write_many(c: &mut crate::db::AnyConnection, entries: &[&Entry], at: chrono::NaiveDateTime) -> crate::error::AppResult<()> {
+pub fn write_many(
+    c: &mut crate::db::AnyConnection,
+    entries: &[&Entry],
+    at: chrono::NaiveDateTime,
+) -> crate::error::AppResult<()> {
     store::insert_many(c, entries, at)
 }

@@ -35,7 +35,12 @@ pub struct AuditQuery {
     security(("bearer" = []))
 )]
 #[get("/api/v1/audit")]
-pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<AuditQuery>, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<AuditView>>> {
+pub async fn list(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<AuditQuery>,
+    pq: web::Query<PageQuery>,
+) -> AppResult<web::Json<Page<AuditView>>> {
     let scope = policy::list_filter(&p, Kind::Audit)?;
     let limit = pq.limit()?;
     let after = pq.after()?;

@@ -45,7 +45,20 @@ pub fn insert_many(conn: &mut AnyConnection, entries: &[&Entry], at: NaiveDateTi
     Ok(())
 }
 
-type Row = (i64, NaiveDateTime, Option<i64>, String, String, String, Option<String>, Option<String>, Option<String>, String, Option<String>, Option<String>);
+type Row = (
+    i64,
+    NaiveDateTime,
+    Option<i64>,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+);
 
 pub struct Filter {
     pub scope: RegionFilter,

@@ -55,9 +55,15 @@ fn validate(b: &AccountCreate) -> Vec<FieldError> {
         _ => errs.push(FieldError::new("password", "weak_password", "at least 8 characters")),
     }
     match b.role {
-        Role::Deputy if b.deputy_id.is_none() => errs.push(FieldError::new("deputy_id", "required", "deputy accounts name their deputy")),
-        Role::Unit if b.unit_id.is_none() => errs.push(FieldError::new("unit_id", "required", "unit accounts name their handling unit")),
-        Role::StationStaff if b.station_ids.is_empty() => errs.push(FieldError::new("station_ids", "required", "station staff serve at least one station")),
+        Role::Deputy if b.deputy_id.is_none() => {
+            errs.push(FieldError::new("deputy_id", "required", "deputy accounts name their deputy"))
+        }
+        Role::Unit if b.unit_id.is_none() => {
+            errs.push(FieldError::new("unit_id", "required", "unit accounts name their handling unit"))
+        }
+        Role::StationStaff if b.station_ids.is_empty() => {
+            errs.push(FieldError::new("station_ids", "required", "station staff serve at least one station"))
+        }
         _ => {}
     }
     if b.role == Role::Client {
@@ -84,7 +90,11 @@ fn validate(b: &AccountCreate) -> Vec<FieldError> {
     security(("bearer" = []))
 )]
 #[post("/api/v1/accounts")]
-pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<AccountCreate>) -> AppResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<AccountCreate>,
+) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     policy::role_allows(&p, policy::Action::Write, policy::Kind::Account)?;
     let errs = validate(&b);
@@ -104,7 +114,9 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ac
         // The account's region: given, or the first station's.
         let region_id = match (b.region_id, b.station_ids.first()) {
             (Some(r), _) => Some(r),
-            (None, Some(s)) if b.role == Role::StationStaff => Some(org::station_region(c, *s)?.ok_or_else(AppError::not_found)?.0),
+            (None, Some(s)) if b.role == Role::StationStaff => {
+                Some(org::station_region(c, *s)?.ok_or_else(AppError::not_found)?.0)
+            }
             _ => None,
         };
         let path = match region_id {
@@ -143,7 +155,10 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ac
             updated_at: now,
         };
         let id = store::insert_account(c, &new, &b.station_ids)?;
-        Entry::by(&p, "account.create", "account", id.to_string()).region(path).detail(format!("role={}", b.role.as_str())).write(c, now)?;
+        Entry::by(&p, "account.create", "account", id.to_string())
+            .region(path)
+            .detail(format!("role={}", b.role.as_str()))
+            .write(c, now)?;
         let row = store::by_id(c, id)?.ok_or_else(AppError::not_found)?;
         to_view(c, row)
     })
@@ -159,7 +174,11 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ac
     security(("bearer" = []))
 )]
 #[get("/api/v1/accounts")]
-pub async fn list(state: web::Data<AppState>, p: Principal, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<AccountView>>> {
+pub async fn list(
+    state: web::Data<AppState>,
+    p: Principal,
+    pq: web::Query<PageQuery>,
+) -> AppResult<web::Json<Page<AccountView>>> {
     policy::role_allows(&p, policy::Action::Read, policy::Kind::Account)?;
     let (limit, after) = (pq.limit()?, pq.after()?);
     let scope = p.region_path.clone();
@@ -187,7 +206,11 @@ pub async fn list(state: web::Data<AppState>, p: Principal, pq: web::Query<PageQ
     security(("bearer" = []))
 )]
 #[get("/api/v1/accounts/{id}")]
-pub async fn get_one(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<AccountView>> {
+pub async fn get_one(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<AccountView>> {
     policy::role_allows(&p, policy::Action::Read, policy::Kind::Account)?;
     let id = id.into_inner();
     let v = db::run(&state.db, move |c| {

@@ -47,7 +47,13 @@ pub fn sign(keys: &KeySet, claims: &AccessClaims) -> Result<String, String> {
 }
 
 /// Verifies signature, algorithm, `kid`, issuer, audience, token type and expiry at `now`.
-pub fn verify(keys: &KeySet, token: &str, issuer: &str, audience: &str, now: i64) -> Result<AccessClaims, &'static str> {
+pub fn verify(
+    keys: &KeySet,
+    token: &str,
+    issuer: &str,
+    audience: &str,
+    now: i64,
+) -> Result<AccessClaims, &'static str> {
     let header = jsonwebtoken::decode_header(token).map_err(|_| "malformed token")?;
     if header.alg != Algorithm::EdDSA {
         return Err("unexpected algorithm");

@@ -47,7 +47,8 @@ fn der_to_pem(der: &[u8]) -> String {
 fn load(path: &Path) -> Result<Loaded, String> {
     let pem = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let pkcs8 = pem_to_der(&pem).map_err(|e| format!("{}: {e}", path.display()))?;
-    let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&pkcs8).map_err(|e| format!("{}: not an Ed25519 PKCS#8 key: {e}", path.display()))?;
+    let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&pkcs8)
+        .map_err(|e| format!("{}: not an Ed25519 PKCS#8 key: {e}", path.display()))?;
     let public = pair.public_key().as_ref().to_vec();
     let kid = hex::encode(Sha256::digest(&public))[..16].to_string();
     Ok(Loaded { kid, pkcs8, public })
@@ -55,7 +56,8 @@ fn load(path: &Path) -> Result<Loaded, String> {
 
 /// Writes a new Ed25519 key as PKCS#8 PEM (mode 0600 on Unix).
 pub fn generate(path: &Path) -> Result<(), String> {
-    let doc = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).map_err(|e| format!("key generation failed: {e}"))?;
+    let doc =
+        Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).map_err(|e| format!("key generation failed: {e}"))?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
@@ -112,7 +114,12 @@ impl KeySet {
         if settings.jwt_key_file.is_none() {
             if let Ok(entries) = std::fs::read_dir(retired_dir(settings)) {
                 for e in entries.flatten() {
-                    let recent = e.metadata().and_then(|m| m.modified()).ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age.as_secs() < 86_400);
+                    let recent = e
+                        .metadata()
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|m| m.elapsed().ok())
+                        .is_some_and(|age| age.as_secs() < 86_400);
                     let k = load(&e.path())?;
                     if recent {
                         verify.push(k);
@@ -146,8 +153,10 @@ impl KeySet {
             decoding.insert(k.kid.clone(), DecodingKey::from_ed_der(&k.public));
             jwks.push(serde_json::json!({"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": k.kid, "x": b64url(&k.public)}));
         }
-        let signer = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&current.pkcs8).map_err(|e| format!("signing key: {e}"))?;
-        let known = std::iter::once(&current).chain(retired.iter()).map(|k| (k.kid.clone(), k.public.clone())).collect();
+        let signer =
+            Ed25519KeyPair::from_pkcs8_maybe_unchecked(&current.pkcs8).map_err(|e| format!("signing key: {e}"))?;
+        let known =
+            std::iter::once(&current).chain(retired.iter()).map(|k| (k.kid.clone(), k.public.clone())).collect();
         Ok(KeySet { kid: current.kid, encoding, decoding, jwks: serde_json::json!({ "keys": jwks }), signer, known })
     }
 }

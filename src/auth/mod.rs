@@ -17,7 +17,9 @@ mod store;
 pub use routes::register;
 
 pub use principal::{Principal, RequestMeta, Role};
-pub use store::{by_id as account_by_id, insert_account, purge_expired as purge_expired_sessions, set_username, NewAccount};
+pub use store::{
+    by_id as account_by_id, insert_account, purge_expired as purge_expired_sessions, set_username, NewAccount,
+};
 
 pub use jwt::{sign as sign_token, AccessClaims, ACCESS};
 pub use keys::{generate as generate_keys, rotate as rotate_keys, KeySet};

@@ -85,7 +85,9 @@ pub fn role_allows(p: &Principal, action: Action, kind: Kind) -> AppResult<()> {
         Role::Client => {
             return match client_scope_for(action, kind) {
                 Some(s) if p.scopes.iter().any(|x| x == s) => Ok(()),
-                Some(s) => Err(AppError::forbidden(Code::InsufficientScope, format!("this route needs the `{s}` scope"))),
+                Some(s) => {
+                    Err(AppError::forbidden(Code::InsufficientScope, format!("this route needs the `{s}` scope")))
+                }
                 None => Err(AppError::forbidden(Code::Forbidden, "clients may not do this")),
             };
         }
@@ -187,7 +189,9 @@ pub fn may_manage_account(p: &Principal, region_path: Option<&str>) -> AppResult
         (Some(s), Some(r)) if r.starts_with(s.as_str()) => Ok(()),
         (Some(_), Some(_)) => Err(AppError::not_found()),
         // A scoped admin cannot create installation-wide accounts.
-        (Some(_), None) => Err(AppError::forbidden(Code::Forbidden, "only installation-wide admins may create unscoped accounts")),
+        (Some(_), None) => {
+            Err(AppError::forbidden(Code::Forbidden, "only installation-wide admins may create unscoped accounts"))
+        }
     }
 }
 
@@ -216,9 +220,15 @@ mod tests {
     fn out_of_scope_is_not_found_and_wrong_role_forbidden() {
         let admin = p(Role::Admin, Some("/1/2/"));
         assert!(authorize(&admin, Action::Write, &Target::new(Kind::Group, "/1/2/9/")).is_ok());
-        assert_eq!(authorize(&admin, Action::Read, &Target::new(Kind::Group, "/1/3/")).unwrap_err().status.as_u16(), 404);
+        assert_eq!(
+            authorize(&admin, Action::Read, &Target::new(Kind::Group, "/1/3/")).unwrap_err().status.as_u16(),
+            404
+        );
         let dep = p(Role::Deputy, Some("/1/2/"));
-        assert_eq!(authorize(&dep, Action::Write, &Target::new(Kind::Group, "/1/2/")).unwrap_err().code, crate::error::Code::Forbidden);
+        assert_eq!(
+            authorize(&dep, Action::Write, &Target::new(Kind::Group, "/1/2/")).unwrap_err().code,
+            crate::error::Code::Forbidden
+        );
         assert!(authorize(&dep, Action::Read, &Target::new(Kind::Station, "/1/3/")).is_ok());
     }
 
@@ -226,7 +236,10 @@ mod tests {
     fn clients_need_scopes() {
         let c = p(Role::Client, None);
         assert!(authorize(&c, Action::Read, &Target::new(Kind::Deputy, "/1/")).is_ok());
-        assert_eq!(authorize(&c, Action::Write, &Target::new(Kind::Deputy, "/1/")).unwrap_err().code, crate::error::Code::InsufficientScope);
+        assert_eq!(
+            authorize(&c, Action::Write, &Target::new(Kind::Deputy, "/1/")).unwrap_err().code,
+            crate::error::Code::InsufficientScope
+        );
     }
 
     #[test]

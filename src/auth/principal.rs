@@ -59,7 +59,8 @@ pub struct RequestId(pub String);
 impl RequestMeta {
     pub fn from_request(req: &HttpRequest, trust: &crate::platform::client_ip::TrustProxy) -> Self {
         let forwarded: Vec<&str> = req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()).collect();
-        let ip = crate::platform::client_ip::client_ip(req.peer_addr().map(|a| a.ip()), &forwarded, trust).map(|ip| ip.to_string());
+        let ip = crate::platform::client_ip::client_ip(req.peer_addr().map(|a| a.ip()), &forwarded, trust)
+            .map(|ip| ip.to_string());
         RequestMeta { ip, request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()) }
     }
 }
@@ -126,7 +127,9 @@ pub struct TokenCache(moka::sync::Cache<String, std::sync::Arc<jwt::AccessClaims
 
 impl Default for TokenCache {
     fn default() -> Self {
-        TokenCache(moka::sync::Cache::builder().max_capacity(50_000).time_to_live(std::time::Duration::from_secs(300)).build())
+        TokenCache(
+            moka::sync::Cache::builder().max_capacity(50_000).time_to_live(std::time::Duration::from_secs(300)).build(),
+        )
     }
 }
 
@@ -144,7 +147,9 @@ impl TokenCache {
             return if c.exp > now { Ok(c) } else { Err(AppError::unauthorized("token expired")) };
         }
         let s = &state.settings;
-        let c = std::sync::Arc::new(jwt::verify(&state.keys, &token, &s.jwt_issuer, &s.jwt_audience, now).map_err(AppError::unauthorized)?);
+        let c = std::sync::Arc::new(
+            jwt::verify(&state.keys, &token, &s.jwt_issuer, &s.jwt_audience, now).map_err(AppError::unauthorized)?,
+        );
         self.0.insert(token, c.clone());
         Ok(c)
     }

@@ -120,7 +120,8 @@ async fn subscribe_and_load(state: &AppState) -> Option<tokio::sync::mpsc::Recei
             return None;
         }
     };
-    let since = state.now() - chrono::Duration::from_std(state.revocations.window).unwrap_or_else(|_| chrono::Duration::hours(1));
+    let since = state.now()
+        - chrono::Duration::from_std(state.revocations.window).unwrap_or_else(|_| chrono::Duration::hours(1));
     match db::run(&state.db, move |c| ended_since(c, since)).await {
         Ok(sids) => {
             for sid in sids {

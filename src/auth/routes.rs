@@ -30,7 +30,11 @@ async fn limit_ip(state: &AppState, meta: &RequestMeta, what: &str) -> AppResult
     )
 )]
 #[post("/api/v1/auth/login")]
-pub async fn login(state: web::Data<AppState>, meta: RequestMeta, body: web::Json<LoginRequest>) -> AppResult<web::Json<TokenResponse>> {
+pub async fn login(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    body: web::Json<LoginRequest>,
+) -> AppResult<web::Json<TokenResponse>> {
     limit_ip(&state, &meta, "login").await?;
     let LoginRequest { username, password } = body.into_inner();
     let acct = session::authenticate(&state, &meta, username.trim().to_string(), password).await?;
@@ -53,7 +57,11 @@ pub async fn login(state: web::Data<AppState>, meta: RequestMeta, body: web::Jso
     )
 )]
 #[post("/api/v1/auth/refresh")]
-pub async fn refresh(state: web::Data<AppState>, meta: RequestMeta, body: web::Json<RefreshRequest>) -> AppResult<web::Json<TokenResponse>> {
+pub async fn refresh(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    body: web::Json<RefreshRequest>,
+) -> AppResult<web::Json<TokenResponse>> {
     limit_ip(&state, &meta, "refresh").await?;
     Ok(web::Json(session::refresh(&state, &meta, body.into_inner().refresh_token).await?))
 }
@@ -104,11 +112,19 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
     )
 )]
 #[post("/api/v1/auth/token")]
-pub async fn token(state: web::Data<AppState>, meta: RequestMeta, req: HttpRequest, form: web::Form<ClientTokenForm>) -> AppResult<web::Json<TokenResponse>> {
+pub async fn token(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    req: HttpRequest,
+    form: web::Form<ClientTokenForm>,
+) -> AppResult<web::Json<TokenResponse>> {
     limit_ip(&state, &meta, "token").await?;
     let f = form.into_inner();
     if f.grant_type != "client_credentials" {
-        return Err(AppError::bad_request(Code::UnsupportedGrantType, "only grant_type=client_credentials is supported"));
+        return Err(AppError::bad_request(
+            Code::UnsupportedGrantType,
+            "only grant_type=client_credentials is supported",
+        ));
     }
     let (id, secret) = match (basic_credentials(&req), f.client_id, f.client_secret) {
         (Some(c), _, _) => c,
@@ -127,5 +143,13 @@ pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
 
 /// Registers the auth routes, in the order actix-web tries them.
 pub fn register<R: RouteTable>(r: &mut R) {
-    r.add(login).add(refresh).add(logout).add(me).add(token).add(jwks).add(super::accounts::create).add(super::accounts::list).add(super::accounts::get_one);
+    r.add(login)
+        .add(refresh)
+        .add(logout)
+        .add(me)
+        .add(token)
+        .add(jwks)
+        .add(super::accounts::create)
+        .add(super::accounts::list)
+        .add(super::accounts::get_one);
 }

@@ -22,11 +22,23 @@ fn invalid_refresh() -> AppError {
 /// passwords are counted per (name, address): past [`rules::MAX_FAILED_LOGINS`] in a window
 /// that pair gets 429 until the window ends — the same for names that exist and names that do
 /// not, and never for the account's owner signing in from elsewhere.
-pub async fn authenticate(state: &AppState, meta: &RequestMeta, username: String, secret: String) -> AppResult<AccountRow> {
+pub async fn authenticate(
+    state: &AppState,
+    meta: &RequestMeta,
+    username: String,
+    secret: String,
+) -> AppResult<AccountRow> {
     let now = state.now();
-    let (key, left) = rules::throttle_key(&username, meta.ip.as_deref().unwrap_or("unknown"), state.clock.now().timestamp());
+    let (key, left) =
+        rules::throttle_key(&username, meta.ip.as_deref().unwrap_or("unknown"), state.clock.now().timestamp());
     let fail = |account: Option<i64>, outcome: &'static str| {
-        Entry::anonymous("auth.login", "account", account.map(|i| i.to_string()).unwrap_or_else(|| username.clone()), meta).outcome(outcome)
+        Entry::anonymous(
+            "auth.login",
+            "account",
+            account.map(|i| i.to_string()).unwrap_or_else(|| username.clone()),
+            meta,
+        )
+        .outcome(outcome)
     };
     let failures = state.cache.get(&key).await.ok().flatten().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
     let u = username.clone();
@@ -57,7 +69,14 @@ pub async fn authenticate(state: &AppState, meta: &RequestMeta, username: String
 }
 
 /// Builds access-token claims for an account (scope region path and stations included).
-fn claims(state: &AppState, conn: &mut AnyConnection, acct: &AccountRow, sid: &str, scope: Option<String>, now: NaiveDateTime) -> AppResult<AccessClaims> {
+fn claims(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    acct: &AccountRow,
+    sid: &str,
+    scope: Option<String>,
+    now: NaiveDateTime,
+) -> AppResult<AccessClaims> {
     let rp = match acct.region_id {
         Some(r) => crate::org::region_path(conn, r)?,
         None => None,
@@ -86,7 +105,13 @@ fn claims(state: &AppState, conn: &mut AnyConnection, acct: &AccountRow, sid: &s
 fn token_response(state: &AppState, c: &AccessClaims, refresh: Option<String>) -> AppResult<TokenResponse> {
     let access_token = jwt::sign(&state.keys, c).map_err(AppError::internal)?;
     state.tokens.issued(&access_token, c);
-    Ok(TokenResponse { access_token, refresh_token: refresh, token_type: "Bearer".into(), expires_in: state.settings.access_ttl_secs, scope: c.scope.clone() })
+    Ok(TokenResponse {
+        access_token,
+        refresh_token: refresh,
+        token_type: "Bearer".into(),
+        expires_in: state.settings.access_ttl_secs,
+        scope: c.scope.clone(),
+    })
 }
 
 /// Opens a new session (refresh family) for a signed-in account.
@@ -97,7 +122,14 @@ pub async fn open(state: &AppState, meta: &RequestMeta, acct: AccountRow) -> App
     db::tx(&state.db, move |c| {
         let family = uuid::Uuid::new_v4().to_string();
         let refresh = rules::new_opaque_token();
-        store::insert_refresh(c, acct.id, &family, &rules::hash_token(&refresh), now, now + Duration::seconds(st.settings.refresh_ttl_secs))?;
+        store::insert_refresh(
+            c,
+            acct.id,
+            &family,
+            &rules::hash_token(&refresh),
+            now,
+            now + Duration::seconds(st.settings.refresh_ttl_secs),
+        )?;
         audit.write(c, now)?;
         let cl = claims(&st, c, &acct, &family, None, now)?;
         token_response(&st, &cl, Some(refresh))
@@ -118,16 +150,20 @@ pub async fn refresh(state: &AppState, meta: &RequestMeta, presented: String) ->
     let out = db::tx(&state.db, move |c| {
         let row = store::refresh_by_hash(c, &rules::hash_token(&presented))?.ok_or_else(invalid_refresh)?;
         let successor_used = match row.replaced_by {
-            Some(id) => store::refresh_by_id(c, id)?.is_none_or(|s| s.used_at.is_some() || s.revoked_at.is_some() && s.used_at.is_some()),
+            Some(id) => store::refresh_by_id(c, id)?
+                .is_none_or(|s| s.used_at.is_some() || s.revoked_at.is_some() && s.used_at.is_some()),
             None => false,
         };
-        let state_ = rules::RefreshState { expires_at: row.expires_at, used_at: row.used_at, revoked_at: row.revoked_at };
+        let state_ =
+            rules::RefreshState { expires_at: row.expires_at, used_at: row.used_at, revoked_at: row.revoked_at };
         let decision = rules::decide_refresh(&state_, successor_used, now);
         match decision {
             RefreshDecision::Expired | RefreshDecision::Revoked => return Err(invalid_refresh()),
             RefreshDecision::Reuse => {
                 store::revoke_family(c, &row.family, now)?;
-                Entry::anonymous("auth.refresh_reuse", "account", row.account_id.to_string(), &meta2).outcome("revoked").write(c, now)?;
+                Entry::anonymous("auth.refresh_reuse", "account", row.account_id.to_string(), &meta2)
+                    .outcome("revoked")
+                    .write(c, now)?;
                 return Ok(Refreshed::Reused(row.family));
             }
             RefreshDecision::Rotate | RefreshDecision::Retry => {}
@@ -144,7 +180,9 @@ pub async fn refresh(state: &AppState, meta: &RequestMeta, presented: String) ->
                 Some(first) => Ok(Refreshed::Tokens(first)),
                 None => {
                     store::revoke_family(c, &row.family, now)?;
-                    Entry::anonymous("auth.refresh_reuse", "account", row.account_id.to_string(), &meta2).outcome("revoked").write(c, now)?;
+                    Entry::anonymous("auth.refresh_reuse", "account", row.account_id.to_string(), &meta2)
+                        .outcome("revoked")
+                        .write(c, now)?;
                     Ok(Refreshed::Reused(row.family))
                 }
             };
@@ -168,7 +206,8 @@ pub async fn refresh(state: &AppState, meta: &RequestMeta, presented: String) ->
         Refreshed::Tokens(t) => Ok(t),
         Refreshed::Reused(family) => {
             super::revocations::announce(state, &family).await;
-            Err(AppError::unauthorized("this refresh token was already used; the session has been revoked").with_code(Code::RefreshTokenReused))
+            Err(AppError::unauthorized("this refresh token was already used; the session has been revoked")
+                .with_code(Code::RefreshTokenReused))
         }
     }
 }
@@ -194,9 +233,17 @@ pub async fn logout(state: &AppState, p: &Principal) -> AppResult<()> {
 }
 
 /// OAuth 2.0 client-credentials grant for third-party `client` accounts.
-pub async fn client_token(state: &AppState, meta: &RequestMeta, id: String, secret: String, scope: Option<String>) -> AppResult<TokenResponse> {
+pub async fn client_token(
+    state: &AppState,
+    meta: &RequestMeta,
+    id: String,
+    secret: String,
+    scope: Option<String>,
+) -> AppResult<TokenResponse> {
     let acct = authenticate(state, meta, id, secret).await.map_err(|e| match e.code {
-        Code::InvalidCredentials => AppError::unauthorized("unknown client or wrong secret").with_code(Code::InvalidClient),
+        Code::InvalidCredentials => {
+            AppError::unauthorized("unknown client or wrong secret").with_code(Code::InvalidClient)
+        }
         _ => e,
     })?;
     if Role::parse(&acct.role) != Some(Role::Client) {
@@ -207,7 +254,10 @@ pub async fn client_token(state: &AppState, meta: &RequestMeta, id: String, secr
         None => held.join(" "),
         Some(req) => {
             if let Some(bad) = req.split_whitespace().find(|s| !held.contains(s)) {
-                return Err(AppError::bad_request(Code::InvalidScope, format!("the client does not hold the scope `{bad}`")));
+                return Err(AppError::bad_request(
+                    Code::InvalidScope,
+                    format!("the client does not hold the scope `{bad}`"),
+                ));
             }
             req.split_whitespace().collect::<Vec<_>>().join(" ")
         }

@@ -43,7 +43,9 @@ pub struct NewAccount<'a> {
 pub fn insert_account(conn: &mut AnyConnection, a: &NewAccount, stations: &[i64]) -> AppResult<i64> {
     let id = diesel::insert_into(accounts::table).values(a).returning(accounts::id).get_result::<i64>(conn)?;
     for s in stations {
-        diesel::insert_into(account_stations::table).values((account_stations::account_id.eq(id), account_stations::station_id.eq(*s))).execute(conn)?;
+        diesel::insert_into(account_stations::table)
+            .values((account_stations::account_id.eq(id), account_stations::station_id.eq(*s)))
+            .execute(conn)?;
     }
     Ok(id)
 }
@@ -58,14 +60,22 @@ diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql
 
 /// The account of a username, whatever its case (usernames are unique regardless of case).
 pub fn by_username(conn: &mut AnyConnection, username: &str) -> AppResult<Option<AccountRow>> {
-    Ok(accounts::table.filter(lower(accounts::username).eq(username.to_lowercase())).first::<AccountRow>(conn).optional()?)
+    Ok(accounts::table
+        .filter(lower(accounts::username).eq(username.to_lowercase()))
+        .first::<AccountRow>(conn)
+        .optional()?)
 }
 
 pub fn by_id(conn: &mut AnyConnection, id: i64) -> AppResult<Option<AccountRow>> {
     Ok(accounts::table.find(id).first::<AccountRow>(conn).optional()?)
 }
 
-pub fn list(conn: &mut AnyConnection, region_ids: Option<&[i64]>, after: i64, limit: i64) -> AppResult<Vec<AccountRow>> {
+pub fn list(
+    conn: &mut AnyConnection,
+    region_ids: Option<&[i64]>,
+    after: i64,
+    limit: i64,
+) -> AppResult<Vec<AccountRow>> {
     let mut q = accounts::table.filter(accounts::id.gt(after)).order(accounts::id).limit(limit).into_boxed();
     if let Some(ids) = region_ids {
         q = q.filter(accounts::region_id.eq_any(ids.to_vec()));
@@ -98,7 +108,14 @@ pub struct RefreshRow {
     pub replay: Option<String>,
 }
 
-pub fn insert_refresh(conn: &mut AnyConnection, account_id: i64, family: &str, hash: &str, now: NaiveDateTime, expires: NaiveDateTime) -> AppResult<i64> {
+pub fn insert_refresh(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    family: &str,
+    hash: &str,
+    now: NaiveDateTime,
+    expires: NaiveDateTime,
+) -> AppResult<i64> {
     Ok(diesel::insert_into(refresh_tokens::table)
         .values((
             refresh_tokens::account_id.eq(account_id),
@@ -121,10 +138,23 @@ pub fn refresh_by_id(conn: &mut AnyConnection, id: i64) -> AppResult<Option<Refr
 
 /// Marks the token used, links its successor and keeps the (sealed) answer for a retry. False
 /// when another request used it first.
-pub fn mark_used(conn: &mut AnyConnection, id: i64, now: NaiveDateTime, successor: i64, replay: &str) -> AppResult<bool> {
-    let target = refresh_tokens::table.filter(refresh_tokens::id.eq(id)).filter(refresh_tokens::revoked_at.is_null()).filter(refresh_tokens::used_at.is_null());
+pub fn mark_used(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: NaiveDateTime,
+    successor: i64,
+    replay: &str,
+) -> AppResult<bool> {
+    let target = refresh_tokens::table
+        .filter(refresh_tokens::id.eq(id))
+        .filter(refresh_tokens::revoked_at.is_null())
+        .filter(refresh_tokens::used_at.is_null());
     let n = diesel::update(target)
-        .set((refresh_tokens::used_at.eq(now), refresh_tokens::replaced_by.eq(successor), refresh_tokens::replay.eq(replay)))
+        .set((
+            refresh_tokens::used_at.eq(now),
+            refresh_tokens::replaced_by.eq(successor),
+            refresh_tokens::replay.eq(replay),
+        ))
         .execute(conn)?;
     Ok(n == 1)
 }
@@ -132,36 +162,55 @@ pub fn mark_used(conn: &mut AnyConnection, id: i64, now: NaiveDateTime, successo
 /// Forgets the kept answer of the token `successor` replaced (its retry window is over: the
 /// successor itself is in use).
 pub fn forget_replay_of_predecessor(conn: &mut AnyConnection, successor: i64) -> AppResult<()> {
-    diesel::update(refresh_tokens::table.filter(refresh_tokens::replaced_by.eq(successor)).filter(refresh_tokens::replay.is_not_null()))
-        .set(refresh_tokens::replay.eq(None::<String>))
-        .execute(conn)?;
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::replaced_by.eq(successor))
+            .filter(refresh_tokens::replay.is_not_null()),
+    )
+    .set(refresh_tokens::replay.eq(None::<String>))
+    .execute(conn)?;
     Ok(())
 }
 
 pub fn revoke_family(conn: &mut AnyConnection, family: &str, now: NaiveDateTime) -> AppResult<usize> {
-    diesel::update(refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::replay.is_not_null()))
-        .set(refresh_tokens::replay.eq(None::<String>))
-        .execute(conn)?;
-    Ok(diesel::update(refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::revoked_at.is_null()))
-        .set(refresh_tokens::revoked_at.eq(now))
-        .execute(conn)?)
+    diesel::update(
+        refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::replay.is_not_null()),
+    )
+    .set(refresh_tokens::replay.eq(None::<String>))
+    .execute(conn)?;
+    Ok(diesel::update(
+        refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(now))
+    .execute(conn)?)
 }
 
 /// Whether a session (refresh family) was revoked: every token of it is (used when the cache
 /// that holds revocations for fast checks is unreachable).
 pub fn session_revoked(conn: &mut AnyConnection, family: &str) -> AppResult<bool> {
-    let live: i64 = refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::revoked_at.is_null()).count().get_result(conn)?;
+    let live: i64 = refresh_tokens::table
+        .filter(refresh_tokens::family.eq(family))
+        .filter(refresh_tokens::revoked_at.is_null())
+        .count()
+        .get_result(conn)?;
     let all: i64 = refresh_tokens::table.filter(refresh_tokens::family.eq(family)).count().get_result(conn)?;
     Ok(all > 0 && live == 0)
 }
 
 /// Sessions (refresh families) with a token revoked after `since`.
 pub fn families_revoked_since(conn: &mut AnyConnection, since: NaiveDateTime) -> AppResult<Vec<String>> {
-    Ok(refresh_tokens::table.filter(refresh_tokens::revoked_at.gt(since)).select(refresh_tokens::family).distinct().load(conn)?)
+    Ok(refresh_tokens::table
+        .filter(refresh_tokens::revoked_at.gt(since))
+        .select(refresh_tokens::family)
+        .distinct()
+        .load(conn)?)
 }
 
 /// Those of `families` that still hold a token not revoked.
-pub fn families_with_live_tokens(conn: &mut AnyConnection, families: &[String]) -> AppResult<std::collections::HashSet<String>> {
+pub fn families_with_live_tokens(
+    conn: &mut AnyConnection,
+    families: &[String],
+) -> AppResult<std::collections::HashSet<String>> {
     let live: Vec<String> = refresh_tokens::table
         .filter(refresh_tokens::family.eq_any(families))
         .filter(refresh_tokens::revoked_at.is_null())

@@ -61,7 +61,11 @@ fn view(r: Row) -> ActivityView {
 /// Record what came of a reception or activity (the deputy of the check-in, or staff of its station).
 #[utoipa::path(tag = "checkins", request_body = ActivityCreate, responses((status = 201, body = ActivityView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/activity-records")]
-pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<ActivityCreate>) -> AppResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<ActivityCreate>,
+) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let mut errs = vec![];
     if !(0..=10_000).contains(&b.constituents_received) {
@@ -118,9 +122,14 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ac
 /// My activity records (part of the duty archive), oldest first.
 #[utoipa::path(tag = "checkins", params(PageQuery), responses((status = 200, body = Page<ActivityView>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/activity-records")]
-pub async fn mine(state: web::Data<AppState>, p: Principal, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<ActivityView>>> {
+pub async fn mine(
+    state: web::Data<AppState>,
+    p: Principal,
+    pq: web::Query<PageQuery>,
+) -> AppResult<web::Json<Page<ActivityView>>> {
     let (limit, after) = (pq.limit()?, pq.after()?);
-    let me = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
+    let me =
+        p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
     let rows = db::run(&state.db, move |conn| records::of_deputy(conn, me, after, limit)).await?;
     Ok(web::Json(page(rows, limit, |r| r.0, view)))
 }

@@ -25,7 +25,12 @@ pub struct LeaveApproval {
 /// Approve an invitee's leave before the event starts (they will count as excused).
 #[utoipa::path(tag = "events", params(("id" = i64, Path)), request_body = LeaveApproval, responses((status = 200, body = EventView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/events/{id}/leave")]
-pub async fn approve_leave(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<LeaveApproval>) -> AppResult<web::Json<EventView>> {
+pub async fn approve_leave(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<LeaveApproval>,
+) -> AppResult<web::Json<EventView>> {
     let (id, deputy) = (id.into_inner(), body.into_inner().deputy_id);
     let now = state.now();
     let v = db::tx(&state.db, move |conn| {
@@ -36,7 +41,10 @@ pub async fn approve_leave(state: web::Data<AppState>, p: Principal, id: web::Pa
         if !store::approve_leave(conn, id, deputy)? {
             return Err(AppError::invalid_field("deputy_id", "not_invited", "this deputy is not invited"));
         }
-        Entry::by(&p, "event.approve_leave", "event", id.to_string()).region(Some(path)).detail(format!("deputy={deputy}")).write(conn, now)?;
+        Entry::by(&p, "event.approve_leave", "event", id.to_string())
+            .region(Some(path))
+            .detail(format!("deputy={deputy}"))
+            .write(conn, now)?;
         Ok(load(conn, id)?.ok_or_else(AppError::not_found)?.0)
     })
     .await?;
@@ -78,10 +86,20 @@ pub async fn close(state: web::Data<AppState>, p: Principal, id: web::Path<i64>)
             if record && outcome == "absent" {
                 // An absence from a recorded past event is proposed, and another staff member decides.
                 let reason = format!("{}（补录活动 #{id}）缺席", v.title);
-                let o = crate::ledger::EventOutcome { deputy: inv.deputy_id, outcome: &kind, reason: &reason, occurred_at: at, proposer: p.account_id };
+                let o = crate::ledger::EventOutcome {
+                    deputy: inv.deputy_id,
+                    outcome: &kind,
+                    reason: &reason,
+                    occurred_at: at,
+                    proposer: p.account_id,
+                };
                 crate::ledger::propose_outcome(conn, &o, tz, now)?;
             } else {
-                crate::ledger::note(conn, PointEvent { deputy: inv.deputy_id, kind: &kind, source: ("event", id), at }, now)?;
+                crate::ledger::note(
+                    conn,
+                    PointEvent { deputy: inv.deputy_id, kind: &kind, source: ("event", id), at },
+                    now,
+                )?;
             }
         }
         store::close(conn, id, now)?;

@@ -33,7 +33,12 @@ pub struct DutySummary {
 }
 
 /// The deputy's duty in `[from, to)` (UTC).
-pub fn summary(conn: &mut AnyConnection, deputy: i64, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<DutySummary> {
+pub fn summary(
+    conn: &mut AnyConnection,
+    deputy: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<DutySummary> {
     let visits: Vec<(NaiveDateTime, Option<NaiveDateTime>)> = c::table
         .filter(c::deputy_id.eq(deputy))
         .filter(c::station_id.is_not_null())
@@ -43,7 +48,11 @@ pub fn summary(conn: &mut AnyConnection, deputy: i64, from: NaiveDateTime, to: N
         .select((c::checked_in_at, c::checked_out_at))
         .load(conn)?;
     let minutes: i64 = visits.iter().filter_map(|(i, o)| o.map(|o| (o - *i).num_minutes().max(0))).sum();
-    let mut out = DutySummary { receptions: visits.len() as i64, reception_hours: (minutes as f64 / 6.0).round() / 10.0, ..Default::default() };
+    let mut out = DutySummary {
+        receptions: visits.len() as i64,
+        reception_hours: (minutes as f64 / 6.0).round() / 10.0,
+        ..Default::default()
+    };
     let rows: Vec<(String, Option<String>)> = i::table
         .inner_join(e::table)
         .filter(i::deputy_id.eq(deputy))

@@ -25,7 +25,11 @@ fn esc(s: &str) -> String {
 /// The kiosk page of a station (HTML; the kiosk key is the credential).
 #[utoipa::path(tag = "checkins", params(("id" = i64, Path), KioskQuery), responses((status = 200, content_type = "text/html", body = String), (status = 404, body = Problem, description = "unknown station or wrong key")))]
 #[get("/kiosk/stations/{id}")]
-pub async fn page(state: web::Data<AppState>, id: web::Path<i64>, q: web::Query<KioskQuery>) -> AppResult<HttpResponse> {
+pub async fn page(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    q: web::Query<KioskQuery>,
+) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let key = q.into_inner().key;
     let now = state.clock.now();
@@ -95,6 +99,9 @@ tick(); setInterval(tick, 1000); setInterval(refresh, 10000);
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
-        .insert_header(("Content-Security-Policy", format!("default-src 'self'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; img-src 'self' data:")))
+        .insert_header((
+            "Content-Security-Policy",
+            format!("default-src 'self'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; img-src 'self' data:"),
+        ))
         .body(html))
 }

@@ -29,7 +29,12 @@ pub struct EventVenue {
 }
 
 pub fn venue(conn: &mut AnyConnection, id: i64) -> AppResult<Option<EventVenue>> {
-    Ok(store::venue(conn, id)?.map(|(lat, lng, rad, region_path, station_id)| EventVenue { pos: (lat, lng), radius_m: rad as f64, region_path, station_id }))
+    Ok(store::venue(conn, id)?.map(|(lat, lng, rad, region_path, station_id)| EventVenue {
+        pos: (lat, lng),
+        radius_m: rad as f64,
+        region_path,
+        station_id,
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -94,7 +99,10 @@ pub(super) fn load(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(Event
             starts_at: utc(x.9),
             ends_at: utc(x.10),
             closed_at: x.11.map(utc),
-            invitees: inv.into_iter().map(|(deputy_id, leave_approved, attendance)| Invitee { deputy_id, leave_approved, attendance }).collect(),
+            invitees: inv
+                .into_iter()
+                .map(|(deputy_id, leave_approved, attendance)| Invitee { deputy_id, leave_approved, attendance })
+                .collect(),
         },
         path,
     )))
@@ -139,7 +147,11 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ev
         errs.push(FieldError::new("ends_at", "invalid_range", "an event ends after it starts"));
     }
     if b.station_id.is_none() && (b.latitude.is_none() || b.longitude.is_none()) {
-        errs.push(FieldError::new("station_id", "venue_required", "give a station, or a place with latitude and longitude"));
+        errs.push(FieldError::new(
+            "station_id",
+            "venue_required",
+            "give a station, or a place with latitude and longitude",
+        ));
     }
     if let (Some(lat), Some(lng)) = (b.latitude, b.longitude) {
         errs.extend(crate::org::rules::check_position(lat, lng));
@@ -151,7 +163,11 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ev
     // An event that started over an hour ago is a record of what happened: congress staff record
     // it, and the absences it causes go through maker-checker when it is closed.
     if retroactive(db::ts(b.starts_at), now) && p.role != Role::Admin {
-        return Err(AppError::invalid_field("starts_at", "starts_in_past", "an event that has already taken place is recorded by congress staff"));
+        return Err(AppError::invalid_field(
+            "starts_at",
+            "starts_in_past",
+            "an event that has already taken place is recorded by congress staff",
+        ));
     }
     let view = db::tx(&state.db, move |conn| {
         let path = crate::org::region_path(conn, b.region_id)?.ok_or_else(AppError::not_found)?;
@@ -192,7 +208,11 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ev
         // Every invitee is a deputy the caller holds; one outside the caller's scope answers
         // exactly like a missing one.
         if !crate::org::deputies_not_held(conn, &p, &ids)?.is_empty() {
-            return Err(AppError::invalid_field("invitee_ids", "unknown_deputy", "every invitee must be a deputy in your scope"));
+            return Err(AppError::invalid_field(
+                "invitee_ids",
+                "unknown_deputy",
+                "every invitee must be a deputy in your scope",
+            ));
         }
         store::invite(conn, id, &ids)?;
         Entry::by(&p, "event.create", "event", id.to_string()).region(Some(path)).write(conn, now)?;
@@ -210,7 +230,11 @@ pub async fn get_one(state: web::Data<AppState>, p: Principal, id: web::Path<i64
     let v = db::run(&state.db, move |conn| {
         if p.role == Role::Deputy {
             let (v, _) = load(conn, id)?.ok_or_else(AppError::not_found)?;
-            return if v.invitees.iter().any(|i| Some(i.deputy_id) == p.deputy_id) { Ok(v) } else { Err(AppError::not_found()) };
+            return if v.invitees.iter().any(|i| Some(i.deputy_id) == p.deputy_id) {
+                Ok(v)
+            } else {
+                Err(AppError::not_found())
+            };
         }
         Ok(manage(conn, &p, id)?.0)
     })

@@ -69,7 +69,11 @@ pub fn check_kiosk_key(conn: &mut AnyConnection, station_id: i64, key: &str) -> 
 }
 
 /// The current token for a place, its expiry and its QR code as SVG.
-pub fn current(conn: &mut AnyConnection, p: Place, now: chrono::DateTime<chrono::Utc>) -> AppResult<(String, i64, String)> {
+pub fn current(
+    conn: &mut AnyConnection,
+    p: Place,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<(String, i64, String)> {
     let s = secret(conn, p, crate::db::ts(now))?;
     let (token, expires) = qr::issue(&s, p, now.timestamp());
     Ok((token.clone(), expires, svg(&token)))

@@ -44,14 +44,21 @@ enum Step {
     /// The same place within 10 minutes: the open check-in is the answer.
     Repeat(Box<CheckinRow>),
     /// A new check-in; `close` is an open one to close at its start.
-    Insert { close: Option<i64>, status: &'static str, reasons: String, impossible_travel: bool, closed_at: Option<NaiveDateTime> },
+    Insert {
+        close: Option<i64>,
+        status: &'static str,
+        reasons: String,
+        impossible_travel: bool,
+        closed_at: Option<NaiveDateTime>,
+    },
 }
 
 fn step(a: &Attempt, latest: Option<&CheckinRow>, prev_pos: Option<(f64, f64)>) -> AppResult<Step> {
     let mut ev = a.evidence.clone();
     if let Some((here, _)) = a.pos {
         let prev = latest.and_then(|l| Some((prev_pos?, utc(l.checked_in_at))));
-        ev.impossible_travel = rules::implied_speed_kmh(prev, here, utc(a.at)).is_some_and(|s| s > rules::MAX_SPEED_KMH);
+        ev.impossible_travel =
+            rules::implied_speed_kmh(prev, here, utc(a.at)).is_some_and(|s| s > rules::MAX_SPEED_KMH);
     }
     let (status, reasons) = match rules::decide(&ev) {
         Decision::Accepted => ("accepted", vec![]),
@@ -78,7 +85,13 @@ fn step(a: &Attempt, latest: Option<&CheckinRow>, prev_pos: Option<(f64, f64)>) 
     Ok(Step::Insert { close, status, reasons: reasons.join(","), impossible_travel: ev.impossible_travel, closed_at })
 }
 
-fn new_row<'a>(a: &Attempt, status: &'a str, reasons: &'a str, impossible_travel: bool, closed_at: Option<NaiveDateTime>) -> NewCheckin<'a> {
+fn new_row<'a>(
+    a: &Attempt,
+    status: &'a str,
+    reasons: &'a str,
+    impossible_travel: bool,
+    closed_at: Option<NaiveDateTime>,
+) -> NewCheckin<'a> {
     NewCheckin {
         deputy_id: a.deputy,
         station_id: a.venue.station_id,
@@ -131,12 +144,14 @@ impl BulkWrite for Checkins {
         // Staff vouch for a deputy by id: it must exist.
         for (i, a) in inputs.iter().enumerate() {
             if out[i].is_none() && a.staff_confirmed && crate::org::deputy_region_paths(c, a.deputy)?.is_none() {
-                out[i] = Some(Outcome::Done(Err(AppError::invalid_field("deputy_id", "unknown_deputy", "no such deputy"))));
+                out[i] =
+                    Some(Outcome::Done(Err(AppError::invalid_field("deputy_id", "unknown_deputy", "no such deputy"))));
             }
         }
         let todo: Vec<usize> = (0..inputs.len()).filter(|&i| out[i].is_none()).collect();
         let ids: Vec<i64> = todo.iter().map(|&i| inputs[i].deputy).collect();
-        let latest: HashMap<i64, CheckinRow> = store::latest_of_many(c, &ids)?.into_iter().map(|r| (r.deputy_id, r)).collect();
+        let latest: HashMap<i64, CheckinRow> =
+            store::latest_of_many(c, &ids)?.into_iter().map(|r| (r.deputy_id, r)).collect();
         let mut inserts = vec![];
         for &i in &todo {
             let prev = latest.get(&inputs[i].deputy);
@@ -156,13 +171,16 @@ impl BulkWrite for Checkins {
                 }
             }
         }
-        let rows: Vec<NewCheckin> = inserts.iter().map(|(i, s, r, t, closed)| new_row(&inputs[*i], s, r, *t, *closed)).collect();
+        let rows: Vec<NewCheckin> =
+            inserts.iter().map(|(i, s, r, t, closed)| new_row(&inputs[*i], s, r, *t, *closed)).collect();
         let new_ids: HashMap<i64, i64> = store::insert_many(c, &rows)?.into_iter().map(|(id, d)| (d, id)).collect();
         let mut events = vec![];
         let mut audits = vec![];
         for ((i, status, ..), row) in inserts.iter().zip(rows) {
             let a = &inputs[*i];
-            let id = *new_ids.get(&a.deputy).ok_or_else(|| AppError::internal("a bulk insert returned no id for a deputy"))?;
+            let id = *new_ids
+                .get(&a.deputy)
+                .ok_or_else(|| AppError::internal("a bulk insert returned no id for a deputy"))?;
             if *status == "accepted" {
                 let kind = if a.venue.event_id.is_some() { "event_checkin" } else { "station_reception" };
                 events.push(PointEvent { deputy: a.deputy, kind, source: ("checkin", id), at: a.at });

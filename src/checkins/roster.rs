@@ -51,7 +51,12 @@ pub struct DutyBoard {
     pub week: Vec<SlotView>,
 }
 
-fn slots_between(conn: &mut AnyConnection, station: i64, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<Vec<SlotView>> {
+fn slots_between(
+    conn: &mut AnyConnection,
+    station: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<Vec<SlotView>> {
     let rows = store::slots_between(conn, station, from, to)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let assigned = store::assignments(conn, &ids)?;
@@ -68,23 +73,39 @@ fn slots_between(conn: &mut AnyConnection, station: i64, from: NaiveDateTime, to
             deputies: assigned
                 .iter()
                 .filter(|a| a.0 == r.0)
-                .map(|a| OnDuty { deputy_id: a.1, name: names.get(&a.1).cloned().unwrap_or_default(), outcome: a.2.clone() })
+                .map(|a| OnDuty {
+                    deputy_id: a.1,
+                    name: names.get(&a.1).cloned().unwrap_or_default(),
+                    outcome: a.2.clone(),
+                })
                 .collect(),
         })
         .collect())
 }
 
 /// Names of the deputies on duty at a station on a day (for the kiosk page).
-pub fn on_duty_names(conn: &mut AnyConnection, station: i64, day: NaiveDate, tz: chrono_tz::Tz) -> AppResult<Vec<String>> {
+pub fn on_duty_names(
+    conn: &mut AnyConnection,
+    station: i64,
+    day: NaiveDate,
+    tz: chrono_tz::Tz,
+) -> AppResult<Vec<String>> {
     let (from, to) = day_bounds(day, tz);
-    let mut names: Vec<String> = slots_between(conn, station, from, to)?.into_iter().flat_map(|s| s.deputies.into_iter().map(|d| d.name)).collect();
+    let mut names: Vec<String> = slots_between(conn, station, from, to)?
+        .into_iter()
+        .flat_map(|s| s.deputies.into_iter().map(|d| d.name))
+        .collect();
     names.dedup();
     Ok(names)
 }
 
 /// The deputy on duty at each station at `now`, or else the next one on duty there within a
 /// week (the one who receives an opinion left at the station): station → deputy, one query.
-pub fn on_duty_many(conn: &mut AnyConnection, stations: &[i64], now: NaiveDateTime) -> AppResult<std::collections::HashMap<i64, i64>> {
+pub fn on_duty_many(
+    conn: &mut AnyConnection,
+    stations: &[i64],
+    now: NaiveDateTime,
+) -> AppResult<std::collections::HashMap<i64, i64>> {
     let rows = store::on_duty_from(conn, stations, now)?;
     let mut out = std::collections::HashMap::new();
     for (s, d) in rows {
@@ -106,10 +127,19 @@ pub fn slot(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(SlotTimes, V
 /// Publish a reception slot with the deputies on duty (station staff or admins in scope).
 #[utoipa::path(tag = "roster", params(("id" = i64, Path)), request_body = SlotCreate, responses((status = 201, body = SlotView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/stations/{id}/slots")]
-pub async fn create_slot(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<SlotCreate>) -> AppResult<HttpResponse> {
+pub async fn create_slot(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<SlotCreate>,
+) -> AppResult<HttpResponse> {
     let (station, b) = (id.into_inner(), body.into_inner());
     if b.ends_at <= b.starts_at || b.ends_at - b.starts_at > chrono::Duration::hours(12) {
-        return Err(AppError::invalid_field("ends_at", "invalid_range", "a slot ends after it starts, within 12 hours"));
+        return Err(AppError::invalid_field(
+            "ends_at",
+            "invalid_range",
+            "a slot ends after it starts, within 12 hours",
+        ));
     }
     let now = state.now();
     let view = db::tx(&state.db, move |conn| {
@@ -119,14 +149,21 @@ pub async fn create_slot(state: web::Data<AppState>, p: Principal, id: web::Path
         // Every deputy on duty is one the caller holds (the station's area for its staff); any
         // other answers like a missing one.
         if !crate::org::deputies_not_held(conn, &p, &b.deputy_ids)?.is_empty() {
-            return Err(AppError::invalid_field("deputy_ids", "unknown_deputy", "every deputy on duty must be a deputy you hold"));
+            return Err(AppError::invalid_field(
+                "deputy_ids",
+                "unknown_deputy",
+                "every deputy on duty must be a deputy you hold",
+            ));
         }
         let known = crate::org::deputy_names(conn, &b.deputy_ids)?;
         for (d, _) in &known {
             store::assign(conn, id, *d)?;
         }
         Entry::by(&p, "roster.create_slot", "duty_slot", id.to_string()).region(Some(path)).write(conn, now)?;
-        slots_between(conn, station, db::ts(b.starts_at), db::ts(b.ends_at))?.into_iter().find(|s| s.id == id).ok_or_else(AppError::not_found)
+        slots_between(conn, station, db::ts(b.starts_at), db::ts(b.ends_at))?
+            .into_iter()
+            .find(|s| s.id == id)
+            .ok_or_else(AppError::not_found)
     })
     .await?;
     Ok(HttpResponse::Created().json(view))
@@ -164,14 +201,23 @@ pub async fn duty_board(state: web::Data<AppState>, id: web::Path<i64>) -> AppRe
     let board = db::run(&state.db, move |conn| {
         crate::org::station_region(conn, station)?.ok_or_else(AppError::not_found)?;
         let (from, to) = day_bounds(today, tz);
-        Ok(DutyBoard { station_id: station, today: slots_between(conn, station, from, to)?, week: week(conn, station, today, tz)? })
+        Ok(DutyBoard {
+            station_id: station,
+            today: slots_between(conn, station, from, to)?,
+            week: week(conn, station, today, tz)?,
+        })
     })
     .await?;
     Ok(web::Json(board))
 }
 
 /// A station's duty slots of the 7 days from `today` (congress calendar).
-pub fn week(conn: &mut AnyConnection, station: i64, today: chrono::NaiveDate, tz: chrono_tz::Tz) -> AppResult<Vec<SlotView>> {
+pub fn week(
+    conn: &mut AnyConnection,
+    station: i64,
+    today: chrono::NaiveDate,
+    tz: chrono_tz::Tz,
+) -> AppResult<Vec<SlotView>> {
     let (from, _) = day_bounds(today, tz);
     let (_, week_end) = day_bounds(today + chrono::Duration::days(6), tz);
     slots_between(conn, station, from, week_end)
@@ -186,11 +232,16 @@ pub async fn settle(state: &AppState) -> AppResult<usize> {
         for (slot, station, starts, ends) in &ended {
             let people = store::slot_deputies(conn, *slot)?;
             for d in people {
-                let seen = store::checked_in_between(conn, d, *station, *starts - chrono::Duration::minutes(30), *ends)?;
+                let seen =
+                    store::checked_in_between(conn, d, *station, *starts - chrono::Duration::minutes(30), *ends)?;
                 let outcome = if seen { "present" } else { "no_show" };
                 store::set_outcome(conn, *slot, d, outcome)?;
                 if !seen {
-                    crate::ledger::note(conn, PointEvent { deputy: d, kind: "duty_no_show", source: ("duty_slot", *slot), at: *ends }, now)?;
+                    crate::ledger::note(
+                        conn,
+                        PointEvent { deputy: d, kind: "duty_no_show", source: ("duty_slot", *slot), at: *ends },
+                        now,
+                    )?;
                 }
             }
             store::mark_settled(conn, *slot, now)?;

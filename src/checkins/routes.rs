@@ -32,7 +32,12 @@ fn staff_of(c: &mut crate::db::AnyConnection, p: &Principal, station: i64) -> Ap
 /// The station's current check-in QR token (station staff, or the kiosk with `?key=`).
 #[utoipa::path(tag = "checkins", params(("id" = i64, Path), KeyQuery), responses((status = 200, body = QrToken), ReadErrors), security(("bearer" = []), ()))]
 #[get("/api/v1/stations/{id}/qr")]
-pub async fn qr(state: web::Data<AppState>, p: Option<Principal>, id: web::Path<i64>, q: web::Query<KeyQuery>) -> AppResult<web::Json<QrToken>> {
+pub async fn qr(
+    state: web::Data<AppState>,
+    p: Option<Principal>,
+    id: web::Path<i64>,
+    q: web::Query<KeyQuery>,
+) -> AppResult<web::Json<QrToken>> {
     let id = id.into_inner();
     let key = q.into_inner().key;
     if key.is_none() && p.is_none() {
@@ -89,7 +94,11 @@ pub async fn kiosk_key(state: web::Data<AppState>, p: Principal, id: web::Path<i
         Ok(key)
     })
     .await?;
-    Ok(HttpResponse::Created().json(KioskKey { station_id: id, kiosk_url: format!("/kiosk/stations/{id}?key={key}"), kiosk_key: key }))
+    Ok(HttpResponse::Created().json(KioskKey {
+        station_id: id,
+        kiosk_url: format!("/kiosk/stations/{id}?key={key}"),
+        kiosk_key: key,
+    }))
 }
 
 /// Check in at a station or event (deputies for themselves; station staff for a deputy who is present).
@@ -106,7 +115,12 @@ pub async fn kiosk_key(state: web::Data<AppState>, p: Principal, id: web::Path<i
     security(("bearer" = []))
 )]
 #[post("/api/v1/checkins")]
-pub async fn create(state: web::Data<AppState>, p: Principal, req: HttpRequest, body: web::Json<CheckinRequest>) -> AppResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    body: web::Json<CheckinRequest>,
+) -> AppResult<HttpResponse> {
     let body = body.into_inner();
     let key = IdemKey::from_request(&req, p.account_id, &body)?;
     Ok(service::check_in(&state, p, body, key).await?.into_response())
@@ -115,14 +129,23 @@ pub async fn create(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
 /// Check out (the deputy, or staff of the station); records the duration.
 #[utoipa::path(tag = "checkins", params(("id" = i64, Path)), responses((status = 200, body = CheckinView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/checkins/{id}/checkout")]
-pub async fn checkout(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<CheckinView>> {
+pub async fn checkout(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<CheckinView>> {
     Ok(web::Json(service::check_out(&state, p, id.into_inner()).await?))
 }
 
 /// Approve or reject a check-in pending review (staff of its station, or admins in scope).
 #[utoipa::path(tag = "checkins", params(("id" = i64, Path)), request_body = ReviewRequest, responses((status = 200, body = CheckinView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/checkins/{id}/review")]
-pub async fn review(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<ReviewRequest>) -> AppResult<web::Json<CheckinView>> {
+pub async fn review(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<ReviewRequest>,
+) -> AppResult<web::Json<CheckinView>> {
     let b = body.into_inner();
     let approve = match b.decision.as_str() {
         "approve" => true,
@@ -139,7 +162,11 @@ pub async fn review(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
 /// One check-in (the deputy's own, or at a station in your care).
 #[utoipa::path(tag = "checkins", params(("id" = i64, Path)), responses((status = 200, body = CheckinView), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/checkins/{id}")]
-pub async fn get_one(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<CheckinView>> {
+pub async fn get_one(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<CheckinView>> {
     let id = id.into_inner();
     let v = db::run(&state.db, move |c| {
         let row = store::get(c, id)?.ok_or_else(AppError::not_found)?;
@@ -164,16 +191,25 @@ pub async fn get_one(state: web::Data<AppState>, p: Principal, id: web::Path<i64
 /// scope). Positions are sealed at rest and lists never show them; every read is audited.
 #[utoipa::path(tag = "checkins", params(("id" = i64, Path)), responses((status = 200, body = PositionView), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/checkins/{id}/position")]
-pub async fn position(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<PositionView>> {
+pub async fn position(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<PositionView>> {
     Ok(web::Json(service::read_position(&state, p, id.into_inner()).await?))
 }
 
 /// My check-ins, newest last (deputies).
 #[utoipa::path(tag = "checkins", params(PageQuery), responses((status = 200, body = Page<CheckinView>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/checkins")]
-pub async fn mine(state: web::Data<AppState>, p: Principal, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<CheckinView>>> {
+pub async fn mine(
+    state: web::Data<AppState>,
+    p: Principal,
+    pq: web::Query<PageQuery>,
+) -> AppResult<web::Json<Page<CheckinView>>> {
     let (limit, after) = (pq.limit()?, pq.after()?);
-    let me = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
+    let me =
+        p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
     let f = store::ListFilter { deputy_id: Some(me), station_ids: None, status: None, from: None, to: None };
     let rows = db::run(&state.db, move |c| store::list(c, &f, after, limit + 1)).await?;
     Ok(web::Json(page(rows, limit, |r| r.id, service::view)))
@@ -182,13 +218,19 @@ pub async fn mine(state: web::Data<AppState>, p: Principal, pq: web::Query<PageQ
 /// Check-ins at a station (optionally one day, in the congress time zone, and a status): staff in scope.
 #[utoipa::path(tag = "checkins", params(CheckinQuery, PageQuery), responses((status = 200, body = Page<CheckinView>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/checkins")]
-pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<CheckinQuery>, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<CheckinView>>> {
+pub async fn list(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<CheckinQuery>,
+    pq: web::Query<PageQuery>,
+) -> AppResult<web::Json<Page<CheckinView>>> {
     let (limit, after) = (pq.limit()?, pq.after()?);
     let q = q.into_inner();
     let station = q.station_id.ok_or_else(|| AppError::invalid_field("station_id", "required", "name the station"))?;
     let (from, to) = match q.date.as_deref() {
         Some(d) => {
-            let day = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| AppError::invalid_field("date", "invalid_date", "YYYY-MM-DD"))?;
+            let day = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| AppError::invalid_field("date", "invalid_date", "YYYY-MM-DD"))?;
             let (a, b) = super::stats::day_bounds(day, state.settings.tz);
             (Some(a), Some(b))
         }

@@ -64,7 +64,11 @@ pub fn decide(e: &Evidence) -> Decision {
 }
 
 /// Implied speed from the previous check-in; `None` when there is nothing to compare.
-pub fn implied_speed_kmh(prev: Option<((f64, f64), DateTime<Utc>)>, here: (f64, f64), at: DateTime<Utc>) -> Option<f64> {
+pub fn implied_speed_kmh(
+    prev: Option<((f64, f64), DateTime<Utc>)>,
+    here: (f64, f64),
+    at: DateTime<Utc>,
+) -> Option<f64> {
     let (pos, when) = prev?;
     let km = super::geo::distance_m(pos, here) / 1000.0;
     let hours = (at - when).num_milliseconds() as f64 / 3_600_000.0;

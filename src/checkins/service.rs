@@ -79,7 +79,9 @@ fn place_of(req: &CheckinRequest) -> AppResult<Place> {
     match (req.station_id, req.event_id) {
         (Some(id), None) => Ok(Place::Station(id)),
         (None, Some(id)) => Ok(Place::Event(id)),
-        _ => Err(AppError::invalid_field("station_id", "place_required", "give exactly one of station_id and event_id")),
+        _ => {
+            Err(AppError::invalid_field("station_id", "place_required", "give exactly one of station_id and event_id"))
+        }
     }
 }
 
@@ -87,7 +89,9 @@ fn place_of(req: &CheckinRequest) -> AppResult<Place> {
 fn subject(p: &Principal, req: &CheckinRequest, v: &Venue) -> AppResult<(i64, bool)> {
     match p.role {
         Role::Deputy => {
-            let me = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
+            let me = p
+                .deputy_id
+                .ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
             if req.deputy_id.is_some_and(|d| d != me) {
                 return Err(AppError::forbidden(Code::Forbidden, "a deputy checks in only themself"));
             }
@@ -99,7 +103,9 @@ fn subject(p: &Principal, req: &CheckinRequest, v: &Venue) -> AppResult<(i64, bo
                 None => Target::new(policy::Kind::Station, v.region_path.clone()),
             };
             policy::authorize(p, Action::Write, &target)?;
-            let d = req.deputy_id.ok_or_else(|| AppError::invalid_field("deputy_id", "required", "staff record a check-in for a named deputy"))?;
+            let d = req.deputy_id.ok_or_else(|| {
+                AppError::invalid_field("deputy_id", "required", "staff record a check-in for a named deputy")
+            })?;
             Ok((d, true))
         }
         _ => Err(AppError::forbidden(Code::Forbidden, "only deputies and station staff record check-ins")),
@@ -109,7 +115,13 @@ fn subject(p: &Principal, req: &CheckinRequest, v: &Venue) -> AppResult<(i64, bo
 pub(super) fn refused(reasons: Vec<String>) -> AppError {
     let errs = reasons
         .iter()
-        .map(|code| FieldError::new(if code.starts_with("qr") { "token" } else { "position" }, code, "the check-in could not be verified"))
+        .map(|code| {
+            FieldError::new(
+                if code.starts_with("qr") { "token" } else { "position" },
+                code,
+                "the check-in could not be verified",
+            )
+        })
         .collect();
     let mut e = AppError::validation(errs);
     e = e.with_code(Code::CheckinRefused);
@@ -127,14 +139,21 @@ pub async fn check_in(state: &AppState, p: Principal, req: CheckinRequest, key: 
         // A retry whose first attempt was recorded gets that answer, even when its token has
         // expired or its scan has grown too old meanwhile.
         Err(e) => match key {
-            Some(k) => db::run(&state.db, move |c| idempotency::lookup_many(c, &[&k])).await?.pop().flatten().unwrap_or(Err(e)),
+            Some(k) => {
+                db::run(&state.db, move |c| idempotency::lookup_many(c, &[&k])).await?.pop().flatten().unwrap_or(Err(e))
+            }
             None => Err(e),
         },
     }
 }
 
 /// The attempt, with its evidence; refused (422) when neither the token nor the position holds.
-async fn attempt(state: &AppState, p: Principal, req: CheckinRequest, key: Option<IdemKey>) -> AppResult<record::Attempt> {
+async fn attempt(
+    state: &AppState,
+    p: Principal,
+    req: CheckinRequest,
+    key: Option<IdemKey>,
+) -> AppResult<record::Attempt> {
     let pos = position(&req)?;
     let now = state.clock.now();
     if let Some(at) = req.scanned_at {
@@ -178,7 +197,8 @@ async fn attempt(state: &AppState, p: Principal, req: CheckinRequest, key: Optio
     // account), kept in the check-in row; the audit log records what station staff do for a
     // deputy. (The audit row and its two indexes were a quarter of the pages every bulk of
     // check-ins wrote on SQLite.)
-    let audit = staff_confirmed.then(|| Entry::by(&p, "checkin.create", "checkin", "").region(Some(v.region_path.clone())));
+    let audit =
+        staff_confirmed.then(|| Entry::by(&p, "checkin.create", "checkin", "").region(Some(v.region_path.clone())));
     let sealed_pos = pos.map(|(here, _)| rules::seal_position(&state.pii, here));
     Ok(record::Attempt {
         deputy,
@@ -207,13 +227,25 @@ async fn submit(state: &AppState, a: record::Attempt) -> AppResult<Answer> {
         }
     }
 }
-fn award(c: &mut AnyConnection, deputy: i64, event: bool, checkin: i64, at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> AppResult<()> {
+fn award(
+    c: &mut AnyConnection,
+    deputy: i64,
+    event: bool,
+    checkin: i64,
+    at: chrono::NaiveDateTime,
+    now: chrono::NaiveDateTime,
+) -> AppResult<()> {
     let kind = if event { "event_checkin" } else { "station_reception" };
     crate::ledger::note(c, crate::ledger::PointEvent { deputy, kind, source: ("checkin", checkin), at }, now)
 }
 
 /// Loads a check-in the caller may act on: the deputy's own, or one at a station in the caller's care.
-fn load_for(c: &mut AnyConnection, p: &Principal, id: i64, staff_only: bool) -> AppResult<(CheckinRow, Option<String>)> {
+fn load_for(
+    c: &mut AnyConnection,
+    p: &Principal,
+    id: i64,
+    staff_only: bool,
+) -> AppResult<(CheckinRow, Option<String>)> {
     let row = store::get(c, id)?.ok_or_else(AppError::not_found)?;
     let path = match row.station_id {
         Some(s) => crate::org::station_region(c, s)?.map(|x| x.1),
@@ -250,12 +282,21 @@ pub async fn check_out(state: &AppState, p: Principal, id: i64) -> AppResult<Che
     .await
 }
 
-pub async fn review(state: &AppState, p: Principal, id: i64, approve: bool, reason: Option<String>) -> AppResult<CheckinView> {
+pub async fn review(
+    state: &AppState,
+    p: Principal,
+    id: i64,
+    approve: bool,
+    reason: Option<String>,
+) -> AppResult<CheckinView> {
     let now = state.now();
     db::tx(&state.db, move |c| {
         let (row, path) = load_for(c, &p, id, true)?;
         if row.status != "pending_review" {
-            return Err(AppError::conflict(Code::NotPendingReview, format!("the check-in is {}, not pending review", row.status)));
+            return Err(AppError::conflict(
+                Code::NotPendingReview,
+                format!("the check-in is {}, not pending review", row.status),
+            ));
         }
         let status = if approve { "accepted" } else { "rejected" };
         if !store::review(c, id, status, p.account_id, reason.as_deref(), now)? {
@@ -276,7 +317,8 @@ pub async fn read_position(state: &AppState, p: Principal, id: i64) -> AppResult
     let (now, pii) = (state.now(), state.pii.clone());
     db::tx(&state.db, move |c| {
         let (row, path) = load_for(c, &p, id, false)?;
-        let (latitude, longitude) = rules::open_position(&pii, row.position_enc.as_deref())?.ok_or_else(AppError::not_found)?;
+        let (latitude, longitude) =
+            rules::open_position(&pii, row.position_enc.as_deref())?.ok_or_else(AppError::not_found)?;
         Entry::by(&p, "checkin.position_read", "checkin", id.to_string()).region(path).write(c, now)?;
         Ok(PositionView { checkin_id: id, latitude, longitude, accuracy_m: row.accuracy_m })
     })

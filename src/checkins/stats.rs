@@ -14,7 +14,12 @@ use utoipa::{IntoParams, ToSchema};
 
 /// UTC bounds of a calendar day in the congress time zone.
 pub fn day_bounds(day: NaiveDate, tz: chrono_tz::Tz) -> (NaiveDateTime, NaiveDateTime) {
-    let start = |d: NaiveDate| tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()).earliest().map(|t| t.naive_utc()).unwrap_or_default();
+    let start = |d: NaiveDate| {
+        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .earliest()
+            .map(|t| t.naive_utc())
+            .unwrap_or_default()
+    };
     (start(day), start(day + chrono::Duration::days(1)))
 }
 
@@ -40,12 +45,20 @@ pub struct MonthQuery {
 }
 
 fn month_bounds(m: &str, tz: chrono_tz::Tz) -> AppResult<(NaiveDateTime, NaiveDateTime)> {
-    let first = NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").map_err(|_| AppError::invalid_field("month", "invalid_month", "YYYY-MM"))?;
-    let next = first.checked_add_months(chrono::Months::new(1)).ok_or_else(|| AppError::invalid_field("month", "invalid_month", "YYYY-MM"))?;
+    let first = NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid_field("month", "invalid_month", "YYYY-MM"))?;
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .ok_or_else(|| AppError::invalid_field("month", "invalid_month", "YYYY-MM"))?;
     Ok((day_bounds(first, tz).0, day_bounds(next, tz).0))
 }
 
-fn month_stats(conn: &mut AnyConnection, station: i64, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<(i64, i64, f64, i64, i64)> {
+fn month_stats(
+    conn: &mut AnyConnection,
+    station: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<(i64, i64, f64, i64, i64)> {
     let rows = store::accepted_at_station(conn, station, from, to)?;
     let mut deputies: Vec<i64> = rows.iter().map(|r| r.0).collect();
     deputies.sort_unstable();
@@ -59,10 +72,16 @@ fn month_stats(conn: &mut AnyConnection, station: i64, from: NaiveDateTime, to: 
 /// Monthly statistics of a station (staff and admins in scope).
 #[utoipa::path(tag = "checkins", params(("id" = i64, Path), MonthQuery), responses((status = 200, body = StationMonth), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/stations/{id}/stats")]
-pub async fn station_month(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, q: web::Query<MonthQuery>) -> AppResult<web::Json<StationMonth>> {
+pub async fn station_month(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    q: web::Query<MonthQuery>,
+) -> AppResult<web::Json<StationMonth>> {
     let id = id.into_inner();
     let tz = state.settings.tz;
-    let month = q.into_inner().month.unwrap_or_else(|| state.clock.now().with_timezone(&tz).format("%Y-%m").to_string());
+    let month =
+        q.into_inner().month.unwrap_or_else(|| state.clock.now().with_timezone(&tz).format("%Y-%m").to_string());
     let (from, to) = month_bounds(&month, tz)?;
     let s = db::run(&state.db, move |conn| {
         let (_, path) = crate::org::station_region(conn, id)?.ok_or_else(AppError::not_found)?;

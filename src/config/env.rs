@@ -52,7 +52,11 @@ impl Env<'_> {
         }
     }
 
-    pub(super) fn positive<T: std::str::FromStr + PartialOrd + Default>(&self, var: &'static str, default: T) -> Result<T, ConfigError>
+    pub(super) fn positive<T: std::str::FromStr + PartialOrd + Default>(
+        &self,
+        var: &'static str,
+        default: T,
+    ) -> Result<T, ConfigError>
     where
         T::Err: std::fmt::Display,
     {

@@ -135,13 +135,20 @@ impl Settings {
         if production && jwt_key_file.is_none() {
             return Err(err("LVZHI_JWT_KEY_FILE", "is required when LVZHI_ENV=production".into()));
         }
-        let (pii_keys, pii_hash_key) = (env.get("LVZHI_PII_KEYS").map(Secret), env.get("LVZHI_PII_HASH_KEY").map(Secret));
+        let (pii_keys, pii_hash_key) =
+            (env.get("LVZHI_PII_KEYS").map(Secret), env.get("LVZHI_PII_HASH_KEY").map(Secret));
         match (&pii_keys, &pii_hash_key) {
             (Some(k), Some(h)) => {
-                crate::platform::pii::Pii::from_config(k.expose(), h.expose())
-                    .map_err(|m| err(if m.starts_with("LVZHI_PII_KEYS") { "LVZHI_PII_KEYS" } else { "LVZHI_PII_HASH_KEY" }, m))?;
+                crate::platform::pii::Pii::from_config(k.expose(), h.expose()).map_err(|m| {
+                    err(if m.starts_with("LVZHI_PII_KEYS") { "LVZHI_PII_KEYS" } else { "LVZHI_PII_HASH_KEY" }, m)
+                })?;
             }
-            (None, None) if production => return Err(err("LVZHI_PII_KEYS", "is required when LVZHI_ENV=production (with LVZHI_PII_HASH_KEY)".into())),
+            (None, None) if production => {
+                return Err(err(
+                    "LVZHI_PII_KEYS",
+                    "is required when LVZHI_ENV=production (with LVZHI_PII_HASH_KEY)".into(),
+                ))
+            }
             (None, None) => {}
             (Some(_), None) => return Err(err("LVZHI_PII_HASH_KEY", "is required with LVZHI_PII_KEYS".into())),
             (None, Some(_)) => return Err(err("LVZHI_PII_KEYS", "is required with LVZHI_PII_HASH_KEY".into())),
@@ -151,7 +158,8 @@ impl Settings {
             .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(PathBuf::from).collect())
             .unwrap_or_default();
         let tz_raw = env.get("LVZHI_TZ").unwrap_or_else(|| "Asia/Shanghai".into());
-        let tz: chrono_tz::Tz = tz_raw.parse().map_err(|_| err("LVZHI_TZ", format!("`{tz_raw}` is not an IANA time zone")))?;
+        let tz: chrono_tz::Tz =
+            tz_raw.parse().map_err(|_| err("LVZHI_TZ", format!("`{tz_raw}` is not an IANA time zone")))?;
         let bind = env.get("LVZHI_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
         if bind.parse::<std::net::SocketAddr>().is_err() && !bind.contains(':') {
             return Err(err("LVZHI_BIND", format!("`{bind}` is not host:port")));
@@ -168,13 +176,23 @@ impl Settings {
             Some(v) => return Err(err("LVZHI_RANKINGS", format!("`{v}` must be sorted_sets, sql or sql_scan"))),
         };
         if env.get("LVZHI_OUTBOUND_ALLOW_PRIVATE").is_some() {
-            return Err(err("LVZHI_OUTBOUND_ALLOW_PRIVATE", "is replaced by LVZHI_OUTBOUND_ALLOW: list the private hosts to allow".into()));
+            return Err(err(
+                "LVZHI_OUTBOUND_ALLOW_PRIVATE",
+                "is replaced by LVZHI_OUTBOUND_ALLOW: list the private hosts to allow".into(),
+            ));
         }
-        let outbound_allow: Vec<String> =
-            env.get("LVZHI_OUTBOUND_ALLOW").unwrap_or_default().split(',').map(|h| h.trim().to_string()).filter(|h| !h.is_empty()).collect();
+        let outbound_allow: Vec<String> = env
+            .get("LVZHI_OUTBOUND_ALLOW")
+            .unwrap_or_default()
+            .split(',')
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty())
+            .collect();
         let push_webhook = match (env.get("LVZHI_PUSH_WEBHOOK_URL"), env.get("LVZHI_PUSH_WEBHOOK_SECRET")) {
             (None, _) => None,
-            (Some(_), None) => return Err(err("LVZHI_PUSH_WEBHOOK_SECRET", "is required with LVZHI_PUSH_WEBHOOK_URL".into())),
+            (Some(_), None) => {
+                return Err(err("LVZHI_PUSH_WEBHOOK_SECRET", "is required with LVZHI_PUSH_WEBHOOK_URL".into()))
+            }
             (Some(u), Some(s)) => {
                 outbound_url(&u, &outbound_allow).map_err(|m| err("LVZHI_PUSH_WEBHOOK_URL", m))?;
                 Some((u, s))
@@ -208,7 +226,10 @@ impl Settings {
             raw => {
                 let raw = raw.unwrap_or("22:00-07:00");
                 let parsed = raw.split_once('-').and_then(|(a, b)| {
-                    Some((chrono::NaiveTime::parse_from_str(a.trim(), "%H:%M").ok()?, chrono::NaiveTime::parse_from_str(b.trim(), "%H:%M").ok()?))
+                    Some((
+                        chrono::NaiveTime::parse_from_str(a.trim(), "%H:%M").ok()?,
+                        chrono::NaiveTime::parse_from_str(b.trim(), "%H:%M").ok()?,
+                    ))
                 });
                 Some(parsed.ok_or_else(|| err("LVZHI_QUIET_HOURS", format!("`{raw}` must be HH:MM-HH:MM or off")))?)
             }
@@ -234,7 +255,12 @@ impl Settings {
             max_import_bytes: env.positive("LVZHI_MAX_IMPORT_BYTES", 20 * 1_048_576)?,
             audit_keep_days: match env.positive("LVZHI_AUDIT_KEEP_DAYS", 1095i64)? {
                 d if d >= 183 => d,
-                d => return Err(err("LVZHI_AUDIT_KEEP_DAYS", format!("{d} days: audit rows are kept at least 183 days"))),
+                d => {
+                    return Err(err(
+                        "LVZHI_AUDIT_KEEP_DAYS",
+                        format!("{d} days: audit rows are kept at least 183 days"),
+                    ))
+                }
             },
             log_format,
             login_rate_per_minute: env.positive("LVZHI_LOGIN_RATE_PER_MINUTE", 30)?,
@@ -265,7 +291,10 @@ impl Settings {
             suggestion_deadline_months: env.positive("LVZHI_SUGGESTION_DEADLINE_MONTHS", 3)?,
             video_room_url: match env.get("LVZHI_VIDEO_ROOM_URL") {
                 Some(u) if !u.starts_with("https://") || !u.contains("{room}") => {
-                    return Err(ConfigError { var: "LVZHI_VIDEO_ROOM_URL", message: "an https URL containing {room}".into() })
+                    return Err(ConfigError {
+                        var: "LVZHI_VIDEO_ROOM_URL",
+                        message: "an https URL containing {room}".into(),
+                    })
                 }
                 u => u,
             },

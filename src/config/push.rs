@@ -43,7 +43,8 @@ impl FcmSettings {
     /// From a service-account JSON file's text.
     pub fn from_service_account(json: &str, url: String) -> Result<Self, String> {
         let v: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
-        let field = |k: &str| v[k].as_str().map(str::to_string).ok_or_else(|| format!("the service account has no `{k}`"));
+        let field =
+            |k: &str| v[k].as_str().map(str::to_string).ok_or_else(|| format!("the service account has no `{k}`"));
         Ok(FcmSettings {
             url,
             project_id: field("project_id")?,
@@ -74,14 +75,22 @@ pub struct HuaweiSettings {
 
 /// The push providers' settings: each is configured when its first variable is set, and then
 /// needs the rest. Key files are read here, so a bad path fails at start-up.
-pub(super) fn push_providers(env: &Env, webhook: Option<(String, String)>, allow: &[String]) -> Result<ProviderSettings, ConfigError> {
-    let need = |var: &'static str| env.get(var).ok_or(ConfigError { var, message: "is required with the provider's other settings".into() });
+pub(super) fn push_providers(
+    env: &Env,
+    webhook: Option<(String, String)>,
+    allow: &[String],
+) -> Result<ProviderSettings, ConfigError> {
+    let need = |var: &'static str| {
+        env.get(var).ok_or(ConfigError { var, message: "is required with the provider's other settings".into() })
+    };
     let url = |var: &'static str, default: &str| -> Result<String, ConfigError> {
         let u = env.get(var).unwrap_or_else(|| default.to_string());
         outbound_url(&u, allow).map_err(|message| ConfigError { var, message })?;
         Ok(u)
     };
-    let read = |var: &'static str, path: String| std::fs::read_to_string(&path).map_err(|e| ConfigError { var, message: format!("{path}: {e}") });
+    let read = |var: &'static str, path: String| {
+        std::fs::read_to_string(&path).map_err(|e| ConfigError { var, message: format!("{path}: {e}") })
+    };
     let apns = match env.get("LVZHI_APNS_KEY_FILE") {
         None => None,
         Some(path) => Some(ApnsSettings {
@@ -98,15 +107,18 @@ pub(super) fn push_providers(env: &Env, webhook: Option<(String, String)>, allow
             let text = read("LVZHI_FCM_SERVICE_ACCOUNT_FILE", path)?;
             let s = FcmSettings::from_service_account(&text, url("LVZHI_FCM_URL", "https://fcm.googleapis.com")?)
                 .map_err(|message| ConfigError { var: "LVZHI_FCM_SERVICE_ACCOUNT_FILE", message })?;
-            outbound_url(&s.token_uri, allow).map_err(|message| ConfigError { var: "LVZHI_FCM_SERVICE_ACCOUNT_FILE", message })?;
+            outbound_url(&s.token_uri, allow)
+                .map_err(|message| ConfigError { var: "LVZHI_FCM_SERVICE_ACCOUNT_FILE", message })?;
             Some(s)
         }
     };
     let jpush = match env.get("LVZHI_JPUSH_APP_KEY") {
         None => None,
-        Some(app_key) => {
-            Some(JPushSettings { app_key, master_secret: need("LVZHI_JPUSH_MASTER_SECRET")?, url: url("LVZHI_JPUSH_URL", "https://api.jpush.cn")? })
-        }
+        Some(app_key) => Some(JPushSettings {
+            app_key,
+            master_secret: need("LVZHI_JPUSH_MASTER_SECRET")?,
+            url: url("LVZHI_JPUSH_URL", "https://api.jpush.cn")?,
+        }),
     };
     let huawei = match env.get("LVZHI_HUAWEI_APP_ID") {
         None => None,

@@ -3,7 +3,8 @@
 use super::*;
 
 fn with(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-    let map: std::collections::HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let map: std::collections::HashMap<String, String> =
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     Settings::from_lookup(&move |k| map.get(k).cloned())
 }
 
@@ -29,7 +30,10 @@ fn a_push_lease_must_outlive_a_send() {
     assert_eq!(with(&[("LVZHI_PUSH_LEASE_SECS", "5")]).unwrap_err().var, "LVZHI_PUSH_LEASE_SECS");
     assert!(with(&[("LVZHI_PUSH_LEASE_SECS", "12")]).is_ok());
     assert!(with(&[("LVZHI_PUSH_LEASE_SECS", "3"), ("LVZHI_PUSH_TIMEOUT_MS", "1000")]).is_ok());
-    assert_eq!(with(&[("LVZHI_PUSH_LEASE_SECS", "3"), ("LVZHI_PUSH_TIMEOUT_MS", "1500")]).unwrap_err().var, "LVZHI_PUSH_LEASE_SECS");
+    assert_eq!(
+        with(&[("LVZHI_PUSH_LEASE_SECS", "3"), ("LVZHI_PUSH_TIMEOUT_MS", "1500")]).unwrap_err().var,
+        "LVZHI_PUSH_LEASE_SECS"
+    );
 }
 
 #[test]
@@ -41,7 +45,10 @@ fn private_gateways_need_their_host_listed() {
     };
     assert_eq!(hook("http://10.0.0.5/push", None).unwrap_err().var, "LVZHI_PUSH_WEBHOOK_URL");
     assert_eq!(hook("http://10.0.0.5/push", Some("10.0.0.6")).unwrap_err().var, "LVZHI_PUSH_WEBHOOK_URL");
-    assert_eq!(hook("http://10.0.0.5/push", Some("10.0.0.6, 10.0.0.5")).unwrap().outbound_allow, vec!["10.0.0.6", "10.0.0.5"]);
+    assert_eq!(
+        hook("http://10.0.0.5/push", Some("10.0.0.6, 10.0.0.5")).unwrap().outbound_allow,
+        vec!["10.0.0.6", "10.0.0.5"]
+    );
     assert!(hook("https://push.example.cn/v1", None).is_ok());
     assert_eq!(with(&[("LVZHI_OUTBOUND_ALLOW_PRIVATE", "true")]).unwrap_err().var, "LVZHI_OUTBOUND_ALLOW_PRIVATE");
 }
@@ -70,7 +77,10 @@ fn personal_data_keys_come_in_pairs_are_checked_and_never_printed() {
     assert_eq!(with(&[("LVZHI_PII_KEYS", &format!("k1:{key}"))]).unwrap_err().var, "LVZHI_PII_HASH_KEY");
     assert_eq!(with(&[("LVZHI_PII_HASH_KEY", key)]).unwrap_err().var, "LVZHI_PII_KEYS");
     assert_eq!(with(&[("LVZHI_PII_KEYS", "k1:short"), ("LVZHI_PII_HASH_KEY", key)]).unwrap_err().var, "LVZHI_PII_KEYS");
-    assert_eq!(with(&[("LVZHI_PII_KEYS", &format!("k1:{key}")), ("LVZHI_PII_HASH_KEY", "c2hvcnQ=")]).unwrap_err().var, "LVZHI_PII_HASH_KEY");
+    assert_eq!(
+        with(&[("LVZHI_PII_KEYS", &format!("k1:{key}")), ("LVZHI_PII_HASH_KEY", "c2hvcnQ=")]).unwrap_err().var,
+        "LVZHI_PII_HASH_KEY"
+    );
     let s = with(&[prod[0], prod[1], ("LVZHI_PII_KEYS", &format!("k1:{key}")), ("LVZHI_PII_HASH_KEY", key)]).unwrap();
     assert!(!format!("{s:?}").contains(key));
 }

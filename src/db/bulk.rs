@@ -74,7 +74,10 @@ impl<K: BulkWrite> Bulk<K> {
         if first {
             schedule(&self.inner)?;
         }
-        self.inner.writer.within(async { rx.await.map_err(|_| AppError::internal("the database writer dropped a request"))? }).await
+        self.inner
+            .writer
+            .within(async { rx.await.map_err(|_| AppError::internal("the database writer dropped a request"))? })
+            .await
     }
 }
 
@@ -141,7 +144,13 @@ fn drain<K: BulkWrite>(inner: &Arc<Inner<K>>, conn: Result<&mut AnyConnection, A
     }
 }
 
-fn alone<K: BulkWrite>(kind: &K, c: &mut AnyConnection, input: K::Input, sender: oneshot::Sender<AppResult<K::Output>>, counts: &Counts) {
+fn alone<K: BulkWrite>(
+    kind: &K,
+    c: &mut AnyConnection,
+    input: K::Input,
+    sender: oneshot::Sender<AppResult<K::Output>>,
+    counts: &Counts,
+) {
     counts.transactions.fetch_add(1, Ordering::Relaxed);
     counts.jobs.fetch_add(1, Ordering::Relaxed);
     let r = in_tx(c, |c| match kind.many(c, std::slice::from_ref(&input))?.pop() {

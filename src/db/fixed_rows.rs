@@ -96,7 +96,12 @@ mod tests {
             execute::<Add>(&mut c, &rows).unwrap();
         }
         // Key k was added by every run with more than k rows: k × (number of such runs).
-        let sums: Vec<(i64, i64)> = diesel::sql_query("SELECT k, n FROM t ORDER BY k").load::<Pair>(&mut c).unwrap().into_iter().map(|p| (p.k, p.n)).collect();
+        let sums: Vec<(i64, i64)> = diesel::sql_query("SELECT k, n FROM t ORDER BY k")
+            .load::<Pair>(&mut c)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.k, p.n))
+            .collect();
         assert_eq!(sums.len(), 150);
         for (k, n) in sums {
             let runs = [1i64, 5, 21, 64, 150].iter().filter(|t| **t > k).count() as i64;

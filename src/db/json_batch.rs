@@ -81,11 +81,15 @@ mod tests {
         let rows: [(i64, Option<&str>); 3] = [(7, Some("x'\"y")), (1 << 40, None), (-3, Some("三"))];
         let back: Vec<(i64, Option<String>)> = json_batch::<Put, _>(&rows).unwrap().load(&mut c).unwrap();
         assert_eq!(back, vec![(1, Some("x'\"y".into())), (2, None), (3, Some("三".into()))]);
-        let typed: i64 =
-            diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>("(SELECT count(*) FROM t WHERE typeof(a) = 'integer')")).get_result(&mut c).unwrap();
+        let typed: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "(SELECT count(*) FROM t WHERE typeof(a) = 'integer')",
+        ))
+        .get_result(&mut c)
+        .unwrap();
         assert_eq!(typed, 3);
         // The second batch runs the statement kept from the first.
-        let more: Vec<(i64, Option<String>)> = json_batch::<Put, _>(&[(5, None::<&str>)]).unwrap().load(&mut c).unwrap();
+        let more: Vec<(i64, Option<String>)> =
+            json_batch::<Put, _>(&[(5, None::<&str>)]).unwrap().load(&mut c).unwrap();
         assert_eq!(more, vec![(4, None)]);
     }
 }

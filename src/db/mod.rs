@@ -13,7 +13,10 @@ pub mod sqlite;
 pub mod stamp;
 pub mod writer;
 
-pub use pool::{build_pool, build_pool_waiting, connection_string, migrate, pg_url_with_limits, DEFAULT_CACHE_KIB, PG_MIGRATIONS, SQLITE_MIGRATIONS};
+pub use pool::{
+    build_pool, build_pool_waiting, connection_string, migrate, pg_url_with_limits, DEFAULT_CACHE_KIB, PG_MIGRATIONS,
+    SQLITE_MIGRATIONS,
+};
 
 use crate::config::DatabaseUrl;
 use crate::error::AppResult;
@@ -116,7 +119,10 @@ where
         if let Some(mut conn) = db.pool.try_get() {
             // A short read writes nothing, so it needs no views to apply changes to.
             let out = f(&mut conn);
-            debug_assert!(crate::platform::views::nothing_noted(), "a short read noted a change: write through db::run or db::tx");
+            debug_assert!(
+                crate::platform::views::nothing_noted(),
+                "a short read noted a change: write through db::run or db::tx"
+            );
             return out;
         }
     }
@@ -231,12 +237,19 @@ mod tests {
 
         let held = (pool.get().unwrap(), pool.get().unwrap());
         let mut waiting = Box::pin(read(&db, |_| Ok(thread::current().id())));
-        assert!(futures_util::future::poll_immediate(&mut waiting).await.is_none(), "no idle connection: the read waits");
+        assert!(
+            futures_util::future::poll_immediate(&mut waiting).await.is_none(),
+            "no idle connection: the read waits"
+        );
         drop(held);
         assert_ne!(waiting.await.unwrap(), here, "the waiting read ran on a blocking thread");
 
         let off = db.clone().inline_reads(false);
-        assert_ne!(read(&off, |_| Ok(thread::current().id())).await.unwrap(), here, "LVZHI_DB_INLINE_READS=false: never on the worker");
+        assert_ne!(
+            read(&off, |_| Ok(thread::current().id())).await.unwrap(),
+            here,
+            "LVZHI_DB_INLINE_READS=false: never on the worker"
+        );
     }
 
     diesel::table! {

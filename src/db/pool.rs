@@ -55,7 +55,8 @@ pub fn build_pool(url: &DatabaseUrl, size: u32) -> Result<DbPool, String> {
 /// connect timeout); parameters the URL already sets are kept.
 pub fn pg_url_with_limits(url: &str, statement: std::time::Duration) -> String {
     let ms = statement.as_millis();
-    let options = format!("-c statement_timeout={ms} -c lock_timeout={ms} -c idle_in_transaction_session_timeout={}", ms * 2);
+    let options =
+        format!("-c statement_timeout={ms} -c lock_timeout={ms} -c idle_in_transaction_session_timeout={}", ms * 2);
     let wanted = [
         ("connect_timeout", "5".to_string()),
         ("keepalives", "1".to_string()),
@@ -68,8 +69,11 @@ pub fn pg_url_with_limits(url: &str, statement: std::time::Duration) -> String {
     let Ok(u) = url::Url::parse(url) else { return url.to_string() };
     let present: Vec<String> = u.query_pairs().map(|(k, _)| k.into_owned()).collect();
     // libpq decodes %XX but not `+`, so spaces are written %20.
-    let added: Vec<String> =
-        wanted.iter().filter(|(k, _)| !present.iter().any(|p| p == k)).map(|(k, v)| format!("{k}={}", v.replace(' ', "%20").replace('=', "%3D"))).collect();
+    let added: Vec<String> = wanted
+        .iter()
+        .filter(|(k, _)| !present.iter().any(|p| p == k))
+        .map(|(k, v)| format!("{k}={}", v.replace(' ', "%20").replace('=', "%3D")))
+        .collect();
     if added.is_empty() {
         return url.to_string();
     }

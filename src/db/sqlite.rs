@@ -36,16 +36,27 @@ pub fn register() {
             )
         };
         if threads != ffi::SQLITE_OK || memstat != ffi::SQLITE_OK {
-            tracing::warn!(threads, memstat, "SQLite was initialised before its settings could be made; connections keep their own mutex");
+            tracing::warn!(
+                threads,
+                memstat,
+                "SQLite was initialised before its settings could be made; connections keep their own mutex"
+            );
         }
         if ext != ffi::SQLITE_OK {
-            tracing::warn!(rc = ext, "could not register the SQLite connection set-up; statements with LIMIT will be planned on each call");
+            tracing::warn!(
+                rc = ext,
+                "could not register the SQLite connection set-up; statements with LIMIT will be planned on each call"
+            );
         }
     });
 }
 
 /// Runs inside `sqlite3_open_v2` for each new connection.
-unsafe extern "C" fn on_open(db: *mut ffi::sqlite3, _err: *mut *mut c_char, _api: *const ffi::sqlite3_api_routines) -> c_int {
+unsafe extern "C" fn on_open(
+    db: *mut ffi::sqlite3,
+    _err: *mut *mut c_char,
+    _api: *const ffi::sqlite3_api_routines,
+) -> c_int {
     // SAFETY: SQLite passes the connection being opened; `SQLITE_DBCONFIG_ENABLE_QPSG` takes an
     // int (1 = on) and an int pointer for the new setting, which may be null.
     unsafe { ffi::sqlite3_db_config(db, ffi::SQLITE_DBCONFIG_ENABLE_QPSG, 1 as c_int, std::ptr::null_mut::<c_int>()) };
@@ -61,14 +72,25 @@ mod tests {
     /// each time as diesel does, and returns how often SQLite prepared it again.
     fn reprepares_of_limit_query() -> c_int {
         let path = CString::new(":memory:").unwrap_or_default();
-        let sql = CString::new("SELECT value FROM (SELECT 1 AS value UNION ALL SELECT 2) ORDER BY value LIMIT ?").unwrap_or_default();
+        let sql = CString::new("SELECT value FROM (SELECT 1 AS value UNION ALL SELECT 2) ORDER BY value LIMIT ?")
+            .unwrap_or_default();
         // SAFETY: plain use of the C API on a private in-memory database; every handle is
         // finalised/closed before returning.
         unsafe {
             let mut db = std::ptr::null_mut();
             assert_eq!(ffi::sqlite3_open(path.as_ptr(), &mut db), ffi::SQLITE_OK);
             let mut stmt = std::ptr::null_mut();
-            assert_eq!(ffi::sqlite3_prepare_v3(db, sql.as_ptr(), -1, ffi::SQLITE_PREPARE_PERSISTENT, &mut stmt, std::ptr::null_mut()), ffi::SQLITE_OK);
+            assert_eq!(
+                ffi::sqlite3_prepare_v3(
+                    db,
+                    sql.as_ptr(),
+                    -1,
+                    ffi::SQLITE_PREPARE_PERSISTENT,
+                    &mut stmt,
+                    std::ptr::null_mut()
+                ),
+                ffi::SQLITE_OK
+            );
             for _ in 0..3 {
                 assert_eq!(ffi::sqlite3_bind_int64(stmt, 1, 1), ffi::SQLITE_OK);
                 assert_eq!(ffi::sqlite3_step(stmt), ffi::SQLITE_ROW);

@@ -49,7 +49,11 @@ pub struct Counts {
 
 impl Counts {
     pub fn snapshot(&self) -> (u64, u64, u64) {
-        (self.jobs.load(Ordering::Relaxed), self.transactions.load(Ordering::Relaxed), self.fallbacks.load(Ordering::Relaxed))
+        (
+            self.jobs.load(Ordering::Relaxed),
+            self.transactions.load(Ordering::Relaxed),
+            self.fallbacks.load(Ordering::Relaxed),
+        )
     }
 }
 
@@ -101,7 +105,8 @@ impl Writer {
         let finish = Arc::new(AtomicBool::new(false));
         let mut handles = Vec::new();
         for n in 0..threads.max(1) {
-            let (pool, queue, counts, views, finish) = (pool.clone(), queue.clone(), counts.clone(), views.clone(), finish.clone());
+            let (pool, queue, counts, views, finish) =
+                (pool.clone(), queue.clone(), counts.clone(), views.clone(), finish.clone());
             let spawned = std::thread::Builder::new().name(format!("lvzhi-writer-{n}")).spawn(move || {
                 crate::platform::views::adopt(&views);
                 writer_loop(&pool, &queue, &counts, sqlite.then_some(&*finish))
@@ -115,7 +120,10 @@ impl Writer {
         if sqlite {
             let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
             let pool = pool.clone();
-            match std::thread::Builder::new().name("lvzhi-checkpoint".into()).spawn(move || checkpointer(&pool, &stop_rx, &finish)) {
+            match std::thread::Builder::new()
+                .name("lvzhi-checkpoint".into())
+                .spawn(move || checkpointer(&pool, &stop_rx, &finish))
+            {
                 Ok(h) => {
                     handles.push(h);
                     stop = Some(stop_tx);
@@ -124,9 +132,14 @@ impl Writer {
             }
         }
         let (answers, answers_rx) = std::sync::mpsc::channel::<Answers>();
-        match std::thread::Builder::new().name("lvzhi-answers".into()).spawn(move || answers_rx.iter().for_each(|deliver| deliver())) {
+        match std::thread::Builder::new()
+            .name("lvzhi-answers".into())
+            .spawn(move || answers_rx.iter().for_each(|deliver| deliver()))
+        {
             Ok(h) => handles.push(h),
-            Err(e) => tracing::error!(error = %e, "cannot start the thread that answers bulk writes; the writer answers them itself"),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot start the thread that answers bulk writes; the writer answers them itself")
+            }
         }
         let threads = Threads { handles, stop };
         Writer { tx, answers, counts, budget: Arc::default(), _threads: Arc::new(threads) }
@@ -158,9 +171,12 @@ impl Writer {
     pub async fn within<T>(&self, fut: impl std::future::Future<Output = AppResult<T>>) -> AppResult<T> {
         match self.budget() {
             None => fut.await,
-            Some(limit) => tokio::time::timeout(limit, fut)
-                .await
-                .unwrap_or_else(|_| Err(AppError::database_unavailable(format!("no answer from the database within {} ms", limit.as_millis())))),
+            Some(limit) => tokio::time::timeout(limit, fut).await.unwrap_or_else(|_| {
+                Err(AppError::database_unavailable(format!(
+                    "no answer from the database within {} ms",
+                    limit.as_millis()
+                )))
+            }),
         }
     }
 

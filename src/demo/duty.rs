@@ -11,10 +11,18 @@ use diesel::prelude::*;
 
 fn local(tz: chrono_tz::Tz, now: NaiveDateTime, days: i64, hour: u32, minute: u32) -> NaiveDateTime {
     let day = tz.from_utc_datetime(&now).date_naive() + Duration::days(days);
-    day.and_hms_opt(hour, minute, 0).and_then(|t| tz.from_local_datetime(&t).earliest()).map(|t| t.naive_utc()).unwrap_or(now)
+    day.and_hms_opt(hour, minute, 0)
+        .and_then(|t| tz.from_local_datetime(&t).earliest())
+        .map(|t| t.naive_utc())
+        .unwrap_or(now)
 }
 
-pub fn seed(c: &mut AnyConnection, pii: &crate::platform::pii::Pii, now: NaiveDateTime, tz: chrono_tz::Tz) -> AppResult<()> {
+pub fn seed(
+    c: &mut AnyConnection,
+    pii: &crate::platform::pii::Pii,
+    now: NaiveDateTime,
+    tz: chrono_tz::Tz,
+) -> AppResult<()> {
     let stations: Vec<crate::org::StationGeo> = crate::org::all_station_geos(c)?;
     // Roster: the first four stations receive constituents every morning of the coming week.
     for day in 0..7 {
@@ -64,14 +72,22 @@ pub fn seed(c: &mut AnyConnection, pii: &crate::platform::pii::Pii, now: NaiveDa
                     checked_out_at: Some(Stamp(at + Duration::minutes(150))),
                 },
             )?;
-            crate::ledger::note(c, crate::ledger::PointEvent { deputy: d, kind: "station_reception", source: ("checkin", id), at }, now)?;
+            crate::ledger::note(
+                c,
+                crate::ledger::PointEvent { deputy: d, kind: "station_reception", source: ("checkin", id), at },
+                now,
+            )?;
         }
     }
     // Events: a training last week, a standing-committee meeting next week.
-    let region: i64 =
-        crate::db::schema::regions::table.filter(crate::db::schema::regions::code.eq("340100")).select(crate::db::schema::regions::id).first(c)?;
-    for (kind, title, days, invitees) in [("training", "新任代表履职能力培训班", -6i64, 1..=40i64), ("meeting", "市人大常委会第二十次会议（列席）", 8, 1..=30)]
-    {
+    let region: i64 = crate::db::schema::regions::table
+        .filter(crate::db::schema::regions::code.eq("340100"))
+        .select(crate::db::schema::regions::id)
+        .first(c)?;
+    for (kind, title, days, invitees) in [
+        ("training", "新任代表履职能力培训班", -6i64, 1..=40i64),
+        ("meeting", "市人大常委会第二十次会议（列席）", 8, 1..=30),
+    ] {
         let id: i64 = diesel::insert_into(e::table)
             .values((
                 e::region_id.eq(region),

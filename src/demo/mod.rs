@@ -41,7 +41,14 @@ struct Tree {
 }
 
 /// The region with `code`, created when the installation does not have it yet.
-fn region(c: &mut AnyConnection, code: &str, name: &str, parent: Option<&store::RegionRow>, level: &str, now: NaiveDateTime) -> AppResult<store::RegionRow> {
+fn region(
+    c: &mut AnyConnection,
+    code: &str,
+    name: &str,
+    parent: Option<&store::RegionRow>,
+    level: &str,
+    now: NaiveDateTime,
+) -> AppResult<store::RegionRow> {
     match store::region_by_code(c, code)? {
         Some(r) => Ok(r),
         None => store::insert_region(c, code, name, parent, level, now),
@@ -92,7 +99,8 @@ pub async fn seed_directory(state: &AppState) -> AppResult<Summary> {
 
 async fn seed_with(state: &AppState, activity: bool) -> AppResult<Summary> {
     let m = state.settings.argon2_m_cost_kib;
-    let hash = actix_web::web::block(move || crate::auth::hash_password(PASSWORD, m)).await?.map_err(AppError::internal)?;
+    let hash =
+        actix_web::web::block(move || crate::auth::hash_password(PASSWORD, m)).await?.map_err(AppError::internal)?;
     let now = state.now();
     let (tz, pii) = (state.settings.tz, state.pii.clone());
     db::tx(&state.db, move |c| {
@@ -123,12 +131,14 @@ pub async fn kiosk_path(state: &AppState) -> AppResult<String> {
 fn seed_in(c: &mut AnyConnection, hash: &str, now: NaiveDateTime) -> AppResult<Summary> {
     let mut rng = StdRng::seed_from_u64(2026);
     let t = regions(c, now)?;
-    let city_groups: Vec<i64> =
-        (1..=14).map(|i| store::insert_group(c, t.city, &format!("第{}代表小组", names::NUMERALS[i]), 17, now)).collect::<AppResult<_>>()?;
+    let city_groups: Vec<i64> = (1..=14)
+        .map(|i| store::insert_group(c, t.city, &format!("第{}代表小组", names::NUMERALS[i]), 17, now))
+        .collect::<AppResult<_>>()?;
     let mut county_groups = vec![];
     for (cid, cname) in &t.counties {
-        let gs: Vec<i64> =
-            (1..=7).map(|i| store::insert_group(c, *cid, &format!("{cname}第{}代表小组", names::NUMERALS[i]), 18, now)).collect::<AppResult<_>>()?;
+        let gs: Vec<i64> = (1..=7)
+            .map(|i| store::insert_group(c, *cid, &format!("{cname}第{}代表小组", names::NUMERALS[i]), 18, now))
+            .collect::<AppResult<_>>()?;
         county_groups.push(gs);
     }
     let mut first_deputy = None;
@@ -182,20 +192,42 @@ fn seed_in(c: &mut AnyConnection, hash: &str, now: NaiveDateTime) -> AppResult<S
     }
     let mut station_ids = vec![];
     for (i, (tid, ci)) in t.townships.iter().enumerate() {
-        station_ids.push(station(c, &mut rng, *tid, *ci, "station", &format!("{}人大代表联络站", names::COUNTIES[*ci].2[i % 4]), now)?);
+        station_ids.push(station(
+            c,
+            &mut rng,
+            *tid,
+            *ci,
+            "station",
+            &format!("{}人大代表联络站", names::COUNTIES[*ci].2[i % 4]),
+            now,
+        )?);
     }
     for (ci, (cid, cname)) in t.counties.iter().enumerate() {
         station_ids.push(station(c, &mut rng, *cid, ci, "home", &format!("{cname}人大代表之家"), now)?);
     }
-    for (i, (kind, label)) in
-        [("point", "社区代表联系点"), ("studio", "代表工作室"), ("point", "园区代表联系点"), ("studio", "法律服务代表工作室"), ("point", "商圈代表联系点")]
-            .iter()
-            .enumerate()
+    for (i, (kind, label)) in [
+        ("point", "社区代表联系点"),
+        ("studio", "代表工作室"),
+        ("point", "园区代表联系点"),
+        ("studio", "法律服务代表工作室"),
+        ("point", "商圈代表联系点"),
+    ]
+    .iter()
+    .enumerate()
     {
         let (tid, ci) = t.townships[i * 2 + 1];
-        station_ids.push(station(c, &mut rng, tid, ci, kind, &format!("{}{label}", names::COUNTIES[ci].2[(i * 2 + 1) % 4]), now)?);
+        station_ids.push(station(
+            c,
+            &mut rng,
+            tid,
+            ci,
+            kind,
+            &format!("{}{label}", names::COUNTIES[ci].2[(i * 2 + 1) % 4]),
+            now,
+        )?);
     }
-    let unit1 = station_store::insert_unit(c, t.city, "合肥市住房和城乡建设局", Some("王科长"), Some("0551-63500001"), now)?;
+    let unit1 =
+        station_store::insert_unit(c, t.city, "合肥市住房和城乡建设局", Some("王科长"), Some("0551-63500001"), now)?;
     let unit2 = station_store::insert_unit(c, t.city, "合肥市交通运输局", Some("李科长"), Some("0551-63500002"), now)?;
     let (dep_id, dep_phone) = first_deputy.ok_or_else(|| AppError::internal("no deputy seeded"))?;
     let mut logins = vec![];
@@ -231,8 +263,26 @@ fn seed_in(c: &mut AnyConnection, hash: &str, now: NaiveDateTime) -> AppResult<S
     };
     acct(c, "admin", "admin", Some(t.city), None, None, &[], "admin — 合肥市人大常委会代表工作室")?;
     acct(c, "yaohai", "admin", Some(t.counties[0].0), None, None, &[], "admin of 瑶海区 only")?;
-    acct(c, "staff1", "station_staff", Some(t.townships[0].0), None, None, &station_ids[0..1], "station staff, 明光路街道联络站")?;
-    acct(c, "staff2", "station_staff", Some(t.townships[4].0), None, None, &station_ids[4..5], "station staff, 亳州路街道联络站")?;
+    acct(
+        c,
+        "staff1",
+        "station_staff",
+        Some(t.townships[0].0),
+        None,
+        None,
+        &station_ids[0..1],
+        "station staff, 明光路街道联络站",
+    )?;
+    acct(
+        c,
+        "staff2",
+        "station_staff",
+        Some(t.townships[4].0),
+        None,
+        None,
+        &station_ids[4..5],
+        "station staff, 亳州路街道联络站",
+    )?;
     acct(c, "unit1", "unit", Some(t.city), None, Some(unit1), &[], "handling unit: 市住建局")?;
     acct(c, "unit2", "unit", Some(t.city), None, Some(unit2), &[], "handling unit: 市交通局")?;
     acct(c, &dep_phone, "deputy", None, Some(dep_id), None, &[], "deputy (log in with the phone number)")?;
@@ -240,7 +290,15 @@ fn seed_in(c: &mut AnyConnection, hash: &str, now: NaiveDateTime) -> AppResult<S
     Ok(Summary { password: PASSWORD, logins })
 }
 
-fn station(c: &mut AnyConnection, rng: &mut StdRng, region_id: i64, county: usize, kind: &str, name: &str, now: NaiveDateTime) -> AppResult<i64> {
+fn station(
+    c: &mut AnyConnection,
+    rng: &mut StdRng,
+    region_id: i64,
+    county: usize,
+    kind: &str,
+    name: &str,
+    now: NaiveDateTime,
+) -> AppResult<i64> {
     let (lat, lng) = names::COUNTY_CENTRES[county];
     let code = rules::public_code('S');
     let address = format!("合肥市{}{}号", names::COUNTIES[county].1, rng.random_range(1..300));
@@ -265,7 +323,12 @@ fn station(c: &mut AnyConnection, rng: &mut StdRng, region_id: i64, county: usiz
 }
 
 /// Creates an admin, scoped to the region with `region_code` when given.
-pub async fn create_admin(state: &AppState, username: &str, password: &str, region_code: Option<&str>) -> AppResult<i64> {
+pub async fn create_admin(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    region_code: Option<&str>,
+) -> AppResult<i64> {
     if password.chars().count() < 8 {
         return Err(AppError::invalid_field("password", "weak_password", "at least 8 characters"));
     }
@@ -276,7 +339,11 @@ pub async fn create_admin(state: &AppState, username: &str, password: &str, regi
     db::tx(&state.db, move |c| {
         let region = match &code {
             Some(code) => Some(
-                store::region_by_code(c, code)?.ok_or_else(|| AppError::invalid_field("region", "unknown_region", format!("no region with code {code}")))?.id,
+                store::region_by_code(c, code)?
+                    .ok_or_else(|| {
+                        AppError::invalid_field("region", "unknown_region", format!("no region with code {code}"))
+                    })?
+                    .id,
             ),
             None => None,
         };

@@ -30,7 +30,9 @@ pub fn agenda_pdf() -> Vec<u8> {
     for off in offsets {
         pdf.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
     }
-    pdf.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    pdf.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
     pdf
 }
 
@@ -87,7 +89,11 @@ pub async fn seed(state: &AppState) -> AppResult<i64> {
     let pdf = agenda_pdf();
     let key = format!("notices/{id}/demo-agenda");
     let rest = futures_util::stream::empty::<Result<Bytes, std::io::Error>>();
-    let stored = state.files.put(&key, Bytes::from(pdf), rest, u64::MAX).await.map_err(|e| AppError::internal(format!("{e:?}")))?;
+    let stored = state
+        .files
+        .put(&key, Bytes::from(pdf), rest, u64::MAX)
+        .await
+        .map_err(|e| AppError::internal(format!("{e:?}")))?;
     let wake = db::tx(&state.db, move |c| {
         let a = store::NewAttachment {
             notice: id,

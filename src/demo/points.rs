@@ -38,7 +38,9 @@ pub fn seed(c: &mut AnyConnection, deputies: i64, now: NaiveDateTime, tz: chrono
 /// activities, trainings, inspections, now and then a no-show or a manual bonus.
 pub fn year_of(d: i64, rng: &mut StdRng, jan1: NaiveDateTime, span_days: i64, year: i32) -> Vec<Award> {
     let mut awards = vec![];
-    let at = |rng: &mut StdRng| jan1 + Duration::days(rng.random_range(0..span_days)) + Duration::minutes(rng.random_range(0..480));
+    let at = |rng: &mut StdRng| {
+        jan1 + Duration::days(rng.random_range(0..span_days)) + Duration::minutes(rng.random_range(0..480))
+    };
     {
         // Six standing-committee meetings so far: most attend, some on leave, a few absent.
         for m in 0..6 {
@@ -65,10 +67,24 @@ pub fn year_of(d: i64, rng: &mut StdRng, jan1: NaiveDateTime, span_days: i64, ye
             awards.push(award(d, "inspection_attended", "inspection_roll", &format!("I-{d}-{k}"), at(rng), None));
         }
         if rng.random_bool(0.05) {
-            awards.push(award(d, "duty_no_show", "duty_roll", &format!("N-{d}"), at(rng), Some("接待日未到岗，未请假")));
+            awards.push(award(
+                d,
+                "duty_no_show",
+                "duty_roll",
+                &format!("N-{d}"),
+                at(rng),
+                Some("接待日未到岗，未请假"),
+            ));
         }
         if rng.random_bool(0.03) {
-            let mut a = award(d, "manual_bonus", "manual", &format!("demo-bonus-{d}"), at(rng), Some("防汛抢险表现突出（经审核）"));
+            let mut a = award(
+                d,
+                "manual_bonus",
+                "manual",
+                &format!("demo-bonus-{d}"),
+                at(rng),
+                Some("防汛抢险表现突出（经审核）"),
+            );
             a.points = Some(5);
             awards.push(a);
         }

@@ -104,26 +104,46 @@ pub async fn seed(state: &AppState, deputies: usize, notices: usize) -> AppResul
 /// scan of all check-ins (quadratic — the nation seed fell from 54,000 to 24,000 deputies a
 /// minute by 1.4 M deputies; an `ANALYZE` by hand brought it back at once).
 fn refresh_statistics(c: &mut AnyConnection) -> AppResult<()> {
-    let filled = ["deputies", "seats", "stations", "checkins", "ledger_entries", "ledger_heads", "ledger_balances", "ledger_totals"];
+    let filled = [
+        "deputies",
+        "seats",
+        "stations",
+        "checkins",
+        "ledger_entries",
+        "ledger_heads",
+        "ledger_balances",
+        "ledger_totals",
+    ];
     db::analyze(c, &filled)
 }
 
 /// The province, its cities, counties (with a group each) and townships.
 fn regions(c: &mut AnyConnection, cities: usize, now: NaiveDateTime) -> AppResult<(Vec<Town>, Vec<i64>)> {
     if store::region_by_code(c, "990000")?.is_some() {
-        return Err(AppError::conflict(Code::AlreadyExists, "seed-scale has run on this database already (region 990000 exists)"));
+        return Err(AppError::conflict(
+            Code::AlreadyExists,
+            "seed-scale has run on this database already (region 990000 exists)",
+        ));
     }
     let province = store::insert_region(c, "990000", "规模省", None, "province", now)?;
     let (mut towns, mut city_ids) = (vec![], vec![]);
     for ci in 1..=cities {
-        let city = store::insert_region(c, &format!("99{ci:02}00"), &format!("规模省第{ci}市"), Some(&province), "city", now)?;
+        let city =
+            store::insert_region(c, &format!("99{ci:02}00"), &format!("规模省第{ci}市"), Some(&province), "city", now)?;
         city_ids.push(city.id);
         for k in 1..=10 {
             let code = format!("99{ci:02}{k:02}");
             let county = store::insert_region(c, &code, &format!("第{ci}市第{k}县"), Some(&city), "county", now)?;
             let group = store::insert_group(c, county.id, &format!("第{ci}市第{k}县代表小组"), 18, now)?;
             for t in 1..=10 {
-                let town = store::insert_region(c, &format!("{code}{t:03}"), &format!("第{ci}市第{k}县第{t}乡镇"), Some(&county), "township", now)?;
+                let town = store::insert_region(
+                    c,
+                    &format!("{code}{t:03}"),
+                    &format!("第{ci}市第{k}县第{t}乡镇"),
+                    Some(&county),
+                    "township",
+                    now,
+                )?;
                 towns.push(Town { id: town.id, group });
             }
         }
@@ -159,7 +179,8 @@ fn directory(
             updated_at: now,
         })
         .collect();
-    let ids: std::collections::HashMap<String, i64> = deputy_store::insert_deputies(c, &rows)?.into_iter().map(|(id, code)| (code, id)).collect();
+    let ids: std::collections::HashMap<String, i64> =
+        deputy_store::insert_deputies(c, &rows)?.into_iter().map(|(id, code)| (code, id)).collect();
     let made: Vec<(i64, usize)> = (start..end).filter_map(|i| ids.get(&codes[i - start]).map(|id| (*id, i))).collect();
     let units: Vec<String> = made.iter().map(|(_, i)| format!("第{}选区", i % 40 + 1)).collect();
     let seats: Vec<NewSeat> = made
@@ -200,7 +221,8 @@ fn directory(
             updated_at: now,
         })
         .collect();
-    let by_code: std::collections::HashMap<String, i64> = station_store::insert_stations(c, &new)?.into_iter().map(|(id, code)| (code, id)).collect();
+    let by_code: std::collections::HashMap<String, i64> =
+        station_store::insert_stations(c, &new)?.into_iter().map(|(id, code)| (code, id)).collect();
     let mut rng = StdRng::seed_from_u64(start as u64);
     let mut stations = vec![];
     for k in first..=last {
@@ -226,6 +248,14 @@ fn notice(
     let path = crate::org::region_path(c, city)?.ok_or_else(AppError::not_found)?;
     let audience = crate::notices::Audience { regions: vec![city], ..Default::default() };
     let title = format!("{label}（第{}期）", k + 1);
-    let (_, reached, _) = crate::notices::publish_from_system(c, (city, &path), (kind, &title, "各位代表：请在履职App中查看。"), &audience, at, tz, quiet)?;
+    let (_, reached, _) = crate::notices::publish_from_system(
+        c,
+        (city, &path),
+        (kind, &title, "各位代表：请在履职App中查看。"),
+        &audience,
+        at,
+        tz,
+        quiet,
+    )?;
     Ok(reached)
 }

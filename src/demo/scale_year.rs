@@ -30,7 +30,9 @@ pub(super) fn year_of_checkins(
     for (deputy, i) in made {
         let Some(&(station, pos)) = stations.get(i / PER_STATION - base) else { continue };
         for month in 1..=12u32 {
-            let Some(day) = tz.with_ymd_and_hms(local.year(), month, 15, 9, (i % 50) as u32, 0).earliest() else { continue };
+            let Some(day) = tz.with_ymd_and_hms(local.year(), month, 15, 9, (i % 50) as u32, 0).earliest() else {
+                continue;
+            };
             let at = day.naive_utc();
             if at > now {
                 break;
@@ -65,7 +67,13 @@ pub(super) fn year_of_checkins(
 
 /// The deputies' year in the ledger: the reception days they checked in on, and the meetings,
 /// suggestions, group activities, trainings and inspections of the demo's year generator.
-pub(super) fn ledger(c: &mut AnyConnection, ids: &[i64], jan1: NaiveDateTime, now: NaiveDateTime, tz: chrono_tz::Tz) -> AppResult<usize> {
+pub(super) fn ledger(
+    c: &mut AnyConnection,
+    ids: &[i64],
+    jan1: NaiveDateTime,
+    now: NaiveDateTime,
+    tz: chrono_tz::Tz,
+) -> AppResult<usize> {
     let first = ids.first().copied().unwrap_or(0);
     let mut rng = StdRng::seed_from_u64(first as u64);
     let span = (now - jan1).num_days().max(1);

@@ -11,22 +11,36 @@ impl From<diesel::result::Error> for AppError {
             Error::NotFound => AppError::not_found(),
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 tracing::debug!(message = info.message(), "unique violation");
-                AppError::conflict(Code::AlreadyExists, format!("a record with the same key already exists ({})", info.constraint_name().unwrap_or("unique")))
+                AppError::conflict(
+                    Code::AlreadyExists,
+                    format!(
+                        "a record with the same key already exists ({})",
+                        info.constraint_name().unwrap_or("unique")
+                    ),
+                )
             }
             // The connection broke (the server restarted, the network dropped): the pool replaces
             // it; this request is told to retry.
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, info) => {
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                info,
+            ) => AppError::database_unavailable(info.message()),
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info) if lost_connection(info.message()) => {
                 AppError::database_unavailable(info.message())
             }
-            Error::DatabaseError(DatabaseErrorKind::Unknown, info) if lost_connection(info.message()) => AppError::database_unavailable(info.message()),
             // A connection that died inside a transaction leaves diesel's transaction manager
             // broken: the connection is discarded; the request is told to retry.
-            Error::BrokenTransactionManager => AppError::database_unavailable("the connection broke inside a transaction"),
-            // PostgreSQL cancelled a statement past `statement_timeout` or `lock_timeout`.
-            Error::DatabaseError(DatabaseErrorKind::Unknown, info) if timed_out(info.message()) => AppError::database_unavailable(info.message()),
-            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
-                AppError::conflict(Code::ReferencedRecord, "the record is referenced by, or refers to, a record that does not allow this")
+            Error::BrokenTransactionManager => {
+                AppError::database_unavailable("the connection broke inside a transaction")
             }
+            // PostgreSQL cancelled a statement past `statement_timeout` or `lock_timeout`.
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info) if timed_out(info.message()) => {
+                AppError::database_unavailable(info.message())
+            }
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => AppError::conflict(
+                Code::ReferencedRecord,
+                "the record is referenced by, or refers to, a record that does not allow this",
+            ),
             other => AppError::internal(other),
         }
     }
@@ -34,7 +48,8 @@ impl From<diesel::result::Error> for AppError {
 
 /// Messages of PostgreSQL for a statement it cancelled on a timeout.
 fn timed_out(message: &str) -> bool {
-    message.contains("canceling statement due to statement timeout") || message.contains("canceling statement due to lock timeout")
+    message.contains("canceling statement due to statement timeout")
+        || message.contains("canceling statement due to lock timeout")
 }
 
 /// Messages of libpq for a connection that is gone.
@@ -67,7 +82,9 @@ impl From<actix_web::error::BlockingError> for AppError {
 pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
     use actix_web::error::JsonPayloadError as J;
     let e = match &err {
-        J::OverflowKnownLength { .. } | J::Overflow { .. } => AppError::new(Code::PayloadTooLarge, "the request body is larger than allowed"),
+        J::OverflowKnownLength { .. } | J::Overflow { .. } => {
+            AppError::new(Code::PayloadTooLarge, "the request body is larger than allowed")
+        }
         J::ContentType => AppError::new(Code::UnsupportedMediaType, "the body must be application/json"),
         J::Deserialize(de) => serde_error(de),
         _ => AppError::bad_request(Code::MalformedJson, "the body could not be read as JSON"),

@@ -71,7 +71,14 @@ pub type AppResult<T> = Result<T, AppError>;
 impl AppError {
     /// An error with `code`, sent with the code's status.
     pub fn new(code: Code, detail: impl Into<String>) -> Self {
-        AppError { status: code.status(), code, detail: detail.into(), errors: vec![], retry_after: None, internal: None }
+        AppError {
+            status: code.status(),
+            code,
+            detail: detail.into(),
+            errors: vec![],
+            retry_after: None,
+            internal: None,
+        }
     }
     pub fn bad_request(code: Code, detail: impl Into<String>) -> Self {
         Self::new(code, detail)

@@ -9,7 +9,9 @@ mod rules;
 mod upload;
 
 pub use links::{verify as verify_link, LinkQuery};
-pub use upload::{receive as receive_upload, serve as serve_file, view as attachment_view, AttachmentUpload, AttachmentView, Received};
+pub use upload::{
+    receive as receive_upload, serve as serve_file, view as attachment_view, AttachmentUpload, AttachmentView, Received,
+};
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
@@ -45,13 +47,21 @@ impl Storage {
     /// The configured store: `s3://…` through the S3 client, anything else a local directory.
     pub fn open(url: Option<&str>, data_dir: &std::path::Path) -> Result<Self, String> {
         let store: Arc<dyn ObjectStore> = match url {
-            Some(u) if u.starts_with("s3://") => {
-                Arc::new(object_store::aws::AmazonS3Builder::from_env().with_url(u).build().map_err(|e| format!("LVZHI_STORAGE_URL: {e}"))?)
-            }
+            Some(u) if u.starts_with("s3://") => Arc::new(
+                object_store::aws::AmazonS3Builder::from_env()
+                    .with_url(u)
+                    .build()
+                    .map_err(|e| format!("LVZHI_STORAGE_URL: {e}"))?,
+            ),
             other => {
-                let dir = other.map(|u| std::path::PathBuf::from(u.trim_start_matches("file://"))).unwrap_or_else(|| data_dir.join("files"));
+                let dir = other
+                    .map(|u| std::path::PathBuf::from(u.trim_start_matches("file://")))
+                    .unwrap_or_else(|| data_dir.join("files"));
                 std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-                Arc::new(object_store::local::LocalFileSystem::new_with_prefix(&dir).map_err(|e| format!("{}: {e}", dir.display()))?)
+                Arc::new(
+                    object_store::local::LocalFileSystem::new_with_prefix(&dir)
+                        .map_err(|e| format!("{}: {e}", dir.display()))?,
+                )
             }
         };
         Ok(Storage { store })
@@ -64,7 +74,8 @@ impl Storage {
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: std::fmt::Display,
     {
-        let upload = self.store.put_multipart(&StorePath::from(key)).await.map_err(|e| PutError::Store(e.to_string()))?;
+        let upload =
+            self.store.put_multipart(&StorePath::from(key)).await.map_err(|e| PutError::Store(e.to_string()))?;
         let mut w = WriteMultipart::new(upload);
         let (mut hash, mut size) = (Sha256::new(), 0u64);
         let mut chunk = Some(Ok::<Bytes, E>(head));

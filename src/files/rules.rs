@@ -31,7 +31,10 @@ pub fn sniff(head: &[u8], file_name: &str) -> Result<&'static str, String> {
         // Office Open XML: a ZIP container; which one the name says.
         ALLOWED.iter().find(|(t, exts)| t.contains("openxmlformats") && exts.contains(&ext.as_str())).map(|(t, _)| *t)
     } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        ALLOWED.iter().find(|(t, exts)| (t.contains("msword") || t.contains("ms-excel")) && exts.contains(&ext.as_str())).map(|(t, _)| *t)
+        ALLOWED
+            .iter()
+            .find(|(t, exts)| (t.contains("msword") || t.contains("ms-excel")) && exts.contains(&ext.as_str()))
+            .map(|(t, _)| *t)
     } else {
         None
     };

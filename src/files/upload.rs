@@ -39,7 +39,12 @@ pub struct AttachmentUpload {
 
 /// The view of a stored file with a fresh signed link: `link` is (link kind, the route under
 /// `/api/v1/files/`), `file` is (id, name, content type, size, SHA-256).
-pub fn view(keys: &crate::auth::KeySet, link: (&str, &str), now: i64, file: (i64, String, String, i64, String)) -> AttachmentView {
+pub fn view(
+    keys: &crate::auth::KeySet,
+    link: (&str, &str),
+    now: i64,
+    file: (i64, String, String, i64, String),
+) -> AttachmentView {
     let exp = now + super::links::LINK_SECS;
     let (id, file_name, content_type, size_bytes, sha256) = file;
     AttachmentView {
@@ -75,7 +80,8 @@ fn not_multipart() -> AppError {
 /// other type → 415) and stores it under `prefix/<uuid>`.
 pub async fn receive(state: &AppState, req: &HttpRequest, payload: web::Payload, prefix: &str) -> AppResult<Received> {
     let limit = state.settings.max_attachment_bytes;
-    let declared = req.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let declared =
+        req.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit + 64 * 1024) {
         return Err(too_large(limit));
     }
@@ -91,9 +97,14 @@ pub async fn receive(state: &AppState, req: &HttpRequest, payload: web::Payload,
     // `filename*=UTF-8''…` (RFC 5987) when given, else `filename`.
     let raw_name = field
         .content_disposition()
-        .and_then(|d| d.get_filename_ext().map(|e| String::from_utf8_lossy(&e.value).into_owned()).or_else(|| d.get_filename().map(str::to_string)))
+        .and_then(|d| {
+            d.get_filename_ext()
+                .map(|e| String::from_utf8_lossy(&e.value).into_owned())
+                .or_else(|| d.get_filename().map(str::to_string))
+        })
         .unwrap_or_default();
-    let name = rules::clean_name(&raw_name).ok_or_else(|| AppError::invalid_field("file", "file_name_required", "the part needs a file name"))?;
+    let name = rules::clean_name(&raw_name)
+        .ok_or_else(|| AppError::invalid_field("file", "file_name_required", "the part needs a file name"))?;
     let mut head = BytesMut::new();
     while head.len() < rules::SNIFF_BYTES {
         match field.next().await {
@@ -114,7 +125,14 @@ pub async fn receive(state: &AppState, req: &HttpRequest, payload: web::Payload,
 }
 
 /// Streams a stored file: (storage key, file name, content type, size, SHA-256).
-pub async fn serve(state: &AppState, key: &str, name: &str, content_type: &str, size: i64, sha256: &str) -> AppResult<HttpResponse> {
+pub async fn serve(
+    state: &AppState,
+    key: &str,
+    name: &str,
+    content_type: &str,
+    size: i64,
+    sha256: &str,
+) -> AppResult<HttpResponse> {
     let body = state.files.get(key).await.map_err(AppError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
@@ -128,8 +146,17 @@ pub async fn serve(state: &AppState, key: &str, name: &str, content_type: &str, 
 
 /// `attachment` with an ASCII fallback name and the UTF-8 name (RFC 6266 / 5987).
 fn disposition(name: &str) -> String {
-    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
-    let encoded: String =
-        name.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }

@@ -88,7 +88,10 @@ pub struct AppealQuery {
 }
 
 fn view(c: &mut AnyConnection, r: AppealRow) -> AppResult<AppealView> {
-    let messages = store::messages(c, r.id)?.into_iter().map(|(id, author, body, at)| AppealMessage { id, author, body, at: utc(at) }).collect();
+    let messages = store::messages(c, r.id)?
+        .into_iter()
+        .map(|(id, author, body, at)| AppealMessage { id, author, body, at: utc(at) })
+        .collect();
     Ok(AppealView {
         id: r.id,
         deputy_id: r.deputy_id,
@@ -123,10 +126,15 @@ fn load_for(c: &mut AnyConnection, p: &Principal, id: i64, action: Action) -> Ap
 /// Appeal an entry, or report an activity that was not counted (the deputy).
 #[utoipa::path(tag = "ledger", request_body = AppealCreate, responses((status = 201, body = AppealView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/me/appeals")]
-pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<AppealCreate>) -> AppResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<AppealCreate>,
+) -> AppResult<HttpResponse> {
     let me = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "only deputies appeal their points"))?;
     let b = body.into_inner();
-    let mut errs: Vec<FieldError> = crate::org::rules::required_text("description", &b.description, 2000).into_iter().collect();
+    let mut errs: Vec<FieldError> =
+        crate::org::rules::required_text("description", &b.description, 2000).into_iter().collect();
     match (b.kind.as_str(), b.entry_id, b.occurred_on.as_deref()) {
         ("dispute", Some(_), _) => {}
         ("dispute", None, _) => errs.push(FieldError::new("entry_id", "required", "a dispute names the entry")),
@@ -142,7 +150,9 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ap
         let year = match b.entry_id {
             Some(e) if b.kind == "dispute" => {
                 let entry = super::store::entry(c, e)?.filter(|x| x.deputy_id == me);
-                entry.ok_or_else(|| AppError::invalid_field("entry_id", "unknown_entry", "no such entry of yours"))?.year
+                entry
+                    .ok_or_else(|| AppError::invalid_field("entry_id", "unknown_entry", "no such entry of yours"))?
+                    .year
             }
             _ => b.occurred_on.as_deref().and_then(|d| d.get(0..4)).and_then(|y| y.parse().ok()).unwrap_or_default(),
         };
@@ -160,7 +170,13 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ap
                 created_at: now,
             },
         )
-        .map_err(|e| if e.code == Code::AlreadyExists { AppError::conflict(Code::AppealOpen, "this entry already has an open appeal") } else { e })?;
+        .map_err(|e| {
+            if e.code == Code::AlreadyExists {
+                AppError::conflict(Code::AppealOpen, "this entry already has an open appeal")
+            } else {
+                e
+            }
+        })?;
         Entry::by(&p, "ledger.appeal", "ledger_appeal", id.to_string()).detail(b.kind.clone()).write(c, now)?;
         let row = store::get(c, id)?.ok_or_else(AppError::not_found)?;
         view(c, row)
@@ -172,10 +188,23 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ap
 /// My appeals, oldest first.
 #[utoipa::path(tag = "ledger", params(AppealQuery, PageQuery), responses((status = 200, body = Page<AppealView>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/appeals")]
-pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<AppealQuery>, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<AppealView>>> {
-    let me = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
+pub async fn mine(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<AppealQuery>,
+    pq: web::Query<PageQuery>,
+) -> AppResult<web::Json<Page<AppealView>>> {
+    let me =
+        p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
     let q = q.into_inner();
-    let f = ListFilter { deputy: Some(me), status: q.status, year: q.year, scope: "/%".into(), after: pq.after()?, limit: pq.limit()? };
+    let f = ListFilter {
+        deputy: Some(me),
+        status: q.status,
+        year: q.year,
+        scope: "/%".into(),
+        after: pq.after()?,
+        limit: pq.limit()?,
+    };
     Ok(web::Json(db::run(&state.db, move |c| list(c, &f)).await?))
 }
 
@@ -189,7 +218,12 @@ fn list(c: &mut AnyConnection, f: &ListFilter) -> AppResult<Page<AppealView>> {
 /// Appeals of deputies in scope, oldest first (congress staff).
 #[utoipa::path(tag = "ledger", params(AppealQuery, PageQuery), responses((status = 200, body = Page<AppealView>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/appeals")]
-pub async fn queue(state: web::Data<AppState>, p: Principal, q: web::Query<AppealQuery>, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<AppealView>>> {
+pub async fn queue(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<AppealQuery>,
+    pq: web::Query<PageQuery>,
+) -> AppResult<web::Json<Page<AppealView>>> {
     if p.role != Role::Admin {
         return Err(AppError::forbidden(Code::Forbidden, "appeals are handled by congress staff"));
     }
@@ -197,7 +231,14 @@ pub async fn queue(state: web::Data<AppState>, p: Principal, q: web::Query<Appea
     let (after, limit) = (pq.after()?, pq.limit()?);
     let v = db::run(&state.db, move |c| {
         let scope = crate::org::narrowed_filter(c, &p, Kind::Deputy, q.region_id)?;
-        let f = ListFilter { deputy: None, status: q.status, year: q.year, scope: crate::org::scope_pattern(&scope), after, limit };
+        let f = ListFilter {
+            deputy: None,
+            status: q.status,
+            year: q.year,
+            scope: crate::org::scope_pattern(&scope),
+            after,
+            limit,
+        };
         list(c, &f)
     })
     .await?;
@@ -215,7 +256,12 @@ pub async fn one(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -
 /// Add a message to an open appeal's thread (its deputy, or staff in scope).
 #[utoipa::path(tag = "ledger", params(("id" = i64, Path)), request_body = MessageCreate, responses((status = 201, body = AppealView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/appeals/{id}/messages")]
-pub async fn message(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<MessageCreate>) -> AppResult<HttpResponse> {
+pub async fn message(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<MessageCreate>,
+) -> AppResult<HttpResponse> {
     let (id, text) = (id.into_inner(), body.into_inner().body);
     if let Some(e) = crate::org::rules::required_text("body", &text, 2000) {
         return Err(AppError::validation(vec![e]));
@@ -238,7 +284,12 @@ pub async fn message(state: web::Data<AppState>, p: Principal, id: web::Path<i64
 /// a note (congress staff in scope).
 #[utoipa::path(tag = "ledger", params(("id" = i64, Path)), request_body = Resolution, responses((status = 200, body = AppealView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/appeals/{id}/resolve")]
-pub async fn resolve(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<Resolution>) -> AppResult<web::Json<AppealView>> {
+pub async fn resolve(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<Resolution>,
+) -> AppResult<web::Json<AppealView>> {
     let (id, b) = (id.into_inner(), body.into_inner());
     if let Some(e) = crate::org::rules::required_text("note", &b.note, 2000) {
         return Err(AppError::validation(vec![e]));
@@ -253,11 +304,26 @@ pub async fn resolve(state: web::Data<AppState>, p: Principal, id: web::Path<i64
             return Err(AppError::conflict(Code::AppealClosed, "the appeal is already resolved"));
         }
         let (status, resolution, entry) = match (b.action.as_str(), row.entry_id) {
-            ("reverse", Some(e)) => ("resolved", "reversal", Some(service::reverse(c, e, &p.label(), b.note.trim(), tz, now)?.id)),
-            ("reverse", None) => return Err(AppError::invalid_field("action", "nothing_to_reverse", "only a dispute names an entry to reverse")),
+            ("reverse", Some(e)) => {
+                ("resolved", "reversal", Some(service::reverse(c, e, &p.label(), b.note.trim(), tz, now)?.id))
+            }
+            ("reverse", None) => {
+                return Err(AppError::invalid_field(
+                    "action",
+                    "nothing_to_reverse",
+                    "only a dispute names an entry to reverse",
+                ))
+            }
             ("award", _) => {
-                let code = b.rule_code.clone().ok_or_else(|| AppError::invalid_field("rule_code", "required", "the rule the activity earns"))?;
-                let noon = row.occurred_on.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).and_then(|d| d.and_hms_opt(12, 0, 0));
+                let code = b
+                    .rule_code
+                    .clone()
+                    .ok_or_else(|| AppError::invalid_field("rule_code", "required", "the rule the activity earns"))?;
+                let noon = row
+                    .occurred_on
+                    .as_deref()
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                    .and_then(|d| d.and_hms_opt(12, 0, 0));
                 let local_noon = noon.and_then(|n| tz.from_local_datetime(&n).earliest()).map(|t| t.naive_utc());
                 let a = Award {
                     deputy_id: row.deputy_id,
@@ -276,11 +342,21 @@ pub async fn resolve(state: web::Data<AppState>, p: Principal, id: web::Path<i64
             ("reject", _) => ("rejected", "rejected", None),
             _ => return Err(AppError::invalid_field("action", "invalid_value", "reverse, award or reject")),
         };
-        let how = store::Closing { status, resolution, resolution_note: b.note.trim(), result_entry_id: entry, resolved_by: p.account_id, resolved_at: now };
+        let how = store::Closing {
+            status,
+            resolution,
+            resolution_note: b.note.trim(),
+            result_entry_id: entry,
+            resolved_by: p.account_id,
+            resolved_at: now,
+        };
         if !store::close(c, id, &how)? {
             return Err(AppError::conflict(Code::AppealClosed, "the appeal was resolved meanwhile"));
         }
-        Entry::by(&p, "ledger.appeal_resolve", "ledger_appeal", id.to_string()).region(region).detail(resolution).write(c, now)?;
+        Entry::by(&p, "ledger.appeal_resolve", "ledger_appeal", id.to_string())
+            .region(region)
+            .detail(resolution)
+            .write(c, now)?;
         let row = store::get(c, id)?.ok_or_else(AppError::not_found)?;
         view(c, row)
     })

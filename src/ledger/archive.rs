@@ -86,19 +86,41 @@ pub struct ArchiveQuery {
 }
 
 /// Builds the archive from the ledger, the duty records and the appeals.
-pub fn build(c: &mut AnyConnection, deputy: i64, year: i32, tz: chrono_tz::Tz, now: DateTime<Utc>) -> AppResult<DutyArchive> {
-    let name = crate::org::deputy_names(c, &[deputy])?.into_iter().next().map(|x| x.1).ok_or_else(AppError::not_found)?;
+pub fn build(
+    c: &mut AnyConnection,
+    deputy: i64,
+    year: i32,
+    tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> AppResult<DutyArchive> {
+    let name =
+        crate::org::deputy_names(c, &[deputy])?.into_iter().next().map(|x| x.1).ok_or_else(AppError::not_found)?;
     let seats = crate::org::deputy_scopes(c, &[deputy])?.remove(&deputy).unwrap_or_default();
     let bound = |y: i32| tz.with_ymd_and_hms(y, 1, 1, 0, 0, 0).earliest().map(|t| t.naive_utc()).unwrap_or_default();
     let duty = crate::checkins::duty_summary(c, deputy, bound(year), bound(year + 1))?;
     let entries = store::entries_of(c, deputy, Some(year))?;
     let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
     let reversed = store::reversals_of(c, &ids)?;
-    let live = |code: &str| entries.iter().filter(|e| e.reverses.is_none() && !reversed.contains_key(&e.id) && e.rule_code == code).count() as i64;
-    let opinions = entries.iter().filter(|e| e.reverses.is_none() && !reversed.contains_key(&e.id) && e.source_kind == "opinion_reply").count() as i64;
-    let by_category: Vec<CategoryTotal> =
-        store::balances_of(c, deputy, year)?.into_iter().map(|(category, points, entries)| CategoryTotal { category, points, entries }).collect();
-    let f = super::store::appeals::ListFilter { deputy: Some(deputy), status: None, year: Some(year), scope: "/%".into(), after: 0, limit: 1000 };
+    let live = |code: &str| {
+        entries.iter().filter(|e| e.reverses.is_none() && !reversed.contains_key(&e.id) && e.rule_code == code).count()
+            as i64
+    };
+    let opinions = entries
+        .iter()
+        .filter(|e| e.reverses.is_none() && !reversed.contains_key(&e.id) && e.source_kind == "opinion_reply")
+        .count() as i64;
+    let by_category: Vec<CategoryTotal> = store::balances_of(c, deputy, year)?
+        .into_iter()
+        .map(|(category, points, entries)| CategoryTotal { category, points, entries })
+        .collect();
+    let f = super::store::appeals::ListFilter {
+        deputy: Some(deputy),
+        status: None,
+        year: Some(year),
+        scope: "/%".into(),
+        after: 0,
+        limit: 1000,
+    };
     let appeals = super::store::appeals::list(c, &f)?
         .into_iter()
         .map(|a| ArchiveAppeal {
@@ -110,12 +132,18 @@ pub fn build(c: &mut AnyConnection, deputy: i64, year: i32, tz: chrono_tz::Tz, n
             resolution_note: a.resolution_note,
         })
         .collect();
-    let head = store::heads_of(c, &[deputy])?.into_iter().find(|h| h.1 > 0).map(|(_, entry_id, hash)| ChainHead { entry_id, hash });
+    let head = store::heads_of(c, &[deputy])?
+        .into_iter()
+        .find(|h| h.1 > 0)
+        .map(|(_, entry_id, hash)| ChainHead { entry_id, hash });
     Ok(DutyArchive {
         deputy_id: deputy,
         name,
         year,
-        seats: seats.into_iter().map(|s| ArchiveSeat { level: s.level, region_path: s.path, status: s.status }).collect(),
+        seats: seats
+            .into_iter()
+            .map(|s| ArchiveSeat { level: s.level, region_path: s.path, status: s.status })
+            .collect(),
         duty,
         suggestions: live("suggestion_filed"),
         opinions_answered: opinions,
@@ -133,7 +161,8 @@ pub fn canonical(archive: &serde_json::Value) -> Vec<u8> {
     fn sort(v: &serde_json::Value) -> serde_json::Value {
         match v {
             serde_json::Value::Object(m) => {
-                let sorted: std::collections::BTreeMap<&String, serde_json::Value> = m.iter().map(|(k, v)| (k, sort(v))).collect();
+                let sorted: std::collections::BTreeMap<&String, serde_json::Value> =
+                    m.iter().map(|(k, v)| (k, sort(v))).collect();
                 serde_json::Value::Object(sorted.into_iter().map(|(k, v)| (k.clone(), v)).collect())
             }
             serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(sort).collect()),
@@ -152,8 +181,19 @@ pub fn sign(state: &AppState, archive: &DutyArchive) -> AppResult<SignedArchive>
 
 fn csv(c: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<String> {
     let mut w = crate::platform::csv_out::CsvOut::default();
-    let header =
-        ["entry_id", "occurred_at", "rule_code", "category", "points", "requested_points", "cap_note", "source_kind", "source_id", "reason", "reverses"];
+    let header = [
+        "entry_id",
+        "occurred_at",
+        "rule_code",
+        "category",
+        "points",
+        "requested_points",
+        "cap_note",
+        "source_kind",
+        "source_id",
+        "reason",
+        "reverses",
+    ];
     w.row(header)?;
     let entries = store::entries_of(c, deputy, Some(year))?;
     for e in &entries {
@@ -177,7 +217,13 @@ fn csv(c: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<String> {
     w.finish()
 }
 
-async fn respond(state: &AppState, p: Principal, deputy: i64, q: ArchiveQuery, sealed: bool) -> AppResult<HttpResponse> {
+async fn respond(
+    state: &AppState,
+    p: Principal,
+    deputy: i64,
+    q: ArchiveQuery,
+    sealed: bool,
+) -> AppResult<HttpResponse> {
     let (tz, now) = (state.settings.tz, state.clock.now());
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&now.with_timezone(&tz)));
     let format = q.format.unwrap_or_else(|| "json".into());
@@ -198,9 +244,9 @@ async fn respond(state: &AppState, p: Principal, deputy: i64, q: ArchiveQuery, s
             .content_type("text/csv; charset=utf-8")
             .insert_header(("Content-Disposition", format!("attachment; filename=\"{name}.csv\"")))
             .body(t)),
-        (Some(a), None) if sealed => {
-            Ok(HttpResponse::Ok().insert_header(("Content-Disposition", format!("attachment; filename=\"{name}.signed.json\""))).json(sign(state, &a)?))
-        }
+        (Some(a), None) if sealed => Ok(HttpResponse::Ok()
+            .insert_header(("Content-Disposition", format!("attachment; filename=\"{name}.signed.json\"")))
+            .json(sign(state, &a)?)),
         (Some(a), None) => Ok(HttpResponse::Ok().json(a)),
         (None, None) => Err(AppError::internal("an archive was neither built nor written")),
     }
@@ -214,7 +260,12 @@ async fn respond(state: &AppState, p: Principal, deputy: i64, q: ArchiveQuery, s
     security(("bearer" = []))
 )]
 #[get("/api/v1/deputies/{id}/archive")]
-pub async fn of_deputy(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, q: web::Query<ArchiveQuery>) -> AppResult<HttpResponse> {
+pub async fn of_deputy(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    q: web::Query<ArchiveQuery>,
+) -> AppResult<HttpResponse> {
     respond(&state, p, id.into_inner(), q.into_inner(), false).await
 }
 
@@ -222,7 +273,12 @@ pub async fn of_deputy(state: web::Data<AppState>, p: Principal, id: web::Path<i
 /// `lvzhi verify-ledger --archive FILE` checks it.
 #[utoipa::path(tag = "ledger", params(("id" = i64, Path), YearQuery), responses((status = 200, body = SignedArchive), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/deputies/{id}/archive/signed")]
-pub async fn signed(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, q: web::Query<YearQuery>) -> AppResult<HttpResponse> {
+pub async fn signed(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    q: web::Query<YearQuery>,
+) -> AppResult<HttpResponse> {
     respond(&state, p, id.into_inner(), ArchiveQuery { year: q.year, format: None }, true).await
 }
 
@@ -235,14 +291,19 @@ pub async fn signed(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
 )]
 #[get("/api/v1/me/archive")]
 pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<ArchiveQuery>) -> AppResult<HttpResponse> {
-    let me = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
+    let me =
+        p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
     respond(&state, p, me, q.into_inner(), false).await
 }
 
 /// Checks a signed archive: the signature is ours, the chain head it carries is still in the
 /// deputy's chain with the same hash, that chain verifies up to it, and the year's points add up.
 /// `Ok(Err(why))` when the archive does not hold.
-pub fn verify(c: &mut AnyConnection, keys: &crate::auth::KeySet, doc: &SignedArchive) -> AppResult<Result<String, String>> {
+pub fn verify(
+    c: &mut AnyConnection,
+    keys: &crate::auth::KeySet,
+    doc: &SignedArchive,
+) -> AppResult<Result<String, String>> {
     let sig = match base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&doc.signature.value) {
         Ok(s) => s,
         Err(_) => return Ok(Err("the signature is not base64url".into())),
@@ -254,16 +315,27 @@ pub fn verify(c: &mut AnyConnection, keys: &crate::auth::KeySet, doc: &SignedArc
         Ok(a) => a,
         Err(e) => return Ok(Err(format!("not a duty archive: {e}"))),
     };
-    let Some(head) = &a.chain_head else { return Ok(Ok(format!("signature valid; deputy {} had no entries", a.deputy_id))) };
+    let Some(head) = &a.chain_head else {
+        return Ok(Ok(format!("signature valid; deputy {} had no entries", a.deputy_id)));
+    };
     match store::entry(c, head.entry_id)? {
         Some(e) if e.deputy_id == a.deputy_id && e.hash == head.hash => {}
-        Some(_) => return Ok(Err(format!("entry {} no longer carries the archived hash: the ledger was rewritten", head.entry_id))),
+        Some(_) => {
+            return Ok(Err(format!(
+                "entry {} no longer carries the archived hash: the ledger was rewritten",
+                head.entry_id
+            )))
+        }
         None => return Ok(Err(format!("entry {} is missing from the ledger", head.entry_id))),
     }
     if let Some(broken) = super::service::verify_chain(c, a.deputy_id, head.entry_id)? {
         return Ok(Err(format!("the chain of deputy {} is broken at entry {broken}", a.deputy_id)));
     }
-    let total: i64 = store::entries_of(c, a.deputy_id, Some(a.year))?.iter().filter(|e| e.id <= head.entry_id).map(|e| e.points as i64).sum();
+    let total: i64 = store::entries_of(c, a.deputy_id, Some(a.year))?
+        .iter()
+        .filter(|e| e.id <= head.entry_id)
+        .map(|e| e.points as i64)
+        .sum();
     if total != a.points_total {
         return Ok(Err(format!("the archive says {} points for {}, the ledger {total}", a.points_total, a.year)));
     }

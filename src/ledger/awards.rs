@@ -49,9 +49,17 @@ pub struct AwardRequest {
 #[post("/api/v1/ledger/awards")]
 pub async fn award(state: web::Data<AppState>, p: Principal, body: web::Json<AwardRequest>) -> AppResult<HttpResponse> {
     let b = body.into_inner();
-    let valid_kind = !b.source_kind.is_empty() && b.source_kind.len() <= 40 && b.source_kind.chars().all(|c| c.is_ascii_lowercase() || c == '_');
-    if !valid_kind || matches!(b.source_kind.as_str(), "checkin" | "event" | "duty_slot" | "reversal" | "manual" | "appeal") {
-        return Err(AppError::invalid_field("source_kind", "invalid_value", "a lowercase source kind not reserved for automatic awards"));
+    let valid_kind = !b.source_kind.is_empty()
+        && b.source_kind.len() <= 40
+        && b.source_kind.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+    if !valid_kind
+        || matches!(b.source_kind.as_str(), "checkin" | "event" | "duty_slot" | "reversal" | "manual" | "appeal")
+    {
+        return Err(AppError::invalid_field(
+            "source_kind",
+            "invalid_value",
+            "a lowercase source kind not reserved for automatic awards",
+        ));
     }
     if b.source_id.trim().is_empty() || b.source_id.len() > 100 {
         return Err(AppError::invalid_field("source_id", "required", "1–100 characters"));
@@ -105,7 +113,21 @@ pub struct ProposalView {
     pub proposed_at: DateTime<Utc>,
 }
 
-type ProposalRow = (i64, i64, String, i32, String, NaiveDateTime, i64, NaiveDateTime, String, Option<i64>, Option<NaiveDateTime>, Option<String>, Option<i64>);
+type ProposalRow = (
+    i64,
+    i64,
+    String,
+    i32,
+    String,
+    NaiveDateTime,
+    i64,
+    NaiveDateTime,
+    String,
+    Option<i64>,
+    Option<NaiveDateTime>,
+    Option<String>,
+    Option<i64>,
+);
 
 fn proposal(c: &mut AnyConnection, id: i64) -> AppResult<Option<ProposalRow>> {
     Ok(lp::table.find(id).first(c).optional()?)
@@ -130,7 +152,11 @@ fn proposal_view(r: ProposalRow) -> ProposalView {
 /// Propose a manual bonus or deduction (the maker); another staff member decides.
 #[utoipa::path(tag = "ledger", request_body = ProposalRequest, responses((status = 201, body = ProposalView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/ledger/proposals")]
-pub async fn propose(state: web::Data<AppState>, p: Principal, body: web::Json<ProposalRequest>) -> AppResult<HttpResponse> {
+pub async fn propose(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<ProposalRequest>,
+) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let mut errs = vec![];
     if b.points == 0 || b.points.unsigned_abs() > 30 {
@@ -146,10 +172,14 @@ pub async fn propose(state: web::Data<AppState>, p: Principal, body: web::Json<P
         let day = tz.from_utc_datetime(&b.occurred_at.map(db::ts).unwrap_or(now)).format("%Y-%m-%d").to_string();
         let seats = crate::org::deputy_scopes(c, &[b.deputy_id])?;
         let path = crate::org::congress_path(seats.get(&b.deputy_id).map(Vec::as_slice).unwrap_or_default());
-        let rule =
-            store::rule_in_force(c, &b.rule_code, &path, &day)?.ok_or_else(|| AppError::invalid_field("rule_code", "unknown_rule", "no such rule in force"))?;
+        let rule = store::rule_in_force(c, &b.rule_code, &path, &day)?
+            .ok_or_else(|| AppError::invalid_field("rule_code", "unknown_rule", "no such rule in force"))?;
         if !rule.needs_review {
-            return Err(AppError::invalid_field("rule_code", "no_review_needed", "this rule is awarded directly: POST /api/v1/ledger/awards"));
+            return Err(AppError::invalid_field(
+                "rule_code",
+                "no_review_needed",
+                "this rule is awarded directly: POST /api/v1/ledger/awards",
+            ));
         }
         let id: i64 = diesel::insert_into(lp::table)
             .values((
@@ -187,7 +217,12 @@ pub struct EventOutcome<'a> {
 /// posting it: a pending proposal of the rule's points in force for the deputy's congress on that
 /// day, made by the proposer, which another staff member in scope decides. Answers the
 /// proposal's id, or `None` when the outcome earns nothing (no rule in force).
-pub fn propose_outcome(c: &mut AnyConnection, o: &EventOutcome, tz: chrono_tz::Tz, now: NaiveDateTime) -> AppResult<Option<i64>> {
+pub fn propose_outcome(
+    c: &mut AnyConnection,
+    o: &EventOutcome,
+    tz: chrono_tz::Tz,
+    now: NaiveDateTime,
+) -> AppResult<Option<i64>> {
     let EventOutcome { deputy, outcome, reason, occurred_at, proposer } = *o;
     let Some(code) = super::rules::rule_for_event(outcome) else { return Ok(None) };
     let day = tz.from_utc_datetime(&occurred_at).format("%Y-%m-%d").to_string();
@@ -223,7 +258,12 @@ pub struct Decision {
 /// Approve or reject a proposal (the checker: anyone in scope but the proposer).
 #[utoipa::path(tag = "ledger", params(("id" = i64, Path)), request_body = Decision, responses((status = 200, body = ProposalView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/ledger/proposals/{id}/decide")]
-pub async fn decide(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<Decision>) -> AppResult<web::Json<ProposalView>> {
+pub async fn decide(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<Decision>,
+) -> AppResult<web::Json<ProposalView>> {
     let (id, d) = (id.into_inner(), body.into_inner());
     if !d.approve && d.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
         return Err(AppError::invalid_field("note", "required", "say why the proposal is rejected"));
@@ -265,7 +305,10 @@ pub async fn decide(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
                 lp::entry_id.eq(entry_id),
             ))
             .execute(c)?;
-        Entry::by(&p, "ledger.decide", "ledger_proposal", id.to_string()).region(region).detail(status).write(c, now)?;
+        Entry::by(&p, "ledger.decide", "ledger_proposal", id.to_string())
+            .region(region)
+            .detail(status)
+            .write(c, now)?;
         Ok(proposal_view(proposal(c, id)?.ok_or_else(AppError::not_found)?))
     })
     .await?;

@@ -82,7 +82,11 @@ pub fn seats_changed(c: &mut AnyConnection, deputies: &[i64]) -> AppResult<()> {
 }
 
 /// Puts for (deputy, year) pairs at version `version`, read from the database.
-fn puts(c: &mut AnyConnection, pairs: &[(i64, i32)], version: &HashMap<(i64, i32), i64>) -> AppResult<HashMap<i32, Vec<BoardPut>>> {
+fn puts(
+    c: &mut AnyConnection,
+    pairs: &[(i64, i32)],
+    version: &HashMap<(i64, i32), i64>,
+) -> AppResult<HashMap<i32, Vec<BoardPut>>> {
     let deputies: Vec<i64> = pairs.iter().map(|p| p.0).collect();
     let seats = crate::org::deputy_scopes(c, &deputies)?;
     let totals = store::totals_of(c, pairs)?;
@@ -105,7 +109,10 @@ fn in_generation(puts: &[BoardPut], year: i32, generation: i64) -> Vec<BoardPut>
     let mut named: HashMap<*const [String], Arc<[String]>> = HashMap::new();
     puts.iter()
         .map(|p| {
-            let sets = named.entry(Arc::as_ptr(&p.sets)).or_insert_with(|| p.sets.iter().map(|scope| format!("{b}:{scope}")).collect()).clone();
+            let sets = named
+                .entry(Arc::as_ptr(&p.sets))
+                .or_insert_with(|| p.sets.iter().map(|scope| format!("{b}:{scope}")).collect())
+                .clone();
             BoardPut { member: p.member.clone(), score: p.score, version: p.version, sets }
         })
         .collect()
@@ -182,14 +189,17 @@ pub async fn ensure(state: &AppState, year: i32) -> AppResult<()> {
 /// Builds a year's board from the database as a new generation, then makes it current.
 pub async fn rebuild(state: &AppState, year: i32) -> AppResult<usize> {
     let started = state.now();
-    let generation = state.cache.incr(&pointer(year, "generations"), std::time::Duration::from_secs(10 * 366 * 86_400)).await?;
+    let generation =
+        state.cache.incr(&pointer(year, "generations"), std::time::Duration::from_secs(10 * 366 * 86_400)).await?;
     state.cache.set(&pointer(year, "building"), &generation.to_string(), None).await?;
     let b = board(year, generation);
     let (mut after, mut n) = (0i64, 0usize);
     loop {
         // Every deputy's version is the outbox position when the read began: a later change
         // (a higher outbox id) wins over this snapshot, an earlier one never overwrites it.
-        let (version, page) = db::run(&state.db, move |c| Ok((store::outbox_position(c)?, store::totals_page(c, year, after, 2000)?))).await?;
+        let (version, page) =
+            db::run(&state.db, move |c| Ok((store::outbox_position(c)?, store::totals_page(c, year, after, 2000)?)))
+                .await?;
         let Some(last) = page.last().map(|p| p.0) else { break };
         let v: HashMap<(i64, i32), i64> = page.iter().map(|(d, _)| ((*d, year), version)).collect();
         let pairs: Vec<(i64, i32)> = v.keys().copied().collect();
@@ -231,13 +241,26 @@ pub struct BoardRead {
     pub me: Option<(i64, u64, u64)>,
 }
 
-pub async fn read(state: &AppState, year: i32, scope: &str, limit: usize, me: Option<i64>) -> AppResult<Option<BoardRead>> {
+pub async fn read(
+    state: &AppState,
+    year: i32,
+    scope: &str,
+    limit: usize,
+    me: Option<i64>,
+) -> AppResult<Option<BoardRead>> {
     let me_s = me.map(|d| d.to_string());
     let (pointer, prefix) = (pointer(year, "current"), generations(year));
     let n = limit as u64;
     // A top list read within the board's cycle is reused: then only my place is asked for.
     let kept = state.ledger.kept_list(year, scope, n);
-    let q = BoardQuery { pointer: &pointer, board: &prefix, scope, n: if kept.is_some() { 0 } else { n }, member: me_s.as_deref(), bucket: M };
+    let q = BoardQuery {
+        pointer: &pointer,
+        board: &prefix,
+        scope,
+        n: if kept.is_some() { 0 } else { n },
+        member: me_s.as_deref(),
+        bucket: M,
+    };
     let mut found = state.cache.board_read(q).await?;
     if let (Some(k), Some(page)) = (&kept, &found) {
         if k.0 != page.generation {
@@ -280,7 +303,8 @@ mod tests {
 
     #[test]
     fn a_seat_puts_a_deputy_in_its_region_chain_level_and_group() {
-        let seats = [SeatBrief { path: "/1/3/".into(), status: "active".into(), level: "county".into(), group_id: Some(7) }];
+        let seats =
+            [SeatBrief { path: "/1/3/".into(), status: "active".into(), level: "county".into(), group_id: Some(7) }];
         assert_eq!(scopes_of(&seats), vec!["all", "g7", "l:county", "r1", "r1:l:county", "r3", "r3:l:county"]);
         assert_eq!(scope_name(Some(3), Some("county"), None), "r3:l:county");
         assert_eq!(scope_name(None, None, None), "all");

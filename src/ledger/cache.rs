@@ -53,7 +53,8 @@ impl Default for LedgerCache {
 impl LedgerCache {
     /// The rule versions with these ids (unknown ids are left out); reads only those not kept.
     pub fn rules(&self, c: &mut AnyConnection, ids: &[i64]) -> AppResult<HashMap<i64, Arc<RuleRow>>> {
-        let mut found: HashMap<i64, Arc<RuleRow>> = ids.iter().filter_map(|id| self.rules.get(id).map(|r| (*id, r))).collect();
+        let mut found: HashMap<i64, Arc<RuleRow>> =
+            ids.iter().filter_map(|id| self.rules.get(id).map(|r| (*id, r))).collect();
         let missing: Vec<i64> = ids.iter().copied().filter(|id| !found.contains_key(id)).collect();
         if !missing.is_empty() {
             for r in super::store::rulebook::rules_by_id(c, &missing)? {

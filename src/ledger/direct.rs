@@ -44,7 +44,12 @@ impl BulkWrite for DirectAwards {
         let allowed: Vec<AppResult<Vec<String>>> = inputs
             .iter()
             .map(|r| {
-                let paths: Vec<String> = scopes.get(&r.award.deputy_id).ok_or_else(AppError::not_found)?.iter().map(|s| s.path.clone()).collect();
+                let paths: Vec<String> = scopes
+                    .get(&r.award.deputy_id)
+                    .ok_or_else(AppError::not_found)?
+                    .iter()
+                    .map(|s| s.path.clone())
+                    .collect();
                 policy::authorize(&r.principal, Action::Write, &Target::many(Kind::Deputy, paths.clone()))?;
                 Ok(paths)
             })
@@ -79,7 +84,10 @@ impl BulkWrite for DirectAwards {
                 (Ok(_), Some(Err(e))) => Err(e),
                 (Ok(paths), Some(Ok((e, created)))) => {
                     if created {
-                        audits.push(Entry::by(&req.principal, "ledger.award", "ledger_entry", e.id.to_string()).region(paths.first().cloned()));
+                        audits.push(
+                            Entry::by(&req.principal, "ledger.award", "ledger_entry", e.id.to_string())
+                                .region(paths.first().cloned()),
+                        );
                     }
                     let (rv, rule) = (reversed.get(&e.id).copied(), rules.get(&e.rule_id));
                     Ok((explain(e, rule, rv), created))

@@ -32,7 +32,13 @@ pub struct EvaluationSettings {
 
 impl Default for EvaluationSettings {
     fn default() -> Self {
-        EvaluationSettings { min_group_activities: 3, min_suggestions: 1, excellent_quota_pct: 10, bottom_n: 5, excluded_deputy_ids: vec![] }
+        EvaluationSettings {
+            min_group_activities: 3,
+            min_suggestions: 1,
+            excellent_quota_pct: 10,
+            bottom_n: 5,
+            excluded_deputy_ids: vec![],
+        }
     }
 }
 
@@ -90,7 +96,14 @@ fn load(c: &mut AnyConnection, path: &str) -> AppResult<EffectiveSettings> {
     chain.push(0);
     let rows: Vec<(i64, i32, i32, i32, i32, String)> = es::table
         .filter(es::region_id.eq_any(&chain))
-        .select((es::region_id, es::min_group_activities, es::min_suggestions, es::excellent_quota_pct, es::bottom_n, es::excluded_deputies))
+        .select((
+            es::region_id,
+            es::min_group_activities,
+            es::min_suggestions,
+            es::excellent_quota_pct,
+            es::bottom_n,
+            es::excluded_deputies,
+        ))
         .load(c)?;
     let found = chain.iter().find_map(|r| rows.iter().find(|x| x.0 == *r));
     Ok(match found {
@@ -113,7 +126,10 @@ fn congress(c: &mut AnyConnection, p: &Principal, region: Option<i64>, action: A
     match region.or(p.region_id) {
         Some(0) | None => match p.region_path {
             None => Ok((0, "/".into())),
-            Some(_) => Err(AppError::forbidden(Code::Forbidden, "the installation's settings are changed by installation-wide admins")),
+            Some(_) => Err(AppError::forbidden(
+                Code::Forbidden,
+                "the installation's settings are changed by installation-wide admins",
+            )),
         },
         Some(id) => {
             let path = crate::org::region_path(c, id)?.ok_or_else(AppError::not_found)?;
@@ -126,12 +142,18 @@ fn congress(c: &mut AnyConnection, p: &Principal, region: Option<i64>, action: A
 /// The evaluation settings in force for a congress (admins).
 #[utoipa::path(tag = "ledger", params(EvaluationQuery), responses((status = 200, body = EffectiveSettings), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/evaluation-settings")]
-pub async fn settings(state: web::Data<AppState>, p: Principal, q: web::Query<EvaluationQuery>) -> AppResult<web::Json<EffectiveSettings>> {
+pub async fn settings(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<EvaluationQuery>,
+) -> AppResult<web::Json<EffectiveSettings>> {
     if p.role != Role::Admin {
         return Err(AppError::forbidden(Code::Forbidden, "evaluations are run by congress staff"));
     }
     let region = q.region_id;
-    Ok(web::Json(db::run(&state.db, move |c| congress(c, &p, region, Action::Read).and_then(|(_, path)| load(c, &path))).await?))
+    Ok(web::Json(
+        db::run(&state.db, move |c| congress(c, &p, region, Action::Read).and_then(|(_, path)| load(c, &path))).await?,
+    ))
 }
 
 /// Set a congress's evaluation settings (admins in scope; region 0: the installation's, by
@@ -149,7 +171,11 @@ pub async fn set(
         return Err(AppError::forbidden(Code::Forbidden, "evaluations are run by congress staff"));
     }
     let mut errs = vec![];
-    for (f, v, max) in [("min_group_activities", b.min_group_activities, 100), ("min_suggestions", b.min_suggestions, 100), ("bottom_n", b.bottom_n, 10_000)] {
+    for (f, v, max) in [
+        ("min_group_activities", b.min_group_activities, 100),
+        ("min_suggestions", b.min_suggestions, 100),
+        ("bottom_n", b.bottom_n, 10_000),
+    ] {
         if !(0..=max).contains(&v) {
             errs.push(FieldError::new(f, "out_of_range", format!("0–{max}")));
         }
@@ -164,7 +190,11 @@ pub async fn set(
     let v = db::tx(&state.db, move |c| {
         let (id, path) = congress(c, &p, Some(region), Action::Write)?;
         if !crate::org::deputies_not_held(c, &p, &b.excluded_deputy_ids)?.is_empty() {
-            return Err(AppError::invalid_field("excluded_deputy_ids", "unknown_deputy", "every excluded deputy must be a deputy of your scope"));
+            return Err(AppError::invalid_field(
+                "excluded_deputy_ids",
+                "unknown_deputy",
+                "every excluded deputy must be a deputy of your scope",
+            ));
         }
         let excluded = b.excluded_deputy_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         let values = (
@@ -187,12 +217,22 @@ pub async fn set(
 
 /// (deputy, rule) → entries of the year that stand (not reversals, not reversed).
 fn counts(c: &mut AnyConnection, year: i32, codes: &[&str]) -> AppResult<HashMap<(i64, String), i64>> {
-    let reversed: HashSet<i64> =
-        e::table.filter(e::year.eq(year)).filter(e::reverses.is_not_null()).select(e::reverses).load::<Option<i64>>(c)?.into_iter().flatten().collect();
+    let reversed: HashSet<i64> = e::table
+        .filter(e::year.eq(year))
+        .filter(e::reverses.is_not_null())
+        .select(e::reverses)
+        .load::<Option<i64>>(c)?
+        .into_iter()
+        .flatten()
+        .collect();
     // Reversals are left out in memory (a `reverses IS NULL` filter reads through that index).
-    let rows: Vec<(i64, i64, String, Option<i64>)> =
-        e::table.filter(e::year.eq(year)).filter(e::rule_code.eq_any(codes)).select((e::id, e::deputy_id, e::rule_code, e::reverses)).load(c)?;
-    let rows: Vec<(i64, i64, String)> = rows.into_iter().filter(|r| r.3.is_none()).map(|(id, d, code, _)| (id, d, code)).collect();
+    let rows: Vec<(i64, i64, String, Option<i64>)> = e::table
+        .filter(e::year.eq(year))
+        .filter(e::rule_code.eq_any(codes))
+        .select((e::id, e::deputy_id, e::rule_code, e::reverses))
+        .load(c)?;
+    let rows: Vec<(i64, i64, String)> =
+        rows.into_iter().filter(|r| r.3.is_none()).map(|(id, d, code, _)| (id, d, code)).collect();
     let mut out: HashMap<(i64, String), i64> = HashMap::new();
     for (_, d, code) in rows.into_iter().filter(|r| !reversed.contains(&r.0)) {
         *out.entry((d, code)).or_default() += 1;
@@ -203,7 +243,11 @@ fn counts(c: &mut AnyConnection, year: i32, codes: &[&str]) -> AppResult<HashMap
 /// Evaluate a congress's year (admins in scope).
 #[utoipa::path(tag = "ledger", params(EvaluationQuery), responses((status = 200, body = Evaluation), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/evaluations")]
-pub async fn evaluate(state: web::Data<AppState>, p: Principal, q: web::Query<EvaluationQuery>) -> AppResult<web::Json<Evaluation>> {
+pub async fn evaluate(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<EvaluationQuery>,
+) -> AppResult<web::Json<Evaluation>> {
     if p.role != Role::Admin {
         return Err(AppError::forbidden(Code::Forbidden, "evaluations are run by congress staff"));
     }
@@ -229,7 +273,13 @@ pub async fn evaluate(state: web::Data<AppState>, p: Principal, q: web::Query<Ev
                 if sg < s.min_suggestions as i64 {
                     missing.push("suggestions".to_string());
                 }
-                (!missing.is_empty()).then(|| BelowMinimum { deputy_id: *d, name: name(*d), group_activities: g, suggestions: sg, missing })
+                (!missing.is_empty()).then(|| BelowMinimum {
+                    deputy_id: *d,
+                    name: name(*d),
+                    group_activities: g,
+                    suggestions: sg,
+                    missing,
+                })
             })
             .collect();
         let scope = RankScope { pattern: format!("{path}%"), level: None, group: None };
@@ -240,7 +290,13 @@ pub async fn evaluate(state: web::Data<AppState>, p: Principal, q: web::Query<Ev
         let excellent_candidates = eligible
             .iter()
             .take_while(|(_, pts, _)| quota > 0 && cut.is_some_and(|c| *pts >= c))
-            .map(|(d, pts, rank)| Placed { deputy_id: *d, name: name(*d), points: *pts, rank: *rank, last_year_rank: None })
+            .map(|(d, pts, rank)| Placed {
+                deputy_id: *d,
+                name: name(*d),
+                points: *pts,
+                rank: *rank,
+                last_year_rank: None,
+            })
             .collect();
         let last = super::rules::ranked(&super::store::ranks::top(c, year - 1, &scope, i64::MAX)?);
         let bottom = |list: &[(i64, i64, usize)]| -> HashMap<i64, usize> {
@@ -252,9 +308,22 @@ pub async fn evaluate(state: web::Data<AppState>, p: Principal, q: web::Query<Ev
         let bottom_two_years = this
             .iter()
             .filter(|x| now_bottom.contains_key(&x.0) && then_bottom.contains_key(&x.0))
-            .map(|(d, pts, rank)| Placed { deputy_id: *d, name: name(*d), points: *pts, rank: *rank, last_year_rank: then_bottom.get(d).copied() })
+            .map(|(d, pts, rank)| Placed {
+                deputy_id: *d,
+                name: name(*d),
+                points: *pts,
+                rank: *rank,
+                last_year_rank: then_bottom.get(d).copied(),
+            })
             .collect();
-        Ok(Evaluation { year, settings: eff, deputies: members.len(), below_minimums, excellent_candidates, bottom_two_years })
+        Ok(Evaluation {
+            year,
+            settings: eff,
+            deputies: members.len(),
+            below_minimums,
+            excellent_candidates,
+            bottom_two_years,
+        })
     })
     .await?;
     Ok(web::Json(v))

@@ -35,8 +35,9 @@ pub use direct::{DirectAwards, Writes as DirectWrites};
 pub use posting::{post as post_awards, Award};
 pub use publish::publish_heads;
 pub use service::{
-    consume as consume_point_events, consume_in as consume_point_events_in, consume_pending as consume_pending_point_events, rebuild_balances,
-    reverse as reverse_entry, verify as verify_chains,
+    consume as consume_point_events, consume_in as consume_point_events_in,
+    consume_pending as consume_pending_point_events, rebuild_balances, reverse as reverse_entry,
+    verify as verify_chains,
 };
 pub use tables::build as build_rank_tables;
 

@@ -38,7 +38,10 @@ pub fn stamp(t: NaiveDateTime) -> String {
 }
 
 /// The calendar year of `t` in the congress time zone, and the UTC bounds of that year and day.
-fn periods(t: NaiveDateTime, tz: chrono_tz::Tz) -> (i32, (NaiveDateTime, NaiveDateTime), (NaiveDateTime, NaiveDateTime)) {
+fn periods(
+    t: NaiveDateTime,
+    tz: chrono_tz::Tz,
+) -> (i32, (NaiveDateTime, NaiveDateTime), (NaiveDateTime, NaiveDateTime)) {
     let local = tz.from_utc_datetime(&t);
     let year = local.year();
     let at = |y: i32, m: u32, d: u32| {
@@ -50,7 +53,11 @@ fn periods(t: NaiveDateTime, tz: chrono_tz::Tz) -> (i32, (NaiveDateTime, NaiveDa
     };
     let day = local.date_naive();
     let next = day.succ_opt().unwrap_or(day);
-    (year, (at(year, 1, 1), at(year + 1, 1, 1)), (at(day.year(), day.month(), day.day()), at(next.year(), next.month(), next.day())))
+    (
+        year,
+        (at(year, 1, 1), at(year + 1, 1, 1)),
+        (at(day.year(), day.month(), day.day()), at(next.year(), next.month(), next.day())),
+    )
 }
 
 /// (deputy, source kind, source id, rule code): one entry at most per key. Borrowed from the
@@ -84,7 +91,13 @@ pub type Scopes = HashMap<i64, Vec<crate::org::SeatBrief>>;
 
 /// [`post`] for a caller that has read the deputies' seats already; also answers the rule
 /// versions it read (they explain the entries).
-pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz: chrono_tz::Tz, now: NaiveDateTime) -> AppResult<(Posted, Vec<RuleRow>)> {
+pub fn post_scoped(
+    c: &mut AnyConnection,
+    awards: &[Award],
+    scopes: &Scopes,
+    tz: chrono_tz::Tz,
+    now: NaiveDateTime,
+) -> AppResult<(Posted, Vec<RuleRow>)> {
     if awards.is_empty() {
         return Ok((vec![], vec![]));
     }
@@ -92,13 +105,17 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
     deputies.sort_unstable();
     deputies.dedup();
     let mut heads: HashMap<i64, String> = store::lock_heads(c, &deputies)?;
-    let sources: Vec<(i64, &str, &str)> = awards.iter().map(|a| (a.deputy_id, a.source_kind.as_str(), a.source_id.as_str())).collect();
+    let sources: Vec<(i64, &str, &str)> =
+        awards.iter().map(|a| (a.deputy_id, a.source_kind.as_str(), a.source_id.as_str())).collect();
     let existing: Vec<EntryRow> = store::by_sources(c, &sources)?;
-    let mut seen: HashMap<SourceKey, Seen> =
-        existing.iter().map(|e| (key_of(e.deputy_id, &e.source_kind, &e.source_id, &e.rule_code), Seen::Recorded(e))).collect();
+    let mut seen: HashMap<SourceKey, Seen> = existing
+        .iter()
+        .map(|e| (key_of(e.deputy_id, &e.source_kind, &e.source_id, &e.rule_code), Seen::Recorded(e)))
+        .collect();
     // Awards repeating a source first posted in this same call: (award, place in `fresh`).
     let mut repeats: Vec<(usize, usize)> = vec![];
-    let congress: HashMap<i64, String> = scopes.iter().map(|(d, seats)| (*d, crate::org::congress_path(seats))).collect();
+    let congress: HashMap<i64, String> =
+        scopes.iter().map(|(d, seats)| (*d, crate::org::congress_path(seats))).collect();
     // Distinct values only: a bulk's awards mostly share their rule and their congresses.
     let mut regions: Vec<i64> = congress.values().flat_map(|p| rules::path_ids(p)).collect();
     regions.sort_unstable();
@@ -108,10 +125,12 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
     codes.dedup();
     let book: Vec<RuleRow> = store::rules_for(c, &codes, &regions)?;
     // Points granted so far under capped rules: (deputy, code) → (occurred_at, points).
-    let capped: Vec<&str> = book.iter().filter(|r| r.yearly_cap.is_some() || r.daily_cap.is_some()).map(|r| r.code.as_str()).collect();
+    let capped: Vec<&str> =
+        book.iter().filter(|r| r.yearly_cap.is_some() || r.daily_cap.is_some()).map(|r| r.code.as_str()).collect();
     let mut granted: HashMap<(i64, String), Vec<(NaiveDateTime, i32)>> = HashMap::new();
     // The congress years the awards fall in, and the UTC range they cover.
-    let years: Vec<(i32, (NaiveDateTime, NaiveDateTime))> = awards.iter().map(|a| periods(a.occurred_at, tz)).map(|(y, range, _)| (y, range)).collect();
+    let years: Vec<(i32, (NaiveDateTime, NaiveDateTime))> =
+        awards.iter().map(|a| periods(a.occurred_at, tz)).map(|(y, range, _)| (y, range)).collect();
     // (One year's range is the same for all its awards, so the least and greatest pairs bound it.)
     if let (false, Some(first), Some(last)) = (capped.is_empty(), years.iter().min(), years.iter().max()) {
         let span: Vec<i32> = (first.0..=last.0).collect();
@@ -139,11 +158,19 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
         let day = crate::db::stamp::day(tz.from_utc_datetime(&a.occurred_at).date_naive());
         let path = congress.get(&a.deputy_id).map(String::as_str).unwrap_or("/");
         let Some(rule) = rules::pick(&book, &a.rule_code, &day, path) else {
-            out[i] = Some(Err(AppError::invalid_field("rule_code", "unknown_rule", format!("no rule `{}` in effect on {day}", a.rule_code))));
+            out[i] = Some(Err(AppError::invalid_field(
+                "rule_code",
+                "unknown_rule",
+                format!("no rule `{}` in effect on {day}", a.rule_code),
+            )));
             continue;
         };
         if a.direct && rule.needs_review {
-            out[i] = Some(Err(AppError::invalid_field("rule_code", "needs_review", "this rule needs maker-checker review: POST /api/v1/ledger/proposals")));
+            out[i] = Some(Err(AppError::invalid_field(
+                "rule_code",
+                "needs_review",
+                "this rule needs maker-checker review: POST /api/v1/ledger/proposals",
+            )));
             continue;
         }
         let requested = a.points.unwrap_or(rule.points);
@@ -218,12 +245,17 @@ pub fn post_scoped(c: &mut AnyConnection, awards: &[Award], scopes: &Scopes, tz:
     for (i, e) in fresh {
         out[i] = Some(Ok((e, true)));
     }
-    let answers = out.into_iter().map(|o| o.unwrap_or_else(|| Err(AppError::internal("an award was left undecided")))).collect();
+    let answers =
+        out.into_iter().map(|o| o.unwrap_or_else(|| Err(AppError::internal("an award was left undecided")))).collect();
     Ok((answers, book))
 }
 
 /// Inserts the new entries (setting their ids) and moves heads, balances and totals.
-fn write(c: &mut AnyConnection, fresh: &mut [(usize, EntryRow)], balances: &BTreeMap<(i64, i32, String), (i64, i64)>) -> AppResult<()> {
+fn write(
+    c: &mut AnyConnection,
+    fresh: &mut [(usize, EntryRow)],
+    balances: &BTreeMap<(i64, i32, String), (i64, i64)>,
+) -> AppResult<()> {
     if fresh.is_empty() {
         return Ok(());
     }

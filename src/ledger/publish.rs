@@ -56,7 +56,11 @@ fn view(r: SnapshotRecord) -> SnapshotView {
 /// never changes afterwards (admins in scope; once per year, quarter and congress).
 #[utoipa::path(tag = "ledger", request_body = SnapshotCreate, responses((status = 201, body = SnapshotView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/rankings/snapshots")]
-pub async fn publish(state: web::Data<AppState>, p: Principal, body: web::Json<SnapshotCreate>) -> AppResult<HttpResponse> {
+pub async fn publish(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<SnapshotCreate>,
+) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     if p.role != Role::Admin {
         return Err(AppError::forbidden(Code::Forbidden, "congress staff publish rankings"));
@@ -76,14 +80,21 @@ pub async fn publish(state: web::Data<AppState>, p: Principal, body: web::Json<S
         };
         let scope = RankScope { pattern: format!("{path}%"), level: None, group: None };
         let all = super::store::ranks::top(c, b.year, &scope, i64::MAX)?;
-        let rows: Vec<(i32, i64, i64)> = super::rules::ranked(&all).into_iter().map(|(d, pts, rank)| (rank as i32, d, pts)).collect();
-        let snap = NewSnapshot { year: b.year, quarter: b.quarter, region_id, region_path: &path, by: p.account_id, at: now };
+        let rows: Vec<(i32, i64, i64)> =
+            super::rules::ranked(&all).into_iter().map(|(d, pts, rank)| (rank as i32, d, pts)).collect();
+        let snap =
+            NewSnapshot { year: b.year, quarter: b.quarter, region_id, region_path: &path, by: p.account_id, at: now };
         let rec = store::insert_snapshot(c, &snap, &rows).map_err(|e| match e {
-            e if e.code == Code::AlreadyExists => AppError::conflict(Code::AlreadyPublished, "this quarter's ranking is already published"),
+            e if e.code == Code::AlreadyExists => {
+                AppError::conflict(Code::AlreadyPublished, "this quarter's ranking is already published")
+            }
             e => e,
         })?;
         let id = rec.0;
-        Entry::by(&p, "ranking.publish", "ranking_snapshot", id.to_string()).region(Some(path)).detail(format!("{} Q{}", b.year, b.quarter)).write(c, now)?;
+        Entry::by(&p, "ranking.publish", "ranking_snapshot", id.to_string())
+            .region(Some(path))
+            .detail(format!("{} Q{}", b.year, b.quarter))
+            .write(c, now)?;
         Ok(view(rec))
     })
     .await?;
@@ -93,7 +104,11 @@ pub async fn publish(state: web::Data<AppState>, p: Principal, body: web::Json<S
 /// Published quarterly rankings of a year (every signed-in user: they are public scoring).
 #[utoipa::path(tag = "ledger", params(YearQuery), responses((status = 200, body = Vec<SnapshotView>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/rankings/snapshots")]
-pub async fn snapshots(state: web::Data<AppState>, _p: Principal, q: web::Query<YearQuery>) -> AppResult<web::Json<Vec<SnapshotView>>> {
+pub async fn snapshots(
+    state: web::Data<AppState>,
+    _p: Principal,
+    q: web::Query<YearQuery>,
+) -> AppResult<web::Json<Vec<SnapshotView>>> {
     let year = q.year;
     let rows = db::run(&state.db, move |c| store::snapshots(c, year)).await?;
     Ok(web::Json(rows.into_iter().map(view).collect()))
@@ -118,7 +133,12 @@ pub async fn snapshot_rows(
             (n, r)
         })
         .collect();
-    Ok(web::Json(page(numbered, limit, |r| r.0, |(_, (rank, deputy_id, points))| SnapshotRow { rank, deputy_id, points })))
+    Ok(web::Json(page(
+        numbered,
+        limit,
+        |r| r.0,
+        |(_, (rank, deputy_id, points))| SnapshotRow { rank, deputy_id, points },
+    )))
 }
 
 /// The digest over every chain head as of entry `upto`: SHA-256 over "deputy:entry:hash\n" lines
@@ -157,7 +177,14 @@ pub async fn publish_heads(state: &AppState) -> AppResult<Option<HeadPublication
         let upto = super::store::max_entry_id(c)?;
         let (heads, digest) = heads_digest(c, upto)?;
         store::insert_heads_publication(c, &day, heads, upto, &digest, now)?;
-        Ok(Some(HeadPublication { day, heads, entries_upto: upto, digest, published_at: utc(now), still_matches: None }))
+        Ok(Some(HeadPublication {
+            day,
+            heads,
+            entries_upto: upto,
+            digest,
+            published_at: utc(now),
+            still_matches: None,
+        }))
     })
     .await?;
     if let Some(p) = &published {
@@ -182,7 +209,14 @@ pub async fn published_heads(state: web::Data<AppState>, p: Principal) -> AppRes
         rows.into_iter()
             .map(|(day, heads, upto, digest, at)| {
                 let now = heads_digest(c, upto)?.1;
-                Ok(HeadPublication { day, heads, entries_upto: upto, still_matches: Some(now == digest), digest, published_at: utc(at) })
+                Ok(HeadPublication {
+                    day,
+                    heads,
+                    entries_upto: upto,
+                    still_matches: Some(now == digest),
+                    digest,
+                    published_at: utc(at),
+                })
             })
             .collect()
     })

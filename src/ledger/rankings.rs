@@ -17,7 +17,11 @@ use actix_web::{get, web};
 /// SQL otherwise; `source` says which.
 #[utoipa::path(tag = "ledger", params(RankingQuery), responses((status = 200, body = Ranking), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/rankings")]
-pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<RankingQuery>) -> AppResult<web::Json<Ranking>> {
+pub async fn ranking(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<RankingQuery>,
+) -> AppResult<web::Json<Ranking>> {
     let q = q.into_inner();
     let year = q.year.unwrap_or_else(|| this_year(&state));
     let limit = q.limit.unwrap_or(20).clamp(1, 200);
@@ -30,7 +34,11 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
     let (region_id, level, group_id) = (q.region_id, q.level.clone(), q.group_id);
     let scope = match (group_id, region_id) {
         // The caller's own scope needs nothing from the database (the token carries it).
-        (None, None) => store::RankScope { pattern: crate::org::scope_pattern(&policy::list_filter(&p, Kind::Deputy)?), level, group: None },
+        (None, None) => store::RankScope {
+            pattern: crate::org::scope_pattern(&policy::list_filter(&p, Kind::Deputy)?),
+            level,
+            group: None,
+        },
         _ => {
             let p2 = p.clone();
             db::run(&state.db, move |c| {
@@ -48,7 +56,9 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
         }
     };
     // The region of the scope (its path's last id) names its board.
-    let region = (scope.pattern != "/%").then(|| super::rules::path_ids(scope.pattern.trim_end_matches('%')).last().copied()).flatten();
+    let region = (scope.pattern != "/%")
+        .then(|| super::rules::path_ids(scope.pattern.trim_end_matches('%')).last().copied())
+        .flatten();
     let board_scope = super::board::scope_name(region, scope.level.as_deref(), scope.group);
     let from_board = match state.settings.rankings {
         // The cache away or hanging: the database's totals answer (they never lag).
@@ -105,7 +115,14 @@ pub async fn ranking(state: web::Data<AppState>, p: Principal, q: web::Query<Ran
 
 /// A ranking from its top list — (deputy, points, rank) —, the number ranked, the caller's
 /// (points, how many above, how many at most) and the top list's names and absences.
-fn ranking_of(year: i32, source: &str, top: Vec<(i64, i64, usize)>, ranked: i64, me: Option<(i64, i64, i64)>, details: &super::cache::TopDetails) -> Ranking {
+fn ranking_of(
+    year: i32,
+    source: &str,
+    top: Vec<(i64, i64, usize)>,
+    ranked: i64,
+    me: Option<(i64, i64, i64)>,
+    details: &super::cache::TopDetails,
+) -> Ranking {
     let (names, absent) = (&details.0, &details.1);
     let top = top
         .iter()

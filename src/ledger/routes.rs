@@ -41,13 +41,19 @@ pub(super) fn this_year(state: &AppState) -> i32 {
 /// congress's rulebook it comes from (every signed-in user may read it).
 #[utoipa::path(tag = "ledger", params(RulebookQuery), responses((status = 200, body = Vec<RuleView>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/point-rules")]
-pub async fn rulebook(state: web::Data<AppState>, p: Principal, q: web::Query<RulebookQuery>) -> AppResult<web::Json<Vec<RuleView>>> {
+pub async fn rulebook(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<RulebookQuery>,
+) -> AppResult<web::Json<Vec<RuleView>>> {
     let day = state.clock.now().with_timezone(&state.settings.tz).format("%Y-%m-%d").to_string();
     let region = q.region_id;
     let rows = db::run(&state.db, move |c| {
         let path = match (region, p.deputy_id) {
             (Some(id), _) => crate::org::region_path(c, id)?.ok_or_else(AppError::not_found)?,
-            (None, Some(me)) => crate::org::congress_path(crate::org::deputy_scopes(c, &[me])?.get(&me).map(Vec::as_slice).unwrap_or_default()),
+            (None, Some(me)) => crate::org::congress_path(
+                crate::org::deputy_scopes(c, &[me])?.get(&me).map(Vec::as_slice).unwrap_or_default(),
+            ),
             (None, None) => p.region_path.clone().unwrap_or_else(|| "/".into()),
         };
         store::rulebook_at(c, &path, &day)
@@ -95,9 +101,17 @@ fn statement(c: &mut AnyConnection, cache: &LedgerCache, deputy: i64, year: i32)
             explain(e, rules.get(&rule_id).map(|r| &**r), rv)
         })
         .collect();
-    let by_category: Vec<CategoryTotal> =
-        store::balances_of(c, deputy, year)?.into_iter().map(|(category, points, entries)| CategoryTotal { category, points, entries }).collect();
-    Ok(PointsStatement { deputy_id: deputy, year, total: by_category.iter().map(|c| c.points).sum(), by_category, entries: views })
+    let by_category: Vec<CategoryTotal> = store::balances_of(c, deputy, year)?
+        .into_iter()
+        .map(|(category, points, entries)| CategoryTotal { category, points, entries })
+        .collect();
+    Ok(PointsStatement {
+        deputy_id: deputy,
+        year,
+        total: by_category.iter().map(|c| c.points).sum(),
+        by_category,
+        entries: views,
+    })
 }
 
 /// Who may read a deputy's points and archive: the deputy, or staff in scope (404 otherwise,
@@ -116,8 +130,14 @@ pub fn may_read_points(c: &mut AnyConnection, p: &Principal, deputy: i64) -> App
 /// My points for a year, entry by entry with rule, clause, source and cap notes.
 #[utoipa::path(tag = "ledger", params(YearQuery), responses((status = 200, body = PointsStatement), (status = 304, description = "unchanged since the ETag given in `If-None-Match`"), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/points")]
-pub async fn mine(req: HttpRequest, state: web::Data<AppState>, p: Principal, q: web::Query<YearQuery>) -> AppResult<HttpResponse> {
-    let me = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
+pub async fn mine(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<YearQuery>,
+) -> AppResult<HttpResponse> {
+    let me =
+        p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
     let year = q.year.unwrap_or_else(|| this_year(&state));
     views::serve(&req, &state, View::Points, me, year as u64, || async {
         let cache = state.ledger.clone();
@@ -129,7 +149,12 @@ pub async fn mine(req: HttpRequest, state: web::Data<AppState>, p: Principal, q:
 /// A deputy's points for a year (staff in scope).
 #[utoipa::path(tag = "ledger", params(("id" = i64, Path), YearQuery), responses((status = 200, body = PointsStatement), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/deputies/{id}/points")]
-pub async fn of_deputy(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, q: web::Query<YearQuery>) -> AppResult<web::Json<PointsStatement>> {
+pub async fn of_deputy(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    q: web::Query<YearQuery>,
+) -> AppResult<web::Json<PointsStatement>> {
     let id = id.into_inner();
     let year = q.year.unwrap_or_else(|| this_year(&state));
     let cache = state.ledger.clone();
@@ -144,7 +169,12 @@ pub async fn of_deputy(state: web::Data<AppState>, p: Principal, id: web::Path<i
 /// Reverse an entry with a linked opposite entry (admins in scope); nothing is edited.
 #[utoipa::path(tag = "ledger", params(("id" = i64, Path)), request_body = ReversalRequest, responses((status = 201, body = EntryView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/ledger/entries/{id}/reverse")]
-pub async fn reverse(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<ReversalRequest>) -> AppResult<HttpResponse> {
+pub async fn reverse(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<ReversalRequest>,
+) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let reason = body.into_inner().reason.trim().to_string();
     if reason.is_empty() {
@@ -160,9 +190,16 @@ pub async fn reverse(state: web::Data<AppState>, p: Principal, id: web::Path<i64
         let paths = crate::org::deputy_region_paths(c, orig.deputy_id)?.unwrap_or_default();
         policy::authorize(&p, Action::Write, &Target::many(Kind::Deputy, paths.clone()))?;
         let rev = service::reverse(c, id, &p.label(), &reason, tz, now)?;
-        Entry::by(&p, "ledger.reverse", "ledger_entry", id.to_string()).region(paths.first().cloned()).detail(format!("reversal={}", rev.id)).write(c, now)?;
+        Entry::by(&p, "ledger.reverse", "ledger_entry", id.to_string())
+            .region(paths.first().cloned())
+            .detail(format!("reversal={}", rev.id))
+            .write(c, now)?;
         let year = rev.year;
-        statement(c, &cache, rev.deputy_id, year)?.entries.into_iter().find(|v| v.id == rev.id).ok_or_else(AppError::not_found)
+        statement(c, &cache, rev.deputy_id, year)?
+            .entries
+            .into_iter()
+            .find(|v| v.id == rev.id)
+            .ok_or_else(AppError::not_found)
     })
     .await?;
     Ok(HttpResponse::Created().json(e))

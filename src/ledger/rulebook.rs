@@ -11,11 +11,24 @@ use crate::error::{AppError, AppResult, Code, FieldError, WriteErrors};
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
 
-pub const CATEGORIES: [&str; 9] = ["base", "meeting", "suggestion", "station_reception", "activity", "training", "inspection", "online_duty", "penalty"];
+pub const CATEGORIES: [&str; 9] = [
+    "base",
+    "meeting",
+    "suggestion",
+    "station_reception",
+    "activity",
+    "training",
+    "inspection",
+    "online_duty",
+    "penalty",
+];
 
 fn check(b: &RuleCreate) -> Vec<FieldError> {
     let mut e = vec![];
-    if b.code.is_empty() || b.code.len() > 40 || !b.code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+    if b.code.is_empty()
+        || b.code.len() > 40
+        || !b.code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
         e.push(FieldError::new("code", "invalid_code", "lowercase letters, digits and _"));
     }
     e.extend(crate::org::rules::required_text("name", &b.name, 100));

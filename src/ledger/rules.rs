@@ -36,10 +36,14 @@ pub const DEFAULT_RULES: [DefaultRule; 18] = [
 pub fn rule_for_event(kind: &str) -> Option<&'static str> {
     Some(match kind {
         "station_reception" => "station_reception",
-        "meeting_attended" | "meeting_excused" | "meeting_absent" => return DEFAULT_RULES.iter().find(|r| r.0 == kind).map(|r| r.0),
-        "training_attended" | "training_absent" | "inspection_attended" | "group_activity_attended" | "group_activity_absent" => {
+        "meeting_attended" | "meeting_excused" | "meeting_absent" => {
             return DEFAULT_RULES.iter().find(|r| r.0 == kind).map(|r| r.0)
         }
+        "training_attended"
+        | "training_absent"
+        | "inspection_attended"
+        | "group_activity_attended"
+        | "group_activity_absent" => return DEFAULT_RULES.iter().find(|r| r.0 == kind).map(|r| r.0),
         "training_excused" | "inspection_excused" | "group_activity_excused" => "meeting_excused",
         "inspection_absent" => "meeting_absent",
         "duty_no_show" => "duty_no_show",
@@ -128,14 +132,23 @@ pub fn path_ids(path: &str) -> Vec<i64> {
 /// The rule to apply: among the versions of `code` in effect on `day` (YYYY-MM-DD), those of the
 /// most local congress on the deputy's `path` that has any (a lower congress inherits its
 /// parent's rules; region 0 is the installation's default), newest version first.
-pub fn pick<'a>(book: &'a [super::store::RuleRow], code: &str, day: &str, path: &str) -> Option<&'a super::store::RuleRow> {
+pub fn pick<'a>(
+    book: &'a [super::store::RuleRow],
+    code: &str,
+    day: &str,
+    path: &str,
+) -> Option<&'a super::store::RuleRow> {
     let in_force = |r: &&super::store::RuleRow| {
-        r.code == code && r.effective_from.as_deref().is_none_or(|f| f <= day) && r.effective_to.as_deref().is_none_or(|t| t >= day)
+        r.code == code
+            && r.effective_from.as_deref().is_none_or(|f| f <= day)
+            && r.effective_to.as_deref().is_none_or(|t| t >= day)
     };
     let mut chain = path_ids(path);
     chain.reverse();
     chain.push(0);
-    chain.into_iter().find_map(|region| book.iter().filter(in_force).filter(|r| r.region_id == region).max_by_key(|r| r.version))
+    chain
+        .into_iter()
+        .find_map(|region| book.iter().filter(in_force).filter(|r| r.region_id == region).max_by_key(|r| r.version))
 }
 
 /// The fields an entry's hash covers, in a fixed order.
@@ -227,12 +240,15 @@ mod tests {
         let row = |y: i32, s: &str, d: i64| (y, s.to_string(), d);
         let old: RankRows = [(row(2026, "all", 1), 10), (row(2026, "g1", 1), 10), (row(2026, "all", 2), 5)].into();
         // Deputy 1 gains 3 and leaves group 1 for group 2; deputy 2 is unchanged; deputy 3 arrives.
-        let want: RankRows = [(row(2026, "all", 1), 13), (row(2026, "g2", 1), 13), (row(2026, "all", 2), 5), (row(2026, "all", 3), 10)].into();
+        let want: RankRows =
+            [(row(2026, "all", 1), 13), (row(2026, "g2", 1), 13), (row(2026, "all", 2), 5), (row(2026, "all", 3), 10)]
+                .into();
         let RankChange { gone, set, deltas } = rank_diff(&old, &want);
         assert_eq!(gone, vec![row(2026, "g1", 1)]);
         assert_eq!(set, [(row(2026, "all", 1), 13), (row(2026, "g2", 1), 13), (row(2026, "all", 3), 10)].into());
         // all@10: deputy 1 left, deputy 3 came (no change, left out); all@13 +1; g1@10 −1; g2@13 +1.
-        let want_deltas: std::collections::HashMap<_, _> = [(row(2026, "all", 13), 1), (row(2026, "g1", 10), -1), (row(2026, "g2", 13), 1)].into();
+        let want_deltas: std::collections::HashMap<_, _> =
+            [(row(2026, "all", 13), 1), (row(2026, "g1", 10), -1), (row(2026, "g2", 13), 1)].into();
         assert_eq!(deltas, want_deltas);
         assert_eq!(rank_diff(&want, &want), RankChange::default());
     }

@@ -13,14 +13,28 @@ use chrono::NaiveDateTime;
 /// Records one award; the same source for the same rule returns the existing entry instead.
 /// Returns the entry and whether it was created now.
 pub fn award(c: &mut AnyConnection, a: &Award, tz: chrono_tz::Tz, now: NaiveDateTime) -> AppResult<(EntryRow, bool)> {
-    posting::post(c, std::slice::from_ref(a), tz, now)?.pop().unwrap_or_else(|| Err(AppError::internal("an award got no answer")))
+    posting::post(c, std::slice::from_ref(a), tz, now)?
+        .pop()
+        .unwrap_or_else(|| Err(AppError::internal("an award got no answer")))
 }
 
 /// Reverses an entry with an opposite entry linked to it (a correction; nothing is edited).
-pub fn reverse(c: &mut AnyConnection, entry_id: i64, actor: &str, reason: &str, tz: chrono_tz::Tz, now: NaiveDateTime) -> AppResult<EntryRow> {
-    let orig = store::entry(c, entry_id)?.ok_or_else(|| AppError::invalid_field("entry_id", "unknown_entry", "no such entry"))?;
+pub fn reverse(
+    c: &mut AnyConnection,
+    entry_id: i64,
+    actor: &str,
+    reason: &str,
+    tz: chrono_tz::Tz,
+    now: NaiveDateTime,
+) -> AppResult<EntryRow> {
+    let orig = store::entry(c, entry_id)?
+        .ok_or_else(|| AppError::invalid_field("entry_id", "unknown_entry", "no such entry"))?;
     if orig.reverses.is_some() {
-        return Err(AppError::invalid_field("entry_id", "reversal_of_reversal", "a reversal cannot be reversed; record a new entry instead"));
+        return Err(AppError::invalid_field(
+            "entry_id",
+            "reversal_of_reversal",
+            "a reversal cannot be reversed; record a new entry instead",
+        ));
     }
     if store::reversal_of(c, entry_id)?.is_some() {
         return Err(AppError::conflict(Code::AlreadyReversed, "this entry has already been reversed"));
@@ -190,7 +204,13 @@ pub fn verify(c: &mut AnyConnection) -> AppResult<Verification> {
             });
         }
     }
-    Ok(Verification { ok: true, entries_checked: checked, deputies_checked: last.len() as i64, first_broken_entry: None, broken_deputy: None })
+    Ok(Verification {
+        ok: true,
+        entries_checked: checked,
+        deputies_checked: last.len() as i64,
+        first_broken_entry: None,
+        broken_deputy: None,
+    })
 }
 
 /// Recomputes balances from the entries; returns the (deputy, year, category) keys that differed

@@ -83,7 +83,8 @@ pub fn replay(entries: &[EntryRow], drafts: &HashMap<&str, &DraftRule>, tz: chro
         };
         granted.insert(e.id, points);
     }
-    let reversals: i64 = order.iter().filter_map(|e| e.reverses).map(|r| -(granted.get(&r).copied().unwrap_or(0) as i64)).sum();
+    let reversals: i64 =
+        order.iter().filter_map(|e| e.reverses).map(|r| -(granted.get(&r).copied().unwrap_or(0) as i64)).sum();
     granted.values().map(|p| *p as i64).sum::<i64>() + reversals
 }
 
@@ -97,7 +98,11 @@ fn ranks(totals: &[(i64, i64)]) -> HashMap<i64, usize> {
 /// scope). Nothing is written.
 #[utoipa::path(tag = "ledger", request_body = Simulation, responses((status = 200, body = SimulationResult), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/point-rules/simulate")]
-pub async fn simulate(state: web::Data<AppState>, p: Principal, body: web::Json<Simulation>) -> AppResult<web::Json<SimulationResult>> {
+pub async fn simulate(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<Simulation>,
+) -> AppResult<web::Json<SimulationResult>> {
     let b = body.into_inner();
     if p.role != Role::Admin {
         return Err(AppError::forbidden(Code::Forbidden, "congress staff simulate rule changes"));
@@ -127,7 +132,12 @@ pub async fn simulate(state: web::Data<AppState>, p: Principal, body: web::Json<
             }
             None => "/".into(),
         };
-        let current = super::store::ranks::top(c, b.year, &RankScope { pattern: format!("{path}%"), level: None, group: None }, i64::MAX)?;
+        let current = super::store::ranks::top(
+            c,
+            b.year,
+            &RankScope { pattern: format!("{path}%"), level: None, group: None },
+            i64::MAX,
+        )?;
         let ids: Vec<i64> = current.iter().map(|x| x.0).collect();
         let drafts: HashMap<&str, &DraftRule> = b.rules.iter().map(|r| (r.code.as_str(), r)).collect();
         let mut simulated = vec![];
@@ -156,7 +166,8 @@ pub async fn simulate(state: web::Data<AppState>, p: Principal, body: web::Json<
         let ranks_changed = out.iter().filter(|x| x.current_rank != x.simulated_rank).count();
         out.sort_by_key(|x| (x.simulated_rank, x.deputy_id));
         out.truncate(limit);
-        let names: HashMap<i64, String> = crate::org::deputy_names(c, &out.iter().map(|x| x.deputy_id).collect::<Vec<_>>())?.into_iter().collect();
+        let names: HashMap<i64, String> =
+            crate::org::deputy_names(c, &out.iter().map(|x| x.deputy_id).collect::<Vec<_>>())?.into_iter().collect();
         for x in &mut out {
             x.name = names.get(&x.deputy_id).cloned().unwrap_or_default();
         }

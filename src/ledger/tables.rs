@@ -80,7 +80,13 @@ pub async fn build(state: &AppState, year: i32) -> AppResult<usize> {
 }
 
 /// One ranking read from a year's tables; `None` (and a build started) when they are not built.
-pub async fn read(state: &AppState, year: i32, scope: String, limit: usize, me: Option<i64>) -> AppResult<Option<BoardRead>> {
+pub async fn read(
+    state: &AppState,
+    year: i32,
+    scope: String,
+    limit: usize,
+    me: Option<i64>,
+) -> AppResult<Option<BoardRead>> {
     let found = db::read(&state.db, move |c| {
         if !store::built(c, year)? {
             return Ok(None);

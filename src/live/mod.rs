@@ -130,7 +130,9 @@ pub async fn follow(state: AppState, mut stop: watch::Receiver<bool>) {
         match subscribed {
             Ok(mut rx) => loop {
                 if std::mem::take(&mut gap) {
-                    tracing::info!("following other instances' live events again; open streams look for what they missed");
+                    tracing::info!(
+                        "following other instances' live events again; open streams look for what they missed"
+                    );
                     state.live.look_again();
                 }
                 tokio::select! {

@@ -46,7 +46,9 @@ fn frame(id: i64, kind: &str, data: &str) -> Bytes {
 impl Stream {
     async fn fill(&mut self) -> Result<(), actix_web::Error> {
         let (account, deputy, after) = (self.account, self.deputy, self.last);
-        let rows = db::run(&self.db, move |c| store::since(c, account, deputy, after, PAGE)).await.map_err(actix_web::Error::from)?;
+        let rows = db::run(&self.db, move |c| store::since(c, account, deputy, after, PAGE))
+            .await
+            .map_err(actix_web::Error::from)?;
         self.catch_up = rows.len() as i64 == PAGE;
         for (id, kind, data) in rows {
             self.last = id;
@@ -114,11 +116,14 @@ pub async fn events(state: web::Data<AppState>, p: Principal, req: HttpRequest) 
         return Err(AppError::forbidden(Code::Forbidden, "the live stream is for deputies and constituents"));
     }
     let (account, deputy) = (p.account_id, p.deputy_id);
-    let given = match req.headers().get("last-event-id").map(|v| v.to_str().ok().and_then(|s| s.trim().parse::<i64>().ok())) {
-        None => None,
-        Some(Some(id)) if id >= 0 => Some(id),
-        Some(_) => return Err(AppError::bad_request(Code::InvalidLastEventId, "Last-Event-ID must be an event id")),
-    };
+    let given =
+        match req.headers().get("last-event-id").map(|v| v.to_str().ok().and_then(|s| s.trim().parse::<i64>().ok())) {
+            None => None,
+            Some(Some(id)) if id >= 0 => Some(id),
+            Some(_) => {
+                return Err(AppError::bad_request(Code::InvalidLastEventId, "Last-Event-ID must be an event id"))
+            }
+        };
     // Subscribe before reading the start, so nothing falls between.
     let wakes = state.live.subscribe();
     let last = match given {

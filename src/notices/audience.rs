@@ -63,7 +63,11 @@ pub fn resolve(c: &mut AnyConnection, scope: &str, a: &Audience) -> AppResult<Ve
     }
     for (i, l) in a.levels.iter().enumerate() {
         if !crate::org::rules::DEPUTY_LEVELS.contains(&l.as_str()) {
-            return Err(AppError::invalid_field(&format!("audience.levels[{i}]"), "invalid_value", crate::org::rules::DEPUTY_LEVELS.join(", ")));
+            return Err(AppError::invalid_field(
+                &format!("audience.levels[{i}]"),
+                "invalid_value",
+                crate::org::rules::DEPUTY_LEVELS.join(", "),
+            ));
         }
         out.extend(crate::org::deputies_matching(c, &scope, Some(l), None, None)?);
     }
@@ -85,7 +89,8 @@ pub fn resolve(c: &mut AnyConnection, scope: &str, a: &Audience) -> AppResult<Ve
         out.extend(crate::checkins::station_deputies(c, *s)?);
     }
     for (i, d) in a.deputies.iter().enumerate() {
-        let paths = crate::org::deputy_region_paths(c, *d)?.ok_or_else(|| unknown(format!("audience.deputies[{i}]")))?;
+        let paths =
+            crate::org::deputy_region_paths(c, *d)?.ok_or_else(|| unknown(format!("audience.deputies[{i}]")))?;
         if !paths.iter().any(|x| inside(&scope, x)) {
             return Err(out_of_scope(format!("audience.deputies[{i}]")));
         }

@@ -21,7 +21,13 @@ pub fn text(n: &NoticeRow, tz: chrono_tz::Tz) -> String {
     }
 }
 
-fn escalate(c: &mut AnyConnection, pii: &crate::platform::pii::Pii, n: &NoticeRow, tz: chrono_tz::Tz, now: NaiveDateTime) -> AppResult<usize> {
+fn escalate(
+    c: &mut AnyConnection,
+    pii: &crate::platform::pii::Pii,
+    n: &NoticeRow,
+    tz: chrono_tz::Tz,
+    now: NaiveDateTime,
+) -> AppResult<usize> {
     let deputies = store::to_chase(c, n.id, n.priority != "urgent" && n.rsvp_required)?;
     let phones = crate::org::deputy_phones(c, &deputies)?;
     let queued = crate::sms::enqueue(c, pii, n.id, &phones, &text(n, tz), now)?;

@@ -41,14 +41,22 @@ fn item(n: Headline, s: InboxState, body: Option<String>) -> InboxItem {
 /// filter; expired and retracted notices are hidden.
 #[utoipa::path(tag = "notices", params(InboxQuery, PageQuery), responses((status = 200, body = Page<InboxItem>), (status = 304, description = "unchanged since the ETag given in `If-None-Match`"), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/inbox")]
-pub async fn list(req: HttpRequest, state: web::Data<AppState>, p: Principal, q: web::Query<InboxQuery>, pq: web::Query<PageQuery>) -> AppResult<HttpResponse> {
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<InboxQuery>,
+    pq: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
     let deputy = me(&p)?;
     let (before, limit, now) = (pq.after()?, pq.limit()?, state.now());
     let q = q.into_inner();
     let (only_unread, kind) = (q.unread.unwrap_or(false), q.kind);
     let variant = views::variant((before, limit, only_unread, kind.as_deref()));
     views::serve(&req, &state, View::InboxPage, deputy, variant, || async {
-        let rows = db::read(&state.db, move |c| store::inbox(c, deputy, now, only_unread, kind.as_deref(), before, limit)).await?;
+        let rows =
+            db::read(&state.db, move |c| store::inbox(c, deputy, now, only_unread, kind.as_deref(), before, limit))
+                .await?;
         // The page stops being true when a notice on it (or the next one) expires.
         let until = rows.iter().filter_map(|r| r.0.expires_at).min();
         let pinned = rows.iter().filter(|r| r.0.pinned).count();
@@ -75,7 +83,9 @@ pub async fn unread(req: HttpRequest, state: web::Data<AppState>, p: Principal) 
 
 /// The notice and my inbox row; 404 when it is not in my inbox (or retracted, or expired).
 fn mine(c: &mut AnyConnection, deputy: i64, id: i64, now: NaiveDateTime) -> AppResult<(NoticeRow, InboxState)> {
-    let n = store::get(c, id)?.filter(|n| n.status == "published" && n.expires_at.is_none_or(|x| x > now)).ok_or_else(AppError::not_found)?;
+    let n = store::get(c, id)?
+        .filter(|n| n.status == "published" && n.expires_at.is_none_or(|x| x > now))
+        .ok_or_else(AppError::not_found)?;
     let s = store::inbox_row(c, id, deputy)?.ok_or_else(AppError::not_found)?;
     Ok((n, s))
 }
@@ -114,7 +124,12 @@ pub async fn read(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) 
 /// answer replaces the old one.
 #[utoipa::path(tag = "notices", params(("id" = i64, Path)), request_body = RsvpRequest, responses((status = 200, body = InboxItem), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/me/inbox/{id}/rsvp")]
-pub async fn rsvp(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<RsvpRequest>) -> AppResult<web::Json<InboxItem>> {
+pub async fn rsvp(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<RsvpRequest>,
+) -> AppResult<web::Json<InboxItem>> {
     let (deputy, id, now, b) = (me(&p)?, id.into_inner(), state.now(), body.into_inner());
     if !matches!(b.answer.as_str(), "attend" | "leave") {
         return Err(AppError::invalid_field("answer", "invalid_value", "attend or leave"));

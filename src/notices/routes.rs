@@ -42,7 +42,11 @@ fn detailed(c: &mut AnyConnection, keys: &crate::auth::KeySet, now: i64, id: i64
 /// and queues a push per device, in one transaction.
 #[utoipa::path(tag = "notices", request_body = NoticeCreate, responses((status = 201, body = NoticeView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/notices")]
-pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<NoticeCreate>) -> AppResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<NoticeCreate>,
+) -> AppResult<HttpResponse> {
     let scope = staff(&p)?;
     let b = body.into_inner();
     let now = state.clock.now();
@@ -103,7 +107,11 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<No
 /// How many deputies an audience reaches, before publishing.
 #[utoipa::path(tag = "notices", request_body = Audience, responses((status = 200, body = AudiencePreview), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/notices/audience-preview")]
-pub async fn preview(state: web::Data<AppState>, p: Principal, body: web::Json<Audience>) -> AppResult<web::Json<AudiencePreview>> {
+pub async fn preview(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<Audience>,
+) -> AppResult<web::Json<AudiencePreview>> {
     let scope = staff(&p)?;
     let a = body.into_inner();
     let n = db::run(&state.db, move |c| audience::resolve(c, &scope, &a)).await?.len();
@@ -175,7 +183,14 @@ pub async fn retract(state: web::Data<AppState>, p: Principal, id: web::Path<i64
             return Err(AppError::conflict(Code::AlreadyRetracted, "the notice is already retracted"));
         }
         let wake = if n.status == "published" {
-            Some(crate::live::record(c, None, Some(id), "notice_retracted", &serde_json::json!({"notice_id": id}), now)?)
+            Some(crate::live::record(
+                c,
+                None,
+                Some(id),
+                "notice_retracted",
+                &serde_json::json!({"notice_id": id}),
+                now,
+            )?)
         } else {
             None
         };
@@ -207,7 +222,12 @@ pub async fn recipients(
         store::recipients(c, id, filter.as_deref(), after, limit)
     })
     .await?;
-    Ok(web::Json(page(rows, limit, |r| r.0, |(deputy_id, name, s)| Recipient { deputy_id, name, read_at: s.0.map(utc), rsvp: s.1, leave_status: s.4 })))
+    Ok(web::Json(page(
+        rows,
+        limit,
+        |r| r.0,
+        |(deputy_id, name, s)| Recipient { deputy_id, name, read_at: s.0.map(utc), rsvp: s.1, leave_status: s.4 },
+    )))
 }
 
 /// Push the notice again to the deputies who have not read it (only them), as a new send.
@@ -224,7 +244,10 @@ pub async fn remind(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
         let round = store::next_round(c, id)?;
         let timing = crate::push::Timing { now, urgent: n.priority == "urgent", tz, quiet };
         let pushes = crate::push::enqueue(c, &super::headline(&n), &unread, round, &timing)?;
-        Entry::by(&p, "notice.remind", "notice", id.to_string()).region(Some(n.region_path)).detail(format!("deputies={}", unread.len())).write(c, now)?;
+        Entry::by(&p, "notice.remind", "notice", id.to_string())
+            .region(Some(n.region_path))
+            .detail(format!("deputies={}", unread.len()))
+            .write(c, now)?;
         Ok(Reminded { deputies: unread.len(), pushes })
     })
     .await?;

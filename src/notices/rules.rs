@@ -28,8 +28,12 @@ pub fn check(b: &NoticeCreate, now: DateTime<Utc>) -> Vec<FieldError> {
     }
     match (b.rsvp_required, b.rsvp_deadline) {
         (true, None) => e.push(FieldError::new("rsvp_deadline", "required", "an RSVP needs a deadline")),
-        (true, Some(d)) if d <= now => e.push(FieldError::new("rsvp_deadline", "in_the_past", "the deadline has passed")),
-        (false, Some(_)) => e.push(FieldError::new("rsvp_deadline", "rsvp_not_required", "a deadline only goes with rsvp_required")),
+        (true, Some(d)) if d <= now => {
+            e.push(FieldError::new("rsvp_deadline", "in_the_past", "the deadline has passed"))
+        }
+        (false, Some(_)) => {
+            e.push(FieldError::new("rsvp_deadline", "rsvp_not_required", "a deadline only goes with rsvp_required"))
+        }
         _ => {}
     }
     if b.event_id.is_some() && b.kind != "meeting" && b.kind != "training" {

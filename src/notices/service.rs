@@ -10,7 +10,13 @@ use chrono::{NaiveDateTime, NaiveTime};
 /// Publishes a draft or scheduled notice now: one inbox row per deputy, one push per device
 /// (normal notices wait out the quiet hours; urgent ones go at once) and one live event.
 /// Returns the deputies reached and the wake to announce after the commit.
-pub fn publish_in(c: &mut AnyConnection, id: i64, now: NaiveDateTime, tz: chrono_tz::Tz, quiet: Option<(NaiveTime, NaiveTime)>) -> AppResult<(usize, Wake)> {
+pub fn publish_in(
+    c: &mut AnyConnection,
+    id: i64,
+    now: NaiveDateTime,
+    tz: chrono_tz::Tz,
+    quiet: Option<(NaiveTime, NaiveTime)>,
+) -> AppResult<(usize, Wake)> {
     let n = store::get(c, id)?.ok_or_else(AppError::not_found)?;
     if !matches!(n.status.as_str(), "draft" | "scheduled") {
         return Err(AppError::conflict(Code::NotPublishable, format!("the notice is {}", n.status)));
@@ -85,8 +91,15 @@ pub fn personal(
     tz: chrono_tz::Tz,
     quiet: Option<(NaiveTime, NaiveTime)>,
 ) -> AppResult<(i64, Wake)> {
-    let scope = crate::org::deputy_region_paths(c, deputy)?.and_then(|p| p.into_iter().next()).ok_or_else(AppError::not_found)?;
-    let region: i64 = scope.trim_matches('/').rsplit('/').next().and_then(|s| s.parse().ok()).ok_or_else(|| AppError::internal("bad region path"))?;
+    let scope = crate::org::deputy_region_paths(c, deputy)?
+        .and_then(|p| p.into_iter().next())
+        .ok_or_else(AppError::not_found)?;
+    let region: i64 = scope
+        .trim_matches('/')
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| AppError::internal("bad region path"))?;
     let audience = Audience { deputies: vec![deputy], ..Default::default() };
     let (id, _, wake) = from_system(c, (region, &scope), ("general", title, body), &audience, now, tz, quiet)?;
     Ok((id, wake))

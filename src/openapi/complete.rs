@@ -19,19 +19,24 @@ pub fn errors(api: &mut OpenApi) {
     const PROBLEM: &str = "application/problem+json";
     let problem = |what: &str| {
         RefOr::T(
-            ResponseBuilder::new().description(what).content(PROBLEM, ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build()).build(),
+            ResponseBuilder::new()
+                .description(what)
+                .content(PROBLEM, ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+                .build(),
         )
     };
     for item in api.paths.paths.values_mut() {
         let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
         for op in ops.into_iter().flatten() {
-            let has_query = op.parameters.as_ref().is_some_and(|ps| ps.iter().any(|p| p.parameter_in == ParameterIn::Query));
+            let has_query =
+                op.parameters.as_ref().is_some_and(|ps| ps.iter().any(|p| p.parameter_in == ParameterIn::Query));
             let has_body = op.request_body.is_some();
             let responses = &mut op.responses.responses;
             for r in responses.values_mut() {
                 if let RefOr::T(r) = r {
-                    let is_problem =
-                        r.content.get("application/json").is_some_and(|c| matches!(&c.schema, Some(RefOr::Ref(x)) if x.ref_location.ends_with("/Problem")));
+                    let is_problem = r.content.get("application/json").is_some_and(
+                        |c| matches!(&c.schema, Some(RefOr::Ref(x)) if x.ref_location.ends_with("/Problem")),
+                    );
                     if let Some(c) = is_problem.then(|| r.content.shift_remove("application/json")).flatten() {
                         r.content.insert(PROBLEM.to_string(), c);
                     }
@@ -74,7 +79,11 @@ pub fn unique_operation_ids(api: &mut OpenApi) {
 }
 
 fn operations(api: &mut OpenApi) -> impl Iterator<Item = &mut Operation> {
-    api.paths.paths.values_mut().flat_map(|item| [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch]).flatten()
+    api.paths
+        .paths
+        .values_mut()
+        .flat_map(|item| [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch])
+        .flatten()
 }
 
 /// For each `POST /x` answering 201 with a body that has the key of `/x/{key}`: links to the

@@ -14,7 +14,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
     }
 }
 
@@ -88,7 +91,8 @@ pub fn serve(cfg: &mut actix_web::web::ServiceConfig) {
 
 /// The full document, as served at `/api-docs/openapi.json`.
 pub fn spec() -> utoipa::openapi::OpenApi {
-    let (_, mut api) = actix_web::App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes).split_for_parts();
+    let (_, mut api) =
+        actix_web::App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes).split_for_parts();
     complete::errors(&mut api);
     complete::unique_operation_ids(&mut api);
     complete::links(&mut api);

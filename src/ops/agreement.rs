@@ -51,7 +51,9 @@ pub fn agree(c: &mut AnyConnection, s: &Settings, adopt: bool, now: NaiveDateTim
         let known = recorded.iter().find(|(n, _)| n == name).map(|(_, v)| v);
         match known {
             None => {
-                diesel::insert_into(is::table).values((is::name.eq(*name), is::value.eq(value), is::updated_at.eq(now))).execute(c)?;
+                diesel::insert_into(is::table)
+                    .values((is::name.eq(*name), is::value.eq(value), is::updated_at.eq(now)))
+                    .execute(c)?;
             }
             Some(v) if v != value => {
                 tracing::warn!(setting = *name, from = %v, to = %value, "adopting a new shared setting for every instance on this database");
@@ -80,7 +82,8 @@ mod tests {
         let mine = vec![("rankings", "LVZHI_RANKINGS", "sql".to_string()), ("cache", "REDIS_URL", "redis".to_string())];
         assert_eq!(disagreement(&mine, &[]), None);
         assert_eq!(disagreement(&mine, &[("rankings".into(), "sql".into()), ("cache".into(), "redis".into())]), None);
-        let why = disagreement(&mine, &[("rankings".into(), "sql".into()), ("cache".into(), "in_process".into())]).unwrap();
+        let why =
+            disagreement(&mine, &[("rankings".into(), "sql".into()), ("cache".into(), "in_process".into())]).unwrap();
         assert!(why.starts_with("REDIS_URL gives cache = `redis` here") && why.contains("`in_process`"), "{why}");
     }
 }

@@ -24,8 +24,12 @@ pub struct Gateway {
 
 async fn push(cfg: web::Data<Config>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     if let Some(secret) = &cfg.secret {
-        let given =
-            req.headers().get("x-lvzhi-signature").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("sha256=")).and_then(|h| hex::decode(h).ok());
+        let given = req
+            .headers()
+            .get("x-lvzhi-signature")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("sha256="))
+            .and_then(|h| hex::decode(h).ok());
         let ok = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map(|mut m| {
             m.update(&body);
             given.is_some_and(|g| m.verify_slice(&g).is_ok())
@@ -50,14 +54,21 @@ async fn push(cfg: web::Data<Config>, req: HttpRequest, body: web::Bytes) -> Htt
 }
 
 /// Binds `bind` (`/push` for pushes, `/sms` for texts); await the returned server to serve.
-pub fn start(bind: &str, secret: Option<String>, log: bool, workers: usize) -> Result<(Gateway, actix_web::dev::Server), String> {
+pub fn start(
+    bind: &str,
+    secret: Option<String>,
+    log: bool,
+    workers: usize,
+) -> Result<(Gateway, actix_web::dev::Server), String> {
     let received = Arc::new(AtomicU64::new(0));
     let cfg = web::Data::new(Config { secret, log, received: received.clone() });
-    let server = HttpServer::new(move || App::new().app_data(cfg.clone()).route("/push", web::post().to(push)).route("/sms", web::post().to(push)))
-        .workers(workers)
-        .disable_signals()
-        .bind(bind)
-        .map_err(|e| format!("{bind}: {e}"))?;
+    let server = HttpServer::new(move || {
+        App::new().app_data(cfg.clone()).route("/push", web::post().to(push)).route("/sms", web::post().to(push))
+    })
+    .workers(workers)
+    .disable_signals()
+    .bind(bind)
+    .map_err(|e| format!("{bind}: {e}"))?;
     let port = server.addrs().first().map(|a| a.port()).unwrap_or(0);
     Ok((Gateway { received, port }, server.run()))
 }

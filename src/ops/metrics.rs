@@ -20,26 +20,42 @@ pub struct Metrics {
 impl Metrics {
     pub fn new() -> Result<Self, prometheus::Error> {
         let registry = Registry::new_custom(Some("lvzhi".into()), None)?;
-        let requests = IntCounterVec::new(Opts::new("http_requests_total", "HTTP requests by route and status"), &["method", "route", "status"])?;
+        let requests = IntCounterVec::new(
+            Opts::new("http_requests_total", "HTTP requests by route and status"),
+            &["method", "route", "status"],
+        )?;
         let latency = HistogramVec::new(
             HistogramOpts::new("http_request_duration_seconds", "HTTP request latency by route")
                 .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]),
             &["method", "route"],
         )?;
-        let pool = IntGaugeVec::new(Opts::new("db_pool_connections", "database pool connections by state"), &["state"])?;
+        let pool =
+            IntGaugeVec::new(Opts::new("db_pool_connections", "database pool connections by state"), &["state"])?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(pool.clone()))?;
-        let writer = IntGaugeVec::new(Opts::new("db_writer_count", "database writer threads since start: jobs, transactions, fallbacks"), &["kind"])?;
+        let writer = IntGaugeVec::new(
+            Opts::new("db_writer_count", "database writer threads since start: jobs, transactions, fallbacks"),
+            &["kind"],
+        )?;
         registry.register(Box::new(writer.clone()))?;
         let views = IntGaugeVec::new(
-            Opts::new("views_count", "kept views: reads served from memory since start, and whether they are served now (1) or not (0)"),
+            Opts::new(
+                "views_count",
+                "kept views: reads served from memory since start, and whether they are served now (1) or not (0)",
+            ),
             &["kind"],
         )?;
         registry.register(Box::new(views.clone()))?;
-        let outbox = IntGaugeVec::new(Opts::new("outbox_settled_count", "push and SMS rows settled since start, by outbox and step"), &["outbox", "step"])?;
+        let outbox = IntGaugeVec::new(
+            Opts::new("outbox_settled_count", "push and SMS rows settled since start, by outbox and step"),
+            &["outbox", "step"],
+        )?;
         registry.register(Box::new(outbox.clone()))?;
-        let jobs = IntGaugeVec::new(Opts::new("background_job_count", "background jobs since start: rounds run and steps failed"), &["job", "kind"])?;
+        let jobs = IntGaugeVec::new(
+            Opts::new("background_job_count", "background jobs since start: rounds run and steps failed"),
+            &["job", "kind"],
+        )?;
         registry.register(Box::new(jobs.clone()))?;
         Ok(Metrics { registry, requests, latency, pool, writer, views, outbox, jobs })
     }

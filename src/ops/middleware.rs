@@ -18,7 +18,10 @@ fn sane(v: &str) -> bool {
 
 /// Observes one request. A generated request id is a version-4 UUID from the thread's random
 /// generator (`Uuid::new_v4` asks the kernel for its bytes: a system call per request).
-pub async fn observe(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+pub async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let start = Instant::now();
     let rid = req
         .headers()

@@ -17,7 +17,12 @@ use chrono::NaiveDateTime;
 use std::collections::HashMap;
 
 /// Loads a deputy as `p` may see it, with the region paths of its seats; 404 when missing or out of scope.
-pub(super) fn load(c: &mut AnyConnection, p: &Principal, id: i64, action: Action) -> AppResult<(DeputyView, Vec<String>, i64)> {
+pub(super) fn load(
+    c: &mut AnyConnection,
+    p: &Principal,
+    id: i64,
+    action: Action,
+) -> AppResult<(DeputyView, Vec<String>, i64)> {
     let d = store::deputy(c, id)?.ok_or_else(AppError::not_found)?;
     let seats = store::seats_of(c, &[id])?;
     let paths: Vec<String> = seats.iter().map(|s| s.region_path.clone()).collect();
@@ -32,7 +37,13 @@ pub(super) fn respond(status: StatusCode, v: &DeputyView, version: i64) -> HttpR
     with_etag(status, etag("deputy", v.id, version), v)
 }
 
-fn check_person(name: Option<&str>, gender: Option<&str>, phone: Option<&str>, photo: Option<&str>, intro: Option<&str>) -> Result<Option<String>, AppError> {
+fn check_person(
+    name: Option<&str>,
+    gender: Option<&str>,
+    phone: Option<&str>,
+    photo: Option<&str>,
+    intro: Option<&str>,
+) -> Result<Option<String>, AppError> {
     let mut e: Vec<FieldError> = name.and_then(|n| rules::required_text("name", n, 32)).into_iter().collect();
     if gender.is_some_and(|g| rules::parse_gender(g).is_none()) {
         e.push(FieldError::new("gender", "invalid_value", "male or female"));
@@ -60,7 +71,14 @@ fn check_person(name: Option<&str>, gender: Option<&str>, phone: Option<&str>, p
     }
 }
 
-pub(super) fn insert_seat(c: &mut AnyConnection, p: &Principal, deputy_id: i64, s: &SeatInput, i: usize, now: NaiveDateTime) -> AppResult<String> {
+pub(super) fn insert_seat(
+    c: &mut AnyConnection,
+    p: &Principal,
+    deputy_id: i64,
+    s: &SeatInput,
+    i: usize,
+    now: NaiveDateTime,
+) -> AppResult<String> {
     let checked = check_seat(c, p, s, i)?;
     store::insert_seat(
         c,
@@ -82,7 +100,15 @@ pub(super) fn insert_seat(c: &mut AnyConnection, p: &Principal, deputy_id: i64, 
 }
 
 pub(super) fn bump(c: &mut AnyConnection, id: i64, version: i64, now: NaiveDateTime) -> AppResult<()> {
-    let ch = DeputyChanges { name: None, gender: None, phone: None, photo_url: None, introduction: None, version: version + 1, updated_at: now };
+    let ch = DeputyChanges {
+        name: None,
+        gender: None,
+        phone: None,
+        photo_url: None,
+        introduction: None,
+        version: version + 1,
+        updated_at: now,
+    };
     if store::update_deputy(c, id, version, &ch)? {
         Ok(())
     } else {
@@ -93,10 +119,20 @@ pub(super) fn bump(c: &mut AnyConnection, id: i64, version: i64, now: NaiveDateT
 /// Create a deputy with at least one seat in your scope.
 #[utoipa::path(tag = "deputies", request_body = DeputyCreate, responses((status = 201, body = DeputyView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/deputies")]
-pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<DeputyCreate>) -> AppResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<DeputyCreate>,
+) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     policy::role_allows(&p, Action::Write, Kind::Deputy)?;
-    let phone = check_person(Some(&b.name), Some(&b.gender), b.phone.as_deref(), b.photo_url.as_deref(), b.introduction.as_deref())?;
+    let phone = check_person(
+        Some(&b.name),
+        Some(&b.gender),
+        b.phone.as_deref(),
+        b.photo_url.as_deref(),
+        b.introduction.as_deref(),
+    )?;
     if b.seats.is_empty() {
         return Err(AppError::invalid_field("seats", "required", "a deputy holds at least one seat"));
     }
@@ -133,11 +169,20 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<De
 /// List deputies (full records in your scope; the public profile for deputies and units).
 #[utoipa::path(tag = "deputies", params(DeputyQuery, PageQuery), responses((status = 200, body = Page<DeputyView>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/deputies")]
-pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<DeputyQuery>, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<DeputyView>>> {
+pub async fn list(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<DeputyQuery>,
+    pq: web::Query<PageQuery>,
+) -> AppResult<web::Json<Page<DeputyView>>> {
     let (limit, after) = (pq.limit()?, pq.after()?);
     let q = q.into_inner();
     if q.level.as_deref().is_some_and(|l| rules::parse_level(l).is_none()) {
-        return Err(AppError::invalid_field("level", "invalid_value", "national, provincial, city, county or township"));
+        return Err(AppError::invalid_field(
+            "level",
+            "invalid_value",
+            "national, provincial, city, county or township",
+        ));
     }
     let items = db::run(&state.db, move |c| {
         let scope = narrowed_filter(c, &p, Kind::Deputy, q.region_id)?;
@@ -179,9 +224,21 @@ pub async fn get_one(state: web::Data<AppState>, p: Principal, id: web::Path<i64
 /// Update a deputy's personal fields (If-Match required).
 #[utoipa::path(tag = "deputies", params(("id" = i64, Path), ("If-Match" = String, Header)), request_body = DeputyUpdate, responses((status = 200, body = DeputyView), UpdateErrors), security(("bearer" = [])))]
 #[patch("/api/v1/deputies/{id}")]
-pub async fn update(state: web::Data<AppState>, p: Principal, req: HttpRequest, id: web::Path<i64>, body: web::Json<DeputyUpdate>) -> AppResult<HttpResponse> {
+pub async fn update(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Json<DeputyUpdate>,
+) -> AppResult<HttpResponse> {
     let (id, b, given) = (id.into_inner(), body.into_inner(), if_match(&req));
-    let phone = check_person(b.name.as_deref(), b.gender.as_deref(), b.phone.as_deref(), b.photo_url.as_deref(), b.introduction.as_deref())?;
+    let phone = check_person(
+        b.name.as_deref(),
+        b.gender.as_deref(),
+        b.phone.as_deref(),
+        b.photo_url.as_deref(),
+        b.introduction.as_deref(),
+    )?;
     let now = state.now();
     let (v, version) = db::tx(&state.db, move |c| {
         let (_, paths, version) = load(c, &p, id, Action::Write)?;
@@ -209,7 +266,10 @@ pub async fn update(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
         .filter(|x| x.1)
         .map(|x| x.0)
         .collect();
-        Entry::by(&p, "deputy.update", "deputy", id.to_string()).region(paths.first().cloned()).detail(fields.join(",")).write(c, now)?;
+        Entry::by(&p, "deputy.update", "deputy", id.to_string())
+            .region(paths.first().cloned())
+            .detail(fields.join(","))
+            .write(c, now)?;
         let (v, _, version) = load(c, &p, id, Action::Read)?;
         Ok((v, version))
     })
@@ -220,7 +280,11 @@ pub async fn update(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
 /// Read a deputy's full phone number (staff in scope; every read is audited).
 #[utoipa::path(tag = "deputies", params(("id" = i64, Path)), responses((status = 200, body = PhoneView), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 #[get("/api/v1/deputies/{id}/phone")]
-pub async fn read_phone(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<PhoneView>> {
+pub async fn read_phone(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<PhoneView>> {
     let id = id.into_inner();
     let now = state.now();
     let v = db::tx(&state.db, move |c| {

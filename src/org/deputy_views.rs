@@ -53,8 +53,9 @@ pub struct CheckedSeat {
 /// that is missing or out of scope gives the same field error.
 pub fn check_seat(conn: &mut AnyConnection, p: &Principal, s: &SeatInput, i: usize) -> AppResult<CheckedSeat> {
     let f = |name: &str| format!("seats[{i}].{name}");
-    let level =
-        rules::parse_level(&s.level).ok_or_else(|| AppError::invalid_field(&f("level"), "invalid_value", "national, provincial, city, county or township"))?;
+    let level = rules::parse_level(&s.level).ok_or_else(|| {
+        AppError::invalid_field(&f("level"), "invalid_value", "national, provincial, city, county or township")
+    })?;
     let status = rules::parse_status(s.status.as_deref().unwrap_or("active"))
         .ok_or_else(|| AppError::invalid_field(&f("status"), "invalid_value", "active, terminated or resigned"))?;
     if !(1..=100).contains(&s.term) {
@@ -76,13 +77,21 @@ pub fn check_seat(conn: &mut AnyConnection, p: &Principal, s: &SeatInput, i: usi
         return Err(AppError::validation(vec![FieldError::new(
             &f("level"),
             "level_mismatch",
-            format!("a {level} deputy sits in a {} congress, not a {}", rules::seat_region_level(level).unwrap_or("?"), region.level),
+            format!(
+                "a {level} deputy sits in a {} congress, not a {}",
+                rules::seat_region_level(level).unwrap_or("?"),
+                region.level
+            ),
         )]));
     }
     if let Some(gid) = s.group_id {
         let ok = store::group(conn, gid)?.is_some_and(|(g, _)| g.region_id == s.region_id && g.term == s.term);
         if !ok {
-            return Err(AppError::invalid_field(&f("group_id"), "unknown_group", "no such group in this congress and term"));
+            return Err(AppError::invalid_field(
+                &f("group_id"),
+                "unknown_group",
+                "no such group in this congress and term",
+            ));
         }
     }
     Ok(CheckedSeat { level, status, path: region.path })

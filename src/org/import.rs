@@ -53,7 +53,8 @@ pub struct PersonPlan {
 
 /// The one answer for a phone that belongs to another deputy record (of another name, or outside
 /// the importer's scope): it never tells which.
-pub const PHONE_TAKEN: &str = "this phone number belongs to another deputy record; a seat is added to it by the staff who hold that deputy";
+pub const PHONE_TAKEN: &str =
+    "this phone number belongs to another deputy record; a seat is added to it by the staff who hold that deputy";
 
 pub fn err(row: usize, col: &str, code: &str, msg: impl Into<String>) -> FieldError {
     FieldError::new(col, code, msg).at_row(row)
@@ -80,7 +81,9 @@ pub fn parse_term(s: &str) -> Option<i32> {
 
 /// Parses and checks the whole file. `Ok` holds one plan per person; `Err` every problem found.
 pub fn plan(bytes: &[u8], lk: &Lookups) -> Result<(usize, Vec<PersonPlan>), Vec<FieldError>> {
-    let text = std::str::from_utf8(bytes).map_err(|_| vec![err(1, "file", "invalid_encoding", "the file must be UTF-8 (save as “CSV UTF-8” in Excel)")])?;
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        vec![err(1, "file", "invalid_encoding", "the file must be UTF-8 (save as “CSV UTF-8” in Excel)")]
+    })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rdr = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = rdr.headers().map_err(|e| vec![err(1, "file", "invalid_csv", e.to_string())])?.clone();
@@ -91,7 +94,9 @@ pub fn plan(bytes: &[u8], lk: &Lookups) -> Result<(usize, Vec<PersonPlan>), Vec<
             Some(i) => {
                 idx.insert(canon, i);
             }
-            None if required => errors.push(err(1, canon, "missing_column", format!("the header row needs a `{}` column", names[1]))),
+            None if required => {
+                errors.push(err(1, canon, "missing_column", format!("the header row needs a `{}` column", names[1])))
+            }
             None => {}
         }
     }
@@ -122,7 +127,12 @@ pub fn plan(bytes: &[u8], lk: &Lookups) -> Result<(usize, Vec<PersonPlan>), Vec<
         }
         let gender = get("gender").and_then(rules::parse_gender);
         if gender.is_none() {
-            errors.push(err(row, "gender", "invalid_value", format!("`{}`: 男/女 or male/female", get("gender").unwrap_or(""))));
+            errors.push(err(
+                row,
+                "gender",
+                "invalid_value",
+                format!("`{}`: 男/女 or male/female", get("gender").unwrap_or("")),
+            ));
         }
         let phone = match get("phone") {
             Some(p) => match rules::normalize_phone(p) {
@@ -136,20 +146,40 @@ pub fn plan(bytes: &[u8], lk: &Lookups) -> Result<(usize, Vec<PersonPlan>), Vec<
         };
         let level = get("level").and_then(rules::parse_level);
         if level.is_none() {
-            errors.push(err(row, "level", "invalid_value", format!("`{}`: 全国/省/市/县/乡镇", get("level").unwrap_or(""))));
+            errors.push(err(
+                row,
+                "level",
+                "invalid_value",
+                format!("`{}`: 全国/省/市/县/乡镇", get("level").unwrap_or("")),
+            ));
         }
         let region = get("region_code").and_then(|c| lk.regions.get(c));
         if region.is_none() {
-            errors.push(err(row, "region_code", "unknown_region", format!("no region `{}` in your scope", get("region_code").unwrap_or(""))));
+            errors.push(err(
+                row,
+                "region_code",
+                "unknown_region",
+                format!("no region `{}` in your scope", get("region_code").unwrap_or("")),
+            ));
         }
         if let (Some(l), Some((_, rl))) = (level, region) {
             if rules::seat_region_level(l) != Some(rl.as_str()) {
-                errors.push(err(row, "level", "level_mismatch", format!("a {l} deputy does not sit in a {rl} congress")));
+                errors.push(err(
+                    row,
+                    "level",
+                    "level_mismatch",
+                    format!("a {l} deputy does not sit in a {rl} congress"),
+                ));
             }
         }
         let term = get("term").and_then(parse_term);
         if term.is_none() {
-            errors.push(err(row, "term", "invalid_value", format!("`{}` is not a term (届) number", get("term").unwrap_or(""))));
+            errors.push(err(
+                row,
+                "term",
+                "invalid_value",
+                format!("`{}` is not a term (届) number", get("term").unwrap_or("")),
+            ));
         }
         let status = rules::parse_status(get("status").unwrap_or(""));
         if status.is_none() {
@@ -159,7 +189,12 @@ pub fn plan(bytes: &[u8], lk: &Lookups) -> Result<(usize, Vec<PersonPlan>), Vec<
             (Some(g), Some((rid, _)), Some(t)) => match lk.groups.get(&(*rid, t, g.to_string())) {
                 Some(id) => Some(*id),
                 None => {
-                    errors.push(err(row, "group", "unknown_group", format!("no group `{g}` in this congress and term")));
+                    errors.push(err(
+                        row,
+                        "group",
+                        "unknown_group",
+                        format!("no group `{g}` in this congress and term"),
+                    ));
                     None
                 }
             },
@@ -168,12 +203,21 @@ pub fn plan(bytes: &[u8], lk: &Lookups) -> Result<(usize, Vec<PersonPlan>), Vec<
         if errors.len() > before {
             continue;
         }
-        let (Some(gender), Some(level), Some((region_id, _)), Some(term), Some(status)) = (gender, level, region, term, status) else { continue };
+        let (Some(gender), Some(level), Some((region_id, _)), Some(term), Some(status)) =
+            (gender, level, region, term, status)
+        else {
+            continue;
+        };
         // Which person this row is: same phone = same person (names must agree).
         let person = match &phone {
             Some(ph) => match by_phone.get(ph) {
                 Some(&pi) if people[pi].name != name => {
-                    errors.push(err(row, "phone", "duplicate_phone", format!("this phone is also given for {}", people[pi].name)));
+                    errors.push(err(
+                        row,
+                        "phone",
+                        "duplicate_phone",
+                        format!("this phone is also given for {}", people[pi].name),
+                    ));
                     continue;
                 }
                 Some(&pi) => Some(pi),
@@ -193,14 +237,29 @@ pub fn plan(bytes: &[u8], lk: &Lookups) -> Result<(usize, Vec<PersonPlan>), Vec<
             continue;
         }
         let existing_id = phone.as_ref().and_then(|ph| lk.phones.get(ph)).map(|x| x.0);
-        let seat = SeatPlan { row, level, region_id: *region_id, term, electoral_unit: get("electoral_unit").map(str::to_string), group_id, status };
+        let seat = SeatPlan {
+            row,
+            level,
+            region_id: *region_id,
+            term,
+            electoral_unit: get("electoral_unit").map(str::to_string),
+            group_id,
+            status,
+        };
         match person {
             Some(pi) => people[pi].seats.push(seat),
             None => {
                 if let Some(ph) = &phone {
                     by_phone.insert(ph.clone(), people.len());
                 }
-                people.push(PersonPlan { existing_id, name, gender, phone, introduction: get("introduction").map(str::to_string), seats: vec![seat] });
+                people.push(PersonPlan {
+                    existing_id,
+                    name,
+                    gender,
+                    phone,
+                    introduction: get("introduction").map(str::to_string),
+                    seats: vec![seat],
+                });
             }
         }
     }
@@ -236,7 +295,8 @@ mod tests {
 
     #[test]
     fn good_file_with_bom_and_chinese_headers() {
-        let csv = "\u{feff}姓名,性别,手机号,层级,行政区划代码,届次,代表小组\n张伟,男,13800000001,县,340102,17,第一小组\n";
+        let csv =
+            "\u{feff}姓名,性别,手机号,层级,行政区划代码,届次,代表小组\n张伟,男,13800000001,县,340102,17,第一小组\n";
         let (rows, people) = plan(csv.as_bytes(), &lookups()).unwrap();
         assert_eq!(rows, 1);
         assert_eq!(people[0].seats[0].group_id, Some(9));
@@ -244,9 +304,11 @@ mod tests {
 
     #[test]
     fn every_bad_cell_is_reported() {
-        let csv = "name,gender,phone,level,region_code,term\n,x,123,county,999999,17\n李娜,女,13800000002,city,340102,17\n";
+        let csv =
+            "name,gender,phone,level,region_code,term\n,x,123,county,999999,17\n李娜,女,13800000002,city,340102,17\n";
         let errs = plan(csv.as_bytes(), &lookups()).unwrap_err();
-        let got: Vec<(usize, &str, &str)> = errs.iter().map(|e| (e.row.unwrap(), e.field.as_str(), e.code.as_str())).collect();
+        let got: Vec<(usize, &str, &str)> =
+            errs.iter().map(|e| (e.row.unwrap(), e.field.as_str(), e.code.as_str())).collect();
         assert_eq!(
             got,
             vec![

@@ -39,7 +39,12 @@ const ANALYZE_AFTER: usize = 1000;
     security(("bearer" = []))
 )]
 #[post("/api/v1/deputies/import")]
-pub async fn import(state: web::Data<AppState>, p: Principal, req: HttpRequest, payload: web::Payload) -> AppResult<HttpResponse> {
+pub async fn import(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> AppResult<HttpResponse> {
     policy::role_allows(&p, Action::Write, Kind::Deputy)?;
     let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
@@ -50,9 +55,11 @@ pub async fn import(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
     let now = state.now();
     let result = db::tx(&state.db, move |c| {
         let scope = narrowed_filter(c, &p, Kind::Deputy, None)?;
-        let regions = store::regions_in(c, &scope)?.into_iter().map(|(id, code, level, _)| (code, (id, level))).collect();
+        let regions =
+            store::regions_in(c, &scope)?.into_iter().map(|(id, code, level, _)| (code, (id, level))).collect();
         let groups = store::group_keys(c, &scope)?.into_iter().map(|(r, t, n, id)| ((r, t, n), id)).collect();
-        let phones = super::store::deputies::phone_index(c)?.into_iter().map(|(ph, id, name)| (ph, (id, name))).collect();
+        let phones =
+            super::store::deputies::phone_index(c)?.into_iter().map(|(ph, id, name)| (ph, (id, name))).collect();
         let (rows, people) = plan(&bytes, &Lookups { regions, groups, phones }).map_err(AppError::validation)?;
         // A row may add a seat only to a deputy already in the importer's scope. A phone of a
         // deputy outside it answers as a phone of another person does (`phone_taken`): the seat

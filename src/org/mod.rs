@@ -18,10 +18,13 @@ pub use routes::register;
 
 pub use model::RegionRef;
 pub use store::deputies::{
-    congress_path, count_deputies, deputies_in, deputies_matching, deputy_names, deputy_phones, deputy_region_paths, deputy_scopes, public_briefs,
-    public_deputy, public_seats, SeatBrief,
+    congress_path, count_deputies, deputies_in, deputies_matching, deputy_names, deputy_phones, deputy_region_paths,
+    deputy_scopes, public_briefs, public_deputy, public_seats, SeatBrief,
 };
-pub use store::stations::{all_station_geos, station_by_code, station_geo, station_places_by_codes, station_region, unit, unit_region_path, StationGeo};
+pub use store::stations::{
+    all_station_geos, station_by_code, station_geo, station_places_by_codes, station_region, unit, unit_region_path,
+    StationGeo,
+};
 pub use store::{region_ids_in, region_path, region_ref, scope_pattern, subtree_like};
 
 /// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
@@ -45,7 +48,8 @@ pub fn deputies_not_held(conn: &mut AnyConnection, p: &Principal, ids: &[i64]) -
         .iter()
         .copied()
         .filter(|id| {
-            let paths: Vec<String> = scopes.get(id).map(|s| s.iter().map(|b| b.path.clone()).collect()).unwrap_or_default();
+            let paths: Vec<String> =
+                scopes.get(id).map(|s| s.iter().map(|b| b.path.clone()).collect()).unwrap_or_default();
             !scopes.contains_key(id) || !policy::holds_deputy(p, &paths)
         })
         .collect();
@@ -61,7 +65,12 @@ pub fn group_path(conn: &mut AnyConnection, id: i64) -> AppResult<Option<String>
 
 /// The list filter for `kind`, narrowed to `region_id`'s subtree when given (404 when that region
 /// is missing or outside the caller's scope).
-pub fn narrowed_filter(conn: &mut AnyConnection, p: &Principal, kind: Kind, region_id: Option<i64>) -> AppResult<RegionFilter> {
+pub fn narrowed_filter(
+    conn: &mut AnyConnection,
+    p: &Principal,
+    kind: Kind,
+    region_id: Option<i64>,
+) -> AppResult<RegionFilter> {
     let base = policy::list_filter(p, kind)?;
     let Some(id) = region_id else { return Ok(base) };
     let path = store::region_path(conn, id)?.ok_or_else(AppError::not_found)?;

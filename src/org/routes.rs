@@ -1,6 +1,8 @@
 //! Routes for regions and groups.
 
-use super::model::{GroupCreate, GroupUpdate, GroupView, RegionCreate, RegionQuery, RegionUpdate, RegionView, ScopedQuery};
+use super::model::{
+    GroupCreate, GroupUpdate, GroupView, RegionCreate, RegionQuery, RegionUpdate, RegionView, ScopedQuery,
+};
 use super::{narrowed_filter, rules, store};
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
@@ -20,7 +22,11 @@ fn region_etag(r: &RegionView) -> String {
 /// Create a region under a parent in your scope (only installation-wide admins create roots).
 #[utoipa::path(tag = "regions", request_body = RegionCreate, responses((status = 201, body = RegionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/regions")]
-pub async fn create_region(state: web::Data<AppState>, p: Principal, body: web::Json<RegionCreate>) -> AppResult<HttpResponse> {
+pub async fn create_region(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<RegionCreate>,
+) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     policy::role_allows(&p, Action::Write, Kind::Region)?;
     let mut errs: Vec<FieldError> = rules::required_text("name", &b.name, 64).into_iter().collect();
@@ -40,15 +46,25 @@ pub async fn create_region(state: web::Data<AppState>, p: Principal, body: web::
                     return Err(AppError::invalid_field(
                         "level",
                         "level_mismatch",
-                        format!("a child of a {} must be a {}", parent.level, rules::child_level(&parent.level).unwrap_or("nothing")),
+                        format!(
+                            "a child of a {} must be a {}",
+                            parent.level,
+                            rules::child_level(&parent.level).unwrap_or("nothing")
+                        ),
                     ));
                 }
                 Some(parent)
             }
-            None if p.region_path.is_some() => return Err(AppError::forbidden(Code::Forbidden, "only installation-wide admins create top-level regions")),
+            None if p.region_path.is_some() => {
+                return Err(AppError::forbidden(
+                    Code::Forbidden,
+                    "only installation-wide admins create top-level regions",
+                ))
+            }
             None => None,
         };
-        rules::check_region_code(b.code.trim(), &b.level, parent.as_ref().map(|x| x.code.as_str())).map_err(|e| AppError::validation(vec![e]))?;
+        rules::check_region_code(b.code.trim(), &b.level, parent.as_ref().map(|x| x.code.as_str()))
+            .map_err(|e| AppError::validation(vec![e]))?;
         let row = store::insert_region(c, b.code.trim(), b.name.trim(), parent.as_ref(), &b.level, now)?;
         Entry::by(&p, "region.create", "region", row.id.to_string()).region(Some(row.path.clone())).write(c, now)?;
         Ok(RegionView::from(row))
@@ -69,7 +85,12 @@ pub async fn list_regions(
     let (limit, after) = (pq.limit()?, pq.after()?);
     let q = q.into_inner();
     let rows = db::run(&state.db, move |c| {
-        let f = store::RegionListFilter { scope: policy::list_filter(&p, Kind::Region)?, parent_id: q.parent_id, level: q.level, q: q.q };
+        let f = store::RegionListFilter {
+            scope: policy::list_filter(&p, Kind::Region)?,
+            parent_id: q.parent_id,
+            level: q.level,
+            q: q.q,
+        };
         store::list_regions(c, &f, after, limit + 1)
     })
     .await?;
@@ -126,7 +147,11 @@ fn group_etag(g: &GroupView) -> String {
 /// Create a deputy group (代表小组) in a region of your scope.
 #[utoipa::path(tag = "groups", request_body = GroupCreate, responses((status = 201, body = GroupView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/groups")]
-pub async fn create_group(state: web::Data<AppState>, p: Principal, body: web::Json<GroupCreate>) -> AppResult<HttpResponse> {
+pub async fn create_group(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<GroupCreate>,
+) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     policy::role_allows(&p, Action::Write, Kind::Group)?;
     let mut errs: Vec<FieldError> = rules::required_text("name", &b.name, 64).into_iter().collect();

@@ -36,7 +36,11 @@ pub fn check_region_code(code: &str, level: &str, parent_code: Option<&str>) -> 
     };
     if let Some(p) = parent_code {
         if prefix > 0 && (p.len() < prefix || code[..prefix] != p[..prefix]) {
-            return Err(FieldError::new("code", "code_not_in_parent", "the code does not start with the parent's code"));
+            return Err(FieldError::new(
+                "code",
+                "code_not_in_parent",
+                "the code does not start with the parent's code",
+            ));
         }
     }
     Ok(())
@@ -86,7 +90,10 @@ pub fn parse_status(s: &str) -> Option<&'static str> {
 pub fn normalize_phone(s: &str) -> Option<String> {
     let d: String = s.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
     let d = d.strip_prefix("+86").unwrap_or(&d).to_string();
-    let ok = d.len() == 11 && d.starts_with('1') && d.chars().all(|c| c.is_ascii_digit()) && matches!(d.as_bytes()[1], b'3'..=b'9');
+    let ok = d.len() == 11
+        && d.starts_with('1')
+        && d.chars().all(|c| c.is_ascii_digit())
+        && matches!(d.as_bytes()[1], b'3'..=b'9');
     ok.then_some(d)
 }
 
@@ -163,7 +170,8 @@ mod tests {
 
     #[test]
     fn codes_of_a_run_never_repeat() {
-        let codes: std::collections::HashSet<String> = (0..200_000).map(|n| public_code_in_run('D', (1 << 45) - 7, n)).collect();
+        let codes: std::collections::HashSet<String> =
+            (0..200_000).map(|n| public_code_in_run('D', (1 << 45) - 7, n)).collect();
         assert_eq!(codes.len(), 200_000);
         assert!(codes.iter().all(|c| c.len() == 10 && c.starts_with('D') && !c.contains(['0', 'O', '1', 'I'])));
     }

@@ -17,7 +17,12 @@ use actix_web::{patch, post, web, HttpRequest, HttpResponse};
 /// Add a seat (another level or term) to a deputy already in your scope.
 #[utoipa::path(tag = "deputies", params(("id" = i64, Path)), request_body = SeatInput, responses((status = 201, body = DeputyView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/deputies/{id}/seats")]
-pub async fn add_seat(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<SeatInput>) -> AppResult<HttpResponse> {
+pub async fn add_seat(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<SeatInput>,
+) -> AppResult<HttpResponse> {
     let (id, s) = (id.into_inner(), body.into_inner());
     policy::role_allows(&p, Action::Write, Kind::Deputy)?;
     let now = state.now();
@@ -47,7 +52,10 @@ pub async fn update_seat(
 ) -> AppResult<HttpResponse> {
     let ((id, seat_id), b, given) = (path.into_inner(), body.into_inner(), if_match(&req));
     let status = match b.status.as_deref() {
-        Some(s) => Some(rules::parse_status(s).ok_or_else(|| AppError::invalid_field("status", "invalid_value", "active, terminated or resigned"))?),
+        Some(s) => Some(
+            rules::parse_status(s)
+                .ok_or_else(|| AppError::invalid_field("status", "invalid_value", "active, terminated or resigned"))?,
+        ),
         None => None,
     };
     if let Some(d) = b.status_date.as_deref().filter(|d| !rules::valid_date(d)) {
@@ -60,16 +68,26 @@ pub async fn update_seat(
         policy::authorize(&p, Action::Write, &Target::new(Kind::Deputy, seat.region_path.clone()))?;
         check_if_match(given.as_deref(), &etag("deputy", id, d.version))?;
         if let Some(g) = b.group_id {
-            let ok = super::store::group(c, g)?.is_some_and(|(gv, _)| gv.region_id == seat.region_id && gv.term == seat.term);
+            let ok = super::store::group(c, g)?
+                .is_some_and(|(gv, _)| gv.region_id == seat.region_id && gv.term == seat.term);
             if !ok {
-                return Err(AppError::invalid_field("group_id", "unknown_group", "no such group in this congress and term"));
+                return Err(AppError::invalid_field(
+                    "group_id",
+                    "unknown_group",
+                    "no such group in this congress and term",
+                ));
             }
         }
         let status_date = b.status_date.clone().or_else(|| status.map(|_| now.date().to_string()));
         store::update_seat(
             c,
             seat_id,
-            &SeatChanges { status, status_date: status_date.as_deref(), group_id: b.group_id, electoral_unit: b.electoral_unit.as_deref() },
+            &SeatChanges {
+                status,
+                status_date: status_date.as_deref(),
+                group_id: b.group_id,
+                electoral_unit: b.electoral_unit.as_deref(),
+            },
         )?;
         bump(c, id, d.version, now)?;
         crate::ledger::board_seats_changed(c, &[id])?;

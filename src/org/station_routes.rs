@@ -44,13 +44,26 @@ fn check_station_fields(
 /// Create a liaison station (家站) in a region of your scope.
 #[utoipa::path(tag = "stations", request_body = StationCreate, responses((status = 201, body = StationView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/stations")]
-pub async fn create_station(state: web::Data<AppState>, p: Principal, body: web::Json<StationCreate>) -> AppResult<HttpResponse> {
+pub async fn create_station(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<StationCreate>,
+) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     policy::role_allows(&p, Action::Write, Kind::Station)?;
     if p.role == crate::auth::Role::StationStaff {
-        return Err(AppError::forbidden(Code::Forbidden, "station staff edit their stations but do not create new ones"));
+        return Err(AppError::forbidden(
+            Code::Forbidden,
+            "station staff edit their stations but do not create new ones",
+        ));
     }
-    let errs = check_station_fields(Some(&b.kind), Some(&b.name), Some(&b.address), (Some(b.latitude), Some(b.longitude)), b.radius_m);
+    let errs = check_station_fields(
+        Some(&b.kind),
+        Some(&b.name),
+        Some(&b.address),
+        (Some(b.latitude), Some(b.longitude)),
+        b.radius_m,
+    );
     if !errs.is_empty() {
         return Err(AppError::validation(errs));
     }
@@ -128,7 +141,13 @@ pub async fn update_station(
     body: web::Json<StationUpdate>,
 ) -> AppResult<HttpResponse> {
     let (id, b, given) = (id.into_inner(), body.into_inner(), if_match(&req));
-    let errs = check_station_fields(b.kind.as_deref(), b.name.as_deref(), b.address.as_deref(), (b.latitude, b.longitude), b.radius_m);
+    let errs = check_station_fields(
+        b.kind.as_deref(),
+        b.name.as_deref(),
+        b.address.as_deref(),
+        (b.latitude, b.longitude),
+        b.radius_m,
+    );
     if !errs.is_empty() {
         return Err(AppError::validation(errs));
     }
@@ -173,7 +192,11 @@ fn unit_etag(u: &UnitView) -> String {
 /// Create a handling unit (承办单位) in a region of your scope.
 #[utoipa::path(tag = "units", request_body = UnitCreate, responses((status = 201, body = UnitView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/units")]
-pub async fn create_unit(state: web::Data<AppState>, p: Principal, body: web::Json<UnitCreate>) -> AppResult<HttpResponse> {
+pub async fn create_unit(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<UnitCreate>,
+) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     policy::role_allows(&p, Action::Write, Kind::Unit)?;
     if let Some(e) = rules::required_text("name", &b.name, 100) {
@@ -183,7 +206,14 @@ pub async fn create_unit(state: web::Data<AppState>, p: Principal, body: web::Js
     let view = db::tx(&state.db, move |c| {
         let path = super::store::region_path(c, b.region_id)?.ok_or_else(AppError::not_found)?;
         policy::authorize(&p, Action::Write, &Target::new(Kind::Unit, path.clone()))?;
-        let id = store::insert_unit(c, b.region_id, b.name.trim(), b.contact_name.as_deref(), b.contact_phone.as_deref(), now)?;
+        let id = store::insert_unit(
+            c,
+            b.region_id,
+            b.name.trim(),
+            b.contact_name.as_deref(),
+            b.contact_phone.as_deref(),
+            now,
+        )?;
         Entry::by(&p, "unit.create", "unit", id.to_string()).region(Some(path)).write(c, now)?;
         Ok(store::unit(c, id)?.ok_or_else(AppError::not_found)?.0)
     })

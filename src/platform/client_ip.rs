@@ -25,8 +25,10 @@ impl TrustProxy {
         if let Some(list) = cidrs.map(str::trim).filter(|s| !s.is_empty()) {
             let mut nets = vec![];
             for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                let net =
-                    item.parse::<IpNet>().or_else(|_| item.parse::<IpAddr>().map(IpNet::from)).map_err(|_| format!("`{item}` is not a CIDR or address"))?;
+                let net = item
+                    .parse::<IpNet>()
+                    .or_else(|_| item.parse::<IpAddr>().map(IpNet::from))
+                    .map_err(|_| format!("`{item}` is not a CIDR or address"))?;
                 nets.push(net.trunc());
             }
             return Ok(TrustProxy::Networks(nets));
@@ -49,7 +51,9 @@ fn entry(raw: &str) -> Option<IpAddr> {
         return rest.split(']').next()?.parse().ok();
     }
     match s.rsplit_once(':') {
-        Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4),
+        Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => {
+            host.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4)
+        }
         _ => None,
     }
 }
@@ -60,7 +64,8 @@ pub fn client_ip(peer: Option<IpAddr>, forwarded: &[&str], trust: &TrustProxy) -
     if *trust == TrustProxy::None {
         return Some(peer);
     }
-    let mut chain: Vec<&str> = forwarded.iter().flat_map(|v| v.split(',')).map(str::trim).filter(|s| !s.is_empty()).collect();
+    let mut chain: Vec<&str> =
+        forwarded.iter().flat_map(|v| v.split(',')).map(str::trim).filter(|s| !s.is_empty()).collect();
     chain.reverse();
     // From the right: the peer, then the header's entries, last appended first.
     let mut client = peer;
@@ -111,7 +116,10 @@ mod tests {
     #[test]
     fn networks_skip_every_proxy_from_the_right() {
         let t = TrustProxy::parse(Some("10.0.0.0/8, 192.168.1.1"), None, false).unwrap();
-        assert_eq!(client_ip(Some(ip("10.0.0.5")), &["6.6.6.6, 203.0.113.7, 192.168.1.1, 10.1.2.3"], &t), Some(ip("203.0.113.7")));
+        assert_eq!(
+            client_ip(Some(ip("10.0.0.5")), &["6.6.6.6, 203.0.113.7, 192.168.1.1, 10.1.2.3"], &t),
+            Some(ip("203.0.113.7"))
+        );
         // A peer outside the proxies is the client whatever the header says.
         assert_eq!(client_ip(Some(ip("203.0.113.9")), &["6.6.6.6"], &t), Some(ip("203.0.113.9")));
     }
@@ -120,8 +128,14 @@ mod tests {
     fn untrusted_and_garbled() {
         assert_eq!(client_ip(Some(ip("203.0.113.9")), &["6.6.6.6"], &TrustProxy::None), Some(ip("203.0.113.9")));
         assert_eq!(client_ip(Some(ip("10.0.0.5")), &["6.6.6.6, garbage"], &TrustProxy::Hops(2)), Some(ip("10.0.0.5")));
-        assert_eq!(client_ip(Some(ip("10.0.0.5")), &["[2001:db8::1]:443"], &TrustProxy::Hops(1)), Some(ip("2001:db8::1")));
-        assert_eq!(client_ip(Some(ip("10.0.0.5")), &["198.51.100.2:5555"], &TrustProxy::Hops(1)), Some(ip("198.51.100.2")));
+        assert_eq!(
+            client_ip(Some(ip("10.0.0.5")), &["[2001:db8::1]:443"], &TrustProxy::Hops(1)),
+            Some(ip("2001:db8::1"))
+        );
+        assert_eq!(
+            client_ip(Some(ip("10.0.0.5")), &["198.51.100.2:5555"], &TrustProxy::Hops(1)),
+            Some(ip("198.51.100.2"))
+        );
     }
 
     #[test]

@@ -84,7 +84,8 @@ pub fn lookup_many(c: &mut AnyConnection, keys: &[&IdemKey]) -> AppResult<Vec<Op
         return Ok(vec![]);
     }
     let rows: Vec<StoredRow> = stored(c, keys)?;
-    let mut found: HashMap<(i64, String), (String, i32, String)> = rows.into_iter().map(|(a, key, h, s, b)| ((a, key), (h, s, b))).collect();
+    let mut found: HashMap<(i64, String), (String, i32, String)> =
+        rows.into_iter().map(|(a, key, h, s, b)| ((a, key), (h, s, b))).collect();
     Ok(keys
         .iter()
         .map(|x| {
@@ -92,7 +93,11 @@ pub fn lookup_many(c: &mut AnyConnection, keys: &[&IdemKey]) -> AppResult<Vec<Op
                 if h != x.hash {
                     return Err(reused());
                 }
-                Ok(Answer { status: StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK), body, replayed: true })
+                Ok(Answer {
+                    status: StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK),
+                    body,
+                    replayed: true,
+                })
             })
         })
         .collect())

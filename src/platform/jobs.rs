@@ -24,7 +24,8 @@ fn counts(job: &'static str) -> &'static Counts {
     if let Some(c) = all.iter().find(|c| c.job == job) {
         return c;
     }
-    let c: &'static Counts = Box::leak(Box::new(Counts { job, rounds: AtomicU64::new(0), failures: AtomicU64::new(0) }));
+    let c: &'static Counts =
+        Box::leak(Box::new(Counts { job, rounds: AtomicU64::new(0), failures: AtomicU64::new(0) }));
     all.push(c);
     c
 }

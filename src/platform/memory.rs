@@ -140,7 +140,9 @@ impl MemoryCache {
 
     pub async fn board_read(&self, q: BoardQuery<'_>) -> CacheResult<Option<BoardPage>> {
         let g = self.lock();
-        let Some(generation) = g.values.get(q.pointer).filter(|e| live(e)).and_then(|e| e.0.parse::<i64>().ok()) else { return Ok(None) };
+        let Some(generation) = g.values.get(q.pointer).filter(|e| live(e)).and_then(|e| e.0.parse::<i64>().ok()) else {
+            return Ok(None);
+        };
         let mut page = BoardPage { generation, ..Default::default() };
         let Some(z) = g.zsets.get(&format!("{}{generation}:{}", q.board, q.scope)) else { return Ok(Some(page)) };
         page.top = if q.n == 0 { vec![] } else { z.rev_range(0, q.n as usize - 1) };
@@ -190,7 +192,8 @@ impl MemoryCache {
     }
 
     pub async fn subscribe(&self, channel: &str) -> CacheResult<mpsc::Receiver<String>> {
-        let mut rx = self.lock().channels.entry(channel.to_string()).or_insert_with(|| broadcast::channel(1024).0).subscribe();
+        let mut rx =
+            self.lock().channels.entry(channel.to_string()).or_insert_with(|| broadcast::channel(1024).0).subscribe();
         let (tx, out) = mpsc::channel(1024);
         tokio::spawn(async move {
             loop {

@@ -109,7 +109,9 @@ pub fn check_url(raw: &str, allow: &[String]) -> Result<(), String> {
     };
     let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
     if private && !allowed(allow, host) {
-        return Err(format!("`{raw}` points at a private or loopback address (list its host in LVZHI_OUTBOUND_ALLOW to allow it)"));
+        return Err(format!(
+            "`{raw}` points at a private or loopback address (list its host in LVZHI_OUTBOUND_ALLOW to allow it)"
+        ));
     }
     Ok(())
 }
@@ -136,9 +138,16 @@ impl Resolve for Guard {
         Box::pin(async move {
             let host = name.as_str().to_string();
             let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let keep: Vec<SocketAddr> = if allowed(&allow, &host) { found } else { found.into_iter().filter(|a| !private_ip(a.ip())).collect() };
+            let keep: Vec<SocketAddr> = if allowed(&allow, &host) {
+                found
+            } else {
+                found.into_iter().filter(|a| !private_ip(a.ip())).collect()
+            };
             if keep.is_empty() {
-                return Err(format!("`{host}` resolves to no public address (list it in LVZHI_OUTBOUND_ALLOW to allow it)").into());
+                return Err(format!(
+                    "`{host}` resolves to no public address (list it in LVZHI_OUTBOUND_ALLOW to allow it)"
+                )
+                .into());
             }
             let addrs: Addrs = Box::new(keep.into_iter());
             Ok(addrs)
@@ -203,7 +212,9 @@ mod tests {
             assert!(check_url(bad, &[]).is_err(), "{bad}");
         }
         assert!(check_url("https://push.example.cn/v1", &[]).is_ok());
-        for good in ["https://1.2.3.4/", "https://[2400:3200::1]/", "https://[64:ff9b::101:101]/", "https://[2002:101:101::1]/"] {
+        for good in
+            ["https://1.2.3.4/", "https://[2400:3200::1]/", "https://[64:ff9b::101:101]/", "https://[2002:101:101::1]/"]
+        {
             assert!(check_url(good, &[]).is_ok(), "{good}");
         }
         // Only the listed host is allowed, in whatever case; not its neighbours.

@@ -68,11 +68,16 @@ impl Pii {
         let mut map = HashMap::new();
         for item in keys.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let (kid, b64) = item.split_once(':').ok_or_else(|| bad("LVZHI_PII_KEYS: each key is kid:base64"))?;
-            if kid.is_empty() || kid.len() > 16 || !kid.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            if kid.is_empty()
+                || kid.len() > 16
+                || !kid.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
                 return Err(bad(format!("LVZHI_PII_KEYS: key id `{kid}` must be 1-16 letters, digits, - or _")));
             }
-            let raw = STANDARD.decode(b64.trim()).map_err(|_| bad(format!("LVZHI_PII_KEYS: key `{kid}` is not base64")))?;
-            let key = UnboundKey::new(&AES_256_GCM, &raw).map_err(|_| bad(format!("LVZHI_PII_KEYS: key `{kid}` must be 32 bytes")))?;
+            let raw =
+                STANDARD.decode(b64.trim()).map_err(|_| bad(format!("LVZHI_PII_KEYS: key `{kid}` is not base64")))?;
+            let key = UnboundKey::new(&AES_256_GCM, &raw)
+                .map_err(|_| bad(format!("LVZHI_PII_KEYS: key `{kid}` must be 32 bytes")))?;
             if map.insert(kid.to_string(), LessSafeKey::new(key)).is_some() {
                 return Err(bad(format!("LVZHI_PII_KEYS: key id `{kid}` appears twice")));
             }
@@ -97,7 +102,11 @@ impl Pii {
     fn generated(path: &Path) -> Result<Pii, String> {
         if !path.exists() {
             tracing::warn!(path = %path.display(), "LVZHI_PII_KEYS is not set: generated personal-data keys under the data dir");
-            let text = format!("LVZHI_PII_KEYS=dev1:{}\nLVZHI_PII_HASH_KEY={}\n", STANDARD.encode(random::<32>()?), STANDARD.encode(random::<32>()?));
+            let text = format!(
+                "LVZHI_PII_KEYS=dev1:{}\nLVZHI_PII_HASH_KEY={}\n",
+                STANDARD.encode(random::<32>()?),
+                STANDARD.encode(random::<32>()?)
+            );
             write_private(path, &text)?;
         }
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -119,7 +128,10 @@ impl Pii {
         // A fresh random nonce per value (2^-32 collision odds only after ~2^32 values per key).
         let nonce = random::<NONCE_LEN>().unwrap_or_else(|_| fallback_nonce());
         let mut buf = plain.as_bytes().to_vec();
-        if key.seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(column.as_bytes()), &mut buf).is_err() {
+        if key
+            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(column.as_bytes()), &mut buf)
+            .is_err()
+        {
             // Sealing a short value cannot fail; never store it in the clear if it somehow does.
             return format!("{PREFIX}{}:", self.0.current);
         }
@@ -131,9 +143,14 @@ impl Pii {
     /// Opens a value sealed for `column`; a value that does not open is an internal error
     /// (a key missing from `LVZHI_PII_KEYS`, or a damaged row), logged with the key id only.
     pub fn open(&self, column: &str, sealed: &str) -> AppResult<String> {
-        let (kid, body) = split(sealed).ok_or_else(|| AppError::internal(format!("{column}: a value is not sealed")))?;
-        let key = self.0.keys.get(kid).ok_or_else(|| AppError::internal(format!("{column}: sealed with key `{kid}`, which LVZHI_PII_KEYS lacks")))?;
-        let raw = URL_SAFE_NO_PAD.decode(body).map_err(|_| AppError::internal(format!("{column}: a sealed value is damaged")))?;
+        let (kid, body) =
+            split(sealed).ok_or_else(|| AppError::internal(format!("{column}: a value is not sealed")))?;
+        let key = self.0.keys.get(kid).ok_or_else(|| {
+            AppError::internal(format!("{column}: sealed with key `{kid}`, which LVZHI_PII_KEYS lacks"))
+        })?;
+        let raw = URL_SAFE_NO_PAD
+            .decode(body)
+            .map_err(|_| AppError::internal(format!("{column}: a sealed value is damaged")))?;
         if raw.len() < NONCE_LEN {
             return Err(AppError::internal(format!("{column}: a sealed value is damaged")));
         }
@@ -143,7 +160,8 @@ impl Pii {
         let plain = key
             .open_in_place(nonce, Aad::from(column.as_bytes()), &mut buf)
             .map_err(|_| AppError::internal(format!("{column}: a sealed value does not open")))?;
-        String::from_utf8(plain.to_vec()).map_err(|_| AppError::internal(format!("{column}: a sealed value is not text")))
+        String::from_utf8(plain.to_vec())
+            .map_err(|_| AppError::internal(format!("{column}: a sealed value is not text")))
     }
 
     /// Whether `value` is sealed under the current key.
@@ -177,7 +195,10 @@ fn fallback_nonce() -> [u8; NONCE_LEN] {
     use std::sync::atomic::{AtomicU32, Ordering};
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let mut n = [0u8; NONCE_LEN];
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or_default();
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or_default();
     n[..8].copy_from_slice(&t.to_le_bytes());
     n[8..].copy_from_slice(&COUNTER.fetch_add(1, Ordering::Relaxed).to_le_bytes());
     n

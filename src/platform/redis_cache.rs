@@ -35,11 +35,18 @@ impl RedisCache {
             .set_response_timeout(Some(Duration::from_secs(2)))
             .set_number_of_retries(1)
             .set_max_delay(Duration::from_millis(500));
-        let conn = tokio::time::timeout(Duration::from_secs(5), ConnectionManager::new_with_config(client.clone(), config))
-            .await
-            .map_err(|_| CacheError("timed out connecting to Redis".into()))?
-            .map_err(err)?;
-        Ok(RedisCache { client, conn, prefix: prefix.to_string(), down_until: Default::default(), failed_at: Default::default() })
+        let conn =
+            tokio::time::timeout(Duration::from_secs(5), ConnectionManager::new_with_config(client.clone(), config))
+                .await
+                .map_err(|_| CacheError("timed out connecting to Redis".into()))?
+                .map_err(err)?;
+        Ok(RedisCache {
+            client,
+            conn,
+            prefix: prefix.to_string(),
+            down_until: Default::default(),
+            failed_at: Default::default(),
+        })
     }
 
     /// The connection, unless Redis failed a moment ago.
@@ -98,7 +105,9 @@ impl RedisCache {
             Err(_) => return,
         };
         if seen.as_ref().is_some_and(|s| *s != current) {
-            tracing::warn!("Redis lost its data (epoch marker changed); revocations are read from the database for a while");
+            tracing::warn!(
+                "Redis lost its data (epoch marker changed); revocations are read from the database for a while"
+            );
             self.mark_failed();
         }
         *seen = Some(current);
@@ -137,7 +146,9 @@ impl RedisCache {
     }
 
     pub async fn set_nx(&self, key: &str, value: &str, ttl: Duration) -> CacheResult<bool> {
-        let r: Option<String> = self.q(redis::cmd("SET").arg(self.k(key)).arg(value).arg("NX").arg("PX").arg(ttl.as_millis().max(1) as u64)).await?;
+        let r: Option<String> = self
+            .q(redis::cmd("SET").arg(self.k(key)).arg(value).arg("NX").arg("PX").arg(ttl.as_millis().max(1) as u64))
+            .await?;
         Ok(r.is_some())
     }
 
@@ -148,8 +159,17 @@ impl RedisCache {
     pub async fn incr(&self, key: &str, ttl: Duration) -> CacheResult<i64> {
         let k = self.k(key);
         let mut c = self.conn()?;
-        let n =
-            redis::pipe().atomic().cmd("INCR").arg(&k).cmd("PEXPIRE").arg(&k).arg(ttl.as_millis().max(1) as u64).arg("NX").ignore().query_async(&mut c).await;
+        let n = redis::pipe()
+            .atomic()
+            .cmd("INCR")
+            .arg(&k)
+            .cmd("PEXPIRE")
+            .arg(&k)
+            .arg(ttl.as_millis().max(1) as u64)
+            .arg("NX")
+            .ignore()
+            .query_async(&mut c)
+            .await;
         let (n,): (i64,) = self.seen(n)?;
         Ok(n)
     }
@@ -185,9 +205,16 @@ impl RedisCache {
         let mut inv = BOARD_READ.prepare_invoke();
         inv.key(self.k(q.pointer)).arg(self.k(q.board)).arg(q.scope).arg(q.n).arg(q.member.unwrap_or("")).arg(q.bucket);
         let mut c = self.conn()?;
-        let Some((generation, flat, len, score, above, at_most)) = self.seen(inv.invoke_async::<Reply>(&mut c).await)? else { return Ok(None) };
+        let Some((generation, flat, len, score, above, at_most)) =
+            self.seen(inv.invoke_async::<Reply>(&mut c).await)?
+        else {
+            return Ok(None);
+        };
         let bad = |what: &str| CacheError(format!("board_read: {what} is not a number"));
-        let top = flat.chunks_exact(2).map(|p| Ok((p[0].clone(), p[1].parse::<f64>().map_err(|_| bad("a score"))?))).collect::<CacheResult<Vec<_>>>()?;
+        let top = flat
+            .chunks_exact(2)
+            .map(|p| Ok((p[0].clone(), p[1].parse::<f64>().map_err(|_| bad("a score"))?)))
+            .collect::<CacheResult<Vec<_>>>()?;
         Ok(Some(BoardPage {
             generation: generation.parse().map_err(|_| bad("the generation"))?,
             top,
@@ -212,7 +239,15 @@ impl RedisCache {
     pub async fn board_drop(&self, board: &str) -> CacheResult<()> {
         let (ver, sets, all) = board_keys(board);
         let mut c = self.conn()?;
-        self.seen(BOARD_DROP.key(self.k(&ver)).key(self.k(&sets)).key(self.k(&all)).arg(&self.prefix).invoke_async::<()>(&mut c).await)
+        self.seen(
+            BOARD_DROP
+                .key(self.k(&ver))
+                .key(self.k(&sets))
+                .key(self.k(&all))
+                .arg(&self.prefix)
+                .invoke_async::<()>(&mut c)
+                .await,
+        )
     }
 
     pub async fn publish(&self, channel: &str, message: &str) -> CacheResult<()> {

@@ -141,7 +141,9 @@ impl Views {
     pub fn new(bytes: u64) -> Self {
         let entries = moka::sync::Cache::builder()
             .max_capacity(bytes)
-            .weigher(|_: &(View, i64), e: &Arc<Entry>| u32::try_from(e.kept.body.len() + ENTRY_OVERHEAD).unwrap_or(u32::MAX))
+            .weigher(|_: &(View, i64), e: &Arc<Entry>| {
+                u32::try_from(e.kept.body.len() + ENTRY_OVERHEAD).unwrap_or(u32::MAX)
+            })
             .time_to_live(ENTRY_TTL)
             .build();
         Views(Arc::new(Inner {

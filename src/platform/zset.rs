@@ -106,7 +106,10 @@ impl ZSet {
     /// Members from `start` to `stop` (inclusive), highest first; equal scores by member, descending.
     pub fn rev_range(&self, start: usize, stop: usize) -> Vec<(String, f64)> {
         let n = self.order.len();
-        (start..=stop.min(n.saturating_sub(1))).filter_map(|i| self.order.get_index(n - 1 - i)).map(|(k, m)| (m.to_string(), k.score())).collect()
+        (start..=stop.min(n.saturating_sub(1)))
+            .filter_map(|i| self.order.get_index(n - 1 - i))
+            .map(|(k, m)| (m.to_string(), k.score()))
+            .collect()
     }
 
     /// 0-based rank, highest first.
@@ -195,7 +198,10 @@ mod tests {
             let at_most = sorted.len() - above;
             assert_eq!(z.count(&format!("({p}"), "+inf"), above, "above {p}");
             assert_eq!(z.count("-inf", &format!("{p}")), at_most, "at most {p}");
-            assert_eq!(z.count(&format!("{p}"), &format!("{}", p + 10.0)), sorted.iter().filter(|(s, _)| *s >= p && *s <= p + 10.0).count());
+            assert_eq!(
+                z.count(&format!("{p}"), &format!("{}", p + 10.0)),
+                sorted.iter().filter(|(s, _)| *s >= p && *s <= p + 10.0).count()
+            );
         }
         assert_eq!(z.rev_rank("nobody"), None);
     }

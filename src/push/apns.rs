@@ -42,7 +42,8 @@ impl Apns {
         }
         let mut h = Header::new(Algorithm::ES256);
         h.kid = Some(self.s.key_id.clone());
-        let jwt = jsonwebtoken::encode(&h, &Claims { iss: &self.s.team_id, iat: now }, &self.key).map_err(|e| e.to_string())?;
+        let jwt = jsonwebtoken::encode(&h, &Claims { iss: &self.s.team_id, iat: now }, &self.key)
+            .map_err(|e| e.to_string())?;
         *t = Some((jwt.clone(), now));
         Ok(jwt)
     }
@@ -50,7 +51,8 @@ impl Apns {
     pub async fn send(&self, http: &reqwest::Client, m: &Message) -> Outcome {
         let mut out = self.attempt(http, m, false).await;
         // An expired or refused provider token: sign a new one and try once more.
-        if matches!(&out, Outcome::Failed(e) if e.contains("ExpiredProviderToken") || e.contains("InvalidProviderToken")) {
+        if matches!(&out, Outcome::Failed(e) if e.contains("ExpiredProviderToken") || e.contains("InvalidProviderToken"))
+        {
             out = self.attempt(http, m, true).await;
         }
         out
@@ -78,10 +80,15 @@ impl Apns {
             .send()
             .await;
         read(sent, |status, after, text| {
-            let reason = serde_json::from_str::<serde_json::Value>(text).ok().and_then(|v| v["reason"].as_str().map(str::to_string)).unwrap_or_default();
+            let reason = serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|v| v["reason"].as_str().map(str::to_string))
+                .unwrap_or_default();
             match (status, reason.as_str()) {
                 (400, "BadDeviceToken" | "DeviceTokenNotForTopic") => Outcome::Gone(format!("{status}: {reason}")),
-                (403, "ExpiredProviderToken" | "InvalidProviderToken") => Outcome::Failed(format!("{status}: {reason}")),
+                (403, "ExpiredProviderToken" | "InvalidProviderToken") => {
+                    Outcome::Failed(format!("{status}: {reason}"))
+                }
                 _ => classify(status, after, text),
             }
         })

@@ -66,7 +66,11 @@ impl Huawei {
     }
 
     pub async fn send(&self, http: &reqwest::Client, m: &Message) -> Outcome {
-        let form = [("grant_type", "client_credentials"), ("client_id", self.s.app_id.as_str()), ("client_secret", self.s.client_secret.as_str())];
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", self.s.app_id.as_str()),
+            ("client_secret", self.s.client_secret.as_str()),
+        ];
         let token = match self.token.get(|| request(http, &self.s.token_url, &form)).await {
             Ok(t) => t,
             Err(e) => return Outcome::Retry { after: None, error: e },
@@ -82,15 +86,21 @@ impl Huawei {
         }});
         let url = format!("{}/v1/{}/messages:send", self.s.url.trim_end_matches('/'), self.s.app_id);
         let out = read(http.post(url).bearer_auth(token).json(&body).send().await, |status, after, text| {
-            let code = serde_json::from_str::<serde_json::Value>(text).ok().and_then(|v| v["code"].as_str().map(str::to_string));
+            let code = serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|v| v["code"].as_str().map(str::to_string));
             match (status, code.as_deref()) {
                 (200, Some("80000000")) => Outcome::Accepted,
                 // Every token invalid: the app is gone from that phone.
                 (_, Some("80300007")) => Outcome::Gone(format!("{status}: Huawei 80300007 invalid token")),
                 // The OAuth token expired: fetch a new one next time.
-                (_, Some("80200003")) | (401, _) => Outcome::Retry { after: None, error: format!("{status}: Huawei token expired") },
+                (_, Some("80200003")) | (401, _) => {
+                    Outcome::Retry { after: None, error: format!("{status}: Huawei token expired") }
+                }
                 (200, None) => Outcome::Retry { after: None, error: format!("{status}: unreadable Huawei answer") },
-                (200, Some(other)) => Outcome::Failed(format!("{status}: Huawei {other}: {}", text.chars().take(200).collect::<String>())),
+                (200, Some(other)) => {
+                    Outcome::Failed(format!("{status}: Huawei {other}: {}", text.chars().take(200).collect::<String>()))
+                }
                 _ => classify(status, after, text),
             }
         })

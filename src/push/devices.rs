@@ -43,7 +43,11 @@ fn me(p: &Principal) -> AppResult<i64> {
 /// Register this phone for pushes; the same token again updates it (and enables it again).
 #[utoipa::path(tag = "push", request_body = DeviceRegistration, responses((status = 201, body = Vec<DeviceView>), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/me/devices")]
-pub async fn register(state: web::Data<AppState>, p: Principal, body: web::Json<DeviceRegistration>) -> AppResult<HttpResponse> {
+pub async fn register(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<DeviceRegistration>,
+) -> AppResult<HttpResponse> {
     let deputy = me(&p)?;
     let b = body.into_inner();
     let mut errs = vec![];
@@ -78,7 +82,15 @@ pub async fn register(state: web::Data<AppState>, p: Principal, body: web::Json<
 
 fn view(r: store::DeviceRow) -> DeviceView {
     let tail: String = r.3.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
-    DeviceView { id: r.0, platform: r.1, provider: r.2, token_tail: tail, app_version: r.4, disabled_at: r.5.map(utc), created_at: utc(r.6) }
+    DeviceView {
+        id: r.0,
+        platform: r.1,
+        provider: r.2,
+        token_tail: tail,
+        app_version: r.4,
+        disabled_at: r.5.map(utc),
+        created_at: utc(r.6),
+    }
 }
 
 /// My registered devices.
@@ -123,7 +135,11 @@ fn installation_admin(p: &Principal) -> AppResult<()> {
 /// Pushes given up on, with the last error (installation-wide admins).
 #[utoipa::path(tag = "push", params(PageQuery), responses((status = 200, body = Page<DeadLetter>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/push/dead-letters")]
-pub async fn dead_letters(state: web::Data<AppState>, p: Principal, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<DeadLetter>>> {
+pub async fn dead_letters(
+    state: web::Data<AppState>,
+    p: Principal,
+    pq: web::Query<PageQuery>,
+) -> AppResult<web::Json<Page<DeadLetter>>> {
     installation_admin(&p)?;
     let (after, limit) = (pq.after()?, pq.limit()?);
     let rows = db::run(&state.db, move |c| store::dead_letters(c, after, limit)).await?;
@@ -131,7 +147,16 @@ pub async fn dead_letters(state: web::Data<AppState>, p: Principal, pq: web::Que
         rows,
         limit,
         |r| r.0,
-        |r| DeadLetter { id: r.0, notice_id: r.1, deputy_id: r.2, device_id: r.3, dedup_id: r.4, attempts: r.5, last_error: r.6, created_at: utc(r.7) },
+        |r| DeadLetter {
+            id: r.0,
+            notice_id: r.1,
+            deputy_id: r.2,
+            device_id: r.3,
+            dedup_id: r.4,
+            attempts: r.5,
+            last_error: r.6,
+            created_at: utc(r.7),
+        },
     )))
 }
 

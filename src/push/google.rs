@@ -26,7 +26,8 @@ struct Assertion<'a> {
 
 impl Fcm {
     pub fn new(s: &FcmSettings) -> Result<Self, String> {
-        let key = EncodingKey::from_rsa_pem(s.private_key_pem.as_bytes()).map_err(|e| format!("LVZHI_FCM_SERVICE_ACCOUNT_FILE: {e}"))?;
+        let key = EncodingKey::from_rsa_pem(s.private_key_pem.as_bytes())
+            .map_err(|e| format!("LVZHI_FCM_SERVICE_ACCOUNT_FILE: {e}"))?;
         Ok(Fcm { s: s.clone(), key, token: TokenCache::default() })
     }
 
@@ -41,8 +42,14 @@ impl Fcm {
                     iat,
                     exp: iat + 3600,
                 };
-                let jwt = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &self.key).map_err(|e| e.to_string())?;
-                request(http, &self.s.token_uri, &[("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", &jwt)]).await
+                let jwt = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &self.key)
+                    .map_err(|e| e.to_string())?;
+                request(
+                    http,
+                    &self.s.token_uri,
+                    &[("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", &jwt)],
+                )
+                .await
             })
             .await
     }
@@ -59,11 +66,12 @@ impl Fcm {
             "android": {"collapse_key": m.dedup_id, "priority": if m.urgent() { "HIGH" } else { "NORMAL" }},
         }});
         let url = format!("{}/v1/projects/{}/messages:send", self.s.url.trim_end_matches('/'), self.s.project_id);
-        let out = read(http.post(url).bearer_auth(token).json(&body).send().await, |status, after, text| match status {
-            401 => Outcome::Retry { after: None, error: "401: the access token was refused".into() },
-            _ => classify(status, after, text),
-        })
-        .await;
+        let out =
+            read(http.post(url).bearer_auth(token).json(&body).send().await, |status, after, text| match status {
+                401 => Outcome::Retry { after: None, error: "401: the access token was refused".into() },
+                _ => classify(status, after, text),
+            })
+            .await;
         if matches!(&out, Outcome::Retry { error, .. } if error.starts_with("401")) {
             self.token.forget().await;
         }

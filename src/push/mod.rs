@@ -49,7 +49,11 @@ pub fn enqueue(c: &mut AnyConnection, m: &Headline, deputies: &[i64], round: i32
     let rows: Vec<(i64, i64, NaiveDateTime)> = targets
         .iter()
         .map(|&(device, deputy)| {
-            let at = if t.urgent { rules::urgent_at(t.now) } else { rules::after_quiet_hours(t.now, own.get(&deputy).copied().unwrap_or(t.quiet), t.tz) };
+            let at = if t.urgent {
+                rules::urgent_at(t.now)
+            } else {
+                rules::after_quiet_hours(t.now, own.get(&deputy).copied().unwrap_or(t.quiet), t.tz)
+            };
             (device, deputy, at)
         })
         .collect();

@@ -103,7 +103,9 @@ impl Providers {
             Ok(b) => b,
             Err(e) => return Outcome::Failed(e.to_string()),
         };
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return Outcome::Failed("bad webhook secret".into()) };
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
+            return Outcome::Failed("bad webhook secret".into());
+        };
         mac.update(&body);
         let signature = hex::encode(mac.finalize().into_bytes());
         let sent = self
@@ -128,13 +130,17 @@ impl Providers {
 
 /// Reads a provider's HTTP answer (status, `Retry-After` seconds, body) with `judge`; a
 /// transport failure or timeout is retried.
-pub async fn read(sent: Result<reqwest::Response, reqwest::Error>, judge: impl FnOnce(u16, Option<u64>, &str) -> Outcome) -> Outcome {
+pub async fn read(
+    sent: Result<reqwest::Response, reqwest::Error>,
+    judge: impl FnOnce(u16, Option<u64>, &str) -> Outcome,
+) -> Outcome {
     match sent {
         Err(e) if e.is_timeout() => Outcome::Retry { after: None, error: "timeout".into() },
         Err(e) => Outcome::Retry { after: None, error: format!("transport: {e}") },
         Ok(r) => {
             let status = r.status().as_u16();
-            let retry_after = r.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+            let retry_after =
+                r.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
             match r.text().await {
                 Ok(text) => judge(status, retry_after, &text),
                 Err(e) => Outcome::Retry { after: None, error: format!("{status}: answer cut off: {e}") },

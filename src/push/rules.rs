@@ -20,7 +20,11 @@ pub fn urgent_at(now: NaiveDateTime) -> NaiveDateTime {
 
 /// Quiet hours `(from, to)` in the congress time zone, e.g. 22:00–07:00; the moment a normal
 /// push may go (now, or the end of the quiet hours).
-pub fn after_quiet_hours(now: NaiveDateTime, quiet: Option<(NaiveTime, NaiveTime)>, tz: chrono_tz::Tz) -> NaiveDateTime {
+pub fn after_quiet_hours(
+    now: NaiveDateTime,
+    quiet: Option<(NaiveTime, NaiveTime)>,
+    tz: chrono_tz::Tz,
+) -> NaiveDateTime {
     let Some((from, to)) = quiet else { return now };
     let local = tz.from_utc_datetime(&now);
     let t = local.time();
@@ -48,8 +52,14 @@ mod tests {
         let tz = chrono_tz::Asia::Shanghai;
         let q = Some((NaiveTime::from_hms_opt(22, 0, 0).unwrap(), NaiveTime::from_hms_opt(7, 0, 0).unwrap()));
         let at = |d: u32, h: u32| tz.with_ymd_and_hms(2026, 11, d, h, 30, 0).unwrap().naive_utc();
-        assert_eq!(after_quiet_hours(at(25, 23), q, tz), tz.with_ymd_and_hms(2026, 11, 26, 7, 0, 0).unwrap().naive_utc());
-        assert_eq!(after_quiet_hours(at(26, 3), q, tz), tz.with_ymd_and_hms(2026, 11, 26, 7, 0, 0).unwrap().naive_utc());
+        assert_eq!(
+            after_quiet_hours(at(25, 23), q, tz),
+            tz.with_ymd_and_hms(2026, 11, 26, 7, 0, 0).unwrap().naive_utc()
+        );
+        assert_eq!(
+            after_quiet_hours(at(26, 3), q, tz),
+            tz.with_ymd_and_hms(2026, 11, 26, 7, 0, 0).unwrap().naive_utc()
+        );
         assert_eq!(after_quiet_hours(at(26, 12), q, tz), at(26, 12));
         assert_eq!(after_quiet_hours(at(26, 23), None, tz), at(26, 23));
     }

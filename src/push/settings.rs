@@ -35,7 +35,9 @@ fn me(p: &Principal) -> AppResult<i64> {
 }
 
 fn view(own: store::OwnQuiet, default: Option<(chrono::NaiveTime, chrono::NaiveTime)>) -> PushSettings {
-    let fmt = |q: Option<(chrono::NaiveTime, chrono::NaiveTime)>| (q.map(|x| x.0.format("%H:%M").to_string()), q.map(|x| x.1.format("%H:%M").to_string()));
+    let fmt = |q: Option<(chrono::NaiveTime, chrono::NaiveTime)>| {
+        (q.map(|x| x.0.format("%H:%M").to_string()), q.map(|x| x.1.format("%H:%M").to_string()))
+    };
     let ((f, t), is_default) = match own {
         None => (fmt(default), true),
         Some(q) => (fmt(q), false),
@@ -55,7 +57,11 @@ pub async fn get_settings(state: web::Data<AppState>, p: Principal) -> AppResult
 /// Set my quiet hours (e.g. 22:30–06:30), none at all, or back to the default.
 #[utoipa::path(tag = "push", request_body = PushSettingsUpdate, responses((status = 200, body = PushSettings), WriteErrors), security(("bearer" = [])))]
 #[put("/api/v1/me/push-settings")]
-pub async fn put_settings(state: web::Data<AppState>, p: Principal, body: web::Json<PushSettingsUpdate>) -> AppResult<web::Json<PushSettings>> {
+pub async fn put_settings(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<PushSettingsUpdate>,
+) -> AppResult<web::Json<PushSettings>> {
     let deputy = me(&p)?;
     let b = body.into_inner();
     let parse = |field: &str, v: &Option<String>| -> Result<Option<String>, FieldError> {
@@ -74,7 +80,11 @@ pub async fn put_settings(state: web::Data<AppState>, p: Principal, body: web::J
         (false, f, t) => {
             let mut errs: Vec<FieldError> = [f.err(), t.err()].into_iter().flatten().collect();
             if errs.is_empty() {
-                errs.push(FieldError::new("quiet_to", "invalid_range", "give both ends (different), or neither for no quiet hours"));
+                errs.push(FieldError::new(
+                    "quiet_to",
+                    "invalid_range",
+                    "give both ends (different), or neither for no quiet hours",
+                ));
             }
             return Err(AppError::validation(errs));
         }

@@ -22,7 +22,8 @@ pub struct NewDevice<'a> {
 /// Registers a device; the same provider token registered again (even by another account: the
 /// phone changed hands) is the same device, updated and enabled again.
 pub fn upsert_device(c: &mut AnyConnection, d: &NewDevice, now: NaiveDateTime) -> AppResult<i64> {
-    let (deputy, account, platform, provider, token, app_version) = (d.deputy, d.account, d.platform, d.provider, d.token, d.app_version);
+    let (deputy, account, platform, provider, token, app_version) =
+        (d.deputy, d.account, d.platform, d.provider, d.token, d.app_version);
     use diesel::upsert::excluded;
     let values = (
         dv::deputy_id.eq(deputy),
@@ -86,7 +87,13 @@ fn forget(c: &mut AnyConnection, ids: &[i64]) -> AppResult<()> {
 pub fn enabled_devices(c: &mut AnyConnection, deputies: &[i64]) -> AppResult<Vec<(i64, i64)>> {
     let mut out = vec![];
     for chunk in deputies.chunks(5000) {
-        out.extend(dv::table.filter(dv::deputy_id.eq_any(chunk)).filter(dv::disabled_at.is_null()).select((dv::id, dv::deputy_id)).load::<(i64, i64)>(c)?);
+        out.extend(
+            dv::table
+                .filter(dv::deputy_id.eq_any(chunk))
+                .filter(dv::disabled_at.is_null())
+                .select((dv::id, dv::deputy_id))
+                .load::<(i64, i64)>(c)?,
+        );
     }
     Ok(out)
 }
@@ -97,7 +104,13 @@ pub fn disable_device(c: &mut AnyConnection, id: i64, reason: &str, at: NaiveDat
 }
 
 /// Queues one push of `m` per (device, deputy, not before), 1,000 rows a statement.
-pub fn enqueue(c: &mut AnyConnection, m: &Headline, targets: &[(i64, i64, NaiveDateTime)], round: i32, now: NaiveDateTime) -> AppResult<()> {
+pub fn enqueue(
+    c: &mut AnyConnection,
+    m: &Headline,
+    targets: &[(i64, i64, NaiveDateTime)],
+    round: i32,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     let notice = m.notice;
     for chunk in targets.chunks(1000) {
         let rows: Vec<_> = chunk
@@ -186,13 +199,26 @@ pub fn dead_letters(c: &mut AnyConnection, after: i64, limit: i64) -> AppResult<
     Ok(o::table
         .filter(o::id.eq_any(&ids))
         .order(o::id)
-        .select((o::id, o::notice_id, o::deputy_id, o::device_id, o::dedup_id, o::attempts, o::last_error, o::created_at))
+        .select((
+            o::id,
+            o::notice_id,
+            o::deputy_id,
+            o::device_id,
+            o::dedup_id,
+            o::attempts,
+            o::last_error,
+            o::created_at,
+        ))
         .load(c)?)
 }
 
 /// (pending, sent, dropped, dead) pushes of a notice.
 pub fn notice_counts(c: &mut AnyConnection, notice: i64) -> AppResult<Vec<(String, i64)>> {
-    Ok(o::table.filter(o::notice_id.eq(notice)).group_by(o::status).select((o::status, diesel::dsl::count_star())).load(c)?)
+    Ok(o::table
+        .filter(o::notice_id.eq(notice))
+        .group_by(o::status)
+        .select((o::status, diesel::dsl::count_star()))
+        .load(c)?)
 }
 
 /// A deputy's own quiet hours: None (the row is absent) = the default; Some(None) = none at all.
@@ -203,11 +229,16 @@ fn hm(s: &str) -> Option<chrono::NaiveTime> {
 }
 
 /// The deputies among these who chose their own quiet hours (or none).
-pub fn own_quiet_hours(c: &mut AnyConnection, deputies: &[i64]) -> AppResult<std::collections::HashMap<i64, Option<(chrono::NaiveTime, chrono::NaiveTime)>>> {
+pub fn own_quiet_hours(
+    c: &mut AnyConnection,
+    deputies: &[i64],
+) -> AppResult<std::collections::HashMap<i64, Option<(chrono::NaiveTime, chrono::NaiveTime)>>> {
     let mut out = std::collections::HashMap::new();
     for chunk in deputies.chunks(5000) {
-        let rows: Vec<(i64, Option<String>, Option<String>)> =
-            ps::table.filter(ps::deputy_id.eq_any(chunk)).select((ps::deputy_id, ps::quiet_from, ps::quiet_to)).load(c)?;
+        let rows: Vec<(i64, Option<String>, Option<String>)> = ps::table
+            .filter(ps::deputy_id.eq_any(chunk))
+            .select((ps::deputy_id, ps::quiet_from, ps::quiet_to))
+            .load(c)?;
         for (d, f, t) in rows {
             out.insert(d, f.as_deref().and_then(hm).zip(t.as_deref().and_then(hm)));
         }
@@ -220,7 +251,12 @@ pub fn quiet_hours_of(c: &mut AnyConnection, deputy: i64) -> AppResult<OwnQuiet>
 }
 
 /// Sets a deputy's quiet hours (`None`: none at all).
-pub fn set_quiet_hours(c: &mut AnyConnection, deputy: i64, q: Option<(&str, &str)>, at: NaiveDateTime) -> AppResult<()> {
+pub fn set_quiet_hours(
+    c: &mut AnyConnection,
+    deputy: i64,
+    q: Option<(&str, &str)>,
+    at: NaiveDateTime,
+) -> AppResult<()> {
     use diesel::upsert::excluded;
     let (f, t) = (q.map(|x| x.0.to_string()), q.map(|x| x.1.to_string()));
     let values = (ps::deputy_id.eq(deputy), ps::quiet_from.eq(f), ps::quiet_to.eq(t), ps::updated_at.eq(at));
@@ -228,7 +264,11 @@ pub fn set_quiet_hours(c: &mut AnyConnection, deputy: i64, q: Option<(&str, &str
         .values(values)
         .on_conflict(ps::deputy_id)
         .do_update()
-        .set((ps::quiet_from.eq(excluded(ps::quiet_from)), ps::quiet_to.eq(excluded(ps::quiet_to)), ps::updated_at.eq(excluded(ps::updated_at))))
+        .set((
+            ps::quiet_from.eq(excluded(ps::quiet_from)),
+            ps::quiet_to.eq(excluded(ps::quiet_to)),
+            ps::updated_at.eq(excluded(ps::updated_at))
+        ))
         .execute(x))?;
     Ok(())
 }

@@ -57,7 +57,8 @@ async fn record(state: &AppState, results: Vec<(store::Due, Outcome)>) -> AppRes
     }
     let (max, at) = (state.settings.push_max_attempts, state.now());
     db::tx(&state.db, move |c| {
-        let steps: Vec<(&store::Due, Step)> = results.iter().map(|(d, out)| (d, next_step(out, d.attempts, max, at, rand::random::<f64>()))).collect();
+        let steps: Vec<(&store::Due, Step)> =
+            results.iter().map(|(d, out)| (d, next_step(out, d.attempts, max, at, rand::random::<f64>()))).collect();
         store::settle(c, &steps.iter().map(|(d, s)| (d.id, s)).collect::<Vec<_>>(), at)?;
         let (mut sent, mut retried) = (vec![], vec![]);
         for (d, step) in &steps {
@@ -79,7 +80,8 @@ async fn record(state: &AppState, results: Vec<(store::Due, Outcome)>) -> AppRes
 pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
     let due = claim(state, BATCH).await?;
     let n = due.len();
-    let mut answers = futures_util::stream::iter(due).map(|d| send(state, d)).buffer_unordered(IN_FLIGHT).ready_chunks(RECORD_EVERY);
+    let mut answers =
+        futures_util::stream::iter(due).map(|d| send(state, d)).buffer_unordered(IN_FLIGHT).ready_chunks(RECORD_EVERY);
     while let Some(chunk) = answers.next().await {
         record(state, chunk).await?;
     }
@@ -92,7 +94,8 @@ pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
 pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
     let mut inflight = FuturesUnordered::new();
     // The first claim a second after start (as every idle one), when start-up work is done.
-    let (mut answered, mut recorded_at, mut next_claim) = (Vec::new(), Instant::now(), Instant::now() + Duration::from_secs(1));
+    let (mut answered, mut recorded_at, mut next_claim) =
+        (Vec::new(), Instant::now(), Instant::now() + Duration::from_secs(1));
     loop {
         let stopping = *stop.borrow();
         if stopping && inflight.is_empty() {

@@ -56,7 +56,14 @@ fn note_text(n: Option<String>) -> AppResult<Option<String>> {
 
 /// Records an answer to the constituent (a deputy's or a unit's) as a thread message, with the
 /// state change and the live news.
-pub fn answer_with(c: &mut AnyConnection, o: &OpinionRow, by: (&Principal, Access), action: Action, body: &str, now: NaiveDateTime) -> AppResult<Vec<Wake>> {
+pub fn answer_with(
+    c: &mut AnyConnection,
+    o: &OpinionRow,
+    by: (&Principal, Access),
+    action: Action,
+    body: &str,
+    now: NaiveDateTime,
+) -> AppResult<Vec<Wake>> {
     let (_, mut wakes) = case::transition(c, o, action, by, None, now)?;
     let id = hs::add_message(c, o.id, by.0.account_id, by.1.role(), body, false, now)?;
     hs::set_first_answer(c, o.id, now)?;
@@ -69,15 +76,27 @@ pub fn answer_with(c: &mut AnyConnection, o: &OpinionRow, by: (&Principal, Acces
 /// points once, through the ledger.
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = AnswerRequest, responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/opinions/{ticket}/answer")]
-pub async fn answer(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<AnswerRequest>) -> AppResult<web::Json<CaseView>> {
+pub async fn answer(
+    state: web::Data<AppState>,
+    p: Principal,
+    ticket: web::Path<String>,
+    body: web::Json<AnswerRequest>,
+) -> AppResult<web::Json<CaseView>> {
     let text = body_text("body", &body.body)?;
     case::act(&state, p, ticket.into_inner(), Access::Deputy, move |c, p, o, now| {
         if o.constituent_id.is_none() {
-            return Err(AppError::conflict(Code::IllegalTransition, "a case a deputy raised is answered by the unit it is forwarded to"));
+            return Err(AppError::conflict(
+                Code::IllegalTransition,
+                "a case a deputy raised is answered by the unit it is forwarded to",
+            ));
         }
         let wakes = answer_with(c, o, (p, Access::Deputy), Action::Answer, &text, now)?;
         if let Some(d) = p.deputy_id {
-            crate::ledger::note(c, PointEvent { deputy: d, kind: "opinion_answered", source: ("opinion", o.id), at: now }, now)?;
+            crate::ledger::note(
+                c,
+                PointEvent { deputy: d, kind: "opinion_answered", source: ("opinion", o.id), at: now },
+                now,
+            )?;
         }
         Ok(wakes)
     })
@@ -97,7 +116,10 @@ pub async fn forward_request(
     let note = note_text(body.into_inner().note)?;
     case::act(&state, p, ticket.into_inner(), Access::Deputy, move |c, p, o, now| {
         if rules::next(&o.status, Action::Forward, rules::Actor::Staff).is_none() {
-            return Err(AppError::conflict(Code::IllegalTransition, format!("a {} opinion cannot be forwarded", o.status)));
+            return Err(AppError::conflict(
+                Code::IllegalTransition,
+                format!("a {} opinion cannot be forwarded", o.status),
+            ));
         }
         hs::set_forward_requested(c, o.id)?;
         let text = format!("请转交承办单位{}", note.map(|n| format!("：{n}")).unwrap_or_default());
@@ -111,10 +133,18 @@ pub async fn forward_request(
 /// rate it.
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = NoteRequest, responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/opinions/{ticket}/close")]
-pub async fn close(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<NoteRequest>) -> AppResult<web::Json<CaseView>> {
+pub async fn close(
+    state: web::Data<AppState>,
+    p: Principal,
+    ticket: web::Path<String>,
+    body: web::Json<NoteRequest>,
+) -> AppResult<web::Json<CaseView>> {
     let note = note_text(body.into_inner().note)?;
     let access = if p.role == crate::auth::Role::Deputy { Access::Deputy } else { Access::Staff };
-    case::act(&state, p, ticket.into_inner(), access, move |c, p, o, now| Ok(case::transition(c, o, Action::Close, (p, access), note.as_deref(), now)?.1)).await
+    case::act(&state, p, ticket.into_inner(), access, move |c, p, o, now| {
+        Ok(case::transition(c, o, Action::Close, (p, access), note.as_deref(), now)?.1)
+    })
+    .await
 }
 
 fn check_rating(r: &RatingRequest) -> Vec<FieldError> {
@@ -138,7 +168,12 @@ fn check_rating(r: &RatingRequest) -> Vec<FieldError> {
 /// to the supervising staff.
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = RatingRequest, responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/me/opinions/{ticket}/rate")]
-pub async fn rate(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<RatingRequest>) -> AppResult<web::Json<CaseView>> {
+pub async fn rate(
+    state: web::Data<AppState>,
+    p: Principal,
+    ticket: web::Path<String>,
+    body: web::Json<RatingRequest>,
+) -> AppResult<web::Json<CaseView>> {
     let r = body.into_inner();
     let errs = check_rating(&r);
     if !errs.is_empty() {
@@ -150,8 +185,9 @@ pub async fn rate(state: web::Data<AppState>, p: Principal, ticket: web::Path<St
         if access == Access::Deputy && o.constituent_id.is_some() {
             return Err(AppError::forbidden(Code::Forbidden, "the constituent who left the opinion rates it"));
         }
-        rules::next(&o.status, Action::Rate, rules::Actor::Constituent)
-            .ok_or_else(|| AppError::conflict(Code::IllegalTransition, format!("a {} opinion cannot be rated", o.status)))?;
+        rules::next(&o.status, Action::Rate, rules::Actor::Constituent).ok_or_else(|| {
+            AppError::conflict(Code::IllegalTransition, format!("a {} opinion cannot be rated", o.status))
+        })?;
         let to = rules::after_rating(&r.satisfaction, o.round);
         let note = match (to, r.comment.as_deref().map(str::trim).filter(|c| !c.is_empty())) {
             ("reopened", Some(cm)) => format!("{}: {cm} — second round, escalated", r.satisfaction),

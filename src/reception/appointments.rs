@@ -85,7 +85,11 @@ fn tell(c: &mut AnyConnection, a: &AppointmentRow, now: NaiveDateTime) -> AppRes
 /// Book a reception with a deputy on duty (five bookings a day per constituent).
 #[utoipa::path(tag = "reception", request_body = AppointmentCreate, responses((status = 201, body = AppointmentView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/appointments")]
-pub async fn book(state: web::Data<AppState>, p: Principal, body: web::Json<AppointmentCreate>) -> AppResult<HttpResponse> {
+pub async fn book(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<AppointmentCreate>,
+) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     if !matches!(b.mode.as_str(), "in_person" | "online") {
         return Err(AppError::invalid_field("mode", "invalid_value", "in_person or online"));
@@ -95,7 +99,13 @@ pub async fn book(state: web::Data<AppState>, p: Principal, body: web::Json<Appo
     }
     let video = match (b.mode.as_str(), &state.settings.video_room_url) {
         ("online", Some(t)) => Some(t.replace("{room}", &format!("lvzhi-{}", uuid::Uuid::new_v4().simple()))),
-        ("online", None) => return Err(AppError::invalid_field("mode", "online_unavailable", "online receptions are not configured here")),
+        ("online", None) => {
+            return Err(AppError::invalid_field(
+                "mode",
+                "online_unavailable",
+                "online receptions are not configured here",
+            ))
+        }
         _ => None,
     };
     if p.role == Role::Constituent {
@@ -104,8 +114,8 @@ pub async fn book(state: web::Data<AppState>, p: Principal, body: web::Json<Appo
     let now = state.now();
     let (v, wakes) = db::tx(&state.db, move |c| {
         let me = constituent(c, &p)?;
-        let ((station, starts, _), people) =
-            crate::checkins::duty_slot(c, b.slot_id)?.ok_or_else(|| AppError::invalid_field("slot_id", "unknown_slot", "no duty slot has this id"))?;
+        let ((station, starts, _), people) = crate::checkins::duty_slot(c, b.slot_id)?
+            .ok_or_else(|| AppError::invalid_field("slot_id", "unknown_slot", "no duty slot has this id"))?;
         if starts <= now {
             return Err(AppError::invalid_field("slot_id", "slot_past", "the slot has begun"));
         }
@@ -125,7 +135,8 @@ pub async fn book(state: web::Data<AppState>, p: Principal, body: web::Json<Appo
             video_url: video.as_deref(),
             topic: b.topic.trim(),
         };
-        let id = store::insert(c, &n, now)?.ok_or_else(|| AppError::conflict(Code::AlreadyBooked, "you already booked this deputy in this slot"))?;
+        let id = store::insert(c, &n, now)?
+            .ok_or_else(|| AppError::conflict(Code::AlreadyBooked, "you already booked this deputy in this slot"))?;
         let a = store::get(c, id)?.ok_or_else(AppError::not_found)?;
         let wakes = tell(c, &a, now)?;
         Ok((view(a), wakes))
@@ -138,7 +149,11 @@ pub async fn book(state: web::Data<AppState>, p: Principal, body: web::Json<Appo
 /// My bookings, newest first (a constituent's, or a deputy's receptions).
 #[utoipa::path(tag = "reception", params(PageQuery), responses((status = 200, body = Page<AppointmentView>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/appointments")]
-pub async fn mine(state: web::Data<AppState>, p: Principal, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<AppointmentView>>> {
+pub async fn mine(
+    state: web::Data<AppState>,
+    p: Principal,
+    pq: web::Query<PageQuery>,
+) -> AppResult<web::Json<Page<AppointmentView>>> {
     let (before, limit) = (pq.after()?, pq.limit()?);
     let rows = db::run(&state.db, move |c| match (p.role, p.deputy_id) {
         (Role::Deputy, Some(d)) => store::list(c, None, Some(d), before, limit),
@@ -152,7 +167,13 @@ pub async fn mine(state: web::Data<AppState>, p: Principal, pq: web::Query<PageQ
 }
 
 /// Changes a booking: (who may, from, to). 404 for someone else's booking.
-async fn decide(state: &AppState, p: Principal, id: i64, to: &'static str, note: Option<String>) -> AppResult<web::Json<AppointmentView>> {
+async fn decide(
+    state: &AppState,
+    p: Principal,
+    id: i64,
+    to: &'static str,
+    note: Option<String>,
+) -> AppResult<web::Json<AppointmentView>> {
     let now = state.now();
     let (v, wakes) = db::tx(&state.db, move |c| {
         let a = store::get(c, id)?.ok_or_else(AppError::not_found)?;
@@ -164,9 +185,15 @@ async fn decide(state: &AppState, p: Principal, id: i64, to: &'static str, note:
         if !theirs {
             return Err(AppError::not_found());
         }
-        let allowed = matches!((a.status.as_str(), to), ("requested", "confirmed" | "declined") | ("requested" | "confirmed", "cancelled"));
+        let allowed = matches!(
+            (a.status.as_str(), to),
+            ("requested", "confirmed" | "declined") | ("requested" | "confirmed", "cancelled")
+        );
         if !allowed || !store::set_status(c, a.id, &a.status, to, note.as_deref(), now)? {
-            return Err(AppError::conflict(Code::IllegalTransition, format!("a {} booking cannot become {to}", a.status)));
+            return Err(AppError::conflict(
+                Code::IllegalTransition,
+                format!("a {} booking cannot become {to}", a.status),
+            ));
         }
         let a = store::get(c, id)?.ok_or_else(AppError::not_found)?;
         let wakes = tell(c, &a, now)?;
@@ -180,7 +207,11 @@ async fn decide(state: &AppState, p: Principal, id: i64, to: &'static str, note:
 /// Confirm a reception booked with me (the deputy).
 #[utoipa::path(tag = "reception", params(("id" = i64, Path)), responses((status = 200, body = AppointmentView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/appointments/{id}/confirm")]
-pub async fn confirm(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<AppointmentView>> {
+pub async fn confirm(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<AppointmentView>> {
     decide(&state, p, id.into_inner(), "confirmed", None).await
 }
 
@@ -194,14 +225,20 @@ pub async fn decline(
     body: web::Json<AppointmentDecision>,
 ) -> AppResult<web::Json<AppointmentView>> {
     let reason = body.into_inner().reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
-    let reason = reason.ok_or_else(|| AppError::invalid_field("reason", "required", "say why, so the constituent can book another time"))?;
+    let reason = reason.ok_or_else(|| {
+        AppError::invalid_field("reason", "required", "say why, so the constituent can book another time")
+    })?;
     decide(&state, p, id.into_inner(), "declined", Some(reason)).await
 }
 
 /// Cancel my booking (the constituent).
 #[utoipa::path(tag = "reception", params(("id" = i64, Path)), responses((status = 200, body = AppointmentView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/appointments/{id}/cancel")]
-pub async fn cancel(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<AppointmentView>> {
+pub async fn cancel(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<AppointmentView>> {
     decide(&state, p, id.into_inner(), "cancelled", None).await
 }
 
@@ -216,7 +253,11 @@ pub async fn remind(state: &AppState) -> AppResult<usize> {
         let mut wakes = vec![];
         for a in &due {
             let when = utc(a.starts_at).with_timezone(&tz).format("%m月%d日 %H:%M");
-            let place = if a.mode == "online" { format!("线上：{}", a.video_url.clone().unwrap_or_default()) } else { "联络站现场".to_string() };
+            let place = if a.mode == "online" {
+                format!("线上：{}", a.video_url.clone().unwrap_or_default())
+            } else {
+                "联络站现场".to_string()
+            };
             let (phone, _) = super::store::handling::constituent_contact(c, &pii, a.constituent_id)?;
             crate::sms::enqueue_text(
                 c,
@@ -228,7 +269,9 @@ pub async fn remind(state: &AppState) -> AppResult<usize> {
             )?;
             // The deputy: a notice of their own (inbox, push, live stream).
             let body = format!("您有一场群众接待将于{when}开始（{place}）。\n\n主题：{}", a.topic);
-            wakes.push(crate::notices::send_personal(c, a.deputy_id, &format!("接待提醒：{when}"), &body, now, tz, quiet)?.1);
+            wakes.push(
+                crate::notices::send_personal(c, a.deputy_id, &format!("接待提醒：{when}"), &body, now, tz, quiet)?.1,
+            );
             store::set_reminded(c, a.id, now)?;
             wakes.extend(tell(c, a, now)?);
         }

@@ -110,23 +110,48 @@ pub fn transition(
     now: NaiveDateTime,
 ) -> AppResult<(&'static str, Vec<Wake>)> {
     let actor = by.1.actor().ok_or_else(AppError::not_found)?;
-    let to = rules::next(&o.status, action, actor)
-        .ok_or_else(|| AppError::conflict(Code::IllegalTransition, format!("not possible while the opinion is {}", o.status)))?;
+    let to = rules::next(&o.status, action, actor).ok_or_else(|| {
+        AppError::conflict(Code::IllegalTransition, format!("not possible while the opinion is {}", o.status))
+    })?;
     let wakes = move_to(c, o, to, by, note, now)?;
     Ok((to, wakes))
 }
 
 /// Records a change to `to` (already allowed by the rules), with its event and live news.
-pub fn move_to(c: &mut AnyConnection, o: &OpinionRow, to: &str, by: (&Principal, Access), note: Option<&str>, now: NaiveDateTime) -> AppResult<Vec<Wake>> {
+pub fn move_to(
+    c: &mut AnyConnection,
+    o: &OpinionRow,
+    to: &str,
+    by: (&Principal, Access),
+    note: Option<&str>,
+    now: NaiveDateTime,
+) -> AppResult<Vec<Wake>> {
     if to != o.status && !store::set_status(c, o.id, &o.status, to, now)? {
         return Err(AppError::conflict(Code::IllegalTransition, "the opinion changed meanwhile"));
     }
-    store::event(c, o.id, &Event { from: Some(&o.status), to, account: by.0.account_id, role: by.1.role(), note }, now)?;
-    tell(c, o, "opinion_status", &serde_json::json!({"ticket": o.ticket, "from": o.status, "status": to, "note": note}), now)
+    store::event(
+        c,
+        o.id,
+        &Event { from: Some(&o.status), to, account: by.0.account_id, role: by.1.role(), note },
+        now,
+    )?;
+    tell(
+        c,
+        o,
+        "opinion_status",
+        &serde_json::json!({"ticket": o.ticket, "from": o.status, "status": to, "note": note}),
+        now,
+    )
 }
 
 /// Live news of a case for its constituent and followers.
-pub fn tell(c: &mut AnyConnection, o: &OpinionRow, kind: &str, data: &serde_json::Value, now: NaiveDateTime) -> AppResult<Vec<Wake>> {
+pub fn tell(
+    c: &mut AnyConnection,
+    o: &OpinionRow,
+    kind: &str,
+    data: &serde_json::Value,
+    now: NaiveDateTime,
+) -> AppResult<Vec<Wake>> {
     let owner = match o.constituent_id {
         Some(k) => Some(hs::constituent_account(c, k)?),
         None => None,
@@ -160,7 +185,9 @@ pub struct MessageView {
 }
 
 pub fn message_views(rows: Vec<MessageRow>) -> Vec<MessageView> {
-    rows.into_iter().map(|(id, author, body, internal, at)| MessageView { id, author, body, internal, at: utc(at) }).collect()
+    rows.into_iter()
+        .map(|(id, author, body, internal, at)| MessageView { id, author, body, internal, at: utc(at) })
+        .collect()
 }
 
 /// A case with its history and thread, as the caller may see it.
@@ -186,7 +213,13 @@ pub struct CaseView {
 
 /// The case view for `access`: constituents never see internal notes; followers see the
 /// history but not the thread addressed to the person who filed it.
-pub fn case_view(c: &mut AnyConnection, pii: &Pii, o: OpinionRow, access: Access, now: NaiveDateTime) -> AppResult<CaseView> {
+pub fn case_view(
+    c: &mut AnyConnection,
+    pii: &Pii,
+    o: OpinionRow,
+    access: Access,
+    now: NaiveDateTime,
+) -> AppResult<CaseView> {
     let (events, inside) = (store::events(c, o.id)?, access.inside());
     let phone_masked = match (inside, o.constituent_id) {
         (true, Some(k)) => Some(crate::org::rules::mask_phone(&hs::constituent_contact(c, pii, k)?.0)),
@@ -206,7 +239,8 @@ pub fn case_view(c: &mut AnyConnection, pii: &Pii, o: OpinionRow, access: Access
         Access::Follower => vec![],
         a => hs::messages(c, o.id, a.inside())?,
     };
-    let (public_title, public_answer) = store::publications(c, &[o.id])?.remove(&o.id).map_or((None, None), |(t, a)| (Some(t), a));
+    let (public_title, public_answer) =
+        store::publications(c, &[o.id])?.remove(&o.id).map_or((None, None), |(t, a)| (Some(t), a));
     let mut v = view(o, Some(events)).at(now);
     if access == Access::Follower {
         v = v.summary_only(public_title.as_deref());
@@ -226,7 +260,13 @@ pub fn case_view(c: &mut AnyConnection, pii: &Pii, o: OpinionRow, access: Access
 
 /// Runs an action of someone standing to the case as `access`, in one transaction, and
 /// announces its live news after the commit.
-pub async fn act<F>(state: &AppState, p: Principal, ticket: String, access: Access, f: F) -> AppResult<web::Json<CaseView>>
+pub async fn act<F>(
+    state: &AppState,
+    p: Principal,
+    ticket: String,
+    access: Access,
+    f: F,
+) -> AppResult<web::Json<CaseView>>
 where
     F: FnOnce(&mut AnyConnection, &Principal, &OpinionRow, NaiveDateTime) -> AppResult<Vec<Wake>> + Send + 'static,
 {

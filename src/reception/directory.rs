@@ -70,7 +70,10 @@ pub struct PublicPage {
 }
 
 fn briefs(c: &mut db::AnyConnection, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, DeputyBrief>> {
-    Ok(crate::org::public_briefs(c, ids)?.into_iter().map(|(id, name, code, photo_url)| (id, DeputyBrief { code, name, photo_url })).collect())
+    Ok(crate::org::public_briefs(c, ids)?
+        .into_iter()
+        .map(|(id, name, code, photo_url)| (id, DeputyBrief { code, name, photo_url }))
+        .collect())
 }
 
 /// The reception page behind a printed code: a deputy's public profile or a station's page
@@ -85,7 +88,10 @@ pub async fn page(state: web::Data<AppState>, code: web::Path<String>) -> AppRes
     let (tz, today) = (state.settings.tz, state.clock.now().with_timezone(&state.settings.tz).date_naive());
     let page = db::run(&state.db, move |c| {
         if let Some((id, name, photo_url, introduction)) = crate::org::public_deputy(c, &code)? {
-            let seats = crate::org::public_seats(c, id)?.into_iter().map(|(level, region, group, term)| PublicSeat { level, region, group, term }).collect();
+            let seats = crate::org::public_seats(c, id)?
+                .into_iter()
+                .map(|(level, region, group, term)| PublicSeat { level, region, group, term })
+                .collect();
             let deputy = PublicDeputy { code, name, photo_url, introduction, seats };
             return Ok(PublicPage { kind: "deputy".into(), deputy: Some(deputy), station: None });
         }

@@ -41,7 +41,9 @@ fn unknown(field: &str) -> AppError {
 /// Where an opinion left with a deputy goes: (deputy, region path).
 fn deputy_place(c: &mut AnyConnection, code: &str) -> AppResult<(i64, String)> {
     let (id, ..) = crate::org::public_deputy(c, code)?.ok_or_else(|| unknown("deputy_code"))?;
-    let path = crate::org::deputy_region_paths(c, id)?.and_then(|p| p.into_iter().next()).ok_or_else(|| unknown("deputy_code"))?;
+    let path = crate::org::deputy_region_paths(c, id)?
+        .and_then(|p| p.into_iter().next())
+        .ok_or_else(|| unknown("deputy_code"))?;
     Ok((id, path))
 }
 
@@ -50,7 +52,8 @@ type Place = AppResult<(Option<i64>, Option<i64>, String)>;
 
 fn places(c: &mut AnyConnection, inputs: &[&Filing]) -> AppResult<Vec<Place>> {
     let codes: Vec<&str> = inputs.iter().filter_map(|f| f.body.station_code.as_deref()).collect();
-    let stations: HashMap<String, (i64, String)> = crate::org::station_places_by_codes(c, &codes)?.into_iter().map(|(code, id, p)| (code, (id, p))).collect();
+    let stations: HashMap<String, (i64, String)> =
+        crate::org::station_places_by_codes(c, &codes)?.into_iter().map(|(code, id, p)| (code, (id, p))).collect();
     let ids: Vec<i64> = stations.values().map(|s| s.0).collect();
     let now = inputs.first().map(|f| f.now).unwrap_or_default();
     // Left at a station: the deputy on duty there now, or next, receives it (staff may hand it
@@ -68,7 +71,11 @@ fn places(c: &mut AnyConnection, inputs: &[&Filing]) -> AppResult<Vec<Place>> {
                 Err(e) if e.status.is_client_error() => Ok(Err(e)),
                 Err(e) => Err(e),
             },
-            _ => Ok(Err(AppError::invalid_field("station_code", "exclusive", "give station_code or deputy_code, one of them"))),
+            _ => Ok(Err(AppError::invalid_field(
+                "station_code",
+                "exclusive",
+                "give station_code or deputy_code, one of them",
+            ))),
         })
         .collect()
 }
@@ -101,7 +108,12 @@ impl BulkWrite for Filings {
         for (&i, place) in todo.iter().zip(places(c, &filings)?) {
             let f = &inputs[i];
             match (people.get(&f.account), place) {
-                (None, _) => out[i] = Some(Outcome::Done(Err(AppError::forbidden(Code::Forbidden, "no constituent behind this account")))),
+                (None, _) => {
+                    out[i] = Some(Outcome::Done(Err(AppError::forbidden(
+                        Code::Forbidden,
+                        "no constituent behind this account",
+                    ))))
+                }
                 (_, Err(e)) => out[i] = Some(Outcome::Done(Err(e))),
                 (Some(&me), Ok(p)) => rows.push((i, me, p)),
             }
@@ -137,24 +149,34 @@ impl BulkWrite for Filings {
             })
             .collect();
         let index: HashMap<String, usize> = news.iter().map(|(i, t, _)| (t.clone(), *i)).collect();
-        let at = |t: &str| index.get(t).copied().ok_or_else(|| AppError::internal("a bulk insert returned an unknown ticket"));
+        let at = |t: &str| {
+            index.get(t).copied().ok_or_else(|| AppError::internal("a bulk insert returned an unknown ticket"))
+        };
         let stored = store::insert_many(c, &news.into_iter().map(|(_, t, n)| (t, n)).collect::<Vec<_>>(), now)?;
-        let firsts = stored.iter().map(|o| Ok((o.id, inputs[at(&o.ticket)?].account))).collect::<AppResult<Vec<_>>>()?;
+        let firsts =
+            stored.iter().map(|o| Ok((o.id, inputs[at(&o.ticket)?].account))).collect::<AppResult<Vec<_>>>()?;
         store::submitted_many(c, &firsts, now)?;
         let mut assigned: Vec<(usize, i64, &str, String)> = vec![];
         for o in &stored {
             if let Some(d) = o.deputy_id {
-                assigned.push((at(&o.ticket)?, d, "opinion_assigned", serde_json::json!({"ticket": o.ticket}).to_string()));
+                assigned.push((
+                    at(&o.ticket)?,
+                    d,
+                    "opinion_assigned",
+                    serde_json::json!({"ticket": o.ticket}).to_string(),
+                ));
             }
         }
-        let wakes = crate::live::record_many(c, &assigned.iter().map(|a| (a.1, a.2, a.3.clone())).collect::<Vec<_>>(), now)?;
+        let wakes =
+            crate::live::record_many(c, &assigned.iter().map(|a| (a.1, a.2, a.3.clone())).collect::<Vec<_>>(), now)?;
         let mut wake_of: HashMap<usize, Wake> = HashMap::new();
         for (a, w) in assigned.iter().zip(wakes) {
             wake_of.insert(a.0, w);
         }
         for o in stored {
             let i = at(&o.ticket)?;
-            out[i] = Some(Outcome::Done(Answer::json(StatusCode::CREATED, &view(o, None)).map(|a| (a, wake_of.remove(&i)))));
+            out[i] =
+                Some(Outcome::Done(Answer::json(StatusCode::CREATED, &view(o, None)).map(|a| (a, wake_of.remove(&i)))));
         }
         let remember: Vec<(&IdemKey, &Answer)> = inputs
             .iter()

@@ -50,7 +50,12 @@ fn local_day(at: NaiveDateTime, tz: chrono_tz::Tz) -> chrono::NaiveDate {
 /// Forward the case to a handling unit, due in working days on the holiday calendar.
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = ForwardRequest, responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/opinions/{ticket}/forward")]
-pub async fn forward(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<ForwardRequest>) -> AppResult<web::Json<CaseView>> {
+pub async fn forward(
+    state: web::Data<AppState>,
+    p: Principal,
+    ticket: web::Path<String>,
+    body: web::Json<ForwardRequest>,
+) -> AppResult<web::Json<CaseView>> {
     let b = body.into_inner();
     let days = b.working_days.unwrap_or(state.settings.opinion_deadline_days);
     if !(1..=60).contains(&days) {
@@ -59,15 +64,30 @@ pub async fn forward(state: web::Data<AppState>, p: Principal, ticket: web::Path
     let note = b.note.map(|n| body_text("note", &n)).transpose()?;
     let (tz, pii) = (state.settings.tz, state.pii.clone());
     case::act(&state, p, ticket.into_inner(), Access::Staff, move |c, p, o, now| {
-        let unit = crate::org::unit(c, b.unit_id)?.filter(|(_, path)| path.starts_with(&o.region_path) || o.region_path.starts_with(path.as_str()));
-        let (unit, _) = unit.ok_or_else(|| AppError::invalid_field("unit_id", "unknown_unit", "no handling unit of this case's congress has this id"))?;
+        let unit = crate::org::unit(c, b.unit_id)?
+            .filter(|(_, path)| path.starts_with(&o.region_path) || o.region_path.starts_with(path.as_str()));
+        let (unit, _) = unit.ok_or_else(|| {
+            AppError::invalid_field("unit_id", "unknown_unit", "no handling unit of this case's congress has this id")
+        })?;
         let due = workdays::deadline(c, local_day(now, tz), days, tz)?;
-        let text = format!("转交{}，{}个工作日内答复{}", unit.name, days, note.map(|n| format!("：{n}")).unwrap_or_default());
+        let text =
+            format!("转交{}，{}个工作日内答复{}", unit.name, days, note.map(|n| format!("：{n}")).unwrap_or_default());
         let (_, wakes) = case::transition(c, o, Action::Forward, (p, Access::Staff), Some(&text), now)?;
         hs::set_forwarded(c, o.id, unit.id, due, now)?;
         if let Some(phone) = unit.contact_phone.as_deref() {
-            let sms = format!("【履职】意见{}已转交贵单位办理，请于{}前答复。", o.ticket, local_day(due - chrono::Duration::seconds(1), tz));
-            crate::sms::enqueue_text(c, &pii, phone, &sms, &format!("opinion-forward:{}:{}", o.id, now.and_utc().timestamp()), now)?;
+            let sms = format!(
+                "【履职】意见{}已转交贵单位办理，请于{}前答复。",
+                o.ticket,
+                local_day(due - chrono::Duration::seconds(1), tz)
+            );
+            crate::sms::enqueue_text(
+                c,
+                &pii,
+                phone,
+                &sms,
+                &format!("opinion-forward:{}:{}", o.id, now.and_utc().timestamp()),
+                now,
+            )?;
         }
         Ok(wakes)
     })
@@ -77,9 +97,17 @@ pub async fn forward(state: web::Data<AppState>, p: Principal, ticket: web::Path
 /// Reply to the constituent (the handling unit the case was forwarded to).
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = AnswerRequest, responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/opinions/{ticket}/reply")]
-pub async fn reply(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<AnswerRequest>) -> AppResult<web::Json<CaseView>> {
+pub async fn reply(
+    state: web::Data<AppState>,
+    p: Principal,
+    ticket: web::Path<String>,
+    body: web::Json<AnswerRequest>,
+) -> AppResult<web::Json<CaseView>> {
     let text = body_text("body", &body.body)?;
-    case::act(&state, p, ticket.into_inner(), Access::Unit, move |c, p, o, now| answer_with(c, o, (p, Access::Unit), Action::Reply, &text, now)).await
+    case::act(&state, p, ticket.into_inner(), Access::Unit, move |c, p, o, now| {
+        answer_with(c, o, (p, Access::Unit), Action::Reply, &text, now)
+    })
+    .await
 }
 
 /// Ask for a later deadline (the handling unit; staff approve or refuse).
@@ -100,7 +128,12 @@ pub async fn request_extension(
     case::act(&state, p, ticket.into_inner(), Access::Unit, move |c, p, o, now| {
         let due = match (o.status.as_str(), o.due_at) {
             ("forwarded", Some(d)) => d,
-            _ => return Err(AppError::conflict(Code::IllegalTransition, format!("a {} opinion has no deadline to extend", o.status))),
+            _ => {
+                return Err(AppError::conflict(
+                    Code::IllegalTransition,
+                    format!("a {} opinion has no deadline to extend", o.status),
+                ))
+            }
         };
         if o.extension_until.is_some() {
             return Err(AppError::conflict(Code::ExtensionPending, "an extension request is waiting for staff"));
@@ -108,7 +141,12 @@ pub async fn request_extension(
         let until = workdays::deadline(c, local_day(due - chrono::Duration::seconds(1), tz), b.working_days, tz)?;
         hs::request_extension(c, o.id, until, &reason)?;
         let note = format!("extension requested to {}: {reason}", local_day(until - chrono::Duration::seconds(1), tz));
-        store::event(c, o.id, &Event { from: Some(&o.status), to: &o.status, account: p.account_id, role: "unit", note: Some(&note) }, now)?;
+        store::event(
+            c,
+            o.id,
+            &Event { from: Some(&o.status), to: &o.status, account: p.account_id, role: "unit", note: Some(&note) },
+            now,
+        )?;
         Ok(vec![])
     })
     .await
@@ -134,8 +172,17 @@ pub async fn decide_extension(
             .filter(|_| o.status == "forwarded")
             .ok_or_else(|| AppError::conflict(Code::NoExtensionPending, "no extension request is waiting"))?;
         hs::decide_extension(c, o.id, b.approve.then_some(until))?;
-        let note = format!("extension {}{}", if b.approve { "approved" } else { "refused" }, reason.map(|r| format!(": {r}")).unwrap_or_default());
-        store::event(c, o.id, &Event { from: Some(&o.status), to: &o.status, account: p.account_id, role: "staff", note: Some(&note) }, now)?;
+        let note = format!(
+            "extension {}{}",
+            if b.approve { "approved" } else { "refused" },
+            reason.map(|r| format!(": {r}")).unwrap_or_default()
+        );
+        store::event(
+            c,
+            o.id,
+            &Event { from: Some(&o.status), to: &o.status, account: p.account_id, role: "staff", note: Some(&note) },
+            now,
+        )?;
         Ok(vec![])
     })
     .await
@@ -153,7 +200,14 @@ pub async fn remind_overdue(state: &AppState) -> AppResult<usize> {
             };
             if let Some(phone) = phone {
                 let body = format!("【履职】意见{ticket}已超过答复期限，请尽快办理答复。");
-                crate::sms::enqueue_text(c, &pii, &phone, &body, &format!("opinion-overdue:{id}:{}", local_day(now, tz)), now)?;
+                crate::sms::enqueue_text(
+                    c,
+                    &pii,
+                    &phone,
+                    &body,
+                    &format!("opinion-overdue:{id}:{}", local_day(now, tz)),
+                    now,
+                )?;
             }
             hs::set_reminded(c, *id, now)?;
         }

@@ -82,7 +82,12 @@ pub fn staff_owner(p: &Principal) -> AppResult<Owner> {
 /// Opinions I handle as staff, newest first; filter by `status`, `overdue` or `escalated`.
 #[utoipa::path(tag = "reception", params(ListQuery, PageQuery), responses((status = 200, body = Page<OpinionItem>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/opinions")]
-pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<ListQuery>, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<OpinionItem>>> {
+pub async fn list(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<ListQuery>,
+    pq: web::Query<PageQuery>,
+) -> AppResult<web::Json<Page<OpinionItem>>> {
     let owner = staff_owner(&p)?;
     let (before, limit, now) = (pq.after()?, pq.limit()?, state.now());
     let fl = q.into_inner().filter(now);
@@ -92,20 +97,29 @@ pub async fn list(state: web::Data<AppState>, p: Principal, q: web::Query<ListQu
         rows,
         limit,
         |r| r.0.id,
-        |(o, number)| OpinionItem { opinion: super::model::view(o, None).at(now), phone_masked: number.map(|n| crate::org::rules::mask_phone(&n)) },
+        |(o, number)| OpinionItem {
+            opinion: super::model::view(o, None).at(now),
+            phone_masked: number.map(|n| crate::org::rules::mask_phone(&n)),
+        },
     )))
 }
 
 /// The constituent's full phone number, for staff handling the case; every read is audited.
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), responses((status = 200, body = PhoneView), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/opinions/{ticket}/phone")]
-pub async fn phone(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>) -> AppResult<web::Json<PhoneView>> {
+pub async fn phone(
+    state: web::Data<AppState>,
+    p: Principal,
+    ticket: web::Path<String>,
+) -> AppResult<web::Json<PhoneView>> {
     let (ticket, now, pii) = (ticket.into_inner(), state.now(), state.pii.clone());
     let v = db::tx(&state.db, move |c| {
         let o = case::open_as(c, &p, &ticket, Access::Staff)?;
         // A case a deputy raised has no constituent's number.
         let (phone, _) = hs::constituent_contact(c, &pii, o.constituent_id.ok_or_else(AppError::not_found)?)?;
-        crate::audit::Entry::by(&p, "opinion.phone_read", "opinion", o.ticket.clone()).region(Some(o.region_path.clone())).write(c, now)?;
+        crate::audit::Entry::by(&p, "opinion.phone_read", "opinion", o.ticket.clone())
+            .region(Some(o.region_path.clone()))
+            .write(c, now)?;
         Ok(PhoneView { ticket: o.ticket, phone })
     })
     .await?;
@@ -115,16 +129,29 @@ pub async fn phone(state: web::Data<AppState>, p: Principal, ticket: web::Path<S
 /// Accept an opinion for handling.
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/opinions/{ticket}/accept")]
-pub async fn accept(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>) -> AppResult<web::Json<CaseView>> {
-    case::act(&state, p, ticket.into_inner(), Access::Staff, |c, p, o, now| Ok(case::transition(c, o, Action::Accept, (p, Access::Staff), None, now)?.1)).await
+pub async fn accept(
+    state: web::Data<AppState>,
+    p: Principal,
+    ticket: web::Path<String>,
+) -> AppResult<web::Json<CaseView>> {
+    case::act(&state, p, ticket.into_inner(), Access::Staff, |c, p, o, now| {
+        Ok(case::transition(c, o, Action::Accept, (p, Access::Staff), None, now)?.1)
+    })
+    .await
 }
 
 /// Reject an opinion, saying why (the constituent sees the reason).
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = Decision, responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/opinions/{ticket}/reject")]
-pub async fn reject(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<Decision>) -> AppResult<web::Json<CaseView>> {
+pub async fn reject(
+    state: web::Data<AppState>,
+    p: Principal,
+    ticket: web::Path<String>,
+    body: web::Json<Decision>,
+) -> AppResult<web::Json<CaseView>> {
     let reason = body.into_inner().reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
-    let reason = reason.ok_or_else(|| AppError::invalid_field("reason", "required", "say why the opinion is rejected"))?;
+    let reason =
+        reason.ok_or_else(|| AppError::invalid_field("reason", "required", "say why the opinion is rejected"))?;
     case::act(&state, p, ticket.into_inner(), Access::Staff, move |c, p, o, now| {
         Ok(case::transition(c, o, Action::Reject, (p, Access::Staff), Some(&reason), now)?.1)
     })
@@ -134,23 +161,43 @@ pub async fn reject(state: web::Data<AppState>, p: Principal, ticket: web::Path<
 /// Hand the case to a deputy (one seated in the case's congress), who then answers it.
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = AssignRequest, responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/opinions/{ticket}/assign")]
-pub async fn assign(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<AssignRequest>) -> AppResult<web::Json<CaseView>> {
+pub async fn assign(
+    state: web::Data<AppState>,
+    p: Principal,
+    ticket: web::Path<String>,
+    body: web::Json<AssignRequest>,
+) -> AppResult<web::Json<CaseView>> {
     let deputy = body.deputy_id;
     case::act(&state, p, ticket.into_inner(), Access::Staff, move |c, p, o, now| {
-        let seated = crate::org::deputy_region_paths(c, deputy)?
-            .is_some_and(|ps| ps.iter().any(|x| x.starts_with(&o.region_path) || o.region_path.starts_with(x.as_str())));
+        let seated = crate::org::deputy_region_paths(c, deputy)?.is_some_and(|ps| {
+            ps.iter().any(|x| x.starts_with(&o.region_path) || o.region_path.starts_with(x.as_str()))
+        });
         // And one the caller holds: a deputy outside their scope answers like a missing one.
         if !seated || !crate::org::deputies_not_held(c, p, &[deputy])?.is_empty() {
-            return Err(AppError::invalid_field("deputy_id", "out_of_scope", "no deputy of this case's congress has this id"));
+            return Err(AppError::invalid_field(
+                "deputy_id",
+                "out_of_scope",
+                "no deputy of this case's congress has this id",
+            ));
         }
         if o.constituent_id.is_none() {
             return Err(AppError::conflict(Code::IllegalTransition, "a case a deputy raised stays with that deputy"));
         }
         if !super::opinion_rules::OPEN.contains(&o.status.as_str()) {
-            return Err(AppError::conflict(Code::IllegalTransition, format!("a {} opinion is not handled any more", o.status)));
+            return Err(AppError::conflict(
+                Code::IllegalTransition,
+                format!("a {} opinion is not handled any more", o.status),
+            ));
         }
         hs::assign_deputy(c, o.id, deputy)?;
-        Ok(vec![crate::live::record(c, Some(deputy), None, "opinion_assigned", &serde_json::json!({"ticket": o.ticket}), now)?])
+        Ok(vec![crate::live::record(
+            c,
+            Some(deputy),
+            None,
+            "opinion_assigned",
+            &serde_json::json!({"ticket": o.ticket}),
+            now,
+        )?])
     })
     .await
 }
@@ -159,15 +206,29 @@ pub async fn assign(state: web::Data<AppState>, p: Principal, ticket: web::Path<
 /// the other case instead.
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = MergeRequest, responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/opinions/{ticket}/merge")]
-pub async fn merge(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<MergeRequest>) -> AppResult<web::Json<CaseView>> {
+pub async fn merge(
+    state: web::Data<AppState>,
+    p: Principal,
+    ticket: web::Path<String>,
+    body: web::Json<MergeRequest>,
+) -> AppResult<web::Json<CaseView>> {
     let into = body.into_inner().into;
     case::act(&state, p, ticket.into_inner(), Access::Staff, move |c, p, o, now| {
         let target = store::by_ticket(c, &into)?.filter(|t| case::is_staff_of(p, t) && t.id != o.id);
-        let target = target.ok_or_else(|| AppError::invalid_field("into", "unknown_ticket", "no other case you handle has this ticket"))?;
+        let target = target.ok_or_else(|| {
+            AppError::invalid_field("into", "unknown_ticket", "no other case you handle has this ticket")
+        })?;
         if !super::opinion_rules::OPEN.contains(&target.status.as_str()) {
             return Err(AppError::invalid_field("into", "closed_case", "merge into a case still being handled"));
         }
-        let (_, wakes) = case::transition(c, o, Action::Merge, (p, Access::Staff), Some(&format!("merged into {}", target.ticket)), now)?;
+        let (_, wakes) = case::transition(
+            c,
+            o,
+            Action::Merge,
+            (p, Access::Staff),
+            Some(&format!("merged into {}", target.ticket)),
+            now,
+        )?;
         hs::set_merged(c, o.id, target.id)?;
         if let Some(k) = o.constituent_id {
             hs::follow(c, target.id, k, now)?;

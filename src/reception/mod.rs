@@ -52,7 +52,11 @@ pub async fn worker(state: AppState, stop: watch::Receiver<bool>) {
     crate::platform::jobs::every("reception", Duration::from_secs(60), stop, || {
         let state = state.clone();
         async move {
-            crate::platform::jobs::report("reception", "reminding units of overdue opinions", forwarding::remind_overdue(&state).await);
+            crate::platform::jobs::report(
+                "reception",
+                "reminding units of overdue opinions",
+                forwarding::remind_overdue(&state).await,
+            );
             crate::platform::jobs::report("reception", "reminding of receptions", appointments::remind(&state).await);
         }
     })

@@ -3,8 +3,18 @@
 
 use crate::error::FieldError;
 
-pub const CATEGORIES: [&str; 10] =
-    ["urban_construction", "transport", "education", "health", "social_security", "environment", "public_safety", "economy", "agriculture", "other"];
+pub const CATEGORIES: [&str; 10] = [
+    "urban_construction",
+    "transport",
+    "education",
+    "health",
+    "social_security",
+    "environment",
+    "public_safety",
+    "economy",
+    "agriculture",
+    "other",
+];
 
 /// What may happen to an opinion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +97,13 @@ pub fn ticket(day: chrono::NaiveDate, seq: i64) -> String {
 }
 
 /// Photo URLs: at most 9, https only.
-pub fn check(category: &str, title: &str, content: &str, photos: &[String], position: (Option<f64>, Option<f64>)) -> Vec<FieldError> {
+pub fn check(
+    category: &str,
+    title: &str,
+    content: &str,
+    photos: &[String],
+    position: (Option<f64>, Option<f64>),
+) -> Vec<FieldError> {
     let mut e = vec![];
     if !CATEGORIES.contains(&category) {
         e.push(FieldError::new("category", "invalid_value", CATEGORIES.join(", ")));
@@ -105,7 +121,9 @@ pub fn check(category: &str, title: &str, content: &str, photos: &[String], posi
         (Some(lat), Some(lon)) if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) => {
             e.push(FieldError::new("latitude", "invalid_range", "a WGS-84 position"))
         }
-        (Some(_), None) | (None, Some(_)) => e.push(FieldError::new("longitude", "required", "latitude and longitude go together")),
+        (Some(_), None) | (None, Some(_)) => {
+            e.push(FieldError::new("longitude", "required", "latitude and longitude go together"))
+        }
         _ => {}
     }
     e

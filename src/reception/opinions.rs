@@ -41,9 +41,13 @@ pub struct OpinionCreate {
 /// The caller's constituent id (constituents only; 403 for anyone else).
 pub fn constituent(c: &mut AnyConnection, p: &Principal) -> AppResult<i64> {
     if p.role != Role::Constituent {
-        return Err(AppError::forbidden(Code::Forbidden, "opinions are left by constituents signed in with their phone"));
+        return Err(AppError::forbidden(
+            Code::Forbidden,
+            "opinions are left by constituents signed in with their phone",
+        ));
     }
-    store::constituent_of(c, p.account_id)?.ok_or_else(|| AppError::forbidden(Code::Forbidden, "no constituent behind this account"))
+    store::constituent_of(c, p.account_id)?
+        .ok_or_else(|| AppError::forbidden(Code::Forbidden, "no constituent behind this account"))
 }
 
 /// Leave an opinion at a station or with a deputy; the answer carries the ticket number to
@@ -52,9 +56,17 @@ pub fn constituent(c: &mut AnyConnection, p: &Principal) -> AppResult<i64> {
 #[utoipa::path(tag = "reception", request_body = OpinionCreate, params(("Idempotency-Key" = Option<String>, Header, description = "makes a retry safe")),
     responses((status = 201, body = OpinionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/opinions")]
-pub async fn submit(state: web::Data<AppState>, p: Principal, req: HttpRequest, body: web::Json<OpinionCreate>) -> AppResult<HttpResponse> {
+pub async fn submit(
+    state: web::Data<AppState>,
+    p: Principal,
+    req: HttpRequest,
+    body: web::Json<OpinionCreate>,
+) -> AppResult<HttpResponse> {
     if p.role != Role::Constituent {
-        return Err(AppError::forbidden(Code::Forbidden, "opinions are left by constituents signed in with their phone"));
+        return Err(AppError::forbidden(
+            Code::Forbidden,
+            "opinions are left by constituents signed in with their phone",
+        ));
     }
     let b = body.into_inner();
     let key = IdemKey::from_request(&req, p.account_id, &b)?;
@@ -70,7 +82,8 @@ pub async fn submit(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
         None => true,
     };
     if first_send {
-        if let Err(e) = ratelimit::hit(&state.cache, &state.clock, &format!("opinion:{}", p.account_id), 5, 3600).await {
+        if let Err(e) = ratelimit::hit(&state.cache, &state.clock, &format!("opinion:{}", p.account_id), 5, 3600).await
+        {
             if let Some(m) = &marker {
                 if let Err(d) = state.cache.del(m).await {
                     tracing::warn!(error = %d, "could not drop the marker of a refused opinion");
@@ -87,10 +100,12 @@ pub async fn submit(state: web::Data<AppState>, p: Principal, req: HttpRequest, 
     let (answer, wake) = match (state.opinion_writes.submit(std::sync::Arc::new(filing)).await, key) {
         (Ok(x), _) => x,
         // Two retries raced on two instances: the loser meets the winner's key and gets its answer.
-        (Err(e), Some(k)) => match db::run(&state.db, move |c| idempotency::lookup_many(c, &[&k])).await?.pop().flatten() {
-            Some(a) => (a?, None),
-            None => return Err(e),
-        },
+        (Err(e), Some(k)) => {
+            match db::run(&state.db, move |c| idempotency::lookup_many(c, &[&k])).await?.pop().flatten() {
+                Some(a) => (a?, None),
+                None => return Err(e),
+            }
+        }
         (Err(e), None) => return Err(e),
     };
     crate::live::announce(&state, &wake.into_iter().collect::<Vec<_>>()).await;
@@ -126,7 +141,11 @@ pub async fn ensure_ticket_day(state: &AppState, day: chrono::NaiveDate) -> AppR
 /// Withdraw my opinion while it is submitted or accepted (409 `illegal_transition` later).
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/me/opinions/{ticket}/withdraw")]
-pub async fn withdraw(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>) -> AppResult<web::Json<CaseView>> {
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    p: Principal,
+    ticket: web::Path<String>,
+) -> AppResult<web::Json<CaseView>> {
     let (ticket, now, pii) = (ticket.into_inner(), state.now(), state.pii.clone());
     let (v, wakes) = db::tx(&state.db, move |c| {
         let o = case::open_as(c, &p, &ticket, Access::Owner)?;
@@ -165,7 +184,13 @@ const SIMILAR_PER_HOUR: u64 = 20;
 const FOLLOWS_PER_DAY: u64 = 10;
 
 /// Cases still open within 200 m and 30 days: (case, distance), nearest first.
-pub fn similar_to(c: &mut AnyConnection, category: &str, at: (f64, f64), now: chrono::NaiveDateTime, except: i64) -> AppResult<Vec<(OpinionRow, f64)>> {
+pub fn similar_to(
+    c: &mut AnyConnection,
+    category: &str,
+    at: (f64, f64),
+    now: chrono::NaiveDateTime,
+    except: i64,
+) -> AppResult<Vec<(OpinionRow, f64)>> {
     let since = now - chrono::Duration::days(rules::DUPLICATE_DAYS);
     let rows = hs::nearby_open(c, category, rules::bbox(at, rules::DUPLICATE_METRES), since, except)?;
     let mut near: Vec<(OpinionRow, f64)> = rows
@@ -183,7 +208,11 @@ pub fn similar_to(c: &mut AnyConnection, category: &str, at: (f64, f64), now: ch
 /// most 10, and 20 looks an hour per constituent (429).
 #[utoipa::path(tag = "reception", params(SimilarQuery), responses((status = 200, body = Vec<SimilarCase>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/opinions/similar")]
-pub async fn similar(state: web::Data<AppState>, p: Principal, q: web::Query<SimilarQuery>) -> AppResult<web::Json<Vec<SimilarCase>>> {
+pub async fn similar(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<SimilarQuery>,
+) -> AppResult<web::Json<Vec<SimilarCase>>> {
     let q = q.into_inner();
     let mut errs = crate::org::rules::check_position(q.latitude, q.longitude);
     if !rules::CATEGORIES.contains(&q.category.as_str()) {
@@ -197,7 +226,8 @@ pub async fn similar(state: web::Data<AppState>, p: Principal, q: web::Query<Sim
     ratelimit::hit(&state.cache, &state.clock, &format!("similar:{}", p.account_id), SIMILAR_PER_HOUR, 3600).await?;
     let (v, public) = db::run(&state.db, move |c| {
         constituent(c, &p)?;
-        let near: Vec<(OpinionRow, f64)> = similar_to(c, &q.category, (q.latitude, q.longitude), now, 0)?.into_iter().take(10).collect();
+        let near: Vec<(OpinionRow, f64)> =
+            similar_to(c, &q.category, (q.latitude, q.longitude), now, 0)?.into_iter().take(10).collect();
         let public = store::publications(c, &near.iter().map(|(o, _)| o.id).collect::<Vec<_>>())?;
         Ok((near, public))
     })
@@ -208,12 +238,25 @@ pub async fn similar(state: web::Data<AppState>, p: Principal, q: web::Query<Sim
 /// A case as a similar one near a place: in full for staff (`public` is `None`); otherwise a
 /// summary, with the title staff approved as public (empty without one) and the distance in steps
 /// of 100 m.
-pub fn similar_case(o: OpinionRow, distance: f64, public: Option<&std::collections::HashMap<i64, (String, Option<String>)>>) -> SimilarCase {
+pub fn similar_case(
+    o: OpinionRow,
+    distance: f64,
+    public: Option<&std::collections::HashMap<i64, (String, Option<String>)>>,
+) -> SimilarCase {
     let (title, distance_m) = match public {
         None => (o.title, distance.round()),
-        Some(p) => (p.get(&o.id).map(|x| x.0.clone()).unwrap_or_default(), ((distance / 100.0).ceil() * 100.0).max(100.0)),
+        Some(p) => {
+            (p.get(&o.id).map(|x| x.0.clone()).unwrap_or_default(), ((distance / 100.0).ceil() * 100.0).max(100.0))
+        }
     };
-    SimilarCase { ticket: o.ticket, category: o.category, title, status: o.status, distance_m, created_at: utc(o.created_at) }
+    SimilarCase {
+        ticket: o.ticket,
+        category: o.category,
+        title,
+        status: o.status,
+        distance_m,
+        created_at: utc(o.created_at),
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -230,10 +273,16 @@ pub struct FollowRequest {
 /// approved as public; never its content, position, photos or thread). 10 a day (429).
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = FollowRequest, responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/opinions/{ticket}/follow")]
-pub async fn follow(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<FollowRequest>) -> AppResult<web::Json<CaseView>> {
+pub async fn follow(
+    state: web::Data<AppState>,
+    p: Principal,
+    ticket: web::Path<String>,
+    body: web::Json<FollowRequest>,
+) -> AppResult<web::Json<CaseView>> {
     let (ticket, now, b, pii) = (ticket.into_inner(), state.now(), body.into_inner(), state.pii.clone());
     if p.role == Role::Constituent {
-        ratelimit::hit(&state.cache, &state.clock, &format!("follow:{}", p.account_id), FOLLOWS_PER_DAY, 86_400).await?;
+        ratelimit::hit(&state.cache, &state.clock, &format!("follow:{}", p.account_id), FOLLOWS_PER_DAY, 86_400)
+            .await?;
     }
     let v = db::tx(&state.db, move |c| {
         let me = constituent(c, &p)?;
@@ -241,7 +290,10 @@ pub async fn follow(state: web::Data<AppState>, p: Principal, ticket: web::Path<
         if o.constituent_id == Some(me) {
             return case::case_view(c, &pii, o, Access::Owner, now);
         }
-        let near = o.latitude.zip(o.longitude).is_some_and(|x| rules::distance_m(x, (b.latitude, b.longitude)) <= rules::DUPLICATE_METRES);
+        let near = o
+            .latitude
+            .zip(o.longitude)
+            .is_some_and(|x| rules::distance_m(x, (b.latitude, b.longitude)) <= rules::DUPLICATE_METRES);
         if !near || !rules::OPEN.contains(&o.status.as_str()) {
             return Err(AppError::not_found());
         }

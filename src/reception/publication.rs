@@ -37,11 +37,18 @@ pub fn check(b: &Publication) -> Result<(String, Option<String>), Vec<FieldError
 /// answer (staff handling the case).
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = Publication, responses((status = 200, body = CaseView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/opinions/{ticket}/publication")]
-pub async fn publish(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<Publication>) -> AppResult<web::Json<CaseView>> {
+pub async fn publish(
+    state: web::Data<AppState>,
+    p: Principal,
+    ticket: web::Path<String>,
+    body: web::Json<Publication>,
+) -> AppResult<web::Json<CaseView>> {
     let (title, answer) = check(&body).map_err(crate::error::AppError::validation)?;
     case::act(&state, p, ticket.into_inner(), Access::Staff, move |c, p, o, now| {
         store::set_publication(c, o.id, &title, answer.as_deref(), now)?;
-        crate::audit::Entry::by(p, "opinion.publish", "opinion", o.ticket.clone()).region(Some(o.region_path.clone())).write(c, now)?;
+        crate::audit::Entry::by(p, "opinion.publish", "opinion", o.ticket.clone())
+            .region(Some(o.region_path.clone()))
+            .write(c, now)?;
         Ok(vec![])
     })
     .await

@@ -37,8 +37,16 @@ pub async fn prepare(state: &AppState) -> AppResult<NaiveDate> {
 
 /// Files the case, accepted, with its two first events; returns its ticket and the live news
 /// for the deputy.
-pub fn raise(c: &mut AnyConnection, r: &Raised, staff: &Principal, day: NaiveDate, now: NaiveDateTime) -> AppResult<(String, Wake)> {
-    let seq = store::next_seqs(c, &day.format("%Y%m%d").to_string(), 1)?.pop().ok_or_else(|| AppError::internal("no ticket number"))?;
+pub fn raise(
+    c: &mut AnyConnection,
+    r: &Raised,
+    staff: &Principal,
+    day: NaiveDate,
+    now: NaiveDateTime,
+) -> AppResult<(String, Wake)> {
+    let seq = store::next_seqs(c, &day.format("%Y%m%d").to_string(), 1)?
+        .pop()
+        .ok_or_else(|| AppError::internal("no ticket number"))?;
     let ticket = rules::ticket(day, seq);
     let category = if rules::CATEGORIES.contains(&r.category) { r.category } else { "other" };
     let new = NewOpinion {
@@ -53,13 +61,32 @@ pub fn raise(c: &mut AnyConnection, r: &Raised, staff: &Principal, day: NaiveDat
         photos: "[]",
         suggestion: Some(r.suggestion),
     };
-    let o = store::insert_many(c, &[(ticket.clone(), new)], now)?.pop().ok_or_else(|| AppError::internal("the raised case was not stored"))?;
+    let o = store::insert_many(c, &[(ticket.clone(), new)], now)?
+        .pop()
+        .ok_or_else(|| AppError::internal("the raised case was not stored"))?;
     let note = format!("raised by the deputy as suggestion {}", r.number);
-    store::event(c, o.id, &Event { from: None, to: "submitted", account: r.deputy_account, role: "deputy", note: Some(&note) }, now)?;
+    store::event(
+        c,
+        o.id,
+        &Event { from: None, to: "submitted", account: r.deputy_account, role: "deputy", note: Some(&note) },
+        now,
+    )?;
     if !store::set_status(c, o.id, "submitted", "accepted", now)? {
         return Err(AppError::internal("the raised case changed meanwhile"));
     }
-    store::event(c, o.id, &Event { from: Some("submitted"), to: "accepted", account: staff.account_id, role: "staff", note: Some(r.reason) }, now)?;
-    let wake = crate::live::record(c, Some(r.deputy), None, "opinion_assigned", &serde_json::json!({"ticket": ticket}), now)?;
+    store::event(
+        c,
+        o.id,
+        &Event {
+            from: Some("submitted"),
+            to: "accepted",
+            account: staff.account_id,
+            role: "staff",
+            note: Some(r.reason),
+        },
+        now,
+    )?;
+    let wake =
+        crate::live::record(c, Some(r.deputy), None, "opinion_assigned", &serde_json::json!({"ticket": ticket}), now)?;
     Ok((ticket, wake))
 }

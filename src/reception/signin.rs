@@ -13,7 +13,8 @@ use actix_web::{get, post, web, HttpResponse};
 const NOTICE: &str = "人大代表履职平台“云接待室”隐私政策：我们收集您的手机号码用于登录和接收办理结果，收集您提交的意见内容、位置和照片用于转交人大代表和承办单位办理；您的手机号码仅对经授权的人大工作人员完整显示，对代表和承办单位以脱敏形式显示，每次完整查看均记录在案。";
 
 fn phone(raw: &str) -> AppResult<String> {
-    crate::org::rules::normalize_phone(raw).ok_or_else(|| AppError::invalid_field("phone", "invalid_phone", "a mainland mobile number, 11 digits"))
+    crate::org::rules::normalize_phone(raw)
+        .ok_or_else(|| AppError::invalid_field("phone", "invalid_phone", "a mainland mobile number, 11 digits"))
 }
 
 /// The privacy notice a constituent agrees to; its `version` goes with the first sign-in.
@@ -28,7 +29,11 @@ pub async fn privacy_notice(state: web::Data<AppState>) -> web::Json<PrivacyNoti
 #[utoipa::path(tag = "reception", request_body = CodeRequest,
     responses((status = 202, body = CodeSent), (status = 422, body = Problem, description = "`invalid_phone`"), (status = 429, body = Problem, description = "`rate_limited`")))]
 #[post("/api/v1/public/auth/code")]
-pub async fn request_code(state: web::Data<AppState>, meta: RequestMeta, body: web::Json<CodeRequest>) -> AppResult<HttpResponse> {
+pub async fn request_code(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    body: web::Json<CodeRequest>,
+) -> AppResult<HttpResponse> {
     let phone = phone(&body.phone)?;
     // Neither the cache nor the code table learns the number: both know its keyed hash.
     let hash = state.pii.phone_hash(&phone);
@@ -60,21 +65,30 @@ pub async fn request_code(state: web::Data<AppState>, meta: RequestMeta, body: w
     responses((status = 200, body = TokenResponse), (status = 401, body = Problem, description = "`otp_invalid`, `otp_expired`, `otp_burned`"),
         (status = 422, body = Problem, description = "`invalid_phone`, `consent_required`"), (status = 429, body = Problem, description = "`rate_limited`")))]
 #[post("/api/v1/public/auth/sign-in")]
-pub async fn sign_in(state: web::Data<AppState>, meta: RequestMeta, body: web::Json<CodeSignIn>) -> AppResult<web::Json<TokenResponse>> {
+pub async fn sign_in(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    body: web::Json<CodeSignIn>,
+) -> AppResult<web::Json<TokenResponse>> {
     let b = body.into_inner();
     let phone = phone(&b.phone)?;
     let ip = meta.ip.clone().unwrap_or_else(|| "unknown".into());
-    ratelimit::hit(&state.cache, &state.clock, &format!("otp-sign-in:{ip}"), state.settings.login_rate_per_minute, 60).await?;
+    ratelimit::hit(&state.cache, &state.clock, &format!("otp-sign-in:{ip}"), state.settings.login_rate_per_minute, 60)
+        .await?;
     let (now, current, pii) = (state.now(), state.settings.privacy_notice_version.clone(), state.pii.clone());
     let hash = pii.phone_hash(&phone);
     let account = db::tx(&state.db, move |c| {
         let known = store::by_phone_hash(c, &hash)?;
         let consents = b.consent_version.as_deref() == Some(current.as_str());
         if !consents && known.as_ref().is_none_or(|k| k.2 != current) {
-            return Err(AppError::invalid_field("consent_version", "consent_required", format!("agree to the privacy notice, version {current}")));
+            return Err(AppError::invalid_field(
+                "consent_version",
+                "consent_required",
+                format!("agree to the privacy notice, version {current}"),
+            ));
         }
-        let (id, code_hash, expires, attempts) =
-            store::live_code(c, &hash)?.ok_or_else(|| AppError::unauthorized("no code is waiting for this number").with_code(Code::OtpInvalid))?;
+        let (id, code_hash, expires, attempts) = store::live_code(c, &hash)?
+            .ok_or_else(|| AppError::unauthorized("no code is waiting for this number").with_code(Code::OtpInvalid))?;
         if expires < now {
             return Err(AppError::unauthorized("the code has expired; ask for a new one").with_code(Code::OtpExpired));
         }

@@ -92,9 +92,16 @@ pub fn aggregate(facts: &[Facts], by: By, tz: chrono_tz::Tz, now: NaiveDateTime)
         .into_iter()
         .map(|((key, month), fs)| {
             let received = fs.len() as i64;
-            let answered: Vec<f64> = fs.iter().filter_map(|f| f.first_answer_at.map(|a| (a - f.created_at).num_seconds() as f64 / 3600.0)).collect();
-            let solved =
-                fs.iter().filter(|f| matches!(f.status.as_str(), "closed" | "rated") && f.satisfaction.as_deref() != Some("unsatisfied")).count() as i64;
+            let answered: Vec<f64> = fs
+                .iter()
+                .filter_map(|f| f.first_answer_at.map(|a| (a - f.created_at).num_seconds() as f64 / 3600.0))
+                .collect();
+            let solved = fs
+                .iter()
+                .filter(|f| {
+                    matches!(f.status.as_str(), "closed" | "rated") && f.satisfaction.as_deref() != Some("unsatisfied")
+                })
+                .count() as i64;
             let rated: Vec<&str> = fs.iter().filter_map(|f| f.satisfaction.as_deref()).collect();
             let happy = rated.iter().filter(|s| **s != "unsatisfied").count() as i64;
             StatLine {
@@ -107,7 +114,8 @@ pub fn aggregate(facts: &[Facts], by: By, tz: chrono_tz::Tz, now: NaiveDateTime)
                 solved_rate: rate(solved, received),
                 median_hours_to_answer: median(answered),
                 satisfaction_rate: rate(happy, rated.len() as i64),
-                overdue: fs.iter().filter(|f| f.status == "forwarded" && f.due_at.is_some_and(|d| d < now)).count() as i64,
+                overdue: fs.iter().filter(|f| f.status == "forwarded" && f.due_at.is_some_and(|d| d < now)).count()
+                    as i64,
             }
         })
         .collect()
@@ -124,13 +132,18 @@ pub struct StatsQuery {
 }
 
 fn month_start(s: &str, field: &str) -> AppResult<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").map_err(|_| AppError::invalid_field(field, "invalid_month", "YYYY-MM"))
+    chrono::NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid_field(field, "invalid_month", "YYYY-MM"))
 }
 
 /// Reception statistics of the cases I handle as staff, per key and month, each rate with its volume.
 #[utoipa::path(tag = "reception", params(StatsQuery), responses((status = 200, body = Vec<StatLine>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/opinions/stats")]
-pub async fn stats(state: web::Data<AppState>, p: Principal, q: web::Query<StatsQuery>) -> AppResult<web::Json<Vec<StatLine>>> {
+pub async fn stats(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<StatsQuery>,
+) -> AppResult<web::Json<Vec<StatLine>>> {
     let owner = super::handling::staff_owner(&p)?;
     let (tz, now) = (state.settings.tz, state.now());
     let today = state.clock.now().with_timezone(&tz).date_naive();
@@ -142,12 +155,19 @@ pub async fn stats(state: web::Data<AppState>, p: Principal, q: web::Query<Stats
         Some(s) => month_start(s, "to")?,
         None => month_start(&today.format("%Y-%m").to_string(), "to")?,
     };
-    let end = to.checked_add_months(chrono::Months::new(1)).ok_or_else(|| AppError::invalid_field("to", "invalid_month", "YYYY-MM"))?;
+    let end = to
+        .checked_add_months(chrono::Months::new(1))
+        .ok_or_else(|| AppError::invalid_field("to", "invalid_month", "YYYY-MM"))?;
     if end <= from || (end - from).num_days() > 3 * 366 {
         return Err(AppError::invalid_field("to", "out_of_range", "from ≤ to, at most 3 years"));
     }
-    let bound = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).and_then(|x| x.and_local_timezone(tz).earliest()).map(|x| x.naive_utc());
-    let (lo, hi) = (bound(from).ok_or_else(|| AppError::internal("bad month"))?, bound(end).ok_or_else(|| AppError::internal("bad month"))?);
+    let bound = |d: chrono::NaiveDate| {
+        d.and_hms_opt(0, 0, 0).and_then(|x| x.and_local_timezone(tz).earliest()).map(|x| x.naive_utc())
+    };
+    let (lo, hi) = (
+        bound(from).ok_or_else(|| AppError::internal("bad month"))?,
+        bound(end).ok_or_else(|| AppError::internal("bad month"))?,
+    );
     let by = q.by;
     let facts = db::run(&state.db, move |c| hs::facts(c, &owner, lo, hi)).await?;
     Ok(web::Json(aggregate(&facts, by, tz, now)))

@@ -32,7 +32,12 @@ pub struct MessageCreate {
 /// handling unit's queue. Filter by `status`, `overdue` or `escalated`.
 #[utoipa::path(tag = "reception", params(ListQuery, PageQuery), responses((status = 200, body = Page<OpinionItem>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/opinions")]
-pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<ListQuery>, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<OpinionItem>>> {
+pub async fn mine(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<ListQuery>,
+    pq: web::Query<PageQuery>,
+) -> AppResult<web::Json<Page<OpinionItem>>> {
     let (before, limit, now) = (pq.after()?, pq.limit()?, state.now());
     let fl = q.into_inner().filter(now);
     let (inside, pii) = (p.role != Role::Constituent, state.pii.clone());
@@ -41,7 +46,8 @@ pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<ListQu
             (Role::Deputy, Some(d), _) => Owner::Deputy(d),
             (Role::Unit, _, Some(u)) => Owner::Unit(u),
             (Role::Constituent, ..) => Owner::Constituent(
-                store::constituent_of(c, p.account_id)?.ok_or_else(|| AppError::forbidden(Code::Forbidden, "no constituent behind this account"))?,
+                store::constituent_of(c, p.account_id)?
+                    .ok_or_else(|| AppError::forbidden(Code::Forbidden, "no constituent behind this account"))?,
             ),
             _ => return Err(AppError::forbidden(Code::Forbidden, "staff list opinions at /api/v1/opinions")),
         };
@@ -50,7 +56,8 @@ pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<ListQu
             _ => None,
         };
         let rows = hs::list(c, &pii, &owner, &fl, before, limit)?;
-        let followed: Vec<i64> = rows.iter().filter(|(o, _)| me.is_some() && o.constituent_id != me).map(|(o, _)| o.id).collect();
+        let followed: Vec<i64> =
+            rows.iter().filter(|(o, _)| me.is_some() && o.constituent_id != me).map(|(o, _)| o.id).collect();
         let public = super::store::opinions::publications(c, &followed)?;
         Ok(((rows, public), me))
     })
@@ -70,7 +77,10 @@ pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<ListQu
             } else if !inside {
                 v.hide_handling();
             }
-            OpinionItem { opinion: v, phone_masked: phone.filter(|_| inside).map(|n| crate::org::rules::mask_phone(&n)) }
+            OpinionItem {
+                opinion: v,
+                phone_masked: phone.filter(|_| inside).map(|n| crate::org::rules::mask_phone(&n)),
+            }
         },
     )))
 }
@@ -89,21 +99,33 @@ async fn one_case(state: &AppState, p: Principal, ticket: String) -> AppResult<w
 /// theirs to see: tickets can be guessed).
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), responses((status = 200, body = CaseView), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/opinions/{ticket}")]
-pub async fn one(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>) -> AppResult<web::Json<CaseView>> {
+pub async fn one(
+    state: web::Data<AppState>,
+    p: Principal,
+    ticket: web::Path<String>,
+) -> AppResult<web::Json<CaseView>> {
     one_case(&state, p, ticket.into_inner()).await
 }
 
 /// One of my cases (the same view as `GET /api/v1/opinions/{ticket}`).
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), responses((status = 200, body = CaseView), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/me/opinions/{ticket}")]
-pub async fn my_one(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>) -> AppResult<web::Json<CaseView>> {
+pub async fn my_one(
+    state: web::Data<AppState>,
+    p: Principal,
+    ticket: web::Path<String>,
+) -> AppResult<web::Json<CaseView>> {
     one_case(&state, p, ticket.into_inner()).await
 }
 
 /// A case's thread, oldest first (internal notes only for those handling it).
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), responses((status = 200, body = Vec<MessageView>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/opinions/{ticket}/messages")]
-pub async fn messages(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>) -> AppResult<web::Json<Vec<MessageView>>> {
+pub async fn messages(
+    state: web::Data<AppState>,
+    p: Principal,
+    ticket: web::Path<String>,
+) -> AppResult<web::Json<Vec<MessageView>>> {
     let ticket = ticket.into_inner();
     let rows = db::run(&state.db, move |c| match case::open(c, &p, &ticket)? {
         (_, Access::Follower) => Err(AppError::not_found()),
@@ -117,7 +139,12 @@ pub async fn messages(state: web::Data<AppState>, p: Principal, ticket: web::Pat
 /// those handling it may also leave internal notes.
 #[utoipa::path(tag = "reception", params(("ticket" = String, Path)), request_body = MessageCreate, responses((status = 201, body = MessageView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/opinions/{ticket}/messages")]
-pub async fn post_message(state: web::Data<AppState>, p: Principal, ticket: web::Path<String>, body: web::Json<MessageCreate>) -> AppResult<HttpResponse> {
+pub async fn post_message(
+    state: web::Data<AppState>,
+    p: Principal,
+    ticket: web::Path<String>,
+    body: web::Json<MessageCreate>,
+) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let text = super::answering::body_text("body", &b.body)?;
     let (ticket, now) = (ticket.into_inner(), state.now());
@@ -127,18 +154,34 @@ pub async fn post_message(state: web::Data<AppState>, p: Principal, ticket: web:
             return Err(AppError::not_found());
         }
         if b.internal && !access.inside() {
-            return Err(AppError::invalid_field("internal", "not_allowed", "constituents' messages go to those handling the case"));
+            return Err(AppError::invalid_field(
+                "internal",
+                "not_allowed",
+                "constituents' messages go to those handling the case",
+            ));
         }
         if matches!(o.status.as_str(), "withdrawn" | "merged") {
-            return Err(AppError::conflict(Code::IllegalTransition, format!("a {} opinion takes no messages", o.status)));
+            return Err(AppError::conflict(
+                Code::IllegalTransition,
+                format!("a {} opinion takes no messages", o.status),
+            ));
         }
         let id = hs::add_message(c, o.id, p.account_id, access.role(), &text, b.internal, now)?;
         let wakes = if b.internal || access == Access::Owner {
             vec![]
         } else {
-            case::tell(c, &o, "opinion_message", &serde_json::json!({"ticket": o.ticket, "message_id": id, "author": access.role()}), now)?
+            case::tell(
+                c,
+                &o,
+                "opinion_message",
+                &serde_json::json!({"ticket": o.ticket, "message_id": id, "author": access.role()}),
+                now,
+            )?
         };
-        Ok((MessageView { id, author: access.role().into(), body: text, internal: b.internal, at: db::utc(now) }, wakes))
+        Ok((
+            MessageView { id, author: access.role().into(), body: text, internal: b.internal, at: db::utc(now) },
+            wakes,
+        ))
     })
     .await?;
     crate::live::announce(&state, &wakes).await;

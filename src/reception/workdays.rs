@@ -38,7 +38,12 @@ pub fn exceptions(c: &mut AnyConnection, from: NaiveDate, days: i64) -> AppResul
 }
 
 /// The deadline `n` working days after `today`, as the end of that day in the congress time zone.
-pub fn deadline(c: &mut AnyConnection, today: NaiveDate, n: u32, tz: chrono_tz::Tz) -> AppResult<chrono::NaiveDateTime> {
+pub fn deadline(
+    c: &mut AnyConnection,
+    today: NaiveDate,
+    n: u32,
+    tz: chrono_tz::Tz,
+) -> AppResult<chrono::NaiveDateTime> {
     let special = exceptions(c, today, i64::from(n) * 3 + 60)?;
     let day = add_working_days(today, n, &special) + chrono::Duration::days(1);
     let end = day
@@ -76,7 +81,10 @@ pub struct YearQuery {
 
 fn staff_only(p: &Principal) -> AppResult<()> {
     if p.role != Role::Admin || p.region_path.is_some() {
-        return Err(AppError::forbidden(Code::Forbidden, "the holiday calendar is kept by the installation's administrators"));
+        return Err(AppError::forbidden(
+            Code::Forbidden,
+            "the holiday calendar is kept by the installation's administrators",
+        ));
     }
     Ok(())
 }
@@ -88,7 +96,11 @@ fn parse_day(s: &str) -> AppResult<NaiveDate> {
 /// The calendar's holidays and make-up working days of a year.
 #[utoipa::path(tag = "reception", params(YearQuery), responses((status = 200, body = Vec<CalendarDay>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/calendar")]
-pub async fn list(state: web::Data<AppState>, _p: Principal, q: web::Query<YearQuery>) -> AppResult<web::Json<Vec<CalendarDay>>> {
+pub async fn list(
+    state: web::Data<AppState>,
+    _p: Principal,
+    q: web::Query<YearQuery>,
+) -> AppResult<web::Json<Vec<CalendarDay>>> {
     let y = q.year;
     if !(2000..=2100).contains(&y) {
         return Err(AppError::invalid_field("year", "out_of_range", "2000–2100"));
@@ -100,7 +112,12 @@ pub async fn list(state: web::Data<AppState>, _p: Principal, q: web::Query<YearQ
 /// Set one day of the calendar (installation administrators).
 #[utoipa::path(tag = "reception", params(("day" = String, Path)), request_body = CalendarDayPut, responses((status = 200, body = CalendarDay), WriteErrors), security(("bearer" = [])))]
 #[put("/api/v1/calendar/{day}")]
-pub async fn put_day(state: web::Data<AppState>, p: Principal, day: web::Path<String>, body: web::Json<CalendarDayPut>) -> AppResult<web::Json<CalendarDay>> {
+pub async fn put_day(
+    state: web::Data<AppState>,
+    p: Principal,
+    day: web::Path<String>,
+    body: web::Json<CalendarDayPut>,
+) -> AppResult<web::Json<CalendarDay>> {
     staff_only(&p)?;
     let day = parse_day(&day)?.to_string();
     let b = body.into_inner();

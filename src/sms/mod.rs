@@ -44,7 +44,9 @@ impl Provider {
             }
             Provider::Http { client, url, secret } => {
                 let payload = serde_json::json!({"dedup_id": dedup_id, "phone": phone, "body": body}).to_string();
-                let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return Outcome::Failed("bad SMS secret".into()) };
+                let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
+                    return Outcome::Failed("bad SMS secret".into());
+                };
                 mac.update(payload.as_bytes());
                 let sent = client
                     .post(url)
@@ -58,7 +60,11 @@ impl Provider {
                     Err(e) => Outcome::Retry { after: None, error: format!("transport: {e}") },
                     Ok(r) => {
                         let status = r.status().as_u16();
-                        let after = r.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok());
+                        let after = r
+                            .headers()
+                            .get("retry-after")
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(|v| v.trim().parse().ok());
                         classify(status, after, &r.text().await.unwrap_or_default())
                     }
                 }
@@ -71,12 +77,26 @@ pub use store::reseal as reseal_phones;
 
 /// Queues one text per (deputy, phone) about a notice, in the caller's transaction; a deputy
 /// already texted about it is not texted again (the dedup id is per notice and deputy).
-pub fn enqueue(c: &mut AnyConnection, pii: &Pii, notice: i64, to: &[(i64, String)], body: &str, at: NaiveDateTime) -> AppResult<usize> {
+pub fn enqueue(
+    c: &mut AnyConnection,
+    pii: &Pii,
+    notice: i64,
+    to: &[(i64, String)],
+    body: &str,
+    at: NaiveDateTime,
+) -> AppResult<usize> {
     store::enqueue(c, pii, notice, to, body, at)
 }
 
 /// Queues one text that is not about a notice (a sign-in code), in the caller's transaction.
-pub fn enqueue_text(c: &mut AnyConnection, pii: &Pii, phone: &str, body: &str, dedup_id: &str, at: NaiveDateTime) -> AppResult<()> {
+pub fn enqueue_text(
+    c: &mut AnyConnection,
+    pii: &Pii,
+    phone: &str,
+    body: &str,
+    dedup_id: &str,
+    at: NaiveDateTime,
+) -> AppResult<()> {
     store::enqueue_one(c, pii, phone, body, dedup_id, at)
 }
 
@@ -123,7 +143,9 @@ pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
         let ended: Vec<i64> = results
             .iter()
             .zip(&steps)
-            .filter(|(((_, _, _, body, _), _), (_, step))| crate::platform::pii::is_sealed(body) && matches!(step, Step::Sent | Step::Dead(_)))
+            .filter(|(((_, _, _, body, _), _), (_, step))| {
+                crate::platform::pii::is_sealed(body) && matches!(step, Step::Sent | Step::Dead(_))
+            })
             .map(|(_, (id, _))| *id)
             .collect();
         store::forget_bodies(c, &ended)

@@ -12,7 +12,14 @@ pub fn dedup_id(notice: i64, deputy: i64) -> String {
 }
 
 /// Queues texts, skipping (deputy, notice) pairs already queued; 500 rows a statement.
-pub fn enqueue(c: &mut AnyConnection, pii: &Pii, notice: i64, to: &[(i64, String)], body: &str, at: NaiveDateTime) -> AppResult<usize> {
+pub fn enqueue(
+    c: &mut AnyConnection,
+    pii: &Pii,
+    notice: i64,
+    to: &[(i64, String)],
+    body: &str,
+    at: NaiveDateTime,
+) -> AppResult<usize> {
     let mut n = 0;
     for chunk in to.chunks(500) {
         let ids: Vec<String> = chunk.iter().map(|(d, _)| dedup_id(notice, *d)).collect();
@@ -44,7 +51,14 @@ pub fn enqueue(c: &mut AnyConnection, pii: &Pii, notice: i64, to: &[(i64, String
 
 /// Queues one text to a phone with no deputy behind it (deputy 0), e.g. a sign-in code. Its
 /// body carries a secret: it is stored sealed, opened only to send, and emptied once sent.
-pub fn enqueue_one(c: &mut AnyConnection, pii: &Pii, phone: &str, body: &str, dedup_id: &str, at: NaiveDateTime) -> AppResult<()> {
+pub fn enqueue_one(
+    c: &mut AnyConnection,
+    pii: &Pii,
+    phone: &str,
+    body: &str,
+    dedup_id: &str,
+    at: NaiveDateTime,
+) -> AppResult<()> {
     diesel::insert_into(o::table)
         .values((
             o::deputy_id.eq(0),
@@ -85,7 +99,13 @@ pub fn forget_bodies(c: &mut AnyConnection, ids: &[i64]) -> AppResult<()> {
 
 /// Seals up to `limit` recipients after id `after` (`Legacy`: stored before sealing; `All`:
 /// also those sealed under an older key); answers (rows changed, last id looked at).
-pub fn reseal(c: &mut AnyConnection, pii: &Pii, mode: Reseal, after: i64, limit: i64) -> AppResult<(usize, Option<i64>)> {
+pub fn reseal(
+    c: &mut AnyConnection,
+    pii: &Pii,
+    mode: Reseal,
+    after: i64,
+    limit: i64,
+) -> AppResult<(usize, Option<i64>)> {
     let mut q = o::table.filter(o::id.gt(after)).order(o::id).limit(limit).select((o::id, o::phone)).into_boxed();
     q = match mode {
         Reseal::Legacy => q.filter(o::phone.not_like(format!("{}%", crate::platform::pii::PREFIX))),
@@ -93,7 +113,8 @@ pub fn reseal(c: &mut AnyConnection, pii: &Pii, mode: Reseal, after: i64, limit:
     };
     let rows: Vec<(i64, String)> = q.load(c)?;
     for (id, stored) in &rows {
-        let plain = if crate::platform::pii::is_sealed(stored) { pii.open(field::SMS_PHONE, stored)? } else { stored.clone() };
+        let plain =
+            if crate::platform::pii::is_sealed(stored) { pii.open(field::SMS_PHONE, stored)? } else { stored.clone() };
         diesel::update(o::table.find(id)).set(o::phone.eq(pii.seal(field::SMS_PHONE, &plain))).execute(c)?;
     }
     Ok((rows.len(), rows.last().map(|r| r.0)))

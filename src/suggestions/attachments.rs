@@ -18,7 +18,9 @@ const MAX_FILES: usize = 10;
 
 /// Views with fresh signed links.
 pub fn views(keys: &KeySet, now: i64, rows: Vec<store::AttachmentRow>) -> Vec<AttachmentView> {
-    rows.into_iter().map(|r| crate::files::attachment_view(keys, (KIND, "suggestion-attachments"), now, (r.0, r.1, r.2, r.3, r.4))).collect()
+    rows.into_iter()
+        .map(|r| crate::files::attachment_view(keys, (KIND, "suggestion-attachments"), now, (r.0, r.1, r.2, r.3, r.4)))
+        .collect()
 }
 
 /// Attach a file to my draft or returned suggestion (multipart/form-data, one part named `file`;
@@ -26,7 +28,13 @@ pub fn views(keys: &KeySet, now: i64, rows: Vec<store::AttachmentRow>) -> Vec<At
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
     responses((status = 201, body = AttachmentView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions/{id}/attachments")]
-pub async fn attach(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, req: HttpRequest, payload: web::Payload) -> AppResult<HttpResponse> {
+pub async fn attach(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let check = move |c: &mut db::AnyConnection, p: &Principal| -> AppResult<store::SuggestionRow> {
         let (s, stand) = model::open(c, p, id)?;
@@ -34,10 +42,16 @@ pub async fn attach(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
             return Err(AppError::forbidden(Code::Forbidden, "the author attaches files"));
         }
         if !matches!(s.status.as_str(), "draft" | "returned") {
-            return Err(AppError::conflict(Code::IllegalTransition, format!("a {} suggestion takes no more files", s.status)));
+            return Err(AppError::conflict(
+                Code::IllegalTransition,
+                format!("a {} suggestion takes no more files", s.status),
+            ));
         }
         if store::attachments(c, id)?.len() >= MAX_FILES {
-            return Err(AppError::conflict(Code::TooManyAttachments, format!("a suggestion carries at most {MAX_FILES} files")));
+            return Err(AppError::conflict(
+                Code::TooManyAttachments,
+                format!("a suggestion carries at most {MAX_FILES} files"),
+            ));
         }
         Ok(s)
     };
@@ -68,10 +82,17 @@ pub async fn attach(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
 /// is the permission, for ten minutes; wrong or expired → 403 `link_invalid`).
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path), LinkQuery), responses((status = 200, description = "the file", content_type = "application/octet-stream"), ReadErrors))]
 #[get("/api/v1/files/suggestion-attachments/{id}")]
-pub async fn download(state: web::Data<AppState>, id: web::Path<i64>, q: web::Query<LinkQuery>) -> AppResult<HttpResponse> {
+pub async fn download(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    q: web::Query<LinkQuery>,
+) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     if !verify_link(&state.keys, KIND, id, &q, state.clock.now().timestamp()) {
-        return Err(AppError::forbidden(Code::LinkInvalid, "the link is wrong or expired; open the suggestion again for a fresh one"));
+        return Err(AppError::forbidden(
+            Code::LinkInvalid,
+            "the link is wrong or expired; open the suggestion again for a fresh one",
+        ));
     }
     let (_, row) = db::run(&state.db, move |c| store::attachment(c, id)).await?.ok_or_else(AppError::not_found)?;
     crate::files::serve_file(&state, &row.5, &row.1, &row.2, row.3, &row.4).await

@@ -51,7 +51,9 @@ pub fn aggregate(rows: &[SuggestionRow], lead: Option<&HashMap<i64, i64>>) -> Ve
         .map(|(key, ss)| {
             let replied: Vec<&&SuggestionRow> = ss.iter().filter(|s| s.replied_at.is_some()).collect();
             let class = |c: &str| replied.iter().filter(|s| s.classification.as_deref() == Some(c)).count() as i64;
-            let on_time = replied.iter().filter(|s| matches!((s.replied_at, s.due_at), (Some(r), Some(d)) if r <= d)).count() as i64;
+            let on_time =
+                replied.iter().filter(|s| matches!((s.replied_at, s.due_at), (Some(r), Some(d)) if r <= d)).count()
+                    as i64;
             let rated: Vec<&str> = ss.iter().filter_map(|s| s.satisfaction.as_deref()).collect();
             let (a, b, c) = (class("A"), class("B"), class("C"));
             SuggestionStats {
@@ -83,7 +85,11 @@ pub struct StatsQuery {
 /// Suggestion statistics of my congress and below for a year, by category or lead unit (staff).
 #[utoipa::path(tag = "suggestions", params(StatsQuery), responses((status = 200, body = Vec<SuggestionStats>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/suggestions/stats")]
-pub async fn stats(state: web::Data<AppState>, p: Principal, q: web::Query<StatsQuery>) -> AppResult<web::Json<Vec<SuggestionStats>>> {
+pub async fn stats(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<StatsQuery>,
+) -> AppResult<web::Json<Vec<SuggestionStats>>> {
     let pattern = super::staff_scope(&p)?;
     let tz = state.settings.tz;
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&state.clock.now().with_timezone(&tz)));
@@ -93,13 +99,25 @@ pub async fn stats(state: web::Data<AppState>, p: Principal, q: web::Query<Stats
         Some(_) => return Err(AppError::invalid_field("by", "invalid_value", "category or unit")),
     };
     let start = |y: i32| {
-        chrono::NaiveDate::from_ymd_opt(y, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).and_then(|d| d.and_local_timezone(tz).earliest()).map(|d| d.naive_utc())
+        chrono::NaiveDate::from_ymd_opt(y, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .and_then(|d| d.and_local_timezone(tz).earliest())
+            .map(|d| d.naive_utc())
     };
-    let (from, to) = start(year).zip(start(year + 1)).ok_or_else(|| AppError::invalid_field("year", "out_of_range", "a calendar year"))?;
+    let (from, to) = start(year)
+        .zip(start(year + 1))
+        .ok_or_else(|| AppError::invalid_field("year", "out_of_range", "a calendar year"))?;
     let v = db::run(&state.db, move |c| {
         let rows = store::submitted_between(c, &pattern, from, to)?;
-        let lead =
-            if by_unit { Some(store::lead_units(c, &rows.iter().map(|s| s.id).collect::<Vec<_>>())?.into_iter().collect::<HashMap<_, _>>()) } else { None };
+        let lead = if by_unit {
+            Some(
+                store::lead_units(c, &rows.iter().map(|s| s.id).collect::<Vec<_>>())?
+                    .into_iter()
+                    .collect::<HashMap<_, _>>(),
+            )
+        } else {
+            None
+        };
         Ok(aggregate(&rows, lead.as_ref()))
     })
     .await?;
@@ -121,11 +139,17 @@ pub struct PublicReply {
 /// Replies to suggestions whose authors agreed to publish them, newest first (no sign-in).
 #[utoipa::path(tag = "suggestions", params(PageQuery), responses((status = 200, body = Page<PublicReply>), ReadErrors))]
 #[get("/api/v1/public/suggestions")]
-pub async fn public_replies(state: web::Data<AppState>, pq: web::Query<PageQuery>) -> AppResult<web::Json<Page<PublicReply>>> {
+pub async fn public_replies(
+    state: web::Data<AppState>,
+    pq: web::Query<PageQuery>,
+) -> AppResult<web::Json<Page<PublicReply>>> {
     let (before, limit) = (pq.after()?, pq.limit()?);
     let (rows, names) = db::run(&state.db, move |c| {
         let rows = store::published(c, before, limit)?;
-        let names: HashMap<i64, String> = crate::org::deputy_names(c, &rows.iter().map(|s| s.author_deputy_id).collect::<Vec<_>>())?.into_iter().collect();
+        let names: HashMap<i64, String> =
+            crate::org::deputy_names(c, &rows.iter().map(|s| s.author_deputy_id).collect::<Vec<_>>())?
+                .into_iter()
+                .collect();
         Ok((rows, names))
     })
     .await?;
@@ -169,7 +193,13 @@ mod tests {
             due_at: Some(due),
             classification: class.map(str::to_string),
             reply: class.map(|_| "r".to_string()),
-            replied_at: class.map(|_| if on_time { due - chrono::Duration::days(1) } else { due + chrono::Duration::days(1) }),
+            replied_at: class.map(|_| {
+                if on_time {
+                    due - chrono::Duration::days(1)
+                } else {
+                    due + chrono::Duration::days(1)
+                }
+            }),
             satisfaction: sat.map(str::to_string),
             evaluation: None,
             round: 1,

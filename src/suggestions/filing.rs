@@ -58,7 +58,11 @@ pub struct StatusQuery {
 /// Draft a suggestion (deputies) and invite co-signers.
 #[utoipa::path(tag = "suggestions", request_body = SuggestionCreate, responses((status = 201, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions")]
-pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<SuggestionCreate>) -> AppResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    p: Principal,
+    body: web::Json<SuggestionCreate>,
+) -> AppResult<HttpResponse> {
     let author = match (p.role, p.deputy_id) {
         (Role::Deputy, Some(d)) => d,
         _ => return Err(AppError::forbidden(Code::Forbidden, "suggestions are filed by deputies")),
@@ -78,12 +82,21 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Su
             Some(r) => crate::org::region_path(c, r)?.filter(|x| seats.contains(x)),
             None => seats.first().cloned(),
         };
-        let path = path.ok_or_else(|| AppError::invalid_field("region_id", "not_seated", "the author has no seat in this congress"))?;
+        let path = path.ok_or_else(|| {
+            AppError::invalid_field("region_id", "not_seated", "the author has no seat in this congress")
+        })?;
         let mut errs = vec![];
         let seats = crate::org::deputy_scopes(c, &b.cosigner_ids)?;
         for (i, d) in b.cosigner_ids.iter().enumerate() {
             if !seats.get(d).is_some_and(|ss| ss.iter().any(|s| s.path == path)) {
-                errs.push(FieldError::new("cosigner_ids", "cosigner_out_of_scope", format!("deputy {d} has no seat in this congress")).at_row(i));
+                errs.push(
+                    FieldError::new(
+                        "cosigner_ids",
+                        "cosigner_out_of_scope",
+                        format!("deputy {d} has no seat in this congress"),
+                    )
+                    .at_row(i),
+                );
             }
         }
         if !errs.is_empty() {
@@ -102,7 +115,9 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Su
         let id = store::insert(c, &n, now)?;
         store::invite(c, id, &b.cosigner_ids)?;
         store::event(c, id, (None, "draft"), (p.account_id, "deputy"), None, now)?;
-        crate::audit::Entry::by(&p, "suggestion.create", "suggestion", id.to_string()).region(Some(path)).write(c, now)?;
+        crate::audit::Entry::by(&p, "suggestion.create", "suggestion", id.to_string())
+            .region(Some(path))
+            .write(c, now)?;
         let s = store::get(c, id)?.ok_or_else(AppError::not_found)?;
         model::full_view(c, &keys, s, now)
     })
@@ -113,7 +128,12 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Su
 /// Confirm or decline co-signing a suggestion I was invited to.
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), request_body = CosignAnswer, responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions/{id}/cosign")]
-pub async fn cosign(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<CosignAnswer>) -> AppResult<web::Json<SuggestionView>> {
+pub async fn cosign(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<CosignAnswer>,
+) -> AppResult<web::Json<SuggestionView>> {
     let confirm = body.confirm;
     step(
         &state,
@@ -123,7 +143,10 @@ pub async fn cosign(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
         "suggestion.cosign",
         move |c, p, s, _, now| {
             if !matches!(s.status.as_str(), "draft" | "returned") {
-                return Err(AppError::conflict(Code::IllegalTransition, format!("a {} suggestion takes no more co-signers", s.status)));
+                return Err(AppError::conflict(
+                    Code::IllegalTransition,
+                    format!("a {} suggestion takes no more co-signers", s.status),
+                ));
             }
             let d = p.deputy_id.ok_or_else(AppError::not_found)?;
             if !store::decide_cosign(c, s.id, d, if confirm { "confirmed" } else { "declined" }, now)? {
@@ -138,7 +161,12 @@ pub async fn cosign(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
 /// Revise my draft or returned suggestion.
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), request_body = SuggestionRevise, responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions/{id}/revise")]
-pub async fn revise(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<SuggestionRevise>) -> AppResult<web::Json<SuggestionView>> {
+pub async fn revise(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<SuggestionRevise>,
+) -> AppResult<web::Json<SuggestionView>> {
     let b = body.into_inner();
     step(
         &state,
@@ -152,7 +180,10 @@ pub async fn revise(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
                 return Err(AppError::validation(errs));
             }
             if !matches!(s.status.as_str(), "draft" | "returned") {
-                return Err(AppError::conflict(Code::IllegalTransition, format!("a {} suggestion cannot be revised", s.status)));
+                return Err(AppError::conflict(
+                    Code::IllegalTransition,
+                    format!("a {} suggestion cannot be revised", s.status),
+                ));
             }
             store::revise(c, s.id, (b.title.trim(), &b.content, &b.category))
         },
@@ -163,7 +194,11 @@ pub async fn revise(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
 /// Submit my suggestion (every invited co-signer must have answered: 409 `cosigners_pending`).
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions/{id}/submit")]
-pub async fn submit(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<SuggestionView>> {
+pub async fn submit(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<SuggestionView>> {
     let year = chrono::Datelike::year(&state.clock.now().with_timezone(&state.settings.tz));
     step(
         &state,
@@ -173,7 +208,10 @@ pub async fn submit(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
         "suggestion.submit",
         move |c, p, s, stand, now| {
             if store::cosigners(c, s.id)?.iter().any(|x| x.1 == "invited") {
-                return Err(AppError::conflict(Code::CosignersPending, "wait until every invited co-signer has answered"));
+                return Err(AppError::conflict(
+                    Code::CosignersPending,
+                    "wait until every invited co-signer has answered",
+                ));
             }
             transition(c, s, rules::next(&s.status, Action::Submit, Actor::Author), (p, stand), None, now)?;
             store::set_submitted(c, s.id, &rules::number(year, s.id), now)
@@ -185,14 +223,20 @@ pub async fn submit(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
 /// Withdraw my suggestion until it is assigned.
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions/{id}/withdraw")]
-pub async fn withdraw(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<SuggestionView>> {
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<SuggestionView>> {
     step(
         &state,
         p,
         id.into_inner(),
         |s| s == Stand::Author,
         "suggestion.withdraw",
-        |c, p, s, stand, now| transition(c, s, rules::next(&s.status, Action::Withdraw, Actor::Author), (p, stand), None, now).map(|_| ()),
+        |c, p, s, stand, now| {
+            transition(c, s, rules::next(&s.status, Action::Withdraw, Actor::Author), (p, stand), None, now).map(|_| ())
+        },
     )
     .await
 }
@@ -228,7 +272,12 @@ pub async fn mine(
     list(&state, owner, q.into_inner().status, &pq).await
 }
 
-pub async fn list(state: &AppState, owner: Owner, status: Option<String>, pq: &PageQuery) -> AppResult<web::Json<Page<SuggestionView>>> {
+pub async fn list(
+    state: &AppState,
+    owner: Owner,
+    status: Option<String>,
+    pq: &PageQuery,
+) -> AppResult<web::Json<Page<SuggestionView>>> {
     let (before, limit, now) = (pq.after()?, pq.limit()?, state.now());
     let rows = db::run(&state.db, move |c| store::list(c, &owner, status.as_deref(), before, limit)).await?;
     Ok(web::Json(page(rows, limit, |s| s.id, |s| model::view(s, now))))

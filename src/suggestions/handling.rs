@@ -49,10 +49,17 @@ fn unit(s: Stand) -> bool {
 /// Acknowledge receipt of an assigned suggestion (an assigned unit).
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions/{id}/acknowledge")]
-pub async fn acknowledge(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<SuggestionView>> {
+pub async fn acknowledge(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<SuggestionView>> {
     step(&state, p, id.into_inner(), unit, "suggestion.acknowledge", |c, p, s, _, now| {
         if s.status != "assigned" {
-            return Err(AppError::conflict(Code::IllegalTransition, format!("a {} suggestion is not waiting for its units", s.status)));
+            return Err(AppError::conflict(
+                Code::IllegalTransition,
+                format!("a {} suggestion is not waiting for its units", s.status),
+            ));
         }
         store::acknowledge(c, s.id, p.unit_id.ok_or_else(AppError::not_found)?, now)
     })
@@ -62,7 +69,12 @@ pub async fn acknowledge(state: web::Data<AppState>, p: Principal, id: web::Path
 /// Log a contact with the deputy about the suggestion (an assigned unit).
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), request_body = ContactCreate, responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions/{id}/contacts")]
-pub async fn contact(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<ContactCreate>) -> AppResult<web::Json<SuggestionView>> {
+pub async fn contact(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<ContactCreate>,
+) -> AppResult<web::Json<SuggestionView>> {
     let b = body.into_inner();
     let mut errs = vec![];
     if !rules::CHANNELS.contains(&b.channel.as_str()) {
@@ -77,7 +89,10 @@ pub async fn contact(state: web::Data<AppState>, p: Principal, id: web::Path<i64
     }
     step(&state, p, id.into_inner(), unit, "suggestion.contact", move |c, p, s, _, now| {
         if s.status != "assigned" {
-            return Err(AppError::conflict(Code::IllegalTransition, format!("a {} suggestion is not being handled", s.status)));
+            return Err(AppError::conflict(
+                Code::IllegalTransition,
+                format!("a {} suggestion is not being handled", s.status),
+            ));
         }
         let n = NewContact {
             unit: p.unit_id.ok_or_else(AppError::not_found)?,
@@ -96,7 +111,12 @@ pub async fn contact(state: web::Data<AppState>, p: Principal, id: web::Path<i64
 /// with the deputy in this round).
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), request_body = ReplyCreate, responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions/{id}/reply")]
-pub async fn reply(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<ReplyCreate>) -> AppResult<web::Json<SuggestionView>> {
+pub async fn reply(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<ReplyCreate>,
+) -> AppResult<web::Json<SuggestionView>> {
     let b = body.into_inner();
     if !rules::CLASSIFICATIONS.contains(&b.classification.as_str()) {
         return Err(AppError::invalid_field("classification", "invalid_value", "A, B or C"));
@@ -114,7 +134,11 @@ pub async fn reply(state: web::Data<AppState>, p: Principal, id: web::Path<i64>,
         move |c, p, s, stand, now| {
             let me = p.unit_id.ok_or_else(AppError::not_found)?;
             if s.status == "assigned" && !store::contacts(c, s.id)?.iter().any(|x| x.1 == me && x.5 == s.round) {
-                return Err(AppError::invalid_field("contacts", "contact_required", "log a contact with the deputy before replying"));
+                return Err(AppError::invalid_field(
+                    "contacts",
+                    "contact_required",
+                    "log a contact with the deputy before replying",
+                ));
             }
             let note = format!("classification {}", b.classification);
             transition(c, s, rules::next(&s.status, Action::Reply, Actor::Unit), (p, stand), Some(&note), now)?;
@@ -130,7 +154,12 @@ pub async fn reply(state: web::Data<AppState>, p: Principal, id: web::Path<i64>,
 /// first time sends it back to the units for a second round.
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), request_body = Evaluation, responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions/{id}/evaluate")]
-pub async fn evaluate(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<Evaluation>) -> AppResult<web::Json<SuggestionView>> {
+pub async fn evaluate(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<Evaluation>,
+) -> AppResult<web::Json<SuggestionView>> {
     let b = body.into_inner();
     if !rules::SATISFACTION.contains(&b.satisfaction.as_str()) {
         return Err(AppError::invalid_field("satisfaction", "invalid_value", rules::SATISFACTION.join(", ")));
@@ -146,8 +175,9 @@ pub async fn evaluate(state: web::Data<AppState>, p: Principal, id: web::Path<i6
         |s| s == Stand::Author,
         "suggestion.evaluate",
         move |c, p, s, stand, now| {
-            rules::next(&s.status, Action::Evaluate, Actor::Author)
-                .ok_or_else(|| AppError::conflict(Code::IllegalTransition, format!("a {} suggestion cannot be rated", s.status)))?;
+            rules::next(&s.status, Action::Evaluate, Actor::Author).ok_or_else(|| {
+                AppError::conflict(Code::IllegalTransition, format!("a {} suggestion cannot be rated", s.status))
+            })?;
             let to = rules::after_evaluation(&b.satisfaction, s.round);
             let note = match &comment {
                 Some(cm) => format!("{}: {cm}", b.satisfaction),

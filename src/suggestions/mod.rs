@@ -27,7 +27,9 @@ pub use rules::number as suggestion_number;
 /// the checks and audit of the HTTP routes. Request handlers never use these.
 pub mod seeding {
     pub use super::store::parties::{add_contact, assign_units, NewContact};
-    pub use super::store::{event, insert, set_assignment, set_evaluation, set_reply, set_status, set_submitted, NewSuggestion};
+    pub use super::store::{
+        event, insert, set_assignment, set_evaluation, set_reply, set_status, set_submitted, NewSuggestion,
+    };
 }
 
 use crate::auth::Principal;
@@ -43,7 +45,14 @@ use store::SuggestionRow;
 /// Runs one step on a suggestion in a transaction: opens it (404 when out of reach), insists on
 /// how the caller stands to it (403 otherwise), applies `f`, writes the audit entry, and answers
 /// the full view.
-pub async fn step<F>(state: &AppState, p: Principal, id: i64, allowed: fn(Stand) -> bool, audit: &'static str, f: F) -> AppResult<web::Json<SuggestionView>>
+pub async fn step<F>(
+    state: &AppState,
+    p: Principal,
+    id: i64,
+    allowed: fn(Stand) -> bool,
+    audit: &'static str,
+    f: F,
+) -> AppResult<web::Json<SuggestionView>>
 where
     F: FnOnce(&mut AnyConnection, &Principal, &SuggestionRow, Stand, NaiveDateTime) -> AppResult<()> + Send + 'static,
 {
@@ -61,16 +70,23 @@ pub async fn step_telling<F>(
     f: F,
 ) -> AppResult<web::Json<SuggestionView>>
 where
-    F: FnOnce(&mut AnyConnection, &Principal, &SuggestionRow, Stand, NaiveDateTime) -> AppResult<Vec<Wake>> + Send + 'static,
+    F: FnOnce(&mut AnyConnection, &Principal, &SuggestionRow, Stand, NaiveDateTime) -> AppResult<Vec<Wake>>
+        + Send
+        + 'static,
 {
     let (now, keys) = (state.now(), state.keys.clone());
     let (v, wakes) = db::tx(&state.db, move |c| {
         let (s, stand) = model::open(c, &p, id)?;
         if !allowed(stand) {
-            return Err(AppError::forbidden(Code::Forbidden, format!("a {} may not do this to the suggestion", stand.role())));
+            return Err(AppError::forbidden(
+                Code::Forbidden,
+                format!("a {} may not do this to the suggestion", stand.role()),
+            ));
         }
         let wakes = f(c, &p, &s, stand, now)?;
-        crate::audit::Entry::by(&p, audit, "suggestion", id.to_string()).region(Some(s.region_path.clone())).write(c, now)?;
+        crate::audit::Entry::by(&p, audit, "suggestion", id.to_string())
+            .region(Some(s.region_path.clone()))
+            .write(c, now)?;
         let s = store::get(c, id)?.ok_or_else(AppError::not_found)?;
         Ok((model::full_view(c, &keys, s, now)?, wakes))
     })
@@ -108,7 +124,9 @@ pub fn transition(
     note: Option<&str>,
     now: NaiveDateTime,
 ) -> AppResult<&'static str> {
-    let to = to.ok_or_else(|| AppError::conflict(Code::IllegalTransition, format!("not possible while the suggestion is {}", s.status)))?;
+    let to = to.ok_or_else(|| {
+        AppError::conflict(Code::IllegalTransition, format!("not possible while the suggestion is {}", s.status))
+    })?;
     if !store::set_status(c, s.id, &s.status, to, now)? {
         return Err(AppError::conflict(Code::IllegalTransition, "the suggestion changed meanwhile"));
     }
@@ -128,7 +146,14 @@ pub async fn remind_overdue(state: &AppState) -> AppResult<usize> {
             };
             if let Some(phone) = phone {
                 let text = format!("【履职】代表建议《{title}》已超过办理期限，请尽快答复代表。");
-                crate::sms::enqueue_text(c, &pii, &phone, &text, &format!("suggestion-overdue:{id}:{}", now.format("%Y%m%d")), now)?;
+                crate::sms::enqueue_text(
+                    c,
+                    &pii,
+                    &phone,
+                    &text,
+                    &format!("suggestion-overdue:{id}:{}", now.format("%Y%m%d")),
+                    now,
+                )?;
             }
             store::set_reminded(c, *id, now)?;
         }
@@ -141,7 +166,13 @@ pub async fn remind_overdue(state: &AppState) -> AppResult<usize> {
 pub async fn worker(state: AppState, stop: tokio::sync::watch::Receiver<bool>) {
     crate::platform::jobs::every("suggestions", std::time::Duration::from_secs(3600), stop, || {
         let state = state.clone();
-        async move { crate::platform::jobs::report("suggestions", "reminding units of overdue suggestions", remind_overdue(&state).await) }
+        async move {
+            crate::platform::jobs::report(
+                "suggestions",
+                "reminding units of overdue suggestions",
+                remind_overdue(&state).await,
+            )
+        }
     })
     .await
 }

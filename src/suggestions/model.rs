@@ -113,16 +113,35 @@ pub fn view(s: SuggestionRow, now: NaiveDateTime) -> SuggestionView {
 }
 
 /// The single view: with co-signers, units, contacts and history.
-pub fn full_view(c: &mut AnyConnection, keys: &crate::auth::KeySet, s: SuggestionRow, now: NaiveDateTime) -> AppResult<SuggestionView> {
+pub fn full_view(
+    c: &mut AnyConnection,
+    keys: &crate::auth::KeySet,
+    s: SuggestionRow,
+    now: NaiveDateTime,
+) -> AppResult<SuggestionView> {
     let id = s.id;
     let mut v = view(s, now);
     v.attachments = Some(super::attachments::views(keys, crate::db::utc(now).timestamp(), store::attachments(c, id)?));
-    v.cosigners = Some(store::cosigners(c, id)?.into_iter().map(|(deputy_id, status)| CosignerView { deputy_id, status }).collect());
-    v.units = Some(store::units(c, id)?.into_iter().map(|(unit_id, role, a)| UnitView { unit_id, role, acknowledged_at: a.map(utc) }).collect());
+    v.cosigners = Some(
+        store::cosigners(c, id)?.into_iter().map(|(deputy_id, status)| CosignerView { deputy_id, status }).collect(),
+    );
+    v.units = Some(
+        store::units(c, id)?
+            .into_iter()
+            .map(|(unit_id, role, a)| UnitView { unit_id, role, acknowledged_at: a.map(utc) })
+            .collect(),
+    );
     v.contacts = Some(
         store::contacts(c, id)?
             .into_iter()
-            .map(|(id, unit_id, channel, contacted_on, summary, round)| ContactView { id, unit_id, channel, contacted_on, summary, round })
+            .map(|(id, unit_id, channel, contacted_on, summary, round)| ContactView {
+                id,
+                unit_id,
+                channel,
+                contacted_on,
+                summary,
+                round,
+            })
             .collect(),
     );
     v.events = Some(crate::http::history(store::events(c, id)?));
@@ -158,8 +177,12 @@ pub fn open(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<(Suggest
             Some(d) if store::cosigners(c, id)?.iter().any(|x| x.0 == d) => Some(Stand::Cosigner),
             _ => None,
         },
-        Role::Admin if s.status != "draft" && p.region_path.as_deref().is_none_or(|x| s.region_path.starts_with(x)) => Some(Stand::Staff),
-        Role::Unit => store::units(c, id)?.into_iter().find(|u| Some(u.0) == p.unit_id).map(|u| Stand::Unit(u.1 == "lead")),
+        Role::Admin if s.status != "draft" && p.region_path.as_deref().is_none_or(|x| s.region_path.starts_with(x)) => {
+            Some(Stand::Staff)
+        }
+        Role::Unit => {
+            store::units(c, id)?.into_iter().find(|u| Some(u.0) == p.unit_id).map(|u| Stand::Unit(u.1 == "lead"))
+        }
         _ => None,
     };
     Ok((s, stand.ok_or_else(AppError::not_found)?))

@@ -64,13 +64,25 @@ fn staff(s: Stand) -> bool {
 /// co-signer the co-signing points, once.
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions/{id}/accept")]
-pub async fn accept(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<SuggestionView>> {
+pub async fn accept(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<SuggestionView>> {
     step(&state, p, id.into_inner(), staff, "suggestion.accept", |c, p, s, stand, now| {
         transition(c, s, rules::next(&s.status, Action::Accept, Actor::Staff), (p, stand), None, now)?;
-        crate::ledger::note(c, PointEvent { deputy: s.author_deputy_id, kind: "suggestion_filed", source: ("suggestion", s.id), at: now }, now)?;
+        crate::ledger::note(
+            c,
+            PointEvent { deputy: s.author_deputy_id, kind: "suggestion_filed", source: ("suggestion", s.id), at: now },
+            now,
+        )?;
         for (d, status) in store::cosigners(c, s.id)? {
             if status == "confirmed" {
-                crate::ledger::note(c, PointEvent { deputy: d, kind: "suggestion_cosigned", source: ("suggestion", s.id), at: now }, now)?;
+                crate::ledger::note(
+                    c,
+                    PointEvent { deputy: d, kind: "suggestion_cosigned", source: ("suggestion", s.id), at: now },
+                    now,
+                )?;
             }
         }
         Ok(())
@@ -81,12 +93,24 @@ pub async fn accept(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
 /// Return a submitted suggestion to its author for revision, saying why.
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), request_body = Reason, responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions/{id}/return")]
-pub async fn return_it(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<Reason>) -> AppResult<web::Json<SuggestionView>> {
+pub async fn return_it(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<Reason>,
+) -> AppResult<web::Json<SuggestionView>> {
     let why = reason(&body.reason)?;
     let when = (state.settings.tz, state.settings.quiet_hours);
     step_telling(&state, p, id.into_inner(), staff, "suggestion.return", move |c, p, s, stand, now| {
         transition(c, s, rules::next(&s.status, Action::Return, Actor::Staff), (p, stand), Some(&why), now)?;
-        Ok(vec![tell_author(c, when, s, &format!("建议退回修改：{}", s.title), &format!("退回理由：{why}\n\n请修改后重新提交。"), now)?])
+        Ok(vec![tell_author(
+            c,
+            when,
+            s,
+            &format!("建议退回修改：{}", s.title),
+            &format!("退回理由：{why}\n\n请修改后重新提交。"),
+            now,
+        )?])
     })
     .await
 }
@@ -96,7 +120,12 @@ pub async fn return_it(state: web::Data<AppState>, p: Principal, id: web::Path<i
 /// and rates there.
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), request_body = Reason, responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions/{id}/convert")]
-pub async fn convert(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<Reason>) -> AppResult<web::Json<SuggestionView>> {
+pub async fn convert(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<Reason>,
+) -> AppResult<web::Json<SuggestionView>> {
     let why = reason(&body.reason)?;
     let (day, when) = (crate::reception::prepare_raise(&state).await?, (state.settings.tz, state.settings.quiet_hours));
     step_telling(&state, p, id.into_inner(), staff, "suggestion.convert", move |c, p, s, stand, now| {
@@ -124,7 +153,12 @@ pub async fn convert(state: web::Data<AppState>, p: Principal, id: web::Path<i64
 /// suggestion names its supervising leader (and earns the author the key-suggestion points).
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), request_body = Assignment, responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions/{id}/assign")]
-pub async fn assign(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<Assignment>) -> AppResult<web::Json<SuggestionView>> {
+pub async fn assign(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<Assignment>,
+) -> AppResult<web::Json<SuggestionView>> {
     let b = body.into_inner();
     let months = b.months.unwrap_or(state.settings.suggestion_deadline_months);
     if !(1..=12).contains(&months) {
@@ -134,24 +168,46 @@ pub async fn assign(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
     let pii = state.pii.clone();
     step(&state, p, id.into_inner(), staff, "suggestion.assign", move |c, p, s, stand, now| {
         for u in std::iter::once(&b.lead_unit_id).chain(&b.co_unit_ids) {
-            let ok = crate::org::unit_region_path(c, *u)?.is_some_and(|x| s.region_path.starts_with(&x) || x.starts_with(&s.region_path));
+            let ok = crate::org::unit_region_path(c, *u)?
+                .is_some_and(|x| s.region_path.starts_with(&x) || x.starts_with(&s.region_path));
             if !ok {
-                return Err(AppError::invalid_field("lead_unit_id", "unknown_unit", format!("no handling unit of this congress has id {u}")));
+                return Err(AppError::invalid_field(
+                    "lead_unit_id",
+                    "unknown_unit",
+                    format!("no handling unit of this congress has id {u}"),
+                ));
             }
         }
         let note = leader.as_ref().map(|l| format!("key suggestion, supervised by {l}"));
         transition(c, s, rules::next(&s.status, Action::Assign, Actor::Staff), (p, stand), note.as_deref(), now)?;
         store::assign_units(c, s.id, b.lead_unit_id, &b.co_unit_ids)?;
-        let due = now.checked_add_months(chrono::Months::new(months)).ok_or_else(|| AppError::internal("bad deadline"))?;
+        let due =
+            now.checked_add_months(chrono::Months::new(months)).ok_or_else(|| AppError::internal("bad deadline"))?;
         store::set_assignment(c, s.id, due, leader.as_deref())?;
         if leader.is_some() {
-            crate::ledger::note(c, PointEvent { deputy: s.author_deputy_id, kind: "suggestion_key", source: ("suggestion", s.id), at: now }, now)?;
+            crate::ledger::note(
+                c,
+                PointEvent {
+                    deputy: s.author_deputy_id,
+                    kind: "suggestion_key",
+                    source: ("suggestion", s.id),
+                    at: now,
+                },
+                now,
+            )?;
         }
         // The units hear of it by SMS (their contact numbers).
         for u in std::iter::once(&b.lead_unit_id).chain(&b.co_unit_ids) {
             if let Some(phone) = crate::org::unit(c, *u)?.and_then(|(u, _)| u.contact_phone) {
                 let text = format!("【履职】代表建议《{}》已交由贵单位办理，请及时签收并与代表沟通。", s.title);
-                crate::sms::enqueue_text(c, &pii, &phone, &text, &format!("suggestion-assign:{}:{u}:{}", s.id, s.round), now)?;
+                crate::sms::enqueue_text(
+                    c,
+                    &pii,
+                    &phone,
+                    &text,
+                    &format!("suggestion-assign:{}:{u}:{}", s.id, s.round),
+                    now,
+                )?;
             }
         }
         Ok(())

@@ -3,8 +3,17 @@
 
 use crate::error::FieldError;
 
-pub const CATEGORIES: [&str; 9] =
-    ["economy", "urban_construction", "transport", "education", "health", "social_security", "environment", "agriculture", "other"];
+pub const CATEGORIES: [&str; 9] = [
+    "economy",
+    "urban_construction",
+    "transport",
+    "education",
+    "health",
+    "social_security",
+    "environment",
+    "agriculture",
+    "other",
+];
 pub const PERIODS: [&str; 2] = ["session", "recess"];
 pub const CLASSIFICATIONS: [&str; 3] = ["A", "B", "C"];
 pub const CHANNELS: [&str; 3] = ["phone", "visit", "meeting"];

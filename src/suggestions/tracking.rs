@@ -72,7 +72,10 @@ pub async fn request_extension(
         "suggestion.extension_request",
         move |c, p, s, stand, now| {
             if s.status != "assigned" {
-                return Err(AppError::conflict(Code::IllegalTransition, format!("a {} suggestion has no deadline to extend", s.status)));
+                return Err(AppError::conflict(
+                    Code::IllegalTransition,
+                    format!("a {} suggestion has no deadline to extend", s.status),
+                ));
             }
             if s.extension_months.is_some() {
                 return Err(AppError::conflict(Code::ExtensionPending, "an extension request is waiting for staff"));
@@ -107,7 +110,12 @@ pub async fn decide_extension(
                 .filter(|_| s.status == "assigned")
                 .ok_or_else(|| AppError::conflict(Code::NoExtensionPending, "no extension request is waiting"))?;
             let due = match approve {
-                true => Some(s.due_at.unwrap_or(now).checked_add_months(chrono::Months::new(months as u32)).ok_or_else(|| AppError::internal("bad deadline"))?),
+                true => Some(
+                    s.due_at
+                        .unwrap_or(now)
+                        .checked_add_months(chrono::Months::new(months as u32))
+                        .ok_or_else(|| AppError::internal("bad deadline"))?,
+                ),
                 false => None,
             };
             store::decide_extension(c, s.id, due)?;
@@ -122,7 +130,12 @@ pub async fn decide_extension(
 /// suggestion's supervising leader 4). Only while it is being handled.
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), request_body = UrgeRequest, responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions/{id}/urge")]
-pub async fn urge(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, body: web::Json<UrgeRequest>) -> AppResult<web::Json<SuggestionView>> {
+pub async fn urge(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+    body: web::Json<UrgeRequest>,
+) -> AppResult<web::Json<SuggestionView>> {
     let b = body.into_inner();
     let note = b.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
     if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
@@ -136,11 +149,20 @@ pub async fn urge(state: web::Data<AppState>, p: Principal, id: web::Path<i64>, 
         "suggestion.urge",
         move |c, p, s, stand, now| {
             if !matches!(s.status.as_str(), "accepted" | "assigned") {
-                return Err(AppError::conflict(Code::IllegalTransition, format!("a {} suggestion is not being handled", s.status)));
+                return Err(AppError::conflict(
+                    Code::IllegalTransition,
+                    format!("a {} suggestion is not being handled", s.status),
+                ));
             }
             let (role, weight) = match (stand, b.as_leader) {
                 (Stand::Staff, true) if s.key_leader.is_some() => ("leader", 4),
-                (Stand::Staff, true) => return Err(AppError::invalid_field("as_leader", "not_key", "only a key suggestion has a supervising leader")),
+                (Stand::Staff, true) => {
+                    return Err(AppError::invalid_field(
+                        "as_leader",
+                        "not_key",
+                        "only a key suggestion has a supervising leader",
+                    ))
+                }
                 (Stand::Staff, false) => ("staff", 2),
                 _ => ("deputy", 1),
             };
@@ -163,7 +185,13 @@ pub async fn urged(state: web::Data<AppState>, p: Principal) -> AppResult<web::J
             store::get_many(c, &rows.iter().map(|r| r.0).collect::<Vec<_>>())?.into_iter().map(|s| (s.id, s)).collect();
         Ok(rows
             .into_iter()
-            .filter_map(|(id, w, n)| found.remove(&id).map(|s| UrgedLine { suggestion: model::view(s, now), weight: w.unwrap_or(0), urges: n }))
+            .filter_map(|(id, w, n)| {
+                found.remove(&id).map(|s| UrgedLine {
+                    suggestion: model::view(s, now),
+                    weight: w.unwrap_or(0),
+                    urges: n,
+                })
+            })
             .collect())
     })
     .await?;
@@ -182,7 +210,11 @@ pub async fn tracking(state: web::Data<AppState>, p: Principal) -> AppResult<web
 /// Clear a tracked B item once it is solved (销号; it counts as A from then on).
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions/{id}/clear")]
-pub async fn clear(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<SuggestionView>> {
+pub async fn clear(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<SuggestionView>> {
     step(
         &state,
         p,
@@ -190,12 +222,21 @@ pub async fn clear(state: web::Data<AppState>, p: Principal, id: web::Path<i64>)
         |s| s == Stand::Staff,
         "suggestion.clear",
         |c, p, s, stand, now| {
-            let tracked = s.classification.as_deref() == Some("B") && s.cleared_at.is_none() && matches!(s.status.as_str(), "replied" | "evaluated");
+            let tracked = s.classification.as_deref() == Some("B")
+                && s.cleared_at.is_none()
+                && matches!(s.status.as_str(), "replied" | "evaluated");
             if !tracked {
                 return Err(AppError::conflict(Code::IllegalTransition, "only a tracked B item can be cleared"));
             }
             store::set_cleared(c, s.id, now)?;
-            store::event(c, s.id, (Some(&s.status), &s.status), (p.account_id, stand.role()), Some("cleared (B → A)"), now)
+            store::event(
+                c,
+                s.id,
+                (Some(&s.status), &s.status),
+                (p.account_id, stand.role()),
+                Some("cleared (B → A)"),
+                now,
+            )
         },
     )
     .await
@@ -204,7 +245,11 @@ pub async fn clear(state: web::Data<AppState>, p: Principal, id: web::Path<i64>)
 /// Mark an excellent suggestion (staff); the author earns the bonus once.
 #[utoipa::path(tag = "suggestions", params(("id" = i64, Path)), responses((status = 200, body = SuggestionView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/suggestions/{id}/excellent")]
-pub async fn excellent(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<SuggestionView>> {
+pub async fn excellent(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<SuggestionView>> {
     step(
         &state,
         p,
@@ -213,12 +258,24 @@ pub async fn excellent(state: web::Data<AppState>, p: Principal, id: web::Path<i
         "suggestion.excellent",
         |c, _, s, _, now| {
             if matches!(s.status.as_str(), "draft" | "submitted" | "returned" | "withdrawn" | "converted") {
-                return Err(AppError::conflict(Code::IllegalTransition, format!("a {} suggestion cannot be marked excellent", s.status)));
+                return Err(AppError::conflict(
+                    Code::IllegalTransition,
+                    format!("a {} suggestion cannot be marked excellent", s.status),
+                ));
             }
             if !store::set_excellent(c, s.id)? {
                 return Err(AppError::conflict(Code::AlreadyDecided, "already marked excellent"));
             }
-            crate::ledger::note(c, PointEvent { deputy: s.author_deputy_id, kind: "suggestion_excellent", source: ("suggestion", s.id), at: now }, now)
+            crate::ledger::note(
+                c,
+                PointEvent {
+                    deputy: s.author_deputy_id,
+                    kind: "suggestion_excellent",
+                    source: ("suggestion", s.id),
+                    at: now,
+                },
+                now,
+            )
         },
     )
     .await

@@ -24,13 +24,25 @@ async fn constituents_book_receptions_that_deputies_confirm_and_both_are_reminde
     let sid = on_duty(&app, &admin, 1, 1, 24 * 60).await;
     let starts = app.clock.now() + chrono::Duration::minutes(24 * 60);
     let book = |b: Value| app.post("/api/v1/appointments", &alice, b);
-    book(json!({"slot_id": sid, "deputy_id": 1, "mode": "by_phone", "topic": "t"})).await.expect(422, "validation_failed");
-    book(json!({"slot_id": sid, "deputy_id": 399, "mode": "in_person", "topic": "t"})).await.expect(422, "validation_failed");
-    app.post("/api/v1/appointments", &admin, json!({"slot_id": sid, "deputy_id": 1, "mode": "in_person", "topic": "t"})).await.expect(403, "forbidden");
+    book(json!({"slot_id": sid, "deputy_id": 1, "mode": "by_phone", "topic": "t"}))
+        .await
+        .expect(422, "validation_failed");
+    book(json!({"slot_id": sid, "deputy_id": 399, "mode": "in_person", "topic": "t"}))
+        .await
+        .expect(422, "validation_failed");
+    app.post(
+        "/api/v1/appointments",
+        &admin,
+        json!({"slot_id": sid, "deputy_id": 1, "mode": "in_person", "topic": "t"}),
+    )
+    .await
+    .expect(403, "forbidden");
     let b = book(json!({"slot_id": sid, "deputy_id": 1, "mode": "online", "topic": "反映小区停车难"})).await;
     b.expect(201, "");
     assert!(b.body["video_url"].as_str().unwrap().starts_with("https://meeting.example.cn/j/lvzhi-"));
-    book(json!({"slot_id": sid, "deputy_id": 1, "mode": "in_person", "topic": "again"})).await.expect(409, "already_booked");
+    book(json!({"slot_id": sid, "deputy_id": 1, "mode": "in_person", "topic": "again"}))
+        .await
+        .expect(409, "already_booked");
     let id = b.body["id"].as_i64().unwrap();
     // Only the deputy booked confirms; a decline needs a reason.
     app.post(&format!("/api/v1/appointments/{id}/confirm"), &alice, json!({})).await.expect(403, "forbidden");
@@ -46,7 +58,9 @@ async fn constituents_book_receptions_that_deputies_confirm_and_both_are_reminde
     assert_eq!(other.body["video_url"], Value::Null);
     let x = app.post(&format!("/api/v1/appointments/{oid}/cancel"), &alice, json!({})).await;
     assert_eq!(x.expect(200, "").body["status"], "cancelled");
-    app.post(&format!("/api/v1/appointments/{oid}/confirm"), &deputy, json!({})).await.expect(409, "illegal_transition");
+    app.post(&format!("/api/v1/appointments/{oid}/confirm"), &deputy, json!({}))
+        .await
+        .expect(409, "illegal_transition");
     app.post(&format!("/api/v1/appointments/{oid}/cancel"), &deputy, json!({})).await.expect(403, "forbidden");
     // Shortly before it begins both are texted, once.
     app.clock.advance(starts - app.clock.now() - chrono::Duration::minutes(30));
@@ -57,5 +71,9 @@ async fn constituents_book_receptions_that_deputies_confirm_and_both_are_reminde
     // The deputy's reminder is a notice of their own, in the inbox and pushed to the phone.
     let deputy = app.login("13955110000").await;
     let inbox = app.get("/api/v1/me/inbox", &deputy).await;
-    assert!(inbox.body["items"].as_array().unwrap().iter().any(|n| n["title"].as_str().unwrap().starts_with("接待提醒")), "{}", inbox.text);
+    assert!(
+        inbox.body["items"].as_array().unwrap().iter().any(|n| n["title"].as_str().unwrap().starts_with("接待提醒")),
+        "{}",
+        inbox.text
+    );
 }

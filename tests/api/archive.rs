@@ -26,23 +26,36 @@ async fn the_duty_archive_tells_the_year_and_its_signed_export_verifies_until_th
     app.post(&format!("/api/v1/checkins/{cid}/checkout"), &staff, json!({})).await.expect(200, "");
     lvzhi::ledger::consume_point_events(&app.state).await.unwrap();
     let root = app.root_token().await;
-    app.post("/api/v1/ledger/awards", &root, json!({"deputy_id": 1, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": "S-9"}))
-        .await
-        .expect(201, "");
+    app.post(
+        "/api/v1/ledger/awards",
+        &root,
+        json!({"deputy_id": 1, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": "S-9"}),
+    )
+    .await
+    .expect(201, "");
     let deputy = app.login("13955110000").await;
     let year = chrono::Datelike::year(&app.clock.now().with_timezone(&chrono_tz::Asia::Shanghai));
-    app.post("/api/v1/me/appeals", &deputy, json!({"kind": "missing", "occurred_on": format!("{year}-03-01"), "description": "三月小组活动未计"}))
-        .await
-        .expect(201, "");
+    app.post(
+        "/api/v1/me/appeals",
+        &deputy,
+        json!({"kind": "missing", "occurred_on": format!("{year}-03-01"), "description": "三月小组活动未计"}),
+    )
+    .await
+    .expect(201, "");
     let a = app.get(&format!("/api/v1/me/archive?year={year}"), &deputy).await;
     a.expect(200, "");
-    assert_eq!((a.body["duty"]["receptions"].as_i64(), a.body["duty"]["reception_hours"].as_f64()), (Some(1), Some(1.5)));
+    assert_eq!(
+        (a.body["duty"]["receptions"].as_i64(), a.body["duty"]["reception_hours"].as_f64()),
+        (Some(1), Some(1.5))
+    );
     assert_eq!(a.body["suggestions"], 1);
     assert_eq!(a.body["points_total"], 5, "2 for the reception, 3 for the suggestion");
     assert_eq!(a.body["appeals"][0]["kind"], "missing");
     assert!(a.body["chain_head"]["hash"].as_str().unwrap().len() == 64);
     // CSV for printing: a BOM, a header, one row per entry and the total.
-    let csv = app.send(app.req(reqwest::Method::GET, &format!("/api/v1/me/archive?year={year}&format=csv"), Some(&deputy))).await;
+    let csv = app
+        .send(app.req(reqwest::Method::GET, &format!("/api/v1/me/archive?year={year}&format=csv"), Some(&deputy)))
+        .await;
     assert_eq!(csv.headers.get("content-type").unwrap(), "text/csv; charset=utf-8");
     assert!(csv.text.starts_with('\u{feff}'));
     let lines: Vec<&str> = csv.text.trim_start_matches('\u{feff}').lines().collect();
@@ -51,7 +64,9 @@ async fn the_duty_archive_tells_the_year_and_its_signed_export_verifies_until_th
     assert!(lines[3].contains("total,,5"), "{}", lines[3]);
     // Who may read it.
     app.get(&format!("/api/v1/deputies/1/archive?year={year}"), &app.login("admin").await).await.expect(200, "");
-    app.get(&format!("/api/v1/deputies/1/archive?year={year}"), &app.login("yaohai").await).await.expect(404, "not_found");
+    app.get(&format!("/api/v1/deputies/1/archive?year={year}"), &app.login("yaohai").await)
+        .await
+        .expect(404, "not_found");
     app.get("/api/v1/me/archive?format=pdf", &deputy).await.expect(422, "validation_failed");
     // The signed export verifies against the ledger …
     let signed = app.get(&format!("/api/v1/deputies/1/archive/signed?year={year}"), &deputy).await;
@@ -94,10 +109,16 @@ async fn archive_csv_cells_never_run_as_formulas() {
     app.post("/api/v1/ledger/awards", &root, award).await.expect(201, "");
     let year = chrono::Datelike::year(&app.clock.now().with_timezone(&chrono_tz::Asia::Shanghai));
     let deputy = app.login("13955110000").await;
-    let csv = app.send(app.req(reqwest::Method::GET, &format!("/api/v1/me/archive?year={year}&format=csv"), Some(&deputy))).await;
+    let csv = app
+        .send(app.req(reqwest::Method::GET, &format!("/api/v1/me/archive?year={year}&format=csv"), Some(&deputy)))
+        .await;
     assert_eq!(csv.status, 200);
     let mut rows = csv::Reader::from_reader(csv.text.trim_start_matches('\u{feff}').as_bytes());
-    let row = rows.records().map(|r| r.unwrap()).find(|r| r.get(8) == Some("'@S-10")).expect("the award's row, its source defused");
+    let row = rows
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| r.get(8) == Some("'@S-10"))
+        .expect("the award's row, its source defused");
     assert_eq!(row.get(9), Some(format!("'{reason}").as_str()));
     // Numbers stay numbers.
     assert_eq!(row.get(4), Some("3"));

@@ -27,7 +27,9 @@ async fn wrong_password_and_unknown_user_look_the_same() {
     let app = spawn_demo().await;
     app.login_raw("admin", "nope-nope").await.expect(401, "invalid_credentials");
     app.login_raw("nobody", "nope-nope").await.expect(401, "invalid_credentials");
-    app.send(app.client.post(app.url("/api/v1/auth/login")).json(&json!({"username": "admin"}))).await.expect(422, "validation_failed");
+    app.send(app.client.post(app.url("/api/v1/auth/login")).json(&json!({"username": "admin"})))
+        .await
+        .expect(422, "validation_failed");
 }
 
 #[tokio::test]
@@ -238,17 +240,30 @@ async fn client_credentials_carry_scopes() {
         let app = &app;
         async move { app.send(app.client.post(app.url("/api/v1/auth/token")).form(&form)).await }
     };
-    let ok = token(vec![("grant_type", "client_credentials".into()), ("client_id", "portal".into()), ("client_secret", secret.clone())]).await;
+    let ok = token(vec![
+        ("grant_type", "client_credentials".into()),
+        ("client_id", "portal".into()),
+        ("client_secret", secret.clone()),
+    ])
+    .await;
     ok.expect(200, "");
     assert_eq!(ok.body["scope"], "directory:read");
     assert!(ok.body.get("refresh_token").is_none());
     let t = ok.body["access_token"].as_str().unwrap().to_string();
     app.get("/api/v1/deputies?limit=1", &t).await.expect(200, "");
-    app.post("/api/v1/groups", &t, json!({"region_id": 2, "name": "x", "term": 17})).await.expect(403, "insufficient_scope");
+    app.post("/api/v1/groups", &t, json!({"region_id": 2, "name": "x", "term": 17}))
+        .await
+        .expect(403, "insufficient_scope");
     app.get("/api/v1/audit", &t).await.expect(403, "insufficient_scope");
     // HTTP Basic works too.
-    let basic =
-        app.send(app.client.post(app.url("/api/v1/auth/token")).basic_auth("portal", Some(&secret)).form(&[("grant_type", "client_credentials")])).await;
+    let basic = app
+        .send(
+            app.client
+                .post(app.url("/api/v1/auth/token"))
+                .basic_auth("portal", Some(&secret))
+                .form(&[("grant_type", "client_credentials")]),
+        )
+        .await;
     basic.expect(200, "");
     token(vec![
         ("grant_type", "client_credentials".into()),
@@ -258,16 +273,24 @@ async fn client_credentials_carry_scopes() {
     ])
     .await
     .expect(400, "invalid_scope");
-    token(vec![("grant_type", "client_credentials".into()), ("client_id", "portal".into()), ("client_secret", "wrong".into())])
-        .await
-        .expect(401, "invalid_client");
+    token(vec![
+        ("grant_type", "client_credentials".into()),
+        ("client_id", "portal".into()),
+        ("client_secret", "wrong".into()),
+    ])
+    .await
+    .expect(401, "invalid_client");
     token(vec![("grant_type", "password".into()), ("client_id", "portal".into()), ("client_secret", secret.clone())])
         .await
         .expect(400, "unsupported_grant_type");
     // A person cannot use the client grant, and a client cannot use the password login.
-    token(vec![("grant_type", "client_credentials".into()), ("client_id", "admin".into()), ("client_secret", PASSWORD.into())])
-        .await
-        .expect(401, "invalid_client");
+    token(vec![
+        ("grant_type", "client_credentials".into()),
+        ("client_id", "admin".into()),
+        ("client_secret", PASSWORD.into()),
+    ])
+    .await
+    .expect(401, "invalid_client");
     app.login_raw("portal", &secret).await.expect(401, "invalid_credentials");
 }
 
@@ -285,7 +308,11 @@ async fn tokens_signed_by_a_retired_key_stay_valid_after_rotation() {
     h.kid = Some(old_kid.clone());
     let token = jsonwebtoken::encode(&h, &claims(&before, "1"), &before.state.keys.encoding).unwrap();
     // After rotation: the new key signs, the old one still verifies.
-    let after = spawn_with(&[("LVZHI_JWT_KEY_FILE", new.to_str().unwrap()), ("LVZHI_JWT_PREVIOUS_KEY_FILES", old.to_str().unwrap())]).await;
+    let after = spawn_with(&[
+        ("LVZHI_JWT_KEY_FILE", new.to_str().unwrap()),
+        ("LVZHI_JWT_PREVIOUS_KEY_FILES", old.to_str().unwrap()),
+    ])
+    .await;
     lvzhi::demo::seed_directory(&after.state).await.unwrap();
     assert_ne!(after.state.keys.kid, old_kid);
     after.get("/api/v1/auth/me", &token).await.expect(200, "");

@@ -17,7 +17,17 @@ use std::collections::BTreeMap;
 const MATRIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/authz_matrix.txt");
 
 /// The callers, in the order of the table's columns.
-const ROLES: [&str; 9] = ["anonymous", "constituent", "deputy", "station_staff", "unit", "client_none", "client_scoped", "admin_out", "admin_in"];
+const ROLES: [&str; 9] = [
+    "anonymous",
+    "constituent",
+    "deputy",
+    "station_staff",
+    "unit",
+    "client_none",
+    "client_scoped",
+    "admin_out",
+    "admin_in",
+];
 
 /// Dates the test uses, built from the app's clock (never the calendar): `day` is today in the
 /// congress's zone, `from`..`to` a two-hour slot the day after tomorrow (events that have not
@@ -73,8 +83,11 @@ pub(crate) fn example(schema: &Value, spec: &Value, depth: usize, dates: &Dates)
         _ => {
             let mut o = Map::new();
             for name in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
-                let v =
-                    if name == "year" { json!(dates.day[..4].parse::<i32>().unwrap()) } else { example(&schema["properties"][name], spec, depth + 1, dates) };
+                let v = if name == "year" {
+                    json!(dates.day[..4].parse::<i32>().unwrap())
+                } else {
+                    example(&schema["properties"][name], spec, depth + 1, dates)
+                };
                 o.insert(name.to_string(), v);
             }
             Value::Object(o)
@@ -105,7 +118,9 @@ pub(crate) fn fill(path: &str, r: &Records) -> String {
             "{region_id}" => r.region.to_string(),
             "{id}" if segs[i - 1] == "regions" => r.region.to_string(),
             "{id}" => r.ids.get(segs[i - 1]).copied().unwrap_or(1).to_string(),
-            s if s.starts_with('{') => r.ids.get(s.trim_start_matches('{').trim_end_matches('}')).copied().unwrap_or(1).to_string(),
+            s if s.starts_with('{') => {
+                r.ids.get(s.trim_start_matches('{').trim_end_matches('}')).copied().unwrap_or(1).to_string()
+            }
             s => s.to_string(),
         })
         .collect::<Vec<_>>()
@@ -130,27 +145,43 @@ pub(crate) fn body_for(method: &str, path: &str, r: &Records) -> Option<Value> {
             json!({"station_id": 1, "token": "x", "latitude": 31.86, "longitude": 117.28, "accuracy_m": 10, "coord_system": "wgs84"})
         }
         ("POST", "/api/v1/checkins/{id}/review") => json!({"decision": "approve"}),
-        ("POST", "/api/v1/events") => json!({"kind": "meeting", "title": "会议", "region_id": r.region, "station_id": 1, "starts_at": from, "ends_at": to}),
+        ("POST", "/api/v1/events") => {
+            json!({"kind": "meeting", "title": "会议", "region_id": r.region, "station_id": 1, "starts_at": from, "ends_at": to})
+        }
         ("POST", "/api/v1/appointments/{id}/decline") => json!({"reason": "当天另有公务"}),
         ("POST", "/api/v1/ledger/proposals/{id}/decide") => json!({"approve": false, "note": "依据不足"}),
         ("POST", "/api/v1/opinions/{ticket}/extension/decision") => json!({"approve": false, "reason": "期限已足"}),
         ("POST", "/api/v1/stations/{id}/slots") => json!({"starts_at": from, "ends_at": to}),
-        ("POST", "/api/v1/appointments") => json!({"slot_id": 1, "deputy_id": 1, "mode": "in_person", "topic": "反映路灯问题"}),
+        ("POST", "/api/v1/appointments") => {
+            json!({"slot_id": 1, "deputy_id": 1, "mode": "in_person", "topic": "反映路灯问题"})
+        }
         ("POST", "/api/v1/opinions/{ticket}/reject") => json!({"reason": "不属于受理范围"}),
-        ("POST", "/api/v1/me/opinions/{ticket}/rate") => json!({"satisfaction": "satisfied", "result_score": 5, "attitude_score": 5}),
+        ("POST", "/api/v1/me/opinions/{ticket}/rate") => {
+            json!({"satisfaction": "satisfied", "result_score": 5, "attitude_score": 5})
+        }
         ("POST", "/api/v1/suggestions/{id}/evaluate") => json!({"satisfaction": "satisfied"}),
         ("POST", "/api/v1/suggestions/{id}/reply") => json!({"classification": "A", "body": "已解决"}),
-        ("POST", "/api/v1/suggestions/{id}/contacts") => json!({"channel": "phone", "contacted_on": r.dates.day, "summary": "电话沟通"}),
+        ("POST", "/api/v1/suggestions/{id}/contacts") => {
+            json!({"channel": "phone", "contacted_on": r.dates.day, "summary": "电话沟通"})
+        }
         _ => return None,
     })
 }
 
 async fn client_token(app: &TestApp, admin: &str, name: &str, region: i64, scopes: &[&str]) -> String {
-    let created =
-        app.post("/api/v1/accounts", admin, json!({"username": name, "role": "client", "display_name": name, "region_id": region, "scopes": scopes})).await;
+    let created = app
+        .post(
+            "/api/v1/accounts",
+            admin,
+            json!({"username": name, "role": "client", "display_name": name, "region_id": region, "scopes": scopes}),
+        )
+        .await;
     let secret = created.expect(201, "").body["client_secret"].as_str().unwrap().to_string();
     let form = [("grant_type", "client_credentials"), ("client_id", name), ("client_secret", &secret)];
-    app.send(app.client.post(app.url("/api/v1/auth/token")).form(&form)).await.body["access_token"].as_str().unwrap().to_string()
+    app.send(app.client.post(app.url("/api/v1/auth/token")).form(&form)).await.body["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 /// One row: `METHOD path` and the status each caller got.
@@ -167,11 +198,16 @@ fn parse(text: &str) -> BTreeMap<String, Vec<u16>> {
 }
 
 fn render(rows: &[Row]) -> String {
-    let mut out = String::from("# The authorization matrix: the status each caller gets from each operation (see tests/api/authz.rs).\n");
+    let mut out = String::from(
+        "# The authorization matrix: the status each caller gets from each operation (see tests/api/authz.rs).\n",
+    );
     out.push_str(&format!("# {:<7} {:<56} {}\n", "method", "path", ROLES.join(" ")));
     for (op, cells) in rows {
         let (m, p) = op.split_once(' ').unwrap();
-        out.push_str(&format!("{m:<9} {p:<56} {}\n", cells.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")));
+        out.push_str(&format!(
+            "{m:<9} {p:<56} {}\n",
+            cells.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")
+        ));
     }
     out
 }
@@ -185,7 +221,13 @@ async fn every_operation_answers_every_kind_of_caller_as_the_matrix_says() {
     // An opinion left at station 1, and the station's public code.
     let citizen = constituent(&app, &g, "13800138077").await;
     let code = app.get("/api/v1/stations/1", &admin).await.body["public_code"].as_str().unwrap().to_string();
-    let filed = app.post("/api/v1/opinions", &citizen, json!({"station_code": code, "category": "transport", "title": "路灯", "content": "不亮"})).await;
+    let filed = app
+        .post(
+            "/api/v1/opinions",
+            &citizen,
+            json!({"station_code": code, "category": "transport", "title": "路灯", "content": "不亮"}),
+        )
+        .await;
     let ticket = filed.expect(201, "").body["ticket"].as_str().unwrap().to_string();
     let created = app
         .post(
@@ -216,7 +258,13 @@ async fn every_operation_answers_every_kind_of_caller_as_the_matrix_says() {
     app.post(&format!("/api/v1/suggestions/{suggestion}/submit"), &deputy, json!({})).await.expect(200, "");
     ids.insert("suggestions", suggestion);
     let dates = Dates::of(&app);
-    let appeal = app.post("/api/v1/me/appeals", &deputy, json!({"kind": "missing", "occurred_on": dates.day, "description": "小组活动未计"})).await;
+    let appeal = app
+        .post(
+            "/api/v1/me/appeals",
+            &deputy,
+            json!({"kind": "missing", "occurred_on": dates.day, "description": "小组活动未计"}),
+        )
+        .await;
     ids.insert("appeals", appeal.expect(201, "").body["id"].as_i64().unwrap());
     let records = Records { ticket, code, region: city, ids, dates };
     let tokens: Vec<Option<String>> = vec![
@@ -226,7 +274,16 @@ async fn every_operation_answers_every_kind_of_caller_as_the_matrix_says() {
         Some(app.login("staff1").await),
         Some(app.login("unit1").await),
         Some(client_token(&app, &admin, "portal-none", city, &[]).await),
-        Some(client_token(&app, &admin, "portal-all", city, &["directory:read", "directory:write", "directory:phone", "audit:read"]).await),
+        Some(
+            client_token(
+                &app,
+                &admin,
+                "portal-all",
+                city,
+                &["directory:read", "directory:write", "directory:phone", "audit:read"],
+            )
+            .await,
+        ),
         Some(admin_out),
         Some(admin.clone()),
     ];
@@ -243,13 +300,16 @@ async fn every_operation_answers_every_kind_of_caller_as_the_matrix_says() {
     // Steps that end a record after the rest, deletions after everything else, and signing out
     // last of all (it revokes the tokens).
     let ending = ["/withdraw", "/reject", "/merge", "/retract", "/convert", "/close", "/decline", "/cancel"];
-    ops.sort_by_key(|(m, p, _)| (p == "/api/v1/auth/logout", m == "DELETE", ending.iter().any(|e| p.ends_with(e)), p.clone(), m.clone()));
+    ops.sort_by_key(|(m, p, _)| {
+        (p == "/api/v1/auth/logout", m == "DELETE", ending.iter().any(|e| p.ends_with(e)), p.clone(), m.clone())
+    });
     let mut rows: Vec<Row> = vec![];
     let mut broken = vec![];
     for (method, path, op) in &ops {
         let url = fill(path, &records);
         let body = op["requestBody"]["content"]["application/json"]["schema"].clone();
-        let body = body_for(method, path, &records).or_else(|| (!body.is_null()).then(|| example(&body, &spec, 0, &records.dates)));
+        let body = body_for(method, path, &records)
+            .or_else(|| (!body.is_null()).then(|| example(&body, &spec, 0, &records.dates)));
         let mut cells = vec![];
         for (role, token) in ROLES.iter().zip(&tokens) {
             let mut req = app.req(Method::from_bytes(method.as_bytes()).unwrap(), &url, token.as_deref());
@@ -267,14 +327,17 @@ async fn every_operation_answers_every_kind_of_caller_as_the_matrix_says() {
             // The live stream never ends: its status is all that is read.
             let r = req.timeout(std::time::Duration::from_secs(30)).send().await.unwrap();
             let status = r.status().as_u16();
-            let stream = r.headers().get("content-type").is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+            let stream =
+                r.headers().get("content-type").is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
             let text = if stream { String::new() } else { r.text().await.unwrap_or_default() };
             if status >= 500 {
                 broken.push(format!("{method} {path} as {role}: {status} {text}"));
             }
             let declared = op["security"].as_array().is_some_and(|s| s.iter().any(|x| x.get("bearer").is_some()));
             if *role == "anonymous" && declared && status != 401 {
-                broken.push(format!("{method} {path} declares bearer security but answers {status} to an anonymous caller"));
+                broken.push(format!(
+                    "{method} {path} declares bearer security but answers {status} to an anonymous caller"
+                ));
             }
             cells.push(status);
         }

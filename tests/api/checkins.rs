@@ -53,7 +53,11 @@ impl Ctx {
     /// A token for the station at another moment, issued with its real secret.
     async fn token_at(&self, unix: i64) -> String {
         let id = self.station;
-        let secret = lvzhi::db::run(&self.app.state.db, move |c| lvzhi::checkins::existing_qr_secret(c, Place::Station(id))).await.unwrap().unwrap();
+        let secret =
+            lvzhi::db::run(&self.app.state.db, move |c| lvzhi::checkins::existing_qr_secret(c, Place::Station(id)))
+                .await
+                .unwrap()
+                .unwrap();
         issue_qr(&secret, Place::Station(id), unix).0
     }
 }
@@ -134,7 +138,8 @@ async fn bad_tokens_go_to_review_when_the_position_is_good_and_are_refused_when_
         // Far away: nothing holds → 422 with both reasons, nothing stored.
         let refused = cx.check_in(&cx.deputy, cx.body(tok, far(cx.pos))).await;
         refused.expect(422, "checkin_refused");
-        let codes: Vec<&str> = refused.body["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
+        let codes: Vec<&str> =
+            refused.body["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
         // (Jumping 2 km in a second also shows as impossible travel.)
         assert_eq!(codes[..2], [*code, "outside_geofence"], "case {i}");
         // At the station: review with the reason.
@@ -149,7 +154,11 @@ async fn bad_tokens_go_to_review_when_the_position_is_good_and_are_refused_when_
     assert!(cx.point_events(1).await.is_empty(), "nothing awarded before review");
     // A token of another station, scanned at this one: wrong place even when valid there.
     let other = cx.station + 1;
-    let other_tok = cx.app.get(&format!("/api/v1/stations/{other}/qr"), &cx.app.login("admin").await).await.body["token"].as_str().unwrap().to_string();
+    let other_tok = cx.app.get(&format!("/api/v1/stations/{other}/qr"), &cx.app.login("admin").await).await.body
+        ["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let a = cx.check_in(&cx.deputy, cx.body(&other_tok, far(cx.pos))).await;
     assert_eq!(a.body["errors"][0]["code"], "qr_wrong_place");
 }
@@ -173,7 +182,16 @@ async fn retries_are_idempotent_and_two_deputies_may_share_a_token() {
     let t = cx.token().await;
     let send = |key: &'static str, body: Value| {
         let cx = &cx;
-        async move { cx.app.send(cx.app.req(reqwest::Method::POST, "/api/v1/checkins", Some(&cx.deputy)).header("Idempotency-Key", key).json(&body)).await }
+        async move {
+            cx.app
+                .send(
+                    cx.app
+                        .req(reqwest::Method::POST, "/api/v1/checkins", Some(&cx.deputy))
+                        .header("Idempotency-Key", key)
+                        .json(&body),
+                )
+                .await
+        }
     };
     let first = send("phone-1", cx.body(&t, cx.pos)).await;
     first.expect(201, "");
@@ -232,14 +250,29 @@ async fn review_by_the_right_staff_only_and_checkout_by_the_owner_only() {
     assert_eq!(pending.body["status"], "pending_review");
     let id = pending.body["id"].as_i64().unwrap();
     let staff2 = cx.app.login("staff2").await;
-    cx.app.post(&format!("/api/v1/checkins/{id}/review"), &staff2, json!({"decision": "approve"})).await.expect(404, "not_found");
-    cx.app.post(&format!("/api/v1/checkins/{id}/review"), &cx.deputy, json!({"decision": "approve"})).await.expect(404, "not_found");
-    cx.app.post(&format!("/api/v1/checkins/{id}/review"), &cx.staff, json!({"decision": "reject"})).await.expect(422, "validation_failed");
-    let ok = cx.app.post(&format!("/api/v1/checkins/{id}/review"), &cx.staff, json!({"decision": "approve", "reason": "本人在场"})).await;
+    cx.app
+        .post(&format!("/api/v1/checkins/{id}/review"), &staff2, json!({"decision": "approve"}))
+        .await
+        .expect(404, "not_found");
+    cx.app
+        .post(&format!("/api/v1/checkins/{id}/review"), &cx.deputy, json!({"decision": "approve"}))
+        .await
+        .expect(404, "not_found");
+    cx.app
+        .post(&format!("/api/v1/checkins/{id}/review"), &cx.staff, json!({"decision": "reject"}))
+        .await
+        .expect(422, "validation_failed");
+    let ok = cx
+        .app
+        .post(&format!("/api/v1/checkins/{id}/review"), &cx.staff, json!({"decision": "approve", "reason": "本人在场"}))
+        .await;
     ok.expect(200, "");
     assert_eq!(ok.body["status"], "accepted");
     assert_eq!(cx.point_events(1).await.len(), 1);
-    cx.app.post(&format!("/api/v1/checkins/{id}/review"), &cx.staff, json!({"decision": "approve"})).await.expect(409, "not_pending_review");
+    cx.app
+        .post(&format!("/api/v1/checkins/{id}/review"), &cx.staff, json!({"decision": "approve"}))
+        .await
+        .expect(409, "not_pending_review");
     // Checkout: not by another deputy; by the owner, once.
     let d2 = second_deputy(&cx).await;
     cx.app.post(&format!("/api/v1/checkins/{id}/checkout"), &d2, json!({})).await.expect(404, "not_found");
@@ -248,11 +281,17 @@ async fn review_by_the_right_staff_only_and_checkout_by_the_owner_only() {
     let out = cx.app.post(&format!("/api/v1/checkins/{id}/checkout"), &cx.deputy, json!({})).await;
     out.expect(200, "");
     assert_eq!(out.body["duration_minutes"], 95);
-    cx.app.post(&format!("/api/v1/checkins/{id}/checkout"), &cx.deputy, json!({})).await.expect(409, "already_checked_out");
+    cx.app
+        .post(&format!("/api/v1/checkins/{id}/checkout"), &cx.deputy, json!({}))
+        .await
+        .expect(409, "already_checked_out");
     // The station's day list and month statistics see it.
     let day = cx.app.clock.now().with_timezone(&chrono_tz::Asia::Shanghai).format("%Y-%m-%d").to_string();
     let list = cx.app.get(&format!("/api/v1/checkins?station_id={}&date={day}", cx.station), &cx.staff).await;
-    assert!(list.body["items"].as_array().unwrap().iter().any(|c| c["id"] == id) || list.body["items"].as_array().unwrap().is_empty());
+    assert!(
+        list.body["items"].as_array().unwrap().iter().any(|c| c["id"] == id)
+            || list.body["items"].as_array().unwrap().is_empty()
+    );
     let stats = cx.app.get(&format!("/api/v1/stations/{}/stats", cx.station), &cx.staff).await;
     stats.expect(200, "");
     assert_eq!(stats.body["receptions"], 1);
@@ -349,8 +388,14 @@ async fn impossible_travel_needs_review() {
         .await;
     let far_id = s.body["id"].as_i64().unwrap();
     cx.app.clock.advance(chrono::Duration::minutes(10));
-    let tok = cx.app.get(&format!("/api/v1/stations/{far_id}/qr"), &admin).await.body["token"].as_str().unwrap().to_string();
-    let a = cx.check_in(&cx.deputy, json!({"station_id": far_id, "token": tok, "latitude": 39.9075, "longitude": 116.3912, "accuracy_m": 10})).await;
+    let tok =
+        cx.app.get(&format!("/api/v1/stations/{far_id}/qr"), &admin).await.body["token"].as_str().unwrap().to_string();
+    let a = cx
+        .check_in(
+            &cx.deputy,
+            json!({"station_id": far_id, "token": tok, "latitude": 39.9075, "longitude": 116.3912, "accuracy_m": 10}),
+        )
+        .await;
     a.expect(201, "");
     assert_eq!(a.body["status"], "pending_review");
     assert_eq!(a.body["reasons"], json!(["impossible_travel"]));
@@ -360,20 +405,40 @@ async fn impossible_travel_needs_review() {
 async fn rotating_the_secret_kills_old_tokens_and_kiosk_keys_work() {
     let cx = setup().await;
     let t = cx.token().await;
-    assert_eq!(cx.app.send(cx.app.req(reqwest::Method::POST, &format!("/api/v1/stations/{}/qr/rotate", cx.station), Some(&cx.staff))).await.status, 204);
+    assert_eq!(
+        cx.app
+            .send(cx.app.req(
+                reqwest::Method::POST,
+                &format!("/api/v1/stations/{}/qr/rotate", cx.station),
+                Some(&cx.staff)
+            ))
+            .await
+            .status,
+        204
+    );
     let a = cx.check_in(&cx.deputy, cx.body(&t, cx.pos)).await;
     assert_eq!(a.body["reasons"], json!(["qr_invalid"]));
     // Kiosk key: the page and the token endpoint accept it; a wrong key is a 404.
-    let k = cx.app.send(cx.app.req(reqwest::Method::POST, &format!("/api/v1/stations/{}/kiosk-key", cx.station), Some(&cx.staff))).await;
+    let k = cx
+        .app
+        .send(cx.app.req(reqwest::Method::POST, &format!("/api/v1/stations/{}/kiosk-key", cx.station), Some(&cx.staff)))
+        .await;
     k.expect(201, "");
     let key = k.body["kiosk_key"].as_str().unwrap().to_string();
     let page = cx.app.send(cx.app.client.get(cx.app.url(&format!("/kiosk/stations/{}?key={key}", cx.station)))).await;
     assert_eq!(page.status, 200);
     assert!(page.text.contains("<svg") && page.text.contains("id=\"token\""));
-    let by_key = cx.app.send(cx.app.client.get(cx.app.url(&format!("/api/v1/stations/{}/qr?key={key}", cx.station)))).await;
+    let by_key =
+        cx.app.send(cx.app.client.get(cx.app.url(&format!("/api/v1/stations/{}/qr?key={key}", cx.station)))).await;
     by_key.expect(200, "");
-    cx.app.send(cx.app.client.get(cx.app.url(&format!("/kiosk/stations/{}?key=wrong", cx.station)))).await.expect(404, "not_found");
-    cx.app.send(cx.app.client.get(cx.app.url(&format!("/api/v1/stations/{}/qr", cx.station)))).await.expect(401, "unauthorized");
+    cx.app
+        .send(cx.app.client.get(cx.app.url(&format!("/kiosk/stations/{}?key=wrong", cx.station))))
+        .await
+        .expect(404, "not_found");
+    cx.app
+        .send(cx.app.client.get(cx.app.url(&format!("/api/v1/stations/{}/qr", cx.station))))
+        .await
+        .expect(401, "unauthorized");
     cx.app.get(&format!("/api/v1/stations/{}/qr", cx.station), &cx.deputy).await.expect(403, "forbidden");
 }
 
@@ -383,9 +448,11 @@ async fn roster_public_board_and_no_shows() {
     // Start at 08:00 in the congress time zone, so the slot and the checks below share a day
     // whatever the time the test runs.
     let local = cx.app.clock.now().with_timezone(&chrono_tz::Asia::Shanghai);
-    let eight =
-        chrono::TimeZone::from_local_datetime(&chrono_tz::Asia::Shanghai, &(local.date_naive() + chrono::Duration::days(1)).and_hms_opt(8, 0, 0).unwrap())
-            .unwrap();
+    let eight = chrono::TimeZone::from_local_datetime(
+        &chrono_tz::Asia::Shanghai,
+        &(local.date_naive() + chrono::Duration::days(1)).and_hms_opt(8, 0, 0).unwrap(),
+    )
+    .unwrap();
     cx.app.clock.advance(eight.with_timezone(&chrono::Utc) - cx.app.clock.now());
     cx.relogin().await;
     let now = cx.app.clock.now();
@@ -399,14 +466,25 @@ async fn roster_public_board_and_no_shows() {
         )
         .await;
     slot.expect(201, "");
-    let board = cx.app.send(cx.app.client.get(cx.app.url(&format!("/api/v1/public/stations/{}/duty", cx.station)))).await;
+    let board =
+        cx.app.send(cx.app.client.get(cx.app.url(&format!("/api/v1/public/stations/{}/duty", cx.station)))).await;
     board.expect(200, "");
     assert_eq!(board.body["week"][0]["deputies"][0]["deputy_id"], 3);
     assert!(board.body["week"][0]["deputies"][0].get("phone").is_none());
     let sid = slot.body["id"].as_i64().unwrap();
-    assert_eq!(cx.app.send(cx.app.req(reqwest::Method::POST, &format!("/api/v1/slots/{sid}/signup"), Some(&cx.deputy))).await.status, 204);
+    assert_eq!(
+        cx.app
+            .send(cx.app.req(reqwest::Method::POST, &format!("/api/v1/slots/{sid}/signup"), Some(&cx.deputy)))
+            .await
+            .status,
+        204
+    );
     cx.app
-        .post(&format!("/api/v1/stations/{}/slots", cx.station), &cx.deputy, json!({"starts_at": tomorrow.to_rfc3339(), "ends_at": tomorrow.to_rfc3339()}))
+        .post(
+            &format!("/api/v1/stations/{}/slots", cx.station),
+            &cx.deputy,
+            json!({"starts_at": tomorrow.to_rfc3339(), "ends_at": tomorrow.to_rfc3339()}),
+        )
         .await
         .expect(422, "validation_failed");
     // Deputy 1 checks in during the slot; deputy 3 never comes.
@@ -416,7 +494,8 @@ async fn roster_public_board_and_no_shows() {
     cx.check_in(&cx.deputy, cx.body(&t, cx.pos)).await.expect(201, "");
     cx.app.clock.advance(chrono::Duration::hours(4));
     assert_eq!(lvzhi::checkins::settle_duty(&cx.app.state).await.unwrap(), 1);
-    let after = cx.app.send(cx.app.client.get(cx.app.url(&format!("/api/v1/public/stations/{}/duty", cx.station)))).await;
+    let after =
+        cx.app.send(cx.app.client.get(cx.app.url(&format!("/api/v1/public/stations/{}/duty", cx.station)))).await;
     let outcomes: Vec<(i64, String)> = after.body["today"][0]["deputies"]
         .as_array()
         .unwrap()
@@ -430,12 +509,20 @@ async fn roster_public_board_and_no_shows() {
 #[tokio::test]
 async fn stations_near_a_position() {
     let cx = setup().await;
-    let a = cx.app.send(cx.app.client.get(cx.app.url(&format!("/api/v1/public/stations/near?latitude={}&longitude={}&km=3", cx.pos.0, cx.pos.1)))).await;
+    let a = cx
+        .app
+        .send(cx.app.client.get(
+            cx.app.url(&format!("/api/v1/public/stations/near?latitude={}&longitude={}&km=3", cx.pos.0, cx.pos.1)),
+        ))
+        .await;
     a.expect(200, "");
     let items = a.body.as_array().unwrap();
     assert_eq!(items[0]["id"], cx.station);
     assert!(items.windows(2).all(|w| w[0]["distance_m"].as_f64() <= w[1]["distance_m"].as_f64()));
-    cx.app.send(cx.app.client.get(cx.app.url("/api/v1/public/stations/near?latitude=95&longitude=1"))).await.expect(422, "validation_failed");
+    cx.app
+        .send(cx.app.client.get(cx.app.url("/api/v1/public/stations/near?latitude=95&longitude=1")))
+        .await
+        .expect(422, "validation_failed");
 }
 
 #[tokio::test]
@@ -448,12 +535,22 @@ async fn the_demo_has_a_roster_events_and_a_month_of_checkins() {
     let deputy = app.login("13955110000").await;
     let mine = app.get("/api/v1/me/checkins", &deputy).await;
     assert_eq!(mine.body["items"].as_array().unwrap().len(), 4);
-    assert!(mine.body["items"].as_array().unwrap().iter().all(|c| c["status"] == "accepted" && c["duration_minutes"] == 150));
+    assert!(mine.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["status"] == "accepted" && c["duration_minutes"] == 150));
     // Those check-ins are already points in the ledger.
     let points = app.get("/api/v1/me/points", &deputy).await;
-    let from_checkins = points.body["entries"].as_array().unwrap().iter().filter(|e| e["source_kind"] == "checkin").count();
+    let from_checkins =
+        points.body["entries"].as_array().unwrap().iter().filter(|e| e["source_kind"] == "checkin").count();
     let year = points.body["year"].as_i64().unwrap().to_string();
-    let this_year = mine.body["items"].as_array().unwrap().iter().filter(|c| c["checked_in_at"].as_str().unwrap().starts_with(&year)).count();
+    let this_year = mine.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["checked_in_at"].as_str().unwrap().starts_with(&year))
+        .count();
     assert_eq!(from_checkins, this_year);
     let path = lvzhi::demo::kiosk_path(&app.state).await.unwrap();
     let page = app.send(app.client.get(app.url(&path))).await;
@@ -467,8 +564,14 @@ async fn fifty_concurrent_identical_checkins_make_one_record() {
     let t = cx.token().await;
     let body = cx.body(&t, cx.pos);
     // The same request fifty times at once, as a phone retrying on a bad network: with a key …
-    let keyed =
-        (0..50).map(|_| cx.app.send(cx.app.req(reqwest::Method::POST, "/api/v1/checkins", Some(&cx.deputy)).header("Idempotency-Key", "burst-1").json(&body)));
+    let keyed = (0..50).map(|_| {
+        cx.app.send(
+            cx.app
+                .req(reqwest::Method::POST, "/api/v1/checkins", Some(&cx.deputy))
+                .header("Idempotency-Key", "burst-1")
+                .json(&body),
+        )
+    });
     let answers = futures_util::future::join_all(keyed).await;
     let ids: std::collections::HashSet<i64> = answers.iter().map(|a| a.body["id"].as_i64().unwrap_or(-1)).collect();
     assert_eq!(ids.len(), 1, "one check-in: {:?}", answers.iter().map(|a| a.status).collect::<Vec<_>>());
@@ -478,7 +581,8 @@ async fn fifty_concurrent_identical_checkins_make_one_record() {
     let d2 = second_deputy(&cx).await;
     let bare = (0..50).map(|_| cx.check_in(&d2, body.clone()));
     let answers = futures_util::future::join_all(bare).await;
-    let seen: Vec<(u16, i64)> = answers.iter().map(|a| (a.status.as_u16(), a.body["id"].as_i64().unwrap_or(-1))).collect();
+    let seen: Vec<(u16, i64)> =
+        answers.iter().map(|a| (a.status.as_u16(), a.body["id"].as_i64().unwrap_or(-1))).collect();
     assert_eq!(answers.iter().filter(|a| a.status == 201).count(), 1, "{seen:?}");
     assert_eq!(answers.iter().filter(|a| a.status == 200).count(), 49);
     let ids: std::collections::HashSet<i64> = answers.iter().map(|a| a.body["id"].as_i64().unwrap()).collect();
@@ -497,7 +601,14 @@ async fn a_retry_after_the_token_expired_gets_the_recorded_answer() {
     // Far from the station: accepted for review on the QR alone.
     let send = |who: String, body: Value| {
         let app = &cx.app;
-        async move { app.send(app.req(reqwest::Method::POST, "/api/v1/checkins", Some(&who)).header("Idempotency-Key", "late-1").json(&body)).await }
+        async move {
+            app.send(
+                app.req(reqwest::Method::POST, "/api/v1/checkins", Some(&who))
+                    .header("Idempotency-Key", "late-1")
+                    .json(&body),
+            )
+            .await
+        }
     };
     let first = send(cx.deputy.clone(), cx.body(&t, far(cx.pos))).await;
     first.expect(201, "");

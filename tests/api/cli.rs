@@ -12,7 +12,12 @@ fn lvzhi() -> Command {
 
 #[test]
 fn bad_configuration_names_the_variable_and_exits_non_zero() {
-    for (var, value) in [("LVZHI_TZ", "Mars/Olympus"), ("DATABASE_URL", "mysql://x/y"), ("LVZHI_MAX_BODY_BYTES", "lots"), ("LVZHI_LOG_FORMAT", "xml")] {
+    for (var, value) in [
+        ("LVZHI_TZ", "Mars/Olympus"),
+        ("DATABASE_URL", "mysql://x/y"),
+        ("LVZHI_MAX_BODY_BYTES", "lots"),
+        ("LVZHI_LOG_FORMAT", "xml"),
+    ] {
         let out = lvzhi().arg("migrate").env(var, value).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{var}");
         let err = String::from_utf8_lossy(&out.stderr);

@@ -16,7 +16,10 @@ const DEVICES: usize = 10_000;
 #[allow(clippy::zombie_processes)]
 pub(crate) fn start(env: &[(String, String)], args: &[&str]) -> (Child, String) {
     let mut c = Command::new(env!("CARGO_BIN_EXE_lvzhi"));
-    c.env_remove("DATABASE_URL").env_remove("REDIS_URL").env("LVZHI_ARGON2_MEMORY_KIB", "256").env("LVZHI_BIND", "127.0.0.1:0");
+    c.env_remove("DATABASE_URL")
+        .env_remove("REDIS_URL")
+        .env("LVZHI_ARGON2_MEMORY_KIB", "256")
+        .env("LVZHI_BIND", "127.0.0.1:0");
     for (k, v) in env {
         c.env(k, v);
     }
@@ -62,7 +65,13 @@ fn outbox(url: &str, notice: i64) -> Vec<(String, String)> {
     use lvzhi::db::schema::{devices as dv, push_outbox as o};
     let mut c = lvzhi::db::AnyConnection::establish(url).unwrap();
     // (The demo's own five phones are left out.)
-    o::table.inner_join(dv::table).filter(o::notice_id.eq(notice)).filter(dv::token.like("lag-%")).select((o::dedup_id, dv::token)).load(&mut c).unwrap()
+    o::table
+        .inner_join(dv::table)
+        .filter(o::notice_id.eq(notice))
+        .filter(dv::token.like("lag-%"))
+        .select((o::dedup_id, dv::token))
+        .load(&mut c)
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -101,11 +110,27 @@ async fn a_fan_out_killed_midway_reaches_every_device_after_restart_with_the_sam
         insert(from);
     }
     let http = reqwest::Client::new();
-    let login: Value =
-        http.post(format!("{base}/api/v1/auth/login")).json(&json!({"username": "admin", "password": PASSWORD})).send().await.unwrap().json().await.unwrap();
+    let login: Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "admin", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let admin = login["access_token"].as_str().unwrap().to_string();
-    let regions: Value = http.get(format!("{base}/api/v1/regions?limit=200")).bearer_auth(&admin).send().await.unwrap().json().await.unwrap();
-    let city = regions["items"].as_array().unwrap().iter().find(|r| r["level"] == "city").unwrap()["id"].as_i64().unwrap();
+    let regions: Value = http
+        .get(format!("{base}/api/v1/regions?limit=200"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let city =
+        regions["items"].as_array().unwrap().iter().find(|r| r["level"] == "city").unwrap()["id"].as_i64().unwrap();
     let n: Value = http
         .post(format!("{base}/api/v1/notices"))
         .bearer_auth(&admin)
@@ -147,7 +172,10 @@ async fn a_fan_out_killed_midway_reaches_every_device_after_restart_with_the_sam
     }
     let _ = Command::new("kill").args(["-TERM", &again.id().to_string()]).status();
     let _ = again.wait();
-    eprintln!("fan-out: {at_kill} delivered before SIGKILL, {} deliveries in all for {DEVICES} devices", received.len());
+    eprintln!(
+        "fan-out: {at_kill} delivered before SIGKILL, {} deliveries in all for {DEVICES} devices",
+        received.len()
+    );
     // Answers are recorded as they come: only what was in flight (64 sends) or answered in the
     // last moment before the kill (at most 64 unrecorded answers) goes a second time.
     let again_sent = received.len() - DEVICES;

@@ -15,8 +15,15 @@ const AWARDS: usize = 1_000;
 const DEPUTIES: i64 = 50;
 
 async fn login(http: &reqwest::Client, base: &str) -> String {
-    let v: Value =
-        http.post(format!("{base}/api/v1/auth/login")).json(&json!({"username": "admin", "password": PASSWORD})).send().await.unwrap().json().await.unwrap();
+    let v: Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "admin", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     v["access_token"].as_str().unwrap().to_string()
 }
 
@@ -28,7 +35,8 @@ async fn a_thousand_awards_killed_midway_lose_nothing_acknowledged_and_the_ledge
         Some((u, _)) => u.clone(),
         None => format!("sqlite://{}", dir.path().join("awards.db").display()),
     };
-    let mut env: Vec<(String, String)> = vec![("DATABASE_URL".into(), db_url), ("LVZHI_DATA_DIR".into(), dir.path().display().to_string())];
+    let mut env: Vec<(String, String)> =
+        vec![("DATABASE_URL".into(), db_url), ("LVZHI_DATA_DIR".into(), dir.path().display().to_string())];
     if let Some(r) = std::env::var("TEST_REDIS_URL").ok().filter(|r| !r.is_empty()) {
         env.push(("REDIS_URL".into(), r));
         env.push(("LVZHI_REDIS_PREFIX".into(), format!("lvzhi-crash:{}:", uuid::Uuid::new_v4().simple())));
@@ -71,15 +79,34 @@ async fn a_thousand_awards_killed_midway_lose_nothing_acknowledged_and_the_ledge
     // Restart: the chain verifies, balances are sums, nothing acknowledged is lost.
     let (mut again, base) = start(&env, &["serve"]);
     let admin = login(&http, &base).await;
-    let verify: Value = http.get(format!("{base}/api/v1/ledger/verify")).bearer_auth(&admin).send().await.unwrap().json().await.unwrap();
+    let verify: Value = http
+        .get(format!("{base}/api/v1/ledger/verify"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(verify["ok"], true, "{verify}");
     for deputy in 1..=DEPUTIES {
-        let p: Value = http.get(format!("{base}/api/v1/deputies/{deputy}/points")).bearer_auth(&admin).send().await.unwrap().json().await.unwrap();
+        let p: Value = http
+            .get(format!("{base}/api/v1/deputies/{deputy}/points"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         let entries = p["entries"].as_array().unwrap();
         let sum: i64 = entries.iter().map(|e| e["points"].as_i64().unwrap()).sum();
         assert_eq!(p["total"].as_i64().unwrap(), sum, "deputy {deputy}: the balance is the sum of the entries");
         for (_, source) in acked.iter().filter(|(d, _)| *d == deputy) {
-            assert!(entries.iter().any(|e| e["source_id"] == source.as_str()), "deputy {deputy}: acknowledged award {source} was lost");
+            assert!(
+                entries.iter().any(|e| e["source_id"] == source.as_str()),
+                "deputy {deputy}: acknowledged award {source} was lost"
+            );
         }
     }
     let _ = Command::new("kill").args(["-KILL", &again.id().to_string()]).status();
@@ -110,7 +137,8 @@ async fn a_csv_import_killed_midway_is_all_or_nothing() {
         Some((u, _)) => u.clone(),
         None => format!("sqlite://{}", dir.path().join("import.db").display()),
     };
-    let env: Vec<(String, String)> = vec![("DATABASE_URL".into(), db_url), ("LVZHI_DATA_DIR".into(), dir.path().display().to_string())];
+    let env: Vec<(String, String)> =
+        vec![("DATABASE_URL".into(), db_url), ("LVZHI_DATA_DIR".into(), dir.path().display().to_string())];
     let (mut server, base) = start(&env, &["serve", "--demo"]);
     let http = reqwest::Client::new();
     let admin = login(&http, &base).await;
@@ -122,7 +150,14 @@ async fn a_csv_import_killed_midway_is_all_or_nothing() {
     }
     let import = tokio::spawn({
         let (http, base, admin) = (http.clone(), base.clone(), admin.clone());
-        async move { http.post(format!("{base}/api/v1/deputies/import")).bearer_auth(&admin).header("content-type", "text/csv").body(csv).send().await }
+        async move {
+            http.post(format!("{base}/api/v1/deputies/import"))
+                .bearer_auth(&admin)
+                .header("content-type", "text/csv")
+                .body(csv)
+                .send()
+                .await
+        }
     });
     // Killed while the import is being written: on PostgreSQL once its INSERT is seen running;
     // on SQLite after 300 ms (it may then have committed: all, which the assertion allows).
@@ -150,7 +185,10 @@ async fn a_csv_import_killed_midway_is_all_or_nothing() {
     let (mut again, base) = start(&env, &["serve"]);
     let admin = login(&http, &base).await;
     let after = deputies(&http, &base, &admin).await;
-    assert!(after == before || after == before + ROWS, "all or nothing: {before} before, {after} after (answer {answered:?})");
+    assert!(
+        after == before || after == before + ROWS,
+        "all or nothing: {before} before, {after} after (answer {answered:?})"
+    );
     if answered.is_some_and(|s| s == 201 || s == 200) {
         assert_eq!(after, before + ROWS, "an acknowledged import is all there");
     }

@@ -22,7 +22,12 @@ pub fn multipart(disposition_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
 
 pub async fn upload(app: &TestApp, token: &str, notice: i64, disposition_name: &str, bytes: &[u8]) -> Answer {
     let (ct, body) = multipart(disposition_name, bytes);
-    app.send(app.req(reqwest::Method::POST, &format!("/api/v1/notices/{notice}/attachments"), Some(token)).header("content-type", ct).body(body)).await
+    app.send(
+        app.req(reqwest::Method::POST, &format!("/api/v1/notices/{notice}/attachments"), Some(token))
+            .header("content-type", ct)
+            .body(body),
+    )
+    .await
 }
 
 pub fn pdf(size: usize) -> Vec<u8> {
@@ -32,7 +37,13 @@ pub fn pdf(size: usize) -> Vec<u8> {
 }
 
 async fn draft(app: &TestApp, admin: &str, audience: Value) -> i64 {
-    let n = app.post("/api/v1/notices", admin, json!({"kind": "meeting", "title": "常委会会议材料", "body": "见附件", "audience": audience})).await;
+    let n = app
+        .post(
+            "/api/v1/notices",
+            admin,
+            json!({"kind": "meeting", "title": "常委会会议材料", "body": "见附件", "audience": audience}),
+        )
+        .await;
     n.expect(201, "");
     n.body["id"].as_i64().unwrap()
 }
@@ -52,14 +63,19 @@ async fn attachments_are_checked_by_content_kept_with_their_hash_and_fetched_thr
     assert_eq!(up.body["sha256"], hex::encode(Sha256::digest(&file)));
     // Refused: too large, an executable renamed .pdf, a PDF named .png, not multipart, no name.
     upload(&app, &admin, id, "filename=\"big.pdf\"", &pdf(250_000)).await.expect(413, "payload_too_large");
-    upload(&app, &admin, id, "filename=\"setup.pdf\"", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00").await.expect(415, "unsupported_media_type");
+    upload(&app, &admin, id, "filename=\"setup.pdf\"", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00")
+        .await
+        .expect(415, "unsupported_media_type");
     upload(&app, &admin, id, "filename=\"agenda.png\"", &pdf(10)).await.expect(415, "unsupported_media_type");
-    app.post(&format!("/api/v1/notices/{id}/attachments"), &admin, json!({"file": "x"})).await.expect(415, "unsupported_media_type");
+    app.post(&format!("/api/v1/notices/{id}/attachments"), &admin, json!({"file": "x"}))
+        .await
+        .expect(415, "unsupported_media_type");
     let unnamed = upload(&app, &admin, id, "x=\"y\"", &pdf(10)).await;
     assert_eq!(unnamed.expect(422, "validation_failed").body["errors"][0]["code"], "file_name_required");
     // Another county's staff do not see the notice at all.
     upload(&app, &yaohai, id, "filename=\"a.pdf\"", &pdf(10)).await.expect(404, "not_found");
-    let stored = app.raw_sql(&format!("UPDATE notice_attachments SET file_name = file_name WHERE notice_id = {id}")).unwrap();
+    let stored =
+        app.raw_sql(&format!("UPDATE notice_attachments SET file_name = file_name WHERE notice_id = {id}")).unwrap();
     assert_eq!(stored, 1, "only the good file is kept");
     // Published: the deputy's notice view carries a signed link that needs no bearer token.
     app.post(&format!("/api/v1/notices/{id}/publish"), &admin, json!({})).await.expect(200, "");
@@ -142,7 +158,10 @@ async fn the_live_stream_delivers_new_notices_across_instances_and_catches_up_af
     let first = publish(&app, &admin, "第一期情况通报", &[1, 2]).await;
     let second = publish(&app, &admin, "第二期情况通报", &[1]).await;
     let got = pending.await.unwrap();
-    assert_eq!(got.iter().map(|e| (e.1.as_str(), e.2["notice_id"].as_i64().unwrap())).collect::<Vec<_>>(), vec![("notice", first), ("notice", second)]);
+    assert_eq!(
+        got.iter().map(|e| (e.1.as_str(), e.2["notice_id"].as_i64().unwrap())).collect::<Vec<_>>(),
+        vec![("notice", first), ("notice", second)]
+    );
     // Away for a while: reconnecting with Last-Event-ID brings what was missed, and only that.
     let last = got[1].0;
     let third = publish(&app, &admin, "第三期情况通报", &[1]).await;
@@ -154,19 +173,26 @@ async fn the_live_stream_delivers_new_notices_across_instances_and_catches_up_af
     );
     // Staff accounts have no stream; a garbled Last-Event-ID is refused.
     app.send(app.req(reqwest::Method::GET, "/api/v1/me/events", Some(&admin))).await.expect(403, "forbidden");
-    app.send(app.req(reqwest::Method::GET, "/api/v1/me/events", Some(&deputy)).header("Last-Event-ID", "abc")).await.expect(400, "invalid_last_event_id");
+    app.send(app.req(reqwest::Method::GET, "/api/v1/me/events", Some(&deputy)).header("Last-Event-ID", "abc"))
+        .await
+        .expect(400, "invalid_last_event_id");
 }
 
 #[tokio::test]
 async fn a_deputys_own_quiet_hours_hold_normal_pushes_and_urgent_ones_go_through() {
     let (app, g) = fake_gateway::demo_app(&[]).await;
     let (admin, deputy) = (app.login("admin").await, app.login("13955110000").await);
-    app.post("/api/v1/me/devices", &deputy, json!({"platform": "ios", "provider": "webhook", "token": "ok-quiet"})).await.expect(201, "");
+    app.post("/api/v1/me/devices", &deputy, json!({"platform": "ios", "provider": "webhook", "token": "ok-quiet"}))
+        .await
+        .expect(201, "");
     let s = app.get("/api/v1/me/push-settings", &deputy).await;
     assert_eq!((s.body["quiet_from"].clone(), s.body["is_default"].clone()), (Value::Null, json!(true)));
     // Quiet hours around now (congress time): the whole day but one minute.
     let now = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai);
-    let (from, to) = ((now - chrono::Duration::minutes(1)).format("%H:%M").to_string(), (now - chrono::Duration::minutes(2)).format("%H:%M").to_string());
+    let (from, to) = (
+        (now - chrono::Duration::minutes(1)).format("%H:%M").to_string(),
+        (now - chrono::Duration::minutes(2)).format("%H:%M").to_string(),
+    );
     let put = |b: Value| app.send(app.req(reqwest::Method::PUT, "/api/v1/me/push-settings", Some(&deputy)).json(&b));
     put(json!({"quiet_from": "25:00", "quiet_to": "07:00"})).await.expect(422, "validation_failed");
     put(json!({"quiet_from": "22:00"})).await.expect(422, "validation_failed");
@@ -196,7 +222,12 @@ async fn a_deputys_own_quiet_hours_hold_normal_pushes_and_urgent_ones_go_through
 async fn urgent_and_unanswered_meeting_notices_are_escalated_by_sms_once() {
     let (g, base) = fake_gateway::start_all().await;
     let sms_url = format!("{base}/sms");
-    let app = spawn_demo_with(&[("LVZHI_SMS_URL", &sms_url), ("LVZHI_SMS_SECRET", "sms-secret"), ("LVZHI_OUTBOUND_ALLOW", "127.0.0.1")]).await;
+    let app = spawn_demo_with(&[
+        ("LVZHI_SMS_URL", &sms_url),
+        ("LVZHI_SMS_SECRET", "sms-secret"),
+        ("LVZHI_OUTBOUND_ALLOW", "127.0.0.1"),
+    ])
+    .await;
     let (admin, deputy) = (app.login("admin").await, app.login("13955110000").await);
     let urgent = app
         .post(
@@ -224,7 +255,8 @@ async fn urgent_and_unanswered_meeting_notices_are_escalated_by_sms_once() {
     assert_eq!(lvzhi::notices::escalate_due(&app.state).await.unwrap(), 2);
     assert_eq!(lvzhi::notices::escalate_due(&app.state).await.unwrap(), 0, "each notice escalates once");
     lvzhi::sms::deliver_once(&app.state).await.unwrap();
-    let meeting_texts: Vec<_> = g.received().into_iter().filter(|t| t.dedup_id.starts_with(&format!("lvzhi-sms-n{meeting}-"))).collect();
+    let meeting_texts: Vec<_> =
+        g.received().into_iter().filter(|t| t.dedup_id.starts_with(&format!("lvzhi-sms-n{meeting}-"))).collect();
     assert_eq!(meeting_texts.len(), 2);
     assert!(meeting_texts.iter().all(|t| t.body["body"].as_str().unwrap().contains("前在履职App中查看并回复")));
     assert!(!meeting_texts.iter().any(|t| t.token == "13955110000"));
@@ -285,7 +317,13 @@ async fn with_redis_stopped_the_stream_falls_back_to_this_instance_and_pushes_st
     .await;
     assert_eq!(app.state.cache.backend(), "redis");
     let (admin, deputy) = (app.login("admin").await, app.login("13955110000").await);
-    app.post("/api/v1/me/devices", &deputy, json!({"platform": "android", "provider": "webhook", "token": "ok-redis-down"})).await.expect(201, "");
+    app.post(
+        "/api/v1/me/devices",
+        &deputy,
+        json!({"platform": "android", "provider": "webhook", "token": "ok-redis-down"}),
+    )
+    .await
+    .expect(201, "");
     let live = open_stream(&app.base, &deputy, None).await;
     let pending = tokio::spawn(events(live, 1, Duration::from_secs(10)));
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -316,7 +354,10 @@ async fn the_demo_meeting_notice_with_its_pdf_reaches_phones_and_the_admin_sees_
     let list = app.get("/api/v1/notices?status=published", &admin).await;
     let id = list.body["items"][0]["id"].as_i64().unwrap();
     let v = app.get(&format!("/api/v1/notices/{id}"), &admin).await;
-    assert_eq!((v.body["kind"].as_str(), v.body["attachments"][0]["file_name"].as_str()), (Some("meeting"), Some("第十次会议议程.pdf")));
+    assert_eq!(
+        (v.body["kind"].as_str(), v.body["attachments"][0]["file_name"].as_str()),
+        (Some("meeting"), Some("第十次会议议程.pdf"))
+    );
     let targeted = v.body["stats"]["targeted"].as_i64().unwrap();
     assert!(targeted > 5, "a county's deputies: {targeted}");
     // Five demo phones, five pushes through the gateway (driven here; the app's own push worker
@@ -332,18 +373,35 @@ async fn the_demo_meeting_notice_with_its_pdf_reaches_phones_and_the_admin_sees_
     assert!(g.received().iter().all(|r| r.body["title"] == "关于召开瑶海区人大常委会第十次会议的通知"));
     // The deputy reads it (pinned, first), fetches the PDF, asks for leave.
     let inbox = app.get("/api/v1/me/inbox", &deputy).await;
-    assert_eq!((inbox.body["items"][0]["notice_id"].as_i64(), inbox.body["items"][0]["pinned"].as_bool()), (Some(id), Some(true)));
+    assert_eq!(
+        (inbox.body["items"][0]["notice_id"].as_i64(), inbox.body["items"][0]["pinned"].as_bool()),
+        (Some(id), Some(true))
+    );
     let one = app.get(&format!("/api/v1/me/inbox/{id}"), &deputy).await;
-    let file = app.client.get(app.url(one.body["attachments"][0]["url"].as_str().unwrap())).send().await.unwrap().bytes().await.unwrap();
+    let file = app
+        .client
+        .get(app.url(one.body["attachments"][0]["url"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     assert!(file.starts_with(b"%PDF-"));
     assert_eq!(hex::encode(Sha256::digest(&file)), one.body["attachments"][0]["sha256"].as_str().unwrap());
-    let r = app.post(&format!("/api/v1/me/inbox/{id}/rsvp"), &deputy, json!({"answer": "leave", "reason": "外出调研"})).await;
+    let r = app
+        .post(&format!("/api/v1/me/inbox/{id}/rsvp"), &deputy, json!({"answer": "leave", "reason": "外出调研"}))
+        .await;
     assert_eq!(r.body["leave_status"], "pending");
     // The admin: counts, the non-readers (not deputy 1), the leave to decide.
     let s = app.get(&format!("/api/v1/notices/{id}"), &admin).await.body["stats"].clone();
-    assert_eq!((s["read"].as_i64(), s["leave_pending"].as_i64(), s["acknowledged"].as_i64()), (Some(1), Some(1), Some(5)));
+    assert_eq!(
+        (s["read"].as_i64(), s["leave_pending"].as_i64(), s["acknowledged"].as_i64()),
+        (Some(1), Some(1), Some(5))
+    );
     let unread = app.get(&format!("/api/v1/notices/{id}/recipients?filter=unread&limit=200"), &admin).await;
-    let ids: Vec<i64> = unread.body["items"].as_array().unwrap().iter().map(|r| r["deputy_id"].as_i64().unwrap()).collect();
+    let ids: Vec<i64> =
+        unread.body["items"].as_array().unwrap().iter().map(|r| r["deputy_id"].as_i64().unwrap()).collect();
     assert_eq!(ids.len() as i64, targeted - 1);
     assert!(!ids.contains(&1));
     let d = app.post(&format!("/api/v1/notices/{id}/leaves/1"), &admin, json!({"approve": true})).await;
@@ -354,7 +412,9 @@ async fn the_demo_meeting_notice_with_its_pdf_reaches_phones_and_the_admin_sees_
 async fn a_push_carries_what_it_says_and_the_metrics_count_what_the_outbox_settled() {
     let (app, g) = fake_gateway::demo_app(&[]).await;
     let (admin, deputy) = (app.login("admin").await, app.login("13955110000").await);
-    app.post("/api/v1/me/devices", &deputy, json!({"platform": "android", "provider": "webhook", "token": "ok-carry"})).await.expect(201, "");
+    app.post("/api/v1/me/devices", &deputy, json!({"platform": "android", "provider": "webhook", "token": "ok-carry"}))
+        .await
+        .expect(201, "");
     let id = publish(&app, &admin, "原标题", &[1]).await;
     // The notice's row changes after the push was queued (by hand here): delivery sends what was
     // queued, so it never reads notices.
@@ -367,9 +427,15 @@ async fn a_push_carries_what_it_says_and_the_metrics_count_what_the_outbox_settl
     .unwrap();
     assert_eq!(lvzhi::push::deliver_pushes_once(&app.state).await.unwrap(), 1);
     let got = g.for_token("ok-carry");
-    assert_eq!((got.len(), got[0].body["title"].as_str(), got[0].body["notice_id"].as_i64()), (1, Some("原标题"), Some(id)));
+    assert_eq!(
+        (got.len(), got[0].body["title"].as_str(), got[0].body["notice_id"].as_i64()),
+        (1, Some("原标题"), Some(id))
+    );
     let m = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
-    let sent = m.lines().find(|l| l.starts_with("lvzhi_outbox_settled_count{outbox=\"push\",step=\"sent\"}")).unwrap_or_default();
+    let sent = m
+        .lines()
+        .find(|l| l.starts_with("lvzhi_outbox_settled_count{outbox=\"push\",step=\"sent\"}"))
+        .unwrap_or_default();
     let n: u64 = sent.rsplit(' ').next().and_then(|v| v.parse().ok()).unwrap_or(0);
     assert!(n >= 1, "the push outbox's sent rows are counted: {sent:?}");
 }

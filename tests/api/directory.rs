@@ -32,11 +32,17 @@ struct Foreign {
 
 async fn foreign(app: &TestApp, admin: &str) -> Foreign {
     let region = app.region_id(admin, "340103").await;
-    let group = first(app, admin, &format!("/api/v1/groups?region_id={region}"), |_| true).await["id"].as_i64().unwrap();
-    let station = first(app, admin, &format!("/api/v1/stations?region_id={region}"), |_| true).await["id"].as_i64().unwrap();
+    let group =
+        first(app, admin, &format!("/api/v1/groups?region_id={region}"), |_| true).await["id"].as_i64().unwrap();
+    let station =
+        first(app, admin, &format!("/api/v1/stations?region_id={region}"), |_| true).await["id"].as_i64().unwrap();
     let unit = first(app, admin, "/api/v1/units", |_| true).await["id"].as_i64().unwrap();
-    let deputy =
-        first(app, admin, &format!("/api/v1/deputies?region_id={region}"), |d| d["seats"].as_array().unwrap().len() == 1).await["id"].as_i64().unwrap();
+    let deputy = first(app, admin, &format!("/api/v1/deputies?region_id={region}"), |d| {
+        d["seats"].as_array().unwrap().len() == 1
+    })
+    .await["id"]
+        .as_i64()
+        .unwrap();
     Foreign { region, group, station, unit, deputy }
 }
 
@@ -81,28 +87,45 @@ async fn every_directory_route_answers_404_to_an_admin_of_another_county() {
             assert_eq!((a.status.as_u16(), a.code()), (404, "not_found"), "PATCH {path}: {}", a.text);
         }
     }
-    for path in [format!("/api/v1/groups/{}", f.group), format!("/api/v1/stations/{}", f.station), format!("/api/v1/units/{}", f.unit)] {
+    for path in [
+        format!("/api/v1/groups/{}", f.group),
+        format!("/api/v1/stations/{}", f.station),
+        format!("/api/v1/units/{}", f.unit),
+    ] {
         let a = app.delete(&path, &yaohai).await;
         assert_eq!((a.status.as_u16(), a.code()), (404, "not_found"), "DELETE {path}");
     }
     // Creating under a foreign parent.
-    app.post("/api/v1/regions", &yaohai, json!({"code": "340103099", "name": "x", "parent_id": f.region, "level": "township"})).await.expect(404, "not_found");
-    app.post("/api/v1/groups", &yaohai, json!({"region_id": f.region, "name": "x", "term": 18})).await.expect(404, "not_found");
+    app.post(
+        "/api/v1/regions",
+        &yaohai,
+        json!({"code": "340103099", "name": "x", "parent_id": f.region, "level": "township"}),
+    )
+    .await
+    .expect(404, "not_found");
+    app.post("/api/v1/groups", &yaohai, json!({"region_id": f.region, "name": "x", "term": 18}))
+        .await
+        .expect(404, "not_found");
     app.post("/api/v1/stations", &yaohai, json!({"region_id": f.region, "kind": "point", "name": "x", "address": "y", "latitude": 31.8, "longitude": 117.2}))
         .await
         .expect(404, "not_found");
     app.post("/api/v1/units", &yaohai, json!({"region_id": f.region, "name": "x"})).await.expect(404, "not_found");
     // A seat in a foreign region is refused as an unknown region (no leak either way).
     let seat = json!({"level": "county", "region_id": f.region, "term": 18});
-    app.post("/api/v1/deputies", &yaohai, json!({"name": "王五", "gender": "男", "seats": [seat.clone()]})).await.expect(422, "validation_failed");
+    app.post("/api/v1/deputies", &yaohai, json!({"name": "王五", "gender": "男", "seats": [seat.clone()]}))
+        .await
+        .expect(422, "validation_failed");
     // A seat for a foreign deputy: the deputy is out of scope, exactly like a missing one.
     app.post(&format!("/api/v1/deputies/{}/seats", f.deputy), &yaohai, seat).await.expect(404, "not_found");
-    app.patch(&format!("/api/v1/deputies/{}/seats/1", f.deputy), &yaohai, Some(etag), json!({"status": "resigned"})).await.expect(404, "not_found");
+    app.patch(&format!("/api/v1/deputies/{}/seats/1", f.deputy), &yaohai, Some(etag), json!({"status": "resigned"}))
+        .await
+        .expect(404, "not_found");
     // Its own county works, and lists hold only its subtree.
     let own = app.region_id(&yaohai, "340102").await;
     app.get(&format!("/api/v1/regions/{own}"), &yaohai).await.expect(200, "");
     let regions = app.get("/api/v1/regions?limit=200", &yaohai).await;
-    let codes: Vec<&str> = regions.body["items"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> =
+        regions.body["items"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
     assert_eq!(codes.len(), 5, "瑶海区 and its 4 sub-districts: {codes:?}");
     assert!(codes.iter().all(|c| c.starts_with("340102")));
     let deputies = app.get("/api/v1/deputies?limit=200", &yaohai).await;
@@ -116,7 +139,13 @@ async fn region_updates_need_the_current_etag() {
     let app = spawn_demo().await;
     let yaohai = app.login("yaohai").await;
     let parent = app.region_id(&yaohai, "340102").await;
-    let created = app.post("/api/v1/regions", &yaohai, json!({"code": "340102005", "name": "新街道", "parent_id": parent, "level": "township"})).await;
+    let created = app
+        .post(
+            "/api/v1/regions",
+            &yaohai,
+            json!({"code": "340102005", "name": "新街道", "parent_id": parent, "level": "township"}),
+        )
+        .await;
     created.expect(201, "");
     let id = created.body["id"].as_i64().unwrap();
     let v1 = created.etag();
@@ -129,17 +158,33 @@ async fn region_updates_need_the_current_etag() {
     assert_ne!(ok.etag(), v1);
     app.patch(&path, &yaohai, Some(&v1), json!({"name": "又改"})).await.expect(412, "precondition_failed");
     // Wrong level or code for the parent.
-    app.post("/api/v1/regions", &yaohai, json!({"code": "340102006", "name": "x", "parent_id": parent, "level": "county"}))
-        .await
-        .expect(422, "validation_failed");
-    let bad = app.post("/api/v1/regions", &yaohai, json!({"code": "350102006", "name": "x", "parent_id": parent, "level": "township"})).await;
+    app.post(
+        "/api/v1/regions",
+        &yaohai,
+        json!({"code": "340102006", "name": "x", "parent_id": parent, "level": "county"}),
+    )
+    .await
+    .expect(422, "validation_failed");
+    let bad = app
+        .post(
+            "/api/v1/regions",
+            &yaohai,
+            json!({"code": "350102006", "name": "x", "parent_id": parent, "level": "township"}),
+        )
+        .await;
     bad.expect(422, "validation_failed");
     assert_eq!(bad.body["errors"][0]["code"], "code_not_in_parent");
     // Scoped admins cannot create top-level regions; the code is unique.
-    app.post("/api/v1/regions", &yaohai, json!({"code": "350000", "name": "福建省", "level": "province"})).await.expect(403, "forbidden");
-    app.post("/api/v1/regions", &yaohai, json!({"code": "340102005", "name": "dup", "parent_id": parent, "level": "township"}))
+    app.post("/api/v1/regions", &yaohai, json!({"code": "350000", "name": "福建省", "level": "province"}))
         .await
-        .expect(409, "already_exists");
+        .expect(403, "forbidden");
+    app.post(
+        "/api/v1/regions",
+        &yaohai,
+        json!({"code": "340102005", "name": "dup", "parent_id": parent, "level": "township"}),
+    )
+    .await
+    .expect(409, "already_exists");
 }
 
 #[tokio::test]
@@ -162,7 +207,10 @@ async fn deputies_crud_masks_phones_and_audits_full_reads() {
     assert_eq!(phone.body["phone"], "13800001234");
     let audit = app.get(&format!("/api/v1/audit?action=deputy.read_phone&record_id={id}"), &admin).await;
     assert_eq!(audit.body["items"].as_array().unwrap().len(), 1);
-    assert_eq!(audit.body["items"][0]["actor"], format!("admin:{}", app.get("/api/v1/auth/me", &admin).await.body["id"]));
+    assert_eq!(
+        audit.body["items"][0]["actor"],
+        format!("admin:{}", app.get("/api/v1/auth/me", &admin).await.body["id"])
+    );
     // A deputy sees others' public profile (no phone, no electoral unit) and may not read phones.
     let deputy = app.login("13955110000").await;
     let public = app.get(&format!("/api/v1/deputies/{id}"), &deputy).await;
@@ -170,29 +218,45 @@ async fn deputies_crud_masks_phones_and_audits_full_reads() {
     assert!(public.body.get("phone").is_none());
     assert!(public.body["seats"][1].get("electoral_unit").is_none());
     app.get(&format!("/api/v1/deputies/{id}/phone"), &deputy).await.expect(403, "forbidden");
-    app.post("/api/v1/deputies", &deputy, json!({"name": "x", "gender": "男", "seats": []})).await.expect(403, "forbidden");
+    app.post("/api/v1/deputies", &deputy, json!({"name": "x", "gender": "男", "seats": []}))
+        .await
+        .expect(403, "forbidden");
     let own = app.get("/api/v1/deputies/1", &deputy).await;
     assert_eq!(own.body["phone"], "139****0000");
     // Update with ETag; a seat status change.
     let etag = created.etag();
-    let upd = app.patch(&format!("/api/v1/deputies/{id}"), &admin, Some(&etag), json!({"introduction": "社区医生"})).await;
+    let upd =
+        app.patch(&format!("/api/v1/deputies/{id}"), &admin, Some(&etag), json!({"introduction": "社区医生"})).await;
     upd.expect(200, "");
     let seat_id = upd.body["seats"][1]["id"].as_i64().unwrap();
     let seat = app
-        .patch(&format!("/api/v1/deputies/{id}/seats/{seat_id}"), &admin, Some(&upd.etag()), json!({"status": "resigned", "status_date": "2026-11-01"}))
+        .patch(
+            &format!("/api/v1/deputies/{id}/seats/{seat_id}"),
+            &admin,
+            Some(&upd.etag()),
+            json!({"status": "resigned", "status_date": "2026-11-01"}),
+        )
         .await;
     seat.expect(200, "");
     assert_eq!(seat.body["seats"][1]["status"], "resigned");
-    app.patch(&format!("/api/v1/deputies/{id}"), &admin, Some(&etag), json!({"name": "x"})).await.expect(412, "precondition_failed");
+    app.patch(&format!("/api/v1/deputies/{id}"), &admin, Some(&etag), json!({"name": "x"}))
+        .await
+        .expect(412, "precondition_failed");
     // Validation.
     let bad = app
         .post("/api/v1/deputies", &admin, json!({"name": "", "gender": "x", "phone": "123", "seats": [{"level": "county", "region_id": city, "term": 17}]}))
         .await;
     bad.expect(422, "validation_failed");
-    let fields: Vec<&str> = bad.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        bad.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, vec!["name", "gender", "phone"]);
-    let mismatch =
-        app.post("/api/v1/deputies", &admin, json!({"name": "钱七", "gender": "男", "seats": [{"level": "county", "region_id": city, "term": 17}]})).await;
+    let mismatch = app
+        .post(
+            "/api/v1/deputies",
+            &admin,
+            json!({"name": "钱七", "gender": "男", "seats": [{"level": "county", "region_id": city, "term": 17}]}),
+        )
+        .await;
     assert_eq!(mismatch.body["errors"][0]["code"], "level_mismatch");
     app.post(
         "/api/v1/deputies",
@@ -238,16 +302,31 @@ async fn station_staff_edit_only_their_station() {
     let own = me.body["station_ids"][0].as_i64().unwrap();
     let s = app.get(&format!("/api/v1/stations/{own}"), &staff).await;
     s.expect(200, "");
-    let upd = app.patch(&format!("/api/v1/stations/{own}"), &staff, Some(&s.etag()), json!({"opening_hours": "每周三 9:00-11:30"})).await;
+    let upd = app
+        .patch(
+            &format!("/api/v1/stations/{own}"),
+            &staff,
+            Some(&s.etag()),
+            json!({"opening_hours": "每周三 9:00-11:30"}),
+        )
+        .await;
     upd.expect(200, "");
     assert_eq!(upd.body["opening_hours"], "每周三 9:00-11:30");
-    app.patch(&format!("/api/v1/stations/{}", own + 1), &staff, Some("*"), json!({"name": "x"})).await.expect(404, "not_found");
-    app.post("/api/v1/stations", &staff, json!({"region_id": 1, "kind": "point", "name": "x", "address": "y", "latitude": 31.8, "longitude": 117.2}))
+    app.patch(&format!("/api/v1/stations/{}", own + 1), &staff, Some("*"), json!({"name": "x"}))
         .await
-        .expect(403, "forbidden");
+        .expect(404, "not_found");
+    app.post(
+        "/api/v1/stations",
+        &staff,
+        json!({"region_id": 1, "kind": "point", "name": "x", "address": "y", "latitude": 31.8, "longitude": 117.2}),
+    )
+    .await
+    .expect(403, "forbidden");
     app.get("/api/v1/audit", &staff).await.expect(403, "forbidden");
     app.get("/api/v1/accounts", &staff).await.expect(403, "forbidden");
-    let bad = app.patch(&format!("/api/v1/stations/{own}"), &staff, Some(&upd.etag()), json!({"latitude": 123.0, "radius_m": 1})).await;
+    let bad = app
+        .patch(&format!("/api/v1/stations/{own}"), &staff, Some(&upd.etag()), json!({"latitude": 123.0, "radius_m": 1}))
+        .await;
     bad.expect(422, "validation_failed");
     assert_eq!(bad.body["errors"].as_array().unwrap().len(), 2);
 }
@@ -267,10 +346,14 @@ async fn groups_units_and_stations_crud() {
     // A group with members cannot be deleted.
     let used = first(&app, &admin, "/api/v1/groups", |_| true).await["id"].as_i64().unwrap();
     app.delete(&format!("/api/v1/groups/{used}"), &admin).await.expect(409, "referenced_record");
-    let u = app.post("/api/v1/units", &admin, json!({"region_id": city, "name": "合肥市教育局", "contact_name": "周老师"})).await;
+    let u = app
+        .post("/api/v1/units", &admin, json!({"region_id": city, "name": "合肥市教育局", "contact_name": "周老师"}))
+        .await;
     u.expect(201, "");
     let uid = u.body["id"].as_i64().unwrap();
-    app.patch(&format!("/api/v1/units/{uid}"), &admin, Some(&u.etag()), json!({"contact_phone": "0551-1234567"})).await.expect(200, "");
+    app.patch(&format!("/api/v1/units/{uid}"), &admin, Some(&u.etag()), json!({"contact_phone": "0551-1234567"}))
+        .await
+        .expect(200, "");
     let s = app
         .post(
             "/api/v1/stations",
@@ -283,9 +366,13 @@ async fn groups_units_and_stations_crud() {
     assert!(s.body["public_code"].as_str().unwrap().starts_with('S'));
     let sid = s.body["id"].as_i64().unwrap();
     assert_eq!(app.delete(&format!("/api/v1/stations/{sid}"), &admin).await.status, 204);
-    app.post("/api/v1/stations", &admin, json!({"region_id": city, "kind": "castle", "name": "x", "address": "y", "latitude": 31.8, "longitude": 117.2}))
-        .await
-        .expect(422, "validation_failed");
+    app.post(
+        "/api/v1/stations",
+        &admin,
+        json!({"region_id": city, "kind": "castle", "name": "x", "address": "y", "latitude": 31.8, "longitude": 117.2}),
+    )
+    .await
+    .expect(422, "validation_failed");
 }
 
 #[tokio::test]
@@ -295,8 +382,12 @@ async fn audit_log_is_scoped_and_append_only() {
     let yaohai = app.login("yaohai").await;
     let luyang = app.region_id(&admin, "340103").await;
     let yao = app.region_id(&admin, "340102").await;
-    app.post("/api/v1/groups", &admin, json!({"region_id": luyang, "name": "审计测试组", "term": 18})).await.expect(201, "");
-    app.post("/api/v1/groups", &admin, json!({"region_id": yao, "name": "审计测试组", "term": 18})).await.expect(201, "");
+    app.post("/api/v1/groups", &admin, json!({"region_id": luyang, "name": "审计测试组", "term": 18}))
+        .await
+        .expect(201, "");
+    app.post("/api/v1/groups", &admin, json!({"region_id": yao, "name": "审计测试组", "term": 18}))
+        .await
+        .expect(201, "");
     let all = app.get("/api/v1/audit?action=group.create", &admin).await;
     assert_eq!(all.body["items"].as_array().unwrap().len(), 2);
     let mine = app.get("/api/v1/audit?action=group.create", &yaohai).await;
@@ -331,9 +422,13 @@ async fn admins_create_accounts_inside_their_scope() {
     app.post("/api/v1/accounts", &yaohai, json!({"username": "x-admin", "password": "long-enough-1", "role": "admin", "display_name": "x", "region_id": 2}))
         .await
         .expect(404, "not_found");
-    app.post("/api/v1/accounts", &yaohai, json!({"username": "y-admin", "password": "long-enough-1", "role": "admin", "display_name": "y"}))
-        .await
-        .expect(403, "forbidden");
+    app.post(
+        "/api/v1/accounts",
+        &yaohai,
+        json!({"username": "y-admin", "password": "long-enough-1", "role": "admin", "display_name": "y"}),
+    )
+    .await
+    .expect(403, "forbidden");
     app.post(
         "/api/v1/accounts",
         &yaohai,
@@ -341,12 +436,20 @@ async fn admins_create_accounts_inside_their_scope() {
     )
     .await
     .expect(409, "already_exists");
-    let weak = app.post("/api/v1/accounts", &yaohai, json!({"username": "a b", "password": "short", "role": "unit", "display_name": ""})).await;
+    let weak = app
+        .post(
+            "/api/v1/accounts",
+            &yaohai,
+            json!({"username": "a b", "password": "short", "role": "unit", "display_name": ""}),
+        )
+        .await;
     weak.expect(422, "validation_failed");
-    let codes: Vec<&str> = weak.body["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> =
+        weak.body["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
     assert_eq!(codes, vec!["invalid_username", "required", "weak_password", "required"]);
     let list = app.get("/api/v1/accounts", &yaohai).await;
-    let names: Vec<&str> = list.body["items"].as_array().unwrap().iter().map(|a| a["username"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        list.body["items"].as_array().unwrap().iter().map(|a| a["username"].as_str().unwrap()).collect();
     assert!(names.contains(&"yaohai") && names.contains(&"yh-admin2") && !names.contains(&"admin"), "{names:?}");
 }
 
@@ -355,7 +458,9 @@ async fn audit_rows_are_kept_at_least_183_days_then_the_retention_job_removes_th
     let app = spawn_with(&[("LVZHI_AUDIT_KEEP_DAYS", "200")]).await;
     lvzhi::demo::seed_directory(&app.state).await.unwrap();
     let admin = app.login("admin").await;
-    app.post("/api/v1/groups", &admin, serde_json::json!({"region_id": 2, "name": "留痕小组", "term": 17})).await.expect(201, "");
+    app.post("/api/v1/groups", &admin, serde_json::json!({"region_id": 2, "name": "留痕小组", "term": 17}))
+        .await
+        .expect(201, "");
     let day = |ago: i64| (chrono::Utc::now() - chrono::Duration::days(ago)).format("%Y-%m-%d %H:%M:%S").to_string();
     let row = |action: &str, ago: i64| {
         format!("INSERT INTO audit_log (at, actor, action, record_type, outcome) VALUES ('{}', 'test', '{action}', 'test', 'ok')", day(ago))
@@ -366,7 +471,10 @@ async fn audit_rows_are_kept_at_least_183_days_then_the_retention_job_removes_th
     // Nobody deletes a row younger than 183 days, whatever the SQL.
     let young = app.raw_sql("DELETE FROM audit_log WHERE action = 't.five_months'");
     assert!(young.unwrap_err().contains("append-only"));
-    assert!(app.raw_sql("UPDATE audit_log SET outcome = 'forged' WHERE action = 't.year_old'").unwrap_err().contains("append-only"));
+    assert!(app
+        .raw_sql("UPDATE audit_log SET outcome = 'forged' WHERE action = 't.year_old'")
+        .unwrap_err()
+        .contains("append-only"));
     // The retention job (200 days here) removes what is older, and only that.
     assert_eq!(lvzhi::audit::retention(&app.state).await.unwrap(), 1);
     let mine = app.get("/api/v1/audit?action=group.create", &admin).await;

@@ -9,14 +9,24 @@ async fn bad_bodies_get_exact_problem_codes() {
     let post = |body: &'static str, ct: &'static str| {
         let app = &app;
         let token = token.clone();
-        async move { app.send(app.req(Method::POST, "/api/v1/groups", Some(&token)).header("content-type", ct).body(body)).await }
+        async move {
+            app.send(app.req(Method::POST, "/api/v1/groups", Some(&token)).header("content-type", ct).body(body)).await
+        }
     };
     post("{\"region_id\": 2, ", "application/json").await.expect(400, "malformed_json");
-    post("{\"region_id\": 2, \"name\": \"x\", \"term\": 17, \"colour\": \"red\"}", "application/json").await.expect(400, "unknown_field");
-    post("{\"region_id\": \"two\", \"name\": \"x\", \"term\": 17}", "application/json").await.expect(422, "validation_failed");
+    post("{\"region_id\": 2, \"name\": \"x\", \"term\": 17, \"colour\": \"red\"}", "application/json")
+        .await
+        .expect(400, "unknown_field");
+    post("{\"region_id\": \"two\", \"name\": \"x\", \"term\": 17}", "application/json")
+        .await
+        .expect(422, "validation_failed");
     post("{\"region_id\": 2, \"name\": \"x\", \"term\": 17}", "text/plain").await.expect(415, "unsupported_media_type");
     let big = format!("{{\"region_id\": 2, \"name\": \"{}\", \"term\": 17}}", "x".repeat(4096));
-    let a = app.send(app.req(Method::POST, "/api/v1/groups", Some(&token)).header("content-type", "application/json").body(big)).await;
+    let a = app
+        .send(
+            app.req(Method::POST, "/api/v1/groups", Some(&token)).header("content-type", "application/json").body(big),
+        )
+        .await;
     a.expect(413, "payload_too_large");
     let v = post("{\"region_id\": 2, \"name\": \"  \", \"term\": 0}", "application/json").await;
     v.expect(422, "validation_failed");
@@ -50,7 +60,9 @@ async fn oversized_and_hostile_inputs_get_4xx_and_the_server_keeps_answering() {
         ("/api/v1/groups", format!("{{\"region_id\": {}", "[".repeat(500_000))),
         ("/api/v1/auth/login", format!("{{\"username\": \"a\", \"password\": \"b\", \"x\": {}", "[".repeat(500_000))),
     ] {
-        let a = app.send(app.req(Method::POST, path, Some(&token)).header("content-type", "application/json").body(deep)).await;
+        let a = app
+            .send(app.req(Method::POST, path, Some(&token)).header("content-type", "application/json").body(deep))
+            .await;
         assert!(a.status == 400 || a.status == 422, "{path}: {} {}", a.status, a.text);
     }
     // A page size of a million.
@@ -61,7 +73,12 @@ async fn oversized_and_hostile_inputs_get_4xx_and_the_server_keeps_answering() {
     let n = (100 << 20) / chunk.len() + 1;
     let stream = futures_util::stream::iter((0..n).map(move |_| Ok::<_, std::io::Error>(chunk.clone())));
     let body = reqwest::Body::wrap_stream(stream);
-    let r = app.req(Method::POST, "/api/v1/deputies/import", Some(&token)).header("content-type", "text/csv").body(body).send().await;
+    let r = app
+        .req(Method::POST, "/api/v1/deputies/import", Some(&token))
+        .header("content-type", "text/csv")
+        .body(body)
+        .send()
+        .await;
     match r {
         Ok(r) => assert_eq!(r.status(), 413),
         // The server answered 413 and closed while the client was still sending.

@@ -31,7 +31,9 @@ async fn closing_an_event_makes_attendance_final_once() {
     let id = ev.body["id"].as_i64().unwrap();
     assert_eq!(ev.body["radius_m"], 300);
     app.post(&format!("/api/v1/events/{id}/leave"), &admin, json!({"deputy_id": 2})).await.expect(200, "");
-    app.post(&format!("/api/v1/events/{id}/leave"), &admin, json!({"deputy_id": 77})).await.expect(422, "validation_failed");
+    app.post(&format!("/api/v1/events/{id}/leave"), &admin, json!({"deputy_id": 77}))
+        .await
+        .expect(422, "validation_failed");
     app.post(&format!("/api/v1/events/{id}/close"), &admin, json!({})).await.expect(409, "event_not_started");
     // The meeting starts; deputy 1 scans the event's own QR code.
     app.clock.advance(chrono::Duration::minutes(70));
@@ -50,12 +52,18 @@ async fn closing_an_event_makes_attendance_final_once() {
     // A station token is not an event token.
     let st = app.get("/api/v1/stations/1/qr", &admin).await.body["token"].as_str().unwrap().to_string();
     let d2 = deputy_two(&app, &admin).await;
-    let wrong = app.post("/api/v1/checkins", &d2, json!({"event_id": id, "token": st, "latitude": place.0, "longitude": place.1})).await;
+    let wrong = app
+        .post("/api/v1/checkins", &d2, json!({"event_id": id, "token": st, "latitude": place.0, "longitude": place.1}))
+        .await;
     assert_eq!(wrong.body["reasons"], json!(["qr_wrong_place"]));
     let closed = app.post(&format!("/api/v1/events/{id}/close"), &admin, json!({})).await;
     closed.expect(200, "");
-    let att: Vec<(i64, String)> =
-        closed.body["invitees"].as_array().unwrap().iter().map(|i| (i["deputy_id"].as_i64().unwrap(), i["attendance"].as_str().unwrap().to_string())).collect();
+    let att: Vec<(i64, String)> = closed.body["invitees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["deputy_id"].as_i64().unwrap(), i["attendance"].as_str().unwrap().to_string()))
+        .collect();
     assert_eq!(att, vec![(1, "attended".into()), (2, "excused".into()), (3, "absent".into())]);
     app.post(&format!("/api/v1/events/{id}/close"), &admin, json!({})).await.expect(409, "event_closed");
     let events = |d: i64| {
@@ -67,7 +75,10 @@ async fn closing_an_event_makes_attendance_final_once() {
         e1.contains(&("meeting_attended".into(), "event".into(), id))
             && e1.contains(&("event_checkin".into(), "checkin".into(), a.body["id"].as_i64().unwrap()))
     );
-    assert_eq!(events(2).await.iter().filter(|e| e.1 == "event").collect::<Vec<_>>(), vec![&("meeting_excused".to_string(), "event".to_string(), id)]);
+    assert_eq!(
+        events(2).await.iter().filter(|e| e.1 == "event").collect::<Vec<_>>(),
+        vec![&("meeting_excused".to_string(), "event".to_string(), id)]
+    );
     assert_eq!(events(3).await, vec![("meeting_absent".to_string(), "event".to_string(), id)]);
     // The ledger counts deputy 2's absence as excused and deputy 3's as unexcused, apart.
     lvzhi::ledger::consume_point_events(&app.state).await.unwrap();
@@ -107,12 +118,20 @@ async fn activity_records_feed_statistics_and_the_archive() {
     assert_eq!(rec.body["station_id"], station);
     let admin = app.login("admin").await;
     let d2 = deputy_two(&app, &admin).await;
-    app.post("/api/v1/activity-records", &d2, json!({"checkin_id": id, "constituents_received": 1, "opinions_collected": 0, "summary": "x"}))
-        .await
-        .expect(404, "not_found");
-    app.post("/api/v1/activity-records", &deputy, json!({"checkin_id": id, "constituents_received": -1, "opinions_collected": 0, "summary": ""}))
-        .await
-        .expect(422, "validation_failed");
+    app.post(
+        "/api/v1/activity-records",
+        &d2,
+        json!({"checkin_id": id, "constituents_received": 1, "opinions_collected": 0, "summary": "x"}),
+    )
+    .await
+    .expect(404, "not_found");
+    app.post(
+        "/api/v1/activity-records",
+        &deputy,
+        json!({"checkin_id": id, "constituents_received": -1, "opinions_collected": 0, "summary": ""}),
+    )
+    .await
+    .expect(422, "validation_failed");
     let mine = app.get("/api/v1/me/activity-records", &deputy).await;
     assert_eq!(mine.body["items"][0]["constituents_received"], 12);
     let stats = app.get(&format!("/api/v1/stations/{station}/stats"), &staff).await;

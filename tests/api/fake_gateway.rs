@@ -106,7 +106,11 @@ async fn webhook(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> H
     let token = v["token"].as_str().unwrap_or("").to_string();
     let dedup = req.headers().get("x-lvzhi-dedup-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     record(&g, "webhook", &token, &dedup, &req, &body);
-    answer(fate(&g, &token).await, HttpResponse::Ok().json(json!({"ok": true})), HttpResponse::Gone().body("Unregistered"))
+    answer(
+        fate(&g, &token).await,
+        HttpResponse::Ok().json(json!({"ok": true})),
+        HttpResponse::Gone().body("Unregistered"),
+    )
 }
 
 async fn sms(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
@@ -120,14 +124,21 @@ async fn sms(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> HttpR
 async fn apns(g: web::Data<Gateway>, req: HttpRequest, token: web::Path<String>, body: web::Bytes) -> HttpResponse {
     let dedup = req.headers().get("apns-collapse-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     record(&g, "apns", &token, &dedup, &req, &body);
-    let ok = HttpResponse::Ok().insert_header(("apns-id", req.headers().get("apns-id").and_then(|v| v.to_str().ok()).unwrap_or(""))).finish();
-    answer(fate(&g, &token).await, ok, HttpResponse::Gone().json(json!({"reason": "Unregistered", "timestamp": 1764000000000i64})))
+    let ok = HttpResponse::Ok()
+        .insert_header(("apns-id", req.headers().get("apns-id").and_then(|v| v.to_str().ok()).unwrap_or("")))
+        .finish();
+    answer(
+        fate(&g, &token).await,
+        ok,
+        HttpResponse::Gone().json(json!({"reason": "Unregistered", "timestamp": 1764000000000i64})),
+    )
 }
 
 async fn oauth(g: web::Data<Gateway>, req: HttpRequest, form: web::Bytes) -> HttpResponse {
     let provider = if req.path().contains("oauth2") { "huawei" } else { "fcm" };
     g.token_requests.lock().unwrap().push((provider.into(), String::from_utf8_lossy(&form).into_owned()));
-    HttpResponse::Ok().json(json!({"access_token": format!("{provider}-access-1"), "expires_in": 3600, "token_type": "Bearer"}))
+    HttpResponse::Ok()
+        .json(json!({"access_token": format!("{provider}-access-1"), "expires_in": 3600, "token_type": "Bearer"}))
 }
 
 async fn fcm(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
@@ -138,7 +149,8 @@ async fn fcm(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> HttpR
     if req.headers().get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer fcm-access-1") {
         return HttpResponse::Unauthorized().finish();
     }
-    let gone = HttpResponse::NotFound().json(json!({"error": {"code": 404, "status": "NOT_FOUND", "details": [{"errorCode": "UNREGISTERED"}]}}));
+    let gone = HttpResponse::NotFound()
+        .json(json!({"error": {"code": 404, "status": "NOT_FOUND", "details": [{"errorCode": "UNREGISTERED"}]}}));
     answer(fate(&g, &token).await, HttpResponse::Ok().json(json!({"name": "projects/p/messages/1"})), gone)
 }
 
@@ -147,7 +159,8 @@ async fn jpush(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> Htt
     let token = v["audience"]["registration_id"][0].as_str().unwrap_or("").to_string();
     let dedup = v["cid"].as_str().unwrap_or("").to_string();
     record(&g, "jpush", &token, &dedup, &req, &body);
-    let gone = HttpResponse::BadRequest().json(json!({"error": {"code": 1011, "message": "cannot find user by this audience"}}));
+    let gone = HttpResponse::BadRequest()
+        .json(json!({"error": {"code": 1011, "message": "cannot find user by this audience"}}));
     answer(fate(&g, &token).await, HttpResponse::Ok().json(json!({"sendno": "0", "msg_id": "54043195"})), gone)
 }
 
@@ -157,7 +170,11 @@ async fn huawei(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> Ht
     let dedup = v["message"]["android"]["bi_tag"].as_str().unwrap_or("").to_string();
     record(&g, "huawei", &token, &dedup, &req, &body);
     let gone = HttpResponse::Ok().json(json!({"code": "80300007", "msg": "All the tokens are invalid"}));
-    answer(fate(&g, &token).await, HttpResponse::Ok().json(json!({"code": "80000000", "msg": "Success", "requestId": "1"})), gone)
+    answer(
+        fate(&g, &token).await,
+        HttpResponse::Ok().json(json!({"code": "80000000", "msg": "Success", "requestId": "1"})),
+        gone,
+    )
 }
 
 /// Starts the gateway on a free port; answers its base URL (the webhook is `{base}/push`, the

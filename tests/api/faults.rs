@@ -65,7 +65,9 @@ async fn postgresql_going_away_answers_503_then_recovers_without_a_restart() {
     until_ok(&app, "/api/v1/deputies?limit=1", &admin).await;
     app.send(app.client.get(app.url("/readyz"))).await.expect(200, "");
     // Writes work again too.
-    app.post("/api/v1/groups", &admin, serde_json::json!({"region_id": 2, "name": "恢复后新建的小组", "term": 17})).await.expect(201, "");
+    app.post("/api/v1/groups", &admin, serde_json::json!({"region_id": 2, "name": "恢复后新建的小组", "term": 17}))
+        .await
+        .expect(201, "");
     drop(app);
     drop_pg(&name);
 }
@@ -138,7 +140,12 @@ async fn rankings_answer_from_the_database_while_redis_is_down_or_hung() {
         async move {
             let started = Instant::now();
             let r = app.get("/api/v1/rankings?limit=5", admin).await;
-            assert_eq!((r.status.as_u16(), r.body["source"].as_str()), (200, Some("sql_scan")), "Redis {fault}: {}", r.text);
+            assert_eq!(
+                (r.status.as_u16(), r.body["source"].as_str()),
+                (200, Some("sql_scan")),
+                "Redis {fault}: {}",
+                r.text
+            );
             assert_eq!(r.body["top"], top, "Redis {fault}");
             assert!(started.elapsed() < Duration::from_secs(5), "Redis {fault}: {:?}", started.elapsed());
         }
@@ -169,7 +176,8 @@ async fn redis_going_away_keeps_the_api_up_and_ended_sessions_ended() {
     let (kept, ended, later) = (app.login("admin").await, app.login("admin").await, app.login("admin").await);
     app.send(app.req(reqwest::Method::POST, "/api/v1/auth/logout", Some(&ended))).await.expect(204, "");
     // A second instance (its own connection to Redis) that serves nothing during the outage.
-    let idle = app.sibling(lvzhi::startup::build_state((*app.state.settings).clone(), app.clock.clone()).await.unwrap());
+    let idle =
+        app.sibling(lvzhi::startup::build_state((*app.state.settings).clone(), app.clock.clone()).await.unwrap());
     idle.get("/api/v1/auth/me", &later).await.expect(200, "");
     assert!(!idle.state.cache.failed_within(Duration::from_secs(60)));
     proxy.down();
@@ -213,7 +221,8 @@ async fn redis_losing_its_data_counts_as_an_outage() {
     // The watcher has set its epoch marker and seen no failure.
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let epoch: Option<String> = redis::cmd("GET").arg(format!("{prefix}epoch")).query_async(&mut direct).await.unwrap();
+        let epoch: Option<String> =
+            redis::cmd("GET").arg(format!("{prefix}epoch")).query_async(&mut direct).await.unwrap();
         if epoch.is_some() {
             break;
         }
@@ -239,7 +248,8 @@ async fn an_instance_that_lost_the_bus_serves_no_kept_view() {
     let app = spawn_with(&[("REDIS_URL", &via(u, &proxy))]).await;
     lvzhi::demo::seed_directory(&app.state).await.unwrap();
     // Another instance: its own views and writer, the same Redis (through the proxy).
-    let other = app.sibling(lvzhi::startup::build_state((*app.state.settings).clone(), app.clock.clone()).await.unwrap());
+    let other =
+        app.sibling(lvzhi::startup::build_state((*app.state.settings).clone(), app.clock.clone()).await.unwrap());
     let serving = |a: &TestApp, want: bool| {
         let views = a.state.db.views.clone();
         async move {

@@ -28,7 +28,8 @@ pub fn pg_admin_url() -> Option<String> {
 /// Creates a fresh PostgreSQL database; returns its URL and name.
 pub fn fresh_pg(base: &str) -> (String, String) {
     let name = format!("lvzhi_t_{}", uuid::Uuid::new_v4().simple());
-    let mut c = PgConnection::establish(base).expect("TEST_DATABASE_URL must be reachable (CI fails rather than skips)");
+    let mut c =
+        PgConnection::establish(base).expect("TEST_DATABASE_URL must be reachable (CI fails rather than skips)");
     diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut c).expect("create test database");
     let (head, _) = base.rsplit_once('/').expect("TEST_DATABASE_URL needs a database path");
     (format!("{head}/{name}"), name)
@@ -130,7 +131,14 @@ impl TestApp {
         let app = Application::start(state.clone()).expect("start sibling");
         let base = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
-        TestApp { base, client: self.client.clone(), clock: self.clock.clone(), state, pg_db: None, _dir: tempfile::tempdir().expect("tempdir") }
+        TestApp {
+            base,
+            client: self.client.clone(),
+            clock: self.clock.clone(),
+            state,
+            pg_db: None,
+            _dir: tempfile::tempdir().expect("tempdir"),
+        }
     }
 
     /// Rows of the query's first column, as text (`SELECT … AS v`).
@@ -160,7 +168,12 @@ impl TestApp {
                 format!("SELECT CAST(count(*) AS TEXT) AS v FROM \"{t}\" x WHERE x::text LIKE '%{needle}%'")
             } else {
                 let cols = self.raw_strings(&format!("SELECT name AS v FROM pragma_table_info('{t}')"));
-                let any = cols.into_iter().flatten().map(|c| format!("CAST(\"{c}\" AS TEXT) LIKE '%{needle}%'")).collect::<Vec<_>>().join(" OR ");
+                let any = cols
+                    .into_iter()
+                    .flatten()
+                    .map(|c| format!("CAST(\"{c}\" AS TEXT) LIKE '%{needle}%'"))
+                    .collect::<Vec<_>>()
+                    .join(" OR ");
                 format!("SELECT CAST(count(*) AS TEXT) AS v FROM \"{t}\" WHERE {any}")
             };
             if self.raw_strings(&sql).first().cloned().flatten().as_deref() != Some("0") {
@@ -214,7 +227,10 @@ impl Answer {
         assert_eq!(self.status.as_u16(), status, "body: {}", self.text);
         if !code.is_empty() {
             assert_eq!(self.code(), code, "body: {}", self.text);
-            assert_eq!(self.headers.get("content-type").and_then(|v| v.to_str().ok()), Some("application/problem+json"));
+            assert_eq!(
+                self.headers.get("content-type").and_then(|v| v.to_str().ok()),
+                Some("application/problem+json")
+            );
         }
         self
     }
@@ -264,7 +280,10 @@ impl TestApp {
     }
 
     pub async fn login_raw(&self, username: &str, password: &str) -> Answer {
-        self.send(self.client.post(self.url("/api/v1/auth/login")).json(&json!({"username": username, "password": password}))).await
+        self.send(
+            self.client.post(self.url("/api/v1/auth/login")).json(&json!({"username": username, "password": password})),
+        )
+        .await
     }
 
     /// Logs in and returns the access token.
@@ -283,7 +302,13 @@ impl TestApp {
     /// Id of the region with this code.
     pub async fn region_id(&self, token: &str, code: &str) -> i64 {
         let a = self.get("/api/v1/regions?limit=200", token).await;
-        a.body["items"].as_array().expect("items").iter().find(|r| r["code"] == code).and_then(|r| r["id"].as_i64()).expect("region")
+        a.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|r| r["code"] == code)
+            .and_then(|r| r["id"].as_i64())
+            .expect("region")
     }
 
     /// Runs raw SQL on the app's database (to prove triggers refuse it).

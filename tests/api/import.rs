@@ -2,7 +2,12 @@ use crate::helpers::*;
 use reqwest::Method;
 
 async fn import(app: &TestApp, token: &str, csv: &str) -> Answer {
-    app.send(app.req(Method::POST, "/api/v1/deputies/import", Some(token)).header("content-type", "text/csv; charset=utf-8").body(csv.to_string())).await
+    app.send(
+        app.req(Method::POST, "/api/v1/deputies/import", Some(token))
+            .header("content-type", "text/csv; charset=utf-8")
+            .body(csv.to_string()),
+    )
+    .await
 }
 
 async fn count(app: &TestApp) -> i64 {
@@ -27,7 +32,13 @@ async fn bad_rows_import_nothing_and_are_all_listed() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["row"].as_i64().unwrap(), e["field"].as_str().unwrap().to_string(), e["code"].as_str().unwrap().to_string()))
+        .map(|e| {
+            (
+                e["row"].as_i64().unwrap(),
+                e["field"].as_str().unwrap().to_string(),
+                e["code"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     let want: Vec<(i64, String, String)> = [
         (3, "name", "required"),
@@ -46,12 +57,17 @@ async fn bad_rows_import_nothing_and_are_all_listed() {
     // Missing columns are named.
     let a = import(&app, &yaohai, "姓名,性别\n张三,男\n").await;
     a.expect(422, "validation_failed");
-    let missing: Vec<&str> = a.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let missing: Vec<&str> =
+        a.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(missing, vec!["level", "region_code", "term"]);
     // Not CSV.
-    app.send(app.req(Method::POST, "/api/v1/deputies/import", Some(&yaohai)).header("content-type", "application/json").body("{}"))
-        .await
-        .expect(415, "unsupported_media_type");
+    app.send(
+        app.req(Method::POST, "/api/v1/deputies/import", Some(&yaohai))
+            .header("content-type", "application/json")
+            .body("{}"),
+    )
+    .await
+    .expect(415, "unsupported_media_type");
     let deputy = app.login("13955110000").await;
     import(&app, &deputy, "name\n").await.expect(403, "forbidden");
 }

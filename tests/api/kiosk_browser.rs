@@ -6,7 +6,10 @@ use crate::helpers::*;
 use serde_json::json;
 
 fn chromium() -> Option<String> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].iter().find(|p| std::path::Path::new(p).exists()).map(|p| p.to_string())
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .map(|p| p.to_string())
 }
 
 async fn headless(bin: &str, profile: &std::path::Path, extra: &[String], url: &str) -> std::process::Output {
@@ -26,13 +29,19 @@ async fn headless(bin: &str, profile: &std::path::Path, extra: &[String], url: &
     .args(extra)
     .arg(url)
     .kill_on_drop(true);
-    tokio::time::timeout(std::time::Duration::from_secs(60), cmd.output()).await.expect("chromium finished within 60 s").expect("chromium ran")
+    tokio::time::timeout(std::time::Duration::from_secs(60), cmd.output())
+        .await
+        .expect("chromium finished within 60 s")
+        .expect("chromium ran")
 }
 
 #[tokio::test]
 async fn a_deputy_checks_in_with_the_token_shown_on_the_kiosk_page() {
     let Some(bin) = chromium() else {
-        assert!(std::env::var("LVZHI_REQUIRE_CHROMIUM").is_err(), "LVZHI_REQUIRE_CHROMIUM is set but Chromium is not installed");
+        assert!(
+            std::env::var("LVZHI_REQUIRE_CHROMIUM").is_err(),
+            "LVZHI_REQUIRE_CHROMIUM is set but Chromium is not installed"
+        );
         eprintln!("skipping the kiosk browser test: Chromium is not installed (apt-get install chromium)");
         return;
     };
@@ -40,7 +49,10 @@ async fn a_deputy_checks_in_with_the_token_shown_on_the_kiosk_page() {
     let staff = app.login("staff1").await;
     let station = app.get("/api/v1/auth/me", &staff).await.body["station_ids"][0].as_i64().unwrap();
     let s = app.get(&format!("/api/v1/stations/{station}"), &staff).await;
-    let key = app.send(app.req(reqwest::Method::POST, &format!("/api/v1/stations/{station}/kiosk-key"), Some(&staff))).await.body["kiosk_key"]
+    let key = app
+        .send(app.req(reqwest::Method::POST, &format!("/api/v1/stations/{station}/kiosk-key"), Some(&staff)))
+        .await
+        .body["kiosk_key"]
         .as_str()
         .unwrap()
         .to_string();
@@ -54,7 +66,12 @@ async fn a_deputy_checks_in_with_the_token_shown_on_the_kiosk_page() {
     assert!(std::fs::metadata(&shot).map(|m| m.len() > 5_000).unwrap_or(false), "no screenshot at {}", shot.display());
     let dom = headless(&bin, profile.path(), &["--dump-dom".to_string()], &url).await;
     let html = String::from_utf8_lossy(&dom.stdout);
-    let token = html.split("<code id=\"token\">").nth(1).and_then(|r| r.split("</code>").next()).expect("token on the page").to_string();
+    let token = html
+        .split("<code id=\"token\">")
+        .nth(1)
+        .and_then(|r| r.split("</code>").next())
+        .expect("token on the page")
+        .to_string();
     assert!(html.contains("<svg"), "the QR code is on the page");
     assert!(html.contains(s.body["name"].as_str().unwrap()));
     let deputy = app.login("13955110000").await;

@@ -15,7 +15,11 @@ async fn an_event_no_one_announced_reaches_an_open_stream_within_the_recheck_int
     let pending = tokio::spawn(events(open_stream(&app.base, &deputy, None).await, 1, Duration::from_secs(15)));
     // Recorded in the database and announced to no one (as a bus that lost the message).
     let now = app.state.now();
-    let wake = lvzhi::db::run(&app.state.db, move |c| lvzhi::live::record(c, Some(1), None, "notice", &json!({"notice_id": 0}), now)).await.unwrap();
+    let wake = lvzhi::db::run(&app.state.db, move |c| {
+        lvzhi::live::record(c, Some(1), None, "notice", &json!({"notice_id": 0}), now)
+    })
+    .await
+    .unwrap();
     let got = pending.await.unwrap();
     assert_eq!(got.iter().map(|e| e.0).collect::<Vec<_>>(), vec![wake.id], "the stream never looked again");
 }
@@ -39,5 +43,8 @@ async fn a_notice_published_while_redis_was_down_reaches_a_stream_on_another_ins
     let notice = n.expect(201, "").body["id"].as_i64().unwrap();
     proxy.up().await;
     let got = pending.await.unwrap();
-    assert_eq!(got.iter().map(|e| (e.1.as_str(), e.2["notice_id"].as_i64())).collect::<Vec<_>>(), vec![("notice", Some(notice))]);
+    assert_eq!(
+        got.iter().map(|e| (e.1.as_str(), e.2["notice_id"].as_i64())).collect::<Vec<_>>(),
+        vec![("notice", Some(notice))]
+    );
 }

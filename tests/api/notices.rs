@@ -13,7 +13,14 @@ async fn app_with_gateway() -> (TestApp, fake_gateway::Gateway) {
 async fn device(app: &TestApp, deputy: i64, token: &str) {
     let (t, now) = (token.to_string(), app.state.now());
     lvzhi::db::tx(&app.state.db, move |c| {
-        let d = lvzhi::push::seeding::NewDevice { deputy, account: 0, platform: "android", provider: "webhook", token: &t, app_version: Some("3.1") };
+        let d = lvzhi::push::seeding::NewDevice {
+            deputy,
+            account: 0,
+            platform: "android",
+            provider: "webhook",
+            token: &t,
+            app_version: Some("3.1"),
+        };
         lvzhi::push::seeding::upsert_device(c, &d, now)
     })
     .await
@@ -37,11 +44,19 @@ async fn a_meeting_notice_reaches_inboxes_and_devices_and_staff_see_who_read_and
     let deputy = app.login("13955110000").await;
     // Deputy 1 registers the phone (twice: merged); deputies 2–5 have devices of every kind of fate.
     for _ in 0..2 {
-        let r = app.post("/api/v1/me/devices", &deputy, json!({"platform": "android", "provider": "webhook", "token": "ok-1", "app_version": "3.1"})).await;
+        let r = app
+            .post(
+                "/api/v1/me/devices",
+                &deputy,
+                json!({"platform": "android", "provider": "webhook", "token": "ok-1", "app_version": "3.1"}),
+            )
+            .await;
         r.expect(201, "");
         assert_eq!(r.body.as_array().unwrap().len(), 1);
     }
-    app.post("/api/v1/me/devices", &deputy, json!({"platform": "nokia", "provider": "carrier-pigeon", "token": ""})).await.expect(422, "validation_failed");
+    app.post("/api/v1/me/devices", &deputy, json!({"platform": "nokia", "provider": "carrier-pigeon", "token": ""}))
+        .await
+        .expect(422, "validation_failed");
     device(&app, 2, "gone-2").await;
     device(&app, 3, "flaky-3").await;
     device(&app, 4, "busy-4").await;
@@ -63,7 +78,9 @@ async fn a_meeting_notice_reaches_inboxes_and_devices_and_staff_see_who_read_and
     mac.update(&ok[0].raw);
     assert_eq!(ok[0].signature, format!("sha256={}", hex::encode(mac.finalize().into_bytes())));
     // 410: the device is disabled and gets nothing more.
-    let gone = app.raw_sql("UPDATE devices SET app_version = app_version WHERE token = 'gone-2' AND disabled_at IS NOT NULL").unwrap();
+    let gone = app
+        .raw_sql("UPDATE devices SET app_version = app_version WHERE token = 'gone-2' AND disabled_at IS NOT NULL")
+        .unwrap();
     assert_eq!(gone, 1, "the dead token's device is disabled");
     // 500 and 429 are retried later (not before Retry-After), with the same dedup id.
     assert_eq!(deliver(&app).await, 0, "nothing due yet");
@@ -85,7 +102,9 @@ async fn a_meeting_notice_reaches_inboxes_and_devices_and_staff_see_who_read_and
     assert!(letters[0]["last_error"].as_str().unwrap().starts_with("403"));
     app.get("/api/v1/push/dead-letters", &admin).await.expect(403, "forbidden");
     let lid = letters[0]["id"].as_i64().unwrap();
-    app.send(app.req(reqwest::Method::POST, &format!("/api/v1/push/dead-letters/{lid}/redrive"), Some(&root))).await.expect(204, "");
+    app.send(app.req(reqwest::Method::POST, &format!("/api/v1/push/dead-letters/{lid}/redrive"), Some(&root)))
+        .await
+        .expect(204, "");
     assert_eq!(deliver(&app).await, 1);
     assert_eq!(gw.for_token("fail-5")[1].dedup_id, gw.for_token("fail-5")[0].dedup_id);
     // The deputy's inbox: unread, then read, then answered with leave.
@@ -95,20 +114,30 @@ async fn a_meeting_notice_reaches_inboxes_and_devices_and_staff_see_who_read_and
     assert_eq!(app.get("/api/v1/me/inbox/unread-count", &deputy).await.body["unread"], 1);
     let one = app.get(&format!("/api/v1/me/inbox/{id}"), &deputy).await;
     assert!(one.body["body"].as_str().unwrap().contains("下周二"));
-    app.send(app.req(reqwest::Method::POST, &format!("/api/v1/me/inbox/{id}/read"), Some(&deputy))).await.expect(204, "");
+    app.send(app.req(reqwest::Method::POST, &format!("/api/v1/me/inbox/{id}/read"), Some(&deputy)))
+        .await
+        .expect(204, "");
     assert_eq!(app.get("/api/v1/me/inbox/unread-count", &deputy).await.body["unread"], 0);
-    app.post(&format!("/api/v1/me/inbox/{id}/rsvp"), &deputy, json!({"answer": "leave"})).await.expect(422, "validation_failed");
-    let r = app.post(&format!("/api/v1/me/inbox/{id}/rsvp"), &deputy, json!({"answer": "leave", "reason": "出差在外"})).await;
+    app.post(&format!("/api/v1/me/inbox/{id}/rsvp"), &deputy, json!({"answer": "leave"}))
+        .await
+        .expect(422, "validation_failed");
+    let r = app
+        .post(&format!("/api/v1/me/inbox/{id}/rsvp"), &deputy, json!({"answer": "leave", "reason": "出差在外"}))
+        .await;
     r.expect(200, "");
     assert_eq!((r.body["rsvp"].as_str(), r.body["leave_status"].as_str()), (Some("leave"), Some("approved")));
     // The staff view: counts, and who has not read.
     let v = app.get(&format!("/api/v1/notices/{id}"), &admin).await;
     let s = &v.body["stats"];
-    assert_eq!((s["targeted"].as_i64(), s["read"].as_i64(), s["leave"].as_i64(), s["unanswered"].as_i64()), (Some(5), Some(1), Some(1), Some(4)));
+    assert_eq!(
+        (s["targeted"].as_i64(), s["read"].as_i64(), s["leave"].as_i64(), s["unanswered"].as_i64()),
+        (Some(5), Some(1), Some(1), Some(4))
+    );
     // Taken by the gateway: deputies 1, 3 and 4 (the dead token and the refused push are not).
     assert_eq!((s["pushed"].as_i64(), s["acknowledged"].as_i64()), (Some(3), Some(3)));
     let unread = app.get(&format!("/api/v1/notices/{id}/recipients?filter=unread"), &admin).await;
-    let ids: Vec<i64> = unread.body["items"].as_array().unwrap().iter().map(|r| r["deputy_id"].as_i64().unwrap()).collect();
+    let ids: Vec<i64> =
+        unread.body["items"].as_array().unwrap().iter().map(|r| r["deputy_id"].as_i64().unwrap()).collect();
     assert_eq!(ids, vec![2, 3, 4, 5]);
     // Remind the unread: a new send to their enabled devices only (not deputy 1, not the dead token).
     let before = gw.received().len();
@@ -116,7 +145,8 @@ async fn a_meeting_notice_reaches_inboxes_and_devices_and_staff_see_who_read_and
     rem.expect(200, "");
     assert_eq!((rem.body["deputies"].as_i64(), rem.body["pushes"].as_i64()), (Some(4), Some(3)));
     deliver(&app).await;
-    let again: Vec<String> = gw.received()[before..].iter().map(|r| r.body["token"].as_str().unwrap().to_string()).collect();
+    let again: Vec<String> =
+        gw.received()[before..].iter().map(|r| r.body["token"].as_str().unwrap().to_string()).collect();
     assert!(!again.contains(&"ok-1".to_string()) && !again.contains(&"gone-2".to_string()), "{again:?}");
     assert!(gw.received()[before..].iter().all(|r| r.dedup_id.ends_with("-r1")));
     // Logging out drops the phone.
@@ -135,18 +165,26 @@ async fn audiences_stay_in_scope_and_leave_can_wait_for_approval() {
     // A district admin cannot address the whole city: the part answers like a missing one.
     let bad = app.post("/api/v1/notices", &yaohai, meeting(json!({"regions": [county, city]}))).await;
     bad.expect(422, "validation_failed");
-    assert_eq!((bad.body["errors"][0]["field"].as_str(), bad.body["errors"][0]["code"].as_str()), (Some("audience.regions[1]"), Some("unknown")));
+    assert_eq!(
+        (bad.body["errors"][0]["field"].as_str(), bad.body["errors"][0]["code"].as_str()),
+        (Some("audience.regions[1]"), Some("unknown"))
+    );
     let missing = app.post("/api/v1/notices", &yaohai, meeting(json!({"regions": [county, 987_654]}))).await;
     assert_eq!(missing.body, bad.body);
     app.post("/api/v1/notices", &admin, meeting(json!({}))).await.expect(422, "validation_failed");
     let empty = app.post("/api/v1/notices", &admin, meeting(json!({"deputies": [1], "exclude": [1]}))).await;
     assert_eq!(empty.body["errors"][0]["code"], "empty_audience");
-    app.post("/api/v1/notices", &admin, meeting(json!({"levels": ["galactic"]}))).await.expect(422, "validation_failed");
+    app.post("/api/v1/notices", &admin, meeting(json!({"levels": ["galactic"]})))
+        .await
+        .expect(422, "validation_failed");
     // The district's notice by level reaches its own county-level deputies only.
     let n = app.post("/api/v1/notices", &yaohai, meeting(json!({"levels": ["county"]}))).await;
     n.expect(201, "");
     let reached = n.body["stats"]["targeted"].as_i64().unwrap();
-    let all_county = app.post("/api/v1/notices/audience-preview", &admin, json!({"levels": ["county"]})).await.body["deputies"].as_i64().unwrap();
+    let all_county = app.post("/api/v1/notices/audience-preview", &admin, json!({"levels": ["county"]})).await.body
+        ["deputies"]
+        .as_i64()
+        .unwrap();
     assert!(reached > 0 && reached < all_county, "{reached} of {all_county}");
     // The city sees the district's notice; the district does not see the city's. This one calls
     // a meeting: approved leave makes the deputy excused there.
@@ -170,14 +208,17 @@ async fn audiences_stay_in_scope_and_leave_can_wait_for_approval() {
     app.get(&format!("/api/v1/notices/{cid}"), &yaohai).await.expect(404, "not_found");
     // Leave waiting for approval, then approved by staff.
     let deputy = app.login("13955110000").await;
-    let r = app.post(&format!("/api/v1/me/inbox/{cid}/rsvp"), &deputy, json!({"answer": "leave", "reason": "住院"})).await;
+    let r =
+        app.post(&format!("/api/v1/me/inbox/{cid}/rsvp"), &deputy, json!({"answer": "leave", "reason": "住院"})).await;
     assert_eq!(r.body["leave_status"], "pending");
     let pending = app.get(&format!("/api/v1/notices/{cid}/recipients?filter=leave_pending"), &admin).await;
     assert_eq!(pending.body["items"][0]["deputy_id"], 1);
     let d = app.post(&format!("/api/v1/notices/{cid}/leaves/1"), &admin, json!({"approve": true})).await;
     d.expect(200, "");
     assert_eq!(d.body["leave_status"], "approved");
-    app.post(&format!("/api/v1/notices/{cid}/leaves/1"), &admin, json!({"approve": true})).await.expect(409, "no_pending_leave");
+    app.post(&format!("/api/v1/notices/{cid}/leaves/1"), &admin, json!({"approve": true}))
+        .await
+        .expect(409, "no_pending_leave");
     let invitees = app.get(&format!("/api/v1/events/{event}"), &admin).await.body["invitees"].clone();
     let one = invitees.as_array().unwrap().iter().find(|i| i["deputy_id"] == 1).unwrap().clone();
     assert_eq!(one["leave_approved"], true, "{invitees}");
@@ -201,7 +242,13 @@ async fn scheduled_notices_publish_on_time_pinned_come_first_and_expired_ones_hi
     let expiring = json!({"kind": "general", "title": "今日停车安排", "body": "…", "audience": {"deputies": [1]}, "publish": true,
                           "expires_at": (app.clock.now() + chrono::Duration::minutes(30)).to_rfc3339()});
     app.post("/api/v1/notices", &admin, expiring).await.expect(201, "");
-    let draft = app.post("/api/v1/notices", &admin, json!({"kind": "general", "title": "草稿", "body": "", "audience": {"deputies": [1]}})).await;
+    let draft = app
+        .post(
+            "/api/v1/notices",
+            &admin,
+            json!({"kind": "general", "title": "草稿", "body": "", "audience": {"deputies": [1]}}),
+        )
+        .await;
     assert_eq!(draft.body["status"], "draft");
     assert_eq!(app.get("/api/v1/me/inbox", &deputy).await.body["items"].as_array().unwrap().len(), 2);
     assert_eq!(lvzhi::notices::publish_due(&app.state).await.unwrap(), 0);
@@ -220,7 +267,13 @@ async fn scheduled_notices_publish_on_time_pinned_come_first_and_expired_ones_hi
 async fn fifty_concurrent_publishes_of_one_draft_publish_it_once() {
     let (app, _gw) = app_with_gateway().await;
     let admin = app.login("admin").await;
-    let draft = app.post("/api/v1/notices", &admin, json!({"kind": "general", "title": "草稿", "body": "…", "audience": {"deputies": [1, 2, 3]}})).await;
+    let draft = app
+        .post(
+            "/api/v1/notices",
+            &admin,
+            json!({"kind": "general", "title": "草稿", "body": "…", "audience": {"deputies": [1, 2, 3]}}),
+        )
+        .await;
     let id = draft.expect(201, "").body["id"].as_i64().unwrap();
     assert_eq!(draft.body["status"], "draft");
     let url = format!("/api/v1/notices/{id}/publish");
@@ -234,14 +287,22 @@ async fn fifty_concurrent_publishes_of_one_draft_publish_it_once() {
         use diesel::prelude::*;
         use lvzhi::db::schema::{inbox as i, push_outbox as o};
         let mut c = app.state.db.get().unwrap();
-        (i::table.filter(i::notice_id.eq(id)).count().get_result(&mut *c).unwrap(), o::table.filter(o::notice_id.eq(id)).count().get_result(&mut *c).unwrap())
+        (
+            i::table.filter(i::notice_id.eq(id)).count().get_result(&mut *c).unwrap(),
+            o::table.filter(o::notice_id.eq(id)).count().get_result(&mut *c).unwrap(),
+        )
     };
     assert_eq!(inbox, 3);
     let devices: i64 = {
         use diesel::prelude::*;
         use lvzhi::db::schema::devices as dv;
         let mut c = app.state.db.get().unwrap();
-        dv::table.filter(dv::deputy_id.eq_any([1i64, 2, 3])).filter(dv::disabled_at.is_null()).count().get_result(&mut *c).unwrap()
+        dv::table
+            .filter(dv::deputy_id.eq_any([1i64, 2, 3]))
+            .filter(dv::disabled_at.is_null())
+            .count()
+            .get_result(&mut *c)
+            .unwrap()
     };
     assert_eq!(outbox, devices);
 }

@@ -14,7 +14,11 @@ async fn health_readiness_metrics_and_request_ids() {
     let generated = app.send(app.client.get(app.url("/healthz")).header("x-request-id", "bad id with spaces")).await;
     assert_eq!(generated.headers.get("x-request-id").unwrap().len(), 36);
     let m = app.send(app.client.get(app.url("/metrics"))).await;
-    assert!(m.text.contains("lvzhi_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"), "{}", m.text);
+    assert!(
+        m.text.contains("lvzhi_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"),
+        "{}",
+        m.text
+    );
     assert!(m.text.contains("lvzhi_http_request_duration_seconds_bucket"));
     assert!(m.text.contains("lvzhi_db_pool_connections{state=\"in_use\"}"));
     // The load-test route is off unless enabled.
@@ -65,7 +69,9 @@ async fn the_write_ahead_log_is_folded_back_after_writes() {
     let admin = app.login("admin").await;
     let city = app.region_id(&admin, "340100").await;
     for n in 0..5 {
-        app.post("/api/v1/groups", &admin, json!({"region_id": city, "name": format!("小组 {n}"), "term": 17})).await.expect(201, "");
+        app.post("/api/v1/groups", &admin, json!({"region_id": city, "name": format!("小组 {n}"), "term": 17}))
+            .await
+            .expect(201, "");
     }
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
@@ -73,7 +79,11 @@ async fn the_write_ahead_log_is_folded_back_after_writes() {
         if last == copied {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "the checkpointer left {} of {last} log frames uncopied", last - copied);
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the checkpointer left {} of {last} log frames uncopied",
+            last - copied
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }

@@ -23,9 +23,11 @@ async fn check_in(app: &TestApp) -> (i64, (f64, f64)) {
     let station = app.get("/api/v1/auth/me", &staff).await.body["station_ids"][0].as_i64().unwrap();
     let s = app.get(&format!("/api/v1/stations/{station}"), &staff).await;
     let pos = (s.body["latitude"].as_f64().unwrap() + 0.000_271_3, s.body["longitude"].as_f64().unwrap() + 0.000_113_7);
-    let token = app.get(&format!("/api/v1/stations/{station}/qr"), &staff).await.body["token"].as_str().unwrap().to_string();
+    let token =
+        app.get(&format!("/api/v1/stations/{station}/qr"), &staff).await.body["token"].as_str().unwrap().to_string();
     let deputy = app.login("13955110000").await;
-    let body = json!({"station_id": station, "token": token, "latitude": pos.0, "longitude": pos.1, "accuracy_m": 10.0});
+    let body =
+        json!({"station_id": station, "token": token, "latitude": pos.0, "longitude": pos.1, "accuracy_m": 10.0});
     let a = app.post("/api/v1/checkins", &deputy, body).await;
     (a.expect(201, "").body["id"].as_i64().unwrap(), pos)
 }
@@ -41,7 +43,8 @@ async fn phone_numbers_and_positions_are_sealed_in_every_table_and_only_an_audit
     // Read raw, no table holds the number: not the constituent, the account, the sign-in code,
     // the SMS outbox, the audit trail or the stored answers.
     assert_eq!(app.tables_containing(PHONE), Vec::<String>::new());
-    let (phone, hash) = (column(&app, "SELECT phone AS v FROM constituents"), column(&app, "SELECT phone_hash AS v FROM constituents"));
+    let (phone, hash) =
+        (column(&app, "SELECT phone AS v FROM constituents"), column(&app, "SELECT phone_hash AS v FROM constituents"));
     assert_eq!((phone.len(), hash.len()), (1, 1));
     assert!(phone[0].starts_with("pii1:dev1:"), "{}", phone[0]);
     assert_eq!(hash[0], app.state.pii.phone_hash(PHONE));
@@ -51,7 +54,13 @@ async fn phone_numbers_and_positions_are_sealed_in_every_table_and_only_an_audit
     }
     assert_eq!(column(&app, "SELECT phone_hash AS v FROM otp_codes"), vec![hash[0].clone()]);
     // The check-in's position: no plain coordinates, the sealed one opens to what was sent.
-    assert_eq!(column(&app, "SELECT CAST(count(*) AS TEXT) AS v FROM checkins WHERE latitude IS NOT NULL OR longitude IS NOT NULL"), vec!["0"]);
+    assert_eq!(
+        column(
+            &app,
+            "SELECT CAST(count(*) AS TEXT) AS v FROM checkins WHERE latitude IS NOT NULL OR longitude IS NOT NULL"
+        ),
+        vec!["0"]
+    );
     let sealed = column(&app, "SELECT position_enc AS v FROM checkins ORDER BY id DESC LIMIT 1");
     let opened = app.state.pii.open(field::CHECKIN_POSITION, &sealed[0]).unwrap();
     assert_eq!(lvzhi::checkins::decode_position(&opened), Some(pos));
@@ -63,7 +72,8 @@ async fn phone_numbers_and_positions_are_sealed_in_every_table_and_only_an_audit
     let item = list.body["items"].as_array().unwrap().iter().find(|i| i["ticket"] == ticket.as_str()).unwrap().clone();
     assert_eq!(item["phone_masked"], "138****8123");
     assert_eq!(app.get(&format!("/api/v1/opinions/{ticket}"), &admin).await.body["phone_masked"], "138****8123");
-    let reads = || column(&app, "SELECT CAST(count(*) AS TEXT) AS v FROM audit_log WHERE action = 'opinion.phone_read'");
+    let reads =
+        || column(&app, "SELECT CAST(count(*) AS TEXT) AS v FROM audit_log WHERE action = 'opinion.phone_read'");
     assert_eq!(reads(), vec!["0"]);
     let full = app.get(&format!("/api/v1/opinions/{ticket}/phone"), &admin).await;
     assert_eq!(full.expect(200, "").body["phone"], PHONE);
@@ -74,10 +84,15 @@ async fn phone_numbers_and_positions_are_sealed_in_every_table_and_only_an_audit
     let shown = app.get(&format!("/api/v1/checkins/{checkin}"), &staff).await;
     assert!(shown.expect(200, "").body.get("latitude").is_none(), "{}", shown.text);
     let read = app.get(&format!("/api/v1/checkins/{checkin}/position"), &staff).await;
-    assert_eq!((read.expect(200, "").body["latitude"].as_f64(), read.body["longitude"].as_f64()), (Some(pos.0), Some(pos.1)));
+    assert_eq!(
+        (read.expect(200, "").body["latitude"].as_f64(), read.body["longitude"].as_f64()),
+        (Some(pos.0), Some(pos.1))
+    );
     let audited = column(&app, "SELECT record_id AS v FROM audit_log WHERE action = 'checkin.position_read'");
     assert_eq!(audited, vec![checkin.to_string()]);
-    app.get(&format!("/api/v1/checkins/{checkin}/position"), &crate::events::deputy_two(&app, &admin).await).await.expect(404, "not_found");
+    app.get(&format!("/api/v1/checkins/{checkin}/position"), &crate::events::deputy_two(&app, &admin).await)
+        .await
+        .expect(404, "not_found");
     // The constituent's own view never shows it, masked or not.
     let own = app.get(&format!("/api/v1/me/opinions/{ticket}"), &who).await;
     assert!(own.expect(200, "").body["phone_masked"].is_null(), "{}", own.text);
@@ -112,7 +127,9 @@ async fn rows_stored_before_sealing_are_sealed_at_start_up_and_still_found() {
     .unwrap();
     // As after the upgrade that introduced sealing: the pass is pending.
     app.raw_sql("INSERT INTO pii_pending (pass) VALUES ('seal_legacy')").unwrap();
-    let account = column(&app, &format!("SELECT CAST(id AS TEXT) AS v FROM accounts WHERE username = 'constituent:{legacy}'"))[0].clone();
+    let account =
+        column(&app, &format!("SELECT CAST(id AS TEXT) AS v FROM accounts WHERE username = 'constituent:{legacy}'"))[0]
+            .clone();
     assert_eq!(app.tables_containing(legacy).len(), 3);
 
     // A restart over the same database seals them.
@@ -120,7 +137,8 @@ async fn rows_stored_before_sealing_are_sealed_at_start_up_and_still_found() {
     let again = app.sibling(state);
     assert_eq!(again.tables_containing(legacy), Vec::<String>::new());
     assert_eq!(column(&app, "SELECT CAST(count(*) AS TEXT) AS v FROM checkins WHERE latitude IS NOT NULL"), vec!["0"]);
-    let sealed = column(&app, "SELECT position_enc AS v FROM checkins WHERE position_enc IS NOT NULL ORDER BY id DESC LIMIT 1");
+    let sealed =
+        column(&app, "SELECT position_enc AS v FROM checkins WHERE position_enc IS NOT NULL ORDER BY id DESC LIMIT 1");
     assert_eq!(app.state.pii.open(field::CHECKIN_POSITION, &sealed[0]).unwrap(), "31.8611,117.2822");
     // The constituent signs in to the same account as before.
     ask(&again, legacy).await.expect(202, "");
@@ -156,9 +174,11 @@ async fn rotating_the_keys_reseals_everything_and_keeps_every_account() {
     let count = |name: &str| changed.iter().find(|(c, _)| *c == name).unwrap().1;
     assert_eq!(count("constituents.phone"), 1);
     assert!(count("checkins.position") >= 1 && count("sms_outbox.phone") >= 1);
-    for sql in
-        ["SELECT phone AS v FROM constituents", "SELECT phone AS v FROM sms_outbox", "SELECT position_enc AS v FROM checkins WHERE position_enc IS NOT NULL"]
-    {
+    for sql in [
+        "SELECT phone AS v FROM constituents",
+        "SELECT phone AS v FROM sms_outbox",
+        "SELECT position_enc AS v FROM checkins WHERE position_enc IS NOT NULL",
+    ] {
         for v in column(&app, sql) {
             assert!(v.starts_with("pii1:k2:"), "{sql}: {v}");
         }
@@ -179,10 +199,17 @@ async fn rotating_the_keys_reseals_everything_and_keeps_every_account() {
     ask(&next, PHONE).await.expect(202, "");
     let code = code_for(&next, &g, PHONE, 2).await;
     let token = sign_in(&next, PHONE, &code, None).await;
-    assert_eq!(next.get("/api/v1/auth/me", token.expect(200, "").body["access_token"].as_str().unwrap()).await.body["id"], account);
+    assert_eq!(
+        next.get("/api/v1/auth/me", token.expect(200, "").body["access_token"].as_str().unwrap()).await.body["id"],
+        account
+    );
     let admin = next.login("admin").await;
     assert_eq!(next.get(&format!("/api/v1/opinions/{ticket}/phone"), &admin).await.body["phone"], PHONE);
-    let sealed = column(&app, "SELECT position_enc AS v FROM checkins WHERE position_enc IS NOT NULL ORDER BY id DESC LIMIT 1");
-    assert_eq!(lvzhi::checkins::decode_position(&new_only.open(field::CHECKIN_POSITION, &sealed[0]).unwrap()), Some(pos));
+    let sealed =
+        column(&app, "SELECT position_enc AS v FROM checkins WHERE position_enc IS NOT NULL ORDER BY id DESC LIMIT 1");
+    assert_eq!(
+        lvzhi::checkins::decode_position(&new_only.open(field::CHECKIN_POSITION, &sealed[0]).unwrap()),
+        Some(pos)
+    );
     assert_eq!(column(&app, "SELECT CAST(count(*) AS TEXT) AS v FROM constituents"), vec!["1"]);
 }

@@ -60,15 +60,27 @@ async fn sorted_sets_rank_highest_first() {
         }
         let page = c.board_read(q(2, Some("c"))).await.unwrap().unwrap();
         // c's bucket is (0, 4]: two above it, one at most.
-        assert_eq!(page, BoardPage { generation: 3, top: top.clone(), len: 3, score: Some(1.0), above: 2, at_most: 1 }, "{b}");
+        assert_eq!(
+            page,
+            BoardPage { generation: 3, top: top.clone(), len: 3, score: Some(1.0), above: 2, at_most: 1 },
+            "{b}"
+        );
         // b's bucket is (4, 8]: a shares it, so nobody is above and all three are at most.
         let page = c.board_read(q(0, Some("b"))).await.unwrap().unwrap();
         assert_eq!((page.top.len(), page.score, page.above, page.at_most), (0, Some(7.0), 0, 3), "{b}");
         let page = c.board_read(q(5, Some("zz"))).await.unwrap().unwrap();
         assert_eq!((page.top.len(), page.len, page.score, page.above), (3, 3, None, 0), "{b}");
         c.set("lb-current", "4", None).await.unwrap();
-        assert_eq!(c.board_read(q(5, None)).await.unwrap().unwrap(), BoardPage { generation: 4, ..Default::default() }, "{b}");
-        let ranges = [("(7".to_string(), "+inf".to_string()), ("-inf".to_string(), "7".to_string()), ("(8".to_string(), "1".to_string())];
+        assert_eq!(
+            c.board_read(q(5, None)).await.unwrap().unwrap(),
+            BoardPage { generation: 4, ..Default::default() },
+            "{b}"
+        );
+        let ranges = [
+            ("(7".to_string(), "+inf".to_string()),
+            ("-inf".to_string(), "7".to_string()),
+            ("(8".to_string(), "1".to_string()),
+        ];
         assert_eq!(c.zcounts("board", &ranges).await.unwrap(), vec![1, 2, 0], "{b}");
     }
 }
@@ -98,7 +110,11 @@ struct Probe;
 impl lvzhi::db::bulk::BulkWrite for Probe {
     type Input = i64;
     type Output = i64;
-    fn many(&self, c: &mut lvzhi::db::AnyConnection, inputs: &[i64]) -> lvzhi::error::AppResult<Vec<lvzhi::db::bulk::Outcome<i64>>> {
+    fn many(
+        &self,
+        c: &mut lvzhi::db::AnyConnection,
+        inputs: &[i64],
+    ) -> lvzhi::error::AppResult<Vec<lvzhi::db::bulk::Outcome<i64>>> {
         use diesel::RunQueryDsl;
         use lvzhi::db::bulk::Outcome;
         if inputs.len() > 1 && inputs.contains(&99) {
@@ -107,7 +123,10 @@ impl lvzhi::db::bulk::BulkWrite for Probe {
         let mut out = vec![];
         for &i in inputs {
             if i == 37 {
-                out.push(Outcome::Done(Err(lvzhi::error::AppError::conflict(lvzhi::error::Code::AlreadyExists, "refused on purpose"))));
+                out.push(Outcome::Done(Err(lvzhi::error::AppError::conflict(
+                    lvzhi::error::Code::AlreadyExists,
+                    "refused on purpose",
+                ))));
                 continue;
             }
             diesel::sql_query(format!("INSERT INTO batch_probe (id) VALUES ({i})")).execute(c)?;
@@ -118,7 +137,11 @@ impl lvzhi::db::bulk::BulkWrite for Probe {
 }
 
 /// Holds the writer thread(s) until every submission is queued, so the bulks are deterministic.
-async fn run_held(app: &crate::helpers::TestApp, bulk: &lvzhi::db::bulk::Bulk<Probe>, inputs: Vec<i64>) -> Vec<lvzhi::error::AppResult<i64>> {
+async fn run_held(
+    app: &crate::helpers::TestApp,
+    bulk: &lvzhi::db::bulk::Bulk<Probe>,
+    inputs: Vec<i64>,
+) -> Vec<lvzhi::error::AppResult<i64>> {
     let (open, gate) = std::sync::mpsc::channel::<()>();
     let writer = app.state.db.writer.clone();
     let (started, running) = tokio::sync::oneshot::channel::<()>();

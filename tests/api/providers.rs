@@ -18,7 +18,14 @@ fn pem(der: &[u8]) -> String {
 async fn device(app: &TestApp, deputy: i64, provider: &str, token: &str) {
     let (p, t, now) = (provider.to_string(), token.to_string(), app.state.now());
     lvzhi::db::tx(&app.state.db, move |c| {
-        let d = lvzhi::push::seeding::NewDevice { deputy, account: 0, platform: "android", provider: &p, token: &t, app_version: None };
+        let d = lvzhi::push::seeding::NewDevice {
+            deputy,
+            account: 0,
+            platform: "android",
+            provider: &p,
+            token: &t,
+            app_version: None,
+        };
         lvzhi::push::seeding::upsert_device(c, &d, now)
     })
     .await
@@ -34,8 +41,11 @@ fn jwt_part(jwt: &str, i: usize) -> Value {
 async fn apns_fcm_jpush_and_huawei_each_deliver_in_their_dialect_and_report_dead_tokens() {
     let (g, base) = fake_gateway::start_all().await;
     let dir = tempfile::tempdir().unwrap();
-    let ec = aws_lc_rs::signature::EcdsaKeyPair::generate_pkcs8(&aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED_SIGNING, &aws_lc_rs::rand::SystemRandom::new())
-        .unwrap();
+    let ec = aws_lc_rs::signature::EcdsaKeyPair::generate_pkcs8(
+        &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+        &aws_lc_rs::rand::SystemRandom::new(),
+    )
+    .unwrap();
     let apns_key = dir.path().join("AuthKey.p8");
     std::fs::write(&apns_key, pem(ec.as_ref())).unwrap();
     let rsa = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
@@ -44,7 +54,8 @@ async fn apns_fcm_jpush_and_huawei_each_deliver_in_their_dialect_and_report_dead
                          "private_key": pem(der.as_ref()), "token_uri": format!("{base}/token")});
     let sa = dir.path().join("service-account.json");
     std::fs::write(&sa, account.to_string()).unwrap();
-    let (apns_key, sa, hw_token) = (apns_key.display().to_string(), sa.display().to_string(), format!("{base}/oauth2/v3/token"));
+    let (apns_key, sa, hw_token) =
+        (apns_key.display().to_string(), sa.display().to_string(), format!("{base}/oauth2/v3/token"));
     let app = spawn_demo_with(&[
         ("LVZHI_OUTBOUND_ALLOW", "127.0.0.1"),
         ("LVZHI_QUIET_HOURS", "off"),
@@ -85,7 +96,10 @@ async fn apns_fcm_jpush_and_huawei_each_deliver_in_their_dialect_and_report_dead
     // APNs: an ES256 provider token naming the key and team; topic, priority, ids from the dedup id.
     let a = &g.for_token("ok-apns")[0];
     let jwt = a.auth.strip_prefix("Bearer ").unwrap();
-    assert_eq!((jwt_part(jwt, 0)["alg"].as_str(), jwt_part(jwt, 0)["kid"].as_str()), (Some("ES256"), Some("ABC123DEFG")));
+    assert_eq!(
+        (jwt_part(jwt, 0)["alg"].as_str(), jwt_part(jwt, 0)["kid"].as_str()),
+        (Some("ES256"), Some("ABC123DEFG"))
+    );
     assert_eq!(jwt_part(jwt, 1)["iss"], "TEAM123456");
     assert_eq!(
         (a.headers["apns-topic"].as_str(), a.headers["apns-priority"].as_str(), a.headers["apns-push-type"].as_str()),
@@ -108,12 +122,14 @@ async fn apns_fcm_jpush_and_huawei_each_deliver_in_their_dialect_and_report_dead
     assert!(h.dedup_id.starts_with(&format!("lvzhi-n{id}-d")));
     let tokens = g.token_requests.lock().unwrap().clone();
     assert_eq!(tokens.iter().filter(|t| t.0 == "fcm").count(), 1);
-    assert!(tokens
-        .iter()
-        .any(|t| t.0 == "fcm" && t.1.contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer") && t.1.contains("assertion=")));
+    assert!(tokens.iter().any(|t| t.0 == "fcm"
+        && t.1.contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer")
+        && t.1.contains("assertion=")));
     assert!(tokens.iter().any(|t| t.0 == "huawei" && t.1.contains("client_id=10086")));
     // Each provider's dead-token answer disables its device.
-    let disabled = app.raw_sql("UPDATE devices SET app_version = app_version WHERE token LIKE 'gone-%' AND disabled_at IS NOT NULL").unwrap();
+    let disabled = app
+        .raw_sql("UPDATE devices SET app_version = app_version WHERE token LIKE 'gone-%' AND disabled_at IS NOT NULL")
+        .unwrap();
     assert_eq!(disabled, 4);
     // The JPush retry carries the same cid; the OAuth tokens are reused.
     app.clock.advance(chrono::Duration::minutes(5));
@@ -141,7 +157,12 @@ async fn gateway_faults_are_retried_with_backoff_then_dead_lettered() {
             use diesel::prelude::*;
             use lvzhi::db::schema::{devices as dv, push_outbox as o};
             let mut c = app.state.db.get().unwrap();
-            o::table.inner_join(dv::table).filter(dv::token.eq(token)).select((o::last_error, o::next_at, o::status)).load(&mut *c).unwrap()
+            o::table
+                .inner_join(dv::table)
+                .filter(dv::token.eq(token))
+                .select((o::last_error, o::next_at, o::status))
+                .load(&mut *c)
+                .unwrap()
         };
         row.into_iter().next().unwrap()
     };
@@ -162,7 +183,11 @@ async fn gateway_faults_are_retried_with_backoff_then_dead_lettered() {
     let root = app.root_token().await;
     let dead = app.get("/api/v1/push/dead-letters", &root).await;
     assert_eq!(dead.body["items"].as_array().unwrap().len(), 3);
-    assert!(dead.body["items"].as_array().unwrap().iter().all(|l| l["last_error"].as_str().unwrap().starts_with("gave up after 3 attempts")));
+    assert!(dead.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["last_error"].as_str().unwrap().starts_with("gave up after 3 attempts")));
     // Every attempt of one push carried the same dedup id.
     let down = g.for_token("down-1");
     assert_eq!(down.len(), 3);
@@ -177,12 +202,17 @@ async fn two_delivery_workers_never_send_the_same_push() {
         device(&app, i % 20 + 1, "webhook", &format!("lag-{i}")).await;
     }
     let deputies: Vec<i64> = (1..=20).collect();
-    app.post("/api/v1/notices", &admin, json!({"kind": "general", "title": "t", "body": "b", "audience": {"deputies": deputies}, "publish": true}))
-        .await
-        .expect(201, "");
+    app.post(
+        "/api/v1/notices",
+        &admin,
+        json!({"kind": "general", "title": "t", "body": "b", "audience": {"deputies": deputies}, "publish": true}),
+    )
+    .await
+    .expect(201, "");
     // Two workers at once (as two instances would), until nothing is left.
     loop {
-        let (a, b) = tokio::join!(lvzhi::push::deliver_pushes_once(&app.state), lvzhi::push::deliver_pushes_once(&app.state));
+        let (a, b) =
+            tokio::join!(lvzhi::push::deliver_pushes_once(&app.state), lvzhi::push::deliver_pushes_once(&app.state));
         if a.unwrap() + b.unwrap() == 0 {
             break;
         }
@@ -221,5 +251,10 @@ async fn hanging_devices_never_hold_back_another_notices_pushes() {
     let slow_done = app.raw_strings(
         "SELECT CAST(COUNT(*) AS TEXT) AS v FROM push_outbox o JOIN devices d ON d.id = o.device_id WHERE d.token LIKE 'slow-2-%' AND o.status <> 'pending'",
     );
-    assert_eq!(slow_done[0].as_deref(), Some("0"), "the healthy devices waited {:?}, until the slow ones answered", published.elapsed());
+    assert_eq!(
+        slow_done[0].as_deref(),
+        Some("0"),
+        "the healthy devices waited {:?}, until the slow ones answered",
+        published.elapsed()
+    );
 }

@@ -29,8 +29,12 @@ impl Proxy {
     /// Listens on a free local port and forwards to `upstream` (`host:port`).
     pub async fn start(upstream: &str) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let p =
-            Proxy { addr: listener.local_addr().unwrap(), upstream: upstream.to_string(), tasks: Arc::default(), frozen: tokio::sync::watch::channel(false).0 };
+        let p = Proxy {
+            addr: listener.local_addr().unwrap(),
+            upstream: upstream.to_string(),
+            tasks: Arc::default(),
+            frozen: tokio::sync::watch::channel(false).0,
+        };
         p.serve(listener);
         p
     }

@@ -37,9 +37,13 @@ async fn leaderboards_rank_exactly_like_sql_and_follow_awards_and_seat_changes()
             app.post("/api/v1/ledger/awards", &root, body).await.expect(201, "");
         }
     }
-    app.post("/api/v1/ledger/awards", &root, json!({"deputy_id": 5, "rule_code": "meeting_absent", "source_kind": "meeting_roll", "source_id": "M1"}))
-        .await
-        .expect(201, "");
+    app.post(
+        "/api/v1/ledger/awards",
+        &root,
+        json!({"deputy_id": 5, "rule_code": "meeting_absent", "source_kind": "meeting_roll", "source_id": "M1"}),
+    )
+    .await
+    .expect(201, "");
     let year = chrono::Datelike::year(&app.clock.now().with_timezone(&chrono_tz::Asia::Shanghai));
     lvzhi::ledger::rebuild_board(&app.state, year).await.unwrap();
     // Kept tables: built from the totals, then kept by the same outbox as the boards.
@@ -48,7 +52,12 @@ async fn leaderboards_rank_exactly_like_sql_and_follow_awards_and_seat_changes()
     let d1 = app.get("/api/v1/deputies/1", &root).await;
     let seat = d1.body["seats"][0].clone();
     let (county, level) = (seat["region_id"].as_i64().unwrap(), seat["level"].as_str().unwrap().to_string());
-    let scopes = [String::new(), format!("region_id={county}"), format!("level={level}"), format!("region_id={county}&level={level}")];
+    let scopes = [
+        String::new(),
+        format!("region_id={county}"),
+        format!("level={level}"),
+        format!("region_id={county}&level={level}"),
+    ];
     for q in &scopes {
         for token in [&root, &deputy] {
             same(&app, &sql, token, &format!("year={year}&{q}")).await;
@@ -84,11 +93,19 @@ async fn leaderboards_rank_exactly_like_sql_and_follow_awards_and_seat_changes()
     for mover in (1..=16i64).filter(|d| before["top"].as_array().unwrap().iter().all(|t| t["deputy_id"] != *d)) {
         let m = app.get(&format!("/api/v1/deputies/{mover}"), &root).await;
         let etag = m.headers.get("etag").unwrap().to_str().unwrap().to_string();
-        let Some(s) = m.body["seats"].as_array().unwrap().iter().find(|s| s["region_id"] == group["region_id"] && s["term"] == gterm).cloned() else {
+        let Some(s) = m.body["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["region_id"] == group["region_id"] && s["term"] == gterm)
+            .cloned()
+        else {
             continue;
         };
         let sid = s["id"].as_i64().unwrap();
-        app.patch(&format!("/api/v1/deputies/{mover}/seats/{sid}"), &root, Some(&etag), json!({"group_id": gid})).await.expect(200, "");
+        app.patch(&format!("/api/v1/deputies/{mover}/seats/{sid}"), &root, Some(&etag), json!({"group_id": gid}))
+            .await
+            .expect(200, "");
         moved = true;
         break;
     }
@@ -125,7 +142,12 @@ async fn sql_rankings_are_read_from_tables_built_at_start_up_and_repaired_by_a_r
         assert!(std::time::Instant::now() < deadline, "tables not built: {r}");
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     };
-    let top: Vec<(i64, i64)> = r["top"].as_array().unwrap().iter().map(|t| (t["deputy_id"].as_i64().unwrap(), t["points"].as_i64().unwrap())).collect();
+    let top: Vec<(i64, i64)> = r["top"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["deputy_id"].as_i64().unwrap(), t["points"].as_i64().unwrap()))
+        .collect();
     assert_eq!(top, vec![(3, 9), (1, 6), (2, 3)]);
     let counts = |app: &TestApp| {
         let db = app.state.db.clone();
@@ -169,17 +191,32 @@ async fn a_published_quarter_stays_fixed_and_the_daily_head_digest_catches_rewri
     s.expect(201, "");
     assert_eq!(s.body["deputies"], 4);
     let id = s.body["id"].as_i64().unwrap();
-    app.post("/api/v1/rankings/snapshots", &admin, json!({"year": year, "quarter": 1})).await.expect(409, "already_published");
-    app.post("/api/v1/rankings/snapshots", &admin, json!({"year": year, "quarter": 5})).await.expect(422, "validation_failed");
-    app.post("/api/v1/rankings/snapshots", &app.login("13955110000").await, json!({"year": year, "quarter": 2})).await.expect(403, "forbidden");
+    app.post("/api/v1/rankings/snapshots", &admin, json!({"year": year, "quarter": 1}))
+        .await
+        .expect(409, "already_published");
+    app.post("/api/v1/rankings/snapshots", &admin, json!({"year": year, "quarter": 5}))
+        .await
+        .expect(422, "validation_failed");
+    app.post("/api/v1/rankings/snapshots", &app.login("13955110000").await, json!({"year": year, "quarter": 2}))
+        .await
+        .expect(403, "forbidden");
     let path = format!("/api/v1/rankings/snapshots/{id}");
     let before = app.get(&path, &admin).await.body["items"].clone();
-    let ranks: Vec<(i64, i64)> = before.as_array().unwrap().iter().map(|r| (r["deputy_id"].as_i64().unwrap(), r["rank"].as_i64().unwrap())).collect();
+    let ranks: Vec<(i64, i64)> = before
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["deputy_id"].as_i64().unwrap(), r["rank"].as_i64().unwrap()))
+        .collect();
     assert_eq!(ranks, vec![(1, 1), (3, 2), (4, 2), (2, 4)]);
     // Later awards do not move a published quarter; the database refuses edits.
-    app.post("/api/v1/ledger/awards", &root, json!({"deputy_id": 2, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": "late"}))
-        .await
-        .expect(201, "");
+    app.post(
+        "/api/v1/ledger/awards",
+        &root,
+        json!({"deputy_id": 2, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": "late"}),
+    )
+    .await
+    .expect(201, "");
     assert_eq!(app.get(&path, &admin).await.body["items"], before);
     assert!(app.raw_sql(&format!("UPDATE ranking_snapshot_rows SET points = 99 WHERE snapshot_id = {id}")).is_err());
     assert!(app.raw_sql(&format!("DELETE FROM ranking_snapshots WHERE id = {id}")).is_err());
@@ -190,14 +227,18 @@ async fn a_published_quarter_stays_fixed_and_the_daily_head_digest_catches_rewri
     assert_eq!(first.heads, 4);
     assert!(lvzhi::ledger::publish_heads(&app.state).await.unwrap().is_none(), "once a day");
     let h = app.get("/api/v1/ledger/heads", &admin).await;
-    assert_eq!((h.body[0]["digest"].as_str(), h.body[0]["still_matches"].as_bool()), (Some(first.digest.as_str()), Some(true)));
+    assert_eq!(
+        (h.body[0]["digest"].as_str(), h.body[0]["still_matches"].as_bool()),
+        (Some(first.digest.as_str()), Some(true))
+    );
     let drop = if app.state.settings.database_url.is_postgres() {
         "DROP TRIGGER ledger_entries_append_only ON ledger_entries"
     } else {
         "DROP TRIGGER ledger_entries_no_update"
     };
     app.raw_sql(drop).unwrap();
-    app.raw_sql(&format!("UPDATE ledger_entries SET hash = 'e{}' WHERE id = {}", "0".repeat(63), first.entries_upto)).unwrap();
+    app.raw_sql(&format!("UPDATE ledger_entries SET hash = 'e{}' WHERE id = {}", "0".repeat(63), first.entries_upto))
+        .unwrap();
     let h = app.get("/api/v1/ledger/heads", &admin).await;
     assert_eq!(h.body[0]["still_matches"], false);
 }

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 pub(crate) async fn app_with_sms() -> (TestApp, fake_gateway::Gateway) {
     let (g, base) = fake_gateway::start_all().await;
     let sms = format!("{base}/sms");
-    let app = spawn_demo_with(&[("LVZHI_SMS_URL", &sms), ("LVZHI_SMS_SECRET", "s"), ("LVZHI_OUTBOUND_ALLOW", "127.0.0.1")]).await;
+    let app =
+        spawn_demo_with(&[("LVZHI_SMS_URL", &sms), ("LVZHI_SMS_SECRET", "s"), ("LVZHI_OUTBOUND_ALLOW", "127.0.0.1")])
+            .await;
     (app, g)
 }
 
@@ -86,7 +88,11 @@ async fn a_constituent_signs_in_with_an_sms_code_after_consenting_to_the_privacy
     let again = code_for(&app, &g, phone, 4).await;
     sign_in(&app, phone, &again, None).await.expect(200, "");
     let hash = app.state.pii.phone_hash(phone);
-    let kept = app.raw_sql(&format!("UPDATE constituents SET phone = phone WHERE phone_hash = '{hash}' AND consent_version = '{version}'")).unwrap();
+    let kept = app
+        .raw_sql(&format!(
+            "UPDATE constituents SET phone = phone WHERE phone_hash = '{hash}' AND consent_version = '{version}'"
+        ))
+        .unwrap();
     assert_eq!(kept, 1);
     // Five codes an hour per number: the fifth goes, the sixth does not.
     app.clock.advance(chrono::Duration::seconds(61));
@@ -122,7 +128,10 @@ async fn printed_codes_open_public_pages_that_never_show_a_phone_number() {
 pub(crate) async fn constituent(app: &TestApp, g: &fake_gateway::Gateway, phone: &str) -> String {
     ask(app, phone).await.expect(202, "");
     let code = code_for(app, g, phone, 1).await;
-    let version = app.send(app.client.get(app.url("/api/v1/public/privacy-notice"))).await.body["version"].as_str().unwrap().to_string();
+    let version = app.send(app.client.get(app.url("/api/v1/public/privacy-notice"))).await.body["version"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let t = sign_in(app, phone, &code, Some(&version)).await;
     t.expect(200, "").body["access_token"].as_str().unwrap().to_string()
 }
@@ -146,9 +155,24 @@ async fn a_constituent_leaves_opinions_follows_them_by_ticket_and_may_withdraw_o
         .await;
     first.expect(201, "");
     let ticket = first.body["ticket"].as_str().unwrap().to_string();
-    assert!(ticket.len() == 15 && ticket.as_bytes()[8] == b'-' && ticket.chars().filter(|c| c.is_ascii_digit()).count() == 14, "{ticket}");
-    assert_eq!((first.body["status"].as_str(), first.body["content"].as_str()), (Some("submitted"), Some(html)), "stored as text");
-    let second = app.post("/api/v1/opinions", &alice, json!({"deputy_code": deputy, "category": "transport", "title": "公交班次太少", "content": "…"})).await;
+    assert!(
+        ticket.len() == 15
+            && ticket.as_bytes()[8] == b'-'
+            && ticket.chars().filter(|c| c.is_ascii_digit()).count() == 14,
+        "{ticket}"
+    );
+    assert_eq!(
+        (first.body["status"].as_str(), first.body["content"].as_str()),
+        (Some("submitted"), Some(html)),
+        "stored as text"
+    );
+    let second = app
+        .post(
+            "/api/v1/opinions",
+            &alice,
+            json!({"deputy_code": deputy, "category": "transport", "title": "公交班次太少", "content": "…"}),
+        )
+        .await;
     second.expect(201, "");
     let seq = |t: &str| t[9..].parse::<i64>().unwrap();
     assert_eq!(seq(second.body["ticket"].as_str().unwrap()), seq(&ticket) + 1);
@@ -157,28 +181,51 @@ async fn a_constituent_leaves_opinions_follows_them_by_ticket_and_may_withdraw_o
     assert_eq!(mine.body["items"][0]["title"], "公交班次太少");
     // Someone else's ticket is not found, however it was guessed; staff do not file opinions.
     app.get(&format!("/api/v1/me/opinions/{ticket}"), &bob).await.expect(404, "not_found");
-    app.post("/api/v1/opinions", &admin, json!({"station_code": station, "category": "other", "title": "t", "content": "c"})).await.expect(403, "forbidden");
+    app.post(
+        "/api/v1/opinions",
+        &admin,
+        json!({"station_code": station, "category": "other", "title": "t", "content": "c"}),
+    )
+    .await
+    .expect(403, "forbidden");
     // Bad input.
     let bad = |b: serde_json::Value| app.post("/api/v1/opinions", &bob, b);
-    bad(json!({"station_code": station, "deputy_code": deputy, "category": "other", "title": "t", "content": "c"})).await.expect(422, "validation_failed");
-    bad(json!({"station_code": "S-NOPE", "category": "other", "title": "t", "content": "c"})).await.expect(422, "validation_failed");
-    bad(json!({"station_code": station, "category": "other", "title": "t", "content": "长".repeat(5001)})).await.expect(422, "validation_failed");
+    bad(json!({"station_code": station, "deputy_code": deputy, "category": "other", "title": "t", "content": "c"}))
+        .await
+        .expect(422, "validation_failed");
+    bad(json!({"station_code": "S-NOPE", "category": "other", "title": "t", "content": "c"}))
+        .await
+        .expect(422, "validation_failed");
+    bad(json!({"station_code": station, "category": "other", "title": "t", "content": "长".repeat(5001)}))
+        .await
+        .expect(422, "validation_failed");
     // Withdrawn while nobody acted; not twice. The history keeps both steps.
     let w = app.post(&format!("/api/v1/me/opinions/{ticket}/withdraw"), &alice, json!({})).await;
     w.expect(200, "");
     assert_eq!(w.body["status"], "withdrawn");
-    let steps: Vec<&str> = w.body["events"].as_array().unwrap().iter().map(|e| e["to_status"].as_str().unwrap()).collect();
+    let steps: Vec<&str> =
+        w.body["events"].as_array().unwrap().iter().map(|e| e["to_status"].as_str().unwrap()).collect();
     assert_eq!(steps, vec!["submitted", "withdrawn"]);
-    app.post(&format!("/api/v1/me/opinions/{ticket}/withdraw"), &alice, json!({})).await.expect(409, "illegal_transition");
+    app.post(&format!("/api/v1/me/opinions/{ticket}/withdraw"), &alice, json!({}))
+        .await
+        .expect(409, "illegal_transition");
     // Five an hour per constituent: three more go, the sixth does not.
     for i in 0..3 {
-        app.post("/api/v1/opinions", &alice, json!({"station_code": station, "category": "other", "title": format!("第{i}条"), "content": "c"}))
-            .await
-            .expect(201, "");
-    }
-    app.post("/api/v1/opinions", &alice, json!({"station_code": station, "category": "other", "title": "第六条", "content": "c"}))
+        app.post(
+            "/api/v1/opinions",
+            &alice,
+            json!({"station_code": station, "category": "other", "title": format!("第{i}条"), "content": "c"}),
+        )
         .await
-        .expect(429, "rate_limited");
+        .expect(201, "");
+    }
+    app.post(
+        "/api/v1/opinions",
+        &alice,
+        json!({"station_code": station, "category": "other", "title": "第六条", "content": "c"}),
+    )
+    .await
+    .expect(429, "rate_limited");
 }
 
 #[tokio::test]
@@ -187,14 +234,23 @@ async fn staff_see_opinions_of_their_scope_with_masked_phones_and_accept_or_reje
     let alice = constituent(&app, &g, "13800138003").await;
     let (admin, yaohai) = (app.login("admin").await, app.login("yaohai").await);
     // A station outside 瑶海区: yaohai's staff must not see what is left there.
-    let theirs: Vec<i64> =
-        app.get("/api/v1/stations?limit=200", &yaohai).await.body["items"].as_array().unwrap().iter().map(|s| s["id"].as_i64().unwrap()).collect();
+    let theirs: Vec<i64> = app.get("/api/v1/stations?limit=200", &yaohai).await.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect();
     let all = app.get("/api/v1/stations?limit=200", &admin).await.body["items"].as_array().unwrap().clone();
     let elsewhere = all.iter().find(|s| !theirs.contains(&s["id"].as_i64().unwrap())).unwrap()["public_code"].clone();
     let mut tickets = vec![];
     for title in ["路灯不亮", "广告牌危险"] {
-        let o =
-            app.post("/api/v1/opinions", &alice, json!({"station_code": elsewhere, "category": "urban_construction", "title": title, "content": "…"})).await;
+        let o = app
+            .post(
+                "/api/v1/opinions",
+                &alice,
+                json!({"station_code": elsewhere, "category": "urban_construction", "title": title, "content": "…"}),
+            )
+            .await;
         tickets.push(o.expect(201, "").body["ticket"].as_str().unwrap().to_string());
     }
     let list = app.get("/api/v1/opinions?status=submitted", &admin).await;
@@ -207,9 +263,19 @@ async fn staff_see_opinions_of_their_scope_with_masked_phones_and_accept_or_reje
     // Accept one; reject the other with a reason (required); illegal steps answer 409.
     let a = app.post(&format!("/api/v1/opinions/{}/accept", tickets[0]), &admin, json!({})).await;
     assert_eq!(a.expect(200, "").body["status"], "accepted");
-    app.post(&format!("/api/v1/opinions/{}/accept", tickets[0]), &admin, json!({})).await.expect(409, "illegal_transition");
-    app.post(&format!("/api/v1/opinions/{}/reject", tickets[1]), &admin, json!({})).await.expect(422, "validation_failed");
-    let r = app.post(&format!("/api/v1/opinions/{}/reject", tickets[1]), &admin, json!({"reason": "不属于人大职权范围，建议拨打12345"})).await;
+    app.post(&format!("/api/v1/opinions/{}/accept", tickets[0]), &admin, json!({}))
+        .await
+        .expect(409, "illegal_transition");
+    app.post(&format!("/api/v1/opinions/{}/reject", tickets[1]), &admin, json!({}))
+        .await
+        .expect(422, "validation_failed");
+    let r = app
+        .post(
+            &format!("/api/v1/opinions/{}/reject", tickets[1]),
+            &admin,
+            json!({"reason": "不属于人大职权范围，建议拨打12345"}),
+        )
+        .await;
     assert_eq!(r.expect(200, "").body["status"], "rejected");
     // The constituent sees the reason in the history; an accepted opinion can still be withdrawn.
     let mine = app.get(&format!("/api/v1/me/opinions/{}", tickets[1]), &alice).await;
@@ -228,10 +294,13 @@ async fn a_retried_opinion_is_filed_once_and_a_reused_key_with_another_body_is_r
     let station = crate::opinion_cases::station_code(&app, &admin, 1).await;
     let body = json!({"station_code": station, "category": "transport", "title": "路口缺少斑马线", "content": "孩子上学过马路危险"});
     let send = |key: &'static str, b: serde_json::Value| {
-        app.send(app.req(reqwest::Method::POST, "/api/v1/opinions", Some(&alice)).header("Idempotency-Key", key).json(&b))
+        app.send(
+            app.req(reqwest::Method::POST, "/api/v1/opinions", Some(&alice)).header("Idempotency-Key", key).json(&b),
+        )
     };
     let all = futures_util::future::join_all((0..50).map(|_| send("retry-1", body.clone()))).await;
-    let tickets: std::collections::BTreeSet<String> = all.iter().map(|a| a.expect(201, "").body["ticket"].as_str().unwrap().to_string()).collect();
+    let tickets: std::collections::BTreeSet<String> =
+        all.iter().map(|a| a.expect(201, "").body["ticket"].as_str().unwrap().to_string()).collect();
     assert_eq!(tickets.len(), 1, "one opinion for fifty sends");
     assert!(all.iter().any(|a| a.headers.get("idempotent-replayed").is_some()));
     let mine = app.get("/api/v1/me/opinions", &alice).await;
@@ -243,7 +312,11 @@ async fn a_retried_opinion_is_filed_once_and_a_reused_key_with_another_body_is_r
     let bob = constituent(&app, &g, "13800138020").await;
     let sends = (0..4).map(|i| {
         let code = if i == 2 { json!("S-NOPE") } else { station.clone() };
-        app.post("/api/v1/opinions", &bob, json!({"station_code": code, "category": "other", "title": format!("第{i}件"), "content": "…"}))
+        app.post(
+            "/api/v1/opinions",
+            &bob,
+            json!({"station_code": code, "category": "other", "title": format!("第{i}件"), "content": "…"}),
+        )
     });
     let answers = futures_util::future::join_all(sends).await;
     let codes: Vec<u16> = answers.iter().map(|a| a.status.as_u16()).collect();

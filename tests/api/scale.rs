@@ -13,7 +13,10 @@ async fn seed_scale_builds_a_consistent_year_of_duty_once() {
     assert!(s.checkins >= 260 && s.checkins % 260 == 0, "{s:?}");
     let count = |sql: &str| app.raw_strings(sql)[0].clone().unwrap();
     assert_eq!(count("SELECT CAST(count(*) AS TEXT) AS v FROM checkins"), s.checkins.to_string());
-    assert_eq!(count("SELECT CAST(count(*) AS TEXT) AS v FROM checkins WHERE latitude IS NOT NULL OR position_enc IS NULL"), "0");
+    assert_eq!(
+        count("SELECT CAST(count(*) AS TEXT) AS v FROM checkins WHERE latitude IS NOT NULL OR position_enc IS NULL"),
+        "0"
+    );
     assert_eq!(count("SELECT CAST(count(DISTINCT station_id) AS TEXT) AS v FROM checkins"), "11");
     assert_eq!(count("SELECT CAST(count(*) AS TEXT) AS v FROM ledger_entries"), s.entries.to_string());
     assert!(s.entries > s.checkins, "{s:?}");

@@ -10,7 +10,13 @@ async fn refresh(app: &TestApp, token: &str) -> Answer {
 }
 
 async fn login_from(app: &TestApp, ip: &str, username: &str, password: &str) -> Answer {
-    app.send(app.client.post(app.url("/api/v1/auth/login")).header("X-Forwarded-For", ip).json(&json!({"username": username, "password": password}))).await
+    app.send(
+        app.client
+            .post(app.url("/api/v1/auth/login"))
+            .header("X-Forwarded-For", ip)
+            .json(&json!({"username": username, "password": password})),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -50,8 +56,7 @@ async fn five_failures_slow_that_name_from_that_address_alone() {
 async fn usernames_are_one_regardless_of_case() {
     let app = spawn_demo().await;
     let admin = app.login("admin").await;
-    let made =
-        json!({"username": "Clerk.Li", "password": "clerk-pw-123", "role": "admin", "display_name": "李", "region_id": app.region_id(&admin, "340102").await});
+    let made = json!({"username": "Clerk.Li", "password": "clerk-pw-123", "role": "admin", "display_name": "李", "region_id": app.region_id(&admin, "340102").await});
     app.post("/api/v1/accounts", &admin, made.clone()).await.expect(201, "");
     let mut again = made.clone();
     again["username"] = json!("CLERK.LI");
@@ -83,11 +88,19 @@ async fn a_lost_refresh_answer_is_replayed_never_a_third_token() {
     let r3 = refresh(&app, &r2).await;
     r3.expect(200, "");
     // Once r2 is in use, r1 is no longer a retry: it revokes the family (a second presenter).
-    assert_eq!(app.raw_strings("SELECT CAST(COUNT(*) AS TEXT) AS v FROM refresh_tokens WHERE replay IS NOT NULL")[0].as_deref(), Some("1"));
+    assert_eq!(
+        app.raw_strings("SELECT CAST(COUNT(*) AS TEXT) AS v FROM refresh_tokens WHERE replay IS NOT NULL")[0]
+            .as_deref(),
+        Some("1")
+    );
     refresh(&app, &r1).await.expect(401, "refresh_token_reused");
     refresh(&app, r3.body["refresh_token"].as_str().unwrap()).await.expect(401, "invalid_refresh_token");
     // The kept answers are gone with the family, and none was stored in the clear.
-    assert_eq!(app.raw_strings("SELECT CAST(COUNT(*) AS TEXT) AS v FROM refresh_tokens WHERE replay IS NOT NULL")[0].as_deref(), Some("0"));
+    assert_eq!(
+        app.raw_strings("SELECT CAST(COUNT(*) AS TEXT) AS v FROM refresh_tokens WHERE replay IS NOT NULL")[0]
+            .as_deref(),
+        Some("0")
+    );
 }
 
 #[tokio::test]

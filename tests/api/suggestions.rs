@@ -44,7 +44,8 @@ fn at(id: i64, action: &str) -> String {
 #[tokio::test]
 async fn a_suggestion_with_a_cosigner_is_assigned_handled_replied_and_rated_and_earns_points_once() {
     let app = spawn_demo().await;
-    let (admin, author, unit, unit2) = (app.login("admin").await, app.login("13955110000").await, app.login("unit1").await, app.login("unit2").await);
+    let (admin, author, unit, unit2) =
+        (app.login("admin").await, app.login("13955110000").await, app.login("unit1").await, app.login("unit2").await);
     let (region, peer, stranger) = peers(&app, &admin).await;
     let cosigner = deputy_login(&app, &admin, peer).await;
     let draft = json!({"title": "关于增设老旧小区电梯的建议", "content": "建议市政府加大老旧小区加装电梯补贴。", "category": "urban_construction", "period": "recess", "region_id": region});
@@ -60,12 +61,17 @@ async fn a_suggestion_with_a_cosigner_is_assigned_handled_replied_and_rated_and_
     let s = app.post("/api/v1/suggestions", &author, good).await;
     s.expect(201, "");
     let id = s.body["id"].as_i64().unwrap();
-    assert_eq!((s.body["status"].as_str(), s.body["cosigners"][0]["status"].as_str()), (Some("draft"), Some("invited")));
+    assert_eq!(
+        (s.body["status"].as_str(), s.body["cosigners"][0]["status"].as_str()),
+        (Some("draft"), Some("invited"))
+    );
     // A PDF attached by the author (an executable named .pdf is refused; only the author attaches).
     let pdf = lvzhi::demo::agenda_pdf();
     let send = |who: &str, name: &str, bytes: &[u8]| {
         let (ct, body) = crate::delivery::multipart(name, bytes);
-        app.send(app.req(reqwest::Method::POST, &at(id, "attachments"), Some(who)).header("content-type", ct).body(body))
+        app.send(
+            app.req(reqwest::Method::POST, &at(id, "attachments"), Some(who)).header("content-type", ct).body(body),
+        )
     };
     send(&author, "filename=\"exe.pdf\"", b"MZ\x90\x00 not a pdf at all").await.expect(415, "unsupported_media_type");
     send(&cosigner, "filename=\"report.pdf\"", &pdf).await.expect(403, "forbidden");
@@ -101,7 +107,9 @@ async fn a_suggestion_with_a_cosigner_is_assigned_handled_replied_and_rated_and_
     app.post(&at(id, "accept"), &admin, json!({})).await.expect(200, "");
     // Assigned to unit 1 (lead) and unit 2 (co-handling), a key suggestion; no more withdrawing.
     app.post(&at(id, "assign"), &admin, json!({"lead_unit_id": 99})).await.expect(422, "validation_failed");
-    let a = app.post(&at(id, "assign"), &admin, json!({"lead_unit_id": 1, "co_unit_ids": [2], "key_leader": "王副主任"})).await;
+    let a = app
+        .post(&at(id, "assign"), &admin, json!({"lead_unit_id": 1, "co_unit_ids": [2], "key_leader": "王副主任"}))
+        .await;
     a.expect(200, "");
     assert_eq!(
         (a.body["status"].as_str(), a.body["key_leader"].as_str(), a.body["units"].as_array().map(Vec::len)),
@@ -115,14 +123,29 @@ async fn a_suggestion_with_a_cosigner_is_assigned_handled_replied_and_rated_and_
     app.post(&at(id, "reply"), &unit2, reply.clone()).await.expect(403, "forbidden");
     let none = app.post(&at(id, "reply"), &unit, reply.clone()).await;
     assert_eq!(none.expect(422, "validation_failed").body["errors"][0]["code"], "contact_required");
-    app.post(&at(id, "contacts"), &unit, json!({"channel": "fax", "contacted_on": app.today(), "summary": "x"})).await.expect(422, "validation_failed");
-    app.post(&at(id, "contacts"), &unit, json!({"channel": "visit", "contacted_on": app.today(), "summary": "登门听取代表意见"})).await.expect(200, "");
+    app.post(&at(id, "contacts"), &unit, json!({"channel": "fax", "contacted_on": app.today(), "summary": "x"}))
+        .await
+        .expect(422, "validation_failed");
+    app.post(
+        &at(id, "contacts"),
+        &unit,
+        json!({"channel": "visit", "contacted_on": app.today(), "summary": "登门听取代表意见"}),
+    )
+    .await
+    .expect(200, "");
     let r = app.post(&at(id, "reply"), &unit, reply.clone()).await;
-    assert_eq!((r.expect(200, "").body["status"].as_str(), r.body["classification"].as_str()), (Some("replied"), Some("B")));
+    assert_eq!(
+        (r.expect(200, "").body["status"].as_str(), r.body["classification"].as_str()),
+        (Some("replied"), Some("B"))
+    );
     // The author heard of the return and of the reply by notices of their own (inbox and push).
     let inbox = app.get("/api/v1/me/inbox", &author).await;
-    let titles: Vec<&str> = inbox.body["items"].as_array().unwrap().iter().map(|n| n["title"].as_str().unwrap()).collect();
-    assert!(titles.iter().any(|t| t.starts_with("您的建议已答复")) && titles.iter().any(|t| t.starts_with("建议退回修改")), "{titles:?}");
+    let titles: Vec<&str> =
+        inbox.body["items"].as_array().unwrap().iter().map(|n| n["title"].as_str().unwrap()).collect();
+    assert!(
+        titles.iter().any(|t| t.starts_with("您的建议已答复")) && titles.iter().any(|t| t.starts_with("建议退回修改")),
+        "{titles:?}"
+    );
     // Only the author rates it (403 for the co-signer and staff); unsatisfied sends it back once.
     let path = at(id, "evaluate");
     let rate = |who: &str, sat: &str| {
@@ -133,18 +156,50 @@ async fn a_suggestion_with_a_cosigner_is_assigned_handled_replied_and_rated_and_
     rate(&cosigner, "satisfied").await.expect(403, "forbidden");
     rate(&admin, "satisfied").await.expect(403, "forbidden");
     let again = rate(&author, "unsatisfied").await;
-    assert_eq!((again.expect(200, "").body["status"].as_str(), again.body["round"].as_i64()), (Some("assigned"), Some(2)));
-    assert_eq!(app.post(&at(id, "reply"), &unit, reply.clone()).await.expect(422, "validation_failed").body["errors"][0]["code"], "contact_required");
-    app.post(&at(id, "contacts"), &unit, json!({"channel": "meeting", "contacted_on": app.today(), "summary": "座谈会"})).await.expect(200, "");
+    assert_eq!(
+        (again.expect(200, "").body["status"].as_str(), again.body["round"].as_i64()),
+        (Some("assigned"), Some(2))
+    );
+    assert_eq!(
+        app.post(&at(id, "reply"), &unit, reply.clone()).await.expect(422, "validation_failed").body["errors"][0]
+            ["code"],
+        "contact_required"
+    );
+    app.post(
+        &at(id, "contacts"),
+        &unit,
+        json!({"channel": "meeting", "contacted_on": app.today(), "summary": "座谈会"}),
+    )
+    .await
+    .expect(200, "");
     app.post(&at(id, "reply"), &unit, json!({"classification": "A", "body": "已落实。"})).await.expect(200, "");
     let done = rate(&author, "satisfied").await;
-    assert_eq!((done.expect(200, "").body["status"].as_str(), done.body["satisfaction"].as_str()), (Some("evaluated"), Some("satisfied")));
+    assert_eq!(
+        (done.expect(200, "").body["status"].as_str(), done.body["satisfaction"].as_str()),
+        (Some("evaluated"), Some("satisfied"))
+    );
     rate(&author, "satisfied").await.expect(409, "illegal_transition");
     // Every step is in the history and the audit log.
-    let steps: Vec<&str> = done.body["events"].as_array().unwrap().iter().map(|e| e["to_status"].as_str().unwrap()).collect();
-    assert_eq!(steps, vec!["draft", "submitted", "returned", "submitted", "accepted", "assigned", "replied", "assigned", "replied", "evaluated"]);
+    let steps: Vec<&str> =
+        done.body["events"].as_array().unwrap().iter().map(|e| e["to_status"].as_str().unwrap()).collect();
+    assert_eq!(
+        steps,
+        vec![
+            "draft",
+            "submitted",
+            "returned",
+            "submitted",
+            "accepted",
+            "assigned",
+            "replied",
+            "assigned",
+            "replied",
+            "evaluated"
+        ]
+    );
     let log = app.get(&format!("/api/v1/audit?record_type=suggestion&record_id={id}&limit=100"), &admin).await;
-    let actions: Vec<&str> = log.body["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> =
+        log.body["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     for a in [
         "suggestion.create",
         "suggestion.cosign",
@@ -163,7 +218,13 @@ async fn a_suggestion_with_a_cosigner_is_assigned_handled_replied_and_rated_and_
     lvzhi::ledger::consume_point_events(&app.state).await.unwrap();
     let mine = app.get("/api/v1/me/points", &author).await;
     let codes = |v: &Value| -> Vec<String> {
-        v["entries"].as_array().unwrap().iter().filter(|e| e["source_kind"] == "suggestion").map(|e| e["rule_code"].as_str().unwrap().to_string()).collect()
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["source_kind"] == "suggestion")
+            .map(|e| e["rule_code"].as_str().unwrap().to_string())
+            .collect()
     };
     let mut got = codes(&mine.body);
     got.sort();
@@ -179,21 +240,34 @@ async fn a_suggestion_with_a_cosigner_is_assigned_handled_replied_and_rated_and_
 async fn units_see_only_what_was_assigned_to_them_and_drafts_can_be_withdrawn() {
     let app = spawn_demo().await;
     let (admin, author, unit) = (app.login("admin").await, app.login("13955110000").await, app.login("unit1").await);
-    let s =
-        app.post("/api/v1/suggestions", &author, json!({"title": "关于公交线路的建议", "content": "…", "category": "transport", "period": "session"})).await;
+    let s = app
+        .post(
+            "/api/v1/suggestions",
+            &author,
+            json!({"title": "关于公交线路的建议", "content": "…", "category": "transport", "period": "session"}),
+        )
+        .await;
     let id = s.expect(201, "").body["id"].as_i64().unwrap();
     app.post(&at(id, "submit"), &author, json!({})).await.expect(200, "");
     // Not assigned to the unit: as if it did not exist.
     app.get(&format!("/api/v1/suggestions/{id}"), &unit).await.expect(404, "not_found");
     app.post(&at(id, "reply"), &unit, json!({"classification": "A", "body": "x"})).await.expect(404, "not_found");
-    app.post(&at(id, "contacts"), &unit, json!({"channel": "phone", "contacted_on": app.today(), "summary": "电话"})).await.expect(404, "not_found");
+    app.post(&at(id, "contacts"), &unit, json!({"channel": "phone", "contacted_on": app.today(), "summary": "电话"}))
+        .await
+        .expect(404, "not_found");
     // Convert to an opinion needs a reason; withdrawn before assignment; then nothing more.
     app.post(&at(id, "convert"), &admin, json!({"reason": ""})).await.expect(422, "validation_failed");
     let w = app.post(&at(id, "withdraw"), &author, json!({})).await;
     assert_eq!(w.expect(200, "").body["status"], "withdrawn");
     app.post(&at(id, "accept"), &admin, json!({})).await.expect(409, "illegal_transition");
     // Bad filings.
-    let bad = app.post("/api/v1/suggestions", &author, json!({"title": "", "content": "…", "category": "weather", "period": "sometime"})).await;
+    let bad = app
+        .post(
+            "/api/v1/suggestions",
+            &author,
+            json!({"title": "", "content": "…", "category": "weather", "period": "sometime"}),
+        )
+        .await;
     assert_eq!(bad.expect(422, "validation_failed").body["errors"].as_array().unwrap().len(), 3);
 }
 
@@ -216,12 +290,17 @@ async fn units_ask_for_time_everyone_urges_b_items_are_tracked_until_cleared_and
         ids.push(id);
     }
     let (id, other) = (ids[0], ids[1]);
-    app.post(&at(id, "assign"), &admin, json!({"lead_unit_id": 1, "months": 3, "key_leader": "李主任"})).await.expect(200, "");
+    app.post(&at(id, "assign"), &admin, json!({"lead_unit_id": 1, "months": 3, "key_leader": "李主任"}))
+        .await
+        .expect(200, "");
     app.post(&at(other, "assign"), &admin, json!({"lead_unit_id": 1})).await.expect(200, "");
     // More time: asked by the lead unit, approved by staff; the deadline moves.
-    let before = app.get(&format!("/api/v1/suggestions/{id}"), &admin).await.body["due_at"].as_str().unwrap().to_string();
+    let before =
+        app.get(&format!("/api/v1/suggestions/{id}"), &admin).await.body["due_at"].as_str().unwrap().to_string();
     app.post(&at(id, "extension"), &unit, json!({"months": 2, "reason": "需跨部门协调"})).await.expect(200, "");
-    app.post(&at(id, "extension"), &unit, json!({"months": 1, "reason": "again"})).await.expect(409, "extension_pending");
+    app.post(&at(id, "extension"), &unit, json!({"months": 1, "reason": "again"}))
+        .await
+        .expect(409, "extension_pending");
     let ok = app.post(&at(id, "extension/decision"), &admin, json!({"approve": true})).await;
     assert!(ok.expect(200, "").body["due_at"].as_str().unwrap() > before.as_str());
     // Urging, weighted: the author 1, staff 2, staff for the supervising leader 4.
@@ -231,11 +310,22 @@ async fn units_ask_for_time_everyone_urges_b_items_are_tracked_until_cleared_and
     app.post(&at(other, "urge"), &admin, json!({"as_leader": true})).await.expect(422, "validation_failed");
     app.post(&at(id, "urge"), &unit, json!({})).await.expect(403, "forbidden");
     let urged = app.get("/api/v1/suggestions/urged", &admin).await;
-    let ranked: Vec<(i64, i64)> =
-        urged.body.as_array().unwrap().iter().map(|l| (l["suggestion"]["id"].as_i64().unwrap(), l["weight"].as_i64().unwrap())).collect();
+    let ranked: Vec<(i64, i64)> = urged
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["suggestion"]["id"].as_i64().unwrap(), l["weight"].as_i64().unwrap()))
+        .collect();
     assert_eq!(ranked, vec![(id, 5), (other, 2)]);
     // A B reply is tracked until cleared; the consenting author's reply is public.
-    app.post(&at(id, "contacts"), &unit, json!({"channel": "phone", "contacted_on": app.today(), "summary": "电话沟通"})).await.expect(200, "");
+    app.post(
+        &at(id, "contacts"),
+        &unit,
+        json!({"channel": "phone", "contacted_on": app.today(), "summary": "电话沟通"}),
+    )
+    .await
+    .expect(200, "");
     app.post(&at(id, "reply"), &unit, json!({"classification": "B", "body": "已纳入明年预算。"})).await.expect(200, "");
     app.post(&at(id, "evaluate"), &author, json!({"satisfaction": "basically_satisfied"})).await.expect(200, "");
     let tracked = app.get("/api/v1/suggestions/tracking", &admin).await;
@@ -243,7 +333,10 @@ async fn units_ask_for_time_everyone_urges_b_items_are_tracked_until_cleared_and
     let public = app.send(app.client.get(app.url("/api/v1/public/suggestions"))).await;
     public.expect(200, "");
     assert_eq!(public.body["items"].as_array().unwrap().len(), 1, "only the consenting author's reply");
-    assert_eq!((public.body["items"][0]["classification"].as_str(), public.body["items"][0]["reply"].as_str()), (Some("B"), Some("已纳入明年预算。")));
+    assert_eq!(
+        (public.body["items"][0]["classification"].as_str(), public.body["items"][0]["reply"].as_str()),
+        (Some("B"), Some("已纳入明年预算。"))
+    );
     let cleared = app.post(&at(id, "clear"), &admin, json!({})).await;
     assert_eq!(cleared.expect(200, "").body["classification"], "A");
     assert_eq!(app.get("/api/v1/suggestions/tracking", &admin).await.body.as_array().unwrap().len(), 0);
@@ -257,7 +350,10 @@ async fn units_ask_for_time_everyone_urges_b_items_are_tracked_until_cleared_and
     app.get("/api/v1/suggestions/stats", &author).await.expect(403, "forbidden");
     lvzhi::ledger::consume_point_events(&app.state).await.unwrap();
     let points = app.get("/api/v1/me/points", &author).await;
-    assert_eq!(points.body["entries"].as_array().unwrap().iter().filter(|e| e["rule_code"] == "suggestion_excellent").count(), 1);
+    assert_eq!(
+        points.body["entries"].as_array().unwrap().iter().filter(|e| e["rule_code"] == "suggestion_excellent").count(),
+        1
+    );
     // Past its deadline the unanswered one shows red and its lead unit is texted, once a day.
     app.clock.advance(chrono::Duration::days(100));
     let admin = app.login("admin").await;
@@ -273,7 +369,8 @@ async fn the_demo_holds_suggestions_one_answered_and_published() {
     lvzhi::demo::seed(&app.state).await.unwrap();
     let author = app.login("13955110000").await;
     let mine = app.get("/api/v1/me/suggestions", &author).await;
-    let states: Vec<&str> = mine.body["items"].as_array().unwrap().iter().map(|s| s["status"].as_str().unwrap()).collect();
+    let states: Vec<&str> =
+        mine.body["items"].as_array().unwrap().iter().map(|s| s["status"].as_str().unwrap()).collect();
     assert_eq!(states, vec!["assigned", "evaluated"]);
     let public = app.send(app.client.get(app.url("/api/v1/public/suggestions"))).await;
     assert_eq!(public.body["items"][0]["classification"], "A");
@@ -301,7 +398,10 @@ async fn a_suggestion_turned_into_an_opinion_is_handled_in_the_reception_room_an
     app.post(&at(id, "convert"), &admin, json!({"reason": "again"})).await.expect(409, "illegal_transition");
     let case = app.get(&format!("/api/v1/opinions/{ticket}"), &author).await;
     case.expect(200, "");
-    assert_eq!((case.body["status"].as_str(), case.body["access"].as_str(), case.body["suggestion_id"].as_i64()), (Some("accepted"), Some("deputy"), Some(id)));
+    assert_eq!(
+        (case.body["status"].as_str(), case.body["access"].as_str(), case.body["suggestion_id"].as_i64()),
+        (Some("accepted"), Some("deputy"), Some(id))
+    );
     let events = case.body["events"].as_array().unwrap();
     assert_eq!(events.len(), 2, "{}", case.text);
     assert_eq!(events[1]["note"], "属于具体事项，转为社情民意办理");
@@ -313,14 +413,21 @@ async fn a_suggestion_turned_into_an_opinion_is_handled_in_the_reception_room_an
     // Another deputy cannot see it; staff list it without a phone number.
     app.get(&format!("/api/v1/opinions/{ticket}"), &other).await.expect(404, "not_found");
     let listed = app.get("/api/v1/opinions?status=accepted", &admin).await;
-    let item = listed.body["items"].as_array().unwrap().iter().find(|o| o["ticket"] == ticket.as_str()).cloned().unwrap();
+    let item =
+        listed.body["items"].as_array().unwrap().iter().find(|o| o["ticket"] == ticket.as_str()).cloned().unwrap();
     assert!(item["phone_masked"].is_null(), "{item}");
     app.get(&format!("/api/v1/opinions/{ticket}/phone"), &admin).await.expect(404, "not_found");
     // The deputy does not answer (nor earn points for) their own case, and it stays with them.
-    app.post(&format!("/api/v1/opinions/{ticket}/answer"), &author, json!({"body": "自己答复"})).await.expect(409, "illegal_transition");
-    app.post(&format!("/api/v1/opinions/{ticket}/assign"), &admin, json!({"deputy_id": peer})).await.expect(409, "illegal_transition");
+    app.post(&format!("/api/v1/opinions/{ticket}/answer"), &author, json!({"body": "自己答复"}))
+        .await
+        .expect(409, "illegal_transition");
+    app.post(&format!("/api/v1/opinions/{ticket}/assign"), &admin, json!({"deputy_id": peer}))
+        .await
+        .expect(409, "illegal_transition");
     // Staff forward it, the unit replies, staff close it, and the author rates it.
-    app.post(&format!("/api/v1/opinions/{ticket}/forward"), &admin, json!({"unit_id": 1, "working_days": 5})).await.expect(200, "");
+    app.post(&format!("/api/v1/opinions/{ticket}/forward"), &admin, json!({"unit_id": 1, "working_days": 5}))
+        .await
+        .expect(200, "");
     app.post(&format!("/api/v1/opinions/{ticket}/reply"), &unit, json!({"body": "已更换灯具。"})).await.expect(200, "");
     app.post(&format!("/api/v1/opinions/{ticket}/close"), &admin, json!({})).await.expect(200, "");
     let rating = json!({"satisfaction": "satisfied", "result_score": 5, "attitude_score": 5});
@@ -329,5 +436,13 @@ async fn a_suggestion_turned_into_an_opinion_is_handled_in_the_reception_room_an
     assert_eq!(rated.expect(200, "").body["status"], "rated");
     // The author was told, with the ticket.
     let inbox = app.get("/api/v1/me/inbox", &author).await;
-    assert!(inbox.body["items"].as_array().unwrap().iter().any(|n| n["title"].as_str().unwrap().starts_with("建议转为意见办理")), "{}", inbox.text);
+    assert!(
+        inbox.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["title"].as_str().unwrap().starts_with("建议转为意见办理")),
+        "{}",
+        inbox.text
+    );
 }

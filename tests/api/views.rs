@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 async fn instance(app: &TestApp) -> TestApp {
     let mut st = app.state.clone();
     let (url, inline) = (st.settings.database_url.clone(), st.settings.db_inline_reads);
-    st.db = lvzhi::db::Db::new(st.db.pool.clone(), &url, 1, lvzhi::platform::views::Views::new(1 << 20)).inline_reads(inline);
+    st.db = lvzhi::db::Db::new(st.db.pool.clone(), &url, 1, lvzhi::platform::views::Views::new(1 << 20))
+        .inline_reads(inline);
     let other = app.sibling(st);
     following(&other).await;
     other
@@ -70,7 +71,9 @@ fn notice(title: &str, expires: chrono::DateTime<chrono::Utc>) -> Value {
 async fn a_deputys_badge_and_inbox_come_from_memory_and_follow_every_write_and_expiry() {
     let (app, other, admin, deputy) = two_instances().await;
     let views = &app.state.db.views;
-    let n = app.post("/api/v1/notices", &admin, notice("第一期情况通报", app.clock.now() + chrono::Duration::days(30))).await;
+    let n = app
+        .post("/api/v1/notices", &admin, notice("第一期情况通报", app.clock.now() + chrono::Duration::days(30)))
+        .await;
     n.expect(201, "");
     let id = n.body["id"].as_i64().unwrap();
     let before = unread(&app, &deputy).await;
@@ -88,10 +91,12 @@ async fn a_deputys_badge_and_inbox_come_from_memory_and_follow_every_write_and_e
     app.post(&format!("/api/v1/me/inbox/{id}/read"), &deputy, json!({})).await.expect(204, "");
     assert_eq!(unread(&app, &deputy).await, before - 1);
     assert!(mine(&app.get("/api/v1/me/inbox", &deputy).await.body)["read_at"].is_string());
-    eventually("the other instance's badge", json!(before - 1), || async { json!(unread(&other, &deputy).await) }).await;
+    eventually("the other instance's badge", json!(before - 1), || async { json!(unread(&other, &deputy).await) })
+        .await;
     // A newly published notice shows at once, and leaves badge and page when it expires — with
     // no write at all.
-    let soon = app.post("/api/v1/notices", &admin, notice("限时通报", app.clock.now() + chrono::Duration::minutes(10))).await;
+    let soon =
+        app.post("/api/v1/notices", &admin, notice("限时通报", app.clock.now() + chrono::Duration::minutes(10))).await;
     soon.expect(201, "");
     let soon_id = soon.body["id"].clone();
     assert_eq!(unread(&app, &deputy).await, before);
@@ -117,7 +122,8 @@ async fn a_deputys_points_come_from_memory_and_an_award_shows_at_once() {
     assert_eq!(views.hits(), hits + 1);
     assert_eq!(statement(&other, &deputy).await, first);
     let entries = first["entries"].as_array().unwrap().len();
-    let award = json!({"deputy_id": 1, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": "VIEWS-1"});
+    let award =
+        json!({"deputy_id": 1, "rule_code": "suggestion_filed", "source_kind": "suggestion", "source_id": "VIEWS-1"});
     app.post("/api/v1/ledger/awards", &admin, award).await.expect(201, "");
     let now = statement(&app, &deputy).await;
     assert_eq!(now["entries"].as_array().unwrap().len(), entries + 1);
@@ -133,9 +139,13 @@ async fn a_phone_holding_the_current_page_gets_304_until_it_changes() {
     let app = spawn_demo().await;
     following(&app).await;
     let (admin, deputy) = (app.login("admin").await, app.login("13955110000").await);
-    let n = app.post("/api/v1/notices", &admin, notice("第二期情况通报", app.clock.now() + chrono::Duration::days(30))).await;
+    let n = app
+        .post("/api/v1/notices", &admin, notice("第二期情况通报", app.clock.now() + chrono::Duration::days(30)))
+        .await;
     n.expect(201, "");
-    let revalidate = |path: &str, tag: &str| app.send(app.req(reqwest::Method::GET, path, Some(&deputy)).header("If-None-Match", tag));
+    let revalidate = |path: &str, tag: &str| {
+        app.send(app.req(reqwest::Method::GET, path, Some(&deputy)).header("If-None-Match", tag))
+    };
     let mut tags = vec![];
     for path in ["/api/v1/me/inbox", "/api/v1/me/inbox/unread-count", "/api/v1/me/points"] {
         let first = app.get(path, &deputy).await;

@@ -113,10 +113,16 @@ fn base_for(method: &str, path: &str, field: &str, region: i64) -> Option<Value>
             json!({"token": "x", "latitude": 31.86, "longitude": 117.28, "accuracy_m": 10, "coord_system": "wgs84", "deputy_id": 1})
         }
         ("POST", "/api/v1/deputies/{id}/seats", _) => json!({"level": "county", "region_id": region, "term": 18}),
-        ("POST", "/api/v1/notices", "event_id") => json!({"kind": "meeting", "title": "会议通知", "body": "…", "audience": {"regions": [region]}}),
-        ("POST", "/api/v1/notices", _) => json!({"kind": "briefing", "title": "情况通报", "body": "…", "audience": {"regions": [region]}}),
+        ("POST", "/api/v1/notices", "event_id") => {
+            json!({"kind": "meeting", "title": "会议通知", "body": "…", "audience": {"regions": [region]}})
+        }
+        ("POST", "/api/v1/notices", _) => {
+            json!({"kind": "briefing", "title": "情况通报", "body": "…", "audience": {"regions": [region]}})
+        }
         ("POST", "/api/v1/point-rules", _) => rule,
-        ("POST", "/api/v1/point-rules/simulate", _) => json!({"year": 2026, "rules": [{"code": "scope_test", "points": 1}]}),
+        ("POST", "/api/v1/point-rules/simulate", _) => {
+            json!({"year": 2026, "rules": [{"code": "scope_test", "points": 1}]})
+        }
         ("POST", "/api/v1/regions", _) => json!({"code": "340102999", "name": "测试街道", "level": "township"}),
         ("POST", "/api/v1/stations", _) => {
             json!({"kind": "station", "name": "测试联络站", "address": "测试路1号", "latitude": 31.86, "longitude": 117.28, "region_id": region})
@@ -157,7 +163,13 @@ async fn every_id_a_write_names_is_checked_against_the_callers_scope() {
     other.insert("unit", unit.expect(201, "").body["id"].as_i64().unwrap());
     let event = json!({"kind": "meeting", "title": "蜀山区会议", "region_id": outside, "station_id": station, "starts_at": dates.from, "ends_at": dates.to});
     other.insert("event", app.post("/api/v1/events", &admin, event).await.expect(201, "").body["id"].as_i64().unwrap());
-    let slot = app.post(&format!("/api/v1/stations/{station}/slots"), &admin, json!({"starts_at": dates.from, "ends_at": dates.to})).await;
+    let slot = app
+        .post(
+            &format!("/api/v1/stations/{station}/slots"),
+            &admin,
+            json!({"starts_at": dates.from, "ends_at": dates.to}),
+        )
+        .await;
     other.insert("slot", slot.expect(201, "").body["id"].as_i64().unwrap());
     other.insert("checkin", 1);
     other.insert("entry", 1);
@@ -165,13 +177,22 @@ async fn every_id_a_write_names_is_checked_against_the_callers_scope() {
     let own_station = 1;
     app.get(&format!("/api/v1/stations/{own_station}"), &yaohai).await.expect(200, "");
     let own_deputy = first_id(&app, &admin, &format!("/api/v1/deputies?region_id={inside}&limit=1")).await;
-    let seat = app.get(&format!("/api/v1/deputies/{own_deputy}"), &yaohai).await.body["seats"][0]["id"].as_i64().unwrap();
-    let own_event =
-        json!({"kind": "meeting", "title": "瑶海区会议", "region_id": inside, "station_id": own_station, "starts_at": dates.from, "ends_at": dates.to});
+    let seat =
+        app.get(&format!("/api/v1/deputies/{own_deputy}"), &yaohai).await.body["seats"][0]["id"].as_i64().unwrap();
+    let own_event = json!({"kind": "meeting", "title": "瑶海区会议", "region_id": inside, "station_id": own_station, "starts_at": dates.from, "ends_at": dates.to});
     let own_event = app.post("/api/v1/events", &yaohai, own_event).await.expect(201, "").body["id"].as_i64().unwrap();
     let citizen = constituent(&app, &g, "13800138078").await;
-    let code = app.get(&format!("/api/v1/stations/{own_station}"), &admin).await.body["public_code"].as_str().unwrap().to_string();
-    let filed = app.post("/api/v1/opinions", &citizen, json!({"station_code": code, "category": "transport", "title": "路灯", "content": "不亮"})).await;
+    let code = app.get(&format!("/api/v1/stations/{own_station}"), &admin).await.body["public_code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let filed = app
+        .post(
+            "/api/v1/opinions",
+            &citizen,
+            json!({"station_code": code, "category": "transport", "title": "路灯", "content": "不亮"}),
+        )
+        .await;
     let ticket = filed.expect(201, "").body["ticket"].as_str().unwrap().to_string();
     app.post(&format!("/api/v1/opinions/{ticket}/accept"), &yaohai, json!({})).await.expect(200, "");
     let mut ids = BTreeMap::new();

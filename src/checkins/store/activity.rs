@@ -74,5 +74,11 @@ pub fn get(c: &mut AnyConnection, id: i64) -> AppResult<Row> {
 
 /// A deputy's records after id `after`, oldest first (`limit + 1`, to tell a next page).
 pub fn of_deputy(c: &mut AnyConnection, deputy: i64, after: i64, limit: i64) -> AppResult<Vec<Row>> {
-    Ok(a::table.filter(a::deputy_id.eq(deputy)).filter(a::id.gt(after)).order(a::id).limit(limit + 1).select(COLS).load(c)?)
+    Ok(a::table
+        .filter(a::deputy_id.eq(deputy))
+        .filter(a::id.gt(after))
+        .order(a::id)
+        .limit(limit + 1)
+        .select(COLS)
+        .load(c)?)
 }

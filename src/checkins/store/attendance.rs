@@ -8,7 +8,10 @@ use diesel::prelude::*;
 
 /// Marks an invitee's leave approved; false when the deputy is not invited.
 pub fn approve_leave(conn: &mut AnyConnection, event: i64, deputy: i64) -> AppResult<bool> {
-    Ok(diesel::update(ei::table.filter(ei::event_id.eq(event)).filter(ei::deputy_id.eq(deputy))).set(ei::leave_approved.eq(true)).execute(conn)? == 1)
+    Ok(diesel::update(ei::table.filter(ei::event_id.eq(event)).filter(ei::deputy_id.eq(deputy)))
+        .set(ei::leave_approved.eq(true))
+        .execute(conn)?
+        == 1)
 }
 
 /// When a meeting was created and when it starts (None: no such meeting).
@@ -18,12 +21,20 @@ pub fn created_and_starts(conn: &mut AnyConnection, event: i64) -> AppResult<Opt
 
 /// Whether the deputy has an accepted check-in at the meeting.
 pub fn attended(conn: &mut AnyConnection, event: i64, deputy: i64) -> AppResult<bool> {
-    Ok(c::table.filter(c::event_id.eq(event)).filter(c::deputy_id.eq(deputy)).filter(c::status.eq("accepted")).count().get_result::<i64>(conn)? > 0)
+    Ok(c::table
+        .filter(c::event_id.eq(event))
+        .filter(c::deputy_id.eq(deputy))
+        .filter(c::status.eq("accepted"))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
 }
 
 /// Records an invitee's final attendance (`attended`, `excused`, `absent`).
 pub fn set_attendance(conn: &mut AnyConnection, event: i64, deputy: i64, outcome: &str) -> AppResult<()> {
-    diesel::update(ei::table.filter(ei::event_id.eq(event)).filter(ei::deputy_id.eq(deputy))).set(ei::attendance.eq(outcome)).execute(conn)?;
+    diesel::update(ei::table.filter(ei::event_id.eq(event)).filter(ei::deputy_id.eq(deputy)))
+        .set(ei::attendance.eq(outcome))
+        .execute(conn)?;
     Ok(())
 }
 

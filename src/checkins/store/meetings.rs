@@ -7,7 +7,20 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 /// (id, region, kind, title, station, venue, latitude, longitude, radius, starts, ends, closed).
-pub type MeetingRow = (i64, i64, String, String, Option<i64>, Option<String>, f64, f64, i32, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>);
+pub type MeetingRow = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    f64,
+    f64,
+    i32,
+    NaiveDateTime,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+);
 
 /// (latitude, longitude, radius, region path, station) of a meeting's venue.
 pub type VenueRow = (f64, f64, i32, String, Option<i64>);
@@ -28,7 +41,20 @@ pub fn get(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(MeetingRow, S
         .inner_join(r::table.on(r::id.eq(e::region_id)))
         .filter(e::id.eq(id))
         .select((
-            (e::id, e::region_id, e::kind, e::title, e::station_id, e::venue, e::latitude, e::longitude, e::radius_m, e::starts_at, e::ends_at, e::closed_at),
+            (
+                e::id,
+                e::region_id,
+                e::kind,
+                e::title,
+                e::station_id,
+                e::venue,
+                e::latitude,
+                e::longitude,
+                e::radius_m,
+                e::starts_at,
+                e::ends_at,
+                e::closed_at,
+            ),
             r::path,
         ))
         .first(conn)
@@ -37,7 +63,11 @@ pub fn get(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(MeetingRow, S
 
 /// (deputy, leave approved, attendance) of a meeting's invitees, by deputy.
 pub fn invitees(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<(i64, bool, Option<String>)>> {
-    Ok(ei::table.filter(ei::event_id.eq(id)).order(ei::deputy_id).select((ei::deputy_id, ei::leave_approved, ei::attendance)).load(conn)?)
+    Ok(ei::table
+        .filter(ei::event_id.eq(id))
+        .order(ei::deputy_id)
+        .select((ei::deputy_id, ei::leave_approved, ei::attendance))
+        .load(conn)?)
 }
 
 /// A meeting to store.

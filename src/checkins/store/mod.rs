@@ -14,16 +14,34 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 pub fn secret(conn: &mut AnyConnection, kind: &str, id: i64) -> AppResult<Option<(String, Option<String>)>> {
-    Ok(q::table.filter(q::place_kind.eq(kind)).filter(q::place_id.eq(id)).select((q::secret, q::kiosk_key_hash)).first(conn).optional()?)
+    Ok(q::table
+        .filter(q::place_kind.eq(kind))
+        .filter(q::place_id.eq(id))
+        .select((q::secret, q::kiosk_key_hash))
+        .first(conn)
+        .optional()?)
 }
 
 /// Creates or replaces the secret (and optionally the kiosk key hash) of a place.
-pub fn put_secret(conn: &mut AnyConnection, kind: &str, id: i64, secret: &str, kiosk: Option<Option<&str>>, now: NaiveDateTime) -> AppResult<()> {
+pub fn put_secret(
+    conn: &mut AnyConnection,
+    kind: &str,
+    id: i64,
+    secret: &str,
+    kiosk: Option<Option<&str>>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     let exists = self::secret(conn, kind, id)?;
     match exists {
         None => {
             diesel::insert_into(q::table)
-                .values((q::place_kind.eq(kind), q::place_id.eq(id), q::secret.eq(secret), q::kiosk_key_hash.eq(kiosk.flatten()), q::rotated_at.eq(now)))
+                .values((
+                    q::place_kind.eq(kind),
+                    q::place_id.eq(id),
+                    q::secret.eq(secret),
+                    q::kiosk_key_hash.eq(kiosk.flatten()),
+                    q::rotated_at.eq(now),
+                ))
                 .execute(conn)?;
         }
         Some((_, old_kiosk)) => {
@@ -40,7 +58,9 @@ pub fn put_secret(conn: &mut AnyConnection, kind: &str, id: i64, secret: &str, k
 }
 
 pub fn set_kiosk_hash(conn: &mut AnyConnection, kind: &str, id: i64, hash: &str) -> AppResult<()> {
-    diesel::update(q::table.filter(q::place_kind.eq(kind)).filter(q::place_id.eq(id))).set(q::kiosk_key_hash.eq(hash)).execute(conn)?;
+    diesel::update(q::table.filter(q::place_kind.eq(kind)).filter(q::place_id.eq(id)))
+        .set(q::kiosk_key_hash.eq(hash))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -141,7 +161,10 @@ pub fn insert_many(conn: &mut AnyConnection, rows: &[NewCheckin]) -> AppResult<V
     if rows.is_empty() {
         return Ok(vec![]);
     }
-    Ok(crate::per_backend!(conn, |x| diesel::insert_into(c::table).values(rows).returning((c::id, c::deputy_id)).get_results(x))?)
+    Ok(crate::per_backend!(conn, |x| diesel::insert_into(c::table)
+        .values(rows)
+        .returning((c::id, c::deputy_id))
+        .get_results(x))?)
 }
 
 /// Inserts check-ins with one statement (seeding: any number of rows per deputy).
@@ -184,7 +207,14 @@ pub fn check_out(conn: &mut AnyConnection, id: i64, at: NaiveDateTime, auto: boo
         == 1)
 }
 
-pub fn review(conn: &mut AnyConnection, id: i64, status: &str, by: i64, note: Option<&str>, at: NaiveDateTime) -> AppResult<bool> {
+pub fn review(
+    conn: &mut AnyConnection,
+    id: i64,
+    status: &str,
+    by: i64,
+    note: Option<&str>,
+    at: NaiveDateTime,
+) -> AppResult<bool> {
     Ok(diesel::update(c::table.filter(c::id.eq(id)).filter(c::status.eq("pending_review")))
         .set((c::status.eq(status), c::reviewed_by.eq(by), c::review_note.eq(note), c::reviewed_at.eq(at)))
         .execute(conn)?
@@ -193,7 +223,12 @@ pub fn review(conn: &mut AnyConnection, id: i64, status: &str, by: i64, note: Op
 
 /// Open check-ins older than `before` (for the auto-close worker).
 pub fn stale_open(conn: &mut AnyConnection, before: NaiveDateTime, limit: i64) -> AppResult<Vec<CheckinRow>> {
-    Ok(c::table.filter(c::checked_out_at.is_null()).filter(c::checked_in_at.lt(before)).order(c::id).limit(limit).load(conn)?)
+    Ok(c::table
+        .filter(c::checked_out_at.is_null())
+        .filter(c::checked_in_at.lt(before))
+        .order(c::id)
+        .limit(limit)
+        .load(conn)?)
 }
 
 pub struct ListFilter {
@@ -205,7 +240,8 @@ pub struct ListFilter {
 }
 
 pub fn list(conn: &mut AnyConnection, f: &ListFilter, after: i64, limit: i64) -> AppResult<Vec<CheckinRow>> {
-    let mut query: c::BoxedQuery<'_, MultiBackend> = c::table.filter(c::id.gt(after)).order(c::id).limit(limit).into_boxed();
+    let mut query: c::BoxedQuery<'_, MultiBackend> =
+        c::table.filter(c::id.gt(after)).order(c::id).limit(limit).into_boxed();
     if let Some(d) = f.deputy_id {
         query = query.filter(c::deputy_id.eq(d));
     }
@@ -227,8 +263,19 @@ pub fn list(conn: &mut AnyConnection, f: &ListFilter, after: i64, limit: i64) ->
 /// Seals up to `limit` check-in positions after id `after` (`Legacy`: plain latitude and
 /// longitude stored before sealing; `All`: also positions sealed under an older key); answers
 /// (rows changed, last id looked at).
-pub fn reseal(conn: &mut AnyConnection, pii: &Pii, mode: Reseal, after: i64, limit: i64) -> AppResult<(usize, Option<i64>)> {
-    let mut q = c::table.filter(c::id.gt(after)).order(c::id).limit(limit).select((c::id, c::latitude, c::longitude, c::position_enc)).into_boxed();
+pub fn reseal(
+    conn: &mut AnyConnection,
+    pii: &Pii,
+    mode: Reseal,
+    after: i64,
+    limit: i64,
+) -> AppResult<(usize, Option<i64>)> {
+    let mut q = c::table
+        .filter(c::id.gt(after))
+        .order(c::id)
+        .limit(limit)
+        .select((c::id, c::latitude, c::longitude, c::position_enc))
+        .into_boxed();
     q = match mode {
         Reseal::Legacy => q.filter(c::latitude.is_not_null()),
         Reseal::All => q.filter(c::latitude.is_not_null().or(c::position_enc.is_not_null())),
@@ -244,7 +291,9 @@ pub fn reseal(conn: &mut AnyConnection, pii: &Pii, mode: Reseal, after: i64, lim
             _ => continue,
         };
         let sealed = pii.seal(field::CHECKIN_POSITION, &plain);
-        diesel::update(c::table.find(id)).set((c::latitude.eq(None::<f64>), c::longitude.eq(None::<f64>), c::position_enc.eq(sealed))).execute(conn)?;
+        diesel::update(c::table.find(id))
+            .set((c::latitude.eq(None::<f64>), c::longitude.eq(None::<f64>), c::position_enc.eq(sealed)))
+            .execute(conn)?;
         changed += 1;
     }
     Ok((changed, rows.last().map(|r| r.0)))
@@ -267,7 +316,12 @@ pub fn accepted_at_station(
 }
 
 /// (constituents received, opinions collected) of each activity record at a station in [from, to).
-pub fn activity_counts(conn: &mut AnyConnection, station: i64, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<Vec<(i32, i32)>> {
+pub fn activity_counts(
+    conn: &mut AnyConnection,
+    station: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<Vec<(i32, i32)>> {
     Ok(a::table
         .filter(a::station_id.eq(station))
         .filter(a::occurred_at.ge(from))

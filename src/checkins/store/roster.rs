@@ -10,7 +10,12 @@ use diesel::prelude::*;
 pub type SlotRow = (i64, i64, NaiveDateTime, NaiveDateTime, Option<String>);
 
 /// A station's slots overlapping [from, to), by start.
-pub fn slots_between(conn: &mut AnyConnection, station: i64, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<Vec<SlotRow>> {
+pub fn slots_between(
+    conn: &mut AnyConnection,
+    station: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<Vec<SlotRow>> {
     Ok(ds::table
         .filter(ds::station_id.eq(station))
         .filter(ds::ends_at.gt(from))
@@ -57,7 +62,13 @@ pub fn insert_slot(
     now: NaiveDateTime,
 ) -> AppResult<i64> {
     Ok(diesel::insert_into(ds::table)
-        .values((ds::station_id.eq(station), ds::starts_at.eq(starts), ds::ends_at.eq(ends), ds::note.eq(note), ds::created_at.eq(now)))
+        .values((
+            ds::station_id.eq(station),
+            ds::starts_at.eq(starts),
+            ds::ends_at.eq(ends),
+            ds::note.eq(note),
+            ds::created_at.eq(now),
+        ))
         .returning(ds::id)
         .get_result(conn)?)
 }
@@ -65,12 +76,18 @@ pub fn insert_slot(
 /// Puts a deputy on duty in a slot (once: the pair is the table's key).
 pub fn assign(conn: &mut AnyConnection, slot: i64, deputy: i64) -> AppResult<()> {
     let row = (da::slot_id.eq(slot), da::deputy_id.eq(deputy));
-    crate::per_backend!(&mut *conn, |x| diesel::insert_into(da::table).values(row).on_conflict_do_nothing().execute(x))?;
+    crate::per_backend!(&mut *conn, |x| diesel::insert_into(da::table)
+        .values(row)
+        .on_conflict_do_nothing()
+        .execute(x))?;
     Ok(())
 }
 
 /// (id, station, starts, ends) of up to 500 ended slots not yet settled.
-pub fn ended_unsettled(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResult<Vec<(i64, i64, NaiveDateTime, NaiveDateTime)>> {
+pub fn ended_unsettled(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+) -> AppResult<Vec<(i64, i64, NaiveDateTime, NaiveDateTime)>> {
     Ok(ds::table
         .filter(ds::settled_at.is_null())
         .filter(ds::ends_at.le(now))
@@ -80,7 +97,13 @@ pub fn ended_unsettled(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResul
 }
 
 /// Whether the deputy checked in at the station (not rejected) in [from, to).
-pub fn checked_in_between(conn: &mut AnyConnection, deputy: i64, station: i64, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<bool> {
+pub fn checked_in_between(
+    conn: &mut AnyConnection,
+    deputy: i64,
+    station: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<bool> {
     Ok(c::table
         .filter(c::deputy_id.eq(deputy))
         .filter(c::station_id.eq(station))
@@ -94,7 +117,9 @@ pub fn checked_in_between(conn: &mut AnyConnection, deputy: i64, station: i64, f
 
 /// Records a deputy's outcome in a slot (`present`, `no_show`).
 pub fn set_outcome(conn: &mut AnyConnection, slot: i64, deputy: i64, outcome: &str) -> AppResult<()> {
-    diesel::update(da::table.filter(da::slot_id.eq(slot)).filter(da::deputy_id.eq(deputy))).set(da::outcome.eq(outcome)).execute(conn)?;
+    diesel::update(da::table.filter(da::slot_id.eq(slot)).filter(da::deputy_id.eq(deputy)))
+        .set(da::outcome.eq(outcome))
+        .execute(conn)?;
     Ok(())
 }
 

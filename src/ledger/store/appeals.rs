@@ -67,9 +67,22 @@ pub fn close(c: &mut AnyConnection, id: i64, how: &Closing) -> AppResult<bool> {
     Ok(diesel::update(a::table.filter(a::id.eq(id)).filter(a::status.eq("open"))).set(how).execute(c)? == 1)
 }
 
-pub fn add_message(c: &mut AnyConnection, appeal: i64, author_id: i64, author: &str, body: &str, at: NaiveDateTime) -> AppResult<i64> {
+pub fn add_message(
+    c: &mut AnyConnection,
+    appeal: i64,
+    author_id: i64,
+    author: &str,
+    body: &str,
+    at: NaiveDateTime,
+) -> AppResult<i64> {
     Ok(diesel::insert_into(m::table)
-        .values((m::appeal_id.eq(appeal), m::author_id.eq(author_id), m::author.eq(author), m::body.eq(body), m::at.eq(at)))
+        .values((
+            m::appeal_id.eq(appeal),
+            m::author_id.eq(author_id),
+            m::author.eq(author),
+            m::body.eq(body),
+            m::at.eq(at),
+        ))
         .returning(m::id)
         .get_result(c)?)
 }
@@ -101,7 +114,10 @@ pub fn list(c: &mut AnyConnection, f: &ListFilter) -> AppResult<Vec<AppealRow>> 
         q = q.filter(a::year.eq(y));
     }
     if f.scope != "/%" {
-        q = q.filter(a::deputy_id.eq_any(se::table.inner_join(rg::table).filter(rg::path.like(f.scope.clone())).select(se::deputy_id)));
+        q = q.filter(
+            a::deputy_id
+                .eq_any(se::table.inner_join(rg::table).filter(rg::path.like(f.scope.clone())).select(se::deputy_id)),
+        );
     }
     Ok(q.load(c)?)
 }

@@ -51,7 +51,11 @@ pub fn note_many(conn: &mut AnyConnection, events: &[PointEvent], now: NaiveDate
 
 /// Point events of a deputy, newest first: (kind, source kind, source id).
 pub fn noted_for(conn: &mut AnyConnection, deputy_id: i64) -> AppResult<Vec<(String, String, i64)>> {
-    Ok(pe::table.filter(pe::deputy_id.eq(deputy_id)).order(pe::id.desc()).select((pe::kind, pe::source_kind, pe::source_id)).load(conn)?)
+    Ok(pe::table
+        .filter(pe::deputy_id.eq(deputy_id))
+        .order(pe::id.desc())
+        .select((pe::kind, pe::source_kind, pe::source_id))
+        .load(conn)?)
 }
 
 /// A point event waiting for the consumer: (id, deputy, kind, source kind, source id, occurred at).

@@ -29,7 +29,8 @@ pub type BalanceMap = std::collections::BTreeMap<(i64, i32, String), (i64, i64)>
 
 /// Sums of every entry per (deputy, year, category), recomputed from the entries.
 pub fn recomputed_balances(conn: &mut AnyConnection) -> AppResult<BalanceMap> {
-    let rows: Vec<(i64, i32, String, i32)> = e::table.select((e::deputy_id, e::year, e::category, e::points)).load(conn)?;
+    let rows: Vec<(i64, i32, String, i32)> =
+        e::table.select((e::deputy_id, e::year, e::category, e::points)).load(conn)?;
     let mut m = BalanceMap::new();
     for (d, y, c, p) in rows {
         let v: &mut (i64, i64) = m.entry((d, y, c)).or_default();
@@ -40,7 +41,8 @@ pub fn recomputed_balances(conn: &mut AnyConnection) -> AppResult<BalanceMap> {
 }
 
 pub fn stored_balances(conn: &mut AnyConnection) -> AppResult<BalanceMap> {
-    let rows: Vec<(i64, i32, String, i64, i64)> = b::table.select((b::deputy_id, b::year, b::category, b::points, b::entries)).load(conn)?;
+    let rows: Vec<(i64, i32, String, i64, i64)> =
+        b::table.select((b::deputy_id, b::year, b::category, b::points, b::entries)).load(conn)?;
     Ok(rows.into_iter().map(|(d, y, c, p, n)| ((d, y, c), (p, n))).collect())
 }
 
@@ -48,7 +50,9 @@ pub fn replace_balances(conn: &mut AnyConnection, all: &BalanceMap) -> AppResult
     views::touch_all(Family::Points);
     diesel::delete(b::table).execute(conn)?;
     for ((d, y, c), (p, n)) in all {
-        diesel::insert_into(b::table).values((b::deputy_id.eq(d), b::year.eq(y), b::category.eq(c), b::points.eq(p), b::entries.eq(n))).execute(conn)?;
+        diesel::insert_into(b::table)
+            .values((b::deputy_id.eq(d), b::year.eq(y), b::category.eq(c), b::points.eq(p), b::entries.eq(n)))
+            .execute(conn)?;
     }
     Ok(())
 }
@@ -205,12 +209,19 @@ pub fn granted_in(
 pub fn lock_heads(conn: &mut AnyConnection, deputies: &[i64]) -> AppResult<std::collections::HashMap<i64, String>> {
     // Rows to lock (PostgreSQL): SQLite's one writer needs none, and the heads are upserted.
     if let AnyConnection::Pg(pg) = conn {
-        let empty: Vec<_> = deputies.iter().map(|d| (h::deputy_id.eq(*d), h::entry_id.eq(0i64), h::hash.eq(crate::ledger::rules::GENESIS))).collect();
+        let empty: Vec<_> = deputies
+            .iter()
+            .map(|d| (h::deputy_id.eq(*d), h::entry_id.eq(0i64), h::hash.eq(crate::ledger::rules::GENESIS)))
+            .collect();
         for chunk in empty.chunks(1000) {
             diesel::insert_into(h::table).values(chunk).on_conflict_do_nothing().execute(pg)?;
         }
     }
-    let q = h::table.filter(any_of(h::deputy_id, deputies.to_vec())).order(h::deputy_id).select((h::deputy_id, h::entry_id, h::hash));
+    let q = h::table.filter(any_of(h::deputy_id, deputies.to_vec())).order(h::deputy_id).select((
+        h::deputy_id,
+        h::entry_id,
+        h::hash,
+    ));
     let rows: Vec<(i64, i64, String)> = match conn {
         AnyConnection::Pg(pg) => q.for_update().load(pg)?,
         AnyConnection::Sqlite(sq) => q.load(sq)?,
@@ -224,7 +235,8 @@ pub fn entry(conn: &mut AnyConnection, id: i64) -> AppResult<Option<EntryRow>> {
 
 /// Reversed entry id → the entry that reversed it, for the given entries (one query).
 pub fn reversals_of(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, i64>> {
-    let rows: Vec<(Option<i64>, i64)> = e::table.filter(e::reverses.eq_any(ids.to_vec())).select((e::reverses, e::id)).load(conn)?;
+    let rows: Vec<(Option<i64>, i64)> =
+        e::table.filter(e::reverses.eq_any(ids.to_vec())).select((e::reverses, e::id)).load(conn)?;
     Ok(by_reversed(rows))
 }
 
@@ -236,7 +248,11 @@ fn by_reversed(rows: Vec<(Option<i64>, i64)>) -> std::collections::HashMap<i64, 
 /// The reversals among a deputy's entries, as reversed id → reversing id (a reversal belongs to
 /// the deputy of the entry it reverses). One cached statement, unlike [`reversals_of`].
 pub fn reversals_of_deputy(conn: &mut AnyConnection, deputy: i64) -> AppResult<std::collections::HashMap<i64, i64>> {
-    let rows: Vec<(Option<i64>, i64)> = e::table.filter(e::deputy_id.eq(deputy)).filter(e::reverses.is_not_null()).select((e::reverses, e::id)).load(conn)?;
+    let rows: Vec<(Option<i64>, i64)> = e::table
+        .filter(e::deputy_id.eq(deputy))
+        .filter(e::reverses.is_not_null())
+        .select((e::reverses, e::id))
+        .load(conn)?;
     Ok(by_reversed(rows))
 }
 
@@ -272,7 +288,12 @@ pub fn heads(conn: &mut AnyConnection) -> AppResult<Vec<(i64, i64, String)>> {
 }
 
 pub fn balances_of(conn: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<Vec<(String, i64, i64)>> {
-    Ok(b::table.filter(b::deputy_id.eq(deputy)).filter(b::year.eq(year)).order(b::category).select((b::category, b::points, b::entries)).load(conn)?)
+    Ok(b::table
+        .filter(b::deputy_id.eq(deputy))
+        .filter(b::year.eq(year))
+        .order(b::category)
+        .select((b::category, b::points, b::entries))
+        .load(conn)?)
 }
 
 pub fn replace_totals(conn: &mut AnyConnection, all: &BalanceMap) -> AppResult<()> {

@@ -1,7 +1,9 @@
 //! All SQL of what the ledger publishes: quarterly ranking snapshots with their rows, and the
 //! daily digests of the chain heads.
 
-use crate::db::schema::{ledger_entries as e, ledger_head_publications as hp, ranking_snapshot_rows as sr, ranking_snapshots as sn};
+use crate::db::schema::{
+    ledger_entries as e, ledger_head_publications as hp, ranking_snapshot_rows as sr, ranking_snapshots as sn,
+};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDateTime;
@@ -35,7 +37,10 @@ pub fn insert_snapshot(c: &mut AnyConnection, s: &NewSnapshot, rows: &[(i32, i64
         ))
         .returning(sn::id)
         .get_result(c)?;
-    let values: Vec<_> = rows.iter().map(|&(rank, d, pts)| (sr::snapshot_id.eq(id), sr::rank.eq(rank), sr::deputy_id.eq(d), sr::points.eq(pts))).collect();
+    let values: Vec<_> = rows
+        .iter()
+        .map(|&(rank, d, pts)| (sr::snapshot_id.eq(id), sr::rank.eq(rank), sr::deputy_id.eq(d), sr::points.eq(pts)))
+        .collect();
     for chunk in values.chunks(2000) {
         crate::per_backend!(&mut *c, |x| diesel::insert_into(sr::table).values(chunk).execute(x))?;
     }
@@ -66,11 +71,20 @@ pub fn snapshot_rows(c: &mut AnyConnection, id: i64, after: i64, limit: i64) -> 
 
 /// (deputy, entry, hash) of every chain head as of entry `upto`.
 pub fn heads_upto(c: &mut AnyConnection, upto: i64) -> AppResult<Vec<(i64, i64, String)>> {
-    let last: Vec<(i64, Option<i64>)> = e::table.filter(e::id.le(upto)).group_by(e::deputy_id).select((e::deputy_id, diesel::dsl::max(e::id))).load(c)?;
+    let last: Vec<(i64, Option<i64>)> = e::table
+        .filter(e::id.le(upto))
+        .group_by(e::deputy_id)
+        .select((e::deputy_id, diesel::dsl::max(e::id)))
+        .load(c)?;
     let ids: Vec<i64> = last.iter().filter_map(|x| x.1).collect();
     let mut heads: Vec<(i64, i64, String)> = vec![];
     for chunk in ids.chunks(5000) {
-        heads.extend(e::table.filter(e::id.eq_any(chunk)).select((e::deputy_id, e::id, e::hash)).load::<(i64, i64, String)>(c)?);
+        heads.extend(
+            e::table
+                .filter(e::id.eq_any(chunk))
+                .select((e::deputy_id, e::id, e::hash))
+                .load::<(i64, i64, String)>(c)?,
+        );
     }
     Ok(heads)
 }
@@ -81,9 +95,22 @@ pub fn heads_published_on(c: &mut AnyConnection, day: &str) -> AppResult<bool> {
 }
 
 /// Records the digest of a day.
-pub fn insert_heads_publication(c: &mut AnyConnection, day: &str, heads: i64, upto: i64, digest: &str, at: NaiveDateTime) -> AppResult<()> {
+pub fn insert_heads_publication(
+    c: &mut AnyConnection,
+    day: &str,
+    heads: i64,
+    upto: i64,
+    digest: &str,
+    at: NaiveDateTime,
+) -> AppResult<()> {
     diesel::insert_into(hp::table)
-        .values((hp::day.eq(day), hp::heads.eq(heads), hp::entries_upto.eq(upto), hp::digest.eq(digest), hp::published_at.eq(at)))
+        .values((
+            hp::day.eq(day),
+            hp::heads.eq(heads),
+            hp::entries_upto.eq(upto),
+            hp::digest.eq(digest),
+            hp::published_at.eq(at),
+        ))
         .execute(c)?;
     Ok(())
 }
@@ -93,5 +120,9 @@ pub type HeadsRecord = (String, i64, i64, String, NaiveDateTime);
 
 /// The last 31 digests, newest first.
 pub fn heads_publications(c: &mut AnyConnection) -> AppResult<Vec<HeadsRecord>> {
-    Ok(hp::table.order(hp::id.desc()).limit(31).select((hp::day, hp::heads, hp::entries_upto, hp::digest, hp::published_at)).load(c)?)
+    Ok(hp::table
+        .order(hp::id.desc())
+        .limit(31)
+        .select((hp::day, hp::heads, hp::entries_upto, hp::digest, hp::published_at))
+        .load(c)?)
 }

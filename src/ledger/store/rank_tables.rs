@@ -22,7 +22,10 @@ pub fn built(c: &mut AnyConnection, year: i32) -> AppResult<bool> {
 
 /// Starts keeping a year (its rows are maintained from now on); nothing when already kept.
 pub fn keep(c: &mut AnyConnection, year: i32) -> AppResult<()> {
-    crate::per_backend!(&mut *c, |x| diesel::insert_into(y::table).values(y::year.eq(year)).on_conflict_do_nothing().execute(x))?;
+    crate::per_backend!(&mut *c, |x| diesel::insert_into(y::table)
+        .values(y::year.eq(year))
+        .on_conflict_do_nothing()
+        .execute(x))?;
     Ok(())
 }
 
@@ -48,7 +51,10 @@ pub fn write(c: &mut AnyConnection, change: &RankChange) -> AppResult<()> {
     for (yr, s, d) in gone {
         diesel::delete(m::table.find((*yr, *d, s.as_str()))).execute(c)?;
     }
-    let rows: Vec<_> = set.iter().map(|((yr, s, d), p)| (m::year.eq(*yr), m::scope.eq(s.as_str()), m::deputy_id.eq(*d), m::points.eq(*p))).collect();
+    let rows: Vec<_> = set
+        .iter()
+        .map(|((yr, s, d), p)| (m::year.eq(*yr), m::scope.eq(s.as_str()), m::deputy_id.eq(*d), m::points.eq(*p)))
+        .collect();
     for chunk in rows.chunks(1000) {
         crate::per_backend!(&mut *c, |x| diesel::insert_into(m::table)
             .values(chunk)
@@ -57,7 +63,10 @@ pub fn write(c: &mut AnyConnection, change: &RankChange) -> AppResult<()> {
             .set(m::points.eq(excluded(m::points)))
             .execute(x))?;
     }
-    let rows: Vec<_> = deltas.iter().map(|((yr, s, p), k)| (n::year.eq(*yr), n::scope.eq(s.as_str()), n::points.eq(*p), n::n.eq(*k))).collect();
+    let rows: Vec<_> = deltas
+        .iter()
+        .map(|((yr, s, p), k)| (n::year.eq(*yr), n::scope.eq(s.as_str()), n::points.eq(*p), n::n.eq(*k)))
+        .collect();
     for chunk in rows.chunks(1000) {
         crate::per_backend!(&mut *c, |x| diesel::insert_into(n::table)
             .values(chunk)
@@ -71,7 +80,12 @@ pub fn write(c: &mut AnyConnection, change: &RankChange) -> AppResult<()> {
 
 /// (points, how many deputies hold them) in a scope, those with none left out.
 pub fn counts(c: &mut AnyConnection, year: i32, scope: &str) -> AppResult<Vec<(i64, i64)>> {
-    Ok(n::table.filter(n::year.eq(year)).filter(n::scope.eq(scope)).filter(n::n.gt(0)).select((n::points, n::n)).load(c)?)
+    Ok(n::table
+        .filter(n::year.eq(year))
+        .filter(n::scope.eq(scope))
+        .filter(n::n.gt(0))
+        .select((n::points, n::n))
+        .load(c)?)
 }
 
 /// The first `limit` (deputy, points) of a scope: highest first, equal totals by deputy id.

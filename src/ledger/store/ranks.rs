@@ -59,7 +59,12 @@ impl RankScope {
 
 /// Top `limit` (deputy, points) of a year in the scope, highest first; equal totals by deputy id.
 pub fn top(conn: &mut AnyConnection, year: i32, scope: &RankScope, limit: i64) -> AppResult<Vec<(i64, i64)>> {
-    let q = t::table.filter(t::year.eq(year)).order((t::points.desc(), t::deputy_id)).limit(limit).select((t::deputy_id, t::points)).into_boxed();
+    let q = t::table
+        .filter(t::year.eq(year))
+        .order((t::points.desc(), t::deputy_id))
+        .limit(limit)
+        .select((t::deputy_id, t::points))
+        .into_boxed();
     // A short list walks the (year, points) index and checks membership row by row; the whole
     // scope builds the member list once.
     Ok(if limit <= 1000 { scope.narrow_each(q) } else { scope.narrow(q) }.load(conn)?)
@@ -69,7 +74,11 @@ pub const EXCUSED: [&str; 1] = ["meeting_excused"];
 pub const UNEXCUSED: [&str; 4] = ["meeting_absent", "training_absent", "group_activity_absent", "duty_no_show"];
 
 /// (excused, unexcused) absences of a year per deputy, not counting reversed entries.
-pub fn absences(conn: &mut AnyConnection, deputies: &[i64], year: i32) -> AppResult<std::collections::HashMap<i64, (i64, i64)>> {
+pub fn absences(
+    conn: &mut AnyConnection,
+    deputies: &[i64],
+    year: i32,
+) -> AppResult<std::collections::HashMap<i64, (i64, i64)>> {
     // The absence entries of these deputies this year (index `ledger_entries_year`, which holds the
     // rule code: only matching entries are read), then which of them were reversed (the unique
     // index on `reverses`). Reversal entries themselves carry `reverses` and are left out in
@@ -80,7 +89,8 @@ pub fn absences(conn: &mut AnyConnection, deputies: &[i64], year: i32) -> AppRes
         .filter(e::rule_code.eq_any(EXCUSED.iter().chain(UNEXCUSED.iter()).map(|s| s.to_string()).collect::<Vec<_>>()))
         .select((e::id, e::deputy_id, e::rule_code, e::reverses))
         .load(conn)?;
-    let rows: Vec<(i64, i64, String)> = rows.into_iter().filter(|r| r.3.is_none()).map(|(id, d, c, _)| (id, d, c)).collect();
+    let rows: Vec<(i64, i64, String)> =
+        rows.into_iter().filter(|r| r.3.is_none()).map(|(id, d, c, _)| (id, d, c)).collect();
     let mut out: std::collections::HashMap<i64, (i64, i64)> = std::collections::HashMap::new();
     if rows.is_empty() {
         return Ok(out);
@@ -110,9 +120,11 @@ pub fn standing(conn: &mut AnyConnection, year: i32, scope: &RankScope, points: 
     let base = t::table.filter(t::year.eq(year));
     let counted = (t::points, diesel::dsl::count_star());
     let groups: Vec<(i64, i64)> = match scope.group {
-        Some(g) => {
-            base.filter(t::deputy_id.eq_any(se::table.filter(se::group_id.eq(g)).select(se::deputy_id))).group_by(t::points).select(counted).load(conn)?
-        }
+        Some(g) => base
+            .filter(t::deputy_id.eq_any(se::table.filter(se::group_id.eq(g)).select(se::deputy_id)))
+            .group_by(t::points)
+            .select(counted)
+            .load(conn)?,
         None if scope.everyone() => base.group_by(t::points).select(counted).load(conn)?,
         None => base
             .filter(
@@ -153,7 +165,11 @@ pub fn totals_of(conn: &mut AnyConnection, pairs: &[(i64, i32)]) -> AppResult<Ve
         }
         AnyConnection::Sqlite(sq) => {
             use crate::db::any_of::any_of;
-            t::table.filter(any_of(t::deputy_id, deputies)).filter(any_of(t::year, years)).select((t::deputy_id, t::year, t::points)).load(sq)?
+            t::table
+                .filter(any_of(t::deputy_id, deputies))
+                .filter(any_of(t::year, years))
+                .select((t::deputy_id, t::year, t::points))
+                .load(sq)?
         }
     };
     let want: std::collections::HashSet<(i64, i32)> = pairs.iter().copied().collect();
@@ -162,7 +178,13 @@ pub fn totals_of(conn: &mut AnyConnection, pairs: &[(i64, i32)]) -> AppResult<Ve
 
 /// A page of a year's totals in deputy order, after `after`.
 pub fn totals_page(conn: &mut AnyConnection, year: i32, after: i64, limit: i64) -> AppResult<Vec<(i64, i64)>> {
-    Ok(t::table.filter(t::year.eq(year)).filter(t::deputy_id.gt(after)).order(t::deputy_id).limit(limit).select((t::deputy_id, t::points)).load(conn)?)
+    Ok(t::table
+        .filter(t::year.eq(year))
+        .filter(t::deputy_id.gt(after))
+        .order(t::deputy_id)
+        .limit(limit)
+        .select((t::deputy_id, t::points))
+        .load(conn)?)
 }
 
 /// Records that these (deputy, year) totals changed (in the change's transaction).
@@ -177,7 +199,8 @@ pub fn dirty(conn: &mut AnyConnection, pairs: &[(i64, i32)]) -> AppResult<()> {
 
 /// Records that these deputies moved (every year they have a total).
 pub fn dirty_all_years(conn: &mut AnyConnection, deputies: &[i64]) -> AppResult<()> {
-    let pairs: Vec<(i64, i32)> = t::table.filter(t::deputy_id.eq_any(deputies)).select((t::deputy_id, t::year)).load(conn)?;
+    let pairs: Vec<(i64, i32)> =
+        t::table.filter(t::deputy_id.eq_any(deputies)).select((t::deputy_id, t::year)).load(conn)?;
     dirty(conn, &pairs)
 }
 
@@ -187,7 +210,10 @@ pub fn outbox(conn: &mut AnyConnection, limit: i64) -> AppResult<Vec<(i64, i64, 
 }
 
 pub fn outbox_done(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<()> {
-    crate::per_backend!(&mut *conn, |c| diesel::delete(o::table.filter(crate::db::any_of::any_of(o::id, ids.to_vec()))).execute(c))?;
+    crate::per_backend!(&mut *conn, |c| diesel::delete(
+        o::table.filter(crate::db::any_of::any_of(o::id, ids.to_vec()))
+    )
+    .execute(c))?;
     Ok(())
 }
 
@@ -197,6 +223,10 @@ pub fn outbox_position(conn: &mut AnyConnection) -> AppResult<i64> {
 }
 
 /// Deputies with entries of `year` recorded at or after `since`.
-pub fn deputies_recorded_since(conn: &mut AnyConnection, year: i32, since: chrono::NaiveDateTime) -> AppResult<Vec<i64>> {
+pub fn deputies_recorded_since(
+    conn: &mut AnyConnection,
+    year: i32,
+    since: chrono::NaiveDateTime,
+) -> AppResult<Vec<i64>> {
     Ok(e::table.filter(e::year.eq(year)).filter(e::recorded_at.ge(since)).select(e::deputy_id).distinct().load(conn)?)
 }

@@ -94,7 +94,11 @@ pub fn insert_rule(conn: &mut AnyConnection, n: &NewRule) -> AppResult<i64> {
 
 /// The newest version number of a rule in one congress's rulebook (0: none yet).
 pub fn max_version(conn: &mut AnyConnection, region: i64, code: &str) -> AppResult<i32> {
-    let v: Option<i32> = r::table.filter(r::region_id.eq(region)).filter(r::code.eq(code)).select(diesel::dsl::max(r::version)).first(conn)?;
+    let v: Option<i32> = r::table
+        .filter(r::region_id.eq(region))
+        .filter(r::code.eq(code))
+        .select(diesel::dsl::max(r::version))
+        .first(conn)?;
     Ok(v.unwrap_or(0))
 }
 
@@ -112,6 +116,7 @@ pub fn rules_for(conn: &mut AnyConnection, codes: &[&str], regions: &[i64]) -> A
     let mut regions = regions.to_vec();
     regions.push(0);
     let codes: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
-    let (codes, regions) = (crate::db::any_of::any_of(r::code, codes), crate::db::any_of::any_of(r::region_id, regions));
+    let (codes, regions) =
+        (crate::db::any_of::any_of(r::code, codes), crate::db::any_of::any_of(r::region_id, regions));
     Ok(crate::per_backend!(&mut *conn, |c| r::table.filter(codes).filter(regions).load(c))?)
 }

@@ -21,7 +21,10 @@ pub fn set_heads(conn: &mut AnyConnection, heads: &BTreeMap<i64, (i64, String)>)
             fixed_rows::execute::<SetHeads>(sq, &rows)?;
         }
         AnyConnection::Pg(pg) => {
-            let rows: Vec<_> = heads.iter().map(|(d, (id, hash))| (h::deputy_id.eq(*d), h::entry_id.eq(*id), h::hash.eq(hash.as_str()))).collect();
+            let rows: Vec<_> = heads
+                .iter()
+                .map(|(d, (id, hash))| (h::deputy_id.eq(*d), h::entry_id.eq(*id), h::hash.eq(hash.as_str())))
+                .collect();
             for chunk in rows.chunks(1000) {
                 diesel::insert_into(h::table)
                     .values(chunk)
@@ -40,7 +43,8 @@ struct SetHeads;
 impl FixedRows for SetHeads {
     type Row = (i64, i64, String);
     const HEAD: &'static str = "INSERT INTO ledger_heads (deputy_id, entry_id, hash) VALUES ";
-    const TAIL: &'static str = " ON CONFLICT (deputy_id) DO UPDATE SET entry_id = excluded.entry_id, hash = excluded.hash";
+    const TAIL: &'static str =
+        " ON CONFLICT (deputy_id) DO UPDATE SET entry_id = excluded.entry_id, hash = excluded.hash";
     fn row<'b>(r: &'b Self::Row, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
         crate::bind_row!(out, BigInt => &r.0, BigInt => &r.1, Text => &r.2)
     }
@@ -51,20 +55,32 @@ impl FixedRows for SetHeads {
 pub fn add_balances(conn: &mut AnyConnection, add: &BTreeMap<(i64, i32, String), (i64, i64)>) -> AppResult<()> {
     match conn {
         AnyConnection::Sqlite(sq) => {
-            let rows: Vec<(i64, i32, String, i64, i64)> = add.iter().map(|((d, y, c), (p, n))| (*d, *y, c.clone(), *p, *n)).collect();
+            let rows: Vec<(i64, i32, String, i64, i64)> =
+                add.iter().map(|((d, y, c), (p, n))| (*d, *y, c.clone(), *p, *n)).collect();
             fixed_rows::execute::<AddBalances>(sq, &rows)?;
         }
         AnyConnection::Pg(pg) => {
             let rows: Vec<_> = add
                 .iter()
-                .map(|((d, y, c), (p, n))| (b::deputy_id.eq(*d), b::year.eq(*y), b::category.eq(c.as_str()), b::points.eq(*p), b::entries.eq(*n)))
+                .map(|((d, y, c), (p, n))| {
+                    (
+                        b::deputy_id.eq(*d),
+                        b::year.eq(*y),
+                        b::category.eq(c.as_str()),
+                        b::points.eq(*p),
+                        b::entries.eq(*n),
+                    )
+                })
                 .collect();
             for chunk in rows.chunks(1000) {
                 diesel::insert_into(b::table)
                     .values(chunk)
                     .on_conflict((b::deputy_id, b::year, b::category))
                     .do_update()
-                    .set((b::points.eq(b::points + excluded(b::points)), b::entries.eq(b::entries + excluded(b::entries))))
+                    .set((
+                        b::points.eq(b::points + excluded(b::points)),
+                        b::entries.eq(b::entries + excluded(b::entries)),
+                    ))
                     .execute(pg)?;
             }
         }
@@ -91,7 +107,8 @@ pub fn add_totals(conn: &mut AnyConnection, add: &BTreeMap<(i64, i32), i64>) -> 
             fixed_rows::execute::<AddTotals>(sq, &rows)?;
         }
         AnyConnection::Pg(pg) => {
-            let rows: Vec<_> = add.iter().map(|((d, y), p)| (t::deputy_id.eq(*d), t::year.eq(*y), t::points.eq(*p))).collect();
+            let rows: Vec<_> =
+                add.iter().map(|((d, y), p)| (t::deputy_id.eq(*d), t::year.eq(*y), t::points.eq(*p))).collect();
             for chunk in rows.chunks(1000) {
                 diesel::insert_into(t::table)
                     .values(chunk)

@@ -35,7 +35,8 @@ pub fn insert(c: &mut AnyConnection, x: &NewAttachment, at: NaiveDateTime) -> Ap
         .get_result(c)?)
 }
 
-fn columns() -> (a::id, a::notice_id, a::file_name, a::content_type, a::size_bytes, a::sha256, a::storage_key, a::created_at) {
+fn columns(
+) -> (a::id, a::notice_id, a::file_name, a::content_type, a::size_bytes, a::sha256, a::storage_key, a::created_at) {
     (a::id, a::notice_id, a::file_name, a::content_type, a::size_bytes, a::sha256, a::storage_key, a::created_at)
 }
 
@@ -52,7 +53,8 @@ pub fn count(c: &mut AnyConnection, notice: i64) -> AppResult<i64> {
 }
 
 pub fn delete(c: &mut AnyConnection, notice: i64, id: i64) -> AppResult<Option<String>> {
-    let key: Option<String> = a::table.filter(a::id.eq(id)).filter(a::notice_id.eq(notice)).select(a::storage_key).first(c).optional()?;
+    let key: Option<String> =
+        a::table.filter(a::id.eq(id)).filter(a::notice_id.eq(notice)).select(a::storage_key).first(c).optional()?;
     if key.is_some() {
         diesel::delete(a::table.find(id)).execute(c)?;
     }

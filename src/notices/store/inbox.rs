@@ -55,7 +55,11 @@ pub fn fill_inbox(c: &mut AnyConnection, notice: i64, deputies: &[i64]) -> AppRe
 pub type InboxState = (Option<NaiveDateTime>, Option<String>, Option<String>, Option<NaiveDateTime>, Option<String>);
 
 pub fn inbox_row(c: &mut AnyConnection, notice: i64, deputy: i64) -> AppResult<Option<InboxState>> {
-    Ok(i::table.find((notice, deputy)).select((i::read_at, i::rsvp, i::rsvp_reason, i::rsvp_at, i::leave_status)).first(c).optional()?)
+    Ok(i::table
+        .find((notice, deputy))
+        .select((i::read_at, i::rsvp, i::rsvp_reason, i::rsvp_at, i::leave_status))
+        .first(c)
+        .optional()?)
 }
 
 /// A deputy's published, unexpired notices with their inbox state: pinned ones (first page only)
@@ -84,7 +88,18 @@ pub fn inbox(
             .filter(n::kind.eq(kind.clone()).or(any_kind.into_sql::<Bool>()))
             .filter(i::notice_id.lt(before))
             .select((
-                (n::id, n::kind, n::title, n::priority, n::pinned, n::published_at, n::expires_at, n::rsvp_required, n::rsvp_deadline, n::event_id),
+                (
+                    n::id,
+                    n::kind,
+                    n::title,
+                    n::priority,
+                    n::pinned,
+                    n::published_at,
+                    n::expires_at,
+                    n::rsvp_required,
+                    n::rsvp_deadline,
+                    n::event_id,
+                ),
                 (i::read_at, i::rsvp, i::rsvp_reason, i::rsvp_at, i::leave_status),
             ))
     };
@@ -93,17 +108,28 @@ pub fn inbox(
     // reads them (and the pinned are capped at 200).
     const FEW_PINNED: i64 = 10;
     if before == i64::MAX {
-        let mut rows: Vec<(Headline, InboxState)> = q().order((n::pinned.desc(), i::notice_id.desc())).limit(limit + 1 + FEW_PINNED).load(c)?;
+        let mut rows: Vec<(Headline, InboxState)> =
+            q().order((n::pinned.desc(), i::notice_id.desc())).limit(limit + 1 + FEW_PINNED).load(c)?;
         let pinned = rows.iter().take_while(|r| r.0.pinned).count();
         if pinned as i64 <= FEW_PINNED {
             rows.truncate(pinned + limit as usize + 1);
             return Ok(rows);
         }
-        let mut out: Vec<(Headline, InboxState)> = q().filter(n::pinned.eq(true)).order(i::notice_id.desc()).limit(200).load(c)?;
-        out.extend(q().filter(n::pinned.eq(false)).order(i::notice_id.desc()).limit(limit + 1).load::<(Headline, InboxState)>(c)?);
+        let mut out: Vec<(Headline, InboxState)> =
+            q().filter(n::pinned.eq(true)).order(i::notice_id.desc()).limit(200).load(c)?;
+        out.extend(
+            q().filter(n::pinned.eq(false))
+                .order(i::notice_id.desc())
+                .limit(limit + 1)
+                .load::<(Headline, InboxState)>(c)?,
+        );
         return Ok(out);
     }
-    let out = q().filter(n::pinned.eq(false)).order(i::notice_id.desc()).limit(limit + 1).load::<(Headline, InboxState)>(c)?;
+    let out = q()
+        .filter(n::pinned.eq(false))
+        .order(i::notice_id.desc())
+        .limit(limit + 1)
+        .load::<(Headline, InboxState)>(c)?;
     Ok(out)
 }
 
@@ -128,7 +154,15 @@ pub fn mark_read(c: &mut AnyConnection, notice: i64, deputy: i64, at: NaiveDateT
     Ok(())
 }
 
-pub fn answer(c: &mut AnyConnection, notice: i64, deputy: i64, rsvp: &str, reason: Option<&str>, leave: Option<&str>, at: NaiveDateTime) -> AppResult<()> {
+pub fn answer(
+    c: &mut AnyConnection,
+    notice: i64,
+    deputy: i64,
+    rsvp: &str,
+    reason: Option<&str>,
+    leave: Option<&str>,
+    at: NaiveDateTime,
+) -> AppResult<()> {
     views::touch(Family::Inbox, deputy);
     diesel::update(i::table.find((notice, deputy)))
         .set((i::rsvp.eq(rsvp), i::rsvp_reason.eq(reason), i::rsvp_at.eq(at), i::leave_status.eq(leave)))
@@ -139,7 +173,10 @@ pub fn answer(c: &mut AnyConnection, notice: i64, deputy: i64, rsvp: &str, reaso
 
 pub fn decide_leave(c: &mut AnyConnection, notice: i64, deputy: i64, status: &str) -> AppResult<bool> {
     views::touch(Family::Inbox, deputy);
-    Ok(diesel::update(i::table.find((notice, deputy)).filter(i::leave_status.eq("pending"))).set(i::leave_status.eq(status)).execute(c)? == 1)
+    Ok(diesel::update(i::table.find((notice, deputy)).filter(i::leave_status.eq("pending")))
+        .set(i::leave_status.eq(status))
+        .execute(c)?
+        == 1)
 }
 
 /// (total, read, pushed, acknowledged) of a notice's inbox rows.
@@ -150,14 +187,27 @@ pub type AnswerGroup = (Option<String>, Option<String>, i64);
 /// The totals and the answer groups of a notice.
 pub fn counts(c: &mut AnyConnection, notice: i64) -> AppResult<(Totals, Vec<AnswerGroup>)> {
     use diesel::dsl::{count, count_star};
-    let totals = i::table.filter(i::notice_id.eq(notice)).select((count_star(), count(i::read_at), count(i::pushed_at), count(i::acked_at))).first(c)?;
-    let groups = i::table.filter(i::notice_id.eq(notice)).group_by((i::rsvp, i::leave_status)).select((i::rsvp, i::leave_status, count_star())).load(c)?;
+    let totals = i::table
+        .filter(i::notice_id.eq(notice))
+        .select((count_star(), count(i::read_at), count(i::pushed_at), count(i::acked_at)))
+        .first(c)?;
+    let groups = i::table
+        .filter(i::notice_id.eq(notice))
+        .group_by((i::rsvp, i::leave_status))
+        .select((i::rsvp, i::leave_status, count_star()))
+        .load(c)?;
     Ok((totals, groups))
 }
 
 /// Recipients with their state, by deputy id after `after`; `filter`: unread, unanswered,
 /// leave_pending or everyone.
-pub fn recipients(c: &mut AnyConnection, notice: i64, filter: Option<&str>, after: i64, limit: i64) -> AppResult<Vec<(i64, String, InboxState)>> {
+pub fn recipients(
+    c: &mut AnyConnection,
+    notice: i64,
+    filter: Option<&str>,
+    after: i64,
+    limit: i64,
+) -> AppResult<Vec<(i64, String, InboxState)>> {
     let mut q = i::table
         .inner_join(d::table)
         .filter(i::notice_id.eq(notice))
@@ -188,7 +238,12 @@ pub fn recipient(c: &mut AnyConnection, notice: i64, deputy: i64) -> AppResult<O
 
 /// Deputies who have not read the notice.
 pub fn unread_deputies(c: &mut AnyConnection, notice: i64) -> AppResult<Vec<i64>> {
-    Ok(i::table.filter(i::notice_id.eq(notice)).filter(i::read_at.is_null()).order(i::deputy_id).select(i::deputy_id).load(c)?)
+    Ok(i::table
+        .filter(i::notice_id.eq(notice))
+        .filter(i::read_at.is_null())
+        .order(i::deputy_id)
+        .select(i::deputy_id)
+        .load(c)?)
 }
 
 /// Records that a device of each deputy was sent the notice (and the provider accepted it).

@@ -76,8 +76,15 @@ pub fn get(c: &mut AnyConnection, id: i64) -> AppResult<Option<NoticeRow>> {
 }
 
 /// Notices under a region path pattern, newest first, before `before` (0 = from the newest).
-pub fn list(c: &mut AnyConnection, pattern: &str, status: Option<&str>, before: i64, limit: i64) -> AppResult<Vec<NoticeRow>> {
-    let mut q = n::table.filter(n::region_path.like(pattern.to_string())).order(n::id.desc()).limit(limit + 1).into_boxed();
+pub fn list(
+    c: &mut AnyConnection,
+    pattern: &str,
+    status: Option<&str>,
+    before: i64,
+    limit: i64,
+) -> AppResult<Vec<NoticeRow>> {
+    let mut q =
+        n::table.filter(n::region_path.like(pattern.to_string())).order(n::id.desc()).limit(limit + 1).into_boxed();
     if before > 0 {
         q = q.filter(n::id.lt(before));
     }
@@ -91,12 +98,23 @@ pub fn list(c: &mut AnyConnection, pattern: &str, status: Option<&str>, before: 
 pub fn mark_published(c: &mut AnyConnection, id: i64, targeted: i64, at: NaiveDateTime) -> AppResult<bool> {
     views::touch_all(Family::Inbox);
     Ok(diesel::update(n::table.filter(n::id.eq(id)).filter(n::status.eq_any(["draft", "scheduled"])))
-        .set((n::status.eq("published"), n::published_at.eq(at), n::targeted.eq(targeted), n::version.eq(n::version + 1)))
+        .set((
+            n::status.eq("published"),
+            n::published_at.eq(at),
+            n::targeted.eq(targeted),
+            n::version.eq(n::version + 1),
+        ))
         .execute(c)?
         == 1)
 }
 
-pub fn set_status(c: &mut AnyConnection, id: i64, from: &[&str], to: &str, publish_at: Option<NaiveDateTime>) -> AppResult<bool> {
+pub fn set_status(
+    c: &mut AnyConnection,
+    id: i64,
+    from: &[&str],
+    to: &str,
+    publish_at: Option<NaiveDateTime>,
+) -> AppResult<bool> {
     views::touch_all(Family::Inbox);
     Ok(diesel::update(n::table.filter(n::id.eq(id)).filter(n::status.eq_any(from)))
         .set((n::status.eq(to), n::publish_at.eq(publish_at), n::version.eq(n::version + 1)))
@@ -111,7 +129,13 @@ pub fn next_round(c: &mut AnyConnection, id: i64) -> AppResult<i32> {
 
 /// Scheduled notices whose time has come.
 pub fn due(c: &mut AnyConnection, now: NaiveDateTime, limit: i64) -> AppResult<Vec<i64>> {
-    Ok(n::table.filter(n::status.eq("scheduled")).filter(n::publish_at.le(now)).order(n::id).limit(limit).select(n::id).load(c)?)
+    Ok(n::table
+        .filter(n::status.eq("scheduled"))
+        .filter(n::publish_at.le(now))
+        .order(n::id)
+        .limit(limit)
+        .select(n::id)
+        .load(c)?)
 }
 
 /// Published notices to escalate by SMS now: urgent ones, and those asking for an answer whose
@@ -131,7 +155,11 @@ pub fn to_escalate(c: &mut AnyConnection, now: NaiveDateTime, horizon: NaiveDate
 /// Deputies who have not read the notice (or, with `unanswered`, not answered it either).
 pub fn to_chase(c: &mut AnyConnection, notice: i64, unanswered: bool) -> AppResult<Vec<i64>> {
     let q = i::table.filter(i::notice_id.eq(notice)).order(i::deputy_id).select(i::deputy_id);
-    Ok(if unanswered { q.filter(i::read_at.is_null().or(i::rsvp.is_null())).load(c)? } else { q.filter(i::read_at.is_null()).load(c)? })
+    Ok(if unanswered {
+        q.filter(i::read_at.is_null().or(i::rsvp.is_null())).load(c)?
+    } else {
+        q.filter(i::read_at.is_null()).load(c)?
+    })
 }
 
 pub fn mark_escalated(c: &mut AnyConnection, notice: i64, at: NaiveDateTime) -> AppResult<()> {

@@ -83,7 +83,10 @@ pub fn insert_deputies(conn: &mut AnyConnection, rows: &[NewDeputy]) -> AppResul
     if rows.is_empty() {
         return Ok(vec![]);
     }
-    Ok(crate::per_backend!(conn, |x| diesel::insert_into(d::table).values(rows).returning((d::id, d::public_code)).get_results(x))?)
+    Ok(crate::per_backend!(conn, |x| diesel::insert_into(d::table)
+        .values(rows)
+        .returning((d::id, d::public_code))
+        .get_results(x))?)
 }
 
 /// Inserts seats with one statement.
@@ -103,14 +106,34 @@ pub fn seats_of(conn: &mut AnyConnection, deputy_ids: &[i64]) -> AppResult<Vec<S
         .inner_join(r::table)
         .filter(s::deputy_id.eq_any(deputy_ids.to_vec()))
         .order((s::deputy_id, s::id))
-        .select((s::id, s::deputy_id, s::level, s::region_id, s::term, s::electoral_unit, s::group_id, s::status, s::status_date, r::code, r::name, r::path))
+        .select((
+            s::id,
+            s::deputy_id,
+            s::level,
+            s::region_id,
+            s::term,
+            s::electoral_unit,
+            s::group_id,
+            s::status,
+            s::status_date,
+            r::code,
+            r::name,
+            r::path,
+        ))
         .load(conn)?)
 }
 
 /// Deputies with a seat under `path` (a region path; `/` = everywhere), optionally of a level, a
 /// term, a group: sorted, distinct.
-pub fn deputies_matching(conn: &mut AnyConnection, path: &str, level: Option<&str>, term: Option<i32>, group: Option<i64>) -> AppResult<Vec<i64>> {
-    let mut q = s::table.inner_join(r::table).filter(r::path.like(format!("{path}%"))).select(s::deputy_id).into_boxed();
+pub fn deputies_matching(
+    conn: &mut AnyConnection,
+    path: &str,
+    level: Option<&str>,
+    term: Option<i32>,
+    group: Option<i64>,
+) -> AppResult<Vec<i64>> {
+    let mut q =
+        s::table.inner_join(r::table).filter(r::path.like(format!("{path}%"))).select(s::deputy_id).into_boxed();
     if let Some(l) = level {
         q = q.filter(s::level.eq(l.to_string()));
     }
@@ -206,7 +229,8 @@ pub fn list_deputies(conn: &mut AnyConnection, f: &DeputyFilter, after: i64, lim
 
 /// Phone → deputy id, for matching imported rows to people already in the directory.
 pub fn phone_index(conn: &mut AnyConnection) -> AppResult<Vec<(String, i64, String)>> {
-    let rows: Vec<(Option<String>, i64, String)> = d::table.filter(d::phone.is_not_null()).select((d::phone, d::id, d::name)).load(conn)?;
+    let rows: Vec<(Option<String>, i64, String)> =
+        d::table.filter(d::phone.is_not_null()).select((d::phone, d::id, d::name)).load(conn)?;
     Ok(rows.into_iter().filter_map(|(p, id, n)| p.map(|p| (p, id, n))).collect())
 }
 
@@ -214,7 +238,8 @@ pub fn phone_index(conn: &mut AnyConnection) -> AppResult<Vec<(String, i64, Stri
 pub fn deputy_phones(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<(i64, String)>> {
     let mut out = vec![];
     for chunk in ids.chunks(5000) {
-        let rows: Vec<(i64, Option<String>)> = d::table.filter(d::id.eq_any(chunk)).select((d::id, d::phone)).load(conn)?;
+        let rows: Vec<(i64, Option<String>)> =
+            d::table.filter(d::id.eq_any(chunk)).select((d::id, d::phone)).load(conn)?;
         out.extend(rows.into_iter().filter_map(|(id, p)| p.map(|p| (id, p))));
     }
     Ok(out)
@@ -224,7 +249,12 @@ pub fn deputy_phones(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<(i6
 pub fn seat_keys(conn: &mut AnyConnection, deputy_ids: &[i64]) -> AppResult<Vec<(i64, i64, i32)>> {
     let mut out = vec![];
     for chunk in deputy_ids.chunks(500) {
-        out.extend(s::table.filter(s::deputy_id.eq_any(chunk.to_vec())).select((s::deputy_id, s::region_id, s::term)).load::<(i64, i64, i32)>(conn)?);
+        out.extend(
+            s::table
+                .filter(s::deputy_id.eq_any(chunk.to_vec()))
+                .select((s::deputy_id, s::region_id, s::term))
+                .load::<(i64, i64, i32)>(conn)?,
+        );
     }
     Ok(out)
 }
@@ -252,12 +282,20 @@ pub type PublicSeatRow = (String, String, Option<String>, i32);
 
 /// A deputy's public face by public code.
 pub fn public_deputy(conn: &mut AnyConnection, code: &str) -> AppResult<Option<PublicFace>> {
-    Ok(d::table.filter(d::public_code.eq(code)).select((d::id, d::name, d::photo_url, d::introduction)).first(conn).optional()?)
+    Ok(d::table
+        .filter(d::public_code.eq(code))
+        .select((d::id, d::name, d::photo_url, d::introduction))
+        .first(conn)
+        .optional()?)
 }
 
 /// Deputies' briefs for public pages.
 pub fn public_briefs(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<PublicBrief>> {
-    Ok(d::table.filter(d::id.eq_any(ids.to_vec())).order(d::id).select((d::id, d::name, d::public_code, d::photo_url)).load(conn)?)
+    Ok(d::table
+        .filter(d::id.eq_any(ids.to_vec()))
+        .order(d::id)
+        .select((d::id, d::name, d::public_code, d::photo_url))
+        .load(conn)?)
 }
 
 /// A deputy's seats in office.

@@ -67,7 +67,8 @@ pub fn region_path(conn: &mut AnyConnection, id: i64) -> AppResult<Option<String
 }
 
 pub fn region_ref(conn: &mut AnyConnection, id: i64) -> AppResult<Option<RegionRef>> {
-    let row: Option<(i64, String, String)> = r::table.find(id).select((r::id, r::code, r::name)).first(conn).optional()?;
+    let row: Option<(i64, String, String)> =
+        r::table.find(id).select((r::id, r::code, r::name)).first(conn).optional()?;
     Ok(row.map(|(id, code, name)| RegionRef { id, code, name }))
 }
 
@@ -84,7 +85,14 @@ pub fn regions_in(conn: &mut AnyConnection, f: &RegionFilter) -> AppResult<Vec<(
     Ok(q.load(conn)?)
 }
 
-pub fn insert_region(conn: &mut AnyConnection, code: &str, name: &str, parent: Option<&RegionRow>, level: &str, now: NaiveDateTime) -> AppResult<RegionRow> {
+pub fn insert_region(
+    conn: &mut AnyConnection,
+    code: &str,
+    name: &str,
+    parent: Option<&RegionRow>,
+    level: &str,
+    now: NaiveDateTime,
+) -> AppResult<RegionRow> {
     let id: i64 = diesel::insert_into(r::table)
         .values((
             r::code.eq(code),
@@ -103,7 +111,13 @@ pub fn insert_region(conn: &mut AnyConnection, code: &str, name: &str, parent: O
 }
 
 /// Renames when the version still matches; false when someone changed it first.
-pub fn rename_region(conn: &mut AnyConnection, id: i64, version: i64, name: &str, now: NaiveDateTime) -> AppResult<bool> {
+pub fn rename_region(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    name: &str,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
     let n = diesel::update(r::table.filter(r::id.eq(id)).filter(r::version.eq(version)))
         .set((r::name.eq(name), r::version.eq(version + 1), r::updated_at.eq(now)))
         .execute(conn)?;
@@ -117,7 +131,12 @@ pub struct RegionListFilter {
     pub q: Option<String>,
 }
 
-pub fn list_regions(conn: &mut AnyConnection, f: &RegionListFilter, after: i64, limit: i64) -> AppResult<Vec<RegionRow>> {
+pub fn list_regions(
+    conn: &mut AnyConnection,
+    f: &RegionListFilter,
+    after: i64,
+    limit: i64,
+) -> AppResult<Vec<RegionRow>> {
     let mut q = r::table.filter(r::id.gt(after)).order(r::id).limit(limit).into_boxed();
     if let RegionFilter::Subtree(p) = &f.scope {
         q = q.filter(r::path.like(subtree_like(p)));
@@ -141,19 +160,41 @@ fn group_view(x: GroupRow) -> GroupView {
 }
 
 pub fn group(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(GroupView, String)>> {
-    let row: Option<(GroupRow, String)> =
-        g::table.inner_join(r::table).filter(g::id.eq(id)).select(((g::id, g::region_id, g::name, g::term, g::version), r::path)).first(conn).optional()?;
+    let row: Option<(GroupRow, String)> = g::table
+        .inner_join(r::table)
+        .filter(g::id.eq(id))
+        .select(((g::id, g::region_id, g::name, g::term, g::version), r::path))
+        .first(conn)
+        .optional()?;
     Ok(row.map(|(x, p)| (group_view(x), p)))
 }
 
-pub fn insert_group(conn: &mut AnyConnection, region_id: i64, name: &str, term: i32, now: NaiveDateTime) -> AppResult<i64> {
+pub fn insert_group(
+    conn: &mut AnyConnection,
+    region_id: i64,
+    name: &str,
+    term: i32,
+    now: NaiveDateTime,
+) -> AppResult<i64> {
     Ok(diesel::insert_into(g::table)
-        .values((g::region_id.eq(region_id), g::name.eq(name), g::term.eq(term), g::created_at.eq(now), g::updated_at.eq(now)))
+        .values((
+            g::region_id.eq(region_id),
+            g::name.eq(name),
+            g::term.eq(term),
+            g::created_at.eq(now),
+            g::updated_at.eq(now),
+        ))
         .returning(g::id)
         .get_result(conn)?)
 }
 
-pub fn rename_group(conn: &mut AnyConnection, id: i64, version: i64, name: &str, now: NaiveDateTime) -> AppResult<bool> {
+pub fn rename_group(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    name: &str,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
     let n = diesel::update(g::table.filter(g::id.eq(id)).filter(g::version.eq(version)))
         .set((g::name.eq(name), g::version.eq(version + 1), g::updated_at.eq(now)))
         .execute(conn)?;
@@ -165,7 +206,14 @@ pub fn delete_group(conn: &mut AnyConnection, id: i64) -> AppResult<()> {
     Ok(())
 }
 
-pub fn list_groups(conn: &mut AnyConnection, scope: &RegionFilter, term: Option<i32>, q: Option<&str>, after: i64, limit: i64) -> AppResult<Vec<GroupView>> {
+pub fn list_groups(
+    conn: &mut AnyConnection,
+    scope: &RegionFilter,
+    term: Option<i32>,
+    q: Option<&str>,
+    after: i64,
+    limit: i64,
+) -> AppResult<Vec<GroupView>> {
     let mut query = g::table
         .filter(g::id.gt(after))
         .filter(g::region_id.eq_any(r::table.filter(r::path.like(scope_pattern(scope))).select(r::id)))

@@ -19,21 +19,28 @@ pub struct SeatBrief {
 /// missing one is absent. One query for any number of seated deputies, prepared once
 /// ([`crate::db::any_of`]: the ledger's writer and the rankings' drain ask for hundreds at a
 /// time); a second only for those without a seat (a seat's deputy exists: foreign key).
-pub fn deputy_scopes(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, Vec<SeatBrief>>> {
+pub fn deputy_scopes(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> AppResult<std::collections::HashMap<i64, Vec<SeatBrief>>> {
     use crate::db::any_of::any_of;
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
     let seat_cols = (s::deputy_id, (r::path, s::status, s::level, s::group_id));
-    let seats: Vec<(i64, SeatBrief)> =
-        crate::per_backend!(&mut *conn, |c| s::table.inner_join(r::table).filter(any_of(s::deputy_id, ids.clone())).select(seat_cols).load(c))?;
+    let seats: Vec<(i64, SeatBrief)> = crate::per_backend!(&mut *conn, |c| s::table
+        .inner_join(r::table)
+        .filter(any_of(s::deputy_id, ids.clone()))
+        .select(seat_cols)
+        .load(c))?;
     let mut out: std::collections::HashMap<i64, Vec<SeatBrief>> = std::collections::HashMap::with_capacity(ids.len());
     for (id, seat) in seats {
         out.entry(id).or_default().push(seat);
     }
     let seatless: Vec<i64> = ids.into_iter().filter(|id| !out.contains_key(id)).collect();
     if !seatless.is_empty() {
-        let found: Vec<i64> = crate::per_backend!(&mut *conn, |c| d::table.filter(any_of(d::id, seatless)).select(d::id).load(c))?;
+        let found: Vec<i64> =
+            crate::per_backend!(&mut *conn, |c| d::table.filter(any_of(d::id, seatless)).select(d::id).load(c))?;
         out.extend(found.into_iter().map(|id| (id, vec![])));
     }
     Ok(out)
@@ -42,6 +49,13 @@ pub fn deputy_scopes(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<std::co
 /// The congress whose rules govern a deputy's duty points: the most local region among the
 /// active seats (any seat when none is active); `/` (the installation) without seats.
 pub fn congress_path(seats: &[SeatBrief]) -> String {
-    let deepest = |active: bool| seats.iter().filter(|s| !active || s.status == "active").map(|s| &s.path).max_by_key(|p| p.matches('/').count()).cloned();
+    let deepest = |active: bool| {
+        seats
+            .iter()
+            .filter(|s| !active || s.status == "active")
+            .map(|s| &s.path)
+            .max_by_key(|p| p.matches('/').count())
+            .cloned()
+    };
     deepest(true).or_else(|| deepest(false)).unwrap_or_else(|| "/".into())
 }

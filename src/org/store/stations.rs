@@ -84,7 +84,10 @@ pub fn insert_stations(conn: &mut AnyConnection, rows: &[NewStation]) -> AppResu
     if rows.is_empty() {
         return Ok(vec![]);
     }
-    Ok(crate::per_backend!(conn, |x| diesel::insert_into(s::table).values(rows).returning((s::id, s::public_code)).get_results(x))?)
+    Ok(crate::per_backend!(conn, |x| diesel::insert_into(s::table)
+        .values(rows)
+        .returning((s::id, s::public_code))
+        .get_results(x))?)
 }
 
 #[derive(AsChangeset)]
@@ -103,7 +106,13 @@ struct StationChanges<'a> {
     updated_at: NaiveDateTime,
 }
 
-pub fn update_station(conn: &mut AnyConnection, id: i64, version: i64, c: &StationUpdate, now: NaiveDateTime) -> AppResult<bool> {
+pub fn update_station(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    c: &StationUpdate,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
     let ch = StationChanges {
         kind: c.kind.as_deref(),
         name: c.name.as_deref().map(str::trim),
@@ -199,7 +208,13 @@ struct UnitChanges<'a> {
     updated_at: NaiveDateTime,
 }
 
-pub fn update_unit(conn: &mut AnyConnection, id: i64, version: i64, c: &UnitUpdate, now: NaiveDateTime) -> AppResult<bool> {
+pub fn update_unit(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    c: &UnitUpdate,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
     let ch = UnitChanges {
         name: c.name.as_deref().map(str::trim),
         contact_name: c.contact_name.as_deref(),
@@ -215,7 +230,13 @@ pub fn delete_unit(conn: &mut AnyConnection, id: i64) -> AppResult<()> {
     Ok(())
 }
 
-pub fn list_units(conn: &mut AnyConnection, scope: &RegionFilter, q: Option<&str>, after: i64, limit: i64) -> AppResult<Vec<UnitView>> {
+pub fn list_units(
+    conn: &mut AnyConnection,
+    scope: &RegionFilter,
+    q: Option<&str>,
+    after: i64,
+    limit: i64,
+) -> AppResult<Vec<UnitView>> {
     let mut query = u::table
         .filter(u::id.gt(after))
         .filter(u::region_id.eq_any(r::table.filter(r::path.like(scope_pattern(scope))).select(r::id)))
@@ -241,25 +262,50 @@ pub struct StationGeo {
 }
 
 pub fn station_geo(conn: &mut AnyConnection, id: i64) -> AppResult<Option<StationGeo>> {
-    let row: Option<(i64, String, String, f64, f64, i32)> =
-        s::table.inner_join(r::table).filter(s::id.eq(id)).select((s::id, s::name, r::path, s::latitude, s::longitude, s::radius_m)).first(conn).optional()?;
-    Ok(row.map(|(id, name, region_path, latitude, longitude, radius_m)| StationGeo { id, name, region_path, latitude, longitude, radius_m }))
+    let row: Option<(i64, String, String, f64, f64, i32)> = s::table
+        .inner_join(r::table)
+        .filter(s::id.eq(id))
+        .select((s::id, s::name, r::path, s::latitude, s::longitude, s::radius_m))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(id, name, region_path, latitude, longitude, radius_m)| StationGeo {
+        id,
+        name,
+        region_path,
+        latitude,
+        longitude,
+        radius_m,
+    }))
 }
 
 /// Every station with its position (for "stations near me"; a province has a few thousand).
 pub fn all_station_geos(conn: &mut AnyConnection) -> AppResult<Vec<StationGeo>> {
-    let rows: Vec<(i64, String, String, f64, f64, i32)> =
-        s::table.inner_join(r::table).order(s::id).select((s::id, s::name, r::path, s::latitude, s::longitude, s::radius_m)).load(conn)?;
+    let rows: Vec<(i64, String, String, f64, f64, i32)> = s::table
+        .inner_join(r::table)
+        .order(s::id)
+        .select((s::id, s::name, r::path, s::latitude, s::longitude, s::radius_m))
+        .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, region_path, latitude, longitude, radius_m)| StationGeo { id, name, region_path, latitude, longitude, radius_m })
+        .map(|(id, name, region_path, latitude, longitude, radius_m)| StationGeo {
+            id,
+            name,
+            region_path,
+            latitude,
+            longitude,
+            radius_m,
+        })
         .collect())
 }
 
 /// A station by its public code.
 /// Stations by their printed codes: (code, id, region path), one query.
 pub fn station_places_by_codes(conn: &mut AnyConnection, codes: &[&str]) -> AppResult<Vec<(String, i64, String)>> {
-    Ok(s::table.inner_join(r::table).filter(s::public_code.eq_any(codes)).select((s::public_code, s::id, r::path)).load(conn)?)
+    Ok(s::table
+        .inner_join(r::table)
+        .filter(s::public_code.eq_any(codes))
+        .select((s::public_code, s::id, r::path))
+        .load(conn)?)
 }
 
 pub fn station_by_code(conn: &mut AnyConnection, code: &str) -> AppResult<Option<StationRow>> {

@@ -53,6 +53,8 @@ impl Tally {
     pub fn snapshot() -> Vec<(&'static str, &'static str, u64)> {
         let all = TALLIES.lock().unwrap_or_else(|e| e.into_inner());
         let steps = ["sent", "retried", "dropped", "dead"];
-        all.iter().flat_map(|t| steps.iter().enumerate().map(move |(i, s)| (t.name, *s, t.counts[i].load(Ordering::Relaxed)))).collect()
+        all.iter()
+            .flat_map(|t| steps.iter().enumerate().map(move |(i, s)| (t.name, *s, t.counts[i].load(Ordering::Relaxed))))
+            .collect()
     }
 }

@@ -24,8 +24,12 @@ pub fn classify(status: u16, retry_after: Option<u64>, body: &str) -> Outcome {
     match status {
         200..=299 => Outcome::Accepted,
         410 => Outcome::Gone(format!("410: {short}")),
-        404 | 400 if lower.contains("unregistered") || lower.contains("badtoken") => Outcome::Gone(format!("{status}: {short}")),
-        429 | 500..=599 | 408 => Outcome::Retry { after: retry_after.map(Duration::from_secs), error: format!("{status}: {short}") },
+        404 | 400 if lower.contains("unregistered") || lower.contains("badtoken") => {
+            Outcome::Gone(format!("{status}: {short}"))
+        }
+        429 | 500..=599 | 408 => {
+            Outcome::Retry { after: retry_after.map(Duration::from_secs), error: format!("{status}: {short}") }
+        }
         _ => Outcome::Failed(format!("{status}: {short}")),
     }
 }
@@ -56,7 +60,9 @@ pub enum Step {
 pub fn next_step(out: &Outcome, attempts: i32, max: i32, now: NaiveDateTime, jitter: f64) -> Step {
     match out {
         Outcome::Accepted => Step::Sent,
-        Outcome::Retry { error, .. } if attempts + 1 >= max => Step::Dead(format!("gave up after {max} attempts: {error}")),
+        Outcome::Retry { error, .. } if attempts + 1 >= max => {
+            Step::Dead(format!("gave up after {max} attempts: {error}"))
+        }
         Outcome::Retry { after, error } => {
             let wait = backoff(attempts, *after, jitter);
             Step::RetryAt(now + chrono::Duration::milliseconds(wait.as_millis() as i64), error.clone())
@@ -79,7 +85,10 @@ mod tests {
         assert_eq!(classify(200, None, ""), Outcome::Accepted);
         assert!(matches!(classify(410, None, ""), Outcome::Gone(_)));
         assert!(matches!(classify(400, None, "{\"reason\":\"BadToken\"}"), Outcome::Gone(_)));
-        assert_eq!(classify(429, Some(30), "slow down"), Outcome::Retry { after: Some(Duration::from_secs(30)), error: "429: slow down".into() });
+        assert_eq!(
+            classify(429, Some(30), "slow down"),
+            Outcome::Retry { after: Some(Duration::from_secs(30)), error: "429: slow down".into() }
+        );
         assert!(matches!(classify(403, None, ""), Outcome::Failed(_)));
     }
 

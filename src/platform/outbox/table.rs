@@ -18,14 +18,19 @@ macro_rules! outbox_statements {
             limit: i64,
         ) -> $crate::error::AppResult<Vec<i64>> {
             use diesel::prelude::*;
-            let free = $o::status.eq("pending").and($o::next_at.le(now)).and($o::lease_until.is_null().or($o::lease_until.lt(now)));
+            let free = $o::status
+                .eq("pending")
+                .and($o::next_at.le(now))
+                .and($o::lease_until.is_null().or($o::lease_until.lt(now)));
             let q = $o::table.filter(free).order($o::next_at).limit(limit).select($o::id);
             let ids: Vec<i64> = match c {
                 $crate::db::AnyConnection::Pg(pg) => q.for_update().skip_locked().load(pg)?,
                 $crate::db::AnyConnection::Sqlite(sq) => q.load(sq)?,
             };
             if !ids.is_empty() {
-                diesel::update($o::table.filter($o::id.eq_any(&ids))).set($o::lease_until.eq(lease_until)).execute(c)?;
+                diesel::update($o::table.filter($o::id.eq_any(&ids)))
+                    .set($o::lease_until.eq(lease_until))
+                    .execute(c)?;
             }
             Ok(ids)
         }
@@ -43,7 +48,12 @@ macro_rules! outbox_statements {
             let sent: Vec<i64> = steps.iter().filter(|s| *s.1 == Step::Sent).map(|s| s.0).collect();
             if !sent.is_empty() {
                 diesel::update($o::table.filter($o::id.eq_any(&sent)))
-                    .set(($o::status.eq("sent"), $o::sent_at.eq(at), $o::lease_until.eq(none), $o::attempts.eq($o::attempts + 1)))
+                    .set((
+                        $o::status.eq("sent"),
+                        $o::sent_at.eq(at),
+                        $o::lease_until.eq(none),
+                        $o::attempts.eq($o::attempts + 1),
+                    ))
                     .execute(c)?;
             }
             for (id, step) in steps {
@@ -51,9 +61,15 @@ macro_rules! outbox_statements {
                 let tried = ($o::lease_until.eq(none), $o::attempts.eq($o::attempts + 1));
                 match step {
                     Step::Sent => 0,
-                    Step::RetryAt(next, error) => diesel::update(row).set(($o::next_at.eq(*next), $o::last_error.eq(error), tried)).execute(c)?,
-                    Step::Dropped(error) => diesel::update(row).set(($o::status.eq("dropped"), $o::last_error.eq(error), tried)).execute(c)?,
-                    Step::Dead(error) => diesel::update(row).set(($o::status.eq("dead"), $o::last_error.eq(error), tried)).execute(c)?,
+                    Step::RetryAt(next, error) => {
+                        diesel::update(row).set(($o::next_at.eq(*next), $o::last_error.eq(error), tried)).execute(c)?
+                    }
+                    Step::Dropped(error) => diesel::update(row)
+                        .set(($o::status.eq("dropped"), $o::last_error.eq(error), tried))
+                        .execute(c)?,
+                    Step::Dead(error) => {
+                        diesel::update(row).set(($o::status.eq("dead"), $o::last_error.eq(error), tried)).execute(c)?
+                    }
                 };
             }
             $crate::platform::outbox::Tally::named($name).count(steps.iter().map(|s| s.1));
@@ -62,18 +78,37 @@ macro_rules! outbox_statements {
 
         /// Ids of dead letters after id `after`, oldest first (`limit + 1`, to tell a next page).
         #[allow(dead_code)] // not every outbox lists its dead letters over HTTP yet (SMS does not)
-        pub fn dead_after(c: &mut $crate::db::AnyConnection, after: i64, limit: i64) -> $crate::error::AppResult<Vec<i64>> {
+        pub fn dead_after(
+            c: &mut $crate::db::AnyConnection,
+            after: i64,
+            limit: i64,
+        ) -> $crate::error::AppResult<Vec<i64>> {
             use diesel::prelude::*;
-            Ok($o::table.filter($o::status.eq("dead")).filter($o::id.gt(after)).order($o::id).limit(limit + 1).select($o::id).load(c)?)
+            Ok($o::table
+                .filter($o::status.eq("dead"))
+                .filter($o::id.gt(after))
+                .order($o::id)
+                .limit(limit + 1)
+                .select($o::id)
+                .load(c)?)
         }
 
         /// Sends a dead letter again (its dedup id unchanged, attempts from zero); false when
         /// the row is not a dead letter.
         #[allow(dead_code)] // as `dead_after`
-        pub fn redrive(c: &mut $crate::db::AnyConnection, id: i64, now: chrono::NaiveDateTime) -> $crate::error::AppResult<bool> {
+        pub fn redrive(
+            c: &mut $crate::db::AnyConnection,
+            id: i64,
+            now: chrono::NaiveDateTime,
+        ) -> $crate::error::AppResult<bool> {
             use diesel::prelude::*;
             Ok(diesel::update($o::table.filter($o::id.eq(id)).filter($o::status.eq("dead")))
-                .set(($o::status.eq("pending"), $o::attempts.eq(0), $o::next_at.eq(now), $o::lease_until.eq(None::<chrono::NaiveDateTime>)))
+                .set((
+                    $o::status.eq("pending"),
+                    $o::attempts.eq(0),
+                    $o::next_at.eq(now),
+                    $o::lease_until.eq(None::<chrono::NaiveDateTime>),
+                ))
                 .execute(c)?
                 == 1)
         }

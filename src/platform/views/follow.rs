@@ -62,7 +62,9 @@ pub async fn follow(state: AppState, mut stop: watch::Receiver<bool>) {
                     }
                 }
                 views.set_following(false);
-                tracing::warn!("lost the announcements of changed views; reading from the database until they are followed again");
+                tracing::warn!(
+                    "lost the announcements of changed views; reading from the database until they are followed again"
+                );
             }
             Err(e) => tracing::warn!(error = %e, "cannot follow changed views; reading from the database meanwhile"),
         }

@@ -15,7 +15,14 @@ use chrono::NaiveDateTime;
 /// The answer carries a strong ETag (a hash of the bytes, the same on every instance); a request
 /// whose `If-None-Match` names it gets 304 without a body — a phone polling on a slow network
 /// downloads the page again only when it changed.
-pub async fn serve<T, Fut>(req: &HttpRequest, state: &AppState, view: View, deputy: i64, variant: u64, load: impl FnOnce() -> Fut) -> AppResult<HttpResponse>
+pub async fn serve<T, Fut>(
+    req: &HttpRequest,
+    state: &AppState,
+    view: View,
+    deputy: i64,
+    variant: u64,
+    load: impl FnOnce() -> Fut,
+) -> AppResult<HttpResponse>
 where
     T: serde::Serialize,
     Fut: std::future::Future<Output = AppResult<(T, Option<NaiveDateTime>)>>,

@@ -84,7 +84,10 @@ fn changes_noted_in_a_job_are_applied_when_it_ends_and_announced() {
         touch_all(Family::Inbox);
     });
     assert_eq!(v.get(View::Points, 3, 2026, at(9)), None);
-    assert_eq!(rx.try_recv().unwrap(), vec![Touch { family: Family::Inbox, deputy: None }, Touch { family: Family::Points, deputy: Some(3) }]);
+    assert_eq!(
+        rx.try_recv().unwrap(),
+        vec![Touch { family: Family::Inbox, deputy: None }, Touch { family: Family::Points, deputy: Some(3) }]
+    );
     // Outside a job nothing is applied anywhere, and nothing leaks into the next job.
     touch(Family::Points, 4);
     committed();

@@ -39,7 +39,12 @@ pub struct NewAppointment<'a> {
 
 /// Live bookings (requested or confirmed) of a deputy in a slot.
 pub fn live_in_slot(c: &mut AnyConnection, slot: i64, deputy: i64) -> AppResult<i64> {
-    Ok(a::table.filter(a::slot_id.eq(slot)).filter(a::deputy_id.eq(deputy)).filter(a::status.eq_any(["requested", "confirmed"])).count().get_result(c)?)
+    Ok(a::table
+        .filter(a::slot_id.eq(slot))
+        .filter(a::deputy_id.eq(deputy))
+        .filter(a::status.eq_any(["requested", "confirmed"]))
+        .count()
+        .get_result(c)?)
 }
 
 /// Books; None when this constituent already holds a live booking with the deputy in the slot.
@@ -79,12 +84,28 @@ pub fn get(c: &mut AnyConnection, id: i64) -> AppResult<Option<AppointmentRow>> 
 }
 
 /// Moves a booking from `from` to `to` (false when it was no longer in `from`).
-pub fn set_status(c: &mut AnyConnection, id: i64, from: &str, to: &str, note: Option<&str>, now: NaiveDateTime) -> AppResult<bool> {
-    Ok(diesel::update(a::table.find(id).filter(a::status.eq(from))).set((a::status.eq(to), a::note.eq(note), a::updated_at.eq(now))).execute(c)? == 1)
+pub fn set_status(
+    c: &mut AnyConnection,
+    id: i64,
+    from: &str,
+    to: &str,
+    note: Option<&str>,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
+    Ok(diesel::update(a::table.find(id).filter(a::status.eq(from)))
+        .set((a::status.eq(to), a::note.eq(note), a::updated_at.eq(now)))
+        .execute(c)?
+        == 1)
 }
 
 /// A constituent's (or a deputy's) bookings, newest first.
-pub fn list(c: &mut AnyConnection, constituent: Option<i64>, deputy: Option<i64>, before: i64, limit: i64) -> AppResult<Vec<AppointmentRow>> {
+pub fn list(
+    c: &mut AnyConnection,
+    constituent: Option<i64>,
+    deputy: Option<i64>,
+    before: i64,
+    limit: i64,
+) -> AppResult<Vec<AppointmentRow>> {
     let before = if before > 0 { before } else { i64::MAX };
     let q = a::table.filter(a::id.lt(before)).order(a::id.desc()).limit(limit + 1);
     Ok(match (constituent, deputy) {
@@ -95,7 +116,12 @@ pub fn list(c: &mut AnyConnection, constituent: Option<i64>, deputy: Option<i64>
 }
 
 /// Confirmed bookings starting before `horizon` and not reminded yet.
-pub fn to_remind(c: &mut AnyConnection, now: NaiveDateTime, horizon: NaiveDateTime, limit: i64) -> AppResult<Vec<AppointmentRow>> {
+pub fn to_remind(
+    c: &mut AnyConnection,
+    now: NaiveDateTime,
+    horizon: NaiveDateTime,
+    limit: i64,
+) -> AppResult<Vec<AppointmentRow>> {
     Ok(a::table
         .filter(a::status.eq("confirmed"))
         .filter(a::reminded_at.is_null())

@@ -12,7 +12,11 @@ pub fn between(c: &mut AnyConnection, from: &str, to: &str) -> AppResult<Vec<(St
 
 /// (day, working, name) of a year's calendar days, in order.
 pub fn of_year(c: &mut AnyConnection, year: i32) -> AppResult<Vec<(String, bool, String)>> {
-    Ok(cd::table.filter(cd::day.like(format!("{year}-%"))).order(cd::day).select((cd::day, cd::working, cd::name)).load(c)?)
+    Ok(cd::table
+        .filter(cd::day.like(format!("{year}-%")))
+        .order(cd::day)
+        .select((cd::day, cd::working, cd::name))
+        .load(c)?)
 }
 
 /// Sets one day (a holiday or a make-up working day).

@@ -15,7 +15,13 @@ pub fn assign_deputy(c: &mut AnyConnection, id: i64, deputy: i64) -> AppResult<(
 }
 
 /// Hands the case to a unit with a deadline (a fresh start: no pending extension, no reminder).
-pub fn set_forwarded(c: &mut AnyConnection, id: i64, unit: i64, due: NaiveDateTime, now: NaiveDateTime) -> AppResult<()> {
+pub fn set_forwarded(
+    c: &mut AnyConnection,
+    id: i64,
+    unit: i64,
+    due: NaiveDateTime,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     diesel::update(o::table.find(id))
         .set((
             o::unit_id.eq(unit),
@@ -32,7 +38,9 @@ pub fn set_forwarded(c: &mut AnyConnection, id: i64, unit: i64, due: NaiveDateTi
 
 /// Notes the first answer to the constituent (kept once, for the time-to-answer statistics).
 pub fn set_first_answer(c: &mut AnyConnection, id: i64, now: NaiveDateTime) -> AppResult<()> {
-    diesel::update(o::table.find(id).filter(o::first_answer_at.is_null())).set(o::first_answer_at.eq(now)).execute(c)?;
+    diesel::update(o::table.find(id).filter(o::first_answer_at.is_null()))
+        .set(o::first_answer_at.eq(now))
+        .execute(c)?;
     Ok(())
 }
 
@@ -50,7 +58,9 @@ pub fn request_extension(c: &mut AnyConnection, id: i64, until: NaiveDateTime, r
 pub fn decide_extension(c: &mut AnyConnection, id: i64, until: Option<NaiveDateTime>) -> AppResult<()> {
     let clear = (o::extension_until.eq(None::<NaiveDateTime>), o::extension_reason.eq(None::<String>));
     match until {
-        Some(u) => diesel::update(o::table.find(id)).set((clear, o::due_at.eq(u), o::reminded_at.eq(None::<NaiveDateTime>))).execute(c)?,
+        Some(u) => diesel::update(o::table.find(id))
+            .set((clear, o::due_at.eq(u), o::reminded_at.eq(None::<NaiveDateTime>)))
+            .execute(c)?,
         None => diesel::update(o::table.find(id)).set(clear).execute(c)?,
     };
     Ok(())
@@ -61,8 +71,15 @@ pub fn set_rating(c: &mut AnyConnection, id: i64, rating: (&str, i32, i32), reop
     let (s, r, a) = rating;
     let q = diesel::update(o::table.find(id));
     if reopened {
-        q.set((o::satisfaction.eq(s), o::result_score.eq(r), o::attitude_score.eq(a), o::round.eq(2), o::escalated.eq(true), o::unit_id.eq(None::<i64>)))
-            .execute(c)?;
+        q.set((
+            o::satisfaction.eq(s),
+            o::result_score.eq(r),
+            o::attitude_score.eq(a),
+            o::round.eq(2),
+            o::escalated.eq(true),
+            o::unit_id.eq(None::<i64>),
+        ))
+        .execute(c)?;
     } else {
         q.set((o::satisfaction.eq(s), o::result_score.eq(r), o::attitude_score.eq(a))).execute(c)?;
     }
@@ -80,7 +97,12 @@ pub fn set_reminded(c: &mut AnyConnection, id: i64, now: NaiveDateTime) -> AppRe
 }
 
 /// Forwarded cases past their deadline not reminded since `remind_before`: (id, ticket, unit).
-pub fn overdue_unreminded(c: &mut AnyConnection, now: NaiveDateTime, remind_before: NaiveDateTime, limit: i64) -> AppResult<Vec<(i64, String, Option<i64>)>> {
+pub fn overdue_unreminded(
+    c: &mut AnyConnection,
+    now: NaiveDateTime,
+    remind_before: NaiveDateTime,
+    limit: i64,
+) -> AppResult<Vec<(i64, String, Option<i64>)>> {
     Ok(o::table
         .filter(o::status.eq("forwarded"))
         .filter(o::due_at.lt(now))
@@ -112,9 +134,17 @@ pub enum Owner {
 
 /// A page of cases, newest first, with the constituent's phone number (none for a case a deputy
 /// raised).
-pub fn list(c: &mut AnyConnection, pii: &Pii, owner: &Owner, fl: &ListFilter, before: i64, limit: i64) -> AppResult<Vec<(OpinionRow, Option<String>)>> {
+pub fn list(
+    c: &mut AnyConnection,
+    pii: &Pii,
+    owner: &Owner,
+    fl: &ListFilter,
+    before: i64,
+    limit: i64,
+) -> AppResult<Vec<(OpinionRow, Option<String>)>> {
     let before = if before > 0 { before } else { i64::MAX };
-    let mut q: o::BoxedQuery<'_, MultiBackend> = o::table.filter(o::id.lt(before)).order(o::id.desc()).limit(limit + 1).into_boxed();
+    let mut q: o::BoxedQuery<'_, MultiBackend> =
+        o::table.filter(o::id.lt(before)).order(o::id.desc()).limit(limit + 1).into_boxed();
     q = match owner {
         Owner::Region(p) => q.filter(o::region_path.like(p.clone())),
         Owner::Stations(s) => q.filter(o::station_id.eq_any(s.clone())),
@@ -140,11 +170,21 @@ pub fn list(c: &mut AnyConnection, pii: &Pii, owner: &Owner, fl: &ListFilter, be
     for (id, sealed) in k::table.filter(k::id.eq_any(ids)).select((k::id, k::phone)).load::<(i64, String)>(c)? {
         phones.insert(id, open_phone(pii, &sealed)?);
     }
-    Ok(rows.into_iter().map(|r| (r.constituent_id.and_then(|k| phones.get(&k).cloned()), r)).map(|(p, r)| (r, p)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.constituent_id.and_then(|k| phones.get(&k).cloned()), r))
+        .map(|(p, r)| (r, p))
+        .collect())
 }
 
 /// Open cases of a category created since `since` inside a bounding box, other than `except`.
-pub fn nearby_open(c: &mut AnyConnection, category: &str, bbox: (f64, f64, f64, f64), since: NaiveDateTime, except: i64) -> AppResult<Vec<OpinionRow>> {
+pub fn nearby_open(
+    c: &mut AnyConnection,
+    category: &str,
+    bbox: (f64, f64, f64, f64),
+    since: NaiveDateTime,
+    except: i64,
+) -> AppResult<Vec<OpinionRow>> {
     Ok(o::table
         .filter(o::category.eq(category))
         .filter(o::created_at.ge(since))
@@ -186,7 +226,8 @@ pub fn is_follower(c: &mut AnyConnection, opinion: i64, constituent: i64) -> App
 /// Accounts that hear of a case: its constituent's and its followers' (a deputy who raised a
 /// case hears of it through the deputy's own news).
 pub fn audience(c: &mut AnyConnection, opinion: &OpinionRow) -> AppResult<Vec<i64>> {
-    let mut ids: Vec<i64> = f::table.inner_join(k::table).filter(f::opinion_id.eq(opinion.id)).select(k::account_id).load(c)?;
+    let mut ids: Vec<i64> =
+        f::table.inner_join(k::table).filter(f::opinion_id.eq(opinion.id)).select(k::account_id).load(c)?;
     if let Some(k) = opinion.constituent_id {
         ids.push(constituent_account(c, k)?);
     }
@@ -198,7 +239,15 @@ pub fn audience(c: &mut AnyConnection, opinion: &OpinionRow) -> AppResult<Vec<i6
 /// (id, author role, body, internal, at) of a thread message.
 pub type MessageRow = (i64, String, String, bool, NaiveDateTime);
 
-pub fn add_message(c: &mut AnyConnection, opinion: i64, account: i64, role: &str, body: &str, internal: bool, now: NaiveDateTime) -> AppResult<i64> {
+pub fn add_message(
+    c: &mut AnyConnection,
+    opinion: i64,
+    account: i64,
+    role: &str,
+    body: &str,
+    internal: bool,
+    now: NaiveDateTime,
+) -> AppResult<i64> {
     Ok(diesel::insert_into(m::table)
         .values((
             m::opinion_id.eq(opinion),
@@ -214,13 +263,25 @@ pub fn add_message(c: &mut AnyConnection, opinion: i64, account: i64, role: &str
 
 /// A case's thread, oldest first; internal notes only when asked for.
 pub fn messages(c: &mut AnyConnection, opinion: i64, with_internal: bool) -> AppResult<Vec<MessageRow>> {
-    let q = m::table.filter(m::opinion_id.eq(opinion)).order(m::id).select((m::id, m::author_role, m::body, m::internal, m::created_at));
+    let q = m::table.filter(m::opinion_id.eq(opinion)).order(m::id).select((
+        m::id,
+        m::author_role,
+        m::body,
+        m::internal,
+        m::created_at,
+    ));
     Ok(if with_internal { q.load(c)? } else { q.filter(m::internal.eq(false)).load(c)? })
 }
 
 /// The statistics facts of the cases created in [from, to) that an owner handles.
-pub fn facts(c: &mut AnyConnection, owner: &Owner, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<Vec<crate::reception::stats::Facts>> {
-    let mut q: o::BoxedQuery<'_, MultiBackend> = o::table.filter(o::created_at.ge(from)).filter(o::created_at.lt(to)).into_boxed();
+pub fn facts(
+    c: &mut AnyConnection,
+    owner: &Owner,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<Vec<crate::reception::stats::Facts>> {
+    let mut q: o::BoxedQuery<'_, MultiBackend> =
+        o::table.filter(o::created_at.ge(from)).filter(o::created_at.lt(to)).into_boxed();
     q = match owner {
         Owner::Region(p) => q.filter(o::region_path.like(p.clone())),
         Owner::Stations(s) => q.filter(o::station_id.eq_any(s.clone())),

@@ -18,11 +18,25 @@ pub fn username(phone_hash: &str) -> String {
     format!("constituent:{}", &phone_hash[..phone_hash.len().min(32)])
 }
 
-pub fn insert_code(c: &mut AnyConnection, phone_hash: &str, hash: &str, expires: NaiveDateTime, now: NaiveDateTime) -> AppResult<i64> {
+pub fn insert_code(
+    c: &mut AnyConnection,
+    phone_hash: &str,
+    hash: &str,
+    expires: NaiveDateTime,
+    now: NaiveDateTime,
+) -> AppResult<i64> {
     // A new code replaces the ones before it.
-    diesel::update(o::table.filter(o::phone_hash.eq(phone_hash)).filter(o::used_at.is_null())).set(o::used_at.eq(now)).execute(c)?;
+    diesel::update(o::table.filter(o::phone_hash.eq(phone_hash)).filter(o::used_at.is_null()))
+        .set(o::used_at.eq(now))
+        .execute(c)?;
     Ok(diesel::insert_into(o::table)
-        .values((o::phone_hash.eq(phone_hash), o::code_hash.eq(hash), o::expires_at.eq(expires), o::attempts.eq(0), o::created_at.eq(now)))
+        .values((
+            o::phone_hash.eq(phone_hash),
+            o::code_hash.eq(hash),
+            o::expires_at.eq(expires),
+            o::attempts.eq(0),
+            o::created_at.eq(now),
+        ))
         .returning(o::id)
         .get_result(c)?)
 }
@@ -39,7 +53,9 @@ pub fn live_code(c: &mut AnyConnection, phone_hash: &str) -> AppResult<Option<(i
 }
 
 pub fn wrong_try(c: &mut AnyConnection, id: i64, attempts: i32, burned: bool, now: NaiveDateTime) -> AppResult<()> {
-    diesel::update(o::table.find(id)).set((o::attempts.eq(attempts), o::used_at.eq(burned.then_some(now)))).execute(c)?;
+    diesel::update(o::table.find(id))
+        .set((o::attempts.eq(attempts), o::used_at.eq(burned.then_some(now))))
+        .execute(c)?;
     Ok(())
 }
 
@@ -49,10 +65,21 @@ pub fn use_code(c: &mut AnyConnection, id: i64, now: NaiveDateTime) -> AppResult
 
 /// (constituent id, account id, consent version) of a phone number, by its keyed hash.
 pub fn by_phone_hash(c: &mut AnyConnection, phone_hash: &str) -> AppResult<Option<(i64, i64, String)>> {
-    Ok(k::table.filter(k::phone_hash.eq(phone_hash)).select((k::id, k::account_id, k::consent_version)).first(c).optional()?)
+    Ok(k::table
+        .filter(k::phone_hash.eq(phone_hash))
+        .select((k::id, k::account_id, k::consent_version))
+        .first(c)
+        .optional()?)
 }
 
-pub fn insert(c: &mut AnyConnection, pii: &Pii, account: i64, phone: &str, consent: &str, now: NaiveDateTime) -> AppResult<i64> {
+pub fn insert(
+    c: &mut AnyConnection,
+    pii: &Pii,
+    account: i64,
+    phone: &str,
+    consent: &str,
+    now: NaiveDateTime,
+) -> AppResult<i64> {
     Ok(diesel::insert_into(k::table)
         .values((
             k::account_id.eq(account),
@@ -74,8 +101,19 @@ pub fn consent(c: &mut AnyConnection, id: i64, version: &str, now: NaiveDateTime
 /// Seals up to `limit` constituents after id `after` that need it (`Legacy`: stored before
 /// sealing; `All`: every row not under the current key, and every lookup hash recomputed);
 /// answers (rows changed, last id looked at).
-pub fn reseal(c: &mut AnyConnection, pii: &Pii, mode: Reseal, after: i64, limit: i64) -> AppResult<(usize, Option<i64>)> {
-    let mut q = k::table.filter(k::id.gt(after)).order(k::id).limit(limit).select((k::id, k::account_id, k::phone, k::phone_hash)).into_boxed();
+pub fn reseal(
+    c: &mut AnyConnection,
+    pii: &Pii,
+    mode: Reseal,
+    after: i64,
+    limit: i64,
+) -> AppResult<(usize, Option<i64>)> {
+    let mut q = k::table
+        .filter(k::id.gt(after))
+        .order(k::id)
+        .limit(limit)
+        .select((k::id, k::account_id, k::phone, k::phone_hash))
+        .into_boxed();
     if mode == Reseal::Legacy {
         q = q.filter(k::phone_hash.is_null());
     }

@@ -1,6 +1,8 @@
 //! All SQL of opinions and their events.
 
-use crate::db::schema::{constituents as k, opinion_events as ev, opinion_publications as op, opinions as o, ticket_days as t};
+use crate::db::schema::{
+    constituents as k, opinion_events as ev, opinion_publications as op, opinions as o, ticket_days as t,
+};
 use crate::db::AnyConnection;
 use crate::error::AppResult;
 use chrono::NaiveDateTime;
@@ -119,7 +121,11 @@ pub fn event(c: &mut AnyConnection, opinion: i64, e: &Event, now: NaiveDateTime)
 pub use crate::http::StatusRow as EventRow;
 
 pub fn events(c: &mut AnyConnection, opinion: i64) -> AppResult<Vec<EventRow>> {
-    Ok(ev::table.filter(ev::opinion_id.eq(opinion)).order(ev::id).select((ev::from_status, ev::to_status, ev::actor_role, ev::note, ev::created_at)).load(c)?)
+    Ok(ev::table
+        .filter(ev::opinion_id.eq(opinion))
+        .order(ev::id)
+        .select((ev::from_status, ev::to_status, ev::actor_role, ev::note, ev::created_at))
+        .load(c)?)
 }
 
 /// The constituents behind accounts: account → constituent.
@@ -135,11 +141,12 @@ pub fn next_seqs(c: &mut AnyConnection, day: &str, n: i64) -> AppResult<Vec<i64>
     use diesel::upsert::excluded;
     match c {
         AnyConnection::Pg(x) if day.len() == 8 && day.bytes().all(|b| b.is_ascii_digit()) => {
-            let mut v: Vec<i64> = diesel::sql_query(format!("SELECT nextval('ticket_seq_{day}') AS n FROM generate_series(1, {n})"))
-                .load::<Next>(x)?
-                .into_iter()
-                .map(|r| r.n)
-                .collect();
+            let mut v: Vec<i64> =
+                diesel::sql_query(format!("SELECT nextval('ticket_seq_{day}') AS n FROM generate_series(1, {n})"))
+                    .load::<Next>(x)?
+                    .into_iter()
+                    .map(|r| r.n)
+                    .collect();
             v.sort_unstable();
             Ok(v)
         }
@@ -157,7 +164,13 @@ pub fn next_seqs(c: &mut AnyConnection, day: &str, n: i64) -> AppResult<Vec<i64>
 }
 
 /// Sets what followers of a case see (a staff-approved title and answer).
-pub fn set_publication(c: &mut AnyConnection, id: i64, title: &str, answer: Option<&str>, now: NaiveDateTime) -> AppResult<()> {
+pub fn set_publication(
+    c: &mut AnyConnection,
+    id: i64,
+    title: &str,
+    answer: Option<&str>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     let row = (op::opinion_id.eq(id), op::title.eq(title), op::answer.eq(answer), op::updated_at.eq(now));
     // Upserts differ per backend: one builder, run on the concrete connection.
     crate::per_backend!(c, |x| diesel::insert_into(op::table)
@@ -170,13 +183,21 @@ pub fn set_publication(c: &mut AnyConnection, id: i64, title: &str, answer: Opti
 }
 
 /// (title, answer) staff approved as public for each of these cases that has them.
-pub fn publications(c: &mut AnyConnection, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, (String, Option<String>)>> {
-    let rows: Vec<(i64, String, Option<String>)> = op::table.filter(op::opinion_id.eq_any(ids)).select((op::opinion_id, op::title, op::answer)).load(c)?;
+pub fn publications(
+    c: &mut AnyConnection,
+    ids: &[i64],
+) -> AppResult<std::collections::HashMap<i64, (String, Option<String>)>> {
+    let rows: Vec<(i64, String, Option<String>)> =
+        op::table.filter(op::opinion_id.eq_any(ids)).select((op::opinion_id, op::title, op::answer)).load(c)?;
     Ok(rows.into_iter().map(|(id, t, a)| (id, (t, a))).collect())
 }
 
 /// Inserts opinions with one statement; returns them as stored, in order.
-pub fn insert_many(c: &mut AnyConnection, rows: &[(String, NewOpinion)], now: NaiveDateTime) -> AppResult<Vec<OpinionRow>> {
+pub fn insert_many(
+    c: &mut AnyConnection,
+    rows: &[(String, NewOpinion)],
+    now: NaiveDateTime,
+) -> AppResult<Vec<OpinionRow>> {
     if rows.is_empty() {
         return Ok(vec![]);
     }
@@ -203,7 +224,8 @@ pub fn insert_many(c: &mut AnyConnection, rows: &[(String, NewOpinion)], now: Na
             )
         })
         .collect();
-    let mut out: Vec<OpinionRow> = crate::per_backend!(&mut *c, |x| diesel::insert_into(o::table).values(&values).get_results(x))?;
+    let mut out: Vec<OpinionRow> =
+        crate::per_backend!(&mut *c, |x| diesel::insert_into(o::table).values(&values).get_results(x))?;
     out.sort_by_key(|r| r.id);
     Ok(out)
 }

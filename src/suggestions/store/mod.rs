@@ -3,7 +3,9 @@
 
 pub(in crate::suggestions) mod parties;
 
-use crate::db::schema::{suggestion_cosigners as co, suggestion_events as ev, suggestion_units as su, suggestions as s};
+use crate::db::schema::{
+    suggestion_cosigners as co, suggestion_events as ev, suggestion_units as su, suggestions as s,
+};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::AppResult;
 use chrono::NaiveDateTime;
@@ -86,18 +88,24 @@ pub fn get(c: &mut AnyConnection, id: i64) -> AppResult<Option<SuggestionRow>> {
 
 /// Moves a suggestion from `from` to `to` (false when it was no longer in `from`).
 pub fn set_status(c: &mut AnyConnection, id: i64, from: &str, to: &str, now: NaiveDateTime) -> AppResult<bool> {
-    Ok(diesel::update(s::table.find(id).filter(s::status.eq(from))).set((s::status.eq(to), s::updated_at.eq(now), s::version.eq(s::version + 1))).execute(c)?
+    Ok(diesel::update(s::table.find(id).filter(s::status.eq(from)))
+        .set((s::status.eq(to), s::updated_at.eq(now), s::version.eq(s::version + 1)))
+        .execute(c)?
         == 1)
 }
 
 /// Numbers a suggestion at its first submission.
 pub fn set_submitted(c: &mut AnyConnection, id: i64, number: &str, now: NaiveDateTime) -> AppResult<()> {
-    diesel::update(s::table.find(id).filter(s::number.is_null())).set((s::number.eq(number), s::submitted_at.eq(now))).execute(c)?;
+    diesel::update(s::table.find(id).filter(s::number.is_null()))
+        .set((s::number.eq(number), s::submitted_at.eq(now)))
+        .execute(c)?;
     Ok(())
 }
 
 pub fn revise(c: &mut AnyConnection, id: i64, text: (&str, &str, &str)) -> AppResult<()> {
-    diesel::update(s::table.find(id)).set((s::title.eq(text.0), s::content.eq(text.1), s::category.eq(text.2))).execute(c)?;
+    diesel::update(s::table.find(id))
+        .set((s::title.eq(text.0), s::content.eq(text.1), s::category.eq(text.2)))
+        .execute(c)?;
     Ok(())
 }
 
@@ -106,13 +114,27 @@ pub fn set_assignment(c: &mut AnyConnection, id: i64, due: NaiveDateTime, key_le
     Ok(())
 }
 
-pub fn set_reply(c: &mut AnyConnection, id: i64, classification: &str, text: &str, now: NaiveDateTime) -> AppResult<()> {
-    diesel::update(s::table.find(id)).set((s::classification.eq(classification), s::reply.eq(text), s::replied_at.eq(now))).execute(c)?;
+pub fn set_reply(
+    c: &mut AnyConnection,
+    id: i64,
+    classification: &str,
+    text: &str,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    diesel::update(s::table.find(id))
+        .set((s::classification.eq(classification), s::reply.eq(text), s::replied_at.eq(now)))
+        .execute(c)?;
     Ok(())
 }
 
 /// The author's evaluation; a second round starts when `again`.
-pub fn set_evaluation(c: &mut AnyConnection, id: i64, satisfaction: &str, comment: Option<&str>, again: bool) -> AppResult<()> {
+pub fn set_evaluation(
+    c: &mut AnyConnection,
+    id: i64,
+    satisfaction: &str,
+    comment: Option<&str>,
+    again: bool,
+) -> AppResult<()> {
     let q = diesel::update(s::table.find(id));
     if again {
         q.set((s::satisfaction.eq(satisfaction), s::evaluation.eq(comment), s::round.eq(s::round + 1))).execute(c)?;
@@ -122,7 +144,14 @@ pub fn set_evaluation(c: &mut AnyConnection, id: i64, satisfaction: &str, commen
     Ok(())
 }
 
-pub fn event(c: &mut AnyConnection, id: i64, change: (Option<&str>, &str), actor: (i64, &str), note: Option<&str>, now: NaiveDateTime) -> AppResult<()> {
+pub fn event(
+    c: &mut AnyConnection,
+    id: i64,
+    change: (Option<&str>, &str),
+    actor: (i64, &str),
+    note: Option<&str>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     diesel::insert_into(ev::table)
         .values((
             ev::suggestion_id.eq(id),
@@ -140,7 +169,11 @@ pub fn event(c: &mut AnyConnection, id: i64, change: (Option<&str>, &str), actor
 pub use crate::http::StatusRow as EventRow;
 
 pub fn events(c: &mut AnyConnection, id: i64) -> AppResult<Vec<EventRow>> {
-    Ok(ev::table.filter(ev::suggestion_id.eq(id)).order(ev::id).select((ev::from_status, ev::to_status, ev::actor_role, ev::note, ev::created_at)).load(c)?)
+    Ok(ev::table
+        .filter(ev::suggestion_id.eq(id))
+        .order(ev::id)
+        .select((ev::from_status, ev::to_status, ev::actor_role, ev::note, ev::created_at))
+        .load(c)?)
 }
 
 /// Whose suggestions a list shows.
@@ -151,9 +184,16 @@ pub enum Owner {
     Unit(i64),
 }
 
-pub fn list(c: &mut AnyConnection, owner: &Owner, status: Option<&str>, before: i64, limit: i64) -> AppResult<Vec<SuggestionRow>> {
+pub fn list(
+    c: &mut AnyConnection,
+    owner: &Owner,
+    status: Option<&str>,
+    before: i64,
+    limit: i64,
+) -> AppResult<Vec<SuggestionRow>> {
     let before = if before > 0 { before } else { i64::MAX };
-    let mut q: s::BoxedQuery<'_, MultiBackend> = s::table.filter(s::id.lt(before)).order(s::id.desc()).limit(limit + 1).into_boxed();
+    let mut q: s::BoxedQuery<'_, MultiBackend> =
+        s::table.filter(s::id.lt(before)).order(s::id.desc()).limit(limit + 1).into_boxed();
     q = match owner {
         // Staff see what was submitted, not drafts.
         Owner::Region(p) => q.filter(s::region_path.like(p.clone())).filter(s::status.ne("draft")),
@@ -173,7 +213,9 @@ pub fn list(c: &mut AnyConnection, owner: &Owner, status: Option<&str>, before: 
 }
 
 pub fn request_extension(c: &mut AnyConnection, id: i64, months: i32, reason: &str) -> AppResult<()> {
-    diesel::update(s::table.find(id)).set((s::extension_months.eq(months), s::extension_reason.eq(reason))).execute(c)?;
+    diesel::update(s::table.find(id))
+        .set((s::extension_months.eq(months), s::extension_reason.eq(reason)))
+        .execute(c)?;
     Ok(())
 }
 
@@ -210,8 +252,17 @@ pub fn tracking(c: &mut AnyConnection, pattern: &str, limit: i64) -> AppResult<V
 }
 
 /// Suggestions submitted in [from, to) under a region pattern (for statistics).
-pub fn submitted_between(c: &mut AnyConnection, pattern: &str, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<Vec<SuggestionRow>> {
-    Ok(s::table.filter(s::region_path.like(pattern.to_string())).filter(s::submitted_at.ge(from)).filter(s::submitted_at.lt(to)).load(c)?)
+pub fn submitted_between(
+    c: &mut AnyConnection,
+    pattern: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<Vec<SuggestionRow>> {
+    Ok(s::table
+        .filter(s::region_path.like(pattern.to_string()))
+        .filter(s::submitted_at.ge(from))
+        .filter(s::submitted_at.lt(to))
+        .load(c)?)
 }
 
 /// Replies the authors agreed to publish, newest first.
@@ -228,8 +279,14 @@ pub fn published(c: &mut AnyConnection, before: i64, limit: i64) -> AppResult<Ve
 
 /// Assigned suggestions past their deadline whose lead unit was not texted since `before`:
 /// (id, title, lead unit).
-pub fn overdue_unreminded(c: &mut AnyConnection, now: NaiveDateTime, before: NaiveDateTime, limit: i64) -> AppResult<Vec<(i64, String, Option<i64>)>> {
-    let lead = su::table.filter(su::suggestion_id.eq(s::id)).filter(su::role.eq("lead")).select(su::unit_id).single_value();
+pub fn overdue_unreminded(
+    c: &mut AnyConnection,
+    now: NaiveDateTime,
+    before: NaiveDateTime,
+    limit: i64,
+) -> AppResult<Vec<(i64, String, Option<i64>)>> {
+    let lead =
+        su::table.filter(su::suggestion_id.eq(s::id)).filter(su::role.eq("lead")).select(su::unit_id).single_value();
     Ok(s::table
         .filter(s::status.eq("assigned"))
         .filter(s::due_at.lt(now))
