@@ -3,7 +3,9 @@
 //! ranking tables and the inbox of point events.
 
 pub(in crate::ledger) mod appeals;
+pub(in crate::ledger) mod evaluation;
 pub(in crate::ledger) mod inbox;
+pub(in crate::ledger) mod proposals;
 pub(in crate::ledger) mod published;
 pub(in crate::ledger) mod rank_tables;
 pub(in crate::ledger) mod ranks;
@@ -16,46 +18,13 @@ pub use sums::*;
 
 use crate::db::any_of::any_of;
 use crate::db::json_batch::{json_batch, BatchSql};
-use crate::db::schema::{ledger_balances as b, ledger_entries as e, ledger_heads as h, ledger_totals as t};
+use crate::db::schema::{ledger_entries as e, ledger_heads as h};
 use crate::db::stamp::Stamp;
 use crate::db::AnyConnection;
 use crate::error::AppResult;
 use crate::platform::views::{self, Family};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-
-/// (deputy, year, category) → (points, entries).
-pub type BalanceMap = std::collections::BTreeMap<(i64, i32, String), (i64, i64)>;
-
-/// Sums of every entry per (deputy, year, category), recomputed from the entries.
-pub fn recomputed_balances(conn: &mut AnyConnection) -> AppResult<BalanceMap> {
-    let rows: Vec<(i64, i32, String, i32)> =
-        e::table.select((e::deputy_id, e::year, e::category, e::points)).load(conn)?;
-    let mut m = BalanceMap::new();
-    for (d, y, c, p) in rows {
-        let v: &mut (i64, i64) = m.entry((d, y, c)).or_default();
-        v.0 += p as i64;
-        v.1 += 1;
-    }
-    Ok(m)
-}
-
-pub fn stored_balances(conn: &mut AnyConnection) -> AppResult<BalanceMap> {
-    let rows: Vec<(i64, i32, String, i64, i64)> =
-        b::table.select((b::deputy_id, b::year, b::category, b::points, b::entries)).load(conn)?;
-    Ok(rows.into_iter().map(|(d, y, c, p, n)| ((d, y, c), (p, n))).collect())
-}
-
-pub fn replace_balances(conn: &mut AnyConnection, all: &BalanceMap) -> AppResult<()> {
-    views::touch_all(Family::Points);
-    diesel::delete(b::table).execute(conn)?;
-    for ((d, y, c), (p, n)) in all {
-        diesel::insert_into(b::table)
-            .values((b::deputy_id.eq(d), b::year.eq(y), b::category.eq(c), b::points.eq(p), b::entries.eq(n)))
-            .execute(conn)?;
-    }
-    Ok(())
-}
 
 #[derive(Debug, Clone, Queryable)]
 pub struct EntryRow {
@@ -285,27 +254,6 @@ pub fn heads_of(conn: &mut AnyConnection, deputies: &[i64]) -> AppResult<Vec<(i6
 
 pub fn heads(conn: &mut AnyConnection) -> AppResult<Vec<(i64, i64, String)>> {
     Ok(h::table.order(h::deputy_id).select((h::deputy_id, h::entry_id, h::hash)).load(conn)?)
-}
-
-pub fn balances_of(conn: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<Vec<(String, i64, i64)>> {
-    Ok(b::table
-        .filter(b::deputy_id.eq(deputy))
-        .filter(b::year.eq(year))
-        .order(b::category)
-        .select((b::category, b::points, b::entries))
-        .load(conn)?)
-}
-
-pub fn replace_totals(conn: &mut AnyConnection, all: &BalanceMap) -> AppResult<()> {
-    diesel::delete(t::table).execute(conn)?;
-    let mut sums: std::collections::BTreeMap<(i64, i32), i64> = std::collections::BTreeMap::new();
-    for ((d, y, _), (p, _)) in all {
-        *sums.entry((*d, *y)).or_default() += p;
-    }
-    for ((d, y), p) in sums {
-        diesel::insert_into(t::table).values((t::deputy_id.eq(d), t::year.eq(y), t::points.eq(p))).execute(conn)?;
-    }
-    Ok(())
 }
 
 /// Every entry of these deputies in a year (the rule simulator replays them).

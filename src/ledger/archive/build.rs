@@ -4,86 +4,14 @@
 //! signed document carrying the deputy's chain head that `lvzhi verify-ledger --archive FILE`
 //! checks against the database.
 
-use super::model::{CategoryTotal, YearQuery};
-use super::store;
-use crate::auth::Principal;
-use crate::checkins::DutySummary;
-use crate::db::{self, utc, AnyConnection};
-use crate::error::{AppError, AppResult, Code, ReadErrors};
+use super::model::*;
+use crate::db::{utc, AnyConnection};
+use crate::error::{AppError, AppResult};
+use crate::ledger::model::CategoryTotal;
+use crate::ledger::store;
 use crate::state::AppState;
-use actix_web::{get, web, HttpResponse};
 use base64::Engine;
 use chrono::{DateTime, TimeZone, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct ArchiveSeat {
-    pub level: String,
-    pub region_path: String,
-    pub status: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct ArchiveAppeal {
-    pub id: i64,
-    pub kind: String,
-    pub description: String,
-    pub status: String,
-    pub resolution: Option<String>,
-    pub resolution_note: Option<String>,
-}
-
-/// The deputy's newest ledger entry when the archive was made (its hash seals every earlier one).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct ChainHead {
-    pub entry_id: i64,
-    pub hash: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct DutyArchive {
-    pub deputy_id: i64,
-    pub name: String,
-    pub year: i32,
-    pub seats: Vec<ArchiveSeat>,
-    pub duty: DutySummary,
-    /// Suggestions filed (entries under `suggestion_filed`, reversed ones not counted).
-    pub suggestions: i64,
-    /// Constituents' opinions answered (entries with source `opinion_reply`).
-    pub opinions_answered: i64,
-    pub points_total: i64,
-    pub points_by_category: Vec<CategoryTotal>,
-    pub entries: i64,
-    pub appeals: Vec<ArchiveAppeal>,
-    pub chain_head: Option<ChainHead>,
-    pub generated_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ArchiveSignature {
-    /// Always `EdDSA` (Ed25519).
-    pub alg: String,
-    /// The signing key (as in `/.well-known/jwks.json` while it signs tokens).
-    pub kid: String,
-    /// base64url of the signature over the archive's canonical JSON bytes.
-    pub value: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct SignedArchive {
-    pub archive: serde_json::Value,
-    pub signature: ArchiveSignature,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct ArchiveQuery {
-    #[serde(default, deserialize_with = "crate::http::year_opt")]
-    #[param(minimum = 1949, maximum = 2200)]
-    pub year: Option<i32>,
-    /// `json` (default) or `csv` (the year's entries, one per row).
-    pub format: Option<String>,
-}
 
 /// Builds the archive from the ledger, the duty records and the appeals.
 pub fn build(
@@ -113,7 +41,7 @@ pub fn build(
         .into_iter()
         .map(|(category, points, entries)| CategoryTotal { category, points, entries })
         .collect();
-    let f = super::store::appeals::ListFilter {
+    let f = crate::ledger::store::appeals::ListFilter {
         deputy: Some(deputy),
         status: None,
         year: Some(year),
@@ -121,7 +49,7 @@ pub fn build(
         after: 0,
         limit: 1000,
     };
-    let appeals = super::store::appeals::list(c, &f)?
+    let appeals = crate::ledger::store::appeals::list(c, &f)?
         .into_iter()
         .map(|a| ArchiveAppeal {
             id: a.id,
@@ -179,7 +107,7 @@ pub fn sign(state: &AppState, archive: &DutyArchive) -> AppResult<SignedArchive>
     Ok(SignedArchive { archive: value, signature: ArchiveSignature { alg: "EdDSA".into(), kid, value: value_b64 } })
 }
 
-fn csv(c: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<String> {
+pub fn csv(c: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<String> {
     let mut w = crate::platform::csv_out::CsvOut::default();
     let header = [
         "entry_id",
@@ -217,85 +145,6 @@ fn csv(c: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<String> {
     w.finish()
 }
 
-async fn respond(
-    state: &AppState,
-    p: Principal,
-    deputy: i64,
-    q: ArchiveQuery,
-    sealed: bool,
-) -> AppResult<HttpResponse> {
-    let (tz, now) = (state.settings.tz, state.clock.now());
-    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&now.with_timezone(&tz)));
-    let format = q.format.unwrap_or_else(|| "json".into());
-    if !matches!(format.as_str(), "json" | "csv") || (sealed && format != "json") {
-        return Err(AppError::invalid_field("format", "invalid_value", if sealed { "json" } else { "json or csv" }));
-    }
-    let (archive, text) = db::run(&state.db, move |c| {
-        super::routes::may_read_points(c, &p, deputy)?;
-        match format.as_str() {
-            "csv" => Ok((None, Some(csv(c, deputy, year)?))),
-            _ => Ok((Some(build(c, deputy, year, tz, now)?), None)),
-        }
-    })
-    .await?;
-    let name = format!("lvzhi-archive-{deputy}-{year}");
-    match (archive, text) {
-        (_, Some(t)) => Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header(("Content-Disposition", format!("attachment; filename=\"{name}.csv\"")))
-            .body(t)),
-        (Some(a), None) if sealed => Ok(HttpResponse::Ok()
-            .insert_header(("Content-Disposition", format!("attachment; filename=\"{name}.signed.json\"")))
-            .json(sign(state, &a)?)),
-        (Some(a), None) => Ok(HttpResponse::Ok().json(a)),
-        (None, None) => Err(AppError::internal("an archive was neither built nor written")),
-    }
-}
-
-/// A deputy's duty archive of a year (the deputy, or staff in scope); `format=csv` for the entries.
-#[utoipa::path(
-    tag = "ledger",
-    params(("id" = i64, Path), ArchiveQuery),
-    responses((status = 200, description = "the archive, or its entries as CSV with `format=csv`", content((DutyArchive = "application/json"), (String = "text/csv"))), ReadErrors),
-    security(("bearer" = []))
-)]
-#[get("/api/v1/deputies/{id}/archive")]
-pub async fn of_deputy(
-    state: web::Data<AppState>,
-    p: Principal,
-    id: web::Path<i64>,
-    q: web::Query<ArchiveQuery>,
-) -> AppResult<HttpResponse> {
-    respond(&state, p, id.into_inner(), q.into_inner(), false).await
-}
-
-/// The same archive, signed with the installation's key and sealed by the chain head;
-/// `lvzhi verify-ledger --archive FILE` checks it.
-#[utoipa::path(tag = "ledger", params(("id" = i64, Path), YearQuery), responses((status = 200, body = SignedArchive), ReadErrors), security(("bearer" = [])))]
-#[get("/api/v1/deputies/{id}/archive/signed")]
-pub async fn signed(
-    state: web::Data<AppState>,
-    p: Principal,
-    id: web::Path<i64>,
-    q: web::Query<YearQuery>,
-) -> AppResult<HttpResponse> {
-    respond(&state, p, id.into_inner(), ArchiveQuery { year: q.year, format: None }, true).await
-}
-
-/// My duty archive of a year; `format=csv` for the entries.
-#[utoipa::path(
-    tag = "ledger",
-    params(ArchiveQuery),
-    responses((status = 200, description = "the archive, or its entries as CSV with `format=csv`", content((DutyArchive = "application/json"), (String = "text/csv"))), ReadErrors),
-    security(("bearer" = []))
-)]
-#[get("/api/v1/me/archive")]
-pub async fn mine(state: web::Data<AppState>, p: Principal, q: web::Query<ArchiveQuery>) -> AppResult<HttpResponse> {
-    let me =
-        p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "this account is not linked to a deputy"))?;
-    respond(&state, p, me, q.into_inner(), false).await
-}
-
 /// Checks a signed archive: the signature is ours, the chain head it carries is still in the
 /// deputy's chain with the same hash, that chain verifies up to it, and the year's points add up.
 /// `Ok(Err(why))` when the archive does not hold.
@@ -328,7 +177,7 @@ pub fn verify(
         }
         None => return Ok(Err(format!("entry {} is missing from the ledger", head.entry_id))),
     }
-    if let Some(broken) = super::service::verify_chain(c, a.deputy_id, head.entry_id)? {
+    if let Some(broken) = crate::ledger::chain::verify_chain(c, a.deputy_id, head.entry_id)? {
         return Ok(Err(format!("the chain of deputy {} is broken at entry {broken}", a.deputy_id)));
     }
     let total: i64 = store::entries_of(c, a.deputy_id, Some(a.year))?

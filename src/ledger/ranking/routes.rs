@@ -1,22 +1,42 @@
-//! What the ledger publishes: quarterly ranking snapshots (亮分), fixed once published (the
-//! database refuses to change them), and a daily digest of every chain head, written to the log
-//! and the bus so that a rewrite of whole chains shows against copies kept outside the database.
+//! Ranking routes: a year's top list and the caller's place, and the quarterly snapshots (亮分),
+//! fixed once published (the database refuses to change them).
 
-use super::model::YearQuery;
-use super::store::published::{self as store, NewSnapshot, SnapshotRecord};
-use super::store::ranks::RankScope;
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
-use crate::db::{self, utc, AnyConnection};
+use crate::db::{self, utc};
 use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
+use crate::ledger::model::{Ranking, RankingQuery, YearQuery};
+use crate::ledger::store::published::{self as store, NewSnapshot, SnapshotRecord};
+use crate::ledger::store::ranks::RankScope;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
+
+/// Ranking of a year: top N in a scope (region subtree, seat level, group), and the caller's own
+/// place. Read from the leaderboards when they are on (and built, and the cache answers), from
+/// SQL otherwise; `source` says which.
+#[utoipa::path(tag = "ledger", params(RankingQuery), responses((status = 200, body = Ranking), ReadErrors), security(("bearer" = [])))]
+#[get("/api/v1/rankings")]
+pub async fn ranking(
+    state: web::Data<AppState>,
+    p: Principal,
+    q: web::Query<RankingQuery>,
+) -> AppResult<web::Json<Ranking>> {
+    let q = q.into_inner();
+    let year = q.year.unwrap_or_else(|| crate::ledger::this_year(&state));
+    let limit = q.limit.unwrap_or(20).clamp(1, 200);
+    if q.level.as_deref().is_some_and(|l| !crate::org::rules::DEPUTY_LEVELS.contains(&l)) {
+        return Err(AppError::invalid_field("level", "invalid_value", crate::org::rules::DEPUTY_LEVELS.join(", ")));
+    }
+    if q.group_id.is_some() && (q.region_id.is_some() || q.level.is_some()) {
+        return Err(AppError::invalid_field("group_id", "exclusive", "a group ranking takes no region_id or level"));
+    }
+    Ok(web::Json(super::read::read(&state, p, q, year, limit).await?))
+}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -79,9 +99,9 @@ pub async fn publish(
             None => (0, "/".to_string()),
         };
         let scope = RankScope { pattern: format!("{path}%"), level: None, group: None };
-        let all = super::store::ranks::top(c, b.year, &scope, i64::MAX)?;
+        let all = crate::ledger::store::ranks::top(c, b.year, &scope, i64::MAX)?;
         let rows: Vec<(i32, i64, i64)> =
-            super::rules::ranked(&all).into_iter().map(|(d, pts, rank)| (rank as i32, d, pts)).collect();
+            crate::ledger::rules::ranked(&all).into_iter().map(|(d, pts, rank)| (rank as i32, d, pts)).collect();
         let snap =
             NewSnapshot { year: b.year, quarter: b.quarter, region_id, region_path: &path, by: p.account_id, at: now };
         let rec = store::insert_snapshot(c, &snap, &rows).map_err(|e| match e {
@@ -139,87 +159,4 @@ pub async fn snapshot_rows(
         |r| r.0,
         |(_, (rank, deputy_id, points))| SnapshotRow { rank, deputy_id, points },
     )))
-}
-
-/// The digest over every chain head as of entry `upto`: SHA-256 over "deputy:entry:hash\n" lines
-/// in deputy order, each deputy's last entry up to `upto`. Answers (heads, digest).
-pub fn heads_digest(c: &mut AnyConnection, upto: i64) -> AppResult<(i64, String)> {
-    let mut heads = store::heads_upto(c, upto)?;
-    heads.sort();
-    let mut h = Sha256::new();
-    for (d, id, hash) in &heads {
-        h.update(format!("{d}:{id}:{hash}\n").as_bytes());
-    }
-    Ok((heads.len() as i64, hex::encode(h.finalize())))
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct HeadPublication {
-    pub day: String,
-    pub heads: i64,
-    /// The newest entry the digest covers.
-    pub entries_upto: i64,
-    pub digest: String,
-    pub published_at: DateTime<Utc>,
-    /// Whether the ledger still yields this digest (false: chains were rewritten).
-    pub still_matches: Option<bool>,
-}
-
-/// Publishes today's digest of the chain heads (once a day; later calls the same day do
-/// nothing). Returns it when published now.
-pub async fn publish_heads(state: &AppState) -> AppResult<Option<HeadPublication>> {
-    let day = state.clock.now().with_timezone(&state.settings.tz).format("%Y-%m-%d").to_string();
-    let now = state.now();
-    let published = db::tx(&state.db, move |c| {
-        if store::heads_published_on(c, &day)? {
-            return Ok(None);
-        }
-        let upto = super::store::max_entry_id(c)?;
-        let (heads, digest) = heads_digest(c, upto)?;
-        store::insert_heads_publication(c, &day, heads, upto, &digest, now)?;
-        Ok(Some(HeadPublication {
-            day,
-            heads,
-            entries_upto: upto,
-            digest,
-            published_at: utc(now),
-            still_matches: None,
-        }))
-    })
-    .await?;
-    if let Some(p) = &published {
-        tracing::info!(target: "ledger_heads", day = %p.day, heads = p.heads, entries_upto = p.entries_upto, digest = %p.digest, "published the ledger's chain heads");
-        if let Ok(msg) = serde_json::to_string(p) {
-            let _ = state.cache.publish("ledger-heads", &msg).await;
-        }
-    }
-    Ok(published)
-}
-
-/// The published digests of the chain heads, newest first, each checked against the ledger now
-/// (admins).
-#[utoipa::path(tag = "ledger", responses((status = 200, body = Vec<HeadPublication>), ReadErrors), security(("bearer" = [])))]
-#[get("/api/v1/ledger/heads")]
-pub async fn published_heads(state: web::Data<AppState>, p: Principal) -> AppResult<web::Json<Vec<HeadPublication>>> {
-    if p.role != Role::Admin {
-        return Err(AppError::forbidden(Code::Forbidden, "only congress staff verify the ledger"));
-    }
-    let out = db::run(&state.db, |c| {
-        let rows = store::heads_publications(c)?;
-        rows.into_iter()
-            .map(|(day, heads, upto, digest, at)| {
-                let now = heads_digest(c, upto)?.1;
-                Ok(HeadPublication {
-                    day,
-                    heads,
-                    entries_upto: upto,
-                    still_matches: Some(now == digest),
-                    digest,
-                    published_at: utc(at),
-                })
-            })
-            .collect()
-    })
-    .await?;
-    Ok(web::Json(out))
 }

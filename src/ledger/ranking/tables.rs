@@ -10,11 +10,12 @@
 //! of the year to the truth page by page; once it has, reads come from the tables. Until then
 //! SQL counts the scope.
 
-use super::board::{scopes_of, BoardRead};
-use super::rules::RankRows;
-use super::store::rank_tables as store;
+use super::board::BoardRead;
+use super::scopes::scopes_of;
 use crate::db::{self, AnyConnection};
 use crate::error::AppResult;
+use crate::ledger::rules::RankRows;
+use crate::ledger::store::rank_tables as store;
 use crate::state::AppState;
 use std::collections::{HashMap, HashSet};
 
@@ -32,10 +33,10 @@ pub fn follow(c: &mut AnyConnection, pairs: &[(i64, i32)], kept: &HashSet<i32>) 
     deputies.dedup();
     // One change of a deputy's rows at a time (PostgreSQL): under the chain-head lock, which
     // their awards take too, so the total read here is the committed one.
-    super::store::lock_heads(c, &deputies)?;
+    crate::ledger::store::lock_heads(c, &deputies)?;
     let seats = crate::org::deputy_scopes(c, &deputies)?;
     let list: Vec<(i64, i32)> = pairs.iter().copied().collect();
-    let totals = super::store::ranks::totals_of(c, &list)?;
+    let totals = crate::ledger::store::ranks::totals_of(c, &list)?;
     let years: Vec<i32> = kept.iter().copied().collect();
     let mut old = store::members_of(c, &deputies, &years)?;
     old.retain(|(y, _, d), _| pairs.contains(&(*d, *y)));
@@ -45,7 +46,7 @@ pub fn follow(c: &mut AnyConnection, pairs: &[(i64, i32)], kept: &HashSet<i32>) 
             want.insert((y, scope, d), points);
         }
     }
-    store::write(c, &super::rules::rank_diff(&old, &want))
+    store::write(c, &crate::ledger::rules::rank_diff(&old, &want))
 }
 
 /// Builds a year's tables unless they are built or another builder holds the lock (in the
@@ -66,7 +67,7 @@ pub async fn build(state: &AppState, year: i32) -> AppResult<usize> {
     db::tx(&state.db, move |c| store::keep(c, year)).await?;
     let (mut after, mut n) = (0i64, 0usize);
     loop {
-        let page = db::run(&state.db, move |c| super::store::ranks::totals_page(c, year, after, 2000)).await?;
+        let page = db::run(&state.db, move |c| crate::ledger::store::ranks::totals_page(c, year, after, 2000)).await?;
         let Some(last) = page.last().map(|p| p.0) else { break };
         let pairs: Vec<(i64, i32)> = page.iter().map(|(d, _)| (*d, year)).collect();
         db::tx(&state.db, move |c| follow(c, &pairs, &HashSet::from([year]))).await?;
@@ -101,7 +102,7 @@ pub async fn read(
             }),
             None => None,
         };
-        Ok(Some(BoardRead { top: super::rules::ranked(&top), ranked: ranked as u64, me }))
+        Ok(Some(BoardRead { top: crate::ledger::rules::ranked(&top), ranked: ranked as u64, me }))
     })
     .await?;
     if found.is_none() {

@@ -6,54 +6,18 @@
 //! database ([`rebuild`]) into a new generation that replaces the old one in one step; until a
 //! year has a board, rankings are answered by SQL.
 //!
-//! Ties: the score is `points × 2³¹ − deputy id`, so equal totals list by deputy id (as SQL does)
-//! while `points` is the ceiling of `score / 2³¹`.
+//! Scores and scopes: see [`super::scopes`].
 
-use super::store::ranks as store;
 use crate::db::{self, AnyConnection};
 use crate::error::AppResult;
+use crate::ledger::store::ranks as store;
 use crate::org::SeatBrief;
 use crate::platform::cache::{BoardPut, BoardQuery};
 use crate::state::AppState;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-const M: f64 = 2_147_483_648.0;
-
-pub fn score(points: i64, deputy: i64) -> f64 {
-    points as f64 * M - deputy as f64
-}
-
-pub fn points_of(score: f64) -> i64 {
-    (score / M).ceil() as i64
-}
-
-/// The scopes a deputy is ranked in, from their seats.
-pub fn scopes_of(seats: &[SeatBrief]) -> Vec<String> {
-    let mut out = BTreeSet::from(["all".to_string()]);
-    for s in seats {
-        out.insert(format!("l:{}", s.level));
-        for r in super::rules::path_ids(&s.path) {
-            out.insert(format!("r{r}"));
-            out.insert(format!("r{r}:l:{}", s.level));
-        }
-        if let Some(g) = s.group_id {
-            out.insert(format!("g{g}"));
-        }
-    }
-    out.into_iter().collect()
-}
-
-/// The scope of a ranking query (see [`scopes_of`]).
-pub fn scope_name(region: Option<i64>, level: Option<&str>, group: Option<i64>) -> String {
-    match (group, region, level) {
-        (Some(g), _, _) => format!("g{g}"),
-        (None, Some(r), Some(l)) => format!("r{r}:l:{l}"),
-        (None, Some(r), None) => format!("r{r}"),
-        (None, None, Some(l)) => format!("l:{l}"),
-        (None, None, None) => "all".into(),
-    }
-}
+use super::scopes::{points_of, scopes_of, score, M};
 
 /// The name of a year's boards up to the generation number.
 fn generations(year: i32) -> String {
@@ -77,7 +41,7 @@ pub fn seats_changed(c: &mut AnyConnection, deputies: &[i64]) -> AppResult<()> {
     sorted.sort_unstable();
     sorted.dedup();
     // Under the chain-head lock, so these outbox rows order with the deputies' awards.
-    super::store::lock_heads(c, &sorted)?;
+    crate::ledger::store::lock_heads(c, &sorted)?;
     store::dirty_all_years(c, &sorted)
 }
 
@@ -156,7 +120,7 @@ pub async fn drain(state: &AppState) -> AppResult<usize> {
     // Top lists kept here were read before these changes.
     state.ledger.forget_lists();
     let years: std::collections::HashSet<i32> = pairs.iter().map(|p| p.1).collect();
-    let kept = db::run(&state.db, move |c| super::store::rank_tables::kept_years(c, &years)).await?;
+    let kept = db::run(&state.db, move |c| crate::ledger::store::rank_tables::kept_years(c, &years)).await?;
     if kept.is_empty() {
         db::tx(&state.db, move |c| store::outbox_done(c, &ids)).await?;
         return Ok(rows.len());
@@ -285,28 +249,5 @@ pub async fn read(
     // Everyone above a listed total is listed too, so the page ranks itself (as the SQL top does).
     let listed: Vec<(i64, i64)> = page.top.iter().map(|(m, s)| (m.parse().unwrap_or(0), points_of(*s))).collect();
     let me = page.score.map(|s| (points_of(s), page.above, page.at_most));
-    Ok(Some(BoardRead { top: super::rules::ranked(&listed), ranked: page.len, me }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scores_order_by_points_then_deputy_and_give_the_points_back() {
-        for (p, d) in [(0, 1), (73, 5), (-12, 2_000_000_000), (1000, 3)] {
-            assert_eq!(points_of(score(p, d)), p, "{p} {d}");
-        }
-        assert!(score(10, 1) > score(10, 2));
-        assert!(score(11, 900) > score(10, 1));
-    }
-
-    #[test]
-    fn a_seat_puts_a_deputy_in_its_region_chain_level_and_group() {
-        let seats =
-            [SeatBrief { path: "/1/3/".into(), status: "active".into(), level: "county".into(), group_id: Some(7) }];
-        assert_eq!(scopes_of(&seats), vec!["all", "g7", "l:county", "r1", "r1:l:county", "r3", "r3:l:county"]);
-        assert_eq!(scope_name(Some(3), Some("county"), None), "r3:l:county");
-        assert_eq!(scope_name(None, None, None), "all");
-    }
+    Ok(Some(BoardRead { top: crate::ledger::rules::ranked(&listed), ranked: page.len, me }))
 }

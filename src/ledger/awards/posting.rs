@@ -8,10 +8,10 @@
 //! before them, also within the set); then one multi-row INSERT of the entries and one upsert
 //! each of heads, balances and yearly totals.
 
-use super::rules::{self, Canonical, GENESIS};
-use super::store::{self, EntryRow, NewEntry, RuleRow};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::ledger::rules::{self, Canonical, GENESIS};
+use crate::ledger::store::{self, EntryRow, NewEntry, RuleRow};
 use chrono::{Datelike, NaiveDateTime, TimeZone};
 use std::collections::{BTreeMap, HashMap};
 
@@ -276,5 +276,5 @@ fn write(
     }
     store::add_totals(c, &totals)?;
     // The leaderboards follow the totals through this outbox (see `board`).
-    super::store::ranks::dirty(c, &totals.keys().copied().collect::<Vec<_>>())
+    crate::ledger::store::ranks::dirty(c, &totals.keys().copied().collect::<Vec<_>>())
 }

@@ -1,36 +1,17 @@
-//! The ranking route: a year's top N in a scope and the caller's own place, from the
-//! leaderboards or from SQL.
+//! Reading a ranking: the scope from the query (the caller's own, a region subtree, a level, a
+//! group), then the leaderboards or the ranking tables, or a scan in SQL when they are off or away.
 
-use super::model::{MyRank, RankedDeputy, Ranking, RankingQuery};
-use super::routes::this_year;
-use super::store;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::Principal;
 use crate::config::Rankings;
-use crate::db::{self};
-use crate::error::{AppError, AppResult, ReadErrors};
+use crate::db;
+use crate::error::{AppError, AppResult};
+use crate::ledger::model::{MyRank, RankedDeputy, Ranking, RankingQuery};
+use crate::ledger::store;
 use crate::state::AppState;
-use actix_web::{get, web};
 
-/// Ranking of a year: top N in a scope (region subtree, seat level, group), and the caller's own
-/// place. Read from the leaderboards when they are on (and built, and the cache answers), from
-/// SQL otherwise; `source` says which.
-#[utoipa::path(tag = "ledger", params(RankingQuery), responses((status = 200, body = Ranking), ReadErrors), security(("bearer" = [])))]
-#[get("/api/v1/rankings")]
-pub async fn ranking(
-    state: web::Data<AppState>,
-    p: Principal,
-    q: web::Query<RankingQuery>,
-) -> AppResult<web::Json<Ranking>> {
-    let q = q.into_inner();
-    let year = q.year.unwrap_or_else(|| this_year(&state));
-    let limit = q.limit.unwrap_or(20).clamp(1, 200);
-    if q.level.as_deref().is_some_and(|l| !crate::org::rules::DEPUTY_LEVELS.contains(&l)) {
-        return Err(AppError::invalid_field("level", "invalid_value", crate::org::rules::DEPUTY_LEVELS.join(", ")));
-    }
-    if q.group_id.is_some() && (q.region_id.is_some() || q.level.is_some()) {
-        return Err(AppError::invalid_field("group_id", "exclusive", "a group ranking takes no region_id or level"));
-    }
+/// The ranking of `year` for the (validated) query, with `limit` listed.
+pub async fn read(state: &AppState, p: Principal, q: RankingQuery, year: i32, limit: usize) -> AppResult<Ranking> {
     let (region_id, level, group_id) = (q.region_id, q.level.clone(), q.group_id);
     let scope = match (group_id, region_id) {
         // The caller's own scope needs nothing from the database (the token carries it).
@@ -57,19 +38,19 @@ pub async fn ranking(
     };
     // The region of the scope (its path's last id) names its board.
     let region = (scope.pattern != "/%")
-        .then(|| super::rules::path_ids(scope.pattern.trim_end_matches('%')).last().copied())
+        .then(|| crate::ledger::rules::path_ids(scope.pattern.trim_end_matches('%')).last().copied())
         .flatten();
-    let board_scope = super::board::scope_name(region, scope.level.as_deref(), scope.group);
+    let board_scope = super::scopes::scope_name(region, scope.level.as_deref(), scope.group);
     let from_board = match state.settings.rankings {
         // The cache away or hanging: the database's totals answer (they never lag).
-        Rankings::SortedSets => match super::board::read(&state, year, &board_scope, limit, p.deputy_id).await {
+        Rankings::SortedSets => match super::board::read(state, year, &board_scope, limit, p.deputy_id).await {
             Ok(b) => b.map(|b| ("sorted_sets", b)),
             Err(e) => {
                 tracing::warn!(error = %e, "the leaderboard could not be read; ranking from the database");
                 None
             }
         },
-        Rankings::Sql => super::tables::read(&state, year, board_scope, limit, p.deputy_id).await?.map(|b| ("sql", b)),
+        Rankings::Sql => super::tables::read(state, year, board_scope, limit, p.deputy_id).await?.map(|b| ("sql", b)),
         Rankings::SqlScan => None,
     };
     let me_id = p.deputy_id;
@@ -92,7 +73,7 @@ pub async fn ranking(
             db::run(&state.db, move |c| {
                 let rows = store::top(c, year, &scope, limit as i64)?;
                 // Everyone above a listed total is listed too, so the list ranks itself.
-                let top = super::rules::ranked(&rows);
+                let top = crate::ledger::rules::ranked(&rows);
                 let my_total = match me_id {
                     Some(me) => store::member_total(c, year, &scope, me)?,
                     None => None,
@@ -110,7 +91,7 @@ pub async fn ranking(
             .await?
         }
     };
-    Ok(web::Json(r))
+    Ok(r)
 }
 
 /// A ranking from its top list — (deputy, points, rank) —, the number ranked, the caller's
@@ -121,7 +102,7 @@ fn ranking_of(
     top: Vec<(i64, i64, usize)>,
     ranked: i64,
     me: Option<(i64, i64, i64)>,
-    details: &super::cache::TopDetails,
+    details: &crate::ledger::cache::TopDetails,
 ) -> Ranking {
     let (names, absent) = (&details.0, &details.1);
     let top = top

@@ -2,126 +2,19 @@
 //! activity that was not counted; congress staff in scope answer in a thread and resolve it with
 //! a reversal, a new entry, or a reasoned rejection. The thread is kept and shown in the archive.
 
-use super::posting::Award;
-use super::service;
-use super::store::appeals::{self as store, AppealRow, ListFilter, NewAppeal};
+use super::model::{AppealCreate, AppealQuery, AppealView, MessageCreate, Resolution};
+use super::thread::{list, load_for, view};
 use crate::audit::Entry;
-use crate::auth::policy::{self, Action, Kind, Target};
+use crate::auth::policy::{Action, Kind};
 use crate::auth::{Principal, Role};
-use crate::db::{self, utc, AnyConnection};
+use crate::db;
 use crate::error::{AppError, AppResult, Code, FieldError, ReadErrors, WriteErrors};
-use crate::http::{page, Page, PageQuery};
+use crate::http::{Page, PageQuery};
+use crate::ledger::awards::{self as service, Award};
+use crate::ledger::store::appeals::{self as store, ListFilter, NewAppeal};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, TimeZone, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AppealCreate {
-    /// `dispute` (an entry is wrong or counted twice) or `missing` (an activity was not counted).
-    pub kind: String,
-    /// The disputed entry (disputes).
-    pub entry_id: Option<i64>,
-    pub description: String,
-    /// YYYY-MM-DD of the missing activity (missing).
-    pub occurred_on: Option<String>,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct AppealMessage {
-    pub id: i64,
-    pub author: String,
-    pub body: String,
-    pub at: DateTime<Utc>,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct AppealView {
-    pub id: i64,
-    pub deputy_id: i64,
-    pub kind: String,
-    pub entry_id: Option<i64>,
-    pub year: i32,
-    pub description: String,
-    pub occurred_on: Option<String>,
-    /// open, resolved or rejected.
-    pub status: String,
-    /// reversal, new_entry or rejected.
-    pub resolution: Option<String>,
-    pub resolution_note: Option<String>,
-    /// The reversal or the new entry that resolved it.
-    pub result_entry_id: Option<i64>,
-    pub created_at: DateTime<Utc>,
-    pub resolved_at: Option<DateTime<Utc>>,
-    pub messages: Vec<AppealMessage>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MessageCreate {
-    pub body: String,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Resolution {
-    /// `reverse` the disputed entry, `award` a new entry under `rule_code`, or `reject`.
-    pub action: String,
-    /// Why (shown to the deputy and kept in the archive).
-    pub note: String,
-    pub rule_code: Option<String>,
-    /// When the missing activity happened (default: noon of `occurred_on`).
-    pub occurred_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct AppealQuery {
-    /// open, resolved or rejected.
-    pub status: Option<String>,
-    #[serde(default, deserialize_with = "crate::http::year_opt")]
-    #[param(minimum = 1949, maximum = 2200)]
-    pub year: Option<i32>,
-    /// Only deputies with a seat in this region's subtree.
-    pub region_id: Option<i64>,
-}
-
-fn view(c: &mut AnyConnection, r: AppealRow) -> AppResult<AppealView> {
-    let messages = store::messages(c, r.id)?
-        .into_iter()
-        .map(|(id, author, body, at)| AppealMessage { id, author, body, at: utc(at) })
-        .collect();
-    Ok(AppealView {
-        id: r.id,
-        deputy_id: r.deputy_id,
-        kind: r.kind,
-        entry_id: r.entry_id,
-        year: r.year,
-        description: r.description,
-        occurred_on: r.occurred_on,
-        status: r.status,
-        resolution: r.resolution,
-        resolution_note: r.resolution_note,
-        result_entry_id: r.result_entry_id,
-        created_at: utc(r.created_at),
-        resolved_at: r.resolved_at.map(utc),
-        messages,
-    })
-}
-
-/// The appeal, when the caller may see it: its deputy, or congress staff in scope (404 otherwise).
-fn load_for(c: &mut AnyConnection, p: &Principal, id: i64, action: Action) -> AppResult<(AppealRow, Option<String>)> {
-    let row = store::get(c, id)?.ok_or_else(AppError::not_found)?;
-    let paths = crate::org::deputy_region_paths(c, row.deputy_id)?.unwrap_or_default();
-    match p.role {
-        Role::Deputy if p.deputy_id == Some(row.deputy_id) && action == Action::Read => {}
-        Role::Deputy => return Err(AppError::not_found()),
-        Role::Admin => policy::authorize(p, action, &Target::many(Kind::Deputy, paths.clone()))?,
-        _ => return Err(AppError::forbidden(Code::Forbidden, "appeals are handled by congress staff")),
-    }
-    Ok((row, paths.first().cloned()))
-}
+use chrono::TimeZone;
 
 /// Appeal an entry, or report an activity that was not counted (the deputy).
 #[utoipa::path(tag = "ledger", request_body = AppealCreate, responses((status = 201, body = AppealView), WriteErrors), security(("bearer" = [])))]
@@ -149,7 +42,7 @@ pub async fn create(
     let v = db::tx(&state.db, move |c| {
         let year = match b.entry_id {
             Some(e) if b.kind == "dispute" => {
-                let entry = super::store::entry(c, e)?.filter(|x| x.deputy_id == me);
+                let entry = crate::ledger::store::entry(c, e)?.filter(|x| x.deputy_id == me);
                 entry
                     .ok_or_else(|| AppError::invalid_field("entry_id", "unknown_entry", "no such entry of yours"))?
                     .year
@@ -206,13 +99,6 @@ pub async fn mine(
         limit: pq.limit()?,
     };
     Ok(web::Json(db::run(&state.db, move |c| list(c, &f)).await?))
-}
-
-fn list(c: &mut AnyConnection, f: &ListFilter) -> AppResult<Page<AppealView>> {
-    let rows = store::list(c, f)?;
-    let mut out = page(rows, f.limit, |r| r.id, |r| r);
-    let items = std::mem::take(&mut out.items).into_iter().map(|r| view(c, r)).collect::<AppResult<Vec<_>>>()?;
-    Ok(Page { items, next_cursor: out.next_cursor })
 }
 
 /// Appeals of deputies in scope, oldest first (congress staff).

@@ -3,16 +3,16 @@
 //! lookup of the deputies' seats, one posting (see [`super::posting`]), one multi-row audit
 //! INSERT. Each request is answered after the commit.
 
-use super::model::EntryView;
 use super::posting::{self, Award};
-use super::routes::explain;
-use super::store::{self, EntryRow, RuleRow};
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::Principal;
 use crate::db::bulk::{Bulk, BulkWrite, Outcome};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::ledger::model::EntryView;
+use crate::ledger::statements::explain;
+use crate::ledger::store::{self, EntryRow, RuleRow};
 use chrono::NaiveDateTime;
 use std::collections::HashMap;
 use std::sync::Arc;
