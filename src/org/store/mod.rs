@@ -2,8 +2,10 @@
 //! refs, subtree ids).
 
 pub(in crate::org) mod deputies;
+pub(in crate::org) mod public;
 pub(in crate::org) mod seats;
 pub(in crate::org) mod stations;
+pub(in crate::org) mod units;
 
 use crate::auth::policy::RegionFilter;
 use crate::db::schema::{deputy_groups as g, regions as r};

@@ -1,12 +1,12 @@
 //! Shapes a deputy for a caller (full or public profile) and checks seat inputs against the tree.
 
-use super::deputy_model::{DeputyView, SeatInput, SeatView};
-use super::store::deputies::{DeputyRow, SeatRow};
-use super::{rules, store};
+use super::model::{DeputyView, SeatInput, SeatView};
 use crate::auth::policy::{self, Action, Kind, Target, View};
 use crate::auth::Principal;
 use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, AppResult, FieldError};
+use crate::org::store::deputies::{DeputyRow, SeatRow};
+use crate::org::{rules, store};
 
 pub fn seat_view(s: &SeatRow, view: View) -> SeatView {
     SeatView {

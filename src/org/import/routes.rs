@@ -1,14 +1,14 @@
 //! `POST /api/v1/deputies/import`: the CSV import, all-or-nothing in one transaction.
 
-use super::deputy_model::ImportResult;
-use super::import::{err, plan, Lookups, PHONE_TAKEN};
-use super::store::deputies::{NewDeputy, NewSeat};
-use super::{narrowed_filter, rules, store};
+use super::plan::{err, plan, Lookups, PHONE_TAKEN};
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind};
 use crate::auth::Principal;
 use crate::db;
 use crate::error::{AppError, AppResult, Code, WriteErrors};
+use crate::org::deputies::ImportResult;
+use crate::org::store::deputies::{NewDeputy, NewSeat};
+use crate::org::{narrowed_filter, rules, store};
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
@@ -59,13 +59,13 @@ pub async fn import(
             store::regions_in(c, &scope)?.into_iter().map(|(id, code, level, _)| (code, (id, level))).collect();
         let groups = store::group_keys(c, &scope)?.into_iter().map(|(r, t, n, id)| ((r, t, n), id)).collect();
         let phones =
-            super::store::deputies::phone_index(c)?.into_iter().map(|(ph, id, name)| (ph, (id, name))).collect();
+            crate::org::store::deputies::phone_index(c)?.into_iter().map(|(ph, id, name)| (ph, (id, name))).collect();
         let (rows, people) = plan(&bytes, &Lookups { regions, groups, phones }).map_err(AppError::validation)?;
         // A row may add a seat only to a deputy already in the importer's scope. A phone of a
         // deputy outside it answers as a phone of another person does (`phone_taken`): the seat
         // is added by the staff who hold that deputy.
         let existing: Vec<i64> = people.iter().filter_map(|p| p.existing_id).collect();
-        let scopes = super::store::deputies::deputy_scopes(c, &existing)?;
+        let scopes = crate::org::store::deputies::deputy_scopes(c, &existing)?;
         let outside: Vec<_> = people
             .iter()
             .filter(|person| {
@@ -80,7 +80,8 @@ pub async fn import(
             return Err(AppError::validation(outside));
         }
         // Seats that people already in the directory hold: reported with their rows, nothing written.
-        let held: HashSet<(i64, i64, i32)> = super::store::deputies::seat_keys(c, &existing)?.into_iter().collect();
+        let held: HashSet<(i64, i64, i32)> =
+            crate::org::store::deputies::seat_keys(c, &existing)?.into_iter().collect();
         let held = &held;
         let clashes: Vec<_> = people
             .iter()
@@ -103,7 +104,7 @@ pub async fn import(
                 None => {
                     out.deputies_created += 1;
                     let code = rules::public_code('D');
-                    super::store::deputies::insert_deputy(
+                    crate::org::store::deputies::insert_deputy(
                         c,
                         &NewDeputy {
                             name: &person.name,
@@ -120,7 +121,7 @@ pub async fn import(
             };
             for s in &person.seats {
                 out.seats_created += 1;
-                super::store::deputies::insert_seat(
+                crate::org::store::deputies::insert_seat(
                     c,
                     &NewSeat {
                         deputy_id: id,
@@ -148,7 +149,7 @@ pub async fn import(
     })
     .await?;
     if result.deputies_created + result.seats_created >= ANALYZE_AFTER {
-        if let Err(e) = db::run(&state.db, super::store::deputies::refresh_statistics).await {
+        if let Err(e) = db::run(&state.db, crate::org::store::deputies::refresh_statistics).await {
             tracing::warn!(error = %e, "could not refresh the directory's statistics after an import");
         }
     }

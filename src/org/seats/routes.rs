@@ -1,15 +1,14 @@
 //! Routes for a deputy's seats: adding one (another level or term) and changing one.
 
-use super::deputy_model::{DeputyView, SeatInput, SeatUpdate};
-use super::deputy_routes::{bump, insert_seat, load, respond};
-use super::rules;
-use super::store::deputies::{self as store, SeatChanges};
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::Principal;
 use crate::db;
 use crate::error::{AppError, AppResult, UpdateErrors, WriteErrors};
 use crate::http::{check_if_match, etag, if_match};
+use crate::org::deputies::{bump, insert_seat, load, respond, DeputyView, SeatInput, SeatUpdate};
+use crate::org::rules;
+use crate::org::store::deputies::{self as store, SeatChanges};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{patch, post, web, HttpRequest, HttpResponse};
@@ -68,7 +67,7 @@ pub async fn update_seat(
         policy::authorize(&p, Action::Write, &Target::new(Kind::Deputy, seat.region_path.clone()))?;
         check_if_match(given.as_deref(), &etag("deputy", id, d.version))?;
         if let Some(g) = b.group_id {
-            let ok = super::store::group(c, g)?
+            let ok = crate::org::store::group(c, g)?
                 .is_some_and(|(gv, _)| gv.region_id == seat.region_id && gv.term == seat.term);
             if !ok {
                 return Err(AppError::invalid_field(

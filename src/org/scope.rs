@@ -1,0 +1,47 @@
+//! The caller's reach in the directory: which deputies they hold, a group's region, and a list
+//! filter narrowed to a region's subtree.
+
+use crate::auth::policy::{self, Kind, RegionFilter};
+use crate::auth::Principal;
+use crate::db::AnyConnection;
+use crate::error::{AppError, AppResult};
+
+/// The ids among `ids` that name no deputy the caller holds ([`policy::holds_deputy`]): missing
+/// ones and those outside the caller's scope alike, so callers answer both the same way.
+pub fn deputies_not_held(conn: &mut AnyConnection, p: &Principal, ids: &[i64]) -> AppResult<Vec<i64>> {
+    let scopes = super::deputy_scopes(conn, ids)?;
+    let mut out: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|id| {
+            let paths: Vec<String> =
+                scopes.get(id).map(|s| s.iter().map(|b| b.path.clone()).collect()).unwrap_or_default();
+            !scopes.contains_key(id) || !policy::holds_deputy(p, &paths)
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+/// The region path of a deputy group (None when it does not exist).
+pub fn group_path(conn: &mut AnyConnection, id: i64) -> AppResult<Option<String>> {
+    Ok(super::store::group(conn, id)?.map(|g| g.1))
+}
+
+/// The list filter for `kind`, narrowed to `region_id`'s subtree when given (404 when that region
+/// is missing or outside the caller's scope).
+pub fn narrowed_filter(
+    conn: &mut AnyConnection,
+    p: &Principal,
+    kind: Kind,
+    region_id: Option<i64>,
+) -> AppResult<RegionFilter> {
+    let base = policy::list_filter(p, kind)?;
+    let Some(id) = region_id else { return Ok(base) };
+    let path = super::store::region_path(conn, id)?.ok_or_else(AppError::not_found)?;
+    match &base {
+        RegionFilter::Subtree(s) if !path.starts_with(s.as_str()) => Err(AppError::not_found()),
+        _ => Ok(RegionFilter::Subtree(path)),
+    }
+}
