@@ -5,36 +5,24 @@
 //! working days, and the constituent rates the outcome. Appointments book a reception with a
 //! deputy on duty; statistics show each rate beside its volume.
 
-mod answering;
 mod appointments;
-mod case;
-mod directory;
-mod filing;
-mod forwarding;
-mod handling;
+mod cases;
+mod constituents;
 mod model;
-mod opinion_rules;
-mod opinions;
-mod publication;
-mod raised;
 mod routes;
 mod rules;
-mod signin;
-mod stats;
 mod store;
-mod threads;
-mod workdays;
 
 pub use routes::{register, register_hot};
 
 pub use store::reseal as reseal_phones;
 
-pub use appointments::remind as remind_appointments;
-pub use filing::{Filings, Writes as FilingWrites};
-pub use forwarding::remind_overdue as remind_overdue_cases;
-pub use raised::{prepare as prepare_raise, raise as raise_opinion, Raised};
-pub use stats::By as StatsBy;
-pub use workdays::set_day as set_workday;
+pub use appointments::routes::booking::remind as remind_appointments;
+pub use appointments::routes::workdays::set_day as set_workday;
+pub use cases::filing::{Filings, Writes as FilingWrites};
+pub use cases::raised::{prepare as prepare_raise, raise as raise_opinion, Raised};
+pub use cases::routes::forwarding::remind_overdue as remind_overdue_cases;
+pub use cases::routes::stats::By as StatsBy;
 
 /// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
 /// the checks and audit of the HTTP routes. Request handlers never use these.
@@ -55,9 +43,13 @@ pub async fn worker(state: AppState, stop: watch::Receiver<bool>) {
             crate::platform::jobs::report(
                 "reception",
                 "reminding units of overdue opinions",
-                forwarding::remind_overdue(&state).await,
+                cases::routes::forwarding::remind_overdue(&state).await,
             );
-            crate::platform::jobs::report("reception", "reminding of receptions", appointments::remind(&state).await);
+            crate::platform::jobs::report(
+                "reception",
+                "reminding of receptions",
+                appointments::routes::booking::remind(&state).await,
+            );
         }
     })
     .await

@@ -188,7 +188,7 @@ pub fn nearby_open(
     Ok(o::table
         .filter(o::category.eq(category))
         .filter(o::created_at.ge(since))
-        .filter(o::status.eq_any(crate::reception::opinion_rules::OPEN))
+        .filter(o::status.eq_any(crate::reception::cases::rules::OPEN))
         .filter(o::latitude.between(bbox.0, bbox.1))
         .filter(o::longitude.between(bbox.2, bbox.3))
         .filter(o::id.ne(except))
@@ -279,7 +279,7 @@ pub fn facts(
     owner: &Owner,
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> AppResult<Vec<crate::reception::stats::Facts>> {
+) -> AppResult<Vec<crate::reception::cases::routes::stats::Facts>> {
     let mut q: o::BoxedQuery<'_, MultiBackend> =
         o::table.filter(o::created_at.ge(from)).filter(o::created_at.lt(to)).into_boxed();
     q = match owner {
@@ -317,7 +317,7 @@ pub fn facts(
         .load(c)?;
     Ok(rows
         .into_iter()
-        .map(|r| crate::reception::stats::Facts {
+        .map(|r| crate::reception::cases::routes::stats::Facts {
             station: r.0,
             deputy: r.1,
             unit: r.2,

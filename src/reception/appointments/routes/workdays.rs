@@ -2,10 +2,10 @@
 //! calendar says otherwise: public holidays are days off, and make-up working days (调休) fall on
 //! a weekend. Staff keep the calendar; deadlines of forwarded opinions are counted on it.
 
-use super::store::calendar;
 use crate::auth::{Principal, Role};
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
+use crate::reception::store::calendar;
 use crate::state::AppState;
 use actix_web::{delete, get, put, web, HttpResponse};
 use chrono::{Datelike, NaiveDate, Weekday};

@@ -2,15 +2,15 @@
 //! asks staff to forward it, or closes it; the constituent rates the outcome, and an unsatisfied
 //! first rating reopens the case for a second round, escalated to the supervising staff.
 
-use super::case::{self, Access, CaseView};
-use super::opinion_rules::{self as rules, Action};
-use super::store::handling as hs;
-use super::store::opinions::OpinionRow;
 use crate::auth::Principal;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult, Code, FieldError, WriteErrors};
 use crate::ledger::PointEvent;
 use crate::live::Wake;
+use crate::reception::cases::case::{self, Access, CaseView};
+use crate::reception::cases::rules::{self as rules, Action};
+use crate::reception::store::handling as hs;
+use crate::reception::store::opinions::OpinionRow;
 use crate::state::AppState;
 use actix_web::{post, web};
 use chrono::NaiveDateTime;

@@ -1,10 +1,10 @@
 //! What a case shows in public: staff approve a title and an answer that people who follow the
 //! case (not the person who filed it) may read. Nothing else of a case ever reaches a follower.
 
-use super::case::{self, Access, CaseView};
-use super::store::opinions as store;
 use crate::auth::Principal;
 use crate::error::{AppResult, FieldError, WriteErrors};
+use crate::reception::cases::case::{self, Access, CaseView};
+use crate::reception::store::opinions as store;
 use crate::state::AppState;
 use actix_web::{post, web};
 use serde::Deserialize;

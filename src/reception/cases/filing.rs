@@ -5,14 +5,14 @@
 //! round trips each (see [`crate::db::bulk`]). Each submission's own error (an unknown code)
 //! answers only that submission.
 
-use super::model::view;
-use super::opinions::OpinionCreate;
-use super::store::opinions::{self as store, NewOpinion};
 use crate::db::bulk::{Bulk, BulkWrite, Outcome};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult, Code};
 use crate::live::Wake;
 use crate::platform::idempotency::{self, Answer, IdemKey};
+use crate::reception::cases::routes::opinions::OpinionCreate;
+use crate::reception::model::view;
+use crate::reception::store::opinions::{self as store, NewOpinion};
 use actix_web::http::StatusCode;
 use chrono::{NaiveDate, NaiveDateTime};
 use std::collections::{HashMap, HashSet};
@@ -126,7 +126,8 @@ impl BulkWrite for Filings {
         for day in days {
             let mine: Vec<usize> = rows.iter().filter(|r| inputs[r.0].day == day).map(|r| r.0).collect();
             let seqs = store::next_seqs(c, &day.format("%Y%m%d").to_string(), mine.len() as i64)?;
-            tickets.extend(mine.into_iter().zip(seqs).map(|(i, s)| (i, super::opinion_rules::ticket(day, s))));
+            tickets
+                .extend(mine.into_iter().zip(seqs).map(|(i, s)| (i, crate::reception::cases::rules::ticket(day, s))));
         }
         let now = inputs.first().map(|f| f.now).unwrap_or_default();
         let news: Vec<(usize, String, NewOpinion)> = rows

@@ -3,14 +3,14 @@
 //! constituent may cancel. Both are reminded before a confirmed reception: the deputy by a notice
 //! of their own (inbox and push), the constituent by SMS; both on the live stream.
 
-use super::opinions::constituent;
-use super::store::appointments::{self as store, AppointmentRow, NewAppointment};
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
 use crate::live::Wake;
 use crate::platform::ratelimit;
+use crate::reception::cases::routes::opinions::constituent;
+use crate::reception::store::appointments::{self as store, AppointmentRow, NewAppointment};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -75,7 +75,7 @@ fn view(a: AppointmentRow) -> AppointmentView {
 /// Live news of a booking for the deputy and the constituent.
 fn tell(c: &mut AnyConnection, a: &AppointmentRow, now: NaiveDateTime) -> AppResult<Vec<Wake>> {
     let data = serde_json::json!({"appointment_id": a.id, "status": a.status, "starts_at": utc(a.starts_at)});
-    let account = super::store::handling::constituent_account(c, a.constituent_id)?;
+    let account = crate::reception::store::handling::constituent_account(c, a.constituent_id)?;
     Ok(vec![
         crate::live::record(c, Some(a.deputy_id), None, "appointment", &data, now)?,
         crate::live::record_for_account(c, account, "appointment", &data, now)?,
@@ -258,7 +258,7 @@ pub async fn remind(state: &AppState) -> AppResult<usize> {
             } else {
                 "联络站现场".to_string()
             };
-            let (phone, _) = super::store::handling::constituent_contact(c, &pii, a.constituent_id)?;
+            let (phone, _) = crate::reception::store::handling::constituent_contact(c, &pii, a.constituent_id)?;
             crate::sms::enqueue_text(
                 c,
                 &pii,

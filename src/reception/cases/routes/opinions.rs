@@ -2,17 +2,17 @@
 //! and gets a ticket number; may withdraw it while nobody has acted on it; finds similar open
 //! cases nearby and follows one instead of filing it again.
 
-use super::case::{self, Access, CaseView};
-use super::filing::Filing;
-use super::model::OpinionView;
-use super::opinion_rules::{self as rules, Action};
-use super::store::handling as hs;
-use super::store::opinions::{self as store, OpinionRow};
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::platform::idempotency::{self, IdemKey};
 use crate::platform::ratelimit;
+use crate::reception::cases::case::{self, Access, CaseView};
+use crate::reception::cases::filing::Filing;
+use crate::reception::cases::rules::{self as rules, Action};
+use crate::reception::model::OpinionView;
+use crate::reception::store::handling as hs;
+use crate::reception::store::opinions::{self as store, OpinionRow};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};

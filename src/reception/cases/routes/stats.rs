@@ -3,11 +3,11 @@
 //! volume it is taken over, so a busy deputy is not shown as a poor one. The counting is a pure
 //! function over the cases' facts; the route only loads them.
 
-use super::store::handling as hs;
 use crate::auth::Principal;
 use crate::db::{self, utc};
 use crate::error::{AppError, AppResult, ReadErrors};
 use crate::http::{rate, Rate};
+use crate::reception::store::handling as hs;
 use crate::state::AppState;
 use actix_web::{get, web};
 use chrono::NaiveDateTime;
@@ -144,7 +144,7 @@ pub async fn stats(
     p: Principal,
     q: web::Query<StatsQuery>,
 ) -> AppResult<web::Json<Vec<StatLine>>> {
-    let owner = super::handling::staff_owner(&p)?;
+    let owner = crate::reception::cases::routes::handling::staff_owner(&p)?;
     let (tz, now) = (state.settings.tz, state.now());
     let today = state.clock.now().with_timezone(&tz).date_naive();
     let from = match &q.from {

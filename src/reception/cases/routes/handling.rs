@@ -3,15 +3,15 @@
 //! constituent's full number (audited), accept, reject with a reason, hand a case to a deputy,
 //! and merge a duplicate into the case it repeats.
 
-use super::case::{self, Access, CaseView};
-use super::model::OpinionView;
-use super::opinion_rules::Action;
-use super::store::handling::{self as hs, ListFilter, Owner};
-use super::store::opinions as store;
 use crate::auth::{Principal, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
+use crate::reception::cases::case::{self, Access, CaseView};
+use crate::reception::cases::rules::Action;
+use crate::reception::model::OpinionView;
+use crate::reception::store::handling::{self as hs, ListFilter, Owner};
+use crate::reception::store::opinions as store;
 use crate::state::AppState;
 use actix_web::{get, post, web};
 use serde::{Deserialize, Serialize};
@@ -98,7 +98,7 @@ pub async fn list(
         limit,
         |r| r.0.id,
         |(o, number)| OpinionItem {
-            opinion: super::model::view(o, None).at(now),
+            opinion: crate::reception::model::view(o, None).at(now),
             phone_masked: number.map(|n| crate::org::rules::mask_phone(&n)),
         },
     )))
@@ -183,7 +183,7 @@ pub async fn assign(
         if o.constituent_id.is_none() {
             return Err(AppError::conflict(Code::IllegalTransition, "a case a deputy raised stays with that deputy"));
         }
-        if !super::opinion_rules::OPEN.contains(&o.status.as_str()) {
+        if !crate::reception::cases::rules::OPEN.contains(&o.status.as_str()) {
             return Err(AppError::conflict(
                 Code::IllegalTransition,
                 format!("a {} opinion is not handled any more", o.status),
@@ -218,7 +218,7 @@ pub async fn merge(
         let target = target.ok_or_else(|| {
             AppError::invalid_field("into", "unknown_ticket", "no other case you handle has this ticket")
         })?;
-        if !super::opinion_rules::OPEN.contains(&target.status.as_str()) {
+        if !crate::reception::cases::rules::OPEN.contains(&target.status.as_str()) {
             return Err(AppError::invalid_field("into", "closed_case", "merge into a case still being handled"));
         }
         let (_, wakes) = case::transition(

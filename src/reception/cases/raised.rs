@@ -3,12 +3,12 @@
 //! has no constituent: the deputy who raised it stands in the constituent's place (they follow
 //! it and rate the outcome), and it starts accepted, by the staff member who converted it.
 
-use super::opinion_rules as rules;
-use super::store::opinions::{self as store, Event, NewOpinion};
 use crate::auth::Principal;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 use crate::live::Wake;
+use crate::reception::cases::rules;
+use crate::reception::store::opinions::{self as store, Event, NewOpinion};
 use crate::state::AppState;
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -31,7 +31,7 @@ pub struct Raised<'a> {
 /// transaction that raises it, so the day's ticket sequence exists.
 pub async fn prepare(state: &AppState) -> AppResult<NaiveDate> {
     let day = state.clock.now().with_timezone(&state.settings.tz).date_naive();
-    super::opinions::ensure_ticket_day(state, day).await?;
+    crate::reception::cases::routes::opinions::ensure_ticket_day(state, day).await?;
     Ok(day)
 }
 

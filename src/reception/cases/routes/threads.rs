@@ -3,15 +3,15 @@
 //! what the caller may see (constituents never see internal notes). Messages from the
 //! constituent, the deputy, staff and the unit; internal notes for those handling the case.
 
-use super::case::{self, Access, CaseView, MessageView};
-use super::handling::{ListQuery, OpinionItem};
-use super::model::view;
-use super::store::handling::{self as hs, Owner};
-use super::store::opinions as store;
 use crate::auth::{Principal, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
+use crate::reception::cases::case::{self, Access, CaseView, MessageView};
+use crate::reception::cases::routes::handling::{ListQuery, OpinionItem};
+use crate::reception::model::view;
+use crate::reception::store::handling::{self as hs, Owner};
+use crate::reception::store::opinions as store;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
@@ -58,7 +58,7 @@ pub async fn mine(
         let rows = hs::list(c, &pii, &owner, &fl, before, limit)?;
         let followed: Vec<i64> =
             rows.iter().filter(|(o, _)| me.is_some() && o.constituent_id != me).map(|(o, _)| o.id).collect();
-        let public = super::store::opinions::publications(c, &followed)?;
+        let public = crate::reception::store::opinions::publications(c, &followed)?;
         Ok(((rows, public), me))
     })
     .await?;
@@ -146,7 +146,7 @@ pub async fn post_message(
     body: web::Json<MessageCreate>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
-    let text = super::answering::body_text("body", &b.body)?;
+    let text = crate::reception::cases::routes::answering::body_text("body", &b.body)?;
     let (ticket, now) = (ticket.into_inner(), state.now());
     let (v, wakes) = db::tx(&state.db, move |c| {
         let (o, access) = case::open(c, &p, &ticket)?;

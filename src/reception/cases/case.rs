@@ -2,15 +2,15 @@
 //! a missing ticket), the one way to change its state (the rules, an event, live news to the
 //! constituent and followers), and the views each role gets.
 
-use super::model::{view, OpinionView};
-use super::opinion_rules::{self as rules, Action, Actor};
-use super::store::handling::{self as hs, MessageRow};
-use super::store::opinions::{self as store, Event, OpinionRow};
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, Code};
 use crate::live::Wake;
 use crate::platform::pii::Pii;
+use crate::reception::cases::rules::{self as rules, Action, Actor};
+use crate::reception::model::{view, OpinionView};
+use crate::reception::store::handling::{self as hs, MessageRow};
+use crate::reception::store::opinions::{self as store, Event, OpinionRow};
 use crate::state::AppState;
 use actix_web::web;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -203,7 +203,7 @@ pub struct CaseView {
     pub phone_masked: Option<String>,
     /// Open cases of the same category within 200 m and 30 days (staff view): merge candidates.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub duplicates: Option<Vec<super::opinions::SimilarCase>>,
+    pub duplicates: Option<Vec<crate::reception::cases::routes::opinions::SimilarCase>>,
     /// The title and answer staff approved as public: all followers see of the case.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_title: Option<String>,
@@ -227,9 +227,9 @@ pub fn case_view(
     };
     let duplicates = match (access, o.latitude, o.longitude) {
         (Access::Staff, Some(la), Some(lo)) => Some(
-            super::opinions::similar_to(c, &o.category, (la, lo), o.created_at, o.id)?
+            crate::reception::cases::routes::opinions::similar_to(c, &o.category, (la, lo), o.created_at, o.id)?
                 .into_iter()
-                .map(|(d, m)| super::opinions::similar_case(d, m, None))
+                .map(|(d, m)| crate::reception::cases::routes::opinions::similar_case(d, m, None))
                 .collect(),
         ),
         (Access::Staff, ..) => Some(vec![]),

@@ -1,12 +1,12 @@
 //! Routes: the privacy notice, a sign-in code by SMS, signing in with it.
 
-use super::model::{CodeRequest, CodeSent, CodeSignIn, PrivacyNotice};
-use super::{rules, store};
 use crate::auth::TokenResponse;
 use crate::auth::{open_session, RequestMeta};
 use crate::db;
 use crate::error::{AppError, AppResult, Code, Problem};
 use crate::platform::ratelimit;
+use crate::reception::model::{CodeRequest, CodeSent, CodeSignIn, PrivacyNotice};
+use crate::reception::{rules, store};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 

@@ -2,15 +2,15 @@
 //! replies to the constituent or asks for more time, and staff decide. Cases past their deadline
 //! show a red light, are listed, and their unit is reminded by SMS once a day.
 
-use super::answering::{answer_with, body_text, AnswerRequest};
-use super::case::{self, Access, CaseView};
-use super::opinion_rules::Action;
-use super::store::handling as hs;
-use super::store::opinions::{self as store, Event};
-use super::workdays;
 use crate::auth::Principal;
 use crate::db;
 use crate::error::{AppError, AppResult, Code, WriteErrors};
+use crate::reception::appointments::routes::workdays;
+use crate::reception::cases::case::{self, Access, CaseView};
+use crate::reception::cases::routes::answering::{answer_with, body_text, AnswerRequest};
+use crate::reception::cases::rules::Action;
+use crate::reception::store::handling as hs;
+use crate::reception::store::opinions::{self as store, Event};
 use crate::state::AppState;
 use actix_web::{post, web};
 use chrono::NaiveDateTime;

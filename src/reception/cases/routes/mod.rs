@@ -1,0 +1,10 @@
+//! Case routes, by step: filing and following, handling, answering, forwarding, threads,
+//! publication and statistics.
+
+pub(in crate::reception) mod answering;
+pub(in crate::reception) mod forwarding;
+pub(in crate::reception) mod handling;
+pub(in crate::reception) mod opinions;
+pub(in crate::reception) mod publication;
+pub(in crate::reception) mod stats;
+pub(in crate::reception) mod threads;
