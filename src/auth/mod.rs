@@ -1,7 +1,6 @@
 //! Identity: accounts and their credentials, password hashing, JWT access tokens (Ed25519 with
 //! `kid`, JWKS), rotating refresh tokens, the [`Principal`] extractor and the one access policy.
 
-mod accounts;
 mod jwt;
 mod keys;
 mod model;

@@ -2,21 +2,17 @@
 //! coordinate-system conversion, review instead of silent rejection, idempotent and offline
 //! submission and the duty roster; what earns points is noted in the ledger's inbox.
 
-mod activity;
-mod attendance;
 mod duty;
 pub mod geo;
-mod kiosk;
-mod meetings;
+mod leave;
 mod model;
+mod on_duty;
 mod places;
 mod qr;
 mod record;
-mod roster;
 mod routes;
 mod rules;
 mod service;
-mod stats;
 mod store;
 mod venues;
 
@@ -24,15 +20,15 @@ pub use routes::{register, register_hot};
 
 pub use store::reseal as reseal_positions;
 
-pub use attendance::excuse as excuse_absence;
 pub use duty::{summary as duty_summary, DutySummary};
-pub use meetings::venue as meeting_venue;
+pub use leave::excuse as excuse_absence;
+pub use on_duty::{on_duty_many, settle as settle_duty, slot as duty_slot, station_deputies, week as duty_week};
 pub use places::{existing_secret as existing_qr_secret, new_kiosk_key};
 pub use qr::{issue as issue_qr, Place};
 pub use record::{Checkins, Writes as CheckinWrites};
-pub use roster::{on_duty_many, settle as settle_duty, slot as duty_slot, station_deputies, week as duty_week};
 pub use rules::{decode_position, seal_position};
 pub use service::close_stale;
+pub use venues::venue as meeting_venue;
 pub use venues::{follow as follow_venues, VenueCache};
 
 /// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
@@ -52,7 +48,7 @@ pub async fn worker(state: AppState, stop: watch::Receiver<bool>) {
         let state = state.clone();
         async move {
             crate::platform::jobs::report("checkins", "auto-close of check-ins", service::close_stale(&state).await);
-            crate::platform::jobs::report("checkins", "duty slot settlement", roster::settle(&state).await);
+            crate::platform::jobs::report("checkins", "duty slot settlement", on_duty::settle(&state).await);
         }
     })
     .await

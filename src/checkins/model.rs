@@ -103,3 +103,21 @@ pub struct CheckinQuery {
     pub date: Option<String>,
     pub status: Option<String>,
 }
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct OnDuty {
+    pub deputy_id: i64,
+    pub name: String,
+    /// present or no_show once the slot has ended and been settled.
+    pub outcome: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SlotView {
+    pub id: i64,
+    pub station_id: i64,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub note: Option<String>,
+    pub deputies: Vec<OnDuty>,
+}

@@ -250,7 +250,7 @@ fn load_for(
     let path = match row.station_id {
         Some(s) => crate::org::station_region(c, s)?.map(|x| x.1),
         None => match row.event_id {
-            Some(e) => super::meetings::venue(c, e)?.map(|v| v.region_path),
+            Some(e) => super::venues::venue(c, e)?.map(|v| v.region_path),
             None => None,
         },
     };

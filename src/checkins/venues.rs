@@ -48,7 +48,7 @@ fn load(c: &mut AnyConnection, place: Place) -> AppResult<Option<Venue>> {
             event_id: None,
             secret: None,
         }),
-        Place::Event(id) => super::meetings::venue(c, id)?.map(|e| Venue {
+        Place::Event(id) => super::venues::venue(c, id)?.map(|e| Venue {
             place,
             pos: e.pos,
             radius_m: e.radius_m,
@@ -124,6 +124,23 @@ pub async fn follow(state: AppState, mut stop: watch::Receiver<bool>) {
             },
         }
     }
+}
+
+/// Where an event is: position (WGS-84), radius, region path, station.
+pub struct EventVenue {
+    pub pos: (f64, f64),
+    pub radius_m: f64,
+    pub region_path: String,
+    pub station_id: Option<i64>,
+}
+
+pub fn venue(conn: &mut AnyConnection, id: i64) -> AppResult<Option<EventVenue>> {
+    Ok(super::store::meetings::venue(conn, id)?.map(|(lat, lng, rad, region_path, station_id)| EventVenue {
+        pos: (lat, lng),
+        radius_m: rad as f64,
+        region_path,
+        station_id,
+    }))
 }
 
 #[cfg(test)]

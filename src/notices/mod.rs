@@ -3,10 +3,8 @@
 //! RSVP with leave (approved leave excuses the deputy from the linked meeting), the staff view
 //! with counts and the lists of who has not read or answered, reminders to the unread.
 
-mod attachments;
 mod audience;
 mod escalation;
-mod inbox;
 mod model;
 mod routes;
 mod rules;
@@ -26,8 +24,8 @@ use tokio::sync::watch;
 
 pub use escalation::escalate_due;
 
-pub use attachments::AttachmentView;
 pub use audience::{resolve as resolve_audience, Audience};
+pub use routes::attachments::AttachmentView;
 pub use service::{from_system as publish_from_system, personal as send_personal, publish_in};
 
 /// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without

@@ -80,7 +80,7 @@ pub struct NoticeView {
     pub stats: Option<NoticeStats>,
     /// With signed download links (in the single-notice view).
     #[serde(default)]
-    pub attachments: Vec<super::attachments::AttachmentView>,
+    pub attachments: Vec<super::routes::attachments::AttachmentView>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -107,7 +107,7 @@ pub struct InboxItem {
     pub body: Option<String>,
     /// Files with signed download links (in the single-notice view only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<super::attachments::AttachmentView>>,
+    pub attachments: Option<Vec<super::routes::attachments::AttachmentView>>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

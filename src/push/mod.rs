@@ -3,13 +3,11 @@
 
 mod apns;
 mod china;
-mod devices;
 mod google;
 mod oauth;
 mod provider;
 mod routes;
 mod rules;
-mod settings;
 mod store;
 mod worker;
 

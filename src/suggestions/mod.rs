@@ -8,16 +8,10 @@
 //! every step is an event and an audit entry. Statistics per year, category and unit, and a
 //! public list of the replies authors agreed to publish.
 
-mod attachments;
-mod disclosure;
-mod filing;
-mod handling;
 mod model;
-mod review;
 mod routes;
 mod rules;
 mod store;
-mod tracking;
 
 pub use routes::register;
 

@@ -121,7 +121,8 @@ pub fn full_view(
 ) -> AppResult<SuggestionView> {
     let id = s.id;
     let mut v = view(s, now);
-    v.attachments = Some(super::attachments::views(keys, crate::db::utc(now).timestamp(), store::attachments(c, id)?));
+    v.attachments =
+        Some(super::routes::attachments::views(keys, crate::db::utc(now).timestamp(), store::attachments(c, id)?));
     v.cosigners = Some(
         store::cosigners(c, id)?.into_iter().map(|(deputy_id, status)| CosignerView { deputy_id, status }).collect(),
     );

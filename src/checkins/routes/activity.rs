@@ -2,10 +2,10 @@
 //! collected, a summary and photos — written by the deputy or by station staff. They feed the
 //! station statistics and the deputy's duty archive.
 
-use super::store as checkin_store;
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::{Principal, Role};
+use crate::checkins::store as checkin_store;
 use crate::db::{self, utc};
 use crate::error::{AppError, AppResult, Code, FieldError, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
@@ -41,7 +41,7 @@ pub struct ActivityView {
     pub occurred_at: DateTime<Utc>,
 }
 
-use super::store::activity::{self as records, NewRecord, Row};
+use crate::checkins::store::activity::{self as records, NewRecord, Row};
 
 fn view(r: Row) -> ActivityView {
     ActivityView {

@@ -3,13 +3,13 @@
 //! the creator holds) and a rotating QR of their own. An event that started over an hour before
 //! it was created records the past (see `attendance`).
 
-use super::model::QrToken;
-use super::places;
-use super::qr::{Place, WINDOW_SECS};
-use super::store::meetings::{self as store, NewMeeting};
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
+use crate::checkins::model::QrToken;
+use crate::checkins::places;
+use crate::checkins::qr::{Place, WINDOW_SECS};
+use crate::checkins::store::meetings::{self as store, NewMeeting};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, Code, FieldError, ReadErrors, WriteErrors};
 use crate::state::AppState;
@@ -19,23 +19,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub const KINDS: [&str; 4] = ["meeting", "training", "inspection", "group_activity"];
-
-/// Where an event is: position (WGS-84), radius, region path, station.
-pub struct EventVenue {
-    pub pos: (f64, f64),
-    pub radius_m: f64,
-    pub region_path: String,
-    pub station_id: Option<i64>,
-}
-
-pub fn venue(conn: &mut AnyConnection, id: i64) -> AppResult<Option<EventVenue>> {
-    Ok(store::venue(conn, id)?.map(|(lat, lng, rad, region_path, station_id)| EventVenue {
-        pos: (lat, lng),
-        radius_m: rad as f64,
-        region_path,
-        station_id,
-    }))
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -1,16 +1,14 @@
-//! Staff routes: write, preview, publish (now or scheduled), retract; the per-notice view with
-//! counts, the lists of who has not read or answered, reminders, leave decisions.
+//! Routes for writing and sending notices: create a draft, preview its audience, list, read, publish\nand retract.
 
-use super::audience::{self, Audience};
-use super::model::{AudiencePreview, LeaveDecision, NoticeCreate, NoticeView, Recipient, RecipientQuery, Reminded};
-use super::store::{self, NewNotice, NoticeRow};
-use super::{rules, service};
 use crate::audit::Entry;
 use crate::auth::{Principal, Role};
-use crate::db::{self, utc, AnyConnection};
+use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
-use crate::platform::route_table::RouteTable;
+use crate::notices::audience::{self, Audience};
+use crate::notices::model::{AudiencePreview, NoticeCreate, NoticeView};
+use crate::notices::store::{self, NewNotice, NoticeRow};
+use crate::notices::{rules, service};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
@@ -33,7 +31,7 @@ pub fn load_for(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<Noti
 fn detailed(c: &mut AnyConnection, keys: &crate::auth::KeySet, now: i64, id: i64) -> AppResult<NoticeView> {
     let n = store::get(c, id)?.ok_or_else(AppError::not_found)?;
     let mut v = service::view(c, n, true)?;
-    v.attachments = super::attachments::views(keys, now, super::store::attachments::of_notice(c, id)?);
+    v.attachments = super::attachments::views(keys, now, crate::notices::store::attachments::of_notice(c, id)?);
     Ok(v)
 }
 
@@ -200,112 +198,4 @@ pub async fn retract(state: web::Data<AppState>, p: Principal, id: web::Path<i64
     .await?;
     crate::live::announce(&state, &v.1.into_iter().collect::<Vec<_>>()).await;
     Ok(web::Json(v.0))
-}
-
-/// The deputies a notice reached, with their read receipts and RSVPs; `filter=unread`,
-/// `unanswered` or `leave_pending` for the ones to chase.
-#[utoipa::path(tag = "notices", params(("id" = i64, Path), RecipientQuery, PageQuery), responses((status = 200, body = Page<Recipient>), ReadErrors), security(("bearer" = [])))]
-#[get("/api/v1/notices/{id}/recipients")]
-pub async fn recipients(
-    state: web::Data<AppState>,
-    p: Principal,
-    id: web::Path<i64>,
-    q: web::Query<RecipientQuery>,
-    pq: web::Query<PageQuery>,
-) -> AppResult<web::Json<Page<Recipient>>> {
-    let (id, filter, after, limit) = (id.into_inner(), q.into_inner().filter, pq.after()?, pq.limit()?);
-    if filter.as_deref().is_some_and(|f| !matches!(f, "unread" | "unanswered" | "leave_pending")) {
-        return Err(AppError::invalid_field("filter", "invalid_value", "unread, unanswered or leave_pending"));
-    }
-    let rows = db::run(&state.db, move |c| {
-        load_for(c, &p, id)?;
-        store::recipients(c, id, filter.as_deref(), after, limit)
-    })
-    .await?;
-    Ok(web::Json(page(
-        rows,
-        limit,
-        |r| r.0,
-        |(deputy_id, name, s)| Recipient { deputy_id, name, read_at: s.0.map(utc), rsvp: s.1, leave_status: s.4 },
-    )))
-}
-
-/// Push the notice again to the deputies who have not read it (only them), as a new send.
-#[utoipa::path(tag = "notices", params(("id" = i64, Path)), responses((status = 200, body = Reminded), WriteErrors), security(("bearer" = [])))]
-#[post("/api/v1/notices/{id}/remind")]
-pub async fn remind(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<Reminded>> {
-    let (id, now, tz, quiet) = (id.into_inner(), state.now(), state.settings.tz, state.settings.quiet_hours);
-    let v = db::tx(&state.db, move |c| {
-        let n = load_for(c, &p, id)?;
-        if n.status != "published" {
-            return Err(AppError::conflict(Code::NotPublished, format!("the notice is {}", n.status)));
-        }
-        let unread = store::unread_deputies(c, id)?;
-        let round = store::next_round(c, id)?;
-        let timing = crate::push::Timing { now, urgent: n.priority == "urgent", tz, quiet };
-        let pushes = crate::push::enqueue(c, &super::headline(&n), &unread, round, &timing)?;
-        Entry::by(&p, "notice.remind", "notice", id.to_string())
-            .region(Some(n.region_path))
-            .detail(format!("deputies={}", unread.len()))
-            .write(c, now)?;
-        Ok(Reminded { deputies: unread.len(), pushes })
-    })
-    .await?;
-    Ok(web::Json(v))
-}
-
-/// Approve or refuse a deputy's leave; approved leave excuses them from the linked meeting.
-#[utoipa::path(tag = "notices", params(("id" = i64, Path), ("deputy_id" = i64, Path)), request_body = LeaveDecision, responses((status = 200, body = Recipient), WriteErrors), security(("bearer" = [])))]
-#[post("/api/v1/notices/{id}/leaves/{deputy_id}")]
-pub async fn decide_leave(
-    state: web::Data<AppState>,
-    p: Principal,
-    path: web::Path<(i64, i64)>,
-    body: web::Json<LeaveDecision>,
-) -> AppResult<web::Json<Recipient>> {
-    let ((id, deputy), approve, now) = (path.into_inner(), body.into_inner().approve, state.now());
-    let v = db::tx(&state.db, move |c| {
-        let n = load_for(c, &p, id)?;
-        if !store::decide_leave(c, id, deputy, if approve { "approved" } else { "rejected" })? {
-            return Err(AppError::conflict(Code::NoPendingLeave, "this deputy has no leave waiting for a decision"));
-        }
-        if let (true, Some(event)) = (approve, n.event_id) {
-            crate::checkins::excuse_absence(c, event, deputy, now)?;
-        }
-        let data = serde_json::json!({"notice_id": id, "approved": approve});
-        let wake = crate::live::record(c, Some(deputy), Some(id), "leave_decided", &data, now)?;
-        Entry::by(&p, "notice.leave", "notice", id.to_string())
-            .region(Some(n.region_path))
-            .detail(format!("deputy={deputy} approve={approve}"))
-            .write(c, now)?;
-        let (deputy_id, name, s) = store::recipient(c, id, deputy)?.ok_or_else(AppError::not_found)?;
-        Ok((Recipient { deputy_id, name, read_at: s.0.map(utc), rsvp: s.1, leave_status: s.4 }, wake))
-    })
-    .await?;
-    crate::live::announce(&state, &[v.1]).await;
-    Ok(web::Json(v.0))
-}
-
-/// Registers the busiest notices routes (fixed paths only), before every other capability's.
-pub fn register_hot<R: RouteTable>(r: &mut R) {
-    r.add(super::inbox::list).add(super::inbox::unread);
-}
-
-/// Registers the notices routes, in the order actix-web tries them.
-pub fn register<R: RouteTable>(r: &mut R) {
-    r.add(create)
-        .add(preview)
-        .add(list)
-        .add(one)
-        .add(publish)
-        .add(retract)
-        .add(recipients)
-        .add(remind)
-        .add(decide_leave)
-        .add(super::attachments::upload)
-        .add(super::attachments::remove)
-        .add(super::attachments::download)
-        .add(super::inbox::one)
-        .add(super::inbox::read)
-        .add(super::inbox::rsvp);
 }

@@ -2,12 +2,12 @@
 //! classifications, satisfaction, each rate with the number it is taken over — and the public
 //! list of replies whose authors agreed to publish them.
 
-use super::store::{self, SuggestionRow};
 use crate::auth::Principal;
 use crate::db::{self, utc};
 use crate::error::{AppError, AppResult, ReadErrors};
 use crate::http::{page, rate, Page, PageQuery, Rate};
 use crate::state::AppState;
+use crate::suggestions::store::{self, SuggestionRow};
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -90,7 +90,7 @@ pub async fn stats(
     p: Principal,
     q: web::Query<StatsQuery>,
 ) -> AppResult<web::Json<Vec<SuggestionStats>>> {
-    let pattern = super::staff_scope(&p)?;
+    let pattern = crate::suggestions::staff_scope(&p)?;
     let tz = state.settings.tz;
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&state.clock.now().with_timezone(&tz)));
     let by_unit = match q.by.as_deref() {

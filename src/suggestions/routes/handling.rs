@@ -3,13 +3,13 @@
 //! now) — only after at least one contact in this round (422 `contact_required`); the author
 //! rates the reply, and an unsatisfied first rating sends it back to the units for a second round.
 
-use super::model::{Stand, SuggestionView};
-use super::rules::{self, Action, Actor};
-use super::store::{self, NewContact};
-use super::{step, step_telling, tell_author, transition};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult, Code, FieldError, WriteErrors};
 use crate::state::AppState;
+use crate::suggestions::model::{Stand, SuggestionView};
+use crate::suggestions::rules::{self, Action, Actor};
+use crate::suggestions::store::{self, NewContact};
+use crate::suggestions::{step, step_telling, tell_author, transition};
 use actix_web::{post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;

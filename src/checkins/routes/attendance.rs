@@ -3,16 +3,15 @@
 //! recorded past event is closed only by congress staff who hold every invitee, and the absences
 //! it causes go to maker-checker instead of the ledger.
 
-use super::meetings::{load, manage, retroactive, EventView};
-use super::store::attendance as store;
 use crate::audit::Entry;
 use crate::auth::{Principal, Role};
-use crate::db::{self, AnyConnection};
+use crate::checkins::routes::meetings::{load, manage, retroactive, EventView};
+use crate::checkins::store::attendance as store;
+use crate::db::{self};
 use crate::error::{AppError, AppResult, Code, WriteErrors};
 use crate::ledger::PointEvent;
 use crate::state::AppState;
 use actix_web::{post, web};
-use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -108,15 +107,4 @@ pub async fn close(state: web::Data<AppState>, p: Principal, id: web::Path<i64>)
     })
     .await?;
     Ok(web::Json(v))
-}
-
-/// Records approved leave of an invitee (from a meeting notice's RSVP) so the deputy counts as
-/// excused when the event closes. Answers false when the deputy is not invited or the event has
-/// started (attendance is then decided at the door).
-pub fn excuse(conn: &mut AnyConnection, event: i64, deputy: i64, now: NaiveDateTime) -> AppResult<bool> {
-    let started = store::created_and_starts(conn, event)?.map(|x| x.1);
-    if started.is_none_or(|s| s <= now) {
-        return Ok(false);
-    }
-    store::approve_leave(conn, event, deputy)
 }

@@ -1,27 +1,17 @@
 //! Check-in queries: per-station monthly statistics and stations near a position.
 
-use super::geo::{self, CoordSystem};
-use super::store;
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::Principal;
+use crate::checkins::geo::{self, CoordSystem};
+use crate::checkins::on_duty::day_bounds;
+use crate::checkins::store;
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult, Code, ReadErrors};
 use crate::state::AppState;
 use actix_web::{get, web};
-use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-/// UTC bounds of a calendar day in the congress time zone.
-pub fn day_bounds(day: NaiveDate, tz: chrono_tz::Tz) -> (NaiveDateTime, NaiveDateTime) {
-    let start = |d: NaiveDate| {
-        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .earliest()
-            .map(|t| t.naive_utc())
-            .unwrap_or_default()
-    };
-    (start(day), start(day + chrono::Duration::days(1)))
-}
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct StationMonth {

@@ -1,11 +1,11 @@
 //! Routes: a deputy's devices, and the dead letters staff look at and send again.
 
-use super::store;
 use crate::audit::Entry;
 use crate::auth::{Principal, Role};
 use crate::db::{self, utc};
 use crate::error::{AppError, AppResult, Code, FieldError, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
+use crate::push::store;
 use crate::state::AppState;
 use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -54,8 +54,8 @@ pub async fn register(
     if !["ios", "android", "harmony"].contains(&b.platform.as_str()) {
         errs.push(FieldError::new("platform", "invalid_value", "ios, android or harmony"));
     }
-    if !super::provider::PROVIDERS.contains(&b.provider.as_str()) {
-        errs.push(FieldError::new("provider", "invalid_value", super::provider::PROVIDERS.join(", ")));
+    if !crate::push::provider::PROVIDERS.contains(&b.provider.as_str()) {
+        errs.push(FieldError::new("provider", "invalid_value", crate::push::provider::PROVIDERS.join(", ")));
     }
     if b.token.trim().is_empty() || b.token.len() > 4096 {
         errs.push(FieldError::new("token", "required", "1–4096 characters"));

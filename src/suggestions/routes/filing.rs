@@ -3,15 +3,15 @@
 //! submission) and may withdraw it until it is assigned. Deputies list what they wrote or
 //! co-signed, units their queue.
 
-use super::model::{self, Stand, SuggestionView};
-use super::rules::{self, Action, Actor};
-use super::store::{self, NewSuggestion, Owner};
-use super::{step, transition};
 use crate::auth::{Principal, Role};
 use crate::db;
 use crate::error::{AppError, AppResult, Code, FieldError, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
 use crate::state::AppState;
+use crate::suggestions::model::{self, Stand, SuggestionView};
+use crate::suggestions::rules::{self, Action, Actor};
+use crate::suggestions::store::{self, NewSuggestion, Owner};
+use crate::suggestions::{step, transition};
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};

@@ -1,105 +1,15 @@
-//! Routes for station QR tokens, kiosk keys and check-ins.
+//! Routes for check-ins themselves: recording one (safe to retry), checking out, staff review, one\ncheck-in and its sealed position, mine, and the station's list.
 
-use super::model::{CheckinQuery, CheckinRequest, CheckinView, KioskKey, PositionView, QrToken, ReviewRequest};
-use super::qr::{Place, WINDOW_SECS};
-use super::{places, service, store};
-use crate::audit::Entry;
 use crate::auth::policy::{self, Kind, Target};
 use crate::auth::{Principal, Role};
+use crate::checkins::model::{CheckinQuery, CheckinRequest, CheckinView, PositionView, ReviewRequest};
+use crate::checkins::{service, store};
 use crate::db;
 use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
 use crate::platform::idempotency::IdemKey;
-use crate::platform::route_table::RouteTable;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use serde::Deserialize;
-use utoipa::IntoParams;
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct KeyQuery {
-    /// The station's kiosk key (instead of a bearer token).
-    pub key: Option<String>,
-}
-
-/// Station staff (of this station) or admins in scope may manage its QR codes.
-fn staff_of(c: &mut crate::db::AnyConnection, p: &Principal, station: i64) -> AppResult<String> {
-    let (_, path) = crate::org::station_region(c, station)?.ok_or_else(AppError::not_found)?;
-    policy::station_duty(p, &Target::station(station, path.clone()))?;
-    Ok(path)
-}
-
-/// The station's current check-in QR token (station staff, or the kiosk with `?key=`).
-#[utoipa::path(tag = "checkins", params(("id" = i64, Path), KeyQuery), responses((status = 200, body = QrToken), ReadErrors), security(("bearer" = []), ()))]
-#[get("/api/v1/stations/{id}/qr")]
-pub async fn qr(
-    state: web::Data<AppState>,
-    p: Option<Principal>,
-    id: web::Path<i64>,
-    q: web::Query<KeyQuery>,
-) -> AppResult<web::Json<QrToken>> {
-    let id = id.into_inner();
-    let key = q.into_inner().key;
-    if key.is_none() && p.is_none() {
-        return Err(AppError::unauthorized("a bearer token or the kiosk key is required"));
-    }
-    let now = state.clock.now();
-    let (token, expires, svg) = db::tx(&state.db, move |c| {
-        match (&key, &p) {
-            (Some(k), _) => places::check_kiosk_key(c, id, k)?,
-            (None, Some(p)) => {
-                staff_of(c, p, id)?;
-            }
-            (None, None) => return Err(AppError::unauthorized("a bearer token or the kiosk key is required")),
-        }
-        places::current(c, Place::Station(id), now)
-    })
-    .await?;
-    Ok(web::Json(QrToken {
-        station_id: Some(id),
-        event_id: None,
-        token,
-        expires_at: chrono::DateTime::from_timestamp(expires, 0).unwrap_or(now),
-        window_secs: WINDOW_SECS,
-        svg,
-    }))
-}
-
-/// Rotate the station's QR secret: every token issued before stops working at once.
-#[utoipa::path(tag = "checkins", params(("id" = i64, Path)), responses((status = 204, description = "rotated"), WriteErrors), security(("bearer" = [])))]
-#[post("/api/v1/stations/{id}/qr/rotate")]
-pub async fn rotate(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    let now = state.now();
-    db::tx(&state.db, move |c| {
-        let path = staff_of(c, &p, id)?;
-        places::rotate(c, Place::Station(id), now)?;
-        Entry::by(&p, "station.qr_rotate", "station", id.to_string()).region(Some(path)).write(c, now)
-    })
-    .await?;
-    super::venues::invalidate(&state, Place::Station(id)).await;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-/// Issue a new kiosk key for the station's tablet (shown once; the previous key stops working).
-#[utoipa::path(tag = "checkins", params(("id" = i64, Path)), responses((status = 201, body = KioskKey), WriteErrors), security(("bearer" = [])))]
-#[post("/api/v1/stations/{id}/kiosk-key")]
-pub async fn kiosk_key(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    let now = state.now();
-    let key = db::tx(&state.db, move |c| {
-        let path = staff_of(c, &p, id)?;
-        let key = places::new_kiosk_key(c, id, now)?;
-        Entry::by(&p, "station.kiosk_key", "station", id.to_string()).region(Some(path)).write(c, now)?;
-        Ok(key)
-    })
-    .await?;
-    Ok(HttpResponse::Created().json(KioskKey {
-        station_id: id,
-        kiosk_url: format!("/kiosk/stations/{id}?key={key}"),
-        kiosk_key: key,
-    }))
-}
 
 /// Check in at a station or event (deputies for themselves; station staff for a deputy who is present).
 /// Send an `Idempotency-Key`: a retry with the same key and body returns the first answer.
@@ -231,7 +141,7 @@ pub async fn list(
         Some(d) => {
             let day = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
                 .map_err(|_| AppError::invalid_field("date", "invalid_date", "YYYY-MM-DD"))?;
-            let (a, b) = super::stats::day_bounds(day, state.settings.tz);
+            let (a, b) = crate::checkins::on_duty::day_bounds(day, state.settings.tz);
             (Some(a), Some(b))
         }
         None => (None, None),
@@ -247,35 +157,4 @@ pub async fn list(
     })
     .await?;
     Ok(web::Json(page(rows, limit, |r| r.id, service::view)))
-}
-
-/// Registers the busiest checkins routes (fixed paths only), before every other capability's.
-pub fn register_hot<R: RouteTable>(r: &mut R) {
-    r.add(create);
-}
-
-/// Registers the checkins routes, in the order actix-web tries them.
-pub fn register<R: RouteTable>(r: &mut R) {
-    r.add(qr)
-        .add(rotate)
-        .add(kiosk_key)
-        .add(checkout)
-        .add(review)
-        .add(get_one)
-        .add(position)
-        .add(mine)
-        .add(list)
-        .add(super::stats::station_month)
-        .add(super::stats::near)
-        .add(super::roster::create_slot)
-        .add(super::roster::signup)
-        .add(super::roster::duty_board)
-        .add(super::kiosk::page)
-        .add(super::meetings::create)
-        .add(super::meetings::get_one)
-        .add(super::meetings::qr)
-        .add(super::attendance::approve_leave)
-        .add(super::attendance::close)
-        .add(super::activity::create)
-        .add(super::activity::mine);
 }

@@ -2,7 +2,6 @@
 //! to storage with a size limit, the type read from the content, SHA-256 kept); the notice's
 //! audience and staff in scope get short-lived signed links, and a link streams the file.
 
-use super::store::attachments::{self as store, AttachmentRow, NewAttachment};
 use crate::audit::Entry;
 use crate::auth::KeySet;
 use crate::auth::Principal;
@@ -10,6 +9,7 @@ use crate::db;
 use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::files;
 use crate::files::{verify_link, LinkQuery};
+use crate::notices::store::attachments::{self as store, AttachmentRow, NewAttachment};
 use crate::state::AppState;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 
@@ -52,7 +52,7 @@ pub async fn upload(
     let id = id.into_inner();
     let p2 = p.clone();
     db::run(&state.db, move |c| {
-        let n = super::routes::load_for(c, &p2, id)?;
+        let n = crate::notices::routes::drafts::load_for(c, &p2, id)?;
         editable(&n.status)?;
         if store::count(c, id)? >= MAX_PER_NOTICE {
             return Err(AppError::conflict(
@@ -68,7 +68,7 @@ pub async fn upload(
     let now = state.now();
     let (k, pr) = (key.clone(), p.clone());
     let saved = db::tx(&state.db, move |c| {
-        let n = super::routes::load_for(c, &pr, id)?;
+        let n = crate::notices::routes::drafts::load_for(c, &pr, id)?;
         editable(&n.status)?;
         let new = NewAttachment {
             notice: id,
@@ -104,7 +104,7 @@ pub async fn upload(
 pub async fn remove(state: web::Data<AppState>, p: Principal, path: web::Path<(i64, i64)>) -> AppResult<HttpResponse> {
     let ((id, aid), now) = (path.into_inner(), state.now());
     let key = db::tx(&state.db, move |c| {
-        let n = super::routes::load_for(c, &p, id)?;
+        let n = crate::notices::routes::drafts::load_for(c, &p, id)?;
         editable(&n.status)?;
         let key = store::delete(c, id, aid)?.ok_or_else(AppError::not_found)?;
         Entry::by(&p, "notice.detach", "notice", id.to_string())

@@ -1,10 +1,9 @@
-//! Identity routes: login, refresh, logout, me, the client-credentials grant and the JWKS.
+//! Token routes: login, refresh, logout, me, the client-credentials grant and the JWKS.
 
-use super::model::{AccountView, ClientTokenForm, LoginRequest, RefreshRequest, TokenResponse};
-use super::{accounts, session, Principal, RequestMeta};
+use crate::auth::model::{AccountView, ClientTokenForm, LoginRequest, RefreshRequest, TokenResponse};
+use crate::auth::{session, Principal, RequestMeta};
 use crate::error::{AppError, AppResult, Code, Problem};
 use crate::platform::ratelimit;
-use crate::platform::route_table::RouteTable;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use base64::Engine;
@@ -86,7 +85,7 @@ pub async fn logout(state: web::Data<AppState>, p: Principal) -> AppResult<HttpR
 )]
 #[get("/api/v1/auth/me")]
 pub async fn me(state: web::Data<AppState>, p: Principal) -> AppResult<web::Json<AccountView>> {
-    Ok(web::Json(accounts::view(&state, p.account_id).await?))
+    Ok(web::Json(super::accounts::view(&state, p.account_id).await?))
 }
 
 fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
@@ -139,17 +138,4 @@ pub async fn token(
 #[get("/.well-known/jwks.json")]
 pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().insert_header(("Cache-Control", "public, max-age=300")).json(&state.keys.jwks)
-}
-
-/// Registers the auth routes, in the order actix-web tries them.
-pub fn register<R: RouteTable>(r: &mut R) {
-    r.add(login)
-        .add(refresh)
-        .add(logout)
-        .add(me)
-        .add(token)
-        .add(jwks)
-        .add(super::accounts::create)
-        .add(super::accounts::list)
-        .add(super::accounts::get_one);
 }

@@ -2,8 +2,6 @@
 //! returned (at most 10; type read from the content, size limited, SHA-256 kept); everyone who
 //! may see the suggestion gets short-lived signed links, and a link streams the file.
 
-use super::model::{self, Stand};
-use super::store;
 use crate::auth::KeySet;
 use crate::auth::Principal;
 use crate::db;
@@ -11,6 +9,8 @@ use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::files::{verify_link, LinkQuery};
 use crate::files::{AttachmentUpload, AttachmentView};
 use crate::state::AppState;
+use crate::suggestions::model::{self, Stand};
+use crate::suggestions::store;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 const KIND: &str = "suggestion-attachment";

@@ -1,11 +1,11 @@
 //! Account management for admins: create accounts of every role inside their scope, list and
 //! read them. Client accounts get a generated secret shown once.
 
-use super::model::{AccountCreate, AccountCreated, AccountView};
-use super::policy::{self, CLIENT_SCOPES};
-use super::store::{self, AccountRow, NewAccount};
-use super::{password, rules, Principal, Role};
 use crate::audit::Entry;
+use crate::auth::model::{AccountCreate, AccountCreated, AccountView};
+use crate::auth::policy::{self, CLIENT_SCOPES};
+use crate::auth::store::{self, AccountRow, NewAccount};
+use crate::auth::{password, rules, Principal, Role};
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult, FieldError, Problem};
 use crate::http::{page, Page, PageQuery};

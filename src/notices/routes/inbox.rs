@@ -1,12 +1,12 @@
 //! A deputy's inbox: published, unexpired notices (pinned first), the unread count, read
 //! receipts and RSVPs.
 
-use super::model::{InboxItem, InboxQuery, RsvpRequest, UnreadCount};
-use super::store::{self, Headline, InboxState, NoticeRow};
 use crate::auth::Principal;
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::http::{encode_cursor, Page, PageQuery};
+use crate::notices::model::{InboxItem, InboxQuery, RsvpRequest, UnreadCount};
+use crate::notices::store::{self, Headline, InboxState, NoticeRow};
 use crate::platform::views::{self, View};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
@@ -97,12 +97,12 @@ pub async fn one(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -
     let (deputy, id, now) = (me(&p)?, id.into_inner(), state.now());
     let (n, s, files) = db::run(&state.db, move |c| {
         let (n, s) = mine(c, deputy, id, now)?;
-        let files = super::store::attachments::of_notice(c, id)?;
+        let files = crate::notices::store::attachments::of_notice(c, id)?;
         Ok((n, s, files))
     })
     .await?;
     let mut v = item(Headline::from(&n), s, Some(n.body.clone()));
-    v.attachments = Some(super::attachments::views(&state.keys, state.clock.now().timestamp(), files));
+    v.attachments = Some(crate::notices::routes::attachments::views(&state.keys, state.clock.now().timestamp(), files));
     Ok(web::Json(v))
 }
 
@@ -146,7 +146,7 @@ pub async fn rsvp(
         if n.rsvp_deadline.is_some_and(|d| d < now) {
             return Err(AppError::conflict(Code::RsvpClosed, "the deadline for answers has passed"));
         }
-        let leave = super::rules::leave_status(&b.answer, n.leave_needs_approval);
+        let leave = crate::notices::rules::leave_status(&b.answer, n.leave_needs_approval);
         store::answer(c, id, deputy, &b.answer, reason.as_deref(), leave, now)?;
         if let (Some("approved"), Some(event)) = (leave, n.event_id) {
             crate::checkins::excuse_absence(c, event, deputy, now)?;

@@ -1,10 +1,10 @@
 //! A deputy's own push settings: quiet hours (normal notices wait until they end; urgent ones
 //! go through), or none, or the installation's default.
 
-use super::store;
 use crate::auth::Principal;
 use crate::db;
 use crate::error::{AppError, AppResult, Code, FieldError, ReadErrors, WriteErrors};
+use crate::push::store;
 use crate::state::AppState;
 use actix_web::{get, put, web};
 use serde::{Deserialize, Serialize};

@@ -3,16 +3,16 @@
 //! it into an opinion with a reason, and assign it to a lead unit and co-handling units with a
 //! deadline, marking a key suggestion with its supervising leader.
 
-use super::filing::{list, StatusQuery};
-use super::model::{Stand, SuggestionView};
-use super::rules::{self, Action, Actor};
-use super::store::{self, Owner};
-use super::{step, step_telling, tell_author, transition};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult, ReadErrors, WriteErrors};
 use crate::http::{Page, PageQuery};
 use crate::ledger::PointEvent;
 use crate::state::AppState;
+use crate::suggestions::model::{Stand, SuggestionView};
+use crate::suggestions::routes::filing::{list, StatusQuery};
+use crate::suggestions::rules::{self, Action, Actor};
+use crate::suggestions::store::{self, Owner};
+use crate::suggestions::{step, step_telling, tell_author, transition};
 use actix_web::{get, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -52,7 +52,7 @@ pub async fn staff_list(
     q: web::Query<StatusQuery>,
     pq: web::Query<PageQuery>,
 ) -> AppResult<web::Json<Page<SuggestionView>>> {
-    let owner = Owner::Region(super::staff_scope(&p)?);
+    let owner = Owner::Region(crate::suggestions::staff_scope(&p)?);
     list(&state, owner, q.into_inner().status, &pq).await
 }
 

@@ -3,8 +3,8 @@
 //! (a token stays valid for 60 s plus the grace), and keeps showing the last one through a network
 //! blip while it retries.
 
-use super::places;
-use super::qr::Place;
+use crate::checkins::places;
+use crate::checkins::qr::Place;
 use crate::db;
 use crate::error::{AppError, AppResult, Problem};
 use crate::state::AppState;
@@ -39,7 +39,7 @@ pub async fn page(
         places::check_kiosk_key(c, id, &k)?;
         let s = crate::org::station_geo(c, id)?.ok_or_else(AppError::not_found)?;
         let (token, _, svg) = places::current(c, Place::Station(id), now)?;
-        let duty = super::roster::on_duty_names(c, id, now.with_timezone(&tz).date_naive(), tz)?;
+        let duty = crate::checkins::on_duty::on_duty_names(c, id, now.with_timezone(&tz).date_naive(), tz)?;
         Ok((s.name, token, svg, duty))
     })
     .await?;

@@ -3,14 +3,14 @@
 //! urged first; B items (being solved) are tracked year after year until staff clear them (销号);
 //! staff mark excellent suggestions (points, once).
 
-use super::model::{self, Stand, SuggestionView};
-use super::step;
-use super::store;
 use crate::auth::Principal;
 use crate::db;
 use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::ledger::PointEvent;
 use crate::state::AppState;
+use crate::suggestions::model::{self, Stand, SuggestionView};
+use crate::suggestions::step;
+use crate::suggestions::store;
 use actix_web::{get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -176,7 +176,7 @@ pub async fn urge(
 #[utoipa::path(tag = "suggestions", responses((status = 200, body = Vec<UrgedLine>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/suggestions/urged")]
 pub async fn urged(state: web::Data<AppState>, p: Principal) -> AppResult<web::Json<Vec<UrgedLine>>> {
-    let (pattern, now) = (super::staff_scope(&p)?, state.now());
+    let (pattern, now) = (crate::suggestions::staff_scope(&p)?, state.now());
     let v = db::run(&state.db, move |c| {
         let mut rows = store::urges(c, &pattern)?;
         rows.sort_by_key(|r| (std::cmp::Reverse(r.1.unwrap_or(0)), r.0));
@@ -202,7 +202,7 @@ pub async fn urged(state: web::Data<AppState>, p: Principal) -> AppResult<web::J
 #[utoipa::path(tag = "suggestions", responses((status = 200, body = Vec<SuggestionView>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/suggestions/tracking")]
 pub async fn tracking(state: web::Data<AppState>, p: Principal) -> AppResult<web::Json<Vec<SuggestionView>>> {
-    let (pattern, now) = (super::staff_scope(&p)?, state.now());
+    let (pattern, now) = (crate::suggestions::staff_scope(&p)?, state.now());
     let rows = db::run(&state.db, move |c| store::tracking(c, &pattern, 500)).await?;
     Ok(web::Json(rows.into_iter().map(|s| model::view(s, now)).collect()))
 }
