@@ -3,6 +3,7 @@
 //! submission and the duty roster; what earns points is noted in the ledger's inbox.
 
 mod duty;
+mod follow_up;
 pub mod geo;
 mod leave;
 mod model;
@@ -21,13 +22,13 @@ pub use routes::{register, register_hot};
 pub use store::reseal as reseal_positions;
 
 pub use duty::{summary as duty_summary, DutySummary};
+pub use follow_up::close_stale;
 pub use leave::excuse as excuse_absence;
 pub use on_duty::{on_duty_many, settle as settle_duty, slot as duty_slot, station_deputies, week as duty_week};
 pub use places::{existing_secret as existing_qr_secret, new_kiosk_key};
 pub use qr::{issue as issue_qr, Place};
 pub use record::{Checkins, Writes as CheckinWrites};
 pub use rules::{decode_position, seal_position};
-pub use service::close_stale;
 pub use venues::venue as meeting_venue;
 pub use venues::{follow as follow_venues, VenueCache};
 
@@ -47,7 +48,7 @@ pub async fn worker(state: AppState, stop: watch::Receiver<bool>) {
     crate::platform::jobs::every("checkins", Duration::from_secs(60), stop, || {
         let state = state.clone();
         async move {
-            crate::platform::jobs::report("checkins", "auto-close of check-ins", service::close_stale(&state).await);
+            crate::platform::jobs::report("checkins", "auto-close of check-ins", follow_up::close_stale(&state).await);
             crate::platform::jobs::report("checkins", "duty slot settlement", on_duty::settle(&state).await);
         }
     })

@@ -29,36 +29,37 @@ pub fn hash_key(key: &str) -> String {
 /// The place's secret, created when it has none yet.
 pub fn secret(conn: &mut AnyConnection, p: Place, now: NaiveDateTime) -> AppResult<Vec<u8>> {
     let (k, id) = kind(p);
-    if let Some((s, _)) = store::secret(conn, k, id)? {
+    if let Some((s, _)) = store::secrets::secret(conn, k, id)? {
         return Ok(s.into_bytes());
     }
     let s = random_hex(32);
-    store::put_secret(conn, k, id, &s, None, now)?;
+    store::secrets::put_secret(conn, k, id, &s, None, now)?;
     Ok(s.into_bytes())
 }
 
 /// The secret if the place has one (verification never creates one).
 pub fn existing_secret(conn: &mut AnyConnection, p: Place) -> AppResult<Option<Vec<u8>>> {
     let (k, id) = kind(p);
-    Ok(store::secret(conn, k, id)?.map(|(s, _)| s.into_bytes()))
+    Ok(store::secrets::secret(conn, k, id)?.map(|(s, _)| s.into_bytes()))
 }
 
 pub fn rotate(conn: &mut AnyConnection, p: Place, now: NaiveDateTime) -> AppResult<()> {
     let (k, id) = kind(p);
-    store::put_secret(conn, k, id, &random_hex(32), None, now)
+    store::secrets::put_secret(conn, k, id, &random_hex(32), None, now)
 }
 
 /// Issues a new kiosk key for a station (the old one stops working) and returns it.
 pub fn new_kiosk_key(conn: &mut AnyConnection, station_id: i64, now: NaiveDateTime) -> AppResult<String> {
     secret(conn, Place::Station(station_id), now)?;
     let key = format!("k{}", &random_hex(16));
-    store::set_kiosk_hash(conn, "station", station_id, &hash_key(&key))?;
+    store::secrets::set_kiosk_hash(conn, "station", station_id, &hash_key(&key))?;
     Ok(key)
 }
 
 /// Checks a kiosk key; a wrong or missing key answers 404 like a missing station.
 pub fn check_kiosk_key(conn: &mut AnyConnection, station_id: i64, key: &str) -> AppResult<()> {
-    let stored = store::secret(conn, "station", station_id)?.and_then(|(_, h)| h).ok_or_else(AppError::not_found)?;
+    let stored =
+        store::secrets::secret(conn, "station", station_id)?.and_then(|(_, h)| h).ok_or_else(AppError::not_found)?;
     let given = hash_key(key);
     let same = stored.len() == given.len() && stored.bytes().zip(given.bytes()).fold(0u8, |a, (x, y)| a | (x ^ y)) == 0;
     if same {

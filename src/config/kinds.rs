@@ -50,3 +50,49 @@ pub enum LogFormat {
     Text,
     Json,
 }
+
+/// `LVZHI_LOG_FORMAT`: text (the default) or json.
+pub fn log_format(env: &super::Env) -> Result<LogFormat, super::ConfigError> {
+    Ok(match env.get("LVZHI_LOG_FORMAT").as_deref() {
+        None | Some("text") => LogFormat::Text,
+        Some("json") => LogFormat::Json,
+        Some(v) => {
+            return Err(super::ConfigError { var: "LVZHI_LOG_FORMAT", message: format!("`{v}` must be text or json") })
+        }
+    })
+}
+
+/// `LVZHI_RANKINGS`: sorted_sets (the default), sql or sql_scan.
+pub fn rankings(env: &super::Env) -> Result<Rankings, super::ConfigError> {
+    Ok(match env.get("LVZHI_RANKINGS").as_deref() {
+        None | Some("sorted_sets") => Rankings::SortedSets,
+        Some("sql") => Rankings::Sql,
+        Some("sql_scan") => Rankings::SqlScan,
+        Some(v) => {
+            return Err(super::ConfigError {
+                var: "LVZHI_RANKINGS",
+                message: format!("`{v}` must be sorted_sets, sql or sql_scan"),
+            })
+        }
+    })
+}
+
+/// `LVZHI_QUIET_HOURS`: `HH:MM-HH:MM` (default 22:00-07:00), or `off`.
+pub fn quiet_hours(env: &super::Env) -> Result<Option<(chrono::NaiveTime, chrono::NaiveTime)>, super::ConfigError> {
+    Ok(match env.get("LVZHI_QUIET_HOURS").as_deref() {
+        Some("off") => None,
+        raw => {
+            let raw = raw.unwrap_or("22:00-07:00");
+            let parsed = raw.split_once('-').and_then(|(a, b)| {
+                Some((
+                    chrono::NaiveTime::parse_from_str(a.trim(), "%H:%M").ok()?,
+                    chrono::NaiveTime::parse_from_str(b.trim(), "%H:%M").ok()?,
+                ))
+            });
+            Some(parsed.ok_or_else(|| super::ConfigError {
+                var: "LVZHI_QUIET_HOURS",
+                message: format!("`{raw}` must be HH:MM-HH:MM or off"),
+            })?)
+        }
+    })
+}

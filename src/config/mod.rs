@@ -4,6 +4,7 @@
 mod env;
 mod kinds;
 mod push;
+mod secrets;
 use env::Env;
 pub use env::{ConfigError, Secret};
 pub use kinds::{DatabaseUrl, LogFormat, Rankings};
@@ -135,24 +136,7 @@ impl Settings {
         if production && jwt_key_file.is_none() {
             return Err(err("LVZHI_JWT_KEY_FILE", "is required when LVZHI_ENV=production".into()));
         }
-        let (pii_keys, pii_hash_key) =
-            (env.get("LVZHI_PII_KEYS").map(Secret), env.get("LVZHI_PII_HASH_KEY").map(Secret));
-        match (&pii_keys, &pii_hash_key) {
-            (Some(k), Some(h)) => {
-                crate::platform::pii::Pii::from_config(k.expose(), h.expose()).map_err(|m| {
-                    err(if m.starts_with("LVZHI_PII_KEYS") { "LVZHI_PII_KEYS" } else { "LVZHI_PII_HASH_KEY" }, m)
-                })?;
-            }
-            (None, None) if production => {
-                return Err(err(
-                    "LVZHI_PII_KEYS",
-                    "is required when LVZHI_ENV=production (with LVZHI_PII_HASH_KEY)".into(),
-                ))
-            }
-            (None, None) => {}
-            (Some(_), None) => return Err(err("LVZHI_PII_HASH_KEY", "is required with LVZHI_PII_KEYS".into())),
-            (None, Some(_)) => return Err(err("LVZHI_PII_KEYS", "is required with LVZHI_PII_HASH_KEY".into())),
-        }
+        let (pii_keys, pii_hash_key) = secrets::pii_keys(&env, production)?;
         let jwt_previous_key_files = env
             .get("LVZHI_JWT_PREVIOUS_KEY_FILES")
             .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(PathBuf::from).collect())
@@ -164,17 +148,7 @@ impl Settings {
         if bind.parse::<std::net::SocketAddr>().is_err() && !bind.contains(':') {
             return Err(err("LVZHI_BIND", format!("`{bind}` is not host:port")));
         }
-        let log_format = match env.get("LVZHI_LOG_FORMAT").as_deref() {
-            None | Some("text") => LogFormat::Text,
-            Some("json") => LogFormat::Json,
-            Some(v) => return Err(err("LVZHI_LOG_FORMAT", format!("`{v}` must be text or json"))),
-        };
-        let rankings = match env.get("LVZHI_RANKINGS").as_deref() {
-            None | Some("sorted_sets") => Rankings::SortedSets,
-            Some("sql") => Rankings::Sql,
-            Some("sql_scan") => Rankings::SqlScan,
-            Some(v) => return Err(err("LVZHI_RANKINGS", format!("`{v}` must be sorted_sets, sql or sql_scan"))),
-        };
+        let (log_format, rankings) = (kinds::log_format(&env)?, kinds::rankings(&env)?);
         if env.get("LVZHI_OUTBOUND_ALLOW_PRIVATE").is_some() {
             return Err(err(
                 "LVZHI_OUTBOUND_ALLOW_PRIVATE",
@@ -188,16 +162,7 @@ impl Settings {
             .map(|h| h.trim().to_string())
             .filter(|h| !h.is_empty())
             .collect();
-        let push_webhook = match (env.get("LVZHI_PUSH_WEBHOOK_URL"), env.get("LVZHI_PUSH_WEBHOOK_SECRET")) {
-            (None, _) => None,
-            (Some(_), None) => {
-                return Err(err("LVZHI_PUSH_WEBHOOK_SECRET", "is required with LVZHI_PUSH_WEBHOOK_URL".into()))
-            }
-            (Some(u), Some(s)) => {
-                outbound_url(&u, &outbound_allow).map_err(|m| err("LVZHI_PUSH_WEBHOOK_URL", m))?;
-                Some((u, s))
-            }
-        };
+        let push_webhook = endpoint(&env, "LVZHI_PUSH_WEBHOOK_URL", "LVZHI_PUSH_WEBHOOK_SECRET", &outbound_allow)?;
         let push = push_providers(&env, push_webhook.clone(), &outbound_allow)?;
         // A claimed push is in flight at most the provider's timeout, and its answer recorded
         // within a moment: a lease shorter than that lets another worker send it a second time.
@@ -213,27 +178,8 @@ impl Settings {
                 ),
             ));
         }
-        let sms_http = match (env.get("LVZHI_SMS_URL"), env.get("LVZHI_SMS_SECRET")) {
-            (None, _) => None,
-            (Some(_), None) => return Err(err("LVZHI_SMS_SECRET", "is required with LVZHI_SMS_URL".into())),
-            (Some(u), Some(s)) => {
-                outbound_url(&u, &outbound_allow).map_err(|m| err("LVZHI_SMS_URL", m))?;
-                Some((u, s))
-            }
-        };
-        let quiet_hours = match env.get("LVZHI_QUIET_HOURS").as_deref() {
-            Some("off") => None,
-            raw => {
-                let raw = raw.unwrap_or("22:00-07:00");
-                let parsed = raw.split_once('-').and_then(|(a, b)| {
-                    Some((
-                        chrono::NaiveTime::parse_from_str(a.trim(), "%H:%M").ok()?,
-                        chrono::NaiveTime::parse_from_str(b.trim(), "%H:%M").ok()?,
-                    ))
-                });
-                Some(parsed.ok_or_else(|| err("LVZHI_QUIET_HOURS", format!("`{raw}` must be HH:MM-HH:MM or off")))?)
-            }
-        };
+        let sms_http = endpoint(&env, "LVZHI_SMS_URL", "LVZHI_SMS_SECRET", &outbound_allow)?;
+        let quiet_hours = kinds::quiet_hours(&env)?;
         let access_ttl_secs: i64 = env.positive("LVZHI_ACCESS_TOKEN_TTL_SECS", 900)?;
         let refresh_ttl_days: i64 = env.positive("LVZHI_REFRESH_TOKEN_TTL_DAYS", 30)?;
         let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
@@ -327,3 +273,21 @@ pub const PUSH_LEASE_MARGIN: std::time::Duration = std::time::Duration::from_sec
 
 #[cfg(test)]
 mod tests;
+
+/// An outbound endpoint given by a URL variable and its secret: both or neither, the URL allowed
+/// by the outbound rules.
+fn endpoint(
+    env: &Env,
+    url: &'static str,
+    secret: &'static str,
+    allow: &[String],
+) -> Result<Option<(String, String)>, ConfigError> {
+    match (env.get(url), env.get(secret)) {
+        (None, _) => Ok(None),
+        (Some(_), None) => Err(ConfigError { var: secret, message: format!("is required with {url}") }),
+        (Some(u), Some(s)) => {
+            outbound_url(&u, allow).map_err(|m| ConfigError { var: url, message: m })?;
+            Ok(Some((u, s)))
+        }
+    }
+}

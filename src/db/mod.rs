@@ -5,6 +5,7 @@ pub mod any_of;
 mod batches;
 pub mod bulk;
 pub mod checkout;
+mod checkpoint;
 pub mod fixed_rows;
 pub mod json_batch;
 mod pool;

@@ -5,7 +5,7 @@
 //!
 //! On SQLite a checkpointer thread copies the write-ahead log back into the database file
 //! (`PRAGMA wal_checkpoint(PASSIVE)`, which waits for no reader or writer) every
-//! [`CHECKPOINT_EVERY`], so the writer's commits never run a checkpoint — with its two fsyncs —
+//! [`CHECKPOINT_EVERY`](super::checkpoint::CHECKPOINT_EVERY), so the writer's commits never run a checkpoint — with its two fsyncs —
 //! themselves (the writer's connections have `wal_autocheckpoint = 0`).
 //!
 //! SQLite starts the log over from its beginning only when a write transaction begins with every
@@ -16,6 +16,7 @@
 //! what was committed since, and the next transaction starts the log over, into file pages that
 //! are already cached.
 
+use super::checkpoint::{checkpoint, checkpointer};
 use super::{in_tx, AnyConnection, DbPool};
 use crate::error::{AppError, AppResult};
 use diesel::connection::SimpleConnection;
@@ -26,9 +27,6 @@ use tokio::sync::{mpsc, oneshot};
 
 /// The most queued items a writer takes at once.
 const MAX_BATCH: usize = 128;
-
-/// How often the SQLite checkpointer runs.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
 
 /// Work that manages its own transactions on the writer's connection (see [`super::bulk`]); it
 /// gets the error instead when no connection could be had.
@@ -202,32 +200,6 @@ impl Writer {
         }))?;
         self.within(async { rx.await.map_err(|_| AppError::internal("the database writer dropped a job"))? }).await
     }
-}
-
-/// Checkpoints the SQLite write-ahead log every [`CHECKPOINT_EVERY`] until `stop` is dropped, and
-/// once more then, so the log is folded back when the writers stop. With nothing new in the log
-/// a checkpoint only reads the log's index header. After a pass it sets `finish`: the writer's
-/// turn to copy the rest (see the module documentation).
-fn checkpointer(pool: &DbPool, stop: &std::sync::mpsc::Receiver<()>, finish: &AtomicBool) {
-    loop {
-        let stopping = stop.recv_timeout(CHECKPOINT_EVERY) != Err(std::sync::mpsc::RecvTimeoutError::Timeout);
-        let ran = match pool.get() {
-            Ok(mut c) => checkpoint(&mut c).map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        match ran {
-            Ok(()) => finish.store(true, Ordering::Relaxed),
-            Err(e) => tracing::warn!(error = %e, "SQLite checkpoint failed; the next one will retry"),
-        }
-        if stopping {
-            return;
-        }
-    }
-}
-
-/// Copies what it can of the write-ahead log into the database file, waiting for no one.
-fn checkpoint(c: &mut impl SimpleConnection) -> diesel::QueryResult<()> {
-    c.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")
 }
 
 /// Runs queued work; `finish` is the SQLite checkpointer's signal (see the module documentation).

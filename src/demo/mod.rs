@@ -6,6 +6,7 @@ mod calendar;
 mod duty;
 mod names;
 mod notices;
+mod places;
 mod points;
 mod scale;
 mod scale_year;
@@ -21,9 +22,10 @@ use crate::error::{AppError, AppResult};
 use crate::org::rules;
 use crate::org::seeding as deputy_store;
 use crate::org::seeding as station_store;
-use crate::org::seeding::{self as store, NewDeputy, NewSeat, NewStation};
+use crate::org::seeding::{self as store, NewDeputy, NewSeat};
 use crate::state::AppState;
 use chrono::NaiveDateTime;
+use places::{person_name, regions, station};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -32,54 +34,6 @@ pub const PASSWORD: &str = "Lvzhi@2026";
 pub struct Summary {
     pub password: &'static str,
     pub logins: Vec<(String, String)>,
-}
-
-struct Tree {
-    city: i64,
-    counties: Vec<(i64, &'static str)>,
-    townships: Vec<(i64, usize)>,
-}
-
-/// The region with `code`, created when the installation does not have it yet.
-fn region(
-    c: &mut AnyConnection,
-    code: &str,
-    name: &str,
-    parent: Option<&store::RegionRow>,
-    level: &str,
-    now: NaiveDateTime,
-) -> AppResult<store::RegionRow> {
-    match store::region_by_code(c, code)? {
-        Some(r) => Ok(r),
-        None => store::insert_region(c, code, name, parent, level, now),
-    }
-}
-
-fn regions(c: &mut AnyConnection, now: NaiveDateTime) -> AppResult<Tree> {
-    let province = region(c, "340000", "安徽省", None, "province", now)?;
-    let city = region(c, "340100", "合肥市", Some(&province), "city", now)?;
-    let mut counties = vec![];
-    let mut townships = vec![];
-    for (ci, (code, name, towns)) in names::COUNTIES.iter().enumerate() {
-        let county = region(c, code, name, Some(&city), "county", now)?;
-        for (ti, t) in towns.iter().enumerate() {
-            let town = region(c, &format!("{code}{:03}", ti + 1), t, Some(&county), "township", now)?;
-            townships.push((town.id, ci));
-        }
-        counties.push((county.id, *name));
-    }
-    Ok(Tree { city: city.id, counties, townships })
-}
-
-fn person_name(rng: &mut StdRng) -> String {
-    let s = names::SURNAMES[rng.random_range(0..names::SURNAMES.len())];
-    let g1 = names::GIVEN[rng.random_range(0..names::GIVEN.len())];
-    if rng.random_bool(0.6) {
-        let g2 = names::GIVEN[rng.random_range(0..names::GIVEN.len())];
-        format!("{s}{g1}{g2}")
-    } else {
-        format!("{s}{g1}")
-    }
 }
 
 /// Seeds everything: the directory and a month of check-in activity (one transaction), then a
@@ -288,38 +242,6 @@ fn seed_in(c: &mut AnyConnection, hash: &str, now: NaiveDateTime) -> AppResult<S
     acct(c, &dep_phone, "deputy", None, Some(dep_id), None, &[], "deputy (log in with the phone number)")?;
     Entry::system("demo.seed", "installation", "demo").detail("400 deputies, 20 stations").write(c, now)?;
     Ok(Summary { password: PASSWORD, logins })
-}
-
-fn station(
-    c: &mut AnyConnection,
-    rng: &mut StdRng,
-    region_id: i64,
-    county: usize,
-    kind: &str,
-    name: &str,
-    now: NaiveDateTime,
-) -> AppResult<i64> {
-    let (lat, lng) = names::COUNTY_CENTRES[county];
-    let code = rules::public_code('S');
-    let address = format!("合肥市{}{}号", names::COUNTIES[county].1, rng.random_range(1..300));
-    station_store::insert_station(
-        c,
-        &NewStation {
-            region_id,
-            kind,
-            name,
-            address: &address,
-            latitude: lat + rng.random_range(-0.015..0.015),
-            longitude: lng + rng.random_range(-0.015..0.015),
-            radius_m: rules::DEFAULT_RADIUS_M,
-            opening_hours: Some("周一至周五 9:00-17:00；每月15日为代表接待日"),
-            contact_name: Some("联络员"),
-            contact_phone: Some("0551-62600000"),
-            public_code: &code,
-            created_at: now,
-            updated_at: now,
-        },
-    )
 }
 
 /// Creates an admin, scoped to the region with `region_code` when given.

@@ -1,7 +1,7 @@
 //! The reception route table: every handler of this capability, in the order actix-web tries them.
 
 use super::appointments::routes::{booking, workdays};
-use super::cases::routes::{answering, forwarding, handling, opinions, publication, stats, threads};
+use super::cases::routes::{answering, forwarding, handling, opinions, publication, similar, stats, threads};
 use super::constituents::routes::{directory, signin};
 use crate::platform::route_table::RouteTable;
 
@@ -16,7 +16,7 @@ pub fn register<R: RouteTable>(r: &mut R) {
         .add(signin::request_code)
         .add(signin::sign_in)
         .add(directory::page)
-        .add(opinions::similar)
+        .add(similar::similar)
         .add(threads::mine)
         .add(threads::my_one)
         .add(opinions::withdraw)

@@ -132,7 +132,7 @@ pub fn transition(
 pub async fn remind_overdue(state: &AppState) -> AppResult<usize> {
     let (now, pii) = (state.now(), state.pii.clone());
     db::tx(&state.db, move |c| {
-        let due = store::overdue_unreminded(c, now, now - chrono::Duration::hours(24), 200)?;
+        let due = store::tracking::overdue_unreminded(c, now, now - chrono::Duration::hours(24), 200)?;
         for (id, title, unit) in &due {
             let phone = match unit {
                 Some(u) => crate::org::unit(c, *u)?.and_then(|(u, _)| u.contact_phone),
@@ -149,7 +149,7 @@ pub async fn remind_overdue(state: &AppState) -> AppResult<usize> {
                     now,
                 )?;
             }
-            store::set_reminded(c, *id, now)?;
+            store::tracking::set_reminded(c, *id, now)?;
         }
         Ok(due.len())
     })

@@ -44,7 +44,7 @@ pub async fn checkout(
     p: Principal,
     id: web::Path<i64>,
 ) -> AppResult<web::Json<CheckinView>> {
-    Ok(web::Json(service::check_out(&state, p, id.into_inner()).await?))
+    Ok(web::Json(crate::checkins::follow_up::check_out(&state, p, id.into_inner()).await?))
 }
 
 /// Approve or reject a check-in pending review (staff of its station, or admins in scope).
@@ -66,7 +66,7 @@ pub async fn review(
     if !approve && reason.is_none() {
         return Err(AppError::invalid_field("reason", "required", "say why the check-in is rejected"));
     }
-    Ok(web::Json(service::review(&state, p, id.into_inner(), approve, reason).await?))
+    Ok(web::Json(crate::checkins::follow_up::review(&state, p, id.into_inner(), approve, reason).await?))
 }
 
 /// One check-in (the deputy's own, or at a station in your care).
@@ -106,7 +106,7 @@ pub async fn position(
     p: Principal,
     id: web::Path<i64>,
 ) -> AppResult<web::Json<PositionView>> {
-    Ok(web::Json(service::read_position(&state, p, id.into_inner()).await?))
+    Ok(web::Json(crate::checkins::follow_up::read_position(&state, p, id.into_inner()).await?))
 }
 
 /// My check-ins, newest last (deputies).

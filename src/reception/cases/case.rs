@@ -73,7 +73,7 @@ pub fn open(c: &mut AnyConnection, p: &Principal, ticket: &str) -> AppResult<(Op
         Role::Unit if p.unit_id.is_some() && o.unit_id == p.unit_id && o.forwarded_at.is_some() => Some(Access::Unit),
         Role::Constituent => match store::constituent_of(c, p.account_id)? {
             Some(me) if Some(me) == o.constituent_id => Some(Access::Owner),
-            Some(me) if hs::is_follower(c, o.id, me)? => Some(Access::Follower),
+            Some(me) if crate::reception::store::threads::is_follower(c, o.id, me)? => Some(Access::Follower),
             _ => None,
         },
         _ => None,
@@ -162,7 +162,7 @@ pub fn tell(
         m.remove("note");
     }
     let mut wakes = vec![];
-    for a in hs::audience(c, o)? {
+    for a in crate::reception::store::threads::audience(c, o)? {
         match (Some(a) == owner, kind) {
             (true, _) => wakes.push(crate::live::record_for_account(c, a, kind, data, now)?),
             (false, "opinion_status") => wakes.push(crate::live::record_for_account(c, a, kind, &public, now)?),
@@ -203,7 +203,7 @@ pub struct CaseView {
     pub phone_masked: Option<String>,
     /// Open cases of the same category within 200 m and 30 days (staff view): merge candidates.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub duplicates: Option<Vec<crate::reception::cases::routes::opinions::SimilarCase>>,
+    pub duplicates: Option<Vec<crate::reception::cases::routes::similar::SimilarCase>>,
     /// The title and answer staff approved as public: all followers see of the case.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_title: Option<String>,
@@ -227,9 +227,9 @@ pub fn case_view(
     };
     let duplicates = match (access, o.latitude, o.longitude) {
         (Access::Staff, Some(la), Some(lo)) => Some(
-            crate::reception::cases::routes::opinions::similar_to(c, &o.category, (la, lo), o.created_at, o.id)?
+            crate::reception::cases::routes::similar::similar_to(c, &o.category, (la, lo), o.created_at, o.id)?
                 .into_iter()
-                .map(|(d, m)| crate::reception::cases::routes::opinions::similar_case(d, m, None))
+                .map(|(d, m)| crate::reception::cases::routes::similar::similar_case(d, m, None))
                 .collect(),
         ),
         (Access::Staff, ..) => Some(vec![]),
@@ -237,7 +237,7 @@ pub fn case_view(
     };
     let messages = match access {
         Access::Follower => vec![],
-        a => hs::messages(c, o.id, a.inside())?,
+        a => crate::reception::store::threads::messages(c, o.id, a.inside())?,
     };
     let (public_title, public_answer) =
         store::publications(c, &[o.id])?.remove(&o.id).map_or((None, None), |(t, a)| (Some(t), a));

@@ -5,6 +5,7 @@ pub(in crate::reception) mod appointments;
 pub(in crate::reception) mod calendar;
 pub(in crate::reception) mod handling;
 pub(in crate::reception) mod opinions;
+pub(in crate::reception) mod threads;
 
 use crate::db::schema::{constituents as k, otp_codes as o};
 use crate::db::AnyConnection;

@@ -108,7 +108,7 @@ pub async fn stats(
         .zip(start(year + 1))
         .ok_or_else(|| AppError::invalid_field("year", "out_of_range", "a calendar year"))?;
     let v = db::run(&state.db, move |c| {
-        let rows = store::submitted_between(c, &pattern, from, to)?;
+        let rows = store::tracking::submitted_between(c, &pattern, from, to)?;
         let lead = if by_unit {
             Some(
                 store::lead_units(c, &rows.iter().map(|s| s.id).collect::<Vec<_>>())?
@@ -145,7 +145,7 @@ pub async fn public_replies(
 ) -> AppResult<web::Json<Page<PublicReply>>> {
     let (before, limit) = (pq.after()?, pq.limit()?);
     let (rows, names) = db::run(&state.db, move |c| {
-        let rows = store::published(c, before, limit)?;
+        let rows = store::tracking::published(c, before, limit)?;
         let names: HashMap<i64, String> =
             crate::org::deputy_names(c, &rows.iter().map(|s| s.author_deputy_id).collect::<Vec<_>>())?
                 .into_iter()

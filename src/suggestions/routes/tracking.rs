@@ -203,7 +203,7 @@ pub async fn urged(state: web::Data<AppState>, p: Principal) -> AppResult<web::J
 #[get("/api/v1/suggestions/tracking")]
 pub async fn tracking(state: web::Data<AppState>, p: Principal) -> AppResult<web::Json<Vec<SuggestionView>>> {
     let (pattern, now) = (crate::suggestions::staff_scope(&p)?, state.now());
-    let rows = db::run(&state.db, move |c| store::tracking(c, &pattern, 500)).await?;
+    let rows = db::run(&state.db, move |c| store::tracking::tracking(c, &pattern, 500)).await?;
     Ok(web::Json(rows.into_iter().map(|s| model::view(s, now)).collect()))
 }
 

@@ -65,7 +65,7 @@ pub fn answer_with(
     now: NaiveDateTime,
 ) -> AppResult<Vec<Wake>> {
     let (_, mut wakes) = case::transition(c, o, action, by, None, now)?;
-    let id = hs::add_message(c, o.id, by.0.account_id, by.1.role(), body, false, now)?;
+    let id = crate::reception::store::threads::add_message(c, o.id, by.0.account_id, by.1.role(), body, false, now)?;
     hs::set_first_answer(c, o.id, now)?;
     let data = serde_json::json!({"ticket": o.ticket, "message_id": id, "author": by.1.role()});
     wakes.extend(case::tell(c, o, "opinion_message", &data, now)?);
@@ -123,7 +123,7 @@ pub async fn forward_request(
         }
         hs::set_forward_requested(c, o.id)?;
         let text = format!("请转交承办单位{}", note.map(|n| format!("：{n}")).unwrap_or_default());
-        hs::add_message(c, o.id, p.account_id, "deputy", &text, true, now)?;
+        crate::reception::store::threads::add_message(c, o.id, p.account_id, "deputy", &text, true, now)?;
         Ok(vec![])
     })
     .await

@@ -231,7 +231,7 @@ pub async fn merge(
         )?;
         hs::set_merged(c, o.id, target.id)?;
         if let Some(k) = o.constituent_id {
-            hs::follow(c, target.id, k, now)?;
+            crate::reception::store::threads::follow(c, target.id, k, now)?;
         }
         Ok(wakes)
     })

@@ -6,5 +6,6 @@ pub(in crate::reception) mod forwarding;
 pub(in crate::reception) mod handling;
 pub(in crate::reception) mod opinions;
 pub(in crate::reception) mod publication;
+pub(in crate::reception) mod similar;
 pub(in crate::reception) mod stats;
 pub(in crate::reception) mod threads;

@@ -129,7 +129,7 @@ pub async fn messages(
     let ticket = ticket.into_inner();
     let rows = db::run(&state.db, move |c| match case::open(c, &p, &ticket)? {
         (_, Access::Follower) => Err(AppError::not_found()),
-        (o, a) => hs::messages(c, o.id, a.inside()),
+        (o, a) => crate::reception::store::threads::messages(c, o.id, a.inside()),
     })
     .await?;
     Ok(web::Json(case::message_views(rows)))
@@ -166,7 +166,15 @@ pub async fn post_message(
                 format!("a {} opinion takes no messages", o.status),
             ));
         }
-        let id = hs::add_message(c, o.id, p.account_id, access.role(), &text, b.internal, now)?;
+        let id = crate::reception::store::threads::add_message(
+            c,
+            o.id,
+            p.account_id,
+            access.role(),
+            &text,
+            b.internal,
+            now,
+        )?;
         let wakes = if b.internal || access == Access::Owner {
             vec![]
         } else {
