@@ -5,6 +5,7 @@
 mod duty;
 mod follow_up;
 pub mod geo;
+mod jobs;
 mod leave;
 mod model;
 mod on_duty;
@@ -16,6 +17,8 @@ mod rules;
 mod service;
 mod store;
 mod venues;
+
+pub use jobs::worker;
 
 pub use routes::{register, register_hot};
 
@@ -36,21 +39,4 @@ pub use venues::{follow as follow_venues, VenueCache};
 /// the checks and audit of the HTTP routes. Request handlers never use these.
 pub mod seeding {
     pub use super::store::{insert, insert_rows, of_deputies, NewCheckin};
-}
-
-use crate::state::AppState;
-use std::time::Duration;
-use tokio::sync::watch;
-
-/// Background work of this capability: closes check-ins left open for 8 hours and settles ended
-/// duty slots (no-shows), once a minute; stops between runs.
-pub async fn worker(state: AppState, stop: watch::Receiver<bool>) {
-    crate::platform::jobs::every("checkins", Duration::from_secs(60), stop, || {
-        let state = state.clone();
-        async move {
-            crate::platform::jobs::report("checkins", "auto-close of check-ins", follow_up::close_stale(&state).await);
-            crate::platform::jobs::report("checkins", "duty slot settlement", on_duty::settle(&state).await);
-        }
-    })
-    .await
 }

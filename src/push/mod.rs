@@ -6,10 +6,13 @@ mod china;
 mod google;
 mod oauth;
 mod provider;
+mod queue;
 mod routes;
 mod rules;
 mod store;
 mod worker;
+
+pub use queue::{counts, enqueue, forget_account, Timing};
 
 pub use routes::register;
 
@@ -22,49 +25,4 @@ pub use worker::{deliver_once as deliver_pushes_once, worker as delivery_worker}
 /// the checks and audit of the HTTP routes. Request handlers never use these.
 pub mod seeding {
     pub use super::store::{upsert_device, NewDevice};
-}
-
-use crate::db::AnyConnection;
-use crate::error::AppResult;
-use chrono::{NaiveDateTime, NaiveTime};
-
-/// When pushes may go: urgent ones now, and before normal ones already queued (see
-/// [`rules::urgent_at`]), normal ones after the quiet hours — the deputy's own (see
-/// [`settings`]) or the installation's default, in the congress time zone.
-#[derive(Debug, Clone, Copy)]
-pub struct Timing {
-    pub now: NaiveDateTime,
-    pub urgent: bool,
-    pub tz: chrono_tz::Tz,
-    pub quiet: Option<(NaiveTime, NaiveTime)>,
-}
-
-/// Queues a notice's push (`m`: what it says) to every enabled device of these deputies, in the
-/// publication's transaction; `round` makes reminders new sends. Returns how many were queued.
-pub fn enqueue(c: &mut AnyConnection, m: &Headline, deputies: &[i64], round: i32, t: &Timing) -> AppResult<usize> {
-    let targets = store::enabled_devices(c, deputies)?;
-    let own = if t.urgent { Default::default() } else { store::own_quiet_hours(c, deputies)? };
-    let rows: Vec<(i64, i64, NaiveDateTime)> = targets
-        .iter()
-        .map(|&(device, deputy)| {
-            let at = if t.urgent {
-                rules::urgent_at(t.now)
-            } else {
-                rules::after_quiet_hours(t.now, own.get(&deputy).copied().unwrap_or(t.quiet), t.tz)
-            };
-            (device, deputy, at)
-        })
-        .collect();
-    store::enqueue(c, m, &rows, round, t.now)?;
-    Ok(rows.len())
-}
-
-/// Forgets the devices registered through an account (at logout): no more pushes to them.
-pub fn forget_account(c: &mut AnyConnection, account: i64) -> AppResult<usize> {
-    store::delete_devices_of_account(c, account)
-}
-
-/// (pending, sent, dropped, dead) counts of a notice's pushes.
-pub fn counts(c: &mut AnyConnection, notice: i64) -> AppResult<Vec<(String, i64)>> {
-    store::notice_counts(c, notice)
 }

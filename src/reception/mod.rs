@@ -8,10 +8,13 @@
 mod appointments;
 mod cases;
 mod constituents;
+mod jobs;
 mod model;
 mod routes;
 mod rules;
 mod store;
+
+pub use jobs::worker;
 
 pub use routes::{register, register_hot};
 
@@ -28,29 +31,4 @@ pub use cases::routes::stats::By as StatsBy;
 /// the checks and audit of the HTTP routes. Request handlers never use these.
 pub mod seeding {
     pub use super::store::username;
-}
-
-use crate::state::AppState;
-use std::time::Duration;
-use tokio::sync::watch;
-
-/// Once a minute: texts the units of overdue cases (once a day per case) and reminds both sides
-/// of receptions about to begin; stops between runs.
-pub async fn worker(state: AppState, stop: watch::Receiver<bool>) {
-    crate::platform::jobs::every("reception", Duration::from_secs(60), stop, || {
-        let state = state.clone();
-        async move {
-            crate::platform::jobs::report(
-                "reception",
-                "reminding units of overdue opinions",
-                cases::routes::forwarding::remind_overdue(&state).await,
-            );
-            crate::platform::jobs::report(
-                "reception",
-                "reminding of receptions",
-                appointments::routes::booking::remind(&state).await,
-            );
-        }
-    })
-    .await
 }
