@@ -61,7 +61,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let m = settings.argon2_m_cost_kib;
     let dummy = tokio::task::spawn_blocking(move || auth::dummy_password_hash(m)).await.map_err(|e| e.to_string())?;
     let views = crate::platform::views::Views::new(settings.view_cache_mib * 1_048_576);
-    let db = db::Db::new(pool, &settings.database_url, settings.db_writers, views)
+    let db = db::Db::new(pool, &settings.database_url, settings.db_writers, Arc::new(views.clone()))
         .inline_reads(settings.db_inline_reads)
         .bounded(settings.db_wait + settings.db_statement);
     let push = crate::push::Providers::new(&settings.push)?;
@@ -69,6 +69,7 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
     let sms = crate::sms::Provider::new(settings.sms_http.clone(), settings.push.timeout, &settings.outbound_allow)?;
     let revocations = auth::Revocations::new(Duration::from_secs(settings.access_ttl_secs.max(0) as u64 + 60));
     Ok(AppState {
+        views,
         checkin_writes: db::bulk::Bulk::new(crate::checkins::Checkins(pii.clone()), db.writer.clone()),
         push,
         files,

@@ -10,6 +10,9 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Rendered reads kept in memory, and the changes that make them stale (see
+    /// [`crate::platform::views`]); every job of `db` runs inside them.
+    pub views: crate::platform::views::Views,
     pub cache: Cache,
     pub settings: Arc<Settings>,
     pub keys: Arc<KeySet>,

@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod checkout;
 mod checkpoint;
 pub mod fixed_rows;
+pub mod hooks;
 pub mod json_batch;
 mod pool;
 pub mod schema;
@@ -20,7 +21,7 @@ pub use pool::{
 };
 
 use crate::config::DatabaseUrl;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{Pool, PooledConnection};
 use diesel::{PgConnection, SqliteConnection};
@@ -38,8 +39,8 @@ pub type DbPool = Pool<checkout::Manager>;
 pub struct Db {
     pub pool: DbPool,
     pub writer: writer::Writer,
-    /// Rendered reads kept in memory, and the changes that make them stale (see [`crate::platform::views`]).
-    pub views: crate::platform::views::Views,
+    /// What every job runs inside (see [`hooks`]).
+    scope: hooks::Scope,
     sqlite: bool,
     /// [`read`] may run on the calling worker (SQLite only).
     inline_reads: bool,
@@ -47,11 +48,11 @@ pub struct Db {
 
 impl Db {
     /// Starts the writer threads: one on SQLite (it has one write lock), `pg_writers` on PostgreSQL.
-    /// Changes committed through this handle go to `views`.
-    pub fn new(pool: DbPool, url: &DatabaseUrl, pg_writers: usize, views: crate::platform::views::Views) -> Self {
+    /// Every job through this handle runs inside `scope` (see [`hooks`]).
+    pub fn new(pool: DbPool, url: &DatabaseUrl, pg_writers: usize, scope: hooks::Scope) -> Self {
         let sqlite = matches!(url, DatabaseUrl::Sqlite(_));
-        let writer = writer::Writer::start(&pool, if sqlite { 1 } else { pg_writers }, &views, sqlite);
-        Db { pool, writer, views, sqlite, inline_reads: sqlite }
+        let writer = writer::Writer::start(&pool, if sqlite { 1 } else { pg_writers }, &scope, sqlite);
+        Db { pool, writer, scope, sqlite, inline_reads: sqlite }
     }
 
     /// Bounds how long a request waits for the database: past `budget` it answers 503
@@ -92,12 +93,13 @@ where
     F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    let (pool, views) = (db.pool.clone(), db.views.clone());
+    let (pool, scope) = (db.pool.clone(), db.scope.clone());
     let work = actix_web::web::block(move || {
-        crate::platform::views::within(&views, || {
+        hooks::within(&*scope, || {
             let mut conn = pool.get()?;
             f(&mut conn)
         })
+        .unwrap_or_else(|| Err(AppError::internal("a job scope skipped its job")))
     });
     db.writer.within(async { work.await? }).await
 }
@@ -120,10 +122,7 @@ where
         if let Some(mut conn) = db.pool.try_get() {
             // A short read writes nothing, so it needs no views to apply changes to.
             let out = f(&mut conn);
-            debug_assert!(
-                crate::platform::views::nothing_noted(),
-                "a short read noted a change: write through db::run or db::tx"
-            );
+            debug_assert!(hooks::clean(), "a short read noted a change: write through db::run or db::tx");
             return out;
         }
     }
@@ -187,7 +186,7 @@ pub fn in_tx<T>(c: &mut AnyConnection, f: impl FnOnce(&mut AnyConnection) -> App
     if outermost && matches!(ended, Ok(())) {
         // Committed (or rolled back: applying its changes anyway only costs a re-read). A nested
         // transaction leaves them to the outermost one: nothing is visible before it commits.
-        crate::platform::views::committed();
+        hooks::committed();
     }
     match (out, ended) {
         (Ok(v), Ok(())) => Ok(v),
@@ -232,7 +231,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = DatabaseUrl::Sqlite(dir.path().join("read.db"));
         let pool = build_pool(&url, 2).unwrap();
-        let db = Db::new(pool.clone(), &url, 1, crate::platform::views::Views::new(0));
+        let db = Db::new(pool.clone(), &url, 1, std::sync::Arc::new(hooks::NoScope));
         let here = thread::current().id();
         assert_eq!(read(&db, |_| Ok(thread::current().id())).await.unwrap(), here);
 

@@ -46,22 +46,6 @@ fn push_time(s: &mut String, t: NaiveDateTime) {
     push_digits(s, t.second(), 2);
 }
 
-/// The text of `format("%Y-%m-%dT%H:%M:%S%.6fZ")` (the ledger's hash covers its timestamps so).
-pub fn iso_micros(t: NaiveDateTime) -> String {
-    let nanos = t.nanosecond();
-    if !(0..=9999).contains(&t.year()) || nanos >= 1_000_000_000 {
-        return t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
-    }
-    let mut s = String::with_capacity(27);
-    push_date(&mut s, t);
-    s.push('T');
-    push_time(&mut s, t);
-    s.push('.');
-    push_digits(&mut s, nanos / 1_000, 6);
-    s.push('Z');
-    s
-}
-
 /// `YYYY-MM-DD` of a date (chrono's `%Y-%m-%d`).
 pub fn day(d: chrono::NaiveDate) -> String {
     if !(0..=9999).contains(&d.year()) {
@@ -129,7 +113,6 @@ mod tests {
         ];
         for t in cases {
             assert_eq!(text(t), t.format("%F %T%.f").to_string(), "{t:?}");
-            assert_eq!(iso_micros(t), t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(), "{t:?}");
             assert_eq!(super::day(t.date()), t.format("%Y-%m-%d").to_string(), "{t:?}");
         }
     }

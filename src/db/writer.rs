@@ -93,9 +93,9 @@ impl Drop for Threads {
 
 impl Writer {
     /// Starts `threads` writer threads over `pool`.
-    /// Changes committed on them go to `views`.
+    /// Their jobs run inside `scope`.
     /// On SQLite (`sqlite`) a checkpointer thread runs beside them.
-    pub fn start(pool: &DbPool, threads: usize, views: &crate::platform::views::Views, sqlite: bool) -> Self {
+    pub fn start(pool: &DbPool, threads: usize, scope: &super::hooks::Scope, sqlite: bool) -> Self {
         let (tx, rx) = mpsc::unbounded_channel::<Raw>();
         let queue: Queue = Arc::new(Mutex::new(rx));
         let counts = Arc::new(Counts::default());
@@ -103,10 +103,10 @@ impl Writer {
         let finish = Arc::new(AtomicBool::new(false));
         let mut handles = Vec::new();
         for n in 0..threads.max(1) {
-            let (pool, queue, counts, views, finish) =
-                (pool.clone(), queue.clone(), counts.clone(), views.clone(), finish.clone());
+            let (pool, queue, counts, scope, finish) =
+                (pool.clone(), queue.clone(), counts.clone(), scope.clone(), finish.clone());
             let spawned = std::thread::Builder::new().name(format!("lvzhi-writer-{n}")).spawn(move || {
-                crate::platform::views::adopt(&views);
+                scope.adopt();
                 writer_loop(&pool, &queue, &counts, sqlite.then_some(&*finish))
             });
             match spawned {
@@ -229,7 +229,7 @@ fn writer_loop(pool: &DbPool, queue: &Queue, counts: &Counts, finish: Option<&At
             Ok(mut conn) => {
                 jobs.into_iter().for_each(|f| {
                     f(Ok(&mut conn), counts);
-                    crate::platform::views::committed();
+                    super::hooks::committed();
                 });
                 // Between transactions: copy what was committed since the checkpointer's pass, so
                 // that the next transaction starts the log over. (Busy when the checkpointer is
@@ -259,7 +259,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = crate::config::DatabaseUrl::Sqlite(dir.path().join("t.db"));
         let pool = super::super::build_pool(&url, 2).unwrap();
-        let writer = Writer::start(&pool, 1, &crate::platform::views::Views::new(0), true);
+        let writer =
+            Writer::start(&pool, 1, &(std::sync::Arc::new(crate::db::hooks::NoScope) as crate::db::hooks::Scope), true);
         let (tx, rx) = std::sync::mpsc::channel();
         let w = writer.clone();
         writer

@@ -191,9 +191,39 @@ pub fn chain_hash(prev: &str, e: &Canonical) -> String {
     hex::encode(h.finalize())
 }
 
+/// A timestamp as the hash covers it: the text of `format("%Y-%m-%dT%H:%M:%S%.6fZ")`, written
+/// without chrono's format-string parser (two per entry on the award path).
+pub fn canonical_time(t: chrono::NaiveDateTime) -> String {
+    use chrono::{Datelike, Timelike};
+    use std::fmt::Write;
+    let nanos = t.nanosecond();
+    if !(0..=9999).contains(&t.year()) || nanos >= 1_000_000_000 {
+        return t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    }
+    let mut s = String::with_capacity(27);
+    let (y, mo, d, h, mi, se) = (t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second());
+    let _ = write!(s, "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{se:02}.{:06}Z", nanos / 1_000);
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canonical_times_are_chronos_text() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 9).unwrap();
+        for t in [
+            day.and_hms_opt(0, 0, 0).unwrap(),
+            day.and_hms_micro_opt(12, 30, 1, 120).unwrap(),
+            day.and_hms_nano_opt(12, 30, 1, 123_456_789).unwrap(),
+            day.and_hms_milli_opt(23, 59, 59, 1_500).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(12026, 1, 1).unwrap().and_hms_opt(1, 2, 3).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(7, 12, 31).unwrap().and_hms_opt(1, 2, 3).unwrap(),
+        ] {
+            assert_eq!(canonical_time(t), t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(), "{t:?}");
+        }
+    }
 
     #[test]
     fn caps_grant_what_is_left_and_say_so() {

@@ -65,14 +65,14 @@ impl Metrics {
         self.latency.with_label_values(&[method, route]).observe(secs);
     }
 
-    pub fn render(&self, db: &crate::db::Db) -> String {
+    pub fn render(&self, db: &crate::db::Db, views: &crate::platform::views::Views) -> String {
         let st = db.pool.state();
         let (jobs, transactions, fallbacks) = db.writer.counts.snapshot();
         for (k, v) in [("jobs", jobs), ("transactions", transactions), ("fallbacks", fallbacks)] {
             self.writer.with_label_values(&[k]).set(v as i64);
         }
-        self.views.with_label_values(&["served_from_memory"]).set(db.views.hits() as i64);
-        self.views.with_label_values(&["serving"]).set(db.views.serving() as i64);
+        self.views.with_label_values(&["served_from_memory"]).set(views.hits() as i64);
+        self.views.with_label_values(&["serving"]).set(views.serving() as i64);
         for (outbox, step, n) in crate::platform::outbox::Tally::snapshot() {
             self.outbox.with_label_values(&[outbox, step]).set(n as i64);
         }

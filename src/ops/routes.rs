@@ -51,7 +51,7 @@ pub async fn readyz(state: web::Data<AppState>) -> AppResult<web::Json<Readiness
 #[utoipa::path(tag = "operations", responses((status = 200, content_type = "text/plain", body = String)))]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(state.metrics.render(&state.db))
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(state.metrics.render(&state.db, &state.views))
 }
 
 /// Load-test ceiling: a constant JSON answer. 404 unless `LVZHI_BENCH_HELLO=true`.

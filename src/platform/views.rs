@@ -139,6 +139,8 @@ pub struct Views(Arc<Inner>);
 impl Views {
     /// Keeps at most `bytes` of rendered views (0 keeps none).
     pub fn new(bytes: u64) -> Self {
+        // Changes noted in a transaction are applied when it commits.
+        crate::db::hooks::on_commit(noting::committed, noting::nothing_noted);
         let entries = moka::sync::Cache::builder()
             .max_capacity(bytes)
             .weigher(|_: &(View, i64), e: &Arc<Entry>| {

@@ -251,7 +251,7 @@ async fn an_instance_that_lost_the_bus_serves_no_kept_view() {
     let other =
         app.sibling(lvzhi::startup::build_state((*app.state.settings).clone(), app.clock.clone()).await.unwrap());
     let serving = |a: &TestApp, want: bool| {
-        let views = a.state.db.views.clone();
+        let views = a.state.views.clone();
         async move {
             let deadline = Instant::now() + Duration::from_secs(20);
             while views.serving() != want {

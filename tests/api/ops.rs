@@ -35,7 +35,8 @@ async fn readyz_names_the_failed_dependency() {
         .connection_timeout(std::time::Duration::from_millis(300))
         .build_unchecked(lvzhi::db::checkout::Manager::new("postgres://nobody@127.0.0.1:1/none".into()));
     let url = lvzhi::config::DatabaseUrl::parse("postgres://nobody@127.0.0.1:1/none").unwrap();
-    state.db = lvzhi::db::Db::new(dead, &url, 1, lvzhi::platform::views::Views::new(0));
+    state.views = lvzhi::platform::views::Views::new(0);
+    state.db = lvzhi::db::Db::new(dead, &url, 1, std::sync::Arc::new(state.views.clone()));
     let started = lvzhi::startup::Application::start(state).unwrap();
     let base = format!("http://127.0.0.1:{}", started.port());
     tokio::spawn(started.run_until_stopped());

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 async fn instance(app: &TestApp) -> TestApp {
     let mut st = app.state.clone();
     let (url, inline) = (st.settings.database_url.clone(), st.settings.db_inline_reads);
-    st.db = lvzhi::db::Db::new(st.db.pool.clone(), &url, 1, lvzhi::platform::views::Views::new(1 << 20))
-        .inline_reads(inline);
+    st.views = lvzhi::platform::views::Views::new(1 << 20);
+    st.db = lvzhi::db::Db::new(st.db.pool.clone(), &url, 1, std::sync::Arc::new(st.views.clone())).inline_reads(inline);
     let other = app.sibling(st);
     following(&other).await;
     other
@@ -28,7 +28,7 @@ async fn two_instances() -> (TestApp, TestApp, String, String) {
 
 async fn following(app: &TestApp) {
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !app.state.db.views.serving() {
+    while !app.state.views.serving() {
         assert!(Instant::now() < deadline, "the instance never followed the changed views");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -70,7 +70,7 @@ fn notice(title: &str, expires: chrono::DateTime<chrono::Utc>) -> Value {
 #[tokio::test]
 async fn a_deputys_badge_and_inbox_come_from_memory_and_follow_every_write_and_expiry() {
     let (app, other, admin, deputy) = two_instances().await;
-    let views = &app.state.db.views;
+    let views = &app.state.views;
     let n = app
         .post("/api/v1/notices", &admin, notice("第一期情况通报", app.clock.now() + chrono::Duration::days(30)))
         .await;
@@ -115,7 +115,7 @@ async fn a_deputys_badge_and_inbox_come_from_memory_and_follow_every_write_and_e
 #[tokio::test]
 async fn a_deputys_points_come_from_memory_and_an_award_shows_at_once() {
     let (app, other, admin, deputy) = two_instances().await;
-    let views = &app.state.db.views;
+    let views = &app.state.views;
     let first = statement(&app, &deputy).await;
     let hits = views.hits();
     assert_eq!(statement(&app, &deputy).await, first);

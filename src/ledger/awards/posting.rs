@@ -34,7 +34,7 @@ pub struct Award {
 
 /// Timestamps as the hash covers them.
 pub fn stamp(t: NaiveDateTime) -> String {
-    crate::db::stamp::iso_micros(t)
+    rules::canonical_time(t)
 }
 
 /// The calendar year of `t` in the congress time zone, and the UTC bounds of that year and day.

@@ -30,7 +30,7 @@ impl Views {
 /// Follows the bus until `stop`: subscribe, forget everything kept before (changes may have been
 /// missed), serve; on a broken subscription stop serving and start again a second later.
 pub async fn follow(state: AppState, mut stop: watch::Receiver<bool>) {
-    let views = state.db.views.clone();
+    let views = state.views.clone();
     let (tx, outbox) = mpsc::unbounded_channel();
     if views.set_outbox(tx) {
         tokio::spawn(announce(state.clone(), outbox, stop.clone()));
@@ -78,7 +78,7 @@ pub async fn follow(state: AppState, mut stop: watch::Receiver<bool>) {
 /// Publishes this instance's changes, joining what queued up meanwhile. A change that cannot be
 /// announced reaches the others when their entries expire (or sooner, if they lost the bus too).
 async fn announce(state: AppState, mut outbox: mpsc::UnboundedReceiver<Vec<Touch>>, mut stop: watch::Receiver<bool>) {
-    let views = state.db.views.clone();
+    let views = state.views.clone();
     loop {
         let first = tokio::select! {
             _ = stop.changed() => return,

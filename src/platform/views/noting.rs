@@ -77,3 +77,14 @@ pub fn within<T>(views: &Views, f: impl FnOnce() -> T) -> T {
 pub fn adopt(views: &Views) {
     CURRENT.with_borrow_mut(|c| *c = Some(views.clone()));
 }
+
+/// The kept views as the database toolkit sees them: every job runs with these views as its own.
+impl crate::db::hooks::JobScope for Views {
+    fn within(&self, job: &mut dyn FnMut()) {
+        within(self, job)
+    }
+
+    fn adopt(&self) {
+        adopt(self)
+    }
+}

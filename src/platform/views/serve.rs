@@ -33,7 +33,7 @@ where
         }
         HttpResponse::Ok().content_type(ContentType::json()).insert_header((ETAG, kept.tag)).body(kept.body)
     };
-    let views = &state.db.views;
+    let views = &state.views;
     if let Some(kept) = views.get(view, deputy, variant, state.now()) {
         return Ok(answer(kept));
     }
