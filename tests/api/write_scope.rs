@@ -6,7 +6,7 @@
 //! or field whose id is not checked fails this test; a field naming a kind of record the test
 //! does not know yet fails it too, until the test is told which other-district record to name.
 
-use crate::authz::{body_for, example, fill, Dates, Records};
+use crate::examples::{body_for, example, fill, Dates, Records};
 use crate::helpers::*;
 use crate::reception::{app_with_sms, constituent};
 use reqwest::Method;
