@@ -174,3 +174,37 @@ pub async fn verify_at_scale(state: &AppState, target: i64) -> Result<Vec<Row>, 
     });
     Ok(rows)
 }
+
+/// Direct awards (hash chain + cap check + balance in one transaction), one source each, spread
+/// over every deputy.
+pub async fn awards(
+    state: &lvzhi::state::AppState,
+    addr: std::net::SocketAddr,
+    token: &str,
+    deputies: i64,
+    clients: usize,
+    (requests, time): (usize, std::time::Duration),
+    ins_rate: f64,
+) -> Result<Row, String> {
+    let award_make: load::MakeRequest = {
+        let token = token.to_string();
+        let deputies = deputies as usize;
+        std::sync::Arc::new(move |n| {
+            let body = format!(
+                r#"{{"deputy_id":{},"rule_code":"suggestion_filed","source_kind":"suggestion","source_id":"bench-{n}"}}"#,
+                n % deputies + 1
+            );
+            load::post_json("/api/v1/ledger/awards", &token, &body)
+        })
+    };
+    let w = crate::writer_watch::WriterWatch::start(state);
+    let award_clients: usize =
+        std::env::var("BENCH_AWARD_CLIENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(clients);
+    let aw = load::run_with(addr, award_make, award_clients, requests / 4, time).await;
+    w.report(state, "awards", &aw);
+    Ok(http_row(
+        &format!("scenario: POST /api/v1/ledger/awards ({award_clients} clients, chain + balance per award)"),
+        &aw,
+        Some(("INSERT ceiling".into(), ins_rate)),
+    ))
+}

@@ -138,3 +138,33 @@ pub async fn memory(
     out.push(("server process: after the fan-out".into(), child.rss_mb()));
     Ok(out)
 }
+
+/// The server's environment in a bench run: the database, a temporary data directory, pushes to
+/// the in-process fake gateway, Redis when given, limits raised for load.
+pub fn environment(
+    db_url: &str,
+    dir: &std::path::Path,
+    gateway_port: u16,
+    redis_url: Option<&str>,
+) -> std::collections::HashMap<&'static str, String> {
+    let mut env: HashMap<&str, String> = HashMap::new();
+    env.insert("DATABASE_URL", db_url.to_string());
+    env.insert("LVZHI_DATA_DIR", dir.display().to_string());
+    env.insert("LVZHI_BIND", "127.0.0.1:0".into());
+    env.insert("LVZHI_BENCH_HELLO", "true".into());
+    env.insert("LVZHI_WORKERS", "2".into());
+    env.insert("LVZHI_LOGIN_RATE_PER_MINUTE", "100000".into());
+    // Rankings from the leaderboards (Redis when configured, in-process otherwise) unless
+    // `BENCH_RANKINGS` says otherwise (`sql`: the kept tables); twin servers answer the same
+    // questions from the tables and by counting the scope.
+    env.insert("LVZHI_RANKINGS", std::env::var("BENCH_RANKINGS").unwrap_or_else(|_| "sorted_sets".into()));
+    env.insert("LVZHI_PUSH_WEBHOOK_URL", format!("http://127.0.0.1:{}/push", gateway_port));
+    env.insert("LVZHI_PUSH_WEBHOOK_SECRET", "bench".into());
+    env.insert("LVZHI_OUTBOUND_ALLOW", "127.0.0.1".into());
+    env.insert("LVZHI_QUIET_HOURS", "off".into());
+    if let Some(r) = redis_url {
+        env.insert("REDIS_URL", r.to_string());
+        env.insert("LVZHI_REDIS_PREFIX", format!("lvzhi-bench:{}:", std::process::id()));
+    }
+    env
+}

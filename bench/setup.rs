@@ -114,3 +114,29 @@ pub fn machine_jiffies() -> (u64, u64) {
     let idle = f.get(3).copied().unwrap_or(0) + f.get(4).copied().unwrap_or(0);
     (f.iter().take(8).sum::<u64>() - idle, idle)
 }
+
+/// `BENCH_SCALE=N`: a congress of N more deputies with a year of duty (`lvzhi seed-scale`) and a
+/// national admin to reach it; answers its first city and the set-up row.
+pub async fn seed_scale(
+    state: &lvzhi::state::AppState,
+    scale_n: usize,
+) -> Result<(Option<i64>, Option<crate::Row>), String> {
+    let (mut scale_city, mut seeded) = (None, None);
+    if scale_n > 0 {
+        let t0 = std::time::Instant::now();
+        let s = lvzhi::demo::seed_scale(state, scale_n, 12).await.map_err(|e| e.detail.to_string())?;
+        let secs = t0.elapsed().as_secs_f64();
+        eprintln!("seed-scale {scale_n}: {s:?}");
+        scale_city = s.cities.first().copied();
+        // The demo's admin serves the demo city only; the scale province needs a national one.
+        lvzhi::demo::create_admin(state, "bench-national", lvzhi::demo::PASSWORD, None)
+            .await
+            .map_err(|e| e.detail.to_string())?;
+        let name = format!(
+            "set-up: seed-scale of {scale_n} deputies ({} check-ins, {} ledger entries, {} inbox rows)",
+            s.checkins, s.entries, s.inbox_rows
+        );
+        seeded = Some(crate::once_row(name, s.entries, secs));
+    }
+    Ok((scale_city, seeded))
+}
