@@ -38,5 +38,7 @@ pub use venues::{follow as follow_venues, VenueCache};
 /// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
 /// the checks and audit of the HTTP routes. Request handlers never use these.
 pub mod seeding {
+    pub use super::store::meetings::{insert as insert_meeting, invite, NewMeeting};
+    pub use super::store::roster::{assign, insert_slot};
     pub use super::store::{insert, insert_rows, of_deputies, NewCheckin};
 }

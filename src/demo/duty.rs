@@ -1,13 +1,11 @@
 //! Demo check-in data: a reception roster for the coming week, a past and an upcoming event, and
 //! four weeks of past check-ins with their point events.
 
-use crate::checkins::seeding::{self as checkins, NewCheckin};
-use crate::db::schema::{duty_assignments as da, duty_slots as ds, event_invitees as ei, events as e};
+use crate::checkins::seeding::{self as checkins, NewCheckin, NewMeeting};
 use crate::db::stamp::Stamp;
 use crate::db::AnyConnection;
 use crate::error::AppResult;
 use chrono::{Duration, NaiveDateTime, TimeZone};
-use diesel::prelude::*;
 
 fn local(tz: chrono_tz::Tz, now: NaiveDateTime, days: i64, hour: u32, minute: u32) -> NaiveDateTime {
     let day = tz.from_utc_datetime(&now).date_naive() + Duration::days(days);
@@ -27,21 +25,13 @@ pub fn seed(
     // Roster: the first four stations receive constituents every morning of the coming week.
     for day in 0..7 {
         for (i, s) in stations.iter().take(4).enumerate() {
-            let slot: i64 = diesel::insert_into(ds::table)
-                .values((
-                    ds::station_id.eq(s.id),
-                    ds::starts_at.eq(local(tz, now, day, 9, 0)),
-                    ds::ends_at.eq(local(tz, now, day, 11, 30)),
-                    ds::note.eq("代表接待日"),
-                    ds::created_at.eq(now),
-                ))
-                .returning(ds::id)
-                .get_result(c)?;
+            let (starts, ends) = (local(tz, now, day, 9, 0), local(tz, now, day, 11, 30));
+            let slot = checkins::insert_slot(c, s.id, starts, ends, Some("代表接待日"), now)?;
             for k in 0..2i64 {
                 // The demo deputy (id 1) leads the first station's roster every day, so an
                 // opinion left there in the demo reaches the deputy one can log in as.
                 let deputy = if i == 0 && k == 0 { 1 } else { 1 + (day * 8 + i as i64 * 2 + k) % 400 };
-                diesel::insert_into(da::table).values((da::slot_id.eq(slot), da::deputy_id.eq(deputy))).execute(c)?;
+                checkins::assign(c, slot, deputy)?;
             }
         }
     }
@@ -80,34 +70,26 @@ pub fn seed(
         }
     }
     // Events: a training last week, a standing-committee meeting next week.
-    let region: i64 = crate::db::schema::regions::table
-        .filter(crate::db::schema::regions::code.eq("340100"))
-        .select(crate::db::schema::regions::id)
-        .first(c)?;
+    let region = crate::org::seeding::region_by_code(c, "340100")?.ok_or_else(crate::error::AppError::not_found)?.id;
     for (kind, title, days, invitees) in [
         ("training", "新任代表履职能力培训班", -6i64, 1..=40i64),
         ("meeting", "市人大常委会第二十次会议（列席）", 8, 1..=30),
     ] {
-        let id: i64 = diesel::insert_into(e::table)
-            .values((
-                e::region_id.eq(region),
-                e::kind.eq(kind),
-                e::title.eq(title),
-                e::station_id.eq(None::<i64>),
-                e::venue.eq(Some("合肥市政务中心")),
-                e::latitude.eq(31.8206),
-                e::longitude.eq(117.2272),
-                e::radius_m.eq(300),
-                e::starts_at.eq(local(tz, now, days, 9, 0)),
-                e::ends_at.eq(local(tz, now, days, 17, 0)),
-                e::created_by.eq(1),
-                e::created_at.eq(now),
-            ))
-            .returning(e::id)
-            .get_result(c)?;
-        for d in invitees {
-            diesel::insert_into(ei::table).values((ei::event_id.eq(id), ei::deputy_id.eq(d))).execute(c)?;
-        }
+        let meeting = NewMeeting {
+            region_id: region,
+            kind,
+            title,
+            station_id: None,
+            venue: Some("合肥市政务中心"),
+            pos: (31.8206, 117.2272),
+            radius_m: 300,
+            starts_at: local(tz, now, days, 9, 0),
+            ends_at: local(tz, now, days, 17, 0),
+            by: 1,
+            now,
+        };
+        let id = checkins::insert_meeting(c, &meeting)?;
+        checkins::invite(c, id, &invitees.collect::<Vec<_>>())?;
     }
     Ok(())
 }

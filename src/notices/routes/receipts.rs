@@ -28,7 +28,11 @@ pub async fn recipients(
     }
     let rows = db::run(&state.db, move |c| {
         load_for(c, &p, id)?;
-        store::recipients(c, id, filter.as_deref(), after, limit)
+        let rows = store::recipients(c, id, filter.as_deref(), after, limit)?;
+        // The names of the page's deputies, in one read through the directory.
+        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let names: std::collections::HashMap<i64, String> = crate::org::deputy_names(c, &ids)?.into_iter().collect();
+        Ok(rows.into_iter().map(|(d, s)| (d, names.get(&d).cloned().unwrap_or_default(), s)).collect::<Vec<_>>())
     })
     .await?;
     Ok(web::Json(page(
@@ -87,7 +91,8 @@ pub async fn decide_leave(
             .region(Some(n.region_path))
             .detail(format!("deputy={deputy} approve={approve}"))
             .write(c, now)?;
-        let (deputy_id, name, s) = store::recipient(c, id, deputy)?.ok_or_else(AppError::not_found)?;
+        let (deputy_id, s) = store::recipient(c, id, deputy)?.ok_or_else(AppError::not_found)?;
+        let name = crate::org::deputy_names(c, &[deputy_id])?.into_iter().next().map(|x| x.1).unwrap_or_default();
         Ok((Recipient { deputy_id, name, read_at: s.0.map(utc), rsvp: s.1, leave_status: s.4 }, wake))
     })
     .await?;

@@ -1,7 +1,7 @@
 //! All SQL of inboxes: one row per deputy and notice, read, answered and pushed.
 
 use super::NoticeRow;
-use crate::db::schema::{deputies as d, inbox as i, notices as n};
+use crate::db::schema::{inbox as i, notices as n};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::AppResult;
 use crate::platform::views::{self, Family};
@@ -207,14 +207,13 @@ pub fn recipients(
     filter: Option<&str>,
     after: i64,
     limit: i64,
-) -> AppResult<Vec<(i64, String, InboxState)>> {
+) -> AppResult<Vec<(i64, InboxState)>> {
     let mut q = i::table
-        .inner_join(d::table)
         .filter(i::notice_id.eq(notice))
         .filter(i::deputy_id.gt(after))
         .order(i::deputy_id)
         .limit(limit + 1)
-        .select((i::deputy_id, d::name, (i::read_at, i::rsvp, i::rsvp_reason, i::rsvp_at, i::leave_status)))
+        .select((i::deputy_id, (i::read_at, i::rsvp, i::rsvp_reason, i::rsvp_at, i::leave_status)))
         .into_boxed::<MultiBackend>();
     match filter {
         Some("unread") => q = q.filter(i::read_at.is_null()),
@@ -226,12 +225,11 @@ pub fn recipients(
 }
 
 /// One recipient with their state.
-pub fn recipient(c: &mut AnyConnection, notice: i64, deputy: i64) -> AppResult<Option<(i64, String, InboxState)>> {
+pub fn recipient(c: &mut AnyConnection, notice: i64, deputy: i64) -> AppResult<Option<(i64, InboxState)>> {
     Ok(i::table
-        .inner_join(d::table)
         .filter(i::notice_id.eq(notice))
         .filter(i::deputy_id.eq(deputy))
-        .select((i::deputy_id, d::name, (i::read_at, i::rsvp, i::rsvp_reason, i::rsvp_at, i::leave_status)))
+        .select((i::deputy_id, (i::read_at, i::rsvp, i::rsvp_reason, i::rsvp_at, i::leave_status)))
         .first(c)
         .optional()?)
 }
