@@ -1,6 +1,7 @@
 //! All SQL of devices and the push outbox.
 
 use crate::db::schema::{devices as dv, push_outbox as o, push_settings as ps};
+use crate::db::stamp::Stamp;
 use crate::db::AnyConnection;
 use crate::error::AppResult;
 use chrono::NaiveDateTime;
@@ -112,6 +113,9 @@ pub fn enqueue(
     now: NaiveDateTime,
 ) -> AppResult<()> {
     let notice = m.notice;
+    // Timestamps bound as `Stamp`s: on SQLite chrono's formatter would parse its format string
+    // twice a row (a publish to a city writes ten thousand rows).
+    let created = Stamp(now);
     for chunk in targets.chunks(1000) {
         let rows: Vec<_> = chunk
             .iter()
@@ -123,8 +127,8 @@ pub fn enqueue(
                     o::dedup_id.eq(super::rules::dedup_id(notice, *device, round)),
                     o::status.eq("pending"),
                     o::attempts.eq(0),
-                    o::next_at.eq(*at),
-                    o::created_at.eq(now),
+                    o::next_at.eq(Stamp(*at)),
+                    o::created_at.eq(created),
                     o::kind.eq(&m.kind),
                     o::title.eq(&m.title),
                     o::priority.eq(&m.priority),

@@ -1,6 +1,6 @@
 //! All SQL of meetings (the API's events) and their invitees.
 
-use crate::db::schema::{event_invitees as ei, events as e, regions as r};
+use crate::db::schema::{event_invitees as ei, events as e};
 use crate::db::AnyConnection;
 use crate::error::AppResult;
 use chrono::NaiveDateTime;
@@ -25,40 +25,41 @@ pub type MeetingRow = (
 /// (latitude, longitude, radius, region path, station) of a meeting's venue.
 pub type VenueRow = (f64, f64, i32, String, Option<i64>);
 
-/// Where a meeting is held.
+/// Where a meeting is held (its region's path from the directory).
 pub fn venue(conn: &mut AnyConnection, id: i64) -> AppResult<Option<VenueRow>> {
-    Ok(e::table
-        .inner_join(r::table.on(r::id.eq(e::region_id)))
+    let found: Option<(f64, f64, i32, i64, Option<i64>)> = e::table
         .filter(e::id.eq(id))
-        .select((e::latitude, e::longitude, e::radius_m, r::path, e::station_id))
+        .select((e::latitude, e::longitude, e::radius_m, e::region_id, e::station_id))
         .first(conn)
-        .optional()?)
+        .optional()?;
+    let Some((lat, lng, radius, region, station)) = found else { return Ok(None) };
+    let path = crate::org::region_path(conn, region)?.unwrap_or_default();
+    Ok(Some((lat, lng, radius, path, station)))
 }
 
-/// A meeting with its region's path.
+/// A meeting with its region's path (from the directory).
 pub fn get(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(MeetingRow, String)>> {
-    Ok(e::table
-        .inner_join(r::table.on(r::id.eq(e::region_id)))
+    let found: Option<MeetingRow> = e::table
         .filter(e::id.eq(id))
         .select((
-            (
-                e::id,
-                e::region_id,
-                e::kind,
-                e::title,
-                e::station_id,
-                e::venue,
-                e::latitude,
-                e::longitude,
-                e::radius_m,
-                e::starts_at,
-                e::ends_at,
-                e::closed_at,
-            ),
-            r::path,
+            e::id,
+            e::region_id,
+            e::kind,
+            e::title,
+            e::station_id,
+            e::venue,
+            e::latitude,
+            e::longitude,
+            e::radius_m,
+            e::starts_at,
+            e::ends_at,
+            e::closed_at,
         ))
         .first(conn)
-        .optional()?)
+        .optional()?;
+    let Some(m) = found else { return Ok(None) };
+    let path = crate::org::region_path(conn, m.1)?.unwrap_or_default();
+    Ok(Some((m, path)))
 }
 
 /// (deputy, leave approved, attendance) of a meeting's invitees, by deputy.

@@ -138,10 +138,10 @@ pub fn latest_of_many(conn: &mut AnyConnection, deputies: &[i64]) -> AppResult<V
     // One index probe per deputy (checkins_deputy_time, read backwards), on both backends; a
     // join or NOT EXISTS form is planned as a scan of the whole table by PostgreSQL. The ids are
     // integers from our own code, written into the SQL.
-    let ids = deputies.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let ids = deputies.iter().map(|d| format!("({d})")).collect::<Vec<_>>().join(",");
     let sql = format!(
-        "SELECT * FROM checkins WHERE id IN (SELECT (SELECT x.id FROM checkins x WHERE x.deputy_id = d.id \
-         ORDER BY x.checked_in_at DESC, x.id DESC LIMIT 1) FROM deputies d WHERE d.id IN ({ids}))"
+        "WITH d(id) AS (VALUES {ids}) SELECT * FROM checkins WHERE id IN (SELECT (SELECT x.id FROM checkins x \
+         WHERE x.deputy_id = d.id ORDER BY x.checked_in_at DESC, x.id DESC LIMIT 1) FROM d)"
     );
     Ok(diesel::sql_query(sql).load(conn)?)
 }
