@@ -10,7 +10,7 @@ use tokio::sync::watch;
 /// in the cache; other years are built when first asked for), then applies the ranking outbox
 /// every 250 ms; stops between runs. Without sorted-set rankings it only empties the outbox.
 pub async fn board_worker(state: AppState, mut stop: watch::Receiver<bool>) {
-    let this = chrono::Datelike::year(&state.clock.now().with_timezone(&state.settings.tz));
+    let this = super::this_year(&state);
     let built = match state.settings.rankings {
         crate::config::Rankings::SortedSets => ranking::ensure_board(&state, this).await,
         crate::config::Rankings::Sql => ranking::ensure_tables(&state, this).await,

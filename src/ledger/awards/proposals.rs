@@ -73,11 +73,6 @@ pub fn rule_for(
     ledger_store::rule_in_force(c, code, &path, &day)
 }
 
-/// Stores a pending proposal; its id.
-pub fn insert(c: &mut AnyConnection, n: &NewProposal, now: NaiveDateTime) -> AppResult<i64> {
-    proposals::insert(c, n, now)
-}
-
 /// An outcome of a recorded past event to put to maker-checker (see [`propose_outcome`]).
 #[derive(Clone, Copy)]
 pub struct EventOutcome<'a> {

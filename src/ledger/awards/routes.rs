@@ -126,7 +126,7 @@ pub async fn propose(
             occurred_at,
             proposed_by: p.account_id,
         };
-        let id = proposals::insert(c, &n, now)?;
+        let id = crate::ledger::store::proposals::insert(c, &n, now)?;
         Entry::by(&p, "ledger.propose", "ledger_proposal", id.to_string()).region(region).write(c, now)?;
         proposals::view(c, id)
     })

@@ -89,7 +89,7 @@ pub async fn evaluate(
     if p.role != Role::Admin {
         return Err(AppError::forbidden(Code::Forbidden, "evaluations are run by congress staff"));
     }
-    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&state.clock.now().with_timezone(&state.settings.tz)));
+    let year = q.year.unwrap_or_else(|| crate::ledger::this_year(&state));
     let region = q.region_id;
     let v = db::run(&state.db, move |c| assess::evaluate(c, &p, region, year)).await?;
     Ok(web::Json(v))
