@@ -290,10 +290,7 @@ async fn serve(settings: Settings, demo_data: bool) -> Result<(), String> {
     println!("  docs     {base}/docs/");
     println!("  OpenAPI  {base}/api-docs/openapi.json");
     if demo_data {
-        match demo::kiosk_path(&app.state).await {
-            Ok(path) => println!("  kiosk    {base}{path}"),
-            Err(e) => println!("  kiosk    (not available: {})", e.detail),
-        }
+        demo::print_pages(&app.state, &base).await;
     }
     app.run_until_stopped().await.map_err(|e| e.to_string())
 }

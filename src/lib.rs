@@ -16,6 +16,7 @@ pub mod notices;
 pub mod openapi;
 pub mod ops;
 pub mod org;
+pub mod pages;
 pub mod platform;
 pub mod push;
 pub mod reception;

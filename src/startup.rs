@@ -104,7 +104,13 @@ impl Application {
     pub fn start(state: AppState) -> Result<Self, String> {
         let bind = &state.settings.bind;
         let listener = TcpListener::bind(bind).map_err(|e| format!("LVZHI_BIND: cannot bind {bind}: {e}"))?;
-        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let local = listener.local_addr().map_err(|e| e.to_string())?;
+        let port = local.port();
+        // The phone pages call the API of this very instance.
+        let pages = web::Data::new(crate::pages::Pages::new(
+            crate::pages::Api::new(local)?,
+            state.settings.public_base_url.clone(),
+        ));
         // The document is serialised once and shared by every worker (cloning the utoipa value
         // into each worker kept tens of MB per worker).
         let spec = web::Bytes::from(serde_json::to_vec(&openapi::spec()).map_err(|e| e.to_string())?);
@@ -130,6 +136,8 @@ impl Application {
                     AppError::bad_request(Code::InvalidRequest, code).into()
                 }))
                 .configure(openapi::serve)
+                .app_data(pages.clone())
+                .configure(crate::pages::register)
                 .wrap(from_fn(ops::observe))
                 .service(ops::docs_redirect)
                 .service(web::resource(SPEC_PATH).route(web::get().to({

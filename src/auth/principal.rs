@@ -59,7 +59,11 @@ pub struct RequestId(pub String);
 impl RequestMeta {
     pub fn from_request(req: &HttpRequest, trust: &crate::platform::client_ip::TrustProxy) -> Self {
         let forwarded: Vec<&str> = req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()).collect();
-        let ip = crate::platform::client_ip::client_ip(req.peer_addr().map(|a| a.ip()), &forwarded, trust)
+        let peer = req.peer_addr().map(|a| a.ip());
+        let marker = req.headers().get(crate::platform::loopback::HEADER).and_then(|v| v.to_str().ok());
+        // Our own pages calling the API on their visitor's behalf say who the visitor is.
+        let ip = crate::platform::loopback::vouched(peer, marker, &forwarded)
+            .or_else(|| crate::platform::client_ip::client_ip(peer, &forwarded, trust))
             .map(|ip| ip.to_string());
         RequestMeta { ip, request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()) }
     }

@@ -16,6 +16,28 @@ pub fn slots_between(
     to: NaiveDateTime,
 ) -> AppResult<Vec<SlotView>> {
     let rows = store::slots_between(conn, station, from, to)?;
+    views(conn, rows)
+}
+
+/// A deputy's duty at any station over `days` days from `today` (each slot naming only them).
+pub fn deputy_days(
+    conn: &mut AnyConnection,
+    deputy: i64,
+    today: chrono::NaiveDate,
+    days: i64,
+    tz: chrono_tz::Tz,
+) -> AppResult<Vec<SlotView>> {
+    let (from, _) = day_bounds(today, tz);
+    let (_, to) = day_bounds(today + chrono::Duration::days(days - 1), tz);
+    let rows = store::deputy_slots_between(conn, deputy, from, to)?;
+    let mut slots = views(conn, rows)?;
+    for s in &mut slots {
+        s.deputies.retain(|d| d.deputy_id == deputy);
+    }
+    Ok(slots)
+}
+
+fn views(conn: &mut AnyConnection, rows: Vec<store::SlotRow>) -> AppResult<Vec<SlotView>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let assigned = store::assignments(conn, &ids)?;
     let people: Vec<i64> = assigned.iter().map(|a| a.1).collect();
@@ -86,9 +108,20 @@ pub fn week(
     today: chrono::NaiveDate,
     tz: chrono_tz::Tz,
 ) -> AppResult<Vec<SlotView>> {
+    days(conn, station, today, 7, tz)
+}
+
+/// A station's slots over `n` days from `today`, today included.
+pub fn days(
+    conn: &mut AnyConnection,
+    station: i64,
+    today: chrono::NaiveDate,
+    n: i64,
+    tz: chrono_tz::Tz,
+) -> AppResult<Vec<SlotView>> {
     let (from, _) = day_bounds(today, tz);
-    let (_, week_end) = day_bounds(today + chrono::Duration::days(6), tz);
-    slots_between(conn, station, from, week_end)
+    let (_, end) = day_bounds(today + chrono::Duration::days(n - 1), tz);
+    slots_between(conn, station, from, end)
 }
 
 /// Settles ended slots: each deputy on duty is `present` (a check-in at the station during the slot)

@@ -96,3 +96,24 @@ pub fn quiet_hours(env: &super::Env) -> Result<Option<(chrono::NaiveTime, chrono
         }
     })
 }
+
+/// `LVZHI_PUBLIC_BASE_URL`: an http(s) URL without query or fragment; https and required in
+/// production (a printed code must not send people to a page others can read or change).
+pub fn public_base_url(raw: Option<String>, production: bool) -> Result<Option<String>, super::ConfigError> {
+    let bad = |m: &str| super::ConfigError { var: "LVZHI_PUBLIC_BASE_URL", message: m.into() };
+    let Some(raw) = raw.map(|s| s.trim().trim_end_matches('/').to_string()).filter(|s| !s.is_empty()) else {
+        return if production { Err(bad("is required when LVZHI_ENV=production (an https URL)")) } else { Ok(None) };
+    };
+    let u = url::Url::parse(&raw).map_err(|_| bad("must be an absolute URL such as https://rd.example.gov.cn"))?;
+    if !matches!(u.scheme(), "http" | "https")
+        || u.host_str().is_none()
+        || u.query().is_some()
+        || u.fragment().is_some()
+    {
+        return Err(bad("must be an http(s) URL without query or fragment"));
+    }
+    if production && u.scheme() != "https" {
+        return Err(bad("must be https when LVZHI_ENV=production"));
+    }
+    Ok(Some(raw))
+}

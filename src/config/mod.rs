@@ -74,6 +74,10 @@ pub struct Settings {
     pub sms_escalate_hours: i64,
     /// The version of the privacy notice constituents agree to (a new one asks them again).
     pub privacy_notice_version: String,
+    /// Where constituents reach our phone pages (`LVZHI_PUBLIC_BASE_URL`, no trailing slash): the
+    /// printed QR codes hold `{this}/m/{code}` and texts link to cases under it. None (development
+    /// only): the address the request came in on.
+    pub public_base_url: Option<String>,
     /// Working days a handling unit has for a forwarded opinion unless staff say otherwise.
     pub opinion_deadline_days: u32,
     /// Months the units have for an assigned suggestion unless staff say otherwise.
@@ -233,6 +237,7 @@ impl Settings {
             sms_http,
             sms_escalate_hours: env.positive("LVZHI_SMS_ESCALATE_HOURS", 24)?,
             privacy_notice_version: env.get("LVZHI_PRIVACY_NOTICE_VERSION").unwrap_or_else(|| "2026-11".into()),
+            public_base_url: kinds::public_base_url(env.get("LVZHI_PUBLIC_BASE_URL"), production)?,
             opinion_deadline_days: env.positive("LVZHI_OPINION_DEADLINE_DAYS", 15)?,
             suggestion_deadline_months: env.positive("LVZHI_SUGGESTION_DEADLINE_MONTHS", 3)?,
             video_room_url: match env.get("LVZHI_VIDEO_ROOM_URL") {

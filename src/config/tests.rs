@@ -81,6 +81,17 @@ fn personal_data_keys_come_in_pairs_are_checked_and_never_printed() {
         with(&[("LVZHI_PII_KEYS", &format!("k1:{key}")), ("LVZHI_PII_HASH_KEY", "c2hvcnQ=")]).unwrap_err().var,
         "LVZHI_PII_HASH_KEY"
     );
-    let s = with(&[prod[0], prod[1], ("LVZHI_PII_KEYS", &format!("k1:{key}")), ("LVZHI_PII_HASH_KEY", key)]).unwrap();
+    let keys = [("LVZHI_PII_KEYS", format!("k1:{key}")), ("LVZHI_PII_HASH_KEY", key.to_string())];
+    let full = |base: &str| {
+        let mut v: Vec<(&str, &str)> = vec![prod[0], prod[1], (keys[0].0, &keys[0].1), (keys[1].0, &keys[1].1)];
+        if !base.is_empty() {
+            v.push(("LVZHI_PUBLIC_BASE_URL", base));
+        }
+        with(&v)
+    };
+    assert_eq!(full("").unwrap_err().var, "LVZHI_PUBLIC_BASE_URL");
+    assert_eq!(full("http://rd.example.gov.cn").unwrap_err().var, "LVZHI_PUBLIC_BASE_URL");
+    let s = full("https://rd.example.gov.cn/").unwrap();
+    assert_eq!(s.public_base_url.as_deref(), Some("https://rd.example.gov.cn"));
     assert!(!format!("{s:?}").contains(key));
 }

@@ -598,6 +598,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    opinion_photos (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        opinion_id -> Nullable<BigInt>,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    opinion_text_marks (name) {
+        name -> Text,
+        event_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    opinion_text_optouts (opinion_id) {
+        opinion_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     installation_settings (name) {
         name -> Text,
         value -> Text,
@@ -749,6 +776,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        recipient -> Text,
     }
 }
 
@@ -888,6 +916,9 @@ diesel::joinable!(suggestion_attachments -> suggestions (suggestion_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     opinions,
+    opinion_photos,
+    opinion_text_optouts,
+    opinion_text_marks,
     opinion_events,
     opinion_messages,
     opinion_publications,

@@ -13,7 +13,7 @@ mod scale_year;
 mod seed;
 mod suggestions;
 
-pub use seed::{create_admin, kiosk_path, seed, seed_directory, Summary, PASSWORD};
+pub use seed::{create_admin, kiosk_path, phone_page_paths, print_pages, seed, seed_directory, Summary, PASSWORD};
 
 pub use notices::agenda_pdf;
 pub use scale::seed as seed_scale;

@@ -67,6 +67,31 @@ pub async fn kiosk_path(state: &AppState) -> AppResult<String> {
     .await
 }
 
+/// Prints the demo's pages: the kiosk, and the phone pages behind a poster and a card.
+pub async fn print_pages(state: &AppState, base: &str) {
+    match kiosk_path(state).await {
+        Ok(path) => println!("  kiosk    {base}{path}"),
+        Err(e) => println!("  kiosk    (not available: {})", e.detail),
+    }
+    if let Ok((station, deputy)) = phone_page_paths(state).await {
+        println!("  station  {base}{station}   (the phone page behind a station's poster)");
+        println!("  deputy   {base}{deputy}   (the demo deputy's card; sign-in codes appear in this log)");
+    }
+}
+
+/// The phone pages behind the first demo station's poster and the demo deputy's card.
+pub async fn phone_page_paths(state: &AppState) -> AppResult<(String, String)> {
+    db::run(&state.db, move |c| {
+        let station = crate::org::all_station_geos(c)?.first().map(|s| s.id).ok_or_else(AppError::not_found)?;
+        let code = crate::org::station_public_code(c, station)?.ok_or_else(AppError::not_found)?;
+        let deputy = crate::auth::seeding::by_username(c, "13955110000")?.and_then(|a| a.deputy_id);
+        let card = crate::org::public_briefs(c, &deputy.into_iter().collect::<Vec<_>>())?;
+        let deputy_code = card.first().map(|b| b.2.clone()).ok_or_else(AppError::not_found)?;
+        Ok((format!("/m/{code}"), format!("/m/{deputy_code}")))
+    })
+    .await
+}
+
 fn seed_in(c: &mut AnyConnection, hash: &str, now: NaiveDateTime) -> AppResult<Summary> {
     let mut rng = StdRng::seed_from_u64(2026);
     let t = regions(c, now)?;

@@ -5,13 +5,16 @@
 //! download manager fetch a file without a bearer token.
 
 mod links;
+mod photo;
 mod rules;
 mod storage;
 mod upload;
 
 pub use storage::{PutError, Storage, Stored};
 
-pub use links::{verify as verify_link, LinkQuery};
+pub use links::{sign as sign_link, verify as verify_link, LinkQuery, LINK_SECS};
+pub use photo::{clean as clean_photo, Refused as PhotoRefused};
 pub use upload::{
-    receive as receive_upload, serve as serve_file, view as attachment_view, AttachmentUpload, AttachmentView, Received,
+    receive as receive_upload, receive_small, serve as serve_file, store_bytes, view as attachment_view,
+    AttachmentUpload, AttachmentView, Received,
 };

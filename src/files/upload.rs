@@ -3,7 +3,7 @@
 //! from the content and checked against its name, its SHA-256 kept; a download streams it back
 //! with a safe `Content-Disposition` and `nosniff`.
 
-use super::{rules, PutError};
+use super::{rules, PutError, Stored};
 use crate::error::{AppError, AppResult, Code};
 use crate::state::AppState;
 use actix_multipart::Multipart;
@@ -159,4 +159,42 @@ fn disposition(name: &str) -> String {
         })
         .collect();
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// Reads the part named `file` of a small upload whole (a photo to clean before it is stored):
+/// more than `limit` bytes → 413, not multipart → 415.
+pub async fn receive_small(req: &HttpRequest, payload: web::Payload, limit: usize) -> AppResult<Bytes> {
+    let declared =
+        req.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit + 64 * 1024) {
+        return Err(too_large(limit));
+    }
+    let mut form = Multipart::new(req.headers(), payload);
+    let mut field = loop {
+        match form.try_next().await {
+            Ok(Some(f)) if f.name() == Some("file") => break f,
+            Ok(Some(mut other)) => while let Some(_chunk) = other.next().await {},
+            Ok(None) => return Err(AppError::invalid_field("file", "required", "a part named `file`")),
+            Err(_) => return Err(not_multipart()),
+        }
+    };
+    let mut all = BytesMut::new();
+    while let Some(chunk) = field.next().await {
+        let chunk = chunk.map_err(|e| AppError::bad_request(Code::InvalidRequest, e.to_string()))?;
+        if all.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        all.extend_from_slice(&chunk);
+    }
+    Ok(all.freeze())
+}
+
+/// Stores bytes already in memory under `key`.
+pub async fn store_bytes(state: &AppState, key: &str, bytes: Bytes) -> AppResult<Stored> {
+    let none = futures_util::stream::empty::<Result<Bytes, std::io::Error>>();
+    match state.files.put(key, bytes, none, u64::MAX).await {
+        Ok(s) => Ok(s),
+        Err(PutError::TooLarge | PutError::Client(_)) => Err(AppError::internal("storing bytes in memory failed")),
+        Err(PutError::Store(e)) => Err(AppError::internal(format!("storing a file: {e}"))),
+    }
 }

@@ -5,6 +5,7 @@
 mod deputies;
 mod import;
 mod model;
+mod posters;
 mod regions;
 mod routes;
 pub mod rules;
@@ -22,7 +23,7 @@ pub use store::deputies::{
     congress_path, count_deputies, deputies_in, deputies_matching, deputy_names, deputy_phones, deputy_region_paths,
     deputy_scopes, SeatBrief,
 };
-pub use store::public::{public_briefs, public_deputy, public_seats};
+pub use store::public::{public_briefs, public_deputy, public_seats, station_public_code};
 pub use store::stations::{
     all_station_geos, station_by_code, station_geo, station_places_by_codes, station_region, StationGeo,
 };

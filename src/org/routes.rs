@@ -1,6 +1,6 @@
 //! The directory's route table: every sub-domain's handlers, in the order actix-web tries them.
 
-use super::{deputies, import, regions, seats, stations, units};
+use super::{deputies, import, posters, regions, seats, stations, units};
 use crate::platform::route_table::RouteTable;
 
 /// Registers the org routes, in the order actix-web tries them.
@@ -19,6 +19,8 @@ pub fn register<R: RouteTable>(r: &mut R) {
         .add(stations::get_station)
         .add(stations::update_station)
         .add(stations::delete_station)
+        .add(posters::poster)
+        .add(posters::card)
         .add(units::create_unit)
         .add(units::list_units)
         .add(units::get_unit)

@@ -165,6 +165,18 @@ pub fn required_text(field: &str, v: &str, max: usize) -> Option<FieldError> {
     }
 }
 
+/// A deputy level as printed: `县（区）人大代表`.
+pub fn level_name(level: &str) -> &'static str {
+    match level {
+        "national" => "全国人大代表",
+        "provincial" => "省人大代表",
+        "city" => "市人大代表",
+        "county" => "县（区）人大代表",
+        "township" => "乡镇人大代表",
+        _ => "人大代表",
+    }
+}
+
 #[cfg(test)]
 mod tests {
 

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod csv_out;
 pub mod idempotency;
 pub mod jobs;
+pub mod loopback;
 pub mod memory;
 pub mod outbound;
 pub mod outbox;

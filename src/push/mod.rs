@@ -17,6 +17,7 @@ pub use queue::{counts, enqueue, forget_account, Timing};
 pub use routes::register;
 
 pub use provider::Providers;
+pub use rules::after_quiet_hours;
 pub use store::Headline;
 
 pub use worker::{deliver_once as deliver_pushes_once, worker as delivery_worker};

@@ -20,12 +20,13 @@ pub use routes::{register, register_hot};
 
 pub use store::reseal as reseal_phones;
 
-pub use appointments::routes::booking::remind as remind_appointments;
+pub use appointments::reminders::remind as remind_appointments;
 pub use appointments::routes::workdays::set_day as set_workday;
 pub use cases::filing::{Filings, Writes as FilingWrites};
 pub use cases::raised::{prepare as prepare_raise, raise as raise_opinion, Raised};
 pub use cases::routes::forwarding::remind_overdue as remind_overdue_cases;
 pub use cases::routes::stats::By as StatsBy;
+pub use cases::texts::text_milestones;
 
 /// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
 /// the checks and audit of the HTTP routes. Request handlers never use these.

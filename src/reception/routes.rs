@@ -1,7 +1,9 @@
 //! The reception route table: every handler of this capability, in the order actix-web tries them.
 
 use super::appointments::routes::{booking, workdays};
-use super::cases::routes::{answering, forwarding, handling, opinions, publication, similar, stats, threads};
+use super::cases::routes::{
+    answering, forwarding, handling, opinions, photos, preferences, publication, similar, stats, threads,
+};
 use super::constituents::routes::{directory, signin};
 use crate::platform::route_table::RouteTable;
 
@@ -20,6 +22,9 @@ pub fn register<R: RouteTable>(r: &mut R) {
         .add(threads::mine)
         .add(threads::my_one)
         .add(opinions::withdraw)
+        .add(preferences::texts)
+        .add(photos::upload)
+        .add(photos::download)
         .add(answering::rate)
         .add(handling::list)
         .add(stats::stats)
@@ -27,6 +32,7 @@ pub fn register<R: RouteTable>(r: &mut R) {
         .add(threads::messages)
         .add(threads::post_message)
         .add(opinions::follow)
+        .add(preferences::unfollow)
         .add(publication::publish)
         .add(handling::phone)
         .add(handling::accept)

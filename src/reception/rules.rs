@@ -27,6 +27,18 @@ pub fn after_wrong_try(attempts: i32) -> (i32, bool) {
     (n, n >= MAX_TRIES)
 }
 
+/// The text telling the person who booked a reception of the deputy's answer.
+pub fn appointment_text(status: &str, when: &str, note: Option<&str>, base: Option<&str>) -> String {
+    let link = base.map(|b| format!("{b}/m/cases#appointments")).unwrap_or_else(|| "人大代表云接待室".into());
+    match status {
+        "confirmed" => format!("【履职】您预约的{when}代表接待已确认，请按时参加。详情：{link}"),
+        _ => {
+            let why: String = note.unwrap_or("代表当天无法接待").chars().take(60).collect();
+            format!("【履职】很抱歉，您预约的{when}代表接待未能安排（{why}），欢迎另约时间：{link}")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

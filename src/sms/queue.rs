@@ -89,3 +89,22 @@ pub fn enqueue_text(
 ) -> AppResult<()> {
     super::store::enqueue_one(c, pii, phone, body, dedup_id, at)
 }
+
+/// At most this many milestone texts reach one person in 24 hours.
+pub const DAILY_CAP: i64 = 5;
+
+/// A text to a person about their case or booking, in the caller's transaction: once per
+/// `dedup_id`, at most [`DAILY_CAP`] a day to one `recipient` (e.g. `constituent:42`), held until
+/// the quiet hours end. Returns whether it was queued.
+pub fn enqueue_milestone(
+    c: &mut AnyConnection,
+    pii: &Pii,
+    to: (&str, &str),
+    body: &str,
+    dedup_id: &str,
+    at: NaiveDateTime,
+    quiet: (Option<(chrono::NaiveTime, chrono::NaiveTime)>, chrono_tz::Tz),
+) -> AppResult<bool> {
+    let not_before = crate::push::after_quiet_hours(at, quiet.0, quiet.1);
+    super::store::enqueue_capped(c, pii, to, body, dedup_id, DAILY_CAP, at, not_before)
+}

@@ -119,3 +119,47 @@ pub fn reseal(
     }
     Ok((rows.len(), rows.last().map(|r| r.0)))
 }
+
+/// Queues a text to a person at a milestone, unless this dedup id was queued already, the texts
+/// are off, or `recipient` had `cap` texts in the last 24 hours; sent from `not_before` (after
+/// the quiet hours). Returns whether it was queued.
+#[allow(clippy::too_many_arguments)]
+pub fn enqueue_capped(
+    c: &mut AnyConnection,
+    pii: &Pii,
+    (phone, recipient): (&str, &str),
+    body: &str,
+    dedup_id: &str,
+    cap: i64,
+    at: NaiveDateTime,
+    not_before: NaiveDateTime,
+) -> AppResult<bool> {
+    let queued: i64 = o::table.filter(o::dedup_id.eq(dedup_id)).count().get_result(c)?;
+    if queued > 0 {
+        return Ok(false);
+    }
+    let lately: i64 = o::table
+        .filter(o::recipient.eq(recipient))
+        .filter(o::created_at.gt(at - chrono::Duration::hours(24)))
+        .count()
+        .get_result(c)?;
+    if lately >= cap {
+        tracing::info!(dedup_id, "a milestone text was not queued: the person had their texts for today");
+        return Ok(false);
+    }
+    diesel::insert_into(o::table)
+        .values((
+            o::deputy_id.eq(0),
+            o::notice_id.eq(None::<i64>),
+            o::phone.eq(pii.seal(field::SMS_PHONE, phone)),
+            o::body.eq(pii.seal(field::SMS_BODY, body)),
+            o::dedup_id.eq(dedup_id),
+            o::status.eq("pending"),
+            o::attempts.eq(0),
+            o::next_at.eq(not_before),
+            o::created_at.eq(at),
+            o::recipient.eq(recipient),
+        ))
+        .execute(c)?;
+    Ok(true)
+}

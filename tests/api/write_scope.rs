@@ -67,6 +67,7 @@ fn kind_of(field: &str) -> &'static str {
         "slot_id" => "slot",
         "checkin_id" => "checkin",
         "entry_id" => "entry",
+        "photo_ids" => "photo",
         other => panic!("the write-scope test does not know which record `{other}` names: add it to kind_of and to the other district's records"),
     }
 }
@@ -194,6 +195,9 @@ async fn every_id_a_write_names_is_checked_against_the_callers_scope() {
         )
         .await;
     let ticket = filed.expect(201, "").body["ticket"].as_str().unwrap().to_string();
+    let photo =
+        crate::opinion_photos::upload(&app, &citizen, "a.png", crate::opinion_photos::fixture("plain.png")).await;
+    other.insert("photo", photo.expect(201, "").body["id"].as_i64().unwrap());
     app.post(&format!("/api/v1/opinions/{ticket}/accept"), &yaohai, json!({})).await.expect(200, "");
     let mut ids = BTreeMap::new();
     ids.insert("deputies", own_deputy);

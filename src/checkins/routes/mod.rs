@@ -32,6 +32,7 @@ pub fn register<R: RouteTable>(r: &mut R) {
         .add(roster::create_slot)
         .add(roster::signup)
         .add(roster::duty_board)
+        .add(roster::deputy_duty)
         .add(kiosk::page)
         .add(meetings::create)
         .add(meetings::get_one)

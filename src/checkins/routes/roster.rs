@@ -5,7 +5,7 @@ use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Target};
 use crate::auth::{Principal, Role};
 use crate::checkins::model::SlotView;
-use crate::checkins::on_duty::{day_bounds, slots_between, week};
+use crate::checkins::on_duty::{day_bounds, days, deputy_days, slots_between};
 use crate::checkins::store::roster as store;
 use crate::db::{self};
 use crate::error::{AppError, AppResult, Code, Problem, WriteErrors};
@@ -13,7 +13,7 @@ use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -29,7 +29,21 @@ pub struct SlotCreate {
 pub struct DutyBoard {
     pub station_id: i64,
     pub today: Vec<SlotView>,
-    /// The next 7 days, today included.
+    /// The next `days` days (7 unless asked otherwise), today included.
+    pub week: Vec<SlotView>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DaysQuery {
+    /// How many days ahead, today included: 1–14 (7 by default; booking looks 14 ahead).
+    pub days: Option<i64>,
+}
+
+/// A deputy's reception duty at every station for the next 14 days (public).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DeputyDuty {
+    pub code: String,
+    /// Each slot names only this deputy.
     pub week: Vec<SlotView>,
 }
 
@@ -100,11 +114,17 @@ pub async fn signup(state: web::Data<AppState>, p: Principal, id: web::Path<i64>
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Who is on duty at a station today and this week (public, no login: the cloud reception room uses it).
-#[utoipa::path(tag = "public", params(("id" = i64, Path)), responses((status = 200, body = DutyBoard), (status = 404, body = Problem, content_type = "application/problem+json")))]
+/// Who is on duty at a station today and in the coming days (public, no login: the cloud
+/// reception room uses it; `days` up to 14 for booking).
+#[utoipa::path(tag = "public", params(("id" = i64, Path), DaysQuery), responses((status = 200, body = DutyBoard), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[get("/api/v1/public/stations/{id}/duty")]
-pub async fn duty_board(state: web::Data<AppState>, id: web::Path<i64>) -> AppResult<web::Json<DutyBoard>> {
+pub async fn duty_board(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    q: web::Query<DaysQuery>,
+) -> AppResult<web::Json<DutyBoard>> {
     let station = id.into_inner();
+    let n = ahead(q.days)?;
     let tz = state.settings.tz;
     let today = state.clock.now().with_timezone(&tz).date_naive();
     let board = db::run(&state.db, move |conn| {
@@ -113,9 +133,32 @@ pub async fn duty_board(state: web::Data<AppState>, id: web::Path<i64>) -> AppRe
         Ok(DutyBoard {
             station_id: station,
             today: slots_between(conn, station, from, to)?,
-            week: week(conn, station, today, tz)?,
+            week: days(conn, station, today, n, tz)?,
         })
     })
     .await?;
     Ok(web::Json(board))
+}
+
+fn ahead(days: Option<i64>) -> AppResult<i64> {
+    match days.unwrap_or(7) {
+        n @ 1..=14 => Ok(n),
+        _ => Err(AppError::invalid_field("days", "out_of_range", "1 to 14")),
+    }
+}
+
+/// A deputy's reception duty at every station for the next 14 days, by the deputy's printed
+/// code (public: the booking page of a deputy's card uses it).
+#[utoipa::path(tag = "public", params(("code" = String, Path)), responses((status = 200, body = DeputyDuty), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/public/deputies/{code}/duty")]
+pub async fn deputy_duty(state: web::Data<AppState>, code: web::Path<String>) -> AppResult<web::Json<DeputyDuty>> {
+    let code = code.into_inner();
+    let tz = state.settings.tz;
+    let today = state.clock.now().with_timezone(&tz).date_naive();
+    let duty = db::run(&state.db, move |conn| {
+        let (deputy, ..) = crate::org::public_deputy(conn, &code)?.ok_or_else(AppError::not_found)?;
+        Ok(DeputyDuty { week: deputy_days(conn, deputy, today, 14, tz)?, code })
+    })
+    .await?;
+    Ok(web::Json(duty))
 }

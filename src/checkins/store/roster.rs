@@ -25,6 +25,23 @@ pub fn slots_between(
         .load(conn)?)
 }
 
+/// The slots a deputy is on duty in, at any station, overlapping `from..to`.
+pub fn deputy_slots_between(
+    conn: &mut AnyConnection,
+    deputy: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<Vec<SlotRow>> {
+    Ok(ds::table
+        .inner_join(da::table)
+        .filter(da::deputy_id.eq(deputy))
+        .filter(ds::ends_at.gt(from))
+        .filter(ds::starts_at.lt(to))
+        .order(ds::starts_at)
+        .select((ds::id, ds::station_id, ds::starts_at, ds::ends_at, ds::note))
+        .load(conn)?)
+}
+
 /// (slot, deputy, outcome) of the deputies on duty in these slots.
 pub fn assignments(conn: &mut AnyConnection, slots: &[i64]) -> AppResult<Vec<(i64, i64, Option<String>)>> {
     Ok(da::table.filter(da::slot_id.eq_any(slots)).select((da::slot_id, da::deputy_id, da::outcome)).load(conn)?)

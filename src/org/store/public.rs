@@ -1,6 +1,7 @@
-//! SQL of what anyone may see of a deputy: the public face behind a printed code, brief cards and\nthe seats shown on them (never a phone number).
+//! SQL of what anyone may see of a deputy: the public face behind a printed code, brief cards and
+//! the seats shown on them (never a phone number); and the code printed on a station's poster.
 
-use crate::db::schema::{deputies as d, seats as s};
+use crate::db::schema::{deputies as d, seats as s, stations as st};
 use crate::db::AnyConnection;
 use crate::error::AppResult;
 use diesel::prelude::*;
@@ -21,6 +22,11 @@ pub fn public_deputy(conn: &mut AnyConnection, code: &str) -> AppResult<Option<P
         .select((d::id, d::name, d::photo_url, d::introduction))
         .first(conn)
         .optional()?)
+}
+
+/// The code printed on a station's poster.
+pub fn station_public_code(conn: &mut AnyConnection, id: i64) -> AppResult<Option<String>> {
+    Ok(st::table.find(id).select(st::public_code).first(conn).optional()?)
 }
 
 /// Deputies' briefs for public pages.

@@ -209,6 +209,13 @@ pub struct CaseView {
     pub public_title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_answer: Option<String>,
+    /// Photos uploaded with the opinion, through signed links valid 10 minutes (the single
+    /// view, for the person who filed it and those handling it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<crate::reception::cases::routes::photos::PhotoLink>,
+    /// Whether its milestones are texted (the single view, for the person who filed it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub texts: Option<bool>,
 }
 
 /// The case view for `access`: constituents never see internal notes; followers see the
@@ -255,6 +262,8 @@ pub fn case_view(
         duplicates,
         public_title,
         public_answer,
+        photos: vec![],
+        texts: None,
     })
 }
 

@@ -104,9 +104,19 @@ impl BulkWrite for Filings {
         let people: HashMap<i64, i64> = store::constituents_of(c, &accounts)?.into_iter().collect();
         let todo: Vec<usize> = (0..inputs.len()).filter(|&i| out[i].is_none()).collect();
         let filings: Vec<&Filing> = todo.iter().map(|&i| inputs[i].as_ref()).collect();
+        let photo_ids: Vec<i64> = filings.iter().flat_map(|f| f.body.photo_ids.iter().copied()).collect();
+        let free = crate::reception::store::media::free_photos(c, &photo_ids)?;
         let mut rows = vec![];
         for (&i, place) in todo.iter().zip(places(c, &filings)?) {
             let f = &inputs[i];
+            if f.body.photo_ids.iter().any(|id| free.get(id) != Some(&f.account)) {
+                out[i] = Some(Outcome::Done(Err(AppError::invalid_field(
+                    "photo_ids",
+                    "unknown_photo",
+                    "a photo id that is not one of your uploads waiting to be attached",
+                ))));
+                continue;
+            }
             match (people.get(&f.account), place) {
                 (None, _) => {
                     out[i] = Some(Outcome::Done(Err(AppError::forbidden(
@@ -157,6 +167,11 @@ impl BulkWrite for Filings {
         let firsts =
             stored.iter().map(|o| Ok((o.id, inputs[at(&o.ticket)?].account))).collect::<AppResult<Vec<_>>>()?;
         store::submitted_many(c, &firsts, now)?;
+        let photos = stored
+            .iter()
+            .map(|o| Ok((o.id, inputs[at(&o.ticket)?].body.photo_ids.clone())))
+            .collect::<AppResult<Vec<_>>>()?;
+        crate::reception::store::media::attach_photos(c, &photos)?;
         let mut assigned: Vec<(usize, i64, &str, String)> = vec![];
         for o in &stored {
             if let Some(d) = o.deputy_id {

@@ -7,3 +7,4 @@ pub(in crate::reception) mod filing;
 pub(in crate::reception) mod raised;
 pub(in crate::reception) mod routes;
 pub(in crate::reception) mod rules;
+pub(in crate::reception) mod texts;

@@ -129,6 +129,39 @@ pub fn check(
     e
 }
 
+/// The statuses whose reaching is texted to the person who filed the case.
+pub const TEXTED: [&str; 5] = ["accepted", "rejected", "answered", "replied", "closed"];
+
+/// Where a text sends the person: the case's page, or the room's name without a public address.
+pub fn case_link(base: Option<&str>, ticket: &str) -> String {
+    match base {
+        Some(b) => format!("{b}/m/cases/{ticket}"),
+        None => "人大代表云接待室".to_string(),
+    }
+}
+
+/// The text of a milestone (a reason is cut to 60 characters).
+pub fn milestone_text(status: &str, ticket: &str, note: Option<&str>, link: &str) -> String {
+    let reason: String = note.unwrap_or("未说明").chars().take(60).collect();
+    match status {
+        "accepted" => format!("【履职】您的意见（编号{ticket}）已受理，我们将尽快办理。查看进度：{link}"),
+        "rejected" => format!("【履职】您的意见（编号{ticket}）未予受理，原因：{reason}。详情：{link}"),
+        "answered" => format!("【履职】代表已答复您的意见（编号{ticket}），请查看：{link}"),
+        "replied" => format!("【履职】承办单位已回复您的意见（编号{ticket}），请查看：{link}"),
+        "closed" => format!("【履职】您的意见（编号{ticket}）已办结，请对办理结果进行评价：{link}"),
+        _ => format!("【履职】您的意见（编号{ticket}）有新进展，请查看：{link}"),
+    }
+}
+
+/// A position given in `coord_system` (wgs84 by default, gcj02 from WeChat's and Amap's pickers,
+/// bd09 from Baidu's), as WGS-84; an unknown system is a field error.
+pub fn to_wgs84(coord_system: Option<&str>, lat: f64, lng: f64) -> Result<(f64, f64), FieldError> {
+    use crate::checkins::geo::{self, CoordSystem};
+    let sys = CoordSystem::parse(coord_system.unwrap_or("wgs84"))
+        .ok_or_else(|| FieldError::new("coord_system", "invalid_value", "wgs84, gcj02 or bd09"))?;
+    Ok(geo::to_wgs84(sys, lat, lng))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,11 @@ pub fn follow(c: &mut AnyConnection, opinion: i64, constituent: i64, now: NaiveD
     Ok(())
 }
 
+/// Stops following; whether they followed it.
+pub fn unfollow(c: &mut AnyConnection, opinion: i64, constituent: i64) -> AppResult<bool> {
+    Ok(diesel::delete(f::table.find((opinion, constituent))).execute(c)? > 0)
+}
+
 pub fn is_follower(c: &mut AnyConnection, opinion: i64, constituent: i64) -> AppResult<bool> {
     Ok(f::table.find((opinion, constituent)).count().get_result::<i64>(c)? > 0)
 }

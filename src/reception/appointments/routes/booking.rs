@@ -10,6 +10,7 @@ use crate::http::{page, Page, PageQuery};
 use crate::live::Wake;
 use crate::platform::ratelimit;
 use crate::reception::cases::routes::opinions::constituent;
+use crate::reception::rules;
 use crate::reception::store::appointments::{self as store, AppointmentRow, NewAppointment};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
@@ -73,7 +74,11 @@ fn view(a: AppointmentRow) -> AppointmentView {
 }
 
 /// Live news of a booking for the deputy and the constituent.
-fn tell(c: &mut AnyConnection, a: &AppointmentRow, now: NaiveDateTime) -> AppResult<Vec<Wake>> {
+pub(in crate::reception) fn tell(
+    c: &mut AnyConnection,
+    a: &AppointmentRow,
+    now: NaiveDateTime,
+) -> AppResult<Vec<Wake>> {
     let data = serde_json::json!({"appointment_id": a.id, "status": a.status, "starts_at": utc(a.starts_at)});
     let account = crate::reception::store::handling::constituent_account(c, a.constituent_id)?;
     Ok(vec![
@@ -174,7 +179,8 @@ async fn decide(
     to: &'static str,
     note: Option<String>,
 ) -> AppResult<web::Json<AppointmentView>> {
-    let now = state.now();
+    let (now, pii, quiet, tz) = (state.now(), state.pii.clone(), state.settings.quiet_hours, state.settings.tz);
+    let base = state.settings.public_base_url.clone();
     let (v, wakes) = db::tx(&state.db, move |c| {
         let a = store::get(c, id)?.ok_or_else(AppError::not_found)?;
         let theirs = match to {
@@ -196,6 +202,24 @@ async fn decide(
             ));
         }
         let a = store::get(c, id)?.ok_or_else(AppError::not_found)?;
+        if matches!(to, "confirmed" | "declined") {
+            // The person who booked hears of the deputy's answer by text too.
+            let (phone, _) = crate::reception::store::handling::constituent_contact(c, &pii, a.constituent_id)?;
+            let when = utc(a.starts_at).with_timezone(&tz).format("%m月%d日 %H:%M").to_string();
+            let body = rules::appointment_text(to, &when, a.note.as_deref(), base.as_deref());
+            let who = format!("constituent:{}", a.constituent_id);
+            let dedup = format!("appointment:{}:{to}", a.id);
+            crate::sms::enqueue_milestone(c, &pii, (&phone, &who), &body, &dedup, now, (quiet, tz))?;
+        }
+        if matches!(to, "confirmed" | "declined") {
+            // The person who booked hears of the deputy's answer by text too.
+            let (phone, _) = crate::reception::store::handling::constituent_contact(c, &pii, a.constituent_id)?;
+            let when = utc(a.starts_at).with_timezone(&tz).format("%m月%d日 %H:%M").to_string();
+            let body = rules::appointment_text(to, &when, a.note.as_deref(), base.as_deref());
+            let who = format!("constituent:{}", a.constituent_id);
+            let dedup = format!("appointment:{}:{to}", a.id);
+            crate::sms::enqueue_milestone(c, &pii, (&phone, &who), &body, &dedup, now, (quiet, tz))?;
+        }
         let wakes = tell(c, &a, now)?;
         Ok((view(a), wakes))
     })
@@ -240,44 +264,4 @@ pub async fn cancel(
     id: web::Path<i64>,
 ) -> AppResult<web::Json<AppointmentView>> {
     decide(&state, p, id.into_inner(), "cancelled", None).await
-}
-
-/// Reminds both sides of confirmed receptions starting within `LVZHI_APPOINTMENT_REMIND_HOURS`
-/// (the deputy by a notice with its push, the constituent by SMS; both on the live stream);
-/// returns how many were reminded.
-pub async fn remind(state: &AppState) -> AppResult<usize> {
-    let (now, tz, quiet, pii) = (state.now(), state.settings.tz, state.settings.quiet_hours, state.pii.clone());
-    let horizon = now + chrono::Duration::hours(state.settings.appointment_remind_hours);
-    let (n, wakes) = db::tx(&state.db, move |c| {
-        let due = store::to_remind(c, now, horizon, 200)?;
-        let mut wakes = vec![];
-        for a in &due {
-            let when = utc(a.starts_at).with_timezone(&tz).format("%m月%d日 %H:%M");
-            let place = if a.mode == "online" {
-                format!("线上：{}", a.video_url.clone().unwrap_or_default())
-            } else {
-                "联络站现场".to_string()
-            };
-            let (phone, _) = crate::reception::store::handling::constituent_contact(c, &pii, a.constituent_id)?;
-            crate::sms::enqueue_text(
-                c,
-                &pii,
-                &phone,
-                &format!("【履职】您预约的代表接待将于{when}开始（{place}）。"),
-                &format!("appointment:{}:constituent", a.id),
-                now,
-            )?;
-            // The deputy: a notice of their own (inbox, push, live stream).
-            let body = format!("您有一场群众接待将于{when}开始（{place}）。\n\n主题：{}", a.topic);
-            wakes.push(
-                crate::notices::send_personal(c, a.deputy_id, &format!("接待提醒：{when}"), &body, now, tz, quiet)?.1,
-            );
-            store::set_reminded(c, a.id, now)?;
-            wakes.extend(tell(c, a, now)?);
-        }
-        Ok((due.len(), wakes))
-    })
-    .await?;
-    crate::live::announce(state, &wakes).await;
-    Ok(n)
 }

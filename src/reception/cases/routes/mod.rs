@@ -5,6 +5,8 @@ pub(in crate::reception) mod answering;
 pub(in crate::reception) mod forwarding;
 pub(in crate::reception) mod handling;
 pub(in crate::reception) mod opinions;
+pub(in crate::reception) mod photos;
+pub(in crate::reception) mod preferences;
 pub(in crate::reception) mod publication;
 pub(in crate::reception) mod similar;
 pub(in crate::reception) mod stats;

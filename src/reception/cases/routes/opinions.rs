@@ -29,11 +29,18 @@ pub struct OpinionCreate {
     pub title: String,
     /// Plain text, at most 5,000 characters (never rendered as HTML).
     pub content: String,
-    /// WGS-84.
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    /// The position's system: wgs84 (default), gcj02 (WeChat's JS-SDK, Amap) or bd09; it is
+    /// stored as WGS-84.
+    pub coord_system: Option<String>,
+    /// Photos hosted elsewhere (third-party front-ends), at most 9 https URLs.
     #[serde(default)]
     pub photo_urls: Vec<String>,
+    /// Photos uploaded with `POST /api/v1/opinion-photos` (at most 9, the caller's own, not yet
+    /// attached; another id → 422 `unknown_photo`).
+    #[serde(default)]
+    pub photo_ids: Vec<i64>,
 }
 
 /// The caller's constituent id (constituents only; 403 for anyone else).
@@ -68,10 +75,22 @@ pub async fn submit(
     }
     let b = body.into_inner();
     let key = IdemKey::from_request(&req, p.account_id, &b)?;
-    let errs = rules::check(&b.category, &b.title, &b.content, &b.photo_urls, (b.latitude, b.longitude));
+    let mut b = b;
+    let mut errs = rules::check(&b.category, &b.title, &b.content, &b.photo_urls, (b.latitude, b.longitude));
+    if b.photo_ids.len() > 9 || b.photo_ids.len() + b.photo_urls.len() > 9 {
+        errs.push(crate::error::FieldError::new("photo_ids", "too_many", "at most 9 photos in all"));
+    }
+    if let (Some(lat), Some(lng), true) = (b.latitude, b.longitude, errs.is_empty()) {
+        match rules::to_wgs84(b.coord_system.as_deref(), lat, lng) {
+            Ok((la, lo)) => (b.latitude, b.longitude) = (Some(la), Some(lo)),
+            Err(e) => errs.push(e),
+        }
+    }
     if !errs.is_empty() {
         return Err(AppError::validation(errs));
     }
+    b.photo_ids.sort_unstable();
+    b.photo_ids.dedup();
     // Retries of one key (a phone resending on a weak network) count once against the limit;
     // a refused request leaves no marker, so resending it is refused again.
     let marker = key.as_ref().map(|k| format!("opinion-key:{}:{}", k.account, k.key));
@@ -163,10 +182,12 @@ const FOLLOWS_PER_DAY: u64 = 10;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FollowRequest {
-    /// Where the follower is (WGS-84): only a case within 200 m can be followed, so tickets
-    /// cannot be guessed from afar.
+    /// Where the follower is: only a case within 200 m can be followed, so tickets cannot be
+    /// guessed from afar.
     pub latitude: f64,
     pub longitude: f64,
+    /// wgs84 (default), gcj02 or bd09.
+    pub coord_system: Option<String>,
 }
 
 /// Follow an open case near me instead of filing it again: its changes of status reach me too,
@@ -185,16 +206,15 @@ pub async fn follow(
         ratelimit::hit(&state.cache, &state.clock, &format!("follow:{}", p.account_id), FOLLOWS_PER_DAY, 86_400)
             .await?;
     }
+    let here = rules::to_wgs84(b.coord_system.as_deref(), b.latitude, b.longitude)
+        .map_err(|e| AppError::validation(vec![e]))?;
     let v = db::tx(&state.db, move |c| {
         let me = constituent(c, &p)?;
         let o = store::by_ticket(c, &ticket)?.ok_or_else(AppError::not_found)?;
         if o.constituent_id == Some(me) {
             return case::case_view(c, &pii, o, Access::Owner, now);
         }
-        let near = o
-            .latitude
-            .zip(o.longitude)
-            .is_some_and(|x| rules::distance_m(x, (b.latitude, b.longitude)) <= rules::DUPLICATE_METRES);
+        let near = o.latitude.zip(o.longitude).is_some_and(|x| rules::distance_m(x, here) <= rules::DUPLICATE_METRES);
         if !near || !rules::OPEN.contains(&o.status.as_str()) {
             return Err(AppError::not_found());
         }

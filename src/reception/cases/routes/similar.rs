@@ -17,9 +17,10 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct SimilarQuery {
     pub category: String,
-    /// WGS-84.
     pub latitude: f64,
     pub longitude: f64,
+    /// wgs84 (default), gcj02 (WeChat's and Amap's position) or bd09.
+    pub coord_system: Option<String>,
 }
 
 /// An open case near a place. Constituents see a summary: the title only once staff approved it
@@ -70,16 +71,20 @@ pub async fn similar(
     if !rules::CATEGORIES.contains(&q.category.as_str()) {
         errs.push(crate::error::FieldError::new("category", "invalid_value", rules::CATEGORIES.join(", ")));
     }
+    let at = rules::to_wgs84(q.coord_system.as_deref(), q.latitude, q.longitude);
+    if let Err(e) = &at {
+        errs.push(e.clone());
+    }
     if !errs.is_empty() {
         return Err(AppError::validation(errs));
     }
+    let at = at.unwrap_or((q.latitude, q.longitude));
     let now = state.now();
     // Walking a claimed position around a town is bounded: a few looks an hour.
     ratelimit::hit(&state.cache, &state.clock, &format!("similar:{}", p.account_id), SIMILAR_PER_HOUR, 3600).await?;
     let (v, public) = db::run(&state.db, move |c| {
         constituent(c, &p)?;
-        let near: Vec<(OpinionRow, f64)> =
-            similar_to(c, &q.category, (q.latitude, q.longitude), now, 0)?.into_iter().take(10).collect();
+        let near: Vec<(OpinionRow, f64)> = similar_to(c, &q.category, at, now, 0)?.into_iter().take(10).collect();
         let public = store::publications(c, &near.iter().map(|(o, _)| o.id).collect::<Vec<_>>())?;
         Ok((near, public))
     })

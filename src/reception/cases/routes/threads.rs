@@ -11,6 +11,7 @@ use crate::reception::cases::case::{self, Access, CaseView, MessageView};
 use crate::reception::cases::routes::handling::{ListQuery, OpinionItem};
 use crate::reception::model::view;
 use crate::reception::store::handling::{self as hs, Owner};
+use crate::reception::store::media;
 use crate::reception::store::opinions as store;
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
@@ -87,11 +88,19 @@ pub async fn mine(
 
 async fn one_case(state: &AppState, p: Principal, ticket: String) -> AppResult<web::Json<CaseView>> {
     let (now, pii) = (state.now(), state.pii.clone());
-    let v = db::run(&state.db, move |c| {
+    let (mut v, photos, texts_off) = db::run(&state.db, move |c| {
         let (o, access) = case::open(c, &p, &ticket)?;
-        case::case_view(c, &pii, o, access, now)
+        // Followers see neither the photos nor the texts setting of the person who filed it.
+        let (photos, off) = match access {
+            Access::Follower => (vec![], None),
+            Access::Owner => (media::photos_of(c, o.id)?, Some(media::texts_off(c, o.id)?)),
+            _ => (media::photos_of(c, o.id)?, None),
+        };
+        Ok((case::case_view(c, &pii, o, access, now)?, photos, off))
     })
     .await?;
+    v.photos = super::photos::links(&state.keys, &photos, state.clock.now().timestamp());
+    v.texts = texts_off.map(|off| !off);
     Ok(web::Json(v))
 }
 

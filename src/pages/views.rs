@@ -1,0 +1,158 @@
+//! The templates the phone pages fill, each with the `Head` every page carries, and the lines
+//! they show, already put in words.
+
+use super::kit::Head;
+use super::model::{Case, Deputy, Similar, Station};
+use askama::Template;
+
+/// One line of a station's week, ready to show.
+pub struct DutyLine {
+    pub when: String,
+    pub names: String,
+}
+
+#[derive(Template)]
+#[template(path = "m/deputy.html")]
+pub struct DeputyPage {
+    pub head: Head,
+    pub d: Deputy,
+    pub seats: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "m/station.html")]
+pub struct StationPage {
+    pub head: Head,
+    pub s: Station,
+    pub map: String,
+    pub week: Vec<DutyLine>,
+}
+
+/// A page that only says something: not found, gone, refused, failed.
+#[derive(Template)]
+#[template(path = "m/message.html")]
+pub struct MessagePage {
+    pub head: Head,
+    pub heading: String,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "m/sign_in.html")]
+pub struct SignInPage {
+    pub head: Head,
+    pub next: String,
+    /// Set once a code was sent: the second step.
+    pub phone: Option<String>,
+    pub notice: String,
+    pub notice_version: String,
+    pub error: Option<&'static str>,
+}
+
+/// What the opinion form holds (kept when it is shown again).
+#[derive(Debug, Default, Clone)]
+pub struct OpinionDraft {
+    pub category: String,
+    pub title: String,
+    pub content: String,
+    pub latitude: String,
+    pub longitude: String,
+    pub coord_system: String,
+    pub photo_ids: String,
+    pub key: String,
+}
+
+#[derive(Template)]
+#[template(path = "m/opinion.html")]
+pub struct OpinionPage {
+    pub head: Head,
+    pub code: String,
+    /// Whom it goes to: the station's or deputy's name.
+    pub to: String,
+    pub categories: Vec<(&'static str, &'static str)>,
+    pub f: OpinionDraft,
+    pub photos_kept: usize,
+    pub similar: Vec<Similar>,
+    pub error: Option<String>,
+}
+
+impl OpinionPage {
+    pub fn status_name(&self, s: &str) -> &'static str {
+        super::rules::status_name(s)
+    }
+}
+
+/// A line of the case's history, ready to show.
+pub struct Step {
+    pub when: String,
+    pub what: &'static str,
+    pub who: &'static str,
+    pub note: Option<String>,
+}
+
+/// A message of the thread, ready to show.
+pub struct Said {
+    pub when: String,
+    pub who: &'static str,
+    pub mine: bool,
+    pub body: String,
+}
+
+#[derive(Template)]
+#[template(path = "m/case.html")]
+pub struct CasePage {
+    pub head: Head,
+    pub c: Case,
+    pub category: &'static str,
+    pub status: &'static str,
+    pub filed: String,
+    pub steps: Vec<Step>,
+    pub thread: Vec<Said>,
+    pub can_rate: bool,
+    pub can_write: bool,
+    pub flash: Option<&'static str>,
+    pub error: Option<&'static str>,
+}
+
+pub struct ItemLine {
+    pub ticket: String,
+    pub title: String,
+    pub status: &'static str,
+    pub when: String,
+}
+
+pub struct AppointmentLine {
+    pub id: i64,
+    pub when: String,
+    pub mode: &'static str,
+    pub topic: String,
+    pub status: &'static str,
+    pub note: Option<String>,
+    pub video_url: Option<String>,
+    pub can_cancel: bool,
+}
+
+#[derive(Template)]
+#[template(path = "m/cases.html")]
+pub struct CasesPage {
+    pub head: Head,
+    pub items: Vec<ItemLine>,
+    pub appointments: Vec<AppointmentLine>,
+}
+
+/// A choice of the booking form: a deputy in a slot.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "m/book.html")]
+pub struct BookPage {
+    pub head: Head,
+    pub code: String,
+    pub to: String,
+    pub choices: Vec<Choice>,
+    pub topic: String,
+    pub error: Option<&'static str>,
+}
