@@ -21,6 +21,7 @@ mod ledger;
 mod load;
 mod memory;
 mod notices;
+mod pages;
 mod reception;
 mod relay;
 mod rows;
@@ -213,6 +214,9 @@ async fn run(quick: bool) -> Result<bool, String> {
             peak.take(),
         ));
         mem.push(("after the fan-out".into(), memory::rss_mb()));
+    }
+    if wanted("pages") {
+        rows.extend(pages::scenario(addr, &token, b.requests, b.time, hello_rate).await?);
     }
     if wanted("reception") {
         rows.extend(reception::scenarios(&bench_state, addr, &token, b.requests / 10, b.time, hello_rate).await?);

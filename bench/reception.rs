@@ -129,19 +129,7 @@ pub async fn scenarios(
     hello: f64,
 ) -> Result<Vec<Row>, String> {
     let (base, http) = (format!("http://{addr}"), reqwest::Client::new());
-    let mut codes = vec![];
-    for sid in 1..=20 {
-        let s: serde_json::Value = http
-            .get(format!("{base}/api/v1/stations/{sid}"))
-            .bearer_auth(admin)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
-        codes.push(s["public_code"].as_str().unwrap_or_default().to_string());
-    }
+    let codes = crate::setup::station_codes(&base, admin).await?;
     let people = constituents(state, requests.div_ceil(5) + 1).await?;
     let tokens: Vec<String> = people.iter().map(|a| token(state, *a, "constituent", None)).collect::<Result<_, _>>()?;
     let clients = 64;

@@ -49,6 +49,17 @@ pub async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> Result<
     http.get(url).bearer_auth(token).send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())
 }
 
+/// The printed codes of the first 20 demo stations.
+pub async fn station_codes(base: &str, admin: &str) -> Result<Vec<String>, String> {
+    let http = reqwest::Client::new();
+    let mut codes = vec![];
+    for sid in 1..=20 {
+        let s = get_json(&http, &format!("{base}/api/v1/stations/{sid}"), admin).await?;
+        codes.push(s["public_code"].as_str().unwrap_or_default().to_string());
+    }
+    Ok(codes)
+}
+
 /// An access token for a deputy, signed with the server's own key (the bench skips 10,000 logins).
 /// The server has not seen it: its first request pays the signature check, as a token issued by
 /// another instance would.

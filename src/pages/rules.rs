@@ -139,6 +139,8 @@ pub fn error_text(code: &str) -> &'static str {
         "slot_full" => "该时段已约满，请选择其他时段。",
         "slot_over" => "该时段已经结束。",
         "already_booked" => "您已预约过该时段。",
+        "online_unavailable" => "暂不提供视频接待，请选择到站面谈。",
+        "unknown_slot" | "slot_past" | "not_on_duty" => "该时段已不可预约，请重新选择。",
         "not_found" => "没有找到相关内容。",
         _ => "系统繁忙，请稍后再试。",
     }

@@ -11,21 +11,27 @@ pub struct DutyLine {
     pub names: String,
 }
 
+/// What a printed code shows, put in words once and kept while its public page is.
+pub enum Card {
+    Deputy { d: Deputy, seats: Vec<String> },
+    Station { s: Station, map: String, week: Vec<DutyLine> },
+}
+
 #[derive(Template)]
 #[template(path = "m/deputy.html")]
-pub struct DeputyPage {
+pub struct DeputyPage<'a> {
     pub head: Head,
-    pub d: Deputy,
-    pub seats: Vec<String>,
+    pub d: &'a Deputy,
+    pub seats: &'a [String],
 }
 
 #[derive(Template)]
 #[template(path = "m/station.html")]
-pub struct StationPage {
+pub struct StationPage<'a> {
     pub head: Head,
-    pub s: Station,
-    pub map: String,
-    pub week: Vec<DutyLine>,
+    pub s: &'a Station,
+    pub map: &'a str,
+    pub week: &'a [DutyLine],
 }
 
 /// A page that only says something: not found, gone, refused, failed.

@@ -82,6 +82,16 @@ impl Phone {
         self.seen(r).await
     }
 
+    /// Opens a code's opinion form and sends it with `fields` (the form's CSRF token and key
+    /// added).
+    pub async fn file(&mut self, code: &str, fields: &[(&str, &str)]) -> Seen {
+        let form = self.get(&format!("/m/{code}/opinion")).await;
+        let (csrf, key) = (self.csrf(), hidden(&form.html, "key"));
+        let mut all = vec![("csrf", csrf.as_str()), ("key", key.as_str())];
+        all.extend_from_slice(fields);
+        self.post_multipart(&format!("/m/{code}/opinion"), &all, vec![]).await
+    }
+
     /// The CSRF token the pages set (a page must have been opened).
     pub fn csrf(&self) -> String {
         self.cookies.get("m_csrf").cloned().expect("a page set the CSRF cookie")

@@ -139,16 +139,7 @@ pub async fn another_persons_ticket_answers_the_same_404_as_a_missing_one() {
     let (station, _) = codes(&app).await;
     let mut alice = Phone::new(&app);
     alice.sign_in(&app, &g, "13800139005", "/m/cases").await;
-    let form = alice.get(&format!("/m/{station}/opinion")).await;
-    let csrf = alice.csrf();
-    let fields = [
-        ("csrf", csrf.as_str()),
-        ("key", &hidden(&form.html, "key")),
-        ("category", "health"),
-        ("title", "诊所"),
-        ("content", "排队太久"),
-    ];
-    let filed = alice.post_multipart(&format!("/m/{station}/opinion"), &fields, vec![]).await;
+    let filed = alice.file(&station, &[("category", "health"), ("title", "诊所"), ("content", "排队太久")]).await;
     let case_path = filed.location().split('?').next().unwrap().to_string();
     assert_eq!(alice.get(&case_path).await.status, 200);
     let mut bob = Phone::new(&app);

@@ -18,15 +18,18 @@ pub struct Pages {
     /// Public pages by code (`None`: no such code), so a poster scanned by a crowd costs one
     /// query per code and 20 seconds.
     public: moka::sync::Cache<String, Option<Arc<Value>>>,
+    /// The same pages put in words for the code's page (as long).
+    pub cards: moka::sync::Cache<String, Arc<crate::pages::views::Card>>,
     /// `LVZHI_PUBLIC_BASE_URL`.
     pub base: Option<String>,
 }
 
 impl Pages {
     pub fn new(api: Api, base: Option<String>) -> Pages {
-        let public =
-            moka::sync::Cache::builder().max_capacity(20_000).time_to_live(Duration::from_secs(PUBLIC_SECS)).build();
-        Pages { api, public, base }
+        let ttl = Duration::from_secs(PUBLIC_SECS);
+        let public = moka::sync::Cache::builder().max_capacity(20_000).time_to_live(ttl).build();
+        let cards = moka::sync::Cache::builder().max_capacity(20_000).time_to_live(ttl).build();
+        Pages { api, public, cards, base }
     }
 
     pub fn visit(&self, req: &actix_web::HttpRequest) -> Visit {

@@ -1,13 +1,15 @@
 //! Pages: what a printed code opens — a deputy's card or a station's page — the friendly 404 for
 //! every other path under `/m/`, and the pages' own style sheet and script.
 
-use crate::pages::kit::Pages;
-use crate::pages::model::{Deputy, Public, Station};
+use crate::error::{AppError, AppResult};
+use crate::pages::kit::{Pages, Visit};
+use crate::pages::model::Public;
 use crate::pages::rules;
-use crate::pages::views::{DeputyPage, DutyLine, StationPage};
+use crate::pages::views::{Card, DeputyPage, DutyLine, StationPage};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpRequest, HttpResponse};
+use std::sync::Arc;
 
 /// The card or station page behind a printed code.
 #[get("/m/{code}")]
@@ -18,42 +20,54 @@ pub async fn code_page(
     code: web::Path<String>,
 ) -> HttpResponse {
     let v = pages.visit(&req);
-    let page = match pages.public_page(&v, &code).await {
-        Ok(Some(p)) => p,
-        Ok(None) => return v.not_found(),
-        Err(e) => return v.fail(e),
+    let card = match pages.cards.get(code.as_str()) {
+        Some(c) => c,
+        None => match card(&pages, &v, &code, state.settings.tz).await {
+            Ok(Some(c)) => {
+                pages.cards.insert(code.to_string(), c.clone());
+                c
+            }
+            Ok(None) => return v.not_found(),
+            Err(e) => return v.fail(e),
+        },
     };
-    let public: Public = match serde_json::from_value((*page).clone()) {
-        Ok(p) => p,
-        Err(e) => return v.fail(crate::error::AppError::internal(e)),
-    };
-    let tz = state.settings.tz;
-    let done = match (public.deputy, public.station) {
-        (Some(d), _) => deputy(v, d),
-        (None, Some(s)) => station(v, s, tz),
-        (None, None) => return pages.visit(&req).not_found(),
+    let done = match card.as_ref() {
+        Card::Deputy { d, seats } => {
+            let head = v.head(format!("{}代表", d.name));
+            v.render(StatusCode::OK, &DeputyPage { head, d, seats })
+        }
+        Card::Station { s, map, week } => {
+            let head = v.head(s.name.clone());
+            v.render(StatusCode::OK, &StationPage { head, s, map, week })
+        }
     };
     done.unwrap_or_else(|e| pages.visit(&req).fail(e))
 }
 
-fn deputy(v: crate::pages::kit::Visit, d: Deputy) -> crate::error::AppResult<HttpResponse> {
-    let seats = d.seats.iter().map(|s| rules::seat_line(&s.level, &s.region, s.group.as_deref(), s.term)).collect();
-    let page = DeputyPage { head: v.head(format!("{}代表", d.name)), d, seats };
-    v.render(StatusCode::OK, &page)
-}
-
-fn station(v: crate::pages::kit::Visit, s: Station, tz: chrono_tz::Tz) -> crate::error::AppResult<HttpResponse> {
-    let week = s
-        .this_week
-        .iter()
-        .map(|w| DutyLine {
-            when: rules::duty_when(w.starts_at, w.ends_at, tz),
-            names: w.deputies.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join("、"),
-        })
-        .collect();
-    let map = rules::map_link(s.latitude, s.longitude, &s.name);
-    let page = StationPage { head: v.head(s.name.clone()), s, map, week };
-    v.render(StatusCode::OK, &page)
+/// A code's public page, put in words (`None`: no such code).
+async fn card(pages: &Pages, v: &Visit, code: &str, tz: chrono_tz::Tz) -> AppResult<Option<Arc<Card>>> {
+    let Some(page) = pages.public_page(v, code).await? else { return Ok(None) };
+    let public: Public = serde_json::from_value((*page).clone()).map_err(AppError::internal)?;
+    Ok(match (public.deputy, public.station) {
+        (Some(d), _) => {
+            let seats =
+                d.seats.iter().map(|s| rules::seat_line(&s.level, &s.region, s.group.as_deref(), s.term)).collect();
+            Some(Arc::new(Card::Deputy { d, seats }))
+        }
+        (None, Some(s)) => {
+            let week = s
+                .this_week
+                .iter()
+                .map(|w| DutyLine {
+                    when: rules::duty_when(w.starts_at, w.ends_at, tz),
+                    names: w.deputies.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join("、"),
+                })
+                .collect();
+            let map = rules::map_link(s.latitude, s.longitude, &s.name);
+            Some(Arc::new(Card::Station { s, map, week }))
+        }
+        (None, None) => None,
+    })
 }
 
 /// Any other path under `/m/`: the friendly 404 page.
