@@ -199,3 +199,33 @@ pub async fn code_requests_through_the_pages_keep_the_api_limits() {
     let stored = app.raw_strings("SELECT CAST(id AS TEXT) AS v FROM otp_codes");
     assert_eq!(stored.len(), 1, "one code was made");
 }
+
+#[tokio::test]
+pub async fn sign_ins_through_the_pages_keep_the_api_limit_per_address() {
+    let (_gateway, base) = crate::fake_gateway::start_all().await;
+    let sms = format!("{base}/sms");
+    let app = spawn_demo_with(&[
+        ("LVZHI_SMS_URL", &sms),
+        ("LVZHI_SMS_SECRET", "s"),
+        ("LVZHI_OUTBOUND_ALLOW", "127.0.0.1"),
+        ("LVZHI_LOGIN_RATE_PER_MINUTE", "2"),
+    ])
+    .await;
+    let mut phone = Phone::new(&app);
+    phone.get("/m/sign-in").await;
+    let csrf = phone.csrf();
+    let wrong = [
+        ("csrf", csrf.as_str()),
+        ("phone", "13800139009"),
+        ("code", "000000"),
+        ("consent_version", "2026-11"),
+        ("consent", "yes"),
+    ];
+    let answers = [
+        phone.post("/m/sign-in", &wrong).await,
+        phone.post("/m/sign-in", &wrong).await,
+        phone.post("/m/sign-in", &wrong).await,
+    ];
+    assert!(answers[0].html.contains("验证码") && !answers[0].html.contains("操作太频繁"));
+    assert!(answers[2].html.contains("操作太频繁"), "the third sign-in in a minute from one address is held back");
+}
