@@ -22,6 +22,7 @@ pub use jobs::worker;
 
 pub use routes::{register, register_hot};
 
+pub use store::presence::{is_checked_in, present_at};
 pub use store::reseal as reseal_positions;
 
 pub use duty::{summary as duty_summary, DutySummary};

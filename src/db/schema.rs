@@ -611,6 +611,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    opinion_intakes (opinion_id) {
+        opinion_id -> BigInt,
+        channel -> Text,
+        station_id -> Nullable<BigInt>,
+        filed_by -> BigInt,
+        filed_by_role -> Text,
+        consent -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     opinion_text_marks (name) {
         name -> Text,
         event_id -> BigInt,
@@ -919,6 +931,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     opinion_photos,
     opinion_text_optouts,
     opinion_text_marks,
+    opinion_intakes,
     opinion_events,
     opinion_messages,
     opinion_publications,

@@ -2,7 +2,7 @@
 
 use super::appointments::routes::{booking, workdays};
 use super::cases::routes::{
-    answering, forwarding, handling, opinions, photos, preferences, publication, similar, stats, threads,
+    answering, forwarding, handling, opinions, photos, preferences, publication, similar, stats, threads, walk_ins,
 };
 use super::constituents::routes::{directory, signin};
 use crate::platform::route_table::RouteTable;
@@ -31,6 +31,7 @@ pub fn register<R: RouteTable>(r: &mut R) {
         .add(threads::one)
         .add(threads::messages)
         .add(threads::post_message)
+        .add(walk_ins::file)
         .add(opinions::follow)
         .add(preferences::unfollow)
         .add(publication::publish)

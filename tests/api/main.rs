@@ -60,4 +60,5 @@ mod ssrf;
 mod suggestion_tracking;
 mod suggestions;
 mod views;
+mod walk_ins;
 mod write_scope;

@@ -3,6 +3,7 @@
 pub(in crate::checkins) mod activity;
 pub(in crate::checkins) mod attendance;
 pub(in crate::checkins) mod meetings;
+pub(in crate::checkins) mod presence;
 pub(in crate::checkins) mod roster;
 pub(in crate::checkins) mod secrets;
 

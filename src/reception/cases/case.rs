@@ -216,6 +216,10 @@ pub struct CaseView {
     /// Whether its milestones are texted (the single view, for the person who filed it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub texts: Option<bool>,
+    /// How a case filed for someone came in — walk_in, phone, letter or reception (the single
+    /// view, for those handling it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
 }
 
 /// The case view for `access`: constituents never see internal notes; followers see the
@@ -264,6 +268,7 @@ pub fn case_view(
         public_answer,
         photos: vec![],
         texts: None,
+        channel: None,
     })
 }
 

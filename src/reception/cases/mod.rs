@@ -8,3 +8,4 @@ pub(in crate::reception) mod raised;
 pub(in crate::reception) mod routes;
 pub(in crate::reception) mod rules;
 pub(in crate::reception) mod texts;
+pub(in crate::reception) mod walk_ins;

@@ -4,6 +4,7 @@
 pub(in crate::reception) mod appointments;
 pub(in crate::reception) mod calendar;
 pub(in crate::reception) mod handling;
+pub(in crate::reception) mod intakes;
 pub(in crate::reception) mod media;
 pub(in crate::reception) mod opinions;
 pub(in crate::reception) mod threads;

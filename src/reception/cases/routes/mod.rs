@@ -11,3 +11,4 @@ pub(in crate::reception) mod publication;
 pub(in crate::reception) mod similar;
 pub(in crate::reception) mod stats;
 pub(in crate::reception) mod threads;
+pub(in crate::reception) mod walk_ins;

@@ -11,8 +11,8 @@ use crate::reception::cases::case::{self, Access, CaseView, MessageView};
 use crate::reception::cases::routes::handling::{ListQuery, OpinionItem};
 use crate::reception::model::view;
 use crate::reception::store::handling::{self as hs, Owner};
-use crate::reception::store::media;
 use crate::reception::store::opinions as store;
+use crate::reception::store::{intakes, media};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
@@ -96,7 +96,10 @@ async fn one_case(state: &AppState, p: Principal, ticket: String) -> AppResult<w
             Access::Owner => (media::photos_of(c, o.id)?, Some(media::texts_off(c, o.id)?)),
             _ => (media::photos_of(c, o.id)?, None),
         };
-        Ok((case::case_view(c, &pii, o, access, now)?, photos, off))
+        let channel = if access.inside() { intakes::channel_of(c, o.id)? } else { None };
+        let mut v = case::case_view(c, &pii, o, access, now)?;
+        v.channel = channel;
+        Ok((v, photos, off))
     })
     .await?;
     v.photos = super::photos::links(&state.keys, &photos, state.clock.now().timestamp());

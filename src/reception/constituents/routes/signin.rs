@@ -111,26 +111,7 @@ pub async fn sign_in(
                 }
                 account
             }
-            None => {
-                let username = store::username(&hash);
-                let display = crate::org::rules::mask_phone(&phone);
-                let new = crate::auth::NewAccount {
-                    username: &username,
-                    // Never a password: constituents sign in with codes only.
-                    password_hash: "!otp-only",
-                    role: "constituent",
-                    region_id: None,
-                    deputy_id: None,
-                    unit_id: None,
-                    display_name: &display,
-                    scopes: "",
-                    created_at: now,
-                    updated_at: now,
-                };
-                let account = crate::auth::insert_account(c, &new, &[])?;
-                store::insert(c, &pii, account, &phone, &current, now)?;
-                account
-            }
+            None => crate::reception::constituents::accounts::make(c, &pii, &phone, &current, now)?.1,
         };
         Ok(Ok(crate::auth::account_by_id(c, account)?.ok_or_else(AppError::not_found)?))
     })

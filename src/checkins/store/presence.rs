@@ -1,0 +1,30 @@
+//! SQL of who is at a station now: deputies checked in (accepted, not yet out).
+
+use crate::db::schema::checkins as c;
+use crate::db::AnyConnection;
+use crate::error::AppResult;
+use diesel::prelude::*;
+
+/// Whether a deputy is checked in (accepted, not yet out) at a station now.
+pub fn is_checked_in(conn: &mut AnyConnection, deputy: i64, station: i64) -> AppResult<bool> {
+    let n: i64 = c::table
+        .filter(c::deputy_id.eq(deputy))
+        .filter(c::station_id.eq(station))
+        .filter(c::status.eq("accepted"))
+        .filter(c::checked_out_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// The deputy checked in at a station most lately (accepted, not yet out).
+pub fn present_at(conn: &mut AnyConnection, station: i64) -> AppResult<Option<i64>> {
+    Ok(c::table
+        .filter(c::station_id.eq(station))
+        .filter(c::status.eq("accepted"))
+        .filter(c::checked_out_at.is_null())
+        .order(c::checked_in_at.desc())
+        .select(c::deputy_id)
+        .first(conn)
+        .optional()?)
+}
