@@ -2,6 +2,7 @@
 //! coordinate-system conversion, review instead of silent rejection, idempotent and offline
 //! submission and the duty roster; what earns points is noted in the ledger's inbox.
 
+mod desk;
 mod duty;
 mod follow_up;
 pub mod geo;
@@ -25,9 +26,12 @@ pub use routes::{register, register_hot};
 pub use store::presence::{is_checked_in, present_at};
 pub use store::reseal as reseal_positions;
 
+pub use desk::{station_day, CheckinsOfDay, EventOfDay};
 pub use duty::{summary as duty_summary, DutySummary};
 pub use follow_up::close_stale;
 pub use leave::excuse as excuse_absence;
+pub use model::{CheckinView, SlotView};
+pub use on_duty::day_bounds;
 pub use on_duty::{on_duty_many, settle as settle_duty, slot as duty_slot, station_deputies, week as duty_week};
 pub use places::{existing_secret as existing_qr_secret, new_kiosk_key};
 pub use qr::{issue as issue_qr, Place};

@@ -917,6 +917,7 @@ diesel::joinable!(opinion_events -> opinions (opinion_id));
 diesel::joinable!(opinion_messages -> opinions (opinion_id));
 diesel::joinable!(opinion_publications -> opinions (opinion_id));
 diesel::joinable!(opinion_followers -> opinions (opinion_id));
+diesel::joinable!(opinion_intakes -> opinions (opinion_id));
 diesel::joinable!(opinion_followers -> constituents (constituent_id));
 diesel::joinable!(appointments -> constituents (constituent_id));
 diesel::joinable!(suggestion_cosigners -> suggestions (suggestion_id));

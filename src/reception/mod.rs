@@ -8,6 +8,7 @@
 mod appointments;
 mod cases;
 mod constituents;
+mod desk;
 mod jobs;
 mod model;
 mod routes;

@@ -5,6 +5,7 @@ use super::cases::routes::{
     answering, forwarding, handling, opinions, photos, preferences, publication, similar, stats, threads, walk_ins,
 };
 use super::constituents::routes::{directory, signin};
+use super::desk::routes as desk;
 use crate::platform::route_table::RouteTable;
 
 /// Registers the busiest reception routes (fixed paths only), before every other capability's.
@@ -32,6 +33,8 @@ pub fn register<R: RouteTable>(r: &mut R) {
         .add(threads::messages)
         .add(threads::post_message)
         .add(walk_ins::file)
+        .add(desk::day)
+        .add(desk::period)
         .add(opinions::follow)
         .add(preferences::unfollow)
         .add(publication::publish)

@@ -57,6 +57,7 @@ mod reception_staff;
 mod scale;
 mod sessions;
 mod ssrf;
+mod station_day;
 mod suggestion_tracking;
 mod suggestions;
 mod views;

@@ -28,3 +28,22 @@ pub fn present_at(conn: &mut AnyConnection, station: i64) -> AppResult<Option<i6
         .first(conn)
         .optional()?)
 }
+
+/// Events held at a station overlapping `from..to`: (id, kind, title, starts, ends).
+pub type EventBrief = (i64, String, String, chrono::NaiveDateTime, chrono::NaiveDateTime);
+
+pub fn events_at(
+    conn: &mut AnyConnection,
+    station: i64,
+    from: chrono::NaiveDateTime,
+    to: chrono::NaiveDateTime,
+) -> AppResult<Vec<EventBrief>> {
+    use crate::db::schema::events as e;
+    Ok(e::table
+        .filter(e::station_id.eq(station))
+        .filter(e::ends_at.gt(from))
+        .filter(e::starts_at.lt(to))
+        .order(e::starts_at)
+        .select((e::id, e::kind, e::title, e::starts_at, e::ends_at))
+        .load(conn)?)
+}

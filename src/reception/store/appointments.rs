@@ -136,3 +136,19 @@ pub fn set_reminded(c: &mut AnyConnection, id: i64, now: NaiveDateTime) -> AppRe
     diesel::update(a::table.find(id)).set(a::reminded_at.eq(now)).execute(c)?;
     Ok(())
 }
+
+/// A station's bookings starting in `from..to`, soonest first.
+pub fn of_station(
+    c: &mut AnyConnection,
+    station: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<Vec<AppointmentRow>> {
+    Ok(a::table
+        .filter(a::station_id.eq(station))
+        .filter(a::starts_at.ge(from))
+        .filter(a::starts_at.lt(to))
+        .order(a::starts_at)
+        .limit(500)
+        .load(c)?)
+}

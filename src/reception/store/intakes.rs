@@ -34,3 +34,20 @@ pub fn insert(c: &mut AnyConnection, opinion: i64, x: &Intake, now: NaiveDateTim
 pub fn channel_of(c: &mut AnyConnection, opinion: i64) -> AppResult<Option<String>> {
     Ok(i::table.find(opinion).select(i::channel).first(c).optional()?)
 }
+
+/// A case filed at a station: (ticket, channel, title, status, filed at).
+pub type Filed = (String, String, String, String, NaiveDateTime);
+
+/// Cases filed at a station in `from..to`.
+pub fn filed_at(c: &mut AnyConnection, station: i64, from: NaiveDateTime, to: NaiveDateTime) -> AppResult<Vec<Filed>> {
+    use crate::db::schema::opinions as o;
+    Ok(i::table
+        .inner_join(o::table)
+        .filter(i::station_id.eq(station))
+        .filter(i::created_at.ge(from))
+        .filter(i::created_at.lt(to))
+        .order(i::created_at)
+        .select((o::ticket, i::channel, o::title, o::status, i::created_at))
+        .limit(500)
+        .load(c)?)
+}

@@ -41,25 +41,15 @@ pub struct WalkInCreate {
 /// Who may file at this station: its staff, congress staff above it, a deputy checked in there
 /// (403 for a deputy who is not); 404 for a station out of the caller's reach.
 fn may_file(c: &mut db::AnyConnection, p: &Principal, station: i64) -> AppResult<String> {
-    let (_, path) = crate::org::station_region(c, station)?.ok_or_else(AppError::not_found)?;
-    let allowed = match p.role {
-        Role::StationStaff => p.stations.contains(&station),
-        Role::Admin => p.region_path.as_deref().is_none_or(|s| path.starts_with(s)),
-        Role::Deputy => match p.deputy_id {
-            Some(d) if crate::checkins::is_checked_in(c, d, station)? => true,
-            _ => {
-                return Err(AppError::forbidden(
-                    Code::Forbidden,
-                    "a deputy files for someone while checked in at the station",
-                ))
+    match (p.role, p.deputy_id) {
+        (Role::Deputy, Some(d)) => {
+            let (_, path) = crate::org::station_region(c, station)?.ok_or_else(AppError::not_found)?;
+            if crate::checkins::is_checked_in(c, d, station)? {
+                return Ok(path);
             }
-        },
-        _ => return Err(AppError::forbidden(Code::Forbidden, "staff and deputies on duty file for someone")),
-    };
-    if allowed {
-        Ok(path)
-    } else {
-        Err(AppError::not_found())
+            Err(AppError::forbidden(Code::Forbidden, "a deputy files for someone while checked in at the station"))
+        }
+        _ => crate::reception::desk::scope::staff_of(c, p, station),
     }
 }
 
