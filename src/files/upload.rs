@@ -76,24 +76,34 @@ fn not_multipart() -> AppError {
     AppError::new(Code::UnsupportedMediaType, "send multipart/form-data with a part named `file`")
 }
 
-/// Receives the part named `file` (PDF, PNG, JPEG, Word, Excel, PowerPoint; too large → 413, any
-/// other type → 415) and stores it under `prefix/<uuid>`.
-pub async fn receive(state: &AppState, req: &HttpRequest, payload: web::Payload, prefix: &str) -> AppResult<Received> {
-    let limit = state.settings.max_attachment_bytes;
+/// The part named `file` of a multipart upload (the form is kept alive beside it): a declared
+/// length over `limit` → 413, not multipart → 415, no such part → 422.
+async fn file_part(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> AppResult<(Multipart, actix_multipart::Field)> {
     let declared =
         req.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit + 64 * 1024) {
         return Err(too_large(limit));
     }
     let mut form = Multipart::new(req.headers(), payload);
-    let mut field = loop {
+    loop {
         match form.try_next().await {
-            Ok(Some(f)) if f.name() == Some("file") => break f,
+            Ok(Some(f)) if f.name() == Some("file") => return Ok((form, f)),
             Ok(Some(mut other)) => while let Some(_chunk) = other.next().await {},
             Ok(None) => return Err(AppError::invalid_field("file", "required", "a part named `file`")),
             Err(_) => return Err(not_multipart()),
         }
-    };
+    }
+}
+
+/// Receives the part named `file` (PDF, PNG, JPEG, Word, Excel, PowerPoint; too large → 413, any
+/// other type → 415) and stores it under `prefix/<uuid>`.
+pub async fn receive(state: &AppState, req: &HttpRequest, payload: web::Payload, prefix: &str) -> AppResult<Received> {
+    let limit = state.settings.max_attachment_bytes;
+    let (_form, mut field) = file_part(req, payload, limit).await?;
     // `filename*=UTF-8''…` (RFC 5987) when given, else `filename`.
     let raw_name = field
         .content_disposition()
@@ -164,20 +174,7 @@ fn disposition(name: &str) -> String {
 /// Reads the part named `file` of a small upload whole (a photo to clean before it is stored):
 /// more than `limit` bytes → 413, not multipart → 415.
 pub async fn receive_small(req: &HttpRequest, payload: web::Payload, limit: usize) -> AppResult<Bytes> {
-    let declared =
-        req.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit + 64 * 1024) {
-        return Err(too_large(limit));
-    }
-    let mut form = Multipart::new(req.headers(), payload);
-    let mut field = loop {
-        match form.try_next().await {
-            Ok(Some(f)) if f.name() == Some("file") => break f,
-            Ok(Some(mut other)) => while let Some(_chunk) = other.next().await {},
-            Ok(None) => return Err(AppError::invalid_field("file", "required", "a part named `file`")),
-            Err(_) => return Err(not_multipart()),
-        }
-    };
+    let (_form, mut field) = file_part(req, payload, limit).await?;
     let mut all = BytesMut::new();
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(|e| AppError::bad_request(Code::InvalidRequest, e.to_string()))?;

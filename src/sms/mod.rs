@@ -10,6 +10,6 @@ mod store;
 
 pub use jobs::{deliver_once, worker};
 
-pub use queue::{enqueue, enqueue_milestone, enqueue_text, Provider, DAILY_CAP};
+pub use queue::{enqueue, enqueue_milestone, enqueue_text, Provider};
 
 pub use store::reseal as reseal_phones;

@@ -59,6 +59,20 @@ pub fn enqueue_one(
     dedup_id: &str,
     at: NaiveDateTime,
 ) -> AppResult<()> {
+    insert_personal(c, pii, (phone, ""), body, dedup_id, at, at)
+}
+
+/// One sealed text to a person (`recipient`: whom the daily cap counts; empty for none), sent
+/// from `next_at`.
+fn insert_personal(
+    c: &mut AnyConnection,
+    pii: &Pii,
+    (phone, recipient): (&str, &str),
+    body: &str,
+    dedup_id: &str,
+    at: NaiveDateTime,
+    next_at: NaiveDateTime,
+) -> AppResult<()> {
     diesel::insert_into(o::table)
         .values((
             o::deputy_id.eq(0),
@@ -68,8 +82,9 @@ pub fn enqueue_one(
             o::dedup_id.eq(dedup_id),
             o::status.eq("pending"),
             o::attempts.eq(0),
-            o::next_at.eq(at),
+            o::next_at.eq(next_at),
             o::created_at.eq(at),
+            o::recipient.eq(recipient),
         ))
         .execute(c)?;
     Ok(())
@@ -147,19 +162,6 @@ pub fn enqueue_capped(
         tracing::info!(dedup_id, "a milestone text was not queued: the person had their texts for today");
         return Ok(false);
     }
-    diesel::insert_into(o::table)
-        .values((
-            o::deputy_id.eq(0),
-            o::notice_id.eq(None::<i64>),
-            o::phone.eq(pii.seal(field::SMS_PHONE, phone)),
-            o::body.eq(pii.seal(field::SMS_BODY, body)),
-            o::dedup_id.eq(dedup_id),
-            o::status.eq("pending"),
-            o::attempts.eq(0),
-            o::next_at.eq(not_before),
-            o::created_at.eq(at),
-            o::recipient.eq(recipient),
-        ))
-        .execute(c)?;
+    insert_personal(c, pii, (phone, recipient), body, dedup_id, at, not_before)?;
     Ok(true)
 }

@@ -112,9 +112,10 @@ impl Api {
         path: &str,
         token: &str,
         name: String,
-        bytes: Vec<u8>,
+        bytes: bytes::Bytes,
     ) -> AppResult<Reply> {
-        let part = reqwest::multipart::Part::bytes(bytes).file_name(name);
+        let part = reqwest::multipart::Part::stream_with_length(reqwest::Body::from(bytes.clone()), bytes.len() as u64)
+            .file_name(name);
         let form = reqwest::multipart::Form::new().part("file", part);
         Self::reply(self.request(Method::POST, path, Some(token), visitor).multipart(form)).await
     }

@@ -15,7 +15,7 @@ const TEXT_BYTES: usize = 20_000;
 
 pub struct Upload {
     pub name: String,
-    pub bytes: Vec<u8>,
+    pub bytes: bytes::Bytes,
 }
 
 #[derive(Default)]
@@ -57,7 +57,9 @@ pub async fn read(req: &HttpRequest, payload: web::Payload) -> AppResult<Parts> 
                 if parts.files.len() == MAX_FILES {
                     parts.too_many = true;
                 } else {
-                    parts.files.push(Upload { name: if f.is_empty() { "photo".into() } else { f }, bytes });
+                    parts
+                        .files
+                        .push(Upload { name: if f.is_empty() { "photo".into() } else { f }, bytes: bytes.into() });
                 }
             }
             Some(_) => {}

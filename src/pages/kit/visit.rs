@@ -130,7 +130,7 @@ impl Visit {
     }
 
     /// Uploads one photo as the visitor.
-    pub async fn upload(&mut self, path: &str, name: String, bytes: Vec<u8>) -> AppResult<Reply> {
+    pub async fn upload(&mut self, path: &str, name: String, bytes: bytes::Bytes) -> AppResult<Reply> {
         let Some(token) = self.access.clone() else {
             return Ok(Reply { status: 401, body: Value::Null });
         };

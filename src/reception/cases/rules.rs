@@ -129,6 +129,20 @@ pub fn check(
     e
 }
 
+/// An optional position given in `coord_system`, as WGS-84: unchanged when a half is missing or it
+/// is off the Earth (`check` reports those).
+pub fn in_wgs84(
+    coord_system: Option<&str>,
+    at: (Option<f64>, Option<f64>),
+) -> Result<(Option<f64>, Option<f64>), FieldError> {
+    match at {
+        (Some(lat), Some(lng)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng) => {
+            to_wgs84(coord_system, lat, lng).map(|(la, lo)| (Some(la), Some(lo)))
+        }
+        other => Ok(other),
+    }
+}
+
 /// The statuses whose reaching is texted to the person who filed the case.
 pub const TEXTED: [&str; 5] = ["accepted", "rejected", "answered", "replied", "closed"];
 

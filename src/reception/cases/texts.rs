@@ -15,13 +15,15 @@ pub async fn text_milestones(state: &AppState) -> AppResult<usize> {
     let (now, pii, quiet, tz) = (state.now(), state.pii.clone(), state.settings.quiet_hours, state.settings.tz);
     let base = state.settings.public_base_url.clone();
     db::tx(&state.db, move |c| {
-        let (_, rows) = media::milestones(c, &rules::TEXTED, 500)?;
+        let rows = media::milestones(c, &rules::TEXTED, 500)?;
         let Some(last) = rows.last().map(|r| r.0) else { return Ok(0) };
         let off = media::optouts(c, &rows.iter().map(|r| r.1).collect::<Vec<_>>())?;
+        let people: Vec<i64> = rows.iter().filter_map(|r| r.3).collect();
+        let phones = hs::constituent_phones(c, &pii, &people)?;
         let mut queued = 0;
         for (_, opinion, ticket, constituent, round, to, note) in &rows {
             let Some(k) = constituent.filter(|_| !off.contains(opinion)) else { continue };
-            let (phone, _) = hs::constituent_contact(c, &pii, k)?;
+            let Some(phone) = phones.get(&k) else { continue };
             let link = rules::case_link(base.as_deref(), ticket);
             let body = rules::milestone_text(to, ticket, note.as_deref(), &link);
             let dedup = format!("case:{opinion}:{to}:r{round}");

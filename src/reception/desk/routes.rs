@@ -71,20 +71,19 @@ fn bookings(
     pii: &crate::platform::pii::Pii,
     rows: Vec<appointments::AppointmentRow>,
 ) -> AppResult<Vec<Booking>> {
-    rows.into_iter()
-        .map(|a| {
-            let (phone, _) = hs::constituent_contact(c, pii, a.constituent_id)?;
-            Ok(Booking {
-                id: a.id,
-                deputy_id: a.deputy_id,
-                starts_at: utc(a.starts_at),
-                mode: a.mode,
-                topic: a.topic,
-                status: a.status,
-                phone_masked: crate::org::rules::mask_phone(&phone),
-            })
+    let phones = hs::constituent_phones(c, pii, &rows.iter().map(|a| a.constituent_id).collect::<Vec<_>>())?;
+    Ok(rows
+        .into_iter()
+        .map(|a| Booking {
+            phone_masked: crate::org::rules::mask_phone(phones.get(&a.constituent_id).map_or("", String::as_str)),
+            id: a.id,
+            deputy_id: a.deputy_id,
+            starts_at: utc(a.starts_at),
+            mode: a.mode,
+            topic: a.topic,
+            status: a.status,
         })
-        .collect()
+        .collect())
 }
 
 /// A station's day at its desk: duty slots, check-ins, events, bookings (phones masked) and the

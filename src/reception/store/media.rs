@@ -83,8 +83,8 @@ pub fn set_texts(c: &mut AnyConnection, opinion: i64, on: bool, now: NaiveDateTi
 /// A milestone to text about: (event, opinion, ticket, constituent, round, new status, note).
 pub type Milestone = (i64, i64, String, Option<i64>, i32, String, Option<String>);
 
-/// The mark and the milestones after it (locked on PostgreSQL, so one instance texts them).
-pub fn milestones(c: &mut AnyConnection, statuses: &[&str], limit: i64) -> AppResult<(i64, Vec<Milestone>)> {
+/// The milestones after the mark (locked on PostgreSQL, so one instance texts them).
+pub fn milestones(c: &mut AnyConnection, statuses: &[&str], limit: i64) -> AppResult<Vec<Milestone>> {
     let q = m::table.find("milestones").select(m::event_id);
     // Another instance texting them now holds the row: this one lets it (no mark, no rows).
     let mark: i64 = match c {
@@ -100,7 +100,7 @@ pub fn milestones(c: &mut AnyConnection, statuses: &[&str], limit: i64) -> AppRe
         .limit(limit)
         .select((e::id, o::id, o::ticket, o::constituent_id, o::round, e::to_status, e::note))
         .load(c)?;
-    Ok((mark, rows))
+    Ok(rows)
 }
 
 /// Moves the mark to `event`.

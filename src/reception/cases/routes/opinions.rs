@@ -80,11 +80,9 @@ pub async fn submit(
     if b.photo_ids.len() > 9 || b.photo_ids.len() + b.photo_urls.len() > 9 {
         errs.push(crate::error::FieldError::new("photo_ids", "too_many", "at most 9 photos in all"));
     }
-    if let (Some(lat), Some(lng), true) = (b.latitude, b.longitude, errs.is_empty()) {
-        match rules::to_wgs84(b.coord_system.as_deref(), lat, lng) {
-            Ok((la, lo)) => (b.latitude, b.longitude) = (Some(la), Some(lo)),
-            Err(e) => errs.push(e),
-        }
+    match rules::in_wgs84(b.coord_system.as_deref(), (b.latitude, b.longitude)) {
+        Ok(at) => (b.latitude, b.longitude) = at,
+        Err(e) => errs.push(e),
     }
     if !errs.is_empty() {
         return Err(AppError::validation(errs));

@@ -58,11 +58,9 @@ fn check(b: &mut WalkInCreate) -> AppResult<Option<String>> {
     if !CHANNELS.contains(&b.channel.as_str()) {
         errs.push(FieldError::new("channel", "invalid_value", CHANNELS.join(", ")));
     }
-    if let (Some(lat), Some(lng), true) = (b.latitude, b.longitude, errs.is_empty()) {
-        match rules::to_wgs84(b.coord_system.as_deref(), lat, lng) {
-            Ok((la, lo)) => (b.latitude, b.longitude) = (Some(la), Some(lo)),
-            Err(e) => errs.push(e),
-        }
+    match rules::in_wgs84(b.coord_system.as_deref(), (b.latitude, b.longitude)) {
+        Ok(at) => (b.latitude, b.longitude) = at,
+        Err(e) => errs.push(e),
     }
     let phone = match b.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
