@@ -138,6 +138,7 @@ impl Application {
                 .configure(openapi::serve)
                 .app_data(pages.clone())
                 .configure(crate::pages::register)
+                .configure(crate::pages::register_desk)
                 .wrap(from_fn(ops::observe))
                 .service(ops::docs_redirect)
                 .service(web::resource(SPEC_PATH).route(web::get().to({

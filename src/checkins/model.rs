@@ -119,5 +119,7 @@ pub struct SlotView {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub note: Option<String>,
+    /// Changes with every edit; send it back as `If-Match: "slot-{id}-v{version}"` (the ETag).
+    pub version: i64,
     pub deputies: Vec<OnDuty>,
 }

@@ -50,6 +50,7 @@ fn views(conn: &mut AnyConnection, rows: Vec<store::SlotRow>) -> AppResult<Vec<S
             starts_at: utc(r.2),
             ends_at: utc(r.3),
             note: r.4,
+            version: r.5,
             deputies: assigned
                 .iter()
                 .filter(|a| a.0 == r.0)

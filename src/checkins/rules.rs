@@ -110,6 +110,25 @@ pub fn open_position(pii: &Pii, sealed: Option<&str>) -> AppResult<Option<(f64, 
     sealed.map(|s| Ok(decode_position(&pii.open(field::CHECKIN_POSITION, s)?))).transpose().map(Option::flatten)
 }
 
+/// A deputy withdraws from a slot on their own up to 24 hours before it starts.
+pub fn may_withdraw(starts: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> bool {
+    starts - now >= chrono::Duration::hours(24)
+}
+
+/// (added, removed) between the deputies on a slot and those wanted on it.
+pub fn roster_diff(before: &[i64], after: &[i64]) -> (Vec<i64>, Vec<i64>) {
+    let added = after.iter().filter(|d| !before.contains(d)).copied().collect();
+    let removed = before.iter().filter(|d| !after.contains(d)).copied().collect();
+    (added, removed)
+}
+
+/// The first and last day of a month written `YYYY-MM`.
+pub fn month_days(month: &str) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+    let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    Some((first, next.pred_opt()?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,5 +181,18 @@ mod tests {
         assert_eq!(offline_problem(now - Duration::hours(71), now), None);
         assert_eq!(offline_problem(now - Duration::hours(73), now), Some(Code::OfflineTooOld));
         assert_eq!(offline_problem(now + Duration::minutes(5), now), Some(Code::ScannedInFuture));
+    }
+
+    #[test]
+    fn withdrawing_closes_a_day_before_and_months_are_whole() {
+        let at = |h: i64| chrono::DateTime::from_timestamp(h * 3600, 0).map(|t| t.naive_utc()).unwrap_or_default();
+        assert!(may_withdraw(at(48), at(24)));
+        assert!(!may_withdraw(at(48), at(25)));
+        assert_eq!(roster_diff(&[1, 2], &[2, 3]), (vec![3], vec![1]));
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        assert_eq!(month_days("2028-02").map(|x| x.1), d("2028-02-29"));
+        assert_eq!(month_days("2026-12").map(|x| x.0), d("2026-12-01"));
+        assert_eq!(month_days("2026-13"), None);
+        assert_eq!(month_days("12-2026"), None);
     }
 }

@@ -225,6 +225,9 @@ diesel::table! {
         note -> Nullable<Text>,
         settled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        version -> BigInt,
+        cancelled_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
     }
 }
 
@@ -619,6 +622,7 @@ diesel::table! {
         filed_by_role -> Text,
         consent -> Nullable<Text>,
         created_at -> Timestamp,
+        name_sealed -> Nullable<Text>,
     }
 }
 

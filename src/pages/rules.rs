@@ -118,6 +118,7 @@ pub fn appointment_status_name(code: &str) -> &'static str {
         "confirmed" => "已确认",
         "declined" => "未能安排",
         "cancelled" => "已取消",
+        "cancelled_by_station" => "联络站已取消",
         _ => "处理中",
     }
 }

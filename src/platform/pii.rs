@@ -26,6 +26,7 @@ pub mod field {
     pub const CONSTITUENT_PHONE: &str = "constituents.phone";
     pub const CHECKIN_POSITION: &str = "checkins.position";
     pub const SMS_PHONE: &str = "sms_outbox.phone";
+    pub const INTAKE_NAME: &str = "opinion_intakes.name";
     /// Texts that carry a secret (sign-in codes): sealed until sent, then emptied.
     pub const SMS_BODY: &str = "sms_outbox.body";
     /// A refresh rotation's answer, kept for a retry within the grace window.

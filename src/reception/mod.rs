@@ -19,10 +19,13 @@ pub use jobs::worker;
 
 pub use routes::{register, register_hot};
 
+pub use store::intakes::{count_linked as cases_filed_during, reseal as reseal_walk_in_names};
 pub use store::reseal as reseal_phones;
 
 pub use appointments::reminders::remind as remind_appointments;
 pub use appointments::routes::workdays::set_day as set_workday;
+pub use appointments::station::{holds_confirmed as holds_confirmed_booking, on_roster_change as rebook_for_roster};
+pub use appointments::station::{RosterChange, Texting as BookingTexts};
 pub use cases::filing::{Filings, Writes as FilingWrites};
 pub use cases::raised::{prepare as prepare_raise, raise as raise_opinion, Raised};
 pub use cases::routes::forwarding::remind_overdue as remind_overdue_cases;

@@ -33,6 +33,7 @@ pub fn register<R: RouteTable>(r: &mut R) {
         .add(threads::messages)
         .add(threads::post_message)
         .add(walk_ins::file)
+        .add(walk_ins::collect)
         .add(desk::day)
         .add(desk::period)
         .add(opinions::follow)

@@ -28,14 +28,20 @@ pub fn after_wrong_try(attempts: i32) -> (i32, bool) {
 }
 
 /// The text telling the person who booked a reception of the deputy's answer.
-pub fn appointment_text(status: &str, when: &str, note: Option<&str>, base: Option<&str>) -> String {
+pub fn appointment_text(kind: &str, when: &str, why: Option<&str>, base: Option<&str>) -> String {
     let link = base.map(|b| format!("{b}/m/cases#appointments")).unwrap_or_else(|| "人大代表云接待室".into());
-    match status {
+    let why = |default: &str| -> String { why.unwrap_or(default).chars().take(60).collect() };
+    match kind {
         "confirmed" => format!("【履职】您预约的{when}代表接待已确认，请按时参加。详情：{link}"),
-        _ => {
-            let why: String = note.unwrap_or("代表当天无法接待").chars().take(60).collect();
-            format!("【履职】很抱歉，您预约的{when}代表接待未能安排（{why}），欢迎另约时间：{link}")
+        "cancelled_by_station" => {
+            format!("【履职】很抱歉，您预约的{when}代表接待已取消（{}），欢迎另约时间：{link}", why("接待安排调整"))
         }
+        "moved" => format!("【履职】您预约的{when}代表接待改由{}代表接待，时间不变。详情：{link}", why("另一位")),
+        "retimed" => format!("【履职】您预约的代表接待时间调整为{when}，如不便请取消后另约：{link}"),
+        _ => format!(
+            "【履职】很抱歉，您预约的{when}代表接待未能安排（{}），欢迎另约时间：{link}",
+            why("代表当天无法接待")
+        ),
     }
 }
 

@@ -27,6 +27,15 @@ fn axe_source() -> Option<String> {
 
 /// Starts ChromeDriver and a phone-sized headless Chromium (None: not installed here).
 pub async fn browser() -> Option<Browser> {
+    started(json!({"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}, "userAgent": WECHAT_UA})).await
+}
+
+/// The same at a tablet's size, as station staff use the desk.
+pub async fn tablet() -> Option<Browser> {
+    started(json!({"deviceMetrics": {"width": 1024, "height": 768, "pixelRatio": 1.0}})).await
+}
+
+async fn started(screen: Value) -> Option<Browser> {
     let installed = ["/usr/bin/chromium", "/usr/bin/chromedriver"].iter().all(|p| std::path::Path::new(p).exists());
     let axe = axe_source();
     if !installed || axe.is_none() {
@@ -50,7 +59,7 @@ pub async fn browser() -> Option<Browser> {
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
                      format!("--user-data-dir={}", profile.display()), "--lang=zh-CN"],
-            "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}, "userAgent": WECHAT_UA}
+            "mobileEmulation": screen
         }
     }))
     .unwrap();

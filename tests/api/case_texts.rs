@@ -11,7 +11,7 @@ use serde_json::json;
 
 const BASE: &str = "https://rd.example.gov.cn";
 
-async fn app(quiet: &str) -> (TestApp, fake_gateway::Gateway) {
+pub(crate) async fn app(quiet: &str) -> (TestApp, fake_gateway::Gateway) {
     let (g, base) = fake_gateway::start_all().await;
     let sms = format!("{base}/sms");
     let extra = [

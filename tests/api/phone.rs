@@ -97,6 +97,11 @@ impl Phone {
         self.cookies.get("m_csrf").cloned().expect("a page set the CSRF cookie")
     }
 
+    /// The station desk's CSRF token (a desk page must have been opened).
+    pub fn desk_csrf(&self) -> String {
+        self.cookies.get("d_csrf").cloned().expect("a desk page set the CSRF cookie")
+    }
+
     /// Signs in through the pages (code by the fake gateway), returning where it was sent.
     pub async fn sign_in(&mut self, app: &TestApp, g: &Gateway, phone: &str, next: &str) -> Seen {
         let first = self.get(&format!("/m/sign-in?next={}", urlencode(next))).await;

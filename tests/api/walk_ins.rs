@@ -86,3 +86,46 @@ pub async fn only_the_stations_people_file_there_and_a_phone_needs_consent() {
     mine.expect(201, "");
     assert_eq!(mine.body["deputy_id"], 1);
 }
+
+#[tokio::test]
+pub async fn names_stay_sealed_records_count_what_was_filed_and_deputies_collect_for_points() {
+    let (app, _g) = app_with_sms().await;
+    let (staff1, admin, deputy) = (app.login("staff1").await, app.login("admin").await, app.login("13955110000").await);
+    let station = app.get("/api/v1/auth/me", &staff1).await.body["station_ids"][0].as_i64().unwrap();
+    // The deputy checks in; two walk-ins are filed during the reception, one with a name.
+    let s = app.get(&format!("/api/v1/stations/{station}"), &staff1).await;
+    let token =
+        app.get(&format!("/api/v1/stations/{station}/qr"), &staff1).await.body["token"].as_str().unwrap().to_string();
+    let ci = json!({"station_id": station, "token": token, "latitude": s.body["latitude"], "longitude": s.body["longitude"], "accuracy_m": 15.0});
+    let checkin = app.post("/api/v1/checkins", &deputy, ci).await.expect(201, "").body["id"].as_i64().unwrap();
+    let mut named = walk_in(None, None);
+    named["name"] = json!("王秀英");
+    file(&app, &deputy, station, named, None).await.expect(201, "");
+    file(&app, &staff1, station, walk_in(None, None), None).await.expect(201, "");
+    let mut long = walk_in(None, None);
+    long["name"] = json!("名".repeat(51));
+    file(&app, &staff1, station, long, None).await.expect(422, "validation_failed");
+    let day = app.get(&format!("/api/v1/stations/{station}/day"), &staff1).await;
+    assert!(day.body["walk_ins"].as_array().unwrap().iter().any(|w| w["name"] == "王秀英"));
+    assert!(app.tables_containing("王秀英").is_empty(), "the name is stored sealed");
+    // The reception's record counts at least the two cases filed during it.
+    let record =
+        |n: i32| json!({"checkin_id": checkin, "constituents_received": 3, "opinions_collected": n, "summary": "接待"});
+    let low = app.post("/api/v1/activity-records", &deputy, record(1)).await;
+    low.expect(422, "validation_failed");
+    assert_eq!(low.body["errors"][0]["code"], "count_below_linked");
+    app.post("/api/v1/activity-records", &deputy, record(2)).await.expect(201, "");
+    // What a deputy collected elsewhere waits for staff and earns a point source.
+    let mut told = walk_in(None, None);
+    told["channel"] = json!("deputy_collected");
+    app.post("/api/v1/me/collected-opinions", &staff1, told.clone()).await.expect(403, "forbidden");
+    app.post("/api/v1/me/collected-opinions", &deputy, walk_in(None, None)).await.expect(422, "validation_failed");
+    let c = app.post("/api/v1/me/collected-opinions", &deputy, told).await;
+    c.expect(201, "");
+    assert_eq!((c.body["status"].as_str(), c.body["deputy_id"].as_i64()), (Some("submitted"), Some(1)));
+    let ticket = c.body["ticket"].as_str().unwrap();
+    assert_eq!(app.get(&format!("/api/v1/opinions/{ticket}"), &admin).await.body["channel"], "deputy_collected");
+    let noted =
+        app.raw_strings("SELECT kind AS v FROM point_events WHERE kind = 'opinion_collected' AND deputy_id = 1");
+    assert_eq!(noted.len(), 1);
+}

@@ -99,6 +99,22 @@ pub async fn create(
         if ci.status == "rejected" {
             return Err(AppError::conflict(Code::CheckinRejected, "a rejected check-in gets no activity record"));
         }
+        if let Some(station) = ci.station_id {
+            let linked = crate::reception::cases_filed_during(
+                conn,
+                station,
+                ci.deputy_id,
+                ci.checked_in_at,
+                ci.checked_out_at.unwrap_or(now),
+            )?;
+            if i64::from(b.opinions_collected) < linked {
+                return Err(AppError::invalid_field(
+                    "opinions_collected",
+                    "count_below_linked",
+                    format!("{linked} cases were filed at the station during this reception"),
+                ));
+            }
+        }
         let photos = serde_json::to_string(&b.photo_urls).unwrap_or_else(|_| "[]".into());
         let id = records::insert(
             conn,

@@ -5,6 +5,8 @@ pub(in crate::checkins) mod attendance;
 pub(in crate::checkins) mod kiosk;
 pub(in crate::checkins) mod meetings;
 pub(in crate::checkins) mod roster;
+pub(in crate::checkins) mod roster_edits;
+pub(in crate::checkins) mod roster_notes;
 pub(in crate::checkins) mod station_codes;
 pub(in crate::checkins) mod stats;
 pub(in crate::checkins) mod visits;
@@ -31,6 +33,11 @@ pub fn register<R: RouteTable>(r: &mut R) {
         .add(stats::near)
         .add(roster::create_slot)
         .add(roster::signup)
+        .add(roster_edits::get_one)
+        .add(roster_edits::update)
+        .add(roster_edits::cancel)
+        .add(roster_notes::withdraw)
+        .add(roster_notes::publish)
         .add(roster::duty_board)
         .add(roster::deputy_duty)
         .add(kiosk::page)

@@ -5,6 +5,7 @@ pub(in crate::checkins) mod attendance;
 pub(in crate::checkins) mod meetings;
 pub(in crate::checkins) mod presence;
 pub(in crate::checkins) mod roster;
+pub(in crate::checkins) mod roster_edits;
 pub(in crate::checkins) mod secrets;
 
 use crate::db::schema::{activity_records as a, checkins as c};

@@ -6,8 +6,8 @@ use crate::error::AppResult;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// (id, station, starts, ends, note) of a slot.
-pub type SlotRow = (i64, i64, NaiveDateTime, NaiveDateTime, Option<String>);
+/// (id, station, starts, ends, note, version) of a slot.
+pub type SlotRow = (i64, i64, NaiveDateTime, NaiveDateTime, Option<String>, i64);
 
 /// A station's slots overlapping [from, to), by start.
 pub fn slots_between(
@@ -18,10 +18,11 @@ pub fn slots_between(
 ) -> AppResult<Vec<SlotRow>> {
     Ok(ds::table
         .filter(ds::station_id.eq(station))
+        .filter(ds::cancelled_at.is_null())
         .filter(ds::ends_at.gt(from))
         .filter(ds::starts_at.lt(to))
         .order(ds::starts_at)
-        .select((ds::id, ds::station_id, ds::starts_at, ds::ends_at, ds::note))
+        .select((ds::id, ds::station_id, ds::starts_at, ds::ends_at, ds::note, ds::version))
         .load(conn)?)
 }
 
@@ -35,10 +36,11 @@ pub fn deputy_slots_between(
     Ok(ds::table
         .inner_join(da::table)
         .filter(da::deputy_id.eq(deputy))
+        .filter(ds::cancelled_at.is_null())
         .filter(ds::ends_at.gt(from))
         .filter(ds::starts_at.lt(to))
         .order(ds::starts_at)
-        .select((ds::id, ds::station_id, ds::starts_at, ds::ends_at, ds::note))
+        .select((ds::id, ds::station_id, ds::starts_at, ds::ends_at, ds::note, ds::version))
         .load(conn)?)
 }
 
@@ -52,6 +54,7 @@ pub fn on_duty_from(conn: &mut AnyConnection, stations: &[i64], now: NaiveDateTi
     Ok(da::table
         .inner_join(ds::table)
         .filter(ds::station_id.eq_any(stations))
+        .filter(ds::cancelled_at.is_null())
         .filter(ds::ends_at.gt(now))
         .filter(ds::starts_at.lt(now + chrono::Duration::days(7)))
         .order((ds::starts_at, ds::id, da::deputy_id))
@@ -59,9 +62,14 @@ pub fn on_duty_from(conn: &mut AnyConnection, stations: &[i64], now: NaiveDateTi
         .load(conn)?)
 }
 
-/// (station, starts, ends) of a slot.
+/// (station, starts, ends) of a slot that is not cancelled.
 pub fn slot_times(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(i64, NaiveDateTime, NaiveDateTime)>> {
-    Ok(ds::table.find(id).select((ds::station_id, ds::starts_at, ds::ends_at)).first(conn).optional()?)
+    Ok(ds::table
+        .find(id)
+        .filter(ds::cancelled_at.is_null())
+        .select((ds::station_id, ds::starts_at, ds::ends_at))
+        .first(conn)
+        .optional()?)
 }
 
 /// The deputies on duty in a slot.
@@ -107,6 +115,7 @@ pub fn ended_unsettled(
 ) -> AppResult<Vec<(i64, i64, NaiveDateTime, NaiveDateTime)>> {
     Ok(ds::table
         .filter(ds::settled_at.is_null())
+        .filter(ds::cancelled_at.is_null())
         .filter(ds::ends_at.le(now))
         .select((ds::id, ds::station_id, ds::starts_at, ds::ends_at))
         .limit(500)

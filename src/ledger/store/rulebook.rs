@@ -25,13 +25,14 @@ pub struct RuleRow {
     pub created_at: NaiveDateTime,
 }
 
-/// Installs the default rulebook (region 0, version 1) when it is missing.
+/// Installs the default rulebook (region 0, version 1) when it is missing, and a rule added to
+/// it since (a new point source) when the installation's rulebook has no rule of that code.
 pub fn ensure_default_rules(conn: &mut AnyConnection, now: NaiveDateTime) -> AppResult<()> {
-    let have: i64 = r::table.filter(r::region_id.eq(0)).count().get_result(conn)?;
-    if have > 0 {
-        return Ok(());
-    }
+    let have: Vec<String> = r::table.filter(r::region_id.eq(0)).select(r::code).distinct().load(conn)?;
     for (code, name, category, points, yearly, daily, review, clause) in DEFAULT_RULES {
+        if have.iter().any(|c| c == code) {
+            continue;
+        }
         diesel::insert_into(r::table)
             .values((
                 r::region_id.eq(0),

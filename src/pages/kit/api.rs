@@ -54,7 +54,8 @@ pub struct Call<'a> {
     pub path: &'a str,
     pub token: Option<&'a str>,
     pub json: Option<&'a Value>,
-    pub idempotency_key: Option<&'a str>,
+    /// One extra header: `idempotency-key` or `if-match`.
+    pub header: Option<(&'static str, &'a str)>,
 }
 
 impl Api {
@@ -99,8 +100,8 @@ impl Api {
         if let Some(j) = c.json {
             r = r.json(j);
         }
-        if let Some(k) = c.idempotency_key {
-            r = r.header("idempotency-key", k);
+        if let Some((name, value)) = c.header {
+            r = r.header(name, value);
         }
         Self::reply(r).await
     }

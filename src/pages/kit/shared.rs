@@ -36,6 +36,11 @@ impl Pages {
         Visit::new(req, &self.api, self.base.as_deref())
     }
 
+    /// A visit to the station desk (its own cookies under `/desk`).
+    pub fn desk_visit(&self, req: &actix_web::HttpRequest) -> Visit {
+        Visit::in_area(&super::visit::DESK, req, &self.api, self.base.as_deref())
+    }
+
     /// The public page behind a printed code (`None`: no such code).
     pub async fn public_page(&self, v: &Visit, code: &str) -> AppResult<Option<Arc<Value>>> {
         if code.is_empty()

@@ -12,8 +12,19 @@ use actix_web::{HttpRequest, HttpResponse};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-const SESSION: &str = "m_session";
-const CSRF: &str = "m_csrf";
+/// Which pages a visit belongs to: each area keeps its own session and CSRF cookies under its
+/// own path, so a constituent's phone session never opens the station desk (nor the reverse).
+pub struct Area {
+    pub session: &'static str,
+    pub csrf: &'static str,
+    pub path: &'static str,
+    pub sign_in: &'static str,
+}
+
+/// The constituents' phone pages.
+pub const PHONE: Area = Area { session: "m_session", csrf: "m_csrf", path: "/m", sign_in: "/m/sign-in" };
+/// The station desk.
+pub const DESK: Area = Area { session: "d_session", csrf: "d_csrf", path: "/desk", sign_in: "/desk/sign-in" };
 
 /// What every page template shows around its content.
 pub struct Head {
@@ -31,6 +42,7 @@ pub fn token() -> String {
 }
 
 pub struct Visit {
+    area: &'static Area,
     api: Api,
     ip: Option<String>,
     access: Option<String>,
@@ -46,24 +58,29 @@ pub struct Visit {
 
 impl Visit {
     pub fn new(req: &HttpRequest, api: &Api, public_base: Option<&str>) -> Visit {
+        Self::in_area(&PHONE, req, api, public_base)
+    }
+
+    pub fn in_area(area: &'static Area, req: &HttpRequest, api: &Api, public_base: Option<&str>) -> Visit {
         let meta = crate::auth::RequestMeta::from_request(
             req,
             &req.app_data::<actix_web::web::Data<crate::state::AppState>>()
                 .map(|s| s.settings.trust_proxy.clone())
                 .unwrap_or_default(),
         );
-        let (access, refresh) = match req.cookie(SESSION) {
+        let (access, refresh) = match req.cookie(area.session) {
             Some(c) => match c.value().split_once('~') {
                 Some((a, r)) if !a.is_empty() && !r.is_empty() => (Some(a.to_string()), Some(r.to_string())),
                 _ => (None, None),
             },
             None => (None, None),
         };
-        let existing = req.cookie(CSRF).map(|c| c.value().to_string()).filter(|v| rules::well_formed_token(v));
+        let existing = req.cookie(area.csrf).map(|c| c.value().to_string()).filter(|v| rules::well_formed_token(v));
         let new_csrf = existing.is_none();
         let secure =
             public_base.is_some_and(|b| b.starts_with("https://")) || req.connection_info().scheme() == "https";
         Visit {
+            area,
             api: api.clone(),
             ip: meta.ip,
             access,
@@ -73,7 +90,11 @@ impl Visit {
             nonce: token(),
             set_session: None,
             secure,
-            here: req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/m/".into()),
+            here: req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| format!("{}/", area.path)),
         }
     }
 
@@ -103,7 +124,7 @@ impl Visit {
 
     /// A call without the visitor's session (public routes, signing in).
     pub async fn public(&self, method: Method, path: &str, json: Option<&Value>) -> AppResult<Reply> {
-        let call = Call { method, path, token: None, json, idempotency_key: None };
+        let call = Call { method, path, token: None, json, header: None };
         self.api.call(self.ip.as_deref(), call).await
     }
 
@@ -116,16 +137,27 @@ impl Visit {
         json: Option<&Value>,
         key: Option<&str>,
     ) -> AppResult<Reply> {
+        self.call_with(method, path, json, key.map(|k| ("idempotency-key", k))).await
+    }
+
+    /// As [`Visit::call`], with one extra header (`if-match`, `idempotency-key`).
+    pub async fn call_with(
+        &mut self,
+        method: Method,
+        path: &str,
+        json: Option<&Value>,
+        header: Option<(&'static str, &str)>,
+    ) -> AppResult<Reply> {
         let Some(token) = self.access.clone() else {
             return Ok(Reply { status: 401, body: Value::Null });
         };
-        let call = Call { method: method.clone(), path, token: Some(&token), json, idempotency_key: key };
+        let call = Call { method: method.clone(), path, token: Some(&token), json, header };
         let first = self.api.call(self.ip.as_deref(), call).await?;
         if first.status != 401 || !self.refreshed().await? {
             return Ok(first);
         }
         let token = self.access.clone().unwrap_or_default();
-        let call = Call { method, path, token: Some(&token), json, idempotency_key: key };
+        let call = Call { method, path, token: Some(&token), json, header };
         self.api.call(self.ip.as_deref(), call).await
     }
 
@@ -174,7 +206,7 @@ impl Visit {
 
     fn cookie(&self, name: &'static str, value: String, age: actix_web::cookie::time::Duration) -> Cookie<'static> {
         Cookie::build(name, value)
-            .path("/m")
+            .path(self.area.path)
             .http_only(true)
             .secure(self.secure)
             .same_site(SameSite::Lax)
@@ -185,11 +217,11 @@ impl Visit {
     fn finish(self, mut b: actix_web::HttpResponseBuilder) -> actix_web::HttpResponseBuilder {
         use actix_web::cookie::time::Duration;
         if self.new_csrf {
-            b.cookie(self.cookie(CSRF, self.csrf.clone(), Duration::days(30)));
+            b.cookie(self.cookie(self.area.csrf, self.csrf.clone(), Duration::days(30)));
         }
         match &self.set_session {
-            Some(Some(v)) => b.cookie(self.cookie(SESSION, v.clone(), Duration::days(30))),
-            Some(None) => b.cookie(self.cookie(SESSION, String::new(), Duration::ZERO)),
+            Some(Some(v)) => b.cookie(self.cookie(self.area.session, v.clone(), Duration::days(30))),
+            Some(None) => b.cookie(self.cookie(self.area.session, String::new(), Duration::ZERO)),
             None => &mut b,
         };
         b.insert_header(("Cache-Control", "no-store"))
@@ -218,7 +250,9 @@ impl Visit {
 
     /// To the sign-in page, coming back to `next` afterwards.
     pub fn sign_in_first(self, next: &str) -> HttpResponse {
-        let to = format!("/m/sign-in?next={}", rules::url_encode(&rules::safe_next(Some(next))));
+        let next =
+            if self.area.path == PHONE.path { rules::safe_next(Some(next)) } else { format!("{}/", self.area.path) };
+        let to = format!("{}?next={}", self.area.sign_in, rules::url_encode(&next));
         self.redirect(&to)
     }
 }

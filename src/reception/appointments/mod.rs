@@ -3,3 +3,4 @@
 
 pub(in crate::reception) mod reminders;
 pub(in crate::reception) mod routes;
+pub(in crate::reception) mod station;

@@ -17,7 +17,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 /// What the desk writes down.
 pub struct WalkIn<'a> {
-    pub station: i64,
+    /// The station's desk; none for what a deputy collected elsewhere (the case then waits for
+    /// staff like any case, and earns the deputy a point through the ledger).
+    pub station: Option<i64>,
     pub region_path: &'a str,
     pub channel: &'a str,
     pub category: &'a str,
@@ -26,6 +28,8 @@ pub struct WalkIn<'a> {
     pub position: (Option<f64>, Option<f64>),
     /// The person's phone (normalised) and their consent.
     pub phone: Option<(&'a str, &'a str)>,
+    /// The name the person gave, if any (sealed when stored).
+    pub name: Option<&'a str>,
 }
 
 /// The person's account of the filer, as a case event names it.
@@ -53,9 +57,12 @@ pub fn file(
     // The deputy who filed it, else the one checked in at the station, else the one on duty.
     let deputy = match (by.role, by.deputy_id) {
         (crate::auth::Role::Deputy, Some(d)) => Some(d),
-        _ => match crate::checkins::present_at(c, w.station)? {
-            Some(d) => Some(d),
-            None => crate::checkins::on_duty_many(c, &[w.station], now)?.get(&w.station).copied(),
+        _ => match w.station {
+            Some(s) => match crate::checkins::present_at(c, s)? {
+                Some(d) => Some(d),
+                None => crate::checkins::on_duty_many(c, &[s], now)?.get(&s).copied(),
+            },
+            None => None,
         },
     };
     let seq = store::next_seqs(c, &day.format("%Y%m%d").to_string(), 1)?
@@ -64,7 +71,7 @@ pub fn file(
     let ticket = rules::ticket(day, seq);
     let new = NewOpinion {
         constituent,
-        station: Some(w.station),
+        station: w.station,
         deputy,
         region_path: w.region_path,
         category: w.category,
@@ -78,18 +85,29 @@ pub fn file(
         .pop()
         .ok_or_else(|| AppError::internal("the case was not stored"))?;
     let (who, account) = (role(by), by.account_id);
-    let note = format!("filed at the desk: {}", w.channel);
+    let note = format!("filed for someone: {}", w.channel);
     store::event(c, o.id, &Event { from: None, to: "submitted", account, role: who, note: Some(&note) }, now)?;
-    if !store::set_status(c, o.id, "submitted", "accepted", now)? {
-        return Err(AppError::internal("the case changed meanwhile"));
+    if w.station.is_some() {
+        if !store::set_status(c, o.id, "submitted", "accepted", now)? {
+            return Err(AppError::internal("the case changed meanwhile"));
+        }
+        store::event(c, o.id, &Event { from: Some("submitted"), to: "accepted", account, role: who, note: None }, now)?;
+    } else if let Some(d) = deputy {
+        let e = crate::ledger::PointEvent {
+            deputy: d,
+            kind: "opinion_collected",
+            source: ("collected_opinion", o.id),
+            at: now,
+        };
+        crate::ledger::note(c, e, now)?;
     }
-    store::event(c, o.id, &Event { from: Some("submitted"), to: "accepted", account, role: who, note: None }, now)?;
     let intake = Intake {
         channel: w.channel,
-        station: Some(w.station),
+        station: w.station,
         filed_by: account,
         role: who,
         consent: w.phone.map(|p| p.1),
+        name_sealed: w.name.map(|n| pii.seal(crate::platform::pii::field::INTAKE_NAME, n)),
     };
     intakes::insert(c, o.id, &intake, now)?;
     let wake = match deputy {

@@ -21,7 +21,7 @@ pub struct Booking {
     /// in_person or online.
     pub mode: String,
     pub topic: String,
-    /// requested, confirmed, declined or cancelled.
+    /// requested, confirmed, declined, cancelled or cancelled_by_station.
     pub status: String,
     /// `138****1234`.
     pub phone_masked: String,
@@ -35,6 +35,8 @@ pub struct WalkInOfDay {
     pub title: String,
     pub status: String,
     pub filed_at: DateTime<Utc>,
+    /// The name the person gave at the desk, if any.
+    pub name: Option<String>,
 }
 
 /// A station's day.
@@ -104,16 +106,11 @@ pub async fn day(
         let (from, to) = crate::checkins::day_bounds(date, tz);
         let rows = appointments::of_station(c, station, from, to)?;
         let booked = bookings(c, &pii, rows)?;
-        let walk_ins = intakes::filed_at(c, station, from, to)?
-            .into_iter()
-            .map(|(ticket, channel, title, status, at)| WalkInOfDay {
-                ticket,
-                channel,
-                title,
-                status,
-                filed_at: utc(at),
-            })
-            .collect();
+        let mut walk_ins = vec![];
+        for (ticket, channel, title, status, at, name) in intakes::filed_at(c, station, from, to)? {
+            let name = name.map(|n| pii.open(crate::platform::pii::field::INTAKE_NAME, &n)).transpose()?;
+            walk_ins.push(WalkInOfDay { ticket, channel, title, status, filed_at: utc(at), name });
+        }
         Ok(StationDay {
             station_id: station,
             date,

@@ -152,3 +152,31 @@ pub fn of_station(
         .limit(500)
         .load(c)?)
 }
+
+/// Live bookings (requested or confirmed) in a slot, of one deputy or of all.
+pub fn live_of_slot(c: &mut AnyConnection, slot: i64, deputy: Option<i64>) -> AppResult<Vec<AppointmentRow>> {
+    let mut q = a::table
+        .filter(a::slot_id.eq(slot))
+        .filter(a::status.eq_any(["requested", "confirmed"]))
+        .order(a::id)
+        .into_boxed();
+    if let Some(d) = deputy {
+        q = q.filter(a::deputy_id.eq(d));
+    }
+    Ok(q.load(c)?)
+}
+
+/// Gives a live booking to another deputy of its slot (false when it is no longer live).
+pub fn move_to(c: &mut AnyConnection, id: i64, deputy: i64, now: NaiveDateTime) -> AppResult<bool> {
+    Ok(diesel::update(a::table.find(id).filter(a::status.eq_any(["requested", "confirmed"])))
+        .set((a::deputy_id.eq(deputy), a::updated_at.eq(now)))
+        .execute(c)?
+        == 1)
+}
+
+/// Moves the live bookings of a slot to its new start (answers how many).
+pub fn retime(c: &mut AnyConnection, slot: i64, starts: NaiveDateTime, now: NaiveDateTime) -> AppResult<usize> {
+    Ok(diesel::update(a::table.filter(a::slot_id.eq(slot)).filter(a::status.eq_any(["requested", "confirmed"])))
+        .set((a::starts_at.eq(starts), a::reminded_at.eq(None::<NaiveDateTime>), a::updated_at.eq(now)))
+        .execute(c)?)
+}

@@ -9,8 +9,8 @@ use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::http::{page, Page, PageQuery};
 use crate::live::Wake;
 use crate::platform::ratelimit;
+use crate::reception::appointments::station::{text_booker, Texting};
 use crate::reception::cases::routes::opinions::constituent;
-use crate::reception::rules;
 use crate::reception::store::appointments::{self as store, AppointmentRow, NewAppointment};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
@@ -51,7 +51,8 @@ pub struct AppointmentView {
     /// The video room of an online reception.
     pub video_url: Option<String>,
     pub topic: String,
-    /// requested, confirmed, declined or cancelled.
+    /// requested, confirmed, declined, cancelled (by the constituent) or cancelled_by_station
+    /// (the slot was cancelled or changed, or the deputy withdrew).
     pub status: String,
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -204,21 +205,8 @@ async fn decide(
         let a = store::get(c, id)?.ok_or_else(AppError::not_found)?;
         if matches!(to, "confirmed" | "declined") {
             // The person who booked hears of the deputy's answer by text too.
-            let (phone, _) = crate::reception::store::handling::constituent_contact(c, &pii, a.constituent_id)?;
-            let when = utc(a.starts_at).with_timezone(&tz).format("%m月%d日 %H:%M").to_string();
-            let body = rules::appointment_text(to, &when, a.note.as_deref(), base.as_deref());
-            let who = format!("constituent:{}", a.constituent_id);
-            let dedup = format!("appointment:{}:{to}", a.id);
-            crate::sms::enqueue_milestone(c, &pii, (&phone, &who), &body, &dedup, now, (quiet, tz))?;
-        }
-        if matches!(to, "confirmed" | "declined") {
-            // The person who booked hears of the deputy's answer by text too.
-            let (phone, _) = crate::reception::store::handling::constituent_contact(c, &pii, a.constituent_id)?;
-            let when = utc(a.starts_at).with_timezone(&tz).format("%m月%d日 %H:%M").to_string();
-            let body = rules::appointment_text(to, &when, a.note.as_deref(), base.as_deref());
-            let who = format!("constituent:{}", a.constituent_id);
-            let dedup = format!("appointment:{}:{to}", a.id);
-            crate::sms::enqueue_milestone(c, &pii, (&phone, &who), &body, &dedup, now, (quiet, tz))?;
+            let texting = Texting { pii: &pii, quiet, tz, base: base.as_deref() };
+            text_booker(c, &texting, &a, to, a.note.as_deref(), now)?;
         }
         let wakes = tell(c, &a, now)?;
         Ok((view(a), wakes))
