@@ -20,6 +20,7 @@ pub mod pages;
 pub mod platform;
 pub mod push;
 pub mod reception;
+pub mod reports;
 pub mod sms;
 pub mod startup;
 pub mod state;

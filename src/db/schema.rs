@@ -217,6 +217,40 @@ diesel::table! {
 }
 
 diesel::table! {
+    duty_reports (id) {
+        id -> BigInt,
+        deputy_id -> BigInt,
+        region_path -> Text,
+        term -> Integer,
+        year -> Nullable<Integer>,
+        status -> Text,
+        body -> Text,
+        figures -> Nullable<Text>,
+        chain_head -> Nullable<Text>,
+        station_id -> Nullable<BigInt>,
+        electoral_unit -> Nullable<Text>,
+        scheduled_for -> Nullable<Timestamp>,
+        event_id -> Nullable<BigInt>,
+        staff_comment -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    duty_report_ratings (report_id, constituent_id) {
+        report_id -> BigInt,
+        constituent_id -> BigInt,
+        verdict -> Text,
+        comment -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     duty_slots (id) {
         id -> BigInt,
         station_id -> BigInt,
@@ -932,6 +966,8 @@ diesel::joinable!(suggestion_urges -> suggestions (suggestion_id));
 diesel::joinable!(suggestion_attachments -> suggestions (suggestion_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    duty_reports,
+    duty_report_ratings,
     opinions,
     opinion_photos,
     opinion_text_optouts,

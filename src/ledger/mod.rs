@@ -24,7 +24,7 @@ pub use routes::{register, register_hot};
 pub use store::ensure_default_rules;
 pub use store::inbox::{note, note_many, noted_for, PointEvent};
 
-pub use archive::{verify as verify_archive, SignedArchive};
+pub use archive::{signed_of as signed_archive, verify as verify_archive, SignedArchive};
 pub use awards::{consume as consume_point_events, consume_in as consume_point_events_in};
 pub use awards::{consume_pending as consume_pending_point_events, reverse as reverse_entry};
 pub use awards::{post as post_awards, propose_outcome, Award, EventOutcome};

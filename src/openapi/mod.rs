@@ -44,6 +44,7 @@ impl Modify for BearerAuth {
         (name = "events", description = "Meetings, trainings, inspections and group activities with attendance"),
         (name = "ledger", description = "Duty points: rulebook, explained entries, rankings, verification"),
         (name = "roster", description = "Reception duty roster (接待日)"),
+        (name = "duty-reports", description = "Deputies' reports to their voters and their review (述职评议)"),
         (name = "suggestions", description = "Deputies' suggestions (代表建议): filing, assignment, handling, evaluation"),
         (name = "notices", description = "Notices and briefing materials, inboxes, read receipts, RSVP"),
         (name = "push", description = "Devices and push delivery"),
@@ -56,7 +57,7 @@ pub struct ApiDoc;
 /// Registers every route on `r` (a utoipa `ServiceConfig`, which also collects the
 /// documentation, or a plain actix-web one), capability by capability.
 fn register<R: RouteTable>(r: &mut R) {
-    use crate::{audit, auth, checkins, ledger, live, notices, ops, org, push, reception, suggestions};
+    use crate::{audit, auth, checkins, ledger, live, notices, ops, org, push, reception, reports, suggestions};
     // The busiest routes first: actix-web tries routes in this order, and every route with a
     // path parameter before the one that matches costs a regex match (5 % of a worker's time
     // for a check-in when it came 48th). Only fixed paths there: one can never shadow another.
@@ -75,6 +76,7 @@ fn register<R: RouteTable>(r: &mut R) {
     push::register(r);
     reception::register(r);
     suggestions::register(r);
+    reports::register(r);
 }
 
 /// Registers every documented route, collecting their documentation (for [`spec`]).

@@ -29,6 +29,7 @@ pub use appointments::station::{RosterChange, Texting as BookingTexts};
 pub use cases::filing::{Filings, Writes as FilingWrites};
 pub use cases::raised::{prepare as prepare_raise, raise as raise_opinion, Raised};
 pub use cases::routes::forwarding::remind_overdue as remind_overdue_cases;
+pub use cases::routes::opinions::constituent as constituent_of;
 pub use cases::routes::stats::By as StatsBy;
 pub use cases::texts::text_milestones;
 

@@ -23,6 +23,7 @@ mod desk_browser;
 mod desk_pages;
 mod directory;
 mod directory_admin;
+mod duty_reports;
 mod errors;
 mod evaluation;
 mod events;

@@ -114,3 +114,8 @@ pub fn invite(conn: &mut AnyConnection, id: i64, deputies: &[i64]) -> AppResult<
     }
     Ok(())
 }
+
+/// (starts, ends) of an event.
+pub fn window(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(NaiveDateTime, NaiveDateTime)>> {
+    Ok(e::table.find(id).select((e::starts_at, e::ends_at)).first(conn).optional()?)
+}

@@ -107,6 +107,12 @@ pub fn sign(state: &AppState, archive: &DutyArchive) -> AppResult<SignedArchive>
     Ok(SignedArchive { archive: value, signature: ArchiveSignature { alg: "EdDSA".into(), kid, value: value_b64 } })
 }
 
+/// A deputy's archive of a year, signed (what a duty report freezes as its figures).
+pub fn signed_of(c: &mut AnyConnection, state: &AppState, deputy: i64, year: i32) -> AppResult<SignedArchive> {
+    let archive = build(c, deputy, year, state.settings.tz, state.clock.now())?;
+    sign(state, &archive)
+}
+
 pub fn csv(c: &mut AnyConnection, deputy: i64, year: i32) -> AppResult<String> {
     let mut w = crate::platform::csv_out::CsvOut::default();
     let header = [

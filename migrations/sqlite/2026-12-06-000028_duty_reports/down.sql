@@ -1,0 +1,2 @@
+DROP TABLE duty_report_ratings;
+DROP TABLE duty_reports;

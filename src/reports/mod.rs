@@ -1,0 +1,14 @@
+//! Duty reports (述职评议): once a term each deputy reports face to face to the voters and the
+//! electoral unit that elected them, and is reviewed. Staff see the plan of a congress and term
+//! and schedule reports; the deputy drafts on a frozen, signed copy of their duty archive; staff
+//! return or approve it, and approving opens a session (an event of kind `duty_report` at the
+//! station) where those present rate it from their phones with the session's rotating token.
+//! Results (rates with their volumes, comments, a flag for a talk) go to the deputy and staff; a
+//! delivered report earns its ledger entry; a published one is public.
+
+mod model;
+mod routes;
+mod rules;
+mod store;
+
+pub use routes::register;

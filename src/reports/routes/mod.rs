@@ -1,0 +1,27 @@
+//! The duty reports' route table.
+
+mod drafts;
+mod plan;
+mod ratings;
+mod review;
+mod scope;
+
+use crate::platform::route_table::RouteTable;
+
+/// Registers the duty-report routes, in the order actix-web tries them.
+pub fn register<R: RouteTable>(r: &mut R) {
+    r.add(plan::plan)
+        .add(plan::schedule)
+        .add(drafts::create)
+        .add(drafts::mine)
+        .add(drafts::update)
+        .add(drafts::submit)
+        .add(ratings::public)
+        .add(ratings::rate)
+        .add(ratings::results_of)
+        .add(review::get_one)
+        .add(review::send_back)
+        .add(review::approve)
+        .add(review::deliver)
+        .add(review::publish);
+}
