@@ -34,11 +34,12 @@ pub use leave::excuse as excuse_absence;
 pub use model::{CheckinView, SlotView};
 pub use on_duty::day_bounds;
 pub use on_duty::{on_duty_many, settle as settle_duty, slot as duty_slot, station_deputies, week as duty_week};
+pub use places::svg as qr_svg;
 pub use places::{existing_secret as existing_qr_secret, new_kiosk_key};
 pub use qr::{issue as issue_qr, Place};
 pub use record::{Checkins, Writes as CheckinWrites};
 pub use rules::{decode_position, seal_position};
-pub use sessions::{event_window, open_session, verify_event_token, NewSession};
+pub use sessions::{event_code, event_window, open_session, verify_event_token, NewSession};
 pub use venues::venue as meeting_venue;
 pub use venues::{follow as follow_venues, VenueCache};
 

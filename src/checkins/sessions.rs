@@ -63,3 +63,14 @@ pub fn verify_event_token(
     };
     Ok(qr::verify(&secret, Place::Event(event), token, now.and_utc().timestamp(), grace_secs).map_err(|e| e.code()))
 }
+
+/// The event's current QR token and when it expires (unix seconds); its secret is made at the
+/// first call.
+pub fn event_code(
+    conn: &mut AnyConnection,
+    event: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<(String, i64)> {
+    let (token, expires, _) = super::places::current(conn, Place::Event(event), now)?;
+    Ok((token, expires))
+}

@@ -229,9 +229,11 @@ diesel::table! {
         chain_head -> Nullable<Text>,
         station_id -> Nullable<BigInt>,
         electoral_unit -> Nullable<Text>,
+        representatives -> Integer,
         scheduled_for -> Nullable<Timestamp>,
         event_id -> Nullable<BigInt>,
         staff_comment -> Nullable<Text>,
+        reminded_at -> Nullable<Timestamp>,
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -247,6 +249,21 @@ diesel::table! {
         verdict -> Text,
         comment -> Nullable<Text>,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    duty_report_tallies (id) {
+        id -> BigInt,
+        report_id -> BigInt,
+        satisfied -> Integer,
+        basically_satisfied -> Integer,
+        unsatisfied -> Integer,
+        status -> Text,
+        proposed_by -> BigInt,
+        approved_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
     }
 }
 
@@ -472,6 +489,7 @@ diesel::table! {
         bottom_n -> Integer,
         excluded_deputies -> Text,
         updated_at -> Timestamp,
+        duty_report_due_year -> Nullable<Integer>,
     }
 }
 
@@ -968,6 +986,7 @@ diesel::joinable!(suggestion_attachments -> suggestions (suggestion_id));
 diesel::allow_tables_to_appear_in_same_query!(
     duty_reports,
     duty_report_ratings,
+    duty_report_tallies,
     opinions,
     opinion_photos,
     opinion_text_optouts,

@@ -11,9 +11,16 @@ pub struct DutyLine {
     pub names: String,
 }
 
+/// A published duty report (述职评议) on a deputy's card.
+pub struct ReportLine {
+    pub when: String,
+    pub result: String,
+    pub body: String,
+}
+
 /// What a printed code shows, put in words once and kept while its public page is.
 pub enum Card {
-    Deputy { d: Deputy, seats: Vec<String> },
+    Deputy { d: Deputy, seats: Vec<String>, reports: Vec<ReportLine> },
     Station { s: Station, map: String, week: Vec<DutyLine> },
 }
 
@@ -23,6 +30,7 @@ pub struct DeputyPage<'a> {
     pub head: Head,
     pub d: &'a Deputy,
     pub seats: &'a [String],
+    pub reports: &'a [ReportLine],
 }
 
 #[derive(Template)]
@@ -41,6 +49,16 @@ pub struct MessagePage {
     pub head: Head,
     pub heading: String,
     pub text: String,
+}
+
+/// The rating form of a duty report's session.
+#[derive(Template)]
+#[template(path = "m/rate_report.html")]
+pub struct RateReportPage {
+    pub head: Head,
+    pub id: i64,
+    pub token: String,
+    pub error: Option<&'static str>,
 }
 
 #[derive(Template)]

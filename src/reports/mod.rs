@@ -6,9 +6,13 @@
 //! Results (rates with their volumes, comments, a flag for a talk) go to the deputy and staff; a
 //! delivered report earns its ledger entry; a published one is public.
 
+mod archive;
+mod jobs;
 mod model;
 mod routes;
 mod rules;
 mod store;
 
+pub use archive::{delivered_between, delivered_in, DeliveredReport};
+pub use jobs::{remind_due as remind_due_reports, worker};
 pub use routes::register;

@@ -28,6 +28,8 @@ pub struct ReportView {
     /// The session (an event of kind `duty_report`) once approved.
     pub event_id: Option<i64>,
     pub staff_comment: Option<String>,
+    /// When the deputy was reminded that the session is near and the report not approved.
+    pub reminded_at: Option<DateTime<Utc>>,
     /// Send back as `If-Match: "duty-report-{id}-v{version}"` when changing the text.
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -51,6 +53,7 @@ pub fn view(r: ReportRow) -> ReportView {
         scheduled_for: r.scheduled_for.map(utc),
         event_id: r.event_id,
         staff_comment: r.staff_comment,
+        reminded_at: r.reminded_at.map(utc),
         version: r.version,
         created_at: utc(r.created_at),
         updated_at: utc(r.updated_at),
@@ -92,6 +95,9 @@ pub struct ScheduleItem {
     pub station_id: i64,
     /// The electoral unit invited (原选举单位), in words.
     pub electoral_unit: Option<String>,
+    /// How many of its representatives are registered (they may vote on paper; 0 by default).
+    #[serde(default)]
+    pub representatives: i32,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -99,6 +105,20 @@ pub struct ScheduleItem {
 pub struct ScheduleRequest {
     /// At most 500 at once.
     pub items: Vec<ScheduleItem>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemindRequest {
+    /// The congress (a region); the caller's own region by default.
+    pub region_id: Option<i64>,
+    pub term: i32,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Reminded {
+    /// Deputies who got a notice.
+    pub reminded: usize,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -14,9 +14,11 @@ CREATE TABLE duty_reports (
     chain_head TEXT,
     station_id BIGINT REFERENCES stations(id),
     electoral_unit TEXT,
+    representatives INTEGER NOT NULL DEFAULT 0,
     scheduled_for TIMESTAMP,
     event_id BIGINT REFERENCES events(id),
     staff_comment TEXT,
+    reminded_at TIMESTAMP,
     version BIGINT NOT NULL DEFAULT 1,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,
@@ -34,3 +36,19 @@ CREATE TABLE duty_report_ratings (
     created_at TIMESTAMP NOT NULL,
     PRIMARY KEY (report_id, constituent_id)
 );
+-- The annual evaluation may require a report in the term by a year (its last year).
+ALTER TABLE evaluation_settings ADD COLUMN duty_report_due_year INTEGER;
+-- Paper ballots counted at the session: one member of staff proposes the tally, another approves it.
+CREATE TABLE duty_report_tallies (
+    id BIGSERIAL PRIMARY KEY,
+    report_id BIGINT NOT NULL REFERENCES duty_reports(id),
+    satisfied INTEGER NOT NULL,
+    basically_satisfied INTEGER NOT NULL,
+    unsatisfied INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    proposed_by BIGINT NOT NULL REFERENCES accounts(id),
+    approved_by BIGINT REFERENCES accounts(id),
+    created_at TIMESTAMP NOT NULL,
+    decided_at TIMESTAMP
+);
+CREATE INDEX duty_report_tallies_report ON duty_report_tallies (report_id);

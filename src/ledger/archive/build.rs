@@ -79,6 +79,7 @@ pub fn build(
         points_by_category: by_category,
         entries: entries.len() as i64,
         appeals,
+        duty_reports: crate::reports::delivered_in(c, deputy, bound(year), bound(year + 1))?,
         chain_head: head,
         generated_at: now,
     })

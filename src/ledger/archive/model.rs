@@ -45,6 +45,9 @@ pub struct DutyArchive {
     pub points_by_category: Vec<CategoryTotal>,
     pub entries: i64,
     pub appeals: Vec<ArchiveAppeal>,
+    /// Reports to the voters delivered this year (述职评议), with their results.
+    #[serde(default)]
+    pub duty_reports: Vec<crate::reports::DeliveredReport>,
     pub chain_head: Option<ChainHead>,
     pub generated_at: DateTime<Utc>,
 }

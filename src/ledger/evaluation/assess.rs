@@ -20,7 +20,7 @@ pub fn load(c: &mut AnyConnection, path: &str) -> AppResult<EffectiveSettings> {
     let found = chain.iter().find_map(|r| rows.iter().find(|x| x.0 == *r));
     Ok(match found {
         None => EffectiveSettings { from_region_id: None, settings: EvaluationSettings::default() },
-        Some((r, g, s, q, b, ex)) => EffectiveSettings {
+        Some((r, g, s, q, b, ex, due)) => EffectiveSettings {
             from_region_id: Some(*r),
             settings: EvaluationSettings {
                 min_group_activities: *g,
@@ -28,6 +28,7 @@ pub fn load(c: &mut AnyConnection, path: &str) -> AppResult<EffectiveSettings> {
                 excellent_quota_pct: *q,
                 bottom_n: *b,
                 excluded_deputy_ids: ex.split(',').filter_map(|x| x.parse().ok()).collect(),
+                duty_report_due_year: *due,
             },
         },
     })
@@ -60,6 +61,11 @@ pub fn evaluate(c: &mut AnyConnection, p: &Principal, region: Option<i64>, year:
     let names: HashMap<i64, String> = crate::org::deputy_names(c, &members)?.into_iter().collect();
     let name = |d: i64| names.get(&d).cloned().unwrap_or_default();
     let n = store::standing_counts(c, year, &["group_activity_attended", "suggestion_filed"])?;
+    // From the due year on, a report delivered in the five years up to this one is required.
+    let reported = match s.duty_report_due_year {
+        Some(due) if year >= due => Some(crate::reports::delivered_between(c, &members, year - 4, year)?),
+        _ => None,
+    };
     let below_minimums = members
         .iter()
         .filter_map(|d| {
@@ -71,6 +77,9 @@ pub fn evaluate(c: &mut AnyConnection, p: &Principal, region: Option<i64>, year:
             }
             if sg < s.min_suggestions as i64 {
                 missing.push("suggestions".to_string());
+            }
+            if reported.as_ref().is_some_and(|r| !r.contains(d)) {
+                missing.push("duty_report".to_string());
             }
             (!missing.is_empty()).then(|| BelowMinimum {
                 deputy_id: *d,

@@ -14,6 +14,11 @@ pub struct EvaluationSettings {
     pub bottom_n: i32,
     /// Deputies who do not compete for excellent (e.g. leaders).
     pub excluded_deputy_ids: Vec<i64>,
+    /// The year (the term's last) by which every deputy must have reported to their voters
+    /// (述职评议); from that year a deputy without a delivered report of the five years up to
+    /// the evaluated one is listed below minimums (`duty_report`). None: not required.
+    #[serde(default)]
+    pub duty_report_due_year: Option<i32>,
 }
 
 impl Default for EvaluationSettings {
@@ -24,6 +29,7 @@ impl Default for EvaluationSettings {
             excellent_quota_pct: 10,
             bottom_n: 5,
             excluded_deputy_ids: vec![],
+            duty_report_due_year: None,
         }
     }
 }
@@ -50,7 +56,7 @@ pub struct BelowMinimum {
     pub name: String,
     pub group_activities: i64,
     pub suggestions: i64,
-    /// `group_activities` and/or `suggestions`.
+    /// `group_activities`, `suggestions` and/or `duty_report`.
     pub missing: Vec<String>,
 }
 

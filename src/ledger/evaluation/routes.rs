@@ -52,6 +52,9 @@ pub async fn set(
             errs.push(FieldError::new(f, "out_of_range", format!("0–{max}")));
         }
     }
+    if b.duty_report_due_year.is_some_and(|y| !(1949..=2200).contains(&y)) {
+        errs.push(FieldError::new("duty_report_due_year", "out_of_range", "1949–2200"));
+    }
     if !(1..=50).contains(&b.excellent_quota_pct) {
         errs.push(FieldError::new("excellent_quota_pct", "out_of_range", "1–50"));
     }
@@ -69,7 +72,15 @@ pub async fn set(
             ));
         }
         let excluded = b.excluded_deputy_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        let row = (id, b.min_group_activities, b.min_suggestions, b.excellent_quota_pct, b.bottom_n, excluded);
+        let row = (
+            id,
+            b.min_group_activities,
+            b.min_suggestions,
+            b.excellent_quota_pct,
+            b.bottom_n,
+            excluded,
+            b.duty_report_due_year,
+        );
         crate::ledger::store::evaluation::replace_settings(c, &row, now)?;
         Entry::by(&p, "evaluation.settings", "region", id.to_string()).region(Some(path.clone())).write(c, now)?;
         load(c, &path)

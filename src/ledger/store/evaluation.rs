@@ -9,8 +9,8 @@ use diesel::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 /// Settings as kept: (region, min group activities, min suggestions, excellent quota %, bottom n,
-/// excluded deputies as comma-separated ids).
-pub type SettingsRow = (i64, i32, i32, i32, i32, String);
+/// excluded deputies as comma-separated ids, the year a duty report is due by).
+pub type SettingsRow = (i64, i32, i32, i32, i32, String, Option<i32>);
 
 /// The settings kept for any of `regions`.
 pub fn settings_of(c: &mut AnyConnection, regions: &[i64]) -> AppResult<Vec<SettingsRow>> {
@@ -23,6 +23,7 @@ pub fn settings_of(c: &mut AnyConnection, regions: &[i64]) -> AppResult<Vec<Sett
             es::excellent_quota_pct,
             es::bottom_n,
             es::excluded_deputies,
+            es::duty_report_due_year,
         ))
         .load(c)?)
 }
@@ -38,6 +39,7 @@ pub fn replace_settings(c: &mut AnyConnection, r: &SettingsRow, now: NaiveDateTi
             es::excellent_quota_pct.eq(r.3),
             es::bottom_n.eq(r.4),
             es::excluded_deputies.eq(&r.5),
+            es::duty_report_due_year.eq(r.6),
             es::updated_at.eq(now),
         ))
         .execute(c)?;

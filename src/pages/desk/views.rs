@@ -101,6 +101,14 @@ pub struct SlotPage {
     pub error: Option<&'static str>,
 }
 
+/// The screen at a duty report's session: its QR code (an SVG the server drew from its own URL).
+#[derive(Template)]
+#[template(path = "desk/session.html")]
+pub struct SessionPage {
+    pub head: Head,
+    pub svg: String,
+}
+
 #[derive(Template)]
 #[template(path = "desk/message.html")]
 pub struct MessagePage {

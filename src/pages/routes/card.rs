@@ -5,7 +5,7 @@ use crate::error::{AppError, AppResult};
 use crate::pages::kit::{Pages, Visit};
 use crate::pages::model::Public;
 use crate::pages::rules;
-use crate::pages::views::{Card, DeputyPage, DutyLine, StationPage};
+use crate::pages::views::{Card, DeputyPage, DutyLine, ReportLine, StationPage};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -32,9 +32,9 @@ pub async fn code_page(
         },
     };
     let done = match card.as_ref() {
-        Card::Deputy { d, seats } => {
+        Card::Deputy { d, seats, reports } => {
             let head = v.head(format!("{}代表", d.name));
-            v.render(StatusCode::OK, &DeputyPage { head, d, seats })
+            v.render(StatusCode::OK, &DeputyPage { head, d, seats, reports })
         }
         Card::Station { s, map, week } => {
             let head = v.head(s.name.clone());
@@ -52,7 +52,8 @@ async fn card(pages: &Pages, v: &Visit, code: &str, tz: chrono_tz::Tz) -> AppRes
         (Some(d), _) => {
             let seats =
                 d.seats.iter().map(|s| rules::seat_line(&s.level, &s.region, s.group.as_deref(), s.term)).collect();
-            Some(Arc::new(Card::Deputy { d, seats }))
+            let reports = reports(v, code, tz).await?;
+            Some(Arc::new(Card::Deputy { d, seats, reports }))
         }
         (None, Some(s)) => {
             let week = s
@@ -68,6 +69,31 @@ async fn card(pages: &Pages, v: &Visit, code: &str, tz: chrono_tz::Tz) -> AppRes
         }
         (None, None) => None,
     })
+}
+
+/// A deputy's published duty reports, put in words.
+async fn reports(v: &Visit, code: &str, tz: chrono_tz::Tz) -> AppResult<Vec<ReportLine>> {
+    let path = format!("/api/v1/public/duty-reports?deputy_code={}", rules::url_encode(code));
+    let r = v.public(reqwest::Method::GET, &path, None).await?;
+    let items = r.body.as_array().cloned().unwrap_or_default();
+    Ok(items
+        .iter()
+        .map(|x| {
+            let at = x["report"]["delivered_at"].as_str().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+            let pct = |k: &str| x["results"][k].as_f64().map_or("–".to_string(), |f| format!("{:.0}%", f * 100.0));
+            ReportLine {
+                when: at.map(|t| t.with_timezone(&tz).format("%Y年%-m月述职").to_string()).unwrap_or_default(),
+                result: format!(
+                    "{}人评议：满意{}，基本满意{}，不满意{}",
+                    x["results"]["ratings"].as_i64().unwrap_or_default(),
+                    pct("satisfied_rate"),
+                    pct("basically_satisfied_rate"),
+                    pct("unsatisfied_rate")
+                ),
+                body: x["report"]["body"].as_str().unwrap_or_default().to_string(),
+            }
+        })
+        .collect())
 }
 
 /// Any other path under `/m/`: the friendly 404 page.

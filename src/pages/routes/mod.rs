@@ -4,6 +4,7 @@
 mod booking;
 mod card;
 mod cases;
+mod duty_report;
 mod opinion;
 mod sign_in;
 
@@ -26,6 +27,8 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(cases::follow)
         .service(cases::unfollow)
         .service(booking::cancel)
+        .service(duty_report::page)
+        .service(duty_report::rate)
         .service(opinion::page)
         .service(opinion::submit)
         .service(booking::page)

@@ -5,6 +5,8 @@ mod plan;
 mod ratings;
 mod review;
 mod scope;
+mod session;
+mod tallies;
 
 use crate::platform::route_table::RouteTable;
 
@@ -12,6 +14,7 @@ use crate::platform::route_table::RouteTable;
 pub fn register<R: RouteTable>(r: &mut R) {
     r.add(plan::plan)
         .add(plan::schedule)
+        .add(plan::remind)
         .add(drafts::create)
         .add(drafts::mine)
         .add(drafts::update)
@@ -19,6 +22,9 @@ pub fn register<R: RouteTable>(r: &mut R) {
         .add(ratings::public)
         .add(ratings::rate)
         .add(ratings::results_of)
+        .add(session::code)
+        .add(tallies::propose)
+        .add(tallies::approve)
         .add(review::get_one)
         .add(review::send_back)
         .add(review::approve)

@@ -7,13 +7,13 @@ use crate::auth::{Principal, Role};
 use crate::db::{self, utc, AnyConnection};
 use crate::error::{AppError, AppResult, Code, FieldError, Problem, ReadErrors, WriteErrors};
 use crate::reports::model::{results, view, PublicQuery, PublicReport, RatingComment, RatingCreate, Results};
-use crate::reports::rules::{self, Tally, MAX_COMMENT, VERDICTS};
+use crate::reports::rules::{self, MAX_COMMENT, VERDICTS};
 use crate::reports::store::{self, ratings};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
 
 fn result_of(c: &mut AnyConnection, id: i64, with_comments: bool) -> AppResult<Results> {
-    let t = Tally::from_counts(&ratings::counts(c, id)?);
+    let t = crate::reports::archive::tally(c, id)?;
     let comments = if with_comments {
         ratings::comments(c, id)?
             .into_iter()

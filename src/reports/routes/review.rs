@@ -10,8 +10,8 @@ use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::http::{etag, with_etag};
 use crate::reports::model::{view, ReportView, ReturnRequest};
-use crate::reports::rules::{self, Tally};
-use crate::reports::store::{self, ratings, ReportRow};
+use crate::reports::rules;
+use crate::reports::store::{self, ReportRow};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
@@ -125,7 +125,7 @@ pub async fn deliver(state: web::Data<AppState>, p: Principal, id: web::Path<i64
             at: now,
         };
         crate::ledger::note(c, e, now)?;
-        let t = Tally::from_counts(&ratings::counts(c, id)?);
+        let t = crate::reports::archive::tally(c, id)?;
         let body = format!(
             "您的述职评议已完成：共{}人评议，满意{}、基本满意{}、不满意{}。{}",
             t.total(),

@@ -2,6 +2,7 @@
 //! session's event, and the reports of a plan or a deputy.
 
 pub(in crate::reports) mod ratings;
+pub(in crate::reports) mod tallies;
 
 use crate::db::schema::duty_reports as r;
 use crate::db::AnyConnection;
@@ -22,9 +23,11 @@ pub struct ReportRow {
     pub chain_head: Option<String>,
     pub station_id: Option<i64>,
     pub electoral_unit: Option<String>,
+    pub representatives: i32,
     pub scheduled_for: Option<NaiveDateTime>,
     pub event_id: Option<i64>,
     pub staff_comment: Option<String>,
+    pub reminded_at: Option<NaiveDateTime>,
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -39,6 +42,8 @@ pub struct Schedule<'a> {
     pub term: i32,
     pub station: i64,
     pub electoral_unit: Option<&'a str>,
+    /// Registered representatives of the electoral unit invited (they may vote on paper).
+    pub representatives: i32,
     pub at: NaiveDateTime,
 }
 
@@ -52,6 +57,7 @@ pub fn insert_scheduled(c: &mut AnyConnection, s: &Schedule, now: NaiveDateTime)
             r::status.eq("scheduled"),
             r::station_id.eq(s.station),
             r::electoral_unit.eq(s.electoral_unit),
+            r::representatives.eq(s.representatives),
             r::scheduled_for.eq(s.at),
             r::created_at.eq(now),
             r::updated_at.eq(now),
@@ -66,6 +72,7 @@ pub fn reschedule(c: &mut AnyConnection, id: i64, s: &Schedule, now: NaiveDateTi
         .set((
             r::station_id.eq(s.station),
             r::electoral_unit.eq(s.electoral_unit),
+            r::representatives.eq(s.representatives),
             r::scheduled_for.eq(s.at),
             r::updated_at.eq(now),
         ))
@@ -198,4 +205,53 @@ pub fn of_deputy(c: &mut AnyConnection, deputy: i64, published: bool) -> AppResu
         q = q.filter(r::status.eq("published"));
     }
     Ok(q.load(c)?)
+}
+
+/// Of `deputies`, those with a report delivered (or published) in `from..to`.
+pub fn delivered_by(
+    c: &mut AnyConnection,
+    deputies: &[i64],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<std::collections::HashSet<i64>> {
+    Ok(r::table
+        .filter(r::deputy_id.eq_any(deputies))
+        .filter(r::delivered_at.ge(from))
+        .filter(r::delivered_at.lt(to))
+        .select(r::deputy_id)
+        .load::<i64>(c)?
+        .into_iter()
+        .collect())
+}
+
+/// A deputy's reports delivered in `from..to`, oldest first.
+pub fn delivered_of(
+    c: &mut AnyConnection,
+    deputy: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<Vec<ReportRow>> {
+    Ok(r::table
+        .filter(r::deputy_id.eq(deputy))
+        .filter(r::delivered_at.ge(from))
+        .filter(r::delivered_at.lt(to))
+        .order(r::delivered_at)
+        .load(c)?)
+}
+
+/// Reports not approved yet whose session is before `horizon` and whose deputy was not reminded.
+pub fn to_remind(c: &mut AnyConnection, now: NaiveDateTime, horizon: NaiveDateTime) -> AppResult<Vec<ReportRow>> {
+    Ok(r::table
+        .filter(r::status.eq_any(["scheduled", "draft", "returned", "submitted"]))
+        .filter(r::reminded_at.is_null())
+        .filter(r::scheduled_for.gt(now))
+        .filter(r::scheduled_for.le(horizon))
+        .order(r::id)
+        .limit(500)
+        .load(c)?)
+}
+
+pub fn set_reminded(c: &mut AnyConnection, id: i64, now: NaiveDateTime) -> AppResult<()> {
+    diesel::update(r::table.find(id)).set(r::reminded_at.eq(now)).execute(c)?;
+    Ok(())
 }
