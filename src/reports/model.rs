@@ -116,6 +116,7 @@ pub struct RemindRequest {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(as = DutyReportReminders)]
 pub struct Reminded {
     /// Deputies who got a notice.
     pub reminded: usize,
