@@ -75,6 +75,18 @@ pub fn with_etag<T: Serialize>(status: actix_web::http::StatusCode, etag: String
     actix_web::HttpResponse::build(status).insert_header((header::ETAG, etag)).json(body)
 }
 
+/// Where links printed or shown to the public point: `LVZHI_PUBLIC_BASE_URL`, or (development)
+/// the address this request came to.
+pub fn public_base(configured: Option<&str>, req: &HttpRequest) -> String {
+    match configured {
+        Some(b) => b.to_string(),
+        None => {
+            let ci = req.connection_info();
+            format!("{}://{}", ci.scheme(), ci.host())
+        }
+    }
+}
+
 /// The `If-Match` header, if any (checked with [`check_if_match`] once the record is found and in scope).
 pub fn if_match(req: &HttpRequest) -> Option<String> {
     req.headers().get(header::IF_MATCH).map(|v| v.to_str().unwrap_or("\"invalid\"").trim().to_string())

@@ -25,14 +25,7 @@ struct Poster {
 
 /// Where printed codes point: the configured public address, or (development) this request's.
 fn page_url(state: &AppState, req: &HttpRequest, code: &str) -> String {
-    let base = match &state.settings.public_base_url {
-        Some(b) => b.clone(),
-        None => {
-            let ci = req.connection_info();
-            format!("{}://{}", ci.scheme(), ci.host())
-        }
-    };
-    format!("{base}/m/{code}")
+    format!("{}/m/{code}", crate::http::public_base(state.settings.public_base_url.as_deref(), req))
 }
 
 fn qr_svg(data: &str) -> AppResult<String> {

@@ -7,5 +7,5 @@ mod shared;
 mod visit;
 
 pub use api::{Api, Reply};
-pub use shared::Pages;
+pub use shared::{asset, Pages};
 pub use visit::{token, Head, Visit};

@@ -11,6 +11,15 @@ use std::time::Duration;
 /// How long a public page (a code's card or station) is kept before it is asked again.
 const PUBLIC_SECS: u64 = 20;
 
+/// A style sheet or script the binary serves (kept a day by the browser).
+pub fn asset(kind: &str, body: &'static str) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type(kind)
+        .insert_header(("Cache-Control", "public, max-age=86400"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(body)
+}
+
 /// What every page handler gets (registered as app data at start-up).
 #[derive(Clone)]
 pub struct Pages {

@@ -2,7 +2,7 @@
 //! every other path under `/m/`, and the pages' own style sheet and script.
 
 use crate::error::{AppError, AppResult};
-use crate::pages::kit::{Pages, Visit};
+use crate::pages::kit::{asset, Pages, Visit};
 use crate::pages::model::Public;
 use crate::pages::rules;
 use crate::pages::views::{Card, DeputyPage, DutyLine, ReportLine, StationPage};
@@ -103,14 +103,6 @@ pub async fn unknown(req: HttpRequest, pages: web::Data<Pages>) -> HttpResponse 
 
 const CSS: &str = include_str!("../templates/m/m.css");
 const JS: &str = include_str!("../templates/m/m.js");
-
-fn asset(kind: &str, body: &'static str) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(kind)
-        .insert_header(("Cache-Control", "public, max-age=86400"))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .body(body)
-}
 
 /// The pages' style sheet.
 #[get("/m/static/m.css")]

@@ -32,13 +32,7 @@ pub async fn code(
     id: web::Path<i64>,
 ) -> AppResult<web::Json<SessionCode>> {
     let id = id.into_inner();
-    let base = match &state.settings.public_base_url {
-        Some(b) => b.clone(),
-        None => {
-            let ci = req.connection_info();
-            format!("{}://{}", ci.scheme(), ci.host())
-        }
-    };
+    let base = crate::http::public_base(state.settings.public_base_url.as_deref(), &req);
     let now = state.clock.now();
     let (token, expires) = db::tx(&state.db, move |c| {
         let r = kept(c, &p, id)?;

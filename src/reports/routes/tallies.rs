@@ -42,7 +42,8 @@ fn view(t: tallies::TallyRow) -> TallyView {
 fn within_cap(c: &mut db::AnyConnection, report: i64, representatives: i32, adding: i64) -> AppResult<()> {
     let present: i64 = ratings::counts(c, report)?.iter().map(|x| x.1).sum();
     let cap = i64::from(representatives) + present;
-    if tallies::ballots(c, report)? + adding > cap {
+    let counted: i64 = tallies::approved_counts(c, report)?.iter().map(|x| x.1).sum();
+    if counted + adding > cap {
         return Err(AppError::invalid_field(
             "satisfied",
             "too_many_ballots",

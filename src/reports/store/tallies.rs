@@ -61,13 +61,3 @@ pub fn approved_counts(c: &mut AnyConnection, report: i64) -> AppResult<Vec<(Str
         ("unsatisfied".into(), sum(|r| r.2)),
     ])
 }
-
-/// Paper ballots of a report's approved tallies.
-pub fn ballots(c: &mut AnyConnection, report: i64) -> AppResult<i64> {
-    let rows: Vec<(i32, i32, i32)> = t::table
-        .filter(t::report_id.eq(report))
-        .filter(t::status.eq("approved"))
-        .select((t::satisfied, t::basically_satisfied, t::unsatisfied))
-        .load(c)?;
-    Ok(rows.iter().map(|r| i64::from(r.0 + r.1 + r.2)).sum())
-}

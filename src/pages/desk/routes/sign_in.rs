@@ -40,11 +40,7 @@ fn form(v: Visit, username: String, error: Option<&'static str>) -> HttpResponse
 /// The desk's style sheet (on top of the phone pages' one).
 #[get("/desk/static/desk.css")]
 pub async fn css() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/css; charset=utf-8")
-        .insert_header(("Cache-Control", "public, max-age=86400"))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .body(CSS)
+    crate::pages::kit::asset("text/css; charset=utf-8", CSS)
 }
 
 /// The sign-in page.
