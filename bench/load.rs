@@ -99,6 +99,31 @@ pub async fn run_with(
     max_requests: usize,
     max_time: Duration,
 ) -> Stats {
+    drive(addr, make, conns, max_requests, max_time, None).await
+}
+
+/// Open loop: request `n` is due at `n / per_sec` seconds after the start (arrivals as people
+/// make them, whatever the server's pace), and its latency counts from when it was due, so a
+/// server falling behind shows in the figures.
+pub async fn run_paced(
+    addr: SocketAddr,
+    make: MakeRequest,
+    conns: usize,
+    requests: usize,
+    per_sec: f64,
+    max_time: Duration,
+) -> Stats {
+    drive(addr, make, conns, requests, max_time, Some(per_sec)).await
+}
+
+async fn drive(
+    addr: SocketAddr,
+    make: MakeRequest,
+    conns: usize,
+    max_requests: usize,
+    max_time: Duration,
+    pace: Option<f64>,
+) -> Stats {
     let issued = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let deadline = start + max_time;
@@ -114,6 +139,10 @@ pub async fn run_with(
                 if Instant::now() >= deadline || n >= max_requests {
                     break;
                 }
+                let due = pace.map(|per_sec| start + Duration::from_secs_f64(n as f64 / per_sec));
+                if let Some(due) = due {
+                    tokio::time::sleep_until(due.into()).await;
+                }
                 let request = make(n);
                 if stream.is_none() {
                     match TcpStream::connect(addr).await {
@@ -128,7 +157,7 @@ pub async fn run_with(
                     }
                 }
                 let Some(s) = stream.as_mut() else { continue };
-                let t0 = Instant::now();
+                let t0 = due.unwrap_or_else(Instant::now);
                 let r = match s.write_all(&request).await {
                     Ok(()) => read_response(s, &mut buf).await,
                     Err(e) => Err(e),

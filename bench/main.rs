@@ -8,7 +8,8 @@
 //! runs mixed load through a Redis restart and a database stall (see [`soak`]).
 //! Environment: `BENCH_DATABASE_URL` (postgres://…: a fresh database is created and dropped;
 //! default: SQLite in a temp dir), `BENCH_REDIS_URL` (optional), `BENCH_ONLY` (comma-separated
-//! scenarios to run — me, lists, checkins, awards, rankings, notices, reception, verify, memory —
+//! scenarios to run — me, lists, checkins, awards, rankings, notices, reception, duty_reports,
+//! verify, memory —
 //! for profiling one of them; the ceilings and the CSV import always run), `BENCH_SCALE=N` (seed
 //! N more deputies with a year of duty first, as `lvzhi seed-scale` does), `BENCH_IMPORT`,
 //! `BENCH_LEDGER_ENTRIES`, `BENCH_AWARD_CLIENTS` (default 64).
@@ -16,6 +17,7 @@
 mod against;
 mod ceilings;
 mod checkins;
+mod duty_reports;
 mod import;
 mod ledger;
 mod load;
@@ -220,6 +222,9 @@ async fn run(quick: bool) -> Result<bool, String> {
     }
     if wanted("reception") {
         rows.extend(reception::scenarios(&bench_state, addr, &token, b.requests / 10, b.time, hello_rate).await?);
+    }
+    if wanted("duty_reports") {
+        rows.extend(duty_reports::scenarios(&bench_state, addr, &token, quick, ins_rate).await?);
     }
 
     // The server as its own process (the in-process one stopped first): its RSS idle, under

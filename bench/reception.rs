@@ -18,7 +18,7 @@ async fn constituents_named(state: &AppState, n: usize) -> Result<Vec<i64>, Stri
     make_constituents(state, n, "1780000").await
 }
 
-async fn make_constituents(state: &AppState, n: usize, prefix: &'static str) -> Result<Vec<i64>, String> {
+pub async fn make_constituents(state: &AppState, n: usize, prefix: &'static str) -> Result<Vec<i64>, String> {
     let pii = state.pii.clone();
     lvzhi::db::run(&state.db, move |c| {
         use diesel::prelude::*;
@@ -61,7 +61,7 @@ async fn make_constituents(state: &AppState, n: usize, prefix: &'static str) -> 
     .map_err(|e| e.to_string())
 }
 
-fn token(state: &AppState, account: i64, role: &str, unit: Option<i64>) -> Result<String, String> {
+pub fn token(state: &AppState, account: i64, role: &str, unit: Option<i64>) -> Result<String, String> {
     let now = chrono::Utc::now().timestamp();
     let claims = lvzhi::auth::AccessClaims {
         iss: state.settings.jwt_issuer.clone(),

@@ -243,6 +243,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    duty_report_nudges (deputy_id, year) {
+        deputy_id -> BigInt,
+        year -> Integer,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     duty_report_ratings (report_id, constituent_id) {
         report_id -> BigInt,
         constituent_id -> BigInt,
@@ -985,6 +993,7 @@ diesel::joinable!(suggestion_attachments -> suggestions (suggestion_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     duty_reports,
+    duty_report_nudges,
     duty_report_ratings,
     duty_report_tallies,
     opinions,

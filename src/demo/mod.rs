@@ -4,6 +4,7 @@
 
 mod calendar;
 mod duty;
+mod duty_reports;
 mod names;
 mod notices;
 mod places;

@@ -50,6 +50,7 @@ async fn seed_with(state: &AppState, activity: bool) -> AppResult<Summary> {
             while crate::ledger::consume_point_events_in(c, tz, now)? > 0 {}
             super::points::seed(c, 400, now, tz)?;
             super::suggestions::seed(c, now, chrono::Datelike::year(&crate::db::utc(now).with_timezone(&tz)))?;
+            super::duty_reports::seed(c, now)?;
         }
         Ok(summary)
     })

@@ -33,7 +33,9 @@ pub use store::{region_ids_in, region_path, region_ref, scope_pattern, subtree_l
 /// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
 /// the checks and audit of the HTTP routes. Request handlers never use these.
 pub mod seeding {
-    pub use super::store::deputies::{insert_deputies, insert_deputy, insert_seat, insert_seats, NewDeputy, NewSeat};
+    pub use super::store::deputies::{
+        insert_deputies, insert_deputy, insert_seat, insert_seats, seat_keys, NewDeputy, NewSeat,
+    };
     pub use super::store::stations::{insert_station, insert_stations, NewStation};
     pub use super::store::units::insert_unit;
     pub use super::store::{insert_group, insert_region, region_by_code, RegionRow};

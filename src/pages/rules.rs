@@ -15,18 +15,23 @@ pub fn same_token(a: &str, b: &str) -> bool {
 /// Where to go after signing in: only a path of the phone pages on this site (`/m/...`); a full
 /// URL, a protocol-relative `//host`, a backslash or a control character is ignored.
 pub fn safe_next(raw: Option<&str>) -> String {
-    const HOME: &str = "/m/cases";
-    let Some(p) = raw.map(str::trim) else { return HOME.into() };
-    let ours = p.starts_with("/m/")
+    safe_next_under("/m", "/m/cases", raw)
+}
+
+/// [`safe_next`] for the pages under `area` (e.g. `/desk`), with `home` when `raw` is not one
+/// of them (or is the area's sign-in).
+pub fn safe_next_under(area: &str, home: &str, raw: Option<&str>) -> String {
+    let Some(p) = raw.map(str::trim) else { return home.into() };
+    let ours = p.strip_prefix(area).is_some_and(|rest| rest.starts_with('/'))
         && !p.starts_with("//")
         && !p.contains('\\')
         && !p.contains("/../")
         && !p.chars().any(|c| c.is_control())
         && p.len() <= 1500;
-    if ours && !p.starts_with("/m/sign-in") {
+    if ours && !p.starts_with(&format!("{area}/sign-in")) {
         p.to_string()
     } else {
-        HOME.into()
+        home.into()
     }
 }
 
@@ -167,6 +172,11 @@ mod tests {
         }
         assert_eq!(safe_next(Some("/m/x\nLocation: y")), "/m/cases");
         assert_eq!(safe_next(None), "/m/cases");
+        let desk = |raw| safe_next_under("/desk", "/desk/", Some(raw));
+        assert_eq!(desk("/desk/duty-reports/3/session"), "/desk/duty-reports/3/session");
+        for bad in ["/desk/sign-in?next=/x", "/deskx/", "/m/cases", "/desk/../api/v1", "//desk/"] {
+            assert_eq!(desk(bad), "/desk/", "{bad}");
+        }
     }
 
     #[test]

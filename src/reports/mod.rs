@@ -14,5 +14,11 @@ mod rules;
 mod store;
 
 pub use archive::{delivered_between, delivered_in, DeliveredReport};
-pub use jobs::{remind_due as remind_due_reports, worker};
+pub use jobs::{nudge_due_year as nudge_due_year_reports, remind_due as remind_due_reports, worker};
 pub use routes::register;
+
+/// Bulk paths for the demo seeder: rows written as given, without the checks and audit of the
+/// HTTP routes. Request handlers never use these.
+pub mod seeding {
+    pub use super::store::{insert_scheduled, Schedule};
+}

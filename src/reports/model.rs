@@ -67,7 +67,8 @@ pub struct PlanQuery {
     /// The congress (a region); the caller's own region by default.
     pub region_id: Option<i64>,
     pub term: i32,
-    /// not_reported, scheduled or overdue (scheduled date passed without a delivered report).
+    /// not_reported, scheduled or overdue (the scheduled date, or the year by which the congress
+    /// requires a report, passed without a delivered report).
     pub filter: Option<String>,
 }
 

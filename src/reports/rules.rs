@@ -76,6 +76,11 @@ impl Tally {
     }
 }
 
+/// The region a congress's path names (its last id); `None` for the installation's `/`.
+pub fn region_of(path: &str) -> Option<i64> {
+    path.trim_matches('/').rsplit('/').next().and_then(|s| s.parse().ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -208,7 +208,7 @@ pub async fn those_present_rate_on_the_phone_page_behind_the_sessions_screen() {
     let (mut desk, _) = crate::desk_pages::desk_sign_in(&app, "admin").await;
     let screen = desk.get(&format!("/desk/duty-reports/{id}/session")).await;
     assert_eq!(screen.status, 200);
-    assert!(screen.html.contains("<svg") && screen.html.contains("http-equiv=\"refresh\""));
+    assert!(screen.html.contains("<svg") && screen.html.contains("/desk/static/session.js"));
     let admin = app.login("admin").await;
     let code = app.get(&format!("/api/v1/duty-reports/{id}/session-code"), &admin).await;
     let url = code.expect(200, "").body["url"].as_str().unwrap().to_string();

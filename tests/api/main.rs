@@ -23,6 +23,8 @@ mod desk_browser;
 mod desk_pages;
 mod directory;
 mod directory_admin;
+mod duty_report_browser;
+mod duty_report_due;
 mod duty_reports;
 mod errors;
 mod evaluation;

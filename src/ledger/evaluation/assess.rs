@@ -34,6 +34,24 @@ pub fn load(c: &mut AnyConnection, path: &str) -> AppResult<EffectiveSettings> {
     })
 }
 
+/// The year by which the congress at `path` requires a duty report in the term, if it does.
+pub fn duty_report_due_year(c: &mut AnyConnection, path: &str) -> AppResult<Option<i32>> {
+    Ok(load(c, path)?.settings.duty_report_due_year)
+}
+
+/// The paths of the congresses (`/` for the installation) whose own settings require a duty
+/// report by `year`; a congress below one of them may set another year of its own.
+pub fn duty_report_due_in(c: &mut AnyConnection, year: i32) -> AppResult<Vec<String>> {
+    let mut out = vec![];
+    for r in store::due_in(c, year)? {
+        match r {
+            0 => out.push("/".to_string()),
+            id => out.extend(crate::org::region_path(c, id)?),
+        }
+    }
+    Ok(out)
+}
+
 /// The congress (id, path) named, checked against the caller's scope; the caller's own otherwise.
 pub fn congress(c: &mut AnyConnection, p: &Principal, region: Option<i64>, action: Action) -> AppResult<(i64, String)> {
     match region.or(p.region_id) {

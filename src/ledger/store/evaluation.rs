@@ -28,6 +28,11 @@ pub fn settings_of(c: &mut AnyConnection, regions: &[i64]) -> AppResult<Vec<Sett
         .load(c)?)
 }
 
+/// The congresses (0: the installation) whose settings require a duty report by `year`.
+pub fn due_in(c: &mut AnyConnection, year: i32) -> AppResult<Vec<i64>> {
+    Ok(es::table.filter(es::duty_report_due_year.eq(year)).select(es::region_id).load(c)?)
+}
+
 /// Replaces a congress's settings (the row's region names it).
 pub fn replace_settings(c: &mut AnyConnection, r: &SettingsRow, now: NaiveDateTime) -> AppResult<()> {
     diesel::delete(es::table.find(r.0)).execute(c)?;

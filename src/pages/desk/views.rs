@@ -12,6 +12,7 @@ use std::collections::HashMap;
 pub struct SignInPage {
     pub head: Head,
     pub username: String,
+    pub next: String,
     pub error: Option<&'static str>,
 }
 

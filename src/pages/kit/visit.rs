@@ -250,8 +250,11 @@ impl Visit {
 
     /// To the sign-in page, coming back to `next` afterwards.
     pub fn sign_in_first(self, next: &str) -> HttpResponse {
-        let next =
-            if self.area.path == PHONE.path { rules::safe_next(Some(next)) } else { format!("{}/", self.area.path) };
+        let next = if self.area.path == PHONE.path {
+            rules::safe_next(Some(next))
+        } else {
+            rules::safe_next_under(self.area.path, &format!("{}/", self.area.path), Some(next))
+        };
         let to = format!("{}?next={}", self.area.sign_in, rules::url_encode(&next));
         self.redirect(&to)
     }

@@ -10,16 +10,18 @@ use crate::reports::model::{PlanLine, PlanQuery, RemindRequest, Reminded, Schedu
 use crate::reports::store::{self, Schedule};
 use crate::state::AppState;
 use actix_web::{get, post, web, HttpResponse};
+use chrono::Datelike;
 use std::collections::HashMap;
 
 /// Every deputy seated in the congress (`region`, else the caller's) in `term`, with their most
-/// advanced report of the term.
+/// advanced report of the term. Overdue: the scheduled date passed, or the year by which the
+/// congress requires a report (its settings) is over, without a delivered report.
 fn plan_lines(
     c: &mut db::AnyConnection,
     p: &Principal,
     region: Option<i64>,
     term: i32,
-    now: chrono::NaiveDateTime,
+    (now, year): (chrono::NaiveDateTime, i32),
 ) -> AppResult<Vec<PlanLine>> {
     let path = match region {
         Some(id) => crate::org::region_path(c, id)?.ok_or_else(AppError::not_found)?,
@@ -34,6 +36,7 @@ fn plan_lines(
     ids.sort_unstable();
     ids.dedup();
     let names: HashMap<i64, String> = crate::org::deputy_names(c, &ids)?.into_iter().collect();
+    let past_due = crate::ledger::duty_report_due_year(c, &path)?.is_some_and(|due| year > due);
     let mut reports: HashMap<i64, store::ReportRow> = HashMap::new();
     for r in store::of_plan(c, &path, term)? {
         // The most advanced report of each deputy (a delivered one over a later draft).
@@ -60,7 +63,7 @@ fn plan_lines(
             status: r.map(|r| r.status.clone()),
             scheduled_for: at.map(utc),
             reported,
-            overdue: !reported && at.is_some_and(|t| t < now),
+            overdue: !reported && (past_due || at.is_some_and(|t| t < now)),
         }
     });
     Ok(lines.collect())
@@ -79,9 +82,10 @@ pub async fn plan(
     if !matches!(q.filter.as_deref(), None | Some("not_reported" | "scheduled" | "overdue")) {
         return Err(AppError::invalid_field("filter", "invalid_value", "not_reported, scheduled or overdue"));
     }
-    let now = state.now();
+    let (now, tz) = (state.now(), state.settings.tz);
+    let year = utc(now).with_timezone(&tz).year();
     let lines = db::run(&state.db, move |c| {
-        let lines = plan_lines(c, &p, q.region_id, q.term, now)?;
+        let lines = plan_lines(c, &p, q.region_id, q.term, (now, year))?;
         Ok(lines
             .into_iter()
             .filter(|l| match q.filter.as_deref() {
@@ -177,8 +181,9 @@ pub async fn remind(
         return Err(AppError::forbidden(crate::error::Code::Forbidden, "congress staff send the reminders"));
     }
     let (b, now, st) = (body.into_inner(), state.now(), state.clone());
+    let year = utc(now).with_timezone(&st.settings.tz).year();
     let (n, wakes) = db::tx(&state.db, move |c| {
-        let lines = plan_lines(c, &p, b.region_id, b.term, now)?;
+        let lines = plan_lines(c, &p, b.region_id, b.term, (now, year))?;
         let due: Vec<i64> = lines.iter().filter(|l| !l.reported).map(|l| l.deputy_id).collect();
         let wakes = crate::reports::jobs::remind_unreported(c, &st, &due)?;
         Entry::by(&p, "duty_report.remind", "region", b.region_id.unwrap_or_default().to_string()).write(c, now)?;

@@ -1,6 +1,7 @@
 //! All SQL of duty reports: scheduling, drafting on frozen figures, the steps of review, the
 //! session's event, and the reports of a plan or a deputy.
 
+pub(in crate::reports) mod nudges;
 pub(in crate::reports) mod ratings;
 pub(in crate::reports) mod tallies;
 

@@ -21,6 +21,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(slots::page)
         .service(slots::save)
         .service(slots::cancel)
+        .service(session::script)
         .service(session::screen)
         .service(web::resource("/desk").to(respond::unknown))
         .service(web::resource("/desk/{rest:.*}").to(respond::unknown));

@@ -1,5 +1,5 @@
 //! Desk page: the screen shown at a duty report's session — the QR code of the rating page with
-//! the session's rotating token, refreshed every 20 seconds.
+//! the session's rotating token, swapped for a fresh one every 20 seconds by its script.
 
 use super::respond::{fail, refused, staff};
 use crate::pages::desk::views::SessionPage;
@@ -8,6 +8,14 @@ use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use reqwest::Method;
 use serde_json::Value;
+
+const JS: &str = include_str!("../../templates/desk/session.js");
+
+/// The session screen's script (fetches the page again and swaps the QR code in place).
+#[get("/desk/static/session.js")]
+pub async fn script() -> HttpResponse {
+    crate::pages::kit::asset("text/javascript; charset=utf-8", JS)
+}
 
 /// The session's screen.
 #[get("/desk/duty-reports/{id}/session")]

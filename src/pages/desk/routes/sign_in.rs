@@ -20,6 +20,19 @@ pub struct SignInForm {
     pub username: String,
     #[serde(default)]
     pub password: String,
+    /// The desk page to go back to.
+    #[serde(default)]
+    pub next: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    pub next: Option<String>,
+}
+
+/// Where to go after signing in: a desk page asked for, else the desk's day.
+fn next_of(raw: Option<&str>) -> String {
+    crate::pages::rules::safe_next_under("/desk", "/desk/", raw)
 }
 
 #[derive(Debug, Deserialize)]
@@ -28,9 +41,9 @@ pub struct CsrfForm {
     pub csrf: String,
 }
 
-fn form(v: Visit, username: String, error: Option<&'static str>) -> HttpResponse {
+fn form(v: Visit, username: String, next: String, error: Option<&'static str>) -> HttpResponse {
     let status = if error.is_some() { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
-    let view = SignInPage { head: v.head("登录"), username, error };
+    let view = SignInPage { head: v.head("登录"), username, next, error };
     v.render(status, &view).unwrap_or_else(|e| {
         tracing::error!(error = %e, "rendering the desk sign-in failed");
         HttpResponse::InternalServerError().finish()
@@ -43,13 +56,13 @@ pub async fn css() -> HttpResponse {
     crate::pages::kit::asset("text/css; charset=utf-8", CSS)
 }
 
-/// The sign-in page.
+/// The sign-in page (`next`: the desk page to go back to).
 #[get("/desk/sign-in")]
-pub async fn page(req: HttpRequest, pages: web::Data<Pages>) -> HttpResponse {
-    form(pages.desk_visit(&req), String::new(), None)
+pub async fn page(req: HttpRequest, pages: web::Data<Pages>, q: web::Query<NextQuery>) -> HttpResponse {
+    form(pages.desk_visit(&req), String::new(), next_of(q.next.as_deref()), None)
 }
 
-/// Signs a staff member in, then opens the desk.
+/// Signs a staff member in, then opens the page asked for (the desk's day by default).
 #[post("/desk/sign-in")]
 pub async fn sign_in(req: HttpRequest, pages: web::Data<Pages>, f: web::Form<SignInForm>) -> HttpResponse {
     let mut v = pages.desk_visit(&req);
@@ -64,7 +77,7 @@ pub async fn sign_in(req: HttpRequest, pages: web::Data<Pages>, f: web::Form<Sig
     };
     if !r.ok() {
         let e = super::super::rules::error_text(r.reason());
-        return form(v, f.username, Some(e));
+        return form(v, f.username, next_of(Some(&f.next)), Some(e));
     }
     v.start_session(&r.body);
     let role = match v.call(Method::GET, "/api/v1/auth/me", None, None).await {
@@ -78,7 +91,7 @@ pub async fn sign_in(req: HttpRequest, pages: web::Data<Pages>, f: web::Form<Sig
         v.end_session();
         return not_staff(v);
     }
-    v.redirect("/desk/")
+    v.redirect(&next_of(Some(&f.next)))
 }
 
 /// Signs out: the session is ended at the API and the cookie cleared.
