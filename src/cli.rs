@@ -1,5 +1,5 @@
 //! Subcommands: serve (default), migrate, seed-demo, create-admin, openapi, verify-ledger,
-//! rebuild-balances, rebuild-rankings, rotate-keys, rotate-pii-keys, seed-scale.
+//! verify-tally, rebuild-balances, rebuild-rankings, rotate-keys, rotate-pii-keys, seed-scale.
 
 use crate::config::{LogFormat, Settings};
 use crate::platform::Clock;
@@ -55,6 +55,11 @@ enum Cmd {
         #[arg(long)]
         archive: Option<std::path::PathBuf>,
     },
+    /// Recount a downloaded vote result (`/api/v1/public/project-rounds/{id}/result`), check its SHA-256.
+    VerifyTally {
+        /// The downloaded result.
+        file: std::path::PathBuf,
+    },
     /// Recompute ledger balances from the entries, report every difference and fix them.
     RebuildBalances,
     /// Rebuild a year's leaderboards (sorted sets) from the database and make them current.
@@ -95,8 +100,11 @@ pub fn main() -> ExitCode {
         print!("{}", openapi::spec_json());
         return ExitCode::SUCCESS;
     }
+    if let Cmd::VerifyTally { file } = &cmd {
+        return exit(crate::projects::verify_tally_file(file).map(|said| println!("{said}")));
+    }
     if let Cmd::FakeGateway { bind, secret } = &cmd {
-        return fake_gateway(bind, secret.clone());
+        return exit(crate::ops::serve_fake_gateway(bind, secret.clone()));
     }
     let settings = match Settings::from_env() {
         Ok(s) => s,
@@ -122,13 +130,9 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn fake_gateway(bind: &str, secret: Option<String>) -> ExitCode {
-    let served = actix_web::rt::System::new().block_on(async move {
-        let (_, server) = crate::ops::start_fake_gateway(bind, secret, true, 1)?;
-        println!("fake gateway on http://{bind} (pushes: /push, texts: /sms)");
-        server.await.map_err(|e| e.to_string())
-    });
-    match served {
+/// An offline command's outcome as the exit code (its error on stderr).
+fn exit(r: Result<(), String>) -> ExitCode {
+    match r {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("lvzhi: {e}");
@@ -254,7 +258,7 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
             );
             Ok(())
         }
-        Cmd::Openapi | Cmd::FakeGateway { .. } => Ok(()),
+        Cmd::Openapi | Cmd::FakeGateway { .. } | Cmd::VerifyTally { .. } => Ok(()),
     }
 }
 

@@ -18,6 +18,7 @@ pub mod ops;
 pub mod org;
 pub mod pages;
 pub mod platform;
+pub mod projects;
 pub mod push;
 pub mod reception;
 pub mod reports;

@@ -961,6 +961,84 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    project_rounds (id) {
+        id -> BigInt,
+        region_id -> BigInt,
+        region_path -> Text,
+        year -> Integer,
+        title -> Text,
+        status -> Text,
+        event_id -> Nullable<BigInt>,
+        adopt_count -> Integer,
+        max_approvals -> Integer,
+        adoption_rule -> Text,
+        seated -> Integer,
+        result -> Nullable<Text>,
+        digest -> Nullable<Text>,
+        version -> BigInt,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_candidates (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        location -> Text,
+        budget_yuan -> BigInt,
+        lead_unit_id -> Nullable<BigInt>,
+        timeline -> Text,
+        sources -> Text,
+        proposed_by_deputy -> Nullable<BigInt>,
+        proposed_by -> BigInt,
+        on_ballot -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_participation (round_id, deputy_id) {
+        round_id -> BigInt,
+        deputy_id -> BigInt,
+        channel -> Text,
+    }
+}
+
+diesel::table! {
+    project_pending_ballots (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        sealed -> Text,
+    }
+}
+
+diesel::table! {
+    project_ballots (receipt) {
+        receipt -> Text,
+        round_id -> BigInt,
+        choices -> Text,
+    }
+}
+
+diesel::table! {
+    project_paper_tallies (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        ballots -> Integer,
+        counts -> Text,
+        status -> Text,
+        proposed_by -> BigInt,
+        approved_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(deputy_groups -> regions (region_id));
 diesel::joinable!(seats -> deputies (deputy_id));
 diesel::joinable!(seats -> regions (region_id));
@@ -1042,6 +1120,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     activity_records,
     idempotency_keys,
     point_events,
+    project_ballots,
+    project_candidates,
+    project_paper_tallies,
+    project_participation,
+    project_pending_ballots,
+    project_rounds,
     point_rules,
     ledger_entries,
     ledger_balances,

@@ -45,6 +45,7 @@ impl Modify for BearerAuth {
         (name = "ledger", description = "Duty points: rulebook, explained entries, rankings, verification"),
         (name = "roster", description = "Reception duty roster (接待日)"),
         (name = "duty-reports", description = "Deputies' reports to their voters and their review (述职评议)"),
+        (name = "projects", description = "Livelihood projects voted by deputies in secret, with a tally anyone can recount (民生实事项目票决制)"),
         (name = "suggestions", description = "Deputies' suggestions (代表建议): filing, assignment, handling, evaluation"),
         (name = "notices", description = "Notices and briefing materials, inboxes, read receipts, RSVP"),
         (name = "push", description = "Devices and push delivery"),
@@ -57,7 +58,9 @@ pub struct ApiDoc;
 /// Registers every route on `r` (a utoipa `ServiceConfig`, which also collects the
 /// documentation, or a plain actix-web one), capability by capability.
 fn register<R: RouteTable>(r: &mut R) {
-    use crate::{audit, auth, checkins, ledger, live, notices, ops, org, push, reception, reports, suggestions};
+    use crate::{
+        audit, auth, checkins, ledger, live, notices, ops, org, projects, push, reception, reports, suggestions,
+    };
     // The busiest routes first: actix-web tries routes in this order, and every route with a
     // path parameter before the one that matches costs a regex match (5 % of a worker's time
     // for a check-in when it came 48th). Only fixed paths there: one can never shadow another.
@@ -77,6 +80,7 @@ fn register<R: RouteTable>(r: &mut R) {
     reception::register(r);
     suggestions::register(r);
     reports::register(r);
+    projects::register(r);
 }
 
 /// Registers every documented route, collecting their documentation (for [`spec`]).

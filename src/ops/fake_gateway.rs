@@ -72,3 +72,12 @@ pub fn start(
     let port = server.addrs().first().map(|a| a.port()).unwrap_or(0);
     Ok((Gateway { received, port }, server.run()))
 }
+
+/// `lvzhi fake-gateway`: serves until stopped, logging what it receives.
+pub fn serve_blocking(bind: &str, secret: Option<String>) -> Result<(), String> {
+    actix_web::rt::System::new().block_on(async move {
+        let (_, server) = start(bind, secret, true, 1)?;
+        println!("fake gateway on http://{bind} (pushes: /push, texts: /sms)");
+        server.await.map_err(|e| e.to_string())
+    })
+}

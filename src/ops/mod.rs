@@ -13,6 +13,6 @@ pub use middleware::observe;
 pub use routes::{docs_redirect, not_found, register};
 
 pub use agreement::check as check_agreement;
-pub use fake_gateway::{start as start_fake_gateway, Gateway};
+pub use fake_gateway::{serve_blocking as serve_fake_gateway, start as start_fake_gateway, Gateway};
 pub use metrics::Metrics;
 pub use pii::{rotate as rotate_pii, seal_legacy as seal_legacy_pii};

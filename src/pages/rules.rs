@@ -83,6 +83,7 @@ pub const CATEGORIES: &[(&str, &str)] = &[
     ("public_safety", "公共安全"),
     ("economy", "经济发展"),
     ("agriculture", "农业农村"),
+    ("livelihood_project", "民生实事项目建议"),
     ("other", "其他"),
 ];
 

@@ -1,6 +1,5 @@
-//! Personal data at rest (PIPL): AES-256-GCM sealing of single values (constituents' phone
-//! numbers, check-in positions, SMS recipients) and a keyed hash (HMAC-SHA-256) for looking a
-//! phone number up without storing it.
+//! Personal data at rest (PIPL): AES-256-GCM sealing of single values (phones, positions, SMS
+//! recipients, held ballots) and a keyed hash (HMAC-SHA-256) to look a phone up without storing it.
 //!
 //! A sealed value reads `pii1:<kid>:<base64url(nonce ‖ ciphertext ‖ tag)>`; the name of its
 //! column is the associated data, so a value moved to another column does not open. Keys come
@@ -27,10 +26,11 @@ pub mod field {
     pub const CHECKIN_POSITION: &str = "checkins.position";
     pub const SMS_PHONE: &str = "sms_outbox.phone";
     pub const INTAKE_NAME: &str = "opinion_intakes.name";
-    /// Texts that carry a secret (sign-in codes): sealed until sent, then emptied.
+    /// Sign-in codes' texts: sealed until sent, then emptied.
     pub const SMS_BODY: &str = "sms_outbox.body";
-    /// A refresh rotation's answer, kept for a retry within the grace window.
+    /// A refresh rotation's answer, kept for a retry in the grace window.
     pub const REFRESH_REPLAY: &str = "refresh_tokens.replay";
+    pub const PROJECT_BALLOT: &str = "project_pending_ballots.sealed"; // held until the vote closes
 }
 
 /// Which rows a sealing pass touches.

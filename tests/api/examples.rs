@@ -124,6 +124,7 @@ pub(crate) fn body_for(method: &str, path: &str, r: &Records) -> Option<Value> {
         ("POST", "/api/v1/events") => {
             json!({"kind": "meeting", "title": "会议", "region_id": r.region, "station_id": 1, "starts_at": from, "ends_at": to})
         }
+        ("POST", "/api/v1/project-rounds") => json!({"region_id": r.region, "year": 2027, "title": "民生实事项目"}),
         ("POST", "/api/v1/appointments/{id}/decline") => json!({"reason": "当天另有公务"}),
         ("POST", "/api/v1/ledger/proposals/{id}/decide") => json!({"approve": false, "note": "依据不足"}),
         ("POST", "/api/v1/opinions/{ticket}/extension/decision") => json!({"approve": false, "reason": "期限已足"}),

@@ -17,6 +17,17 @@ pub fn is_checked_in(conn: &mut AnyConnection, deputy: i64, station: i64) -> App
     Ok(n > 0)
 }
 
+/// Whether `deputy` checked in to `event` (accepted).
+pub fn checked_in_to(conn: &mut AnyConnection, event: i64, deputy: i64) -> AppResult<bool> {
+    let n: i64 = c::table
+        .filter(c::deputy_id.eq(deputy))
+        .filter(c::event_id.eq(event))
+        .filter(c::status.eq("accepted"))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
 /// The deputy checked in at a station most lately (accepted, not yet out).
 pub fn present_at(conn: &mut AnyConnection, station: i64) -> AppResult<Option<i64>> {
     Ok(c::table

@@ -3,7 +3,7 @@
 
 use crate::error::FieldError;
 
-pub const CATEGORIES: [&str; 10] = [
+pub const CATEGORIES: [&str; 11] = [
     "urban_construction",
     "transport",
     "education",
@@ -13,6 +13,7 @@ pub const CATEGORIES: [&str; 10] = [
     "public_safety",
     "economy",
     "agriculture",
+    "livelihood_project",
     "other",
 ];
 

@@ -82,6 +82,15 @@ pub fn ensure_day(c: &mut AnyConnection, day: &str) -> AppResult<()> {
     Ok(())
 }
 
+/// (title, content, region path, category) of the opinion with `ticket`.
+pub fn brief(c: &mut AnyConnection, ticket: &str) -> AppResult<Option<(String, String, String, String)>> {
+    Ok(o::table
+        .filter(o::ticket.eq(ticket))
+        .select((o::title, o::content, o::region_path, o::category))
+        .first(c)
+        .optional()?)
+}
+
 pub fn by_ticket(c: &mut AnyConnection, ticket: &str) -> AppResult<Option<OpinionRow>> {
     Ok(o::table.filter(o::ticket.eq(ticket)).first(c).optional()?)
 }

@@ -23,7 +23,7 @@ pub struct SessionCode {
 
 /// The code to show at the report's session: a QR code of the rating page with the session's
 /// current rotating token (staff in scope; 409 `review_closed` before approval).
-#[utoipa::path(tag = "duty-reports", params(("id" = i64, Path)), responses((status = 200, body = SessionCode), ReadErrors), security(("bearer" = [])))]
+#[utoipa::path(tag = "duty-reports", params(("id" = i64, Path)), responses((status = 200, body = SessionCode), (status = 409, body = crate::error::Problem, content_type = "application/problem+json", description = "review_closed: no session yet"), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/duty-reports/{id}/session-code")]
 pub async fn code(
     state: web::Data<AppState>,

@@ -1,0 +1,56 @@
+//! Who may see and keep a round: the staff of its congress (or above) keep it, another
+//! region's staff get 404; deputies seated in the congress read it and vote in it.
+
+use crate::auth::policy::{self, Action, Kind, Target};
+use crate::auth::{Principal, Role};
+use crate::db::AnyConnection;
+use crate::error::{AppError, AppResult, Code};
+use crate::projects::store::{self, RoundRow};
+
+/// The round, for staff who keep its congress's rounds.
+pub fn kept(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<RoundRow> {
+    let r = store::get(c, id)?.ok_or_else(AppError::not_found)?;
+    if p.role != Role::Admin {
+        return Err(match p.deputy_id {
+            Some(_) => AppError::not_found(),
+            None => AppError::forbidden(Code::Forbidden, "congress staff keep the rounds"),
+        });
+    }
+    policy::authorize(p, Action::Write, &Target::new(Kind::Region, r.region_path.clone()))?;
+    Ok(r)
+}
+
+/// The round, for its congress's seated deputies, or staff and clients in scope (read).
+pub fn readable(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<RoundRow> {
+    let r = store::get(c, id)?.ok_or_else(AppError::not_found)?;
+    if let Some(d) = p.deputy_id {
+        return if seated(c, &r.region_path)?.contains(&d) { Ok(r) } else { Err(AppError::not_found()) };
+    }
+    if !matches!(p.role, Role::Admin | Role::Client) {
+        return Err(AppError::not_found());
+    }
+    policy::authorize(p, Action::Read, &Target::new(Kind::Region, r.region_path.clone()))?;
+    Ok(r)
+}
+
+/// The deputies seated in office in the congress at `path` itself (not in the congresses below).
+pub fn seated(c: &mut AnyConnection, path: &str) -> AppResult<Vec<i64>> {
+    let near = crate::org::deputies_matching(c, path, None, None, None)?;
+    let seats = crate::org::deputy_scopes(c, &near)?;
+    let mut ids: Vec<i64> = near
+        .into_iter()
+        .filter(|d| seats.get(d).is_some_and(|s| s.iter().any(|x| x.path == path && x.status == "active")))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// The calling deputy, who must be seated in the round's congress (403 `not_present`).
+pub fn voter(c: &mut AnyConnection, p: &Principal, r: &RoundRow) -> AppResult<i64> {
+    let d = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "deputies vote"))?;
+    if !seated(c, &r.region_path)?.contains(&d) {
+        return Err(AppError::forbidden(Code::NotPresent, "only the congress's seated deputies vote"));
+    }
+    Ok(d)
+}
