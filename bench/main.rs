@@ -9,7 +9,7 @@
 //! Environment: `BENCH_DATABASE_URL` (postgres://…: a fresh database is created and dropped;
 //! default: SQLite in a temp dir), `BENCH_REDIS_URL` (optional), `BENCH_ONLY` (comma-separated
 //! scenarios to run — me, lists, checkins, awards, rankings, notices, reception, duty_reports,
-//! verify, memory —
+//! projects, verify, memory —
 //! for profiling one of them; the ceilings and the CSV import always run), `BENCH_SCALE=N` (seed
 //! N more deputies with a year of duty first, as `lvzhi seed-scale` does), `BENCH_IMPORT`,
 //! `BENCH_LEDGER_ENTRIES`, `BENCH_AWARD_CLIENTS` (default 64).
@@ -24,6 +24,7 @@ mod load;
 mod memory;
 mod notices;
 mod pages;
+mod projects;
 mod reception;
 mod relay;
 mod rows;
@@ -225,6 +226,9 @@ async fn run(quick: bool) -> Result<bool, String> {
     }
     if wanted("duty_reports") {
         rows.extend(duty_reports::scenarios(&bench_state, addr, &token, quick, ins_rate).await?);
+    }
+    if wanted("projects") {
+        rows.extend(projects::scenarios(&bench_state, addr, &token, quick).await?);
     }
 
     // The server as its own process (the in-process one stopped first): its RSS idle, under

@@ -9,6 +9,7 @@ mod names;
 mod notices;
 mod places;
 mod points;
+mod projects;
 mod scale;
 mod scale_year;
 mod seed;

@@ -51,6 +51,7 @@ async fn seed_with(state: &AppState, activity: bool) -> AppResult<Summary> {
             super::points::seed(c, 400, now, tz)?;
             super::suggestions::seed(c, now, chrono::Datelike::year(&crate::db::utc(now).with_timezone(&tz)))?;
             super::duty_reports::seed(c, now)?;
+            super::projects::seed(c, now, chrono::Datelike::year(&crate::db::utc(now).with_timezone(&tz)))?;
         }
         Ok(summary)
     })

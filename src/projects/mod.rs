@@ -15,3 +15,9 @@ pub use model::Published as PublishedTally;
 pub use routes::register;
 pub use rules::{verify as verify_tally, Tally};
 pub use tally_file::verify_file as verify_tally_file;
+
+/// Bulk paths for the demo seeder: rows written as given, without the checks and audit of the
+/// HTTP routes. Request handlers never use these.
+pub mod seeding {
+    pub use super::store::{insert_candidate, insert_round, NewCandidate};
+}

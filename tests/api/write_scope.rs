@@ -68,6 +68,7 @@ fn kind_of(field: &str) -> &'static str {
         "checkin_id" => "checkin",
         "entry_id" => "entry",
         "photo_ids" => "photo",
+        "candidate_ids" => "candidate",
         other => panic!("the write-scope test does not know which record `{other}` names: add it to kind_of and to the other district's records"),
     }
 }
@@ -172,6 +173,11 @@ async fn every_id_a_write_names_is_checked_against_the_callers_scope() {
         )
         .await;
     other.insert("slot", slot.expect(201, "").body["id"].as_i64().unwrap());
+    let round = json!({"region_id": outside, "year": 2027, "title": "蜀山区民生实事"});
+    let round = app.post("/api/v1/project-rounds", &admin, round).await.expect(201, "").body["id"].as_i64().unwrap();
+    let cand = json!({"title": "蜀山区项目", "description": "…"});
+    let cands = app.post(&format!("/api/v1/project-rounds/{round}/candidates"), &admin, cand).await;
+    other.insert("candidate", cands.expect(201, "").body["candidates"][0]["id"].as_i64().unwrap());
     other.insert("checkin", 1);
     other.insert("entry", 1);
     // The caller's own records fill the paths, so that each operation reaches its body.

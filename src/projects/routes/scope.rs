@@ -24,7 +24,7 @@ pub fn kept(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<RoundRow
 pub fn readable(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<RoundRow> {
     let r = store::get(c, id)?.ok_or_else(AppError::not_found)?;
     if let Some(d) = p.deputy_id {
-        return if seated(c, &r.region_path)?.contains(&d) { Ok(r) } else { Err(AppError::not_found()) };
+        return if seated_here(c, &r.region_path, &[d])? { Ok(r) } else { Err(AppError::not_found()) };
     }
     if !matches!(p.role, Role::Admin | Role::Client) {
         return Err(AppError::not_found());
@@ -46,10 +46,17 @@ pub fn seated(c: &mut AnyConnection, path: &str) -> AppResult<Vec<i64>> {
     Ok(ids)
 }
 
+/// Whether every one of `deputies` holds a seat in office in the congress at `path` itself (their
+/// own seats read, not the congress's roll).
+pub fn seated_here(c: &mut AnyConnection, path: &str, deputies: &[i64]) -> AppResult<bool> {
+    let seats = crate::org::deputy_scopes(c, deputies)?;
+    Ok(deputies.iter().all(|d| seats.get(d).is_some_and(|s| s.iter().any(|x| x.path == path && x.status == "active"))))
+}
+
 /// The calling deputy, who must be seated in the round's congress (403 `not_present`).
 pub fn voter(c: &mut AnyConnection, p: &Principal, r: &RoundRow) -> AppResult<i64> {
     let d = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "deputies vote"))?;
-    if !seated(c, &r.region_path)?.contains(&d) {
+    if !seated_here(c, &r.region_path, &[d])? {
         return Err(AppError::forbidden(Code::NotPresent, "only the congress's seated deputies vote"));
     }
     Ok(d)

@@ -127,9 +127,10 @@ pub async fn paper_voters(
         if r.status != "voting" {
             return Err(AppError::conflict(Code::VotingClosed, "the vote is not open"));
         }
-        let seated = super::scope::seated(c, &r.region_path)?;
-        if let Some(x) = ids.iter().find(|x| !seated.contains(x)) {
-            return Err(AppError::new(Code::NotPresent, format!("deputy {x} is not seated in this congress")));
+        for x in &ids {
+            if !super::scope::seated_here(c, &r.region_path, &[*x])? {
+                return Err(AppError::new(Code::NotPresent, format!("deputy {x} is not seated in this congress")));
+            }
         }
         let mut n = 0;
         for d in &ids {
