@@ -153,4 +153,9 @@ pub async fn other_regions_staff_and_deputies_of_other_congresses_are_kept_out()
     let demo = app.login("13955110000").await;
     app.post(&format!("/api/v1/project-rounds/{id2}/votes"), &demo, choices(&r, 1)).await.expect(409, "voting_closed");
     app.post("/api/v1/project-rounds", &demo, json!({"year": 2028, "title": "x"})).await.expect(403, "forbidden");
+    // A ticket with a NUL byte or other junk names no opinion (found by contract fuzzing).
+    let junk = json!({"ticket": "\u{0}{\u{a0}ô"});
+    app.post(&format!("/api/v1/project-rounds/{id2}/candidates/from-opinion"), &admin, junk)
+        .await
+        .expect(404, "not_found");
 }

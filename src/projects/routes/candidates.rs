@@ -27,6 +27,12 @@ fn check(b: &CandidateCreate) -> Vec<FieldError> {
     if !(0..=1_000_000_000_000).contains(&b.budget_yuan) {
         errs.push(FieldError::new("budget_yuan", "out_of_range", "0 to 10^12 yuan"));
     }
+    let texts = [&b.title, &b.description, &b.location, &b.timeline];
+    if texts.iter().any(|t| t.contains('\0'))
+        || b.sources.opinions.iter().chain(&b.sources.suggestions).any(|t| t.contains('\0'))
+    {
+        errs.push(FieldError::new("title", "invalid_value", "no NUL characters"));
+    }
     let s = &b.sources;
     if s.opinions.len() + s.suggestions.len() > 50 || s.opinions.iter().chain(&s.suggestions).any(|x| x.len() > 40) {
         errs.push(FieldError::new("sources", "out_of_range", "at most 50 references of 40 characters"));
@@ -112,6 +118,11 @@ pub async fn from_opinion(
     let (b, id, now) = (body.into_inner(), id.into_inner(), state.now());
     let v = db::tx(&state.db, move |c| {
         let r = collecting(kept(c, &p, id)?)?;
+        // A ticket is short ASCII (`YJ20261206-0001`): anything else names no opinion.
+        let t = &b.ticket;
+        if t.is_empty() || t.len() > 40 || !t.bytes().all(|x| x.is_ascii_alphanumeric() || x == b'-') {
+            return Err(AppError::not_found());
+        }
         let (title, content, path, category) =
             crate::reception::opinion_brief(c, &b.ticket)?.ok_or_else(AppError::not_found)?;
         if !path.starts_with(&r.region_path) {

@@ -50,6 +50,9 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ro
     if let Some(e) = crate::org::rules::required_text("title", &b.title, MAX_TITLE) {
         errs.push(e);
     }
+    if b.title.contains('\0') {
+        errs.push(FieldError::new("title", "invalid_value", "no NUL characters"));
+    }
     if !(2000..=2200).contains(&b.year) {
         errs.push(FieldError::new("year", "out_of_range", "2000–2200"));
     }
