@@ -7,6 +7,7 @@
 use crate::load;
 use crate::reception::{make_constituents, token};
 use crate::rows::{http_row, Row};
+use crate::setup::call;
 use lvzhi::state::AppState;
 use serde_json::json;
 use std::net::SocketAddr;
@@ -17,22 +18,6 @@ use std::time::Duration;
 const ATTENDEES: usize = 200;
 /// The figure's pace: 50 sessions × 200 ratings within a minute.
 const PER_SEC: f64 = 50.0 * ATTENDEES as f64 / 60.0;
-
-async fn call(
-    http: &reqwest::Client,
-    method: reqwest::Method,
-    url: String,
-    token: &str,
-    body: serde_json::Value,
-) -> Result<serde_json::Value, String> {
-    let r = http.request(method, &url).bearer_auth(token).json(&body).send().await.map_err(|e| e.to_string())?;
-    let status = r.status();
-    let v: serde_json::Value = r.json().await.unwrap_or_default();
-    if !status.is_success() {
-        return Err(format!("{url}: {status} {v}"));
-    }
-    Ok(v)
-}
 
 /// `n` reports scheduled a minute ago at the demo's stations, drafted, submitted and approved:
 /// their sessions are open now. Returns the reports' ids.

@@ -16,14 +16,9 @@ const VOTERS: usize = 500;
 const CANDIDATES: usize = 5;
 const PLACE: (f64, f64) = (31.8206, 117.2272);
 
+/// A POST through [`crate::setup::call`].
 async fn call(http: &reqwest::Client, url: String, token: &str, body: Value) -> Result<Value, String> {
-    let r = http.post(&url).bearer_auth(token).json(&body).send().await.map_err(|e| e.to_string())?;
-    let status = r.status();
-    let v: Value = r.json().await.unwrap_or_default();
-    if !status.is_success() {
-        return Err(format!("{url}: {status} {v}"));
-    }
-    Ok(v)
+    crate::setup::call(http, reqwest::Method::POST, url, token, body).await
 }
 
 /// The township 340104001 (the CSV import's first) and up to `n` of its seated deputies.

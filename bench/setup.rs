@@ -45,6 +45,23 @@ pub async fn login(base: &str, username: &str) -> Result<String, String> {
     v["access_token"].as_str().map(str::to_string).ok_or_else(|| format!("login failed: {v}"))
 }
 
+/// Sends a JSON request: its answer's body, or an error naming the status and the body.
+pub async fn call(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: String,
+    token: &str,
+    body: serde_json::Value,
+) -> Result<serde_json::Value, String> {
+    let r = http.request(method, &url).bearer_auth(token).json(&body).send().await.map_err(|e| e.to_string())?;
+    let status = r.status();
+    let v: serde_json::Value = r.json().await.unwrap_or_default();
+    if !status.is_success() {
+        return Err(format!("{url}: {status} {v}"));
+    }
+    Ok(v)
+}
+
 pub async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> Result<serde_json::Value, String> {
     http.get(url).bearer_auth(token).send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())
 }

@@ -13,6 +13,7 @@ use crate::projects::rules::{MAX_TEXT, MAX_TITLE};
 use crate::projects::store::{self, NewCandidate, RoundRow};
 use crate::state::AppState;
 use actix_web::{post, web, HttpResponse};
+use chrono::NaiveDateTime;
 
 fn check(b: &CandidateCreate) -> Vec<FieldError> {
     let mut errs = vec![];
@@ -57,6 +58,22 @@ fn known_unit(c: &mut AnyConnection, unit: Option<i64>) -> AppResult<()> {
     }
 }
 
+/// Stores a candidate of the round (its lead unit must exist), audited; answers the round.
+fn add(
+    c: &mut AnyConnection,
+    p: &Principal,
+    r: RoundRow,
+    n: &NewCandidate,
+    now: NaiveDateTime,
+) -> AppResult<RoundView> {
+    known_unit(c, n.lead_unit)?;
+    let cid = store::insert_candidate(c, n, now)?;
+    Entry::by(p, "project_round.candidate", "project_candidate", cid.to_string())
+        .region(Some(r.region_path.clone()))
+        .write(c, now)?;
+    full(c, r)
+}
+
 /// Propose a candidate (a deputy seated in the round's congress, or its staff).
 #[utoipa::path(tag = "projects", params(("id" = i64, Path)), request_body = CandidateCreate, responses((status = 201, body = RoundView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/project-rounds/{id}/candidates")]
@@ -81,7 +98,6 @@ pub async fn propose(
             None => (kept(c, &p, id)?, None),
         };
         let r = collecting(r)?;
-        known_unit(c, b.lead_unit_id)?;
         let sources = serde_json::to_string(&b.sources).map_err(AppError::internal)?;
         let n = NewCandidate {
             round: id,
@@ -95,11 +111,7 @@ pub async fn propose(
             deputy,
             by: p.account_id,
         };
-        let cid = store::insert_candidate(c, &n, now)?;
-        Entry::by(&p, "project_round.candidate", "project_candidate", cid.to_string())
-            .region(Some(r.region_path.clone()))
-            .write(c, now)?;
-        full(c, r)
+        add(c, &p, r, &n, now)
     })
     .await?;
     Ok(HttpResponse::Created().json(v))
@@ -135,7 +147,6 @@ pub async fn from_opinion(
                 "an opinion of category livelihood_project",
             ));
         }
-        known_unit(c, b.lead_unit_id)?;
         let title = b.title.as_deref().map(str::trim).filter(|t| !t.is_empty()).unwrap_or(&title).to_string();
         let sources = Sources { opinions: vec![b.ticket.clone()], suggestions: vec![] };
         let sources = serde_json::to_string(&sources).map_err(AppError::internal)?;
@@ -151,11 +162,7 @@ pub async fn from_opinion(
             deputy: None,
             by: p.account_id,
         };
-        let cid = store::insert_candidate(c, &n, now)?;
-        Entry::by(&p, "project_round.candidate", "project_candidate", cid.to_string())
-            .region(Some(r.region_path.clone()))
-            .write(c, now)?;
-        full(c, r)
+        add(c, &p, r, &n, now)
     })
     .await?;
     Ok(HttpResponse::Created().json(v))

@@ -2,7 +2,7 @@
 //! and their steps: to screening, the final ballot, opening the vote at the session (with a
 //! notice to the congress's deputies) and closing it (see [`crate::projects::close`]).
 
-use super::scope::{kept, readable, seated};
+use super::scope::{kept, may_read, readable, seated};
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::Principal;
@@ -89,7 +89,7 @@ pub async fn list(
         };
         let mut out = vec![];
         for r in store::list(c, &crate::org::subtree_like(&path), q.year)? {
-            if readable(c, &p, r.id).is_ok() {
+            if may_read(c, &p, &r).is_ok() {
                 out.push(full(c, r)?);
             }
         }

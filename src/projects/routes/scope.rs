@@ -23,40 +23,50 @@ pub fn kept(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<RoundRow
 /// The round, for its congress's seated deputies, or staff and clients in scope (read).
 pub fn readable(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<RoundRow> {
     let r = store::get(c, id)?.ok_or_else(AppError::not_found)?;
+    may_read(c, p, &r)?;
+    Ok(r)
+}
+
+/// Whether the caller may read the round (404 otherwise, like a missing one).
+pub fn may_read(c: &mut AnyConnection, p: &Principal, r: &RoundRow) -> AppResult<()> {
     if let Some(d) = p.deputy_id {
-        return if seated_here(c, &r.region_path, &[d])? { Ok(r) } else { Err(AppError::not_found()) };
+        return match unseated(c, &r.region_path, &[d])? {
+            None => Ok(()),
+            Some(_) => Err(AppError::not_found()),
+        };
     }
     if !matches!(p.role, Role::Admin | Role::Client) {
         return Err(AppError::not_found());
     }
-    policy::authorize(p, Action::Read, &Target::new(Kind::Region, r.region_path.clone()))?;
-    Ok(r)
+    policy::authorize(p, Action::Read, &Target::new(Kind::Region, r.region_path.clone()))
+}
+
+/// Whether seats include one in office in the congress at `path` itself.
+fn holds(seats: Option<&Vec<crate::org::SeatBrief>>, path: &str) -> bool {
+    seats.is_some_and(|s| s.iter().any(|x| x.path == path && x.status == "active"))
 }
 
 /// The deputies seated in office in the congress at `path` itself (not in the congresses below).
 pub fn seated(c: &mut AnyConnection, path: &str) -> AppResult<Vec<i64>> {
     let near = crate::org::deputies_matching(c, path, None, None, None)?;
     let seats = crate::org::deputy_scopes(c, &near)?;
-    let mut ids: Vec<i64> = near
-        .into_iter()
-        .filter(|d| seats.get(d).is_some_and(|s| s.iter().any(|x| x.path == path && x.status == "active")))
-        .collect();
+    let mut ids: Vec<i64> = near.into_iter().filter(|d| holds(seats.get(d), path)).collect();
     ids.sort_unstable();
     ids.dedup();
     Ok(ids)
 }
 
-/// Whether every one of `deputies` holds a seat in office in the congress at `path` itself (their
-/// own seats read, not the congress's roll).
-pub fn seated_here(c: &mut AnyConnection, path: &str, deputies: &[i64]) -> AppResult<bool> {
+/// The first of `deputies` without a seat in office in the congress at `path` itself (their
+/// own seats read in one query, not the congress's roll).
+pub fn unseated(c: &mut AnyConnection, path: &str, deputies: &[i64]) -> AppResult<Option<i64>> {
     let seats = crate::org::deputy_scopes(c, deputies)?;
-    Ok(deputies.iter().all(|d| seats.get(d).is_some_and(|s| s.iter().any(|x| x.path == path && x.status == "active"))))
+    Ok(deputies.iter().copied().find(|d| !holds(seats.get(d), path)))
 }
 
 /// The calling deputy, who must be seated in the round's congress (403 `not_present`).
 pub fn voter(c: &mut AnyConnection, p: &Principal, r: &RoundRow) -> AppResult<i64> {
     let d = p.deputy_id.ok_or_else(|| AppError::forbidden(Code::Forbidden, "deputies vote"))?;
-    if !seated_here(c, &r.region_path, &[d])? {
+    if unseated(c, &r.region_path, &[d])?.is_some() {
         return Err(AppError::forbidden(Code::NotPresent, "only the congress's seated deputies vote"));
     }
     Ok(d)

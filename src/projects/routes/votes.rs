@@ -127,21 +127,25 @@ pub async fn paper_voters(
         if r.status != "voting" {
             return Err(AppError::conflict(Code::VotingClosed, "the vote is not open"));
         }
-        for x in &ids {
-            if !super::scope::seated_here(c, &r.region_path, &[*x])? {
-                return Err(AppError::new(Code::NotPresent, format!("deputy {x} is not seated in this congress")));
-            }
+        if let Some(x) = super::scope::unseated(c, &r.region_path, &ids)? {
+            return Err(AppError::new(Code::NotPresent, format!("deputy {x} is not seated in this congress")));
         }
-        let mut n = 0;
         for d in &ids {
             if !votes::participate(c, id, *d, "paper")? {
                 return Err(AppError::conflict(Code::AlreadyVoted, format!("deputy {d} has voted already")));
             }
-            let e =
-                crate::ledger::PointEvent { deputy: *d, kind: "project_voted", source: ("project_round", id), at: now };
-            crate::ledger::note(c, e, now)?;
-            n += 1;
         }
+        let noted: Vec<_> = ids
+            .iter()
+            .map(|d| crate::ledger::PointEvent {
+                deputy: *d,
+                kind: "project_voted",
+                source: ("project_round", id),
+                at: now,
+            })
+            .collect();
+        crate::ledger::note_many(c, &noted, now)?;
+        let n = ids.len();
         Entry::by(&p, "project_round.paper_voters", "project_round", id.to_string())
             .region(Some(r.region_path))
             .write(c, now)?;
