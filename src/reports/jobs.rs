@@ -58,7 +58,7 @@ pub async fn nudge_due_year(state: &AppState) -> AppResult<usize> {
     let year = utc(now).with_timezone(&tz).year();
     let since = chrono::NaiveDate::from_ymd_opt(year - 4, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or(now);
     let (n, wakes) = db::tx(&state.db, move |c| {
-        let told = nudges::nudged(c, year)?;
+        let mut told = nudges::nudged(c, year)?;
         let mut year_of: HashMap<String, Option<i32>> = HashMap::new();
         let body = format!(
             "按照要求，本届代表应于{year}年底前向选民和原选举单位述职并接受评议。您的述职尚未安排，请与代表工作机构联系。"
@@ -82,8 +82,10 @@ pub async fn nudge_due_year(state: &AppState) -> AppResult<usize> {
             let due: Vec<i64> = due.into_iter().collect();
             let scheduled = nudges::scheduled_since(c, &due, since)?;
             let due: Vec<i64> = due.into_iter().filter(|d| !scheduled.contains(d)).collect();
+            // A deputy under two due congresses (the installation's and a city's) is told once.
             for d in &due {
                 nudges::mark(c, *d, year, now)?;
+                told.insert(*d);
             }
             n += due.len();
             // One notice to all of a congress's; the installation's go one by one under their own.

@@ -28,6 +28,9 @@ pub async fn the_due_year_tells_the_unscheduled_once_and_makes_the_unreported_ov
     app.post("/api/v1/duty-reports/schedule", &admin, item).await.expect(200, "");
     // Nobody is due this year yet: nothing is sent.
     assert_eq!(lvzhi::reports::nudge_due_year_reports(&app.state).await.unwrap(), 0);
+    // The installation and the city both require it this year: each deputy is told once.
+    let root = app.root_token().await;
+    due_by(&app, &root, 0, year).await;
     due_by(&app, &admin, city, year).await;
     let told = lvzhi::reports::nudge_due_year_reports(&app.state).await.unwrap();
     let rows =
