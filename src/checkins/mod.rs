@@ -39,7 +39,7 @@ pub use places::{existing_secret as existing_qr_secret, new_kiosk_key};
 pub use qr::{issue as issue_qr, Place};
 pub use record::{Checkins, Writes as CheckinWrites};
 pub use rules::{decode_position, seal_position};
-pub use sessions::{event_code, event_window, open_session, verify_event_token, NewSession};
+pub use sessions::{event_brief, event_code, event_window, open_session, verify_event_token, NewSession};
 pub use venues::venue as meeting_venue;
 pub use venues::{follow as follow_venues, VenueCache};
 

@@ -49,6 +49,11 @@ pub fn event_window(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(Naiv
     meetings::window(conn, id)
 }
 
+/// An event in brief: (kind, title, region path, starts at).
+pub fn event_brief(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(String, String, String, NaiveDateTime)>> {
+    Ok(meetings::get(conn, id)?.map(|(m, path)| (m.2, m.3, path, m.9)))
+}
+
 /// Whether `token` is the event's current QR token at `now` (within the grace): Ok(Err(code))
 /// names what is wrong with it.
 pub fn verify_event_token(

@@ -980,6 +980,8 @@ diesel::table! {
         created_by -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        assessing -> Bool,
+        assessment -> Nullable<Text>,
     }
 }
 
@@ -998,6 +1000,9 @@ diesel::table! {
         proposed_by -> BigInt,
         on_ballot -> Bool,
         created_at -> Timestamp,
+        adopted -> Bool,
+        rank -> Nullable<Integer>,
+        approvals -> Nullable<BigInt>,
     }
 }
 
@@ -1039,6 +1044,97 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    project_units (candidate_id, unit_id) {
+        candidate_id -> BigInt,
+        unit_id -> BigInt,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    project_milestones (id) {
+        id -> BigInt,
+        candidate_id -> BigInt,
+        title -> Text,
+        due_on -> Text,
+        done_on -> Nullable<Text>,
+        reminded_on -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_progress (id) {
+        id -> BigInt,
+        candidate_id -> BigInt,
+        unit_id -> BigInt,
+        quarter -> Text,
+        percent -> Integer,
+        spent_yuan -> BigInt,
+        body -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_photos (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        progress_id -> Nullable<BigInt>,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_inspections (candidate_id, event_id) {
+        candidate_id -> BigInt,
+        event_id -> BigInt,
+        linked_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_inspection_remarks (candidate_id, event_id, deputy_id) {
+        candidate_id -> BigInt,
+        event_id -> BigInt,
+        deputy_id -> BigInt,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_assessors (round_id, deputy_id) {
+        round_id -> BigInt,
+        deputy_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    project_pending_ratings (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        sealed -> Text,
+    }
+}
+
+diesel::table! {
+    project_ratings (receipt) {
+        receipt -> Text,
+        round_id -> BigInt,
+        choices -> Text,
+    }
+}
+
+diesel::joinable!(project_candidates -> project_rounds (round_id));
+diesel::joinable!(project_milestones -> project_candidates (candidate_id));
 diesel::joinable!(deputy_groups -> regions (region_id));
 diesel::joinable!(seats -> deputies (deputy_id));
 diesel::joinable!(seats -> regions (region_id));
@@ -1120,12 +1216,21 @@ diesel::allow_tables_to_appear_in_same_query!(
     activity_records,
     idempotency_keys,
     point_events,
+    project_assessors,
     project_ballots,
     project_candidates,
+    project_inspection_remarks,
+    project_inspections,
+    project_milestones,
     project_paper_tallies,
+    project_pending_ratings,
+    project_photos,
+    project_progress,
+    project_ratings,
     project_participation,
     project_pending_ballots,
     project_rounds,
+    project_units,
     point_rules,
     ledger_entries,
     ledger_balances,

@@ -6,6 +6,7 @@
 
 mod links;
 mod photo;
+mod photos;
 mod rules;
 mod storage;
 mod upload;
@@ -14,6 +15,7 @@ pub use storage::{PutError, Storage, Stored};
 
 pub use links::{sign as sign_link, verify as verify_link, LinkQuery, LINK_SECS};
 pub use photo::{clean as clean_photo, Refused as PhotoRefused};
+pub use photos::{check_link as check_photo_link, receive as receive_photo, serve as serve_photo, StoredPhoto};
 pub use upload::{
     receive as receive_upload, receive_small, serve as serve_file, store_bytes, view as attachment_view,
     AttachmentUpload, AttachmentView, Received,

@@ -28,7 +28,7 @@ pub use store::stations::{
     all_station_geos, station_by_code, station_geo, station_places_by_codes, station_region, StationGeo,
 };
 pub use store::units::{unit, unit_region_path};
-pub use store::{region_ids_in, region_path, region_ref, scope_pattern, subtree_like};
+pub use store::{region_by_code, region_ids_in, region_path, region_ref, scope_pattern, subtree_like};
 
 /// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
 /// the checks and audit of the HTTP routes. Request handlers never use these.

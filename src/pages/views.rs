@@ -180,3 +180,27 @@ pub struct BookPage {
     pub topic: String,
     pub error: Option<&'static str>,
 }
+
+/// An adopted livelihood project (民生实事) as the public page shows it.
+pub struct ProjectLine {
+    pub title: String,
+    /// 2027年 · 某某区 · 第1名（312票赞成）
+    pub heading: String,
+    pub description: String,
+    pub units: String,
+    pub percent: i64,
+    /// 已完成 3/5 个节点
+    pub milestones: String,
+    /// Some milestone is overdue.
+    pub red: bool,
+    /// The year-end ratings, in words, once assessed.
+    pub assessment: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "m/projects.html")]
+pub struct ProjectsPage {
+    pub head: Head,
+    pub code: String,
+    pub projects: Vec<ProjectLine>,
+}

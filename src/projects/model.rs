@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
+mod works;
+pub use works::*;
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoundCreate {
@@ -119,6 +122,10 @@ pub struct CandidateView {
     /// The deputy who proposed it, if a deputy did.
     pub proposed_by_deputy: Option<i64>,
     pub on_ballot: bool,
+    /// Adopted by the vote, with its rank and approvals (once the vote closed).
+    pub adopted: bool,
+    pub rank: Option<i32>,
+    pub approvals: Option<i64>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -135,6 +142,9 @@ pub fn candidate_view(c: CandidateRow) -> CandidateView {
         sources: serde_json::from_str(&c.sources).unwrap_or_default(),
         proposed_by_deputy: c.proposed_by_deputy,
         on_ballot: c.on_ballot,
+        adopted: c.adopted,
+        rank: c.rank,
+        approvals: c.approvals,
         created_at: crate::db::utc(c.created_at),
     }
 }

@@ -15,6 +15,9 @@ pub const ADOPTION_RULES: [&str; 2] = ["seated", "cast"];
 pub const MAX_TITLE: usize = 100;
 pub const MAX_TEXT: usize = 5_000;
 
+pub mod assess;
+pub mod works;
+
 /// The state a step leads to from `status` (None: not allowed from there).
 pub fn next(status: &str, step: &str) -> Option<&'static str> {
     Some(match (status, step) {

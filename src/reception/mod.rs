@@ -27,6 +27,7 @@ pub use appointments::reminders::remind as remind_appointments;
 pub use appointments::routes::workdays::set_day as set_workday;
 pub use appointments::station::{holds_confirmed as holds_confirmed_booking, on_roster_change as rebook_for_roster};
 pub use appointments::station::{RosterChange, Texting as BookingTexts};
+pub use cases::cited::note_cited as note_opinion_cited;
 pub use cases::filing::{Filings, Writes as FilingWrites};
 pub use cases::raised::{prepare as prepare_raise, raise as raise_opinion, Raised};
 pub use cases::routes::forwarding::remind_overdue as remind_overdue_cases;

@@ -8,6 +8,7 @@
 //! every step is an event and an audit entry. Statistics per year, category and unit, and a
 //! public list of the replies authors agreed to publish.
 
+mod cited;
 mod jobs;
 mod model;
 mod routes;
@@ -15,6 +16,7 @@ mod rules;
 mod steps;
 mod store;
 
+pub use cited::note_cited as note_suggestion_cited;
 pub use jobs::{remind_overdue, worker};
 
 pub use steps::{staff_scope, step, step_telling, tell_author, transition};

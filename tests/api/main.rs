@@ -56,6 +56,7 @@ mod platform;
 mod posters;
 mod project_secrecy;
 mod project_setup;
+mod project_works;
 mod projects;
 mod providers;
 mod proxy;

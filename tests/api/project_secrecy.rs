@@ -30,7 +30,7 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Lines {
     }
 }
 
-fn columns(app: &TestApp, table: &str) -> Vec<String> {
+pub fn columns(app: &TestApp, table: &str) -> Vec<String> {
     let sql = if app.is_postgres() {
         format!("SELECT column_name AS v FROM information_schema.columns WHERE table_name = '{table}' ORDER BY ordinal_position")
     } else {

@@ -6,6 +6,7 @@ mod card;
 mod cases;
 mod duty_report;
 mod opinion;
+mod projects;
 mod sign_in;
 
 use actix_web::web;
@@ -31,6 +32,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(duty_report::rate)
         .service(opinion::page)
         .service(opinion::submit)
+        .service(projects::page)
         .service(booking::page)
         .service(booking::book)
         .service(card::code_page)

@@ -68,6 +68,15 @@ fn add(
 ) -> AppResult<RoundView> {
     known_unit(c, n.lead_unit)?;
     let cid = store::insert_candidate(c, n, now)?;
+    // The opinions and suggestions it cites show where they went.
+    let cited: Sources = serde_json::from_str(n.sources).map_err(AppError::internal)?;
+    let note = format!("已作为{}年民生实事候选项目“{}”的来源（候选项目{cid}）", r.year, n.title);
+    for t in &cited.opinions {
+        crate::reception::note_opinion_cited(c, t, &r.region_path, &note, p.account_id, now)?;
+    }
+    for s in &cited.suggestions {
+        crate::suggestions::note_suggestion_cited(c, s, &r.region_path, &note, p.account_id, now)?;
+    }
     Entry::by(p, "project_round.candidate", "project_candidate", cid.to_string())
         .region(Some(r.region_path.clone()))
         .write(c, now)?;

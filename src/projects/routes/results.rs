@@ -38,25 +38,39 @@ fn paper(c: &mut AnyConnection, round: i64) -> AppResult<(Vec<Count>, i64)> {
     Ok((sums.into_values().collect(), ballots))
 }
 
-/// Settles the held ballots in shuffled order and builds the tally.
-fn settle(c: &mut AnyConnection, pii: &crate::platform::pii::Pii, r: &RoundRow) -> AppResult<Tally> {
+/// Opens sealed ballots (or rating sheets) and shuffles them: (receipt, choices JSON), in no
+/// order of casting.
+pub(super) fn unseal_shuffled(pii: &crate::platform::pii::Pii, held: Vec<String>) -> AppResult<Vec<(String, String)>> {
     let mut rows = vec![];
-    for sealed in votes::held(c, r.id)? {
+    for sealed in held {
         let h: Held = serde_json::from_str(&pii.open(SEALED, &sealed)?).map_err(AppError::internal)?;
-        let choices = serde_json::to_string(&h.choices).map_err(AppError::internal)?;
-        rows.push((h.receipt, choices));
+        rows.push((h.receipt, serde_json::to_string(&h.choices).map_err(AppError::internal)?));
     }
     rows.shuffle(&mut rand::rng());
+    Ok(rows)
+}
+
+/// Settled rows (receipt, choices JSON) as published ballots.
+pub(super) fn as_ballots(rows: Vec<(String, String)>) -> AppResult<Vec<Ballot>> {
+    rows.into_iter()
+        .map(|(receipt, choices)| {
+            Ok(Ballot { receipt, choices: serde_json::from_str(&choices).map_err(AppError::internal)? })
+        })
+        .collect()
+}
+
+/// Settles the held ballots in shuffled order and builds the tally.
+fn settle(c: &mut AnyConnection, pii: &crate::platform::pii::Pii, r: &RoundRow) -> AppResult<Tally> {
+    let rows = unseal_shuffled(pii, votes::held(c, r.id)?)?;
     votes::settle(c, r.id, &rows)?;
-    let mut ballots = vec![];
-    for (receipt, choices) in votes::ballots(c, r.id)? {
-        ballots.push(Ballot { receipt, choices: serde_json::from_str(&choices).map_err(AppError::internal)? });
-    }
+    let ballots = as_ballots(votes::ballots(c, r.id)?)?;
     let candidates: Vec<Candidate> =
         store::on_ballot(c, r.id)?.into_iter().map(|x| Candidate { id: x.id, title: x.title }).collect();
     let (paper, paper_ballots) = paper(c, r.id)?;
     let basis = (r.adoption_rule.as_str(), i64::from(r.seated), i64::from(r.adopt_count));
     let results = rules::count(&candidates, &ballots, &paper, paper_ballots, basis);
+    let outcomes: Vec<_> = results.iter().map(|o| (o.candidate_id, o.rank as i32, o.approve, o.adopted)).collect();
+    store::set_outcomes(c, &outcomes)?;
     Ok(Tally {
         round_id: r.id,
         region_path: r.region_path.clone(),

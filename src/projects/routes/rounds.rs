@@ -38,6 +38,22 @@ pub(super) fn take(
         .write(c, now)
 }
 
+/// One notice from the system to `deputies` of the round's congress; answers its live wake.
+pub(super) fn tell(
+    c: &mut AnyConnection,
+    st: &AppState,
+    r: &RoundRow,
+    deputies: Vec<i64>,
+    (title, body): (&str, &str),
+    now: chrono::NaiveDateTime,
+) -> AppResult<crate::live::Wake> {
+    let to = crate::notices::Audience { deputies, ..Default::default() };
+    let (s, congress) = (&st.settings, (r.region_id, r.region_path.as_str()));
+    let (_, _, wake) =
+        crate::notices::publish_from_system(c, congress, ("general", title, body), &to, now, s.tz, s.quiet_hours)?;
+    Ok(wake)
+}
+
 /// Open a round of a congress and year, collecting candidates (that congress's staff).
 #[utoipa::path(tag = "projects", request_body = RoundCreate, responses((status = 201, body = RoundView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/project-rounds")]
@@ -198,12 +214,9 @@ pub async fn open(
             .ok_or_else(|| AppError::invalid_field("event_id", "not_found", "no such event"))?;
         take(c, &p, &r, "open", now)?;
         let deputies = seated(c, &r.region_path)?;
-        store::set_opened(c, id, event, deputies.len() as i32)?;
-        let to = crate::notices::Audience { deputies, ..Default::default() };
+        store::set_opened(c, id, Some(event), deputies.len() as i32)?;
         let body = format!("{}已开始票决，请在会场签到后在履职App中投票。", r.title);
-        let what = ("general", "民生实事项目票决", body.as_str());
-        let (s, congress) = (&st.settings, (r.region_id, r.region_path.as_str()));
-        let (_, _, wake) = crate::notices::publish_from_system(c, congress, what, &to, now, s.tz, s.quiet_hours)?;
+        let wake = tell(c, &st, &r, deputies, ("民生实事项目票决", &body), now)?;
         let r = store::get(c, id)?.ok_or_else(AppError::not_found)?;
         Ok((full(c, r)?, wake))
     })

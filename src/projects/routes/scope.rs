@@ -71,3 +71,23 @@ pub fn voter(c: &mut AnyConnection, p: &Principal, r: &RoundRow) -> AppResult<i6
     }
     Ok(d)
 }
+
+/// An adopted project and its round, for whoever may follow it: the round's readers (staff and
+/// clients in scope, seated deputies) and the accounts of the units carrying it out; 404 for
+/// anyone else and for a candidate that was not adopted.
+pub fn project(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<(RoundRow, store::CandidateRow)> {
+    let x = store::candidate(c, id)?.filter(|x| x.adopted).ok_or_else(AppError::not_found)?;
+    let r = store::get(c, x.round_id)?.ok_or_else(AppError::not_found)?;
+    if p.role == Role::Unit {
+        let mine = p.unit_id.is_some_and(|u| store::works::projects_of_unit(c, u).is_ok_and(|v| v.contains(&id)));
+        return if mine { Ok((r, x)) } else { Err(AppError::not_found()) };
+    }
+    may_read(c, p, &r)?;
+    Ok((r, x))
+}
+
+/// An adopted project, for the staff who keep its round.
+pub fn kept_project(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<(RoundRow, store::CandidateRow)> {
+    let x = store::candidate(c, id)?.filter(|x| x.adopted).ok_or_else(AppError::not_found)?;
+    Ok((kept(c, p, x.round_id)?, x))
+}

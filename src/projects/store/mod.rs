@@ -1,7 +1,9 @@
 //! All SQL of the livelihood-project rounds and their candidates; the votes' SQL is in
 //! [`votes`].
 
+pub(in crate::projects) mod ratings;
 pub(in crate::projects) mod votes;
+pub(in crate::projects) mod works;
 
 use crate::db::schema::{project_candidates as pc, project_rounds as r};
 use crate::db::AnyConnection;
@@ -28,6 +30,10 @@ pub struct RoundRow {
     pub _created_by: i64,
     pub created_at: NaiveDateTime,
     pub _updated_at: NaiveDateTime,
+    /// The year-end assessment is open for ratings.
+    pub assessing: bool,
+    /// The published assessment (JSON), once assessed.
+    pub assessment: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -45,6 +51,10 @@ pub struct CandidateRow {
     pub _proposed_by: i64,
     pub on_ballot: bool,
     pub created_at: NaiveDateTime,
+    /// Adopted by the vote (set at closing), with its rank and approvals.
+    pub adopted: bool,
+    pub rank: Option<i32>,
+    pub approvals: Option<i64>,
 }
 
 /// A candidate as stored.
@@ -123,8 +133,54 @@ pub fn set_ballot(c: &mut AnyConnection, id: i64, (adopt, max, rule): (i32, i32,
 }
 
 /// The session and the seated count frozen when the vote opens.
-pub fn set_opened(c: &mut AnyConnection, id: i64, event: i64, seated: i32) -> AppResult<()> {
+pub fn set_opened(c: &mut AnyConnection, id: i64, event: Option<i64>, seated: i32) -> AppResult<()> {
     diesel::update(r::table.find(id)).set((r::event_id.eq(event), r::seated.eq(seated))).execute(c)?;
+    Ok(())
+}
+
+/// The vote's outcome on the candidates: (candidate, rank, approvals, adopted).
+pub fn set_outcomes(c: &mut AnyConnection, outcomes: &[(i64, i32, i64, bool)]) -> AppResult<()> {
+    for (id, rank, approvals, adopted) in outcomes {
+        diesel::update(pc::table.find(id))
+            .set((pc::rank.eq(rank), pc::approvals.eq(approvals), pc::adopted.eq(adopted)))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+/// The adopted projects of a round, by rank.
+pub fn adopted(c: &mut AnyConnection, round: i64) -> AppResult<Vec<CandidateRow>> {
+    Ok(pc::table.filter(pc::round_id.eq(round)).filter(pc::adopted.eq(true)).order(pc::rank).load(c)?)
+}
+
+pub fn candidate(c: &mut AnyConnection, id: i64) -> AppResult<Option<CandidateRow>> {
+    Ok(pc::table.find(id).first(c).optional()?)
+}
+
+/// Rounds past the vote (closed, implementing or assessed) whose congress is one of `paths`,
+/// or under `like`, newest first.
+pub fn decided(
+    c: &mut AnyConnection,
+    paths: &[String],
+    like: Option<&str>,
+    year: Option<i32>,
+) -> AppResult<Vec<RoundRow>> {
+    let mut q = r::table.filter(r::status.eq_any(["closed", "implementing", "assessed"])).into_boxed();
+    q = match like {
+        Some(l) => q.filter(r::region_path.like(l.to_string())),
+        None => q.filter(r::region_path.eq_any(paths.to_vec())),
+    };
+    if let Some(y) = year {
+        q = q.filter(r::year.eq(y));
+    }
+    Ok(q.order((r::year.desc(), r::id.desc())).limit(50).load(c)?)
+}
+
+/// Opens or closes the assessment, and the published assessment once closed.
+pub fn set_assessing(c: &mut AnyConnection, id: i64, open: bool, published: Option<&str>) -> AppResult<()> {
+    diesel::update(r::table.find(id))
+        .set((r::assessing.eq(open), r::assessment.eq(published), r::version.eq(r::version + 1)))
+        .execute(c)?;
     Ok(())
 }
 

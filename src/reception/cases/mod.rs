@@ -3,6 +3,7 @@
 //! publication, to the constituent's rating; and the statistics over them.
 
 pub(in crate::reception) mod case;
+pub(in crate::reception) mod cited;
 pub(in crate::reception) mod filing;
 pub(in crate::reception) mod raised;
 pub(in crate::reception) mod routes;

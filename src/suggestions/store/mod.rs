@@ -87,6 +87,10 @@ pub fn get(c: &mut AnyConnection, id: i64) -> AppResult<Option<SuggestionRow>> {
     Ok(s::table.find(id).first(c).optional()?)
 }
 
+pub fn by_number(c: &mut AnyConnection, number: &str) -> AppResult<Option<SuggestionRow>> {
+    Ok(s::table.filter(s::number.eq(number)).first(c).optional()?)
+}
+
 /// Moves a suggestion from `from` to `to` (false when it was no longer in `from`).
 pub fn set_status(c: &mut AnyConnection, id: i64, from: &str, to: &str, now: NaiveDateTime) -> AppResult<bool> {
     Ok(diesel::update(s::table.find(id).filter(s::status.eq(from)))

@@ -77,12 +77,9 @@ pub async fn upload(
     }
     ratelimit::hit(&state.cache, &state.clock, &format!("opinion-photo:{}", p.account_id), PHOTOS_PER_HOUR, 3600)
         .await?;
-    let raw = files::receive_small(&req, payload, PHOTO_BYTES).await?;
-    let (content_type, clean) = files::clean_photo(raw)
-        .map_err(|_| AppError::new(Code::UnsupportedMediaType, "a photo is a JPEG or PNG (read from its content)"))?;
-    let key = format!("opinion-photos/{}", uuid::Uuid::new_v4().simple());
-    let stored = files::store_bytes(&state, &key, clean).await?;
-    let (size, sha, now) = (stored.size as i64, stored.sha256.clone(), state.now());
+    let f = files::receive_photo(&state, &req, payload, PHOTO_BYTES, "opinion-photos").await?;
+    let (content_type, key, size, sha, now) =
+        (f.content_type, f.key, f.stored.size as i64, f.stored.sha256.clone(), state.now());
     let id = db::tx(&state.db, {
         let (key, sha) = (key.clone(), sha.clone());
         move |c| media::insert_photo(c, p.account_id, (content_type, size, &sha, &key), now)
@@ -102,13 +99,10 @@ pub async fn download(
     q: web::Query<LinkQuery>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    if !files::verify_link(&state.keys, LINK_KIND, id, &q, state.clock.now().timestamp()) {
-        return Err(AppError::forbidden(Code::LinkInvalid, "the link has expired or is not ours"));
-    }
+    files::check_photo_link(&state, LINK_KIND, id, &q)?;
     let (_, content_type, key, size, sha) = db::run(&state.db, move |c| media::photo(c, id))
         .await?
         .filter(|p| p.0.is_some())
         .ok_or_else(AppError::not_found)?;
-    let name = if content_type == "image/png" { "photo.png" } else { "photo.jpg" };
-    files::serve_file(&state, &key, name, &content_type, size, &sha).await
+    files::serve_photo(&state, (&content_type, &key, size, &sha)).await
 }

@@ -1,0 +1,14 @@
+DROP TABLE project_ratings;
+DROP TABLE project_pending_ratings;
+DROP TABLE project_assessors;
+DROP TABLE project_inspection_remarks;
+DROP TABLE project_inspections;
+DROP TABLE project_photos;
+DROP TABLE project_progress;
+DROP TABLE project_milestones;
+DROP TABLE project_units;
+ALTER TABLE project_rounds DROP COLUMN assessment;
+ALTER TABLE project_rounds DROP COLUMN assessing;
+ALTER TABLE project_candidates DROP COLUMN approvals;
+ALTER TABLE project_candidates DROP COLUMN rank;
+ALTER TABLE project_candidates DROP COLUMN adopted;
