@@ -11,6 +11,7 @@ pub mod error;
 pub mod files;
 pub mod http;
 pub mod ledger;
+pub mod liaison;
 pub mod live;
 pub mod notices;
 pub mod openapi;

@@ -2,6 +2,8 @@
 //! cases go to a person (`pending_review`), never to the bin; only a check-in with neither a valid
 //! QR nor a position inside the geofence is refused outright.
 
+pub mod rotation;
+
 use crate::error::AppResult;
 use crate::error::Code;
 use crate::platform::pii::{field, Pii};

@@ -1133,6 +1133,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    liaison_links (id) {
+        id -> BigInt,
+        region_id -> BigInt,
+        region_path -> Text,
+        term -> Integer,
+        member_deputy_id -> Nullable<BigInt>,
+        member_account_id -> Nullable<BigInt>,
+        member_key -> Text,
+        deputy_id -> Nullable<BigInt>,
+        group_id -> Nullable<BigInt>,
+        target_key -> Text,
+        yearly_target -> Integer,
+        status -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    liaison_contacts (id) {
+        id -> BigInt,
+        link_id -> BigInt,
+        side -> Text,
+        deputy_id -> Nullable<BigInt>,
+        contact_on -> Text,
+        channel -> Text,
+        summary -> Text,
+        issues -> Text,
+        logged_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(project_candidates -> project_rounds (round_id));
 diesel::joinable!(project_milestones -> project_candidates (candidate_id));
 diesel::joinable!(deputy_groups -> regions (region_id));
@@ -1216,6 +1251,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     activity_records,
     idempotency_keys,
     point_events,
+    liaison_contacts,
+    liaison_links,
     project_assessors,
     project_ballots,
     project_candidates,

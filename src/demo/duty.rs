@@ -73,7 +73,7 @@ pub fn seed(
     let region = crate::org::seeding::region_by_code(c, "340100")?.ok_or_else(crate::error::AppError::not_found)?.id;
     for (kind, title, days, invitees) in [
         ("training", "新任代表履职能力培训班", -6i64, 1..=40i64),
-        ("meeting", "市人大常委会第二十次会议（列席）", 8, 1..=30),
+        ("sitting_in", "市人大常委会第二十次会议（列席）", 8, 1..=30),
     ] {
         let meeting = NewMeeting {
             region_id: region,

@@ -2,9 +2,11 @@
 //! ~400 deputies (some holding both a city and a district seat) in 35 groups, 20 liaison
 //! stations, 2 handling units and the demo logins. Deterministic (fixed seed).
 
+mod activity;
 mod calendar;
 mod duty;
 mod duty_reports;
+mod liaison;
 mod names;
 mod notices;
 mod places;

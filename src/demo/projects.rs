@@ -73,12 +73,7 @@ fn this_year(c: &mut AnyConnection, congress: (i64, &str), year: i32, admin: i64
         };
         insert_candidate(c, &n, voted)?;
     }
-    let voters = crate::org::deputies_matching(c, congress.1, None, None, None)?;
-    let seats = crate::org::deputy_scopes(c, &voters)?;
-    let seated: Vec<i64> = voters
-        .into_iter()
-        .filter(|d| seats.get(d).is_some_and(|s| s.iter().any(|x| x.path == congress.1 && x.status == "active")))
-        .collect();
+    let seated = crate::org::seated_in_congress(c, congress.1)?;
     ps::vote_and_close(c, round, &seated, (3, 3), u64::try_from(year).unwrap_or_default())?;
     let day = |d: i64| (now + Duration::days(d)).format("%Y-%m-%d").to_string();
     let quarter = format!("{year}-Q{}", (now.month() - 1) / 3 + 1);

@@ -45,13 +45,7 @@ async fn seed_with(state: &AppState, activity: bool) -> AppResult<Summary> {
     db::tx(&state.db, move |c| {
         let summary = seed_in(c, &hash, now)?;
         if activity {
-            super::calendar::seed(c)?;
-            super::duty::seed(c, &pii, now, tz)?;
-            while crate::ledger::consume_point_events_in(c, tz, now)? > 0 {}
-            super::points::seed(c, 400, now, tz)?;
-            super::suggestions::seed(c, now, chrono::Datelike::year(&crate::db::utc(now).with_timezone(&tz)))?;
-            super::duty_reports::seed(c, now)?;
-            super::projects::seed(c, now, chrono::Datelike::year(&crate::db::utc(now).with_timezone(&tz)))?;
+            super::activity::seed(c, &pii, now, tz)?;
         }
         Ok(summary)
     })

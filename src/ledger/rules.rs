@@ -10,7 +10,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 pub type DefaultRule = (&'static str, &'static str, &'static str, i32, Option<i32>, Option<i32>, bool, &'static str);
 
 /// Written from published local rules (see docs/POINT_RULES.md for the sources).
-pub const DEFAULT_RULES: [DefaultRule; 22] = [
+pub const DEFAULT_RULES: [DefaultRule; 23] = [
     ("base", "年度基础分", "base", 60, Some(60), None, false, "§2.1"),
     ("station_reception", "进站接待选民", "station_reception", 2, Some(20), Some(2), false, "§3.4"),
     ("meeting_attended", "出席会议", "meeting", 1, Some(20), None, false, "§3.1"),
@@ -19,6 +19,7 @@ pub const DEFAULT_RULES: [DefaultRule; 22] = [
     ("training_attended", "参加履职培训", "training", 2, Some(10), None, false, "§3.6"),
     ("training_absent", "无故缺席培训", "penalty", -2, None, None, false, "§4.3"),
     ("inspection_attended", "参加视察调研", "inspection", 3, Some(15), None, false, "§3.3"),
+    ("sitting_in_attended", "列席人大常委会会议", "meeting", 2, None, None, false, "§3.1"),
     ("group_activity_attended", "参加代表小组活动", "activity", 2, Some(10), None, false, "§3.5"),
     ("group_activity_absent", "无故缺席小组活动", "penalty", -2, None, None, false, "§4.3"),
     ("duty_no_show", "接待日未到岗", "penalty", -2, None, None, false, "§4.4"),
@@ -46,10 +47,13 @@ pub fn rule_for_event(kind: &str) -> Option<&'static str> {
         "training_attended"
         | "training_absent"
         | "inspection_attended"
+        | "sitting_in_attended"
         | "group_activity_attended"
         | "group_activity_absent" => return DEFAULT_RULES.iter().find(|r| r.0 == kind).map(|r| r.0),
-        "training_excused" | "inspection_excused" | "group_activity_excused" => "meeting_excused",
-        "inspection_absent" => "meeting_absent",
+        "training_excused" | "inspection_excused" | "group_activity_excused" | "sitting_in_excused" => {
+            "meeting_excused"
+        }
+        "inspection_absent" | "sitting_in_absent" => "meeting_absent",
         "duty_no_show" => "duty_no_show",
         "opinion_answered" => "opinion_answered",
         "opinion_collected" => "opinion_collected",

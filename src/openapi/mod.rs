@@ -41,11 +41,12 @@ impl Modify for BearerAuth {
         (name = "units", description = "Handling units (承办单位)"),
         (name = "audit", description = "The append-only audit log"),
         (name = "checkins", description = "Station QR codes, kiosks, check-ins and their review"),
-        (name = "events", description = "Meetings, trainings, inspections and group activities with attendance"),
+        (name = "events", description = "Meetings, trainings, inspections, group activities and sitting in (列席) with attendance"),
         (name = "ledger", description = "Duty points: rulebook, explained entries, rankings, verification"),
         (name = "roster", description = "Reception duty roster (接待日)"),
         (name = "duty-reports", description = "Deputies' reports to their voters and their review (述职评议)"),
         (name = "projects", description = "Livelihood projects voted by deputies in secret, with a tally anyone can recount (民生实事项目票决制)"),
+        (name = "liaison", description = "Liaison links (双联系): members linked with deputies for a term, their contacts and the coverage"),
         (name = "suggestions", description = "Deputies' suggestions (代表建议): filing, assignment, handling, evaluation"),
         (name = "notices", description = "Notices and briefing materials, inboxes, read receipts, RSVP"),
         (name = "push", description = "Devices and push delivery"),
@@ -59,7 +60,8 @@ pub struct ApiDoc;
 /// documentation, or a plain actix-web one), capability by capability.
 fn register<R: RouteTable>(r: &mut R) {
     use crate::{
-        audit, auth, checkins, ledger, live, notices, ops, org, projects, push, reception, reports, suggestions,
+        audit, auth, checkins, ledger, liaison, live, notices, ops, org, projects, push, reception, reports,
+        suggestions,
     };
     // The busiest routes first: actix-web tries routes in this order, and every route with a
     // path parameter before the one that matches costs a regex match (5 % of a worker's time
@@ -81,6 +83,7 @@ fn register<R: RouteTable>(r: &mut R) {
     suggestions::register(r);
     reports::register(r);
     projects::register(r);
+    liaison::register(r);
 }
 
 /// Registers every documented route, collecting their documentation (for [`spec`]).

@@ -18,7 +18,7 @@ mod units;
 pub use routes::register;
 
 pub use model::RegionRef;
-pub use scope::{deputies_not_held, group_path, narrowed_filter};
+pub use scope::{deputies_not_held, group_members, group_named, group_path, narrowed_filter, seated_in_congress};
 pub use store::deputies::{
     congress_path, count_deputies, deputies_in, deputies_matching, deputy_names, deputy_phones, deputy_region_paths,
     deputy_scopes, SeatBrief,

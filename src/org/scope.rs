@@ -45,3 +45,32 @@ pub fn narrowed_filter(
         _ => Ok(RegionFilter::Subtree(path)),
     }
 }
+
+/// The deputies seated in office in the congress at `path` itself (not in the congresses below),
+/// by id.
+pub fn seated_in_congress(conn: &mut AnyConnection, path: &str) -> AppResult<Vec<i64>> {
+    let near = super::deputies_matching(conn, path, None, None, None)?;
+    let seats = super::deputy_scopes(conn, &near)?;
+    let mut ids: Vec<i64> = near
+        .into_iter()
+        .filter(|d| seats.get(d).is_some_and(|s| s.iter().any(|x| x.path == path && x.status == "active")))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// A group's name and its region's path.
+pub fn group_named(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(String, String)>> {
+    Ok(super::store::group(conn, id)?.map(|(g, path)| (g.name, path)))
+}
+
+/// The deputies with a seat in office in a group, by id.
+pub fn group_members(conn: &mut AnyConnection, group: i64) -> AppResult<Vec<i64>> {
+    let all = super::deputies_matching(conn, "/", None, None, Some(group))?;
+    let seats = super::deputy_scopes(conn, &all)?;
+    Ok(all
+        .into_iter()
+        .filter(|d| seats.get(d).is_some_and(|s| s.iter().any(|x| x.group_id == Some(group) && x.status == "active")))
+        .collect())
+}

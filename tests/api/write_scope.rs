@@ -58,7 +58,9 @@ fn id_fields(schema: &Value, spec: &Value, prefix: &str, depth: usize, out: &mut
 fn kind_of(field: &str) -> &'static str {
     let last = field.rsplit('.').next().unwrap_or(field);
     match last {
-        "deputy_id" | "deputy_ids" | "invitee_ids" | "cosigner_ids" | "excluded_deputy_ids" | "deputies" | "exclude" => "deputy",
+        "deputy_id" | "deputy_ids" | "invitee_ids" | "cosigner_ids" | "excluded_deputy_ids" | "deputies" | "exclude"
+        | "member_deputy_id" => "deputy",
+        "member_account_id" => "account",
         "station_id" | "station_ids" | "stations" => "station",
         "region_id" | "parent_id" | "regions" => "region",
         "group_id" | "groups" => "group",
@@ -178,6 +180,11 @@ async fn every_id_a_write_names_is_checked_against_the_callers_scope() {
     let cand = json!({"title": "蜀山区项目", "description": "…"});
     let cands = app.post(&format!("/api/v1/project-rounds/{round}/candidates"), &admin, cand).await;
     other.insert("candidate", cands.expect(201, "").body["candidates"][0]["id"].as_i64().unwrap());
+    let acct = json!({"username": "scope-other", "password": "scope-test-pw-1", "role": "admin", "display_name": "蜀山区", "region_id": outside});
+    other.insert(
+        "account",
+        app.post("/api/v1/accounts", &admin, acct).await.expect(201, "").body["id"].as_i64().unwrap(),
+    );
     other.insert("checkin", 1);
     other.insert("entry", 1);
     // The caller's own records fill the paths, so that each operation reaches its body.

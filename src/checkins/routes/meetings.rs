@@ -18,12 +18,13 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-pub const KINDS: [&str; 4] = ["meeting", "training", "inspection", "group_activity"];
+pub const KINDS: [&str; 5] = ["meeting", "training", "inspection", "group_activity", "sitting_in"];
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventCreate {
-    /// meeting, training, inspection or group_activity.
+    /// meeting, training, inspection, group_activity or sitting_in (列席: a standing-committee
+    /// meeting that deputies attend without a vote).
     pub kind: String,
     pub title: String,
     pub region_id: i64,
@@ -123,7 +124,11 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Ev
     let b = body.into_inner();
     let mut errs = vec![];
     if !KINDS.contains(&b.kind.as_str()) {
-        errs.push(FieldError::new("kind", "invalid_value", "meeting, training, inspection or group_activity"));
+        errs.push(FieldError::new(
+            "kind",
+            "invalid_value",
+            "meeting, training, inspection, group_activity or sitting_in",
+        ));
     }
     errs.extend(crate::org::rules::required_text("title", &b.title, 200));
     if b.ends_at <= b.starts_at {

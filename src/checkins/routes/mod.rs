@@ -7,6 +7,7 @@ pub(in crate::checkins) mod meetings;
 pub(in crate::checkins) mod roster;
 pub(in crate::checkins) mod roster_edits;
 pub(in crate::checkins) mod roster_notes;
+pub(in crate::checkins) mod sitting_in;
 pub(in crate::checkins) mod station_codes;
 pub(in crate::checkins) mod stats;
 pub(in crate::checkins) mod visits;
@@ -29,6 +30,7 @@ pub fn register<R: RouteTable>(r: &mut R) {
         .add(visits::position)
         .add(visits::mine)
         .add(visits::list)
+        .add(sitting_in::next)
         .add(stats::station_month)
         .add(stats::near)
         .add(roster::create_slot)

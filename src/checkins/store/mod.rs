@@ -7,6 +7,7 @@ pub(in crate::checkins) mod presence;
 pub(in crate::checkins) mod roster;
 pub(in crate::checkins) mod roster_edits;
 pub(in crate::checkins) mod secrets;
+pub(in crate::checkins) mod sitting_in;
 
 use crate::db::schema::{activity_records as a, checkins as c};
 use crate::db::stamp::Stamp;

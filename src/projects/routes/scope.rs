@@ -48,12 +48,7 @@ fn holds(seats: Option<&Vec<crate::org::SeatBrief>>, path: &str) -> bool {
 
 /// The deputies seated in office in the congress at `path` itself (not in the congresses below).
 pub fn seated(c: &mut AnyConnection, path: &str) -> AppResult<Vec<i64>> {
-    let near = crate::org::deputies_matching(c, path, None, None, None)?;
-    let seats = crate::org::deputy_scopes(c, &near)?;
-    let mut ids: Vec<i64> = near.into_iter().filter(|d| holds(seats.get(d), path)).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(ids)
+    crate::org::seated_in_congress(c, path)
 }
 
 /// The first of `deputies` without a seat in office in the congress at `path` itself (their
@@ -79,7 +74,10 @@ pub fn project(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<(Roun
     let x = store::candidate(c, id)?.filter(|x| x.adopted).ok_or_else(AppError::not_found)?;
     let r = store::get(c, x.round_id)?.ok_or_else(AppError::not_found)?;
     if p.role == Role::Unit {
-        let mine = p.unit_id.is_some_and(|u| store::works::projects_of_unit(c, u).is_ok_and(|v| v.contains(&id)));
+        let mine = match p.unit_id {
+            Some(u) => store::works::projects_of_unit(c, u)?.contains(&id),
+            None => false,
+        };
         return if mine { Ok((r, x)) } else { Err(AppError::not_found()) };
     }
     may_read(c, p, &r)?;

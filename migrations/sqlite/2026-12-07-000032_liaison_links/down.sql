@@ -1,0 +1,2 @@
+DROP TABLE liaison_contacts;
+DROP TABLE liaison_links;

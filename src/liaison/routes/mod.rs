@@ -1,0 +1,13 @@
+//! The liaison links' route table.
+
+mod access;
+mod contacts;
+mod coverage;
+mod links;
+
+use crate::platform::route_table::RouteTable;
+
+/// Registers the liaison routes, in the order actix-web tries them.
+pub fn register<R: RouteTable>(r: &mut R) {
+    r.add(links::create).add(links::list).add(links::mine).add(links::end).add(contacts::log).add(contacts::list);
+}
