@@ -183,3 +183,24 @@ pub fn year<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
 pub fn year_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
     year(d).map(Some)
 }
+
+/// A CSV upload's body whole: `text/csv` (or `application/csv`, `text/plain`: 415 otherwise), at
+/// most `limit` bytes (413).
+pub async fn read_csv(req: &HttpRequest, mut payload: actix_web::web::Payload, limit: usize) -> AppResult<Vec<u8>> {
+    use crate::error::Code;
+    use futures_util::StreamExt;
+    let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if !matches!(mime.as_str(), "text/csv" | "application/csv" | "text/plain") {
+        return Err(AppError::new(Code::UnsupportedMediaType, "send the file as text/csv"));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| AppError::bad_request(Code::MalformedBody, "the upload was interrupted"))?;
+        if body.len() + chunk.len() > limit {
+            return Err(AppError::new(Code::PayloadTooLarge, format!("the file is larger than {limit} bytes")));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}

@@ -17,7 +17,8 @@ pub use routes::register;
 
 pub use principal::{Principal, RequestMeta, Role};
 pub use store::{
-    by_id as account_by_id, insert_account, purge_expired as purge_expired_sessions, set_username, NewAccount,
+    by_id as account_by_id, by_username as account_by_username, insert_account,
+    purge_expired as purge_expired_sessions, set_username, NewAccount,
 };
 
 pub use jwt::{sign as sign_token, AccessClaims, ACCESS};

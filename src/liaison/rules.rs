@@ -1,6 +1,8 @@
 //! Pure rules of liaison links: which congresses a link may join (the same one, or a parent and
 //! its direct child), what a contact may say, and the coverage over a congress's deputies.
 
+pub mod import;
+
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 

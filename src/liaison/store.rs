@@ -17,7 +17,7 @@ pub struct LinkRow {
     pub member_key: String,
     pub deputy_id: Option<i64>,
     pub group_id: Option<i64>,
-    pub _target_key: String,
+    pub target_key: String,
     pub yearly_target: i32,
     pub status: String,
     pub _created_by: i64,

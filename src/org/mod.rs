@@ -21,14 +21,14 @@ pub use model::RegionRef;
 pub use scope::{deputies_not_held, group_members, group_named, group_path, narrowed_filter, seated_in_congress};
 pub use store::deputies::{
     congress_path, count_deputies, deputies_in, deputies_matching, deputy_names, deputy_phones, deputy_region_paths,
-    deputy_scopes, SeatBrief,
+    deputy_scopes, phone_index as deputy_phone_index, SeatBrief,
 };
 pub use store::public::{public_briefs, public_deputy, public_seats, station_public_code};
 pub use store::stations::{
     all_station_geos, station_by_code, station_geo, station_places_by_codes, station_region, StationGeo,
 };
 pub use store::units::{unit, unit_region_path};
-pub use store::{region_by_code, region_ids_in, region_path, region_ref, scope_pattern, subtree_like};
+pub use store::{group_keys, region_by_code, region_ids_in, region_path, region_ref, scope_pattern, subtree_like};
 
 /// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
 /// the checks and audit of the HTTP routes. Request handlers never use these.

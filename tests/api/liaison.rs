@@ -95,3 +95,50 @@ pub async fn members_are_linked_with_deputies_log_contacts_and_staff_see_the_cov
     app.post(&format!("/api/v1/liaison-links/{id}/end"), &admin, json!({})).await.expect(409, "illegal_transition");
     app.post(&contacts, &member, contact(&today)).await.expect(409, "illegal_transition");
 }
+
+#[tokio::test]
+pub async fn links_are_imported_from_csv_all_or_nothing() {
+    let (app, _g) = app_with_sms().await;
+    let admin = app.login("admin").await;
+    let city = app.get("/api/v1/deputies/1", &admin).await.body["seats"][0]["region_id"].as_i64().unwrap();
+    let groups = app.get(&format!("/api/v1/groups?region_id={city}&limit=200"), &admin).await;
+    let group = groups.body["items"].as_array().unwrap().iter().find(|g| g["region_id"] == city).unwrap()["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let body = json!({"username": "cw02", "password": "committee-pw-1", "role": "admin", "display_name": "常委会委员乙", "region_id": city});
+    app.post("/api/v1/accounts", &admin, body).await.expect(201, "");
+    let send = |csv: String, ct: &'static str| {
+        let r = app.req(
+            reqwest::Method::POST,
+            &format!("/api/v1/liaison-links/import?region_id={city}&term=16"),
+            Some(&admin),
+        );
+        app.send(r.header("content-type", ct).body(csv))
+    };
+    let head = "成员手机号,成员账号,代表小组,代表手机号,年度联系次数\n";
+    let good = format!("13955110000,,{group},,4\n,cw02,{group},,2\n");
+    let bad = format!("{head}{good},nobody,{group},,2\n,cw02,,13800000009,2\n");
+    let refused = send(bad, "text/csv").await;
+    let rows: Vec<(i64, String)> = refused.expect(422, "validation_failed").body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_i64().unwrap(), e["code"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(rows, vec![(4, "not_found".to_string()), (5, "not_found".to_string())]);
+    let list = format!("/api/v1/liaison-links?region_id={city}");
+    assert!(app.get(&list, &admin).await.body["items"].as_array().unwrap().is_empty(), "nothing written");
+    send(format!("{head}{good}"), "application/json").await.expect(415, "unsupported_media_type");
+    let done = send(format!("{head}{good}"), "text/csv").await;
+    assert_eq!(done.expect(201, "").body["created"], 2);
+    let items = app.get(&list, &admin).await.body["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 2);
+    assert!(items.iter().all(|l| l["target"]["kind"] == "group" && l["target"]["name"] == group.as_str()));
+    let again = send(format!("{head}{good}"), "text/csv").await;
+    assert!(again.expect(422, "validation_failed").body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["code"] == "already_exists"));
+}

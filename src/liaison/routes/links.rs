@@ -15,7 +15,7 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::Datelike;
 
 /// Whether the member stands in the congress: a deputy seated there, or a staff account of it.
-fn check_member(c: &mut AnyConnection, path: &str, region: i64, b: &LinkCreate) -> AppResult<()> {
+pub(super) fn check_member(c: &mut AnyConnection, path: &str, region: i64, b: &LinkCreate) -> AppResult<()> {
     match (b.member_deputy_id, b.member_account_id) {
         (Some(d), None) => {
             if !crate::org::seated_in_congress(c, path)?.contains(&d) {
@@ -50,7 +50,7 @@ fn check_member(c: &mut AnyConnection, path: &str, region: i64, b: &LinkCreate) 
 
 /// Whether the target lies in the congress or one directly below (422 otherwise: a link across
 /// congresses that are not parent and child).
-fn check_target(c: &mut AnyConnection, path: &str, b: &LinkCreate) -> AppResult<()> {
+pub(super) fn check_target(c: &mut AnyConnection, path: &str, b: &LinkCreate) -> AppResult<()> {
     match (b.deputy_id, b.group_id) {
         (Some(d), None) => {
             let seats = crate::org::deputy_scopes(c, &[d])?

@@ -3,11 +3,18 @@
 mod access;
 mod contacts;
 mod coverage;
+mod import;
 mod links;
 
 use crate::platform::route_table::RouteTable;
 
 /// Registers the liaison routes, in the order actix-web tries them.
 pub fn register<R: RouteTable>(r: &mut R) {
-    r.add(links::create).add(links::list).add(links::mine).add(links::end).add(contacts::log).add(contacts::list);
+    r.add(links::create)
+        .add(import::import)
+        .add(links::list)
+        .add(links::mine)
+        .add(links::end)
+        .add(contacts::log)
+        .add(contacts::list);
 }

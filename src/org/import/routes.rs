@@ -5,27 +5,13 @@ use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind};
 use crate::auth::Principal;
 use crate::db;
-use crate::error::{AppError, AppResult, Code, WriteErrors};
+use crate::error::{AppError, AppResult, WriteErrors};
 use crate::org::deputies::ImportResult;
 use crate::org::store::deputies::{NewDeputy, NewSeat};
 use crate::org::{narrowed_filter, rules, store};
 use crate::state::AppState;
-use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
 use std::collections::HashSet;
-
-async fn read_limited(mut payload: web::Payload, limit: usize) -> AppResult<Vec<u8>> {
-    let mut body = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| AppError::bad_request(Code::MalformedBody, "the upload was interrupted"))?;
-        if body.len() + chunk.len() > limit {
-            return Err(AppError::new(Code::PayloadTooLarge, format!("the file is larger than {limit} bytes")));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
 
 /// Imports this large refresh the database's statistics of the directory afterwards.
 const ANALYZE_AFTER: usize = 1000;
@@ -46,12 +32,7 @@ pub async fn import(
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
     policy::role_allows(&p, Action::Write, Kind::Deputy)?;
-    let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    if !matches!(mime.as_str(), "text/csv" | "application/csv" | "text/plain") {
-        return Err(AppError::new(Code::UnsupportedMediaType, "send the file as text/csv"));
-    }
-    let bytes = read_limited(payload, state.settings.max_import_bytes).await?;
+    let bytes = crate::http::read_csv(&req, payload, state.settings.max_import_bytes).await?;
     let now = state.now();
     let result = db::tx(&state.db, move |c| {
         let scope = narrowed_filter(c, &p, Kind::Deputy, None)?;
