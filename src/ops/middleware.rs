@@ -22,6 +22,13 @@ pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    // A NUL character (`%00`) in the address names nothing: no route takes one, and PostgreSQL
+    // refuses it in text.
+    if req.uri().to_string().to_ascii_lowercase().contains("%00") {
+        let e =
+            crate::error::AppError::bad_request(crate::error::Code::InvalidQuery, "no NUL characters in the address");
+        return Err(e.into());
+    }
     let start = Instant::now();
     let rid = req
         .headers()

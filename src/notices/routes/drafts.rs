@@ -133,6 +133,9 @@ pub async fn list(
 ) -> AppResult<web::Json<Page<NoticeView>>> {
     let scope = staff(&p)?;
     let (before, limit, status) = (pq.after()?, pq.limit()?, q.into_inner().status);
+    if status.as_deref().is_some_and(|s| !["draft", "scheduled", "published", "retracted"].contains(&s)) {
+        return Err(AppError::invalid_field("status", "invalid_value", "draft, scheduled, published or retracted"));
+    }
     let v = db::run(&state.db, move |c| {
         let rows = store::list(c, &format!("{scope}%"), status.as_deref(), before, limit)?;
         let pg = page(rows, limit, |r| r.id, |r| r);

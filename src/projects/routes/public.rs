@@ -16,6 +16,7 @@ use actix_web::{get, web};
 /// congresses in it) or `station` (a station's printed code: the congresses it lies under),
 /// a year if given; newest rounds first, each round's projects by rank.
 #[utoipa::path(tag = "public", params(PublicProjectQuery), responses((status = 200, body = Vec<PublicProject>),
+    (status = 400, body = Problem, content_type = "application/problem+json", description = "a malformed query"),
     (status = 404, body = Problem, content_type = "application/problem+json", description = "no such region or station"),
     (status = 422, body = Problem, content_type = "application/problem+json", description = "neither region nor station")))]
 #[get("/api/v1/public/projects")]
