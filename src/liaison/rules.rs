@@ -22,6 +22,14 @@ pub fn own_or_child(seat: &str, congress: &str) -> bool {
     }
 }
 
+/// The keys a link's two sides are stored under (one active link per pair and term):
+/// member `d:{deputy}` or `a:{account}`, target `d:{deputy}` or `g:{group}`.
+pub fn keys(member: (Option<i64>, Option<i64>), target: (Option<i64>, Option<i64>)) -> (String, String) {
+    let m = member.0.map_or_else(|| format!("a:{}", member.1.unwrap_or_default()), |d| format!("d:{d}"));
+    let t = target.0.map_or_else(|| format!("g:{}", target.1.unwrap_or_default()), |d| format!("d:{d}"));
+    (m, t)
+}
+
 /// What is wrong with a contact's date, if anything: a date YYYY-MM-DD, not after `today`, not
 /// before `first` (the term's first day).
 pub fn check_date(s: &str, today: NaiveDate, first: NaiveDate) -> Result<NaiveDate, &'static str> {

@@ -37,14 +37,7 @@ pub struct NewLink<'a> {
 }
 
 pub fn insert(c: &mut AnyConnection, n: &NewLink, now: NaiveDateTime) -> AppResult<i64> {
-    let member_key = match n.member {
-        (Some(d), _) => format!("d:{d}"),
-        (None, a) => format!("a:{}", a.unwrap_or_default()),
-    };
-    let target_key = match n.target {
-        (Some(d), _) => format!("d:{d}"),
-        (None, g) => format!("g:{}", g.unwrap_or_default()),
-    };
+    let (member_key, target_key) = crate::liaison::rules::keys(n.member, n.target);
     Ok(diesel::insert_into(l::table)
         .values((
             l::region_id.eq(n.congress.0),

@@ -2,7 +2,6 @@
 //! receipts, the tally counted and published with its digest exactly as closing does — and its
 //! adopted projects' units, milestones and progress. Request handlers never use these.
 
-use super::rules::{self, Ballot, Candidate, Tally};
 use super::store::{self, votes, works};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
@@ -28,7 +27,7 @@ pub fn vote_and_close(
     let cands = store::candidates(c, round)?;
     let ids: Vec<i64> = cands.iter().map(|x| x.id).collect();
     store::set_ballot(c, round, (adopt, max, "seated"), &ids)?;
-    let seated = super::routes::seated_in(c, &r.region_path)?.len() as i32;
+    let seated = crate::org::seated_in_congress(c, &r.region_path)?.len() as i32;
     store::set_opened(c, round, r.event_id, seated)?;
     let mut rng = StdRng::seed_from_u64(seed);
     let mut rows = vec![];
@@ -59,30 +58,8 @@ pub fn vote_and_close(
     }
     rows.shuffle(&mut rng);
     votes::settle(c, round, &rows)?;
-    let mut ballots = vec![];
-    for (receipt, choices) in votes::ballots(c, round)? {
-        ballots.push(Ballot { receipt, choices: serde_json::from_str(&choices).map_err(AppError::internal)? });
-    }
-    let candidates: Vec<Candidate> = cands.iter().map(|x| Candidate { id: x.id, title: x.title.clone() }).collect();
-    let results = rules::count(&candidates, &ballots, &[], 0, ("seated", i64::from(seated), i64::from(adopt)));
-    let outcomes: Vec<_> = results.iter().map(|o| (o.candidate_id, o.rank as i32, o.approve, o.adopted)).collect();
-    store::set_outcomes(c, &outcomes)?;
-    let tally = Tally {
-        round_id: round,
-        region_path: r.region_path.clone(),
-        year: r.year,
-        title: r.title.clone(),
-        adoption_rule: "seated".into(),
-        seated: i64::from(seated),
-        adopt_count: i64::from(adopt),
-        candidates,
-        ballots,
-        paper_ballots: 0,
-        paper: vec![],
-        results,
-    };
-    let out = super::model::Published { digest: rules::digest(&tally), tally };
-    store::set_result(c, round, &serde_json::to_string(&out).map_err(AppError::internal)?, &out.digest)?;
+    let r = store::get(c, round)?.ok_or_else(AppError::not_found)?;
+    super::routes::publish(c, &r)?;
     let now = r.created_at;
     for (from, to) in
         [("collecting", "screening"), ("screening", "voting"), ("voting", "closed"), ("closed", "implementing")]

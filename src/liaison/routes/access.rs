@@ -7,6 +7,7 @@ use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult, Code};
 use crate::liaison::model::{LinkView, Party};
 use crate::liaison::store::{self, LinkRow};
+use std::collections::HashMap;
 
 /// How the caller stands to a link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,45 +62,63 @@ pub fn open(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<(LinkRow
     Ok((l, s))
 }
 
-fn deputy(c: &mut AnyConnection, id: i64) -> AppResult<Party> {
-    let name = crate::org::deputy_names(c, &[id])?.into_iter().next().map(|x| x.1).unwrap_or_default();
-    Ok(Party { kind: "deputy".into(), id, name })
+/// The names of the parties of `links`, looked up once: deputies in one query, the few staff
+/// accounts and groups one by one.
+#[derive(Default)]
+pub struct Names {
+    deputies: HashMap<i64, String>,
+    accounts: HashMap<i64, String>,
+    groups: HashMap<i64, String>,
 }
 
-pub fn member(c: &mut AnyConnection, l: &LinkRow) -> AppResult<Party> {
-    match (l.member_deputy_id, l.member_account_id) {
-        (Some(d), _) => deputy(c, d),
-        (None, a) => {
-            let id = a.unwrap_or_default();
-            let name = crate::auth::account_by_id(c, id)?.map(|x| x.display_name).unwrap_or_default();
-            Ok(Party { kind: "staff".into(), id, name })
+impl Names {
+    pub fn of(c: &mut AnyConnection, links: &[&LinkRow]) -> AppResult<Names> {
+        let mut n = Names::default();
+        let ids: Vec<i64> = links.iter().flat_map(|l| [l.member_deputy_id, l.deputy_id]).flatten().collect();
+        n.deputies = crate::org::deputy_names(c, &ids)?.into_iter().collect();
+        for l in links {
+            if let Some(a) = l.member_account_id.filter(|a| !n.accounts.contains_key(a)) {
+                let name = crate::auth::account_by_id(c, a)?.map(|x| x.display_name).unwrap_or_default();
+                n.accounts.insert(a, name);
+            }
+            if let Some(g) = l.group_id.filter(|g| !n.groups.contains_key(g)) {
+                n.groups.insert(g, crate::org::group_named(c, g)?.map(|x| x.0).unwrap_or_default());
+            }
+        }
+        Ok(n)
+    }
+
+    fn party(map: &HashMap<i64, String>, kind: &str, id: i64) -> Party {
+        Party { kind: kind.into(), id, name: map.get(&id).cloned().unwrap_or_default() }
+    }
+
+    pub fn member(&self, l: &LinkRow) -> Party {
+        match (l.member_deputy_id, l.member_account_id) {
+            (Some(d), _) => Self::party(&self.deputies, "deputy", d),
+            (None, a) => Self::party(&self.accounts, "staff", a.unwrap_or_default()),
+        }
+    }
+
+    pub fn target(&self, l: &LinkRow) -> Party {
+        match (l.deputy_id, l.group_id) {
+            (Some(d), _) => Self::party(&self.deputies, "deputy", d),
+            (None, g) => Self::party(&self.groups, "group", g.unwrap_or_default()),
         }
     }
 }
 
-pub fn target(c: &mut AnyConnection, l: &LinkRow) -> AppResult<Party> {
-    match (l.deputy_id, l.group_id) {
-        (Some(d), _) => deputy(c, d),
-        (None, g) => {
-            let id = g.unwrap_or_default();
-            let name = crate::org::group_named(c, id)?.map(|x| x.0).unwrap_or_default();
-            Ok(Party { kind: "group".into(), id, name })
-        }
-    }
-}
-
-pub fn view(c: &mut AnyConnection, l: LinkRow, contacts_this_year: i64) -> AppResult<LinkView> {
-    Ok(LinkView {
+fn view(names: &Names, l: LinkRow, contacts_this_year: i64) -> LinkView {
+    LinkView {
         id: l.id,
         region_id: l.region_id,
         term: l.term,
-        member: member(c, &l)?,
-        target: target(c, &l)?,
+        member: names.member(&l),
+        target: names.target(&l),
         yearly_target: l.yearly_target,
         contacts_this_year,
         status: l.status,
         created_at: crate::db::utc(l.created_at),
-    })
+    }
 }
 
 /// The local year's bounds (YYYY-01-01, next YYYY-01-01).
@@ -111,12 +130,13 @@ pub fn year_bounds(year: i32) -> (String, String) {
 pub fn views(c: &mut AnyConnection, links: Vec<LinkRow>, year: i32) -> AppResult<Vec<LinkView>> {
     let ids: Vec<i64> = links.iter().map(|l| l.id).collect();
     let (from, to) = year_bounds(year);
-    let counts: std::collections::HashMap<i64, i64> = store::counts(c, &ids, (&from, &to))?.into_iter().collect();
-    links
+    let counts: HashMap<i64, i64> = store::counts(c, &ids, (&from, &to))?.into_iter().collect();
+    let names = Names::of(c, &links.iter().collect::<Vec<_>>())?;
+    Ok(links
         .into_iter()
         .map(|l| {
             let n = counts.get(&l.id).copied().unwrap_or(0);
-            view(c, l, n)
+            view(&names, l, n)
         })
-        .collect()
+        .collect())
 }

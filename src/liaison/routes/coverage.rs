@@ -68,12 +68,13 @@ pub fn build(
         crate::org::deputy_names(c, &cov.unlinked.iter().copied().take(1_000).collect::<Vec<_>>())?
             .into_iter()
             .collect();
-    let mut members_below = vec![];
-    for (key, n) in &cov.members_below {
-        if let Some(l) = active.iter().find(|l| &l.member_key == key) {
-            members_below.push(MemberBelow { member: access::member(c, l)?, linked: *n });
-        }
-    }
+    let below: Vec<(&LinkRow, usize)> = cov
+        .members_below
+        .iter()
+        .filter_map(|(key, n)| active.iter().find(|l| &l.member_key == key).map(|l| (*l, *n)))
+        .collect();
+    let member_names = access::Names::of(c, &below.iter().map(|x| x.0).collect::<Vec<_>>())?;
+    let members_below = below.iter().map(|(l, n)| MemberBelow { member: member_names.member(l), linked: *n }).collect();
     Ok(Coverage {
         population: which.to_string(),
         year,

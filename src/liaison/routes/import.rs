@@ -12,7 +12,7 @@ use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult, Code, FieldError, WriteErrors};
 use crate::liaison::model::LinkCreate;
 use crate::liaison::rules::import::{parse, Planned, Who};
-use crate::liaison::rules::own_or_child;
+use crate::liaison::rules::{keys, own_or_child};
 use crate::liaison::store::{self, NewLink};
 use crate::state::AppState;
 use actix_web::{post, web, HttpRequest, HttpResponse};
@@ -112,11 +112,7 @@ fn check(c: &mut AnyConnection, path: &str, region: i64, b: &LinkCreate, row: us
 }
 
 fn key(b: &LinkCreate) -> (String, String) {
-    let m = b
-        .member_deputy_id
-        .map_or_else(|| format!("a:{}", b.member_account_id.unwrap_or_default()), |d| format!("d:{d}"));
-    let t = b.deputy_id.map_or_else(|| format!("g:{}", b.group_id.unwrap_or_default()), |d| format!("d:{d}"));
-    (m, t)
+    keys((b.member_deputy_id, b.member_account_id), (b.deputy_id, b.group_id))
 }
 
 /// Import a congress's links for a term from CSV (text/csv, UTF-8, header row: 成员手机号 or

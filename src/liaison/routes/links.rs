@@ -94,6 +94,7 @@ pub(super) fn check_target(c: &mut AnyConnection, path: &str, b: &LinkCreate) ->
 #[post("/api/v1/liaison-links")]
 pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<LinkCreate>) -> AppResult<HttpResponse> {
     let (b, now) = (body.into_inner(), state.now());
+    let year = state.clock.now().with_timezone(&state.settings.tz).year();
     let target = b.yearly_target.unwrap_or(4);
     let mut errs = vec![];
     if !(1..=100).contains(&b.term) {
@@ -120,7 +121,7 @@ pub async fn create(state: web::Data<AppState>, p: Principal, body: web::Json<Li
         let id = store::insert(c, &n, now)?;
         Entry::by(&p, "liaison_link.create", "liaison_link", id.to_string()).region(Some(path)).write(c, now)?;
         let l = store::get(c, id)?.ok_or_else(AppError::not_found)?;
-        access::view(c, l, 0)
+        views(c, vec![l], year)?.into_iter().next().ok_or_else(AppError::not_found)
     })
     .await?;
     Ok(HttpResponse::Created().json(v))

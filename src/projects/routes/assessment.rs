@@ -5,7 +5,7 @@
 //! is assessed.
 
 use super::rounds::{full, take};
-use super::scope::{kept, readable, seated, voter};
+use super::scope::{kept, readable, voter};
 use super::works::ctx;
 use crate::audit::Entry;
 use crate::auth::Principal;
@@ -44,7 +44,7 @@ pub async fn open(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) 
             .write(c, now)?;
         let body =
             format!("{}年度测评已开始，请在履职App中对各项目逐项评价（满意、基本满意、不满意），测评不记名。", r.title);
-        let to = seated(c, &r.region_path)?;
+        let to = crate::org::seated_in_congress(c, &r.region_path)?;
         let wake = super::rounds::tell(c, &st, &r, to, ("民生实事项目满意度测评", &body), now)?;
         let r = store::get(c, id)?.ok_or_else(AppError::not_found)?;
         Ok((full(c, r)?, wake))
@@ -120,7 +120,7 @@ fn settle(c: &mut AnyConnection, pii: &crate::platform::pii::Pii, r: &RoundRow) 
         round_id: r.id,
         year: r.year,
         title: r.title.clone(),
-        seated: seated(c, &r.region_path)?.len() as i64,
+        seated: crate::org::seated_in_congress(c, &r.region_path)?.len() as i64,
         rated: sheets.len() as i64,
         projects: assess::count(&projects, &sheets),
         sheets,
@@ -137,7 +137,7 @@ pub async fn close(
     p: Principal,
     id: web::Path<i64>,
 ) -> AppResult<web::Json<AssessmentPublished>> {
-    let (id, now, pii) = (id.into_inner(), state.now(), state.clone().pii.clone());
+    let (id, now, pii) = (id.into_inner(), state.now(), state.pii.clone());
     let out = db::tx(&state.db, move |c| {
         let r = kept(c, &p, id)?;
         if !r.assessing {

@@ -16,7 +16,7 @@ mod works;
 
 use crate::platform::route_table::RouteTable;
 
-pub(super) use scope::seated as seated_in;
+pub(super) use results::publish;
 
 /// Registers the project routes, in the order actix-web tries them.
 pub fn register<R: RouteTable>(r: &mut R) {

@@ -47,9 +47,10 @@ pub async fn list(
         let mut out = vec![];
         for r in &rounds {
             let congress = crate::org::region_ref(c, r.region_id)?.map(|g| g.name).unwrap_or_default();
+            let rated = views::ratings(r);
             let rows = store::adopted(c, r.id)?;
             for p in views::projects(c, &x, rows, std::slice::from_ref(r))? {
-                out.push(views::public(p, r, &congress));
+                out.push(views::public(p, r, &congress, &rated));
             }
         }
         Ok(out)

@@ -59,10 +59,10 @@ pub(super) fn as_ballots(rows: Vec<(String, String)>) -> AppResult<Vec<Ballot>> 
         .collect()
 }
 
-/// Settles the held ballots in shuffled order and builds the tally.
-fn settle(c: &mut AnyConnection, pii: &crate::platform::pii::Pii, r: &RoundRow) -> AppResult<Tally> {
-    let rows = unseal_shuffled(pii, votes::held(c, r.id)?)?;
-    votes::settle(c, r.id, &rows)?;
+/// Counts the round's settled ballots with its approved paper tallies, marks the candidates'
+/// outcomes, and stores the tally with its SHA-256: what closing publishes (the demo seeder's
+/// rounds are published the same way).
+pub(in crate::projects) fn publish(c: &mut AnyConnection, r: &RoundRow) -> AppResult<Published> {
     let ballots = as_ballots(votes::ballots(c, r.id)?)?;
     let candidates: Vec<Candidate> =
         store::on_ballot(c, r.id)?.into_iter().map(|x| Candidate { id: x.id, title: x.title }).collect();
@@ -71,7 +71,7 @@ fn settle(c: &mut AnyConnection, pii: &crate::platform::pii::Pii, r: &RoundRow) 
     let results = rules::count(&candidates, &ballots, &paper, paper_ballots, basis);
     let outcomes: Vec<_> = results.iter().map(|o| (o.candidate_id, o.rank as i32, o.approve, o.adopted)).collect();
     store::set_outcomes(c, &outcomes)?;
-    Ok(Tally {
+    let tally = Tally {
         round_id: r.id,
         region_path: r.region_path.clone(),
         year: r.year,
@@ -84,7 +84,10 @@ fn settle(c: &mut AnyConnection, pii: &crate::platform::pii::Pii, r: &RoundRow) 
         paper_ballots,
         paper,
         results,
-    })
+    };
+    let out = Published { digest: rules::digest(&tally), tally };
+    store::set_result(c, r.id, &serde_json::to_string(&out).map_err(AppError::internal)?, &out.digest)?;
+    Ok(out)
 }
 
 fn published(r: &RoundRow) -> AppResult<Published> {
@@ -105,10 +108,10 @@ pub async fn close(state: web::Data<AppState>, p: Principal, id: web::Path<i64>)
             return Err(AppError::conflict(Code::TalliesPending, "a paper tally awaits approval"));
         }
         take(c, &p, &r, "close", now)?;
-        let tally = settle(c, &pii, &r)?;
-        let out = Published { digest: rules::digest(&tally), tally };
-        store::set_result(c, id, &serde_json::to_string(&out).map_err(AppError::internal)?, &out.digest)?;
-        Ok(out)
+        // The held ballots opened and written in shuffled order, then counted.
+        let rows = unseal_shuffled(&pii, votes::held(c, id)?)?;
+        votes::settle(c, id, &rows)?;
+        publish(c, &r)
     })
     .await?;
     Ok(web::Json(out))

@@ -2,7 +2,7 @@
 //! and their steps: to screening, the final ballot, opening the vote at the session (with a
 //! notice to the congress's deputies) and closing it (see [`crate::projects::close`]).
 
-use super::scope::{kept, may_read, readable, seated};
+use super::scope::{kept, may_read, readable};
 use crate::audit::Entry;
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::Principal;
@@ -213,7 +213,7 @@ pub async fn open(
         crate::checkins::event_window(c, event)?
             .ok_or_else(|| AppError::invalid_field("event_id", "not_found", "no such event"))?;
         take(c, &p, &r, "open", now)?;
-        let deputies = seated(c, &r.region_path)?;
+        let deputies = crate::org::seated_in_congress(c, &r.region_path)?;
         store::set_opened(c, id, Some(event), deputies.len() as i32)?;
         let body = format!("{}已开始票决，请在会场签到后在履职App中投票。", r.title);
         let wake = tell(c, &st, &r, deputies, ("民生实事项目票决", &body), now)?;

@@ -46,11 +46,6 @@ fn holds(seats: Option<&Vec<crate::org::SeatBrief>>, path: &str) -> bool {
     seats.is_some_and(|s| s.iter().any(|x| x.path == path && x.status == "active"))
 }
 
-/// The deputies seated in office in the congress at `path` itself (not in the congresses below).
-pub fn seated(c: &mut AnyConnection, path: &str) -> AppResult<Vec<i64>> {
-    crate::org::seated_in_congress(c, path)
-}
-
 /// The first of `deputies` without a seat in office in the congress at `path` itself (their
 /// own seats read in one query, not the congress's roll).
 pub fn unseated(c: &mut AnyConnection, path: &str, deputies: &[i64]) -> AppResult<Option<i64>> {

@@ -6,6 +6,7 @@ use crate::error::AppResult;
 use crate::projects::model::{
     InspectionView, MilestoneView, PhotoLinkView, ProgressView, ProjectView, PublicProject, RemarkView, UnitRef,
 };
+use crate::projects::rules::assess::Rated;
 use crate::projects::rules::works::{self, LEAD};
 use crate::projects::store::{works as ws, CandidateRow, RoundRow};
 use chrono::NaiveDate;
@@ -138,13 +139,19 @@ pub fn projects(
         .collect())
 }
 
-/// A project as the public sees it: no reports' texts or photos, no remarks.
-pub fn public(p: ProjectView, r: &RoundRow, congress: &str) -> PublicProject {
-    let assessment = r
-        .assessment
+/// The ratings published for a round's projects, once assessed.
+pub fn ratings(r: &RoundRow) -> Vec<Rated> {
+    r.assessment
         .as_deref()
         .and_then(|a| serde_json::from_str::<crate::projects::model::AssessmentPublished>(a).ok())
-        .and_then(|a| a.assessment.projects.into_iter().find(|x| x.candidate_id == p.id));
+        .map(|a| a.assessment.projects)
+        .unwrap_or_default()
+}
+
+/// A project as the public sees it (with its round's `ratings`): no reports' texts or photos,
+/// no remarks.
+pub fn public(p: ProjectView, r: &RoundRow, congress: &str, ratings: &[Rated]) -> PublicProject {
+    let assessment = ratings.iter().find(|x| x.candidate_id == p.id).cloned();
     PublicProject {
         id: p.id,
         round_id: p.round_id,
