@@ -38,6 +38,15 @@ pub fn needs_check(at: Instant, now: Instant) -> bool {
     now.saturating_duration_since(at) >= FRESH
 }
 
+/// Initialises OpenSSL before libpq first does, without its `atexit` clean-up: libpq's own
+/// initialisation registers one, and a pool thread still talking TLS to PostgreSQL while the
+/// process exits then crashes inside freed OpenSSL state (seen as a SIGSEGV after a test run had
+/// passed; sfackler/r2d2#137). Cheap after the first call. Call it before any direct
+/// `PgConnection::establish`.
+pub fn init_tls() {
+    openssl_sys::init();
+}
+
 /// diesel's connection manager with the check skipped for fresh connections; it connects to
 /// the backend its URL names (diesel's multi-backend manager tries each backend in turn and, when
 /// the database is down, reports only "Invalid connection url for multiconnection").
@@ -61,6 +70,7 @@ impl ManageConnection for Manager {
     fn connect(&self) -> Result<AnyConnection, Error> {
         let url = &self.1;
         let mut c = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            init_tls();
             AnyConnection::Pg(diesel::PgConnection::establish(url).map_err(Error::ConnectionError)?)
         } else {
             AnyConnection::Sqlite(diesel::SqliteConnection::establish(url).map_err(Error::ConnectionError)?)

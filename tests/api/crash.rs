@@ -52,6 +52,7 @@ pub(crate) fn start(env: &[(String, String)], args: &[&str]) -> (Child, String) 
 }
 
 fn sql(url: &str, q: &str) {
+    lvzhi::db::checkout::init_tls();
     let mut c = lvzhi::db::AnyConnection::establish(url).unwrap();
     // The server may be writing: wait for SQLite's lock as the server itself does.
     if !url.starts_with("postgres") {
@@ -63,6 +64,7 @@ fn sql(url: &str, q: &str) {
 fn outbox(url: &str, notice: i64) -> Vec<(String, String)> {
     use diesel::prelude::*;
     use lvzhi::db::schema::{devices as dv, push_outbox as o};
+    lvzhi::db::checkout::init_tls();
     let mut c = lvzhi::db::AnyConnection::establish(url).unwrap();
     // (The demo's own five phones are left out.)
     o::table

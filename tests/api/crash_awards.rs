@@ -169,6 +169,7 @@ async fn a_csv_import_killed_midway_is_all_or_nothing() {
                 n: i64,
             }
             use diesel::{Connection, RunQueryDsl};
+            lvzhi::db::checkout::init_tls();
             let mut c = diesel::PgConnection::establish(&admin_url).unwrap();
             let q = format!("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = '{name}' AND state <> 'idle' AND query ILIKE 'INSERT INTO%deputies%'");
             let deadline = Instant::now() + Duration::from_secs(30);

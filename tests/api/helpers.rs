@@ -27,6 +27,7 @@ pub fn pg_admin_url() -> Option<String> {
 /// Creates a fresh PostgreSQL database; returns its URL and name.
 pub fn fresh_pg(base: &str) -> (String, String) {
     let name = format!("lvzhi_t_{}", uuid::Uuid::new_v4().simple());
+    lvzhi::db::checkout::init_tls();
     let mut c =
         PgConnection::establish(base).expect("TEST_DATABASE_URL must be reachable (CI fails rather than skips)");
     diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut c).expect("create test database");
@@ -37,6 +38,7 @@ pub fn fresh_pg(base: &str) -> (String, String) {
 /// Drops a database made by [`fresh_pg`] (nothing without TEST_DATABASE_URL).
 pub fn drop_pg(name: &str) {
     if let Some(base) = pg_admin_url() {
+        lvzhi::db::checkout::init_tls();
         if let Ok(mut c) = PgConnection::establish(&base) {
             let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c);
         }
