@@ -24,6 +24,7 @@ pub use jobs::worker;
 
 pub use routes::{register, register_hot};
 
+pub use store::attendance::{attended as attended_event, attended_counts};
 pub use store::presence::{checked_in_to, is_checked_in, present_at};
 pub use store::reseal as reseal_positions;
 

@@ -92,6 +92,9 @@ pub struct Settings {
     pub push_max_attempts: i32,
     /// How long a delivery worker's claim holds a push (a crashed worker's pushes go again after).
     pub push_lease_secs: i64,
+    /// Days after a seat starts by which a newly seated deputy completes an initial course
+    /// (初任培训), for the coverage view.
+    pub initial_training_days: i64,
     /// Quiet hours in the congress time zone, when normal pushes wait (`None`: never).
     pub quiet_hours: Option<(chrono::NaiveTime, chrono::NaiveTime)>,
     /// Outbound URLs may point at private or loopback addresses (tests, closed networks).
@@ -253,6 +256,7 @@ impl Settings {
             push_max_attempts: env.positive("LVZHI_PUSH_MAX_ATTEMPTS", 8)?,
             push_lease_secs,
             quiet_hours,
+            initial_training_days: env.positive("LVZHI_INITIAL_TRAINING_DAYS", 365)?,
             outbound_allow,
             workers: env.positive("LVZHI_WORKERS", cpus)?,
             trust_proxy: crate::platform::client_ip::TrustProxy::parse(

@@ -1165,6 +1165,102 @@ diesel::table! {
         issues -> Text,
         logged_by -> BigInt,
         created_at -> Timestamp,
+        suggestion_id -> Nullable<BigInt>,
+        opinion_ticket -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    fixed_contacts (id) {
+        id -> BigInt,
+        deputy_id -> BigInt,
+        region_path -> Text,
+        name -> Text,
+        phone_sealed -> Text,
+        community -> Text,
+        every_days -> Integer,
+        consent_on -> Text,
+        consent_how -> Text,
+        status -> Text,
+        last_visit_on -> Nullable<Text>,
+        due_on -> Text,
+        reminded_on -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fixed_contact_visits (id) {
+        id -> BigInt,
+        contact_id -> BigInt,
+        visit_on -> Text,
+        channel -> Text,
+        summary -> Text,
+        issues -> Text,
+        opinion_ticket -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    courses (id) {
+        id -> BigInt,
+        region_id -> BigInt,
+        region_path -> Text,
+        term -> Integer,
+        title -> Text,
+        kind -> Text,
+        event_id -> Nullable<BigInt>,
+        materials -> Text,
+        min_seconds -> Integer,
+        pass_mark -> Integer,
+        max_attempts -> Integer,
+        closes_on -> Text,
+        initial -> Bool,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    course_questions (id) {
+        id -> BigInt,
+        course_id -> BigInt,
+        position -> Integer,
+        kind -> Text,
+        text -> Text,
+        options -> Text,
+        answer -> Text,
+    }
+}
+
+diesel::table! {
+    course_opens (course_id, deputy_id, material) {
+        course_id -> BigInt,
+        deputy_id -> BigInt,
+        material -> Integer,
+        opened_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    course_attempts (id) {
+        id -> BigInt,
+        course_id -> BigInt,
+        deputy_id -> BigInt,
+        attempt -> Integer,
+        answers -> Text,
+        score -> Integer,
+        passed -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    course_completions (course_id, deputy_id) {
+        course_id -> BigInt,
+        deputy_id -> BigInt,
+        completed_at -> Timestamp,
     }
 }
 
@@ -1201,6 +1297,13 @@ diesel::joinable!(suggestion_urges -> suggestions (suggestion_id));
 diesel::joinable!(suggestion_attachments -> suggestions (suggestion_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    fixed_contacts,
+    fixed_contact_visits,
+    courses,
+    course_questions,
+    course_opens,
+    course_attempts,
+    course_completions,
     duty_reports,
     duty_report_nudges,
     duty_report_ratings,

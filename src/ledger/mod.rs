@@ -21,7 +21,7 @@ mod store;
 use routes::this_year;
 pub use routes::{register, register_hot};
 
-pub use evaluation::{duty_report_due_in, duty_report_due_year};
+pub use evaluation::{duty_report_due_in, duty_report_due_year, min_group_activities};
 pub use store::ensure_default_rules;
 pub use store::inbox::{note, note_many, noted_for, PointEvent};
 

@@ -60,6 +60,7 @@ pub fn rule_for_event(kind: &str) -> Option<&'static str> {
         "duty_report_delivered" => "duty_report_delivered",
         "project_voted" => "project_voted",
         "project_inspected" => "project_inspected",
+        "course_completed" => "training_attended",
         "suggestion_filed" => "suggestion_filed",
         "suggestion_cosigned" => "suggestion_cosigned",
         "suggestion_key" => "suggestion_key",

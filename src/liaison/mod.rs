@@ -9,7 +9,9 @@ mod routes;
 mod rules;
 mod store;
 
+pub use routes::coverage::linked_under;
 pub use routes::register;
+pub use store::contacted_under;
 
 /// Bulk paths for the demo seeder: rows written as given, without the checks and audit of the
 /// HTTP routes. Request handlers never use these.

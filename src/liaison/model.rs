@@ -116,5 +116,19 @@ pub struct LiaisonContactView {
     pub channel: String,
     pub summary: String,
     pub issues: String,
+    /// The suggestion draft the issues became, if any.
+    pub suggestion_id: Option<i64>,
+    /// The opinion case the issues became, if any.
+    pub opinion_ticket: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactCarry {
+    /// suggestion (a draft of the calling deputy) or opinion (a case the deputy collected).
+    #[serde(rename = "as")]
+    pub into: String,
+    /// The opinion case's category (reception categories; `other` by default).
+    pub category: Option<String>,
 }

@@ -125,14 +125,26 @@ pub fn add_contact(c: &mut AnyConnection, n: &NewContact, now: NaiveDateTime) ->
 }
 
 /// (id, side, deputy, on, channel, summary, issues, at) of a link's contacts, newest first.
-pub type ContactRow = (i64, String, Option<i64>, String, String, String, String, NaiveDateTime);
+pub type ContactRow =
+    (i64, String, Option<i64>, String, String, String, String, NaiveDateTime, Option<i64>, Option<String>);
 
 pub fn contacts(c: &mut AnyConnection, link: i64) -> AppResult<Vec<ContactRow>> {
     Ok(lc::table
         .filter(lc::link_id.eq(link))
         .order((lc::contact_on.desc(), lc::id.desc()))
         .limit(500)
-        .select((lc::id, lc::side, lc::deputy_id, lc::contact_on, lc::channel, lc::summary, lc::issues, lc::created_at))
+        .select((
+            lc::id,
+            lc::side,
+            lc::deputy_id,
+            lc::contact_on,
+            lc::channel,
+            lc::summary,
+            lc::issues,
+            lc::created_at,
+            lc::suggestion_id,
+            lc::opinion_ticket,
+        ))
         .load(c)?)
 }
 
@@ -146,4 +158,44 @@ pub fn counts(c: &mut AnyConnection, links: &[i64], (from, to): (&str, &str)) ->
         .group_by(lc::link_id)
         .select((lc::link_id, count_star()))
         .load(c)?)
+}
+
+/// (deputy, group) targets of the active links (this term's) of congresses under `path`.
+pub fn targets_under(c: &mut AnyConnection, path: &str) -> AppResult<Vec<(Option<i64>, Option<i64>)>> {
+    Ok(l::table
+        .filter(l::region_path.like(crate::org::subtree_like(path)))
+        .filter(l::status.eq("active"))
+        .select((l::deputy_id, l::group_id))
+        .distinct()
+        .load(c)?)
+}
+
+/// The deputies contacted on the active links of congresses under `path`, dated in [from, to).
+pub fn contacted_under(
+    c: &mut AnyConnection,
+    path: &str,
+    (from, to): (&str, &str),
+) -> AppResult<std::collections::HashSet<i64>> {
+    let rows: Vec<Option<i64>> = lc::table
+        .inner_join(l::table.on(l::id.eq(lc::link_id)))
+        .filter(l::region_path.like(crate::org::subtree_like(path)))
+        .filter(l::status.eq("active"))
+        .filter(lc::contact_on.ge(from.to_string()))
+        .filter(lc::contact_on.lt(to.to_string()))
+        .select(lc::deputy_id)
+        .distinct()
+        .load(c)?;
+    Ok(rows.into_iter().flatten().collect())
+}
+
+/// Notes what a contact's issues became (false: carried already).
+pub fn set_carried(
+    c: &mut AnyConnection,
+    id: i64,
+    (suggestion, ticket): (Option<i64>, Option<&str>),
+) -> AppResult<bool> {
+    Ok(diesel::update(lc::table.find(id).filter(lc::suggestion_id.is_null()).filter(lc::opinion_ticket.is_null()))
+        .set((lc::suggestion_id.eq(suggestion), lc::opinion_ticket.eq(ticket)))
+        .execute(c)?
+        == 1)
 }

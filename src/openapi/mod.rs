@@ -47,6 +47,9 @@ impl Modify for BearerAuth {
         (name = "duty-reports", description = "Deputies' reports to their voters and their review (述职评议)"),
         (name = "projects", description = "Livelihood projects voted by deputies in secret, with a tally anyone can recount (民生实事项目票决制)"),
         (name = "liaison", description = "Liaison links (双联系): members linked with deputies for a term, their contacts and the coverage"),
+        (name = "contacts", description = "Deputies' fixed contacts among constituents (代表联系群众): consent, sealed phones, visits, overdue reminders"),
+        (name = "training", description = "Courses (培训学习): offline and online with materials, quizzes and completion records"),
+        (name = "coverage", description = "The term's coverage (履职全覆盖): who has met each obligation, who is missing, a notice to them"),
         (name = "suggestions", description = "Deputies' suggestions (代表建议): filing, assignment, handling, evaluation"),
         (name = "notices", description = "Notices and briefing materials, inboxes, read receipts, RSVP"),
         (name = "push", description = "Devices and push delivery"),
@@ -60,8 +63,8 @@ pub struct ApiDoc;
 /// documentation, or a plain actix-web one), capability by capability.
 fn register<R: RouteTable>(r: &mut R) {
     use crate::{
-        audit, auth, checkins, ledger, liaison, live, notices, ops, org, projects, push, reception, reports,
-        suggestions,
+        audit, auth, checkins, contacts, coverage, ledger, liaison, live, notices, ops, org, projects, push, reception,
+        reports, suggestions, training,
     };
     // The busiest routes first: actix-web tries routes in this order, and every route with a
     // path parameter before the one that matches costs a regex match (5 % of a worker's time
@@ -84,6 +87,9 @@ fn register<R: RouteTable>(r: &mut R) {
     reports::register(r);
     projects::register(r);
     liaison::register(r);
+    contacts::register(r);
+    training::register(r);
+    coverage::register(r);
 }
 
 /// Registers every documented route, collecting their documentation (for [`spec`]).

@@ -18,12 +18,15 @@ mod units;
 pub use routes::register;
 
 pub use model::RegionRef;
-pub use scope::{deputies_not_held, group_members, group_named, group_path, narrowed_filter, seated_in_congress};
+pub use scope::{
+    deputies_not_held, group_members, group_named, group_path, narrowed_filter, seated_in_congress, staff_congress,
+};
 pub use store::deputies::{
     congress_path, count_deputies, deputies_in, deputies_matching, deputy_names, deputy_phones, deputy_region_paths,
     deputy_scopes, phone_index as deputy_phone_index, SeatBrief,
 };
 pub use store::public::{public_briefs, public_deputy, public_seats, station_public_code};
+pub use store::seats::{active_seats_under, SeatUnder};
 pub use store::stations::{
     all_station_geos, station_by_code, station_geo, station_places_by_codes, station_region, StationGeo,
 };

@@ -74,3 +74,22 @@ pub fn group_members(conn: &mut AnyConnection, group: i64) -> AppResult<Vec<i64>
         .filter(|d| seats.get(d).is_some_and(|s| s.iter().any(|x| x.group_id == Some(group) && x.status == "active")))
         .collect())
 }
+
+/// The congress (id, path) a staff request names — `region` or the caller's own — for congress
+/// staff only: 403 with `refusal` for anyone else, 422 when none is named, 404 outside the
+/// caller's scope.
+pub fn staff_congress(
+    conn: &mut AnyConnection,
+    p: &Principal,
+    region: Option<i64>,
+    action: policy::Action,
+    (field, refusal): (&str, &'static str),
+) -> AppResult<(i64, String)> {
+    if p.role != crate::auth::Role::Admin {
+        return Err(AppError::forbidden(crate::error::Code::Forbidden, refusal));
+    }
+    let id = region.or(p.region_id).ok_or_else(|| AppError::invalid_field(field, "required", "the congress"))?;
+    let path = super::region_path(conn, id)?.ok_or_else(AppError::not_found)?;
+    policy::authorize(p, action, &policy::Target::new(Kind::Region, path.clone()))?;
+    Ok((id, path))
+}

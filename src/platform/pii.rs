@@ -26,6 +26,7 @@ pub mod field {
     pub const CHECKIN_POSITION: &str = "checkins.position";
     pub const SMS_PHONE: &str = "sms_outbox.phone";
     pub const INTAKE_NAME: &str = "opinion_intakes.name";
+    pub const FIXED_CONTACT_PHONE: &str = "fixed_contacts.phone";
     /// Sign-in codes' texts: sealed until sent, then emptied.
     pub const SMS_BODY: &str = "sms_outbox.body";
     /// A refresh rotation's answer, kept for a retry in the grace window.

@@ -34,6 +34,7 @@ pub use cases::routes::forwarding::remind_overdue as remind_overdue_cases;
 pub use cases::routes::opinions::constituent as constituent_of;
 pub use cases::routes::stats::By as StatsBy;
 pub use cases::texts::text_milestones;
+pub use cases::walk_ins::{collect as collect_opinion, Collected};
 
 /// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
 /// the checks and audit of the HTTP routes. Request handlers never use these.

@@ -16,6 +16,7 @@ mod store;
 pub use archive::{delivered_between, delivered_in, DeliveredReport};
 pub use jobs::{nudge_due_year as nudge_due_year_reports, remind_due as remind_due_reports, worker};
 pub use routes::register;
+pub use store::delivered_under;
 
 /// Bulk paths for the demo seeder: rows written as given, without the checks and audit of the
 /// HTTP routes. Request handlers never use these.

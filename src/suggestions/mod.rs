@@ -9,6 +9,7 @@
 //! public list of the replies authors agreed to publish.
 
 mod cited;
+mod drafts;
 mod jobs;
 mod model;
 mod routes;
@@ -17,6 +18,7 @@ mod steps;
 mod store;
 
 pub use cited::note_cited as note_suggestion_cited;
+pub use drafts::draft_for as draft_suggestion_for;
 pub use jobs::{remind_overdue, worker};
 
 pub use steps::{staff_scope, step, step_telling, tell_author, transition};

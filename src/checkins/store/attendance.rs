@@ -43,3 +43,26 @@ pub fn close(conn: &mut AnyConnection, event: i64, at: NaiveDateTime) -> AppResu
     diesel::update(e::table.find(event)).set(e::closed_at.eq(at)).execute(conn)?;
     Ok(())
 }
+
+/// Per deputy, how many events of `kind` of congresses under `path`, starting in [from, to),
+/// they attended (the final attendance recorded at closing).
+pub fn attended_counts(
+    conn: &mut AnyConnection,
+    kind: &str,
+    path: &str,
+    (from, to): (NaiveDateTime, NaiveDateTime),
+) -> AppResult<std::collections::HashMap<i64, i64>> {
+    use diesel::dsl::count_star;
+    let regions = crate::org::region_ids_in(conn, path)?;
+    let rows: Vec<(i64, i64)> = ei::table
+        .inner_join(e::table.on(e::id.eq(ei::event_id)))
+        .filter(e::kind.eq(kind))
+        .filter(e::region_id.eq_any(regions))
+        .filter(e::starts_at.ge(from))
+        .filter(e::starts_at.lt(to))
+        .filter(ei::attendance.eq("attended"))
+        .group_by(ei::deputy_id)
+        .select((ei::deputy_id, count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}

@@ -80,6 +80,7 @@ pub fn build(
         entries: entries.len() as i64,
         appeals,
         duty_reports: crate::reports::delivered_in(c, deputy, bound(year), bound(year + 1))?,
+        coverage: None,
         chain_head: head,
         generated_at: now,
     })

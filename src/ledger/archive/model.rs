@@ -48,6 +48,9 @@ pub struct DutyArchive {
     /// Reports to the voters delivered this year (述职评议), with their results.
     #[serde(default)]
     pub duty_reports: Vec<crate::reports::DeliveredReport>,
+    /// The deputy's own coverage of the term's obligations, now (this year's archive; not signed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<crate::coverage::DeputyCoverage>,
     pub chain_head: Option<ChainHead>,
     pub generated_at: DateTime<Utc>,
 }

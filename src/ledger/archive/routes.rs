@@ -22,11 +22,19 @@ async fn respond(
     if !matches!(format.as_str(), "json" | "csv") || (sealed && format != "json") {
         return Err(AppError::invalid_field("format", "invalid_value", if sealed { "json" } else { "json or csv" }));
     }
+    let today = now.with_timezone(&tz).date_naive();
+    let setup = crate::coverage::Setup { today, initial_days: state.settings.initial_training_days };
     let (archive, text) = db::run(&state.db, move |c| {
         crate::ledger::statements::may_read_points(c, &p, deputy)?;
         match format.as_str() {
             "csv" => Ok((None, Some(csv(c, deputy, year)?))),
-            _ => Ok((Some(build(c, deputy, year, tz, now)?), None)),
+            _ => {
+                let mut a = build(c, deputy, year, tz, now)?;
+                if !sealed && year == chrono::Datelike::year(&today) {
+                    a.coverage = crate::coverage::of_deputy(c, deputy, setup)?;
+                }
+                Ok((Some(a), None))
+            }
         }
     })
     .await?;

@@ -39,6 +39,11 @@ pub fn duty_report_due_year(c: &mut AnyConnection, path: &str) -> AppResult<Opti
     Ok(load(c, path)?.settings.duty_report_due_year)
 }
 
+/// The group activities a year the congress at `path` asks of each deputy.
+pub fn min_group_activities(c: &mut AnyConnection, path: &str) -> AppResult<i32> {
+    Ok(load(c, path)?.settings.min_group_activities)
+}
+
 /// The paths of the congresses (`/` for the installation) whose own settings require a duty
 /// report by `year`; a congress below one of them may set another year of its own.
 pub fn duty_report_due_in(c: &mut AnyConnection, year: i32) -> AppResult<Vec<String>> {

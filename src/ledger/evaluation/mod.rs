@@ -5,5 +5,5 @@ mod assess;
 mod model;
 mod routes;
 
-pub use assess::{duty_report_due_in, duty_report_due_year};
+pub use assess::{duty_report_due_in, duty_report_due_year, min_group_activities};
 pub use routes::{evaluate, set, settings};

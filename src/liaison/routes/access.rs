@@ -4,7 +4,7 @@
 use crate::auth::policy::{self, Action, Kind, Target};
 use crate::auth::{Principal, Role};
 use crate::db::AnyConnection;
-use crate::error::{AppError, AppResult, Code};
+use crate::error::{AppError, AppResult};
 use crate::liaison::model::{LinkView, Party};
 use crate::liaison::store::{self, LinkRow};
 use std::collections::HashMap;
@@ -25,14 +25,7 @@ pub fn congress(
     region_id: Option<i64>,
     action: Action,
 ) -> AppResult<(i64, String)> {
-    if p.role != Role::Admin {
-        return Err(AppError::forbidden(Code::Forbidden, "congress staff keep the liaison links"));
-    }
-    let id =
-        region_id.or(p.region_id).ok_or_else(|| AppError::invalid_field("region_id", "required", "the congress"))?;
-    let path = crate::org::region_path(c, id)?.ok_or_else(AppError::not_found)?;
-    policy::authorize(p, action, &Target::new(Kind::Region, path.clone()))?;
-    Ok((id, path))
+    crate::org::staff_congress(c, p, region_id, action, ("region_id", "congress staff keep the liaison links"))
 }
 
 /// How the caller stands to the link, if at all.

@@ -100,7 +100,7 @@ pub async fn log(
     Ok(HttpResponse::Created().json(v))
 }
 
-fn view(link: i64, r: store::ContactRow) -> LiaisonContactView {
+pub fn view(link: i64, r: store::ContactRow) -> LiaisonContactView {
     LiaisonContactView {
         id: r.0,
         link_id: link,
@@ -111,6 +111,8 @@ fn view(link: i64, r: store::ContactRow) -> LiaisonContactView {
         summary: r.5,
         issues: r.6,
         created_at: crate::db::utc(r.7),
+        suggestion_id: r.8,
+        opinion_ticket: r.9,
     }
 }
 

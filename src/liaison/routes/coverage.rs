@@ -90,3 +90,19 @@ pub fn build(
         members_below_count: members_below,
     })
 }
+
+/// The deputies of congresses under `path` linked by an active link (this term's), directly or
+/// through their group.
+pub fn linked_under(c: &mut AnyConnection, path: &str) -> AppResult<std::collections::HashSet<i64>> {
+    let mut out = std::collections::HashSet::new();
+    for (deputy, group) in store::targets_under(c, path)? {
+        match (deputy, group) {
+            (Some(d), _) => {
+                out.insert(d);
+            }
+            (None, Some(g)) => out.extend(crate::org::group_members(c, g)?),
+            _ => {}
+        }
+    }
+    Ok(out)
+}

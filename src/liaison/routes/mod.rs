@@ -1,8 +1,9 @@
 //! The liaison links' route table.
 
 mod access;
+mod carry;
 mod contacts;
-mod coverage;
+pub mod coverage;
 mod import;
 mod links;
 
@@ -16,5 +17,6 @@ pub fn register<R: RouteTable>(r: &mut R) {
         .add(links::mine)
         .add(links::end)
         .add(contacts::log)
-        .add(contacts::list);
+        .add(contacts::list)
+        .add(carry::carry);
 }

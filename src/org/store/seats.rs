@@ -59,3 +59,28 @@ pub fn congress_path(seats: &[SeatBrief]) -> String {
     };
     deepest(true).or_else(|| deepest(false)).unwrap_or_else(|| "/".into())
 }
+
+/// An active seat under a congress, as the coverage view needs it.
+#[derive(Debug, Clone, Queryable)]
+pub struct SeatUnder {
+    pub deputy_id: i64,
+    pub name: String,
+    pub path: String,
+    pub term: i32,
+    pub level: String,
+    /// The seat's status date (when it started, for a seat filled during the term), if kept.
+    pub status_date: Option<String>,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// Every active seat of a congress at `path` and the congresses below it, one query.
+pub fn active_seats_under(conn: &mut AnyConnection, path: &str) -> AppResult<Vec<SeatUnder>> {
+    Ok(s::table
+        .inner_join(r::table)
+        .inner_join(d::table)
+        .filter(r::path.like(super::subtree_like(path)))
+        .filter(s::status.eq("active"))
+        .select((s::deputy_id, d::name, r::path, s::term, s::level, s::status_date, s::created_at))
+        .order((s::deputy_id, s::id))
+        .load(conn)?)
+}

@@ -124,3 +124,41 @@ pub fn file(
     let o = store::by_ticket(c, &ticket)?.ok_or_else(AppError::not_found)?;
     Ok((o, wake, constituent))
 }
+
+/// What a deputy collected away from a station — at a fixed contact's visit, in a liaison
+/// contact — to be filed as a case.
+pub struct Collected<'a> {
+    pub region_path: &'a str,
+    /// A reception category (`other` when unknown).
+    pub category: &'a str,
+    pub title: &'a str,
+    pub content: &'a str,
+}
+
+/// Files what a deputy collected as a case that waits for staff and earns the deputy a point,
+/// like the deputy's own filing; answers its ticket and the deputy's live news. `day` comes
+/// from [`crate::reception::prepare_raise`].
+pub fn collect(
+    c: &mut AnyConnection,
+    pii: &Pii,
+    by: &Principal,
+    w: &Collected,
+    day: NaiveDate,
+    now: NaiveDateTime,
+) -> AppResult<(String, Option<Wake>)> {
+    let category = if rules::CATEGORIES.contains(&w.category) { w.category } else { "other" };
+    let title: String = w.title.trim().chars().take(100).collect();
+    let walk = WalkIn {
+        station: None,
+        region_path: w.region_path,
+        channel: "deputy_collected",
+        category,
+        title: &title,
+        content: w.content,
+        position: (None, None),
+        phone: None,
+        name: None,
+    };
+    let (o, wake, _) = file(c, pii, by, &walk, day, now)?;
+    Ok((o.ticket, wake))
+}

@@ -225,6 +225,24 @@ pub fn delivered_by(
         .collect())
 }
 
+/// Deputies with a report of a congress under `path` delivered in `from..to`.
+pub fn delivered_under(
+    c: &mut AnyConnection,
+    path: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> AppResult<std::collections::HashSet<i64>> {
+    Ok(r::table
+        .filter(r::region_path.like(crate::org::subtree_like(path)))
+        .filter(r::delivered_at.ge(from))
+        .filter(r::delivered_at.lt(to))
+        .select(r::deputy_id)
+        .distinct()
+        .load::<i64>(c)?
+        .into_iter()
+        .collect())
+}
+
 /// A deputy's reports delivered in `from..to`, oldest first.
 pub fn delivered_of(
     c: &mut AnyConnection,
