@@ -152,25 +152,22 @@ pub fn visits_per_deputy(c: &mut AnyConnection, path: &str, (from, to): (&str, &
     Ok(rows.into_iter().collect())
 }
 
-/// The deputies under `path` with at least one active fixed contact and none overdue on `today`.
+/// The deputies under `path` with at least one active fixed contact and none overdue on `today`
+/// (one grouped scan: a deputy's earliest due date).
 pub fn on_schedule(c: &mut AnyConnection, path: &str, today: NaiveDate) -> AppResult<HashSet<i64>> {
-    let under = crate::org::subtree_like(path);
-    let some: Vec<i64> = f::table
-        .filter(f::region_path.like(&under))
+    use diesel::dsl::min;
+    let today = today.format("%Y-%m-%d").to_string();
+    let rows: Vec<(i64, Option<String>)> = f::table
+        .filter(f::region_path.like(crate::org::subtree_like(path)))
         .filter(f::status.eq("active"))
-        .select(f::deputy_id)
-        .distinct()
+        .group_by(f::deputy_id)
+        .select((f::deputy_id, min(f::due_on)))
         .load(c)?;
-    let late: HashSet<i64> = f::table
-        .filter(f::region_path.like(&under))
-        .filter(f::status.eq("active"))
-        .filter(f::due_on.lt(today.format("%Y-%m-%d").to_string()))
-        .select(f::deputy_id)
-        .distinct()
-        .load::<i64>(c)?
+    Ok(rows
         .into_iter()
-        .collect();
-    Ok(some.into_iter().filter(|d| !late.contains(d)).collect())
+        .filter(|(_, due)| due.as_deref().is_some_and(|d| d >= today.as_str()))
+        .map(|(d, _)| d)
+        .collect())
 }
 
 /// Active contacts overdue on `today` whose deputy was not reminded for this due date (at most

@@ -81,6 +81,5 @@ pub fn active_seats_under(conn: &mut AnyConnection, path: &str) -> AppResult<Vec
         .filter(r::path.like(super::subtree_like(path)))
         .filter(s::status.eq("active"))
         .select((s::deputy_id, d::name, r::path, s::term, s::level, s::status_date, s::created_at))
-        .order((s::deputy_id, s::id))
         .load(conn)?)
 }
