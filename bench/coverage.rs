@@ -16,6 +16,7 @@ async fn seed(state: &AppState, city: i64) -> Result<usize, String> {
     lvzhi::db::tx(&state.db, move |c| {
         let path = lvzhi::org::region_path(c, city)?.unwrap_or_default();
         let mut ids: Vec<i64> = lvzhi::org::active_seats_under(c, &path)?.into_iter().map(|s| s.deputy_id).collect();
+        ids.sort_unstable();
         ids.dedup();
         let admin = lvzhi::auth::seeding::by_username(c, "admin")?.map(|a| a.id).unwrap_or(1);
         let closes = (now + chrono::Duration::days(30)).format("%Y-%m-%d").to_string();

@@ -17,7 +17,6 @@ pub struct Setup {
 
 /// A deputy of the population.
 pub struct Person {
-    pub name: String,
     pub grassroots: bool,
     pub start: NaiveDate,
 }
@@ -35,9 +34,15 @@ fn new_year(y: i32) -> NaiveDateTime {
     NaiveDate::from_ymd_opt(y, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or_default()
 }
 
+/// The congress's id: the last segment of its path (`/1/5/` → 5).
+fn region_of(path: &str) -> Option<i64> {
+    path.trim_end_matches('/').rsplit('/').next().and_then(|s| s.parse().ok())
+}
+
 fn population(c: &mut AnyConnection, path: &str, term: Option<i32>) -> AppResult<(i32, BTreeMap<i64, Person>)> {
     let seats = crate::org::active_seats_under(c, path)?;
-    let own = seats.iter().filter(|s| s.path == path).map(|s| s.term).max();
+    let me = region_of(path);
+    let own = seats.iter().filter(|s| Some(s.region_id) == me).map(|s| s.term).max();
     let current = own.or_else(|| seats.iter().map(|s| s.term).max());
     let term = match (term, current) {
         (Some(t), Some(now)) if t != now => {
@@ -55,7 +60,7 @@ fn population(c: &mut AnyConnection, path: &str, term: Option<i32>) -> AppResult
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
             .unwrap_or(s.created_at.date());
         let grassroots = GRASSROOTS.contains(&s.level.as_str());
-        let p = people.entry(s.deputy_id).or_insert(Person { name: s.name, grassroots, start });
+        let p = people.entry(s.deputy_id).or_insert(Person { grassroots, start });
         p.grassroots |= grassroots;
         p.start = p.start.min(start);
     }

@@ -9,6 +9,7 @@ use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult, ReadErrors};
 use crate::state::AppState;
 use actix_web::{get, web, HttpResponse};
+use std::collections::HashMap;
 
 /// The congress (id, path) of the request: `congress` or the caller's own; staff only.
 pub fn congress(
@@ -20,7 +21,28 @@ pub fn congress(
     crate::org::staff_congress(c, p, congress, action, ("congress", "congress staff see the coverage"))
 }
 
-fn shaped(id: i64, all: &Computed, limit: usize) -> CoverageView {
+/// The names of `ids`, read in chunks (SQLite binds at most 32,766 values a statement).
+fn names(c: &mut AnyConnection, ids: &[i64]) -> AppResult<HashMap<i64, String>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(5_000) {
+        out.extend(crate::org::deputy_names(c, chunk)?);
+    }
+    Ok(out)
+}
+
+/// The missing deputies of each obligation, the first `limit` of each, or all.
+fn missing_ids(all: &Computed, limit: usize) -> Vec<i64> {
+    let mut ids: Vec<i64> = all
+        .obligations
+        .iter()
+        .flat_map(|(due, covered)| due.iter().copied().filter(|d| !covered.contains(d)).take(limit))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+fn shaped(id: i64, all: &Computed, limit: usize, names: &HashMap<i64, String>) -> CoverageView {
     let obligations = OBLIGATIONS
         .iter()
         .zip(all.obligations.iter())
@@ -37,10 +59,7 @@ fn shaped(id: i64, all: &Computed, limit: usize) -> CoverageView {
                 missing: missing
                     .iter()
                     .take(limit)
-                    .map(|d| MissingDeputy {
-                        deputy_id: *d,
-                        name: all.people.get(d).map(|p| p.name.clone()).unwrap_or_default(),
-                    })
+                    .map(|d| MissingDeputy { deputy_id: *d, name: names.get(d).cloned().unwrap_or_default() })
                     .collect(),
             }
         })
@@ -48,11 +67,11 @@ fn shaped(id: i64, all: &Computed, limit: usize) -> CoverageView {
     CoverageView { congress: id, term: all.term, years: all.years, deputies: all.people.len() as i64, obligations }
 }
 
-fn csv(all: &Computed) -> String {
+fn csv(all: &Computed, names: &HashMap<i64, String>) -> String {
     let mut out = String::from("obligation,name,deputy_id,deputy\n");
     for ((code, name), (due, covered)) in OBLIGATIONS.iter().zip(all.obligations.iter()) {
         for d in due.iter().filter(|d| !covered.contains(d)) {
-            let who = all.people.get(d).map(|p| p.name.as_str()).unwrap_or_default();
+            let who = names.get(d).map(String::as_str).unwrap_or_default();
             out.push_str(&format!("{code},{},{d},{}\n", csv_field(name), csv_field(who)));
         }
     }
@@ -82,9 +101,12 @@ pub async fn view(state: web::Data<AppState>, p: Principal, q: web::Query<Covera
         today: state.clock.now().with_timezone(&state.settings.tz).date_naive(),
         initial_days: state.settings.initial_training_days,
     };
-    let (id, all) = db::run(&state.db, move |c| {
+    let every = if format == "csv" { usize::MAX } else { limit };
+    let (id, all, names) = db::run(&state.db, move |c| {
         let (id, path) = congress(c, &p, q.congress, Action::Read)?;
-        Ok((id, compute::compute(c, &path, q.term, setup)?))
+        let all = compute::compute(c, &path, q.term, setup)?;
+        let names = names(c, &missing_ids(&all, every))?;
+        Ok((id, all, names))
     })
     .await?;
     if format == "csv" {
@@ -94,7 +116,7 @@ pub async fn view(state: web::Data<AppState>, p: Principal, q: web::Query<Covera
                 "Content-Disposition",
                 format!("attachment; filename=\"lvzhi-coverage-{id}-{}.csv\"", all.term),
             ))
-            .body(csv(&all)));
+            .body(csv(&all, &names)));
     }
-    Ok(HttpResponse::Ok().json(shaped(id, &all, limit)))
+    Ok(HttpResponse::Ok().json(shaped(id, &all, limit, &names)))
 }
