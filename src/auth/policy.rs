@@ -150,6 +150,11 @@ pub fn authorize(p: &Principal, action: Action, t: &Target) -> AppResult<()> {
 /// station staff the deputies of their station's area — seated in its region or below, or in a
 /// congress above it (city and provincial deputies serve at district stations); nobody else.
 /// A deputy not held answers like a missing one.
+/// Whether the caller is congress staff whose scope holds the region at `path` for `action`.
+pub fn staff_over(p: &Principal, path: &str, action: Action) -> bool {
+    p.role == Role::Admin && authorize(p, action, &Target::new(Kind::Region, path.to_string())).is_ok()
+}
+
 pub fn holds_deputy(p: &Principal, paths: &[String]) -> bool {
     match (p.role, p.region_path.as_deref()) {
         (Role::Admin, _) => in_subtree(&p.region_path, paths),

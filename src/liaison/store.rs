@@ -128,23 +128,42 @@ pub fn add_contact(c: &mut AnyConnection, n: &NewContact, now: NaiveDateTime) ->
 pub type ContactRow =
     (i64, String, Option<i64>, String, String, String, String, NaiveDateTime, Option<i64>, Option<String>);
 
+/// The columns of a [`ContactRow`].
+const CONTACT: (
+    lc::id,
+    lc::side,
+    lc::deputy_id,
+    lc::contact_on,
+    lc::channel,
+    lc::summary,
+    lc::issues,
+    lc::created_at,
+    lc::suggestion_id,
+    lc::opinion_ticket,
+) = (
+    lc::id,
+    lc::side,
+    lc::deputy_id,
+    lc::contact_on,
+    lc::channel,
+    lc::summary,
+    lc::issues,
+    lc::created_at,
+    lc::suggestion_id,
+    lc::opinion_ticket,
+);
+
+/// One contact of a link.
+pub fn contact(c: &mut AnyConnection, link: i64, id: i64) -> AppResult<Option<ContactRow>> {
+    Ok(lc::table.find(id).filter(lc::link_id.eq(link)).select(CONTACT).first(c).optional()?)
+}
+
 pub fn contacts(c: &mut AnyConnection, link: i64) -> AppResult<Vec<ContactRow>> {
     Ok(lc::table
         .filter(lc::link_id.eq(link))
         .order((lc::contact_on.desc(), lc::id.desc()))
         .limit(500)
-        .select((
-            lc::id,
-            lc::side,
-            lc::deputy_id,
-            lc::contact_on,
-            lc::channel,
-            lc::summary,
-            lc::issues,
-            lc::created_at,
-            lc::suggestion_id,
-            lc::opinion_ticket,
-        ))
+        .select(CONTACT)
         .load(c)?)
 }
 

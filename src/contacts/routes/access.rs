@@ -1,7 +1,7 @@
 //! Who may see a fixed contact — its deputy, and congress staff whose scope holds it — and its
 //! view.
 
-use crate::auth::policy::{self, Action, Kind, Target};
+use crate::auth::policy::{self, Action};
 use crate::auth::{Principal, Role};
 use crate::contacts::model::FixedContactView;
 use crate::contacts::rules;
@@ -17,18 +17,13 @@ pub enum Stand {
     Staff,
 }
 
-/// Whether the caller is congress staff whose scope holds `path`.
-pub fn staff_over(p: &Principal, path: &str) -> bool {
-    p.role == Role::Admin && policy::authorize(p, Action::Read, &Target::new(Kind::Region, path.to_string())).is_ok()
-}
-
 /// The contact and how the caller stands to it (404 for anyone else, another deputy included).
 pub fn open(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<(ContactRow, Stand)> {
     let row = store::get(c, id)?.ok_or_else(AppError::not_found)?;
     if p.deputy_id.is_some() && p.deputy_id == Some(row.deputy_id) {
         return Ok((row, Stand::Owner));
     }
-    if staff_over(p, &row.region_path) {
+    if policy::staff_over(p, &row.region_path, Action::Read) {
         return Ok((row, Stand::Staff));
     }
     Err(AppError::not_found())

@@ -30,21 +30,26 @@ pub async fn summary(
         let bounds = (format!("{year}-01-01"), format!("{}-01-01", year + 1));
         let visits = store::visits_per_deputy(c, &path, (&bounds.0, &bounds.1))?;
         let rows = store::active_under(c, &path)?;
-        let mut per: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
-        let mut overdue: Vec<FixedContactView> = vec![];
         let total = rows.len() as i64;
+        let today_s = today.format("%Y-%m-%d").to_string();
+        let mut per: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+        let mut late: Vec<store::ContactRow> = vec![];
         for r in rows {
-            let v = access::view(r, &pii, today)?;
-            let e = per.entry(v.deputy_id).or_default();
+            let e = per.entry(r.deputy_id).or_default();
             e.0 += 1;
-            if v.overdue {
+            if r.due_on < today_s {
                 e.1 += 1;
-                overdue.push(v);
+                late.push(r);
             }
         }
-        overdue.sort_by(|a, b| a.due_on.cmp(&b.due_on).then(a.id.cmp(&b.id)));
-        let overdue_count = overdue.len() as i64;
-        overdue.truncate(500);
+        late.sort_by(|a, b| a.due_on.cmp(&b.due_on).then(a.id.cmp(&b.id)));
+        let overdue_count = late.len() as i64;
+        // Only the overdue contacts listed have their phone opened (to be masked).
+        let overdue = late
+            .into_iter()
+            .take(500)
+            .map(|r| access::view(r, &pii, today))
+            .collect::<AppResult<Vec<FixedContactView>>>()?;
         let ids: Vec<i64> = per.keys().copied().collect();
         let names: std::collections::HashMap<i64, String> = crate::org::deputy_names(c, &ids)?.into_iter().collect();
         let deputies = per

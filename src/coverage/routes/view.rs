@@ -21,15 +21,6 @@ pub fn congress(
     crate::org::staff_congress(c, p, congress, action, ("congress", "congress staff see the coverage"))
 }
 
-/// The names of `ids`, read in chunks (SQLite binds at most 32,766 values a statement).
-fn names(c: &mut AnyConnection, ids: &[i64]) -> AppResult<HashMap<i64, String>> {
-    let mut out = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(5_000) {
-        out.extend(crate::org::deputy_names(c, chunk)?);
-    }
-    Ok(out)
-}
-
 /// The missing deputies of each obligation, the first `limit` of each, or all.
 fn missing_ids(all: &Computed, limit: usize) -> Vec<i64> {
     let mut ids: Vec<i64> = all
@@ -105,7 +96,7 @@ pub async fn view(state: web::Data<AppState>, p: Principal, q: web::Query<Covera
     let (id, all, names) = db::run(&state.db, move |c| {
         let (id, path) = congress(c, &p, q.congress, Action::Read)?;
         let all = compute::compute(c, &path, q.term, setup)?;
-        let names = names(c, &missing_ids(&all, every))?;
+        let names: HashMap<i64, String> = crate::org::deputy_names(c, &missing_ids(&all, every))?.into_iter().collect();
         Ok((id, all, names))
     })
     .await?;

@@ -1,8 +1,8 @@
 //! Who stands where to a link — the congress's staff, its member, the linked deputy (or a
 //! deputy of the linked group) — and the link's view with its parties named.
 
-use crate::auth::policy::{self, Action, Kind, Target};
-use crate::auth::{Principal, Role};
+use crate::auth::policy::{self, Action};
+use crate::auth::Principal;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 use crate::liaison::model::{LinkView, Party};
@@ -30,9 +30,7 @@ pub fn congress(
 
 /// How the caller stands to the link, if at all.
 pub fn stand(c: &mut AnyConnection, p: &Principal, l: &LinkRow) -> AppResult<Option<Stand>> {
-    if p.role == Role::Admin
-        && policy::authorize(p, Action::Read, &Target::new(Kind::Region, l.region_path.clone())).is_ok()
-    {
+    if policy::staff_over(p, &l.region_path, Action::Read) {
         return Ok(Some(Stand::Staff));
     }
     if l.member_account_id == Some(p.account_id) || (p.deputy_id.is_some() && l.member_deputy_id == p.deputy_id) {

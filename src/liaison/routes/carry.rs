@@ -32,7 +32,7 @@ pub async fn carry(
             (Stand::Deputy | Stand::Member, Some(d)) => d,
             _ => return Err(AppError::forbidden(Code::Forbidden, "a deputy of the link carries its issues on")),
         };
-        let row = store::contacts(c, id)?.into_iter().find(|x| x.0 == cid).ok_or_else(AppError::not_found)?;
+        let row = store::contact(c, id, cid)?.ok_or_else(AppError::not_found)?;
         if row.8.is_some() || row.9.is_some() {
             return Err(AppError::conflict(Code::AlreadyExists, "the issues were carried on already"));
         }
@@ -64,7 +64,7 @@ pub async fn carry(
         crate::audit::Entry::by(&p, "liaison_link.carry", "liaison_link", id.to_string())
             .region(Some(l.region_path))
             .write(c, now)?;
-        let row = store::contacts(c, id)?.into_iter().find(|x| x.0 == cid).ok_or_else(AppError::not_found)?;
+        let row = store::contact(c, id, cid)?.ok_or_else(AppError::not_found)?;
         Ok((view(id, row), wake))
     })
     .await?;

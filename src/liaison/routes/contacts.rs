@@ -93,7 +93,7 @@ pub async fn log(
         Entry::by(&p, "liaison_link.contact", "liaison_link", id.to_string())
             .region(Some(l.region_path))
             .write(c, now)?;
-        let row = store::contacts(c, id)?.into_iter().find(|x| x.0 == cid).ok_or_else(AppError::not_found)?;
+        let row = store::contact(c, id, cid)?.ok_or_else(AppError::not_found)?;
         Ok(view(id, row))
     })
     .await?;

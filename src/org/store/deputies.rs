@@ -264,8 +264,16 @@ pub fn count_deputies(conn: &mut AnyConnection) -> AppResult<i64> {
 }
 
 /// (id, name) of the given deputies.
+/// Names of `ids`, by id; read in chunks of 5,000 (SQLite binds at most 32,766 values in a
+/// statement, and a province's coverage or contacts name tens of thousands).
 pub fn deputy_names(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<(i64, String)>> {
-    Ok(d::table.filter(d::id.eq_any(ids.to_vec())).select((d::id, d::name)).order(d::id).load(conn)?)
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(5_000) {
+        let rows: Vec<(i64, String)> =
+            d::table.filter(d::id.eq_any(chunk.to_vec())).select((d::id, d::name)).order(d::id).load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
 }
 
 /// Ids of deputies with a seat in a region subtree.

@@ -1,7 +1,7 @@
 //! Who may see a course — congress staff whose scope holds it, and deputies seated in its
 //! congress or one below — and the course's view with the calling deputy's progress.
 
-use crate::auth::policy::{self, Action, Kind, Target};
+use crate::auth::policy::{self, Action};
 use crate::auth::{Principal, Role};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
@@ -15,11 +15,6 @@ use chrono::NaiveDateTime;
 pub enum Stand {
     Staff,
     Deputy(i64),
-}
-
-/// Whether the caller is congress staff whose scope holds `path`.
-pub fn staff_over(p: &Principal, path: &str, action: Action) -> bool {
-    p.role == Role::Admin && policy::authorize(p, action, &Target::new(Kind::Region, path.to_string())).is_ok()
 }
 
 /// The paths of the active seats of a deputy.
@@ -36,7 +31,7 @@ pub fn seat_paths(c: &mut AnyConnection, deputy: i64) -> AppResult<Vec<String>> 
 /// The course and how the caller stands to it (404 for anyone else).
 pub fn open(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<(CourseRow, Stand)> {
     let row = store::get(c, id)?.ok_or_else(AppError::not_found)?;
-    if staff_over(p, &row.region_path, Action::Read) {
+    if policy::staff_over(p, &row.region_path, Action::Read) {
         return Ok((row, Stand::Staff));
     }
     if let (Role::Deputy, Some(d)) = (p.role, p.deputy_id) {

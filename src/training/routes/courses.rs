@@ -32,14 +32,8 @@ pub async fn create(
         return Err(AppError::validation(errs));
     }
     let v = db::tx(&state.db, move |c| {
-        let id = b
-            .region_id
-            .or(p.region_id)
-            .ok_or_else(|| AppError::invalid_field("region_id", "required", "the congress"))?;
-        let path = crate::org::region_path(c, id)?.ok_or_else(AppError::not_found)?;
-        if !access::staff_over(&p, &path, Action::Write) {
-            return Err(AppError::not_found());
-        }
+        let refusal = ("region_id", "congress staff set courses");
+        let (id, path) = crate::org::staff_congress(c, &p, b.region_id, Action::Write, refusal)?;
         let event = match (b.kind.as_str(), b.event_id) {
             ("offline", Some(e)) => match crate::checkins::event_brief(c, e)? {
                 Some((kind, _, epath, _)) if kind == "training" && epath.starts_with(&path) => Some(e),
@@ -103,14 +97,8 @@ pub async fn list(
                 (store::list(c, &paths, None, q.term)?, Stand::Deputy(d))
             }
             (Role::Admin, _) => {
-                let id = q
-                    .region_id
-                    .or(p.region_id)
-                    .ok_or_else(|| AppError::invalid_field("region_id", "required", "the congress"))?;
-                let path = crate::org::region_path(c, id)?.ok_or_else(AppError::not_found)?;
-                if !access::staff_over(&p, &path, Action::Read) {
-                    return Err(AppError::not_found());
-                }
+                let refusal = ("region_id", "congress staff see courses");
+                let (_, path) = crate::org::staff_congress(c, &p, q.region_id, Action::Read, refusal)?;
                 (store::list(c, &[], Some(&path), q.term)?, Stand::Staff)
             }
             _ => return Err(AppError::forbidden(Code::Forbidden, "deputies and congress staff see courses")),
