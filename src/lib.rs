@@ -5,6 +5,7 @@ pub mod auth;
 pub mod checkins;
 pub mod cli;
 pub mod config;
+pub mod consultations;
 pub mod contacts;
 pub mod coverage;
 pub mod db;

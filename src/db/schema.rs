@@ -1296,7 +1296,114 @@ diesel::joinable!(suggestion_events -> suggestions (suggestion_id));
 diesel::joinable!(suggestion_urges -> suggestions (suggestion_id));
 diesel::joinable!(suggestion_attachments -> suggestions (suggestion_id));
 
+diesel::table! {
+    consultations (id) {
+        id -> BigInt,
+        region_id -> BigInt,
+        region_path -> Text,
+        title -> Text,
+        kind -> Text,
+        summary -> Text,
+        status -> Text,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        audience -> Text,
+        public -> Bool,
+        anonymous -> Bool,
+        attachments -> Text,
+        notice_id -> Nullable<BigInt>,
+        published_at -> Nullable<Timestamp>,
+        reminded_at -> Nullable<Timestamp>,
+        feedback -> Nullable<Text>,
+        feedback_at -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consultation_articles (consultation_id, number) {
+        consultation_id -> BigInt,
+        number -> Integer,
+        heading -> Text,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    consultation_questions (consultation_id, number) {
+        consultation_id -> BigInt,
+        number -> Integer,
+        kind -> Text,
+        text -> Text,
+        options -> Text,
+        required -> Bool,
+    }
+}
+
+diesel::table! {
+    consultation_points (consultation_id, station_id) {
+        consultation_id -> BigInt,
+        station_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    consultation_audience (consultation_id, deputy_id) {
+        consultation_id -> BigInt,
+        deputy_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    consultation_comments (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        article -> Nullable<Integer>,
+        author_kind -> Text,
+        deputy_id -> Nullable<BigInt>,
+        constituent_id -> Nullable<BigInt>,
+        station_id -> Nullable<BigInt>,
+        channel -> Nullable<Text>,
+        phone_sealed -> Nullable<Text>,
+        entered_by -> Nullable<BigInt>,
+        body -> Text,
+        wording -> Nullable<Text>,
+        decision -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consultation_participation (consultation_id, respondent) {
+        consultation_id -> BigInt,
+        respondent -> Text,
+    }
+}
+
+diesel::table! {
+    consultation_answers (id) {
+        id -> Text,
+        consultation_id -> BigInt,
+        respondent -> Nullable<Text>,
+        level -> Text,
+        region_path -> Nullable<Text>,
+        answers -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    consultations,
+    consultation_articles,
+    consultation_questions,
+    consultation_points,
+    consultation_audience,
+    consultation_comments,
+    consultation_participation,
+    consultation_answers,
     fixed_contacts,
     fixed_contact_visits,
     courses,

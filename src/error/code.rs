@@ -102,6 +102,8 @@ codes! {
     CourseClosed = (CONFLICT, "course_closed"),
     AttemptsUsed = (CONFLICT, "attempts_used"),
     CourseIncomplete = (CONFLICT, "course_incomplete"),
+    ConsultationClosed = (CONFLICT, "consultation_closed"),
+    AlreadyAnswered = (CONFLICT, "already_answered"),
     PreconditionFailed = (PRECONDITION_FAILED, "precondition_failed"),
     PayloadTooLarge = (PAYLOAD_TOO_LARGE, "payload_too_large"),
     UnsupportedMediaType = (UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),

@@ -10,7 +10,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 pub type DefaultRule = (&'static str, &'static str, &'static str, i32, Option<i32>, Option<i32>, bool, &'static str);
 
 /// Written from published local rules (see docs/POINT_RULES.md for the sources).
-pub const DEFAULT_RULES: [DefaultRule; 23] = [
+pub const DEFAULT_RULES: [DefaultRule; 24] = [
     ("base", "年度基础分", "base", 60, Some(60), None, false, "§2.1"),
     ("station_reception", "进站接待选民", "station_reception", 2, Some(20), Some(2), false, "§3.4"),
     ("meeting_attended", "出席会议", "meeting", 1, Some(20), None, false, "§3.1"),
@@ -32,6 +32,7 @@ pub const DEFAULT_RULES: [DefaultRule; 23] = [
     ("duty_report_delivered", "向选民和原选举单位述职并接受评议", "activity", 5, None, None, false, "§3.10"),
     ("project_voted", "参加民生实事项目票决（每轮一次）", "meeting", 1, None, None, false, "§3.1"),
     ("project_inspected", "视察民生实事项目并提出意见（每次视察一次）", "inspection", 2, Some(10), None, false, "§3.3"),
+    ("consultation_answered", "参加立法和重大事项征求意见（每次征求意见一次）", "online_duty", 1, Some(10), None, false, "§3.7"),
     ("manual_bonus", "其他加分（经审核）", "activity", 0, None, None, true, "§3.9"),
     ("manual_deduction", "其他扣分（经审核）", "penalty", 0, None, None, true, "§4.9"),
 ];
@@ -61,6 +62,7 @@ pub fn rule_for_event(kind: &str) -> Option<&'static str> {
         "project_voted" => "project_voted",
         "project_inspected" => "project_inspected",
         "course_completed" => "training_attended",
+        "consultation_answered" => "consultation_answered",
         "suggestion_filed" => "suggestion_filed",
         "suggestion_cosigned" => "suggestion_cosigned",
         "suggestion_key" => "suggestion_key",

@@ -15,12 +15,13 @@ const LEGACY: &str = "seal_legacy";
 type Pass = fn(&mut AnyConnection, &Pii, Reseal, i64, i64) -> AppResult<(usize, Option<i64>)>;
 
 /// Every sealed column's pass, by name.
-const PASSES: [(&str, Pass); 5] = [
+const PASSES: [(&str, Pass); 6] = [
     ("constituents.phone", crate::reception::reseal_phones),
     ("checkins.position", crate::checkins::reseal_positions),
     ("sms_outbox.phone", crate::sms::reseal_phones),
     ("opinion_intakes.name", crate::reception::reseal_walk_in_names),
     ("fixed_contacts.phone", crate::contacts::reseal_phones),
+    ("consultation_comments.phone", crate::consultations::reseal_phones),
 ];
 
 fn run(c: &mut AnyConnection, pii: &Pii, mode: Reseal, pass: Pass) -> AppResult<usize> {

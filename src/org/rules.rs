@@ -165,6 +165,13 @@ pub fn required_text(field: &str, v: &str, max: usize) -> Option<FieldError> {
     }
 }
 
+/// The paths of the regions on `path` (`/1/5/23/` → `/1/`, `/1/5/`, `/1/5/23/`): the congresses a
+/// place lies under.
+pub fn ancestors(path: &str) -> Vec<String> {
+    let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    (1..=parts.len()).map(|n| format!("/{}/", parts[..n].join("/"))).collect()
+}
+
 /// A deputy level as printed: `县（区）人大代表`.
 pub fn level_name(level: &str) -> &'static str {
     match level {

@@ -27,6 +27,8 @@ pub mod field {
     pub const SMS_PHONE: &str = "sms_outbox.phone";
     pub const INTAKE_NAME: &str = "opinion_intakes.name";
     pub const FIXED_CONTACT_PHONE: &str = "fixed_contacts.phone";
+    /// A walk-in's phone given with a view at a legislative contact point.
+    pub const WALK_IN_COMMENT_PHONE: &str = "consultation_comments.phone";
     /// Sign-in codes' texts: sealed until sent, then emptied.
     pub const SMS_BODY: &str = "sms_outbox.body";
     /// A refresh rotation's answer, kept for a retry in the grace window.

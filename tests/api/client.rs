@@ -75,6 +75,10 @@ impl TestApp {
         self.send(self.req(Method::POST, path, Some(token)).json(&body)).await
     }
 
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.send(self.req(Method::PUT, path, Some(token)).json(&body)).await
+    }
+
     pub async fn patch(&self, path: &str, token: &str, if_match: Option<&str>, body: Value) -> Answer {
         let mut b = self.req(Method::PATCH, path, Some(token)).json(&body);
         if let Some(m) = if_match {

@@ -39,12 +39,7 @@ pub fn overdue_text(project: &str, milestone: &str, due_on: &str) -> String {
     )
 }
 
-/// The paths of the regions on `path` (`/1/5/23/` → `/1/`, `/1/5/`, `/1/5/23/`): the congresses a
-/// place lies under.
-pub fn ancestors(path: &str) -> Vec<String> {
-    let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    (1..=parts.len()).map(|n| format!("/{}/", parts[..n].join("/"))).collect()
-}
+pub use crate::org::rules::ancestors;
 
 #[cfg(test)]
 mod tests {

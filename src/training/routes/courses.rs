@@ -89,11 +89,8 @@ pub async fn list(
     let out = db::run(&state.db, move |c| {
         let (rows, stand) = match (p.role, p.deputy_id) {
             (Role::Deputy, Some(d)) => {
-                let mut paths = vec![];
-                for s in access::seat_paths(c, d)? {
-                    let parts: Vec<&str> = s.trim_matches('/').split('/').collect();
-                    paths.extend((1..=parts.len()).map(|n| format!("/{}/", parts[..n].join("/"))));
-                }
+                let paths: Vec<String> =
+                    access::seat_paths(c, d)?.iter().flat_map(|s| crate::org::rules::ancestors(s)).collect();
                 (store::list(c, &paths, None, q.term)?, Stand::Deputy(d))
             }
             (Role::Admin, _) => {

@@ -1,0 +1,52 @@
+//! The consultations' hourly job: two days before a consultation closes, one notice to the
+//! deputies it reached who have neither commented nor answered.
+
+use crate::consultations::store::{self, answers, comments};
+use crate::db;
+use crate::error::AppResult;
+use crate::state::AppState;
+use chrono::Duration as Days;
+use std::collections::HashSet;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Runs the reminder every hour until `stop`.
+pub async fn worker(state: AppState, stop: watch::Receiver<bool>) {
+    crate::platform::jobs::every("consultations", Duration::from_secs(3600), stop, move || {
+        let state = state.clone();
+        async move {
+            crate::platform::jobs::report("consultations", "closing reminders", remind_closing(&state).await);
+        }
+    })
+    .await;
+}
+
+/// Sends the reminders due; answers how many deputies were reminded.
+pub async fn remind_closing(state: &AppState) -> AppResult<usize> {
+    let (now, tz, quiet) = (state.now(), state.settings.tz, state.settings.quiet_hours);
+    let (n, wakes) = db::tx(&state.db, move |c| {
+        let (mut told, mut wakes) = (0, vec![]);
+        for row in store::to_remind(c, now, now + Days::days(2))? {
+            let mut done: HashSet<i64> =
+                answers::participants(c, row.id)?.iter().filter_map(|k| k.strip_prefix("d:")?.parse().ok()).collect();
+            done.extend(comments::deputies(c, row.id)?);
+            let missing: Vec<i64> = store::audience(c, row.id)?.into_iter().filter(|d| !done.contains(d)).collect();
+            store::mark_reminded(c, row.id, now)?;
+            if missing.is_empty() {
+                continue;
+            }
+            let close = row.closes_at.and_utc().with_timezone(&tz).format("%m月%d日 %H:%M");
+            let body = format!("《{}》征求意见将于{close}截止，您尚未提出意见或填写问卷，请在履职App中参与。", row.title);
+            let to = crate::notices::Audience { deputies: missing.clone(), ..Default::default() };
+            let congress = (row.region_id, row.region_path.as_str());
+            let (_, _, wake) =
+                crate::notices::publish_from_system(c, congress, ("general", "征求意见即将截止", &body), &to, now, tz, quiet)?;
+            wakes.push(wake);
+            told += missing.len();
+        }
+        Ok((told, wakes))
+    })
+    .await?;
+    crate::live::announce(state, &wakes).await;
+    Ok(n)
+}

@@ -1,0 +1,17 @@
+//! Consultations and surveys (征求意见, 网络调查): a draft law, regulation, budget or plan put to
+//! deputies and (when public) constituents article by article within a window, with an
+//! optional questionnaire (anonymous if chosen: answers kept apart from who answered), walk-ins'
+//! views entered at grassroots legislative contact points (基层立法联系点), results for staff
+//! (JSON, CSV, a printable report), decisions on each comment told to its author, and the
+//! public feedback report (采纳情况). A deputy's part earns the rulebook's points once.
+
+mod jobs;
+mod model;
+mod model_results;
+mod routes;
+mod rules;
+mod store;
+
+pub use jobs::{remind_closing, worker};
+pub use routes::register;
+pub use store::comments::reseal as reseal_phones;
