@@ -36,11 +36,19 @@ pub async fn remind_closing(state: &AppState) -> AppResult<usize> {
                 continue;
             }
             let close = row.closes_at.and_utc().with_timezone(&tz).format("%m月%d日 %H:%M");
-            let body = format!("《{}》征求意见将于{close}截止，您尚未提出意见或填写问卷，请在履职App中参与。", row.title);
+            let body =
+                format!("《{}》征求意见将于{close}截止，您尚未提出意见或填写问卷，请在履职App中参与。", row.title);
             let to = crate::notices::Audience { deputies: missing.clone(), ..Default::default() };
             let congress = (row.region_id, row.region_path.as_str());
-            let (_, _, wake) =
-                crate::notices::publish_from_system(c, congress, ("general", "征求意见即将截止", &body), &to, now, tz, quiet)?;
+            let (_, _, wake) = crate::notices::publish_from_system(
+                c,
+                congress,
+                ("general", "征求意见即将截止", &body),
+                &to,
+                now,
+                tz,
+                quiet,
+            )?;
             wakes.push(wake);
             told += missing.len();
         }

@@ -7,7 +7,6 @@
 
 mod jobs;
 mod model;
-mod model_results;
 mod routes;
 mod rules;
 mod store;

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-pub use super::model_results::*;
+mod results;
+pub use results::*;
 
 /// A numbered article of the text put to consultation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -132,7 +132,8 @@ pub fn question_errors(i: usize, q: &Question) -> Vec<FieldError> {
 }
 
 fn attachment_errors(i: usize, a: &Attachment) -> Vec<FieldError> {
-    let mut e: Vec<FieldError> = text_errors("attachments.title", &a.title, 200).map(|x| x.at_row(i)).into_iter().collect();
+    let mut e: Vec<FieldError> =
+        text_errors("attachments.title", &a.title, 200).map(|x| x.at_row(i)).into_iter().collect();
     let ok = (a.url.starts_with("https://") || a.url.starts_with("/api/v1/files/"))
         && a.url.len() <= 1_000
         && !a.url.chars().any(|c| c.is_whitespace() || c.is_control());
@@ -176,7 +177,12 @@ pub fn check(b: &ConsultationCreate, articles: &[Article], now: NaiveDateTime) -
 }
 
 /// Where a consultation stands at `now`.
-pub fn status(stored: &str, window: (NaiveDateTime, NaiveDateTime), feedback: bool, now: NaiveDateTime) -> &'static str {
+pub fn status(
+    stored: &str,
+    window: (NaiveDateTime, NaiveDateTime),
+    feedback: bool,
+    now: NaiveDateTime,
+) -> &'static str {
     match stored {
         "draft" => "draft",
         _ if feedback => "feedback_published",

@@ -32,7 +32,16 @@ pub const DEFAULT_RULES: [DefaultRule; 24] = [
     ("duty_report_delivered", "向选民和原选举单位述职并接受评议", "activity", 5, None, None, false, "§3.10"),
     ("project_voted", "参加民生实事项目票决（每轮一次）", "meeting", 1, None, None, false, "§3.1"),
     ("project_inspected", "视察民生实事项目并提出意见（每次视察一次）", "inspection", 2, Some(10), None, false, "§3.3"),
-    ("consultation_answered", "参加立法和重大事项征求意见（每次征求意见一次）", "online_duty", 1, Some(10), None, false, "§3.7"),
+    (
+        "consultation_answered",
+        "参加立法和重大事项征求意见（每次征求意见一次）",
+        "online_duty",
+        1,
+        Some(10),
+        None,
+        false,
+        "§3.7",
+    ),
     ("manual_bonus", "其他加分（经审核）", "activity", 0, None, None, true, "§3.9"),
     ("manual_deduction", "其他扣分（经审核）", "penalty", 0, None, None, true, "§4.9"),
 ];

@@ -64,8 +64,8 @@ pub struct ApiDoc;
 /// documentation, or a plain actix-web one), capability by capability.
 fn register<R: RouteTable>(r: &mut R) {
     use crate::{
-        audit, auth, checkins, consultations, contacts, coverage, ledger, liaison, live, notices, ops, org, projects, push, reception,
-        reports, suggestions, training,
+        audit, auth, checkins, consultations, contacts, coverage, ledger, liaison, live, notices, ops, org, projects,
+        push, reception, reports, suggestions, training,
     };
     // The busiest routes first: actix-web tries routes in this order, and every route with a
     // path parameter before the one that matches costs a regex match (5 % of a worker's time

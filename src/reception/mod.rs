@@ -19,8 +19,8 @@ pub use jobs::worker;
 
 pub use routes::{register, register_hot};
 
-pub use store::intakes::{count_linked as cases_filed_during, reseal as reseal_walk_in_names};
 pub use store::handling::constituent_phones;
+pub use store::intakes::{count_linked as cases_filed_during, reseal as reseal_walk_in_names};
 pub use store::opinions::brief as opinion_brief;
 pub use store::reseal as reseal_phones;
 

@@ -67,14 +67,18 @@ pub async fn a_draft_is_answered_by_deputies_the_public_and_a_contact_point_and_
     let made = app.post("/api/v1/consultations", &admin, draft(&app, city, station, 1, 72, &[1, 2])).await;
     let c = made.expect(201, "").body.clone();
     let id = c["id"].as_i64().unwrap();
-    let headings: Vec<&str> = c["articles"].as_array().unwrap().iter().map(|a| a["heading"].as_str().unwrap()).collect();
+    let headings: Vec<&str> =
+        c["articles"].as_array().unwrap().iter().map(|a| a["heading"].as_str().unwrap()).collect();
     assert_eq!(headings, ["前言", "第一条", "第二条", "第三条"]);
     assert_eq!((c["status"].as_str(), c["questions"][2]["number"].as_i64()), (Some("draft"), Some(3)));
     let at = format!("/api/v1/consultations/{id}");
     app.get(&at, &me).await.expect(404, "not_found");
     // Published: the two deputies get a notice; a third deputy and another district's staff see nothing.
     let published = app.post(&format!("{at}/publish"), &admin, json!({})).await;
-    assert_eq!((published.expect(200, "").body["status"].as_str(), published.body["reached"].as_i64()), (Some("scheduled"), Some(2)));
+    assert_eq!(
+        (published.expect(200, "").body["status"].as_str(), published.body["reached"].as_i64()),
+        (Some("scheduled"), Some(2))
+    );
     app.post(&format!("{at}/publish"), &admin, json!({})).await.expect(409, "already_published");
     let inbox = app.get("/api/v1/me/inbox", &two).await;
     assert!(inbox.text.contains("征求意见：合肥市文明行为促进条例（草案）"), "{}", inbox.text);
@@ -92,7 +96,8 @@ pub async fn a_draft_is_answered_by_deputies_the_public_and_a_contact_point_and_
     app.put(&format!("{at}/answers"), &me, answers(0, 4)).await.expect(409, "consultation_closed");
     let now = app.clock.now().timestamp();
     app.clock.advance(chrono::Duration::seconds(7200 + 60 - now % 60 + 1));
-    let (me, two, admin, staff) = (app.login("13955110000").await, relogin(&app, 2).await, app.login("admin").await, app.login("staff1").await);
+    let (me, two, admin, staff) =
+        (app.login("13955110000").await, relogin(&app, 2).await, app.login("admin").await, app.login("staff1").await);
     let shushan = app.login_raw("shushan4", "shushan-pw-1").await.body["access_token"].as_str().unwrap().to_string();
     // A deputy comments on an article and in general; an unknown article is refused.
     let made = app.post(&comments, &me, on_two).await;
@@ -136,7 +141,10 @@ pub async fn a_draft_is_answered_by_deputies_the_public_and_a_contact_point_and_
     with["consent"] = json!(true);
     let w = app.post(&walk, &staff, with).await;
     assert_eq!(w.expect(201, "").body["author_kind"], "walk_in");
-    assert!(!app.raw_strings("SELECT phone_sealed AS v FROM consultation_comments WHERE author_kind = 'walk_in'")[0].clone().unwrap().contains("13800138062"));
+    assert!(!app.raw_strings("SELECT phone_sealed AS v FROM consultation_comments WHERE author_kind = 'walk_in'")[0]
+        .clone()
+        .unwrap()
+        .contains("13800138062"));
     let mut elsewhere = view.clone();
     elsewhere["station_id"] = json!(station + 1000);
     app.post(&walk, &staff, elsewhere).await.expect(422, "validation_failed");
@@ -144,19 +152,29 @@ pub async fn a_draft_is_answered_by_deputies_the_public_and_a_contact_point_and_
     // The results: comments per article with authors, counts with volumes, by level.
     let r = app.get(&format!("{at}/results?by=level"), &admin).await;
     let r = r.expect(200, "").body.clone();
-    assert_eq!((r["reached"].as_i64(), r["deputies_took_part"].as_i64(), r["respondents"].as_i64()), (Some(2), Some(2), Some(3)));
+    assert_eq!(
+        (r["reached"].as_i64(), r["deputies_took_part"].as_i64(), r["respondents"].as_i64()),
+        (Some(2), Some(2), Some(3))
+    );
     let art2 = r["articles"].as_array().unwrap().iter().find(|a| a["number"] == 2).unwrap();
     assert_eq!(art2["comments"][0]["wording"], "本条例适用于本市。");
     let art3 = r["articles"].as_array().unwrap().iter().find(|a| a["number"] == 3).unwrap();
     assert_eq!(art3["comments"][0]["author"], "138****8061");
     let q1 = &r["questions"][0];
-    assert_eq!((q1["answered"].as_i64(), q1["counts"][0]["count"].as_i64(), q1["counts"][0]["permille"].as_i64()), (Some(3), Some(1), Some(333)));
+    assert_eq!(
+        (q1["answered"].as_i64(), q1["counts"][0]["count"].as_i64(), q1["counts"][0]["permille"].as_i64()),
+        (Some(3), Some(1), Some(333))
+    );
     assert!(q1["groups"].as_array().unwrap().iter().any(|g| g["group"] == "public"));
     app.get(&format!("{at}/results"), &me).await.expect(403, "forbidden");
     let csv = app.get(&format!("{at}/results?format=csv"), &admin).await;
     assert!(csv.text.contains("'=HYPERLINK") && !csv.text.contains(",=HYPERLINK"), "{}", csv.text);
     let page = app.get(&format!("{at}/results?format=html"), &admin).await;
-    assert!(page.text.contains("&#60;script&#62;alert(1)&#60;/script&#62;") && !page.text.contains("<script>alert"), "{}", page.text);
+    assert!(
+        page.text.contains("&#60;script&#62;alert(1)&#60;/script&#62;") && !page.text.contains("<script>alert"),
+        "{}",
+        page.text
+    );
     // Decisions: the deputy gets a notice, the constituent a text.
     let ids: Vec<(i64, String)> = r["articles"]
         .as_array()
@@ -168,14 +186,21 @@ pub async fn a_draft_is_answered_by_deputies_the_public_and_a_contact_point_and_
     let deputy_c = ids.iter().find(|x| x.1 == "deputy").unwrap().0;
     let public_c = art3["comments"][0]["id"].as_i64().unwrap();
     let decide = |c: i64| format!("/api/v1/consultation-comments/{c}/decision");
-    app.put(&decide(deputy_c), &admin, json!({"decision": "maybe", "reason": "x"})).await.expect(422, "validation_failed");
+    app.put(&decide(deputy_c), &admin, json!({"decision": "maybe", "reason": "x"}))
+        .await
+        .expect(422, "validation_failed");
     app.put(&decide(deputy_c), &shushan, json!({"decision": "adopted", "reason": "x"})).await.expect(404, "not_found");
     app.put(&decide(deputy_c), &admin, json!({"decision": "adopted", "reason": "已据此修改。"})).await.expect(200, "");
-    let d = app.put(&decide(public_c), &admin, json!({"decision": "partly_adopted", "reason": "在第三条中增加原则性规定。"})).await;
+    let d = app
+        .put(&decide(public_c), &admin, json!({"decision": "partly_adopted", "reason": "在第三条中增加原则性规定。"}))
+        .await;
     assert_eq!(d.expect(200, "").body["decision"], "partly_adopted");
     assert!(app.get("/api/v1/me/inbox", &me).await.text.contains("意见采纳情况"));
     lvzhi::sms::deliver_once(&app.state).await.unwrap();
-    assert!(g.for_token("13800138061").iter().any(|t| t.body["body"].as_str().unwrap_or_default().contains("部分采纳")));
+    assert!(g
+        .for_token("13800138061")
+        .iter()
+        .any(|t| t.body["body"].as_str().unwrap_or_default().contains("部分采纳")));
     let mine = app.get(&at, &alice).await.body["mine"]["comments"].clone();
     assert!(mine.as_array().unwrap().iter().any(|c| c["decision"] == "partly_adopted"));
     // The feedback only after the close; then public, and answers are refused.
@@ -186,7 +211,10 @@ pub async fn a_draft_is_answered_by_deputies_the_public_and_a_contact_point_and_
     app.post(&comments, &me, json!({"text": "晚了"})).await.expect(409, "consultation_closed");
     let report = app.post(&fb, &admin, json!({"summary": "共收到意见若干条，采纳两条。"})).await;
     let art = report.expect(200, "").body["articles"].as_array().unwrap().clone();
-    assert_eq!(art.iter().map(|a| a["adopted"].as_i64().unwrap() + a["partly_adopted"].as_i64().unwrap()).sum::<i64>(), 2);
+    assert_eq!(
+        art.iter().map(|a| a["adopted"].as_i64().unwrap() + a["partly_adopted"].as_i64().unwrap()).sum::<i64>(),
+        2
+    );
     let public = app.send(app.client.get(app.url(&format!("/api/v1/public/consultations/{id}/feedback")))).await;
     assert_eq!(public.expect(200, "").body["summary"], "共收到意见若干条，采纳两条。");
     assert!(!public.text.contains("13800138061") && !public.text.contains("8061"));

@@ -99,7 +99,12 @@ fn mine(c: &mut AnyConnection, row: &ConsultationRow, stand: Stand) -> AppResult
 }
 
 /// The consultation as the caller sees it.
-pub fn view(c: &mut AnyConnection, row: ConsultationRow, stand: Stand, now: NaiveDateTime) -> AppResult<ConsultationView> {
+pub fn view(
+    c: &mut AnyConnection,
+    row: ConsultationRow,
+    stand: Stand,
+    now: NaiveDateTime,
+) -> AppResult<ConsultationView> {
     let staff = stand == Stand::Staff;
     let status = rules::status(&row.status, (row.opens_at, row.closes_at), row.feedback_at.is_some(), now);
     let reached = if staff && row.status != "draft" { Some(store::audience_size(c, row.id)?) } else { None };

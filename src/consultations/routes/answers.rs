@@ -70,7 +70,13 @@ pub async fn answer(
             let (level, region) = counted_under(c, &row, stand)?;
             let key = hex::encode(rand::rng().random::<[u8; 16]>());
             let named = (!row.anonymous).then_some(respondent.as_str());
-            let n = NewAnswer { key: &key, respondent: named, level: &level, region_path: region.as_deref(), answers: &text };
+            let n = NewAnswer {
+                key: &key,
+                respondent: named,
+                level: &level,
+                region_path: region.as_deref(),
+                answers: &text,
+            };
             answers::insert(c, id, &n)?;
         } else if row.anonymous {
             return Err(AppError::conflict(Code::AlreadyAnswered, "an anonymous answer cannot be changed"));
@@ -78,7 +84,11 @@ pub async fn answer(
             return Err(AppError::internal("a participant without an answer"));
         }
         if let Stand::Deputy(d) = stand {
-            crate::ledger::note(c, crate::ledger::PointEvent { deputy: d, kind: POINT_KIND, source: ("consultation", id), at: now }, now)?;
+            crate::ledger::note(
+                c,
+                crate::ledger::PointEvent { deputy: d, kind: POINT_KIND, source: ("consultation", id), at: now },
+                now,
+            )?;
         }
         Ok(AnswerReceipt { replaced: !first, answers: kept })
     })

@@ -48,11 +48,12 @@ pub fn views(c: &mut AnyConnection, rows: Vec<CommentRow>, pii: Option<&Pii>) ->
     for r in rows {
         let author = match (r.deputy_id, r.constituent_id, r.station_id) {
             (Some(d), _, _) => names.get(&d).cloned().unwrap_or_default(),
-            (_, Some(k), _) => phones.get(&k).map(|p| crate::org::rules::mask_phone(p)).unwrap_or_else(|| "群众".into()),
+            (_, Some(k), _) => {
+                phones.get(&k).map(|p| crate::org::rules::mask_phone(p)).unwrap_or_else(|| "群众".into())
+            }
             (_, _, Some(s)) => {
-                if !stations.contains_key(&s) {
-                    let name = crate::org::station_geo(c, s)?.map(|g| g.name).unwrap_or_default();
-                    stations.insert(s, name);
+                if let std::collections::hash_map::Entry::Vacant(e) = stations.entry(s) {
+                    e.insert(crate::org::station_geo(c, s)?.map(|g| g.name).unwrap_or_default());
                 }
                 let station = stations.get(&s).cloned().unwrap_or_default();
                 format!("{station}（基层立法联系点·{}）", channel_name(r.channel.as_deref().unwrap_or_default()))
@@ -122,7 +123,11 @@ pub async fn comment(
         let wording = b.wording.as_deref().map(str::trim).filter(|w| !w.is_empty());
         let cid = comments::insert(c, id, (b.article, b.text.trim(), wording), &author, now)?;
         if let Author::Deputy(d) = author {
-            crate::ledger::note(c, crate::ledger::PointEvent { deputy: d, kind: POINT_KIND, source: ("consultation", id), at: now }, now)?;
+            crate::ledger::note(
+                c,
+                crate::ledger::PointEvent { deputy: d, kind: POINT_KIND, source: ("consultation", id), at: now },
+                now,
+            )?;
         }
         one(c, cid)
     })
@@ -151,7 +156,11 @@ pub async fn walk_in(
     let phone = match b.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(_) if !b.consent => {
-            errs.push(crate::error::FieldError::new("consent", "consent_required", "a phone is kept only with consent"));
+            errs.push(crate::error::FieldError::new(
+                "consent",
+                "consent_required",
+                "a phone is kept only with consent",
+            ));
             None
         }
         Some(s) => match crate::org::rules::normalize_phone(s) {
@@ -170,7 +179,11 @@ pub async fn walk_in(
         let points = crate::consultations::store::points(c, id)?;
         let holds = p.role == Role::Admin || p.stations.contains(&b.station_id);
         if !matches!(stand, Stand::Staff | Stand::Point) || !holds || !points.contains(&b.station_id) {
-            return Err(AppError::invalid_field("station_id", "unknown", "not a contact point of this consultation you staff"));
+            return Err(AppError::invalid_field(
+                "station_id",
+                "unknown",
+                "not a contact point of this consultation you staff",
+            ));
         }
         access::in_window(&row, now)?;
         check_article(c, id, b.article)?;

@@ -21,7 +21,8 @@ fn split(text: Option<&str>, given: &[Article]) -> Vec<Article> {
 }
 
 fn keep_articles(c: &mut db::AnyConnection, id: i64, articles: &[Article]) -> AppResult<()> {
-    let rows: Vec<(i32, &str, &str)> = articles.iter().map(|a| (a.number, a.heading.as_str(), a.body.as_str())).collect();
+    let rows: Vec<(i32, &str, &str)> =
+        articles.iter().map(|a| (a.number, a.heading.as_str(), a.body.as_str())).collect();
     store::put_articles(c, id, &rows)
 }
 
@@ -56,7 +57,9 @@ pub async fn create(
         for (i, s) in points.iter().enumerate() {
             match crate::org::station_region(c, *s)? {
                 Some((_, sp)) if sp.starts_with(&path) => {}
-                _ => return Err(AppError::invalid_field(&format!("contact_points[{i}]"), "unknown", "no such station")),
+                _ => {
+                    return Err(AppError::invalid_field(&format!("contact_points[{i}]"), "unknown", "no such station"))
+                }
             }
         }
         let (audience, attachments) = (
@@ -83,7 +86,9 @@ pub async fn create(
             store::insert_question(c, id, (i as i32 + 1, &q.kind, q.text.trim(), &options, q.required))?;
         }
         store::put_points(c, id, &points)?;
-        crate::audit::Entry::by(&p, "consultation.create", "consultation", id.to_string()).region(Some(path)).write(c, now)?;
+        crate::audit::Entry::by(&p, "consultation.create", "consultation", id.to_string())
+            .region(Some(path))
+            .write(c, now)?;
         let row = store::get(c, id)?.ok_or_else(AppError::not_found)?;
         access::view(c, row, Stand::Staff, now)
     })
@@ -142,7 +147,11 @@ fn notice_text(row: &store::ConsultationRow, tz: chrono_tz::Tz, questions: &[Que
 /// answers are taken within the window.
 #[utoipa::path(tag = "consultations", params(("id" = i64, Path)), responses((status = 200, body = ConsultationView), WriteErrors), security(("bearer" = [])))]
 #[post("/api/v1/consultations/{id}/publish")]
-pub async fn publish(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<ConsultationView>> {
+pub async fn publish(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<ConsultationView>> {
     let (id, now) = (id.into_inner(), state.now());
     let st = state.clone();
     let (v, wake) = db::tx(&state.db, move |c| {
@@ -161,8 +170,15 @@ pub async fn publish(state: web::Data<AppState>, p: Principal, id: web::Path<i64
         let (title, body) = notice_text(&row, st.settings.tz, &access::questions(c, id)?);
         let s = &st.settings;
         let congress = (row.region_id, row.region_path.as_str());
-        let (notice, _, wake) =
-            crate::notices::publish_from_system(c, congress, ("general", &title, &body), &audience, now, s.tz, s.quiet_hours)?;
+        let (notice, _, wake) = crate::notices::publish_from_system(
+            c,
+            congress,
+            ("general", &title, &body),
+            &audience,
+            now,
+            s.tz,
+            s.quiet_hours,
+        )?;
         if !store::mark_published(c, id, notice, now)? {
             return Err(AppError::conflict(Code::AlreadyPublished, "the consultation was published meanwhile"));
         }

@@ -4,7 +4,9 @@
 use super::access::{self, Stand};
 use crate::auth::policy::Action;
 use crate::auth::Principal;
-use crate::consultations::model::{CommentView, DecisionPut, FeedbackArticle, FeedbackItem, FeedbackPut, FeedbackReport};
+use crate::consultations::model::{
+    CommentView, DecisionPut, FeedbackArticle, FeedbackItem, FeedbackPut, FeedbackReport,
+};
 use crate::consultations::rules;
 use crate::consultations::store::{self, answers, comments, ConsultationRow};
 use crate::db::{self, utc, AnyConnection};
@@ -64,11 +66,14 @@ pub async fn decide(
             return Err(AppError::conflict(Code::IllegalTransition, "the feedback is published"));
         }
         comments::decide(c, id, (&b.decision, b.reason.trim()), p.account_id, now)?;
-        let told = format!("您对《{}》提出的意见：{}。{}", row.title, decision_name(Some(&b.decision)), b.reason.trim());
+        let told =
+            format!("您对《{}》提出的意见：{}。{}", row.title, decision_name(Some(&b.decision)), b.reason.trim());
         let (s, mut wake) = (&st.settings, None);
         match (cm.deputy_id, cm.constituent_id, &cm.phone_sealed, cm.decision.is_some()) {
             (_, _, _, true) => {}
-            (Some(d), ..) => wake = Some(crate::notices::send_personal(c, d, "意见采纳情况", &told, now, s.tz, s.quiet_hours)?.1),
+            (Some(d), ..) => {
+                wake = Some(crate::notices::send_personal(c, d, "意见采纳情况", &told, now, s.tz, s.quiet_hours)?.1)
+            }
             (None, Some(k), ..) => {
                 let phone = crate::reception::constituent_phones(c, &st.pii, &[k])?.remove(&k).unwrap_or_default();
                 let (who, dedup) = (format!("constituent:{k}"), format!("consultation-decision:{id}"));

@@ -5,7 +5,9 @@
 use super::access::{self, Stand};
 use crate::auth::policy::Action;
 use crate::auth::{Principal, Role};
-use crate::consultations::model::{ConsultationBrief, ConsultationQuery, ConsultationView, FeedbackReport, PublicQuery};
+use crate::consultations::model::{
+    ConsultationBrief, ConsultationQuery, ConsultationView, FeedbackReport, PublicQuery,
+};
 use crate::consultations::rules;
 use crate::consultations::store::{self, answers, ConsultationRow};
 use crate::db::{self, utc, AnyConnection};
@@ -16,7 +18,12 @@ use chrono::NaiveDateTime;
 
 const LISTED: i64 = 200;
 
-fn brief(c: &mut AnyConnection, r: ConsultationRow, deputy: Option<i64>, now: NaiveDateTime) -> AppResult<ConsultationBrief> {
+fn brief(
+    c: &mut AnyConnection,
+    r: ConsultationRow,
+    deputy: Option<i64>,
+    now: NaiveDateTime,
+) -> AppResult<ConsultationBrief> {
     let answered = match deputy {
         Some(d) => Some(answers::took_part(c, r.id, &format!("d:{d}"))?),
         None => None,
@@ -54,7 +61,9 @@ pub async fn list(
                 (store::in_scope(c, &path, LISTED)?, None)
             }
             (Role::StationStaff, _) => (store::at_points(c, &p.stations, LISTED)?, None),
-            _ => return Err(AppError::forbidden(Code::Forbidden, "constituents find consultations on the public list")),
+            _ => {
+                return Err(AppError::forbidden(Code::Forbidden, "constituents find consultations on the public list"))
+            }
         };
         rows.into_iter().map(|r| brief(c, r, deputy, now)).collect::<AppResult<Vec<_>>>()
     })
@@ -66,7 +75,11 @@ pub async fn list(
 /// constituent, what they sent and the decisions on their comments.
 #[utoipa::path(tag = "consultations", params(("id" = i64, Path)), responses((status = 200, body = ConsultationView), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/consultations/{id}")]
-pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -> AppResult<web::Json<ConsultationView>> {
+pub async fn get(
+    state: web::Data<AppState>,
+    p: Principal,
+    id: web::Path<i64>,
+) -> AppResult<web::Json<ConsultationView>> {
     let (id, now) = (id.into_inner(), state.now());
     let v = db::run(&state.db, move |c| {
         let (row, stand) = access::open(c, &p, id, Action::Read)?;
@@ -79,7 +92,10 @@ pub async fn get(state: web::Data<AppState>, p: Principal, id: web::Path<i64>) -
 /// The public consultations of a region's congresses and those above it (no login).
 #[utoipa::path(tag = "public", params(PublicQuery), responses((status = 200, body = Vec<ConsultationBrief>), ReadErrors))]
 #[get("/api/v1/public/consultations")]
-pub async fn public_list(state: web::Data<AppState>, q: web::Query<PublicQuery>) -> AppResult<web::Json<Vec<ConsultationBrief>>> {
+pub async fn public_list(
+    state: web::Data<AppState>,
+    q: web::Query<PublicQuery>,
+) -> AppResult<web::Json<Vec<ConsultationBrief>>> {
     let (region, now) = (q.region_id, state.now());
     let out = db::run(&state.db, move |c| {
         let path = crate::org::region_path(c, region)?.ok_or_else(AppError::not_found)?;

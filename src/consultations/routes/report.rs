@@ -2,11 +2,11 @@
 //! the text article by article with its comments, then the questionnaire. Every text is
 //! escaped by the template.
 
-use crate::consultations::model::Results;
+use crate::consultations::model::ConsultationResults;
 use crate::consultations::store::ConsultationRow;
 use crate::error::{AppError, AppResult};
-use askama::Template;
 use actix_web::HttpResponse;
+use askama::Template;
 
 struct ArticleLines {
     heading: String,
@@ -55,7 +55,7 @@ fn status_name(s: &str) -> &'static str {
 }
 
 /// The report as a page.
-pub fn page(r: &Results, row: &ConsultationRow, tz: chrono_tz::Tz) -> AppResult<HttpResponse> {
+pub fn page(r: &ConsultationResults, row: &ConsultationRow, tz: chrono_tz::Tz) -> AppResult<HttpResponse> {
     let day = |t: chrono::NaiveDateTime| t.and_utc().with_timezone(&tz).format("%Y年%m月%d日").to_string();
     let articles = r
         .articles
@@ -106,6 +106,9 @@ pub fn page(r: &Results, row: &ConsultationRow, tz: chrono_tz::Tz) -> AppResult<
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
-        .insert_header(("Content-Security-Policy", format!("default-src 'none'; style-src 'nonce-{nonce}'; frame-ancestors 'none'")))
+        .insert_header((
+            "Content-Security-Policy",
+            format!("default-src 'none'; style-src 'nonce-{nonce}'; frame-ancestors 'none'"),
+        ))
         .body(html))
 }

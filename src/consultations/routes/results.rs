@@ -6,7 +6,7 @@ use super::access::{self, Stand};
 use super::comments;
 use crate::auth::policy::Action;
 use crate::auth::Principal;
-use crate::consultations::model::{ArticleResult, Results, ResultsQuery};
+use crate::consultations::model::{ArticleResult, ConsultationResults, ResultsQuery};
 use crate::consultations::rules::{self, Respondent};
 use crate::consultations::store::{self, answers, comments as cstore, ConsultationRow};
 use crate::db::{self, AnyConnection};
@@ -24,7 +24,10 @@ fn groups(c: &mut AnyConnection, row: &ConsultationRow, by: &str) -> AppResult<V
     if by != "region" {
         return Ok(kept
             .into_iter()
-            .map(|(level, _, a)| Respondent { group: if by == "level" { level } else { String::new() }, answers: rules::decode(&a) })
+            .map(|(level, _, a)| Respondent {
+                group: if by == "level" { level } else { String::new() },
+                answers: rules::decode(&a),
+            })
             .collect());
     }
     let below = |path: &Option<String>| -> Option<i64> {
@@ -36,9 +39,8 @@ fn groups(c: &mut AnyConnection, row: &ConsultationRow, by: &str) -> AppResult<V
     for (level, path, a) in kept {
         let group = match below(&path) {
             Some(r) => {
-                if !names.contains_key(&r) {
-                    let n = crate::org::region_ref(c, r)?.map(|x| x.name).unwrap_or_default();
-                    names.insert(r, n);
+                if let std::collections::hash_map::Entry::Vacant(e) = names.entry(r) {
+                    e.insert(crate::org::region_ref(c, r)?.map(|x| x.name).unwrap_or_default());
                 }
                 names.get(&r).cloned().unwrap_or_default()
             }
@@ -52,10 +54,17 @@ fn groups(c: &mut AnyConnection, row: &ConsultationRow, by: &str) -> AppResult<V
 }
 
 /// The results of a consultation (staff).
-pub fn compute(c: &mut AnyConnection, row: &ConsultationRow, by: &str, pii: &Pii, now: NaiveDateTime) -> AppResult<Results> {
+pub fn compute(
+    c: &mut AnyConnection,
+    row: &ConsultationRow,
+    by: &str,
+    pii: &Pii,
+    now: NaiveDateTime,
+) -> AppResult<ConsultationResults> {
     let rows = cstore::of_consultation(c, row.id)?;
     let all = comments::views(c, rows, Some(pii))?;
-    let mut articles: Vec<ArticleResult> = vec![ArticleResult { number: None, heading: "总体意见".into(), body: String::new(), comments: vec![] }];
+    let mut articles: Vec<ArticleResult> =
+        vec![ArticleResult { number: None, heading: "总体意见".into(), body: String::new(), comments: vec![] }];
     for a in access::articles(c, row.id)? {
         articles.push(ArticleResult { number: Some(a.number), heading: a.heading, body: a.body, comments: vec![] });
     }
@@ -70,7 +79,7 @@ pub fn compute(c: &mut AnyConnection, row: &ConsultationRow, by: &str, pii: &Pii
     let participants = answers::participants(c, row.id)?;
     let mut took: HashSet<i64> = participants.iter().filter_map(|k| k.strip_prefix("d:")?.parse().ok()).collect();
     took.extend(cstore::deputies(c, row.id)?);
-    Ok(Results {
+    Ok(ConsultationResults {
         id: row.id,
         title: row.title.clone(),
         status: rules::status(&row.status, (row.opens_at, row.closes_at), row.feedback_at.is_some(), now).into(),
@@ -83,7 +92,7 @@ pub fn compute(c: &mut AnyConnection, row: &ConsultationRow, by: &str, pii: &Pii
     })
 }
 
-fn csv(r: &Results) -> AppResult<String> {
+fn csv(r: &ConsultationResults) -> AppResult<String> {
     let mut w = crate::platform::csv_out::CsvOut::default();
     w.row(["条款", "来源", "意见来自", "意见", "建议修改为", "采纳情况", "理由"])?;
     for a in &r.articles {
@@ -98,11 +107,20 @@ fn csv(r: &Results) -> AppResult<String> {
     w.row(["问题", "分组", "选项", "人数", "占比(‰)", "答题人数", ""])?;
     for q in &r.questions {
         let title = format!("{}. {}", q.number, q.text);
-        let mut lines: Vec<(&str, &Vec<crate::consultations::model::Count>, i64)> = vec![("全部", &q.counts, q.answered)];
+        let mut lines: Vec<(&str, &Vec<crate::consultations::model::Count>, i64)> =
+            vec![("全部", &q.counts, q.answered)];
         lines.extend(q.groups.iter().map(|g| (g.group.as_str(), &g.counts, g.answered)));
         for (group, counts, answered) in lines {
             for k in counts.iter() {
-                w.row([&title, group, &k.label, &k.count.to_string(), &k.permille.to_string(), &answered.to_string(), ""])?;
+                w.row([
+                    &title,
+                    group,
+                    &k.label,
+                    &k.count.to_string(),
+                    &k.permille.to_string(),
+                    &answered.to_string(),
+                    "",
+                ])?;
             }
         }
         for t in &q.texts {
@@ -115,7 +133,7 @@ fn csv(r: &Results) -> AppResult<String> {
 /// The results: comments per article with their authors (deputies by name, constituents
 /// masked), the questionnaire's counts and shares with their volumes, cross-tabulated with
 /// `by=level|region`; `format=csv` for a spreadsheet, `format=html` for a printable report.
-#[utoipa::path(tag = "consultations", params(("id" = i64, Path), ResultsQuery), responses((status = 200, body = Results), ReadErrors), security(("bearer" = [])))]
+#[utoipa::path(tag = "consultations", params(("id" = i64, Path), ResultsQuery), responses((status = 200, body = ConsultationResults), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/consultations/{id}/results")]
 pub async fn results(
     state: web::Data<AppState>,

@@ -12,7 +12,8 @@ fn wrong(i: usize, what: &str) -> FieldError {
 /// One item's value for its question, or what is wrong with it.
 fn value(i: usize, q: &Question, a: &AnswerItem) -> Result<Option<Value>, FieldError> {
     let others = |n: usize| {
-        [a.choice.is_some(), a.choices.is_some(), a.scale.is_some(), a.text.is_some()].iter().filter(|x| **x).count() > n
+        [a.choice.is_some(), a.choices.is_some(), a.scale.is_some(), a.text.is_some()].iter().filter(|x| **x).count()
+            > n
     };
     if others(1) {
         return Err(wrong(i, "one of choice, choices, scale or text"));
@@ -43,7 +44,9 @@ fn value(i: usize, q: &Question, a: &AnswerItem) -> Result<Option<Value>, FieldE
             _ => Err(wrong(i, "`scale`: 1 to 5")),
         },
         _ => match (&a.text, others(0)) {
-            (Some(t), _) if t.contains('\0') || t.chars().count() > 2_000 => Err(wrong(i, "`text`: at most 2,000 characters")),
+            (Some(t), _) if t.contains('\0') || t.chars().count() > 2_000 => {
+                Err(wrong(i, "`text`: at most 2,000 characters"))
+            }
             (Some(t), _) => Ok((!t.trim().is_empty()).then(|| Value::from(t.trim()))),
             (None, false) => Ok(None),
             _ => Err(wrong(i, "`text` for a text question")),

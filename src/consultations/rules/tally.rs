@@ -27,7 +27,9 @@ fn hits(q: &Question, v: &Value) -> Vec<usize> {
     match (q.kind.as_str(), v) {
         ("single", Value::Number(n)) => n.as_u64().map(|k| k as usize).into_iter().collect(),
         ("multiple", Value::Array(a)) => a.iter().filter_map(Value::as_u64).map(|k| k as usize).collect(),
-        ("scale", Value::Number(n)) => n.as_u64().filter(|k| (1..=5).contains(k)).map(|k| k as usize - 1).into_iter().collect(),
+        ("scale", Value::Number(n)) => {
+            n.as_u64().filter(|k| (1..=5).contains(k)).map(|k| k as usize - 1).into_iter().collect()
+        }
         _ => vec![],
     }
 }
@@ -96,13 +98,18 @@ pub fn tally(questions: &[Question], answers: &[Respondent], grouped: bool) -> V
                 text: q.text.clone(),
                 answered: all.answered,
                 counts: counts(&ls, &all.raw, all.answered),
-                mean_x100: (q.kind == "scale" && all.answered > 0).then(|| (sum * 100 + all.answered / 2) / all.answered),
+                mean_x100: (q.kind == "scale" && all.answered > 0)
+                    .then(|| (sum * 100 + all.answered / 2) / all.answered),
                 texts,
                 groups: groups
                     .into_iter()
                     .map(|(g, mut a)| {
                         a.raw.resize(ls.len(), 0);
-                        GroupCounts { group: g.to_string(), answered: a.answered, counts: counts(&ls, &a.raw, a.answered) }
+                        GroupCounts {
+                            group: g.to_string(),
+                            answered: a.answered,
+                            counts: counts(&ls, &a.raw, a.answered),
+                        }
                     })
                     .collect(),
             }

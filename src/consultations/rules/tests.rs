@@ -26,7 +26,13 @@ fn a_plan_splits_at_its_numbered_headings_and_plain_text_stays_whole() {
 }
 
 fn q(number: i32, kind: &str, options: &[&str], required: bool) -> Question {
-    Question { number, kind: kind.into(), text: format!("问题{number}"), options: options.iter().map(|s| s.to_string()).collect(), required }
+    Question {
+        number,
+        kind: kind.into(),
+        text: format!("问题{number}"),
+        options: options.iter().map(|s| s.to_string()).collect(),
+        required,
+    }
 }
 
 fn item(question: i32) -> AnswerItem {
@@ -35,7 +41,12 @@ fn item(question: i32) -> AnswerItem {
 
 #[test]
 fn answers_must_fit_their_questions_and_cover_the_required_ones() {
-    let qs = [q(1, "single", &["是", "否"], true), q(2, "multiple", &["甲", "乙", "丙"], false), q(3, "scale", &[], true), q(4, "text", &[], false)];
+    let qs = [
+        q(1, "single", &["是", "否"], true),
+        q(2, "multiple", &["甲", "乙", "丙"], false),
+        q(3, "scale", &[], true),
+        q(4, "text", &[], false),
+    ];
     let ok = check_answers(
         &qs,
         &[
@@ -51,8 +62,10 @@ fn answers_must_fit_their_questions_and_cover_the_required_ones() {
     assert_eq!((missing[0].field.as_str(), missing[0].code.as_str()), ("questions[3]", "required"));
     let foreign = check_answers(&qs, &[AnswerItem { choice: Some(0), ..item(9) }]).unwrap_err();
     assert_eq!((foreign[0].field.as_str(), foreign[0].code.as_str()), ("answers[0].question", "unknown"));
-    assert!(check_answers(&qs, &[AnswerItem { choice: Some(2), ..item(1) }, AnswerItem { scale: Some(3), ..item(3) }]).is_err());
-    assert!(check_answers(&qs, &[AnswerItem { choice: Some(0), ..item(1) }, AnswerItem { scale: Some(6), ..item(3) }]).is_err());
+    assert!(check_answers(&qs, &[AnswerItem { choice: Some(2), ..item(1) }, AnswerItem { scale: Some(3), ..item(3) }])
+        .is_err());
+    assert!(check_answers(&qs, &[AnswerItem { choice: Some(0), ..item(1) }, AnswerItem { scale: Some(6), ..item(3) }])
+        .is_err());
     assert!(check_answers(&qs, &[AnswerItem { choice: Some(0), text: Some("x".into()), ..item(1) }]).is_err());
 }
 
@@ -60,13 +73,20 @@ fn answers_must_fit_their_questions_and_cover_the_required_ones() {
 fn the_tally_counts_with_volumes_means_and_groups() {
     let qs = [q(1, "single", &["是", "否"], true), q(2, "scale", &[], false), q(3, "text", &[], false)];
     let r = |g: &str, v: serde_json::Value| Respondent { group: g.into(), answers: v };
-    let rs = [r("city", json!({"1": 0, "2": 5})), r("city", json!({"1": 1, "2": 4, "3": "再研究"})), r("county", json!({"1": 0}))];
+    let rs = [
+        r("city", json!({"1": 0, "2": 5})),
+        r("city", json!({"1": 1, "2": 4, "3": "再研究"})),
+        r("county", json!({"1": 0})),
+    ];
     let t = tally(&qs, &rs, true);
     assert_eq!((t[0].answered, t[0].counts[0].count, t[0].counts[0].permille), (3, 2, 667));
     assert_eq!((t[1].answered, t[1].mean_x100, t[1].counts[4].count), (2, Some(450), 1));
     assert_eq!(t[2].texts, vec!["再研究".to_string()]);
     assert_eq!(t[0].groups.len(), 2);
-    assert_eq!((t[0].groups[1].group.as_str(), t[0].groups[1].answered, t[0].groups[1].counts[0].count), ("county", 1, 1));
+    assert_eq!(
+        (t[0].groups[1].group.as_str(), t[0].groups[1].answered, t[0].groups[1].counts[0].count),
+        ("county", 1, 1)
+    );
 }
 
 #[test]

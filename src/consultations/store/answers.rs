@@ -15,7 +15,8 @@ pub fn take_part(c: &mut AnyConnection, id: i64, respondent: &str) -> AppResult<
 }
 
 pub fn took_part(c: &mut AnyConnection, id: i64, respondent: &str) -> AppResult<bool> {
-    let n: i64 = pt::table.filter(pt::consultation_id.eq(id)).filter(pt::respondent.eq(respondent)).count().get_result(c)?;
+    let n: i64 =
+        pt::table.filter(pt::consultation_id.eq(id)).filter(pt::respondent.eq(respondent)).count().get_result(c)?;
     Ok(n > 0)
 }
 

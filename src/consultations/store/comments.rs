@@ -78,7 +78,12 @@ pub fn of_consultation(c: &mut AnyConnection, id: i64) -> AppResult<Vec<CommentR
 }
 
 /// A deputy's or a constituent's own comments.
-pub fn mine(c: &mut AnyConnection, id: i64, deputy: Option<i64>, constituent: Option<i64>) -> AppResult<Vec<CommentRow>> {
+pub fn mine(
+    c: &mut AnyConnection,
+    id: i64,
+    deputy: Option<i64>,
+    constituent: Option<i64>,
+) -> AppResult<Vec<CommentRow>> {
     let mut q = k::table.filter(k::consultation_id.eq(id)).into_boxed();
     q = match (deputy, constituent) {
         (Some(d), _) => q.filter(k::deputy_id.eq(d)),
@@ -99,7 +104,13 @@ pub fn deputies(c: &mut AnyConnection, id: i64) -> AppResult<Vec<i64>> {
 }
 
 /// Records the decision on a comment.
-pub fn decide(c: &mut AnyConnection, id: i64, (decision, reason): (&str, &str), by: i64, now: NaiveDateTime) -> AppResult<()> {
+pub fn decide(
+    c: &mut AnyConnection,
+    id: i64,
+    (decision, reason): (&str, &str),
+    by: i64,
+    now: NaiveDateTime,
+) -> AppResult<()> {
     diesel::update(k::table.find(id))
         .set((k::decision.eq(decision), k::reason.eq(reason), k::decided_by.eq(by), k::decided_at.eq(now)))
         .execute(c)?;
@@ -107,7 +118,13 @@ pub fn decide(c: &mut AnyConnection, id: i64, (decision, reason): (&str, &str), 
 }
 
 /// The sealing pass over walk-ins' phones (see [`crate::ops::pii`]).
-pub fn reseal(c: &mut AnyConnection, pii: &Pii, mode: Reseal, after: i64, limit: i64) -> AppResult<(usize, Option<i64>)> {
+pub fn reseal(
+    c: &mut AnyConnection,
+    pii: &Pii,
+    mode: Reseal,
+    after: i64,
+    limit: i64,
+) -> AppResult<(usize, Option<i64>)> {
     if mode == Reseal::Legacy {
         return Ok((0, None));
     }
@@ -118,7 +135,8 @@ pub fn reseal(c: &mut AnyConnection, pii: &Pii, mode: Reseal, after: i64, limit:
         if pii.is_current(stored) {
             continue;
         }
-        let plain = if pii::is_sealed(stored) { pii.open(field::WALK_IN_COMMENT_PHONE, stored)? } else { stored.clone() };
+        let plain =
+            if pii::is_sealed(stored) { pii.open(field::WALK_IN_COMMENT_PHONE, stored)? } else { stored.clone() };
         diesel::update(k::table.find(id))
             .set(k::phone_sealed.eq(pii.seal(field::WALK_IN_COMMENT_PHONE, &plain)))
             .execute(c)?;

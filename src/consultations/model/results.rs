@@ -1,6 +1,6 @@
 //! Answer shapes of a consultation's results for staff and of its public feedback report.
 
-use super::model::CommentView;
+use super::CommentView;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -48,7 +48,7 @@ pub struct ArticleResult {
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Results {
+pub struct ConsultationResults {
     pub id: i64,
     pub title: String,
     pub status: String,
