@@ -73,8 +73,16 @@ pub async fn run(addr: SocketAddr, request: Vec<u8>, conns: usize, max_requests:
 }
 
 pub fn post_json(path: &str, token: &str, body: &str) -> Vec<u8> {
+    json_request("POST", path, token, body)
+}
+
+pub fn put_json(path: &str, token: &str, body: &str) -> Vec<u8> {
+    json_request("PUT", path, token, body)
+}
+
+fn json_request(method: &str, path: &str, token: &str, body: &str) -> Vec<u8> {
     format!(
-        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n{body}",
         body.len()
     )
     .into_bytes()

@@ -9,7 +9,7 @@
 //! Environment: `BENCH_DATABASE_URL` (postgres://…: a fresh database is created and dropped;
 //! default: SQLite in a temp dir), `BENCH_REDIS_URL` (optional), `BENCH_ONLY` (comma-separated
 //! scenarios to run — me, lists, checkins, awards, rankings, notices, reception, duty_reports,
-//! projects, coverage, verify, memory —
+//! projects, coverage, consultations, verify, memory —
 //! for profiling one of them; the ceilings and the CSV import always run), `BENCH_SCALE=N` (seed
 //! N more deputies with a year of duty first, as `lvzhi seed-scale` does), `BENCH_IMPORT`,
 //! `BENCH_LEDGER_ENTRIES`, `BENCH_AWARD_CLIENTS` (default 64).
@@ -17,6 +17,7 @@
 mod against;
 mod ceilings;
 mod checkins;
+mod consultations;
 mod coverage;
 mod duty_reports;
 mod import;
@@ -233,6 +234,9 @@ async fn run(quick: bool) -> Result<bool, String> {
     }
     if wanted("coverage") {
         rows.extend(coverage::scenario(&bench_state, addr, &token, demo_city, quick).await?);
+    }
+    if wanted("consultations") {
+        rows.extend(consultations::scenarios(&bench_state, addr, &token, demo_city, quick, ins_rate).await?);
     }
 
     // The server as its own process (the in-process one stopped first): its RSS idle, under

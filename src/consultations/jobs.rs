@@ -1,5 +1,6 @@
-//! The consultations' hourly job: two days before a consultation closes, one notice to the
-//! deputies it reached who have neither commented nor answered.
+//! The consultations' hourly jobs: two days before a consultation closes, one notice to the
+//! deputies it reached who have neither commented nor answered; after it closes, the held
+//! anonymous answers settled.
 
 use crate::consultations::store::{self, answers, comments};
 use crate::db;
@@ -16,6 +17,7 @@ pub async fn worker(state: AppState, stop: watch::Receiver<bool>) {
         let state = state.clone();
         async move {
             crate::platform::jobs::report("consultations", "closing reminders", remind_closing(&state).await);
+            crate::platform::jobs::report("consultations", "held answers settled", settle_closed(&state).await);
         }
     })
     .await;
@@ -57,4 +59,20 @@ pub async fn remind_closing(state: &AppState) -> AppResult<usize> {
     .await?;
     crate::live::announce(state, &wakes).await;
     Ok(n)
+}
+
+/// Settles the held anonymous answers of consultations that have closed; answers how many.
+pub async fn settle_closed(state: &AppState) -> AppResult<usize> {
+    let (now, pii) = (state.now(), state.pii.clone());
+    db::tx(&state.db, move |c| {
+        let mut n = 0;
+        for id in answers::holding(c)? {
+            match store::get(c, id)? {
+                Some(row) if row.closes_at <= now => n += crate::consultations::held::settle(c, &pii, id)?,
+                _ => {}
+            }
+        }
+        Ok(n)
+    })
+    .await
 }

@@ -1385,6 +1385,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    consultation_held_answers (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        sealed -> Text,
+    }
+}
+
+diesel::table! {
     consultation_answers (id) {
         id -> Text,
         consultation_id -> BigInt,
@@ -1404,6 +1412,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultation_comments,
     consultation_participation,
     consultation_answers,
+    consultation_held_answers,
     fixed_contacts,
     fixed_contact_visits,
     courses,

@@ -1,6 +1,6 @@
 //! The demo's activity on top of its directory: the calendar, duty and events, a year of points,
-//! suggestions, a duty report, the livelihood projects, the liaison links, fixed contacts and a
-//! course.
+//! suggestions, a duty report, the livelihood projects, the liaison links, fixed contacts, a
+//! course and the consultations.
 
 use crate::db::AnyConnection;
 use crate::error::AppResult;
@@ -17,5 +17,6 @@ pub fn seed(c: &mut AnyConnection, pii: &Pii, now: NaiveDateTime, tz: chrono_tz:
     super::duty_reports::seed(c, now)?;
     super::projects::seed(c, now, year)?;
     super::liaison::seed(c, now)?;
-    super::coverage::seed(c, pii, now)
+    super::coverage::seed(c, pii, now)?;
+    super::consultations::seed(c, pii, now, tz)
 }

@@ -4,6 +4,7 @@
 
 mod activity;
 mod calendar;
+mod consultations;
 mod coverage;
 mod duty;
 mod duty_reports;

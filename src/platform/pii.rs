@@ -34,6 +34,8 @@ pub mod field {
     /// A refresh rotation's answer, kept for a retry in the grace window.
     pub const REFRESH_REPLAY: &str = "refresh_tokens.replay";
     pub const PROJECT_BALLOT: &str = "project_pending_ballots.sealed"; // held until the vote closes
+    /// An anonymous survey's answer, held until it is settled in a shuffled batch.
+    pub const HELD_ANSWER: &str = "consultation_held_answers.sealed";
 }
 
 /// Which rows a sealing pass touches.

@@ -61,7 +61,7 @@ fn kind_of(field: &str) -> &'static str {
         "deputy_id" | "deputy_ids" | "invitee_ids" | "cosigner_ids" | "excluded_deputy_ids" | "deputies" | "exclude"
         | "member_deputy_id" => "deputy",
         "member_account_id" => "account",
-        "station_id" | "station_ids" | "stations" => "station",
+        "station_id" | "station_ids" | "stations" | "contact_points" => "station",
         "region_id" | "parent_id" | "regions" => "region",
         "group_id" | "groups" => "group",
         "unit_id" | "lead_unit_id" | "co_unit_ids" => "unit",

@@ -96,3 +96,12 @@ CREATE TABLE consultation_answers (
 );
 CREATE INDEX consultation_answers_of ON consultation_answers (consultation_id);
 CREATE UNIQUE INDEX consultation_answers_respondent ON consultation_answers (consultation_id, respondent);
+-- An anonymous survey's answers while they wait to be settled: each one value sealed under the
+-- personal-data key (its level and answers), in a row with only an id; moved in shuffled
+-- batches of 20 (and the rest at the close) into consultation_answers under random keys.
+CREATE TABLE consultation_held_answers (
+    id BIGSERIAL PRIMARY KEY,
+    consultation_id BIGINT NOT NULL REFERENCES consultations(id),
+    sealed TEXT NOT NULL
+);
+CREATE INDEX consultation_held_answers_of ON consultation_held_answers (consultation_id);

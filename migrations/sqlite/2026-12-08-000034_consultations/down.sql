@@ -1,3 +1,4 @@
+DROP TABLE consultation_held_answers;
 DROP TABLE consultation_answers;
 DROP TABLE consultation_participation;
 DROP TABLE consultation_comments;

@@ -56,6 +56,9 @@ pub struct ConsultationResults {
     pub reached: i64,
     pub deputies_took_part: i64,
     pub respondents: i64,
+    /// An anonymous survey's answers held until 20 are in (or the close): counted among the
+    /// respondents, not yet in the questions' counts.
+    pub held: i64,
     pub comments: i64,
     pub articles: Vec<ArticleResult>,
     pub questions: Vec<QuestionResult>,

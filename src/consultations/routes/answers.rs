@@ -52,7 +52,7 @@ pub async fn answer(
         let key = format!("consultation-answer:{}", p.account_id);
         crate::platform::ratelimit::hit(&state.cache, &state.clock, &key, ANSWERS_PER_MINUTE, 60).await?;
     }
-    let (id, now, b) = (id.into_inner(), state.now(), body.into_inner());
+    let (id, now, b, pii) = (id.into_inner(), state.now(), body.into_inner(), state.pii.clone());
     let v = db::tx(&state.db, move |c| {
         let (row, stand) = access::open(c, &p, id, Action::Read)?;
         let Some(respondent) = stand.respondent() else {
@@ -66,13 +66,15 @@ pub async fn answer(
         let kept = rules::check_answers(&questions, &b.answers).map_err(AppError::validation)?;
         let text = kept.to_string();
         let first = answers::take_part(c, id, &respondent)?;
-        if first {
+        if first && row.anonymous {
+            let (level, _) = counted_under(c, &row, stand)?;
+            crate::consultations::held::hold(c, &pii, id, &level, &kept)?;
+        } else if first {
             let (level, region) = counted_under(c, &row, stand)?;
             let key = hex::encode(rand::rng().random::<[u8; 16]>());
-            let named = (!row.anonymous).then_some(respondent.as_str());
             let n = NewAnswer {
                 key: &key,
-                respondent: named,
+                respondent: Some(&respondent),
                 level: &level,
                 region_path: region.as_deref(),
                 answers: &text,

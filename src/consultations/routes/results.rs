@@ -74,6 +74,10 @@ pub fn compute(
             a.comments.push(cm);
         }
     }
+    let status = rules::status(&row.status, (row.opens_at, row.closes_at), row.feedback_at.is_some(), now);
+    if matches!(status, "closed" | "feedback_published") {
+        crate::consultations::held::settle(c, pii, row.id)?;
+    }
     let questions = access::questions(c, row.id)?;
     let respondents = groups(c, row, by)?;
     let participants = answers::participants(c, row.id)?;
@@ -82,10 +86,11 @@ pub fn compute(
     Ok(ConsultationResults {
         id: row.id,
         title: row.title.clone(),
-        status: rules::status(&row.status, (row.opens_at, row.closes_at), row.feedback_at.is_some(), now).into(),
+        status: status.into(),
         reached: store::audience_size(c, row.id)?,
         deputies_took_part: took.len() as i64,
         respondents: participants.len() as i64,
+        held: answers::held_count(c, row.id)?,
         comments: total,
         articles,
         questions: rules::tally(&questions, &respondents, matches!(by, "level" | "region")),
@@ -150,7 +155,7 @@ pub async fn results(
         return Err(AppError::invalid_field("format", "invalid_value", "json, csv or html"));
     }
     let (id, now, pii) = (id.into_inner(), state.now(), state.pii.clone());
-    let (r, row) = db::run(&state.db, move |c| {
+    let (r, row) = db::tx(&state.db, move |c| {
         let (row, stand) = access::open(c, &p, id, Action::Read)?;
         if stand != Stand::Staff {
             return Err(AppError::forbidden(Code::Forbidden, "the results are for congress staff"));

@@ -1,7 +1,7 @@
 //! SQL of the questionnaire's answers: who took part (a row apart, with no time) and the answers
 //! under a random key (with the respondent only when the survey is not anonymous).
 
-use crate::db::schema::{consultation_answers as a, consultation_participation as pt};
+use crate::db::schema::{consultation_answers as a, consultation_held_answers as h, consultation_participation as pt};
 use crate::db::AnyConnection;
 use crate::error::AppResult;
 use diesel::prelude::*;
@@ -74,4 +74,29 @@ pub fn of(c: &mut AnyConnection, id: i64, respondent: &str) -> AppResult<Option<
 /// (level, region path, answers JSON) of every answer.
 pub fn all(c: &mut AnyConnection, id: i64) -> AppResult<Vec<(String, Option<String>, String)>> {
     Ok(a::table.filter(a::consultation_id.eq(id)).select((a::level, a::region_path, a::answers)).load(c)?)
+}
+
+/// Holds an anonymous answer (sealed) until its batch is settled.
+pub fn hold(c: &mut AnyConnection, id: i64, sealed: &str) -> AppResult<()> {
+    diesel::insert_into(h::table).values((h::consultation_id.eq(id), h::sealed.eq(sealed))).execute(c)?;
+    Ok(())
+}
+
+/// (row id, sealed value) of every held answer of a consultation.
+pub fn held(c: &mut AnyConnection, id: i64) -> AppResult<Vec<(i64, String)>> {
+    Ok(h::table.filter(h::consultation_id.eq(id)).select((h::id, h::sealed)).load(c)?)
+}
+
+pub fn held_count(c: &mut AnyConnection, id: i64) -> AppResult<i64> {
+    Ok(h::table.filter(h::consultation_id.eq(id)).count().get_result(c)?)
+}
+
+/// Consultations with held answers (for the settling at the close).
+pub fn holding(c: &mut AnyConnection) -> AppResult<Vec<i64>> {
+    Ok(h::table.select(h::consultation_id).distinct().load(c)?)
+}
+
+pub fn drop_held(c: &mut AnyConnection, ids: &[i64]) -> AppResult<()> {
+    diesel::delete(h::table.filter(h::id.eq_any(ids))).execute(c)?;
+    Ok(())
 }
