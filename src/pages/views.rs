@@ -204,3 +204,47 @@ pub struct ProjectsPage {
     pub code: String,
     pub projects: Vec<ProjectLine>,
 }
+
+/// A consultation in a station's list.
+pub struct ConsultationLine {
+    pub id: i64,
+    pub title: String,
+    /// 征求中 · 截至12月20日
+    pub state: String,
+}
+
+#[derive(Template)]
+#[template(path = "m/consultations.html")]
+pub struct ConsultationsPage {
+    pub head: Head,
+    pub code: String,
+    pub items: Vec<ConsultationLine>,
+}
+
+/// A question of a consultation's questionnaire as its form shows it.
+pub struct QuestionField {
+    /// The form field's name: `{kind}-{number}`.
+    pub name: String,
+    pub kind: String,
+    pub text: String,
+    pub choices: Vec<(usize, String)>,
+    pub required: bool,
+}
+
+#[derive(Template)]
+#[template(path = "m/consultation.html")]
+pub struct ConsultationPage {
+    pub head: Head,
+    pub code: String,
+    pub id: i64,
+    pub title: String,
+    pub summary: String,
+    pub state: String,
+    pub open: bool,
+    /// (number, heading, body)
+    pub articles: Vec<(i64, String, String)>,
+    pub questions: Vec<QuestionField>,
+    pub feedback: Option<String>,
+    pub error: Option<String>,
+    pub done: Option<String>,
+}

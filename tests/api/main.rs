@@ -15,6 +15,7 @@ mod checkin_stations;
 mod checkins;
 mod cli;
 mod client;
+mod consultation_browser;
 mod consultation_surveys;
 mod consultations;
 mod courses;

@@ -129,5 +129,7 @@ pub struct ConsultationBrief {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct PublicQuery {
     /// The region whose congresses' consultations to list (with those above it).
-    pub region_id: i64,
+    pub region_id: Option<i64>,
+    /// Or a station's printed code: the congresses it lies under.
+    pub station: Option<String>,
 }

@@ -89,15 +89,23 @@ pub async fn get(
     Ok(web::Json(v))
 }
 
-/// The public consultations of a region's congresses and those above it (no login).
+/// The public consultations of a region's congresses and those above it, or of a station's
+/// (no login).
 #[utoipa::path(tag = "public", params(PublicQuery), responses((status = 200, body = Vec<ConsultationBrief>), ReadErrors))]
 #[get("/api/v1/public/consultations")]
 pub async fn public_list(
     state: web::Data<AppState>,
     q: web::Query<PublicQuery>,
 ) -> AppResult<web::Json<Vec<ConsultationBrief>>> {
-    let (region, now) = (q.region_id, state.now());
+    let (q, now) = (q.into_inner(), state.now());
     let out = db::run(&state.db, move |c| {
+        let region = match (q.region_id, q.station.as_deref()) {
+            (Some(r), _) => r,
+            (None, Some(code)) if code.len() <= 64 => {
+                crate::org::station_by_code(c, code)?.ok_or_else(AppError::not_found)?.region_id
+            }
+            _ => return Err(AppError::invalid_field("region_id", "required", "a region or a station's code")),
+        };
         let path = crate::org::region_path(c, region)?.ok_or_else(AppError::not_found)?;
         let rows = store::public_of(c, &crate::org::rules::ancestors(&path), LISTED)?;
         rows.into_iter().map(|r| brief(c, r, None, now)).collect::<AppResult<Vec<_>>>()

@@ -4,6 +4,7 @@
 mod booking;
 mod card;
 mod cases;
+mod consultations;
 mod duty_report;
 mod opinion;
 mod projects;
@@ -33,6 +34,10 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         .service(opinion::page)
         .service(opinion::submit)
         .service(projects::page)
+        .service(consultations::list)
+        .service(consultations::page)
+        .service(consultations::comment)
+        .service(consultations::answers)
         .service(booking::page)
         .service(booking::book)
         .service(card::code_page)
