@@ -103,7 +103,8 @@ pub async fn scenarios(
     let want = if quick { 500 } else { ANSWERS };
     let deputies = lvzhi::db::run(&state.db, move |c| {
         let path = lvzhi::org::region_path(c, city)?.unwrap_or_default();
-        let mut ids = lvzhi::org::seated_in_congress(c, &path)?;
+        let mut ids = lvzhi::org::deputies_matching(c, &path, None, None, None)?;
+        ids.sort_unstable();
         ids.truncate(want);
         Ok(ids)
     })

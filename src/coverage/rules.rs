@@ -31,16 +31,6 @@ pub fn initial_due(start: NaiveDate, days: i64, today: NaiveDate) -> (bool, Naiv
     (by < today, by)
 }
 
-/// Escapes a CSV field (quotes when needed; a leading formula character is neutralised).
-pub fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,12 +47,5 @@ mod tests {
         let s = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         assert!(initial_due(s, 30, NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()).0);
         assert!(!initial_due(s, 365, NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()).0);
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_neutralised() {
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("=1+1"), "'=1+1");
-        assert_eq!(csv_field("王"), "王");
     }
 }

@@ -52,7 +52,7 @@ pub async fn the_coverage_shows_who_misses_what_exports_it_and_tells_them() {
     assert_eq!(csv.status.as_u16(), 200);
     assert!(csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
     let trained_missing = obligation(&after, "trained")["missing_count"].as_i64().unwrap();
-    assert_eq!(csv.text.lines().next(), Some("obligation,name,deputy_id,deputy"));
+    assert_eq!(csv.text.lines().next(), Some("\u{feff}obligation,name,deputy_id,deputy"));
     assert_eq!(csv.text.lines().filter(|l| l.starts_with("trained,")).count() as i64, trained_missing);
     // One action tells everyone missing an obligation.
     let notify = json!({"congress": city, "term": after["term"], "obligation": "trained", "title": "培训提醒", "body": "请于年底前完成本届履职培训。"});

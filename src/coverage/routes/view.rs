@@ -4,7 +4,7 @@ use crate::auth::policy::Action;
 use crate::auth::Principal;
 use crate::coverage::compute::{self, Computed, Setup};
 use crate::coverage::model::{CoverageQuery, CoverageView, MissingDeputy, ObligationCoverage};
-use crate::coverage::rules::{csv_field, OBLIGATIONS};
+use crate::coverage::rules::OBLIGATIONS;
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult, ReadErrors};
 use crate::state::AppState;
@@ -58,15 +58,16 @@ fn shaped(id: i64, all: &Computed, limit: usize, names: &HashMap<i64, String>) -
     CoverageView { congress: id, term: all.term, years: all.years, deputies: all.people.len() as i64, obligations }
 }
 
-fn csv(all: &Computed, names: &HashMap<i64, String>) -> String {
-    let mut out = String::from("obligation,name,deputy_id,deputy\n");
+fn csv(all: &Computed, names: &HashMap<i64, String>) -> AppResult<String> {
+    let mut w = crate::platform::csv_out::CsvOut::default();
+    w.row(["obligation", "name", "deputy_id", "deputy"])?;
     for ((code, name), (due, covered)) in OBLIGATIONS.iter().zip(all.obligations.iter()) {
         for d in due.iter().filter(|d| !covered.contains(d)) {
             let who = names.get(d).map(String::as_str).unwrap_or_default();
-            out.push_str(&format!("{code},{},{d},{}\n", csv_field(name), csv_field(who)));
+            w.row([*code, *name, &d.to_string(), who])?;
         }
     }
-    out
+    w.finish()
 }
 
 /// The term's coverage of a congress and those below it (its staff): per obligation the share
@@ -107,7 +108,7 @@ pub async fn view(state: web::Data<AppState>, p: Principal, q: web::Query<Covera
                 "Content-Disposition",
                 format!("attachment; filename=\"lvzhi-coverage-{id}-{}.csv\"", all.term),
             ))
-            .body(csv(&all, &names)));
+            .body(csv(&all, &names)?));
     }
     Ok(HttpResponse::Ok().json(shaped(id, &all, limit, &names)))
 }
