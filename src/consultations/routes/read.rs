@@ -104,7 +104,7 @@ pub async fn public_list(
             (None, Some(code)) if code.len() <= 64 => {
                 crate::org::station_by_code(c, code)?.ok_or_else(AppError::not_found)?.region_id
             }
-            _ => return Err(AppError::invalid_field("region_id", "required", "a region or a station's code")),
+            _ => return Err(AppError::bad_request(Code::InvalidQuery, "name `region_id` or `station`")),
         };
         let path = crate::org::region_path(c, region)?.ok_or_else(AppError::not_found)?;
         let rows = store::public_of(c, &crate::org::rules::ancestors(&path), LISTED)?;
