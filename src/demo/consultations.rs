@@ -49,7 +49,7 @@ pub fn seed(c: &mut AnyConnection, pii: &Pii, now: NaiveDateTime, tz: chrono_tz:
         attachments: r#"[{"title":"关于《合肥市文明行为促进条例（草案）》的起草说明","url":"https://www.npc.gov.cn/"}]"#,
         by: admin,
     };
-    let id = publish(c, &open, REGULATION, (&deputies, tz), now - Duration::days(3))?;
+    let id = publish(c, &open, REGULATION, tz, now - Duration::days(3))?;
     for (i, (kind, text, options, required)) in QUESTIONS.into_iter().enumerate() {
         cs::insert_question(c, id, (i as i32 + 1, kind, text, options, required))?;
     }
@@ -82,12 +82,12 @@ pub fn seed(c: &mut AnyConnection, pii: &Pii, now: NaiveDateTime, tz: chrono_tz:
     budget(c, (city, &path), (&deputies, tz), admin, now)
 }
 
-/// Writes a consultation with its articles, published to `deputies` at `at`.
+/// Writes a consultation with its articles, published at `at` to its audience.
 fn publish(
     c: &mut AnyConnection,
     n: &cs::NewConsultation,
     text: &str,
-    (deputies, tz): (&[i64], chrono_tz::Tz),
+    tz: chrono_tz::Tz,
     at: NaiveDateTime,
 ) -> AppResult<i64> {
     let id = cs::insert(c, n, at)?;
@@ -107,7 +107,9 @@ fn publish(
         None,
     )?;
     cs::mark_published(c, id, notice, at)?;
-    cs::fill_audience(c, id, deputies)?;
+    // Everyone the notice reached may answer, as when staff publish through the API.
+    let reached = crate::notices::resolve_audience(c, n.congress.1, &audience)?;
+    cs::fill_audience(c, id, &reached)?;
     Ok(id)
 }
 
@@ -133,7 +135,7 @@ fn budget(
         by: admin,
     };
     let text = "一、总体安排\n坚持量入为出、收支平衡。\n二、民生支出\n教育、医疗、养老支出占比不低于七成。\n三、政府债务\n严格控制新增债务规模。";
-    let id = publish(c, &n, text, (deputies, tz), now - Duration::days(45))?;
+    let id = publish(c, &n, text, tz, now - Duration::days(45))?;
     let at = now - Duration::days(40);
     let list = [
         (2, "建议提高养老服务支出比重。", "adopted", "已在民生支出中增列养老服务补助。"),
