@@ -1,5 +1,6 @@
-//! The consultations' hourly jobs: two days before a consultation closes, one notice to the
-//! deputies it reached who have neither commented nor answered; after it closes, the held
+//! The consultations' hourly jobs: two days before a consultation closes (and at least a day
+//! after it was published), one notice to the deputies it reached who have neither commented
+//! nor answered; after it closes, the held
 //! anonymous answers settled.
 
 use crate::consultations::store::{self, answers, comments};
@@ -29,6 +30,10 @@ pub async fn remind_closing(state: &AppState) -> AppResult<usize> {
     let (n, wakes) = db::tx(&state.db, move |c| {
         let (mut told, mut wakes) = (0, vec![]);
         for row in store::to_remind(c, now, now + Days::days(2))? {
+            // Never within a day of the publication's own notice (a short window): next hour.
+            if row.published_at.is_some_and(|p| now - p < Days::days(1)) {
+                continue;
+            }
             let mut done: HashSet<i64> =
                 answers::participants(c, row.id)?.iter().filter_map(|k| k.strip_prefix("d:")?.parse().ok()).collect();
             done.extend(comments::deputies(c, row.id)?);

@@ -57,6 +57,11 @@ pub async fn an_anonymous_survey_keeps_answers_apart_and_the_silent_are_reminded
     // deputy 3 is reminded, and only once.
     app.post(&format!("{at}/comments"), &two, json!({"article": 1, "text": "赞成。"})).await.expect(201, "");
     assert_eq!(lvzhi::consultations::remind_closing(&app.state).await.unwrap(), 0, "not yet two days before");
+    // A one-day consultation: its publication's notice is not followed by a reminder at once.
+    let short = app.post("/api/v1/consultations", &admin, draft(&app, city, station, 0, 24, &[3])).await;
+    let short = short.expect(201, "").body["id"].as_i64().unwrap();
+    app.post(&format!("/api/v1/consultations/{short}/publish"), &admin, json!({})).await.expect(200, "");
+    assert_eq!(lvzhi::consultations::remind_closing(&app.state).await.unwrap(), 0, "not within a day of the notice");
     app.clock.advance(chrono::Duration::hours(48));
     assert_eq!(lvzhi::consultations::remind_closing(&app.state).await.unwrap(), 1);
     assert_eq!(lvzhi::consultations::remind_closing(&app.state).await.unwrap(), 0);

@@ -29,7 +29,7 @@ pub struct ConsultationRow {
     pub anonymous: bool,
     pub attachments: String,
     pub notice_id: Option<i64>,
-    pub _published_at: Option<NaiveDateTime>,
+    pub published_at: Option<NaiveDateTime>,
     pub _reminded_at: Option<NaiveDateTime>,
     pub feedback: Option<String>,
     pub feedback_at: Option<NaiveDateTime>,
