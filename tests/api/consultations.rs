@@ -124,6 +124,9 @@ pub async fn a_draft_is_answered_by_deputies_the_public_and_a_contact_point_and_
     let mine = app.get(&at, &me).await.body["mine"].clone();
     assert_eq!((mine["comments"].as_array().unwrap().len(), mine["answers"]["3"].as_i64()), (2, Some(5)));
     assert_eq!(count(&app, "point_events WHERE kind = 'consultation_answered' AND deputy_id = 1"), "1");
+    let listed = app.get("/api/v1/consultations", &me).await.body.clone();
+    let entry = listed.as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone();
+    assert_eq!(entry["answered"], true);
     // A constituent comments on the public text; 50 in a minute are throttled.
     let alice = constituent(&app, &g, "13800138061").await;
     app.post(&comments, &alice, json!({"article": 3, "text": "建议增加共享单车停放的规定。"})).await.expect(201, "");

@@ -10,7 +10,7 @@ use crate::consultations::model::{
 };
 use crate::consultations::rules;
 use crate::consultations::store::{self, answers, ConsultationRow};
-use crate::db::{self, utc, AnyConnection};
+use crate::db::{self, utc};
 use crate::error::{AppError, AppResult, Code, ReadErrors};
 use crate::state::AppState;
 use actix_web::{get, web};
@@ -18,17 +18,9 @@ use chrono::NaiveDateTime;
 
 const LISTED: i64 = 200;
 
-fn brief(
-    c: &mut AnyConnection,
-    r: ConsultationRow,
-    deputy: Option<i64>,
-    now: NaiveDateTime,
-) -> AppResult<ConsultationBrief> {
-    let answered = match deputy {
-        Some(d) => Some(answers::took_part(c, r.id, &format!("d:{d}"))?),
-        None => None,
-    };
-    Ok(ConsultationBrief {
+/// A consultation as a list shows it; `answered` for a deputy's own list.
+fn brief(r: ConsultationRow, answered: Option<bool>, now: NaiveDateTime) -> ConsultationBrief {
+    ConsultationBrief {
         id: r.id,
         region_id: r.region_id,
         status: rules::status(&r.status, (r.opens_at, r.closes_at), r.feedback_at.is_some(), now).into(),
@@ -39,7 +31,7 @@ fn brief(
         answered,
         title: r.title,
         kind: r.kind,
-    })
+    }
 }
 
 /// Consultations: a congress's for its staff (drafts too), those that reached a deputy, those
@@ -65,7 +57,20 @@ pub async fn list(
                 return Err(AppError::forbidden(Code::Forbidden, "constituents find consultations on the public list"))
             }
         };
-        rows.into_iter().map(|r| brief(c, r, deputy, now)).collect::<AppResult<Vec<_>>>()
+        // Which of them the deputy answered: one query for the page, not one per row.
+        let answered = match deputy {
+            Some(d) => {
+                Some(answers::answered_among(c, &format!("d:{d}"), &rows.iter().map(|r| r.id).collect::<Vec<_>>())?)
+            }
+            None => None,
+        };
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let took = answered.as_ref().map(|a| a.contains(&r.id));
+                brief(r, took, now)
+            })
+            .collect())
     })
     .await?;
     Ok(web::Json(out))
@@ -108,7 +113,7 @@ pub async fn public_list(
         };
         let path = crate::org::region_path(c, region)?.ok_or_else(AppError::not_found)?;
         let rows = store::public_of(c, &crate::org::rules::ancestors(&path), LISTED)?;
-        rows.into_iter().map(|r| brief(c, r, None, now)).collect::<AppResult<Vec<_>>>()
+        Ok(rows.into_iter().map(|r| brief(r, None, now)).collect())
     })
     .await?;
     Ok(web::Json(out))

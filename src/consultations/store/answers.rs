@@ -20,6 +20,20 @@ pub fn took_part(c: &mut AnyConnection, id: i64, respondent: &str) -> AppResult<
     Ok(n > 0)
 }
 
+/// Which of the consultations `ids` the respondent took part in.
+pub fn answered_among(
+    c: &mut AnyConnection,
+    respondent: &str,
+    ids: &[i64],
+) -> AppResult<std::collections::HashSet<i64>> {
+    let found: Vec<i64> = pt::table
+        .filter(pt::respondent.eq(respondent))
+        .filter(pt::consultation_id.eq_any(ids))
+        .select(pt::consultation_id)
+        .load(c)?;
+    Ok(found.into_iter().collect())
+}
+
 /// Everyone who took part (respondent keys).
 pub fn participants(c: &mut AnyConnection, id: i64) -> AppResult<Vec<String>> {
     Ok(pt::table.filter(pt::consultation_id.eq(id)).select(pt::respondent).load(c)?)
