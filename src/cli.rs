@@ -60,6 +60,10 @@ enum Cmd {
         /// The downloaded result.
         file: std::path::PathBuf,
     },
+    /// Write the events of a period (and a region's subtree) to a signed NDJSON exchange file.
+    ExportFeed(crate::ops::ExportFeed),
+    /// Check an exchange file written by `export-feed` against this installation's keys.
+    VerifyFeed { file: std::path::PathBuf },
     /// Recompute ledger balances from the entries, report every difference and fix them.
     RebuildBalances,
     /// Rebuild a year's leaderboards (sorted sets) from the database and make them current.
@@ -184,22 +188,10 @@ async fn run(cmd: Cmd, settings: Settings) -> Result<(), String> {
             Ok(())
         }
         Cmd::VerifyLedger { archive: Some(file) } => {
-            let state = build_state(settings, Clock::system()).await?;
-            let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let doc: crate::ledger::SignedArchive =
-                serde_json::from_str(&text).map_err(|e| format!("{}: not a signed archive: {e}", file.display()))?;
-            let keys = state.keys.clone();
-            match db::run(&state.db, move |c| crate::ledger::verify_archive(c, &keys, &doc))
-                .await
-                .map_err(|e| e.to_string())?
-            {
-                Ok(ok) => {
-                    println!("{ok}");
-                    Ok(())
-                }
-                Err(why) => Err(format!("archive rejected: {why}")),
-            }
+            crate::ops::verify_archive(&build_state(settings, Clock::system()).await?, &file).await
         }
+        Cmd::ExportFeed(a) => crate::ops::export_feed(&build_state(settings, Clock::system()).await?, a).await,
+        Cmd::VerifyFeed { file } => crate::ops::verify_feed(&build_state(settings, Clock::system()).await?, &file),
         Cmd::VerifyLedger { archive: None } => {
             let state = build_state(settings, Clock::system()).await?;
             let v = db::run(&state.db, crate::ledger::verify_chains).await.map_err(|e| e.to_string())?;

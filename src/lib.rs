@@ -11,6 +11,7 @@ pub mod coverage;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod feed;
 pub mod files;
 pub mod http;
 pub mod ledger;

@@ -180,6 +180,7 @@ impl Application {
             tokio::spawn(crate::projects::worker(state.clone(), rx.clone())),
             tokio::spawn(crate::contacts::worker(state.clone(), rx.clone())),
             tokio::spawn(crate::consultations::worker(state.clone(), rx.clone())),
+            tokio::spawn(crate::feed::worker(state.clone(), rx.clone())),
             tokio::spawn(crate::live::follow(state.clone(), rx.clone())),
             tokio::spawn(crate::live::recheck(state.clone(), state.settings.live_recheck, rx.clone())),
             tokio::spawn(crate::ledger::worker(state.clone(), rx)),

@@ -64,7 +64,38 @@ pub const SCOPE_DIRECTORY_READ: &str = "directory:read";
 pub const SCOPE_DIRECTORY_WRITE: &str = "directory:write";
 pub const SCOPE_PHONE_READ: &str = "directory:phone";
 pub const SCOPE_AUDIT_READ: &str = "audit:read";
-pub const CLIENT_SCOPES: [&str; 4] = [SCOPE_DIRECTORY_READ, SCOPE_DIRECTORY_WRITE, SCOPE_PHONE_READ, SCOPE_AUDIT_READ];
+/// The event feed (pull), inside the client's region.
+pub const SCOPE_FEED_READ: &str = "feed:read";
+/// Points statements, rankings and duty archives, inside the client's region.
+pub const SCOPE_LEDGER_READ: &str = "ledger:read";
+/// Deputy suggestions, inside the client's region.
+pub const SCOPE_SUGGESTIONS_READ: &str = "suggestions:read";
+/// Constituents' opinions (phones masked, no internal notes), inside the client's region.
+pub const SCOPE_OPINIONS_READ: &str = "opinions:read";
+pub const CLIENT_SCOPES: [&str; 8] = [
+    SCOPE_DIRECTORY_READ,
+    SCOPE_DIRECTORY_WRITE,
+    SCOPE_PHONE_READ,
+    SCOPE_AUDIT_READ,
+    SCOPE_FEED_READ,
+    SCOPE_LEDGER_READ,
+    SCOPE_SUGGESTIONS_READ,
+    SCOPE_OPINIONS_READ,
+];
+
+/// Reads that staff do and third-party clients may do with `scope`: admins pass, clients need
+/// the scope (403 `insufficient_scope`), every other role gets 403. The caller still bounds
+/// what is read by the principal's region.
+pub fn scoped_read(p: &Principal, scope: &str) -> AppResult<()> {
+    match p.role {
+        Role::Admin => Ok(()),
+        Role::Client if p.scopes.iter().any(|x| x == scope) => Ok(()),
+        Role::Client => {
+            Err(AppError::forbidden(Code::InsufficientScope, format!("this route needs the `{scope}` scope")))
+        }
+        _ => Err(AppError::forbidden(Code::Forbidden, "your role may not do this")),
+    }
+}
 
 fn client_scope_for(action: Action, kind: Kind) -> Option<&'static str> {
     match (kind, action) {

@@ -77,6 +77,16 @@ pub async fn review(
         }
         if approve {
             award(c, row.deputy_id, row.event_id.is_some(), id, row.checked_in_at, now)?;
+            let d = crate::feed::data::CheckinAccepted {
+                checkin_id: id,
+                deputy_id: row.deputy_id,
+                station_id: row.station_id,
+                event_id: row.event_id,
+                offline: row.offline,
+                staff_confirmed: row.staff_confirmed,
+                checked_in_at: crate::db::utc(row.checked_in_at),
+            };
+            crate::feed::emit(c, &[crate::feed::Event::checkin(&d, path.as_deref().unwrap_or("/"), now)])?;
         }
         Entry::by(&p, "checkin.review", "checkin", id.to_string()).region(path).detail(status).write(c, now)?;
         Ok(view(store::get(c, id)?.ok_or_else(AppError::not_found)?))

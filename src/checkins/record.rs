@@ -12,6 +12,7 @@ use crate::db::bulk::{Bulk, BulkWrite, Outcome};
 use crate::db::stamp::Stamp;
 use crate::db::{utc, AnyConnection};
 use crate::error::{AppError, AppResult};
+use crate::feed::data::CheckinAccepted;
 use crate::ledger::PointEvent;
 use crate::platform::idempotency::{self, Answer, IdemKey};
 use crate::platform::pii::Pii;
@@ -175,6 +176,7 @@ impl BulkWrite for Checkins {
             inserts.iter().map(|(i, s, r, t, closed)| new_row(&inputs[*i], s, r, *t, *closed)).collect();
         let new_ids: HashMap<i64, i64> = store::insert_many(c, &rows)?.into_iter().map(|(id, d)| (d, id)).collect();
         let mut events = vec![];
+        let mut feed = vec![];
         let mut audits = vec![];
         for ((i, status, ..), row) in inserts.iter().zip(rows) {
             let a = &inputs[*i];
@@ -184,6 +186,16 @@ impl BulkWrite for Checkins {
             if *status == "accepted" {
                 let kind = if a.venue.event_id.is_some() { "event_checkin" } else { "station_reception" };
                 events.push(PointEvent { deputy: a.deputy, kind, source: ("checkin", id), at: a.at });
+                let d = CheckinAccepted {
+                    checkin_id: id,
+                    deputy_id: a.deputy,
+                    station_id: a.venue.station_id,
+                    event_id: a.venue.event_id,
+                    offline: row.offline,
+                    staff_confirmed: a.staff_confirmed,
+                    checked_in_at: crate::db::utc(a.at),
+                };
+                feed.push(crate::feed::Event::checkin(&d, &a.venue.region_path, a.now));
             }
             if let Some(entry) = &a.audit {
                 let mut e = entry.clone().detail(format!("status={status}"));
@@ -194,6 +206,7 @@ impl BulkWrite for Checkins {
         }
         let now = inputs.first().map(|a| a.now).unwrap_or_default();
         crate::ledger::note_many(c, &events, now)?;
+        crate::feed::emit(c, &feed)?;
         crate::audit::write_many(c, &audits.iter().collect::<Vec<_>>(), now)?;
         // Remember the successful answers of keyed requests with their changes.
         let remember: Vec<(&IdemKey, &Answer)> = inputs

@@ -35,6 +35,8 @@ pub struct Settings {
     pub max_import_bytes: usize,
     /// Days audit rows are kept (at least 183, PIPL).
     pub audit_keep_days: i64,
+    /// Days feed events are kept (`LVZHI_FEED_KEEP_DAYS`; at least the audit's, its default).
+    pub feed_keep_days: i64,
     pub log_format: LogFormat,
     pub login_rate_per_minute: u64,
     pub db_pool_size: u32,
@@ -190,7 +192,7 @@ impl Settings {
         let access_ttl_secs: i64 = env.positive("LVZHI_ACCESS_TOKEN_TTL_SECS", 900)?;
         let refresh_ttl_days: i64 = env.positive("LVZHI_REFRESH_TOKEN_TTL_DAYS", 30)?;
         let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        Ok(Settings {
+        let mut settings = Settings {
             database_url,
             redis_url,
             redis_prefix: env.get("LVZHI_REDIS_PREFIX").unwrap_or_else(|| "lvzhi:".into()),
@@ -215,6 +217,7 @@ impl Settings {
                     ))
                 }
             },
+            feed_keep_days: 0,
             log_format,
             login_rate_per_minute: env.positive("LVZHI_LOGIN_RATE_PER_MINUTE", 30)?,
             // Two per core for reads plus room for the (PostgreSQL) writer threads: more only adds
@@ -270,7 +273,17 @@ impl Settings {
             qr_grace_secs: env.parse("LVZHI_QR_GRACE_SECS", 20)?,
             pii_keys,
             pii_hash_key,
-        })
+        };
+        settings.feed_keep_days = match env.positive("LVZHI_FEED_KEEP_DAYS", settings.audit_keep_days)? {
+            d if d >= settings.audit_keep_days => d,
+            d => {
+                return Err(err(
+                    "LVZHI_FEED_KEEP_DAYS",
+                    format!("{d} days: feed events are kept at least as long as audit rows"),
+                ))
+            }
+        };
+        Ok(settings)
     }
 }
 

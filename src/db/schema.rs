@@ -1403,7 +1403,74 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    feed_events (id) {
+        id -> BigInt,
+        seq -> Nullable<BigInt>,
+        #[sql_name = "type"]
+        type_ -> Text,
+        subject -> Text,
+        region_path -> Text,
+        data -> Text,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    feed_head (id) {
+        id -> Integer,
+        last_seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    feed_subscriptions (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        url -> Text,
+        types -> Text,
+        region_id -> BigInt,
+        region_path -> Text,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_until -> Nullable<Timestamp>,
+        status -> Text,
+        cursor_seq -> BigInt,
+        delivered -> BigInt,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        failing_since -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        leased_until -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    client_secrets (account_id) {
+        account_id -> BigInt,
+        password_hash -> Text,
+        valid_until -> Timestamp,
+    }
+}
+
+diesel::table! {
+    open_data_settings (region_id) {
+        region_id -> BigInt,
+        publish -> Bool,
+        updated_by -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    feed_events,
+    feed_head,
+    feed_subscriptions,
+    client_secrets,
+    open_data_settings,
     consultations,
     consultation_articles,
     consultation_questions,

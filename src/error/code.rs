@@ -35,6 +35,7 @@ macro_rules! codes {
 }
 
 codes! {
+    InvalidCursor = (BAD_REQUEST, "invalid_cursor"),
     InvalidIdempotencyKey = (BAD_REQUEST, "invalid_idempotency_key"),
     InvalidLastEventId = (BAD_REQUEST, "invalid_last_event_id"),
     InvalidQuery = (BAD_REQUEST, "invalid_query"),
@@ -108,6 +109,7 @@ codes! {
     PayloadTooLarge = (PAYLOAD_TOO_LARGE, "payload_too_large"),
     UnsupportedMediaType = (UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
     IdempotencyKeyReused = (UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
+    UrlNotAllowed = (UNPROCESSABLE_ENTITY, "url_not_allowed"),
     CheckinRefused = (UNPROCESSABLE_ENTITY, "checkin_refused"),
     OfflineTooOld = (UNPROCESSABLE_ENTITY, "offline_too_old"),
     ScannedInFuture = (UNPROCESSABLE_ENTITY, "scanned_in_future"),

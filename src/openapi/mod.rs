@@ -49,6 +49,7 @@ impl Modify for BearerAuth {
         (name = "liaison", description = "Liaison links (双联系): members linked with deputies for a term, their contacts and the coverage"),
         (name = "contacts", description = "Deputies' fixed contacts among constituents (代表联系群众): consent, sealed phones, visits, overdue reminders"),
         (name = "training", description = "Courses (培训学习): offline and online with materials, quizzes and completion records"),
+        (name = "feed", description = "The event feed for upper-level platforms (与上级平台对接): CloudEvents by pull and by signed webhooks; each type's data schema under `GET /api/v1/feed/types`"),
         (name = "consultations", description = "Consultations and surveys (征求意见, 网络调查): drafts put article by article to deputies and the public, questionnaires, contact points, results and feedback"),
         (name = "coverage", description = "The term's coverage (履职全覆盖): who has met each obligation, who is missing, a notice to them"),
         (name = "suggestions", description = "Deputies' suggestions (代表建议): filing, assignment, handling, evaluation"),
@@ -64,8 +65,8 @@ pub struct ApiDoc;
 /// documentation, or a plain actix-web one), capability by capability.
 fn register<R: RouteTable>(r: &mut R) {
     use crate::{
-        audit, auth, checkins, consultations, contacts, coverage, ledger, liaison, live, notices, ops, org, projects,
-        push, reception, reports, suggestions, training,
+        audit, auth, checkins, consultations, contacts, coverage, feed, ledger, liaison, live, notices, ops, org,
+        projects, push, reception, reports, suggestions, training,
     };
     // The busiest routes first: actix-web tries routes in this order, and every route with a
     // path parameter before the one that matches costs a regex match (5 % of a worker's time
@@ -92,6 +93,7 @@ fn register<R: RouteTable>(r: &mut R) {
     training::register(r);
     coverage::register(r);
     consultations::register(r);
+    feed::register(r);
 }
 
 /// Registers every documented route, collecting their documentation (for [`spec`]).

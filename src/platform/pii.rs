@@ -175,6 +175,16 @@ impl Pii {
         split(value).is_some_and(|(kid, _)| kid == self.0.current)
     }
 
+    /// A MAC of `data` for `purpose` under the installation's hash key (opaque cursors and
+    /// tokens of ours that clients hand back).
+    pub fn tag(&self, purpose: &str, data: &[u8]) -> Vec<u8> {
+        let mut ctx = hmac::Context::with_key(&self.0.hash);
+        ctx.update(purpose.as_bytes());
+        ctx.update(b":");
+        ctx.update(data);
+        ctx.sign().as_ref().to_vec()
+    }
+
     /// The keyed hash of a phone number (hex), the same in every table that looks one up.
     pub fn phone_hash(&self, phone: &str) -> String {
         hex::encode(hmac::sign(&self.0.hash, format!("phone:{phone}").as_bytes()).as_ref())

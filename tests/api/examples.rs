@@ -121,6 +121,9 @@ pub(crate) fn body_for(method: &str, path: &str, r: &Records) -> Option<Value> {
             json!({"station_id": 1, "token": "x", "latitude": 31.86, "longitude": 117.28, "accuracy_m": 10, "coord_system": "wgs84"})
         }
         ("POST", "/api/v1/checkins/{id}/review") => json!({"decision": "approve"}),
+        ("POST", "/api/v1/feed/subscriptions") => {
+            json!({"client_id": r.ids.get("client_id").copied().unwrap_or(1), "url": "https://platform.example.cn/hook"})
+        }
         ("POST", "/api/v1/events") => {
             json!({"kind": "meeting", "title": "会议", "region_id": r.region, "station_id": 1, "starts_at": from, "ends_at": to})
         }

@@ -60,7 +60,7 @@ fn kind_of(field: &str) -> &'static str {
     match last {
         "deputy_id" | "deputy_ids" | "invitee_ids" | "cosigner_ids" | "excluded_deputy_ids" | "deputies" | "exclude"
         | "member_deputy_id" => "deputy",
-        "member_account_id" => "account",
+        "member_account_id" | "client_id" => "account",
         "station_id" | "station_ids" | "stations" | "contact_points" => "station",
         "region_id" | "parent_id" | "regions" => "region",
         "group_id" | "groups" => "group",
@@ -218,6 +218,11 @@ async fn every_id_a_write_names_is_checked_against_the_callers_scope() {
     ids.insert("events", own_event);
     ids.insert("seat_id", seat);
     ids.insert("region_id", inside);
+    let client = json!({"username": "scope-client", "role": "client", "display_name": "瑶海区平台", "region_id": inside, "scopes": ["feed:read"]});
+    ids.insert(
+        "client_id",
+        app.post("/api/v1/accounts", &admin, client).await.expect(201, "").body["id"].as_i64().unwrap(),
+    );
     let records = Records { ticket, code, region: inside, ids, dates };
 
     let spec = serde_json::to_value(lvzhi::openapi::spec()).unwrap();

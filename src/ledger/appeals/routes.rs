@@ -239,6 +239,15 @@ pub async fn resolve(
         if !store::close(c, id, &how)? {
             return Err(AppError::conflict(Code::AppealClosed, "the appeal was resolved meanwhile"));
         }
+        let d = crate::feed::data::AppealResolved {
+            appeal_id: id,
+            deputy_id: row.deputy_id,
+            entry_id: row.entry_id,
+            outcome: resolution.into(),
+            result_entry_id: entry,
+        };
+        let path = region.as_deref().unwrap_or("/");
+        crate::feed::emit(c, &[crate::feed::Event::appeal_resolved(&d, path, now)])?;
         Entry::by(&p, "ledger.appeal_resolve", "ledger_appeal", id.to_string())
             .region(region)
             .detail(resolution)

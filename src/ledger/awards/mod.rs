@@ -4,6 +4,7 @@
 
 mod consume;
 mod direct;
+mod feed;
 mod posting;
 mod proposals;
 mod routes;

@@ -238,6 +238,7 @@ pub fn post_scoped(
         fresh.push((i, row));
     }
     write(c, &mut fresh, &balances)?;
+    super::feed::emit(c, fresh.iter().map(|(_, e)| e), &congress, now)?;
     // A repeat of a source first posted in this same call answers that entry, now with its id.
     for (i, j) in repeats {
         out[i] = Some(Ok((fresh[j].1.clone(), false)));

@@ -111,6 +111,14 @@ pub async fn publish(
             e => e,
         })?;
         let id = rec.0;
+        let d = crate::feed::data::RankingPublished {
+            snapshot_id: id,
+            region_id,
+            year: b.year,
+            quarter: b.quarter,
+            deputies: rec.5,
+        };
+        crate::feed::emit(c, &[crate::feed::Event::ranking(&d, &path, now)])?;
         Entry::by(&p, "ranking.publish", "ranking_snapshot", id.to_string())
             .region(Some(path))
             .detail(format!("{} Q{}", b.year, b.quarter))

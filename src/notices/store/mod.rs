@@ -97,15 +97,22 @@ pub fn list(
 /// Marks a draft or scheduled notice published; false when it was not (any more).
 pub fn mark_published(c: &mut AnyConnection, id: i64, targeted: i64, at: NaiveDateTime) -> AppResult<bool> {
     views::touch_all(Family::Inbox);
-    Ok(diesel::update(n::table.filter(n::id.eq(id)).filter(n::status.eq_any(["draft", "scheduled"])))
+    let done = diesel::update(n::table.filter(n::id.eq(id)).filter(n::status.eq_any(["draft", "scheduled"])))
         .set((
             n::status.eq("published"),
             n::published_at.eq(at),
             n::targeted.eq(targeted),
             n::version.eq(n::version + 1),
         ))
-        .execute(c)?
-        == 1)
+        .execute(c)?;
+    if done != 1 {
+        return Ok(false);
+    }
+    let (kind, title, path): (String, String, String) =
+        n::table.find(id).select((n::kind, n::title, n::region_path)).first(c)?;
+    let d = crate::feed::data::NoticePublished { notice_id: id, kind, title, recipients: targeted };
+    crate::feed::emit(c, &[crate::feed::Event::notice(&d, &path, at)])?;
+    Ok(true)
 }
 
 pub fn set_status(

@@ -113,3 +113,17 @@ pub fn bump(c: &mut AnyConnection, id: i64, version: i64, now: NaiveDateTime) ->
         Err(AppError::precondition_failed())
     }
 }
+
+/// Tells the feed a deputy was added or changed (their name and how many seats), under the
+/// deepest of their seats' regions.
+pub fn tell(
+    c: &mut AnyConnection,
+    id: i64,
+    name: &str,
+    paths: &[String],
+    created: bool,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    let d = crate::feed::data::DeputyChanged { deputy_id: id, name: name.to_string(), seats: paths.len() as i64 };
+    crate::feed::emit(c, &[crate::feed::Event::deputy(&d, created, &crate::feed::deepest(paths), now)])
+}

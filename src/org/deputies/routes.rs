@@ -59,7 +59,8 @@ pub async fn create(
             first_path.get_or_insert(path);
         }
         Entry::by(&p, "deputy.create", "deputy", id.to_string()).region(first_path).write(c, now)?;
-        let (v, _, version) = load(c, &p, id, Action::Read)?;
+        let (v, paths, version) = load(c, &p, id, Action::Read)?;
+        super::record::tell(c, id, &v.name, &paths, true, now)?;
         Ok((v, version))
     })
     .await?;
@@ -170,7 +171,8 @@ pub async fn update(
             .region(paths.first().cloned())
             .detail(fields.join(","))
             .write(c, now)?;
-        let (v, _, version) = load(c, &p, id, Action::Read)?;
+        let (v, paths, version) = load(c, &p, id, Action::Read)?;
+        super::record::tell(c, id, &v.name, &paths, false, now)?;
         Ok((v, version))
     })
     .await?;

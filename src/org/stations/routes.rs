@@ -90,8 +90,9 @@ pub async fn create_station(
                 updated_at: now,
             },
         )?;
-        Entry::by(&p, "station.create", "station", id.to_string()).region(Some(path)).write(c, now)?;
-        Ok(StationView::from(store::station(c, id)?.ok_or_else(AppError::not_found)?.0))
+        Entry::by(&p, "station.create", "station", id.to_string()).region(Some(path.clone())).write(c, now)?;
+        let v = StationView::from(store::station(c, id)?.ok_or_else(AppError::not_found)?.0);
+        tell(c, v, &path, true, now)
     })
     .await?;
     Ok(with_etag(StatusCode::CREATED, station_etag(&view), &view))
@@ -159,8 +160,9 @@ pub async fn update_station(
         if !store::update_station(c, id, row.version, &b, now)? {
             return Err(AppError::precondition_failed());
         }
-        Entry::by(&p, "station.update", "station", id.to_string()).region(Some(path)).write(c, now)?;
-        Ok(StationView::from(store::station(c, id)?.ok_or_else(AppError::not_found)?.0))
+        Entry::by(&p, "station.update", "station", id.to_string()).region(Some(path.clone())).write(c, now)?;
+        let v = StationView::from(store::station(c, id)?.ok_or_else(AppError::not_found)?.0);
+        tell(c, v, &path, false, now)
     })
     .await?;
     Ok(with_etag(StatusCode::OK, station_etag(&view), &view))
@@ -183,4 +185,22 @@ pub async fn delete_station(state: web::Data<AppState>, p: Principal, id: web::P
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Tells the feed a station was added or changed (its public record); answers its view.
+fn tell(
+    c: &mut crate::db::AnyConnection,
+    v: StationView,
+    path: &str,
+    created: bool,
+    now: chrono::NaiveDateTime,
+) -> AppResult<StationView> {
+    let d = crate::feed::data::StationChanged {
+        station_id: v.id,
+        name: v.name.clone(),
+        kind: v.kind.clone(),
+        region_id: v.region_id,
+    };
+    crate::feed::emit(c, &[crate::feed::Event::station(&d, created, path, now)])?;
+    Ok(v)
 }

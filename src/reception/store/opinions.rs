@@ -124,7 +124,36 @@ pub fn event(c: &mut AnyConnection, opinion: i64, e: &Event, now: NaiveDateTime)
             ev::created_at.eq(now),
         ))
         .execute(c)?;
+    if e.from != Some(e.to) {
+        feed(c, &[opinion], e.from, e.to, now)?;
+    }
     Ok(())
+}
+
+/// (opinion, station, deputy, category, region path): what the feed tells of an opinion.
+type FeedFacts = (i64, Option<i64>, Option<i64>, String, String);
+
+/// The feed events of opinions that moved from `from` to `to` (no constituent, no text).
+fn feed(c: &mut AnyConnection, ids: &[i64], from: Option<&str>, to: &str, now: NaiveDateTime) -> AppResult<()> {
+    let rows: Vec<FeedFacts> = o::table
+        .filter(o::id.eq_any(ids))
+        .select((o::id, o::station_id, o::deputy_id, o::category, o::region_path))
+        .load(c)?;
+    let events: Vec<crate::feed::Event> = rows
+        .into_iter()
+        .map(|(id, station, deputy, category, path)| {
+            let d = crate::feed::data::OpinionStatus {
+                opinion_id: id,
+                station_id: station,
+                deputy_id: deputy,
+                category,
+                from: from.map(str::to_string),
+                to: to.to_string(),
+            };
+            crate::feed::Event::opinion(&d, &path, now)
+        })
+        .collect();
+    crate::feed::emit(c, &events)
 }
 
 pub use crate::http::StatusRow as EventRow;
@@ -258,5 +287,7 @@ pub fn submitted_many(c: &mut AnyConnection, rows: &[(i64, i64)], now: NaiveDate
         })
         .collect();
     crate::per_backend!(&mut *c, |x| diesel::insert_into(ev::table).values(&values).execute(x))?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    feed(c, &ids, None, "submitted", now)?;
     Ok(())
 }

@@ -168,6 +168,16 @@ pub fn event(
             ev::created_at.eq(now),
         ))
         .execute(c)?;
+    if change.0 != Some(change.1) {
+        let (deputy, path): (i64, String) = s::table.find(id).select((s::author_deputy_id, s::region_path)).first(c)?;
+        let d = crate::feed::data::SuggestionStatus {
+            suggestion_id: id,
+            deputy_id: deputy,
+            from: change.0.map(str::to_string),
+            to: change.1.to_string(),
+        };
+        crate::feed::emit(c, &[crate::feed::Event::suggestion(&d, &path, now)])?;
+    }
     Ok(())
 }
 

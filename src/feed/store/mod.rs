@@ -1,0 +1,127 @@
+//! All SQL of the feed's events: rows written in the caller's transaction, numbered by the
+//! sequencer under the head row's lock, read by sequence, purged by age.
+
+pub mod subscriptions;
+
+use crate::db::schema::{feed_events as f, feed_head as h};
+use crate::db::AnyConnection;
+use crate::error::AppResult;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// An event to write: (type, subject, region path, data JSON, time).
+pub type NewRow<'a> = (&'a str, &'a str, &'a str, &'a str, NaiveDateTime);
+
+/// Writes events unnumbered (the caller's transaction commits them with its change).
+pub fn insert(c: &mut AnyConnection, rows: &[NewRow]) -> AppResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<_> = rows
+        .iter()
+        .map(|(t, s, r, d, at)| {
+            (f::type_.eq(*t), f::subject.eq(*s), f::region_path.eq(*r), f::data.eq(*d), f::occurred_at.eq(*at))
+        })
+        .collect();
+    for chunk in values.chunks(500) {
+        crate::per_backend!(&mut *c, |x| diesel::insert_into(f::table).values(chunk).execute(x))?;
+    }
+    Ok(())
+}
+
+/// Numbers up to `max` unnumbered events in the order they were written, after the head, and
+/// moves the head: one sequencer at a time (the head row is locked; on PostgreSQL a second one
+/// finds it locked and leaves at once). Call inside a transaction. Answers how many.
+pub fn sequence(c: &mut AnyConnection, max: i64) -> AppResult<usize> {
+    let q = h::table.find(1).select(h::last_seq);
+    let head: Option<i64> = match c {
+        // SKIP LOCKED: another instance is numbering now; this one has nothing to do.
+        AnyConnection::Pg(pg) => q.for_update().skip_locked().first(pg).optional()?,
+        // SQLite writes one transaction at a time already.
+        AnyConnection::Sqlite(sq) => q.first(sq).optional()?,
+    };
+    let Some(base) = head else { return Ok(0) };
+    // Both numbers are integers of ours, formatted into the text (no user input).
+    let sql = format!(
+        "UPDATE feed_events SET seq = {base} + r.rn FROM (SELECT id AS rid, row_number() OVER (ORDER BY id) AS rn \
+         FROM feed_events WHERE seq IS NULL ORDER BY id LIMIT {max}) AS r WHERE feed_events.id = r.rid"
+    );
+    let n = diesel::sql_query(sql).execute(c)?;
+    if n > 0 {
+        diesel::update(h::table.find(1)).set(h::last_seq.eq(base + n as i64)).execute(c)?;
+    }
+    Ok(n)
+}
+
+/// The last number given.
+pub fn head(c: &mut AnyConnection) -> AppResult<i64> {
+    Ok(h::table.find(1).select(h::last_seq).first(c).optional()?.unwrap_or(0))
+}
+
+/// Whether events wait to be numbered.
+pub fn unsequenced(c: &mut AnyConnection) -> AppResult<bool> {
+    Ok(f::table.filter(f::seq.is_null()).select(f::id).first::<i64>(c).optional()?.is_some())
+}
+
+/// (seq, type, subject, region path, data, time) of one event.
+pub type EventRow = (i64, String, String, String, String, NaiveDateTime);
+
+/// The events numbered in `(after, upto]` inside `scope` (a region path prefix) and of `types`
+/// (all when empty), oldest first, at most `limit`.
+pub fn read(
+    c: &mut AnyConnection,
+    (after, upto): (i64, i64),
+    scope: &str,
+    types: &[&str],
+    limit: i64,
+) -> AppResult<Vec<EventRow>> {
+    let mut q = f::table
+        .filter(f::seq.gt(after))
+        .filter(f::seq.le(upto))
+        .order(f::seq)
+        .limit(limit)
+        .select((f::seq.assume_not_null(), f::type_, f::subject, f::region_path, f::data, f::occurred_at))
+        .into_boxed();
+    if scope != "/" {
+        q = q.filter(f::region_path.like(format!("{scope}%")));
+    }
+    if !types.is_empty() {
+        q = q.filter(f::type_.eq_any(types.to_vec()));
+    }
+    Ok(q.load(c)?)
+}
+
+/// Deletes numbered events older than `before`, at most `max`; answers how many.
+pub fn purge_before(c: &mut AnyConnection, before: NaiveDateTime, max: i64) -> AppResult<usize> {
+    let ids: Vec<i64> = f::table
+        .filter(f::occurred_at.lt(before))
+        .filter(f::seq.is_not_null())
+        .order(f::id)
+        .limit(max)
+        .select(f::id)
+        .load(c)?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(diesel::delete(f::table.filter(f::id.eq_any(ids))).execute(c)?)
+}
+
+/// Numbered events of `scope` that occurred in `[from, to)`, after sequence `after`, oldest
+/// first, at most `limit` (the exchange files).
+pub fn read_between(
+    c: &mut AnyConnection,
+    scope: &str,
+    (from, to): (NaiveDateTime, NaiveDateTime),
+    after: i64,
+    limit: i64,
+) -> AppResult<Vec<EventRow>> {
+    Ok(f::table
+        .filter(f::seq.gt(after))
+        .filter(f::occurred_at.ge(from))
+        .filter(f::occurred_at.lt(to))
+        .filter(f::region_path.like(format!("{scope}%")))
+        .order(f::seq)
+        .limit(limit)
+        .select((f::seq.assume_not_null(), f::type_, f::subject, f::region_path, f::data, f::occurred_at))
+        .load(c)?)
+}
