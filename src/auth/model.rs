@@ -84,3 +84,19 @@ pub struct AccountCreated {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
 }
+
+/// A client secret rotation.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RotateSecret {
+    /// Hours the old secret keeps working (0–168, default 24).
+    pub overlap_hours: Option<i64>,
+}
+
+/// A client's new secret, shown only once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientSecret {
+    pub client_secret: String,
+    /// Until when the previous secret still works.
+    pub previous_valid_until: Option<chrono::DateTime<chrono::Utc>>,
+}

@@ -83,6 +83,28 @@ pub const CLIENT_SCOPES: [&str; 8] = [
     SCOPE_OPINIONS_READ,
 ];
 
+/// For a read a third-party client may do with `scope`: the client as a reader of the public
+/// directory inside its region (what the read lists names deputies), or 403
+/// `insufficient_scope`; other callers unchanged.
+pub fn as_reader(p: &Principal, scope: &str) -> AppResult<Principal> {
+    if p.role != Role::Client {
+        return Ok(p.clone());
+    }
+    scoped_read(p, scope)?;
+    let mut r = p.clone();
+    r.scopes.push(SCOPE_DIRECTORY_READ.to_string());
+    Ok(r)
+}
+
+/// 404 unless one of the record's region paths lies in the caller's region.
+pub fn within(p: &Principal, paths: &[String]) -> AppResult<()> {
+    if in_subtree(&p.region_path, paths) {
+        Ok(())
+    } else {
+        Err(AppError::not_found())
+    }
+}
+
 /// Reads that staff do and third-party clients may do with `scope`: admins pass, clients need
 /// the scope (403 `insufficient_scope`), every other role gets 403. The caller still bounds
 /// what is read by the principal's region.

@@ -53,7 +53,15 @@ pub async fn authenticate(
         Some(a) => (Some(a.id), a.password_hash.clone()),
         None => (None, state.dummy_hash.as_str().to_string()),
     };
-    let ok = actix_web::web::block(move || password::verify(&secret, &hash)).await?;
+    let again = secret.clone();
+    let mut ok = actix_web::web::block(move || password::verify(&secret, &hash)).await?;
+    // A client's previous secret still signs in during the overlap after a rotation.
+    if let (false, Some(a)) = (ok, acct.as_ref().filter(|a| a.role == "client")) {
+        let id = a.id;
+        if let Some(h) = db::run(&state.db, move |c| store::clients::previous(c, id, now)).await? {
+            ok = actix_web::web::block(move || password::verify(&again, &h)).await?;
+        }
+    }
     let Some(acct) = acct.filter(|_| ok) else {
         if let Err(e) = state.cache.incr(&key, std::time::Duration::from_secs(left + 1)).await {
             tracing::warn!(error = %e, "a failed sign-in was not counted: the cache is unreachable");

@@ -11,6 +11,7 @@ mod chain;
 mod evaluation;
 mod jobs;
 mod model;
+mod open;
 mod ranking;
 mod routes;
 mod rulebook;
@@ -33,6 +34,7 @@ pub use awards::{DirectAwards, Writes as DirectWrites};
 pub use cache::LedgerCache;
 pub use chain::{publish_heads, rebuild_balances, verify as verify_chains};
 pub use jobs::{board_worker, worker};
+pub use open::{summary as public_summary, PublicSummary};
 pub use ranking::seats_changed as board_seats_changed;
 pub use ranking::{build_tables as build_rank_tables, drain as drain_board, rebuild as rebuild_board};
 

@@ -1,6 +1,6 @@
 //! The ledger's route table: every sub-domain's handlers, in the order actix-web tries them.
 
-use super::{appeals, archive, awards, chain, evaluation, ranking, rulebook, statements};
+use super::{appeals, archive, awards, chain, evaluation, open, ranking, rulebook, statements};
 use crate::platform::route_table::RouteTable;
 use crate::state::AppState;
 use chrono::Datelike;
@@ -36,6 +36,11 @@ pub fn register<R: RouteTable>(r: &mut R) {
         .add(ranking::publish)
         .add(ranking::snapshots)
         .add(ranking::snapshot_rows)
+        .add(open::get_setting)
+        .add(open::put_setting)
+        .add(open::snapshots)
+        .add(open::snapshot_rows)
+        .add(open::deputy_summary)
         .add(chain::published_heads)
         .add(evaluation::settings)
         .add(evaluation::set)

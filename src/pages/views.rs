@@ -18,9 +18,15 @@ pub struct ReportLine {
     pub body: String,
 }
 
+/// A deputy's published yearly duty summary (履职情况), put in words.
+pub struct DutyYear {
+    pub year: i32,
+    pub lines: Vec<String>,
+}
+
 /// What a printed code shows, put in words once and kept while its public page is.
 pub enum Card {
-    Deputy { d: Deputy, seats: Vec<String>, reports: Vec<ReportLine> },
+    Deputy { d: Deputy, seats: Vec<String>, reports: Vec<ReportLine>, duty: Option<DutyYear> },
     Station { s: Station, map: String, week: Vec<DutyLine> },
 }
 
@@ -31,6 +37,7 @@ pub struct DeputyPage<'a> {
     pub d: &'a Deputy,
     pub seats: &'a [String],
     pub reports: &'a [ReportLine],
+    pub duty: &'a Option<DutyYear>,
 }
 
 #[derive(Template)]

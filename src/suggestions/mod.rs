@@ -26,6 +26,7 @@ pub use steps::{staff_scope, step, step_telling, tell_author, transition};
 pub use routes::register;
 
 pub use rules::number as suggestion_number;
+pub use store::outcomes::of_author as suggestion_outcomes;
 
 /// Bulk paths for the demo and scale seeders and the test harness: rows written as given, without
 /// the checks and audit of the HTTP routes. Request handlers never use these.

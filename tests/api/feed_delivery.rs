@@ -72,11 +72,12 @@ async fn deliveries_survive_an_hour_of_errors_a_day_pauses_them_and_410_disables
     // Retries of the same events carry the same webhook-id (receivers deduplicate on it).
     let ids: Vec<String> = receiver.deliveries("p").iter().map(|d| d.id.clone()).collect();
     assert!(ids.windows(2).any(|w| w[0] == w[1]), "{ids:?}");
-    // A day of failures pauses it; resumed, it goes on from where it stopped.
+    // A day of failures pauses it (at the first attempt after the day: backoff is at most 72
+    // minutes); resumed, it goes on from where it stopped.
     admin = app.login("admin").await;
     receiver.answer("p", 503);
     want.push(award(&app, &admin, x, "D-4").await);
-    wait_delivering(&app, 25 * 60).await;
+    wait_delivering(&app, 27 * 60).await;
     admin = app.login("admin").await;
     let v = app.get(&format!("/api/v1/feed/subscriptions/{sub}"), &admin).await;
     assert_eq!(v.body["status"], "paused");

@@ -1,6 +1,7 @@
 //! The identity route table: tokens and accounts, in the order actix-web tries them.
 
 pub(in crate::auth) mod accounts;
+pub(in crate::auth) mod clients;
 pub(in crate::auth) mod tokens;
 
 use crate::platform::route_table::RouteTable;
@@ -15,5 +16,8 @@ pub fn register<R: RouteTable>(r: &mut R) {
         .add(tokens::jwks)
         .add(accounts::create)
         .add(accounts::list)
-        .add(accounts::get_one);
+        .add(accounts::get_one)
+        .add(clients::rotate)
+        .add(clients::disable)
+        .add(clients::enable);
 }

@@ -5,6 +5,6 @@ mod build;
 mod model;
 mod routes;
 
-pub use build::{signed_of, verify};
+pub use build::{build, signed_of, verify};
 pub use model::SignedArchive;
 pub use routes::{mine, of_deputy, signed};

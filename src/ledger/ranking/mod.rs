@@ -8,5 +8,5 @@ mod scopes;
 mod tables;
 
 pub use board::{drain, ensure as ensure_board, rebuild, seats_changed};
-pub use routes::{publish, ranking, snapshot_rows, snapshots};
+pub use routes::{publish, ranking, snapshot_rows, snapshots, view as snapshot_view, SnapshotView};
 pub use tables::{build as build_tables, ensure as ensure_tables};

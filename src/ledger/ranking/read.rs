@@ -12,6 +12,8 @@ use crate::state::AppState;
 
 /// The ranking of `year` for the (validated) query, with `limit` listed.
 pub async fn read(state: &AppState, p: Principal, q: RankingQuery, year: i32, limit: usize) -> AppResult<Ranking> {
+    // Third-party clients read rankings with `ledger:read`, inside their region.
+    let p = policy::as_reader(&p, policy::SCOPE_LEDGER_READ)?;
     let (region_id, level, group_id) = (q.region_id, q.level.clone(), q.group_id);
     let scope = match (group_id, region_id) {
         // The caller's own scope needs nothing from the database (the token carries it).

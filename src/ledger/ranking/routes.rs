@@ -68,7 +68,7 @@ pub struct SnapshotRow {
     pub points: i64,
 }
 
-fn view(r: SnapshotRecord) -> SnapshotView {
+pub fn view(r: SnapshotRecord) -> SnapshotView {
     SnapshotView { id: r.0, year: r.1, quarter: r.2, region_id: r.3, deputies: r.5, published_at: utc(r.6) }
 }
 

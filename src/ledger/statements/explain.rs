@@ -71,5 +71,10 @@ pub fn may_read_points(c: &mut AnyConnection, p: &Principal, deputy: i64) -> App
     if matches!(p.role, Role::Deputy | Role::Unit | Role::Constituent) {
         return Err(AppError::not_found());
     }
+    // Third-party clients read points with `ledger:read`, inside their region.
+    if p.role == Role::Client {
+        policy::scoped_read(p, policy::SCOPE_LEDGER_READ)?;
+        return policy::within(p, &paths);
+    }
     policy::authorize(p, Action::Read, &Target::many(Kind::Deputy, paths))
 }

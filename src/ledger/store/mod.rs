@@ -5,6 +5,7 @@
 pub(in crate::ledger) mod appeals;
 pub(in crate::ledger) mod evaluation;
 pub(in crate::ledger) mod inbox;
+pub(in crate::ledger) mod open;
 pub(in crate::ledger) mod proposals;
 pub(in crate::ledger) mod published;
 pub(in crate::ledger) mod rank_tables;

@@ -126,3 +126,8 @@ pub fn heads_publications(c: &mut AnyConnection) -> AppResult<Vec<HeadsRecord>> 
         .select((hp::day, hp::heads, hp::entries_upto, hp::digest, hp::published_at))
         .load(c)?)
 }
+
+/// The snapshot of `id`, when one exists.
+pub fn snapshot(c: &mut AnyConnection, id: i64) -> AppResult<Option<SnapshotRecord>> {
+    Ok(sn::table.find(id).first(c).optional()?)
+}

@@ -5,7 +5,7 @@ use crate::error::{AppError, AppResult};
 use crate::pages::kit::{asset, Pages, Visit};
 use crate::pages::model::Public;
 use crate::pages::rules;
-use crate::pages::views::{Card, DeputyPage, DutyLine, ReportLine, StationPage};
+use crate::pages::views::{Card, DeputyPage, DutyLine, DutyYear, ReportLine, StationPage};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -32,9 +32,9 @@ pub async fn code_page(
         },
     };
     let done = match card.as_ref() {
-        Card::Deputy { d, seats, reports } => {
+        Card::Deputy { d, seats, reports, duty } => {
             let head = v.head(format!("{}代表", d.name));
-            v.render(StatusCode::OK, &DeputyPage { head, d, seats, reports })
+            v.render(StatusCode::OK, &DeputyPage { head, d, seats, reports, duty })
         }
         Card::Station { s, map, week } => {
             let head = v.head(s.name.clone());
@@ -53,7 +53,8 @@ async fn card(pages: &Pages, v: &Visit, code: &str, tz: chrono_tz::Tz) -> AppRes
             let seats =
                 d.seats.iter().map(|s| rules::seat_line(&s.level, &s.region, s.group.as_deref(), s.term)).collect();
             let reports = reports(v, code, tz).await?;
-            Some(Arc::new(Card::Deputy { d, seats, reports }))
+            let duty = duty(v, code).await?;
+            Some(Arc::new(Card::Deputy { d, seats, reports, duty }))
         }
         (None, Some(s)) => {
             let week = s
@@ -69,6 +70,32 @@ async fn card(pages: &Pages, v: &Visit, code: &str, tz: chrono_tz::Tz) -> AppRes
         }
         (None, None) => None,
     })
+}
+
+/// A deputy's yearly duty summary, when their congress publishes it, put in words.
+async fn duty(v: &Visit, code: &str) -> AppResult<Option<DutyYear>> {
+    let path = format!("/api/v1/public/deputies/{}/summary", rules::url_encode(code));
+    let r = v.public(reqwest::Method::GET, &path, None).await?;
+    if !r.ok() {
+        return Ok(None);
+    }
+    let b = &r.body;
+    let n = |v: &serde_json::Value| v.as_i64().unwrap_or_default();
+    let satisfied: i64 = b["suggestion_outcomes"]
+        .as_array()
+        .map(|a| a.iter().filter(|o| o["satisfaction"] == "satisfied").map(|o| n(&o["count"])).sum())
+        .unwrap_or_default();
+    let lines = vec![
+        format!(
+            "进站接待群众 {} 次，共 {:.1} 小时",
+            n(&b["duty"]["receptions"]),
+            b["duty"]["reception_hours"].as_f64().unwrap_or_default()
+        ),
+        format!("提出建议 {} 件，其中对办理结果满意 {} 件", n(&b["suggestions"]), satisfied),
+        format!("答复群众意见 {} 件", n(&b["opinions_answered"])),
+        format!("履职积分 {} 分", n(&b["points_total"])),
+    ];
+    Ok(Some(DutyYear { year: b["year"].as_i64().unwrap_or_default() as i32, lines }))
 }
 
 /// A deputy's published duty reports, put in words.

@@ -43,7 +43,8 @@ fn reason(r: &str) -> AppResult<String> {
     Ok(r.to_string())
 }
 
-/// Suggestions filed with my congress or below, newest first (staff; drafts are not shown).
+/// Suggestions filed with my congress or below, newest first (staff, and clients with
+/// `suggestions:read`; drafts are not shown).
 #[utoipa::path(tag = "suggestions", params(StatusQuery, PageQuery), responses((status = 200, body = Page<SuggestionView>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/suggestions")]
 pub async fn staff_list(
@@ -52,7 +53,13 @@ pub async fn staff_list(
     q: web::Query<StatusQuery>,
     pq: web::Query<PageQuery>,
 ) -> AppResult<web::Json<Page<SuggestionView>>> {
-    let owner = Owner::Region(crate::suggestions::staff_scope(&p)?);
+    let owner = if p.role == crate::auth::Role::Client {
+        // Third-party clients list them with `suggestions:read`, inside their region.
+        crate::auth::policy::scoped_read(&p, crate::auth::policy::SCOPE_SUGGESTIONS_READ)?;
+        Owner::Region(crate::org::subtree_like(p.region_path.as_deref().unwrap_or("/")))
+    } else {
+        Owner::Region(crate::suggestions::staff_scope(&p)?)
+    };
     list(&state, owner, q.into_inner().status, &pq).await
 }
 

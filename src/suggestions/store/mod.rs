@@ -1,6 +1,7 @@
 //! SQL of suggestions themselves: the filing, its state and history, the lists (the parties —
 //! co-signers, units, contacts, urges, attachments — are in [`crate::suggestions::party_store`], re-exported).
 
+pub(in crate::suggestions) mod outcomes;
 pub(in crate::suggestions) mod parties;
 pub(in crate::suggestions) mod tracking;
 

@@ -75,11 +75,17 @@ pub fn staff_owner(p: &Principal) -> AppResult<Owner> {
     match p.role {
         Role::Admin => Ok(Owner::Region(crate::org::subtree_like(p.region_path.as_deref().unwrap_or("/")))),
         Role::StationStaff => Ok(Owner::Stations(p.stations.clone())),
+        // Third-party clients read the list (phones masked, no threads) with `opinions:read`.
+        Role::Client => {
+            crate::auth::policy::scoped_read(p, crate::auth::policy::SCOPE_OPINIONS_READ)?;
+            Ok(Owner::Region(crate::org::subtree_like(p.region_path.as_deref().unwrap_or("/"))))
+        }
         _ => Err(AppError::forbidden(Code::Forbidden, "opinions are handled by congress and station staff")),
     }
 }
 
-/// Opinions I handle as staff, newest first; filter by `status`, `overdue` or `escalated`.
+/// Opinions I handle as staff (or read as a client with `opinions:read`), newest first; filter
+/// by `status`, `overdue` or `escalated`.
 #[utoipa::path(tag = "reception", params(ListQuery, PageQuery), responses((status = 200, body = Page<OpinionItem>), ReadErrors), security(("bearer" = [])))]
 #[get("/api/v1/opinions")]
 pub async fn list(
@@ -89,6 +95,7 @@ pub async fn list(
     pq: web::Query<PageQuery>,
 ) -> AppResult<web::Json<Page<OpinionItem>>> {
     let owner = staff_owner(&p)?;
+    let client = p.role == Role::Client;
     let (before, limit, now) = (pq.after()?, pq.limit()?, state.now());
     let fl = q.into_inner().filter(now);
     let pii = state.pii.clone();
@@ -97,9 +104,13 @@ pub async fn list(
         rows,
         limit,
         |r| r.0.id,
-        |(o, number)| OpinionItem {
-            opinion: crate::reception::model::view(o, None).at(now),
-            phone_masked: number.map(|n| crate::org::rules::mask_phone(&n)),
+        |(o, number)| {
+            let mut opinion = crate::reception::model::view(o, None).at(now);
+            if client {
+                // No precise position leaves for a third party.
+                (opinion.latitude, opinion.longitude) = (None, None);
+            }
+            OpinionItem { opinion, phone_masked: number.map(|n| crate::org::rules::mask_phone(&n)) }
         },
     )))
 }

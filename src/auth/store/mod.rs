@@ -1,5 +1,7 @@
 //! All SQL of the identity capability: accounts, their stations, refresh tokens.
 
+pub mod clients;
+
 use crate::db::schema::{account_stations, accounts, refresh_tokens};
 use crate::db::AnyConnection;
 use crate::error::AppResult;
