@@ -4,7 +4,7 @@
 //! admins; exchange files are signed and checked.
 
 use crate::feed::county_deputy;
-use crate::feed_receiver::{self as rx, client, deliver};
+use crate::feed_receiver::{self as rx, client, deliver, deliver_until};
 use crate::helpers::*;
 use serde_json::{json, Value};
 
@@ -54,7 +54,9 @@ async fn deliveries_survive_an_hour_of_errors_a_day_pauses_them_and_410_disables
     }
     assert_eq!(deliver(&app).await, 0);
     let v = app.get(&format!("/api/v1/feed/subscriptions/{sub}"), &admin).await;
-    assert_eq!((v.body["status"].as_str(), v.body["attempts"].as_i64()), (Some("active"), Some(1)));
+    // (The app's own worker may have tried too.)
+    assert_eq!(v.body["status"], "active");
+    assert!(v.body["attempts"].as_i64().unwrap() >= 1);
     assert!(v.body["last_error"].as_str().unwrap().starts_with("500"));
     wait_delivering(&app, 30).await;
     admin = app.login("admin").await;
@@ -88,14 +90,15 @@ async fn deliveries_survive_an_hour_of_errors_a_day_pauses_them_and_410_disables
     admin = app.login("admin").await;
     let r = app.post(&format!("/api/v1/feed/subscriptions/{sub}/resume"), &admin, json!({})).await;
     assert_eq!(r.expect(200, "").body["status"], "active");
-    deliver(&app).await;
+    let last = want[want.len() - 1];
+    deliver_until(&app, &receiver, "p", |e| e["data"]["entry_id"] == last).await;
     assert_eq!(entry_ids(&receiver.taken("p")), want);
     // A rotated secret: both sign for a day.
     let rot = app.post(&format!("/api/v1/feed/subscriptions/{sub}/rotate-secret"), &admin, json!({})).await;
     let fresh = rot.expect(200, "").body["secret"].as_str().unwrap().to_string();
     assert_ne!(fresh, secret);
-    want.push(award(&app, &admin, x, "D-5").await);
-    deliver(&app).await;
+    let d5 = award(&app, &admin, x, "D-5").await;
+    deliver_until(&app, &receiver, "p", |e| e["data"]["entry_id"] == d5).await;
     let last = receiver.deliveries("p").pop().unwrap();
     let now = app.clock.now().timestamp();
     assert!(rx::verify(&secret, &last, now) && rx::verify(&fresh, &last, now));
@@ -103,9 +106,11 @@ async fn deliveries_survive_an_hour_of_errors_a_day_pauses_them_and_410_disables
     // 410: disabled, and the admins are told.
     receiver.answer("p", 410);
     award(&app, &admin, x, "D-6").await;
-    deliver(&app).await;
-    let v = app.get(&format!("/api/v1/feed/subscriptions/{sub}"), &admin).await;
-    assert_eq!(v.body["status"], "disabled");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.get(&format!("/api/v1/feed/subscriptions/{sub}"), &admin).await.body["status"] != "disabled" {
+        assert!(std::time::Instant::now() < deadline, "never disabled");
+        deliver(&app).await;
+    }
     let told = app.raw_strings("SELECT action AS v FROM audit_log WHERE action = 'feed.receiver_gone'");
     assert_eq!(told.len(), 1);
     app.post(&format!("/api/v1/feed/subscriptions/{sub}/resume"), &admin, json!({}))

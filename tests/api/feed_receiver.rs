@@ -123,6 +123,17 @@ pub async fn deliver(app: &TestApp) -> usize {
     lvzhi::feed::deliver_due(&app.state, &http, 100).await.unwrap()
 }
 
+/// Delivers until `hook` has taken an event that `want` accepts (the app's own worker may be
+/// delivering at the same time), for at most ten seconds.
+pub async fn deliver_until(app: &TestApp, r: &Receiver, hook: &str, want: impl Fn(&Value) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !r.taken(hook).iter().any(&want) {
+        assert!(std::time::Instant::now() < deadline, "{hook} never received the event");
+        deliver(app).await;
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 /// Every event a reader sees from the start (following the cursor to the end).
 pub async fn pull_all(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
     let (mut out, mut after) = (vec![], String::new());
