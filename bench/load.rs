@@ -18,6 +18,18 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// Runs of the same load taken together: their requests, errors, time and latencies.
+    pub fn merge(runs: Vec<Stats>) -> Stats {
+        let mut all = Stats::default();
+        for r in runs {
+            all.ok += r.ok;
+            all.errors += r.errors;
+            all.elapsed += r.elapsed;
+            all.latencies.extend(r.latencies);
+        }
+        all.latencies.sort_unstable();
+        all
+    }
     pub fn rate(&self) -> f64 {
         self.ok as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }

@@ -9,7 +9,7 @@
 //! Environment: `BENCH_DATABASE_URL` (postgres://…: a fresh database is created and dropped;
 //! default: SQLite in a temp dir), `BENCH_REDIS_URL` (optional), `BENCH_ONLY` (comma-separated
 //! scenarios to run — me, lists, checkins, awards, rankings, notices, reception, duty_reports,
-//! projects, coverage, consultations, verify, memory —
+//! projects, coverage, consultations, feed, verify, memory —
 //! for profiling one of them; the ceilings and the CSV import always run), `BENCH_SCALE=N` (seed
 //! N more deputies with a year of duty first, as `lvzhi seed-scale` does), `BENCH_IMPORT`,
 //! `BENCH_LEDGER_ENTRIES`, `BENCH_AWARD_CLIENTS` (default 64).
@@ -20,6 +20,7 @@ mod checkins;
 mod consultations;
 mod coverage;
 mod duty_reports;
+mod feed;
 mod import;
 mod ledger;
 mod load;
@@ -165,6 +166,11 @@ async fn run(quick: bool) -> Result<bool, String> {
         rows.extend(r);
         mem.push(m);
     }
+    if wanted("feed") {
+        rows.extend(
+            feed::cost(&bench_state, addr, &base, &token, deputies, checkin_clients, (b.requests, b.time)).await?,
+        );
+    }
     if wanted("awards") {
         rows.push(
             ledger::awards(&bench_state, addr, &token, deputies, checkin_clients, (b.requests, b.time), ins_rate)
@@ -237,6 +243,9 @@ async fn run(quick: bool) -> Result<bool, String> {
     }
     if wanted("consultations") {
         rows.extend(consultations::scenarios(&bench_state, addr, &token, demo_city, quick, ins_rate).await?);
+    }
+    if wanted("feed") {
+        rows.extend(feed::catch_up(addr, &base, &token, &bench_state, (demo_city, quick)).await?);
     }
 
     // The server as its own process (the in-process one stopped first): its RSS idle, under

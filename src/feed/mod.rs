@@ -23,3 +23,10 @@ pub use model::data;
 pub use routes::register;
 pub use rules::{verify as verify_signature, SECRET_PREFIX};
 pub use sequencer::catch_up as sequence;
+
+/// Bulk paths for the load harness: events written as given, and the switch that leaves them
+/// out for a comparison. Request handlers never use these.
+pub mod seeding {
+    pub use super::event::set_writing;
+    pub use super::store::{head, insert as insert_events, unsequenced, NewRow};
+}

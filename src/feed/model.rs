@@ -28,8 +28,9 @@ pub struct CloudEvent {
     pub sequence: String,
     /// Extension: the region path the event belongs to (`/1/2/3/`).
     pub region: String,
+    /// As stored (written as JSON by the change's capability; never parsed again on the way out).
     #[schema(value_type = data::EventData)]
-    pub data: serde_json::Value,
+    pub data: Box<serde_json::value::RawValue>,
 }
 
 /// A page of the feed.
@@ -78,6 +79,10 @@ pub struct SubscriptionCreate {
     pub types: Vec<String>,
     /// A region inside the client's (default: the client's region).
     pub region_id: Option<i64>,
+    /// Deliver every event kept, oldest first (the first load of a new platform), instead of
+    /// only what happens from now on.
+    #[serde(default)]
+    pub from_start: bool,
 }
 
 /// A webhook subscription.

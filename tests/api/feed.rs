@@ -45,7 +45,7 @@ async fn a_county_platform_receives_its_changes_in_order_signed_and_replays_them
     let receiver = rx::start().await;
     let admin = app.login("admin").await;
     let (a_id, a) = client(&app, &admin, "yaohai-platform", "340102", &["feed:read"]).await;
-    let (_, b) = client(&app, &admin, "luyang-platform", "340103", &["feed:read"]).await;
+    let (b_id, b) = client(&app, &admin, "luyang-platform", "340103", &["feed:read"]).await;
     let (_, nofeed) = client(&app, &admin, "yaohai-directory", "340102", &["directory:read"]).await;
     // An admin subscribes the county's platform; a private address is refused.
     let s = app.post("/api/v1/feed/subscriptions", &admin, json!({"client_id": a_id, "url": receiver.url("a")})).await;
@@ -117,6 +117,12 @@ async fn a_county_platform_receives_its_changes_in_order_signed_and_replays_them
     assert!(!pull_all(&app, &b, "").await.iter().any(|e| e["subject"] == subject(mine).as_str()));
     let only = pull_all(&app, &a, "&types=cn.lvzhi.checkin.accepted").await;
     assert!(!only.is_empty() && only.iter().all(|e| e["type"] == "cn.lvzhi.checkin.accepted"));
+    // A platform subscribing later may start from the oldest event kept: it gets its county's
+    // earlier check-in, and nothing of the first county.
+    let late = json!({"client_id": b_id, "url": receiver.url("b"), "from_start": true});
+    app.post("/api/v1/feed/subscriptions", &admin, late).await.expect(201, "");
+    deliver_until(&app, &receiver, "b", |e| e["subject"] == subject(theirs).as_str()).await;
+    assert!(!receiver.taken("b").iter().any(|e| e["subject"] == subject(mine).as_str()));
     // Bad reads: another client's cursor, a changed one, a forged one, no scope, an unknown type.
     let page = app.get("/api/v1/feed?limit=1", &a).await;
     let cursor = page.body["next_cursor"].as_str().unwrap().to_string();

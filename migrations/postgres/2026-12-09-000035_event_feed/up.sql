@@ -11,8 +11,7 @@ CREATE TABLE feed_events (
     data TEXT NOT NULL,
     occurred_at TIMESTAMP NOT NULL
 );
-CREATE INDEX feed_events_unsequenced ON feed_events (id) WHERE seq IS NULL;
-CREATE INDEX feed_events_age ON feed_events (occurred_at);
+-- (The sequencer finds unnumbered rows through the index of `seq`, which holds NULLs too.)
 -- The last number given (one row; locked while numbering).
 CREATE TABLE feed_head (
     id INTEGER PRIMARY KEY,

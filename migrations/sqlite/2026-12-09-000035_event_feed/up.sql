@@ -3,17 +3,16 @@
 -- sequencer at a time into a gap-free sequence.
 CREATE TABLE feed_events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    -- NULL until the sequencer numbers the row; readers see only numbered rows.
-    seq BIGINT UNIQUE,
+    -- Unused on SQLite: one writer commits at a time and AUTOINCREMENT ids rise in commit order
+    -- (a rolled-back insert gives them back), so the id is the gap-free sequence.
+    seq BIGINT,
     type TEXT NOT NULL,
     subject TEXT NOT NULL,
     region_path TEXT NOT NULL,
     data TEXT NOT NULL,
     occurred_at TIMESTAMP NOT NULL
 );
-CREATE INDEX feed_events_unsequenced ON feed_events (id) WHERE seq IS NULL;
-CREATE INDEX feed_events_age ON feed_events (occurred_at);
--- The last number given (one row; locked while numbering).
+-- The last number given (PostgreSQL's sequencer; kept here for the same shapes).
 CREATE TABLE feed_head (
     id INTEGER PRIMARY KEY,
     last_seq BIGINT NOT NULL

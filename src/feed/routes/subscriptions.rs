@@ -106,8 +106,9 @@ pub async fn create(
         }
         policy::may_manage_account(&p, Some(&path))?;
         let joined = types.join(" ");
-        // A new subscription starts at the head: it tells what happens from now on.
-        let cursor = events::head(c)?;
+        // A new subscription starts at the head (what happens from now on), or before the
+        // oldest event kept.
+        let cursor = if b.from_start { 0 } else { events::head(c)? };
         let new = NewSubscription {
             client_id: client.id,
             url: &b.url,

@@ -1,5 +1,11 @@
 //! All SQL of the feed's events: rows written in the caller's transaction, numbered by the
 //! sequencer under the head row's lock, read by sequence, purged by age.
+//!
+//! The backends differ in one thing, matched here: on SQLite one writer commits at a time and an
+//! AUTOINCREMENT id is taken in commit order (a rolled-back insert gives its ids back), so the
+//! id is the gap-free sequence itself and nothing is numbered afterwards — the feed costs the
+//! writer one narrow insert. On PostgreSQL ids are taken before commit (a later commit may hold
+//! a smaller id) and lost on rollback, so the sequencer numbers committed rows into `seq`.
 
 pub mod subscriptions;
 
@@ -30,37 +36,40 @@ pub fn insert(c: &mut AnyConnection, rows: &[NewRow]) -> AppResult<()> {
 }
 
 /// Numbers up to `max` unnumbered events in the order they were written, after the head, and
-/// moves the head: one sequencer at a time (the head row is locked; on PostgreSQL a second one
-/// finds it locked and leaves at once). Call inside a transaction. Answers how many.
+/// moves the head: one sequencer at a time (the head row is locked; a second one finds it
+/// locked and leaves at once). Call inside a transaction. Answers how many. (SQLite: nothing to
+/// number, see above.)
 pub fn sequence(c: &mut AnyConnection, max: i64) -> AppResult<usize> {
-    let q = h::table.find(1).select(h::last_seq);
-    let head: Option<i64> = match c {
-        // SKIP LOCKED: another instance is numbering now; this one has nothing to do.
-        AnyConnection::Pg(pg) => q.for_update().skip_locked().first(pg).optional()?,
-        // SQLite writes one transaction at a time already.
-        AnyConnection::Sqlite(sq) => q.first(sq).optional()?,
-    };
+    let AnyConnection::Pg(pg) = c else { return Ok(0) };
+    // SKIP LOCKED: another instance is numbering now; this one has nothing to do.
+    let head: Option<i64> = h::table.find(1).select(h::last_seq).for_update().skip_locked().first(pg).optional()?;
     let Some(base) = head else { return Ok(0) };
     // Both numbers are integers of ours, formatted into the text (no user input).
     let sql = format!(
         "UPDATE feed_events SET seq = {base} + r.rn FROM (SELECT id AS rid, row_number() OVER (ORDER BY id) AS rn \
          FROM feed_events WHERE seq IS NULL ORDER BY id LIMIT {max}) AS r WHERE feed_events.id = r.rid"
     );
-    let n = diesel::sql_query(sql).execute(c)?;
+    let n = diesel::sql_query(sql).execute(pg)?;
     if n > 0 {
-        diesel::update(h::table.find(1)).set(h::last_seq.eq(base + n as i64)).execute(c)?;
+        diesel::update(h::table.find(1)).set(h::last_seq.eq(base + n as i64)).execute(pg)?;
     }
     Ok(n)
 }
 
 /// The last number given.
 pub fn head(c: &mut AnyConnection) -> AppResult<i64> {
-    Ok(h::table.find(1).select(h::last_seq).first(c).optional()?.unwrap_or(0))
+    Ok(match c {
+        AnyConnection::Pg(pg) => h::table.find(1).select(h::last_seq).first(pg).optional()?.unwrap_or(0),
+        AnyConnection::Sqlite(sq) => f::table.select(diesel::dsl::max(f::id)).first::<Option<i64>>(sq)?.unwrap_or(0),
+    })
 }
 
 /// Whether events wait to be numbered.
 pub fn unsequenced(c: &mut AnyConnection) -> AppResult<bool> {
-    Ok(f::table.filter(f::seq.is_null()).select(f::id).first::<i64>(c).optional()?.is_some())
+    Ok(match c {
+        AnyConnection::Pg(pg) => f::table.filter(f::seq.is_null()).select(f::id).first::<i64>(pg).optional()?.is_some(),
+        AnyConnection::Sqlite(_) => false,
+    })
 }
 
 /// (seq, type, subject, region path, data, time) of one event.
@@ -75,31 +84,33 @@ pub fn read(
     types: &[&str],
     limit: i64,
 ) -> AppResult<Vec<EventRow>> {
-    let mut q = f::table
-        .filter(f::seq.gt(after))
-        .filter(f::seq.le(upto))
-        .order(f::seq)
-        .limit(limit)
-        .select((f::seq.assume_not_null(), f::type_, f::subject, f::region_path, f::data, f::occurred_at))
-        .into_boxed();
-    if scope != "/" {
-        q = q.filter(f::region_path.like(format!("{scope}%")));
+    macro_rules! page {
+        ($conn:expr, $seq:expr) => {{
+            let mut q = f::table
+                .filter($seq.gt(after))
+                .filter($seq.le(upto))
+                .order($seq)
+                .limit(limit)
+                .select(($seq, f::type_, f::subject, f::region_path, f::data, f::occurred_at))
+                .into_boxed();
+            if scope != "/" {
+                q = q.filter(f::region_path.like(format!("{scope}%")));
+            }
+            if !types.is_empty() {
+                q = q.filter(f::type_.eq_any(types.to_vec()));
+            }
+            q.load($conn)?
+        }};
     }
-    if !types.is_empty() {
-        q = q.filter(f::type_.eq_any(types.to_vec()));
-    }
-    Ok(q.load(c)?)
+    Ok(match c {
+        AnyConnection::Pg(pg) => page!(pg, f::seq.assume_not_null()),
+        AnyConnection::Sqlite(sq) => page!(sq, f::id),
+    })
 }
 
-/// Deletes numbered events older than `before`, at most `max`; answers how many.
+/// Deletes events older than `before`, the oldest first, at most `max`; answers how many.
 pub fn purge_before(c: &mut AnyConnection, before: NaiveDateTime, max: i64) -> AppResult<usize> {
-    let ids: Vec<i64> = f::table
-        .filter(f::occurred_at.lt(before))
-        .filter(f::seq.is_not_null())
-        .order(f::id)
-        .limit(max)
-        .select(f::id)
-        .load(c)?;
+    let ids: Vec<i64> = f::table.filter(f::occurred_at.lt(before)).order(f::id).limit(max).select(f::id).load(c)?;
     if ids.is_empty() {
         return Ok(0);
     }
@@ -115,13 +126,21 @@ pub fn read_between(
     after: i64,
     limit: i64,
 ) -> AppResult<Vec<EventRow>> {
-    Ok(f::table
-        .filter(f::seq.gt(after))
-        .filter(f::occurred_at.ge(from))
-        .filter(f::occurred_at.lt(to))
-        .filter(f::region_path.like(format!("{scope}%")))
-        .order(f::seq)
-        .limit(limit)
-        .select((f::seq.assume_not_null(), f::type_, f::subject, f::region_path, f::data, f::occurred_at))
-        .load(c)?)
+    macro_rules! span {
+        ($conn:expr, $seq:expr) => {
+            f::table
+                .filter($seq.gt(after))
+                .filter(f::occurred_at.ge(from))
+                .filter(f::occurred_at.lt(to))
+                .filter(f::region_path.like(format!("{scope}%")))
+                .order($seq)
+                .limit(limit)
+                .select(($seq, f::type_, f::subject, f::region_path, f::data, f::occurred_at))
+                .load($conn)?
+        };
+    }
+    Ok(match c {
+        AnyConnection::Pg(pg) => span!(pg, f::seq.assume_not_null()),
+        AnyConnection::Sqlite(sq) => span!(sq, f::id),
+    })
 }
