@@ -7,7 +7,7 @@ use crate::auth::model::{AccountView, ClientSecret, RotateSecret};
 use crate::auth::store::{self, clients};
 use crate::auth::{password, policy, rules, Principal, Role};
 use crate::db::{self, AnyConnection};
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppError, AppResult, WriteErrors};
 use crate::org;
 use crate::state::AppState;
 use actix_web::{post, web};
@@ -29,7 +29,7 @@ fn managed(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<(store::A
     tag = "accounts",
     params(("id" = i64, Path, description = "account id")),
     request_body = RotateSecret,
-    responses((status = 200, body = ClientSecret), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, description = "`not_a_client`, an overlap out of 0–168", content_type = "application/problem+json")),
+    responses((status = 200, body = ClientSecret), WriteErrors),
     security(("bearer" = []))
 )]
 #[post("/api/v1/accounts/{id}/rotate-secret")]
@@ -85,7 +85,7 @@ async fn switch(state: &AppState, p: Principal, id: i64, disabled: bool) -> AppR
 #[utoipa::path(
     tag = "accounts",
     params(("id" = i64, Path, description = "account id")),
-    responses((status = 200, body = AccountView), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = AccountView), WriteErrors),
     security(("bearer" = []))
 )]
 #[post("/api/v1/accounts/{id}/disable")]
@@ -101,7 +101,7 @@ pub async fn disable(
 #[utoipa::path(
     tag = "accounts",
     params(("id" = i64, Path, description = "account id")),
-    responses((status = 200, body = AccountView), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = AccountView), WriteErrors),
     security(("bearer" = []))
 )]
 #[post("/api/v1/accounts/{id}/enable")]

@@ -4,7 +4,7 @@
 use crate::auth::policy::{self, SCOPE_FEED_READ};
 use crate::auth::Principal;
 use crate::db;
-use crate::error::{AppError, AppResult, Code, Problem};
+use crate::error::{AppError, AppResult, Code, ReadErrors};
 use crate::feed::model::{CloudEvent, EventType, FeedPage, FeedQuery};
 use crate::feed::rules::{self, Type};
 use crate::feed::{sequencer, store};
@@ -37,16 +37,13 @@ pub fn cloud_event(source: &str, r: store::EventRow) -> CloudEvent {
     }
 }
 
-/// Read the event feed: CloudEvents after a cursor, oldest first, inside your region.
+/// Read the event feed: CloudEvents after a cursor, oldest first, inside your region (400
+/// `invalid_cursor` for a changed, forged or another client's cursor; 403 `insufficient_scope`
+/// without `feed:read`).
 #[utoipa::path(
     tag = "feed",
     params(FeedQuery),
-    responses(
-        (status = 200, body = FeedPage),
-        (status = 400, body = Problem, content_type = "application/problem+json", description = "`invalid_cursor` (forged, changed or another client's), `invalid_query` (an unknown type, a limit out of 1–1000)"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json", description = "`insufficient_scope`: clients need `feed:read`")
-    ),
+    responses((status = 200, body = FeedPage), ReadErrors),
     security(("bearer" = []))
 )]
 #[get("/api/v1/feed")]
@@ -93,7 +90,7 @@ pub async fn pull(
 /// The event types and the JSON Schema of each one's `data`.
 #[utoipa::path(
     tag = "feed",
-    responses((status = 200, body = Vec<EventType>), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = Vec<EventType>), ReadErrors),
     security(("bearer" = []))
 )]
 #[get("/api/v1/feed/types")]

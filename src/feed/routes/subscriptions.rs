@@ -5,7 +5,7 @@
 use crate::audit::Entry;
 use crate::auth::{policy, Principal, Role};
 use crate::db::{self, AnyConnection};
-use crate::error::{AppError, AppResult, Code, Problem};
+use crate::error::{AppError, AppResult, Code, ReadErrors, WriteErrors};
 use crate::feed::model::{SubscriptionCreate, SubscriptionSecret, SubscriptionView};
 use crate::feed::rules;
 use crate::feed::store as events;
@@ -49,16 +49,12 @@ fn managed(c: &mut AnyConnection, p: &Principal, id: i64) -> AppResult<Subscript
     Ok(row)
 }
 
-/// Subscribe a client to the feed by webhook (admins).
+/// Subscribe a client to the feed by webhook (admins; 422 `url_not_allowed` for a private or
+/// loopback address not allowed).
 #[utoipa::path(
     tag = "feed",
     request_body = SubscriptionCreate,
-    responses(
-        (status = 201, body = SubscriptionSecret),
-        (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, description = "the client or region is missing or out of scope", content_type = "application/problem+json"),
-        (status = 422, body = Problem, description = "`url_not_allowed` (a private or loopback address not allowed), `validation_failed`", content_type = "application/problem+json")
-    ),
+    responses((status = 201, body = SubscriptionSecret), WriteErrors),
     security(("bearer" = []))
 )]
 #[post("/api/v1/feed/subscriptions")]
@@ -131,7 +127,7 @@ pub async fn create(
 #[utoipa::path(
     tag = "feed",
     params(PageQuery),
-    responses((status = 200, body = Page<SubscriptionView>), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = Page<SubscriptionView>), ReadErrors),
     security(("bearer" = []))
 )]
 #[get("/api/v1/feed/subscriptions")]
@@ -150,7 +146,7 @@ pub async fn list(
 /// Read a webhook subscription and how its deliveries stand (admins).
 #[utoipa::path(
     tag = "feed",
-    responses((status = 200, body = SubscriptionView), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = SubscriptionView), ReadErrors),
     security(("bearer" = []))
 )]
 #[get("/api/v1/feed/subscriptions/{id}")]
@@ -196,7 +192,7 @@ async fn act(state: &AppState, p: Principal, id: i64, act: Act) -> AppResult<Sub
 /// Resume a paused subscription: deliveries go on in order from the last one taken (admins).
 #[utoipa::path(
     tag = "feed",
-    responses((status = 200, body = SubscriptionView), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, description = "`illegal_transition`: disabled", content_type = "application/problem+json")),
+    responses((status = 200, body = SubscriptionView), WriteErrors),
     security(("bearer" = []))
 )]
 #[post("/api/v1/feed/subscriptions/{id}/resume")]
@@ -211,7 +207,7 @@ pub async fn resume(
 /// Disable a subscription: nothing more is delivered (admins).
 #[utoipa::path(
     tag = "feed",
-    responses((status = 200, body = SubscriptionView), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = SubscriptionView), WriteErrors),
     security(("bearer" = []))
 )]
 #[post("/api/v1/feed/subscriptions/{id}/disable")]
@@ -227,7 +223,7 @@ pub async fn disable(
 /// signatures under both for a day (admins).
 #[utoipa::path(
     tag = "feed",
-    responses((status = 200, body = SubscriptionSecret), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = SubscriptionSecret), WriteErrors),
     security(("bearer" = []))
 )]
 #[post("/api/v1/feed/subscriptions/{id}/rotate-secret")]
