@@ -63,6 +63,14 @@ impl Event {
         Event::new(Type::NoticePublished, format!("notices/{}", d.notice_id), region_path, d, at)
     }
 
+    pub fn duty_report(d: &DutyReportPublished, region_path: &str, at: NaiveDateTime) -> Event {
+        Event::new(Type::DutyReportPublished, format!("duty-reports/{}", d.report_id), region_path, d, at)
+    }
+
+    pub fn vote_result(d: &VoteResultPublished, region_path: &str, at: NaiveDateTime) -> Event {
+        Event::new(Type::VoteResultPublished, format!("project-rounds/{}", d.round_id), region_path, d, at)
+    }
+
     pub fn ranking(d: &RankingPublished, region_path: &str, at: NaiveDateTime) -> Event {
         Event::new(Type::RankingPublished, format!("rankings/snapshots/{}", d.snapshot_id), region_path, d, at)
     }

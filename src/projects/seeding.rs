@@ -59,8 +59,8 @@ pub fn vote_and_close(
     rows.shuffle(&mut rng);
     votes::settle(c, round, &rows)?;
     let r = store::get(c, round)?.ok_or_else(AppError::not_found)?;
-    super::routes::publish(c, &r)?;
     let now = r.created_at;
+    super::routes::publish(c, &r, now)?;
     for (from, to) in
         [("collecting", "screening"), ("screening", "voting"), ("voting", "closed"), ("closed", "implementing")]
     {

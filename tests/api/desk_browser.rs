@@ -13,6 +13,11 @@ use serde_json::json;
 pub async fn staff_run_their_day_at_the_desk_in_a_browser() {
     let Some(b) = tablet().await else { return };
     let (app, _g) = app_with_sms().await;
+    // At 10:00 Beijing time tomorrow: the slot an hour ahead falls on the desk's day whatever
+    // the hour the suite runs.
+    let now = app.clock.now();
+    let ten = (now + chrono::Duration::days(1)).date_naive().and_hms_opt(2, 0, 0).unwrap().and_utc();
+    app.clock.advance(ten - now);
     let (admin, staff1, deputy) = (app.login("admin").await, app.login("staff1").await, app.login("13955110000").await);
     let station = app.get("/api/v1/auth/me", &staff1).await.body["station_ids"][0].as_i64().unwrap();
     let slot = crate::opinion_cases::on_duty(&app, &admin, station, 1, 60).await;

@@ -138,6 +138,9 @@ pub async fn a_report_goes_from_schedule_to_session_ratings_and_publication() {
     assert_eq!(public.body[0]["report"]["status"], "published");
     assert_eq!(public.body[0]["results"]["ratings"], 5);
     assert!(!public.text.contains("讲得实在"), "comments stay with the deputy and staff");
+    // The feed tells upper-level platforms.
+    let feed = app.get("/api/v1/feed?types=cn.lvzhi.duty_report.published", &admin).await;
+    assert_eq!(feed.expect(200, "").body["items"][0]["data"]["report_id"], id);
     let card = Phone::new(&app).get(&format!("/m/{code}")).await;
     assert!(card.html.contains("述职评议") && card.html.contains("5人评议：满意60%"), "{}", card.html);
 }

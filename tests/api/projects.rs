@@ -71,6 +71,9 @@ pub async fn a_round_is_voted_by_those_present_and_its_tally_recounts() {
     // Closing publishes every ballot, the paper count and the result with its digest.
     let closed = app.post(&format!("/api/v1/project-rounds/{}/close", r.id), &admin, json!({})).await;
     closed.expect(200, "");
+    let feed = app.get("/api/v1/feed?types=cn.lvzhi.project_round.result_published", &admin).await;
+    let told = &feed.expect(200, "").body["items"].as_array().unwrap().last().unwrap()["data"];
+    assert_eq!((&told["round_id"], &told["digest"]), (&json!(r.id), &closed.body["digest"]));
     let tally = &closed.body["tally"];
     let receipts: Vec<&str> =
         tally["ballots"].as_array().unwrap().iter().map(|b| b["receipt"].as_str().unwrap()).collect();

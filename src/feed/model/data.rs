@@ -90,6 +90,28 @@ pub struct RankingPublished {
     pub deputies: i64,
 }
 
+/// `cn.lvzhi.duty_report.published`: a deputy's report to the voters (述职) was published.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DutyReportPublished {
+    pub report_id: i64,
+    pub deputy_id: i64,
+    pub term: i32,
+    pub year: Option<i32>,
+}
+
+/// `cn.lvzhi.project_round.result_published`: a livelihood-project vote (民生实事项目票决) closed
+/// and its tally was published (`GET /api/v1/public/project-rounds/{id}/result` holds it all).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VoteResultPublished {
+    pub round_id: i64,
+    pub year: i32,
+    pub title: String,
+    pub candidates: i64,
+    pub adopted: i64,
+    /// The SHA-256 of the published tally (`lvzhi verify-tally` recomputes it).
+    pub digest: String,
+}
+
 /// `cn.lvzhi.deputy.created` / `cn.lvzhi.deputy.changed`: a deputy's public record.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DeputyChanged {
@@ -118,6 +140,8 @@ pub enum EventData {
     SuggestionStatus(SuggestionStatus),
     OpinionStatus(OpinionStatus),
     NoticePublished(NoticePublished),
+    DutyReportPublished(DutyReportPublished),
+    VoteResultPublished(VoteResultPublished),
     RankingPublished(RankingPublished),
     DeputyChanged(DeputyChanged),
     StationChanged(StationChanged),

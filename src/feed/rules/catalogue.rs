@@ -13,6 +13,8 @@ pub enum Type {
     SuggestionStatusChanged,
     OpinionStatusChanged,
     NoticePublished,
+    DutyReportPublished,
+    VoteResultPublished,
     RankingPublished,
     DeputyCreated,
     DeputyChanged,
@@ -21,7 +23,7 @@ pub enum Type {
 }
 
 /// All types, in the catalogue's order.
-pub const ALL: [Type; 12] = [
+pub const ALL: [Type; 14] = [
     Type::CheckinAccepted,
     Type::LedgerEntryPosted,
     Type::LedgerEntryReversed,
@@ -29,6 +31,8 @@ pub const ALL: [Type; 12] = [
     Type::SuggestionStatusChanged,
     Type::OpinionStatusChanged,
     Type::NoticePublished,
+    Type::DutyReportPublished,
+    Type::VoteResultPublished,
     Type::RankingPublished,
     Type::DeputyCreated,
     Type::DeputyChanged,
@@ -47,6 +51,8 @@ impl Type {
             Type::SuggestionStatusChanged => "cn.lvzhi.suggestion.status_changed",
             Type::OpinionStatusChanged => "cn.lvzhi.opinion.status_changed",
             Type::NoticePublished => "cn.lvzhi.notice.published",
+            Type::DutyReportPublished => "cn.lvzhi.duty_report.published",
+            Type::VoteResultPublished => "cn.lvzhi.project_round.result_published",
             Type::RankingPublished => "cn.lvzhi.ranking.published",
             Type::DeputyCreated => "cn.lvzhi.deputy.created",
             Type::DeputyChanged => "cn.lvzhi.deputy.changed",
@@ -69,6 +75,8 @@ impl Type {
             Type::SuggestionStatusChanged => "A deputy suggestion moved to another status.",
             Type::OpinionStatusChanged => "A constituent's opinion (a reception case) moved to another status.",
             Type::NoticePublished => "A notice or briefing was published to deputies.",
+            Type::DutyReportPublished => "A deputy's report to the voters (述职) was published.",
+            Type::VoteResultPublished => "A livelihood-project vote closed and its tally was published.",
             Type::RankingPublished => "A quarterly ranking snapshot (亮分) was published.",
             Type::DeputyCreated => "A deputy was added.",
             Type::DeputyChanged => "A deputy's public record changed.",
@@ -86,6 +94,8 @@ impl Type {
             Type::SuggestionStatusChanged => SuggestionStatus::schema(),
             Type::OpinionStatusChanged => OpinionStatus::schema(),
             Type::NoticePublished => NoticePublished::schema(),
+            Type::DutyReportPublished => DutyReportPublished::schema(),
+            Type::VoteResultPublished => VoteResultPublished::schema(),
             Type::RankingPublished => RankingPublished::schema(),
             Type::DeputyCreated | Type::DeputyChanged => DeputyChanged::schema(),
             Type::StationCreated | Type::StationChanged => StationChanged::schema(),

@@ -12,6 +12,7 @@ use crate::projects::rules::{self, Ballot, Candidate, Count, Tally};
 use crate::projects::store::{self, votes, RoundRow};
 use crate::state::AppState;
 use actix_web::{get, post, web};
+use chrono::NaiveDateTime;
 use rand::seq::SliceRandom;
 use std::collections::BTreeMap;
 
@@ -62,7 +63,7 @@ pub(super) fn as_ballots(rows: Vec<(String, String)>) -> AppResult<Vec<Ballot>> 
 /// Counts the round's settled ballots with its approved paper tallies, marks the candidates'
 /// outcomes, and stores the tally with its SHA-256: what closing publishes (the demo seeder's
 /// rounds are published the same way).
-pub(in crate::projects) fn publish(c: &mut AnyConnection, r: &RoundRow) -> AppResult<Published> {
+pub(in crate::projects) fn publish(c: &mut AnyConnection, r: &RoundRow, now: NaiveDateTime) -> AppResult<Published> {
     let ballots = as_ballots(votes::ballots(c, r.id)?)?;
     let candidates: Vec<Candidate> =
         store::on_ballot(c, r.id)?.into_iter().map(|x| Candidate { id: x.id, title: x.title }).collect();
@@ -87,6 +88,15 @@ pub(in crate::projects) fn publish(c: &mut AnyConnection, r: &RoundRow) -> AppRe
     };
     let out = Published { digest: rules::digest(&tally), tally };
     store::set_result(c, r.id, &serde_json::to_string(&out).map_err(AppError::internal)?, &out.digest)?;
+    let d = crate::feed::data::VoteResultPublished {
+        round_id: r.id,
+        year: r.year,
+        title: r.title.clone(),
+        candidates: out.tally.candidates.len() as i64,
+        adopted: out.tally.results.iter().filter(|o| o.adopted).count() as i64,
+        digest: out.digest.clone(),
+    };
+    crate::feed::emit(c, &[crate::feed::Event::vote_result(&d, &r.region_path, now)])?;
     Ok(out)
 }
 
@@ -111,7 +121,7 @@ pub async fn close(state: web::Data<AppState>, p: Principal, id: web::Path<i64>)
         // The held ballots opened and written in shuffled order, then counted.
         let rows = unseal_shuffled(&pii, votes::held(c, id)?)?;
         votes::settle(c, id, &rows)?;
-        publish(c, &r)
+        publish(c, &r, now)
     })
     .await?;
     Ok(web::Json(out))

@@ -180,6 +180,12 @@ pub fn step(
             .set((r::status.eq(to), r::version.eq(r::version + 1), r::updated_at.eq(now)))
             .execute(c)?,
     };
+    if n == 1 && to == "published" {
+        let (deputy, path, term, year): (i64, String, i32, Option<i32>) =
+            r::table.find(id).select((r::deputy_id, r::region_path, r::term, r::year)).first(c)?;
+        let d = crate::feed::data::DutyReportPublished { report_id: id, deputy_id: deputy, term, year };
+        crate::feed::emit(c, &[crate::feed::Event::duty_report(&d, &path, now)])?;
+    }
     Ok(n == 1)
 }
 
