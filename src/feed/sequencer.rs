@@ -7,9 +7,13 @@ use crate::db;
 use crate::error::AppResult;
 use crate::feed::store;
 use crate::state::AppState;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The most events numbered in one transaction.
 const STEP: i64 = 20_000;
+/// Events numbered between two tidyings of the feed (PostgreSQL, see [`store::tidy`]).
+const ANALYZE_AFTER: u64 = 100_000;
+static SINCE_ANALYZE: AtomicU64 = AtomicU64::new(0);
 
 /// Numbers everything waiting; answers how many.
 pub async fn catch_up(state: &AppState) -> AppResult<usize> {
@@ -21,6 +25,10 @@ pub async fn catch_up(state: &AppState) -> AppResult<usize> {
         let n = db::tx(&state.db, |c| store::sequence(c, STEP)).await?;
         total += n;
         // Fewer than a step (or none: another instance holds the head): done for now.
+        if SINCE_ANALYZE.fetch_add(n as u64, Ordering::Relaxed) + n as u64 >= ANALYZE_AFTER {
+            SINCE_ANALYZE.store(0, Ordering::Relaxed);
+            db::run(&state.db, store::tidy).await?;
+        }
         if (n as i64) < STEP {
             return Ok(total);
         }

@@ -44,16 +44,31 @@ pub fn sequence(c: &mut AnyConnection, max: i64) -> AppResult<usize> {
     // SKIP LOCKED: another instance is numbering now; this one has nothing to do.
     let head: Option<i64> = h::table.find(1).select(h::last_seq).for_update().skip_locked().first(pg).optional()?;
     let Some(base) = head else { return Ok(0) };
-    // Both numbers are integers of ours, formatted into the text (no user input).
+    // Both numbers are integers of ours, formatted into the text (no user input). Both sides
+    // read the index of unnumbered rows (`seq IS NULL`): a merge join, however long the feed.
     let sql = format!(
         "UPDATE feed_events SET seq = {base} + r.rn FROM (SELECT id AS rid, row_number() OVER (ORDER BY id) AS rn \
-         FROM feed_events WHERE seq IS NULL ORDER BY id LIMIT {max}) AS r WHERE feed_events.id = r.rid"
+         FROM feed_events WHERE seq IS NULL ORDER BY id LIMIT {max}) AS r \
+         WHERE feed_events.id = r.rid AND feed_events.seq IS NULL"
     );
     let n = diesel::sql_query(sql).execute(pg)?;
     if n > 0 {
         diesel::update(h::table.find(1)).set(h::last_seq.eq(base + n as i64)).execute(pg)?;
     }
     Ok(n)
+}
+
+/// After a burst of numbering (PostgreSQL; nothing on SQLite): clears the index of unnumbered
+/// rows of the entries numbering left behind — each read asks it whether anything waits, and
+/// would otherwise step over every one — and refreshes the planner's statistics, so that a
+/// page still walks the index of numbers rather than sorting what a stale estimate takes for a
+/// few rows. (Autovacuum does both too, in its own time.)
+pub fn tidy(c: &mut AnyConnection) -> AppResult<()> {
+    if let AnyConnection::Pg(pg) = c {
+        // Not in a transaction: VACUUM runs on its own (the simple protocol, no prepared statement).
+        diesel::connection::SimpleConnection::batch_execute(pg, "VACUUM (ANALYZE) feed_events")?;
+    }
+    Ok(())
 }
 
 /// The last number given.
@@ -110,11 +125,26 @@ pub fn read(
 
 /// Deletes events older than `before`, the oldest first, at most `max`; answers how many.
 pub fn purge_before(c: &mut AnyConnection, before: NaiveDateTime, max: i64) -> AppResult<usize> {
-    let ids: Vec<i64> = f::table.filter(f::occurred_at.lt(before)).order(f::id).limit(max).select(f::id).load(c)?;
-    if ids.is_empty() {
-        return Ok(0);
+    // By number, oldest first (PostgreSQL does not index `id`; on SQLite the id is the number).
+    macro_rules! purge {
+        ($conn:expr, $seq:expr) => {{
+            let old = f::table
+                .filter(f::occurred_at.lt(before))
+                .filter($seq.is_not_null())
+                .order($seq)
+                .limit(max)
+                .select($seq);
+            let seqs: Vec<i64> = old.load($conn)?;
+            match seqs.is_empty() {
+                true => 0,
+                false => diesel::delete(f::table.filter($seq.eq_any(seqs))).execute($conn)?,
+            }
+        }};
     }
-    Ok(diesel::delete(f::table.filter(f::id.eq_any(ids))).execute(c)?)
+    Ok(match c {
+        AnyConnection::Pg(pg) => purge!(pg, f::seq.assume_not_null()),
+        AnyConnection::Sqlite(sq) => purge!(sq, f::id),
+    })
 }
 
 /// Numbered events of `scope` that occurred in `[from, to)`, after sequence `after`, oldest
