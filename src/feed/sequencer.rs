@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// The most events numbered in one transaction.
 const STEP: i64 = 20_000;
 /// Events numbered between two tidyings of the feed (PostgreSQL, see [`store::tidy`]).
-const ANALYZE_AFTER: u64 = 100_000;
-static SINCE_ANALYZE: AtomicU64 = AtomicU64::new(0);
+const TIDY_AFTER: u64 = 100_000;
+static SINCE_TIDY: AtomicU64 = AtomicU64::new(0);
 
 /// Numbers everything waiting; answers how many.
 pub async fn catch_up(state: &AppState) -> AppResult<usize> {
@@ -24,11 +24,11 @@ pub async fn catch_up(state: &AppState) -> AppResult<usize> {
         }
         let n = db::tx(&state.db, |c| store::sequence(c, STEP)).await?;
         total += n;
-        // Fewer than a step (or none: another instance holds the head): done for now.
-        if SINCE_ANALYZE.fetch_add(n as u64, Ordering::Relaxed) + n as u64 >= ANALYZE_AFTER {
-            SINCE_ANALYZE.store(0, Ordering::Relaxed);
+        if SINCE_TIDY.fetch_add(n as u64, Ordering::Relaxed) + n as u64 >= TIDY_AFTER {
+            SINCE_TIDY.store(0, Ordering::Relaxed);
             db::run(&state.db, store::tidy).await?;
         }
+        // Fewer than a step (or none: another instance holds the head): done for now.
         if (n as i64) < STEP {
             return Ok(total);
         }
