@@ -28,6 +28,7 @@ mod memory;
 mod notices;
 mod pages;
 mod projects;
+mod push;
 mod reception;
 mod relay;
 mod rows;
@@ -225,6 +226,9 @@ async fn run(quick: bool) -> Result<bool, String> {
             peak.take(),
         ));
         mem.push(("after the fan-out".into(), memory::rss_mb()));
+    }
+    if wanted("push") {
+        rows.extend(push::scenarios(&bench_state, addr, &token, city, &gateway, quick).await?);
     }
     if wanted("pages") {
         rows.extend(pages::scenario(addr, &token, b.requests, b.time, hello_rate).await?);

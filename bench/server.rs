@@ -160,6 +160,16 @@ pub fn environment(
     env.insert("LVZHI_RANKINGS", std::env::var("BENCH_RANKINGS").unwrap_or_else(|_| "sorted_sets".into()));
     env.insert("LVZHI_PUSH_WEBHOOK_URL", format!("http://127.0.0.1:{}/push", gateway_port));
     env.insert("LVZHI_PUSH_WEBHOOK_SECRET", "bench".into());
+    let gw = format!("http://127.0.0.1:{gateway_port}");
+    for (k, v) in
+        [("LVZHI_JPUSH_APP_KEY", "bench"), ("LVZHI_JPUSH_MASTER_SECRET", "bench"), ("LVZHI_HUAWEI_APP_ID", "bench")]
+    {
+        env.insert(k, v.into());
+    }
+    env.insert("LVZHI_HUAWEI_CLIENT_SECRET", "bench".into());
+    env.insert("LVZHI_JPUSH_URL", gw.clone());
+    env.insert("LVZHI_HUAWEI_URL", gw.clone());
+    env.insert("LVZHI_HUAWEI_TOKEN_URL", format!("{gw}/oauth2/v3/token"));
     env.insert("LVZHI_OUTBOUND_ALLOW", "127.0.0.1".into());
     env.insert("LVZHI_QUIET_HOURS", "off".into());
     if let Some(r) = redis_url {

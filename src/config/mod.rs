@@ -9,7 +9,7 @@ use env::Env;
 pub use env::{ConfigError, Secret};
 pub use kinds::{DatabaseUrl, LogFormat, Rankings};
 use push::push_providers;
-pub use push::{ApnsSettings, FcmSettings, HuaweiSettings, JPushSettings, ProviderSettings};
+pub use push::{ApnsSettings, Batch, FcmSettings, HuaweiSettings, JPushSettings, ProviderSettings};
 
 use std::path::PathBuf;
 
@@ -94,6 +94,9 @@ pub struct Settings {
     pub push_max_attempts: i32,
     /// How long a delivery worker's claim holds a push (a crashed worker's pushes go again after).
     pub push_lease_secs: i64,
+    /// Whether this instance delivers pushes (off: it only queues them, for instances that
+    /// answer the API while others deliver).
+    pub push_delivery: bool,
     /// Days after a seat starts by which a newly seated deputy completes an initial course
     /// (初任培训), for the coverage view.
     pub initial_training_days: i64,
@@ -258,6 +261,7 @@ impl Settings {
             appointment_remind_hours: env.positive("LVZHI_APPOINTMENT_REMIND_HOURS", 2)?,
             push_max_attempts: env.positive("LVZHI_PUSH_MAX_ATTEMPTS", 8)?,
             push_lease_secs,
+            push_delivery: env.flag_or("LVZHI_PUSH_DELIVERY", true)?,
             quiet_hours,
             initial_training_days: env.positive("LVZHI_INITIAL_TRAINING_DAYS", 365)?,
             outbound_allow,

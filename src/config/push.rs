@@ -14,8 +14,26 @@ pub struct ProviderSettings {
     pub jpush: Option<JPushSettings>,
     pub huawei: Option<HuaweiSettings>,
     pub timeout: Duration,
+    /// Pushes one request carries, per provider that takes many (1: one by one).
+    pub batch: Batch,
     /// Private hosts outbound calls may reach (`LVZHI_OUTBOUND_ALLOW`).
     pub allow: Vec<String>,
+}
+
+/// Pushes one request carries: the webhook gateway's batch mode (`LVZHI_PUSH_WEBHOOK_BATCH`,
+/// off by default), JPush's registration ids and Huawei's tokens per message (both at most
+/// 1,000, their documented limit).
+#[derive(Debug, Clone, Copy)]
+pub struct Batch {
+    pub webhook: usize,
+    pub jpush: usize,
+    pub huawei: usize,
+}
+
+impl Default for Batch {
+    fn default() -> Self {
+        Batch { webhook: 1, jpush: 1000, huawei: 1000 }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -130,5 +148,16 @@ pub(super) fn push_providers(
         }),
     };
     let timeout = std::time::Duration::from_millis(env.positive("LVZHI_PUSH_TIMEOUT_MS", 10_000u64)?);
-    Ok(ProviderSettings { webhook, apns, fcm, jpush, huawei, timeout, allow: allow.to_vec() })
+    let upto = |var: &'static str, default: usize| -> Result<usize, ConfigError> {
+        match env.positive(var, default)? {
+            n if n <= 1000 => Ok(n),
+            n => Err(ConfigError { var, message: format!("{n} is more than a request may carry (at most 1000)") }),
+        }
+    };
+    let batch = Batch {
+        webhook: upto("LVZHI_PUSH_WEBHOOK_BATCH", 1)?,
+        jpush: upto("LVZHI_JPUSH_BATCH", 1000)?,
+        huawei: upto("LVZHI_HUAWEI_BATCH", 1000)?,
+    };
+    Ok(ProviderSettings { webhook, apns, fcm, jpush, huawei, timeout, batch, allow: allow.to_vec() })
 }

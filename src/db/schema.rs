@@ -609,6 +609,7 @@ diesel::table! {
         kind -> Text,
         title -> Text,
         priority -> Text,
+        provider -> Text,
     }
 }
 

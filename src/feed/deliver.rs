@@ -8,7 +8,7 @@
 use crate::audit::Entry;
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::feed::routes::{cloud_event, secrets, source};
+use crate::feed::routes::{secrets, source};
 use crate::feed::rules;
 use crate::feed::store::{self, subscriptions as subs};
 use crate::platform::outbox::{backoff, classify, Outcome};
@@ -61,9 +61,8 @@ async fn deliver_one(state: &AppState, http: &reqwest::Client, row: subs::Subscr
         return Ok(0);
     }
     let (first, last, n) = (events[0].0, events[events.len() - 1].0, events.len());
-    let src = source(state);
-    let batch: Vec<_> = events.into_iter().map(|r| cloud_event(&src, r)).collect();
-    let body = serde_json::to_vec(&batch).map_err(AppError::internal)?;
+    let mut body = Vec::with_capacity(events.iter().map(|r| r.4.len() + 400).sum());
+    rules::render::array(&mut body, &rules::render::quoted(&source(state)), &events);
     // The same id on every attempt of the same events (receivers deduplicate on it).
     let msg_id = format!("msg_{id}_{first}_{last}");
     let ts = state.clock.now().timestamp();

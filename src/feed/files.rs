@@ -5,7 +5,8 @@
 use crate::auth::KeySet;
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::feed::routes::{cloud_event, source};
+use crate::feed::routes::source;
+use crate::feed::rules::render;
 use crate::feed::store;
 use crate::state::AppState;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -50,13 +51,16 @@ pub async fn export(
         "from": db::utc(from), "to": db::utc(to),
     });
     line(header.to_string().into_bytes(), &mut sha)?;
+    let src_json = render::quoted(&src);
     let (mut after, mut n) = (0i64, 0usize);
     loop {
         let s = scope.clone();
         let rows = db::read(&state.db, move |c| store::read_between(c, &s, (from, to), after, 5000)).await?;
         let Some(last) = rows.last().map(|r| r.0) else { break };
-        for r in rows {
-            line(serde_json::to_vec(&cloud_event(&src, r)).map_err(AppError::internal)?, &mut sha)?;
+        for r in &rows {
+            let mut bytes = Vec::with_capacity(r.4.len() + 400);
+            render::event(&mut bytes, &src_json, r);
+            line(bytes, &mut sha)?;
             n += 1;
         }
         after = last;

@@ -1,9 +1,10 @@
 //! Pure rules of the feed: the catalogue of event types, the opaque cursor (a sequence number
 //! and the client it was given to, under a MAC), the Standard Webhooks signature, and the page
-//! and scan bounds.
+//! and scan bounds, and the writing of stored events as CloudEvents JSON.
 
 mod catalogue;
 mod cursor;
+pub mod render;
 #[cfg(test)]
 mod tests;
 mod webhooks;

@@ -1,6 +1,9 @@
 //! A local push and SMS gateway for the demo and the load harness (`lvzhi fake-gateway`): it
 //! checks the webhook signature when given the secret, counts what arrives, logs each push,
-//! and answers 200. It stands in for a relay to APNs and the vendors' channels.
+//! and answers 200. It stands in for a relay to APNs and the vendors' channels, and speaks the
+//! batch dialects too: the webhook's batch mode (an array, answered one result per push),
+//! JPush (`/v3/push`, many registration ids) and Huawei Push Kit (`/v1/{app}/messages:send`,
+//! many tokens, with its OAuth token at `/oauth2/v3/token`).
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use hmac::{Hmac, Mac};
@@ -38,6 +41,14 @@ async fn push(cfg: web::Data<Config>, req: HttpRequest, body: web::Bytes) -> Htt
             return HttpResponse::Unauthorized().json(serde_json::json!({"error": "bad signature"}));
         }
     }
+    if body.first() == Some(&b'[') {
+        // The webhook's batch mode: every push sent.
+        let pushes: Vec<serde_json::Value> = serde_json::from_slice(&body).unwrap_or_default();
+        cfg.received.fetch_add(pushes.len() as u64, Ordering::Relaxed);
+        let results: Vec<_> =
+            pushes.iter().map(|p| serde_json::json!({"dedup_id": p["dedup_id"], "status": 200})).collect();
+        return HttpResponse::Ok().json(serde_json::json!({"results": results}));
+    }
     cfg.received.fetch_add(1, Ordering::Relaxed);
     if cfg.log {
         let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
@@ -53,6 +64,26 @@ async fn push(cfg: web::Data<Config>, req: HttpRequest, body: web::Bytes) -> Htt
     HttpResponse::Ok().json(serde_json::json!({"ok": true}))
 }
 
+/// JPush: every registration id of the push sent.
+async fn jpush(cfg: web::Data<Config>, body: web::Bytes) -> HttpResponse {
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let n = v["audience"]["registration_id"].as_array().map_or(0, Vec::len);
+    cfg.received.fetch_add(n as u64, Ordering::Relaxed);
+    HttpResponse::Ok().json(serde_json::json!({"sendno": "0", "msg_id": "1"}))
+}
+
+/// Huawei Push Kit: every token of the message sent.
+async fn huawei(cfg: web::Data<Config>, body: web::Bytes) -> HttpResponse {
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let n = v["message"]["token"].as_array().map_or(0, Vec::len);
+    cfg.received.fetch_add(n as u64, Ordering::Relaxed);
+    HttpResponse::Ok().json(serde_json::json!({"code": "80000000", "msg": "Success", "requestId": "1"}))
+}
+
+async fn oauth() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({"access_token": "fake", "expires_in": 3600, "token_type": "Bearer"}))
+}
+
 /// Binds `bind` (`/push` for pushes, `/sms` for texts); await the returned server to serve.
 pub fn start(
     bind: &str,
@@ -63,7 +94,13 @@ pub fn start(
     let received = Arc::new(AtomicU64::new(0));
     let cfg = web::Data::new(Config { secret, log, received: received.clone() });
     let server = HttpServer::new(move || {
-        App::new().app_data(cfg.clone()).route("/push", web::post().to(push)).route("/sms", web::post().to(push))
+        App::new()
+            .app_data(cfg.clone())
+            .route("/push", web::post().to(push))
+            .route("/sms", web::post().to(push))
+            .route("/v3/push", web::post().to(jpush))
+            .route("/v1/{app}/messages:send", web::post().to(huawei))
+            .route("/oauth2/v3/token", web::post().to(oauth))
     })
     .workers(workers)
     .disable_signals()

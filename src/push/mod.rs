@@ -2,14 +2,16 @@
 //! providers behind one interface, the delivery worker with backoff and dead letters.
 
 mod apns;
-mod china;
 mod google;
+mod huawei;
+mod jpush;
 mod oauth;
 mod provider;
 mod queue;
 mod routes;
 mod rules;
 mod store;
+mod webhook;
 mod worker;
 
 pub use queue::{counts, enqueue, forget_account, Timing};

@@ -1,15 +1,15 @@
 //! Push providers behind one interface: `webhook` (an HMAC-signed JSON body to a gateway — a
 //! relay, or a test's fake), `apns` (token-based auth, ES256 JWT refreshed), `fcm` (HTTP v1,
 //! service-account JWT exchanged for an OAuth token), `jpush` (with its `cid` against repeats)
-//! and `huawei` (Push Kit, OAuth client credentials). Every send carries the outbox row's
-//! stable dedup id; every answer is read into one [`Outcome`]. A provider that is not
-//! configured turns its pushes into dead letters that say so.
+//! and `huawei` (Push Kit, OAuth client credentials). JPush and Huawei take one notice to up to
+//! 1,000 devices in a request, the webhook gateway a batch of pushes in its batch mode; each
+//! push's answer is read from the request's. Every send carries the outbox row's stable dedup
+//! id; every answer is read into one [`Outcome`] per push. A provider that is not configured
+//! turns its pushes into dead letters that say so.
 
-use super::{apns, china, google};
-use crate::config::ProviderSettings;
-use crate::platform::outbox::{classify, Outcome};
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use super::{apns, google, huawei, jpush, webhook};
+use crate::config::{Batch, ProviderSettings};
+use crate::platform::outbox::Outcome;
 use std::sync::Arc;
 
 /// What one push says.
@@ -38,23 +38,21 @@ impl Message {
     pub fn urgent(&self) -> bool {
         self.priority == "urgent"
     }
-    /// A UUID derived from the dedup id (APNs `apns-id`, JPush `cid`): the same for every resend.
+    /// A UUID derived from the dedup id (APNs `apns-id`): the same for every resend.
     pub fn dedup_uuid(&self) -> uuid::Uuid {
-        let h = Sha256::digest(self.dedup_id.as_bytes());
-        let mut b = [0u8; 16];
-        b.copy_from_slice(&h[..16]);
-        uuid::Builder::from_custom_bytes(b).into_uuid()
+        super::rules::batch_uuid(std::iter::once(self.dedup_id.as_str()))
     }
 }
 
 #[derive(Clone)]
 pub struct Providers {
     http: reqwest::Client,
-    webhook: Option<(String, String)>,
+    webhook: Option<Arc<webhook::Webhook>>,
     apns: Option<Arc<apns::Apns>>,
     fcm: Option<Arc<google::Fcm>>,
-    jpush: Option<Arc<china::JPush>>,
-    huawei: Option<Arc<china::Huawei>>,
+    jpush: Option<Arc<jpush::JPush>>,
+    huawei: Option<Arc<huawei::Huawei>>,
+    batch: Batch,
 }
 
 /// Every provider name a device may register with.
@@ -65,18 +63,61 @@ impl Providers {
         let http = crate::platform::outbound::client(&s.allow, s.timeout)?;
         Ok(Providers {
             http,
-            webhook: s.webhook.clone(),
+            webhook: s.webhook.clone().map(|(url, secret)| Arc::new(webhook::Webhook::new(url, secret))),
             apns: s.apns.as_ref().map(apns::Apns::new).transpose()?.map(Arc::new),
             fcm: s.fcm.as_ref().map(google::Fcm::new).transpose()?.map(Arc::new),
-            jpush: s.jpush.clone().map(|c| Arc::new(china::JPush::new(c))),
-            huawei: s.huawei.clone().map(|c| Arc::new(china::Huawei::new(c))),
+            jpush: s.jpush.clone().map(|c| Arc::new(jpush::JPush::new(c))),
+            huawei: s.huawei.clone().map(|c| Arc::new(huawei::Huawei::new(c))),
+            batch: s.batch,
         })
+    }
+
+    /// How many pushes one request to `provider` carries (1: one by one), and whether they
+    /// must say the same (one notice to many devices) to share it.
+    pub fn batch(&self, provider: &str) -> (usize, bool) {
+        match provider {
+            "webhook" if self.webhook.is_some() => (self.batch.webhook, false),
+            "jpush" if self.jpush.is_some() => (self.batch.jpush, true),
+            "huawei" if self.huawei.is_some() => (self.batch.huawei, true),
+            _ => (1, false),
+        }
+    }
+
+    /// Sends pushes of one provider in one request (as [`Self::batch`] allows; one by one
+    /// otherwise): one outcome per message, in order.
+    pub async fn send_many(&self, provider: &str, ms: &[&Message]) -> Vec<Outcome> {
+        let outs = match (provider, ms) {
+            (_, [m]) => vec![self.send(provider, m).await],
+            ("webhook", _) if self.webhook.is_some() => match &self.webhook {
+                Some(w) => w.send_many(&self.http, ms).await,
+                None => vec![],
+            },
+            ("jpush", _) if self.jpush.is_some() => match &self.jpush {
+                Some(p) => p.send(&self.http, ms).await,
+                None => vec![],
+            },
+            ("huawei", _) if self.huawei.is_some() => match &self.huawei {
+                Some(p) => p.send(&self.http, ms).await,
+                None => vec![],
+            },
+            _ => futures_util::future::join_all(ms.iter().map(|m| self.send(provider, m))).await,
+        };
+        match outs.len() == ms.len() {
+            true => outs,
+            false => {
+                vec![Outcome::Retry { after: None, error: "the provider answered for other pushes".into() }; ms.len()]
+            }
+        }
     }
 
     pub async fn send(&self, provider: &str, m: &Message) -> Outcome {
         let off = || Outcome::Failed(format!("provider `{provider}` is not configured on this installation"));
+        let one = |mut v: Vec<Outcome>| v.pop().unwrap_or_else(|| Outcome::Failed("no answer".into()));
         match provider {
-            "webhook" if self.webhook.is_some() => self.webhook(m).await,
+            "webhook" => match &self.webhook {
+                Some(w) => w.send(&self.http, m).await,
+                None => off(),
+            },
             "apns" => match &self.apns {
                 Some(p) => p.send(&self.http, m).await,
                 None => off(),
@@ -86,45 +127,15 @@ impl Providers {
                 None => off(),
             },
             "jpush" => match &self.jpush {
-                Some(p) => p.send(&self.http, m).await,
+                Some(p) => one(p.send(&self.http, &[m]).await),
                 None => off(),
             },
             "huawei" => match &self.huawei {
-                Some(p) => p.send(&self.http, m).await,
+                Some(p) => one(p.send(&self.http, &[m]).await),
                 None => off(),
             },
             _ => off(),
         }
-    }
-
-    async fn webhook(&self, m: &Message) -> Outcome {
-        let Some((url, secret)) = &self.webhook else { return Outcome::Failed("webhook not configured".into()) };
-        let body = match serde_json::to_vec(m) {
-            Ok(b) => b,
-            Err(e) => return Outcome::Failed(e.to_string()),
-        };
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
-            return Outcome::Failed("bad webhook secret".into());
-        };
-        mac.update(&body);
-        let signature = hex::encode(mac.finalize().into_bytes());
-        let sent = self
-            .http
-            .post(url)
-            .header("content-type", "application/json")
-            .header("x-lvzhi-dedup-id", &m.dedup_id)
-            .header("x-lvzhi-signature", format!("sha256={signature}"))
-            .body(body)
-            .send()
-            .await;
-        read(sent, |status, retry_after, text| match classify(status, retry_after, text) {
-            // The gateway answers JSON; anything else is a gateway in trouble.
-            Outcome::Accepted if serde_json::from_str::<serde_json::Value>(text).is_err() => {
-                Outcome::Retry { after: None, error: format!("{status}: the gateway's answer is not JSON") }
-            }
-            other => other,
-        })
-        .await
     }
 }
 

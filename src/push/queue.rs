@@ -21,15 +21,16 @@ pub struct Timing {
 pub fn enqueue(c: &mut AnyConnection, m: &Headline, deputies: &[i64], round: i32, t: &Timing) -> AppResult<usize> {
     let targets = super::store::enabled_devices(c, deputies)?;
     let own = if t.urgent { Default::default() } else { super::store::own_quiet_hours(c, deputies)? };
-    let rows: Vec<(i64, i64, NaiveDateTime)> = targets
+    let rows: Vec<super::store::Target> = targets
         .iter()
-        .map(|&(device, deputy)| {
+        .map(|(device, deputy, provider)| {
+            let (device, deputy) = (*device, *deputy);
             let at = if t.urgent {
                 super::rules::urgent_at(t.now)
             } else {
                 super::rules::after_quiet_hours(t.now, own.get(&deputy).copied().unwrap_or(t.quiet), t.tz)
             };
-            (device, deputy, at)
+            (device, deputy, provider.as_str(), at)
         })
         .collect();
     super::store::enqueue(c, m, &rows, round, t.now)?;

@@ -2,7 +2,10 @@
 //! answers by the device token's prefix, in each provider's own dialect: `ok-*` accepted,
 //! `gone-*` a dead token, `fail-*` refused, `flaky-*` 500 the first time, `busy-*` 429 with
 //! `Retry-After: 120` the first time, `down-*` 500 always, `slow-*` answers after 3 s,
-//! `garbled-*` 200 with a body that is not JSON, `lag-*` accepted after 20 ms.
+//! `garbled-*` 200 with a body that is not JSON, `lag-*` accepted after 20 ms. Requests that
+//! carry many pushes are answered in each provider's batch dialect ([`batch`]).
+
+mod batch;
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use serde_json::{json, Value};
@@ -103,6 +106,9 @@ fn answer(f: Fate, ok: HttpResponse, gone: HttpResponse) -> HttpResponse {
 
 async fn webhook(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let v: Value = serde_json::from_slice(&body).unwrap_or_default();
+    if let Some(pushes) = v.as_array() {
+        return batch::webhook(&g, &req, &body, pushes).await;
+    }
     let token = v["token"].as_str().unwrap_or("").to_string();
     let dedup = req.headers().get("x-lvzhi-dedup-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     record(&g, "webhook", &token, &dedup, &req, &body);
@@ -156,6 +162,9 @@ async fn fcm(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> HttpR
 
 async fn jpush(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let v: Value = serde_json::from_slice(&body).unwrap_or_default();
+    if batch::many(&v["audience"]["registration_id"]) {
+        return batch::jpush(&g, &req, &body, &v).await;
+    }
     let token = v["audience"]["registration_id"][0].as_str().unwrap_or("").to_string();
     let dedup = v["cid"].as_str().unwrap_or("").to_string();
     record(&g, "jpush", &token, &dedup, &req, &body);
@@ -166,6 +175,9 @@ async fn jpush(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> Htt
 
 async fn huawei(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let v: Value = serde_json::from_slice(&body).unwrap_or_default();
+    if batch::many(&v["message"]["token"]) {
+        return batch::huawei(&g, &req, &body, &v).await;
+    }
     let token = v["message"]["token"][0].as_str().unwrap_or("").to_string();
     let dedup = v["message"]["android"]["bi_tag"].as_str().unwrap_or("").to_string();
     record(&g, "huawei", &token, &dedup, &req, &body);

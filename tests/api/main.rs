@@ -72,6 +72,7 @@ mod project_works;
 mod projects;
 mod providers;
 mod proxy;
+mod push_scale;
 mod rankings;
 mod reception;
 mod reception_staff;

@@ -15,7 +15,7 @@ fn pem(der: &[u8]) -> String {
     format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", lines.join("\n"))
 }
 
-async fn device(app: &TestApp, deputy: i64, provider: &str, token: &str) {
+pub async fn device(app: &TestApp, deputy: i64, provider: &str, token: &str) {
     let (p, t, now) = (provider.to_string(), token.to_string(), app.state.now());
     lvzhi::db::tx(&app.state.db, move |c| {
         let d = lvzhi::push::seeding::NewDevice {
@@ -37,8 +37,8 @@ fn jwt_part(jwt: &str, i: usize) -> Value {
     serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
 }
 
-#[tokio::test]
-async fn apns_fcm_jpush_and_huawei_each_deliver_in_their_dialect_and_report_dead_tokens() {
+/// A demo app with every provider configured against one fake gateway, `extra` on top (they win).
+pub async fn providers_app(extra: &[(&str, &str)]) -> (TestApp, fake_gateway::Gateway) {
     let (g, base) = fake_gateway::start_all().await;
     let dir = tempfile::tempdir().unwrap();
     let ec = aws_lc_rs::signature::EcdsaKeyPair::generate_pkcs8(
@@ -56,7 +56,8 @@ async fn apns_fcm_jpush_and_huawei_each_deliver_in_their_dialect_and_report_dead
     std::fs::write(&sa, account.to_string()).unwrap();
     let (apns_key, sa, hw_token) =
         (apns_key.display().to_string(), sa.display().to_string(), format!("{base}/oauth2/v3/token"));
-    let app = spawn_demo_with(&[
+    let hook = format!("{base}/push");
+    let mut env: Vec<(&str, &str)> = vec![
         ("LVZHI_OUTBOUND_ALLOW", "127.0.0.1"),
         ("LVZHI_QUIET_HOURS", "off"),
         ("LVZHI_APNS_KEY_FILE", &apns_key),
@@ -73,8 +74,20 @@ async fn apns_fcm_jpush_and_huawei_each_deliver_in_their_dialect_and_report_dead
         ("LVZHI_HUAWEI_CLIENT_SECRET", "hwsecret"),
         ("LVZHI_HUAWEI_URL", &base),
         ("LVZHI_HUAWEI_TOKEN_URL", &hw_token),
-    ])
-    .await;
+        ("LVZHI_PUSH_WEBHOOK_URL", &hook),
+        ("LVZHI_PUSH_WEBHOOK_SECRET", fake_gateway::SECRET),
+    ];
+    env.extend_from_slice(extra);
+    let app = spawn_demo_with(&env).await;
+    // (The key files live as long as the test process.)
+    std::mem::forget(dir);
+    (app, g)
+}
+
+#[tokio::test]
+async fn apns_fcm_jpush_and_huawei_each_deliver_in_their_dialect_and_report_dead_tokens() {
+    // One push a request here (the batches: `push_scale`).
+    let (app, g) = providers_app(&[("LVZHI_JPUSH_BATCH", "1"), ("LVZHI_HUAWEI_BATCH", "1")]).await;
     let admin = app.login("admin").await;
     device(&app, 1, "apns", "ok-apns").await;
     device(&app, 2, "fcm", "ok-fcm").await;

@@ -3,7 +3,7 @@
 mod pull;
 mod subscriptions;
 
-pub use pull::{cloud_event, source};
+pub use pull::source;
 pub use subscriptions::secrets;
 
 use crate::platform::route_table::RouteTable;

@@ -1,4 +1,5 @@
 use super::*;
+use chrono::Timelike;
 
 #[test]
 fn signatures_match_the_standard_webhooks_vector() {
@@ -62,4 +63,32 @@ fn no_type_carries_personal_fields() {
 fn scope_is_a_subtree() {
     assert!(in_scope("/1/2/", "/1/2/3/"));
     assert!(!in_scope("/1/2/", "/1/20/"));
+}
+
+#[test]
+fn events_are_written_as_serde_would_write_their_cloud_event() {
+    use crate::feed::model::CloudEvent;
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap().and_hms_micro_opt(20, 1, 2, 345_600).unwrap();
+    for (at, data) in [(at, r#"{"entry_id":7,"note":"\"引号\"\n"}"#), (at.with_nanosecond(0).unwrap(), "")] {
+        let row = (42, "cn.lvzhi.ledger.entry_posted".to_string(), "entries/7".into(), "/1/2/".into(), data.into(), at);
+        let src = "https://例子.cn/\"feed\"";
+        let mut out = vec![];
+        render::array(&mut out, &render::quoted(src), std::slice::from_ref(&row));
+        let by_serde = CloudEvent {
+            specversion: "1.0",
+            id: "42".into(),
+            source: src.into(),
+            type_: row.1.clone(),
+            subject: row.2.clone(),
+            time: chrono::DateTime::from_naive_utc_and_offset(at, chrono::Utc),
+            datacontenttype: "application/json",
+            sequence: "42".into(),
+            region: row.3.clone(),
+            data: serde_json::value::RawValue::from_string(if data.is_empty() { "null".into() } else { data.into() })
+                .unwrap(),
+        };
+        assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&[by_serde]).unwrap());
+    }
+    let page: serde_json::Value = serde_json::from_slice(&render::page("\"s\"", &[], "c\"1", true)).unwrap();
+    assert_eq!(page, serde_json::json!({"items": [], "next_cursor": "c\"1", "caught_up": true}));
 }

@@ -88,7 +88,7 @@ pub fn unsequenced(c: &mut AnyConnection) -> AppResult<bool> {
 }
 
 /// (seq, type, subject, region path, data, time) of one event.
-pub type EventRow = (i64, String, String, String, String, NaiveDateTime);
+pub type EventRow = crate::feed::rules::render::Stored;
 
 /// The events numbered in `(after, upto]` inside `scope` (a region path prefix) and of `types`
 /// (all when empty), oldest first, at most `limit`.

@@ -1,12 +1,36 @@
 //! The statements every outbox table shares, written once: an outbox table has the columns `id`,
 //! `status` (`pending`, `sent`, `dropped`, `dead`), `attempts`, `next_at`, `lease_until`,
 //! `last_error` and `sent_at`. A capability's store calls [`outbox_statements!`](crate::outbox_statements) with its
-//! table and gets `lease_due`, `settle`, `dead_after` and `redrive` for it.
+//! table and gets `lease_due`, `settle`, `dead_after` and `redrive` for it (with `by column`,
+//! `lease_due` claims the rows of one value of that column).
 
 /// Generates the shared outbox statements for a diesel table module (e.g. `push_outbox as o`),
 /// counted in the metrics under `$name`.
 #[macro_export]
 macro_rules! outbox_statements {
+    // Rows claimed by a key (the push outbox by provider: each provider's pushes are claimed
+    // on their own, as many as it takes).
+    ($o:ident, $name:literal, by $key:ident) => {
+        /// Leases up to `limit` due rows of `key` until `lease_until`, earliest `next_at` first:
+        /// nobody else sends them meanwhile (on PostgreSQL rows another worker holds are
+        /// skipped with `FOR UPDATE SKIP LOCKED`). Answers their ids.
+        pub fn lease_due(
+            c: &mut $crate::db::AnyConnection,
+            now: chrono::NaiveDateTime,
+            lease_until: chrono::NaiveDateTime,
+            key: &str,
+            limit: i64,
+        ) -> $crate::error::AppResult<Vec<i64>> {
+            use diesel::prelude::*;
+            let free = $o::status
+                .eq("pending")
+                .and($o::$key.eq(key))
+                .and($o::next_at.le(now))
+                .and($o::lease_until.is_null().or($o::lease_until.lt(now)));
+            $crate::outbox_statements!(@take c, $o, free, limit, lease_until)
+        }
+        $crate::outbox_statements!(@common $o, $name);
+    };
     ($o:ident, $name:literal) => {
         /// Leases up to `limit` due rows until `lease_until`, earliest `next_at` first: nobody
         /// else sends them meanwhile (on PostgreSQL rows another worker holds are skipped with
@@ -22,19 +46,22 @@ macro_rules! outbox_statements {
                 .eq("pending")
                 .and($o::next_at.le(now))
                 .and($o::lease_until.is_null().or($o::lease_until.lt(now)));
-            let q = $o::table.filter(free).order($o::next_at).limit(limit).select($o::id);
-            let ids: Vec<i64> = match c {
-                $crate::db::AnyConnection::Pg(pg) => q.for_update().skip_locked().load(pg)?,
-                $crate::db::AnyConnection::Sqlite(sq) => q.load(sq)?,
-            };
-            if !ids.is_empty() {
-                diesel::update($o::table.filter($o::id.eq_any(&ids)))
-                    .set($o::lease_until.eq(lease_until))
-                    .execute(c)?;
-            }
-            Ok(ids)
+            $crate::outbox_statements!(@take c, $o, free, limit, lease_until)
         }
-
+        $crate::outbox_statements!(@common $o, $name);
+    };
+    (@take $c:ident, $o:ident, $free:ident, $limit:ident, $until:ident) => {{
+        let q = $o::table.filter($free).order($o::next_at).limit($limit).select($o::id);
+        let ids: Vec<i64> = match $c {
+            $crate::db::AnyConnection::Pg(pg) => q.for_update().skip_locked().load(pg)?,
+            $crate::db::AnyConnection::Sqlite(sq) => q.load(sq)?,
+        };
+        if !ids.is_empty() {
+            diesel::update($o::table.filter($o::id.eq_any(&ids))).set($o::lease_until.eq($until)).execute($c)?;
+        }
+        Ok(ids)
+    }};
+    (@common $o:ident, $name:literal) => {
         /// Records the step after each row's attempt: every sent row in one statement, the
         /// others one by one; each attempt counts and ends the lease.
         pub fn settle(

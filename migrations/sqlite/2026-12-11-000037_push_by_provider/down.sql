@@ -1,0 +1,3 @@
+DROP INDEX push_outbox_due;
+CREATE INDEX push_outbox_due ON push_outbox (status, next_at);
+ALTER TABLE push_outbox DROP COLUMN provider;
