@@ -151,3 +151,29 @@ pub async fn redis(url: &str, conns: usize, rank: bool, max_ops: usize, max_time
     }
     Ok(Rate { ops, errors, elapsed })
 }
+
+/// The database's INSERT and SELECT ceilings (8 writers on PostgreSQL, one on SQLite) and
+/// Redis's when configured, added to `rows`; answers the INSERT rate.
+pub async fn database(
+    rows: &mut Vec<crate::Row>,
+    db_url: &str,
+    (backend, pg): (&str, bool),
+    redis_url: Option<&str>,
+    b: &crate::rows::Budget,
+) -> Result<f64, String> {
+    use crate::rows::rate_row;
+    let url = DatabaseUrl::parse(db_url)?;
+    let writers = if pg { 8 } else { 1 };
+    let ins = insert(&url, writers, b.requests / 4, b.time)?;
+    rows.push(rate_row(&format!("ceiling: {backend} single-row INSERT ({writers} writer(s), autocommit)"), &ins));
+    let sel = select(&url, 2, b.requests, b.time)?;
+    rows.push(rate_row(&format!("ceiling: {backend} primary-key SELECT (2 readers)"), &sel));
+    drop_table(&url);
+    if let Some(r) = redis_url {
+        let z = redis(r, 8, false, b.requests, b.time).await?;
+        rows.push(rate_row("ceiling: Redis ZINCRBY (8 connections, unpipelined)", &z));
+        let zr = redis(r, 8, true, b.requests, b.time).await?;
+        rows.push(rate_row("ceiling: Redis ZREVRANK (8 connections, unpipelined)", &zr));
+    }
+    Ok(ins.per_sec())
+}

@@ -9,7 +9,7 @@
 //! Environment: `BENCH_DATABASE_URL` (postgres://…: a fresh database is created and dropped;
 //! default: SQLite in a temp dir), `BENCH_REDIS_URL` (optional), `BENCH_ONLY` (comma-separated
 //! scenarios to run — me, lists, checkins, awards, rankings, notices, reception, duty_reports,
-//! projects, coverage, consultations, feed, verify, memory —
+//! projects, coverage, consultations, feed, push, verify, memory —
 //! for profiling one of them; the ceilings and the CSV import always run), `BENCH_SCALE=N` (seed
 //! N more deputies with a year of duty first, as `lvzhi seed-scale` does), `BENCH_IMPORT`,
 //! `BENCH_LEDGER_ENTRIES`, `BENCH_AWARD_CLIENTS` (default 64).
@@ -37,20 +37,15 @@ mod setup;
 mod soak;
 mod writer_watch;
 
-use rows::{budget, print, rate_row};
+use rows::{budget, print, wanted};
 pub use rows::{http_row, once_row, Row};
 
-use lvzhi::config::{DatabaseUrl, Settings};
+use lvzhi::config::Settings;
 use lvzhi::platform::Clock;
 use lvzhi::startup::{build_state, Application};
 use setup::{deputy_token, drop_pg, fresh_pg, get_json, login};
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
-
-/// Whether `BENCH_ONLY` (if set) names this scenario.
-fn wanted(name: &str) -> bool {
-    std::env::var("BENCH_ONLY").map(|v| v.split(',').any(|s| s.trim() == name)).unwrap_or(true)
-}
+use std::time::Instant;
 
 async fn run(quick: bool) -> Result<bool, String> {
     let b = budget(quick);
@@ -103,19 +98,7 @@ async fn run(quick: bool) -> Result<bool, String> {
     let hello = load::run(addr, load::get("/bench/hello", None), conns, b.requests, b.time).await;
     let hello_rate = hello.rate();
     rows.push(http_row("ceiling: hello-JSON route (same binary)", &hello, None));
-    let url = DatabaseUrl::parse(&db_url)?;
-    let writers = if pg.is_some() { 8 } else { 1 };
-    let ins = ceilings::insert(&url, writers, b.requests / 4, b.time)?;
-    rows.push(rate_row(&format!("ceiling: {backend} single-row INSERT ({writers} writer(s), autocommit)"), &ins));
-    let sel = ceilings::select(&url, 2, b.requests, b.time)?;
-    rows.push(rate_row(&format!("ceiling: {backend} primary-key SELECT (2 readers)"), &sel));
-    ceilings::drop_table(&url);
-    if let Some(r) = &redis_url {
-        let z = ceilings::redis(r, 8, false, b.requests, b.time).await?;
-        rows.push(rate_row("ceiling: Redis ZINCRBY (8 connections, unpipelined)", &z));
-        let zr = ceilings::redis(r, 8, true, b.requests, b.time).await?;
-        rows.push(rate_row("ceiling: Redis ZREVRANK (8 connections, unpipelined)", &zr));
-    }
+    let ins_rate = ceilings::database(&mut rows, &db_url, (backend, pg.is_some()), redis_url.as_deref(), &b).await?;
     let ceiling = |n: &str| Some((n.to_string(), hello_rate));
     if wanted("me") {
         let me = load::run(addr, load::get("/api/v1/auth/me", Some(&token)), conns, b.requests, b.time).await;
@@ -143,11 +126,10 @@ async fn run(quick: bool) -> Result<bool, String> {
     // Bulk import of 10,000 deputies (one request).
     let n =
         std::env::var("BENCH_IMPORT").ok().and_then(|v| v.parse().ok()).unwrap_or(if quick { 2_000 } else { 10_000 });
-    rows.push(import::scenario(&base, &token, n, ins.per_sec() / 2.0).await?);
+    rows.push(import::scenario(&base, &token, n, ins_rate / 2.0).await?);
     peak.take();
     mem.push((format!("idle, after importing {n} deputies"), memory::rss_mb()));
 
-    let ins_rate = ins.per_sec();
     let deputies = lvzhi::db::run(&bench_state.db, lvzhi::org::count_deputies).await.map_err(|e| e.to_string())?;
     let http = reqwest::Client::new();
     let checkin_clients = 64;
@@ -257,28 +239,12 @@ async fn run(quick: bool) -> Result<bool, String> {
     handle.stop(true).await;
     // Its background workers end too (they wait for their current round, at most 30 s).
     let _ = serving.await;
-    let mut server_mem = vec![];
-    if wanted("memory") {
-        server_mem = server::memory(
-            &bench_state,
-            &server_env,
-            &token,
-            city,
-            &sample,
-            &gateway,
-            if quick { Duration::from_secs(2) } else { Duration::from_secs(5) },
-        )
-        .await?;
-    }
+    let server_mem = match wanted("memory") {
+        true => server::memory(&bench_state, &server_env, &token, city, &sample, &gateway, quick).await?,
+        false => vec![],
+    };
     gateway_handle.stop(true).await;
-    print(
-        &rows,
-        &format!(
-            "lvzhi-bench {} — database: {backend}, cache: {}, 2 server workers, {conns} client connections",
-            if quick { "--quick" } else { "all" },
-            if redis_url.is_some() { "Redis" } else { "in-process" }
-        ),
-    );
+    print(&rows, &rows::header(quick, backend, redis_url.is_some(), conns));
     rows::print_memory(&mem, &server_mem);
     if let (Some(base), Some((_, name))) = (&pg_base, &pg) {
         drop_pg(base, name);

@@ -76,3 +76,17 @@ pub fn budget(quick: bool) -> Budget {
         Budget { requests: 300_000, time: std::time::Duration::from_secs(10) }
     }
 }
+
+/// Whether `BENCH_ONLY` (if set) names this scenario.
+pub fn wanted(name: &str) -> bool {
+    std::env::var("BENCH_ONLY").map(|v| v.split(',').any(|s| s.trim() == name)).unwrap_or(true)
+}
+
+/// The heading of the printed table.
+pub fn header(quick: bool, backend: &str, redis: bool, conns: usize) -> String {
+    format!(
+        "lvzhi-bench {} — database: {backend}, cache: {}, 2 server workers, {conns} client connections",
+        if quick { "--quick" } else { "all" },
+        if redis { "Redis" } else { "in-process" }
+    )
+}

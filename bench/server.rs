@@ -99,8 +99,9 @@ pub async fn memory(
     city: i64,
     deputy_tokens: &[String],
     gateway: &lvzhi::ops::Gateway,
-    time: Duration,
+    quick: bool,
 ) -> Result<Vec<(String, (f64, f64))>, String> {
+    let time = if quick { Duration::from_secs(2) } else { Duration::from_secs(5) };
     notices::phones(state).await?;
     let child = spawn(env).await?;
     let addr = child.addr;
