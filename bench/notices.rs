@@ -8,27 +8,45 @@ use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-/// One webhook device per deputy, 1,000 rows a statement (set-up, not measured).
+/// `per` devices of `provider` for every deputy, named by `token(deputy, k)`, 1,000 rows a
+/// statement (set-up, not measured; a token already there is left alone); answers the deputies.
+pub fn add_devices(
+    c: &mut lvzhi::db::AnyConnection,
+    provider: &str,
+    per: usize,
+    token: impl Fn(i64, usize) -> String,
+) -> diesel::QueryResult<usize> {
+    use diesel::RunQueryDsl;
+    let ids: Vec<i64> = {
+        use diesel::prelude::*;
+        use lvzhi::db::schema::deputies as d;
+        d::table.select(d::id).order(d::id).load(c)?
+    };
+    let rows: Vec<String> = ids
+        .iter()
+        .flat_map(|&d| (0..per).map(move |k| (d, k)))
+        .map(|(d, k)| {
+            format!(
+                "({d}, 0, 'android', '{provider}', '{}', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+                token(d, k)
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(1000) {
+        diesel::sql_query(format!(
+            "INSERT INTO devices (deputy_id, account_id, platform, provider, token, created_at, updated_at) VALUES {} ON CONFLICT (provider, token) DO NOTHING",
+            chunk.join(",")
+        ))
+        .execute(c)?;
+    }
+    Ok(ids.len())
+}
+
+/// One webhook device per deputy (set-up, not measured).
 pub async fn phones(state: &AppState) -> Result<usize, String> {
-    lvzhi::db::run(&state.db, |c| {
-        use diesel::RunQueryDsl;
-        let ids: Vec<i64> = {
-            use diesel::prelude::*;
-            use lvzhi::db::schema::deputies as d;
-            d::table.select(d::id).order(d::id).load(c)?
-        };
-        for chunk in ids.chunks(1000) {
-            let rows: Vec<String> = chunk.iter().map(|d| format!("({d}, 0, 'android', 'webhook', 'bench-{d}', '2026-01-01 00:00:00', '2026-01-01 00:00:00')")).collect();
-            diesel::sql_query(format!(
-                "INSERT INTO devices (deputy_id, account_id, platform, provider, token, created_at, updated_at) VALUES {} ON CONFLICT (provider, token) DO NOTHING",
-                rows.join(",")
-            ))
-            .execute(c)?;
-        }
-        Ok(ids.len())
-    })
-    .await
-    .map_err(|e| e.to_string())
+    lvzhi::db::run(&state.db, |c| Ok(add_devices(c, "webhook", 1, |d, _| format!("bench-{d}"))?))
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Publishes one briefing to every deputy of `city` in one request: (answered 201?, deputies

@@ -24,23 +24,7 @@ async fn devices(state: &AppState, provider: Option<&'static str>, per: usize) -
         };
         diesel::sql_query("UPDATE devices SET disabled_at = '2026-01-01 00:00:00' WHERE disabled_at IS NULL")
             .execute(c)?;
-        let ids: Vec<i64> = {
-            use diesel::prelude::*;
-            use lvzhi::db::schema::deputies as d;
-            d::table.select(d::id).order(d::id).load(c)?
-        };
-        let rows: Vec<String> = ids
-            .iter()
-            .flat_map(|d| (0..per).map(move |k| (d, k)))
-            .map(|(d, k)| format!("({d}, 0, 'android', '{provider}', 'bench-{provider}-{d}-{k}', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
-            .collect();
-        for chunk in rows.chunks(1000) {
-            diesel::sql_query(format!(
-                "INSERT INTO devices (deputy_id, account_id, platform, provider, token, created_at, updated_at) VALUES {}",
-                chunk.join(",")
-            ))
-            .execute(c)?;
-        }
+        notices::add_devices(c, provider, per, |d, k| format!("bench-{provider}-{d}-{k}"))?;
         Ok(())
     })
     .await

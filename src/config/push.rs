@@ -154,10 +154,11 @@ pub(super) fn push_providers(
             n => Err(ConfigError { var, message: format!("{n} is more than a request may carry (at most 1000)") }),
         }
     };
+    let d = Batch::default();
     let batch = Batch {
-        webhook: upto("LVZHI_PUSH_WEBHOOK_BATCH", 1)?,
-        jpush: upto("LVZHI_JPUSH_BATCH", 1000)?,
-        huawei: upto("LVZHI_HUAWEI_BATCH", 1000)?,
+        webhook: upto("LVZHI_PUSH_WEBHOOK_BATCH", d.webhook)?,
+        jpush: upto("LVZHI_JPUSH_BATCH", d.jpush)?,
+        huawei: upto("LVZHI_HUAWEI_BATCH", d.huawei)?,
     };
     Ok(ProviderSettings { webhook, apns, fcm, jpush, huawei, timeout, batch, allow: allow.to_vec() })
 }

@@ -38,14 +38,14 @@ impl Huawei {
             Err(e) => return vec![Outcome::Retry { after: None, error: e }; ms.len()],
         };
         let tokens: Vec<&str> = ms.iter().map(|m| m.token.as_str()).collect();
-        let mut data = serde_json::json!({"notice_id": m.notice_id});
-        let tag = match ms.len() {
-            1 => m.dedup_id.clone(),
-            _ => super::rules::batch_uuid(ms.iter().map(|m| m.dedup_id.as_str())).simple().to_string(),
+        // One push: its dedup id as the tag and in the data (as before batches); many: a tag of theirs.
+        let (data, tag) = match ms.len() {
+            1 => (serde_json::json!({"notice_id": m.notice_id, "dedup_id": m.dedup_id}), m.dedup_id.clone()),
+            _ => (
+                serde_json::json!({"notice_id": m.notice_id}),
+                super::rules::batch_uuid(ms.iter().map(|m| m.dedup_id.as_str())).simple().to_string(),
+            ),
         };
-        if ms.len() == 1 {
-            data["dedup_id"] = m.dedup_id.clone().into();
-        }
         let body = serde_json::json!({"validate_only": false, "message": {
             "token": tokens,
             "data": data.to_string(),

@@ -86,20 +86,11 @@ impl Providers {
     /// Sends pushes of one provider in one request (as [`Self::batch`] allows; one by one
     /// otherwise): one outcome per message, in order.
     pub async fn send_many(&self, provider: &str, ms: &[&Message]) -> Vec<Outcome> {
-        let outs = match (provider, ms) {
-            (_, [m]) => vec![self.send(provider, m).await],
-            ("webhook", _) if self.webhook.is_some() => match &self.webhook {
-                Some(w) => w.send_many(&self.http, ms).await,
-                None => vec![],
-            },
-            ("jpush", _) if self.jpush.is_some() => match &self.jpush {
-                Some(p) => p.send(&self.http, ms).await,
-                None => vec![],
-            },
-            ("huawei", _) if self.huawei.is_some() => match &self.huawei {
-                Some(p) => p.send(&self.http, ms).await,
-                None => vec![],
-            },
+        let outs = match (provider, ms, &self.webhook, &self.jpush, &self.huawei) {
+            (_, [m], ..) => vec![self.send(provider, m).await],
+            ("webhook", _, Some(w), _, _) => w.send_many(&self.http, ms).await,
+            ("jpush", _, _, Some(p), _) => p.send(&self.http, ms).await,
+            ("huawei", _, _, _, Some(p)) => p.send(&self.http, ms).await,
             _ => futures_util::future::join_all(ms.iter().map(|m| self.send(provider, m))).await,
         };
         match outs.len() == ms.len() {
