@@ -1,12 +1,13 @@
 //! Delivery: claims due pushes with a lease (several workers or instances never send the same
 //! row at once), each provider's on their own and as many as its requests carry (a thousand
-//! devices of one notice in one JPush or Huawei request), sends them concurrently, and records each answer as it comes — sent, retried
-//! later with backoff, dropped with its dead device, or kept as a dead letter after the last
-//! attempt. The worker is a pipeline: it claims more as sends complete, so a hanging device holds
-//! one slot for at most the provider's timeout and never the pushes behind it; a claimed push is
-//! in flight at most that long, and the lease (checked against it at start-up) outlives it. A
-//! crash leaves only what was in flight, or answered in the last moment and not yet recorded,
-//! to be claimed again when its lease ends, with the same dedup id.
+//! devices of one notice in one JPush or Huawei request), sends them concurrently, and records
+//! each answer as it comes — sent, retried later with backoff, dropped with its dead device, or
+//! kept as a dead letter after the last attempt. The worker is a pipeline: it claims more as
+//! sends complete, so a hanging device holds one slot for at most the provider's timeout and
+//! never the pushes behind it; a claimed push is in flight at most that long, and the lease
+//! (checked against it at start-up) outlives it. A crash leaves only what was in flight, or
+//! answered in the last moment and not yet recorded, to be claimed again when its lease ends,
+//! with the same dedup id.
 
 use super::provider::{Message, PROVIDERS};
 use super::{rules, store};
