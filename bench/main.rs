@@ -67,7 +67,7 @@ async fn run(quick: bool) -> Result<bool, String> {
     let (gateway, gateway_server) = lvzhi::ops::start_fake_gateway("127.0.0.1:0", Some("bench".into()), false, 1)?;
     let gateway_handle = gateway_server.handle();
     tokio::spawn(gateway_server);
-    let env = server::environment(&db_url, dir.path(), gateway.port, redis_url.as_deref());
+    let env = server::environment(&db_url, dir.path(), gateway.port, redis_url.as_deref())?;
     // Tuning knobs (LVZHI_DB_WRITERS, LVZHI_DB_POOL_SIZE, LVZHI_VIEW_CACHE_MIB, …) pass through
     // from the environment.
     let server_env = env.clone();
@@ -254,6 +254,11 @@ async fn run(quick: bool) -> Result<bool, String> {
 }
 
 fn main() -> std::process::ExitCode {
+    // The in-process server's log, when asked for (`RUST_LOG=lvzhi::push=debug`).
+    if std::env::var_os("RUST_LOG").is_some() {
+        let filter = tracing_subscriber::EnvFilter::from_default_env();
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|a| a == "--quick");
     let against = match args.first().map(String::as_str) {

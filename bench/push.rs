@@ -1,7 +1,8 @@
 //! Push delivery per provider (issue #38): the same notice to every deputy of the city with ten
 //! devices each (two with --quick), all of one provider at a time, delivered by this instance's
 //! worker to the local fake gateway — the webhook one push a request, JPush and Huawei a
-//! thousand devices a request. The rate is taken from the first push the gateway receives to
+//! thousand devices a request, APNs and FCM one a request, many in flight on one HTTP/2
+//! connection. The rate is taken from the first push the gateway receives to
 //! the last (the worker looks for work every second when idle: the wall time from the publish
 //! is given beside it).
 
@@ -42,7 +43,12 @@ pub async fn scenarios(
 ) -> Result<Vec<Row>, String> {
     let per = if quick { 2 } else { 10 };
     let mut rows = vec![];
-    for (provider, batch) in [("webhook", 1), ("jpush", 1000), ("huawei", 1000)] {
+    let providers = [("webhook", "one a request"), ("jpush", "1000 a request"), ("huawei", "1000 a request")];
+    let http2 = [("apns", "one a request on one HTTP/2 connection"), ("fcm", "one a request on one HTTP/2 connection")];
+    // `BENCH_PUSH_PROVIDERS=apns,fcm`: only these.
+    let only = std::env::var("BENCH_PUSH_PROVIDERS").unwrap_or_default();
+    let chosen = |p: &(&str, &str)| only.is_empty() || only.split(',').any(|o| o.trim() == p.0);
+    for (provider, batch) in providers.into_iter().chain(http2).filter(chosen) {
         devices(state, Some(provider), per).await?;
         let before = gateway.received.load(Ordering::Relaxed);
         let t = Instant::now();
@@ -64,7 +70,7 @@ pub async fn scenarios(
         );
         rows.push(Row {
             name: format!(
-                "scenario: push delivery by {provider}, {batch} a request ({got} of {want} pushes, one instance; wall {:.1} s from the publish)",
+                "scenario: push delivery by {provider}, {batch} ({got} of {want} pushes, one instance; wall {:.1} s from the publish)",
                 t.elapsed().as_secs_f64()
             ),
             ops: got,

@@ -55,7 +55,7 @@ impl Child {
 
 /// Settings the bench's servers take from its own environment (tuning knobs to compare runs).
 pub fn tuning(var: &str) -> bool {
-    var.starts_with("LVZHI_DB_") || var.starts_with("LVZHI_VIEW_")
+    var.starts_with("LVZHI_DB_") || var.starts_with("LVZHI_VIEW_") || var.starts_with("LVZHI_PUSH_")
 }
 
 /// Starts `lvzhi serve` with the bench's settings on a free port and waits for `/healthz`.
@@ -147,7 +147,7 @@ pub fn environment(
     dir: &std::path::Path,
     gateway_port: u16,
     redis_url: Option<&str>,
-) -> std::collections::HashMap<&'static str, String> {
+) -> Result<std::collections::HashMap<&'static str, String>, String> {
     let mut env: HashMap<&str, String> = HashMap::new();
     env.insert("DATABASE_URL", db_url.to_string());
     env.insert("LVZHI_DATA_DIR", dir.display().to_string());
@@ -171,11 +171,45 @@ pub fn environment(
     env.insert("LVZHI_JPUSH_URL", gw.clone());
     env.insert("LVZHI_HUAWEI_URL", gw.clone());
     env.insert("LVZHI_HUAWEI_TOKEN_URL", format!("{gw}/oauth2/v3/token"));
+    env.extend(http2_providers(dir, &gw)?);
     env.insert("LVZHI_OUTBOUND_ALLOW", "127.0.0.1".into());
     env.insert("LVZHI_QUIET_HOURS", "off".into());
     if let Some(r) = redis_url {
         env.insert("REDIS_URL", r.to_string());
         env.insert("LVZHI_REDIS_PREFIX", format!("lvzhi-bench:{}:", std::process::id()));
     }
-    env
+    Ok(env)
+}
+
+/// APNs and FCM pointed at the fake gateway `gw`, with keys made for the run (an APNs `.p8` key
+/// and an FCM service account) in `dir`.
+fn http2_providers(dir: &std::path::Path, gw: &str) -> Result<Vec<(&'static str, String)>, String> {
+    use aws_lc_rs::encoding::AsDer;
+    use aws_lc_rs::signature::{EcdsaKeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+    use base64::Engine;
+    let pem = |der: &[u8]| {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+        let lines: Vec<&str> = b64.as_bytes().chunks(64).filter_map(|c| std::str::from_utf8(c).ok()).collect();
+        format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", lines.join("\n"))
+    };
+    let rng = aws_lc_rs::rand::SystemRandom::new();
+    let ec =
+        EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).map_err(|e| format!("APNs key: {e}"))?;
+    let rsa =
+        aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).map_err(|e| format!("FCM key: {e}"))?;
+    let der: aws_lc_rs::encoding::Pkcs8V1Der = rsa.as_der().map_err(|e| format!("FCM key: {e}"))?;
+    let (p8, sa) = (dir.join("AuthKey.p8"), dir.join("service-account.json"));
+    let account = serde_json::json!({"type": "service_account", "project_id": "bench", "client_email": "push@bench.iam.gserviceaccount.com",
+                                     "private_key": pem(der.as_ref()), "token_uri": format!("{gw}/token")});
+    std::fs::write(&p8, pem(ec.as_ref())).map_err(|e| format!("{}: {e}", p8.display()))?;
+    std::fs::write(&sa, account.to_string()).map_err(|e| format!("{}: {e}", sa.display()))?;
+    Ok(vec![
+        ("LVZHI_APNS_KEY_FILE", p8.display().to_string()),
+        ("LVZHI_APNS_KEY_ID", "BENCH12345".into()),
+        ("LVZHI_APNS_TEAM_ID", "BENCHTEAM1".into()),
+        ("LVZHI_APNS_TOPIC", "cn.gov.npc.lvzhi".into()),
+        ("LVZHI_APNS_URL", gw.to_string()),
+        ("LVZHI_FCM_SERVICE_ACCOUNT_FILE", sa.display().to_string()),
+        ("LVZHI_FCM_URL", gw.to_string()),
+    ])
 }

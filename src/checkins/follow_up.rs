@@ -1,4 +1,5 @@
-//! What happens to a check-in after it is recorded: checking out, staff review, the audited read of\nits sealed position, and closing the ones left open.
+//! What happens to a check-in after it is recorded: checking out, staff review, the audited read of
+//! its sealed position, and closing the ones left open.
 
 use super::model::{CheckinView, PositionView};
 use super::rules::{self};

@@ -1,4 +1,5 @@
-//! Who is on duty at a station: the slots of a day or week with their deputies, the deputies of a\nstation, and the settlement of past slots (attended or missed, through the ledger).
+//! Who is on duty at a station: the slots of a day or week with their deputies, the deputies of a
+//! station, and the settlement of past slots (attended or missed, through the ledger).
 
 use super::model::{OnDuty, SlotView};
 use super::store::roster as store;

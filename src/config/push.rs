@@ -16,6 +16,9 @@ pub struct ProviderSettings {
     pub timeout: Duration,
     /// Pushes one request carries, per provider that takes many (1: one by one).
     pub batch: Batch,
+    /// Requests in flight at once on the one HTTP/2 connection to APNs and to FCM
+    /// (`LVZHI_PUSH_HTTP2_IN_FLIGHT`).
+    pub http2_in_flight: usize,
     /// Private hosts outbound calls may reach (`LVZHI_OUTBOUND_ALLOW`).
     pub allow: Vec<String>,
 }
@@ -160,5 +163,13 @@ pub(super) fn push_providers(
         jpush: upto("LVZHI_JPUSH_BATCH", d.jpush)?,
         huawei: upto("LVZHI_HUAWEI_BATCH", d.huawei)?,
     };
-    Ok(ProviderSettings { webhook, apns, fcm, jpush, huawei, timeout, batch, allow: allow.to_vec() })
+    // APNs allows a connection 1,000 concurrent streams (it says so in its SETTINGS frame).
+    let http2_in_flight = match env.positive("LVZHI_PUSH_HTTP2_IN_FLIGHT", 200usize)? {
+        n if n <= 1000 => n,
+        n => {
+            let message = format!("{n} is more than one connection carries (at most 1000)");
+            return Err(ConfigError { var: "LVZHI_PUSH_HTTP2_IN_FLIGHT", message });
+        }
+    };
+    Ok(ProviderSettings { webhook, apns, fcm, jpush, huawei, timeout, batch, http2_in_flight, allow: allow.to_vec() })
 }

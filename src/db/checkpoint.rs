@@ -1,4 +1,5 @@
-//! The SQLite WAL checkpointer: a thread that folds the write-ahead log back into the database file\nwhile the writers run, so the log does not grow without bound.
+//! The SQLite WAL checkpointer: a thread that folds the write-ahead log back into the database file
+//! while the writers run, so the log does not grow without bound.
 
 use super::DbPool;
 use diesel::connection::SimpleConnection;

@@ -1,4 +1,5 @@
-//! Seeding the demo congress: its directory, people, stations, duty, notices, points and suggestions,\nand the first admin of an installation.
+//! Seeding the demo congress: its directory, people, stations, duty, notices, points and suggestions,
+//! and the first admin of an installation.
 
 use super::places::{person_name, regions, station};
 use crate::audit::Entry;

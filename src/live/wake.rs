@@ -1,4 +1,5 @@
-//! Waking the event streams: a new live event is announced on the bus, every instance wakes the\nstreams it holds, and a periodic recheck catches anything missed.
+//! Waking the event streams: a new live event is announced on the bus, every instance wakes the
+//! streams it holds, and a periodic recheck catches anything missed.
 
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};

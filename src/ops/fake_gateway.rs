@@ -3,7 +3,9 @@
 //! and answers 200. It stands in for a relay to APNs and the vendors' channels, and speaks the
 //! batch dialects too: the webhook's batch mode (an array, answered one result per push),
 //! JPush (`/v3/push`, many registration ids) and Huawei Push Kit (`/v1/{app}/messages:send`,
-//! many tokens, with its OAuth token at `/oauth2/v3/token`).
+//! many tokens, with its OAuth token at `/oauth2/v3/token`); APNs (`/3/device/{token}`) and FCM
+//! (`/v1/projects/{project}/messages:send`, its OAuth token at `/token`) over HTTP/2 (h2c: it
+//! speaks HTTP/1.1 and HTTP/2 on one port).
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use hmac::{Hmac, Mac};
@@ -80,6 +82,16 @@ async fn huawei(cfg: web::Data<Config>, body: web::Bytes) -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({"code": "80000000", "msg": "Success", "requestId": "1"}))
 }
 
+/// APNs and FCM: one push a request, sent. (The body is read: on HTTP/2 a body left unread
+/// keeps the connection's flow-control window, and the connection stalls and breaks.)
+async fn one(cfg: web::Data<Config>, req: HttpRequest, _body: web::Bytes) -> HttpResponse {
+    cfg.received.fetch_add(1, Ordering::Relaxed);
+    match req.headers().get("apns-id") {
+        Some(id) => HttpResponse::Ok().insert_header(("apns-id", id.clone())).finish(),
+        None => HttpResponse::Ok().json(serde_json::json!({"name": "projects/bench/messages/1"})),
+    }
+}
+
 async fn oauth() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({"access_token": "fake", "expires_in": 3600, "token_type": "Bearer"}))
 }
@@ -101,10 +113,14 @@ pub fn start(
             .route("/v3/push", web::post().to(jpush))
             .route("/v1/{app}/messages:send", web::post().to(huawei))
             .route("/oauth2/v3/token", web::post().to(oauth))
+            .route("/3/device/{token}", web::post().to(one))
+            .route("/v1/projects/{project}/messages:send", web::post().to(one))
+            .route("/token", web::post().to(oauth))
     })
+    .tcp_nodelay(true)
     .workers(workers)
     .disable_signals()
-    .bind(bind)
+    .listen_auto_h2c(std::net::TcpListener::bind(bind).map_err(|e| format!("{bind}: {e}"))?)
     .map_err(|e| format!("{bind}: {e}"))?;
     let port = server.addrs().first().map(|a| a.port()).unwrap_or(0);
     Ok((Gateway { received, port }, server.run()))

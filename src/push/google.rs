@@ -54,7 +54,8 @@ impl Fcm {
             .await
     }
 
-    pub async fn send(&self, http: &reqwest::Client, m: &Message) -> Outcome {
+    /// Sends over `http2` (the token is fetched over `http`).
+    pub async fn send(&self, http: &reqwest::Client, http2: &reqwest::Client, m: &Message) -> Outcome {
         let token = match self.access_token(http).await {
             Ok(t) => t,
             Err(e) => return Outcome::Retry { after: None, error: e },
@@ -67,7 +68,7 @@ impl Fcm {
         }});
         let url = format!("{}/v1/projects/{}/messages:send", self.s.url.trim_end_matches('/'), self.s.project_id);
         let out =
-            read(http.post(url).bearer_auth(token).json(&body).send().await, |status, after, text| match status {
+            read(http2.post(url).bearer_auth(token).json(&body).send().await, |status, after, text| match status {
                 401 => Outcome::Retry { after: None, error: "401: the access token was refused".into() },
                 _ => classify(status, after, text),
             })

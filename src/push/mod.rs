@@ -14,7 +14,7 @@ mod store;
 mod webhook;
 mod worker;
 
-pub use queue::{counts, enqueue, forget_account, Timing};
+pub use queue::{enqueue, forget_account, Timing};
 
 pub use routes::register;
 

@@ -47,6 +47,9 @@ impl Message {
 #[derive(Clone)]
 pub struct Providers {
     http: reqwest::Client,
+    /// APNs and FCM: one HTTP/2 connection, many requests in flight on it.
+    http2: reqwest::Client,
+    http2_in_flight: usize,
     webhook: Option<Arc<webhook::Webhook>>,
     apns: Option<Arc<apns::Apns>>,
     fcm: Option<Arc<google::Fcm>>,
@@ -55,14 +58,20 @@ pub struct Providers {
     batch: Batch,
 }
 
+/// Requests in flight at once to a provider spoken to over HTTP/1.1 (each a connection).
+const IN_FLIGHT: usize = 64;
+
 /// Every provider name a device may register with.
 pub const PROVIDERS: [&str; 5] = ["webhook", "apns", "fcm", "jpush", "huawei"];
 
 impl Providers {
     pub fn new(s: &ProviderSettings) -> Result<Self, String> {
         let http = crate::platform::outbound::client(&s.allow, s.timeout)?;
+        let http2 = crate::platform::outbound::client_http2(&s.allow, s.timeout)?;
         Ok(Providers {
             http,
+            http2,
+            http2_in_flight: s.http2_in_flight,
             webhook: s.webhook.clone().map(|(url, secret)| Arc::new(webhook::Webhook::new(url, secret))),
             apns: s.apns.as_ref().map(apns::Apns::new).transpose()?.map(Arc::new),
             fcm: s.fcm.as_ref().map(google::Fcm::new).transpose()?.map(Arc::new),
@@ -70,6 +79,15 @@ impl Providers {
             huawei: s.huawei.clone().map(|c| Arc::new(huawei::Huawei::new(c))),
             batch: s.batch,
         })
+    }
+
+    /// How many requests to `provider` are in flight at once: many on APNs' and FCM's one HTTP/2
+    /// connection, [`IN_FLIGHT`] (connections) to the others.
+    pub fn in_flight(&self, provider: &str) -> usize {
+        match provider {
+            "apns" | "fcm" => self.http2_in_flight,
+            _ => IN_FLIGHT,
+        }
     }
 
     /// How many pushes one request to `provider` carries (1: one by one), and whether they
@@ -110,11 +128,11 @@ impl Providers {
                 None => off(),
             },
             "apns" => match &self.apns {
-                Some(p) => p.send(&self.http, m).await,
+                Some(p) => p.send(&self.http2, m).await,
                 None => off(),
             },
             "fcm" => match &self.fcm {
-                Some(p) => p.send(&self.http, m).await,
+                Some(p) => p.send(&self.http, &self.http2, m).await,
                 None => off(),
             },
             "jpush" => match &self.jpush {
@@ -138,7 +156,7 @@ pub async fn read(
 ) -> Outcome {
     match sent {
         Err(e) if e.is_timeout() => Outcome::Retry { after: None, error: "timeout".into() },
-        Err(e) => Outcome::Retry { after: None, error: format!("transport: {e}") },
+        Err(e) => Outcome::Retry { after: None, error: format!("transport: {}", chain(&e)) },
         Ok(r) => {
             let status = r.status().as_u16();
             let retry_after =
@@ -149,4 +167,17 @@ pub async fn read(
             }
         }
     }
+}
+
+/// An error with its causes ("error sending request" says little; the cause — a reset
+/// connection, a refused stream — says what to look at).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
 }

@@ -20,10 +20,9 @@ use futures_util::{Future, StreamExt};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
-/// Requests in flight per provider; pushes one [`deliver_once`] claims of a provider that
-/// takes one a request (of one that takes many: `ONCE_REQUESTS` requests' worth); answers
-/// recorded in one transaction.
-const IN_FLIGHT: usize = 64;
+/// Pushes one [`deliver_once`] claims of a provider that takes one a request (of one that takes
+/// many: `ONCE_REQUESTS` requests' worth); answers recorded in one transaction. (Requests in
+/// flight per provider: [`Providers::in_flight`](super::Providers::in_flight).)
 const BATCH: usize = 500;
 const ONCE_REQUESTS: usize = 8;
 const RECORD_EVERY: usize = 64;
@@ -59,14 +58,26 @@ fn message(d: &store::Due) -> Message {
     }
 }
 
-/// One request's pushes to provider `p`; answers `p` with each push's outcome.
+/// One request's pushes to provider `p`, on a task of its own: it reads its answer while the
+/// worker records others (an answer left unread holds the HTTP/2 connection's flow-control
+/// window and framing budget, and a peer that runs out of them closes the connection). Answers
+/// `p` with each push's outcome (none if the task failed: its pushes go again after the lease).
 fn send(state: &AppState, p: usize, due: Vec<store::Due>) -> impl Future<Output = (usize, Answers)> + use<> {
     let providers = state.push.clone();
-    async move {
+    let task = tokio::spawn(async move {
         let ms: Vec<Message> = due.iter().map(message).collect();
         let refs: Vec<&Message> = ms.iter().collect();
         let outs = providers.send_many(PROVIDERS[p], &refs).await;
-        (p, due.into_iter().zip(outs).collect())
+        due.into_iter().zip(outs).collect()
+    });
+    async move {
+        match task.await {
+            Ok(answers) => (p, answers),
+            Err(e) => {
+                tracing::warn!(error = %e, provider = PROVIDERS[p], "a push request failed; its pushes go again after their lease");
+                (p, vec![])
+            }
+        }
     }
 }
 
@@ -87,7 +98,10 @@ async fn record(state: &AppState, results: Answers) -> AppResult<()> {
         for (d, step) in &steps {
             match step {
                 Step::Sent => sent.push((d.notice, d.deputy)),
-                Step::RetryAt(..) => retried.push((d.notice, d.deputy)),
+                Step::RetryAt(at, error) => {
+                    tracing::debug!(push = d.id, %at, error = %error, "push to be tried again");
+                    retried.push((d.notice, d.deputy))
+                }
                 Step::Dropped(error) => store::disable_device(c, d.device, error, at)?,
                 Step::Dead(_) => {}
             }
@@ -109,7 +123,7 @@ pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
         n += due.iter().map(Vec::len).sum::<usize>();
         let mut answers = futures_util::stream::iter(due)
             .map(|d| send(state, p, d))
-            .buffer_unordered(IN_FLIGHT)
+            .buffer_unordered(state.push.in_flight(name))
             .ready_chunks(RECORD_EVERY);
         while let Some(chunk) = answers.next().await {
             record(state, chunk.into_iter().flat_map(|(_, a)| a).collect()).await?;
@@ -118,8 +132,8 @@ pub async fn deliver_once(state: &AppState) -> AppResult<usize> {
     Ok(n)
 }
 
-/// Delivers until `stop` (unless this instance does not deliver): keeps up to [`IN_FLIGHT`]
-/// requests going to each provider, claims more of a provider whenever half its slots are free
+/// Delivers until `stop` (unless this instance does not deliver): keeps up to its in-flight
+/// number of requests going to each provider, claims more of a provider whenever half its slots are free
 /// (every second when nothing of it is due), and records answers at most [`FLUSH`] after they
 /// come. At `stop` it claims nothing more and records what is in flight.
 pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
@@ -130,6 +144,7 @@ pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
     let mut inflight = FuturesUnordered::new();
     // The first claims a second after start (as every idle one), when start-up work is done.
     let mut busy = [0usize; PROVIDERS.len()];
+    let slots = PROVIDERS.map(|p| state.push.in_flight(p));
     let mut next_claim = [Instant::now() + IDLE; PROVIDERS.len()];
     let (mut answered, mut recorded_at) = (Vec::new(), Instant::now());
     loop {
@@ -138,10 +153,10 @@ pub async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
             break;
         }
         for p in 0..PROVIDERS.len() {
-            if stopping || busy[p] > IN_FLIGHT / 2 || Instant::now() < next_claim[p] {
+            if stopping || busy[p] > slots[p] / 2 || Instant::now() < next_claim[p] {
                 continue;
             }
-            match claim(&state, p, IN_FLIGHT - busy[p]).await {
+            match claim(&state, p, slots[p] - busy[p]).await {
                 Ok(due) => {
                     if due.is_empty() {
                         next_claim[p] = Instant::now() + IDLE;

@@ -1,4 +1,5 @@
-//! Moving a suggestion through its states: the allowed transitions, who may take them, and telling\nthe author.
+//! Moving a suggestion through its states: the allowed transitions, who may take them, and telling
+//! the author.
 
 use super::model::{Stand, SuggestionView};
 use super::store::SuggestionRow;

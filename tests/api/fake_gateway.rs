@@ -2,7 +2,8 @@
 //! answers by the device token's prefix, in each provider's own dialect: `ok-*` accepted,
 //! `gone-*` a dead token, `fail-*` refused, `flaky-*` 500 the first time, `busy-*` 429 with
 //! `Retry-After: 120` the first time, `down-*` 500 always, `slow-*` answers after 3 s,
-//! `garbled-*` 200 with a body that is not JSON, `lag-*` accepted after 20 ms. Requests that
+//! `garbled-*` 200 with a body that is not JSON, `lag-*` accepted after 20 ms (the most answered at
+//! once is kept). It speaks HTTP/1.1 and HTTP/2 (h2c) and numbers its connections. Requests that
 //! carry many pushes are answered in each provider's batch dialect ([`batch`]).
 
 mod batch;
@@ -23,7 +24,14 @@ pub struct Received {
     pub headers: HashMap<String, String>,
     pub body: Value,
     pub raw: Vec<u8>,
+    /// The connection it came on (numbered as they are opened) and whether it spoke HTTP/2.
+    pub conn: u64,
+    pub http2: bool,
 }
+
+/// The number of a connection to the gateway.
+#[derive(Clone, Copy)]
+struct Conn(u64);
 
 #[derive(Clone, Default)]
 pub struct Gateway {
@@ -31,6 +39,9 @@ pub struct Gateway {
     seen: Arc<Mutex<HashMap<String, usize>>>,
     /// OAuth token requests: (provider, form).
     pub token_requests: Arc<Mutex<Vec<(String, String)>>>,
+    /// `lag-*` pushes being answered now, and the most there ever were at once.
+    lagging: Arc<std::sync::atomic::AtomicUsize>,
+    pub most_lagging: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Gateway {
@@ -66,7 +77,11 @@ async fn fate(g: &Gateway, token: &str) -> Fate {
         "down" => Fate::Error,
         "garbled" => Fate::Garbled,
         "lag" => {
+            use std::sync::atomic::Ordering::SeqCst;
+            let now = g.lagging.fetch_add(1, SeqCst) + 1;
+            g.most_lagging.fetch_max(now, SeqCst);
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            g.lagging.fetch_sub(1, SeqCst);
             Fate::Ok
         }
         "slow" => {
@@ -89,6 +104,8 @@ fn record(g: &Gateway, provider: &str, token: &str, dedup_id: &str, req: &HttpRe
         headers,
         body: serde_json::from_slice(body).unwrap_or_default(),
         raw: body.to_vec(),
+        conn: req.conn_data::<Conn>().map_or(0, |c| c.0),
+        http2: req.version() == actix_web::http::Version::HTTP_2,
     });
 }
 
@@ -194,6 +211,7 @@ async fn huawei(g: web::Data<Gateway>, req: HttpRequest, body: web::Bytes) -> Ht
 pub async fn start_all() -> (Gateway, String) {
     let g = Gateway::default();
     let data = web::Data::new(g.clone());
+    let opened = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
@@ -206,8 +224,13 @@ pub async fn start_all() -> (Gateway, String) {
             .route("/v3/push", web::post().to(jpush))
             .route("/v1/{app}/messages:send", web::post().to(huawei))
     })
+    .on_connect(move |_, ext| {
+        ext.insert(Conn(opened.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1));
+    })
+    .tcp_nodelay(true)
     .workers(2)
-    .bind("127.0.0.1:0")
+    // HTTP/1.1, and HTTP/2 spoken from the first byte (h2c) as APNs and FCM are.
+    .listen_auto_h2c(std::net::TcpListener::bind("127.0.0.1:0").unwrap())
     .unwrap();
     let port = server.addrs()[0].port();
     tokio::spawn(server.run());

@@ -1,4 +1,5 @@
-//! Routes for a station's codes: the rotating QR shown at the station, rotating its secret, and the\nkiosk key of the station's screen.
+//! Routes for a station's codes: the rotating QR shown at the station, rotating its secret, and the
+//! kiosk key of the station's screen.
 
 use crate::audit::Entry;
 use crate::auth::policy::{self, Target};

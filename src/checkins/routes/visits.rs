@@ -1,4 +1,5 @@
-//! Routes for check-ins themselves: recording one (safe to retry), checking out, staff review, one\ncheck-in and its sealed position, mine, and the station's list.
+//! Routes for check-ins themselves: recording one (safe to retry), checking out, staff review, one
+//! check-in and its sealed position, mine, and the station's list.
 
 use crate::auth::policy::{self, Kind, Target};
 use crate::auth::{Principal, Role};

@@ -1,4 +1,5 @@
-//! Routes for writing and sending notices: create a draft, preview its audience, list, read, publish\nand retract.
+//! Routes for writing and sending notices: create a draft, preview its audience, list, read, publish
+//! and retract.
 
 use crate::audit::Entry;
 use crate::auth::{Principal, Role};

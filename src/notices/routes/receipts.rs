@@ -1,4 +1,5 @@
-//! Routes for following a published notice: its recipients with their receipts and RSVPs, reminding\nthe ones who have not read it, and deciding a deputy's leave request.
+//! Routes for following a published notice: its recipients with their receipts and RSVPs, reminding
+//! the ones who have not read it, and deciding a deputy's leave request.
 
 use super::drafts::load_for;
 use crate::audit::Entry;

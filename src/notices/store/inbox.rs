@@ -249,10 +249,20 @@ pub fn pushed(c: &mut AnyConnection, notice: i64, deputies: &[i64], acked: bool,
     if deputies.is_empty() {
         return Ok(());
     }
-    let rows = || i::table.filter(i::notice_id.eq(notice)).filter(i::deputy_id.eq_any(deputies));
-    diesel::update(rows().filter(i::pushed_at.is_null())).set(i::pushed_at.eq(at)).execute(c)?;
-    if acked {
-        diesel::update(rows().filter(i::acked_at.is_null())).set(i::acked_at.eq(at)).execute(c)?;
-    }
+    let rows = i::table.filter(i::notice_id.eq(notice)).filter(i::deputy_id.eq_any(deputies));
+    match acked {
+        // One new version of each row, both stamps in it (each stamp kept if it was set).
+        true => diesel::update(rows.filter(i::pushed_at.is_null().or(i::acked_at.is_null())))
+            .set((i::pushed_at.eq(first_of(i::pushed_at, at)), i::acked_at.eq(first_of(i::acked_at, at))))
+            .execute(c)?,
+        false => diesel::update(rows.filter(i::pushed_at.is_null())).set(i::pushed_at.eq(at)).execute(c)?,
+    };
     Ok(())
 }
+
+use diesel::sql_types::{Nullable, Timestamp};
+diesel::define_sql_function!(
+    /// The stamp if it is set, else `at`.
+    #[sql_name = "COALESCE"]
+    fn first_of(stamp: Nullable<Timestamp>, at: Timestamp) -> Nullable<Timestamp>
+);

@@ -2,7 +2,8 @@
 //! `status` (`pending`, `sent`, `dropped`, `dead`), `attempts`, `next_at`, `lease_until`,
 //! `last_error` and `sent_at`. A capability's store calls [`outbox_statements!`](crate::outbox_statements) with its
 //! table and gets `lease_due`, `settle`, `dead_after` and `redrive` for it (with `by column`,
-//! `lease_due` claims the rows of one value of that column).
+//! `lease_due` claims the rows of one value of that column; with `sent deleted`, a sent row
+//! leaves the table instead of being marked `sent`).
 
 /// Generates the shared outbox statements for a diesel table module (e.g. `push_outbox as o`),
 /// counted in the metrics under `$name`.
@@ -10,7 +11,7 @@
 macro_rules! outbox_statements {
     // Rows claimed by a key (the push outbox by provider: each provider's pushes are claimed
     // on their own, as many as it takes).
-    ($o:ident, $name:literal, by $key:ident) => {
+    ($o:ident, $name:literal, by $key:ident $(, sent $sent:ident)?) => {
         /// Leases up to `limit` due rows of `key` until `lease_until`, earliest `next_at` first:
         /// nobody else sends them meanwhile (on PostgreSQL rows another worker holds are
         /// skipped with `FOR UPDATE SKIP LOCKED`). Answers their ids.
@@ -29,7 +30,7 @@ macro_rules! outbox_statements {
                 .and($o::lease_until.is_null().or($o::lease_until.lt(now)));
             $crate::outbox_statements!(@take c, $o, free, limit, lease_until)
         }
-        $crate::outbox_statements!(@common $o, $name);
+        $crate::outbox_statements!(@common $o, $name, $($sent)?);
     };
     ($o:ident, $name:literal) => {
         /// Leases up to `limit` due rows until `lease_until`, earliest `next_at` first: nobody
@@ -48,7 +49,7 @@ macro_rules! outbox_statements {
                 .and($o::lease_until.is_null().or($o::lease_until.lt(now)));
             $crate::outbox_statements!(@take c, $o, free, limit, lease_until)
         }
-        $crate::outbox_statements!(@common $o, $name);
+        $crate::outbox_statements!(@common $o, $name,);
     };
     (@take $c:ident, $o:ident, $free:ident, $limit:ident, $until:ident) => {{
         let q = $o::table.filter($free).order($o::next_at).limit($limit).select($o::id);
@@ -61,7 +62,22 @@ macro_rules! outbox_statements {
         }
         Ok(ids)
     }};
-    (@common $o:ident, $name:literal) => {
+    // Sent rows: marked `sent` (kept), or deleted.
+    (@sent $c:ident, $o:ident, $ids:ident, $at:ident,) => {
+        diesel::update($o::table.filter($o::id.eq_any(&$ids)))
+            .set((
+                $o::status.eq("sent"),
+                $o::sent_at.eq($at),
+                $o::lease_until.eq(None::<chrono::NaiveDateTime>),
+                $o::attempts.eq($o::attempts + 1),
+            ))
+            .execute($c)?
+    };
+    (@sent $c:ident, $o:ident, $ids:ident, $at:ident, deleted) => {{
+        let _ = $at; // kept by the owner's own count of what was sent, if it keeps one
+        diesel::delete($o::table.filter($o::id.eq_any(&$ids))).execute($c)?
+    }};
+    (@common $o:ident, $name:literal, $($sent:ident)?) => {
         /// Records the step after each row's attempt: every sent row in one statement, the
         /// others one by one; each attempt counts and ends the lease.
         pub fn settle(
@@ -74,14 +90,7 @@ macro_rules! outbox_statements {
             let none = None::<chrono::NaiveDateTime>;
             let sent: Vec<i64> = steps.iter().filter(|s| *s.1 == Step::Sent).map(|s| s.0).collect();
             if !sent.is_empty() {
-                diesel::update($o::table.filter($o::id.eq_any(&sent)))
-                    .set((
-                        $o::status.eq("sent"),
-                        $o::sent_at.eq(at),
-                        $o::lease_until.eq(none),
-                        $o::attempts.eq($o::attempts + 1),
-                    ))
-                    .execute(c)?;
+                $crate::outbox_statements!(@sent c, $o, sent, at, $($sent)?);
             }
             for (id, step) in steps {
                 let row = $o::table.find(*id);

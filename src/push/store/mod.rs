@@ -54,7 +54,8 @@ pub fn enqueue(
     Ok(())
 }
 
-crate::outbox_statements!(o, "push", by provider);
+// A sent push leaves the outbox (see the migration `sent_pushes_leave_the_outbox`).
+crate::outbox_statements!(o, "push", by provider, sent deleted);
 
 /// What a push says: the notice it is about, as it was when queued.
 #[derive(Debug, Clone)]
@@ -131,14 +132,5 @@ pub fn dead_letters(c: &mut AnyConnection, after: i64, limit: i64) -> AppResult<
             o::last_error,
             o::created_at,
         ))
-        .load(c)?)
-}
-
-/// (pending, sent, dropped, dead) pushes of a notice.
-pub fn notice_counts(c: &mut AnyConnection, notice: i64) -> AppResult<Vec<(String, i64)>> {
-    Ok(o::table
-        .filter(o::notice_id.eq(notice))
-        .group_by(o::status)
-        .select((o::status, diesel::dsl::count_star()))
         .load(c)?)
 }

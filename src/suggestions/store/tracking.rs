@@ -1,4 +1,5 @@
-//! SQL of following suggestions over time: the tracking list, what was submitted in a period, the\npublished replies, and the overdue ones to remind.
+//! SQL of following suggestions over time: the tracking list, what was submitted in a period, the
+//! published replies, and the overdue ones to remind.
 
 use super::SuggestionRow;
 use crate::db::schema::{suggestion_units as su, suggestions as s};

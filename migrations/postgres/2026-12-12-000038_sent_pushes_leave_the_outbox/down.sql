@@ -1,0 +1,1 @@
+-- The sent pushes' rows are gone for good; nothing to restore.
