@@ -74,7 +74,7 @@ macro_rules! outbox_statements {
             .execute($c)?
     };
     (@sent $c:ident, $o:ident, $ids:ident, $at:ident, deleted) => {{
-        let _ = $at; // kept by the owner's own count of what was sent, if it keeps one
+        let _ = $at; // a deleted row keeps no time
         diesel::delete($o::table.filter($o::id.eq_any(&$ids))).execute($c)?
     }};
     (@common $o:ident, $name:literal, $($sent:ident)?) => {
