@@ -79,7 +79,9 @@ async fn deliver_one(state: &AppState, http: &reqwest::Client, row: subs::Subscr
         .await;
     let outcome = match sent {
         Err(e) if e.is_timeout() => Outcome::Retry { after: None, error: "timeout".into() },
-        Err(e) => Outcome::Retry { after: None, error: format!("transport: {e}") },
+        Err(e) => {
+            Outcome::Retry { after: None, error: format!("transport: {}", crate::platform::outbound::describe(&e)) }
+        }
         Ok(r) => {
             let status = r.status().as_u16();
             let after = r.headers().get("retry-after").and_then(|v| v.to_str().ok()?.trim().parse().ok());

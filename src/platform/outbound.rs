@@ -176,6 +176,19 @@ pub fn client_http2(allow: &[String], timeout: Duration) -> Result<reqwest::Clie
         .map_err(|e| format!("outbound HTTP/2 client: {e}"))
 }
 
+/// An outbound call's error with its causes ("error sending request" says little; the cause — a
+/// reset connection, a refused stream — says what to look at).
+pub fn describe(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
+}
+
 fn builder(allow: &[String], timeout: Duration) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .dns_resolver(Arc::new(Guard { allow: Arc::new(allow.to_vec()) }))

@@ -156,7 +156,9 @@ pub async fn read(
 ) -> Outcome {
     match sent {
         Err(e) if e.is_timeout() => Outcome::Retry { after: None, error: "timeout".into() },
-        Err(e) => Outcome::Retry { after: None, error: format!("transport: {}", chain(&e)) },
+        Err(e) => {
+            Outcome::Retry { after: None, error: format!("transport: {}", crate::platform::outbound::describe(&e)) }
+        }
         Ok(r) => {
             let status = r.status().as_u16();
             let retry_after =
@@ -167,17 +169,4 @@ pub async fn read(
             }
         }
     }
-}
-
-/// An error with its causes ("error sending request" says little; the cause — a reset
-/// connection, a refused stream — says what to look at).
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        out.push_str(": ");
-        out.push_str(&c.to_string());
-        cause = c.source();
-    }
-    out
 }

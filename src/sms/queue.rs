@@ -49,7 +49,10 @@ impl Provider {
                     .send()
                     .await;
                 match sent {
-                    Err(e) => Outcome::Retry { after: None, error: format!("transport: {e}") },
+                    Err(e) => Outcome::Retry {
+                        after: None,
+                        error: format!("transport: {}", crate::platform::outbound::describe(&e)),
+                    },
                     Ok(r) => {
                         let status = r.status().as_u16();
                         let after = r
